@@ -1,0 +1,48 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', 'validation/**', 'ansible/**', 'packer/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['src/reporters/**', 'src/cli/**', 'test/**', 'scripts/**', 'bench/**'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['src/**'],
+    ignores: ['src/cli/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../cli/*', '../../cli/*'], message: 'Nothing imports cli.' }] },
+      ],
+    },
+  },
+  {
+    // The planner is pure: no IO, no clock, no printing.
+    files: ['src/planner/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'child_process', 'os'], message: 'src/planner is pure: no IO.' },
+            { group: ['execa', 'p-queue', 'chalk', 'date-fns'], message: 'src/planner is pure.' },
+            { group: ['../cli/*', '../executor/*', '../reporters/*', '../state/*', '../config/*'], message: 'src/planner imports only model.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'Date', message: 'src/planner has no clock.' }],
+      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use the seeded RNG.' }],
+    },
+  },
+);

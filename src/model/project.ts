@@ -1,0 +1,116 @@
+/**
+ * The normalized project: what the loader hands to the planner and the executor once the file
+ * has passed every check. All optional fields of the task file have their defaults here.
+ */
+
+/** A three-point estimate in hours. For a plain number all three are equal. */
+export interface Estimate {
+  readonly low: number;
+  readonly likely: number;
+  readonly high: number;
+  /** True when the file gave `likely` explicitly (PERT-beta sampling); false means a plain range. */
+  readonly likelyGiven: boolean;
+}
+
+/** Which machine the work needs: an engineer's laptop, or the GPU host. */
+export type Hardware = 'macbook' | 'gpu';
+
+/** GPUs held while an activity runs; `all` holds every GPU the host has at that time. */
+export type GpuDemand = number | 'all';
+
+/** A command: a string is run by /bin/sh, an argv array runs without a shell. */
+export type Command = string | readonly string[];
+
+/** One schedulable unit: a whole task, or one phase of a phased task. */
+export interface Phase {
+  /** The phase name, or null for a task without phases. */
+  readonly name: string | null;
+  /** `task` for a task without phases, `task/phase` otherwise. */
+  readonly activityId: string;
+  readonly title: string;
+  readonly estimate: Estimate;
+  readonly hardware: Hardware;
+  readonly gpus: GpuDemand;
+  readonly run: Command | undefined;
+  /** Wall-clock limit in seconds, or undefined for none. */
+  readonly timeoutSeconds: number | undefined;
+  readonly retries: number;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface Task {
+  readonly id: string;
+  readonly title: string;
+  readonly deps: readonly string[];
+  /** At least one; a task without `phases` in the file has exactly one with `name: null`. */
+  readonly phases: readonly Phase[];
+  readonly risk: 'low' | 'medium' | 'high';
+  readonly skill: string | undefined;
+  readonly tags: readonly string[];
+}
+
+/** GPUs on the GPU host from a date on. */
+export interface GpuArrival {
+  readonly count: number;
+  readonly from: string;
+}
+
+export interface Person {
+  readonly id: string;
+  readonly name: string;
+  readonly role: string | undefined;
+  readonly skills: readonly string[];
+}
+
+/** A named what-if: overrides applied to the project before planning. */
+export interface Scenario {
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly cost: number;
+  readonly team: number | string | undefined;
+  readonly hoursPerDay: number | undefined;
+  readonly gpu: readonly GpuArrival[] | undefined;
+  /** Estimate overrides by task id or activity id. */
+  readonly estimates: Readonly<Record<string, Estimate>>;
+}
+
+export interface Project {
+  readonly name: string;
+  readonly description: string | undefined;
+  /** Calendar start, `YYYY-MM-DD`. */
+  readonly start: string;
+  readonly hoursPerDay: number;
+  readonly holidays: readonly string[];
+  readonly deadline: string | undefined;
+  /** Sorted by date; GPUs are 0 before the first entry. */
+  readonly gpu: readonly GpuArrival[];
+  readonly gpuModel: string | undefined;
+  /** Declared people; empty when the file names none (engineers are then E1…EN). */
+  readonly team: readonly Person[];
+  readonly scenarios: readonly Scenario[];
+  readonly tasks: readonly Task[];
+}
+
+/** PERT's expected duration: (low + 4·likely + high) / 6. */
+export function expectedHours(e: Estimate): number {
+  return (e.low + 4 * e.likely + e.high) / 6;
+}
+
+/** Which point of the estimate planning uses. */
+export type EstimateMode = 'low' | 'expected' | 'high';
+
+export function pickHours(e: Estimate, mode: EstimateMode): number {
+  switch (mode) {
+    case 'low':
+      return e.low;
+    case 'high':
+      return e.high;
+    case 'expected':
+      return expectedHours(e);
+  }
+}
+
+/** The largest GPU count the host ever has. */
+export function maxGpus(project: Pick<Project, 'gpu'>): number {
+  return project.gpu.reduce((m, a) => Math.max(m, a.count), 0);
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+/**
+ * The task-file contract (tasks/*.yaml). These zod schemas check shape only; semantic rules
+ * (unknown deps, cycles, GPU capacity, hour ranges) run afterwards on the parsed value, where
+ * every finding keeps its position in the YAML.
+ */
+
+const HOURS_RE = /^\s*\d+(\.\d+)?\s*(-\s*\d+(\.\d+)?\s*)?$/;
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const DURATION_RE = /^\s*\d+(\.\d+)?\s*(s|m|h|d)\s*$/;
+
+/** An ISO calendar date, `YYYY-MM-DD`. */
+export const IsoDate = z.string().regex(DATE_RE, { error: 'expected a date as YYYY-MM-DD' });
+
+/** Hours of work: a number, a "low-high" range, or a three-point estimate. */
+export const HoursSchema = z.union(
+  [
+    z.number(),
+    z.string().regex(HOURS_RE),
+    z.strictObject({ low: z.number(), likely: z.number().optional(), high: z.number() }),
+  ],
+  { error: 'expected hours as a number, "low-high" or { low, likely, high }' },
+);
+
+/** GPUs held while an activity runs; `all` holds every GPU the host has at that time. */
+export const GpusSchema = z.union([z.number().int().min(0), z.literal('all')], {
+  error: 'expected gpus as a whole number ≥ 0 or "all"',
+});
+
+export const HardwareTag = z.enum(['macbook', 'gpu'], { error: 'expected hardware "macbook" or "gpu"' });
+
+/** A command: a string is run by /bin/sh, an argv array runs without a shell. */
+export const RunSchema = z.union([z.string().min(1), z.array(z.string()).min(1)], {
+  error: 'expected run as a command string or a non-empty argv array',
+});
+
+/** A wall-clock limit such as `90s`, `30m`, `2h`. */
+export const TimeoutSchema = z.string().regex(DURATION_RE, { error: 'expected a duration such as 30m or 2h' });
+
+const EnvSchema = z.record(z.string(), z.string());
+
+export const PhaseSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a phase name of letters, digits, _ or -' }),
+  title: z.string().optional(),
+  hours: HoursSchema,
+  hardware: HardwareTag.optional(),
+  gpus: GpusSchema.optional(),
+  run: RunSchema.optional(),
+  timeout: TimeoutSchema.optional(),
+  retries: z.number().int().min(0).optional(),
+  env: EnvSchema.optional(),
+});
+
+export const TaskSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9._-]+$/, { error: 'expected an id of letters, digits, ".", "_" or "-"' }),
+  title: z.string().optional(),
+  hours: HoursSchema.optional(),
+  hardware: HardwareTag.optional(),
+  gpus: GpusSchema.optional(),
+  deps: z.array(z.string()).optional(),
+  run: RunSchema.optional(),
+  phases: z.array(PhaseSchema).min(1).optional(),
+  /** Estimation risk; `high` widens the sampled tail in Monte Carlo. */
+  risk: z.enum(['low', 'medium', 'high']).optional(),
+  /** A skill the assignee must have (matched against `team[].skills`). */
+  skill: z.string().optional(),
+  timeout: TimeoutSchema.optional(),
+  retries: z.number().int().min(0).optional(),
+  env: EnvSchema.optional(),
+  tags: z.array(z.string()).optional(),
+  notes: z.string().optional(),
+});
+
+export const GpuArrivalSchema = z.strictObject({
+  count: z.number().int().min(0),
+  from: IsoDate,
+});
+
+export const HardwareSchema = z.strictObject({
+  /** Total GPUs on the GPU host from each date on; 0 before the first entry. */
+  gpu: z.array(GpuArrivalSchema).optional(),
+  /** The GPU model, for reports and validation thresholds. */
+  gpuModel: z.string().optional(),
+});
+
+export const PersonSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a person id of letters, digits, _ or -' }),
+  name: z.string().optional(),
+  role: z.string().optional(),
+  skills: z.array(z.string()).optional(),
+});
+
+export const ScenarioSchema = z.strictObject({
+  description: z.string().optional(),
+  /** Extra money the scenario costs, in dollars. */
+  cost: z.number().min(0).optional(),
+  team: z.union([z.number().int().min(1), z.string()]).optional(),
+  hoursPerDay: z.number().gt(0).max(24).optional(),
+  hardware: HardwareSchema.optional(),
+  /** Per-task hour overrides, by task id (or `task/phase` for one phase). */
+  estimates: z.record(z.string(), HoursSchema).optional(),
+});
+
+export const ProjectSchema = z.strictObject({
+  project: z.string().min(1),
+  description: z.string().optional(),
+  start: IsoDate,
+  hoursPerDay: z.number().gt(0).max(24).optional(),
+  holidays: z.array(IsoDate).optional(),
+  deadline: IsoDate.optional(),
+  hardware: HardwareSchema.optional(),
+  team: z.array(PersonSchema).optional(),
+  scenarios: z.record(z.string(), ScenarioSchema).optional(),
+  tasks: z.array(TaskSchema),
+});
+
+export type ProjectInput = z.infer<typeof ProjectSchema>;
+export type TaskInput = z.infer<typeof TaskSchema>;
+export type PhaseInput = z.infer<typeof PhaseSchema>;
+export type HoursInput = z.infer<typeof HoursSchema>;
+export type ScenarioInput = z.infer<typeof ScenarioSchema>;
+
+/** JSON Schema for editors, generated from the zod schemas (written to tasks/schema.json). */
+export function projectJsonSchema(): unknown {
+  return z.toJSONSchema(ProjectSchema, { target: 'draft-7', io: 'input' });
+}
