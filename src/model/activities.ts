@@ -3,7 +3,8 @@ import { pickHours } from './project.js';
 
 /**
  * The activity view of a project: every phase becomes an activity; the phases of a task form a
- * chain; a task's first phase waits for the last phase of each task it depends on.
+ * chain; a task's first phase waits for the last phase of each task it depends on, and any phase
+ * may wait for more tasks through its own `deps`.
  */
 export interface Activity {
   /** Index in `ActivityGraph.activities`, also the node number in the adjacency arrays. */
@@ -41,14 +42,13 @@ export function buildActivityGraph(project: Pick<Project, 'tasks'>): ActivityGra
   const activities: Activity[] = [];
   for (const task of project.tasks) {
     task.phases.forEach((phase, k) => {
-      const preds =
-        k === 0
-          ? task.deps.map((d) => {
-              const dep = taskById.get(d);
-              if (dep === undefined) throw new Error(`Internal error: unknown dependency ${d}`);
-              return lastActivityId(dep);
-            })
-          : [task.phases[k - 1]?.activityId ?? ''];
+      const waitsFor = k === 0 ? [...task.deps, ...phase.deps] : phase.deps;
+      const preds = waitsFor.map((d) => {
+        const dep = taskById.get(d);
+        if (dep === undefined) throw new Error(`Internal error: unknown dependency ${d}`);
+        return lastActivityId(dep);
+      });
+      if (k > 0) preds.push(task.phases[k - 1]?.activityId ?? '');
       activities.push({
         index: activities.length,
         id: phase.activityId,

@@ -28,6 +28,8 @@ export interface Phase {
   /** `task` for a task without phases, `task/phase` otherwise. */
   readonly activityId: string;
   readonly title: string;
+  /** Tasks this phase waits for besides the previous phase (the task's deps, for the first phase). */
+  readonly deps: readonly string[];
   readonly estimate: Estimate;
   readonly hardware: Hardware;
   readonly gpus: GpuDemand;
@@ -41,6 +43,7 @@ export interface Phase {
 export interface Task {
   readonly id: string;
   readonly title: string;
+  /** Tasks the first phase waits for. */
   readonly deps: readonly string[];
   /** At least one; a task without `phases` in the file has exactly one with `name: null`. */
   readonly phases: readonly Phase[];

@@ -44,6 +44,8 @@ export const PhaseSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a phase name of letters, digits, _ or -' }),
   title: z.string().optional(),
   hours: HoursSchema,
+  /** Extra tasks this phase waits for, beyond the task's own deps (which gate its first phase). */
+  deps: z.array(z.string()).optional(),
   hardware: HardwareTag.optional(),
   gpus: GpusSchema.optional(),
   run: RunSchema.optional(),

@@ -1,0 +1,39 @@
+import type { Diagnostic } from '../result.js';
+import type { Output } from '../reporters/terminal.js';
+import { printDiagnostics } from '../reporters/diagnostics.js';
+import { loadProjectFile } from '../config/load.js';
+import type { Project } from '../model/project.js';
+
+/** Exit codes: 0 ok, 1 the work failed (a task, a plan check), 2 bad input or usage. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** What every verb gets: where to write and where it runs. */
+export interface CliContext {
+  readonly out: Output;
+  readonly cwd: string;
+  /** Set by a verb's action: the process exit code. */
+  exitCode: number;
+}
+
+/** The task file used when none is named. */
+export const DEFAULT_TASK_FILE = 'tasks/epic-1a.yaml';
+
+/** Loads a task file; on failure prints the diagnostics and returns undefined (exit 2). */
+export async function loadOrReport(ctx: CliContext, file: string): Promise<Project | undefined> {
+  const r = await loadProjectFile(file);
+  if (r.ok) return r.value;
+  reportDiagnostics(ctx, r.error);
+  return undefined;
+}
+
+export function reportDiagnostics(ctx: CliContext, diags: readonly Diagnostic[]): void {
+  printDiagnostics(ctx.out, diags);
+  ctx.exitCode = EXIT.usage;
+}
+
+/** A usage problem: one line on stderr, exit 2. */
+export function usageError(ctx: CliContext, message: string): void {
+  ctx.out.err(`critpath: ${message}`);
+  ctx.exitCode = EXIT.usage;
+}

@@ -1,0 +1,44 @@
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
+import type { Output } from '../reporters/terminal.js';
+import { processOutput } from '../reporters/terminal.js';
+import type { CliContext } from './context.js';
+import { EXIT } from './context.js';
+import { registerGraph } from './commands/graph.js';
+import { registerPlan } from './commands/plan.js';
+import { registerValidate } from './commands/validate.js';
+
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+/** Runs the CLI and returns the exit code; the only place that decides one. */
+export async function main(argv: readonly string[], out?: Output, cwd = process.cwd()): Promise<number> {
+  const color = !argv.includes('--no-color');
+  const ctx: CliContext = { out: out ?? processOutput({ color }), cwd, exitCode: EXIT.ok };
+  const program = new Command('critpath')
+    .description('Plan and run GPU infrastructure bring-up as a task graph')
+    .version(VERSION, '-V, --version')
+    .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => ctx.out.out(s.trimEnd()), writeErr: (s) => ctx.out.err(s.trimEnd()) })
+    .exitOverride();
+  registerValidate(program, ctx);
+  registerPlan(program, ctx);
+  registerGraph(program, ctx);
+  for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
+
+  try {
+    await program.parseAsync(['node', 'critpath', ...argv]);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+        return EXIT.ok;
+      }
+      if (e.code === 'commander.executeSubCommandAsync') return EXIT.failed;
+      return EXIT.usage;
+    }
+    ctx.out.err(`critpath: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    ctx.out.err('This is a bug in critpath; please report it with the command you ran.');
+    return EXIT.failed;
+  }
+  return ctx.exitCode;
+}

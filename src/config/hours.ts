@@ -1,0 +1,43 @@
+import type { Estimate } from '../model/project.js';
+import type { HoursInput } from '../model/schema.js';
+
+/** An estimate, or the reason the hours are not a usable range. */
+export type HoursParse = { ok: true; estimate: Estimate } | { ok: false; message: string };
+
+const finite = (x: number): boolean => Number.isFinite(x);
+
+/** Turns the file's `hours` (number, "low-high" or {low, likely, high}) into an estimate. */
+export function parseHours(h: HoursInput): HoursParse {
+  if (typeof h === 'number') {
+    if (!finite(h)) return { ok: false, message: `hours must be a finite number, got ${h}` };
+    if (h < 0) return { ok: false, message: `hours must not be negative, got ${h}` };
+    return { ok: true, estimate: { low: h, likely: h, high: h, likelyGiven: false } };
+  }
+  if (typeof h === 'string') {
+    const parts = h.split('-').map((s) => Number(s.trim()));
+    const low = parts[0] ?? NaN;
+    const high = parts[1] ?? low;
+    if (!finite(low) || !finite(high)) return { ok: false, message: `bad hour range "${h}"` };
+    if (low > high) return { ok: false, message: `bad hour range "${h}": low ${low} is above high ${high}` };
+    return { ok: true, estimate: { low, likely: (low + high) / 2, high, likelyGiven: false } };
+  }
+  const { low, high } = h;
+  if (![low, high, h.likely ?? 0].every(finite)) {
+    return { ok: false, message: 'hours must be finite numbers' };
+  }
+  if (low < 0) return { ok: false, message: `hours must not be negative, got low ${low}` };
+  if (low > high) return { ok: false, message: `bad hour range: low ${low} is above high ${high}` };
+  if (h.likely !== undefined && (h.likely < low || h.likely > high)) {
+    return { ok: false, message: `bad hour range: likely ${h.likely} is outside ${low}-${high}` };
+  }
+  const likelyGiven = h.likely !== undefined;
+  return { ok: true, estimate: { low, likely: h.likely ?? (low + high) / 2, high, likelyGiven } };
+}
+
+/** Seconds in a duration such as `90s`, `30m`, `2h`, `1d`. */
+export function parseDurationSeconds(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$/.exec(text);
+  if (m === null) throw new Error(`Internal error: unchecked duration ${text}`);
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}

@@ -1,0 +1,218 @@
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import type {
+  Command,
+  Estimate,
+  GpuArrival,
+  GpuDemand,
+  Hardware,
+  Person,
+  Phase,
+  Project,
+  Scenario,
+  Task,
+} from '../model/project.js';
+import type { PhaseInput, ProjectInput, ScenarioInput, TaskInput } from '../model/schema.js';
+import { ProjectSchema } from '../model/schema.js';
+import type { Diagnostic, DiagnosticReason, Result } from '../result.js';
+import { err, ok } from '../result.js';
+import { parseDurationSeconds, parseHours } from './hours.js';
+import type { FieldPath } from './positions.js';
+import { formatPath, PositionIndex } from './positions.js';
+import { checkRules } from './rules.js';
+import { knownKeysAt } from './schema-keys.js';
+import { nearest } from '../util/suggest.js';
+
+/** Reads and checks a task file. Every problem found is reported, each with its position. */
+export async function loadProjectFile(file: string): Promise<Result<Project, Diagnostic[]>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    const what = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code;
+    return err([{ reason: 'io', message: `cannot read task file: ${what}`, position: { file, line: 1, col: 1 } }]);
+  }
+  return loadProjectText(text, file);
+}
+
+/** Parses and checks task-file text; `file` names it in diagnostics. */
+export function loadProjectText(text: string, file: string): Result<Project, Diagnostic[]> {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = new PositionIndex(file, doc, lines);
+  const diags: Diagnostic[] = [];
+  const report = (reason: DiagnosticReason, path: FieldPath, message: string, onKey = false): void => {
+    diags.push({
+      reason,
+      message: `${formatPath(path)}: ${message}`,
+      position: onKey ? at.key(path) : at.value(path),
+    });
+  };
+
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      const message = `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`;
+      diags.push({ reason: 'yaml-syntax', message, position: at.at(e.pos[0]) });
+    }
+    return err(sortDiagnostics(diags));
+  }
+
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    report('schema', [], 'expected a mapping with project, start and tasks');
+    return err(diags);
+  }
+
+  const parsed = ProjectSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) reportIssue(issue, raw, report);
+  }
+
+  // Semantic rules run on what parsed, even when the schema found problems elsewhere,
+  // so one pass shows everything wrong with the file.
+  const tasks = Array.isArray((raw as { tasks?: unknown }).tasks) ? (raw as { tasks: unknown[] }).tasks : [];
+  checkRules(raw as Record<string, unknown>, tasks, report);
+
+  if (diags.length > 0 || !parsed.success) return err(sortDiagnostics(diags));
+  return ok(normalize(parsed.data));
+}
+
+type Report = (reason: DiagnosticReason, path: FieldPath, message: string, onKey?: boolean) => void;
+
+/** Turns one zod issue into diagnostics, with did-you-mean for unknown keys. */
+function reportIssue(issue: z.core.$ZodIssue, raw: unknown, report: Report): void {
+  const path = issue.path as FieldPath;
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(path);
+    for (const key of issue.keys) {
+      const hint = nearest(key, known);
+      const tail = hint === undefined ? ` (expected one of: ${known.join(', ')})` : ` (did you mean "${hint}"?)`;
+      report('unknown-key', [...path, key], `unknown key "${key}"${tail}`, true);
+    }
+    return;
+  }
+  const value = valueAt(raw, path);
+  if (value === undefined) {
+    report('schema', path, `missing required field`);
+    return;
+  }
+  report('schema', path, `${issue.message}, got ${describe(value)}`);
+}
+
+function valueAt(raw: unknown, path: FieldPath): unknown {
+  let v: unknown = raw;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k as string];
+  }
+  return v;
+}
+
+/** A short rendering of a bad value for messages: `"abc" (string)`, `-3 (number)`. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 37)}...` : v}" (string)`;
+  return `${String(v)} (${typeof v})`;
+}
+
+function sortDiagnostics(d: Diagnostic[]): Diagnostic[] {
+  return [...d].sort(
+    (a, b) =>
+      a.position.line - b.position.line || a.position.col - b.position.col || (a.message < b.message ? -1 : 1),
+  );
+}
+
+// ---- normalization: only for files that passed every check ----
+
+function estimateOf(h: Parameters<typeof parseHours>[0]): Estimate {
+  const p = parseHours(h);
+  if (!p.ok) throw new Error(`Internal error: unchecked hours: ${p.message}`);
+  return p.estimate;
+}
+
+function hardwareOf(hardware: Hardware | undefined, gpus: GpuDemand | undefined): Hardware {
+  if (hardware !== undefined) return hardware;
+  return gpus === 'all' || (gpus ?? 0) > 0 ? 'gpu' : 'macbook';
+}
+
+function gpusOf(hardware: Hardware, gpus: GpuDemand | undefined): GpuDemand {
+  return gpus ?? (hardware === 'gpu' ? 1 : 0);
+}
+
+function phaseOf(t: TaskInput, p: PhaseInput | undefined): Phase {
+  const src = p ?? t;
+  const hardware = hardwareOf(src.hardware, src.gpus);
+  const timeout = src.timeout ?? t.timeout;
+  const hours = src.hours;
+  if (hours === undefined) throw new Error(`Internal error: task ${t.id} has no hours`);
+  return {
+    name: p?.name ?? null,
+    activityId: p === undefined ? t.id : `${t.id}/${p.name}`,
+    title: p === undefined ? (t.title ?? t.id) : `${t.title ?? t.id} (${p.title ?? p.name})`,
+    deps: [...new Set(p === undefined ? (t.deps ?? []) : (p.deps ?? []))],
+    estimate: estimateOf(hours),
+    hardware,
+    gpus: gpusOf(hardware, src.gpus),
+    run: src.run as Command | undefined,
+    timeoutSeconds: timeout === undefined ? undefined : parseDurationSeconds(timeout),
+    retries: src.retries ?? t.retries ?? 0,
+    env: { ...(t.env ?? {}), ...(p?.env ?? {}) },
+  };
+}
+
+function taskOf(t: TaskInput): Task {
+  const phases = t.phases === undefined ? [phaseOf(t, undefined)] : t.phases.map((p) => phaseOf(t, p));
+  return {
+    id: t.id,
+    title: t.title ?? t.id,
+    deps: [...new Set(t.deps ?? [])],
+    phases,
+    risk: t.risk ?? 'medium',
+    skill: t.skill,
+    tags: t.tags ?? [],
+  };
+}
+
+function gpuOf(list: readonly { count: number; from: string }[] | undefined): GpuArrival[] {
+  return [...(list ?? [])].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+}
+
+function scenarioOf(name: string, s: ScenarioInput): Scenario {
+  const estimates: Record<string, Estimate> = {};
+  for (const [id, h] of Object.entries(s.estimates ?? {})) estimates[id] = estimateOf(h);
+  return {
+    name,
+    description: s.description,
+    cost: s.cost ?? 0,
+    team: s.team,
+    hoursPerDay: s.hoursPerDay,
+    gpu: s.hardware?.gpu === undefined ? undefined : gpuOf(s.hardware.gpu),
+    estimates,
+  };
+}
+
+function normalize(p: ProjectInput): Project {
+  const team: Person[] = (p.team ?? []).map((m) => ({
+    id: m.id,
+    name: m.name ?? m.id,
+    role: m.role,
+    skills: m.skills ?? [],
+  }));
+  return {
+    name: p.project,
+    description: p.description,
+    start: p.start,
+    hoursPerDay: p.hoursPerDay ?? 8,
+    holidays: [...(p.holidays ?? [])].sort(),
+    deadline: p.deadline,
+    gpu: gpuOf(p.hardware?.gpu),
+    gpuModel: p.hardware?.gpuModel,
+    team,
+    scenarios: Object.entries(p.scenarios ?? {}).map(([name, s]) => scenarioOf(name, s)),
+    tasks: p.tasks.map(taskOf),
+  };
+}

@@ -1,0 +1,251 @@
+import type { DiagnosticReason } from '../result.js';
+import { nearest } from '../util/suggest.js';
+import { parseHours } from './hours.js';
+import type { FieldPath } from './positions.js';
+
+type Report = (reason: DiagnosticReason, path: FieldPath, message: string, onKey?: boolean) => void;
+type Raw = Record<string, unknown>;
+
+const isRecord = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isHoursShape = (v: unknown): boolean =>
+  (typeof v === 'number' && !Number.isNaN(v)) || typeof v === 'string' || isRecord(v);
+
+/**
+ * Semantic checks on the raw parsed file. They read defensively, because they also run on files
+ * whose shape is partly wrong: each rule looks only at values of the shape it needs.
+ */
+export function checkRules(root: Raw, tasks: unknown[], report: Report): void {
+  checkDates(root, report);
+  if (Array.isArray(root['tasks']) && tasks.length === 0) {
+    report('empty-project', ['tasks'], 'the project has no tasks');
+  }
+  const maxGpu = maxGpuCount(root);
+  const skills = declaredSkills(root);
+
+  const firstIndex = new Map<string, number>();
+  tasks.forEach((t, i) => {
+    if (!isRecord(t) || typeof t['id'] !== 'string') return;
+    const id = t['id'];
+    const first = firstIndex.get(id);
+    if (first === undefined) firstIndex.set(id, i);
+    else report('duplicate-id', ['tasks', i, 'id'], `duplicate id "${id}" (first used by tasks[${first}])`);
+  });
+  const ids = [...firstIndex.keys()];
+
+  tasks.forEach((t, i) => {
+    if (!isRecord(t)) return;
+    const base: FieldPath = ['tasks', i];
+    checkTaskShape(t, base, report);
+    checkWork(t, base, maxGpu, report);
+    if (Array.isArray(t['phases'])) {
+      const seen = new Set<string>();
+      t['phases'].forEach((p, j) => {
+        if (!isRecord(p)) return;
+        checkWork(p, [...base, 'phases', j], maxGpu, report);
+        checkDeps(p['deps'], t['id'], [...base, 'phases', j, 'deps'], firstIndex, ids, report);
+        if (typeof p['name'] === 'string') {
+          if (seen.has(p['name'])) {
+            report('duplicate-phase', [...base, 'phases', j, 'name'], `duplicate phase name "${p['name']}"`);
+          }
+          seen.add(p['name']);
+        }
+      });
+    }
+    checkDeps(t['deps'], t['id'], [...base, 'deps'], firstIndex, ids, report);
+    if (typeof t['skill'] === 'string' && skills !== undefined && !skills.has(t['skill'])) {
+      const hint = nearest(t['skill'], skills);
+      report(
+        'unknown-skill',
+        [...base, 'skill'],
+        `no one in the team has skill "${t['skill']}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+      );
+    }
+  });
+
+  checkCycles(tasks, firstIndex, report);
+  checkScenarios(root, firstIndex, report);
+}
+
+function checkDeps(
+  deps: unknown,
+  self: unknown,
+  base: FieldPath,
+  known: ReadonlyMap<string, number>,
+  ids: readonly string[],
+  report: Report,
+): void {
+  if (!Array.isArray(deps)) return;
+  deps.forEach((d, k) => {
+    if (typeof d !== 'string') return;
+    const at: FieldPath = [...base, k];
+    if (d === self) report('self-dependency', at, `task "${d}" depends on itself`);
+    else if (!known.has(d)) {
+      const hint = nearest(d, ids);
+      report('unknown-dependency', at, `unknown dependency "${d}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    }
+  });
+}
+
+/** Every dependency of a raw task, with the path of each entry: task deps, then phase deps. */
+function depEntries(t: unknown): { dep: string; path: FieldPath }[] {
+  if (!isRecord(t)) return [];
+  const out: { dep: string; path: FieldPath }[] = [];
+  const add = (list: unknown, path: FieldPath): void => {
+    if (Array.isArray(list)) list.forEach((d, k) => typeof d === 'string' && out.push({ dep: d, path: [...path, k] }));
+  };
+  add(t['deps'], ['deps']);
+  if (Array.isArray(t['phases'])) t['phases'].forEach((p, j) => isRecord(p) && add(p['deps'], ['phases', j, 'deps']));
+  return out;
+}
+
+function checkDates(root: Raw, report: Report): void {
+  const check = (v: unknown, path: FieldPath): void => {
+    if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return;
+    const d = new Date(`${v}T00:00:00Z`);
+    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) {
+      report('schema', path, `"${v}" is not a calendar date`);
+    }
+  };
+  check(root['start'], ['start']);
+  check(root['deadline'], ['deadline']);
+  if (Array.isArray(root['holidays'])) root['holidays'].forEach((h, i) => check(h, ['holidays', i]));
+  const hw = root['hardware'];
+  if (isRecord(hw) && Array.isArray(hw['gpu'])) {
+    hw['gpu'].forEach((a, i) => isRecord(a) && check(a['from'], ['hardware', 'gpu', i, 'from']));
+  }
+}
+
+/** The most GPUs the host ever has, over the base project and every scenario. */
+function maxGpuCount(root: Raw): number {
+  let max = 0;
+  const scan = (hw: unknown): void => {
+    if (!isRecord(hw) || !Array.isArray(hw['gpu'])) return;
+    for (const a of hw['gpu']) if (isRecord(a) && typeof a['count'] === 'number') max = Math.max(max, a['count']);
+  };
+  scan(root['hardware']);
+  if (isRecord(root['scenarios'])) for (const s of Object.values(root['scenarios'])) if (isRecord(s)) scan(s['hardware']);
+  return max;
+}
+
+function declaredSkills(root: Raw): Set<string> | undefined {
+  if (!Array.isArray(root['team'])) return undefined;
+  const skills = new Set<string>();
+  for (const m of root['team']) {
+    if (isRecord(m) && Array.isArray(m['skills'])) for (const s of m['skills']) if (typeof s === 'string') skills.add(s);
+  }
+  return skills;
+}
+
+/** A task gives hours itself or through phases, never both. */
+function checkTaskShape(t: Raw, base: FieldPath, report: Report): void {
+  const phased = Array.isArray(t['phases']);
+  if (!phased && t['hours'] === undefined) {
+    report('schema', base, 'missing hours (give hours, or phases with hours each)');
+  }
+  if (phased) {
+    for (const k of ['hours', 'hardware', 'gpus', 'run'] as const) {
+      if (t[k] !== undefined) report('schema', [...base, k], `a task with phases gives ${k} per phase`, true);
+    }
+  }
+}
+
+/** Hours, and GPU demand against hardware, of a task without phases or of one phase. */
+function checkWork(w: Raw, base: FieldPath, maxGpu: number, report: Report): void {
+  const hours = w['hours'];
+  if (isHoursShape(hours)) {
+    const h = hours as Parameters<typeof parseHours>[0];
+    const shapeOk =
+      typeof h === 'number' ||
+      (typeof h === 'string' && /^\s*\d+(\.\d+)?\s*(-\s*\d+(\.\d+)?\s*)?$/.test(h)) ||
+      (isRecord(h) && typeof h['low'] === 'number' && typeof h['high'] === 'number');
+    if (shapeOk) {
+      const p = parseHours(h);
+      if (!p.ok) report('bad-hours', [...base, 'hours'], p.message);
+    }
+  }
+  const gpus = w['gpus'];
+  const hardware = w['hardware'];
+  const needsGpu = hardware === 'gpu' || gpus === 'all' || (typeof gpus === 'number' && gpus > 0);
+  if (hardware === 'macbook' && (gpus === 'all' || (typeof gpus === 'number' && gpus > 0))) {
+    report('schema', [...base, 'gpus'], 'MacBook work cannot hold GPUs (set hardware: gpu)');
+    return;
+  }
+  if (needsGpu && maxGpu === 0) {
+    const at = hardware === 'gpu' ? 'hardware' : 'gpus';
+    report('gpu-without-hardware', [...base, at], 'GPU work, but the project declares no GPU hardware (hardware.gpu)');
+  } else if (typeof gpus === 'number' && Number.isInteger(gpus) && gpus > maxGpu) {
+    report('gpu-over-capacity', [...base, 'gpus'], `needs ${gpus} GPUs, but the hardware never has more than ${maxGpu}`);
+  }
+}
+
+/** Finds dependency cycles (one report per strongly connected group) and prints the loop. */
+function checkCycles(tasks: unknown[], firstIndex: Map<string, number>, report: Report): void {
+  const deps = new Map<string, string[]>();
+  for (const [id, i] of firstIndex) {
+    const list = depEntries(tasks[i]).map((e) => e.dep);
+    deps.set(id, [...new Set(list.filter((d) => d !== id && firstIndex.has(d)))]);
+  }
+  // Iterative DFS colouring; on a back edge, the stack holds the loop.
+  const state = new Map<string, 0 | 1 | 2>();
+  const inReported = new Set<string>();
+  for (const root of firstIndex.keys()) {
+    if (state.get(root)) continue;
+    const stack: { id: string; next: number }[] = [{ id: root, next: 0 }];
+    state.set(root, 1);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const list = deps.get(top.id) ?? [];
+      if (top.next >= list.length) {
+        state.set(top.id, 2);
+        stack.pop();
+        continue;
+      }
+      const d = list[top.next++]!;
+      const s = state.get(d) ?? 0;
+      if (s === 0) {
+        state.set(d, 1);
+        stack.push({ id: d, next: 0 });
+      } else if (s === 1) {
+        const from = stack.findIndex((f) => f.id === d);
+        const loop = stack.slice(from).map((f) => f.id);
+        if (loop.some((id) => inReported.has(id))) continue;
+        loop.forEach((id) => inReported.add(id));
+        // Dependencies point backwards in time; print the loop in the order work would flow.
+        const flow = [...loop].reverse();
+        const first = flow[0]!;
+        const i = firstIndex.get(loop[loop.length - 1]!)!;
+        const entry = depEntries(tasks[i]).find((e) => e.dep === d);
+        report('cycle', ['tasks', i, ...(entry?.path ?? ['deps'])], `dependency cycle: ${[...flow, first].join(' → ')}`);
+      }
+    }
+  }
+}
+
+function checkScenarios(root: Raw, firstIndex: Map<string, number>, report: Report): void {
+  const sc = root['scenarios'];
+  if (!isRecord(sc)) return;
+  const ids = [...firstIndex.keys()];
+  for (const [name, s] of Object.entries(sc)) {
+    if (!isRecord(s) || !isRecord(s['estimates'])) continue;
+    for (const key of Object.keys(s['estimates'])) {
+      const task = key.split('/')[0] ?? key;
+      if (!firstIndex.has(task)) {
+        const hint = nearest(task, ids);
+        report(
+          'bad-scenario',
+          ['scenarios', name, 'estimates', key],
+          `unknown task "${task}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+          true,
+        );
+      }
+    }
+    const est = s['estimates'];
+    for (const [key, h] of Object.entries(est)) {
+      if (!isHoursShape(h)) continue;
+      const p = parseHours(h as Parameters<typeof parseHours>[0]);
+      if (!p.ok && (typeof h === 'number' || isRecord(h) || /^\s*[\d.]+\s*(-\s*[\d.]+\s*)?$/.test(String(h)))) {
+        report('bad-hours', ['scenarios', name, 'estimates', key], p.message);
+      }
+    }
+  }
+}
