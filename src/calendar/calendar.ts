@@ -1,0 +1,198 @@
+import {
+  addDays,
+  format,
+  isWeekend,
+  parseISO,
+  startOfWeek,
+  differenceInCalendarDays,
+} from 'date-fns';
+
+/**
+ * The working-time calendar: maps hours on the planner's working-time axis to dates and clock
+ * times, and dates (hardware arrivals) back onto the axis.
+ *
+ * Working day d (0-based) covers axis hours [d·H, (d+1)·H), where H is `hoursPerDay`. Working days
+ * are Monday to Friday, skipping holidays, from the first working day on or after `start`. The
+ * working day starts at 09:00, so hour d·H + x is day d at 09:00 + x.
+ */
+export interface WorkCalendar {
+  /** The project's start date as given, `YYYY-MM-DD` (may be a weekend or holiday). */
+  readonly start: string;
+  readonly hoursPerDay: number;
+  /** Dates that are not working days, `YYYY-MM-DD`. */
+  readonly holidays: ReadonlySet<string>;
+  /** Minutes after midnight when the working day starts (540: 09:00). */
+  readonly dayStartMinutes: number;
+  /** `YYYY-MM-DD` of working day d (cached, grown on demand). */
+  readonly days: string[];
+}
+
+/** A clock reading on the calendar. */
+export interface CalendarPoint {
+  /** Working-day index from 0. */
+  readonly day: number;
+  /** `YYYY-MM-DD`. */
+  readonly date: string;
+  /** `HH:MM`, 24-hour. */
+  readonly time: string;
+  /** `YYYY-MM-DDTHH:MM`, local time of the project. */
+  readonly iso: string;
+}
+
+const ISO_DAY = 'yyyy-MM-dd';
+/** Working days a single lookup may skip before the calendar is declared broken. */
+const MAX_SCAN = 10_000;
+
+export interface CalendarOptions {
+  readonly start: string;
+  readonly hoursPerDay: number;
+  readonly holidays?: readonly string[];
+  /** @default 540 (09:00) */
+  readonly dayStartMinutes?: number;
+}
+
+export function makeCalendar(opts: CalendarOptions): WorkCalendar {
+  if (!(opts.hoursPerDay > 0 && opts.hoursPerDay <= 24)) {
+    throw new Error(`Internal error: hoursPerDay must be in (0, 24], got ${opts.hoursPerDay}`);
+  }
+  return {
+    start: opts.start,
+    hoursPerDay: opts.hoursPerDay,
+    holidays: new Set(opts.holidays ?? []),
+    dayStartMinutes: opts.dayStartMinutes ?? 540,
+    days: [],
+  };
+}
+
+/** True when `date` (YYYY-MM-DD) is a working day: Mon–Fri and not a holiday. */
+export function isWorkingDay(cal: WorkCalendar, date: string): boolean {
+  return !isWeekend(parseISO(date)) && !cal.holidays.has(date);
+}
+
+/** The first working day on or after `date`. */
+function nextWorkingDay(cal: WorkCalendar, date: string): string {
+  let d = parseISO(date);
+  for (let i = 0; i < MAX_SCAN; i++) {
+    const s = format(d, ISO_DAY);
+    if (isWorkingDay(cal, s)) return s;
+    d = addDays(d, 1);
+  }
+  throw new Error(`Internal error: no working day within ${MAX_SCAN} days of ${date}`);
+}
+
+/** The date of working day `d` (d ≥ 0). */
+export function workingDate(cal: WorkCalendar, d: number): string {
+  if (!Number.isInteger(d) || d < 0) throw new Error(`Internal error: bad working-day index ${d}`);
+  const days = cal.days;
+  if (days.length === 0) days.push(nextWorkingDay(cal, cal.start));
+  while (days.length <= d) {
+    const last = days[days.length - 1]!;
+    days.push(nextWorkingDay(cal, format(addDays(parseISO(last), 1), ISO_DAY)));
+  }
+  return days[d]!;
+}
+
+/**
+ * The working-day index of `date`: the index of the first working day on or after it. Dates
+ * before the project's first working day map to 0.
+ */
+export function dayIndexOf(cal: WorkCalendar, date: string): number {
+  const first = workingDate(cal, 0);
+  if (date <= first) return 0;
+  const target = nextWorkingDay(cal, date);
+  let d = 0;
+  while (workingDate(cal, d) < target) d++;
+  return d;
+}
+
+/** The axis hour at which `date` begins as a working day (its 09:00, or the next working day's). */
+export function hourOfDate(cal: WorkCalendar, date: string): number {
+  return dayIndexOf(cal, date) * cal.hoursPerDay;
+}
+
+/**
+ * The calendar point of axis hour `t`. A `start` at a day boundary is the next morning; an `end`
+ * exactly at a day boundary is the end of the previous working day (09:00 + H), not the next
+ * morning.
+ */
+export function pointAt(
+  cal: WorkCalendar,
+  t: number,
+  kind: 'start' | 'end' = 'start',
+): CalendarPoint {
+  const H = cal.hoursPerDay;
+  // Snap rounding noise (e.g. 15.999999) to the boundary it means.
+  const ticks = Math.round(t * 60);
+  const perDay = Math.round(H * 60);
+  let day = Math.floor(ticks / perDay);
+  let minutes = ticks - day * perDay;
+  if (kind === 'end' && minutes === 0 && day > 0) {
+    day -= 1;
+    minutes = perDay;
+  }
+  if (day < 0) {
+    day = 0;
+    minutes = 0;
+  }
+  const date = workingDate(cal, day);
+  const clock = cal.dayStartMinutes + minutes;
+  const time = `${pad2(Math.floor(clock / 60))}:${pad2(clock % 60)}`;
+  return { day, date, time, iso: `${date}T${time}` };
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** Short weekday name of a date: `Mon`. */
+export function weekdayName(date: string): string {
+  return format(parseISO(date), 'EEE');
+}
+
+/** A short label for a working day: `Mon 30 Nov`. */
+export function dayLabel(date: string): string {
+  return format(parseISO(date), 'EEE d MMM');
+}
+
+/**
+ * The project week (from 1) that a date falls in: weeks run Monday to Sunday, and week 1 holds
+ * the project's first working day.
+ */
+export function weekOf(cal: WorkCalendar, date: string): number {
+  const base = startOfWeek(parseISO(workingDate(cal, 0)), { weekStartsOn: 1 });
+  const monday = startOfWeek(parseISO(date), { weekStartsOn: 1 });
+  return Math.round(differenceInCalendarDays(monday, base) / 7) + 1;
+}
+
+/** Calendar days from the first working day to `date`, counting both ends. */
+export function calendarDaysTo(cal: WorkCalendar, date: string): number {
+  return differenceInCalendarDays(parseISO(date), parseISO(workingDate(cal, 0))) + 1;
+}
+
+/** One step of a capacity profile on the working-time axis (same shape as the planner's). */
+export interface AxisStep {
+  readonly from: number;
+  readonly capacity: number;
+}
+
+/**
+ * GPU arrivals (`hardware.gpu`) as a capacity profile on the axis: 0 before the first arrival,
+ * and each arrival counts from the start of its date's working day (or the next working day).
+ * Arrivals that land on the same working day keep the last one.
+ */
+export function gpuProfile(
+  cal: WorkCalendar,
+  arrivals: readonly { count: number; from: string }[],
+): AxisStep[] {
+  const steps: AxisStep[] = [];
+  for (const a of arrivals) {
+    const from = hourOfDate(cal, a.from);
+    const last = steps[steps.length - 1];
+    if (last !== undefined && last.from === from)
+      steps[steps.length - 1] = { from, capacity: a.count };
+    else steps.push({ from, capacity: a.count });
+  }
+  if (steps[0]?.from !== 0) steps.unshift({ from: 0, capacity: 0 });
+  // Drop steps that do not change the capacity.
+  return steps.filter((s, i) => i === 0 || s.capacity !== steps[i - 1]!.capacity);
+}

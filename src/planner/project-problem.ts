@@ -1,0 +1,418 @@
+import type { ActivityGraph } from '../model/activities.js';
+import { activityDurations, buildActivityGraph, compareIds } from '../model/activities.js';
+import type { EstimateMode, Project } from '../model/project.js';
+import type { Result } from '../result.js';
+import { err, ok } from '../result.js';
+import { nearest } from '../util/suggest.js';
+import { EPS } from './cpm.js';
+import type { CapacityStep, Problem, ResourceDef, Schedule } from './problem.js';
+import { ALL } from './problem.js';
+import type { ChainLink, Handoff, PlannedActivity, TeamMember, TeamPlan } from './team-plan.js';
+import { roundHours } from './team-plan.js';
+
+/**
+ * Project → Problem, and Schedule → TeamPlan. Pure: the calendar (dates → axis hours) is done by
+ * the caller, which hands in the GPU capacity profile already on the axis.
+ */
+
+/** Resource ids of a project problem, in `Problem.resources` order. */
+export const ENGINEER = 'engineer';
+export const GPU = 'gpu';
+/** The GPU host itself: exists (large capacity) once GPUs have arrived, so `gpus: 0`/`all` GPU work waits for it. */
+export const HOST = 'host';
+
+/** Which engineers plan: the first N (declared people first, then E…), or named people. */
+export type TeamSpec =
+  | { readonly kind: 'count'; readonly count: number }
+  | { readonly kind: 'names'; readonly ids: readonly string[] };
+
+/**
+ * Parses one `--team` value: `2`, or declared people joined by `+` (`infra+ml`). Lists
+ * (`1,2,3`) are split by the caller.
+ */
+export function parseTeamSpec(text: string): Result<TeamSpec, string> {
+  const t = text.trim();
+  if (/^\d+$/.test(t)) {
+    const count = Number(t);
+    if (count < 1 || count > 64) return err(`--team must be between 1 and 64 engineers, got ${t}`);
+    return ok({ kind: 'count', count });
+  }
+  const ids = t.split('+').map((s) => s.trim());
+  if (ids.some((s) => !/^[A-Za-z0-9_-]+$/.test(s))) {
+    return err(
+      `--team expects a number, a list such as 1,2,3, or people such as infra+ml; got "${text}"`,
+    );
+  }
+  if (new Set(ids).size !== ids.length) return err(`--team names someone twice: "${text}"`);
+  return ok({ kind: 'names', ids });
+}
+
+/** A readable label for a team spec: `2`, `infra+ml`. */
+export function teamLabel(spec: TeamSpec): string {
+  return spec.kind === 'count' ? String(spec.count) : spec.ids.join('+');
+}
+
+/**
+ * The engineers a spec picks. `count`: the project's declared people in file order, then
+ * generic engineers `E<k>` (no skills) when N exceeds them; without declared people, E1…EN.
+ */
+export function selectTeam(
+  project: Pick<Project, 'team'>,
+  spec: TeamSpec,
+): Result<TeamMember[], string> {
+  const declared: TeamMember[] = project.team.map((p) => ({
+    id: p.id,
+    name: p.name,
+    role: p.role,
+    skills: p.skills,
+    declared: true,
+  }));
+  if (spec.kind === 'count') {
+    const members = declared.slice(0, spec.count);
+    for (let k = members.length + 1; k <= spec.count; k++) {
+      members.push({
+        id: `E${k}`,
+        name: `Engineer ${k}`,
+        role: undefined,
+        skills: [],
+        declared: false,
+      });
+    }
+    return ok(members);
+  }
+  const byId = new Map(declared.map((m) => [m.id, m]));
+  const members: TeamMember[] = [];
+  for (const id of spec.ids) {
+    const m = byId.get(id);
+    if (m === undefined) {
+      if (declared.length === 0)
+        return err(`--team ${id}: the project declares no team; use a number such as --team 2`);
+      const hint = nearest(id, byId.keys());
+      const known = declared.map((d) => d.id).join(', ');
+      return err(
+        `--team: no one called "${id}" in the project's team${hint ? ` (did you mean "${hint}"?)` : ` (known: ${known})`}`,
+      );
+    }
+    members.push(m);
+  }
+  return ok(members);
+}
+
+/** A project turned into a Problem, with what is needed to read its schedules back. */
+export interface ProjectProblem {
+  readonly problem: Problem;
+  readonly graph: ActivityGraph;
+  readonly team: readonly TeamMember[];
+  readonly estimate: EstimateMode;
+  readonly projectName: string;
+}
+
+export interface ProblemOptions {
+  readonly team: readonly TeamMember[];
+  readonly estimate: EstimateMode;
+  /** GPUs on the host over the working-time axis (0 before the first step). */
+  readonly gpuProfile: readonly CapacityStep[];
+}
+
+/**
+ * The RCPSP of a project for a team: one activity per phase, resources `engineer` (capacity N),
+ * `gpu` (the arrival profile) and, when some GPU work holds no fixed GPU count, `host`. Every
+ * activity holds one engineer among those eligible (by the task's `skill`, when people are declared).
+ */
+export function projectProblem(
+  project: Project,
+  opts: ProblemOptions,
+): Result<ProjectProblem, string> {
+  if (opts.team.length === 0) return err('the team is empty');
+  const graph = buildActivityGraph(project);
+  const n = graph.activities.length;
+  const duration = activityDurations(graph, opts.estimate);
+
+  const gpuSteps = normalizeProfile(opts.gpuProfile);
+  const gpuMax = gpuSteps.reduce((m, s) => Math.max(m, s.capacity), 0);
+  const needsHost = graph.activities.some(
+    (a) => a.phase.hardware === 'gpu' && (a.phase.gpus === 'all' || a.phase.gpus === 0),
+  );
+  const resources: ResourceDef[] = [
+    { id: ENGINEER, profile: [{ from: 0, capacity: opts.team.length }] },
+    { id: GPU, profile: gpuSteps },
+  ];
+  if (needsHost) {
+    const big = Math.max(1, n);
+    resources.push({
+      id: HOST,
+      profile: normalizeProfile(
+        gpuSteps.map((s) => ({ from: s.from, capacity: s.capacity > 0 ? big : 0 })),
+      ),
+    });
+  }
+  const R = resources.length;
+  const demand = new Float64Array(n * R);
+  const eligible: (number[] | null)[] = [];
+  const anyDeclared = opts.team.some((m) => m.declared);
+  for (const a of graph.activities) {
+    const i = a.index;
+    demand[i * R] = 1;
+    if (a.phase.hardware === 'gpu') {
+      const g = a.phase.gpus;
+      if (g === 'all') {
+        if (gpuMax === 0)
+          return err(`${a.id} needs every GPU, but the project has no GPU hardware`);
+        demand[i * R + 1] = ALL;
+      } else {
+        if (g > gpuMax)
+          return err(`${a.id} needs ${g} GPUs, but the host never has more than ${gpuMax}`);
+        demand[i * R + 1] = g;
+      }
+      if (needsHost) {
+        if (gpuMax === 0)
+          return err(`${a.id} needs the GPU host, but the project has no GPU hardware`);
+        demand[i * R + 2] = 1;
+      }
+    }
+    const skill = a.task.skill;
+    if (skill === undefined || !anyDeclared) {
+      eligible.push(null);
+      continue;
+    }
+    const who = opts.team.flatMap((m, k) => (m.skills.includes(skill) ? [k] : []));
+    if (who.length === 0) {
+      const names = opts.team.map((m) => m.id).join(', ');
+      return err(`${a.id} needs skill "${skill}", but no one in the team (${names}) has it`);
+    }
+    eligible.push(who.length === opts.team.length ? null : who);
+  }
+  const problem: Problem = {
+    n,
+    succStart: graph.succStart,
+    succ: graph.succ,
+    predStart: graph.predStart,
+    pred: graph.pred,
+    ids: graph.activities.map((a) => a.id),
+    duration,
+    resources,
+    demand,
+    workers: { names: opts.team.map((m) => m.id), eligible },
+  };
+  return ok({
+    problem,
+    graph,
+    team: opts.team,
+    estimate: opts.estimate,
+    projectName: project.name,
+  });
+}
+
+/** Sorted steps starting at 0, same-`from` steps merged (last wins), no-op steps dropped. */
+function normalizeProfile(steps: readonly CapacityStep[]): CapacityStep[] {
+  const sorted = [...steps].sort((a, b) => a.from - b.from);
+  const out: CapacityStep[] = [];
+  for (const s of sorted) {
+    const from = Math.max(0, s.from);
+    const last = out[out.length - 1];
+    if (last !== undefined && last.from === from)
+      out[out.length - 1] = { from, capacity: s.capacity };
+    else out.push({ from, capacity: s.capacity });
+  }
+  if (out[0]?.from !== 0) out.unshift({ from: 0, capacity: 0 });
+  return out.filter((s, i) => i === 0 || s.capacity !== out[i - 1]!.capacity);
+}
+
+/** Capacity of a profile at time t. */
+export function capacityAt(profile: readonly CapacityStep[], t: number): number {
+  let c = 0;
+  for (const s of profile) {
+    if (s.from <= t + EPS) c = s.capacity;
+    else break;
+  }
+  return c;
+}
+
+/** What the search reports besides the schedule (the engine's SolveResult, less the schedule). */
+export interface SearchInfo {
+  readonly lowerBound: number;
+  readonly bounds: {
+    readonly criticalPath: number;
+    readonly resource: number;
+    readonly arrival: number;
+  };
+  readonly optimal: boolean;
+  readonly method: string;
+  readonly seed: number;
+}
+
+/** Reads a schedule of a project problem back as a team plan. */
+export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchInfo): TeamPlan {
+  const { problem, graph, team } = pp;
+  const R = problem.resources.length;
+  const n = problem.n;
+  const start = (i: number): number => schedule.start[i]!;
+  const end = (i: number): number => schedule.start[i]! + problem.duration[i]!;
+  const assignee = (i: number): string =>
+    team[schedule.worker[i]!]?.id ?? `E${schedule.worker[i]! + 1}`;
+
+  let makespan = 0;
+  for (let i = 0; i < n; i++) makespan = Math.max(makespan, end(i));
+  const chain = criticalChain(problem, schedule);
+  const onChain = new Set(chain.map((c) => c.id));
+
+  const hoursByEngineer: Record<string, number> = {};
+  for (const m of team) hoursByEngineer[m.id] = 0;
+  let effort = 0;
+  const activities: PlannedActivity[] = graph.activities.map((a) => {
+    const i = a.index;
+    const demand: Record<string, number> = {};
+    problem.resources.forEach((r, k) => {
+      const h = schedule.held[i * R + k]!;
+      if (h > 0) demand[r.id] = h;
+    });
+    demand[ENGINEER] = 1;
+    const who = assignee(i);
+    hoursByEngineer[who] = roundHours((hoursByEngineer[who] ?? 0) + problem.duration[i]!);
+    effort += problem.duration[i]!;
+    return {
+      id: a.id,
+      task: a.task.id,
+      phase: a.phase.name,
+      title: a.phase.title,
+      taskTitle: a.task.title,
+      duration: roundHours(problem.duration[i]!),
+      predecessors: a.predecessors,
+      demand,
+      start: roundHours(start(i)),
+      end: roundHours(end(i)),
+      assignee: who,
+      hardware: a.phase.hardware,
+      critical: onChain.has(a.id),
+    };
+  });
+
+  const handoffs: Handoff[] = [];
+  for (const a of activities) {
+    for (const p of a.predecessors) {
+      const from = activities[graph.byId.get(p)!.index]!;
+      if (from.assignee !== a.assignee) {
+        handoffs.push({
+          from: from.id,
+          to: a.id,
+          fromAssignee: from.assignee,
+          toAssignee: a.assignee,
+          at: from.end,
+        });
+      }
+    }
+  }
+  handoffs.sort((x, y) => x.at - y.at || compareIds(x.from, y.from) || compareIds(x.to, y.to));
+
+  const declared = team.filter((m) => m.declared).length;
+  const lowerBound = roundHours(info.lowerBound);
+  return {
+    project: pp.projectName,
+    unit: 'hour',
+    estimate: pp.estimate,
+    team: team.length,
+    engineers: team,
+    assignees: declared === team.length ? 'declared' : declared === 0 ? 'generic' : 'mixed',
+    makespan: roundHours(makespan),
+    resources: problem.resources.map((r) => ({ id: r.id, profile: r.profile })),
+    activities,
+    criticalPath: chain.map((c) => c.id),
+    criticalChain: chain,
+    handoffs,
+    lowerBound,
+    bounds: {
+      criticalPath: roundHours(info.bounds.criticalPath),
+      resource: roundHours(info.bounds.resource),
+      arrival: roundHours(info.bounds.arrival),
+    },
+    optimal: info.optimal || makespan <= info.lowerBound + EPS,
+    method: info.method,
+    seed: info.seed,
+    effort: roundHours(effort),
+    hoursByEngineer,
+  };
+}
+
+/**
+ * The critical chain of a resource-constrained schedule: from the last-finishing activity, walk
+ * back through whatever made each activity start when it did: a predecessor ending then, else its
+ * engineer finishing other work then, else another activity releasing a resource it needs, else
+ * capacity arriving then. Ties go to the smallest id. Returned in time order.
+ */
+export function criticalChain(problem: Problem, schedule: Schedule): ChainLink[] {
+  const n = problem.n;
+  const R = problem.resources.length;
+  if (n === 0) return [];
+  const end = (i: number): number => schedule.start[i]! + problem.duration[i]!;
+  const byId = (a: number, b: number): number => compareIds(problem.ids[a]!, problem.ids[b]!);
+  const near = (x: number, y: number): boolean => Math.abs(x - y) < 1e-6;
+
+  let cur = 0;
+  for (let i = 1; i < n; i++) {
+    const d = end(i) - end(cur);
+    if (d > 1e-6 || (near(end(i), end(cur)) && byId(i, cur) < 0)) cur = i;
+  }
+  const links: ChainLink[] = [];
+  const seen = new Set<number>();
+  for (;;) {
+    seen.add(cur);
+    const s = schedule.start[cur]!;
+    const id = problem.ids[cur]!;
+    if (s < 1e-6) {
+      links.push({ id, reason: 'project-start' });
+      break;
+    }
+    const pick = (cands: number[]): number | undefined =>
+      cands.filter((c) => !seen.has(c)).sort(byId)[0];
+    const preds: number[] = [];
+    for (let e = problem.predStart[cur]!; e < problem.predStart[cur + 1]!; e++) {
+      const p = problem.pred[e]!;
+      if (near(end(p), s)) preds.push(p);
+    }
+    const viaPred = pick(preds);
+    if (viaPred !== undefined) {
+      links.push({ id, reason: 'precedence' });
+      cur = viaPred;
+      continue;
+    }
+    const w = schedule.worker[cur]!;
+    const sameWorker: number[] = [];
+    if (w >= 0)
+      for (let i = 0; i < n; i++)
+        if (i !== cur && schedule.worker[i] === w && near(end(i), s)) sameWorker.push(i);
+    const viaWorker = pick(sameWorker);
+    if (viaWorker !== undefined) {
+      links.push({ id, reason: 'engineer' });
+      cur = viaWorker;
+      continue;
+    }
+    let viaRes: { i: number; r: string } | undefined;
+    for (let r = 0; r < R && viaRes === undefined; r++) {
+      if (problem.resources[r]!.id === ENGINEER && w >= 0) continue;
+      if (problem.demand[cur * R + r] === 0) continue;
+      const holders: number[] = [];
+      for (let i = 0; i < n; i++)
+        if (i !== cur && schedule.held[i * R + r]! > 0 && near(end(i), s)) holders.push(i);
+      const h = pick(holders);
+      if (h !== undefined) viaRes = { i: h, r: problem.resources[r]!.id };
+    }
+    if (viaRes !== undefined) {
+      links.push({ id, reason: 'resource', resource: viaRes.r });
+      cur = viaRes.i;
+      continue;
+    }
+    let arrival: string | undefined;
+    for (let r = 0; r < R && arrival === undefined; r++) {
+      if (problem.demand[cur * R + r] === 0) continue;
+      if (problem.resources[r]!.profile.some((st) => near(st.from, s)))
+        arrival = problem.resources[r]!.id;
+    }
+    links.push(
+      arrival === undefined
+        ? { id, reason: 'slack' }
+        : { id, reason: 'arrival', resource: arrival },
+    );
+    break;
+  }
+  return links.reverse();
+}
