@@ -1,0 +1,102 @@
+/**
+ * PSPLIB benchmark: solves every `.sm` file of a directory and compares with the optimum /
+ * best-known table beside them (`j30opt.sm`, or any `*opt.sm` / `*hrs.sm` / `*lb.sm` table).
+ *
+ *   npm run bench:psplib -- DIR [--schedules N] [--time-limit MS] [--seed S] [--limit K]
+ *
+ * The script is TypeScript: `npm run bench:psplib` bundles it with esbuild into
+ * node_modules/.cache/critpath-bench/ and runs the bundle with node. Instances run one after
+ * the other on one core. Defaults: 50,000 schedules and 1,000 ms per instance, seed 1.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parsePsplib, parsePsplibOpt, psplibToProblem } from '../src/config/psplib.js';
+import { checkSchedule } from '../src/planner/check.js';
+import { solve } from '../src/planner/solve.js';
+import { formatDiagnostic } from '../src/result.js';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isFinite(v)) throw new Error(`${name} needs a number`);
+  return v;
+}
+
+const dir = process.argv[2];
+if (dir === undefined || dir.startsWith('--')) {
+  console.error('usage: npm run bench:psplib -- DIR [--schedules N] [--time-limit MS] [--seed S]');
+  process.exit(2);
+}
+const maxSchedules = arg('--schedules', 50_000);
+const timeLimitMs = arg('--time-limit', 1000);
+const seed = arg('--seed', 1);
+const limit = arg('--limit', Infinity);
+
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.sm') && !/(opt|hrs|lb)\.sm$/.test(f))
+  .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+  .slice(0, limit);
+
+// Known optima / best solutions keyed "par_inst".
+const known = new Map<string, number>();
+const table = readdirSync(dir).find((f) => /(opt|hrs)\.sm$/.test(f));
+if (table !== undefined) {
+  const t = parsePsplibOpt(readFileSync(join(dir, table), 'utf8'), table);
+  if (!t.ok) throw new Error(t.error.map(formatDiagnostic).join('\n'));
+  // j30opt.sm → instances j30<par>_<inst>.sm
+  const prefix = table.replace(/(opt|hrs)\.sm$/, '');
+  for (const e of t.value) known.set(`${prefix}${e.parameter}_${e.instance}.sm`, e.makespan);
+}
+
+let sumDev = 0;
+let maxDev = 0;
+let nDev = 0;
+let sumCp = 0;
+let atOpt = 0;
+let provenOpt = 0;
+let totalMs = 0;
+let totalSchedules = 0;
+const misses: string[] = [];
+for (const f of files) {
+  const text = readFileSync(join(dir, f), 'utf8');
+  const parsed = parsePsplib(text, f);
+  if (!parsed.ok) throw new Error(parsed.error.map(formatDiagnostic).join('\n'));
+  const problem = psplibToProblem(parsed.value);
+  const t0 = performance.now();
+  const r = solve(problem, { seed, timeLimitMs, maxSchedules, now: () => performance.now() });
+  const ms = performance.now() - t0;
+  totalMs += ms;
+  totalSchedules += r.schedulesEvaluated;
+  const m = r.schedule.makespan;
+  const bad = checkSchedule(problem, r.schedule);
+  if (bad.length > 0) throw new Error(`${f}: infeasible schedule: ${bad.join('; ')}`);
+  sumCp += (100 * (m - r.bounds.criticalPath)) / r.bounds.criticalPath;
+  if (r.optimal) provenOpt++;
+  const best = known.get(basename(f));
+  if (best !== undefined) {
+    const dev = (100 * (m - best)) / best;
+    sumDev += dev;
+    maxDev = Math.max(maxDev, dev);
+    nDev++;
+    if (m <= best) atOpt++;
+    else misses.push(`${f}: ${m} vs ${best}`);
+  }
+}
+const n = files.length;
+console.log(
+  `PSPLIB ${dir}: ${n} instances, seed ${seed}, ≤ ${maxSchedules} schedules, ≤ ${timeLimitMs} ms each`,
+);
+if (nDev > 0) {
+  console.log(
+    `  deviation from ${table}: mean ${(sumDev / nDev).toFixed(3)} %, max ${maxDev.toFixed(2)} %`,
+  );
+  console.log(`  at the known optimum / best: ${atOpt}/${nDev}`);
+}
+console.log(`  mean deviation over the critical-path bound: ${(sumCp / n).toFixed(2)} %`);
+console.log(`  proven optimal (makespan = lower bound): ${provenOpt}/${n}`);
+console.log(
+  `  mean time per instance: ${(totalMs / n).toFixed(1)} ms; mean schedules: ${Math.round(totalSchedules / n)}`,
+);
+if (misses.length > 0) console.log(`  above the known value: ${misses.join(', ')}`);

@@ -1,0 +1,330 @@
+import { toCsr } from '../model/activities.js';
+import type { Problem } from '../planner/problem.js';
+import type { Diagnostic, Result } from '../result.js';
+import { err, ok } from '../result.js';
+
+/**
+ * PSPLIB single-mode RCPSP files (`.sm`, Kolisch & Sprecher 1996): jobs with durations,
+ * successors and renewable resource requests, plus the resource availabilities. Jobs are
+ * numbered from 1; job 1 and job N are the dummy source and sink.
+ */
+export interface PsplibInstance {
+  readonly file: string;
+  readonly jobs: number;
+  /** Per job (0-based): duration. */
+  readonly durations: readonly number[];
+  /** Per job (0-based): successor job indices (0-based). */
+  readonly successors: readonly (readonly number[])[];
+  /** Per job (0-based): request per renewable resource. */
+  readonly requests: readonly (readonly number[])[];
+  /** Capacity per renewable resource. */
+  readonly capacities: readonly number[];
+}
+
+interface Token {
+  readonly text: string;
+  readonly col: number;
+}
+
+function tokens(line: string): Token[] {
+  const out: Token[] = [];
+  const re = /\S+/g;
+  for (let m = re.exec(line); m !== null; m = re.exec(line)) {
+    out.push({ text: m[0], col: m.index + 1 });
+  }
+  return out;
+}
+
+class Fail {
+  readonly diags: Diagnostic[] = [];
+  readonly file: string;
+  constructor(file: string) {
+    this.file = file;
+  }
+  add(line: number, col: number, message: string): void {
+    this.diags.push({ reason: 'psplib', message, position: { file: this.file, line, col } });
+  }
+}
+
+/** A nonnegative integer token, or a diagnostic at it. */
+function int(
+  f: Fail,
+  lineNo: number,
+  t: Token | undefined,
+  what: string,
+  endCol: number,
+): number | null {
+  if (t === undefined) {
+    f.add(lineNo, endCol, `missing ${what}`);
+    return null;
+  }
+  if (!/^\d+$/.test(t.text)) {
+    f.add(lineNo, t.col, `${what}: expected a nonnegative integer, found "${t.text}"`);
+    return null;
+  }
+  return Number(t.text);
+}
+
+/**
+ * Parses a single-mode PSPLIB `.sm` file. Errors carry the line and column of the offending
+ * token (or of the place where a section is missing).
+ */
+export function parsePsplib(text: string, file: string): Result<PsplibInstance, Diagnostic[]> {
+  const f = new Fail(file);
+  const lines = text.split(/\r?\n/);
+  const find = (prefix: string, from = 0): number => {
+    for (let i = from; i < lines.length; i++)
+      if (lines[i]!.trimStart().startsWith(prefix)) return i;
+    return -1;
+  };
+  const eof = lines.length;
+  const colAfter = (line: string): number => line.length + 1;
+
+  // jobs (incl. supersource/sink ):  32
+  const jl = find('jobs (incl. supersource/sink');
+  if (jl < 0) {
+    f.add(1, 1, 'missing "jobs (incl. supersource/sink ):" line');
+    return err(f.diags);
+  }
+  const jLine = lines[jl]!;
+  const jTok = tokens(jLine.slice(jLine.indexOf(':') + 1)).map((t) => ({
+    text: t.text,
+    col: t.col + jLine.indexOf(':') + 1,
+  }));
+  const jobs = int(f, jl + 1, jTok[0], 'job count', colAfter(jLine));
+  if (jobs === null) return err(f.diags);
+  if (jobs < 2) {
+    f.add(jl + 1, jTok[0]!.col, `job count must be at least 2 (source and sink), found ${jobs}`);
+    return err(f.diags);
+  }
+
+  // - renewable                 :  4   R
+  const rl = find('- renewable');
+  let nres = 0;
+  if (rl < 0) {
+    f.add(jl + 2, 1, 'missing "- renewable :" line');
+    return err(f.diags);
+  }
+  {
+    const line = lines[rl]!;
+    const c = line.indexOf(':');
+    const t = tokens(line.slice(c + 1)).map((x) => ({ text: x.text, col: x.col + c + 1 }));
+    const v = int(f, rl + 1, t[0], 'renewable resource count', colAfter(line));
+    if (v === null) return err(f.diags);
+    nres = v;
+  }
+
+  // PRECEDENCE RELATIONS:
+  const pl = find('PRECEDENCE RELATIONS:');
+  if (pl < 0) {
+    f.add(eof, 1, 'missing "PRECEDENCE RELATIONS:" section');
+    return err(f.diags);
+  }
+  const successors: number[][] = Array.from({ length: jobs }, () => []);
+  const seenP = new Uint8Array(jobs);
+  let li = pl + 2; // skip the column header
+  for (let k = 0; k < jobs; k++, li++) {
+    const line = lines[li];
+    if (line === undefined || line.trimStart().startsWith('*')) {
+      f.add(li + 1, 1, `precedence relations: expected ${jobs} job lines, found ${k}`);
+      return err(f.diags);
+    }
+    const t = tokens(line);
+    const end = colAfter(line);
+    const job = int(f, li + 1, t[0], 'job number', end);
+    const modes = int(f, li + 1, t[1], 'mode count', end);
+    const ns = int(f, li + 1, t[2], 'successor count', end);
+    if (job === null || modes === null || ns === null) continue;
+    if (job < 1 || job > jobs) {
+      f.add(li + 1, t[0]!.col, `job number ${job} out of range 1..${jobs}`);
+      continue;
+    }
+    if (seenP[job - 1] === 1) {
+      f.add(li + 1, t[0]!.col, `job ${job} listed twice in precedence relations`);
+      continue;
+    }
+    seenP[job - 1] = 1;
+    if (modes !== 1) {
+      f.add(li + 1, t[1]!.col, `job ${job}: ${modes} modes; only single-mode files are supported`);
+    }
+    if (t.length - 3 !== ns) {
+      f.add(
+        li + 1,
+        t[Math.min(t.length - 1, 3 + ns)]?.col ?? end,
+        `job ${job}: declares ${ns} successors but lists ${t.length - 3}`,
+      );
+      continue;
+    }
+    for (let q = 3; q < t.length; q++) {
+      const s = int(f, li + 1, t[q], `job ${job} successor`, end);
+      if (s === null) continue;
+      if (s < 1 || s > jobs)
+        f.add(li + 1, t[q]!.col, `job ${job}: successor ${s} out of range 1..${jobs}`);
+      else if (s === job) f.add(li + 1, t[q]!.col, `job ${job} lists itself as a successor`);
+      else successors[job - 1]!.push(s - 1);
+    }
+  }
+
+  // REQUESTS/DURATIONS:
+  const ql = find('REQUESTS/DURATIONS:', pl);
+  if (ql < 0) {
+    f.add(eof, 1, 'missing "REQUESTS/DURATIONS:" section');
+    return err(f.diags);
+  }
+  li = ql + 1;
+  while (li < lines.length && !/^\s*\d/.test(lines[li]!)) {
+    if (lines[li]!.trimStart().startsWith('*')) break;
+    li++;
+  }
+  const durations = new Array<number>(jobs).fill(0);
+  const requests: number[][] = Array.from({ length: jobs }, () => new Array<number>(nres).fill(0));
+  const seenR = new Uint8Array(jobs);
+  for (let k = 0; k < jobs; k++, li++) {
+    const line = lines[li];
+    if (line === undefined || line.trimStart().startsWith('*')) {
+      f.add(li + 1, 1, `requests/durations: expected ${jobs} job lines, found ${k}`);
+      return err(f.diags);
+    }
+    const t = tokens(line);
+    const end = colAfter(line);
+    const job = int(f, li + 1, t[0], 'job number', end);
+    if (job === null) continue;
+    if (job < 1 || job > jobs) {
+      f.add(li + 1, t[0]!.col, `job number ${job} out of range 1..${jobs}`);
+      continue;
+    }
+    if (seenR[job - 1] === 1) {
+      f.add(li + 1, t[0]!.col, `job ${job} listed twice in requests/durations`);
+      continue;
+    }
+    seenR[job - 1] = 1;
+    if (t.length !== 3 + nres) {
+      f.add(
+        li + 1,
+        t[Math.min(t.length - 1, 3 + nres)]?.col ?? end,
+        `job ${job}: expected mode, duration and ${nres} requests, found ${t.length - 1} values`,
+      );
+      continue;
+    }
+    const d = int(f, li + 1, t[2], `job ${job} duration`, end);
+    if (d !== null) durations[job - 1] = d;
+    for (let r = 0; r < nres; r++) {
+      const v = int(f, li + 1, t[3 + r], `job ${job} request R${r + 1}`, end);
+      if (v !== null) requests[job - 1]![r] = v;
+    }
+  }
+
+  // RESOURCEAVAILABILITIES:
+  const al = find('RESOURCEAVAILABILITIES:', ql);
+  if (al < 0) {
+    f.add(eof, 1, 'missing "RESOURCEAVAILABILITIES:" section');
+    return err(f.diags);
+  }
+  const capLine = lines[al + 2] ?? '';
+  const ct = tokens(capLine);
+  const capacities: number[] = [];
+  if (ct.length !== nres) {
+    f.add(
+      al + 3,
+      ct[nres]?.col ?? 1,
+      `resource availabilities: expected ${nres} values, found ${ct.length}`,
+    );
+  } else {
+    for (let r = 0; r < nres; r++) {
+      const v = int(f, al + 3, ct[r], `availability of R${r + 1}`, colAfter(capLine));
+      if (v !== null) capacities.push(v);
+    }
+  }
+  if (f.diags.length > 0) return err(f.diags);
+
+  // Every request must fit: otherwise no schedule exists.
+  for (let j = 0; j < jobs; j++) {
+    for (let r = 0; r < nres; r++) {
+      if (requests[j]![r]! > capacities[r]!) {
+        f.add(
+          al + 3,
+          ct[r]!.col,
+          `job ${j + 1} requests ${requests[j]![r]} of R${r + 1} but only ${capacities[r]} are available`,
+        );
+      }
+    }
+  }
+  if (f.diags.length > 0) return err(f.diags);
+  return ok({ file, jobs, durations, successors, requests, capacities });
+}
+
+/**
+ * The generic Problem of a PSPLIB instance: resources R1..Rk with constant capacity from 0, no
+ * workers, ids "1".."N" (the dummy source and sink included as zero-length activities).
+ */
+export function psplibToProblem(inst: PsplibInstance): Problem {
+  const n = inst.jobs;
+  const edges: [number, number][] = [];
+  inst.successors.forEach((ss, j) => {
+    for (const s of [...new Set(ss)].sort((a, b) => a - b)) edges.push([j, s]);
+  });
+  const { start: succStart, list: succ } = toCsr(n, edges, 0);
+  const { start: predStart, list: pred } = toCsr(n, edges, 1);
+  const R = inst.capacities.length;
+  const demand = new Float64Array(n * R);
+  for (let j = 0; j < n; j++) for (let r = 0; r < R; r++) demand[j * R + r] = inst.requests[j]![r]!;
+  return {
+    n,
+    succStart,
+    succ,
+    predStart,
+    pred,
+    ids: Array.from({ length: n }, (_, i) => String(i + 1)),
+    duration: Float64Array.from(inst.durations),
+    resources: inst.capacities.map((capacity, r) => ({
+      id: `R${r + 1}`,
+      profile: [{ from: 0, capacity }],
+    })),
+    demand,
+  };
+}
+
+/** One row of a PSPLIB optimum / best-known table (j30opt.sm, j60hrs.sm, ...). */
+export interface PsplibOptEntry {
+  readonly parameter: number;
+  readonly instance: number;
+  readonly makespan: number;
+}
+
+/**
+ * Parses a PSPLIB solution table: after the dashed line under the column header, each row
+ * starts with parameter, instance and makespan (further columns ignored).
+ */
+export function parsePsplibOpt(text: string, file: string): Result<PsplibOptEntry[], Diagnostic[]> {
+  const f = new Fail(file);
+  const lines = text.split(/\r?\n/);
+  let i = lines.findIndex((l) => /^\s*Par/i.test(l));
+  if (i < 0) {
+    f.add(1, 1, 'missing the "Parameter Instance Makespan" column header');
+    return err(f.diags);
+  }
+  i++;
+  if (/^\s*-{3,}/.test(lines[i] ?? '')) i++;
+  const out: PsplibOptEntry[] = [];
+  for (; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (/^\s*$/.test(line) || /^\s*[=-]{3,}/.test(line)) continue;
+    const t = tokens(line);
+    const end = colAfter(line);
+    const p = int(f, i + 1, t[0], 'parameter', end);
+    const q = int(f, i + 1, t[1], 'instance', end);
+    const m = int(f, i + 1, t[2], 'makespan', end);
+    if (p !== null && q !== null && m !== null)
+      out.push({ parameter: p, instance: q, makespan: m });
+  }
+  if (f.diags.length > 0) return err(f.diags);
+  if (out.length === 0) {
+    f.add(lines.length, 1, 'no rows in the table');
+    return err(f.diags);
+  }
+  return ok(out);
+
+  function colAfter(line: string): number {
+    return line.length + 1;
+  }
+}

@@ -1,0 +1,117 @@
+import { EPS } from './cpm.js';
+import type { Problem, Schedule } from './problem.js';
+import { ALL } from './problem.js';
+
+/**
+ * Verifies a schedule against its problem, independently of the engine: precedence, starts
+ * ≥ 0, the held units (demand, or the whole capacity for ALL with no capacity change inside
+ * the activity), capacity at every instant (a sweep over start, finish and capacity-change
+ * events), worker eligibility and exclusivity, and the makespan. Zero-length activities hold
+ * nothing. Returns the problems found (at most `limit`), empty when the schedule is feasible.
+ * O((n + steps) log(n + steps)) per resource.
+ */
+export function checkSchedule(problem: Problem, s: Schedule, limit = 20): string[] {
+  const out: string[] = [];
+  const n = problem.n;
+  const R = problem.resources.length;
+  const id = (i: number): string => problem.ids[i] ?? String(i);
+  const add = (m: string): boolean => {
+    out.push(m);
+    return out.length >= limit;
+  };
+  if (s.start.length !== n || s.worker.length !== n || s.held.length !== n * R) {
+    return ['schedule arrays do not match the problem size'];
+  }
+  let makespan = 0;
+  for (let j = 0; j < n; j++) {
+    const st = s.start[j]!;
+    if (!(st >= -EPS) || !Number.isFinite(st)) if (add(`${id(j)} starts at ${st}`)) return out;
+    makespan = Math.max(makespan, st + problem.duration[j]!);
+    for (let e = problem.predStart[j]!; e < problem.predStart[j + 1]!; e++) {
+      const i = problem.pred[e]!;
+      const f = s.start[i]! + problem.duration[i]!;
+      if (st < f - EPS && add(`${id(j)} starts at ${st} before ${id(i)} finishes at ${f}`))
+        return out;
+    }
+  }
+  if (
+    Math.abs(makespan - s.makespan) > EPS &&
+    add(`makespan ${s.makespan}, finishes say ${makespan}`)
+  ) {
+    return out;
+  }
+  for (let r = 0; r < R; r++) {
+    const res = problem.resources[r]!;
+    const steps = [...res.profile].sort((a, b) => a.from - b.from);
+    const capAt = (t: number): number => {
+      let c = 0;
+      for (const st of steps) if (st.from <= t) c = st.capacity;
+      return c;
+    };
+    // Events: [time, delta]; capacity steps checked at their times too.
+    const ev: [number, number][] = [];
+    for (let j = 0; j < n; j++) {
+      const p = problem.duration[j]!;
+      const d = problem.demand[j * R + r]!;
+      const h = s.held[j * R + r]!;
+      const st = s.start[j]!;
+      if (p <= 0 || d === 0) {
+        if (p > 0 && h !== 0 && add(`${id(j)} holds ${h} ${res.id} without demanding any`))
+          return out;
+        continue;
+      }
+      if (d === ALL) {
+        const c = capAt(st);
+        if (!(c > EPS) && add(`${id(j)} demands all ${res.id} at ${st} where there are none`))
+          return out;
+        if (Math.abs(h - c) > EPS && add(`${id(j)} holds ${h} ${res.id}, all is ${c}`)) return out;
+        for (const x of steps) {
+          if (x.from > st + EPS && x.from < st + p - EPS && x.capacity !== c) {
+            if (add(`${id(j)} holds all ${res.id} across a capacity change at ${x.from}`))
+              return out;
+          }
+        }
+      } else if (Math.abs(h - d) > EPS && add(`${id(j)} holds ${h} ${res.id}, demand ${d}`)) {
+        return out;
+      }
+      ev.push([st, h], [st + p, -h]);
+    }
+    for (const x of steps) ev.push([x.from, 0]);
+    ev.sort((a, b) => a[0] - b[0]);
+    let used = 0;
+    for (let k = 0; k < ev.length;) {
+      const t = ev[k]![0];
+      while (k < ev.length && ev[k]![0] <= t + EPS) used += ev[k++]![1];
+      if (used > EPS && used > capAt(t + EPS) + 1e-6) {
+        if (add(`${res.id} over capacity at ${t}: ${used} > ${capAt(t + EPS)}`)) return out;
+      }
+    }
+  }
+  const wk = problem.workers;
+  if (wk !== undefined) {
+    const by: number[][] = wk.names.map(() => []);
+    for (let j = 0; j < n; j++) {
+      const w = s.worker[j]!;
+      const e = wk.eligible[j] ?? null;
+      if (!(w >= 0 && w < wk.names.length) || (e !== null && !e.includes(w))) {
+        if (add(`${id(j)} has worker ${w}, not eligible`)) return out;
+        continue;
+      }
+      if (problem.duration[j]! > 0) by[w]!.push(j);
+    }
+    for (let w = 0; w < by.length; w++) {
+      const js = by[w]!.sort((a, b) => s.start[a]! - s.start[b]!);
+      for (let k = 1; k < js.length; k++) {
+        const a = js[k - 1]!;
+        const b = js[k]!;
+        const fa = s.start[a]! + problem.duration[a]!;
+        if (s.start[b]! < fa - EPS && add(`${wk.names[w]} does ${id(a)} and ${id(b)} at once`))
+          return out;
+      }
+    }
+  } else {
+    for (let j = 0; j < n; j++)
+      if (s.worker[j] !== -1 && add(`${id(j)} has a worker but the problem has none`)) return out;
+  }
+  return out;
+}

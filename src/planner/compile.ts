@@ -1,0 +1,230 @@
+import { compareIds } from '../model/activities.js';
+import { topoOrder } from './graph.js';
+import type { CapacityStep, Problem } from './problem.js';
+import { ALL } from './problem.js';
+
+/**
+ * A Problem flattened for the engine: typed arrays only, capacity profiles normalized, the
+ * resources each activity uses listed, worker eligibility as adjacency arrays, and the id order.
+ */
+export interface Compiled {
+  readonly problem: Problem;
+  readonly n: number;
+  /** Number of resources. */
+  readonly R: number;
+  /** Number of workers (0: the problem has none). */
+  readonly W: number;
+  readonly dur: Float64Array;
+  /** n·R demands as in the problem (ALL = -1). */
+  readonly dem: Float64Array;
+  /** Resources activity i uses (nonzero demand and positive duration): useRes[useStart[i]..]. */
+  readonly useStart: Int32Array;
+  readonly useRes: Int32Array;
+  /** Normalized capacity steps per resource: capT[r][0] = 0, increasing, values change. */
+  readonly capT: readonly Float64Array[];
+  readonly capV: readonly Float64Array[];
+  /** Eligible workers of activity i: elig[eligStart[i]..eligStart[i+1]]. */
+  readonly eligStart: Int32Array;
+  readonly elig: Int32Array;
+  readonly succStart: Int32Array;
+  readonly succ: Int32Array;
+  readonly predStart: Int32Array;
+  readonly pred: Int32Array;
+  /** rank[i]: position of ids[i] in compareIds order (the tie-break). */
+  readonly rank: Int32Array;
+  /** A topological order, and each activity's position in it. */
+  readonly topo: Int32Array;
+  readonly topoPos: Int32Array;
+}
+
+/**
+ * Capacity steps as the engine wants them: the capacity in force at time 0 first (0 when the
+ * first step is later), then each later change; steps that do not change the capacity dropped.
+ */
+export function normalizeSteps(profile: readonly CapacityStep[]): {
+  t: Float64Array;
+  v: Float64Array;
+} {
+  const steps = [...profile].sort((a, b) => a.from - b.from);
+  const t: number[] = [0];
+  const v: number[] = [0];
+  for (const s of steps) {
+    if (!Number.isFinite(s.from) || !(s.capacity >= 0) || !Number.isFinite(s.capacity)) {
+      throw new Error(`Invalid capacity step {from: ${s.from}, capacity: ${s.capacity}}`);
+    }
+    if (s.from <= 0) {
+      v[0] = s.capacity;
+      continue;
+    }
+    if (s.capacity === v[v.length - 1]) continue;
+    if (t[t.length - 1] === s.from) {
+      v[v.length - 1] = s.capacity;
+      if (v.length > 1 && v[v.length - 2] === s.capacity) {
+        t.pop();
+        v.pop();
+      }
+      continue;
+    }
+    t.push(s.from);
+    v.push(s.capacity);
+  }
+  return { t: Float64Array.from(t), v: Float64Array.from(v) };
+}
+
+const rankCache = new WeakMap<readonly string[], Int32Array>();
+
+type Key = readonly string[];
+
+function idKey(id: string): Key {
+  return id.match(/\d+|\D+/g) ?? [];
+}
+
+/** compareIds on pre-split ids (same order, without re-running the regex per comparison). */
+function compareKeys(a: string, ka: Key, b: string, kb: Key): number {
+  const n = Math.min(ka.length, kb.length);
+  for (let i = 0; i < n; i++) {
+    const x = ka[i]!;
+    const y = kb[i]!;
+    if (x === y) continue;
+    const nx = x.charCodeAt(0) >= 48 && x.charCodeAt(0) <= 57;
+    const ny = y.charCodeAt(0) >= 48 && y.charCodeAt(0) <= 57;
+    if (nx && ny) {
+      const diff = Number(x) - Number(y);
+      if (diff !== 0) return diff;
+      return x.length - y.length;
+    }
+    return x < y ? -1 : 1;
+  }
+  if (ka.length !== kb.length) return ka.length - kb.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** rank[i] = position of ids[i] when the ids are sorted with compareIds (cached per array). */
+export function idRanks(ids: readonly string[]): Int32Array {
+  const hit = rankCache.get(ids);
+  if (hit !== undefined && hit.length === ids.length) return hit;
+  const n = ids.length;
+  const rank = new Int32Array(n);
+  let sorted = true;
+  if (n > 64) {
+    const keys = ids.map(idKey);
+    for (let i = 1; i < n && sorted; i++) {
+      if (compareKeys(ids[i - 1]!, keys[i - 1]!, ids[i]!, keys[i]!) > 0) sorted = false;
+    }
+    if (sorted) {
+      for (let i = 0; i < n; i++) rank[i] = i;
+    } else {
+      const idx = Array.from({ length: n }, (_, i) => i);
+      idx.sort((a, b) => compareKeys(ids[a]!, keys[a]!, ids[b]!, keys[b]!) || a - b);
+      idx.forEach((v, k) => (rank[v] = k));
+    }
+  } else {
+    const idx = Array.from({ length: n }, (_, i) => i);
+    idx.sort((a, b) => compareIds(ids[a]!, ids[b]!) || a - b);
+    idx.forEach((v, k) => (rank[v] = k));
+  }
+  rankCache.set(ids, rank);
+  return rank;
+}
+
+/** Checks the problem's shape and flattens it. Throws on a malformed problem (a caller bug). */
+export function compile(problem: Problem): Compiled {
+  const n = problem.n;
+  const R = problem.resources.length;
+  const dur = problem.duration;
+  if (dur.length !== n || problem.ids.length !== n) {
+    throw new Error(
+      `Problem has ${n} activities but ${dur.length} durations / ${problem.ids.length} ids`,
+    );
+  }
+  if (problem.demand.length !== n * R) {
+    throw new Error(`Problem demand has ${problem.demand.length} entries, expected ${n * R}`);
+  }
+  for (let i = 0; i < n; i++) {
+    const p = dur[i]!;
+    if (!(p >= 0) || !Number.isFinite(p)) {
+      throw new Error(`Activity ${problem.ids[i]} has invalid duration ${p}`);
+    }
+  }
+  const capT: Float64Array[] = [];
+  const capV: Float64Array[] = [];
+  for (const r of problem.resources) {
+    const s = normalizeSteps(r.profile);
+    capT.push(s.t);
+    capV.push(s.v);
+  }
+  const dem = problem.demand;
+  const useStart = new Int32Array(n + 1);
+  let cnt = 0;
+  for (let i = 0; i < n; i++) {
+    if (dur[i]! > 0) {
+      for (let r = 0; r < R; r++) {
+        const d = dem[i * R + r]!;
+        if (d !== 0) {
+          if (d !== ALL && !(d > 0 && Number.isFinite(d))) {
+            throw new Error(
+              `Activity ${problem.ids[i]} has invalid demand ${d} on ${problem.resources[r]!.id}`,
+            );
+          }
+          cnt++;
+        }
+      }
+    }
+    useStart[i + 1] = cnt;
+  }
+  const useRes = new Int32Array(cnt);
+  cnt = 0;
+  for (let i = 0; i < n; i++) {
+    if (dur[i]! > 0) for (let r = 0; r < R; r++) if (dem[i * R + r]! !== 0) useRes[cnt++] = r;
+  }
+  const W = problem.workers?.names.length ?? 0;
+  const eligStart = new Int32Array(n + 1);
+  let elig = new Int32Array(0);
+  if (problem.workers !== undefined) {
+    if (W === 0) throw new Error('Problem has a workers list with nobody in it');
+    const lists = problem.workers.eligible;
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const e = lists[i] ?? null;
+      if (e === null) for (let w = 0; w < W; w++) out.push(w);
+      else {
+        const seen = new Set<number>();
+        for (const w of [...e].sort((a, b) => a - b)) {
+          if (!(Number.isInteger(w) && w >= 0 && w < W)) {
+            throw new Error(`Activity ${problem.ids[i]} lists unknown worker index ${w}`);
+          }
+          if (!seen.has(w)) out.push(w);
+          seen.add(w);
+        }
+        if (seen.size === 0) throw new Error(`Activity ${problem.ids[i]} has no eligible worker`);
+      }
+      eligStart[i + 1] = out.length;
+    }
+    elig = Int32Array.from(out);
+  }
+  const topo = topoOrder(problem);
+  if (topo === null) throw new Error('The activity graph has a cycle');
+  const topoPos = new Int32Array(n);
+  for (let k = 0; k < n; k++) topoPos[topo[k]!] = k;
+  return {
+    problem,
+    n,
+    R,
+    W,
+    dur,
+    dem,
+    useStart,
+    useRes,
+    capT,
+    capV,
+    eligStart,
+    elig,
+    succStart: problem.succStart,
+    succ: problem.succ,
+    predStart: problem.predStart,
+    pred: problem.pred,
+    rank: idRanks(problem.ids),
+    topo,
+    topoPos,
+  };
+}

@@ -1,0 +1,354 @@
+import { EPS } from './cpm.js';
+
+/**
+ * The free capacity of one resource (or one worker) over time: a step function `free(x)` for
+ * x ≥ 0, stored as sorted change points ("skyline"). Segment k covers [t_k, t_{k+1}); the last
+ * one runs to infinity. It starts as the capacity profile and every placed activity subtracts
+ * its demand over its interval, so a capacity drop and a running activity look the same.
+ *
+ * Layout: the change points live in chunks of at most CHUNK_MAX entries (a sorted list of sorted
+ * typed arrays, "square-root decomposition"). With m change points:
+ * - locate a time: O(log m) (binary search over chunk heads, then inside the chunk);
+ * - insert a change point: O(B + m/B) (shift inside a chunk, sometimes split one);
+ * - add a demand over [s, e): O(B + m/B + k) for the k change points inside [s, e);
+ * - earliest feasible start ≥ t for demand d and duration p: O(B + m/B + k) where k is the
+ *   number of change points scanned in chunks that may hold a fitting window. Each chunk caches
+ *   (for one threshold d) whether it is all free, where its first blocked segment starts, where
+ *   its trailing free run starts and its longest free run, so a scan over a long busy stretch
+ *   skips whole chunks instead of walking every change point. Worker timelines (always d = 1)
+ *   always hit the cache.
+ * With B = 128 a schedule of 100k activities stays far from quadratic.
+ */
+const CHUNK_MAX = 128;
+
+interface Chunk {
+  readonly t: Float64Array;
+  readonly f: Float64Array;
+  len: number;
+  /** Threshold the summary below was computed for; NaN when stale. */
+  thr: number;
+  allGood: boolean;
+  prefixEnd: number;
+  suffixStart: number;
+  maxRun: number;
+}
+
+function newChunk(): Chunk {
+  return {
+    t: new Float64Array(CHUNK_MAX),
+    f: new Float64Array(CHUNK_MAX),
+    len: 0,
+    thr: NaN,
+    allGood: false,
+    prefixEnd: 0,
+    suffixStart: NaN,
+    maxRun: 0,
+  };
+}
+
+export class Profile {
+  private chunks: Chunk[] = [];
+  /** firsts[c] = chunks[c].t[0]. */
+  private firsts: number[] = [];
+  private pool: Chunk[] = [];
+  private capT: Float64Array = new Float64Array(1);
+  private capV: Float64Array = new Float64Array(1);
+  private capN = 1;
+  /** Result of locate(): chunk and index. */
+  private lc = 0;
+  private li = 0;
+
+  constructor(capT?: Float64Array, capV?: Float64Array) {
+    this.reset(capT ?? new Float64Array(1), capV ?? new Float64Array(1), capT?.length ?? 1);
+  }
+
+  /**
+   * Empties the profile back to the capacity steps: `capT[0]` must be 0, times increasing,
+   * consecutive values different (see `normalizeSteps`).
+   */
+  reset(capT: Float64Array, capV: Float64Array, capN: number): void {
+    for (const ch of this.chunks) this.pool.push(ch);
+    this.chunks.length = 0;
+    this.firsts.length = 0;
+    this.capT = capT;
+    this.capV = capV;
+    this.capN = capN;
+    let ch = this.take();
+    for (let k = 0; k < capN; k++) {
+      if (ch.len === CHUNK_MAX >> 1) {
+        this.push(ch);
+        ch = this.take();
+      }
+      ch.t[ch.len] = capT[k]!;
+      ch.f[ch.len] = capV[k]!;
+      ch.len++;
+    }
+    this.push(ch);
+  }
+
+  private take(): Chunk {
+    const ch = this.pool.pop() ?? newChunk();
+    ch.len = 0;
+    ch.thr = NaN;
+    return ch;
+  }
+
+  private push(ch: Chunk): void {
+    this.chunks.push(ch);
+    this.firsts.push(ch.t[0]!);
+  }
+
+  /** Number of change points (for tests and diagnostics). */
+  get size(): number {
+    let n = 0;
+    for (const ch of this.chunks) n += ch.len;
+    return n;
+  }
+
+  /** Sets lc/li to the segment containing x (x ≥ 0). */
+  private locate(x: number): void {
+    const firsts = this.firsts;
+    let lo = 0;
+    let hi = this.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (firsts[mid]! <= x) lo = mid;
+      else hi = mid - 1;
+    }
+    const t = this.chunks[lo]!.t;
+    let a = 0;
+    let b = this.chunks[lo]!.len - 1;
+    while (a < b) {
+      const mid = (a + b + 1) >> 1;
+      if (t[mid]! <= x) a = mid;
+      else b = mid - 1;
+    }
+    this.lc = lo;
+    this.li = a;
+  }
+
+  /** Ensures a change point at exactly x; leaves lc/li on it. */
+  private split(x: number): void {
+    this.locate(x);
+    let ch = this.chunks[this.lc]!;
+    if (ch.t[this.li] === x) return;
+    if (ch.len === CHUNK_MAX) {
+      this.splitChunk(this.lc);
+      this.locate(x);
+      ch = this.chunks[this.lc]!;
+    }
+    const i = this.li + 1;
+    ch.t.copyWithin(i + 1, i, ch.len);
+    ch.f.copyWithin(i + 1, i, ch.len);
+    ch.t[i] = x;
+    ch.f[i] = ch.f[i - 1]!;
+    ch.len++;
+    ch.thr = NaN;
+    this.li = i;
+  }
+
+  private splitChunk(c: number): void {
+    const ch = this.chunks[c]!;
+    const nw = this.take();
+    const h = ch.len >> 1;
+    nw.t.set(ch.t.subarray(h, ch.len));
+    nw.f.set(ch.f.subarray(h, ch.len));
+    nw.len = ch.len - h;
+    ch.len = h;
+    ch.thr = NaN;
+    this.chunks.splice(c + 1, 0, nw);
+    this.firsts.splice(c + 1, 0, nw.t[0]!);
+  }
+
+  /** Adds `delta` to free(x) for x in [s, e). */
+  add(s: number, e: number, delta: number): void {
+    if (!(e > s)) return;
+    this.split(e);
+    this.split(s);
+    let c = this.lc;
+    let i = this.li;
+    let ch = this.chunks[c]!;
+    ch.thr = NaN;
+    for (;;) {
+      if (i === ch.len) {
+        c++;
+        ch = this.chunks[c]!;
+        ch.thr = NaN;
+        i = 0;
+      }
+      if (ch.t[i]! >= e) break;
+      ch.f[i] = ch.f[i]! + delta;
+      i++;
+    }
+  }
+
+  /** free(x). */
+  freeAt(x: number): number {
+    this.locate(x);
+    return this.chunks[this.lc]!.f[this.li]!;
+  }
+
+  /** Minimum of free(x) over [s, e), or over the point s when e ≤ s. */
+  minFree(s: number, e: number): number {
+    this.locate(s);
+    let c = this.lc;
+    let i = this.li;
+    let ch = this.chunks[c]!;
+    let m = ch.f[i]!;
+    for (;;) {
+      i++;
+      if (i === ch.len) {
+        c++;
+        if (c === this.chunks.length) return m;
+        ch = this.chunks[c]!;
+        i = 0;
+      }
+      if (ch.t[i]! >= e) return m;
+      if (ch.f[i]! < m) m = ch.f[i]!;
+    }
+  }
+
+  private summarize(ch: Chunk, c: number, thr: number): void {
+    const end = c + 1 < this.chunks.length ? this.firsts[c + 1]! : Infinity;
+    const T = ch.t;
+    const F = ch.f;
+    let allGood = true;
+    let prefixEnd = end;
+    let maxRun = 0;
+    let run = NaN;
+    for (let i = 0; i < ch.len; i++) {
+      if (F[i]! >= thr) {
+        if (run !== run) run = T[i]!;
+      } else {
+        if (run === run) {
+          if (T[i]! - run > maxRun) maxRun = T[i]! - run;
+          run = NaN;
+        }
+        if (allGood) {
+          allGood = false;
+          prefixEnd = T[i]!;
+        }
+      }
+    }
+    if (run === run && end - run > maxRun) maxRun = end - run;
+    ch.allGood = allGood;
+    ch.prefixEnd = prefixEnd;
+    ch.suffixStart = run;
+    ch.maxRun = maxRun;
+    ch.thr = thr;
+  }
+
+  /**
+   * The earliest s ≥ t with free(x) ≥ d for every x in [s, s + p) (for p = 0: free(s) ≥ d).
+   * Infinity when there is none.
+   */
+  earliest(t: number, p: number, d: number): number {
+    const thr = d - EPS;
+    this.locate(t);
+    const chunks = this.chunks;
+    const nc = chunks.length;
+    let c = this.lc;
+    let i = this.li;
+    let run = NaN;
+    for (;;) {
+      const ch = chunks[c]!;
+      const T = ch.t;
+      const F = ch.f;
+      const len = ch.len;
+      const chunkEnd = c + 1 < nc ? this.firsts[c + 1]! : Infinity;
+      for (; i < len; i++) {
+        if (F[i]! >= thr) {
+          if (run !== run) run = T[i]! > t ? T[i]! : t;
+          const end = i + 1 < len ? T[i + 1]! : chunkEnd;
+          if (run + p <= end) return run;
+        } else run = NaN;
+      }
+      // Later chunks: skip those that cannot hold (the rest of) a fitting window.
+      c++;
+      for (; ; c++) {
+        if (c >= nc) return Infinity;
+        const nx = chunks[c]!;
+        if (nx.thr !== thr) this.summarize(nx, c, thr);
+        if (nx.allGood) {
+          if (run !== run) run = nx.t[0]!;
+          const end = c + 1 < nc ? this.firsts[c + 1]! : Infinity;
+          if (run + p <= end) return run;
+          continue;
+        }
+        if (run === run && run + p <= nx.prefixEnd) return run;
+        if (nx.maxRun >= p) break;
+        run = nx.suffixStart;
+      }
+      i = 0;
+    }
+  }
+
+  /**
+   * Start of the maximal run of segments with free ≥ d that contains x (x must be in one):
+   * when the resource became free enough before x.
+   */
+  freeSince(x: number, d: number): number {
+    const thr = d - EPS;
+    this.locate(x);
+    let c = this.lc;
+    let i = this.li;
+    for (;;) {
+      if (i > 0) {
+        if (this.chunks[c]!.f[i - 1]! >= thr) i--;
+        else break;
+      } else if (c > 0) {
+        const prev = this.chunks[c - 1]!;
+        if (prev.f[prev.len - 1]! >= thr) {
+          c--;
+          i = prev.len - 1;
+        } else break;
+      } else break;
+    }
+    return this.chunks[c]!.t[i]!;
+  }
+
+  /** Index of the capacity step in force at s. */
+  private capIndex(s: number): number {
+    const T = this.capT;
+    let a = 0;
+    let b = this.capN - 1;
+    while (a < b) {
+      const mid = (a + b + 1) >> 1;
+      if (T[mid]! <= s) a = mid;
+      else b = mid - 1;
+    }
+    return a;
+  }
+
+  /** Capacity (not free capacity) at s. */
+  capAt(s: number): number {
+    return this.capV[this.capIndex(s)]!;
+  }
+
+  /**
+   * Earliest s ≥ t for an activity that holds ALL units for p > 0: capacity positive at s, no
+   * capacity change inside (s, s + p), and nothing else using the resource over [s, s + p).
+   */
+  earliestAll(t: number, p: number): number {
+    let s = t;
+    for (;;) {
+      const k = this.capIndex(s);
+      const c = this.capV[k]!;
+      if (c <= EPS) {
+        let q = k + 1;
+        while (q < this.capN && this.capV[q]! <= EPS) q++;
+        if (q >= this.capN) return Infinity;
+        s = this.capT[q]!;
+        continue;
+      }
+      const next = k + 1 < this.capN ? this.capT[k + 1]! : Infinity;
+      if (s + p > next) {
+        s = next;
+        continue;
+      }
+      const s2 = this.earliest(s, p, c);
+      if (s2 === s) return s;
+      s = s2;
+    }
+  }
+}
