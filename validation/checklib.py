@@ -145,11 +145,21 @@ def torch_env(torch: Any) -> Dict[str, Any]:
         pass
     try:
         if torch.cuda.is_available():
-            v = torch.cuda.nccl.version()
-            env["nccl"] = ".".join(map(str, v)) if isinstance(v, tuple) else str(v)
+            env["nccl"] = nccl_version_str(torch.cuda.nccl.version())
     except Exception:  # noqa: BLE001 - CPU builds have no nccl
         pass
     return env
+
+
+def nccl_version_str(v: Any) -> str:
+    """torch.cuda.nccl.version(): a tuple in recent torch, NCCL_VERSION_CODE (an int) in older ones."""
+    if isinstance(v, (tuple, list)):
+        return ".".join(str(x) for x in v[:3])
+    if isinstance(v, int):
+        if v >= 10000:  # NCCL >= 2.9: major*10000 + minor*100 + patch
+            return f"{v // 10000}.{(v % 10000) // 100}.{v % 100}"
+        return f"{v // 1000}.{(v % 1000) // 100}.{v % 100}"
+    return str(v)
 
 
 def import_torch():

@@ -124,3 +124,9 @@ def test_parse_size_and_fmt():
     assert cl.parse_size("1M") == 1 << 20 and cl.parse_size("4K") == 4096 and cl.parse_size("1G") == 1 << 30 and cl.parse_size("100") == 100
     assert cl.parse_size("256MiB") == 256 << 20
     assert cl.fmt_size(4096) == "4KiB" and cl.fmt_size(1000) == "1000B"
+
+
+def test_nccl_version_str():
+    assert cl.nccl_version_str((2, 26, 2)) == "2.26.2"
+    assert cl.nccl_version_str(22602) == "2.26.2"
+    assert cl.nccl_version_str(2708) == "2.7.8"
