@@ -1,32 +1,202 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { DEFAULT_TASK_FILE, loadOrReport } from '../context.js';
+import { DEFAULT_TASK_FILE, loadOrReport, usageError } from '../context.js';
 import type { EstimateMode } from '../../model/project.js';
+import type { Result } from '../../result.js';
+import { err, ok } from '../../result.js';
 import { criticalPathPlan } from '../../planner/critical-path.js';
+import type { TeamSpec } from '../../planner/project-problem.js';
+import { parseTeamSpec } from '../../planner/project-problem.js';
+import type { DatedTeamPlan } from '../../calendar/build-team-plan.js';
+import {
+  DEFAULT_MAX_SCHEDULES,
+  DEFAULT_TIME_LIMIT_MS,
+  buildTeamPlans,
+} from '../../calendar/build-team-plan.js';
 import { renderCpmJson, renderCpmTable } from '../../reporters/cpm.js';
+import { renderTeamJson, renderTeamsJson } from '../../reporters/team-json.js';
+import {
+  renderTeamGantt,
+  renderTeamMarkdown,
+  renderTeamsMarkdown,
+} from '../../reporters/team-markdown.js';
+import { renderTeamMatrix, renderTeamTable } from '../../reporters/team-table.js';
+
+/** Output formats of `plan`. */
+export type PlanFormat = 'table' | 'md' | 'json' | 'mermaid';
 
 interface PlanOptions {
   json?: boolean;
+  cpm?: boolean;
+  team?: string;
+  format: PlanFormat;
   estimate: EstimateMode;
+  seed: string;
+  timeLimit: string;
+  maxSchedules: string;
+  hoursPerDay?: string;
+}
+
+/** The parsed, checked options of a team plan: what `buildTeamPlans` and the reporters need. */
+export interface TeamPlanRequest {
+  readonly teams: readonly TeamSpec[];
+  readonly format: PlanFormat;
+  readonly estimate: EstimateMode;
+  readonly seed: number;
+  readonly timeLimitMs: number;
+  readonly maxSchedules: number;
+  readonly hoursPerDay: number | undefined;
 }
 
 export function registerPlan(program: Command, ctx: CliContext): void {
   program
     .command('plan')
-    .description('Compute the critical path of a task file')
+    .description('Plan a task file: the critical path, or a team schedule with --team')
     .argument('[file]', 'task file', DEFAULT_TASK_FILE)
-    .option('--json', 'print the plan as JSON')
+    .option(
+      '--team <team>',
+      'engineers: a number (2), a list to compare (1,2,3), or declared people (infra+ml)',
+    )
+    .addOption(
+      new Option('--format <format>', 'output format for a team plan')
+        .choices(['table', 'md', 'json', 'mermaid'])
+        .default('table'),
+    )
+    .option('--json', 'print the plan as JSON (same as --format json)')
+    .option('--cpm', 'print the critical-path table (no resource limits), even with --team')
     .addOption(
       new Option('--estimate <point>', 'which point of each hour range to plan with')
         .choices(['low', 'expected', 'high'])
         .default('expected'),
     )
-    .addHelpText('after', '\nExamples:\n  critpath plan\n  critpath plan tasks/epic-1a.yaml --json')
+    .option('--seed <n>', 'seed of the schedule search', '1')
+    .option(
+      '--time-limit <ms>',
+      'search time for the whole plan, in milliseconds',
+      String(DEFAULT_TIME_LIMIT_MS),
+    )
+    .option(
+      '--max-schedules <n>',
+      'schedules each solve evaluates at most (keeps plans machine-independent)',
+      String(DEFAULT_MAX_SCHEDULES),
+    )
+    .option('--hours-per-day <h>', "working hours per day (default: the file's hoursPerDay)")
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  critpath plan                         critical path, no resource limits',
+        '  critpath plan --team 2                day-by-day plan for two engineers',
+        '  critpath plan --team 1,2,3            team sizes side by side',
+        '  critpath plan --team infra+ml --format md > plan.md',
+        '  critpath plan --team 2 --json         the JSON plan contract',
+      ].join('\n'),
+    )
     .action(async (file: string, opts: PlanOptions) => {
+      const request = parseRequest(opts);
+      if (!request.ok) {
+        usageError(ctx, request.error);
+        return;
+      }
       const project = await loadOrReport(ctx, file);
       if (project === undefined) return;
-      const plan = criticalPathPlan(project, opts.estimate);
-      ctx.out.out(opts.json ? renderCpmJson(plan) : renderCpmTable(plan, ctx.out));
+      const req = request.value;
+      if (req === 'cpm') {
+        const plan = criticalPathPlan(project, opts.estimate);
+        ctx.out.out(
+          opts.json === true || opts.format === 'json'
+            ? renderCpmJson(plan)
+            : renderCpmTable(plan, ctx.out),
+        );
+        return;
+      }
+      const plans = buildTeamPlans(project, req.teams, {
+        estimate: req.estimate,
+        seed: req.seed,
+        timeLimitMs: req.timeLimitMs,
+        maxSchedules: req.maxSchedules,
+        ...(req.hoursPerDay === undefined ? {} : { hoursPerDay: req.hoursPerDay }),
+      });
+      if (!plans.ok) {
+        usageError(ctx, plans.error);
+        return;
+      }
+      ctx.out.out(renderPlans(plans.value, req.format, ctx));
     });
+}
+
+function renderPlans(plans: readonly DatedTeamPlan[], format: PlanFormat, ctx: CliContext): string {
+  const [only] = plans;
+  if (plans.length === 1 && only !== undefined) {
+    switch (format) {
+      case 'table':
+        return renderTeamTable(only, ctx.out);
+      case 'md':
+        return renderTeamMarkdown(only);
+      case 'json':
+        return renderTeamJson(only);
+      case 'mermaid':
+        return renderTeamGantt(only);
+    }
+  }
+  switch (format) {
+    case 'table':
+      return renderTeamMatrix(plans, ctx.out);
+    case 'md':
+      return [renderTeamsMarkdown(plans), ...plans.map((p) => renderTeamMarkdown(p))].join('\n');
+    case 'json':
+      return renderTeamsJson(plans);
+    case 'mermaid':
+      return plans.map(renderTeamGantt).join('\n\n');
+  }
+}
+
+/** Checks the options; `cpm` when the critical-path view is wanted. One-line errors (exit 2). */
+export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm', string> {
+  const format: PlanFormat = opts.json === true ? 'json' : opts.format;
+  if (opts.cpm === true || opts.team === undefined) {
+    if (format === 'md' || format === 'mermaid')
+      return err(`--format ${format} needs --team (e.g. --team 2)`);
+    return ok('cpm');
+  }
+  const teams: TeamSpec[] = [];
+  for (const part of opts.team.split(',')) {
+    const spec = parseTeamSpec(part);
+    if (!spec.ok) return spec;
+    teams.push(spec.value);
+  }
+  const seed = intOption('--seed', opts.seed, 0);
+  if (!seed.ok) return seed;
+  const timeLimitMs = intOption('--time-limit', opts.timeLimit, 1);
+  if (!timeLimitMs.ok) return timeLimitMs;
+  const maxSchedules = intOption('--max-schedules', opts.maxSchedules, 1);
+  if (!maxSchedules.ok) return maxSchedules;
+  let hoursPerDay: number | undefined;
+  if (opts.hoursPerDay !== undefined) {
+    const h = Number(opts.hoursPerDay);
+    if (!(Number.isFinite(h) && h > 0 && h <= 24) || opts.hoursPerDay.trim() === '') {
+      return err(`--hours-per-day expects a number of hours in (0, 24], got "${opts.hoursPerDay}"`);
+    }
+    hoursPerDay = h;
+  }
+  return ok({
+    teams,
+    format,
+    estimate: opts.estimate,
+    seed: seed.value,
+    timeLimitMs: timeLimitMs.value,
+    maxSchedules: maxSchedules.value,
+    hoursPerDay,
+  });
+}
+
+function intOption(name: string, text: string, min: number): Result<number, string> {
+  const t = text.trim();
+  const n = Number(t);
+  if (!/^\d+$/.test(t) || !Number.isSafeInteger(n) || n < min) {
+    return err(`${name} expects a whole number ≥ ${min}, got "${text}"`);
+  }
+  return ok(n);
 }

@@ -1,0 +1,232 @@
+import { format, parseISO } from 'date-fns';
+import type { DatedTeamPlan, DayItem, DayWork } from '../calendar/build-team-plan.js';
+import { fmtHours } from './format.js';
+
+/**
+ * The content of a team plan report, as plain strings: the terminal table and the Markdown
+ * document render the same sections in their own syntax.
+ */
+
+/** `Mon 30 Nov` from `YYYY-MM-DD`. */
+export function dayName(date: string): string {
+  return format(parseISO(date), 'EEE d MMM');
+}
+
+/** `Mon 30 Nov 14:30` from `YYYY-MM-DDTHH:MM`. */
+export function dateTimeName(iso: string): string {
+  return `${dayName(iso.slice(0, 10))} ${iso.slice(11, 16)}`;
+}
+
+/** `Mon 30 Nov 2026`. */
+export function longDayName(date: string): string {
+  return format(parseISO(date), 'EEE d MMM yyyy');
+}
+
+/** `45 %`. */
+export function pct(x: number): string {
+  return `${Math.round(x * 100)} %`;
+}
+
+function itemText(it: DayItem): string {
+  switch (it.part) {
+    case 'whole':
+      return it.id;
+    case 'start':
+      return `start ${it.id}`;
+    case 'cont':
+      return `cont. ${it.id}`;
+    case 'finish':
+      return `finish ${it.id}`;
+  }
+}
+
+/** One week of the day-by-day table. */
+export interface WeekSection {
+  readonly week: number;
+  /** `Week 2 (Mon 7 Dec – Fri 11 Dec)`. */
+  readonly title: string;
+  /** Day | Engineer | Tasks | Hours | Focus; the day is blank on an engineer's second row. */
+  readonly rows: readonly (readonly string[])[];
+  /** Per engineer: hours that week. */
+  readonly totals: readonly (readonly [string, number])[];
+}
+
+export const DAY_HEADER = ['Day', 'Engineer', 'Tasks', 'Hours', 'Focus'] as const;
+
+/** The day-by-day table cut into weeks. `mark` decorates an activity id (critical ones, say). */
+export function weekSections(
+  plan: DatedTeamPlan,
+  mark: (id: string, text: string) => string = (_, t) => t,
+): WeekSection[] {
+  const byWeek = new Map<number, DayWork[]>();
+  for (const d of plan.days) {
+    const list = byWeek.get(d.week) ?? [];
+    list.push(d);
+    byWeek.set(d.week, list);
+  }
+  const sections: WeekSection[] = [];
+  for (const [week, days] of [...byWeek].sort((a, b) => a[0] - b[0])) {
+    const rows: string[][] = [];
+    let lastDay = -1;
+    const totals = new Map(plan.engineers.map((m) => [m.id, 0]));
+    for (const d of days) {
+      const label = d.day === lastDay ? '' : dayName(d.date);
+      lastDay = d.day;
+      if (d.engineer === null) {
+        rows.push([label, '—', '—', '0', d.focus]);
+        continue;
+      }
+      totals.set(d.engineer, (totals.get(d.engineer) ?? 0) + d.hours);
+      rows.push([
+        label,
+        d.engineer,
+        d.items.map((it) => mark(it.id, itemText(it))).join(', '),
+        fmtHours(d.hours),
+        d.focus,
+      ]);
+    }
+    const first = days[0]!;
+    const last = days[days.length - 1]!;
+    sections.push({
+      week,
+      title: `Week ${week} (${dayName(first.date)} – ${dayName(last.date)})`,
+      rows,
+      totals: [...totals].filter(([, h]) => h > 0),
+    });
+  }
+  return sections;
+}
+
+/** Per engineer: hours, activities, utilisation over the makespan. */
+export function engineerTotals(plan: DatedTeamPlan): string[][] {
+  const rows: string[][] = [['Engineer', 'Name', 'Hours', 'Activities', 'Busy']];
+  for (const m of plan.engineers) {
+    const h = plan.hoursByEngineer[m.id] ?? 0;
+    const count = plan.activities.filter((a) => a.assignee === m.id).length;
+    rows.push([
+      m.id,
+      m.name,
+      fmtHours(h),
+      String(count),
+      plan.makespan > 0 ? pct(h / plan.makespan) : '—',
+    ]);
+  }
+  return rows;
+}
+
+/** Handoff lines, grouped by the activity handed off: `infra finishes 1a.4 on Tue 1 Dec 11:30 → ml can start 1a.7`. */
+export function handoffLines(plan: DatedTeamPlan): string[] {
+  const byId = new Map(plan.activities.map((a) => [a.id, a]));
+  const groups = new Map<
+    string,
+    { from: string; who: string; at: string; to: Map<string, string[]> }
+  >();
+  for (const h of plan.handoffs) {
+    const key = h.from;
+    const g = groups.get(key) ?? {
+      from: h.from,
+      who: h.fromAssignee,
+      at: byId.get(h.from)?.endDate ?? '',
+      to: new Map<string, string[]>(),
+    };
+    const list = g.to.get(h.toAssignee) ?? [];
+    list.push(h.to);
+    g.to.set(h.toAssignee, list);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map((g) => {
+    const targets = [...g.to].map(([who, ids]) => `${who} can start ${ids.join(', ')}`).join('; ');
+    return `${g.who} finishes ${g.from} on ${dateTimeName(g.at)} → ${targets}`;
+  });
+}
+
+/** The critical chain as text, with the reason each link waits. */
+export function chainText(plan: DatedTeamPlan): string {
+  const byId = new Map(plan.activities.map((a) => [a.id, a]));
+  const parts: string[] = [];
+  const first = plan.criticalChain[0];
+  if (first?.reason === 'arrival') {
+    const a = byId.get(first.id);
+    parts.push(
+      `${first.resource === 'gpu' || first.resource === 'host' ? 'GPUs arrive' : `${first.resource ?? 'capacity'} arrives`} ${a === undefined ? '' : dayName(a.startDate.slice(0, 10))}`.trim(),
+    );
+  } else if (first?.reason === 'slack') {
+    parts.push('(slack)');
+  }
+  for (const l of plan.criticalChain) {
+    const a = byId.get(l.id);
+    parts.push(a === undefined ? l.id : `${l.id} (${a.assignee})`);
+  }
+  return parts.join(' → ');
+}
+
+/** Why each critical link waits, for readers who want it: `1a.13 waits for infra`. */
+export function chainReasons(plan: DatedTeamPlan): string[] {
+  return plan.criticalChain.map((l) => {
+    switch (l.reason) {
+      case 'project-start':
+        return `${l.id}: starts the project`;
+      case 'precedence':
+        return `${l.id}: waits for a predecessor`;
+      case 'engineer':
+        return `${l.id}: waits for its engineer`;
+      case 'resource':
+        return `${l.id}: waits for the ${l.resource ?? 'resource'}`;
+      case 'arrival':
+        return `${l.id}: waits for the ${l.resource === 'host' ? 'GPU host' : (l.resource ?? 'hardware')} to arrive`;
+      case 'slack':
+        return `${l.id}: starts later than it could`;
+    }
+  });
+}
+
+/** The summary block: [label, text] pairs. */
+export function summaryPairs(plan: DatedTeamPlan): [string, string][] {
+  const s = plan.summary;
+  const end = plan.activities.reduce((m, a) => (a.endDate > m ? a.endDate : m), plan.startDate);
+  const pairs: [string, string][] = [];
+  const deadline =
+    plan.deadline === undefined
+      ? ''
+      : s.meetsDeadline === true
+        ? ` (deadline ${dayName(plan.deadline)}: met)`
+        : ` (deadline ${dayName(plan.deadline)}: MISSED)`;
+  pairs.push(['End date', `${longDayName(end.slice(0, 10))} ${end.slice(11, 16)}${deadline}`]);
+  pairs.push([
+    'Duration',
+    `${fmtHours(plan.makespan)} working hours = ${s.workingDays} working days (${s.calendarDays} calendar days, ${fmtHours(plan.hoursPerDay)} h/day)`,
+  ]);
+  pairs.push(['Effort', `${fmtHours(s.effort)} h in ${plan.activities.length} activities`]);
+  const per = plan.engineers
+    .map((m) => `${m.id} ${fmtHours(plan.hoursByEngineer[m.id] ?? 0)} h`)
+    .join(', ');
+  pairs.push([
+    'Utilisation',
+    `${pct(s.utilisation)} (${per} of ${plan.team} × ${fmtHours(plan.makespan)} h)`,
+  ]);
+  if (s.speedup !== undefined && s.soloMakespan !== undefined) {
+    pairs.push([
+      'Speed-up',
+      `${s.speedup.toFixed(2)}× against solo (${fmtHours(s.soloMakespan)} h)`,
+    ]);
+  }
+  const b = plan.bounds;
+  const quality = plan.optimal ? 'optimal' : `within ${(s.gap * 100).toFixed(1)} % of the bound`;
+  pairs.push([
+    'Lower bound',
+    `${fmtHours(plan.lowerBound)} h (critical path ${fmtHours(b.criticalPath)}, resources ${fmtHours(b.resource)}, GPU arrival ${fmtHours(b.arrival)}): ${quality}`,
+  ]);
+  if (s.range !== undefined) {
+    pairs.push([
+      'Confidence',
+      `low–high estimates: ${fmtHours(s.range.low)}–${fmtHours(s.range.high)} h (expected ${fmtHours(plan.makespan)} h)`,
+    ]);
+  }
+  pairs.push(['Search', `${plan.method}, seed ${plan.seed}`]);
+  return pairs;
+}
+
+/** The heading line: `Epic 1A · team 2 (infra, ml) · expected hours`. */
+export function titleLine(plan: DatedTeamPlan): string {
+  return `${plan.project} · team of ${plan.team} (${plan.engineers.map((m) => m.id).join(', ')}) · ${plan.estimate} hours`;
+}

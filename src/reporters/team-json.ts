@@ -1,0 +1,72 @@
+import type { DatedTeamPlan } from '../calendar/build-team-plan.js';
+
+/**
+ * The team plan as JSON: the plan contract's fields first (`makespan`, `unit`, `team`,
+ * `resources`, `activities`, `criticalPath`, `lowerBound`, `startDate`, `endDate`), then the
+ * extras. Key order is fixed so the same plan prints byte-identically.
+ */
+export function teamPlanJson(plan: DatedTeamPlan): Record<string, unknown> {
+  return {
+    makespan: plan.makespan,
+    unit: plan.unit,
+    team: plan.team,
+    resources: plan.resources.map((r) => ({
+      id: r.id,
+      profile: r.profile.map((s) => ({ from: s.from, capacity: s.capacity })),
+    })),
+    activities: plan.activities.map((a) => ({
+      id: a.id,
+      task: a.task,
+      phase: a.phase,
+      title: a.title,
+      duration: a.duration,
+      predecessors: a.predecessors,
+      demand: a.demand,
+      start: a.start,
+      end: a.end,
+      assignee: a.assignee,
+      startDate: a.startDate,
+      endDate: a.endDate,
+      hardware: a.hardware,
+      critical: a.critical,
+    })),
+    criticalPath: plan.criticalPath,
+    lowerBound: plan.lowerBound,
+    startDate: plan.startDate,
+    endDate: plan.endDate,
+    project: plan.project,
+    estimate: plan.estimate,
+    teamLabel: plan.teamLabel,
+    assignees: plan.assignees,
+    engineers: plan.engineers.map((m) => ({
+      id: m.id,
+      name: m.name,
+      ...(m.role === undefined ? {} : { role: m.role }),
+      skills: m.skills,
+      declared: m.declared,
+    })),
+    hoursPerDay: plan.hoursPerDay,
+    holidays: plan.holidays,
+    ...(plan.deadline === undefined ? {} : { deadline: plan.deadline }),
+    bounds: plan.bounds,
+    optimal: plan.optimal,
+    method: plan.method,
+    seed: plan.seed,
+    criticalChain: plan.criticalChain,
+    handoffs: plan.handoffs,
+    hoursByEngineer: plan.hoursByEngineer,
+    summary: {
+      ...plan.summary,
+      ...(plan.summary.range === undefined ? {} : { range: plan.summary.range }),
+    },
+  };
+}
+
+export function renderTeamJson(plan: DatedTeamPlan): string {
+  return JSON.stringify(teamPlanJson(plan), null, 2);
+}
+
+/** Several team plans (`--team 1,2,3 --json`): `{ "plans": [...] }`. */
+export function renderTeamsJson(plans: readonly DatedTeamPlan[]): string {
+  return JSON.stringify({ plans: plans.map(teamPlanJson) }, null, 2);
+}
