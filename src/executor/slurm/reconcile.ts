@@ -1,0 +1,149 @@
+/**
+ * Reading Slurm's view of the journal's open attempts, and writing what it says back into the
+ * journal. Used by `run --backend slurm` (to resume), by `status` and by `cancel`.
+ */
+import type { JobInfo } from './parse.js';
+import { isTerminal } from './parse.js';
+import type { SlurmClient } from './client.js';
+import { RUN_COMMENT_PREFIX, jobName } from './sbatch.js';
+import type { Attempt, RunState } from '../../state/reducer.js';
+import type { JournalRecord, WithoutVersion } from '../../state/records.js';
+
+export const SLURM_BACKEND = 'slurm';
+
+/** An attempt the journal leaves open (no outcome) that was submitted to Slurm. */
+export interface OpenSlurmAttempt {
+  readonly id: string;
+  readonly attempt: Attempt;
+}
+
+/** Attempts on the Slurm backend that the journal has no outcome for (last attempt of each activity). */
+export function openSlurmAttempts(state: RunState): OpenSlurmAttempt[] {
+  const out: OpenSlurmAttempt[] = [];
+  for (const a of state.activities.values()) {
+    const last = a.attempts[a.attempts.length - 1];
+    if (last !== undefined && last.backend === SLURM_BACKEND && last.outcome === 'running')
+      out.push({ id: a.id, attempt: last });
+  }
+  return out;
+}
+
+/** What Slurm says about one open attempt. */
+export type SlurmView =
+  | {
+      readonly kind: 'known';
+      readonly jobId: string;
+      readonly job: JobInfo;
+      readonly adopted: boolean;
+    }
+  /** Neither the journal nor Slurm has a job for it (killed before sbatch answered, or purged). */
+  | { readonly kind: 'lost'; readonly jobId: string | undefined };
+
+/**
+ * Asks Slurm about each open attempt. An attempt without a journaled job id (the submitting
+ * critpath died between its `started` record and sbatch's answer) is looked up by job name and
+ * run tag among this user's live jobs, so it is adopted rather than submitted twice.
+ */
+export async function viewOpenAttempts(
+  open: readonly OpenSlurmAttempt[],
+  client: SlurmClient,
+  projectName: string,
+): Promise<Map<string, SlurmView>> {
+  const views = new Map<string, SlurmView>();
+  const withId = open.filter((o) => o.attempt.externalId !== undefined);
+  const withoutId = open.filter((o) => o.attempt.externalId === undefined);
+  const found = new Map<string, { job: JobInfo; adopted: boolean }>();
+  if (withId.length > 0) {
+    const jobs = await client.query(withId.map((o) => o.attempt.externalId!));
+    for (const o of withId) {
+      const j = jobs.get(o.attempt.externalId!);
+      if (j !== undefined) found.set(o.id, { job: j, adopted: false });
+    }
+  }
+  if (withoutId.length > 0) {
+    const names = withoutId.map((o) => jobName(projectName, o.id));
+    const live = await client.squeueByName(names);
+    for (const o of withoutId) {
+      const name = jobName(projectName, o.id);
+      const tag = `${RUN_COMMENT_PREFIX}${o.attempt.runId}`;
+      const j = live
+        .filter((x) => x.name === name && x.comment === tag)
+        .sort((a, b) => Number(a.jobId) - Number(b.jobId));
+      const first = j[0];
+      if (first !== undefined) found.set(o.id, { job: first, adopted: true });
+    }
+  }
+  for (const o of open) {
+    const f = found.get(o.id);
+    if (f === undefined) views.set(o.id, { kind: 'lost', jobId: o.attempt.externalId });
+    else views.set(o.id, { kind: 'known', jobId: f.job.jobId, job: f.job, adopted: f.adopted });
+  }
+  return views;
+}
+
+/** The journal record that closes an attempt Slurm reports as ended; undefined while it lives. */
+export function outcomeRecord(
+  id: string,
+  attempt: Attempt,
+  job: JobInfo,
+  now: number,
+): WithoutVersion<JournalRecord> | undefined {
+  if (!isTerminal(job.phase)) return undefined;
+  const base = { at: now, runId: attempt.runId, id, attempt: attempt.attempt };
+  const durationMs =
+    job.start !== undefined && job.end !== undefined ? Math.max(0, job.end - job.start) : 0;
+  switch (job.phase) {
+    case 'succeeded':
+      return { t: 'finished', ...base, exitCode: 0, durationMs };
+    case 'cancelled':
+      return {
+        t: 'interrupted',
+        ...base,
+        reason: 'signal',
+        durationMs: job.start === undefined ? null : durationMs,
+      };
+    case 'timeout':
+      return {
+        t: 'failed',
+        ...base,
+        reason: 'timeout',
+        exitCode: job.exitCode ?? null,
+        signal: null,
+        message: `Slurm ${job.state}${job.reason === undefined ? '' : ` (${job.reason})`}`,
+        durationMs,
+        final: true,
+      };
+    default: {
+      const bySignal = (job.signal ?? 0) > 0 && (job.exitCode ?? 0) === 0;
+      return {
+        t: 'failed',
+        ...base,
+        reason: bySignal ? 'signal' : 'exit-non-zero',
+        exitCode: bySignal ? null : (job.exitCode ?? null),
+        signal: bySignal ? `SIG${job.signal}` : null,
+        message: `Slurm ${job.state}${job.reason === undefined ? '' : ` (${job.reason})`}`,
+        durationMs,
+        final: true,
+      };
+    }
+  }
+}
+
+/** One activity's Slurm state for `status`. */
+export interface SlurmActivityStatus {
+  readonly id: string;
+  readonly jobId: string | undefined;
+  /** `PENDING`, `RUNNING`, `COMPLETED`…, or `UNKNOWN` when Slurm has no record of the job. */
+  readonly state: string;
+  readonly reason: string | undefined;
+  readonly job: JobInfo | undefined;
+}
+
+/** Slurm's view of every open Slurm attempt, for display. */
+export function describeViews(views: ReadonlyMap<string, SlurmView>): SlurmActivityStatus[] {
+  return [...views.entries()].map(([id, v]) =>
+    v.kind === 'known'
+      ? { id, jobId: v.jobId, state: v.job.state, reason: v.job.reason, job: v.job }
+      : { id, jobId: v.jobId, state: 'UNKNOWN', reason: undefined, job: undefined },
+  );
+}
