@@ -567,11 +567,12 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
         ranNow: submitted.has(a.id) || adopted.has(a.id),
       };
     });
-    const outcome: RunOutcome = interrupted
-      ? 'interrupted'
-      : [...final.values()].some((f) => f === 'failed' || f === 'interrupted')
-        ? 'failed'
-        : [...final.values()].some((f) => f === 'blocked')
+    const finals = [...final.values()];
+    const outcome: RunOutcome = finals.includes('failed')
+      ? 'failed'
+      : interrupted || finals.includes('interrupted')
+        ? 'interrupted'
+        : finals.includes('blocked')
           ? 'blocked'
           : 'ok';
     await write({ t: 'run-end', at: Date.now(), runId, outcome });

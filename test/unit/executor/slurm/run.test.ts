@@ -1,0 +1,245 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadProjectText } from '../../../../src/config/load.js';
+import type { Project } from '../../../../src/model/project.js';
+import type { RunEvent } from '../../../../src/executor/events.js';
+import { SlurmClient } from '../../../../src/executor/slurm/client.js';
+import { cancelSlurm, slurmStatus } from '../../../../src/executor/slurm/commands.js';
+import { runSlurm } from '../../../../src/executor/slurm/run.js';
+import { readJournal } from '../../../../src/state/journal.js';
+import type { StatePaths } from '../../../../src/state/paths.js';
+import { statePaths } from '../../../../src/state/paths.js';
+import { replay } from '../../../../src/state/reducer.js';
+import { FakeSlurm } from './fake-slurm.js';
+
+const GRAPH = `
+project: fake
+start: 2026-11-30
+hardware:
+  gpu:
+    - { count: 4, from: 2026-11-30 }
+tasks:
+  - { id: prep, title: Prep, hours: 1, run: "echo prep" }
+  - { id: pair-a, title: A, hours: 1, gpus: 2, deps: [prep], run: "echo a" }
+  - { id: pair-b, title: B, hours: 1, gpus: 2, deps: [prep], run: "echo b" }
+  - { id: driver, title: D, hours: 1, gpus: all, deps: [pair-a, pair-b], run: "echo d" }
+`;
+
+let dir: string;
+let paths: StatePaths;
+let fake: FakeSlurm;
+let client: SlurmClient;
+
+function project(yaml: string): Project {
+  const r = loadProjectText(yaml, join(dir, 'tasks.yaml'));
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value;
+}
+
+function journal() {
+  return readJournal(paths.journal).records;
+}
+
+function run(p: Project, extra: Partial<Parameters<typeof runSlurm>[0]> = {}) {
+  const events: RunEvent[] = [];
+  const promise = runSlurm({
+    project: p,
+    paths,
+    partitions: {},
+    client,
+    pollMs: 1,
+    onEvent: (e) => events.push(e),
+    ...extra,
+  });
+  return { promise, events };
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'critpath-slurm-'));
+  writeFileSync(join(dir, 'package.json'), '{}');
+  paths = statePaths(join(dir, 'tasks.yaml'), dir);
+  fake = new FakeSlurm();
+  client = new SlurmClient({ runner: fake.runner });
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('runSlurm', () => {
+  it('submits the graph with afterok dependencies and follows it to the end', async () => {
+    const { promise, events } = run(project(GRAPH));
+    const res = await promise;
+    expect(res.outcome).toBe('ok');
+    const jobs = new Map(fake.submitted().map((j) => [j.name, j]));
+    expect([...jobs.keys()]).toEqual([
+      'critpath:fake:prep',
+      'critpath:fake:pair-a',
+      'critpath:fake:pair-b',
+      'critpath:fake:driver',
+    ]);
+    const id = (n: string): string => jobs.get(`critpath:fake:${n}`)!.id;
+    expect(jobs.get('critpath:fake:prep')!.deps).toEqual([]);
+    expect(jobs.get('critpath:fake:pair-a')!.deps).toEqual([id('prep')]);
+    expect(jobs.get('critpath:fake:driver')!.deps).toEqual([id('pair-a'), id('pair-b')]);
+    expect(jobs.get('critpath:fake:driver')!.args).toContain('--exclusive');
+    expect(jobs.get('critpath:fake:pair-a')!.args).toContain('--gres=gpu:2');
+    expect(jobs.get('critpath:fake:prep')!.comment).toBe(`critpath-run=${res.runId}`);
+    const state = replay(journal());
+    for (const a of ['prep', 'pair-a', 'pair-b', 'driver']) {
+      expect(state.activities.get(a)?.status).toBe('done');
+      expect(state.activities.get(a)?.attempts[0]?.externalId).toBe(id(a));
+      expect(state.activities.get(a)?.attempts[0]?.backend).toBe('slurm');
+    }
+    expect(state.runs[0]?.start.backend).toBe('slurm');
+    expect(state.runs[0]?.outcome).toBe('ok');
+    expect(events.filter((e) => e.type === 'activity-done')).toHaveLength(4);
+  });
+
+  it('submits nothing that is done, pending or running when run again', async () => {
+    const p = project(GRAPH);
+    const first = await run(p, { follow: false }).promise;
+    expect(first.outcome).toBe('submitted');
+    expect(first.submitted.size).toBe(4);
+    const second = await run(p).promise;
+    expect(second.submitted.size).toBe(0);
+    expect([...second.adopted.keys()].sort()).toEqual(['driver', 'pair-a', 'pair-b', 'prep']);
+    expect(second.outcome).toBe('ok');
+    expect(fake.submitted()).toHaveLength(4);
+    const third = await run(p).promise;
+    expect(third.submitted.size + third.adopted.size).toBe(0);
+    expect(fake.submitted()).toHaveLength(4);
+  });
+
+  it('adopts a job whose id never reached the journal (killed right after sbatch)', async () => {
+    const p = project(GRAPH);
+    await run(p, { follow: false }).promise;
+    // Cut the external-id record of pair-b, as if critpath died between sbatch and the journal.
+    const text = readFileSync(paths.journal, 'utf8')
+      .split('\n')
+      .filter((l) => !(l.includes('"external-id"') && l.includes('"pair-b"')))
+      .join('\n');
+    writeFileSync(paths.journal, text);
+    expect(replay(journal()).activities.get('pair-b')?.attempts[0]?.externalId).toBeUndefined();
+    const res = await run(p).promise;
+    expect(res.adopted.get('pair-b')).toBe(
+      fake.submitted().find((j) => j.name.endsWith(':pair-b'))!.id,
+    );
+    expect(fake.submitted()).toHaveLength(4);
+    expect(res.outcome).toBe('ok');
+  });
+
+  it('resubmits what failed or was cancelled, with its dependents', async () => {
+    const p = project(GRAPH);
+    await run(p, { follow: false }).promise;
+    const b = fake.submitted().find((j) => j.name.endsWith(':pair-b'))!;
+    await client.cancel([b.id]); // pair-b cancelled; driver will be cancelled by Slurm
+    const res = await run(p).promise;
+    expect([...res.submitted.keys()].sort()).toEqual(['driver', 'pair-b']);
+    expect(res.outcome).toBe('ok');
+    const state = replay(journal());
+    expect(state.activities.get('pair-b')?.attempts.map((a) => a.outcome)).toEqual([
+      'interrupted',
+      'finished',
+    ]);
+    expect(state.activities.get('driver')?.attempts).toHaveLength(2);
+    expect(fake.submitted()).toHaveLength(6);
+  });
+
+  it('blocks the dependents of a failure and retries within the retry budget', async () => {
+    const p = project(`${GRAPH}
+  - { id: flaky, title: F, hours: 1, deps: [prep], retries: 1, run: "exit 3" }
+  - { id: after, title: After, hours: 1, deps: [flaky], run: "echo after" }
+`);
+    const { promise, events } = run(p);
+    const res = await promise;
+    expect(res.outcome).toBe('failed');
+    expect(fake.submitted().filter((j) => j.name.endsWith(':flaky'))).toHaveLength(2);
+    expect(events.some((e) => e.type === 'activity-retry' && e.id === 'flaky')).toBe(true);
+    const failed = events.find((e) => e.type === 'activity-failed');
+    expect(failed).toMatchObject({
+      id: 'flaky',
+      attempt: 2,
+      failure: { reason: 'exit-non-zero', exitCode: 3 },
+    });
+    const blocked = events.find((e) => e.type === 'activity-blocked');
+    expect(blocked).toMatchObject({
+      id: 'after',
+      text: 'waits for flaky (failed, see .critpath/logs/flaky.log)',
+    });
+    const state = replay(journal());
+    expect(state.activities.get('flaky')?.status).toBe('failed');
+    expect(state.activities.get('driver')?.status).toBe('done');
+  });
+
+  it('records a refused submission and blocks its dependents', async () => {
+    fake.failSubmitFor.add('pair-a');
+    const { promise, events } = run(project(GRAPH));
+    const res = await promise;
+    expect(res.outcome).toBe('failed');
+    expect(events.find((e) => e.type === 'activity-failed')).toMatchObject({
+      id: 'pair-a',
+      failure: { reason: 'spawn-error' },
+    });
+    expect(events.find((e) => e.type === 'activity-blocked')).toMatchObject({ id: 'driver' });
+    expect(fake.submitted().map((j) => j.name)).not.toContain('critpath:fake:driver');
+  });
+
+  it('cancels the jobs on abort (Ctrl-C)', async () => {
+    const ac = new AbortController();
+    const { promise, events } = run(project(GRAPH), {
+      signal: ac.signal,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'activity-start' && e.id === 'driver') ac.abort();
+      },
+    });
+    const res = await promise;
+    expect(res.outcome).toBe('interrupted');
+    expect(fake.calls.some((c) => c[0] === 'scancel')).toBe(true);
+    expect(fake.submitted().every((j) => j.state === 'CANCELLED')).toBe(true);
+    const state = replay(journal());
+    expect(state.activities.get('driver')?.status).toBe('interrupted');
+  });
+
+  it('refuses to run while another run holds the lock', async () => {
+    const p = project(GRAPH);
+    const a = run(p);
+    await expect(run(p).promise).rejects.toThrow(/another critpath run/);
+    await a.promise;
+  });
+});
+
+describe('slurmStatus and cancelSlurm', () => {
+  it('reads states back from Slurm and journals the ended jobs', async () => {
+    const p = project(GRAPH);
+    await run(p, { follow: false }).promise;
+    const s1 = await slurmStatus(paths, p.name, { client });
+    expect(s1.jobs.map((j) => j.id).sort()).toEqual(['driver', 'pair-a', 'pair-b', 'prep']);
+    expect(s1.jobs.find((j) => j.id === 'prep')?.state).toBe('RUNNING');
+    expect(s1.journalUpdated).toBe(true);
+    // Each query lets the fake controller move on; ended jobs are journaled and drop out.
+    const seen: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const s = await slurmStatus(paths, p.name, { client });
+      seen.push(...s.jobs.map((j) => `${j.id}:${j.state}`));
+      if (s.jobs.length === 0) break;
+    }
+    expect(seen).toContain('driver:COMPLETED');
+    expect(await slurmStatus(paths, p.name, { client })).toEqual({
+      jobs: [],
+      journalUpdated: false,
+    });
+    const state = replay(journal());
+    expect([...state.activities.values()].every((a) => a.status === 'done')).toBe(true);
+  });
+
+  it('cancels every live job of the project', async () => {
+    const p = project(GRAPH);
+    await run(p, { follow: false }).promise;
+    const r = await cancelSlurm(paths, p.name, { client });
+    expect(r.cancelled.map((c) => c.id).sort()).toEqual(['driver', 'pair-a', 'pair-b', 'prep']);
+    expect(fake.submitted().every((j) => j.state === 'CANCELLED')).toBe(true);
+    const state = replay(journal());
+    expect([...state.activities.values()].every((a) => a.status === 'interrupted')).toBe(true);
+  });
+});
