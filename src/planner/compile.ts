@@ -35,7 +35,16 @@ export interface Compiled {
   /** A topological order, and each activity's position in it. */
   readonly topo: Int32Array;
   readonly topoPos: Int32Array;
+  /**
+   * Horizon in unit cells when the problem is integral and short (integer durations and
+   * capacity-change times): the engine then uses time-indexed profiles. 0 otherwise.
+   */
+  readonly grid: number;
 }
+
+/** Largest horizon (cells) and problem size for time-indexed profiles. */
+const GRID_MAX_CELLS = 1 << 15;
+const GRID_MAX_N = 2000;
 
 /**
  * Capacity steps as the engine wants them: the capacity in force at time 0 first (0 when the
@@ -206,8 +215,23 @@ export function compile(problem: Problem): Compiled {
   if (topo === null) throw new Error('The activity graph has a cycle');
   const topoPos = new Int32Array(n);
   for (let k = 0; k < n; k++) topoPos[topo[k]!] = k;
+  let grid = 0;
+  if (n <= GRID_MAX_N) {
+    let h = 1;
+    let integral = true;
+    for (let i = 0; i < n && integral; i++) {
+      integral = Number.isInteger(dur[i]!);
+      h += dur[i]!;
+    }
+    for (const t of capT) {
+      for (const x of t) integral &&= Number.isInteger(x);
+      h += t[t.length - 1]!;
+    }
+    if (integral && h <= GRID_MAX_CELLS) grid = h;
+  }
   return {
     problem,
+    grid,
     n,
     R,
     W,

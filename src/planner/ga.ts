@@ -6,6 +6,8 @@ import type { Search } from './search.js';
 export interface Individual {
   list: Int32Array;
   makespan: number;
+  /** Hash of the schedule's start times (0: unknown). */
+  hash?: number;
 }
 
 /**
@@ -109,6 +111,8 @@ export function runGa(s: Search, pop: Individual[], rng: Rng, opts: GaOptions): 
   let stall = 0;
   let lastBest = s.best;
   const order: number[] = [];
+  const seen = new Set<number>();
+  for (const ind of pop) if (ind.hash !== undefined) seen.add(ind.hash);
   while (!s.done()) {
     generations++;
     const size = pop.length;
@@ -137,7 +141,11 @@ export function runGa(s: Search, pop: Individual[], rng: Rng, opts: GaOptions): 
         else twoPointCrossover(f.list, m.list, q1, q2, list, used);
         mutate(c, list, opts.pm, rng, pos);
         const makespan = s.evaluate(list, 'GA+FBI');
-        kids.push({ list, makespan });
+        // Duplicates of schedules already in the population only breed clones: drop them.
+        if (!seen.has(s.lastHash)) {
+          seen.add(s.lastHash);
+          kids.push({ list, makespan, hash: s.lastHash });
+        }
       }
     }
     const all = pop.concat(kids);
@@ -146,6 +154,8 @@ export function runGa(s: Search, pop: Individual[], rng: Rng, opts: GaOptions): 
     idx.sort((a, b) => all[a]!.makespan - all[b]!.makespan || b - a);
     pop.length = 0;
     for (let i = 0; i < size && i < idx.length; i++) pop.push(all[idx[i]!]!);
+    seen.clear();
+    for (const ind of pop) if (ind.hash !== undefined) seen.add(ind.hash);
     if (s.best < lastBest) {
       lastBest = s.best;
       stall = 0;
@@ -156,7 +166,7 @@ export function runGa(s: Search, pop: Individual[], rng: Rng, opts: GaOptions): 
         const list = Int32Array.from(best.list);
         mutate(c, list, 0.3, rng, pos);
         if (s.done()) break;
-        pop[i] = { list, makespan: s.evaluate(list, 'GA+FBI') };
+        pop[i] = { list, makespan: s.evaluate(list, 'GA+FBI'), hash: s.lastHash };
       }
     }
   }

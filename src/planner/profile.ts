@@ -46,7 +46,7 @@ function newChunk(): Chunk {
   };
 }
 
-export class Profile {
+export class Profile implements ProfileLike {
   private chunks: Chunk[] = [];
   /** firsts[c] = chunks[c].t[0]. */
   private firsts: number[] = [];
@@ -330,25 +330,130 @@ export class Profile {
    * capacity change inside (s, s + p), and nothing else using the resource over [s, s + p).
    */
   earliestAll(t: number, p: number): number {
-    let s = t;
-    for (;;) {
-      const k = this.capIndex(s);
-      const c = this.capV[k]!;
-      if (c <= EPS) {
-        let q = k + 1;
-        while (q < this.capN && this.capV[q]! <= EPS) q++;
-        if (q >= this.capN) return Infinity;
-        s = this.capT[q]!;
-        continue;
-      }
-      const next = k + 1 < this.capN ? this.capT[k + 1]! : Infinity;
-      if (s + p > next) {
-        s = next;
-        continue;
-      }
-      const s2 = this.earliest(s, p, c);
-      if (s2 === s) return s;
-      s = s2;
+    return earliestAllOf(this, this.capT, this.capV, this.capN, t, p);
+  }
+}
+
+/** What the schedule generation schemes need from a free-capacity profile. */
+export interface ProfileLike {
+  reset(capT: Float64Array, capV: Float64Array, capN: number): void;
+  add(s: number, e: number, delta: number): void;
+  earliest(t: number, p: number, d: number): number;
+  earliestAll(t: number, p: number): number;
+  freeSince(x: number, d: number): number;
+  capAt(s: number): number;
+}
+
+/**
+ * A time-indexed profile for integral problems (integer durations and capacity-change times)
+ * with a short horizon, such as PSPLIB instances: one cell per unit of time. Every query walks
+ * cells (O(p) amortized per candidate start, O(horizon) per reset) but with tiny constants,
+ * which beats the skyline below a few thousand cells. Times past the horizon keep the last
+ * capacity and are never used (the horizon bounds every start of a feasible serial pass).
+ */
+export class GridProfile implements ProfileLike {
+  private readonly f: Float64Array;
+  private readonly len: number;
+  private capT: Float64Array = new Float64Array(1);
+  private capV: Float64Array = new Float64Array(1);
+  private capN = 1;
+
+  constructor(horizon: number) {
+    this.len = horizon;
+    this.f = new Float64Array(horizon);
+  }
+
+  reset(capT: Float64Array, capV: Float64Array, capN: number): void {
+    this.capT = capT;
+    this.capV = capV;
+    this.capN = capN;
+    const f = this.f;
+    for (let k = 0; k < capN; k++) {
+      const a = Math.min(capT[k]!, this.len);
+      const b = k + 1 < capN ? Math.min(capT[k + 1]!, this.len) : this.len;
+      f.fill(capV[k]!, a, b);
     }
+  }
+
+  add(s: number, e: number, delta: number): void {
+    const f = this.f;
+    const end = Math.min(e, this.len);
+    for (let x = s; x < end; x++) f[x] = f[x]! + delta;
+  }
+
+  earliest(t: number, p: number, d: number): number {
+    const thr = d - EPS;
+    const f = this.f;
+    const len = this.len;
+    let s = t;
+    if (p <= 0) {
+      while (s < len && f[s]! < thr) s++;
+      return s < len ? s : this.capV[this.capN - 1]! >= thr ? s : Infinity;
+    }
+    for (let x = t; x < s + p; x++) {
+      if (x >= len) return this.capV[this.capN - 1]! >= thr ? s : Infinity;
+      if (f[x]! < thr) s = x + 1;
+    }
+    return s;
+  }
+
+  freeSince(x: number, d: number): number {
+    const thr = d - EPS;
+    let i = Math.min(x, this.len);
+    while (i > 0 && this.f[i - 1]! >= thr) i--;
+    return i;
+  }
+
+  capAt(s: number): number {
+    const T = this.capT;
+    let a = 0;
+    let b = this.capN - 1;
+    while (a < b) {
+      const mid = (a + b + 1) >> 1;
+      if (T[mid]! <= s) a = mid;
+      else b = mid - 1;
+    }
+    return this.capV[a]!;
+  }
+
+  earliestAll(t: number, p: number): number {
+    return earliestAllOf(this, this.capT, this.capV, this.capN, t, p);
+  }
+}
+
+/** earliestAll on any profile: see Profile.earliestAll. */
+function earliestAllOf(
+  prof: ProfileLike,
+  capT: Float64Array,
+  capV: Float64Array,
+  capN: number,
+  t: number,
+  p: number,
+): number {
+  let s = t;
+  for (;;) {
+    let k = 0;
+    let b = capN - 1;
+    while (k < b) {
+      const mid = (k + b + 1) >> 1;
+      if (capT[mid]! <= s) k = mid;
+      else b = mid - 1;
+    }
+    const c = capV[k]!;
+    if (c <= EPS) {
+      let q = k + 1;
+      while (q < capN && capV[q]! <= EPS) q++;
+      if (q >= capN) return Infinity;
+      s = capT[q]!;
+      continue;
+    }
+    const next = k + 1 < capN ? capT[k + 1]! : Infinity;
+    if (s + p > next) {
+      s = next;
+      continue;
+    }
+    const s2 = prof.earliest(s, p, c);
+    if (s2 === s || s2 === Infinity) return s2;
+    s = s2;
   }
 }

@@ -13,6 +13,8 @@ export class Search {
   readonly bestList: Int32Array;
   best = Infinity;
   bestMethod = '';
+  /** Hash of the start times of the last evaluated schedule (duplicate detection). */
+  lastHash = 0;
   private readonly start: Float64Array;
   private readonly worker: Int32Array;
   private readonly held: Float64Array;
@@ -98,6 +100,10 @@ export class Search {
       m = this.fbi.improve(list, this.start, this.worker, this.held, m, fbiRounds);
     }
     this.offer(list, this.start, this.worker, this.held, m, method);
+    let h = 0x811c9dc5;
+    const st = this.start;
+    for (let i = 0; i < st.length; i++) h = Math.imul(h ^ (st[i]! * 64 + i), 0x01000193);
+    this.lastHash = h >>> 0;
     return m;
   }
 }

@@ -1,5 +1,6 @@
 import type { Compiled } from './compile.js';
-import { Profile } from './profile.js';
+import type { ProfileLike } from './profile.js';
+import { GridProfile, Profile } from './profile.js';
 
 /** Thrown when an activity can never be placed (demand above every future capacity). */
 export class InfeasibleError extends Error {}
@@ -13,8 +14,8 @@ export class InfeasibleError extends Error {}
  * improvement only to reorder activities.
  */
 export class Sgs {
-  readonly res: Profile[];
-  readonly wrk: Profile[];
+  readonly res: ProfileLike[];
+  readonly wrk: ProfileLike[];
   private readonly mirT: Float64Array[];
   private readonly mirV: Float64Array[];
   /** Schedule generation passes run so far (the search budget counts these). */
@@ -24,9 +25,9 @@ export class Sgs {
 
   constructor(c: Compiled) {
     this.c = c;
-    this.res = c.capT.map((t, r) => new Profile(t, c.capV[r]!));
-    const one = Float64Array.of(1);
-    this.wrk = Array.from({ length: c.W }, () => new Profile(Float64Array.of(0), one));
+    const make = (): ProfileLike => (c.grid > 0 ? new GridProfile(c.grid) : new Profile());
+    this.res = c.capT.map(make);
+    this.wrk = Array.from({ length: c.W }, make);
     this.mirT = c.capT.map((t) => new Float64Array(t.length + 1));
     this.mirV = c.capT.map((t) => new Float64Array(t.length + 1));
   }
