@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# Offline checks for the provisioning content (packer/ and ansible/), called by .ci/run.
+#
+# Installs Debian's ansible, ansible-lint, yamllint, packer, debootstrap, shellcheck and
+# python3-jsonschema, then runs every check from the repository root:
+#   yamllint, ansible-playbook --syntax-check, ansible-lint (production profile),
+#   packer fmt/validate, autoinstall user-data schema, shellcheck, burn-in analysis tests,
+#   promtool check config/rules + rule unit tests (promtool from Debian's prometheus .deb),
+#   and an idempotency test that applies the base role (tag 1a.4) twice to a debootstrapped
+#   Debian chroot and requires changed=0 on the second run (and in a --check run).
+# Every check runs; the script exits 1 if any of them failed. Needs root (apt, chroot).
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO_ROOT"
+
+export DEBIAN_FRONTEND=noninteractive
+export ANSIBLE_FORCE_COLOR=0
+export ANSIBLE_NOCOLOR=1
+export PY_COLORS=0
+export ANSIBLE_CONFIG="$REPO_ROOT/ansible/ansible.cfg"
+
+WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/critpath-provisioning.XXXXXX")"
+CHROOT_DIR="$WORK_DIR/chroot"
+START_TS=$(date +%s)
+declare -a RESULTS=()
+FAILED=0
+
+cleanup() {
+  if mountpoint -q "$CHROOT_DIR/proc" 2>/dev/null; then
+    umount "$CHROOT_DIR/proc" || umount -l "$CHROOT_DIR/proc" || true
+  fi
+  if mountpoint -q "$CHROOT_DIR/proc" 2>/dev/null; then
+    echo "WARNING: $CHROOT_DIR/proc is still mounted; leaving $WORK_DIR in place" >&2
+  else
+    rm -rf --one-file-system "$WORK_DIR"
+  fi
+}
+trap cleanup EXIT
+
+section() {
+  printf '\n==============================================================================\n'
+  printf '== %s\n' "$1"
+  printf '==============================================================================\n'
+}
+
+# run_step NAME FUNCTION: runs FUNCTION in a subshell with errexit, records PASS/FAIL/SKIP.
+# A step reports SKIP by exiting 3.
+run_step() {
+  local name="$1" fn="$2" rc t0
+  section "$name"
+  t0=$(date +%s)
+  set +e
+  (set -euo pipefail; "$fn")
+  rc=$?
+  set -e
+  local took=$(($(date +%s) - t0))
+  case "$rc" in
+    0) RESULTS+=("PASS  $name (${took}s)") ;;
+    3) RESULTS+=("SKIP  $name (${took}s)") ;;
+    *) RESULTS+=("FAIL  $name (${took}s, exit $rc)"); FAILED=1 ;;
+  esac
+}
+
+# ---------------------------------------------------------------------------
+step_install() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "This script needs root (apt-get, debootstrap, chroot)." >&2
+    exit 1
+  fi
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends \
+    ansible ansible-lint yamllint packer debootstrap shellcheck \
+    python3-jsonschema python3-yaml ca-certificates
+  # promtool without installing (and starting) the prometheus daemon.
+  mkdir -p "$WORK_DIR/prometheus"
+  if (cd "$WORK_DIR/prometheus" && apt-get download -q prometheus); then
+    dpkg-deb -x "$WORK_DIR"/prometheus/prometheus_*.deb "$WORK_DIR/prometheus/root"
+  else
+    echo "Debian's prometheus package is unavailable: the promtool step will be skipped."
+  fi
+  ansible --version | head -n 1
+  ansible-lint --version 2>/dev/null | head -n 1 || true
+  yamllint --version
+  packer version
+}
+
+step_yamllint() {
+  yamllint -s -c .yamllint ansible packer/http/user-data packer/http/meta-data .yamllint
+  echo "yamllint: no findings"
+}
+
+step_syntax_check() {
+  local pb
+  for pb in ansible/site.yml ansible/tests/*.yml; do
+    ansible-playbook --syntax-check -i ansible/inventory/example.yml "$pb"
+  done
+  echo "tags in site.yml:"
+  ansible-playbook --list-tags -i ansible/inventory/example.yml ansible/site.yml | grep 'TASK TAGS'
+}
+
+step_ansible_lint() {
+  (cd ansible && ansible-lint -c .ansible-lint --profile production)
+}
+
+step_packer() {
+  packer fmt -check -diff packer/
+  packer fmt -check -diff packer/plugins/
+  packer validate -syntax-only packer/
+  packer validate -var-file=packer/ubuntu-24.04.pkrvars.hcl packer/
+  grep -Eq '^iso_checksum *= *"sha256:[0-9a-f]{64}"' packer/ubuntu-24.04.pkrvars.hcl \
+    || { echo "iso_checksum must be a literal sha256:<hex>"; exit 1; }
+  if grep -qE '^[[:space:]]*required_plugins[[:space:]]*\{' packer/*.pkr.hcl; then
+    echo "required_plugins in packer/*.pkr.hcl breaks Packer 1.6.6; keep it in packer/plugins/"
+    exit 1
+  fi
+  echo "packer: fmt, validate -syntax-only and validate passed"
+}
+
+step_autoinstall() {
+  python3 test/provisioning/check_autoinstall.py packer/http/user-data packer/variables.pkr.hcl
+}
+
+step_shellcheck() {
+  shellcheck .ci/provisioning.sh packer/scripts/*.sh ansible/roles/base/files/gpus.fact
+  # Templates: render the Jinja placeholders away, then check the shell.
+  sed -e 's/{{[^}]*}}/placeholder/g' ansible/roles/tensorflow/templates/tf-gpu.sh.j2 > "$WORK_DIR/tf-gpu.sh"
+  shellcheck -s sh "$WORK_DIR/tf-gpu.sh"
+  echo "shellcheck: no findings"
+}
+
+step_python_tests() {
+  python3 -m py_compile ansible/roles/stress/files/gpu_stress.py test/provisioning/*.py
+  python3 -m unittest discover -s test/provisioning -p 'test_*.py' -v
+}
+
+step_promtool() {
+  local promtool="$WORK_DIR/prometheus/root/usr/bin/promtool" out="$WORK_DIR/prometheus/rendered"
+  if [ ! -x "$promtool" ]; then
+    echo "SKIP: promtool is not available (Debian's prometheus package could not be downloaded)."
+    exit 3
+  fi
+  mkdir -p "$out"
+  ansible-playbook -i localhost, -c local ansible/tests/render-monitoring.yml -e "render_dir=$out"
+  "$promtool" check config "$out/prometheus.yml"
+  "$promtool" check rules "$out/workstation-alerts.rules.yml"
+  (cd "$out" && "$promtool" test rules workstation-alerts.test.yml)
+}
+
+# The Debian mirror apt on this machine uses (first non-security entry).
+debian_mirror() {
+  local uri
+  uri=$(grep -rhE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
+    | grep -v -- '-security' | grep -m1 -oE 'https?://[^ ]*/debian/?' || true)
+  echo "${uri:-http://deb.debian.org/debian}"
+}
+
+step_chroot_idempotency() {
+  local mirror suite inv out
+  mirror="$(debian_mirror)"
+  # shellcheck source=/dev/null
+  suite="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
+  echo "mirror: $mirror  suite: $suite  chroot: $CHROOT_DIR"
+  if ! python3 - "$mirror" "$suite" <<'PY'
+import sys, urllib.request
+url = f"{sys.argv[1].rstrip('/')}/dists/{sys.argv[2]}/Release"
+try:
+    urllib.request.urlopen(url, timeout=20).read(1)
+except Exception as exc:  # any network failure means: cannot reach the mirror
+    print(f"cannot reach {url}: {exc}")
+    sys.exit(1)
+PY
+  then
+    echo "SKIP: debootstrap cannot reach its mirror ($mirror); the chroot idempotency test did not run."
+    exit 3
+  fi
+
+  SECONDS=0
+  debootstrap --variant=minbase --include=python3,python3-apt,apt-utils \
+    "$suite" "$CHROOT_DIR" "$mirror" > "$WORK_DIR/debootstrap.log" 2>&1 \
+    || { tail -n 30 "$WORK_DIR/debootstrap.log"; exit 1; }
+  echo "debootstrap: done in ${SECONDS}s"
+  # Never start daemons inside the chroot (package postinst scripts would try).
+  printf '#!/bin/sh\nexit 101\n' > "$CHROOT_DIR/usr/sbin/policy-rc.d"
+  chmod 0755 "$CHROOT_DIR/usr/sbin/policy-rc.d"
+  mount -t proc proc "$CHROOT_DIR/proc"
+
+  inv="$WORK_DIR/chroot-inventory.yml"
+  cat > "$inv" <<EOF
+all:
+  children:
+    workstation:
+      hosts:
+        "$CHROOT_DIR":
+          ansible_connection: community.general.chroot
+          ansible_become: false
+          ansible_python_interpreter: /usr/bin/python3
+          base_users:
+            - name: ciadmin
+              comment: CI administrator
+              sudo: true
+              ssh_keys:
+                - "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ci@example"
+EOF
+  out="$WORK_DIR/ansible-run"
+  SECONDS=0
+  echo "--- run 1: apply the base role (tag 1a.4)"
+  ansible-playbook -i "$inv" ansible/site.yml --tags 1a.4 | tee "$out-1.log" | grep -E '^(TASK|changed|fatal|PLAY RECAP)|: ok=' || true
+  grep -qE ' failed=0 ' "$out-1.log" || { tail -n 40 "$out-1.log"; exit 1; }
+  echo "    run 1 took ${SECONDS}s"; SECONDS=0
+  echo "--- run 2: apply again, expect changed=0"
+  ansible-playbook -i "$inv" ansible/site.yml --tags 1a.4 > "$out-2.log" 2>&1 || { tail -n 40 "$out-2.log"; exit 1; }
+  grep -E ': ok=' "$out-2.log"
+  if ! grep -qE ' changed=0 +unreachable=0 +failed=0 ' "$out-2.log"; then
+    echo "FAIL: the second run of the base role reported changes:"
+    grep -E '^(changed|TASK)' "$out-2.log" | grep -B1 '^changed' || true
+    exit 1
+  fi
+  echo "    run 2 took ${SECONDS}s"; SECONDS=0
+  echo "--- run 3: --check on the converged chroot, expect changed=0"
+  ansible-playbook -i "$inv" ansible/site.yml --tags 1a.4 --check > "$out-3.log" 2>&1 || { tail -n 40 "$out-3.log"; exit 1; }
+  grep -E ': ok=' "$out-3.log"
+  grep -qE ' changed=0 +unreachable=0 +failed=0 ' "$out-3.log" || { echo "FAIL: --check reported changes"; exit 1; }
+  chroot "$CHROOT_DIR" sh -c 'grep -q "^CUDA_DEVICE_ORDER=PCI_BUS_ID$" /etc/environment' \
+    || { echo "FAIL: CUDA_DEVICE_ORDER missing from /etc/environment"; exit 1; }
+  echo "idempotency: second run changed=0, check mode changed=0"
+}
+
+# ---------------------------------------------------------------------------
+run_step "install Debian packages" step_install
+if [ "$FAILED" -ne 0 ]; then
+  echo "Package installation failed; not running the checks." >&2
+  exit 1
+fi
+run_step "yamllint" step_yamllint
+run_step "ansible-playbook --syntax-check" step_syntax_check
+run_step "ansible-lint (production profile)" step_ansible_lint
+run_step "packer fmt + validate (1.6.6)" step_packer
+run_step "autoinstall user-data schema" step_autoinstall
+run_step "shellcheck" step_shellcheck
+run_step "burn-in analysis unit tests" step_python_tests
+run_step "promtool check config / rules / test rules" step_promtool
+run_step "base role idempotency in a debootstrap chroot" step_chroot_idempotency
+
+section "summary ($(($(date +%s) - START_TS))s)"
+printf '%s\n' "${RESULTS[@]}"
+if [ "$FAILED" -ne 0 ]; then
+  echo "provisioning checks: FAILED"
+  exit 1
+fi
+echo "provisioning checks: OK"
