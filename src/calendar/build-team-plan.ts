@@ -1,12 +1,13 @@
 import type { EstimateMode, Project } from '../model/project.js';
 import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
-import type { Problem } from '../planner/problem.js';
-import type { SolveOptions, SolveResult } from '../planner/solve.js';
-import { solve as engineSolve } from '../planner/solve.js';
+import type { Problem } from '../planner/index.js';
+import type { SolveOptions, SolveResult } from '../planner/index.js';
+import { InfeasibleError, compile, computeBounds, solve as engineSolve } from '../planner/index.js';
 import type { ProjectProblem, SearchInfo, TeamSpec } from '../planner/project-problem.js';
 import {
   GPU,
+  fallbackSchedule,
   capacityAt,
   parseTeamSpec,
   projectProblem,
@@ -154,6 +155,19 @@ export function buildTeamPlans(
   teams: readonly (TeamSpec | number | string)[],
   opts: Omit<TeamPlanOptions, 'team'>,
 ): Result<DatedTeamPlan[], string> {
+  try {
+    return planTeams(project, teams, opts);
+  } catch (e) {
+    if (e instanceof InfeasibleError) return err(`cannot schedule: ${e.message}`);
+    throw e;
+  }
+}
+
+function planTeams(
+  project: Project,
+  teams: readonly (TeamSpec | number | string)[],
+  opts: Omit<TeamPlanOptions, 'team'>,
+): Result<DatedTeamPlan[], string> {
   const specs: TeamSpec[] = [];
   for (const t of teams) {
     const spec = typeof t === 'object' ? ok(t) : parseTeamSpec(String(t));
@@ -184,14 +198,32 @@ export function buildTeamPlans(
     const left = Math.max(1, deadline - now());
     const share = Math.max(1, Math.floor(left / Math.max(1, solvesLeft)));
     if (mode === 'full') solvesLeft = Math.max(1, solvesLeft - 1);
-    return solve(pp.problem, {
-      seed,
-      timeLimitMs: share,
-      now,
-      mode,
-      maxSchedules,
-      ...(warm === undefined ? {} : { warmStart: warm.schedule }),
-    });
+    const base = { seed, timeLimitMs: share, now, mode, maxSchedules };
+    if (warm !== undefined) {
+      try {
+        return solve(pp.problem, { ...base, warmStart: warm.schedule });
+      } catch (e) {
+        // The warm start is only a hint (the lift below keeps the guarantee).
+        if (!(e instanceof InfeasibleError)) throw e;
+      }
+    }
+    try {
+      return solve(pp.problem, base);
+    } catch (e) {
+      // The problem passed projectProblem's checks, so it has a schedule: take the plain one.
+      if (!(e instanceof InfeasibleError)) throw e;
+      const schedule = fallbackSchedule(pp.problem);
+      if (schedule === undefined) throw e;
+      const b = computeBounds(compile(pp.problem));
+      return {
+        schedule,
+        lowerBound: b.lowerBound,
+        bounds: b.bounds,
+        optimal: schedule.makespan <= b.lowerBound + 1e-9,
+        schedulesEvaluated: 1,
+        method: 'serial SGS (fallback)',
+      };
+    }
   };
   const problemFor = (spec: TeamSpec, mode: EstimateMode): Result<ProjectProblem, string> => {
     const team = selectTeam(project, spec);

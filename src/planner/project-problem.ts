@@ -5,6 +5,7 @@ import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
 import { nearest } from '../util/suggest.js';
 import { EPS } from './cpm.js';
+import { topoOrder } from './graph.js';
 import type { CapacityStep, Problem, ResourceDef, Schedule } from './problem.js';
 import { ALL } from './problem.js';
 import type { ChainLink, Handoff, PlannedActivity, TeamMember, TeamPlan } from './team-plan.js';
@@ -415,4 +416,96 @@ export function criticalChain(problem: Problem, schedule: Schedule): ChainLink[]
     break;
   }
   return links.reverse();
+}
+
+/**
+ * A plain serial schedule (activities in topological order, ties by id, each at its earliest
+ * feasible start): the safety net when the engine cannot schedule a problem it should. Returns
+ * undefined when some activity never fits. Quadratic-ish; meant for task files, not benchmarks.
+ */
+export function fallbackSchedule(problem: Problem): Schedule | undefined {
+  const n = problem.n;
+  const R = problem.resources.length;
+  const order = topoOrder(problem);
+  if (order === null) return undefined;
+  const ranked = [...order];
+  // Kahn's order by index; re-rank ready activities by id for the usual tie-break.
+  const indeg = new Int32Array(n);
+  for (let i = 0; i < n; i++) indeg[i] = problem.predStart[i + 1]! - problem.predStart[i]!;
+  const ready = ranked.filter((i) => indeg[i] === 0);
+  const seq: number[] = [];
+  while (ready.length > 0) {
+    ready.sort((a, b) => compareIds(problem.ids[a]!, problem.ids[b]!));
+    const v = ready.shift()!;
+    seq.push(v);
+    for (let e = problem.succStart[v]!; e < problem.succStart[v + 1]!; e++) {
+      const w = problem.succ[e]!;
+      if (--indeg[w]! === 0) ready.push(w);
+    }
+  }
+  const start = new Float64Array(n);
+  const worker = new Int32Array(n).fill(-1);
+  const held = new Float64Array(n * R);
+  const placed: number[] = [];
+  const W = problem.workers?.names.length ?? 0;
+  const end = (i: number): number => start[i]! + problem.duration[i]!;
+  const steps = problem.resources.flatMap((r) => r.profile.map((s) => s.from));
+  let makespan = 0;
+  for (const i of seq) {
+    const d = problem.duration[i]!;
+    let est = 0;
+    for (let e = problem.predStart[i]!; e < problem.predStart[i + 1]!; e++)
+      est = Math.max(est, end(problem.pred[e]!));
+    const cands = [...new Set([est, ...placed.map(end), ...steps].filter((t) => t >= est))].sort(
+      (a, b) => a - b,
+    );
+    let done = false;
+    for (const t of cands) {
+      const overlaps = placed.filter(
+        (j) => d > 0 && problem.duration[j]! > 0 && start[j]! < t + d - EPS && end(j) > t + EPS,
+      );
+      const take = new Float64Array(R);
+      let fits = true;
+      for (let r = 0; r < R && fits; r++) {
+        const dem = problem.demand[i * R + r]!;
+        if (dem === 0 || d === 0) continue;
+        const prof = problem.resources[r]!.profile;
+        const inside = [
+          t,
+          ...prof.map((s) => s.from).filter((x) => x > t && x < t + d - EPS),
+          ...overlaps.map((j) => start[j]!).filter((x) => x > t),
+        ];
+        const cap0 = capacityAt(prof, t);
+        for (const x of inside) {
+          const cap = capacityAt(prof, x);
+          if (dem === ALL && cap !== cap0) fits = false;
+          let used = 0;
+          for (const j of overlaps)
+            if (start[j]! <= x + EPS && end(j) > x + EPS) used += held[j * R + r]!;
+          if (used + (dem === ALL ? cap0 : dem) > cap + EPS) fits = false;
+        }
+        take[r] = dem === ALL ? cap0 : dem;
+      }
+      if (!fits) continue;
+      let who = -1;
+      if (W > 0) {
+        const elig = problem.workers!.eligible[i] ?? null;
+        for (let w = 0; w < W && who < 0; w++) {
+          if (elig !== null && !elig.includes(w)) continue;
+          if (d > 0 && overlaps.some((j) => worker[j] === w)) continue;
+          who = w;
+        }
+        if (who < 0) continue;
+      }
+      start[i] = t;
+      worker[i] = who;
+      held.set(take, i * R);
+      placed.push(i);
+      makespan = Math.max(makespan, t + d);
+      done = true;
+      break;
+    }
+    if (!done) return undefined;
+  }
+  return { start, worker, held, makespan };
 }

@@ -123,7 +123,8 @@ export interface TeamPlan {
 
 /** Rounds axis values for output, so floating-point noise never shows up in plans. */
 export function roundHours(h: number): number {
-  return Math.round(h * 1e6) / 1e6;
+  // Nine decimals: far below checkPlan's 1e-6 tolerance, far above floating-point noise.
+  return Math.round(h * 1e9) / 1e9;
 }
 
 const TOL = 1e-6;

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import {
+  dayIndexOf,
+  gpuProfile,
+  hourOfDate,
+  isWorkingDay,
+  makeCalendar,
+  pointAt,
+  weekOf,
+  workingDate,
+} from '../../../src/calendar/calendar.js';
+
+// 2026-11-30 is a Monday.
+const cal = (opts: { start?: string; h?: number; holidays?: string[] } = {}) =>
+  makeCalendar({
+    start: opts.start ?? '2026-11-30',
+    hoursPerDay: opts.h ?? 8,
+    holidays: opts.holidays ?? [],
+  });
+
+describe('working days', () => {
+  it('runs Monday to Friday and skips weekends', () => {
+    const c = cal();
+    expect([0, 1, 2, 3, 4, 5, 6].map((d) => workingDate(c, d))).toEqual([
+      '2026-11-30',
+      '2026-12-01',
+      '2026-12-02',
+      '2026-12-03',
+      '2026-12-04',
+      '2026-12-07',
+      '2026-12-08',
+    ]);
+  });
+
+  it('skips holidays', () => {
+    const c = cal({ holidays: ['2026-12-01', '2026-12-25'] });
+    expect(isWorkingDay(c, '2026-12-01')).toBe(false);
+    expect(workingDate(c, 1)).toBe('2026-12-02');
+    expect(dayIndexOf(c, '2026-12-01')).toBe(1); // a holiday maps to the next working day
+    expect(workingDate(c, 20)).toBe('2026-12-30'); // Christmas and the weekends skipped
+  });
+
+  it('starts on the first working day on or after a weekend start date', () => {
+    const c = cal({ start: '2026-11-28' }); // Saturday
+    expect(workingDate(c, 0)).toBe('2026-11-30');
+    expect(pointAt(c, 0).iso).toBe('2026-11-30T09:00');
+  });
+});
+
+describe('axis hours to clock times', () => {
+  it('maps hour d·H + x to day d at 09:00 + x', () => {
+    const c = cal();
+    expect(pointAt(c, 0).iso).toBe('2026-11-30T09:00');
+    expect(pointAt(c, 9.5).iso).toBe('2026-12-01T10:30');
+    expect(pointAt(c, 13.5).iso).toBe('2026-12-01T14:30');
+    expect(pointAt(c, 40).iso).toBe('2026-12-07T09:00'); // the weekend is not working time
+  });
+
+  it('ends an activity at a day boundary at 09:00 + H that day, not the next morning', () => {
+    const c = cal();
+    expect(pointAt(c, 8, 'end').iso).toBe('2026-11-30T17:00');
+    expect(pointAt(c, 8, 'start').iso).toBe('2026-12-01T09:00');
+    expect(pointAt(c, 40, 'end').iso).toBe('2026-12-04T17:00');
+    expect(pointAt(c, 0, 'end').iso).toBe('2026-11-30T09:00');
+  });
+
+  it('honours hours per day', () => {
+    const c = cal({ h: 6 });
+    expect(pointAt(c, 9.5).iso).toBe('2026-12-01T12:30');
+    expect(pointAt(c, 12, 'end').iso).toBe('2026-12-01T15:00');
+  });
+
+  it('rounds to the minute and absorbs floating-point noise', () => {
+    const c = cal();
+    expect(pointAt(c, 7 / 3).time).toBe('11:20');
+    expect(pointAt(c, 16 - 1e-12, 'end').iso).toBe('2026-12-01T17:00');
+  });
+});
+
+describe('dates to axis hours', () => {
+  it('puts an arrival at the start of its working day', () => {
+    const c = cal();
+    expect(hourOfDate(c, '2026-12-07')).toBe(40);
+    expect(hourOfDate(c, '2026-12-05')).toBe(40); // Saturday: the next Monday
+    expect(hourOfDate(c, '2026-11-01')).toBe(0); // before the start
+  });
+
+  it('builds the GPU profile: 0 before the first arrival, steps on working days', () => {
+    const c = cal({ holidays: ['2026-12-07'] });
+    expect(gpuProfile(c, [{ count: 4, from: '2026-12-07' }])).toEqual([
+      { from: 0, capacity: 0 },
+      { from: 40, capacity: 4 }, // the holiday Monday: GPUs usable Tuesday, working day 5
+    ]);
+    expect(
+      gpuProfile(cal(), [
+        { count: 1, from: '2026-11-30' },
+        { count: 4, from: '2026-12-07' },
+      ]),
+    ).toEqual([
+      { from: 0, capacity: 1 },
+      { from: 40, capacity: 4 },
+    ]);
+    expect(gpuProfile(cal(), [])).toEqual([{ from: 0, capacity: 0 }]);
+  });
+});
+
+describe('weeks', () => {
+  it('counts project weeks from the week of the first working day', () => {
+    const c = cal({ start: '2026-12-02' });
+    expect(weekOf(c, '2026-12-04')).toBe(1);
+    expect(weekOf(c, '2026-12-07')).toBe(2);
+    expect(weekOf(c, '2026-12-21')).toBe(4);
+  });
+});
