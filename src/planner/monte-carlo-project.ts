@@ -1,0 +1,106 @@
+import type { Project } from '../model/project.js';
+import type { Result } from '../result.js';
+import { err, ok } from '../result.js';
+import type { ChainFinder, MonteCarloResult, SampleScheduler } from './monte-carlo.js';
+import { monteCarlo } from './monte-carlo.js';
+import { reusableChainFinder, reusableFastScheduler } from './monte-carlo-fast.js';
+import type { CapacityStep, Problem, Schedule } from './problem.js';
+import type { ProjectProblem } from './project-problem.js';
+import { criticalChain, projectProblem } from './project-problem.js';
+import type { Distribution, SamplingOptions } from './sampling.js';
+import { distributionOf } from './sampling.js';
+import { solve } from './solve.js';
+import type { TeamMember } from './team-plan.js';
+
+/**
+ * Monte Carlo for a project and a team: the project becomes a Problem (engineers, GPUs on the
+ * arrival profile, the GPU host), every sample is re-scheduled with the engine's fast mode (one
+ * LFT serial pass improved by forward-backward iteration), and the critical chain is the one the
+ * team plan reports. Everything is on the working-time axis; dates are the caller's business.
+ */
+
+export interface ProjectMonteCarloOptions {
+  readonly team: readonly TeamMember[];
+  /** GPUs over the working-time axis (the calendar's `gpuProfile` of the project's arrivals). */
+  readonly gpuProfile: readonly CapacityStep[];
+  readonly samples: number;
+  readonly seed: number;
+  /** Axis hours by which to finish. */
+  readonly deadline?: number;
+  /** The engine's clock (fast mode reads it once); the planner has none of its own. */
+  readonly now: () => number;
+  readonly sampling?: SamplingOptions;
+  readonly drivers?: number;
+  /** `reuse` (default): the fast mode on a problem compiled once; `solve`: call solve() per sample. */
+  readonly scheduler?: 'reuse' | 'solve';
+  /**
+   * The deterministic plan (expected hours) of the same problem, e.g. the team plan's schedule.
+   * Samples may follow it; without one it is solved here within `planBudget` schedules.
+   */
+  readonly plan?: Schedule;
+  /** @default 2000 */
+  readonly planBudget?: number;
+}
+
+export interface ProjectMonteCarlo {
+  readonly pp: ProjectProblem;
+  readonly distributions: readonly Distribution[];
+  readonly result: MonteCarloResult;
+  /** The deterministic plan on expected hours, and its makespan. */
+  readonly plan: Schedule;
+}
+
+/** The distribution of each activity of a project problem, in problem order. */
+export function activityDistributions(
+  pp: ProjectProblem,
+  opts: SamplingOptions = {},
+): Distribution[] {
+  return pp.graph.activities.map((a) => distributionOf(a.phase.estimate, a.task.risk, opts));
+}
+
+/** A sample scheduler on the engine's fast mode. */
+export function fastScheduler(seed: number, now: () => number): SampleScheduler {
+  return (problem: Problem) => solve(problem, { seed, timeLimitMs: 0, mode: 'fast', now }).schedule;
+}
+
+/** The team plan's critical chain, as activity indices. */
+export const planChain: ChainFinder = (problem, schedule) => {
+  const index = new Map(problem.ids.map((id, i) => [id, i]));
+  return criticalChain(problem, schedule).map((l) => index.get(l.id)!);
+};
+
+export function projectMonteCarlo(
+  project: Project,
+  opts: ProjectMonteCarloOptions,
+): Result<ProjectMonteCarlo, string> {
+  const pp = projectProblem(project, {
+    team: opts.team,
+    estimate: 'expected',
+    gpuProfile: opts.gpuProfile,
+  });
+  if (!pp.ok) return err(pp.error);
+  const distributions = activityDistributions(pp.value, opts.sampling);
+  try {
+    const plan =
+      opts.plan ??
+      solve(pp.value.problem, {
+        seed: opts.seed,
+        timeLimitMs: 2000,
+        maxSchedules: opts.planBudget ?? 2000,
+        now: opts.now,
+      }).schedule;
+    const result = monteCarlo(pp.value.problem, distributions, {
+      samples: opts.samples,
+      seed: opts.seed,
+      deadline: opts.deadline,
+      schedule:
+        opts.scheduler === 'solve' ? fastScheduler(opts.seed, opts.now) : reusableFastScheduler(),
+      chain: opts.scheduler === 'solve' ? planChain : reusableChainFinder(),
+      groups: pp.value.graph.activities.map((a) => a.task.id),
+      drivers: opts.drivers,
+    });
+    return ok({ pp: pp.value, distributions, result, plan });
+  } catch (e) {
+    return err(e instanceof Error ? e.message : String(e));
+  }
+}
