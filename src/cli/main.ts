@@ -7,6 +7,7 @@ import { EXIT } from './context.js';
 import { registerGraph } from './commands/graph.js';
 import { registerPlan } from './commands/plan.js';
 import { registerValidate } from './commands/validate.js';
+import { registerRun } from './commands/run.js';
 
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[], out?: Output, cwd = process.
   registerValidate(program, ctx);
   registerPlan(program, ctx);
   registerGraph(program, ctx);
+  registerRun(program, ctx);
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
 
   try {

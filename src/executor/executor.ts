@@ -1,0 +1,423 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import PQueue from 'p-queue';
+import type { ActivityGraph } from '../model/activities.js';
+import { expectedHours } from '../model/project.js';
+import type { GpuAllocator } from '../gpu/allocator.js';
+import type { GpuHostLocks } from '../gpu/host-locks.js';
+import type { Gpu } from '../gpu/inventory.js';
+import type { JournalWriter } from '../state/journal.js';
+import type { StatePaths } from '../state/paths.js';
+import { logFileName, logPathFor } from '../state/paths.js';
+import type { InterruptReason } from '../state/records.js';
+import type { Backend, ExitInfo, Launched } from './backend.js';
+import type { Failure, RunEvent, RunOutcome } from './events.js';
+import type { Scheduler } from './scheduler.js';
+import { formatBlockReason } from './scheduler.js';
+
+/**
+ * What to do when an activity fails for good:
+ * - `no-new` (default): start nothing new, let running work finish, exit 1;
+ * - `continue` (`--keep-going`): run everything not downstream of the failure;
+ * - `kill` (`--fail-fast`): stop running work too.
+ */
+export type FailureMode = 'no-new' | 'continue' | 'kill';
+
+export interface ExecutorOptions {
+  readonly graph: ActivityGraph;
+  readonly scheduler: Scheduler;
+  readonly paths: StatePaths;
+  readonly runId: string;
+  readonly jobs: number;
+  readonly failureMode: FailureMode;
+  /** First retry waits this long; each later one twice as long (at most 5 minutes). */
+  readonly retryBaseMs: number;
+  /** Between SIGTERM and SIGKILL when stopping work. */
+  readonly graceMs: number;
+  readonly gpus: readonly Gpu[];
+  readonly allocator: GpuAllocator;
+  readonly hostLocks: GpuHostLocks | undefined;
+  readonly journal: JournalWriter;
+  readonly backend: Backend;
+  readonly emit: (e: RunEvent) => void;
+  /** Aborting stops the run: running work gets SIGTERM, then SIGKILL after the grace period. */
+  readonly signal: AbortSignal;
+  /** Base environment of every command (normally process.env). */
+  readonly baseEnv: Readonly<Record<string, string | undefined>>;
+}
+
+/** An attempt in flight. */
+interface Running {
+  readonly index: number;
+  attempt: number;
+  launched: Launched | undefined;
+  startedAt: number;
+  /** Set when critpath itself stops the attempt. */
+  stopping: InterruptReason | undefined;
+  /** Set when the timeout fired. */
+  timedOut: boolean;
+  killTimer: NodeJS.Timeout | undefined;
+  /** Wakes a retry backoff early. */
+  wake: (() => void) | undefined;
+}
+
+export interface ExecutorResult {
+  readonly outcome: RunOutcome;
+  /** Activities that ran to success in this run. */
+  readonly ranNow: ReadonlySet<number>;
+  readonly interrupted: ReadonlySet<number>;
+}
+
+const BACKOFF_CAP_MS = 5 * 60_000;
+
+/** Runs the scheduler's ready work until nothing more can start. */
+export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
+  const queue = new PQueue({ concurrency: o.jobs });
+  const running = new Map<number, Running>();
+  const ranNow = new Set<number>();
+  const interrupted = new Set<number>();
+  const byIndex = new Map(o.gpus.map((g) => [g.index, g]));
+  let stopping: InterruptReason | 'no-new' | undefined;
+  let anyFailed = false;
+  let pollTimer: NodeJS.Timeout | undefined;
+  let resolveAll: (r: ExecutorResult) => void = () => undefined;
+  const finished = new Promise<ExecutorResult>((r) => (resolveAll = r));
+  let settled = false;
+
+  const confirm = (_id: string, gpus: readonly number[]): boolean => {
+    if (o.hostLocks === undefined) return true;
+    const r = o.hostLocks.lockAll(gpus);
+    if (r.ok) return true;
+    o.allocator.setForeign(o.hostLocks.heldElsewhere());
+    return false;
+  };
+
+  const releaseGpus = (id: string): void => {
+    const gpus = o.allocator.release(id);
+    if (gpus.length > 0) o.hostLocks?.unlockAll(gpus);
+  };
+
+  const stopAll = (reason: InterruptReason): void => {
+    for (const r of running.values()) {
+      if (r.stopping !== undefined) continue;
+      r.stopping = reason;
+      r.wake?.();
+      r.launched?.kill('SIGTERM');
+      r.killTimer = setTimeout(() => r.launched?.kill('SIGKILL'), o.graceMs);
+    }
+  };
+
+  const onAbort = (): void => {
+    if (stopping === 'signal') return;
+    stopping = 'signal';
+    stopAll('signal');
+    pump();
+  };
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  if (o.signal.aborted) onAbort();
+
+  const done = (): void => {
+    if (settled) return;
+    settled = true;
+    if (pollTimer !== undefined) clearTimeout(pollTimer);
+    o.signal.removeEventListener('abort', onAbort);
+    for (const id of o.scheduler.ready) o.allocator.withdraw(o.graph.activities[id]!.id);
+    const c = o.scheduler.counts();
+    const outcome: RunOutcome =
+      stopping === 'signal'
+        ? 'interrupted'
+        : anyFailed
+          ? 'failed'
+          : c.ready + c.waiting + c.blocked + c.running > 0
+            ? 'blocked'
+            : 'ok';
+    resolveAll({ outcome, ranNow, interrupted });
+  };
+
+  function pump(): void {
+    if (settled) return;
+    if (stopping === undefined) {
+      const slots = o.jobs - running.size;
+      if (slots > 0 && o.scheduler.ready.length > 0) {
+        for (const s of o.scheduler.pick(slots, o.allocator, confirm)) start(s.index, s.gpus);
+      }
+      // GPUs held by another critpath: look again later.
+      if (
+        running.size < o.jobs &&
+        o.scheduler.ready.length > 0 &&
+        o.hostLocks !== undefined &&
+        pollTimer === undefined
+      ) {
+        const foreign = o.hostLocks.heldElsewhere();
+        if (foreign.length > 0) {
+          o.allocator.setForeign(foreign);
+          pollTimer = setTimeout(() => {
+            pollTimer = undefined;
+            o.allocator.setForeign(o.hostLocks?.heldElsewhere() ?? []);
+            pump();
+          }, 500);
+        }
+      }
+    }
+    if (
+      running.size === 0 &&
+      (stopping !== undefined || o.scheduler.ready.length === 0 || pollTimer === undefined)
+    ) {
+      if (stopping !== undefined || o.scheduler.ready.length === 0) done();
+    }
+  }
+
+  function start(index: number, gpus: readonly number[]): void {
+    const r: Running = {
+      index,
+      attempt: 0,
+      launched: undefined,
+      startedAt: Date.now(),
+      stopping: undefined,
+      timedOut: false,
+      killTimer: undefined,
+      wake: undefined,
+    };
+    running.set(index, r);
+    void queue
+      .add(() => runActivity(r, gpus))
+      .then(
+        (result) => settle(r, result),
+        (e: unknown) => {
+          // A bug, not a task failure: surface it and stop cleanly.
+          o.emit({
+            type: 'warning',
+            at: Date.now(),
+            message: `Internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+          });
+          settle(r, 'failed');
+        },
+      );
+  }
+
+  function settle(r: Running, result: 'done' | 'failed' | 'interrupted'): void {
+    const a = o.graph.activities[r.index]!;
+    running.delete(r.index);
+    releaseGpus(a.id);
+    if (result === 'done') {
+      ranNow.add(r.index);
+      o.scheduler.finished(r.index);
+    } else if (result === 'interrupted') {
+      interrupted.add(r.index);
+      o.scheduler.interrupted(r.index);
+    } else {
+      anyFailed = true;
+      const blocked = o.scheduler.failed(r.index, logPathFor(o.paths, a.id));
+      for (const b of blocked) {
+        const reason = o.scheduler.blockReason(b);
+        if (reason !== undefined) {
+          o.emit({
+            type: 'activity-blocked',
+            at: Date.now(),
+            id: o.graph.activities[b]!.id,
+            reason,
+            text: formatBlockReason(reason),
+          });
+        }
+      }
+      noteFailure();
+    }
+    pump();
+  }
+
+  function noteFailure(): void {
+    anyFailed = true;
+    if (o.failureMode === 'kill' && stopping === undefined) {
+      stopping = 'fail-fast';
+      stopAll('fail-fast');
+    } else if (o.failureMode === 'no-new' && stopping === undefined) {
+      stopping = 'no-new';
+    }
+  }
+
+  async function runActivity(
+    r: Running,
+    gpus: readonly number[],
+  ): Promise<'done' | 'failed' | 'interrupted'> {
+    const a = o.graph.activities[r.index]!;
+    const phase = a.phase;
+    const log = logPathFor(o.paths, a.id);
+    const uuids = gpus.map((g) => byIndex.get(g)?.uuid ?? String(g));
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(o.baseEnv)) if (v !== undefined) env[k] = v;
+    Object.assign(env, phase.env, {
+      CRITPATH_TASK: a.task.id,
+      CRITPATH_PHASE: phase.name ?? '',
+      CRITPATH_ACTIVITY: a.id,
+      CRITPATH_RUN_ID: o.runId,
+    });
+    if (gpus.length > 0) {
+      env['CUDA_VISIBLE_DEVICES'] = gpus.join(',');
+      env['CUDA_DEVICE_ORDER'] = 'PCI_BUS_ID';
+      env['CRITPATH_GPU_UUIDS'] = uuids.join(',');
+    }
+    const estimateHours = expectedHours(phase.estimate);
+    const maxAttempts = phase.retries + 1;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      r.attempt = attempt;
+      r.timedOut = false;
+      const startedAt = Date.now();
+      r.startedAt = startedAt;
+      const fd = openSync(join(o.paths.logs, logFileName(a.id)), 'a');
+      let exit: ExitInfo;
+      try {
+        writeSync(
+          fd,
+          `=== ${a.id} attempt ${attempt}/${maxAttempts} run ${o.runId} at ${new Date(startedAt).toISOString()}${gpus.length > 0 ? ` gpus ${gpus.join(',')}` : ''}\n`,
+        );
+        if (phase.run === undefined) {
+          exit = { exitCode: 0, signal: null, spawnError: undefined };
+          void o.journal.append({
+            t: 'started',
+            at: startedAt,
+            runId: o.runId,
+            id: a.id,
+            attempt,
+            backend: 'none',
+            gpus,
+            log,
+          });
+        } else {
+          const launched = o.backend.launch({
+            activityId: a.id,
+            command: phase.run,
+            cwd: o.paths.root,
+            env,
+            logFd: fd,
+            logPath: log,
+            gpus,
+          });
+          r.launched = launched;
+          void o.journal.append({
+            t: 'started',
+            at: startedAt,
+            runId: o.runId,
+            id: a.id,
+            attempt,
+            backend: o.backend.name,
+            ...(launched.pid !== undefined ? { pid: launched.pid } : {}),
+            ...(launched.externalId !== undefined ? { externalId: launched.externalId } : {}),
+            gpus,
+            log,
+          });
+          o.emit({
+            type: 'activity-start',
+            at: startedAt,
+            id: a.id,
+            attempt,
+            gpus,
+            gpuUuids: uuids,
+            log,
+            pid: launched.pid,
+            estimateHours,
+          });
+          if (r.stopping !== undefined) launched.kill('SIGTERM');
+          let timeout: NodeJS.Timeout | undefined;
+          if (phase.timeoutSeconds !== undefined) {
+            timeout = setTimeout(() => {
+              r.timedOut = true;
+              launched.kill('SIGTERM');
+              r.killTimer = setTimeout(() => launched.kill('SIGKILL'), o.graceMs);
+            }, phase.timeoutSeconds * 1000);
+          }
+          exit = await launched.done;
+          if (timeout !== undefined) clearTimeout(timeout);
+          if (r.killTimer !== undefined) clearTimeout(r.killTimer);
+          // The command is gone, but a child it left in its group would hold the GPUs: end it.
+          launched.kill('SIGKILL');
+          r.launched = undefined;
+        }
+      } finally {
+        closeSync(fd);
+      }
+      const now = Date.now();
+      const durationMs = now - startedAt;
+      if (r.stopping !== undefined) {
+        await o.journal.append({
+          t: 'interrupted',
+          at: now,
+          runId: o.runId,
+          id: a.id,
+          attempt,
+          reason: r.stopping,
+          durationMs,
+        });
+        o.emit({ type: 'activity-interrupted', at: now, id: a.id, attempt, reason: r.stopping });
+        return 'interrupted';
+      }
+      if (exit.exitCode === 0 && exit.spawnError === undefined && !r.timedOut) {
+        await o.journal.append({
+          t: 'finished',
+          at: now,
+          runId: o.runId,
+          id: a.id,
+          attempt,
+          exitCode: 0,
+          durationMs,
+        });
+        o.emit({ type: 'activity-done', at: now, id: a.id, attempt, durationMs, estimateHours });
+        return 'done';
+      }
+      const failure: Failure = r.timedOut
+        ? { reason: 'timeout', seconds: phase.timeoutSeconds ?? 0 }
+        : exit.spawnError !== undefined
+          ? { reason: 'spawn-error', message: exit.spawnError }
+          : exit.signal !== null
+            ? { reason: 'signal', signal: exit.signal }
+            : { reason: 'exit-non-zero', exitCode: exit.exitCode ?? -1 };
+      const final = attempt >= maxAttempts || stopping !== undefined;
+      // Act on the failure at once (no new work under no-new/fail-fast), not after the journal sync.
+      if (final) noteFailure();
+      await o.journal.append({
+        t: 'failed',
+        at: now,
+        runId: o.runId,
+        id: a.id,
+        attempt,
+        reason: failure.reason,
+        exitCode: exit.exitCode,
+        signal: exit.signal,
+        ...(exit.spawnError !== undefined ? { message: exit.spawnError } : {}),
+        durationMs,
+        final,
+      });
+      if (final) {
+        o.emit({ type: 'activity-failed', at: now, id: a.id, attempt, failure, durationMs, log });
+        return 'failed';
+      }
+      const delayMs = Math.min(o.retryBaseMs * 2 ** (attempt - 1), BACKOFF_CAP_MS);
+      o.emit({ type: 'activity-retry', at: now, id: a.id, attempt: attempt + 1, delayMs, failure });
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delayMs);
+        r.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      r.wake = undefined;
+      if (r.stopping !== undefined) {
+        const at = Date.now();
+        await o.journal.append({
+          t: 'interrupted',
+          at,
+          runId: o.runId,
+          id: a.id,
+          attempt,
+          reason: r.stopping,
+          durationMs: null,
+        });
+        o.emit({ type: 'activity-interrupted', at, id: a.id, attempt, reason: r.stopping });
+        return 'interrupted';
+      }
+    }
+    throw new Error('Internal error: retry loop ended');
+  }
+
+  pump();
+  return finished;
+}

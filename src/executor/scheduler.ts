@@ -1,0 +1,314 @@
+import type { ActivityGraph } from '../model/activities.js';
+import { activityDurations, compareIds } from '../model/activities.js';
+import type { GpuDemand, Phase } from '../model/project.js';
+import { cpm } from '../planner/cpm.js';
+import type { GpuAllocator } from '../gpu/allocator.js';
+
+/**
+ * The dispatch core of `run`, with no IO: which activities may start now, in which order, with
+ * which GPUs. The executor feeds it outcomes; `run --dry-run` drives it with simulated ones.
+ */
+
+/** Why an activity cannot run in this run. */
+export type BlockReason =
+  /** The host has fewer GPUs than the activity needs (`need` 0 with hardware: gpu means "the GPU host"). */
+  | {
+      readonly kind: 'gpus';
+      readonly need: GpuDemand;
+      readonly have: number;
+      readonly arrives: string | undefined;
+    }
+  /** A predecessor failed, is blocked itself, or is left out of this run (`--only`). */
+  | {
+      readonly kind: 'dependency';
+      readonly on: string;
+      readonly status: 'failed' | 'blocked' | 'excluded';
+      /** The failed predecessor's log, relative to the project root. */
+      readonly log: string | undefined;
+      /** For `blocked`: the reason the predecessor is blocked. */
+      readonly cause: BlockReason | undefined;
+    };
+
+/**
+ * An activity's state in this run:
+ * - `done`: finished, in this run or an earlier one;
+ * - `excluded`: not part of this run (filtered by `--only` or `run ID…`) and not done;
+ * - `waiting`: some predecessor is not done yet;
+ * - `ready`: may start once a slot (and its GPUs) are free;
+ * - `running`: started;
+ * - `failed`: failed for good;
+ * - `blocked`: can never start in this run (see its BlockReason).
+ */
+export type SchedStatus =
+  'done' | 'excluded' | 'waiting' | 'ready' | 'running' | 'failed' | 'blocked';
+
+/** What the executor may start now. */
+export interface Start {
+  readonly index: number;
+  readonly gpus: readonly number[];
+}
+
+export interface SchedulerInput {
+  readonly graph: ActivityGraph;
+  /** Activities finished before this run. */
+  readonly done: (index: number) => boolean;
+  /** Activities this run should run (done ones are ignored). */
+  readonly selected: (index: number) => boolean;
+  /** GPUs the host has (after `--gpus`). */
+  readonly hostGpus: number;
+  /** The first date GPU hardware arrives, when it is still ahead. */
+  readonly gpuArrives: string | undefined;
+}
+
+/** Whether a phase needs the GPU host. */
+export function needsGpu(p: Phase): boolean {
+  return p.hardware === 'gpu' || p.gpus === 'all' || p.gpus > 0;
+}
+
+/** Hardware gating: why the host cannot run this phase, or undefined when it can. */
+export function hardwareBlock(
+  p: Phase,
+  hostGpus: number,
+  arrives: string | undefined,
+): BlockReason | undefined {
+  if (!needsGpu(p)) return undefined;
+  const need = p.gpus;
+  if (hostGpus === 0) return { kind: 'gpus', need, have: 0, arrives };
+  if (typeof need === 'number' && need > hostGpus)
+    return { kind: 'gpus', need, have: hostGpus, arrives: undefined };
+  return undefined;
+}
+
+/** One line for people: "needs 4 GPUs, this host has 0", "waits for 1a.8 (failed, see …)". */
+export function formatBlockReason(r: BlockReason): string {
+  if (r.kind === 'gpus') {
+    if (r.arrives !== undefined) return `GPU hardware arrives ${r.arrives}`;
+    const what =
+      r.need === 'all'
+        ? 'all GPUs'
+        : r.need === 0
+          ? 'the GPU host'
+          : `${r.need} GPU${r.need === 1 ? '' : 's'}`;
+    return `needs ${what}, this host has ${r.have}`;
+  }
+  if (r.status === 'failed')
+    return `waits for ${r.on} (failed${r.log !== undefined ? `, see ${r.log}` : ''})`;
+  if (r.status === 'excluded') return `waits for ${r.on} (not part of this run)`;
+  return `waits for ${r.on} (blocked: ${r.cause !== undefined ? formatBlockReason(r.cause) : 'blocked'})`;
+}
+
+/**
+ * Longest remaining path from each activity's start to the end of the project, in planned hours:
+ * the dispatch priority ("longest remaining critical path first").
+ */
+export function tailHours(graph: ActivityGraph): Float64Array {
+  const dur = activityDurations(graph, 'expected');
+  const n = graph.activities.length;
+  const r = cpm(
+    {
+      n,
+      succStart: graph.succStart,
+      succ: graph.succ,
+      predStart: graph.predStart,
+      pred: graph.pred,
+    },
+    dur,
+  );
+  if (r === null) throw new Error('Internal error: cycle in a validated project');
+  const tail = new Float64Array(n);
+  for (let i = 0; i < n; i++) tail[i] = r.length - r.ls[i]!;
+  return tail;
+}
+
+export class Scheduler {
+  readonly #g: ActivityGraph;
+  readonly #status: SchedStatus[];
+  readonly #block: (BlockReason | undefined)[];
+  /** Predecessors not yet done. */
+  readonly #missing: Int32Array;
+  /** Dispatch rank: lower starts first. */
+  readonly #rank: Int32Array;
+  /** Ready activities, sorted by rank. */
+  readonly #ready: number[] = [];
+  /** Logs of failed activities, for block reasons. */
+  readonly #logs = new Map<number, string>();
+
+  constructor(input: SchedulerInput) {
+    const g = input.graph;
+    this.#g = g;
+    const n = g.activities.length;
+    const tail = tailHours(g);
+    const order = [...Array(n).keys()].sort(
+      (a, b) => tail[b]! - tail[a]! || compareIds(g.activities[a]!.id, g.activities[b]!.id),
+    );
+    this.#rank = new Int32Array(n);
+    order.forEach((v, k) => (this.#rank[v] = k));
+    this.#status = g.activities.map((a) =>
+      input.done(a.index) ? 'done' : input.selected(a.index) ? 'waiting' : 'excluded',
+    );
+    this.#block = new Array<BlockReason | undefined>(n).fill(undefined);
+    this.#missing = new Int32Array(n);
+    for (let v = 0; v < n; v++) {
+      for (let e = g.predStart[v]!; e < g.predStart[v + 1]!; e++)
+        if (this.#status[g.pred[e]!] !== 'done') this.#missing[v]!++;
+    }
+    // Hardware gating first, then everything downstream of a blocked or excluded activity.
+    for (let v = 0; v < n; v++) {
+      if (this.#status[v] !== 'waiting') continue;
+      const hw = hardwareBlock(g.activities[v]!.phase, input.hostGpus, input.gpuArrives);
+      if (hw !== undefined) this.#setBlocked(v, hw);
+    }
+    for (let v = 0; v < n; v++) {
+      if (this.#status[v] === 'excluded') this.#blockDownstream(v, 'excluded');
+      else if (this.#status[v] === 'blocked') this.#blockDownstream(v, 'blocked');
+    }
+    for (let v = 0; v < n; v++)
+      if (this.#status[v] === 'waiting' && this.#missing[v] === 0) this.#makeReady(v);
+  }
+
+  status(i: number): SchedStatus {
+    return this.#status[i]!;
+  }
+
+  blockReason(i: number): BlockReason | undefined {
+    return this.#block[i];
+  }
+
+  /** Ready activities in dispatch order. */
+  get ready(): readonly number[] {
+    return this.#ready;
+  }
+
+  /** Number of activities in each state. */
+  counts(): Record<SchedStatus, number> {
+    const c: Record<SchedStatus, number> = {
+      done: 0,
+      excluded: 0,
+      waiting: 0,
+      ready: 0,
+      running: 0,
+      failed: 0,
+      blocked: 0,
+    };
+    for (const s of this.#status) c[s]++;
+    return c;
+  }
+
+  /**
+   * Picks what to start now, best rank first, at most `slots`. GPU work gets its GPUs from the
+   * allocator; `confirm` may still refuse a grant (another process holds a GPU), in which case
+   * the grant is returned to the pool and the activity waits.
+   */
+  pick(
+    slots: number,
+    alloc: GpuAllocator,
+    confirm: (id: string, gpus: readonly number[]) => boolean = () => true,
+  ): Start[] {
+    const out: Start[] = [];
+    for (let k = 0; k < this.#ready.length && out.length < slots; k++) {
+      const v = this.#ready[k]!;
+      const a = this.#g.activities[v]!;
+      const demand = a.phase.gpus;
+      let gpus: readonly number[] = [];
+      if (demand === 'all' || demand > 0) {
+        const grant = alloc.acquire(a.id, demand);
+        if (!grant.ok) continue;
+        if (!confirm(a.id, grant.gpus)) {
+          alloc.release(a.id);
+          continue;
+        }
+        gpus = grant.gpus;
+      }
+      out.push({ index: v, gpus });
+    }
+    for (const s of out) this.started(s.index);
+    return out;
+  }
+
+  /** Marks a ready activity running (pick does this itself). */
+  started(v: number): void {
+    const k = this.#ready.indexOf(v);
+    if (k >= 0) this.#ready.splice(k, 1);
+    this.#status[v] = 'running';
+  }
+
+  /** A running activity finished: its successors may become ready. Returns those. */
+  finished(v: number): number[] {
+    this.#status[v] = 'done';
+    const g = this.#g;
+    const now: number[] = [];
+    for (let e = g.succStart[v]!; e < g.succStart[v + 1]!; e++) {
+      const w = g.succ[e]!;
+      this.#missing[w]!--;
+      if (this.#missing[w] === 0 && this.#status[w] === 'waiting') {
+        this.#makeReady(w);
+        now.push(w);
+      }
+    }
+    return now;
+  }
+
+  /** A running activity failed for good: everything downstream is blocked. Returns those. */
+  failed(v: number, log: string | undefined): number[] {
+    this.#status[v] = 'failed';
+    if (log !== undefined) this.#logs.set(v, log);
+    return this.#blockDownstream(v, 'failed');
+  }
+
+  /** A running activity was interrupted: it goes back to ready (it re-runs on resume). */
+  interrupted(v: number): void {
+    this.#makeReady(v);
+  }
+
+  #makeReady(v: number): void {
+    this.#status[v] = 'ready';
+    const r = this.#rank[v]!;
+    let lo = 0;
+    let hi = this.#ready.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.#rank[this.#ready[mid]!]! < r) lo = mid + 1;
+      else hi = mid;
+    }
+    this.#ready.splice(lo, 0, v);
+  }
+
+  #setBlocked(v: number, reason: BlockReason): void {
+    if (this.#status[v] === 'ready') {
+      const k = this.#ready.indexOf(v);
+      if (k >= 0) this.#ready.splice(k, 1);
+    }
+    this.#status[v] = 'blocked';
+    this.#block[v] = reason;
+  }
+
+  /** Blocks every not-yet-started activity downstream of `root`; returns the newly blocked. */
+  #blockDownstream(root: number, why: 'failed' | 'blocked' | 'excluded'): number[] {
+    const g = this.#g;
+    const rootId = g.activities[root]!.id;
+    const reason: BlockReason =
+      why === 'blocked' && this.#block[root]?.kind === 'dependency'
+        ? this.#block[root]
+        : {
+            kind: 'dependency',
+            on: rootId,
+            status: why,
+            log: this.#logs.get(root),
+            cause: why === 'blocked' ? this.#block[root] : undefined,
+          };
+    const out: number[] = [];
+    const stack = [root];
+    while (stack.length > 0) {
+      const v = stack.pop()!;
+      for (let e = g.succStart[v]!; e < g.succStart[v + 1]!; e++) {
+        const w = g.succ[e]!;
+        const s = this.#status[w];
+        if (s !== 'waiting' && s !== 'ready') continue;
+        this.#setBlocked(w, reason);
+        out.push(w);
+        stack.push(w);
+      }
+    }
+    return out;
+  }
+}

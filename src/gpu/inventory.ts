@@ -1,0 +1,152 @@
+import { execFile } from 'node:child_process';
+
+/** One GPU the executor can hand out. */
+export interface Gpu {
+  /** The index nvidia-smi reports (PCI bus order), or the slot number of a simulated GPU. */
+  readonly index: number;
+  /** `GPU-…` (or `MIG-…`) from nvidia-smi; `SIM-<index>` for a simulated slot. */
+  readonly uuid: string;
+  /** PCI bus id as nvidia-smi prints it (`00000000:01:00.0`); empty for a simulated slot. */
+  readonly busId: string;
+  /** True for a slot made up by `--gpus N`, with no hardware behind it. */
+  readonly simulated: boolean;
+}
+
+/** What `--gpus` asked for: nothing, a count of simulated slots, or a list of physical indices. */
+export type GpuOverride =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'count'; readonly count: number }
+  | { readonly kind: 'list'; readonly indices: readonly number[] };
+
+/** Parses `--gpus`: `4` means four simulated slots, `0,1,2,3` (or `0,`) a list of indices. */
+export function parseGpuOption(
+  text: string | undefined,
+): GpuOverride | { readonly kind: 'error'; readonly message: string } {
+  if (text === undefined) return { kind: 'none' };
+  const t = text.trim();
+  if (/^\d+$/.test(t)) return { kind: 'count', count: Number(t) };
+  const parts = t.split(',').filter((p) => p.trim() !== '');
+  if (parts.length === 0 || !parts.every((p) => /^\s*\d+\s*$/.test(p))) {
+    return {
+      kind: 'error',
+      message: `expected --gpus as a count (4) or a list of indices (0,1,2,3), got "${text}"`,
+    };
+  }
+  const indices = [...new Set(parts.map((p) => Number(p)))].sort((a, b) => a - b);
+  return { kind: 'list', indices };
+}
+
+/**
+ * Parses `nvidia-smi --query-gpu=index,uuid,pci.bus_id --format=csv` (with or without the header).
+ * Returns the GPUs in index order, or a message naming the first line it could not read.
+ */
+export function parseGpuCsv(
+  text: string,
+): { ok: true; gpus: Gpu[] } | { ok: false; message: string } {
+  const gpus: Gpu[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || /^index\s*,/i.test(line)) continue;
+    const cols = line.split(',').map((c) => c.trim());
+    const [idx, uuid, bus] = cols;
+    if (
+      cols.length < 3 ||
+      idx === undefined ||
+      !/^\d+$/.test(idx) ||
+      uuid === undefined ||
+      bus === undefined
+    ) {
+      return { ok: false, message: `cannot read nvidia-smi line "${line}"` };
+    }
+    gpus.push({ index: Number(idx), uuid, busId: bus, simulated: false });
+  }
+  gpus.sort((a, b) => a.index - b.index);
+  return { ok: true, gpus };
+}
+
+/** Normalizes a PCI bus id for comparison: lower case, 8-digit domain (`0000:01:00.0` → `00000000:01:00.0`). */
+export function normalizeBusId(busId: string): string {
+  const m = /^(?:([0-9a-f]+):)?([0-9a-f]+):([0-9a-f]+)\.([0-9a-f]+)$/i.exec(busId.trim());
+  if (m === null) return busId.trim().toLowerCase();
+  const [, dom = '0', bus = '0', dev = '0', fn = '0'] = m;
+  return `${dom.padStart(8, '0')}:${bus.padStart(2, '0')}:${dev.padStart(2, '0')}.${fn}`.toLowerCase();
+}
+
+/**
+ * Checks that nvidia-smi's index order is PCI bus order, which is what `CUDA_DEVICE_ORDER=PCI_BUS_ID`
+ * gives CUDA. Returns a warning when they disagree, or undefined.
+ */
+export function checkPciOrder(gpus: readonly Gpu[]): string | undefined {
+  const real = gpus.filter((g) => !g.simulated && g.busId !== '');
+  const byBus = [...real].sort((a, b) =>
+    normalizeBusId(a.busId) < normalizeBusId(b.busId) ? -1 : 1,
+  );
+  const mismatch = real.some((g, i) => byBus[i]?.index !== g.index);
+  if (!mismatch) return undefined;
+  const show = (l: readonly Gpu[]): string => l.map((g) => `${g.index}@${g.busId}`).join(' ');
+  return `nvidia-smi's GPU order (${show(real)}) is not PCI bus order (${show(byBus)}); CUDA_VISIBLE_DEVICES indices may name other GPUs than intended`;
+}
+
+/** Simulated slots 0…count-1, for `--gpus N` on machines without GPUs. */
+export function simulatedGpus(indices: readonly number[]): Gpu[] {
+  return indices.map((index) => ({ index, uuid: `SIM-${index}`, busId: '', simulated: true }));
+}
+
+/** Runs a program and returns its stdout, or undefined when it is missing or fails. */
+export function readCommand(
+  file: string,
+  args: readonly string[],
+  timeoutMs = 10_000,
+): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(file, [...args], { timeout: timeoutMs, encoding: 'utf8' }, (error, stdout) => {
+      resolve(error === null ? stdout : undefined);
+    });
+  });
+}
+
+/** The host's GPUs and any problem met while finding them. */
+export interface Inventory {
+  readonly gpus: readonly Gpu[];
+  /** Output of `nvidia-smi topo -m`, when it could be read. */
+  readonly topology: string | undefined;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Finds the GPUs: from nvidia-smi (0 when it is absent), narrowed or replaced by `--gpus`.
+ * `nvidiaSmi` is the program to run (tests point it at a fake).
+ */
+export async function detectInventory(
+  override: GpuOverride,
+  nvidiaSmi = process.env['CRITPATH_NVIDIA_SMI'] ?? 'nvidia-smi',
+): Promise<Inventory> {
+  if (override.kind === 'count') {
+    return {
+      gpus: simulatedGpus([...Array(override.count).keys()]),
+      topology: undefined,
+      warnings: [],
+    };
+  }
+  const warnings: string[] = [];
+  const csv = await readCommand(nvidiaSmi, ['--query-gpu=index,uuid,pci.bus_id', '--format=csv']);
+  let found: Gpu[] = [];
+  if (csv !== undefined) {
+    const parsed = parseGpuCsv(csv);
+    if (parsed.ok) found = parsed.gpus;
+    else warnings.push(parsed.message);
+  }
+  const topology = found.length > 0 ? await readCommand(nvidiaSmi, ['topo', '-m']) : undefined;
+  if (override.kind === 'list') {
+    if (found.length === 0)
+      return { gpus: simulatedGpus(override.indices), topology: undefined, warnings };
+    const known = new Map(found.map((g) => [g.index, g]));
+    const missing = override.indices.filter((i) => !known.has(i));
+    if (missing.length > 0)
+      warnings.push(`--gpus names GPUs this host does not have: ${missing.join(',')}`);
+    found = override.indices.flatMap((i) => known.get(i) ?? []);
+  }
+  const order = checkPciOrder(found);
+  if (order !== undefined) warnings.push(order);
+  return { gpus: found, topology, warnings };
+}

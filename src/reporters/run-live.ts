@@ -1,0 +1,92 @@
+import type { RunReporter } from '../executor/events.js';
+import { clock, eventLine, fmtDuration, renderSummary } from './run-plain.js';
+import { fmtHours } from './format.js';
+import type { Output } from './terminal.js';
+
+interface Live {
+  readonly id: string;
+  readonly startedAt: number;
+  readonly estimateHours: number;
+  readonly gpus: readonly number[];
+}
+
+/**
+ * The TTY view: event lines scroll above a live block with one line per running activity
+ * (elapsed, ETA from the planned hours, GPUs held) and a bar of hours done over hours planned.
+ * `write` writes raw text to the terminal.
+ */
+export function liveRunReporter(
+  out: Output,
+  write: (s: string) => void,
+  columns = () => 100,
+): RunReporter {
+  const running = new Map<string, Live>();
+  let planned = 0;
+  let doneHours = 0;
+  let drawn = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const c = out.color;
+
+  const block = (): string[] => {
+    const now = Date.now();
+    const lines = [...running.values()].map((r) => {
+      const elapsed = now - r.startedAt;
+      const left = r.estimateHours * 3_600_000 - elapsed;
+      const eta =
+        left > 0 ? `ETA ${fmtDuration(left)}` : c.yellow(`over plan by ${fmtDuration(-left)}`);
+      return `  ${c.cyan('▶')} ${r.id.padEnd(18)} ${fmtDuration(elapsed).padStart(7)}  ${eta}${r.gpus.length > 0 ? `  gpus ${r.gpus.join(',')}` : ''}`;
+    });
+    const width = Math.max(10, Math.min(40, columns() - 40));
+    const frac = planned > 0 ? Math.min(1, doneHours / planned) : 0;
+    const fill = Math.round(frac * width);
+    lines.push(
+      `  [${'█'.repeat(fill)}${'░'.repeat(width - fill)}] ${fmtHours(doneHours)}/${fmtHours(planned)} h planned done (${Math.round(frac * 100)}%)`,
+    );
+    return lines.map((l) => l.slice(0, Math.max(20, columns() - 1) + 40));
+  };
+
+  const redraw = (above: readonly string[] = []): void => {
+    let s = drawn > 0 ? `\u001b[${drawn}F\u001b[J` : '';
+    for (const l of above) s += `${l}\n`;
+    const b = block();
+    s += `${b.join('\n')}\n`;
+    drawn = b.length;
+    write(s);
+  };
+
+  return {
+    onEvent(e) {
+      if (e.type === 'run-start') {
+        planned = e.plannedHours;
+        doneHours = e.doneHours;
+        timer = setInterval(() => redraw(), 1000);
+        timer.unref();
+      } else if (e.type === 'activity-start') {
+        running.set(e.id, {
+          id: e.id,
+          startedAt: e.at,
+          estimateHours: e.estimateHours,
+          gpus: e.gpus,
+        });
+      } else if (e.type === 'activity-done') {
+        running.delete(e.id);
+        doneHours += e.estimateHours;
+      } else if (e.type === 'activity-failed' || e.type === 'activity-interrupted') {
+        running.delete(e.id);
+      }
+      const line = eventLine(e, out);
+      if (e.type === 'run-end') {
+        if (timer !== undefined) clearInterval(timer);
+        running.clear();
+        redraw(line === undefined ? [] : [`${c.dim(clock(e.at))} ${line}`]);
+        write(`${renderSummary(e.rows, out)}\n`);
+        drawn = 0;
+        return;
+      }
+      redraw(line === undefined ? [] : [`${c.dim(clock(e.at))} ${line}`]);
+    },
+    close() {
+      if (timer !== undefined) clearInterval(timer);
+    },
+  };
+}

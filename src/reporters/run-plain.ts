@@ -1,0 +1,127 @@
+import type { Failure, RunEvent, RunReporter, SummaryRow } from '../executor/events.js';
+import type { Output } from './terminal.js';
+import { fmtHours, table } from './format.js';
+
+/** `14:03:07` in local time. */
+export function clock(at: number): string {
+  const d = new Date(at);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()]
+    .map((n) => String(n).padStart(2, '0'))
+    .join(':');
+}
+
+/** A duration for people: `850ms`, `42s`, `3m12s`, `2h05m`. */
+export function fmtDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+export function fmtFailure(f: Failure): string {
+  switch (f.reason) {
+    case 'exit-non-zero':
+      return `exit ${f.exitCode}`;
+    case 'signal':
+      return `killed by ${f.signal}`;
+    case 'timeout':
+      return `timed out after ${fmtDuration(f.seconds * 1000)}`;
+    case 'spawn-error':
+      return `could not start: ${f.message}`;
+  }
+}
+
+/** One line per event, without the time stamp; undefined for events that print nothing. */
+export function eventLine(e: RunEvent, out: Output): string | undefined {
+  const c = out.color;
+  switch (e.type) {
+    case 'run-start':
+      return `run ${e.runId}: ${e.toRun} to run, ${e.alreadyDone} done before, --jobs ${e.jobs}, GPUs ${e.gpus.length === 0 ? 'none' : e.gpus.join(',')}${e.simulatedGpus ? ' (simulated)' : ''}`;
+    case 'warning':
+      return c.yellow(`warning: ${e.message}`);
+    case 'orphans-killed':
+      return `killed ${e.pids.length} leftover process${e.pids.length === 1 ? '' : 'es'} of dead run${e.runIds.length === 1 ? '' : 's'} ${e.runIds.join(', ')}`;
+    case 'resumed':
+      return `resuming: ${e.interrupted.join(', ')} ${e.interrupted.length === 1 ? 'was' : 'were'} interrupted and will re-run`;
+    case 'activity-start':
+      return `start ${e.id}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}${e.gpus.length > 0 ? ` gpus ${e.gpus.join(',')}` : ''}`;
+    case 'activity-retry':
+      return c.yellow(
+        `retry ${e.id}: ${fmtFailure(e.failure)}; attempt ${e.attempt} in ${fmtDuration(e.delayMs)}`,
+      );
+    case 'activity-done':
+      return c.green(
+        `done  ${e.id} in ${fmtDuration(e.durationMs)} (planned ${fmtHours(e.estimateHours)}h)`,
+      );
+    case 'activity-failed':
+      return c.red(
+        `FAIL  ${e.id}: ${fmtFailure(e.failure)} after ${fmtDuration(e.durationMs)}, see ${e.log}`,
+      );
+    case 'activity-interrupted':
+      return c.yellow(`interrupted ${e.id} (${e.reason})`);
+    case 'activity-blocked':
+      return c.dim(`blocked ${e.id}: ${e.text}`);
+    case 'run-end':
+      return `run ${e.outcome} after ${fmtDuration(e.durationMs)}`;
+  }
+}
+
+/** The end summary: actual against planned hours per activity that ran or is left. */
+export function renderSummary(rows: readonly SummaryRow[], out: Output): string {
+  const shown = rows.filter((r) => r.ranNow || r.status !== 'skipped');
+  if (shown.length === 0)
+    return 'nothing to do: every activity is done (critpath reset to start over)';
+  let est = 0;
+  let act = 0;
+  const body = shown.map((r) => {
+    est += r.estimateHours;
+    act += r.actualHours ?? 0;
+    const status =
+      r.status === 'done'
+        ? out.color.green(r.status)
+        : r.status === 'failed'
+          ? out.color.red(r.status)
+          : r.status;
+    return [
+      r.id,
+      status,
+      fmtHours(r.estimateHours),
+      r.actualHours === undefined ? '-' : fmtHours(r.actualHours),
+      r.actualHours === undefined
+        ? ''
+        : `${Math.round((r.actualHours / Math.max(r.estimateHours, 1e-9)) * 100)}%`,
+    ];
+  });
+  return table(
+    [
+      ['activity', 'status', 'planned h', 'actual h', 'actual/plan'],
+      ...body,
+      ['total', '', fmtHours(est), fmtHours(act), ''],
+    ],
+    ['l', 'l', 'r', 'r', 'r'],
+  );
+}
+
+/** Plain timestamped lines, for pipes and logs. */
+export function plainRunReporter(out: Output): RunReporter {
+  return {
+    onEvent(e) {
+      const line = eventLine(e, out);
+      if (line !== undefined) out.out(`${clock(e.at)} ${line}`);
+      if (e.type === 'run-end') out.out(renderSummary(e.rows, out));
+    },
+    close() {},
+  };
+}
+
+/** NDJSON: one event per line, as the executor emitted it. */
+export function jsonRunReporter(write: (line: string) => void): RunReporter {
+  return {
+    onEvent(e) {
+      write(JSON.stringify(e));
+    },
+    close() {},
+  };
+}

@@ -1,0 +1,52 @@
+import type { StatePaths } from './paths.js';
+import { statePaths } from './paths.js';
+import { readJournal } from './journal.js';
+import { ownerAlive, readLock } from './lockfile.js';
+import type { ActivityState, RunInfo, RunState } from './reducer.js';
+import { replay } from './reducer.js';
+
+/** The run state of a project as `status` and re-planning see it. */
+export interface ProjectRunState extends RunState {
+  readonly paths: StatePaths;
+  /** The run holding the project lock now, if it is alive. */
+  readonly liveRunId: string | undefined;
+  /** The last run in the journal. */
+  readonly lastRun: RunInfo | undefined;
+  readonly tornTail: boolean;
+  readonly badLines: number;
+}
+
+/**
+ * Reads a project's journal and replays it. Attempts marked running whose run is not alive are
+ * reported as `interrupted` (they re-run on resume). Needs no live `run`.
+ */
+export function readRunState(
+  taskFile: string,
+  paths: StatePaths = statePaths(taskFile),
+): ProjectRunState {
+  const j = readJournal(paths.journal);
+  const state = replay(j.records);
+  const lock = readLock(paths.lock)?.owner;
+  const liveRunId = lock !== undefined && ownerAlive(lock) ? lock.runId : undefined;
+  for (const a of state.activities.values()) {
+    const last = a.attempts[a.attempts.length - 1];
+    if (a.status === 'running' && last !== undefined && last.runId !== liveRunId)
+      a.status = 'interrupted';
+  }
+  return {
+    ...state,
+    paths,
+    liveRunId,
+    lastRun: state.runs[state.runs.length - 1],
+    tornTail: j.tornTail,
+    badLines: j.badLines,
+  };
+}
+
+/** Actual hours of each finished activity: the input re-planning uses. */
+export function actualHours(state: RunState): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const a of state.activities.values() as Iterable<ActivityState>)
+    if (a.actualHours !== undefined) out.set(a.id, a.actualHours);
+  return out;
+}

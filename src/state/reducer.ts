@@ -1,0 +1,206 @@
+import type { FailureReason, InterruptReason, JournalRecord, RunStartRecord } from './records.js';
+
+/**
+ * Journal records → run state, purely. Whether a "running" attempt is really still running
+ * depends on whether its run is alive, which only IO can tell: see `readRunState`.
+ */
+
+/**
+ * Where an activity stands in the journal:
+ * - `done`: an attempt finished with exit 0 (and no reset since);
+ * - `failed`: the last attempt failed for good;
+ * - `running`: an attempt started and has no outcome yet;
+ * - `interrupted`: the last attempt was stopped (signal, --fail-fast, or its run died);
+ * - absent from the map: never started, or reset.
+ */
+export type JournalStatus = 'done' | 'failed' | 'running' | 'interrupted';
+
+/** One attempt of an activity. */
+export interface Attempt {
+  readonly runId: string;
+  readonly attempt: number;
+  readonly backend: string;
+  readonly startedAt: number;
+  /** End time; undefined while running. */
+  endedAt: number | undefined;
+  outcome: 'running' | 'finished' | 'failed' | 'interrupted';
+  exitCode: number | null;
+  signal: string | null;
+  failure: FailureReason | undefined;
+  interrupt: InterruptReason | undefined;
+  durationMs: number | null;
+  readonly gpus: readonly number[];
+  readonly log: string;
+  readonly pid: number | undefined;
+  externalId: string | undefined;
+}
+
+/** An activity's state, from its attempts since the last reset. */
+export interface ActivityState {
+  readonly id: string;
+  status: JournalStatus;
+  /** Every attempt since the last reset, oldest first. */
+  readonly attempts: Attempt[];
+  /** Duration of the successful attempt, in hours; undefined unless done. Re-planning reads this. */
+  actualHours: number | undefined;
+}
+
+/** A run as the journal tells it. */
+export interface RunInfo {
+  readonly start: RunStartRecord;
+  endedAt: number | undefined;
+  outcome: 'ok' | 'failed' | 'interrupted' | 'blocked' | undefined;
+}
+
+export interface RunState {
+  readonly activities: Map<string, ActivityState>;
+  /** Runs in journal order. */
+  readonly runs: RunInfo[];
+}
+
+export function emptyState(): RunState {
+  return { activities: new Map(), runs: [] };
+}
+
+/** Applies one record to the state (mutating it) and returns it. */
+export function reduce(state: RunState, r: JournalRecord): RunState {
+  switch (r.t) {
+    case 'run-start':
+      state.runs.push({ start: r, endedAt: undefined, outcome: undefined });
+      return state;
+    case 'run-end': {
+      const run = findRun(state, r.runId);
+      if (run !== undefined) {
+        run.endedAt = r.at;
+        run.outcome = r.outcome;
+      }
+      return state;
+    }
+    case 'reset':
+      if (r.ids === null) state.activities.clear();
+      else for (const id of r.ids) state.activities.delete(id);
+      return state;
+    case 'started': {
+      let a = state.activities.get(r.id);
+      if (a === undefined) {
+        a = { id: r.id, status: 'running', attempts: [], actualHours: undefined };
+        state.activities.set(r.id, a);
+      }
+      a.status = 'running';
+      a.actualHours = undefined;
+      a.attempts.push({
+        runId: r.runId,
+        attempt: r.attempt,
+        backend: r.backend,
+        startedAt: r.at,
+        endedAt: undefined,
+        outcome: 'running',
+        exitCode: null,
+        signal: null,
+        failure: undefined,
+        interrupt: undefined,
+        durationMs: null,
+        gpus: r.gpus,
+        log: r.log,
+        pid: r.pid,
+        externalId: r.externalId,
+      });
+      return state;
+    }
+    case 'external-id': {
+      const at = findAttempt(state, r.id, r.runId, r.attempt);
+      if (at !== undefined) at.externalId = r.externalId;
+      return state;
+    }
+    case 'finished': {
+      const a = state.activities.get(r.id);
+      const at = findAttempt(state, r.id, r.runId, r.attempt);
+      if (a === undefined || at === undefined) return state;
+      Object.assign(at, {
+        endedAt: r.at,
+        outcome: 'finished',
+        exitCode: 0,
+        durationMs: r.durationMs,
+      });
+      a.status = 'done';
+      a.actualHours = r.durationMs / 3_600_000;
+      return state;
+    }
+    case 'failed': {
+      const a = state.activities.get(r.id);
+      const at = findAttempt(state, r.id, r.runId, r.attempt);
+      if (a === undefined || at === undefined) return state;
+      Object.assign(at, {
+        endedAt: r.at,
+        outcome: 'failed',
+        exitCode: r.exitCode,
+        signal: r.signal,
+        failure: r.reason,
+        durationMs: r.durationMs,
+      });
+      if (a.status !== 'done') a.status = r.final ? 'failed' : 'running';
+      return state;
+    }
+    case 'interrupted': {
+      const a = state.activities.get(r.id);
+      const at = findAttempt(state, r.id, r.runId, r.attempt);
+      if (a === undefined || at === undefined) return state;
+      if (at.outcome === 'running') {
+        Object.assign(at, {
+          endedAt: r.at,
+          outcome: 'interrupted',
+          interrupt: r.reason,
+          durationMs: r.durationMs,
+        });
+      }
+      if (a.status === 'running') a.status = 'interrupted';
+      return state;
+    }
+  }
+}
+
+function findRun(state: RunState, runId: string): RunInfo | undefined {
+  for (let i = state.runs.length - 1; i >= 0; i--)
+    if (state.runs[i]!.start.runId === runId) return state.runs[i];
+  return undefined;
+}
+
+function findAttempt(
+  state: RunState,
+  id: string,
+  runId: string,
+  attempt: number,
+): Attempt | undefined {
+  const list = state.activities.get(id)?.attempts ?? [];
+  for (let i = list.length - 1; i >= 0; i--) {
+    const at = list[i]!;
+    if (at.runId === runId && at.attempt === attempt) return at;
+  }
+  return undefined;
+}
+
+/** Replays records into a fresh state. */
+export function replay(records: Iterable<JournalRecord>): RunState {
+  const s = emptyState();
+  for (const r of records) reduce(s, r);
+  return s;
+}
+
+/**
+ * Attempts still marked running whose run is not `liveRunId`: their run died (crash, reboot).
+ * They count as interrupted; the next run records that.
+ */
+export function orphanedAttempts(
+  state: RunState,
+  liveRunId: string | undefined,
+): { id: string; attempt: Attempt }[] {
+  const out: { id: string; attempt: Attempt }[] = [];
+  for (const a of state.activities.values()) {
+    const last = a.attempts[a.attempts.length - 1];
+    // A failed attempt awaiting its retry also counts: the retry never started.
+    if (a.status === 'running' && last !== undefined && last.runId !== liveRunId) {
+      out.push({ id: a.id, attempt: last });
+    }
+  }
+  return out;
+}
