@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+import { checkPlan } from '../../../src/planner/team-plan.js';
+import { memoryOutput } from '../../../src/reporters/terminal.js';
+
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = memoryOutput();
+  const code = await main(argv, out);
+  return { code, stdout: out.stdout.join('\n'), stderr: out.stderr.join('\n') };
+}
+
+describe('critpath plan', () => {
+  it('prints the CPM table without --team, and with --cpm', async () => {
+    const plain = await run('plan');
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain('critical path analysis');
+    expect((await run('plan', '--team', '2', '--cpm')).stdout).toContain('critical path analysis');
+  });
+
+  it('prints the day-by-day team plan with --team 2', async () => {
+    const r = await run('plan', '--team', '2');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Epic 1A · team of 2 (infra, ml) · expected hours');
+    expect(r.stdout).toContain('Handoffs');
+  });
+
+  it('prints a feasible JSON plan, the same for the same seed', async () => {
+    const a = await run('plan', '--team', '3', '--json', '--seed', '5');
+    const b = await run(
+      'plan',
+      'tasks/epic-1a.yaml',
+      '--team',
+      '3',
+      '--format',
+      'json',
+      '--seed',
+      '5',
+    );
+    expect(a.code).toBe(0);
+    expect(checkPlan(JSON.parse(a.stdout))).toEqual([]);
+    expect(b.stdout).toBe(a.stdout);
+  });
+
+  it('compares teams side by side and names people', async () => {
+    expect((await run('plan', '--team', '1,2,3')).stdout).toMatch(/team 1\s+team 2\s+team 3/);
+    const named = await run('plan', '--team', 'ml', '--json');
+    expect(JSON.parse(named.stdout)).toMatchObject({
+      team: 1,
+      teamLabel: 'ml',
+      engineers: [{ id: 'ml' }],
+    });
+    expect(
+      (await run('plan', '--team', '2', '--format', 'mermaid')).stdout.startsWith('gantt\n'),
+    ).toBe(true);
+  });
+
+  it.each([
+    [['--team', '0'], /--team must be between 1 and 64/],
+    [['--team', 'nobody'], /no one called "nobody"/],
+    [['--team', '2', '--seed', 'x'], /--seed expects a whole number/],
+    [['--team', '2', '--time-limit', '-5'], /--time-limit expects a whole number/],
+    [['--team', '2', '--hours-per-day', '0'], /--hours-per-day expects/],
+    [['--format', 'md'], /--format md needs --team/],
+  ])('rejects %j with one line and exit 2', async (args, message) => {
+    const r = await run('plan', ...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.split('\n')).toHaveLength(1);
+    expect(r.stdout).toBe('');
+  });
+});

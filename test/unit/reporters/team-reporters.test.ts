@@ -1,0 +1,129 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DatedTeamPlan } from '../../../src/calendar/build-team-plan.js';
+import { buildTeamPlans } from '../../../src/calendar/build-team-plan.js';
+import { loadProjectFile } from '../../../src/config/load.js';
+import { renderTeamJson } from '../../../src/reporters/team-json.js';
+import {
+  renderTeamGantt,
+  renderTeamMarkdown,
+  renderTeamsMarkdown,
+} from '../../../src/reporters/team-markdown.js';
+import { renderTeamMatrix, renderTeamTable } from '../../../src/reporters/team-table.js';
+import { memoryOutput } from '../../../src/reporters/terminal.js';
+
+let plans: DatedTeamPlan[];
+beforeAll(async () => {
+  const p = await loadProjectFile('tasks/epic-1a.yaml');
+  if (!p.ok) throw new Error('epic-1a.yaml does not load');
+  const r = buildTeamPlans(p.value, [1, 2, 3], { now: () => 0 });
+  if (!r.ok) throw new Error(r.error);
+  plans = r.value;
+});
+const two = (): DatedTeamPlan => plans[1]!;
+
+describe('team table (terminal)', () => {
+  it('shows week by week a row per day per engineer, then totals, handoffs, critical path, numbers', () => {
+    const text = renderTeamTable(two(), memoryOutput());
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('Epic 1A · team of 2 (infra, ml) · expected hours');
+    expect(text).toContain('Week 1 (Mon 30 Nov – Fri 4 Dec)');
+    expect(text).toContain('Week 2 (Mon 7 Dec –');
+    expect(lines).toContainEqual(expect.stringMatching(/^Day\s+Engineer\s+Tasks\s+Hours\s+Focus$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^Mon 30 Nov\s+infra\s+1a\.1, 1a\.2, start 1a\.4\s+8\s+Ansible base role$/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^Thu 3 Dec\s+—\s+—\s+0\s+waiting for GPU hardware$/),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^Total\s+infra\s+[\d.]+$/));
+    expect(text).toContain('Totals per engineer');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}infra finishes 1a\.4 on Tue 1 Dec 11:30 → ml can start 1a\.7/),
+    );
+    expect(text).toMatch(
+      /Critical path \(resource-constrained\): GPUs arrive Mon 7 Dec → 1a\.8\/test \(\w+\) → /,
+    );
+    for (const label of [
+      'End date:',
+      'Duration:',
+      'Effort:',
+      'Utilisation:',
+      'Speed-up:',
+      'Lower bound:',
+      'Confidence:',
+    ]) {
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${label}`)));
+    }
+    expect(text).toMatch(
+      /Lower bound: +64 h \(critical path 39\.5, resources 63\.5, GPU arrival 64\): (optimal|within [\d.]+ % of the bound)/,
+    );
+    expect(text).toMatch(/Confidence: +low–high estimates: [\d.]+–[\d.]+ h/);
+    expect(text).toContain('deadline Fri 18 Dec: met');
+  });
+
+  it('prints team sizes side by side', () => {
+    const text = renderTeamMatrix(plans, memoryOutput());
+    expect(text).toMatch(/^\s+team 1\s+team 2\s+team 3$/m);
+    expect(text).toMatch(/^Makespan\s+77 h\s+[\d.]+ h\s+[\d.]+ h$/m);
+    expect(text).toMatch(/^Speed-up vs solo\s+1\.00×/m);
+    expect(text).toMatch(/^Engineers\s+infra\s+infra, ml\s+infra, ml, docs$/m);
+  });
+});
+
+describe('Markdown, Mermaid and JSON', () => {
+  it('embeds a Mermaid Gantt in the Markdown', () => {
+    const md = renderTeamMarkdown(two(), 'note');
+    expect(md.startsWith('# Epic 1A · team of 2 (infra, ml) · expected hours\n\nnote\n')).toBe(
+      true,
+    );
+    expect(md).toContain('| Day | Engineer | Tasks | Hours | Focus |');
+    expect(md).toContain('```mermaid\ngantt\n');
+    expect(renderTeamsMarkdown(plans)).toContain('|  | team 1 | team 2 | team 3 |');
+  });
+
+  it('draws a Gantt section per engineer with dated bars, critical ones tagged', () => {
+    const g = renderTeamGantt(two()).split('\n');
+    expect(g.slice(0, 4)).toEqual([
+      'gantt',
+      '  title Epic 1A · team of 2 (infra, ml) · expected hours',
+      '  dateFormat YYYY-MM-DD HH:mm',
+      '  axisFormat %a %d %b',
+    ]);
+    expect(g).toContain('  section infra');
+    expect(g).toContain('    1a.1 Dev environment :a0, 2026-11-30 09:00, 2026-11-30 11:30');
+    expect(g.filter((l) => l.includes(':crit, ')).length).toBe(two().criticalPath.length);
+  });
+
+  it('keeps the contract names first, in a fixed order', () => {
+    const json = JSON.parse(renderTeamJson(two())) as Record<string, unknown>;
+    expect(Object.keys(json).slice(0, 9)).toEqual([
+      'makespan',
+      'unit',
+      'team',
+      'resources',
+      'activities',
+      'criticalPath',
+      'lowerBound',
+      'startDate',
+      'endDate',
+    ]);
+    expect(json).toMatchObject({
+      unit: 'hour',
+      team: 2,
+      startDate: '2026-11-30',
+      assignees: 'declared',
+    });
+    const a = (json['activities'] as Record<string, unknown>[])[0]!;
+    expect(a).toMatchObject({
+      id: '1a.1',
+      task: '1a.1',
+      duration: 2.5,
+      demand: { engineer: 1 },
+      start: 0,
+      assignee: 'infra',
+    });
+    expect(a['startDate']).toBe('2026-11-30T09:00');
+  });
+});
