@@ -76,6 +76,7 @@ export class Fbi {
     held: Float64Array,
     makespan: number,
     rounds = 4,
+    stop: (() => boolean) | null = null,
   ): number {
     const c = this.c;
     const n = c.n;
@@ -83,17 +84,30 @@ export class Fbi {
     const key = this.key;
     const tl = this.tList;
     for (let round = 0; round < rounds; round++) {
-      if (makespan <= 0) return makespan;
+      if (makespan <= 0 || (round > 0 && stop !== null && stop())) return makespan;
       // Backward: by decreasing finish ⇒ ascending key = -finish.
       for (let i = 0; i < n; i++) key[i] = -(start[i]! + dur[i]!);
       tl.set(list);
       sortByKeyDesc(tl, key, c.topoPos);
       const H = makespan;
-      this.sgs.serial(tl, this.bStart, this.bWorker, this.bHeld, true, H);
+      // Workers stay as they are: with a fixed assignment both passes provably never lengthen
+      // the schedule (a worker swap could block an activity's current slot).
+      const fixed = c.W > 0 ? worker : null;
+      const b = this.sgs.serial(tl, this.bStart, this.bWorker, this.bHeld, true, H, fixed);
+      if (b === Infinity) break;
       // Forward: by increasing real start H − (τ + p).
       for (let i = 0; i < n; i++) key[i] = H - (this.bStart[i]! + dur[i]!);
       sortByKey(tl, key, c.topoPos);
-      const m = this.sgs.serial(tl, this.tStart, this.tWorker, this.tHeld);
+      const m = this.sgs.serial(
+        tl,
+        this.tStart,
+        this.tWorker,
+        this.tHeld,
+        false,
+        0,
+        c.W > 0 ? this.bWorker : null,
+      );
+      if (m === Infinity) break;
       if (m < makespan) {
         makespan = m;
         start.set(this.tStart);

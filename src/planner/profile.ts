@@ -6,7 +6,7 @@ import { EPS } from './cpm.js';
  * one runs to infinity. It starts as the capacity profile and every placed activity subtracts
  * its demand over its interval, so a capacity drop and a running activity look the same.
  *
- * Layout: the change points live in chunks of at most CHUNK_MAX entries (a sorted list of sorted
+ * Layout: the change points live in chunks of at most this.chunkMax entries (a sorted list of sorted
  * typed arrays, "square-root decomposition"). With m change points:
  * - locate a time: O(log m) (binary search over chunk heads, then inside the chunk);
  * - insert a change point: O(B + m/B) (shift inside a chunk, sometimes split one);
@@ -17,9 +17,10 @@ import { EPS } from './cpm.js';
  *   its trailing free run starts and its longest free run, so a scan over a long busy stretch
  *   skips whole chunks instead of walking every change point. Worker timelines (always d = 1)
  *   always hit the cache.
- * With B = 128 a schedule of 100k activities stays far from quadratic.
+ * B is 128 by default; the engine uses about √(2n) for big problems (1024 at 1M activities).
  */
-const CHUNK_MAX = 128;
+/** Default chunk size; the engine passes a larger one for big problems (about √m). */
+export const DEFAULT_CHUNK = 128;
 
 interface Chunk {
   readonly t: Float64Array;
@@ -33,10 +34,10 @@ interface Chunk {
   maxRun: number;
 }
 
-function newChunk(): Chunk {
+function newChunk(size: number): Chunk {
   return {
-    t: new Float64Array(CHUNK_MAX),
-    f: new Float64Array(CHUNK_MAX),
+    t: new Float64Array(size),
+    f: new Float64Array(size),
     len: 0,
     thr: NaN,
     allGood: false,
@@ -58,7 +59,10 @@ export class Profile implements ProfileLike {
   private lc = 0;
   private li = 0;
 
-  constructor(capT?: Float64Array, capV?: Float64Array) {
+  private readonly chunkMax: number;
+
+  constructor(capT?: Float64Array, capV?: Float64Array, chunk = DEFAULT_CHUNK) {
+    this.chunkMax = Math.max(8, chunk);
     this.reset(capT ?? new Float64Array(1), capV ?? new Float64Array(1), capT?.length ?? 1);
   }
 
@@ -75,7 +79,7 @@ export class Profile implements ProfileLike {
     this.capN = capN;
     let ch = this.take();
     for (let k = 0; k < capN; k++) {
-      if (ch.len === CHUNK_MAX >> 1) {
+      if (ch.len === this.chunkMax >> 1) {
         this.push(ch);
         ch = this.take();
       }
@@ -87,7 +91,7 @@ export class Profile implements ProfileLike {
   }
 
   private take(): Chunk {
-    const ch = this.pool.pop() ?? newChunk();
+    const ch = this.pool.pop() ?? newChunk(this.chunkMax);
     ch.len = 0;
     ch.thr = NaN;
     return ch;
@@ -132,7 +136,7 @@ export class Profile implements ProfileLike {
     this.locate(x);
     let ch = this.chunks[this.lc]!;
     if (ch.t[this.li] === x) return;
-    if (ch.len === CHUNK_MAX) {
+    if (ch.len === this.chunkMax) {
       this.splitChunk(this.lc);
       this.locate(x);
       ch = this.chunks[this.lc]!;

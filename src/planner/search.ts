@@ -60,7 +60,13 @@ export class Search {
     if (this.best <= this.lowerBound + EPS) return true;
     if (this.sgs.passes >= this.maxSchedules) return true;
     if (this.timeUp) return true;
-    if (this.deadline !== Infinity && (++this.checks & 3) === 0 && this.now() >= this.deadline) {
+    // Small problems read the clock every 4th check; big ones (slow passes) every time.
+    const every = this.c.n > 500 ? 0 : 3;
+    if (
+      this.deadline !== Infinity &&
+      (++this.checks & every) === 0 &&
+      this.now() >= this.deadline
+    ) {
       this.timeUp = true;
     }
     return this.timeUp;
@@ -97,7 +103,9 @@ export class Search {
   ): number {
     let m = this.sgs.serial(list, this.start, this.worker, this.held, false, 0, fixedWorker);
     if (fbiRounds > 0 && m > this.lowerBound + EPS) {
-      m = this.fbi.improve(list, this.start, this.worker, this.held, m, fbiRounds);
+      m = this.fbi.improve(list, this.start, this.worker, this.held, m, fbiRounds, () =>
+        this.done(),
+      );
     }
     this.offer(list, this.start, this.worker, this.held, m, method);
     let h = 0x811c9dc5;

@@ -25,7 +25,9 @@ export class Sgs {
 
   constructor(c: Compiled) {
     this.c = c;
-    const make = (): ProfileLike => (c.grid > 0 ? new GridProfile(c.grid) : new Profile());
+    const chunk = Math.min(2048, Math.max(128, 1 << Math.round(Math.log2(Math.sqrt(2 * c.n)))));
+    const make = (): ProfileLike =>
+      c.grid > 0 ? new GridProfile(c.grid) : new Profile(undefined, undefined, chunk);
     this.res = c.capT.map(make);
     this.wrk = Array.from({ length: c.W }, make);
     this.mirT = c.capT.map((t) => new Float64Array(t.length + 1));
@@ -150,6 +152,8 @@ export class Sgs {
    * Serial SGS: takes activities in list order (which must respect precedence in the pass's
    * direction) and starts each at its earliest feasible time. Writes start (mirrored times when
    * backward), worker and held; returns the makespan. `fixedWorker[i] ≥ 0` forces a worker.
+   * A backward pass returns Infinity where an activity finds no place (it cannot move past the
+   * mirrored horizon); a forward pass throws InfeasibleError.
    */
   serial(
     list: ArrayLike<number>,
@@ -177,7 +181,10 @@ export class Sgs {
       }
       const fw = fixedWorker === null ? -1 : fixedWorker[j]!;
       const s = this.earliestStart(j, es, fw);
-      if (s === Infinity) throw this.infeasible(j);
+      if (s === Infinity) {
+        if (backward) return Infinity;
+        throw this.infeasible(j);
+      }
       start[j] = s;
       worker[j] = this.place(j, s, held, fw);
       const f = s + dur[j]!;
