@@ -2,14 +2,27 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', 'validation/**', 'ansible/**', 'packer/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'bin/**',
+      'validation/**',
+      'ansible/**',
+      'packer/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': 'error',
     },
   },
@@ -35,14 +48,23 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'child_process', 'os'], message: 'src/planner is pure: no IO.' },
+            {
+              group: ['node:*', 'fs', 'path', 'child_process', 'os'],
+              message: 'src/planner is pure: no IO.',
+            },
             { group: ['execa', 'p-queue', 'chalk', 'date-fns'], message: 'src/planner is pure.' },
-            { group: ['../cli/*', '../executor/*', '../reporters/*', '../state/*', '../config/*'], message: 'src/planner imports only model.' },
+            {
+              group: ['../cli/*', '../executor/*', '../reporters/*', '../state/*', '../config/*'],
+              message: 'src/planner imports only model.',
+            },
           ],
         },
       ],
       'no-restricted-globals': ['error', { name: 'Date', message: 'src/planner has no clock.' }],
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use the seeded RNG.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Use the seeded RNG.' },
+      ],
     },
   },
 );

@@ -8,11 +8,19 @@ import { registerGraph } from './commands/graph.js';
 import { registerPlan } from './commands/plan.js';
 import { registerValidate } from './commands/validate.js';
 import { registerRun } from './commands/run.js';
+import { registerStatus } from './commands/status.js';
+import { registerReset } from './commands/reset.js';
+import { registerCancel } from './commands/cancel.js';
 
-const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string })
+  .version;
 
 /** Runs the CLI and returns the exit code; the only place that decides one. */
-export async function main(argv: readonly string[], out?: Output, cwd = process.cwd()): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  out?: Output,
+  cwd = process.cwd(),
+): Promise<number> {
   const color = !argv.includes('--no-color');
   const ctx: CliContext = { out: out ?? processOutput({ color }), cwd, exitCode: EXIT.ok };
   const program = new Command('critpath')
@@ -20,25 +28,37 @@ export async function main(argv: readonly string[], out?: Output, cwd = process.
     .version(VERSION, '-V, --version')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => ctx.out.out(s.trimEnd()), writeErr: (s) => ctx.out.err(s.trimEnd()) })
+    .configureOutput({
+      writeOut: (s) => ctx.out.out(s.trimEnd()),
+      writeErr: (s) => ctx.out.err(s.trimEnd()),
+    })
     .exitOverride();
   registerValidate(program, ctx);
   registerPlan(program, ctx);
   registerGraph(program, ctx);
   registerRun(program, ctx);
+  registerStatus(program, ctx);
+  registerReset(program, ctx);
+  registerCancel(program, ctx);
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
 
   try {
     await program.parseAsync(['node', 'critpath', ...argv]);
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      ) {
         return EXIT.ok;
       }
       if (e.code === 'commander.executeSubCommandAsync') return EXIT.failed;
       return EXIT.usage;
     }
-    ctx.out.err(`critpath: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    ctx.out.err(
+      `critpath: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+    );
     ctx.out.err('This is a bug in critpath; please report it with the command you ran.');
     return EXIT.failed;
   }

@@ -18,7 +18,8 @@ export function parseHours(h: HoursInput): HoursParse {
     const low = parts[0] ?? NaN;
     const high = parts[1] ?? low;
     if (!finite(low) || !finite(high)) return { ok: false, message: `bad hour range "${h}"` };
-    if (low > high) return { ok: false, message: `bad hour range "${h}": low ${low} is above high ${high}` };
+    if (low > high)
+      return { ok: false, message: `bad hour range "${h}": low ${low} is above high ${high}` };
     return { ok: true, estimate: { low, likely: (low + high) / 2, high, likelyGiven: false } };
   }
   const { low, high } = h;

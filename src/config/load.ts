@@ -32,7 +32,13 @@ export async function loadProjectFile(file: string): Promise<Result<Project, Dia
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     const what = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code;
-    return err([{ reason: 'io', message: `cannot read task file: ${what}`, position: { file, line: 1, col: 1 } }]);
+    return err([
+      {
+        reason: 'io',
+        message: `cannot read task file: ${what}`,
+        position: { file, line: 1, col: 1 },
+      },
+    ]);
   }
   return loadProjectText(text, file);
 }
@@ -43,7 +49,12 @@ export function loadProjectText(text: string, file: string): Result<Project, Dia
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = new PositionIndex(file, doc, lines);
   const diags: Diagnostic[] = [];
-  const report = (reason: DiagnosticReason, path: FieldPath, message: string, onKey = false): void => {
+  const report = (
+    reason: DiagnosticReason,
+    path: FieldPath,
+    message: string,
+    onKey = false,
+  ): void => {
     diags.push({
       reason,
       message: `${formatPath(path)}: ${message}`,
@@ -72,7 +83,9 @@ export function loadProjectText(text: string, file: string): Result<Project, Dia
 
   // Semantic rules run on what parsed, even when the schema found problems elsewhere,
   // so one pass shows everything wrong with the file.
-  const tasks = Array.isArray((raw as { tasks?: unknown }).tasks) ? (raw as { tasks: unknown[] }).tasks : [];
+  const tasks = Array.isArray((raw as { tasks?: unknown }).tasks)
+    ? (raw as { tasks: unknown[] }).tasks
+    : [];
   checkRules(raw as Record<string, unknown>, tasks, report);
 
   if (diags.length > 0 || !parsed.success) return err(sortDiagnostics(diags));
@@ -88,7 +101,10 @@ function reportIssue(issue: z.core.$ZodIssue, raw: unknown, report: Report): voi
     const known = knownKeysAt(path);
     for (const key of issue.keys) {
       const hint = nearest(key, known);
-      const tail = hint === undefined ? ` (expected one of: ${known.join(', ')})` : ` (did you mean "${hint}"?)`;
+      const tail =
+        hint === undefined
+          ? ` (expected one of: ${known.join(', ')})`
+          : ` (did you mean "${hint}"?)`;
       report('unknown-key', [...path, key], `unknown key "${key}"${tail}`, true);
     }
     return;
@@ -98,7 +114,11 @@ function reportIssue(issue: z.core.$ZodIssue, raw: unknown, report: Report): voi
     report('schema', path, `missing required field`);
     return;
   }
-  report('schema', path, `${issue.message}, got ${describe(value)}`);
+  // zod's own messages already name the received type; ours get the value appended.
+  const message = /received/.test(issue.message)
+    ? issue.message
+    : `${issue.message}, got ${describe(value)}`;
+  report('schema', path, message);
 }
 
 function valueAt(raw: unknown, path: FieldPath): unknown {
@@ -122,7 +142,9 @@ export function describe(v: unknown): string {
 function sortDiagnostics(d: Diagnostic[]): Diagnostic[] {
   return [...d].sort(
     (a, b) =>
-      a.position.line - b.position.line || a.position.col - b.position.col || (a.message < b.message ? -1 : 1),
+      a.position.line - b.position.line ||
+      a.position.col - b.position.col ||
+      (a.message < b.message ? -1 : 1),
   );
 }
 
@@ -165,7 +187,8 @@ function phaseOf(t: TaskInput, p: PhaseInput | undefined): Phase {
 }
 
 function taskOf(t: TaskInput): Task {
-  const phases = t.phases === undefined ? [phaseOf(t, undefined)] : t.phases.map((p) => phaseOf(t, p));
+  const phases =
+    t.phases === undefined ? [phaseOf(t, undefined)] : t.phases.map((p) => phaseOf(t, p));
   return {
     id: t.id,
     title: t.title ?? t.id,

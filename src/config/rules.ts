@@ -28,7 +28,12 @@ export function checkRules(root: Raw, tasks: unknown[], report: Report): void {
     const id = t['id'];
     const first = firstIndex.get(id);
     if (first === undefined) firstIndex.set(id, i);
-    else report('duplicate-id', ['tasks', i, 'id'], `duplicate id "${id}" (first used by tasks[${first}])`);
+    else
+      report(
+        'duplicate-id',
+        ['tasks', i, 'id'],
+        `duplicate id "${id}" (first used by tasks[${first}])`,
+      );
   });
   const ids = [...firstIndex.keys()];
 
@@ -45,7 +50,11 @@ export function checkRules(root: Raw, tasks: unknown[], report: Report): void {
         checkDeps(p['deps'], t['id'], [...base, 'phases', j, 'deps'], firstIndex, ids, report);
         if (typeof p['name'] === 'string') {
           if (seen.has(p['name'])) {
-            report('duplicate-phase', [...base, 'phases', j, 'name'], `duplicate phase name "${p['name']}"`);
+            report(
+              'duplicate-phase',
+              [...base, 'phases', j, 'name'],
+              `duplicate phase name "${p['name']}"`,
+            );
           }
           seen.add(p['name']);
         }
@@ -81,7 +90,11 @@ function checkDeps(
     if (d === self) report('self-dependency', at, `task "${d}" depends on itself`);
     else if (!known.has(d)) {
       const hint = nearest(d, ids);
-      report('unknown-dependency', at, `unknown dependency "${d}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+      report(
+        'unknown-dependency',
+        at,
+        `unknown dependency "${d}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+      );
     }
   });
 }
@@ -91,10 +104,12 @@ function depEntries(t: unknown): { dep: string; path: FieldPath }[] {
   if (!isRecord(t)) return [];
   const out: { dep: string; path: FieldPath }[] = [];
   const add = (list: unknown, path: FieldPath): void => {
-    if (Array.isArray(list)) list.forEach((d, k) => typeof d === 'string' && out.push({ dep: d, path: [...path, k] }));
+    if (Array.isArray(list))
+      list.forEach((d, k) => typeof d === 'string' && out.push({ dep: d, path: [...path, k] }));
   };
   add(t['deps'], ['deps']);
-  if (Array.isArray(t['phases'])) t['phases'].forEach((p, j) => isRecord(p) && add(p['deps'], ['phases', j, 'deps']));
+  if (Array.isArray(t['phases']))
+    t['phases'].forEach((p, j) => isRecord(p) && add(p['deps'], ['phases', j, 'deps']));
   return out;
 }
 
@@ -108,7 +123,8 @@ function checkDates(root: Raw, report: Report): void {
   };
   check(root['start'], ['start']);
   check(root['deadline'], ['deadline']);
-  if (Array.isArray(root['holidays'])) root['holidays'].forEach((h, i) => check(h, ['holidays', i]));
+  if (Array.isArray(root['holidays']))
+    root['holidays'].forEach((h, i) => check(h, ['holidays', i]));
   const hw = root['hardware'];
   if (isRecord(hw) && Array.isArray(hw['gpu'])) {
     hw['gpu'].forEach((a, i) => isRecord(a) && check(a['from'], ['hardware', 'gpu', i, 'from']));
@@ -120,10 +136,12 @@ function maxGpuCount(root: Raw): number {
   let max = 0;
   const scan = (hw: unknown): void => {
     if (!isRecord(hw) || !Array.isArray(hw['gpu'])) return;
-    for (const a of hw['gpu']) if (isRecord(a) && typeof a['count'] === 'number') max = Math.max(max, a['count']);
+    for (const a of hw['gpu'])
+      if (isRecord(a) && typeof a['count'] === 'number') max = Math.max(max, a['count']);
   };
   scan(root['hardware']);
-  if (isRecord(root['scenarios'])) for (const s of Object.values(root['scenarios'])) if (isRecord(s)) scan(s['hardware']);
+  if (isRecord(root['scenarios']))
+    for (const s of Object.values(root['scenarios'])) if (isRecord(s)) scan(s['hardware']);
   return max;
 }
 
@@ -131,7 +149,8 @@ function declaredSkills(root: Raw): Set<string> | undefined {
   if (!Array.isArray(root['team'])) return undefined;
   const skills = new Set<string>();
   for (const m of root['team']) {
-    if (isRecord(m) && Array.isArray(m['skills'])) for (const s of m['skills']) if (typeof s === 'string') skills.add(s);
+    if (isRecord(m) && Array.isArray(m['skills']))
+      for (const s of m['skills']) if (typeof s === 'string') skills.add(s);
   }
   return skills;
 }
@@ -144,7 +163,8 @@ function checkTaskShape(t: Raw, base: FieldPath, report: Report): void {
   }
   if (phased) {
     for (const k of ['hours', 'hardware', 'gpus', 'run'] as const) {
-      if (t[k] !== undefined) report('schema', [...base, k], `a task with phases gives ${k} per phase`, true);
+      if (t[k] !== undefined)
+        report('schema', [...base, k], `a task with phases gives ${k} per phase`, true);
     }
   }
 }
@@ -172,9 +192,17 @@ function checkWork(w: Raw, base: FieldPath, maxGpu: number, report: Report): voi
   }
   if (needsGpu && maxGpu === 0) {
     const at = hardware === 'gpu' ? 'hardware' : 'gpus';
-    report('gpu-without-hardware', [...base, at], 'GPU work, but the project declares no GPU hardware (hardware.gpu)');
+    report(
+      'gpu-without-hardware',
+      [...base, at],
+      'GPU work, but the project declares no GPU hardware (hardware.gpu)',
+    );
   } else if (typeof gpus === 'number' && Number.isInteger(gpus) && gpus > maxGpu) {
-    report('gpu-over-capacity', [...base, 'gpus'], `needs ${gpus} GPUs, but the hardware never has more than ${maxGpu}`);
+    report(
+      'gpu-over-capacity',
+      [...base, 'gpus'],
+      `needs ${gpus} GPUs, but the hardware never has more than ${maxGpu}`,
+    );
   }
 }
 
@@ -215,7 +243,11 @@ function checkCycles(tasks: unknown[], firstIndex: Map<string, number>, report: 
         const first = flow[0]!;
         const i = firstIndex.get(loop[loop.length - 1]!)!;
         const entry = depEntries(tasks[i]).find((e) => e.dep === d);
-        report('cycle', ['tasks', i, ...(entry?.path ?? ['deps'])], `dependency cycle: ${[...flow, first].join(' → ')}`);
+        report(
+          'cycle',
+          ['tasks', i, ...(entry?.path ?? ['deps'])],
+          `dependency cycle: ${[...flow, first].join(' → ')}`,
+        );
       }
     }
   }
@@ -243,7 +275,10 @@ function checkScenarios(root: Raw, firstIndex: Map<string, number>, report: Repo
     for (const [key, h] of Object.entries(est)) {
       if (!isHoursShape(h)) continue;
       const p = parseHours(h as Parameters<typeof parseHours>[0]);
-      if (!p.ok && (typeof h === 'number' || isRecord(h) || /^\s*[\d.]+\s*(-\s*[\d.]+\s*)?$/.test(String(h)))) {
+      if (
+        !p.ok &&
+        (typeof h === 'number' || isRecord(h) || /^\s*[\d.]+\s*(-\s*[\d.]+\s*)?$/.test(String(h)))
+      ) {
         report('bad-hours', ['scenarios', name, 'estimates', key], p.message);
       }
     }

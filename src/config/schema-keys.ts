@@ -18,7 +18,10 @@ function unwrap(s: AnySchema): AnySchema {
   let cur = s;
   for (;;) {
     const def = cur._zod.def as { type: string; innerType?: AnySchema };
-    if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) {
+    if (
+      (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') &&
+      def.innerType
+    ) {
       cur = def.innerType;
     } else {
       return cur;

@@ -17,7 +17,11 @@ export const IsoDate = z.string().regex(DATE_RE, { error: 'expected a date as YY
 export const HoursSchema = z.union(
   [
     z.number(),
-    z.string().regex(HOURS_RE),
+    z
+      .string()
+      .regex(HOURS_RE, {
+        error: 'expected hours as a number, "low-high" or { low, likely, high }',
+      }),
     z.strictObject({ low: z.number(), likely: z.number().optional(), high: z.number() }),
   ],
   { error: 'expected hours as a number, "low-high" or { low, likely, high }' },
@@ -28,20 +32,28 @@ export const GpusSchema = z.union([z.number().int().min(0), z.literal('all')], {
   error: 'expected gpus as a whole number ≥ 0 or "all"',
 });
 
-export const HardwareTag = z.enum(['macbook', 'gpu'], { error: 'expected hardware "macbook" or "gpu"' });
-
-/** A command: a string is run by /bin/sh, an argv array runs without a shell. */
-export const RunSchema = z.union([z.string().min(1), z.array(z.string()).min(1)], {
-  error: 'expected run as a command string or a non-empty argv array',
+export const HardwareTag = z.enum(['macbook', 'gpu'], {
+  error: 'expected hardware "macbook" or "gpu"',
 });
 
+/** A command: a string is run by /bin/sh, an argv array runs without a shell. */
+const RUN_ERROR = 'expected run as a command string or a non-empty argv array';
+export const RunSchema = z.union(
+  [z.string().min(1, { error: RUN_ERROR }), z.array(z.string()).min(1, { error: RUN_ERROR })],
+  { error: RUN_ERROR },
+);
+
 /** A wall-clock limit such as `90s`, `30m`, `2h`. */
-export const TimeoutSchema = z.string().regex(DURATION_RE, { error: 'expected a duration such as 30m or 2h' });
+export const TimeoutSchema = z
+  .string()
+  .regex(DURATION_RE, { error: 'expected a duration such as 30m or 2h' });
 
 const EnvSchema = z.record(z.string(), z.string());
 
 export const PhaseSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a phase name of letters, digits, _ or -' }),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a phase name of letters, digits, _ or -' }),
   title: z.string().optional(),
   hours: HoursSchema,
   /** Extra tasks this phase waits for, beyond the task's own deps (which gate its first phase). */
@@ -55,7 +67,9 @@ export const PhaseSchema = z.strictObject({
 });
 
 export const TaskSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9._-]+$/, { error: 'expected an id of letters, digits, ".", "_" or "-"' }),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, { error: 'expected an id of letters, digits, ".", "_" or "-"' }),
   title: z.string().optional(),
   hours: HoursSchema.optional(),
   hardware: HardwareTag.optional(),
@@ -75,7 +89,10 @@ export const TaskSchema = z.strictObject({
 });
 
 export const GpuArrivalSchema = z.strictObject({
-  count: z.number().int().min(0),
+  count: z
+    .number({ error: 'expected a GPU count' })
+    .int({ error: 'expected a whole number of GPUs' })
+    .min(0),
   from: IsoDate,
 });
 
@@ -87,7 +104,9 @@ export const HardwareSchema = z.strictObject({
 });
 
 export const PersonSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a person id of letters, digits, _ or -' }),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a person id of letters, digits, _ or -' }),
   name: z.string().optional(),
   role: z.string().optional(),
   skills: z.array(z.string()).optional(),

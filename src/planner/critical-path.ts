@@ -43,9 +43,13 @@ export function criticalPathPlan(project: Project, estimate: EstimateMode = 'exp
   const g: ActivityGraph = buildActivityGraph(project);
   const dur = activityDurations(g, estimate);
   const n = g.activities.length;
-  const r = cpm({ n, succStart: g.succStart, succ: g.succ, predStart: g.predStart, pred: g.pred }, dur);
+  const r = cpm(
+    { n, succStart: g.succStart, succ: g.succ, predStart: g.predStart, pred: g.pred },
+    dur,
+  );
   if (r === null) throw new Error('Internal error: cycle in a validated project');
-  const byRank = (a: number, b: number): number => compareIds(g.activities[a]!.id, g.activities[b]!.id);
+  const byRank = (a: number, b: number): number =>
+    compareIds(g.activities[a]!.id, g.activities[b]!.id);
   const paths = criticalPaths(
     { n, succStart: g.succStart, succ: g.succ, predStart: g.predStart, pred: g.pred },
     r,

@@ -4,9 +4,13 @@ export function fmtHours(h: number): string {
 }
 
 /** Pads cells into aligned columns; the first row is the header, a rule goes under it. */
-export function table(rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[] = []): string {
+export function table(
+  rows: readonly (readonly string[])[],
+  align: readonly ('l' | 'r')[] = [],
+): string {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(c).length)));
+  for (const r of rows)
+    r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(c).length)));
   const line = (r: readonly string[]): string =>
     r
       .map((c, i) => {

@@ -6,19 +6,31 @@ import { fmtHours } from './format.js';
 export function renderDot(project: Project, critical: ReadonlySet<string> = new Set()): string {
   const g = buildActivityGraph(project);
   const q = (s: string): string => JSON.stringify(s);
-  const lines = [`digraph ${q(project.name)} {`, '  rankdir=LR;', '  node [shape=box, fontname="Helvetica"];'];
+  const lines = [
+    `digraph ${q(project.name)} {`,
+    '  rankdir=LR;',
+    '  node [shape=box, fontname="Helvetica"];',
+  ];
   for (const a of g.activities) {
     const label = `${a.id}\\n${a.phase.title.replace(/"/g, "'")}\\n${fmtHours(a.phase.estimate.low)}-${fmtHours(a.phase.estimate.high)} h · ${a.phase.hardware}${a.phase.gpus === 0 ? '' : ` · ${a.phase.gpus} GPU`}`;
-    const style = critical.has(a.id) ? ', color=red, penwidth=2' : a.phase.hardware === 'gpu' ? ', style=filled, fillcolor="#e8f0ff"' : '';
+    const style = critical.has(a.id)
+      ? ', color=red, penwidth=2'
+      : a.phase.hardware === 'gpu'
+        ? ', style=filled, fillcolor="#e8f0ff"'
+        : '';
     lines.push(`  ${q(a.id)} [label="${label}"${style}];`);
   }
-  for (const a of g.activities) for (const p of a.predecessors) lines.push(`  ${q(p)} -> ${q(a.id)};`);
+  for (const a of g.activities)
+    for (const p of a.predecessors) lines.push(`  ${q(p)} -> ${q(a.id)};`);
   lines.push('}');
   return lines.join('\n');
 }
 
 /** Mermaid flowchart of the activity graph. */
-export function renderMermaidGraph(project: Project, critical: ReadonlySet<string> = new Set()): string {
+export function renderMermaidGraph(
+  project: Project,
+  critical: ReadonlySet<string> = new Set(),
+): string {
   const g = buildActivityGraph(project);
   const node = (id: string): string => `n${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
   const lines = ['flowchart LR'];
@@ -26,7 +38,8 @@ export function renderMermaidGraph(project: Project, critical: ReadonlySet<strin
     const text = `${a.id} ${a.phase.title} (${fmtHours(a.phase.estimate.low)}-${fmtHours(a.phase.estimate.high)}h${a.phase.hardware === 'gpu' ? `, ${a.phase.gpus} GPU` : ''})`;
     lines.push(`  ${node(a.id)}["${text.replace(/"/g, "'")}"]`);
   }
-  for (const a of g.activities) for (const p of a.predecessors) lines.push(`  ${node(p)} --> ${node(a.id)}`);
+  for (const a of g.activities)
+    for (const p of a.predecessors) lines.push(`  ${node(p)} --> ${node(a.id)}`);
   const crit = g.activities.filter((a) => critical.has(a.id)).map((a) => node(a.id));
   if (crit.length > 0) {
     lines.push('  classDef critical stroke:#d00,stroke-width:3px');

@@ -1,22 +1,32 @@
-/** Edit distance between two strings (Levenshtein, unit costs). */
+/**
+ * Edit distance between two strings, counting a swap of two neighbouring letters as one edit
+ * (optimal string alignment), since that is the commonest typo.
+ */
 export function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  const w = b.length + 1;
+  const d = new Array<number>((a.length + 1) * w).fill(0);
+  for (let i = 0; i <= a.length; i++) d[i * w] = i;
+  for (let j = 0; j <= b.length; j++) d[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!;
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(
+        d[(i - 1) * w + j]! + 1,
+        d[i * w + j - 1]! + 1,
+        d[(i - 1) * w + j - 1]! + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        v = Math.min(v, d[(i - 2) * w + j - 2]! + 1);
+      }
+      d[i * w + j] = v;
     }
   }
-  return prev[b.length]!;
+  return d[a.length * w + b.length]!;
 }
 
 /**
- * The closest candidate to `word`, if it is close enough to be a plausible typo
- * (distance at most a third of the word, and at least 1). Ties go to the first in `candidates`.
+ * The closest candidate to `word`, if it is close enough to be a plausible typo (distance at
+ * most a third of the word's length, so short words only match by case). Ties go to the first.
  */
 export function nearest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
@@ -28,6 +38,6 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
       bestD = d;
     }
   }
-  const limit = Math.max(1, Math.floor(Math.max(word.length, 3) / 3));
+  const limit = Math.floor(word.length / 3);
   return bestD <= limit ? best : undefined;
 }

@@ -10,12 +10,25 @@ export function registerGraph(program: Command, ctx: CliContext): void {
     .command('graph')
     .description('Print the activity graph as Graphviz DOT or a Mermaid flowchart')
     .argument('[file]', 'task file', DEFAULT_TASK_FILE)
-    .addOption(new Option('--format <format>', 'output format').choices(['dot', 'mermaid']).default('dot'))
-    .addHelpText('after', '\nExamples:\n  critpath graph --format mermaid\n  critpath graph | dot -Tsvg > graph.svg')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['dot', 'mermaid']).default('dot'),
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  critpath graph --format mermaid\n  critpath graph | dot -Tsvg > graph.svg',
+    )
     .action(async (file: string, opts: { format: 'dot' | 'mermaid' }) => {
       const project = await loadOrReport(ctx, file);
       if (project === undefined) return;
-      const critical = new Set(criticalPathPlan(project).activities.filter((a) => a.critical).map((a) => a.id));
-      ctx.out.out(opts.format === 'dot' ? renderDot(project, critical) : renderMermaidGraph(project, critical));
+      const critical = new Set(
+        criticalPathPlan(project)
+          .activities.filter((a) => a.critical)
+          .map((a) => a.id),
+      );
+      ctx.out.out(
+        opts.format === 'dot'
+          ? renderDot(project, critical)
+          : renderMermaidGraph(project, critical),
+      );
     });
 }

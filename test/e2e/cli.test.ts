@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// Spawns the built CLI (`npm test` builds first) exactly as a user would.
+const run = promisify(execFile);
+const BIN = 'bin/critpath.js';
+
+async function critpath(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run('node', [BIN, ...args], { env: { ...process.env, ...env } });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+beforeAll(() => {
+  if (!existsSync('dist/cli/main.js'))
+    throw new Error('dist/ is missing: run `npm run build` first');
+});
+
+describe('critpath CLI (built)', () => {
+  it('plan prints the Epic 1A critical path', async () => {
+    const r = await critpath(['plan'], { NO_COLOR: '1' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Critical path (39.5 h): 1a.1 → 1a.2 → 1a.4 → 1a.5 → 1a.8/test');
+    expect(r.stdout).not.toContain('\u001b[');
+  });
+
+  it('plan --json follows the plan contract names', async () => {
+    const r = await critpath(['plan', 'tasks/epic-1a.yaml', '--json']);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout) as {
+      unit: string;
+      makespan: number;
+      activities: {
+        id: string;
+        duration: number;
+        predecessors: string[];
+        start: number;
+        end: number;
+      }[];
+      criticalPath: string[];
+    };
+    expect(plan.unit).toBe('hour');
+    expect(plan.activities).toHaveLength(23);
+    const byId = new Map(plan.activities.map((a) => [a.id, a]));
+    for (const a of plan.activities) {
+      expect(a.end).toBeCloseTo(a.start + a.duration, 9);
+      for (const p of a.predecessors) expect(byId.get(p)!.end).toBeLessThanOrEqual(a.start + 1e-9);
+    }
+    expect(Math.max(...plan.activities.map((a) => a.end))).toBe(plan.makespan);
+    expect(plan.criticalPath[0]).toBe('1a.1');
+    expect(plan.criticalPath.at(-1)).toBe('1a.17/docs');
+  });
+
+  it('validate reports every problem of a bad file as one line each, exit 2, no stack trace', async () => {
+    const r = await critpath(['validate', 'test/fixtures/bad/30-several-problems.yaml']);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^test\/fixtures\/bad\/30-several-problems\.yaml:\d+:\d+: tasks\[0\]\.hours: bad hour range/,
+      ),
+      expect.stringMatching(/:\d+:\d+: tasks\[1\]\.deps\[0\]: unknown dependency "x"$/),
+      expect.stringMatching(/:\d+:\d+: tasks\[2\]\.gpus: needs 9 GPUs/),
+      '3 problems',
+    ]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a missing file is a one-line error with exit 2', async () => {
+    const r = await critpath(['plan', 'no/such.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('no/such.yaml:1:1: cannot read task file: no such file');
+  });
+
+  it('usage errors exit 2; --help and --version exit 0', async () => {
+    expect((await critpath(['plan', '--bogus'])).code).toBe(2);
+    expect((await critpath(['frobnicate'])).code).toBe(2);
+    const help = await critpath(['plan', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Examples:');
+    const v = await critpath(['--version']);
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('graph prints DOT and Mermaid with critical activities marked', async () => {
+    const dot = await critpath(['graph']);
+    expect(dot.code).toBe(0);
+    expect(dot.stdout).toMatch(/^digraph "Epic 1A" \{/);
+    expect(dot.stdout).toContain('"1a.8/prep" -> "1a.8/test";');
+    const mm = await critpath(['graph', '--format', 'mermaid']);
+    expect(mm.stdout.split('\n')[0]).toBe('flowchart LR');
+    expect(mm.stdout).toMatch(/class .*n1a_8_test.* critical/);
+  });
+});

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { parseHours } from '../../../src/config/hours.js';
+import { loadProjectFile, loadProjectText } from '../../../src/config/load.js';
+import { buildActivityGraph, compareIds } from '../../../src/model/activities.js';
+import { expectedHours } from '../../../src/model/project.js';
+
+describe('parseHours', () => {
+  it('reads numbers, ranges and three-point estimates', () => {
+    expect(parseHours(4)).toEqual({
+      ok: true,
+      estimate: { low: 4, likely: 4, high: 4, likelyGiven: false },
+    });
+    expect(parseHours('6-10')).toEqual({
+      ok: true,
+      estimate: { low: 6, likely: 8, high: 10, likelyGiven: false },
+    });
+    expect(parseHours(' 2.5 - 3 ')).toMatchObject({ ok: true, estimate: { low: 2.5, high: 3 } });
+    expect(parseHours({ low: 2, likely: 3, high: 7 })).toEqual({
+      ok: true,
+      estimate: { low: 2, likely: 3, high: 7, likelyGiven: true },
+    });
+    expect(parseHours('10-6')).toEqual({
+      ok: false,
+      message: 'bad hour range "10-6": low 10 is above high 6',
+    });
+  });
+
+  it('gives PERT expected hours, the midpoint when likely is missing', () => {
+    const r = parseHours({ low: 2, likely: 3, high: 10 });
+    expect(r.ok && expectedHours(r.estimate)).toBe(4);
+    const m = parseHours('6-10');
+    expect(m.ok && expectedHours(m.estimate)).toBe(8);
+  });
+});
+
+describe('loadProjectFile on tasks/epic-1a.yaml', () => {
+  it('loads all 17 tasks with the seed’s hybrid phases', async () => {
+    const r = await loadProjectFile('tasks/epic-1a.yaml');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const p = r.value;
+    expect(p.tasks.map((t) => t.id)).toEqual(Array.from({ length: 17 }, (_, i) => `1a.${i + 1}`));
+    const hybrid = p.tasks.filter(
+      (t) =>
+        t.phases.some((ph) => ph.hardware === 'macbook') &&
+        t.phases.some((ph) => ph.hardware === 'gpu'),
+    );
+    expect(hybrid.map((t) => t.id)).toEqual(['1a.8', '1a.10', '1a.11', '1a.12', '1a.16', '1a.17']);
+    const driver = p.tasks.find((t) => t.id === '1a.8')!;
+    expect(driver.phases.map((ph) => [ph.activityId, ph.hardware, ph.gpus])).toEqual([
+      ['1a.8/prep', 'macbook', 0],
+      ['1a.8/test', 'gpu', 'all'],
+    ]);
+    expect(p.gpu).toEqual([{ count: 4, from: '2026-12-07' }]);
+  });
+
+  it('reproduces the seed’s sums: MacBook-only 24–35 h (the seed says 33), GPU 31–45 h, hybrid 11/20 h', async () => {
+    const r = await loadProjectFile('tasks/epic-1a.yaml');
+    if (!r.ok) throw new Error('load failed');
+    const byId = new Map(r.value.tasks.map((t) => [t.id, t]));
+    const sum = (ids: string[], k: 'low' | 'high'): number =>
+      ids.reduce((s, id) => s + byId.get(id)!.phases.reduce((a, ph) => a + ph.estimate[k], 0), 0);
+    const mac = ['1a.1', '1a.2', '1a.3', '1a.4', '1a.5', '1a.6', '1a.7'];
+    const gpu = ['1a.8', '1a.9', '1a.10', '1a.11', '1a.12', '1a.13', '1a.14', '1a.15'];
+    expect([sum(mac, 'low'), sum(mac, 'high')]).toEqual([24, 35]);
+    expect([sum(gpu, 'low'), sum(gpu, 'high')]).toEqual([31, 45]);
+    const hybrid = ['1a.8', '1a.10', '1a.11', '1a.12', '1a.16'];
+    const phaseSum = (hw: 'macbook' | 'gpu'): number =>
+      hybrid.reduce(
+        (s, id) =>
+          s +
+          byId
+            .get(id)!
+            .phases.filter((ph) => ph.hardware === hw)
+            .reduce((a, ph) => a + ph.estimate.high, 0),
+        0,
+      );
+    expect([phaseSum('macbook'), phaseSum('gpu')]).toEqual([11, 20]);
+  });
+
+  it('chains phases and gates later phases on their own deps', async () => {
+    const r = await loadProjectFile('tasks/epic-1a.yaml');
+    if (!r.ok) throw new Error('load failed');
+    const g = buildActivityGraph(r.value);
+    expect(g.byId.get('1a.8/prep')!.predecessors).toEqual(['1a.4']);
+    expect(g.byId.get('1a.8/test')!.predecessors).toEqual(['1a.3', '1a.5', '1a.8/prep']);
+    expect(g.byId.get('1a.9')!.predecessors).toEqual(['1a.6', '1a.8/test']);
+  });
+});
+
+describe('loadProjectText defaults', () => {
+  it('fills hardware, gpus, hours per day and phase env from the task', () => {
+    const r = loadProjectText(
+      [
+        'project: P',
+        'start: 2026-01-05',
+        'hardware: { gpu: [{ count: 2, from: 2026-01-05 }] }',
+        'tasks:',
+        '  - { id: a, hours: 1 }',
+        '  - { id: b, hours: 2, gpus: 2, deps: [a] }',
+        '  - id: c',
+        '    env: { X: "1" }',
+        '    timeout: 30m',
+        '    phases: [{ name: p, hours: 1, env: { Y: "2" } }, { name: q, hours: 1, hardware: gpu }]',
+      ].join('\n'),
+      'p.yaml',
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const [a, b, c] = r.value.tasks;
+    expect(r.value.hoursPerDay).toBe(8);
+    expect(a!.phases[0]).toMatchObject({
+      hardware: 'macbook',
+      gpus: 0,
+      activityId: 'a',
+      name: null,
+    });
+    expect(b!.phases[0]).toMatchObject({ hardware: 'gpu', gpus: 2 });
+    expect(c!.phases[0]).toMatchObject({
+      env: { X: '1', Y: '2' },
+      timeoutSeconds: 1800,
+      activityId: 'c/p',
+    });
+    expect(c!.phases[1]).toMatchObject({ hardware: 'gpu', gpus: 1, env: { X: '1' } });
+  });
+});
+
+describe('compareIds', () => {
+  it('orders numeric runs as numbers', () => {
+    expect(['1a.10', '1a.2', '1a.1', 'b', '1a.10/prep', 'a'].sort(compareIds)).toEqual([
+      '1a.1',
+      '1a.2',
+      '1a.10',
+      '1a.10/prep',
+      'a',
+      'b',
+    ]);
+  });
+});
