@@ -137,7 +137,7 @@ export function idRanks(ids: readonly string[]): Int32Array {
 }
 
 /** Checks the problem's shape and flattens it. Throws on a malformed problem (a caller bug). */
-export function compile(problem: Problem): Compiled {
+export function compile(problem: Problem, opts: { grid?: boolean } = {}): Compiled {
   const n = problem.n;
   const R = problem.resources.length;
   const dur = problem.duration;
@@ -216,7 +216,7 @@ export function compile(problem: Problem): Compiled {
   const topoPos = new Int32Array(n);
   for (let k = 0; k < n; k++) topoPos[topo[k]!] = k;
   let grid = 0;
-  if (n <= GRID_MAX_N) {
+  if (n <= GRID_MAX_N && opts.grid !== false) {
     let h = 1;
     let integral = true;
     for (let i = 0; i < n && integral; i++) {

@@ -457,7 +457,9 @@ function earliestAllOf(
       continue;
     }
     const s2 = prof.earliest(s, p, c);
-    if (s2 === s || s2 === Infinity) return s2;
-    s = s2;
+    if (s2 === s) return s;
+    // Past the next change the capacity (so the units ALL needs) differs: look again there.
+    s = s2 < next ? s2 : next;
+    if (s === Infinity) return s;
   }
 }

@@ -31,6 +31,11 @@ export interface SolveOptions {
    * makespan monotone in the team size.
    */
   readonly warmStart?: Schedule | Int32Array;
+  /**
+   * Resource profile structure: 'auto' (default) uses time-indexed cells for short integral
+   * problems and the skyline otherwise; 'skyline' forces the skyline (tests, benchmarks).
+   */
+  readonly profile?: 'auto' | 'skyline';
 }
 
 export interface SolveResult {
@@ -58,7 +63,7 @@ function isSchedule(w: Schedule | Int32Array): w is Schedule {
  */
 export function solve(problem: Problem, opts: SolveOptions): SolveResult {
   const t0 = opts.now();
-  const c = compile(problem);
+  const c = compile(problem, { grid: opts.profile !== 'skyline' });
   const n = c.n;
   const br = computeBounds(c);
   const lb = br.lowerBound;

@@ -1,0 +1,276 @@
+import fc from 'fast-check';
+import { toCsr } from '../../../src/model/activities.js';
+import type { Problem, Schedule } from '../../../src/planner/problem.js';
+import { ALL } from '../../../src/planner/problem.js';
+
+/** A small problem written out by hand or drawn by fast-check (integer data only). */
+export interface Spec {
+  readonly dur: readonly number[];
+  /** preds[i]: indices (< i) activity i waits for. */
+  readonly preds: readonly (readonly number[])[];
+  /** Per resource: capacity steps [from, capacity]. */
+  readonly resources: readonly (readonly (readonly [number, number])[])[];
+  /** demand[i][r]; -1 = ALL. */
+  readonly demand: readonly (readonly number[])[];
+  readonly workers?: {
+    readonly count: number;
+    readonly eligible: readonly (readonly number[] | null)[];
+  };
+}
+
+export function makeProblem(spec: Spec): Problem {
+  const n = spec.dur.length;
+  const edges: [number, number][] = [];
+  spec.preds.forEach((ps, i) => {
+    for (const p of new Set(ps)) edges.push([p, i]);
+  });
+  const { start: succStart, list: succ } = toCsr(n, edges, 0);
+  const { start: predStart, list: pred } = toCsr(n, edges, 1);
+  const R = spec.resources.length;
+  const demand = new Float64Array(n * R);
+  for (let i = 0; i < n; i++)
+    for (let r = 0; r < R; r++) demand[i * R + r] = spec.demand[i]?.[r] ?? 0;
+  const base: Problem = {
+    n,
+    succStart,
+    succ,
+    predStart,
+    pred,
+    ids: Array.from({ length: n }, (_, i) => `a${i + 1}`),
+    duration: Float64Array.from(spec.dur),
+    resources: spec.resources.map((steps, r) => ({
+      id: `r${r}`,
+      profile: steps.map(([from, capacity]) => ({ from, capacity })),
+    })),
+    demand,
+  };
+  if (spec.workers === undefined) return base;
+  return {
+    ...base,
+    workers: {
+      names: Array.from({ length: spec.workers.count }, (_, w) => `w${w}`),
+      eligible: spec.workers.eligible,
+    },
+  };
+}
+
+/** The spec with `count` workers; skill lists keep the workers below count (else worker 0). */
+export function withWorkers(spec: Spec, count: number): Spec {
+  const eligible = spec.dur.map((_, i) => {
+    const e = spec.workers?.eligible[i] ?? null;
+    if (e === null) return null;
+    const kept = e.filter((w) => w < count);
+    return kept.length > 0 ? kept : [0];
+  });
+  return { ...spec, workers: { count, eligible } };
+}
+
+function capAt(steps: readonly (readonly [number, number])[], t: number): number {
+  let c = 0;
+  for (const [from, cap] of [...steps].sort((a, b) => a[0] - b[0])) if (from <= t) c = cap;
+  return c;
+}
+
+/**
+ * Independent check on integer data: every unit slot [t, t+1) is checked. Returns the first
+ * violation or null.
+ */
+export function verify(spec: Spec, s: Schedule): string | null {
+  const n = spec.dur.length;
+  const R = spec.resources.length;
+  let horizon = 0;
+  for (let i = 0; i < n; i++) {
+    const st = s.start[i]!;
+    if (!(st >= 0) || !Number.isInteger(st)) return `a${i + 1} starts at ${st}`;
+    horizon = Math.max(horizon, st + spec.dur[i]!);
+    for (const p of spec.preds[i]!) {
+      if (st < s.start[p]! + spec.dur[p]!) return `a${i + 1} before its predecessor a${p + 1}`;
+    }
+  }
+  if (horizon !== s.makespan) return `makespan ${s.makespan}, expected ${horizon}`;
+  for (let r = 0; r < R; r++) {
+    const steps = spec.resources[r]!;
+    for (let i = 0; i < n; i++) {
+      const p = spec.dur[i]!;
+      const d = spec.demand[i]?.[r] ?? 0;
+      const h = s.held[i * R + r]!;
+      if (p === 0 || d === 0) {
+        if (h !== 0 && p > 0) return `a${i + 1} holds ${h} of r${r} without demand`;
+        continue;
+      }
+      if (d === ALL) {
+        const c = capAt(steps, s.start[i]!);
+        if (c <= 0) return `a${i + 1} holds ALL r${r} where there is none`;
+        if (h !== c) return `a${i + 1} holds ${h} of r${r}, ALL is ${c}`;
+        for (let t = s.start[i]!; t < s.start[i]! + p; t++) {
+          if (capAt(steps, t) !== c) return `a${i + 1} holds ALL r${r} across a change at ${t}`;
+        }
+      } else if (h !== d) return `a${i + 1} holds ${h} of r${r}, demand ${d}`;
+    }
+    for (let t = 0; t < horizon; t++) {
+      let used = 0;
+      for (let i = 0; i < n; i++) {
+        if (s.start[i]! <= t && t < s.start[i]! + spec.dur[i]!) used += s.held[i * R + r]!;
+      }
+      if (used > capAt(steps, t))
+        return `r${r} over capacity at ${t}: ${used} > ${capAt(steps, t)}`;
+    }
+  }
+  if (spec.workers !== undefined) {
+    for (let i = 0; i < n; i++) {
+      const w = s.worker[i]!;
+      const e = spec.workers.eligible[i] ?? null;
+      if (w < 0 || w >= spec.workers.count || (e !== null && !e.includes(w))) {
+        return `a${i + 1} has ineligible worker ${w}`;
+      }
+    }
+    for (let t = 0; t < horizon; t++) {
+      const busy = new Set<number>();
+      for (let i = 0; i < n; i++) {
+        if (s.start[i]! <= t && t < s.start[i]! + spec.dur[i]!) {
+          if (busy.has(s.worker[i]!)) return `worker ${s.worker[i]} double-booked at ${t}`;
+          busy.add(s.worker[i]!);
+        }
+      }
+    }
+  } else if (s.worker.some((w) => w !== -1)) return 'worker set without workers';
+  return null;
+}
+
+/**
+ * Exact optimum by branch and bound over every order and every worker choice, each activity
+ * started as early as the partial schedule allows (the active schedules, which include an
+ * optimal one). Integer data, n ≤ ~8.
+ */
+export function bruteForce(spec: Spec): number {
+  const n = spec.dur.length;
+  const R = spec.resources.length;
+  const W = spec.workers?.count ?? 0;
+  let horizon = 1;
+  for (const d of spec.dur) horizon += d;
+  for (const steps of spec.resources)
+    for (const [from] of steps) horizon = Math.max(horizon, from + 1);
+  horizon *= 2;
+  const cap = spec.resources.map((steps) =>
+    Array.from({ length: horizon + 1 }, (_, t) => capAt(steps, t)),
+  );
+  const used = spec.resources.map(() => new Array<number>(horizon + 1).fill(0));
+  const busy = Array.from({ length: W }, () => new Array<boolean>(horizon + 1).fill(false));
+  const tail = new Array<number>(n).fill(0);
+  const succs: number[][] = spec.dur.map(() => []);
+  spec.preds.forEach((ps, i) => ps.forEach((p) => succs[p]!.push(i)));
+  for (let i = n - 1; i >= 0; i--) {
+    tail[i] = spec.dur[i]! + Math.max(0, ...succs[i]!.map((s) => tail[s]!));
+  }
+  const start = new Array<number>(n).fill(-1);
+  let best = Infinity;
+  const fits = (i: number, s: number, w: number): boolean => {
+    const p = spec.dur[i]!;
+    if (p === 0) return true;
+    for (let r = 0; r < R; r++) {
+      const d = spec.demand[i]?.[r] ?? 0;
+      if (d === 0) continue;
+      if (d === ALL) {
+        const c = cap[r]![s]!;
+        if (c <= 0) return false;
+        for (let t = s; t < s + p; t++) if (cap[r]![t] !== c || used[r]![t] !== 0) return false;
+      } else {
+        for (let t = s; t < s + p; t++) if (used[r]![t]! + d > cap[r]![t]!) return false;
+      }
+    }
+    if (w >= 0) for (let t = s; t < s + p; t++) if (busy[w]![t]) return false;
+    return true;
+  };
+  const apply = (i: number, s: number, w: number, sign: number): void => {
+    const p = spec.dur[i]!;
+    for (let r = 0; r < R; r++) {
+      const d = spec.demand[i]?.[r] ?? 0;
+      if (d === 0 || p === 0) continue;
+      const h = d === ALL ? cap[r]![s]! : d;
+      for (let t = s; t < s + p; t++) used[r]![t]! += sign * h;
+    }
+    if (w >= 0 && p > 0) for (let t = s; t < s + p; t++) busy[w]![t] = sign > 0;
+  };
+  const rec = (placed: number, makespan: number): void => {
+    if (placed === n) {
+      best = Math.min(best, makespan);
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      if (start[i] !== -1 || spec.preds[i]!.some((p) => start[p] === -1)) continue;
+      let es = 0;
+      for (const p of spec.preds[i]!) es = Math.max(es, start[p]! + spec.dur[p]!);
+      if (es + tail[i]! >= best) continue;
+      const e = spec.workers?.eligible[i] ?? null;
+      const ws = W === 0 ? [-1] : (e ?? Array.from({ length: W }, (_, w) => w));
+      for (const w of ws) {
+        let s = es;
+        while (s < horizon && !fits(i, s, w)) s++;
+        if (s >= horizon || s + tail[i]! >= best) continue;
+        start[i] = s;
+        apply(i, s, w, 1);
+        rec(placed + 1, Math.max(makespan, s + spec.dur[i]!));
+        apply(i, s, w, -1);
+        start[i] = -1;
+      }
+    }
+  };
+  rec(0, 0);
+  return best;
+}
+
+/** fast-check arbitrary for small feasible specs (integer data). */
+export function specArb(opts: {
+  maxN: number;
+  maxWorkers: number;
+  allowWorkers?: boolean;
+}): fc.Arbitrary<Spec> {
+  return fc
+    .record({
+      n: fc.integer({ min: 1, max: opts.maxN }),
+      R: fc.integer({ min: 0, max: 2 }),
+      W: fc.integer({
+        min: opts.allowWorkers === false ? 0 : 0,
+        max: opts.allowWorkers === false ? 0 : opts.maxWorkers,
+      }),
+      seed: fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 200, maxLength: 200 }),
+    })
+    .map(({ n, R, W, seed }) => {
+      let k = 0;
+      const rnd = (m: number): number => seed[k++ % seed.length]! % m;
+      const dur = Array.from({ length: n }, () => (rnd(6) === 0 ? 0 : 1 + rnd(4)));
+      const preds = Array.from({ length: n }, (_, i) => {
+        const ps: number[] = [];
+        for (let j = 0; j < i; j++) if (rnd(4) === 0) ps.push(j);
+        return ps;
+      });
+      const resources = Array.from({ length: R }, () => {
+        const final = 1 + rnd(4);
+        const kind = rnd(3);
+        if (kind === 0) return [[0, final]] as [number, number][];
+        if (kind === 1) return [[1 + rnd(5), final]] as [number, number][]; // arrives later
+        // a temporary drop
+        const a = 1 + rnd(4);
+        return [
+          [0, final],
+          [a, rnd(final)],
+          [a + 1 + rnd(3), final],
+        ] as [number, number][];
+      });
+      const demand = Array.from({ length: n }, () =>
+        resources.map((steps) => {
+          const final = steps[steps.length - 1]![1];
+          const x = rnd(10);
+          return x < 4 ? 0 : x === 9 ? ALL : 1 + rnd(final);
+        }),
+      );
+      const spec: Spec = { dur, preds, resources, demand };
+      if (W === 0) return spec;
+      const eligible = Array.from({ length: n }, () => {
+        if (rnd(3) !== 0) return null;
+        const e = Array.from({ length: W }, (_, w) => w).filter(() => rnd(2) === 0);
+        return e.length > 0 ? e : [rnd(W)];
+      });
+      return { ...spec, workers: { count: W, eligible } };
+    });
+}

@@ -1,0 +1,247 @@
+import { describe, expect, it } from 'vitest';
+import { forwardBackward, parallelSgs, serialSgs } from '../../../src/planner/building-blocks.js';
+import { computeBounds } from '../../../src/planner/bounds.js';
+import { compile } from '../../../src/planner/compile.js';
+import { cpm } from '../../../src/planner/cpm.js';
+import { priorityList, priorityValues, totalSuccessors } from '../../../src/planner/priority.js';
+import { ALL } from '../../../src/planner/problem.js';
+import { InfeasibleError } from '../../../src/planner/sgs.js';
+import { makeProblem, verify } from './helpers.js';
+import type { Spec } from './helpers.js';
+
+const three: Spec = {
+  dur: [2, 3, 2],
+  preds: [[], [], []],
+  resources: [[[0, 2]]],
+  demand: [[1], [2], [1]],
+};
+
+describe('serial SGS', () => {
+  it('starts each activity at its earliest feasible time, in list order', () => {
+    const s = serialSgs(makeProblem(three), [0, 1, 2]);
+    expect(Array.from(s.start)).toEqual([0, 2, 0]);
+    expect(s.makespan).toBe(5);
+    expect(verify(three, s)).toBeNull();
+  });
+
+  it('fills a gap left earlier in the schedule (backward gap filling)', () => {
+    const s = serialSgs(makeProblem(three), [1, 0, 2]);
+    expect(Array.from(s.start)).toEqual([3, 0, 3]);
+    expect(s.makespan).toBe(5);
+  });
+
+  it('waits for capacity that arrives later; ALL holds what is there', () => {
+    const spec: Spec = {
+      dur: [2, 2],
+      preds: [[], [0]],
+      resources: [[[3, 2]]],
+      demand: [[1], [ALL]],
+    };
+    const s = serialSgs(makeProblem(spec), [0, 1]);
+    expect(Array.from(s.start)).toEqual([3, 5]);
+    expect(Array.from(s.held)).toEqual([1, 2]);
+    expect(verify(spec, s)).toBeNull();
+  });
+
+  it('does not run across a capacity drop below its demand', () => {
+    const spec: Spec = {
+      dur: [3, 5],
+      preds: [[], []],
+      resources: [
+        [
+          [0, 2],
+          [4, 1],
+          [6, 2],
+        ],
+      ],
+      demand: [[2], [2]],
+    };
+    const s = serialSgs(makeProblem(spec), [0, 1]);
+    // a1 fits [0,3) before the drop at 4; a2 needs 2 for 5 units: only from 6 on.
+    expect(Array.from(s.start)).toEqual([0, 6]);
+  });
+
+  it('an ALL activity never spans a capacity change', () => {
+    const spec: Spec = {
+      dur: [3, 2],
+      preds: [[], []],
+      resources: [
+        [
+          [0, 1],
+          [2, 3],
+        ],
+      ],
+      demand: [[ALL], [ALL]],
+    };
+    const s = serialSgs(makeProblem(spec), [0, 1]);
+    // a1 cannot take [0,3) (the capacity changes at 2): it waits for 2 and holds 3. a2 then
+    // fits [0,2) holding the 1 unit there.
+    expect(Array.from(s.start)).toEqual([2, 0]);
+    expect(Array.from(s.held)).toEqual([3, 1]);
+    expect(verify(spec, s)).toBeNull();
+  });
+
+  it('assigns eligible workers and never double-books them', () => {
+    const spec: Spec = {
+      dur: [2, 2, 2],
+      preds: [[], [], []],
+      resources: [],
+      demand: [[], [], []],
+      workers: { count: 2, eligible: [[0], [0], null] },
+    };
+    const s = serialSgs(makeProblem(spec), [0, 1, 2]);
+    expect(Array.from(s.start)).toEqual([0, 2, 0]);
+    expect(Array.from(s.worker)).toEqual([0, 0, 1]);
+    expect(s.makespan).toBe(4);
+  });
+
+  it('picks the worker who became free latest (best fit), ties to the lowest index', () => {
+    const spec: Spec = {
+      dur: [1, 3, 2],
+      preds: [[], [], [0]],
+      resources: [],
+      demand: [[], [], []],
+      workers: { count: 3, eligible: [[1], [0], null] },
+    };
+    // a1 on w1 [0,1), a2 on w0 [0,3); a3 at 1: w1 free since 1, w2 since 0 → w1.
+    const s = serialSgs(makeProblem(spec), [0, 1, 2]);
+    expect(Array.from(s.worker)).toEqual([1, 0, 1]);
+  });
+
+  it('throws when a demand never fits', () => {
+    const spec: Spec = {
+      dur: [5],
+      preds: [[]],
+      resources: [
+        [
+          [0, 2],
+          [4, 1],
+        ],
+      ],
+      demand: [[2]],
+    };
+    expect(() => serialSgs(makeProblem(spec), [0])).toThrow(InfeasibleError);
+  });
+});
+
+describe('parallel SGS', () => {
+  it('starts at each decision time every ready activity that fits, in priority order', () => {
+    const s = parallelSgs(makeProblem(three), Float64Array.of(0, 1, 2));
+    expect(Array.from(s.start)).toEqual([0, 2, 0]);
+    expect(s.makespan).toBe(5);
+  });
+
+  it('never leaves a gap a later activity could have used (non-delay)', () => {
+    const s = parallelSgs(makeProblem(three), Float64Array.of(1, 0, 2));
+    expect(Array.from(s.start)).toEqual([3, 0, 3]);
+  });
+});
+
+describe('forward-backward improvement', () => {
+  const spec: Spec = {
+    dur: [1, 1, 3],
+    preds: [[], [], [0]],
+    resources: [[[0, 1]]],
+    demand: [[1], [1], [0]],
+  };
+  it('shortens a schedule by right- then left-justifying it', () => {
+    const p = makeProblem(spec);
+    const s = serialSgs(p, [1, 0, 2]);
+    expect(s.makespan).toBe(5);
+    const { schedule, list } = forwardBackward(p, s);
+    expect(schedule.makespan).toBe(4);
+    expect(Array.from(schedule.start)).toEqual([0, 1, 1]);
+    expect(Array.from(list)).toEqual([0, 2, 1]);
+    expect(verify(spec, schedule)).toBeNull();
+  });
+});
+
+describe('priority rules', () => {
+  // a1 → a3, a2 → a3 → a4; a2 is long.
+  const spec: Spec = {
+    dur: [1, 4, 2, 1],
+    preds: [[], [], [0, 1], [2]],
+    resources: [],
+    demand: [[], [], [], []],
+  };
+  const c = compile(makeProblem(spec));
+  const cp = cpm(c.problem, c.dur)!;
+
+  it('LFT and LST come from the CPM backward pass', () => {
+    expect(Array.from(priorityValues(c, 'LFT', cp))).toEqual([4, 4, 6, 7]);
+    expect(Array.from(priorityValues(c, 'LST', cp))).toEqual([3, 0, 4, 6]);
+    expect(Array.from(priorityList(c, priorityValues(c, 'LST', cp)))).toEqual([1, 0, 2, 3]);
+  });
+
+  it('LFT ties break by id order', () => {
+    expect(Array.from(priorityList(c, priorityValues(c, 'LFT', cp)))).toEqual([0, 1, 2, 3]);
+  });
+
+  it('MTS counts all successors, GRPW adds the immediate ones, CPL is the path to the end', () => {
+    expect(Array.from(totalSuccessors(c))).toEqual([2, 2, 1, 0]);
+    expect(Array.from(priorityValues(c, 'GRPW', cp))).toEqual([-3, -6, -3, -1]);
+    expect(Array.from(priorityValues(c, 'CPL', cp))).toEqual([-4, -7, -3, -1]);
+    expect(Array.from(priorityValues(c, 'LPT', cp))).toEqual([-1, -4, -2, -1]);
+  });
+
+  it('lists always respect precedence even when values do not', () => {
+    const list = priorityList(c, Float64Array.of(9, 9, 0, 0));
+    expect(Array.from(list)).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('lower bounds', () => {
+  it('energy bound: total work over capacity', () => {
+    const spec: Spec = {
+      dur: [2, 2, 2, 2],
+      preds: [[], [], [], []],
+      resources: [[[0, 2]]],
+      demand: [[2], [2], [2], [2]],
+    };
+    const b = computeBounds(compile(makeProblem(spec)));
+    expect(b.bounds).toEqual({ criticalPath: 2, resource: 8, arrival: 2 });
+    expect(b.lowerBound).toBe(8);
+  });
+
+  it('arrival bound: nothing needing GPUs starts before they arrive', () => {
+    const spec: Spec = {
+      dur: [1, 3],
+      preds: [[], [0]],
+      resources: [[[5, 2]]],
+      demand: [[0], [2]],
+    };
+    const b = computeBounds(compile(makeProblem(spec)));
+    expect(b.bounds.criticalPath).toBe(4);
+    expect(b.bounds.arrival).toBe(8);
+    expect(b.lowerBound).toBe(8);
+    expect(Array.from(b.release)).toEqual([0, 5]);
+  });
+
+  it('energy bound follows the capacity profile', () => {
+    // 1 unit on [0, 4), 3 from 4: 10 units of work end at 4 + (10 − 4) / 3 = 6.
+    const spec: Spec = {
+      dur: [5, 5],
+      preds: [[], []],
+      resources: [
+        [
+          [0, 1],
+          [4, 3],
+        ],
+      ],
+      demand: [[1], [1]],
+    };
+    const b = computeBounds(compile(makeProblem(spec)));
+    expect(b.bounds.resource).toBe(6);
+  });
+
+  it('worker bound: total work over the team', () => {
+    const spec: Spec = {
+      dur: [3, 3, 3],
+      preds: [[], [], []],
+      resources: [],
+      demand: [[], [], []],
+      workers: { count: 2, eligible: [null, null, null] },
+    };
+    expect(computeBounds(compile(makeProblem(spec))).bounds.resource).toBe(4.5);
+  });
+});

@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkSchedule } from '../../../src/planner/check.js';
+import { solve } from '../../../src/planner/solve.js';
+import type { SolveOptions } from '../../../src/planner/solve.js';
+import { bruteForce, makeProblem, specArb, verify, withWorkers } from './helpers.js';
+
+const opts = (seed: number, maxSchedules = 400): SolveOptions => ({
+  seed,
+  maxSchedules,
+  timeLimitMs: 60_000,
+  now: () => 0,
+});
+
+describe('solve on random projects', () => {
+  it('every schedule is feasible and no shorter than the lower bound', () => {
+    fc.assert(
+      fc.property(specArb({ maxN: 12, maxWorkers: 4 }), fc.nat(1000), (spec, seed) => {
+        const p = makeProblem(spec);
+        for (const [mode, profile] of [
+          ['fast', 'auto'],
+          ['full', 'auto'],
+          ['full', 'skyline'],
+        ] as const) {
+          const r = solve(p, { ...opts(seed), mode, profile });
+          expect(verify(spec, r.schedule)).toBeNull();
+          expect(checkSchedule(p, r.schedule)).toEqual([]);
+          expect(r.schedule.makespan).toBeGreaterThanOrEqual(r.lowerBound - 1e-9);
+          expect(r.lowerBound).toBe(
+            Math.max(r.bounds.criticalPath, r.bounds.resource, r.bounds.arrival),
+          );
+          expect(r.optimal).toBe(r.schedule.makespan <= r.lowerBound + 1e-9);
+        }
+      }),
+      { numRuns: 150, seed: 42 },
+    );
+  });
+
+  it('the same seed gives the identical schedule', () => {
+    fc.assert(
+      fc.property(specArb({ maxN: 14, maxWorkers: 3 }), fc.nat(1000), (spec, seed) => {
+        const p = makeProblem(spec);
+        const a = solve(p, opts(seed, 600));
+        const b = solve(p, opts(seed, 600));
+        expect(Array.from(b.schedule.start)).toEqual(Array.from(a.schedule.start));
+        expect(Array.from(b.schedule.worker)).toEqual(Array.from(a.schedule.worker));
+        expect(b.schedulesEvaluated).toBe(a.schedulesEvaluated);
+      }),
+      { numRuns: 40, seed: 7 },
+    );
+  });
+
+  it('one more worker never lengthens the plan (warm start from the smaller team)', () => {
+    let plainWorse = 0;
+    fc.assert(
+      fc.property(
+        specArb({ maxN: 12, maxWorkers: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.nat(1000),
+        (spec, w, seed) => {
+          const small = withWorkers(spec, w);
+          const big = { ...small, workers: { count: w + 1, eligible: small.workers!.eligible } };
+          const rs = solve(makeProblem(small), opts(seed));
+          const pb = makeProblem(big);
+          const warm = solve(pb, { ...opts(seed), warmStart: rs.schedule });
+          expect(verify(big, warm.schedule)).toBeNull();
+          expect(warm.schedule.makespan).toBeLessThanOrEqual(rs.schedule.makespan);
+          const plain = solve(pb, opts(seed));
+          if (plain.schedule.makespan > rs.schedule.makespan) plainWorse++;
+        },
+      ),
+      { numRuns: 100, seed: 3 },
+    );
+    // Without the warm start the search alone is nearly always monotone too.
+    expect(plainWorse).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('optimality on small cases', () => {
+  it('finds the brute-force optimum in at least 95 % of random cases with ≤ 8 activities', () => {
+    const cases = fc.sample(specArb({ maxN: 8, maxWorkers: 2 }), { numRuns: 120, seed: 11 });
+    let hit = 0;
+    const missed: string[] = [];
+    for (const [k, spec] of cases.entries()) {
+      const opt = bruteForce(spec);
+      const r = solve(makeProblem(spec), { ...opts(1, 2000), profile: k % 2 ? 'skyline' : 'auto' });
+      expect(r.schedule.makespan).toBeGreaterThanOrEqual(opt);
+      expect(r.lowerBound).toBeLessThanOrEqual(opt + 1e-9);
+      if (r.schedule.makespan === opt) hit++;
+      else missed.push(`${r.schedule.makespan} vs ${opt}`);
+    }
+    expect(hit / cases.length, missed.join(', ')).toBeGreaterThanOrEqual(0.95);
+  });
+});
