@@ -7,10 +7,11 @@ import { GridProfile, Profile } from '../../../src/planner/profile.js';
 /** Naive model: free capacity per unit slot up to H, the last capacity after. */
 class Naive {
   readonly f: number[];
-  constructor(
-    readonly H: number,
-    readonly steps: readonly { from: number; capacity: number }[],
-  ) {
+  readonly H: number;
+  readonly steps: readonly { from: number; capacity: number }[];
+  constructor(H: number, steps: readonly { from: number; capacity: number }[]) {
+    this.H = H;
+    this.steps = steps;
     this.f = Array.from({ length: H }, (_, t) => this.cap(t));
   }
   cap(t: number): number {
