@@ -53,7 +53,7 @@ export function eventLine(e: RunEvent, out: Output): string | undefined {
       );
     case 'activity-done':
       return c.green(
-        `done  ${e.id} in ${fmtDuration(e.durationMs)} (planned ${fmtHours(e.estimateHours)}h)`,
+        `done  ${e.id} in ${fmtDuration(e.durationMs)} (planned ${fmtDuration(e.estimateHours * 3_600_000)})`,
       );
     case 'activity-failed':
       return c.red(
@@ -67,6 +67,9 @@ export function eventLine(e: RunEvent, out: Output): string | undefined {
       return `run ${e.outcome} after ${fmtDuration(e.durationMs)}`;
   }
 }
+
+/** Hours for the summary: `6.5h`, or a duration under an hour. */
+const dur = (h: number): string => (h >= 1 ? `${fmtHours(h)}h` : fmtDuration(h * 3_600_000));
 
 /** The end summary: actual against planned hours per activity that ran or is left. */
 export function renderSummary(rows: readonly SummaryRow[], out: Output): string {
@@ -87,8 +90,8 @@ export function renderSummary(rows: readonly SummaryRow[], out: Output): string 
     return [
       r.id,
       status,
-      fmtHours(r.estimateHours),
-      r.actualHours === undefined ? '-' : fmtHours(r.actualHours),
+      dur(r.estimateHours),
+      r.actualHours === undefined ? '-' : dur(r.actualHours),
       r.actualHours === undefined
         ? ''
         : `${Math.round((r.actualHours / Math.max(r.estimateHours, 1e-9)) * 100)}%`,
@@ -96,9 +99,9 @@ export function renderSummary(rows: readonly SummaryRow[], out: Output): string 
   });
   return table(
     [
-      ['activity', 'status', 'planned h', 'actual h', 'actual/plan'],
+      ['activity', 'status', 'planned', 'actual', 'actual/plan'],
       ...body,
-      ['total', '', fmtHours(est), fmtHours(act), ''],
+      ['total', '', dur(est), dur(act), ''],
     ],
     ['l', 'l', 'r', 'r', 'r'],
   );

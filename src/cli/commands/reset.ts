@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { DEFAULT_TASK_FILE, EXIT, loadOrReport, usageError } from '../context.js';
+import { buildActivityGraph } from '../../model/activities.js';
+import { JournalWriter } from '../../state/journal.js';
+import { statePaths } from '../../state/paths.js';
+import { liveRun } from './run.js';
+
+export function registerReset(program: Command, ctx: CliContext): void {
+  program
+    .command('reset')
+    .description('Forget run results so tasks run again: one task or activity, or all of them')
+    .argument('[file-and-ids...]', 'task file, then task or activity ids (none: all)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  critpath reset tasks/demo.yaml\n  critpath reset tasks/epic-1a.yaml 1a.8',
+    )
+    .action(async (args: string[]) => {
+      const [first, ...rest] = args;
+      const isFile = first !== undefined && /\.ya?ml$/i.test(first);
+      const file = isFile ? first : DEFAULT_TASK_FILE;
+      const ids = isFile ? rest : args;
+      const project = await loadOrReport(ctx, file);
+      if (project === undefined) return;
+      const graph = buildActivityGraph(project);
+      const acts: string[] = [];
+      for (const id of ids) {
+        const t = project.tasks.find((x) => x.id === id);
+        if (t !== undefined) acts.push(...t.phases.map((p) => p.activityId));
+        else if (graph.byId.has(id)) acts.push(id);
+        else return usageError(ctx, `unknown task or activity: ${id}`);
+      }
+      const paths = statePaths(file);
+      const live = liveRun(paths);
+      if (live !== undefined) {
+        ctx.out.err(
+          `critpath: a run is in progress (pid ${live.pid}); stop it first (critpath cancel)`,
+        );
+        ctx.exitCode = EXIT.failed;
+        return;
+      }
+      const j = JournalWriter.open(paths.journal);
+      j.appendSync({ t: 'reset', at: Date.now(), ids: ids.length === 0 ? null : acts });
+      j.close();
+      ctx.out.out(
+        ids.length === 0
+          ? 'reset: every activity will run again'
+          : `reset: ${acts.join(', ')} will run again`,
+      );
+    });
+}

@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { DEFAULT_TASK_FILE, loadOrReport, usageError } from '../context.js';
+import { buildActivityGraph } from '../../model/activities.js';
+import { detectInventory, parseGpuOption } from '../../gpu/inventory.js';
+import { readRunState } from '../../state/read.js';
+import { computeStatus } from '../../state/status.js';
+import { renderStatusJson, renderStatusTable } from '../../reporters/status-table.js';
+
+export function registerStatus(program: Command, ctx: CliContext): void {
+  program
+    .command('status')
+    .description(
+      'Show every task and phase as done, running, ready, blocked, failed or pending, from the journal',
+    )
+    .argument('[file]', 'task file', DEFAULT_TASK_FILE)
+    .option('--gpus <spec>', "GPUs this host has (default: the last run's, else nvidia-smi)")
+    .option('--json', 'print the status as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  critpath status\n  critpath status tasks/demo.yaml --json',
+    )
+    .action(async (file: string, opts: { gpus?: string; json?: boolean }) => {
+      const gpuOpt = parseGpuOption(opts.gpus);
+      if (gpuOpt.kind === 'error') return usageError(ctx, gpuOpt.message);
+      const project = await loadOrReport(ctx, file);
+      if (project === undefined) return;
+      const graph = buildActivityGraph(project);
+      const state = readRunState(file);
+      let hostGpus: number;
+      if (gpuOpt.kind !== 'none') hostGpus = (await detectInventory(gpuOpt)).gpus.length;
+      else if (
+        state.lastRun !== undefined &&
+        state.lastRun.start.host === (await import('node:os')).hostname()
+      )
+        hostGpus = state.lastRun.start.gpus.length;
+      else hostGpus = (await detectInventory(gpuOpt)).gpus.length;
+      const model = computeStatus(project, graph, state, {
+        hostGpus,
+        now: Date.now(),
+        liveRunId: state.liveRunId,
+      });
+      if (state.tornTail)
+        ctx.out.err('note: the journal ends in a torn record (a crash mid-write); it was ignored');
+      ctx.out.out(opts.json === true ? renderStatusJson(model) : renderStatusTable(model, ctx.out));
+    });
+}

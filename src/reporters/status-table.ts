@@ -1,0 +1,58 @@
+import type { StatusModel } from '../state/status.js';
+import { fmtHours, table } from './format.js';
+import { fmtDuration } from './run-plain.js';
+
+const dur = (h: number): string => (h >= 1 ? `${fmtHours(h)}h` : fmtDuration(h * 3_600_000));
+import type { Output } from './terminal.js';
+
+/** The status table: one row per task, and one per phase under a phased task. */
+export function renderStatusTable(m: StatusModel, out: Output): string {
+  const c = out.color;
+  const paint = (s: string): string =>
+    s === 'done'
+      ? c.green(s)
+      : s === 'failed'
+        ? c.red(s)
+        : s === 'running'
+          ? c.cyan(s)
+          : s === 'blocked'
+            ? c.yellow(s)
+            : s;
+  const rows: string[][] = [['activity', 'status', 'planned', 'took', 'detail']];
+  for (const a of m.activities) {
+    const detail =
+      a.reason ??
+      (a.status === 'running' && a.gpus.length > 0
+        ? `gpus ${a.gpus.join(',')}`
+        : a.status === 'failed'
+          ? `see ${a.log ?? 'its log'}`
+          : a.interrupted
+            ? 'interrupted; re-runs on resume'
+            : '');
+    rows.push([
+      a.phase === null ? a.id : `  ${a.id}`,
+      paint(a.status),
+      dur(a.estimateHours),
+      a.hours === undefined ? '' : dur(a.hours),
+      detail,
+    ]);
+  }
+  const counts = Object.entries(m.counts)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  const head = `${m.project}: ${counts}${m.liveRunId !== undefined ? ` — run ${m.liveRunId} is running` : ''}`;
+  const cp = m.criticalPath.length > 0 ? m.criticalPath.join(' → ') : 'nothing left';
+  return [
+    head,
+    table(rows, ['l', 'l', 'r', 'r', 'l']),
+    '',
+    `remaining critical path (${dur(m.remainingHours)}): ${cp}`,
+    `forecast end: ${m.forecast}`,
+  ].join('\n');
+}
+
+/** Status as one JSON document. */
+export function renderStatusJson(m: StatusModel): string {
+  return JSON.stringify(m, null, 2);
+}

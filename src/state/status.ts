@@ -1,0 +1,217 @@
+import type { ActivityGraph } from '../model/activities.js';
+import { activityDurations } from '../model/activities.js';
+import type { Project } from '../model/project.js';
+import { cpm, EPS } from '../planner/cpm.js';
+import type { BlockReason } from '../executor/scheduler.js';
+import { formatBlockReason, hardwareBlock } from '../executor/scheduler.js';
+import type { RunState } from './reducer.js';
+
+/**
+ * `critpath status`'s model, computed from the project, the replayed journal and the host's GPU
+ * count. Pure: `now` and `liveRunId` come from the caller.
+ */
+
+/** done, running, ready, blocked, failed or pending (waiting for predecessors). */
+export type ShownStatus = 'done' | 'running' | 'ready' | 'blocked' | 'failed' | 'pending';
+
+export interface ActivityStatus {
+  readonly id: string;
+  readonly task: string;
+  readonly phase: string | null;
+  readonly title: string;
+  readonly status: ShownStatus;
+  /** Planned hours (PERT expected). */
+  readonly estimateHours: number;
+  /** Actual hours (done), hours so far (running), or hours of the failed attempt. */
+  readonly hours: number | undefined;
+  /** Why it is blocked, as data and as a line for people. */
+  readonly blocked: BlockReason | undefined;
+  readonly reason: string | undefined;
+  /** The last attempt was interrupted (it re-runs on resume). */
+  readonly interrupted: boolean;
+  readonly log: string | undefined;
+  readonly gpus: readonly number[];
+  readonly attempts: number;
+}
+
+export interface StatusModel {
+  readonly project: string;
+  readonly liveRunId: string | undefined;
+  readonly hostGpus: number;
+  readonly activities: readonly ActivityStatus[];
+  readonly counts: Readonly<Record<ShownStatus, number>>;
+  /** Remaining critical path (activity ids) and its length in working hours. */
+  readonly criticalPath: readonly string[];
+  readonly remainingHours: number;
+  /** Forecast finish date (YYYY-MM-DD) on the project's working calendar. */
+  readonly forecast: string;
+}
+
+export function computeStatus(
+  project: Project,
+  graph: ActivityGraph,
+  state: RunState,
+  opts: { hostGpus: number; now: number; liveRunId: string | undefined },
+): StatusModel {
+  const n = graph.activities.length;
+  const est = activityDurations(graph, 'expected');
+  const today = new Date(opts.now).toISOString().slice(0, 10);
+  const firstGpu = project.gpu.find((a) => a.count > 0);
+  const arrives =
+    opts.hostGpus === 0 && firstGpu !== undefined && firstGpu.from > today
+      ? firstGpu.from
+      : undefined;
+  const status: ShownStatus[] = new Array<ShownStatus>(n);
+  const block: (BlockReason | undefined)[] = new Array<BlockReason | undefined>(n).fill(undefined);
+  const remaining = new Float64Array(n);
+  const out: ActivityStatus[] = [];
+  // Activities are in file order, which is not always topological: walk in CPM's order.
+  const r0 = cpm(
+    {
+      n,
+      succStart: graph.succStart,
+      succ: graph.succ,
+      predStart: graph.predStart,
+      pred: graph.pred,
+    },
+    est,
+  );
+  if (r0 === null) throw new Error('Internal error: cycle in a validated project');
+  const hoursOf = new Array<number | undefined>(n).fill(undefined);
+  for (const v of r0.order) {
+    const a = graph.activities[v]!;
+    const st = state.activities.get(a.id);
+    const last = st?.attempts[st.attempts.length - 1];
+    const live =
+      st?.status === 'running' && last?.runId === opts.liveRunId && opts.liveRunId !== undefined;
+    if (st?.status === 'done') {
+      status[v] = 'done';
+      hoursOf[v] = st.actualHours;
+      remaining[v] = 0;
+      continue;
+    }
+    if (live) {
+      status[v] = 'running';
+      const h = (opts.now - (last?.startedAt ?? opts.now)) / 3_600_000;
+      hoursOf[v] = h;
+      remaining[v] = Math.max(0, est[v]! - h);
+      continue;
+    }
+    remaining[v] = est[v]!;
+    if (st?.status === 'failed') {
+      status[v] = 'failed';
+      hoursOf[v] =
+        last?.durationMs !== null && last?.durationMs !== undefined
+          ? last.durationMs / 3_600_000
+          : undefined;
+      continue;
+    }
+    let s: ShownStatus = 'ready';
+    for (let e = graph.predStart[v]!; e < graph.predStart[v + 1]!; e++) {
+      const p = graph.pred[e]!;
+      const ps = status[p]!;
+      const pid = graph.activities[p]!.id;
+      if (ps === 'failed') {
+        s = 'blocked';
+        const log = state.activities.get(pid)?.attempts.at(-1)?.log;
+        block[v] = { kind: 'dependency', on: pid, status: 'failed', log, cause: undefined };
+        break;
+      }
+      if (ps === 'blocked') {
+        s = 'blocked';
+        const b = block[p];
+        block[v] =
+          b?.kind === 'dependency'
+            ? b
+            : { kind: 'dependency', on: pid, status: 'blocked', log: undefined, cause: b };
+        break;
+      }
+      if (ps !== 'done') s = 'pending';
+    }
+    if (s !== 'blocked') {
+      const hw = hardwareBlock(a.phase, opts.hostGpus, arrives);
+      if (hw !== undefined) {
+        s = 'blocked';
+        block[v] = hw;
+      }
+    }
+    status[v] = s;
+  }
+  const counts: Record<ShownStatus, number> = {
+    done: 0,
+    running: 0,
+    ready: 0,
+    blocked: 0,
+    failed: 0,
+    pending: 0,
+  };
+  for (const a of graph.activities) {
+    const v = a.index;
+    const st = state.activities.get(a.id);
+    const last = st?.attempts[st.attempts.length - 1];
+    counts[status[v]!]++;
+    out.push({
+      id: a.id,
+      task: a.task.id,
+      phase: a.phase.name,
+      title: a.phase.title,
+      status: status[v]!,
+      estimateHours: est[v]!,
+      hours: hoursOf[v],
+      blocked: block[v],
+      reason: block[v] !== undefined ? formatBlockReason(block[v]) : undefined,
+      interrupted: st?.status === 'interrupted',
+      log: last?.log,
+      gpus: status[v] === 'running' ? (last?.gpus ?? []) : [],
+      attempts: st?.attempts.length ?? 0,
+    });
+  }
+  // Remaining critical path: CPM over what is left (done work takes no time).
+  const r = cpm(
+    {
+      n,
+      succStart: graph.succStart,
+      succ: graph.succ,
+      predStart: graph.predStart,
+      pred: graph.pred,
+    },
+    remaining,
+  )!;
+  const path = [...r.order]
+    .filter((v) => r.critical[v] === 1 && remaining[v]! > EPS)
+    .sort((a, b) => r.es[a]! - r.es[b]! || a - b)
+    .map((v) => graph.activities[v]!.id);
+  return {
+    project: project.name,
+    liveRunId: opts.liveRunId,
+    hostGpus: opts.hostGpus,
+    activities: out,
+    counts,
+    criticalPath: path,
+    remainingHours: r.length,
+    forecast: forecastDate(project, opts.now, r.length),
+  };
+}
+
+/** The working day on which `hours` of work starting now ends: weekdays, minus holidays, hoursPerDay each. */
+export function forecastDate(
+  project: Pick<Project, 'hoursPerDay' | 'holidays' | 'start'>,
+  now: number,
+  hours: number,
+): string {
+  const holidays = new Set(project.holidays);
+  const startMs = Math.max(now, Date.parse(`${project.start}T00:00:00Z`));
+  const d = new Date(startMs);
+  d.setUTCHours(0, 0, 0, 0);
+  const working = (x: Date): boolean =>
+    x.getUTCDay() !== 0 && x.getUTCDay() !== 6 && !holidays.has(x.toISOString().slice(0, 10));
+  let left = hours;
+  for (let guard = 0; guard < 100_000; guard++) {
+    if (working(d)) {
+      if (left <= project.hoursPerDay + EPS) return d.toISOString().slice(0, 10);
+      left -= project.hoursPerDay;
+    }
+    d.setUTCDate(d.getUTCDate() + 1);
+  }
+  return d.toISOString().slice(0, 10);
+}
