@@ -17,11 +17,9 @@ export const IsoDate = z.string().regex(DATE_RE, { error: 'expected a date as YY
 export const HoursSchema = z.union(
   [
     z.number(),
-    z
-      .string()
-      .regex(HOURS_RE, {
-        error: 'expected hours as a number, "low-high" or { low, likely, high }',
-      }),
+    z.string().regex(HOURS_RE, {
+      error: 'expected hours as a number, "low-high" or { low, likely, high }',
+    }),
     z.strictObject({ low: z.number(), likely: z.number().optional(), high: z.number() }),
   ],
   { error: 'expected hours as a number, "low-high" or { low, likely, high }' },
