@@ -122,6 +122,7 @@ export function parsePsplib(text: string, file: string): Result<PsplibInstance, 
   }
   const successors: number[][] = Array.from({ length: jobs }, () => []);
   const seenP = new Uint8Array(jobs);
+  const precLine = new Int32Array(jobs);
   let li = pl + 2; // skip the column header
   for (let k = 0; k < jobs; k++, li++) {
     const line = lines[li];
@@ -144,6 +145,7 @@ export function parsePsplib(text: string, file: string): Result<PsplibInstance, 
       continue;
     }
     seenP[job - 1] = 1;
+    precLine[job - 1] = li + 1;
     if (modes !== 1) {
       f.add(li + 1, t[1]!.col, `job ${job}: ${modes} modes; only single-mode files are supported`);
     }
@@ -162,6 +164,22 @@ export function parsePsplib(text: string, file: string): Result<PsplibInstance, 
         f.add(li + 1, t[q]!.col, `job ${job}: successor ${s} out of range 1..${jobs}`);
       else if (s === job) f.add(li + 1, t[q]!.col, `job ${job} lists itself as a successor`);
       else successors[job - 1]!.push(s - 1);
+    }
+  }
+
+  if (f.diags.length === 0) {
+    // Kahn's algorithm: jobs left over lie on or behind a cycle.
+    const indeg = new Int32Array(jobs);
+    for (const ss of successors) for (const s of ss) indeg[s]!++;
+    const queue: number[] = [];
+    for (let j = 0; j < jobs; j++) if (indeg[j] === 0) queue.push(j);
+    for (let h = 0; h < queue.length; h++) {
+      for (const s of successors[queue[h]!]!) if (--indeg[s]! === 0) queue.push(s);
+    }
+    if (queue.length < jobs) {
+      const j = indeg.findIndex((d) => d > 0);
+      f.add(precLine[j]!, 1, `precedence relations form a cycle through job ${j + 1}`);
+      return err(f.diags);
     }
   }
 
