@@ -12,8 +12,12 @@ import { registerStatus } from './commands/status.js';
 import { registerReset } from './commands/reset.js';
 import { registerCancel } from './commands/cancel.js';
 
-const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string })
-  .version;
+/** Set by the bundler for the single-file build (scripts/bundle.mjs); else read from package.json. */
+declare const __CRITPATH_VERSION__: string | undefined;
+const VERSION =
+  typeof __CRITPATH_VERSION__ === 'string'
+    ? __CRITPATH_VERSION__
+    : (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /** Runs the CLI and returns the exit code; the only place that decides one. */
 export async function main(
