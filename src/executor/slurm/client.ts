@@ -142,7 +142,10 @@ export class SlurmClient {
     return out;
   }
 
-  /** This user's live jobs with a given name (to find a job submitted but not journaled). */
+  /**
+   * This user's jobs with the given names that the controller still holds (pending, running, or
+   * ended less than MinJobAge ago): to find a job submitted but not journaled.
+   */
   async squeueByName(names: readonly string[]): Promise<JobInfo[]> {
     if (names.length === 0) return [];
     const out: JobInfo[] = [];
@@ -150,6 +153,7 @@ export class SlurmClient {
       const r = await this.#exec('squeue', [
         '--noheader',
         '--me',
+        '--states=all',
         `--format=${SQUEUE_FORMAT}`,
         `--name=${ns.join(',')}`,
       ]);

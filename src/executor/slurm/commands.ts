@@ -19,6 +19,7 @@ import {
   openSlurmAttempts,
   outcomeRecord,
   viewOpenAttempts,
+  journaledJobIds,
 } from './reconcile.js';
 
 export interface SlurmStatusResult {
@@ -62,7 +63,7 @@ export async function slurmStatus(
   const state = replay(readJournal(paths.journal).records);
   const open = openSlurmAttempts(state);
   if (open.length === 0) return { jobs: [], journalUpdated: false };
-  const views = await viewOpenAttempts(open, client, projectName);
+  const views = await viewOpenAttempts(open, client, projectName, journaledJobIds(state));
   let journalUpdated = false;
   if (opts.update ?? true) {
     const r = await withJournalIfFree(paths, async (write) => {
@@ -107,9 +108,10 @@ export async function cancelSlurm(
   opts: { client?: SlurmClient } = {},
 ): Promise<SlurmCancelResult> {
   const client = opts.client ?? new SlurmClient();
-  const open = openSlurmAttempts(replay(readJournal(paths.journal).records));
+  const state = replay(readJournal(paths.journal).records);
+  const open = openSlurmAttempts(state);
   if (open.length === 0) return { cancelled: [], journalUpdated: false };
-  const views = await viewOpenAttempts(open, client, projectName);
+  const views = await viewOpenAttempts(open, client, projectName, journaledJobIds(state));
   const liveViews = [...views.entries()].filter(
     (e): e is [string, Extract<SlurmView, { kind: 'known' }>] =>
       e[1].kind === 'known' && !isTerminal(e[1].job.phase),

@@ -39,15 +39,26 @@ export type SlurmView =
   /** Neither the journal nor Slurm has a job for it (killed before sbatch answered, or purged). */
   | { readonly kind: 'lost'; readonly jobId: string | undefined };
 
+/** Every job id the journal has recorded (for any attempt of any activity). */
+export function journaledJobIds(state: RunState): Set<string> {
+  const ids = new Set<string>();
+  for (const a of state.activities.values())
+    for (const at of a.attempts) if (at.externalId !== undefined) ids.add(at.externalId);
+  return ids;
+}
+
 /**
  * Asks Slurm about each open attempt. An attempt without a journaled job id (the submitting
  * critpath died between its `started` record and sbatch's answer) is looked up by job name and
- * run tag among this user's live jobs, so it is adopted rather than submitted twice.
+ * run tag (the job's comment) among this user's jobs the controller holds, pending, running or
+ * recently ended, so it is adopted rather than submitted twice. Job ids already journaled for
+ * other attempts are never adopted.
  */
 export async function viewOpenAttempts(
   open: readonly OpenSlurmAttempt[],
   client: SlurmClient,
   projectName: string,
+  journaled: ReadonlySet<string> = new Set(),
 ): Promise<Map<string, SlurmView>> {
   const views = new Map<string, SlurmView>();
   const withId = open.filter((o) => o.attempt.externalId !== undefined);
@@ -61,16 +72,20 @@ export async function viewOpenAttempts(
     }
   }
   if (withoutId.length > 0) {
-    const names = withoutId.map((o) => jobName(projectName, o.id));
-    const live = await client.squeueByName(names);
+    const held = await client.squeueByName(withoutId.map((o) => jobName(projectName, o.id)));
     for (const o of withoutId) {
       const name = jobName(projectName, o.id);
       const tag = `${RUN_COMMENT_PREFIX}${o.attempt.runId}`;
-      const j = live
-        .filter((x) => x.name === name && x.comment === tag)
-        .sort((a, b) => Number(a.jobId) - Number(b.jobId));
-      const first = j[0];
-      if (first !== undefined) found.set(o.id, { job: first, adopted: true });
+      const candidates = held
+        .filter((x) => x.name === name && x.comment === tag && !journaled.has(x.jobId))
+        .sort((a, b) => Number(b.jobId) - Number(a.jobId));
+      const pick = candidates[0];
+      if (pick === undefined) continue;
+      // squeue knows the state; sacct adds times and exit codes once the job ended.
+      const full = isTerminal(pick.phase)
+        ? ((await client.query([pick.jobId])).get(pick.jobId) ?? pick)
+        : pick;
+      found.set(o.id, { job: full, adopted: true });
     }
   }
   for (const o of open) {

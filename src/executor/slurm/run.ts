@@ -31,7 +31,13 @@ import { SlurmClient, SlurmCommandError } from './client.js';
 import type { PartitionMap, SubmissionSpec } from './sbatch.js';
 import { activityFileName, batchScript, sbatchArgs } from './sbatch.js';
 import type { SlurmView } from './reconcile.js';
-import { SLURM_BACKEND, openSlurmAttempts, outcomeRecord, viewOpenAttempts } from './reconcile.js';
+import {
+  SLURM_BACKEND,
+  journaledJobIds,
+  openSlurmAttempts,
+  outcomeRecord,
+  viewOpenAttempts,
+} from './reconcile.js';
 
 export interface SlurmRunOptions {
   readonly project: Project;
@@ -44,6 +50,8 @@ export interface SlurmRunOptions {
   readonly pollMs?: number;
   readonly client?: SlurmClient;
   readonly onEvent?: (e: RunEvent) => void;
+  /** Told each job id as it is submitted, or taken over from an earlier run. */
+  readonly onSubmit?: (activityId: string, jobId: string, how: 'submitted' | 'adopted') => void;
   /** Aborting (Ctrl-C) cancels the run's jobs with scancel. */
   readonly signal?: AbortSignal;
   readonly runId?: string;
@@ -204,7 +212,7 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
 
     // ---- resume: what earlier runs submitted
     const open = openSlurmAttempts(state).filter((o) => graph.byId.has(o.id));
-    const views = await viewOpenAttempts(open, client, project.name);
+    const views = await viewOpenAttempts(open, client, project.name, journaledJobIds(state));
     const resumedInterrupted: string[] = [];
     for (const o of open) {
       const v = views.get(o.id) as SlurmView;
@@ -258,6 +266,7 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
         log: o.attempt.log,
       });
       adopted.set(o.id, v.jobId);
+      opts.onSubmit?.(o.id, v.jobId, 'adopted');
     }
     if (resumedInterrupted.length > 0)
       emit({ type: 'resumed', at: Date.now(), interrupted: resumedInterrupted });
@@ -396,6 +405,7 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
         externalId: jobId,
       });
       submitted.set(id, jobId);
+      opts.onSubmit?.(id, jobId, 'submitted');
       live.set(id, { runId, attempt, jobId, startedAt, log });
       emit({
         type: 'activity-start',

@@ -114,7 +114,8 @@ export class FakeSlurm {
           ids !== undefined
             ? ids.includes(j.id)
             : names !== undefined
-              ? names.includes(j.name) && (j.state === 'PENDING' || j.state === 'RUNNING')
+              ? names.includes(j.name) &&
+                (args.includes('--states=all') || j.state === 'PENDING' || j.state === 'RUNNING')
               : true,
         );
         if (ids !== undefined && ids.length === 1 && rows.length === 0) {

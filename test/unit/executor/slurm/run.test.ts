@@ -128,6 +128,27 @@ describe('runSlurm', () => {
     expect(res.outcome).toBe('ok');
   });
 
+  it('adopts an ended job whose id never reached the journal instead of running it again', async () => {
+    const p = project(GRAPH);
+    await run(p, { follow: false }).promise;
+    for (let i = 0; i < 3; i++) fake.step(); // prep and both pairs end
+    const prep = fake.submitted().find((j) => j.name.endsWith(':prep'))!;
+    expect(prep.state).toBe('COMPLETED');
+    writeFileSync(
+      paths.journal,
+      readFileSync(paths.journal, 'utf8')
+        .split('\n')
+        .filter((l) => !(l.includes('"external-id"') && l.includes('"prep"')))
+        .join('\n'),
+    );
+    const res = await run(p).promise;
+    expect(res.outcome).toBe('ok');
+    expect(res.submitted.size).toBe(0);
+    expect(fake.submitted()).toHaveLength(4);
+    const at = replay(journal()).activities.get('prep')?.attempts;
+    expect(at?.map((a) => [a.outcome, a.externalId])).toEqual([['finished', prep.id]]);
+  });
+
   it('resubmits what failed or was cancelled, with its dependents', async () => {
     const p = project(GRAPH);
     await run(p, { follow: false }).promise;

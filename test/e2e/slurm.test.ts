@@ -1,0 +1,369 @@
+/**
+ * End to end on a real Slurm cluster (slurmctld + slurmd + slurmdbd, see .ci/slurm/up.sh):
+ * `critpath run --backend slurm` on a demo graph, checked from each job's recorded start and end
+ * times, its CUDA_VISIBLE_DEVICES and what Slurm itself reports (scontrol, sacct).
+ *
+ * Skips itself when `sinfo` does not answer (a laptop without Slurm). With
+ * CRITPATH_SLURM_E2E=require (CI), a missing cluster fails the test instead.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlurmClient } from '../../src/executor/slurm/client.js';
+import type { JobInfo } from '../../src/executor/slurm/parse.js';
+import { parseScontrolFields, parseScontrolShowJob } from '../../src/executor/slurm/parse.js';
+import { parseJobLog } from '../../src/executor/slurm/sbatch.js';
+import { readJournal } from '../../src/state/journal.js';
+import type { RunState } from '../../src/state/reducer.js';
+import { replay } from '../../src/state/reducer.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const DEMO = process.env['CRITPATH_SLURM_DEMO'] ?? join(REPO, 'test/fixtures/slurm/demo.yaml');
+const CLI = process.env['CRITPATH_E2E_BIN'] ?? join(REPO, 'bin/critpath.js');
+const REQUIRED = process.env['CRITPATH_SLURM_E2E'] === 'require';
+
+async function slurmAnswers(): Promise<string | undefined> {
+  try {
+    const r = await execa('sinfo', ['--noheader', '--format=%T'], {
+      reject: false,
+      timeout: 15_000,
+    });
+    if (r.exitCode !== 0) return `sinfo exited ${r.exitCode}: ${r.stderr.trim()}`;
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message.split('\n')[0] : String(e);
+  }
+}
+
+const unavailable = await slurmAnswers();
+if (unavailable !== undefined && !REQUIRED) {
+  console.warn(
+    `[slurm e2e] skipped: no Slurm cluster answers here (${unavailable}). Start one with: sudo bash .ci/slurm/up.sh`,
+  );
+}
+
+/** Each test gets its own project directory and project name (job names stay apart). */
+function makeProject(
+  tag: string,
+  edit: (yaml: string) => string = (y) => y,
+): { dir: string; file: string; name: string } {
+  const dir = mkdtempSync(join(tmpdir(), `critpath-slurm-e2e-${tag}-`));
+  writeFileSync(join(dir, 'package.json'), '{}\n');
+  const name = `e2e-${tag}-${Math.random().toString(36).slice(2, 7)}`;
+  const yaml = edit(readFileSync(DEMO, 'utf8')).replace(/^project: .*$/m, `project: ${name}`);
+  const file = join(dir, 'demo.yaml');
+  writeFileSync(file, yaml);
+  return { dir, file, name };
+}
+
+function critpath(args: readonly string[], cwd: string, timeout = 180_000) {
+  return execa('node', [CLI, ...args], { cwd, reject: false, timeout, env: { NO_COLOR: '1' } });
+}
+
+function journalState(dir: string): RunState {
+  return replay(readJournal(join(dir, '.critpath/demo.journal')).records);
+}
+
+function jobIds(state: RunState): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const a of state.activities.values()) {
+    const last = a.attempts[a.attempts.length - 1];
+    if (last?.externalId !== undefined) out.set(a.id, last.externalId);
+  }
+  return out;
+}
+
+async function scontrolJob(id: string): Promise<{ info: JobInfo; fields: Map<string, string> }> {
+  const r = await execa('scontrol', ['show', 'job', '--oneliner', id]);
+  const info = parseScontrolShowJob(r.stdout)[0]!;
+  return { info, fields: parseScontrolFields(r.stdout.trim()) };
+}
+
+/**
+ * Every job of a project the controller holds, by job name: pending, running and ended ones
+ * (up.sh sets MinJobAge to a day). sacct would miss jobs cancelled before they became eligible.
+ */
+async function allJobs(project: string): Promise<{ id: string; state: string; name: string }[]> {
+  const names = Object.keys(GPUS).map((a) => `critpath:${project}:${a}`);
+  const r = await execa('squeue', [
+    '--noheader',
+    '--me',
+    '--states=all',
+    '--format=%i|%T|%j',
+    `--name=${names.join(',')}`,
+  ]);
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const [id, state, name] = l.split('|') as [string, string, string];
+      return { id, state, name };
+    });
+}
+
+async function waitFor(
+  what: string,
+  ms: number,
+  cond: () => boolean | Promise<boolean>,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function countExternalIds(dir: string): number {
+  const path = join(dir, '.critpath/demo.journal');
+  if (!existsSync(path)) return 0;
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"t":"external-id"')).length;
+}
+
+const GPUS: Record<string, number> = {
+  prep: 0,
+  'pair-a': 2,
+  'pair-b': 2,
+  driver: 4,
+  solo: 1,
+  report: 0,
+};
+const ALL = Object.keys(GPUS);
+
+describe.skipIf(unavailable !== undefined && !REQUIRED)('Slurm backend on a real cluster', () => {
+  const dirs: string[] = [];
+  beforeAll(() => {
+    if (unavailable !== undefined)
+      throw new Error(`CRITPATH_SLURM_E2E=require but Slurm does not answer: ${unavailable}`);
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+  });
+  afterAll(async () => {
+    // Leave no job behind, whatever failed.
+    const r = await execa('squeue', ['--noheader', '--me', '--format=%i|%j'], { reject: false });
+    const ours = r.stdout
+      .split('\n')
+      .filter((l) => l.includes('|critpath:e2e-'))
+      .map((l) => l.split('|')[0]!);
+    if (ours.length > 0) await execa('scancel', ours, { reject: false });
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it(
+    'runs the demo graph: dependency order, GPUs per job, the exclusive job alone',
+    { timeout: 300_000 },
+    async () => {
+      const p = makeProject('run');
+      dirs.push(p.dir);
+      const r = await critpath(['run', 'demo.yaml', '--backend', 'slurm'], p.dir);
+      expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+
+      const state = journalState(p.dir);
+      const runId = state.runs[0]!.start.runId;
+      expect(state.runs[0]!.start.backend).toBe('slurm');
+      expect(state.runs[0]!.outcome).toBe('ok');
+      const ids = jobIds(state);
+      expect([...ids.keys()].sort()).toEqual([...ALL].sort());
+      for (const a of ALL) expect(state.activities.get(a)?.status, a).toBe('done');
+
+      // What Slurm recorded for each job.
+      const acct = await new SlurmClient().query([...ids.values()]);
+      const times = new Map<string, { start: number; end: number; cvd: string }>();
+      for (const a of ALL) {
+        const id = ids.get(a)!;
+        const { info, fields } = await scontrolJob(id);
+        expect(info.state, a).toBe('COMPLETED');
+        expect(info.name).toBe(`critpath:${p.name}:${a}`);
+        expect(info.comment).toBe(`critpath-run=${runId}`);
+        expect(info.gpus, `${a}: GPUs Slurm allocated`).toBe(GPUS[a]);
+        expect(acct.get(id)?.gpus ?? 0, `${a}: GPUs in sacct`).toBe(GPUS[a]);
+        expect(acct.get(id)?.state).toBe('COMPLETED');
+        expect(fields.get('StdOut')).toBe(join(p.dir, '.critpath/logs', `${a}.log`));
+        if (a === 'pair-a') expect(fields.get('TimeLimit')).toBe('00:05:00');
+        if (a === 'driver') expect(fields.get('OverSubscribe')).toBe('NO');
+        const marks = parseJobLog(readFileSync(join(p.dir, '.critpath/logs', `${a}.log`), 'utf8'));
+        const start = marks.find((m) => m.kind === 'start' && m.jobId === id);
+        const end = marks.find((m) => m.kind === 'end' && m.jobId === id);
+        expect(start && end, `${a}: start/end marks in its log`).toBeTruthy();
+        times.set(a, {
+          start: start!.atMs,
+          end: end!.atMs,
+          cvd: start!.cudaVisibleDevices ?? 'unset',
+        });
+      }
+
+      // Dependencies held: nothing started before each of its predecessors ended.
+      const deps: Record<string, string[]> = {
+        'pair-a': ['prep'],
+        'pair-b': ['prep'],
+        solo: ['prep'],
+        driver: ['pair-a', 'pair-b'],
+        report: ['driver', 'solo'],
+      };
+      for (const [a, ps] of Object.entries(deps)) {
+        for (const pre of ps)
+          expect(times.get(a)!.start, `${a} starts after ${pre} ends`).toBeGreaterThanOrEqual(
+            times.get(pre)!.end,
+          );
+      }
+
+      // GPU ids: as many as asked, from Slurm (CUDA_VISIBLE_DEVICES as given), distinct while overlapping.
+      const gpuIds = (a: string): string[] =>
+        times.get(a)!.cvd === 'unset' ? [] : times.get(a)!.cvd.split(',');
+      for (const a of ALL) expect(gpuIds(a), `${a}: CUDA_VISIBLE_DEVICES`).toHaveLength(GPUS[a]!);
+      const overlap = (x: string, y: string): boolean =>
+        times.get(x)!.start < times.get(y)!.end && times.get(y)!.start < times.get(x)!.end;
+      const gpuJobs = ALL.filter((a) => GPUS[a]! > 0);
+      for (const x of gpuJobs) {
+        for (const y of gpuJobs) {
+          if (x < y && overlap(x, y))
+            expect(
+              gpuIds(x).filter((g) => gpuIds(y).includes(g)),
+              `${x} and ${y} share GPUs`,
+            ).toEqual([]);
+        }
+      }
+      // pair-a and pair-b wait for the same step and fit side by side: they ran together.
+      expect(overlap('pair-a', 'pair-b')).toBe(true);
+      // The exclusive job ran alone.
+      for (const a of ALL)
+        if (a !== 'driver') expect(overlap('driver', a), `driver overlaps ${a}`).toBe(false);
+
+      // The task env reached the job.
+      expect(readFileSync(join(p.dir, '.critpath/logs/report.log'), 'utf8')).toContain(
+        `report: hello, 'slurm' "world"`,
+      );
+
+      // Running again submits nothing: everything is done.
+      const again = await critpath(['run', 'demo.yaml', '--backend', 'slurm'], p.dir);
+      expect(again.exitCode).toBe(0);
+      expect(again.stdout).not.toMatch(/submitted \S+ as Slurm job/);
+      expect(await allJobs(p.name)).toHaveLength(ALL.length);
+    },
+  );
+
+  it(
+    'resumes after the submitting critpath was killed, without duplicating jobs; status reads Slurm',
+    { timeout: 300_000 },
+    async () => {
+      // Longer sleeps so that jobs are still pending or running when critpath dies.
+      const p = makeProject('resume', (y) =>
+        y.replace(/sleep (\d+)/g, (_m, s: string) => `sleep ${Number(s) + 3}`),
+      );
+      dirs.push(p.dir);
+      const child = spawn('node', [CLI, 'run', 'demo.yaml', '--backend', 'slurm'], {
+        cwd: p.dir,
+        stdio: 'ignore',
+      });
+      await waitFor(
+        'all six submissions in the journal',
+        60_000,
+        () => countExternalIds(p.dir) === ALL.length,
+      );
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+
+      let state = journalState(p.dir);
+      const first = jobIds(state);
+      const runId = state.runs[0]!.start.runId;
+      // The jobs outlive critpath.
+      const live = await new SlurmClient().query([...first.values()]);
+      expect([...live.values()].some((j) => j.phase === 'pending' || j.phase === 'running')).toBe(
+        true,
+      );
+
+      // Make it harder: (1) solo's job id never reached the journal (critpath died right after
+      // sbatch answered); (2) pair-b is cancelled behind critpath's back (driver and report, which
+      // wait for it, are then cancelled by Slurm: --kill-on-invalid-dep).
+      const journalPath = join(p.dir, '.critpath/demo.journal');
+      writeFileSync(
+        journalPath,
+        readFileSync(journalPath, 'utf8')
+          .split('\n')
+          .filter((l) => !(l.includes('"t":"external-id"') && l.includes('"id":"solo"')))
+          .join('\n'),
+      );
+      await execa('scancel', [first.get('pair-b')!]);
+
+      // status asks Slurm: the activities show Slurm's states, not "interrupted".
+      const st = await critpath(['status', 'demo.yaml'], p.dir, 60_000);
+      expect(st.exitCode, st.stderr).toBe(0);
+      expect(st.stdout).toMatch(/job \d+\s+(PENDING|RUNNING)/);
+      expect(st.stdout).toContain('solo');
+
+      const r = await critpath(['run', 'demo.yaml', '--backend', 'slurm'], p.dir);
+      expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+      expect(r.stdout).toContain(`following solo as Slurm job ${first.get('solo')}`);
+
+      state = journalState(p.dir);
+      for (const a of ALL) expect(state.activities.get(a)?.status, a).toBe('done');
+      // One job per activity, except the cancelled pair-b and its dependents: resubmitted once.
+      const jobs = await allJobs(p.name);
+      const perName = (a: string) => jobs.filter((j) => j.name === `critpath:${p.name}:${a}`);
+      for (const a of ['prep', 'pair-a', 'solo']) expect(perName(a), a).toHaveLength(1);
+      for (const a of ['pair-b', 'driver', 'report']) {
+        expect(
+          perName(a)
+            .map((j) => j.state)
+            .sort(),
+          a,
+        ).toEqual(['CANCELLED', 'COMPLETED']);
+        expect(state.activities.get(a)?.attempts.map((x) => x.outcome)).toEqual([
+          'interrupted',
+          'finished',
+        ]);
+      }
+      expect(state.activities.get('solo')?.attempts).toHaveLength(1);
+      expect(state.activities.get('solo')?.attempts[0]?.externalId).toBe(first.get('solo'));
+      expect(state.activities.get('solo')?.attempts[0]?.runId).toBe(runId);
+
+      // status after the fact: everything done, nothing left in Slurm.
+      const done = await critpath(['status', 'demo.yaml'], p.dir, 60_000);
+      expect(done.exitCode).toBe(0);
+      expect(done.stdout).not.toMatch(/job \d+\s+(PENDING|RUNNING)/);
+    },
+  );
+
+  it(
+    'cancels: Ctrl-C while following, and critpath cancel for a detached run',
+    { timeout: 300_000 },
+    async () => {
+      const p = makeProject('cancel', (y) => y.replace(/sleep (\d+)/g, 'sleep 30'));
+      dirs.push(p.dir);
+      const child = spawn('node', [CLI, 'run', 'demo.yaml', '--backend', 'slurm'], {
+        cwd: p.dir,
+        stdio: 'ignore',
+      });
+      await waitFor(
+        'all six submissions in the journal',
+        60_000,
+        () => countExternalIds(p.dir) === ALL.length,
+      );
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGINT');
+      expect(await exited).not.toBe(0);
+      const ids = [...jobIds(journalState(p.dir)).values()];
+      const after = await new SlurmClient().query(ids);
+      expect([...after.values()].map((j) => j.state)).toEqual(ids.map(() => 'CANCELLED'));
+      const state = journalState(p.dir);
+      expect(state.runs[0]!.outcome).toBe('interrupted');
+      for (const a of ALL) expect(state.activities.get(a)?.status).toBe('interrupted');
+
+      // Detached: submit, then cancel from another critpath.
+      const sub = await critpath(['run', 'demo.yaml', '--backend', 'slurm', '--no-follow'], p.dir);
+      expect(sub.exitCode, sub.stderr).toBe(0);
+      const ids2 = [...jobIds(journalState(p.dir)).values()];
+      expect(ids2.filter((id) => ids.includes(id))).toEqual([]);
+      const c = await critpath(['cancel', 'demo.yaml'], p.dir, 60_000);
+      expect(c.exitCode, c.stderr).toBe(0);
+      await waitFor('the cancelled jobs to leave the queue', 30_000, async () => {
+        const q = await new SlurmClient().query(ids2);
+        return [...q.values()].every((j) => j.phase === 'cancelled');
+      });
+    },
+  );
+});
