@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { findTagged } from '../../src/executor/orphans.js';
+import { BIN, tempProject } from '../helpers/cli.js';
+
+/**
+ *   a (sleep 30, with a grandchild)   b (sleep 30)   c (sleep 30, ignores SIGTERM)
+ * SIGINT while all three run: every process group gets SIGTERM, c gets SIGKILL after the grace,
+ * the activities are journaled as interrupted, and nothing tagged with the run survives.
+ */
+const yaml = `project: signals
+start: 2026-01-05
+tasks:
+  - { id: a, hours: 1, run: "sleep 30 & sleep 30; wait" }
+  - { id: b, hours: 1, run: ["sleep", "30"] }
+  - { id: c, hours: 1, run: "trap '' TERM; sleep 30 & wait; sleep 30" }
+`;
+
+describe('signals', () => {
+  it('SIGINT leaves no child processes and records interrupted activities', async () => {
+    const p = tempProject(yaml);
+    const child = execa('node', [BIN, 'run', p.file, '--jobs', '3', '--json', '--grace', '1'], {
+      cwd: p.dir,
+      env: p.env,
+      reject: false,
+    });
+    let out = '';
+    let runId = '';
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /"runId":"([^"]+)"/.exec(out);
+        if (m !== null) runId = m[1]!;
+        if ((out.match(/"activity-start"/g) ?? []).length === 3) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(findTagged(new Set([runId]))).toEqual([]);
+    const journal = readFileSync(join(p.dir, '.critpath', 'project.journal'), 'utf8');
+    expect((journal.match(/"t":"interrupted"/g) ?? []).length).toBe(3);
+    expect(journal).toContain('"outcome":"interrupted"');
+  }, 60_000);
+});

@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { JournalWriter, parseJournal, readJournal } from '../../../src/state/journal.js';
+import { orphanedAttempts, replay } from '../../../src/state/reducer.js';
+import type { JournalRecord } from '../../../src/state/records.js';
+
+const base = { v: 1 as const, runId: 'r1' };
+const recs: JournalRecord[] = [
+  { ...base, t: 'started', at: 1, id: 'a', attempt: 1, backend: 'local', gpus: [], log: 'l/a' },
+  {
+    ...base,
+    t: 'finished',
+    at: 3_600_001,
+    id: 'a',
+    attempt: 1,
+    exitCode: 0,
+    durationMs: 3_600_000,
+  },
+  { ...base, t: 'started', at: 5, id: 'b', attempt: 1, backend: 'local', gpus: [0], log: 'l/b' },
+  {
+    ...base,
+    t: 'failed',
+    at: 6,
+    id: 'b',
+    attempt: 1,
+    reason: 'exit-non-zero',
+    exitCode: 1,
+    signal: null,
+    durationMs: 1,
+    final: true,
+  },
+  {
+    ...base,
+    t: 'started',
+    at: 7,
+    id: 'c',
+    attempt: 1,
+    backend: 'slurm',
+    externalId: '42',
+    gpus: [],
+    log: 'l/c',
+  },
+];
+
+describe('journal', () => {
+  it('replays into state: done with actual hours, failed, running', () => {
+    const s = replay(recs);
+    expect(s.activities.get('a')).toMatchObject({ status: 'done', actualHours: 1 });
+    expect(s.activities.get('b')?.status).toBe('failed');
+    expect(s.activities.get('c')?.attempts[0]?.externalId).toBe('42');
+    expect(orphanedAttempts(s, 'r2').map((o) => o.id)).toEqual(['c']);
+    const after = replay([...recs, { v: 1, t: 'reset', at: 9, ids: ['a'] }]);
+    expect(after.activities.has('a')).toBe(false);
+  });
+
+  it('ignores a torn last line, and the writer cuts it before appending', () => {
+    const lines = recs.map((r) => JSON.stringify(r)).join('\n');
+    const torn = `${lines}\n{"v":1,"t":"fini`;
+    expect(parseJournal(torn)).toMatchObject({ tornTail: true, badLines: 0 });
+    expect(parseJournal(torn).records).toHaveLength(recs.length);
+    const dir = mkdtempSync(join(tmpdir(), 'critpath-journal-'));
+    const path = join(dir, 'j');
+    appendFileSync(path, torn);
+    const w = JournalWriter.open(path);
+    w.appendSync({ t: 'run-end', at: 10, runId: 'r1', outcome: 'ok' });
+    w.close();
+    const back = readJournal(path);
+    expect(back.tornTail).toBe(false);
+    expect(back.records.at(-1)?.t).toBe('run-end');
+    expect(readFileSync(path, 'utf8').endsWith('"outcome":"ok"}\n')).toBe(true);
+  });
+
+  it('resolves appends once synced, in order', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'critpath-journal-')), 'j');
+    const w = JournalWriter.open(path);
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => w.append({ t: 'reset', at: i, ids: [`x${i}`] })),
+    );
+    w.close();
+    expect(readJournal(path).records.map((r) => r.at)).toEqual([...Array(50).keys()]);
+  });
+});
