@@ -29,12 +29,22 @@ export interface BoundsResult {
  */
 export function arrivalRelease(c: Compiled): Float64Array {
   const rel = new Float64Array(c.n);
-  const prof = c.capT.map((t, r) => new Profile(t, c.capV[r]!));
+  let prof: Profile[] | null = null;
   for (let j = 0; j < c.n; j++) {
     const p = c.dur[j]!;
     const u0 = c.useStart[j]!;
     const u1 = c.useStart[j + 1]!;
     if (p <= 0 || u0 === u1) continue;
+    // Fast path: every resource used has constant capacity from 0 that covers the demand.
+    let trivial = true;
+    for (let u = u0; u < u1 && trivial; u++) {
+      const r = c.useRes[u]!;
+      const d = c.dem[j * c.R + r]!;
+      trivial =
+        c.capT[r]!.length === 1 && (d < 0 ? c.capV[r]![0]! > EPS : c.capV[r]![0]! >= d - EPS);
+    }
+    if (trivial) continue;
+    prof ??= c.capT.map((t, r) => new Profile(t, c.capV[r]!));
     let s = 0;
     let stable = false;
     while (!stable) {
@@ -84,11 +94,12 @@ function energyEnd(T: Float64Array, V: Float64Array, from: number, energy: numbe
  * activities only it may do.
  */
 export function computeBounds(c: Compiled): BoundsResult {
-  const plain = cpm(c.problem, c.dur);
-  if (plain === null) throw new Error('The activity graph has a cycle');
   const release = arrivalRelease(c);
-  const cp = cpm(c.problem, c.dur, release);
-  if (cp === null) throw new Error('The activity graph has a cycle');
+  let released = false;
+  for (let j = 0; j < c.n && !released; j++) released = release[j]! > 0;
+  const cp = cpm(c.problem, c.dur, released ? release : undefined);
+  const plain = released ? cpm(c.problem, c.dur) : cp;
+  if (cp === null || plain === null) throw new Error('The activity graph has a cycle');
   const n = c.n;
   let resource = 0;
   const consider = (T: Float64Array, V: Float64Array, uses: (j: number) => number): void => {

@@ -23,8 +23,9 @@ import { EPS } from './cpm.js';
 export const DEFAULT_CHUNK = 128;
 
 interface Chunk {
-  readonly t: Float64Array;
-  readonly f: Float64Array;
+  /** Arrays grow by doubling up to the chunk size (small problems stay small). */
+  t: Float64Array;
+  f: Float64Array;
   len: number;
   /** Threshold the summary below was computed for; NaN when stale. */
   thr: number;
@@ -35,9 +36,10 @@ interface Chunk {
 }
 
 function newChunk(size: number): Chunk {
+  const first = Math.min(size, 16);
   return {
-    t: new Float64Array(size),
-    f: new Float64Array(size),
+    t: new Float64Array(first),
+    f: new Float64Array(first),
     len: 0,
     thr: NaN,
     allGood: false,
@@ -83,6 +85,7 @@ export class Profile implements ProfileLike {
         this.push(ch);
         ch = this.take();
       }
+      if (ch.len === ch.t.length) this.grow(ch, Math.min(this.chunkMax, ch.len * 2));
       ch.t[ch.len] = capT[k]!;
       ch.f[ch.len] = capV[k]!;
       ch.len++;
@@ -140,21 +143,42 @@ export class Profile implements ProfileLike {
       this.splitChunk(this.lc);
       this.locate(x);
       ch = this.chunks[this.lc]!;
+    } else if (ch.len === ch.t.length) {
+      this.grow(ch, Math.min(this.chunkMax, ch.len * 2));
     }
     const i = this.li + 1;
-    ch.t.copyWithin(i + 1, i, ch.len);
-    ch.f.copyWithin(i + 1, i, ch.len);
-    ch.t[i] = x;
+    const T = ch.t;
+    const F = ch.f;
+    if (ch.len - i > 32) {
+      T.copyWithin(i + 1, i, ch.len);
+      F.copyWithin(i + 1, i, ch.len);
+    } else {
+      for (let k = ch.len; k > i; k--) {
+        T[k] = T[k - 1]!;
+        F[k] = F[k - 1]!;
+      }
+    }
+    T[i] = x;
     ch.f[i] = ch.f[i - 1]!;
     ch.len++;
     ch.thr = NaN;
     this.li = i;
   }
 
+  private grow(ch: Chunk, size: number): void {
+    const t = new Float64Array(size);
+    const f = new Float64Array(size);
+    t.set(ch.t.subarray(0, ch.len));
+    f.set(ch.f.subarray(0, ch.len));
+    ch.t = t;
+    ch.f = f;
+  }
+
   private splitChunk(c: number): void {
     const ch = this.chunks[c]!;
     const nw = this.take();
     const h = ch.len >> 1;
+    if (nw.t.length < ch.len - h) this.grow(nw, this.chunkMax);
     nw.t.set(ch.t.subarray(h, ch.len));
     nw.f.set(ch.f.subarray(h, ch.len));
     nw.len = ch.len - h;
