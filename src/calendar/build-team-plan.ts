@@ -133,7 +133,7 @@ export const DEFAULT_TIME_LIMIT_MS = 500;
  * Schedules each full solve evaluates at most. Reached long before the time limit on projects
  * the size of Epic 1A, which makes plans independent of machine speed (same seed, same bytes).
  */
-export const DEFAULT_MAX_SCHEDULES = 5000;
+export const DEFAULT_MAX_SCHEDULES = 1000;
 
 /** Plans `project` for one team; errors are one-line messages (bad team, unmet skill, no hardware). */
 export function buildTeamPlan(

@@ -230,3 +230,28 @@ export function summaryPairs(plan: DatedTeamPlan): [string, string][] {
 export function titleLine(plan: DatedTeamPlan): string {
   return `${plan.project} · team of ${plan.team} (${plan.engineers.map((m) => m.id).join(', ')}) · ${plan.estimate} hours`;
 }
+
+/**
+ * The design document's per-engineer tables: for each engineer, a row per week with the
+ * activities worked on that week (in order of start) and the hours; header row first.
+ */
+export function engineerWeeks(plan: DatedTeamPlan): string[][] {
+  const rows: string[][] = [['Engineer', 'Week', 'Tasks', 'Hours']];
+  for (const m of plan.engineers) {
+    const weeks = new Map<number, { ids: string[]; hours: number }>();
+    for (const d of plan.days) {
+      if (d.engineer !== m.id) continue;
+      const w = weeks.get(d.week) ?? { ids: [], hours: 0 };
+      for (const it of d.items) if (!w.ids.includes(it.id)) w.ids.push(it.id);
+      w.hours += d.hours;
+      weeks.set(d.week, w);
+    }
+    let first = true;
+    for (const [week, w] of [...weeks].sort((a, b) => a[0] - b[0])) {
+      rows.push([first ? m.id : '', `Week ${week}`, w.ids.join(', '), fmtHours(w.hours)]);
+      first = false;
+    }
+    if (first) rows.push([m.id, '—', '(no work)', '0']);
+  }
+  return rows;
+}

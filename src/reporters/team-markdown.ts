@@ -5,6 +5,7 @@ import {
   chainReasons,
   chainText,
   engineerTotals,
+  engineerWeeks,
   handoffLines,
   summaryPairs,
   titleLine,
@@ -40,6 +41,7 @@ export function renderTeamMarkdown(plan: DatedTeamPlan, note?: string): string {
     out.push(mdTable(rows, ['l', 'l', 'l', 'r', 'l']), '');
   }
   out.push('Bold tasks are on the critical path.', '');
+  out.push('## Per engineer and week', '', mdTable(engineerWeeks(plan), ['l', 'l', 'l', 'r']), '');
   out.push(
     '## Totals per engineer',
     '',

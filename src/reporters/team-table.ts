@@ -5,6 +5,7 @@ import {
   chainText,
   dayName,
   engineerTotals,
+  engineerWeeks,
   handoffLines,
   pct,
   summaryPairs,
@@ -31,6 +32,7 @@ export function renderTeamTable(plan: DatedTeamPlan, out: Output): string {
     );
     lines.push(table(rows, ['l', 'l', 'l', 'r', 'l']), '');
   }
+  lines.push(c.bold('Per engineer and week'), table(engineerWeeks(plan), ['l', 'l', 'l', 'r']), '');
   lines.push(
     c.bold('Totals per engineer'),
     table(engineerTotals(plan), ['l', 'l', 'r', 'r', 'r']),
