@@ -22,11 +22,13 @@ import {
   renderTeamsMarkdown,
 } from '../../reporters/team-markdown.js';
 import { renderTeamMatrix, renderTeamTable } from '../../reporters/team-table.js';
+import type { RiskCliOptions } from './plan-risk.js';
+import { addRiskOptions, runRisk, wantsRisk } from './plan-risk.js';
 
 /** Output formats of `plan`. */
 export type PlanFormat = 'table' | 'md' | 'json' | 'mermaid';
 
-interface PlanOptions {
+interface PlanOptions extends RiskCliOptions {
   json?: boolean;
   cpm?: boolean;
   team?: string;
@@ -50,8 +52,7 @@ export interface TeamPlanRequest {
 }
 
 export function registerPlan(program: Command, ctx: CliContext): void {
-  program
-    .command('plan')
+  addRiskOptions(program.command('plan'))
     .description('Plan a task file: the critical path, or a team schedule with --team')
     .argument('[file]', 'task file', DEFAULT_TASK_FILE)
     .option(
@@ -92,9 +93,17 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         '  critpath plan --team 1,2,3            team sizes side by side',
         '  critpath plan --team infra+ml --format md > plan.md',
         '  critpath plan --team 2 --json         the JSON plan contract',
+        '  critpath plan --monte-carlo 10000 --team 1,2,3   finish-date odds, criticality, risk drivers',
+        '  critpath plan --compare               the decision matrix over scenarios and team sizes',
+        '  critpath plan --html plans/report.html          Gantt, GPU use and finish histogram',
       ].join('\n'),
     )
     .action(async (file: string, opts: PlanOptions) => {
+      if (wantsRisk(opts)) {
+        const project = await loadOrReport(ctx, file);
+        if (project !== undefined) await runRisk(ctx, project, opts);
+        return;
+      }
       const request = parseRequest(opts);
       if (!request.ok) {
         usageError(ctx, request.error);

@@ -1,0 +1,226 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { usageError } from '../context.js';
+import type { Project } from '../../model/project.js';
+import type { Result } from '../../result.js';
+import { err, ok } from '../../result.js';
+import type { TeamSpec } from '../../planner/project-problem.js';
+import { parseTeamSpec } from '../../planner/project-problem.js';
+import { buildTeamPlans, DEFAULT_MAX_SCHEDULES } from '../../calendar/build-team-plan.js';
+import { projectRisk } from '../../reporters/risk-run.js';
+import { renderRisk, renderRiskJson } from '../../reporters/risk.js';
+import { renderHtmlReport } from '../../reporters/html.js';
+import { compareScenarios } from '../../reporters/compare-run.js';
+import type { MarkdownOptions } from '../../reporters/compare.js';
+import {
+  EPIC_1A_CLAIMS,
+  EPIC_1A_NOTES,
+  renderCompare,
+  renderCompareJson,
+  renderCompareMarkdown,
+} from '../../reporters/compare.js';
+
+/**
+ * The risk side of `plan`: `--monte-carlo [N]`, `--deadline`, `--compare` and `--html`.
+ * `plan.ts` registers these options (addRiskOptions) and hands over when one is given
+ * (runRisk); everything else about `plan` stays there.
+ */
+
+/** Samples when `--monte-carlo` is given without a number, or implied by --html/--compare. */
+export const DEFAULT_SAMPLES = 10_000;
+/** Samples per scenario and team for `--compare` (11 configurations for Epic 1A). */
+export const DEFAULT_COMPARE_SAMPLES = 2000;
+
+export interface RiskCliOptions {
+  monteCarlo?: string | boolean;
+  deadline?: string;
+  compare?: boolean;
+  html?: string;
+  team?: string;
+  json?: boolean;
+  format?: string;
+  seed: string;
+  maxSchedules?: string;
+  timeLimit?: string;
+  hoursPerDay?: string;
+}
+
+/** Adds the risk options to the `plan` command. */
+export function addRiskOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--monte-carlo [samples]',
+      `sample durations and re-schedule each sample (default ${DEFAULT_SAMPLES.toLocaleString('en-US')})`,
+    )
+    .option('--deadline <date>', "deadline for the odds, YYYY-MM-DD (default: the file's deadline)")
+    .option('--compare', 'the decision matrix: every scenario and team size, computed')
+    .option('--html <file>', 'write a self-contained HTML report (Gantt, GPU use, histogram)');
+}
+
+/** True when a risk option was given (then runRisk handles the command). */
+export function wantsRisk(opts: RiskCliOptions): boolean {
+  return opts.monteCarlo !== undefined || opts.compare === true || opts.html !== undefined;
+}
+
+interface Parsed {
+  readonly samples: number;
+  readonly seed: number;
+  readonly deadline: string | undefined;
+  readonly teams: readonly TeamSpec[] | undefined;
+  readonly maxSchedules: number;
+  readonly timeLimitMs: number | undefined;
+  readonly hoursPerDay: number | undefined;
+}
+
+export function parseRiskOptions(opts: RiskCliOptions): Result<Parsed, string> {
+  let samples = opts.compare === true ? DEFAULT_COMPARE_SAMPLES : DEFAULT_SAMPLES;
+  if (typeof opts.monteCarlo === 'string') {
+    const t = opts.monteCarlo.trim().replace(/_/g, '');
+    const n = Number(t);
+    if (!/^\d+$/.test(t) || n < 1 || n > 10_000_000) {
+      return err(
+        `--monte-carlo expects a number of samples from 1 to 10,000,000, got "${opts.monteCarlo}"`,
+      );
+    }
+    samples = n;
+  }
+  const seed = Number(opts.seed);
+  if (!/^\d+$/.test(opts.seed.trim()) || !Number.isSafeInteger(seed)) {
+    return err(`--seed expects a whole number ≥ 0, got "${opts.seed}"`);
+  }
+  if (opts.deadline !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.deadline)) {
+    return err(`--deadline expects a date as YYYY-MM-DD, got "${opts.deadline}"`);
+  }
+  let teams: TeamSpec[] | undefined;
+  if (opts.team !== undefined) {
+    teams = [];
+    for (const part of opts.team.split(',')) {
+      const spec = parseTeamSpec(part);
+      if (!spec.ok) return spec;
+      teams.push(spec.value);
+    }
+  }
+  const maxSchedules = Number(opts.maxSchedules ?? DEFAULT_MAX_SCHEDULES);
+  if (!Number.isSafeInteger(maxSchedules) || maxSchedules < 1) {
+    return err(`--max-schedules expects a whole number ≥ 1, got "${opts.maxSchedules}"`);
+  }
+  let timeLimitMs: number | undefined;
+  if (opts.timeLimit !== undefined) {
+    timeLimitMs = Number(opts.timeLimit);
+    if (!/^\d+$/.test(opts.timeLimit.trim()) || timeLimitMs < 1) {
+      return err(`--time-limit expects a whole number ≥ 1, got "${opts.timeLimit}"`);
+    }
+  }
+  let hoursPerDay: number | undefined;
+  if (opts.hoursPerDay !== undefined) {
+    hoursPerDay = Number(opts.hoursPerDay);
+    if (!(hoursPerDay > 0 && hoursPerDay <= 24)) {
+      return err(`--hours-per-day expects a number of hours in (0, 24], got "${opts.hoursPerDay}"`);
+    }
+  }
+  return ok({
+    samples,
+    seed,
+    deadline: opts.deadline,
+    teams,
+    maxSchedules,
+    timeLimitMs,
+    hoursPerDay,
+  });
+}
+
+/** Team sizes 1…N for N declared people (at least 1, at most 3) when `--team` is not given. */
+export function defaultTeams(project: Project): TeamSpec[] {
+  const n = Math.min(3, Math.max(1, project.team.length));
+  return Array.from({ length: n }, (_, k) => ({ kind: 'count', count: k + 1 }) as const);
+}
+
+export async function runRisk(
+  ctx: CliContext,
+  project: Project,
+  opts: RiskCliOptions,
+): Promise<void> {
+  const parsed = parseRiskOptions(opts);
+  if (!parsed.ok) {
+    usageError(ctx, parsed.error);
+    return;
+  }
+  const p = parsed.value;
+  const json = opts.json === true || opts.format === 'json';
+  const now = (): number => performance.now();
+  const teams = p.teams ?? defaultTeams(project);
+
+  if (opts.compare === true) {
+    const cmp = compareScenarios(project, {
+      samples: p.samples,
+      seed: p.seed,
+      now,
+      teams: p.teams,
+      maxSchedules: p.maxSchedules,
+      ...(p.timeLimitMs === undefined ? {} : { timeLimitMs: p.timeLimitMs }),
+      deadline: p.deadline,
+    });
+    if (!cmp.ok) {
+      usageError(ctx, cmp.error);
+      return;
+    }
+    const md = opts.format === 'md';
+    ctx.out.out(
+      json
+        ? renderCompareJson(cmp.value)
+        : md
+          ? renderCompareMarkdown(cmp.value, compareMarkdownOptions(project))
+          : renderCompare(cmp.value, ctx.out),
+    );
+    if (opts.monteCarlo === undefined && opts.html === undefined) return;
+  }
+
+  const plans = buildTeamPlans(project, teams, {
+    seed: p.seed,
+    maxSchedules: p.maxSchedules,
+    ...(p.timeLimitMs === undefined ? {} : { timeLimitMs: p.timeLimitMs }),
+    range: false,
+    now,
+    ...(p.hoursPerDay === undefined ? {} : { hoursPerDay: p.hoursPerDay }),
+  });
+  if (!plans.ok) {
+    usageError(ctx, plans.error);
+    return;
+  }
+  const risk = projectRisk(
+    project,
+    teams,
+    { samples: p.samples, seed: p.seed, deadline: p.deadline, now, hoursPerDay: p.hoursPerDay },
+    plans.value,
+  );
+  if (!risk.ok) {
+    usageError(ctx, risk.error);
+    return;
+  }
+  if (opts.monteCarlo !== undefined) {
+    ctx.out.out(json ? renderRiskJson(risk.value) : renderRisk(risk.value, project, ctx.out));
+  }
+  if (opts.html !== undefined) {
+    const file = resolve(ctx.cwd, opts.html);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(
+      file,
+      renderHtmlReport({ project, plans: plans.value, risk: risk.value }),
+      'utf8',
+    );
+    ctx.out.err(`critpath: wrote ${opts.html}`);
+  }
+}
+
+/** The command that writes plans/decision-matrix.md (the freshness test runs the same). */
+export const DECISION_MATRIX_COMMAND =
+  'critpath plan tasks/epic-1a.yaml --compare --format md --time-limit 600000 > plans/decision-matrix.md';
+
+/** The design document's claims apply to Epic 1A, the project it was written for. */
+export function compareMarkdownOptions(project: Project): MarkdownOptions {
+  if (project.name !== 'Epic 1A') return {};
+  return { claims: EPIC_1A_CLAIMS, notes: EPIC_1A_NOTES, command: DECISION_MATRIX_COMMAND };
+}

@@ -1,0 +1,64 @@
+/**
+ * plans/decision-matrix.md is the computed decision matrix of Epic 1A (`critpath plan --compare
+ * --format md`). This test regenerates it and fails when the committed file is stale; run it
+ * with CRITPATH_UPDATE_PLANS=1 to rewrite the file.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  compareMarkdownOptions,
+  DEFAULT_COMPARE_SAMPLES,
+} from '../../src/cli/commands/plan-risk.js';
+import { loadProjectFile } from '../../src/config/load.js';
+import { compareScenarios } from '../../src/reporters/compare-run.js';
+import { checkClaims, EPIC_1A_CLAIMS, renderCompareMarkdown } from '../../src/reporters/compare.js';
+
+const FILE = 'plans/decision-matrix.md';
+
+async function generate() {
+  const loaded = await loadProjectFile('tasks/epic-1a.yaml');
+  if (!loaded.ok) throw new Error(loaded.error.map((d) => d.message).join('\n'));
+  const project = loaded.value;
+  // The same settings as DECISION_MATRIX_COMMAND: the schedule budget binds, not the clock.
+  const cmp = compareScenarios(project, {
+    samples: DEFAULT_COMPARE_SAMPLES,
+    seed: 1,
+    now: () => performance.now(),
+    timeLimitMs: 600_000,
+  });
+  if (!cmp.ok) throw new Error(cmp.error);
+  return { cmp: cmp.value, md: renderCompareMarkdown(cmp.value, compareMarkdownOptions(project)) };
+}
+
+describe('plans/decision-matrix.md', () => {
+  it('is the computed matrix (CRITPATH_UPDATE_PLANS=1 rewrites it)', async () => {
+    const { cmp, md } = await generate();
+    if (process.env['CRITPATH_UPDATE_PLANS'] === '1') writeFileSync(FILE, md);
+    expect(readFileSync(FILE, 'utf8')).toBe(md);
+    // Every scenario and team size the issue asks for is there.
+    const rows = cmp.rows.map((r) => `${r.scenario}/${r.team}`);
+    expect(rows).toEqual([
+      'baseline/1',
+      'baseline/2',
+      'baseline/3',
+      'early-gpu/1',
+      'early-gpu/2',
+      'early-gpu/3',
+      'team-2/2',
+      'team-3/3',
+    ]);
+    expect(md).toContain('## Against the design document');
+  });
+
+  it('says where the computed result disagrees with the design document', async () => {
+    const { cmp } = await generate();
+    const checks = checkClaims(cmp, EPIC_1A_CLAIMS);
+    const verdict = (source: RegExp) => checks.find((c) => source.test(c.claim.source))?.verdict;
+    // The early GPU does not save a week for a solo engineer, and a team of 3 cannot finish in
+    // week 1: the GPUs only arrive in week 2.
+    expect(verdict(/Early GPU procurement/)).toBe('optimistic');
+    expect(verdict(/Team of 3 Engineers — Timeline: 1 week/)).toBe('optimistic');
+    const early2 = cmp.rows.find((r) => r.scenario === 'early-gpu' && r.team === '2')!;
+    expect(early2.savedVsSameTeam!).toBeGreaterThan(0.5);
+  });
+});
