@@ -9,7 +9,10 @@ import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
 import type { TeamSpec } from '../../planner/project-problem.js';
 import { parseTeamSpec } from '../../planner/project-problem.js';
+import type { DatedTeamPlan } from '../../calendar/build-team-plan.js';
 import { buildTeamPlans, DEFAULT_MAX_SCHEDULES } from '../../calendar/build-team-plan.js';
+import type { Forecast } from '../../reporters/risk-replan.js';
+import { forecastFromState, journalState, renderForecast } from '../../reporters/risk-replan.js';
 import { projectRisk } from '../../reporters/risk-run.js';
 import { renderRisk, renderRiskJson } from '../../reporters/risk.js';
 import { renderHtmlReport } from '../../reporters/html.js';
@@ -46,6 +49,7 @@ export interface RiskCliOptions {
   maxSchedules?: string;
   timeLimit?: string;
   hoursPerDay?: string;
+  calibrate?: boolean;
 }
 
 /** Adds the risk options to the `plan` command. */
@@ -57,7 +61,11 @@ export function addRiskOptions(cmd: Command): Command {
     )
     .option('--deadline <date>', "deadline for the odds, YYYY-MM-DD (default: the file's deadline)")
     .option('--compare', 'the decision matrix: every scenario and team size, computed')
-    .option('--html <file>', 'write a self-contained HTML report (Gantt, GPU use, histogram)');
+    .option('--html <file>', 'write a self-contained HTML report (Gantt, GPU use, histogram)')
+    .option(
+      '--calibrate',
+      'with a run journal: scale remaining estimates by the observed actual/estimate ratio per hardware tag',
+    );
 }
 
 /** True when a risk option was given (then runRisk handles the command). */
@@ -223,4 +231,35 @@ export const DECISION_MATRIX_COMMAND =
 export function compareMarkdownOptions(project: Project): MarkdownOptions {
   if (project.name !== 'Epic 1A') return {};
   return { claims: EPIC_1A_CLAIMS, notes: EPIC_1A_NOTES, command: DECISION_MATRIX_COMMAND };
+}
+
+/**
+ * After a team plan: when the task file has a run journal, re-plans each team from it and
+ * prints baseline against the current forecast (not for JSON, which keeps the plan contract).
+ */
+export function printForecast(
+  ctx: CliContext,
+  file: string,
+  project: Project,
+  plans: readonly DatedTeamPlan[],
+  opts: RiskCliOptions,
+  nowMs: number = Date.now(),
+): void {
+  if (opts.json === true || opts.format === 'json' || opts.format === 'mermaid') return;
+  const state = journalState(resolve(ctx.cwd, file));
+  if (state === undefined) return;
+  const forecasts: Forecast[] = [];
+  for (const plan of plans) {
+    const f = forecastFromState(project, plan, state, {
+      nowMs,
+      calibrate: opts.calibrate === true,
+    });
+    if (!f.ok) {
+      ctx.out.err(`critpath: cannot re-plan from the journal: ${f.error}`);
+      return;
+    }
+    forecasts.push(f.value);
+  }
+  ctx.out.out('');
+  ctx.out.out(renderForecast(forecasts, ctx.out));
 }

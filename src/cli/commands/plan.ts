@@ -23,7 +23,7 @@ import {
 } from '../../reporters/team-markdown.js';
 import { renderTeamMatrix, renderTeamTable } from '../../reporters/team-table.js';
 import type { RiskCliOptions } from './plan-risk.js';
-import { addRiskOptions, runRisk, wantsRisk } from './plan-risk.js';
+import { addRiskOptions, printForecast, runRisk, wantsRisk } from './plan-risk.js';
 
 /** Output formats of `plan`. */
 export type PlanFormat = 'table' | 'md' | 'json' | 'mermaid';
@@ -133,6 +133,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         return;
       }
       ctx.out.out(renderPlans(plans.value, req.format, ctx));
+      printForecast(ctx, file, project, plans.value, opts);
     });
 }
 

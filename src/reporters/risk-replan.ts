@@ -1,0 +1,174 @@
+import { existsSync } from 'node:fs';
+import type { DatedTeamPlan } from '../calendar/build-team-plan.js';
+import type { WorkCalendar } from '../calendar/calendar.js';
+import {
+  dayIndexOf,
+  gpuProfile,
+  isWorkingDay,
+  makeCalendar,
+  pointAt,
+} from '../calendar/calendar.js';
+import type { Project } from '../model/project.js';
+import type { Result } from '../result.js';
+import { err, ok } from '../result.js';
+import type { ActivityProgress, Replan } from '../planner/replan.js';
+import { replan } from '../planner/replan.js';
+import { projectProblem } from '../planner/project-problem.js';
+import type { RunState } from '../state/reducer.js';
+import { readRunState } from '../state/read.js';
+import { statePaths } from '../state/paths.js';
+import { fmtHours, table } from './format.js';
+import { scheduleOfPlan } from './risk-run.js';
+import { dateTimeName } from './team-common.js';
+import type { Output } from './terminal.js';
+
+/**
+ * Tracking: the run journal turned into progress on the plan's working-time axis, the re-plan
+ * from now, and its report (baseline against the current forecast). `plan` prints it when the
+ * task file has a journal; `status` can take its ETA from `forecastFromState`.
+ */
+
+/**
+ * The axis hour of an instant (epoch ms, read in the machine's local time): the working hours
+ * before it. Before 09:00 counts as the day's start, after the working day as its end, a
+ * weekend or holiday as the next working day's start.
+ */
+export function axisHourOf(cal: WorkCalendar, epochMs: number): number {
+  const d = new Date(epochMs);
+  const pad = (x: number): string => String(x).padStart(2, '0');
+  const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const H = cal.hoursPerDay;
+  const day = dayIndexOf(cal, date);
+  if (!isWorkingDay(cal, date) || date < cal.start) return day * H;
+  const minutes = d.getHours() * 60 + d.getMinutes() + d.getSeconds() / 60;
+  const into = Math.min(H, Math.max(0, (minutes - cal.dayStartMinutes) / 60));
+  return day * H + into;
+}
+
+/** Journal state → progress per activity on the axis. Failed and interrupted work is not done. */
+export function progressFromState(
+  state: RunState,
+  cal: WorkCalendar,
+  nowMs: number,
+): Map<string, ActivityProgress> {
+  const out = new Map<string, ActivityProgress>();
+  const now = axisHourOf(cal, nowMs);
+  for (const a of state.activities.values()) {
+    const last = a.attempts[a.attempts.length - 1];
+    if (last === undefined) continue;
+    if (a.status === 'done' && a.actualHours !== undefined) {
+      const ok = [...a.attempts].reverse().find((t) => t.outcome === 'finished') ?? last;
+      out.set(a.id, {
+        status: 'done',
+        actualHours: a.actualHours,
+        start: axisHourOf(cal, ok.startedAt),
+        end: ok.endedAt === undefined ? undefined : axisHourOf(cal, ok.endedAt),
+      });
+    } else if (a.status === 'running') {
+      const start = axisHourOf(cal, last.startedAt);
+      out.set(a.id, { status: 'running', start, elapsedHours: Math.max(0, now - start) });
+    }
+  }
+  return out;
+}
+
+export interface Forecast {
+  readonly team: string;
+  readonly replan: Replan;
+  readonly baselineEnd: string;
+  readonly forecastEnd: string;
+  readonly nowAt: string;
+  readonly done: number;
+  readonly running: number;
+  readonly total: number;
+  readonly plan: DatedTeamPlan;
+}
+
+export interface ForecastOptions {
+  readonly nowMs: number;
+  readonly calibrate?: boolean;
+  readonly hoursPerDay?: number;
+}
+
+/** Re-plans a team plan from a journal state. */
+export function forecastFromState(
+  project: Project,
+  plan: DatedTeamPlan,
+  state: RunState,
+  opts: ForecastOptions,
+): Result<Forecast, string> {
+  const hoursPerDay = opts.hoursPerDay ?? plan.hoursPerDay;
+  const cal = makeCalendar({ start: project.start, hoursPerDay, holidays: project.holidays });
+  const pp = projectProblem(project, {
+    team: plan.engineers,
+    estimate: 'expected',
+    gpuProfile: gpuProfile(cal, project.gpu),
+  });
+  if (!pp.ok) return err(pp.error);
+  const progress = progressFromState(state, cal, opts.nowMs);
+  const now = axisHourOf(cal, opts.nowMs);
+  const r = replan({
+    pp: pp.value,
+    baseline: scheduleOfPlan(plan),
+    progress,
+    now,
+    calibrate: opts.calibrate,
+  });
+  return ok({
+    team: plan.teamLabel,
+    replan: r,
+    baselineEnd: pointAt(cal, r.baseline, 'end').iso,
+    forecastEnd: pointAt(cal, r.forecast, 'end').iso,
+    nowAt: pointAt(cal, now, 'start').iso,
+    done: r.phase.filter((p) => p === 'done').length,
+    running: r.phase.filter((p) => p === 'running').length,
+    total: r.phase.length,
+    plan,
+  });
+}
+
+/** Reads the task file's journal, when there is one with any activity in it. */
+export function journalState(taskFile: string): RunState | undefined {
+  const paths = statePaths(taskFile);
+  if (!existsSync(paths.journal)) return undefined;
+  const s = readRunState(taskFile, paths);
+  return s.activities.size === 0 ? undefined : s;
+}
+
+function signedHours(h: number): string {
+  const r = Math.round(h * 10) / 10;
+  return r === 0 ? '±0 h' : `${r > 0 ? '+' : '−'}${fmtHours(Math.abs(r))} h`;
+}
+
+/** Baseline against the current forecast, per team; and the calibration ratios. */
+export function renderForecast(forecasts: readonly Forecast[], out: Output): string {
+  const c = out.color;
+  const first = forecasts[0];
+  if (first === undefined) return '';
+  const lines = [
+    c.bold(`Progress from the run journal (now: ${dateTimeName(first.nowAt)})`),
+    `${first.done} of ${first.total} activities done, ${first.running} running; the rest re-planned from now.`,
+  ];
+  const rows: string[][] = [['Team', 'Baseline end', 'Forecast end', 'Slip']];
+  for (const f of forecasts) {
+    rows.push([
+      f.team,
+      `${dateTimeName(f.baselineEnd)} (${fmtHours(Math.round(f.replan.baseline * 10) / 10)} h)`,
+      `${dateTimeName(f.forecastEnd)} (${fmtHours(Math.round(f.replan.forecast * 10) / 10)} h)`,
+      signedHours(f.replan.forecast - f.replan.baseline),
+    ]);
+  }
+  lines.push(table(rows, ['l', 'l', 'l', 'r']));
+  const cal = first.replan.calibration;
+  const ratio = (tag: 'macbook' | 'gpu'): string =>
+    cal[tag].samples === 0
+      ? `${tag}: no finished work yet`
+      : `${tag}: actual/estimate ${cal[tag].ratio.toFixed(2)} over ${cal[tag].samples} finished (${fmtHours(Math.round(cal[tag].actualHours * 10) / 10)} h vs ${fmtHours(Math.round(cal[tag].estimatedHours * 10) / 10)} h)`;
+  lines.push(
+    `Observed ${ratio('macbook')}; ${ratio('gpu')}.` +
+      (first.replan.calibrated
+        ? ' Remaining estimates are scaled by these ratios.'
+        : ' Use --calibrate to scale the remaining estimates by them.'),
+  );
+  return lines.join('\n');
+}
