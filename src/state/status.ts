@@ -51,7 +51,13 @@ export function computeStatus(
   project: Project,
   graph: ActivityGraph,
   state: RunState,
-  opts: { hostGpus: number; now: number; liveRunId: string | undefined },
+  opts: {
+    hostGpus: number;
+    now: number;
+    liveRunId: string | undefined;
+    /** Activities a batch backend (Slurm) reports pending or running, whatever run submitted them. */
+    batchLive?: ReadonlySet<string>;
+  },
 ): StatusModel {
   const n = graph.activities.length;
   const est = activityDurations(graph, 'expected');
@@ -83,7 +89,10 @@ export function computeStatus(
     const st = state.activities.get(a.id);
     const last = st?.attempts[st.attempts.length - 1];
     const live =
-      st?.status === 'running' && last?.runId === opts.liveRunId && opts.liveRunId !== undefined;
+      (st?.status === 'running' &&
+        last?.runId === opts.liveRunId &&
+        opts.liveRunId !== undefined) ||
+      (st?.status === 'running' && opts.batchLive?.has(a.id) === true);
     if (st?.status === 'done') {
       status[v] = 'done';
       hoursOf[v] = st.actualHours;

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { DEFAULT_TASK_FILE, EXIT } from '../context.js';
+import { DEFAULT_TASK_FILE, EXIT, loadOrReport } from '../context.js';
+import { slurmCancelCommand } from '../../executor/slurm/cli.js';
+import { hasOpenSlurmAttempts } from '../../executor/slurm/commands.js';
 import { statePaths } from '../../state/paths.js';
 import { liveRun } from './run.js';
 
@@ -8,13 +10,20 @@ export function registerCancel(program: Command, ctx: CliContext): void {
   program
     .command('cancel')
     .description(
-      "Stop the project's running `critpath run` as Ctrl-C would (SIGTERM, then SIGKILL after its grace)",
+      "Stop the project's running `critpath run` as Ctrl-C would (SIGTERM, then SIGKILL after its grace), and scancel its Slurm jobs",
     )
     .argument('[file]', 'task file', DEFAULT_TASK_FILE)
-    .action((file: string) => {
-      const live = liveRun(statePaths(file));
+    .action(async (file: string) => {
+      const paths = statePaths(file);
+      const live = liveRun(paths);
+      // Jobs submitted to Slurm: scancel them, whether a critpath still follows them or not.
+      if (hasOpenSlurmAttempts(paths)) {
+        const project = await loadOrReport(ctx, file);
+        if (project === undefined) return;
+        ctx.exitCode = await slurmCancelCommand(ctx.out, project, paths);
+      }
       if (live === undefined) {
-        ctx.out.out('no run is in progress');
+        if (!hasOpenSlurmAttempts(paths)) ctx.out.out('no run is in progress');
         return;
       }
       try {

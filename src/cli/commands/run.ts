@@ -30,6 +30,7 @@ import { orphanedAttempts, reduce, replay } from '../../state/reducer.js';
 import type { RunState } from '../../state/reducer.js';
 import { jsonRunReporter, plainRunReporter } from '../../reporters/run-plain.js';
 import { liveRunReporter } from '../../reporters/run-live.js';
+import { slurmRunCommand } from '../../executor/slurm/cli.js';
 
 export interface RunOptions {
   jobs: string;
@@ -42,6 +43,10 @@ export interface RunOptions {
   json?: boolean;
   grace: string;
   retryDelay: string;
+  /** Slurm: partition per hardware kind (`gpu=NAME,macbook=NAME`). */
+  partition?: string;
+  /** Slurm: false with --no-follow (submit and return). */
+  follow: boolean;
 }
 
 /** Other backends (Slurm) register here; `--backend NAME` picks one. */
@@ -78,6 +83,13 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--json', 'stream NDJSON events')
     .option('--grace <seconds>', 'between SIGTERM and SIGKILL when stopping work', '10')
     .option('--retry-delay <seconds>', 'first retry backoff (doubles each retry)', '2')
+    .option(
+      '--backend <name>',
+      'where the commands run: local (this host) or slurm (sbatch jobs)',
+      'local',
+    )
+    .option('--partition <map>', 'slurm: partition per hardware, e.g. gpu=h100,macbook=cpu')
+    .option('--no-follow', 'slurm: submit the jobs and return without waiting for them')
     .addHelpText(
       'after',
       '\nExamples:\n  critpath run tasks/demo.yaml --gpus 4\n  critpath run --only macbook\n  critpath run tasks/epic-1a.yaml 1a.9 --dry-run\n  critpath run --force 1a.8/test',
@@ -180,10 +192,10 @@ async function runCommand(
   const gpuOpt = parseGpuOption(opts.gpus);
   if (gpuOpt.kind === 'error') return usageError(ctx, gpuOpt.message);
   const makeBackend = BACKENDS.get(backendName);
-  if (makeBackend === undefined)
+  if (makeBackend === undefined && backendName !== 'slurm')
     return usageError(
       ctx,
-      `unknown backend "${backendName}" (known: ${[...BACKENDS.keys()].join(', ')})`,
+      `unknown backend "${backendName}" (known: ${[...BACKENDS.keys(), 'slurm'].join(', ')})`,
     );
 
   const project = await loadOrReport(ctx, file);
@@ -195,6 +207,27 @@ async function runCommand(
   if (unknown.length > 0) return usageError(ctx, `unknown task or activity: ${unknown.join(', ')}`);
 
   const paths = statePaths(file);
+  if (backendName === 'slurm') {
+    // The whole graph goes to Slurm at once (--dependency=afterok); Slurm assigns the GPUs.
+    if (opts.dryRun === true) return usageError(ctx, '--dry-run does not apply to --backend slurm');
+    if (opts.gpus !== undefined)
+      return usageError(ctx, '--gpus does not apply to --backend slurm: Slurm assigns GPUs');
+    const reporter: RunReporter =
+      opts.json === true ? jsonRunReporter((l) => ctx.out.out(l)) : plainRunReporter(ctx.out);
+    try {
+      ctx.exitCode = await slurmRunCommand(ctx.out, project, paths, {
+        ...(opts.partition === undefined ? {} : { partition: opts.partition }),
+        follow: opts.follow,
+        targets: named.ok,
+        force: forced.ok,
+        ...(opts.only === undefined ? {} : { only: opts.only }),
+        onEvent: (e) => reporter.onEvent(e),
+      });
+    } finally {
+      reporter.close();
+    }
+    return;
+  }
   const inventory = await detectInventory(gpuOpt);
   const topology =
     (inventory.topology !== undefined ? parseTopology(inventory.topology) : undefined) ??
@@ -261,7 +294,7 @@ async function runCommand(
     };
     process.on('exit', exitBackstop);
     const state = replay(readJournal(paths.journal).records);
-    const backend = await makeBackend();
+    const backend = await makeBackend!();
 
     // Leftovers of dead runs of this project: we hold the lock, so every earlier run is dead.
     const dead = new Set(state.runs.map((r) => r.start.runId));

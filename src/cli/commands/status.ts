@@ -6,6 +6,8 @@ import { detectInventory, parseGpuOption } from '../../gpu/inventory.js';
 import { readRunState } from '../../state/read.js';
 import { computeStatus } from '../../state/status.js';
 import { renderStatusJson, renderStatusTable } from '../../reporters/status-table.js';
+import { slurmStatusSection } from '../../executor/slurm/cli.js';
+import { statePaths } from '../../state/paths.js';
 
 export function registerStatus(program: Command, ctx: CliContext): void {
   program
@@ -26,7 +28,14 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       const project = await loadOrReport(ctx, file);
       if (project === undefined) return;
       const graph = buildActivityGraph(project);
+      // Jobs on Slurm outlive the critpath that submitted them: ask Slurm (squeue, sacct) first;
+      // it journals the ended ones. Nothing is asked when no Slurm job is open.
+      const slurm = await slurmStatusSection(statePaths(file), project);
       const state = readRunState(file);
+      for (const id of slurm.live.keys()) {
+        const st = state.activities.get(id);
+        if (st !== undefined && st.status === 'interrupted') st.status = 'running';
+      }
       let hostGpus: number;
       if (gpuOpt.kind !== 'none') hostGpus = (await detectInventory(gpuOpt)).gpus.length;
       else if (
@@ -39,9 +48,11 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         hostGpus,
         now: Date.now(),
         liveRunId: state.liveRunId,
+        batchLive: new Set(slurm.live.keys()),
       });
       if (state.tornTail)
         ctx.out.err('note: the journal ends in a torn record (a crash mid-write); it was ignored');
       ctx.out.out(opts.json === true ? renderStatusJson(model) : renderStatusTable(model, ctx.out));
+      if (opts.json !== true && slurm.lines.length > 0) ctx.out.out(slurm.lines.join('\n'));
     });
 }

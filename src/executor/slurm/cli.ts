@@ -45,7 +45,10 @@ export interface SlurmRunCliOptions {
   readonly partition?: string;
   /** Default true: wait for the jobs; false: submit and return. */
   readonly follow?: boolean;
-  readonly selected?: (id: string) => boolean;
+  /** `run FILE ID…`: these activities and what they still need. */
+  readonly targets?: readonly string[];
+  readonly only?: Hardware;
+  readonly force?: readonly string[];
   /** Renders run events; plain lines when undefined. */
   readonly onEvent?: (e: RunEvent) => void;
   readonly pollMs?: number;
@@ -88,7 +91,10 @@ export function plainEventLine(e: RunEvent): string | undefined {
   }
 }
 
-/** `critpath run FILE --backend slurm`; returns the exit code (0 ok or submitted, 1 otherwise, 2 usage). */
+/**
+ * `critpath run FILE --backend slurm`; returns the exit code: 0 ok (or submitted, without
+ * following), 1 failed or blocked, 2 usage, 130/143 stopped by SIGINT/SIGTERM (jobs cancelled).
+ */
 export async function slurmRunCommand(
   out: Output,
   project: Project,
@@ -108,8 +114,10 @@ export async function slurmRunCommand(
   }
   const follow = opts.follow ?? true;
   const ac = new AbortController();
+  let firstSignal: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals): void => {
     if (ac.signal.aborted) return;
+    firstSignal = sig;
     out.err(`critpath: ${sig}: cancelling this run's Slurm jobs (scancel)…`);
     ac.abort();
   };
@@ -130,7 +138,9 @@ export async function slurmRunCommand(
       client,
       signal: ac.signal,
       ...(opts.pollMs === undefined ? {} : { pollMs: opts.pollMs }),
-      ...(opts.selected === undefined ? {} : { selected: opts.selected }),
+      ...(opts.targets === undefined ? {} : { targets: opts.targets }),
+      ...(opts.only === undefined ? {} : { only: opts.only }),
+      ...(opts.force === undefined ? {} : { force: opts.force }),
       onEvent: render,
       onSubmit: (id, jobId, how) =>
         out.out(`${how === 'adopted' ? 'following' : 'submitted'} ${id} as Slurm job ${jobId}`),
@@ -140,6 +150,8 @@ export async function slurmRunCommand(
         `submitted ${res.submitted.size} job(s), ${res.adopted.size} already in Slurm; follow with: critpath status`,
       );
     }
+    if (res.outcome === 'interrupted' && firstSignal !== undefined)
+      return firstSignal === 'SIGTERM' ? 143 : 130;
     return res.outcome === 'ok' || res.outcome === 'submitted' ? EXIT.ok : EXIT.failed;
   } catch (e) {
     if (e instanceof RunLockedError) {

@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Activity, ActivityGraph } from '../../model/activities.js';
 import { buildActivityGraph } from '../../model/activities.js';
-import type { Project } from '../../model/project.js';
+import type { Hardware, Project } from '../../model/project.js';
 import { expectedHours } from '../../model/project.js';
 import type { StatePaths } from '../../state/paths.js';
 import { logFileName } from '../../state/paths.js';
@@ -43,8 +43,15 @@ export interface SlurmRunOptions {
   readonly project: Project;
   readonly paths: StatePaths;
   readonly partitions: PartitionMap;
-  /** Activities this run should run; all when undefined. Done ones are skipped either way. */
-  readonly selected?: (id: string) => boolean;
+  /**
+   * Activity ids to run, with every predecessor they still need (`run FILE ID…`); all when
+   * undefined or empty. Done ones are skipped either way.
+   */
+  readonly targets?: readonly string[];
+  /** Only the work for this hardware (`--only`). */
+  readonly only?: Hardware;
+  /** Activity ids to run again even if done (`--force`): journaled as a reset first. */
+  readonly force?: readonly string[];
   /** Wait for the jobs and journal their outcomes (default); false: submit and return. */
   readonly follow?: boolean;
   readonly pollMs?: number;
@@ -148,7 +155,10 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
   const runId = opts.runId ?? newRunId();
   const graph = buildActivityGraph(project);
   const order = topological(graph);
-  const selected = (id: string): boolean => opts.selected?.(id) ?? true;
+  let wanted: Set<string> | undefined;
+  const selected = (id: string): boolean =>
+    (wanted === undefined || wanted.has(id)) &&
+    (opts.only === undefined || graph.byId.get(id)?.phase.hardware === opts.only);
 
   mkdirSync(paths.dir, { recursive: true });
   mkdirSync(paths.logs, { recursive: true });
@@ -171,7 +181,21 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
   const actual = new Map<string, number>();
 
   try {
+    if (opts.force !== undefined && opts.force.length > 0)
+      await write({ t: 'reset', at: Date.now(), ids: [...opts.force] });
     state = replay(readJournal(paths.journal).records);
+    if (opts.targets !== undefined && opts.targets.length > 0) {
+      // The targets plus every predecessor they still need.
+      wanted = new Set();
+      const stack = [...opts.targets];
+      while (stack.length > 0) {
+        const id = stack.pop()!;
+        if (wanted.has(id)) continue;
+        wanted.add(id);
+        for (const p of graph.byId.get(id)?.predecessors ?? [])
+          if (state.activities.get(p)?.status !== 'done') stack.push(p);
+      }
+    }
     for (const a of state.activities.values()) {
       if (a.status === 'done') {
         done.add(a.id);
