@@ -113,7 +113,7 @@ export function solve(problem: Problem, opts: SolveOptions): SolveResult {
       s.offer(list, start, worker, held, m, 'LFT parallel SGS+FBI');
       pop.push({ list, makespan: m });
       // GA: fill the population by regret-based biased sampling, then evolve.
-      const popSize = n <= 60 ? 80 : n <= 200 ? 60 : 30;
+      const popSize = n <= 60 ? 120 : n <= 200 ? 60 : 30;
       while (pop.length < popSize && !s.done()) {
         const l = sampledList(c, lftValues, rng);
         pop.push({ list: l, makespan: s.evaluate(l, 'sampling+FBI') });
