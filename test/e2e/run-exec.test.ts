@@ -1,0 +1,358 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { critpath, ndjson, RECORD, readRecord, tempProject } from '../helpers/cli.js';
+import type { RecordLine } from '../helpers/cli.js';
+
+/**
+ * The executor's paths, end to end: the built CLI on small projects whose commands record their
+ * start and end (test/fixtures/exec/record.sh). Timings only ever bound from one side (a backoff
+ * at least so long, a run well under a sleep it must have cut short), so a slow machine passes.
+ */
+
+interface JournalLine {
+  readonly t: string;
+  readonly at: number;
+  readonly id?: string;
+  readonly attempt?: number;
+  readonly reason?: string;
+  readonly final?: boolean;
+  readonly pid?: number;
+  readonly ids?: readonly string[] | null;
+  readonly outcome?: string;
+}
+
+function journal(dir: string): JournalLine[] {
+  const path = join(dir, '.critpath', 'project.journal');
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as JournalLine);
+}
+
+const starts = (lines: readonly RecordLine[]): string[] =>
+  lines.filter((l) => l.kind === 'start').map((l) => l.id);
+const ends = (lines: readonly RecordLine[]): string[] =>
+  lines.filter((l) => l.kind === 'end').map((l) => l.id);
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Polls until `f` holds (a process group may take a moment to be reaped). */
+async function eventually(f: () => boolean, ms = 5000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+const HEAD =
+  'project: exec\nstart: 2026-01-05\nhardware:\n  gpu: [{ count: 4, from: 2026-01-05 }]\ntasks:\n';
+const run = (p: ReturnType<typeof tempProject>, args: readonly string[]) =>
+  critpath(['run', p.file, ...args], { cwd: p.dir, env: p.env });
+
+describe('run: retries and timeouts', () => {
+  it('retries a failing command after a doubling backoff and journals every attempt', async () => {
+    // Fails on its first two tries, succeeds on the third.
+    const p = tempProject(
+      HEAD +
+        `  - { id: flaky, hours: 1, retries: 3, run: 'n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; ${RECORD} 0 $([ $n -ge 3 ] && echo 0 || echo 1)' }\n` +
+        `  - { id: after, hours: 1, deps: [flaky], run: '${RECORD} 0' }\n`,
+    );
+    const r = await run(p, ['--retry-delay', '0.4', '--json']);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(starts(readRecord(p.record))).toEqual(['flaky', 'flaky', 'flaky', 'after']);
+    const j = journal(p.dir).filter((l) => l.id === 'flaky');
+    expect(j.map((l) => `${l.t}#${l.attempt}${l.final === false ? ' retry' : ''}`)).toEqual([
+      'started#1',
+      'failed#1 retry',
+      'started#2',
+      'failed#2 retry',
+      'started#3',
+      'finished#3',
+    ]);
+    // Backoff: 0.4 s, then 0.8 s, between a failure and the next start.
+    expect(j[2]!.at - j[1]!.at).toBeGreaterThanOrEqual(400);
+    expect(j[4]!.at - j[3]!.at).toBeGreaterThanOrEqual(800);
+    const retries = ndjson(r.stdout).filter((e) => e.type === 'activity-retry');
+    expect(retries.map((e) => [e['attempt'], e['delayMs']])).toEqual([
+      [2, 400],
+      [3, 800],
+    ]);
+    const st = await critpath(['status', p.file, '--json'], { cwd: p.dir, env: p.env });
+    const flaky = (
+      JSON.parse(st.stdout) as { activities: { id: string; status: string; attempts: number }[] }
+    ).activities.find((a) => a.id === 'flaky');
+    expect(flaky).toMatchObject({ status: 'done', attempts: 3 });
+  }, 60_000);
+
+  it('fails for good when the retries run out', async () => {
+    const p = tempProject(HEAD + `  - { id: bad, hours: 1, retries: 1, run: '${RECORD} 0 3' }\n`);
+    const r = await run(p, ['--retry-delay', '0.1']);
+    expect(r.exitCode, r.all).toBe(1);
+    const failed = journal(p.dir).filter((l) => l.t === 'failed');
+    expect(failed.map((l) => [l.attempt, l.final, l.reason])).toEqual([
+      [1, false, 'exit-non-zero'],
+      [2, true, 'exit-non-zero'],
+    ]);
+  }, 60_000);
+
+  it('kills a command at its timeout, with everything in its process group', async () => {
+    // The group leader writes its pgid; a child ignores SIGTERM, so only the SIGKILL after the
+    // grace period ends it.
+    const p = tempProject(
+      HEAD +
+        `  - { id: slow, hours: 1, timeout: 1s, run: 'echo $$ > pgid; (trap "" TERM; sleep 30) & sleep 30' }\n` +
+        `  - { id: next, hours: 1, deps: [slow], run: '${RECORD} 0' }\n`,
+    );
+    const t0 = Date.now();
+    const r = await run(p, ['--grace', '1', '--json']);
+    expect(r.exitCode, r.all).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(25_000);
+    const failed = journal(p.dir).filter((l) => l.t === 'failed');
+    expect(failed.map((l) => [l.id, l.reason, l.final])).toEqual([['slow', 'timeout', true]]);
+    const ev = ndjson(r.stdout).find((e) => e.type === 'activity-failed');
+    expect(ev?.['failure']).toEqual({ reason: 'timeout', seconds: 1 });
+    const pgid = Number(readFileSync(join(p.dir, 'pgid'), 'utf8').trim());
+    expect(pgid).toBeGreaterThan(1);
+    expect(await eventually(() => !groupAlive(pgid)), `process group ${pgid} is gone`).toBe(true);
+    expect(starts(readRecord(p.record))).toEqual([]);
+    const st = await critpath(['status', p.file], { cwd: p.dir, env: p.env });
+    expect(st.stdout).toContain('waits for slow (failed, see .critpath/logs/slow.log)');
+  }, 60_000);
+});
+
+describe('run: selecting work', () => {
+  const project = (): ReturnType<typeof tempProject> =>
+    tempProject(
+      HEAD +
+        `  - { id: m1, hours: 1, hardware: macbook, run: '${RECORD} 0' }\n` +
+        `  - { id: g1, hours: 1, hardware: gpu, gpus: 1, deps: [m1], run: '${RECORD} 0' }\n` +
+        `  - { id: m2, hours: 1, hardware: macbook, deps: [g1], run: '${RECORD} 0' }\n` +
+        `  - { id: m3, hours: 1, hardware: macbook, run: '${RECORD} 0' }\n`,
+    );
+
+  it('--only macbook runs the MacBook work, --only gpu the GPU work', async () => {
+    const p = project();
+    const r1 = await run(p, ['--gpus', '2', '--only', 'macbook']);
+    expect(r1.exitCode, r1.all).toBe(0);
+    expect(starts(readRecord(p.record)).sort()).toEqual(['m1', 'm3']);
+    const st = await critpath(['status', p.file, '--json', '--gpus', '2'], {
+      cwd: p.dir,
+      env: p.env,
+    });
+    const byId = new Map(
+      (JSON.parse(st.stdout) as { activities: { id: string; status: string }[] }).activities.map(
+        (a) => [a.id, a.status],
+      ),
+    );
+    expect(Object.fromEntries(byId)).toEqual({
+      m1: 'done',
+      g1: 'ready',
+      m2: 'pending',
+      m3: 'done',
+    });
+    const r2 = await run(p, ['--gpus', '2', '--only', 'gpu']);
+    expect(r2.exitCode, r2.all).toBe(0);
+    expect(starts(readRecord(p.record)).sort()).toEqual(['g1', 'm1', 'm3']);
+    const r3 = await run(p, ['--gpus', '2']);
+    expect(r3.exitCode, r3.all).toBe(0);
+    expect(starts(readRecord(p.record)).sort()).toEqual(['g1', 'm1', 'm2', 'm3']);
+  }, 60_000);
+
+  it('run ID… runs those activities and what they still need, nothing else', async () => {
+    const p = project();
+    const r1 = await run(p, ['g1', '--gpus', '2']);
+    expect(r1.exitCode, r1.all).toBe(0);
+    expect(starts(readRecord(p.record))).toEqual(['m1', 'g1']);
+    // m1 and g1 are done: m2 alone is left to do for m2.
+    const r2 = await run(p, ['m2', '--gpus', '2']);
+    expect(r2.exitCode, r2.all).toBe(0);
+    expect(starts(readRecord(p.record))).toEqual(['m1', 'g1', 'm2']);
+    const r3 = await run(p, ['nope']);
+    expect(r3.exitCode).toBe(2);
+    expect(r3.all).toContain('unknown task or activity: nope');
+  }, 60_000);
+
+  it('--force ID re-runs a done activity; reset [ID] forgets results', async () => {
+    const p = tempProject(
+      HEAD +
+        `  - { id: a, hours: 1, run: '${RECORD} 0' }\n` +
+        `  - { id: b, hours: 1, deps: [a], run: '${RECORD} 0' }\n`,
+    );
+    const count = (): Record<string, number> => {
+      const c: Record<string, number> = {};
+      for (const id of starts(readRecord(p.record))) c[id] = (c[id] ?? 0) + 1;
+      return c;
+    };
+    expect((await run(p, [])).exitCode).toBe(0);
+    expect(count()).toEqual({ a: 1, b: 1 });
+    expect((await run(p, [])).exitCode).toBe(0);
+    expect(count()).toEqual({ a: 1, b: 1 });
+    expect((await run(p, ['--force', 'a'])).exitCode).toBe(0);
+    expect(count()).toEqual({ a: 2, b: 1 });
+    const r1 = await critpath(['reset', p.file, 'b'], { cwd: p.dir, env: p.env });
+    expect(r1.exitCode, r1.all).toBe(0);
+    expect(r1.stdout).toContain('reset: b will run again');
+    expect((await run(p, [])).exitCode).toBe(0);
+    expect(count()).toEqual({ a: 2, b: 2 });
+    const r2 = await critpath(['reset', p.file], { cwd: p.dir, env: p.env });
+    expect(r2.exitCode, r2.all).toBe(0);
+    expect((await run(p, [])).exitCode).toBe(0);
+    expect(count()).toEqual({ a: 3, b: 3 });
+    const resets = journal(p.dir).filter((l) => l.t === 'reset');
+    expect(resets.map((l) => l.ids)).toEqual([['a'], ['b'], null]);
+    const r3 = await critpath(['reset', p.file, 'nope'], { cwd: p.dir, env: p.env });
+    expect(r3.exitCode).toBe(2);
+  }, 60_000);
+});
+
+describe('run: failure policies', () => {
+  // `bad` fails once `long` has started beside it; `after` needs `long`, `down` needs `bad`.
+  const project = (longRun: string): ReturnType<typeof tempProject> =>
+    tempProject(
+      HEAD +
+        `  - { id: bad, hours: 5, run: 'until grep -q "^start long" "$CRITPATH_RECORD"; do sleep 0.05; done; ${RECORD} 0 1' }\n` +
+        `  - { id: down, hours: 1, deps: [bad], run: '${RECORD} 0' }\n` +
+        `  - { id: long, hours: 4, run: 'echo $$ > long.pgid; ${RECORD} ${longRun}' }\n` +
+        `  - { id: after, hours: 1, deps: [long], run: '${RECORD} 0' }\n`,
+    );
+
+  it('by default starts nothing new, lets running work finish, and exits 1', async () => {
+    const p = project('2');
+    const r = await run(p, ['--jobs', '2', '--json']);
+    expect(r.exitCode, r.all).toBe(1);
+    const rec = readRecord(p.record);
+    expect(starts(rec).sort()).toEqual(['bad', 'long']);
+    expect(ends(rec).sort()).toEqual(['bad', 'long']);
+    const j = journal(p.dir);
+    expect(j.find((l) => l.t === 'finished' && l.id === 'long')).toBeDefined();
+    expect(j.find((l) => l.t === 'run-end')?.outcome).toBe('failed');
+    const end = ndjson(r.stdout).find((e) => e.type === 'run-end') as
+      { rows: { id: string; status: string }[] } | undefined;
+    expect(Object.fromEntries(end!.rows.map((x) => [x.id, x.status]))).toEqual({
+      bad: 'failed',
+      down: 'blocked',
+      long: 'done',
+      after: 'not-run',
+    });
+  }, 60_000);
+
+  it('--keep-going runs everything not downstream of the failure', async () => {
+    const p = project('0.5');
+    const r = await run(p, ['--jobs', '2', '--keep-going']);
+    expect(r.exitCode, r.all).toBe(1);
+    expect(starts(readRecord(p.record)).sort()).toEqual(['after', 'bad', 'long']);
+    expect(r.all).toContain('down');
+  }, 60_000);
+
+  it('--fail-fast stops running work too', async () => {
+    const p = project('30');
+    const t0 = Date.now();
+    const r = await run(p, ['--jobs', '2', '--fail-fast', '--grace', '1']);
+    expect(r.exitCode, r.all).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(25_000);
+    const rec = readRecord(p.record);
+    expect(starts(rec).sort()).toEqual(['bad', 'long']);
+    expect(ends(rec)).toEqual(['bad']);
+    const j = journal(p.dir);
+    expect(j.find((l) => l.t === 'interrupted' && l.id === 'long')?.reason).toBe('fail-fast');
+    const pgid = Number(readFileSync(join(p.dir, 'long.pgid'), 'utf8').trim());
+    expect(await eventually(() => !groupAlive(pgid))).toBe(true);
+    // `long` was interrupted, not failed: the next run starts it again.
+    const st = await critpath(['status', p.file, '--json'], { cwd: p.dir, env: p.env });
+    const long = (
+      JSON.parse(st.stdout) as {
+        activities: { id: string; status: string; interrupted: boolean }[];
+      }
+    ).activities.find((a) => a.id === 'long');
+    expect(long).toMatchObject({ status: 'ready', interrupted: true });
+  }, 60_000);
+});
+
+describe('run: GPUs', () => {
+  it('two runs on different projects never hold the same GPU at once', async () => {
+    const tasks = (tag: string): string =>
+      HEAD +
+      [1, 2, 3]
+        .map(
+          (i) => `  - { id: ${tag}${i}, hours: 1, hardware: gpu, gpus: 2, run: '${RECORD} 0.4' }\n`,
+        )
+        .join('');
+    const a = tempProject(tasks('a'));
+    const b = tempProject(tasks('b'));
+    // One host-wide lock directory for both.
+    const env = { ...b.env, CRITPATH_GPU_LOCK_DIR: a.env['CRITPATH_GPU_LOCK_DIR']! };
+    const [ra, rb] = await Promise.all([
+      run(a, ['--gpus', '2', '--jobs', '2']),
+      critpath(['run', b.file, '--gpus', '2', '--jobs', '2'], { cwd: b.dir, env }),
+    ]);
+    expect(ra.exitCode, ra.all).toBe(0);
+    expect(rb.exitCode, rb.all).toBe(0);
+    const lines = [...readRecord(a.record), ...readRecord(b.record)];
+    const iv = lines
+      .filter((l) => l.kind === 'start')
+      .map((s) => {
+        const e = lines.find((x) => x.kind === 'end' && x.pid === s.pid && x.id === s.id);
+        expect(e, `${s.id} ended`).toBeDefined();
+        expect(s.gpus).toEqual([0, 1]);
+        return { id: s.id, start: s.ns, end: e!.ns };
+      });
+    expect(iv).toHaveLength(6);
+    for (const x of iv)
+      for (const y of iv)
+        if (x !== y)
+          expect(x.end <= y.start || y.end <= x.start, `${x.id} and ${y.id} overlap`).toBe(true);
+    expect(existsSync(join(a.dir, 'locks'))).toBe(true);
+  }, 120_000);
+
+  it('status explains blocked work: failed dependencies, missing GPUs, hardware not yet here', async () => {
+    const later = new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10);
+    const tasks =
+      `  - { id: four, hours: 1, hardware: gpu, gpus: 4, run: '${RECORD} 0' }\n` +
+      `  - { id: after4, hours: 1, hardware: macbook, deps: [four], run: '${RECORD} 0' }\n`;
+    const here = tempProject(
+      'project: hw\nstart: 2026-01-05\nhardware:\n  gpu: [{ count: 4, from: 2026-01-05 }]\ntasks:\n' +
+        tasks,
+    );
+    const st = await critpath(['status', here.file, '--gpus', '0'], {
+      cwd: here.dir,
+      env: here.env,
+    });
+    expect(st.exitCode, st.all).toBe(0);
+    expect(st.stdout).toMatch(/four\s+blocked.*needs 4 GPUs, this host has 0/);
+    expect(st.stdout).toMatch(/after4\s+blocked.*waits for four \(blocked: needs 4 GPUs/);
+    const two = await critpath(['status', here.file, '--gpus', '2'], {
+      cwd: here.dir,
+      env: here.env,
+    });
+    expect(two.stdout).toContain('needs 4 GPUs, this host has 2');
+    const r = await run(here, ['--gpus', '0', '--json']);
+    expect(r.exitCode, r.all).toBe(0);
+    const blocked = ndjson(r.stdout).filter((e) => e.type === 'activity-blocked');
+    expect(blocked.map((e) => [e['id'], e['text']])).toContainEqual([
+      'four',
+      'needs 4 GPUs, this host has 0',
+    ]);
+    expect(starts(readRecord(here.record))).toEqual([]);
+
+    const ahead = tempProject(
+      `project: hw\nstart: 2026-01-05\nhardware:\n  gpu: [{ count: 4, from: ${later} }]\ntasks:\n` +
+        tasks,
+    );
+    const st2 = await critpath(['status', ahead.file, '--gpus', '0'], {
+      cwd: ahead.dir,
+      env: ahead.env,
+    });
+    expect(st2.stdout).toMatch(new RegExp(`four\\s+blocked.*GPU hardware arrives ${later}`));
+  }, 60_000);
+});
