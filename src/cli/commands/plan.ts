@@ -24,6 +24,7 @@ import {
 import { renderTeamMatrix, renderTeamTable } from '../../reporters/team-table.js';
 import type { RiskCliOptions } from './plan-risk.js';
 import { addRiskOptions, printForecast, runRisk, wantsRisk } from './plan-risk.js';
+import { isPsplibFile, planPsplib } from './plan-psplib.js';
 
 /** Output formats of `plan`. */
 export type PlanFormat = 'table' | 'md' | 'json' | 'mermaid';
@@ -37,6 +38,7 @@ interface PlanOptions extends RiskCliOptions {
   seed: string;
   timeLimit: string;
   maxSchedules: string;
+  schedules?: string;
   hoursPerDay?: string;
 }
 
@@ -82,6 +84,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       'schedules each solve evaluates at most (keeps plans machine-independent)',
       String(DEFAULT_MAX_SCHEDULES),
     )
+    .option('--schedules <n>', 'schedule budget for a PSPLIB .sm file (default 50000)')
     .option('--hours-per-day <h>', "working hours per day (default: the file's hoursPerDay)")
     .addHelpText(
       'after',
@@ -96,9 +99,27 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         '  critpath plan --monte-carlo 10000 --team 1,2,3   finish-date odds, criticality, risk drivers',
         '  critpath plan --compare               the decision matrix over scenarios and team sizes',
         '  critpath plan --html plans/report.html          Gantt, GPU use and finish histogram',
+        '  critpath plan j30/j301_1.sm --json    a PSPLIB RCPSP instance, same engine',
       ].join('\n'),
     )
     .action(async (file: string, opts: PlanOptions) => {
+      if (isPsplibFile(file)) {
+        // PSPLIB instances have no calendar or team: only the engine's options apply.
+        const seed = intOption('--seed', opts.seed, 0);
+        const limit = intOption('--time-limit', opts.timeLimit, 1);
+        const budget = intOption('--schedules', opts.schedules ?? '50000', 1);
+        if (!seed.ok || !limit.ok || !budget.ok) {
+          usageError(ctx, [seed, limit, budget].flatMap((r) => (r.ok ? [] : [r.error]))[0]!);
+          return;
+        }
+        await planPsplib(ctx, file, {
+          json: opts.json === true || opts.format === 'json',
+          seed: seed.value,
+          timeLimitMs: limit.value,
+          maxSchedules: budget.value,
+        });
+        return;
+      }
       if (wantsRisk(opts)) {
         const project = await loadOrReport(ctx, file);
         if (project !== undefined) await runRisk(ctx, project, opts);

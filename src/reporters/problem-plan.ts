@@ -1,0 +1,37 @@
+import type { ProblemPlan } from '../planner/problem-plan.js';
+import { fmtHours, table } from './format.js';
+import type { Output } from './terminal.js';
+
+/** A PSPLIB-style plan as a table of periods, then the chain and the bound. */
+export function renderProblemPlanTable(plan: ProblemPlan, name: string, out: Output): string {
+  const c = out.color;
+  const ids = plan.resources.map((r) => r.id);
+  const onChain = new Set(plan.criticalPath);
+  const rows: string[][] = [['', 'Job', 'Dur', 'Start', 'End', ...ids, 'Predecessors']];
+  for (const a of plan.activities) {
+    rows.push([
+      onChain.has(a.id) ? c.red('●') : ' ',
+      a.id,
+      String(a.duration),
+      String(a.start),
+      String(a.end),
+      ...ids.map((r) => String(a.demand[r] ?? 0)),
+      a.predecessors.join(' '),
+    ]);
+  }
+  const caps = plan.resources
+    .map((r) => `${r.id}=${r.profile.map((s) => s.capacity).join('/')}`)
+    .join(' ');
+  const gap = plan.lowerBound > 0 ? ((plan.makespan - plan.lowerBound) / plan.lowerBound) * 100 : 0;
+  return [
+    c.bold(`${name}: ${plan.activities.length} jobs, capacities ${caps}`),
+    '',
+    table(rows, ['l', 'l', 'r', 'r', 'r', ...ids.map((): 'r' => 'r'), 'l']),
+    '',
+    `${c.bold('Makespan')}: ${plan.makespan} periods (${plan.method}, ${plan.schedulesEvaluated} schedules)`,
+    `Lower bound: ${fmtHours(plan.lowerBound)} (critical path ${fmtHours(plan.bounds.criticalPath)}, ` +
+      `resources ${fmtHours(plan.bounds.resource)})` +
+      (plan.optimal ? ': optimal' : `: within ${gap.toFixed(1)} % of the bound`),
+    `Critical chain: ${plan.criticalPath.join(' → ')}`,
+  ].join('\n');
+}
