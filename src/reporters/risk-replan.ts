@@ -57,11 +57,13 @@ export function progressFromState(
     const last = a.attempts[a.attempts.length - 1];
     if (last === undefined) continue;
     if (a.status === 'done' && a.actualHours !== undefined) {
+      // Actual hours are wall-clock elapsed from the first attempt of the finishing run
+      // (see ActivityState.actualHours); the activity sits on the axis over that same span.
       const ok = [...a.attempts].reverse().find((t) => t.outcome === 'finished') ?? last;
       out.set(a.id, {
         status: 'done',
         actualHours: a.actualHours,
-        start: axisHourOf(cal, ok.startedAt),
+        start: axisHourOf(cal, a.actualFrom ?? ok.startedAt),
         end: ok.endedAt === undefined ? undefined : axisHourOf(cal, ok.endedAt),
       });
     } else if (a.status === 'running') {

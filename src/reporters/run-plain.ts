@@ -97,15 +97,22 @@ export function renderSummary(rows: readonly SummaryRow[], out: Output): string 
         : `${Math.round((r.actualHours / Math.max(r.estimateHours, 1e-9)) * 100)}%`,
     ];
   });
-  return table(
-    [
-      ['activity', 'status', 'planned', 'actual', 'actual/plan'],
-      ...body,
-      ['total', '', dur(est), dur(act), ''],
-    ],
-    ['l', 'l', 'r', 'r', 'r'],
-  );
+  return [
+    table(
+      [
+        ['activity', 'status', 'planned', 'actual', 'actual/plan'],
+        ...body,
+        ['total', '', dur(est), dur(act), ''],
+      ],
+      ['l', 'l', 'r', 'r', 'r'],
+    ),
+    ACTUAL_NOTE,
+  ].join('\n');
 }
+
+/** What "actual" means wherever the journal's hours are shown (run summary, status, re-planning). */
+export const ACTUAL_NOTE =
+  'actual: wall-clock time from the first attempt (in the run that finished it) to success, retries included; machine time, not engineer hours';
 
 /** Plain timestamped lines, for pipes and logs. */
 export function plainRunReporter(out: Output): RunReporter {

@@ -41,8 +41,15 @@ export interface ActivityState {
   status: JournalStatus;
   /** Every attempt since the last reset, oldest first. */
   readonly attempts: Attempt[];
-  /** Duration of the successful attempt, in hours; undefined unless done. Re-planning reads this. */
+  /**
+   * What re-planning, `status` and the run summary call the activity's actual hours: wall-clock
+   * time from the start of its first attempt in the run that finished it to that finish, so
+   * failed attempts and retry waits of that run count. It is machine time, not engineer effort:
+   * the journal only sees commands run. Undefined unless done.
+   */
   actualHours: number | undefined;
+  /** When that elapsed time began (epoch ms); undefined unless done. */
+  actualFrom: number | undefined;
 }
 
 /** A run as the journal tells it. */
@@ -83,11 +90,18 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
     case 'started': {
       let a = state.activities.get(r.id);
       if (a === undefined) {
-        a = { id: r.id, status: 'running', attempts: [], actualHours: undefined };
+        a = {
+          id: r.id,
+          status: 'running',
+          attempts: [],
+          actualHours: undefined,
+          actualFrom: undefined,
+        };
         state.activities.set(r.id, a);
       }
       a.status = 'running';
       a.actualHours = undefined;
+      a.actualFrom = undefined;
       a.attempts.push({
         runId: r.runId,
         attempt: r.attempt,
@@ -123,7 +137,11 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
         durationMs: r.durationMs,
       });
       a.status = 'done';
-      a.actualHours = r.durationMs / 3_600_000;
+      // Elapsed since the first attempt of this run: earlier failed tries and backoffs count.
+      let from = r.at - r.durationMs;
+      for (const t of a.attempts) if (t.runId === r.runId && t.startedAt < from) from = t.startedAt;
+      a.actualFrom = from;
+      a.actualHours = Math.max(0, r.at - from) / 3_600_000;
       return state;
     }
     case 'failed': {

@@ -55,6 +55,60 @@ describe('journal', () => {
     expect(after.activities.has('a')).toBe(false);
   });
 
+  it('actual hours: wall-clock from the first attempt of the finishing run, retries included', () => {
+    const H = 3_600_000;
+    const start = (runId: string, at: number, attempt: number): JournalRecord => ({
+      v: 1,
+      runId,
+      t: 'started',
+      at,
+      id: 'x',
+      attempt,
+      backend: 'local',
+      gpus: [],
+      log: 'l/x',
+    });
+    const fail = (runId: string, at: number, attempt: number): JournalRecord => ({
+      v: 1,
+      runId,
+      t: 'failed',
+      at,
+      id: 'x',
+      attempt,
+      reason: 'exit-non-zero',
+      exitCode: 1,
+      signal: null,
+      durationMs: H / 2,
+      final: attempt === 2,
+    });
+    const s = replay([
+      // Run r1: two failed attempts (the second final). Run r2, a day later: a retry, then success.
+      start('r1', 0, 1),
+      fail('r1', H / 2, 1),
+      start('r1', H, 2),
+      fail('r1', 1.5 * H, 2),
+      start('r2', 24 * H, 1),
+      fail('r2', 24.5 * H, 1),
+      start('r2', 25 * H, 2),
+      {
+        v: 1,
+        runId: 'r2',
+        t: 'finished',
+        at: 26 * H,
+        id: 'x',
+        attempt: 2,
+        exitCode: 0,
+        durationMs: H,
+      },
+    ]);
+    // 24 h → 26 h: the first try of r2, its backoff and the successful try; not r1's.
+    expect(s.activities.get('x')).toMatchObject({
+      status: 'done',
+      actualHours: 2,
+      actualFrom: 24 * H,
+    });
+  });
+
   it('ignores a torn last line, and the writer cuts it before appending', () => {
     const lines = recs.map((r) => JSON.stringify(r)).join('\n');
     const torn = `${lines}\n{"v":1,"t":"fini`;
