@@ -47,10 +47,16 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
     head,
     table(rows, ['l', 'l', 'r', 'r', 'l']),
     '',
-    `remaining critical path (${dur(m.remainingHours)}): ${cp}`,
-    `forecast end: ${m.forecast}`,
+    `remaining critical path (${dur(m.remainingHours)}): ${cp}${m.forecastBy === 'team' ? ` — alone it ends ${m.criticalPathEnd}` : ''}`,
+    m.forecastBy === 'team'
+      ? `forecast end: ${dateTime(m.forecastAt ?? m.forecast)} with ${engineers(m.team ?? '1')}, done work at its actual times, the rest re-planned from now (plan baseline ${dateTime(m.baselineEnd ?? '')})`
+      : `forecast end: ${m.forecast} (${m.forecastNote ?? 'remaining critical path alone'})`,
   ].join('\n');
 }
+
+const dateTime = (iso: string): string => iso.replace('T', ' ');
+const engineers = (team: string): string =>
+  team === '1' ? '1 engineer' : /^\d+$/.test(team) ? `${team} engineers` : team;
 
 /** Status as one JSON document. */
 export function renderStatusJson(m: StatusModel): string {

@@ -5,6 +5,13 @@ import { cpm, EPS } from '../planner/cpm.js';
 import type { BlockReason } from '../executor/scheduler.js';
 import { formatBlockReason, hardwareBlock } from '../executor/scheduler.js';
 import type { RunState } from './reducer.js';
+import {
+  buildTeamPlan,
+  DEFAULT_MAX_SCHEDULES,
+  DEFAULT_TIME_LIMIT_MS,
+} from '../calendar/build-team-plan.js';
+import type { TeamSpec } from '../planner/project-problem.js';
+import { forecastFromState } from '../reporters/risk-replan.js';
 
 /**
  * `critpath status`'s model, computed from the project, the replayed journal and the host's GPU
@@ -43,8 +50,22 @@ export interface StatusModel {
   /** Remaining critical path (activity ids) and its length in working hours. */
   readonly criticalPath: readonly string[];
   readonly remainingHours: number;
-  /** Forecast finish date (YYYY-MM-DD) on the project's working calendar. */
+  /** Forecast finish date (YYYY-MM-DD): the team forecast's, or else the critical path's. */
   readonly forecast: string;
+  /**
+   * Where `forecast` comes from: `team`, the planner's re-plan of the journal for a team (what
+   * `plan --team N` prints as its forecast); `cpm`, the remaining critical path alone (unlimited
+   * people), when the team forecast was not made (see `forecastNote`).
+   */
+  readonly forecastBy: 'team' | 'cpm';
+  /** The team forecast's team (`2`, `infra+ml`), its end and its baseline's (`YYYY-MM-DDTHH:MM`). */
+  readonly team: string | undefined;
+  readonly forecastAt: string | undefined;
+  readonly baselineEnd: string | undefined;
+  /** The date the remaining critical path alone ends (YYYY-MM-DD). */
+  readonly criticalPathEnd: string;
+  /** Why the forecast is the critical path's, when it is. */
+  readonly forecastNote: string | undefined;
 }
 
 export function computeStatus(
@@ -186,6 +207,7 @@ export function computeStatus(
     },
     remaining,
   )!;
+  const cpmEnd = forecastDate(project, opts.now, r.length);
   const path = [...r.order]
     .filter((v) => r.critical[v] === 1 && remaining[v]! > EPS)
     .sort((a, b) => r.es[a]! - r.es[b]! || a - b)
@@ -198,7 +220,61 @@ export function computeStatus(
     counts,
     criticalPath: path,
     remainingHours: r.length,
-    forecast: forecastDate(project, opts.now, r.length),
+    forecast: cpmEnd,
+    forecastBy: 'cpm',
+    team: undefined,
+    forecastAt: undefined,
+    baselineEnd: undefined,
+    criticalPathEnd: cpmEnd,
+    forecastNote: undefined,
+  };
+}
+
+/**
+ * Above this many activities `status` forecasts from the remaining critical path alone: the
+ * team plan and re-plan grow faster than linearly and would make `status` slow.
+ */
+export const STATUS_TEAM_FORECAST_MAX = 300;
+
+/**
+ * Replaces the model's critical-path forecast with the planner's: the team plan `plan --team`
+ * makes (same seed and search budget), re-planned from the journal as `plan` does. Falls back to
+ * the critical path, with a note, over `maxActivities` or when the team cannot be planned.
+ */
+export function withTeamForecast(
+  model: StatusModel,
+  project: Project,
+  state: RunState,
+  opts: { team: TeamSpec; now: number; maxActivities?: number },
+): StatusModel {
+  const max = opts.maxActivities ?? STATUS_TEAM_FORECAST_MAX;
+  const n = model.activities.length;
+  if (n > max)
+    return {
+      ...model,
+      forecastNote: `remaining critical path alone: ${n} activities is over the ${max} the team forecast handles quickly (critpath plan --team N re-plans them)`,
+    };
+  const plan = buildTeamPlan(project, {
+    team: opts.team,
+    estimate: 'expected',
+    seed: 1,
+    maxSchedules: DEFAULT_MAX_SCHEDULES,
+    timeLimitMs: DEFAULT_TIME_LIMIT_MS,
+    range: false,
+  });
+  const f = plan.ok ? forecastFromState(project, plan.value, state, { nowMs: opts.now }) : plan;
+  if (!f.ok)
+    return {
+      ...model,
+      forecastNote: `remaining critical path alone: no team forecast (${f.error})`,
+    };
+  return {
+    ...model,
+    forecast: f.value.forecastEnd.slice(0, 10),
+    forecastBy: 'team',
+    team: f.value.team,
+    forecastAt: f.value.forecastEnd,
+    baselineEnd: f.value.baselineEnd,
   };
 }
 

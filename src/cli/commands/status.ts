@@ -4,7 +4,10 @@ import { DEFAULT_TASK_FILE, loadOrReport, usageError } from '../context.js';
 import { buildActivityGraph } from '../../model/activities.js';
 import { detectInventory, parseGpuOption } from '../../gpu/inventory.js';
 import { readRunState } from '../../state/read.js';
-import { computeStatus } from '../../state/status.js';
+import { computeStatus, STATUS_TEAM_FORECAST_MAX, withTeamForecast } from '../../state/status.js';
+import { parseTeamSpec } from '../../planner/project-problem.js';
+import type { TeamSpec } from '../../planner/project-problem.js';
+import { ACTUAL_NOTE } from '../../reporters/run-plain.js';
 import { renderStatusJson, renderStatusTable } from '../../reporters/status-table.js';
 import { slurmStatusSection } from '../../executor/slurm/cli.js';
 import { statePaths } from '../../state/paths.js';
@@ -17,14 +20,38 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     )
     .argument('[file]', 'task file', DEFAULT_TASK_FILE)
     .option('--gpus <spec>', "GPUs this host has (default: the last run's, else nvidia-smi)")
+    .option(
+      '--team <team>',
+      "engineers the forecast plans for: a number (2) or declared people (infra+ml); default: the file's declared people, else 1",
+    )
     .option('--json', 'print the status as JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  critpath status\n  critpath status tasks/demo.yaml --json',
+      [
+        '',
+        'Forecast: the remaining critical path (unlimited people) is always shown. The forecast end',
+        "is the planner's: the team plan of `critpath plan --team N`, with done work at its actual",
+        'times and the rest re-planned from now (as `plan` prints it when a journal exists).',
+        `Over ${STATUS_TEAM_FORECAST_MAX} activities the team forecast is skipped to keep status fast,`,
+        "and the forecast end is the remaining critical path's (a note says so).",
+        '',
+        `Hours: "took" is ${ACTUAL_NOTE.replace(/^actual: /, '')}.`,
+        '',
+        'Examples:',
+        '  critpath status',
+        '  critpath status tasks/epic-1a.yaml --team 2',
+        '  critpath status tasks/demo.yaml --json',
+      ].join('\n'),
     )
-    .action(async (file: string, opts: { gpus?: string; json?: boolean }) => {
+    .action(async (file: string, opts: { gpus?: string; json?: boolean; team?: string }) => {
       const gpuOpt = parseGpuOption(opts.gpus);
       if (gpuOpt.kind === 'error') return usageError(ctx, gpuOpt.message);
+      let team: TeamSpec | undefined;
+      if (opts.team !== undefined) {
+        const t = parseTeamSpec(opts.team);
+        if (!t.ok) return usageError(ctx, t.error);
+        team = t.value;
+      }
       const project = await loadOrReport(ctx, file);
       if (project === undefined) return;
       const graph = buildActivityGraph(project);
@@ -44,12 +71,21 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       )
         hostGpus = state.lastRun.start.gpus.length;
       else hostGpus = (await detectInventory(gpuOpt)).gpus.length;
-      const model = computeStatus(project, graph, state, {
-        hostGpus,
-        now: Date.now(),
-        liveRunId: state.liveRunId,
-        batchLive: new Set(slurm.live.keys()),
-      });
+      const now = Date.now();
+      const model = withTeamForecast(
+        computeStatus(project, graph, state, {
+          hostGpus,
+          now,
+          liveRunId: state.liveRunId,
+          batchLive: new Set(slurm.live.keys()),
+        }),
+        project,
+        state,
+        {
+          team: team ?? { kind: 'count', count: Math.max(1, project.team.length) },
+          now,
+        },
+      );
       if (state.tornTail)
         ctx.out.err('note: the journal ends in a torn record (a crash mid-write); it was ignored');
       ctx.out.out(opts.json === true ? renderStatusJson(model) : renderStatusTable(model, ctx.out));

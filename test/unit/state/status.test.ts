@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { loadProjectText } from '../../../src/config/load.js';
+import { buildActivityGraph } from '../../../src/model/activities.js';
+import type { Project } from '../../../src/model/project.js';
+import {
+  buildTeamPlans,
+  DEFAULT_MAX_SCHEDULES,
+  DEFAULT_TIME_LIMIT_MS,
+} from '../../../src/calendar/build-team-plan.js';
+import { forecastFromState } from '../../../src/reporters/risk-replan.js';
+import { renderStatusJson } from '../../../src/reporters/status-table.js';
+import type { JournalRecord } from '../../../src/state/records.js';
+import { replay } from '../../../src/state/reducer.js';
+import {
+  computeStatus,
+  STATUS_TEAM_FORECAST_MAX,
+  withTeamForecast,
+} from '../../../src/state/status.js';
+
+function load(text: string): Project {
+  const r = loadProjectText(text, 'test.yaml');
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value;
+}
+
+/** A chain-ish project of `n` tasks (some GPU work), with the first `done` finished an hour each. */
+function big(n: number, done: number): { project: Project; records: JournalRecord[] } {
+  const lines = [
+    'project: big',
+    'start: 2026-01-05',
+    'hardware:',
+    '  gpu: [{ count: 4, from: 2026-01-05 }]',
+    'tasks:',
+  ];
+  for (let i = 0; i < n; i++) {
+    const deps = i === 0 ? [] : [`t${(i * 7919) % i}`, `t${i - 1}`];
+    const hw = i % 5 === 0 ? ', hardware: gpu, gpus: 1' : '';
+    lines.push(
+      `  - { id: t${i}, hours: ${1 + (i % 4)}, deps: [${[...new Set(deps)].join(', ')}]${hw}, run: "true" }`,
+    );
+  }
+  const records: JournalRecord[] = [];
+  const H = 3_600_000;
+  const t0 = Date.parse('2026-01-05T09:00:00Z');
+  for (let i = 0; i < done; i++) {
+    const base = { v: 1 as const, runId: 'r1', id: `t${i}`, attempt: 1 };
+    records.push({ ...base, t: 'started', at: t0 + i * H, backend: 'local', gpus: [], log: 'x' });
+    records.push({ ...base, t: 'finished', at: t0 + (i + 1) * H, exitCode: 0, durationMs: H });
+  }
+  return { project: load(`${lines.join('\n')}\n`), records };
+}
+
+describe('status forecast', () => {
+  it("is the planner's: the same as plan --team's re-plan from the journal", () => {
+    const { project, records } = big(30, 10);
+    const state = replay(records);
+    const now = Date.parse('2026-01-07T10:00:00Z');
+    const graph = buildActivityGraph(project);
+    for (const team of [1, 2]) {
+      const m = withTeamForecast(
+        computeStatus(project, graph, state, { hostGpus: 4, now, liveRunId: undefined }),
+        project,
+        state,
+        { team: { kind: 'count', count: team }, now },
+      );
+      // What `plan --team N` does with its default options when a journal exists.
+      const plans = buildTeamPlans(project, [team], {
+        estimate: 'expected',
+        seed: 1,
+        timeLimitMs: DEFAULT_TIME_LIMIT_MS,
+        maxSchedules: DEFAULT_MAX_SCHEDULES,
+      });
+      if (!plans.ok) throw new Error(plans.error);
+      const f = forecastFromState(project, plans.value[0]!, state, { nowMs: now });
+      if (!f.ok) throw new Error(f.error);
+      expect(m).toMatchObject({
+        forecastBy: 'team',
+        team: String(team),
+        forecastAt: f.value.forecastEnd,
+        baselineEnd: f.value.baselineEnd,
+        forecast: f.value.forecastEnd.slice(0, 10),
+        forecastNote: undefined,
+      });
+      // The remaining critical path stays, with its own (unlimited-people) end.
+      expect(m.criticalPath.length).toBeGreaterThan(0);
+      expect(m.criticalPathEnd <= m.forecast).toBe(true);
+    }
+  });
+
+  it('falls back to the critical path with a note for a team it cannot plan', () => {
+    const { project, records } = big(5, 0);
+    const state = replay(records);
+    const now = Date.parse('2026-01-05T10:00:00Z');
+    const m0 = computeStatus(project, buildActivityGraph(project), state, {
+      hostGpus: 4,
+      now,
+      liveRunId: undefined,
+    });
+    const m = withTeamForecast(m0, project, state, {
+      team: { kind: 'names', ids: ['nobody'] },
+      now,
+    });
+    expect(m.forecastBy).toBe('cpm');
+    expect(m.forecast).toBe(m0.criticalPathEnd);
+    expect(m.forecastNote).toMatch(/^remaining critical path alone: no team forecast/);
+  });
+
+  it(`skips the team forecast over ${STATUS_TEAM_FORECAST_MAX} activities; 10k activities take ≤ 300 ms`, () => {
+    const { project, records } = big(10_000, 5_000);
+    const graph = buildActivityGraph(project);
+    const now = Date.parse('2026-03-02T10:00:00Z');
+    let best = Infinity;
+    let json = '';
+    // Best of three: the bound is on the work, not on a busy machine's worst moment.
+    for (let k = 0; k < 3; k++) {
+      const t0 = performance.now();
+      const state = replay(records);
+      const m = withTeamForecast(
+        computeStatus(project, graph, state, { hostGpus: 4, now, liveRunId: undefined }),
+        project,
+        state,
+        { team: { kind: 'count', count: 2 }, now },
+      );
+      json = renderStatusJson(m);
+      best = Math.min(best, performance.now() - t0);
+    }
+    const m = JSON.parse(json) as { forecastBy: string; forecastNote: string; counts: object };
+    expect(m.forecastBy).toBe('cpm');
+    expect(m.forecastNote).toContain(`10000 activities is over the ${STATUS_TEAM_FORECAST_MAX}`);
+    expect(m.counts).toMatchObject({ done: 5000 });
+    expect(best).toBeLessThan(300);
+  }, 60_000);
+});
