@@ -214,6 +214,21 @@ describe('run: selecting work', () => {
     const r3 = await critpath(['reset', p.file, 'nope'], { cwd: p.dir, env: p.env });
     expect(r3.exitCode).toBe(2);
   }, 60_000);
+
+  it('reset refuses while a run holds the project', async () => {
+    const p = tempProject(HEAD + `  - { id: a, hours: 1, run: '${RECORD} 3' }\n`);
+    const running = run(p, []);
+    expect(await eventually(() => starts(readRecord(p.record)).length > 0, 20_000)).toBe(true);
+    const r = await critpath(['reset', p.file], { cwd: p.dir, env: p.env });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('a run is in progress');
+    expect((await running).exitCode).toBe(0);
+    expect(journal(p.dir).some((l) => l.t === 'reset')).toBe(false);
+    // Afterwards the lock is free again, for reset as for run.
+    expect((await critpath(['reset', p.file], { cwd: p.dir, env: p.env })).exitCode).toBe(0);
+    expect((await run(p, [])).exitCode).toBe(0);
+    expect(starts(readRecord(p.record))).toEqual(['a', 'a']);
+  }, 60_000);
 });
 
 describe('run: failure policies', () => {
@@ -354,5 +369,42 @@ describe('run: GPUs', () => {
       env: ahead.env,
     });
     expect(st2.stdout).toMatch(new RegExp(`four\\s+blocked.*GPU hardware arrives ${later}`));
+  }, 60_000);
+});
+
+describe('status: forecast and actual hours', () => {
+  it("forecasts with the planner's team plan, keeps the critical path, and says what actual means", async () => {
+    const p = tempProject(
+      HEAD +
+        `  - { id: a, hours: 1, retries: 1, run: 'if [ -e once ]; then ${RECORD} 0.2; else touch once; exit 1; fi' }\n` +
+        `  - { id: b, hours: 2, deps: [a], run: '${RECORD} 0' }\n` +
+        `  - { id: c, hours: 3, deps: [a], run: '${RECORD} 0' }\n`,
+    );
+    const r = await run(p, ['a', '--retry-delay', '0.3']);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toContain('actual: wall-clock time from the first attempt');
+    const st = await critpath(['status', p.file], { cwd: p.dir, env: p.env });
+    expect(st.exitCode, st.all).toBe(0);
+    expect(st.stdout).toMatch(/remaining critical path \(3h\): c — alone it ends \d{4}-\d\d-\d\d/);
+    expect(st.stdout).toMatch(/forecast end: \d{4}-\d\d-\d\d \d\d:\d\d with 1 engineer/);
+    const two = await critpath(['status', p.file, '--json', '--team', '2'], {
+      cwd: p.dir,
+      env: p.env,
+    });
+    const m = JSON.parse(two.stdout) as {
+      forecastBy: string;
+      team: string;
+      forecastAt: string;
+      activities: { id: string; hours?: number }[];
+    };
+    expect(m).toMatchObject({ forecastBy: 'team', team: '2' });
+    // a's actual hours span its failed try, the backoff and the successful try.
+    const a = m.activities.find((x) => x.id === 'a')!;
+    expect(a.hours! * 3_600_000).toBeGreaterThanOrEqual(500);
+    const bad = await critpath(['status', p.file, '--team', '1,2'], { cwd: p.dir, env: p.env });
+    expect(bad.exitCode).toBe(2);
+    const help = await critpath(['status', '--help'], { cwd: p.dir, env: p.env });
+    expect(help.stdout).toContain('machine time, not engineer hours');
+    expect(help.stdout).toMatch(/Over \d+ activities the team forecast is skipped/);
   }, 60_000);
 });

@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { DEFAULT_TASK_FILE, EXIT, loadOrReport, usageError } from '../context.js';
 import { buildActivityGraph } from '../../model/activities.js';
+import { existsSync, mkdirSync } from 'node:fs';
 import { JournalWriter } from '../../state/journal.js';
+import { selfOwner, tryLock, unlock } from '../../state/lockfile.js';
 import { statePaths } from '../../state/paths.js';
-import { liveRun } from './run.js';
 
 export function registerReset(program: Command, ctx: CliContext): void {
   program
@@ -17,7 +18,8 @@ export function registerReset(program: Command, ctx: CliContext): void {
     )
     .action(async (args: string[]) => {
       const [first, ...rest] = args;
-      const isFile = first !== undefined && /\.ya?ml$/i.test(first);
+      // As `run` reads its arguments: the first is the file when it looks like one or exists.
+      const isFile = first !== undefined && (/\.ya?ml$/i.test(first) || existsSync(first));
       const file = isFile ? first : DEFAULT_TASK_FILE;
       const ids = isFile ? rest : args;
       const project = await loadOrReport(ctx, file);
@@ -31,17 +33,24 @@ export function registerReset(program: Command, ctx: CliContext): void {
         else return usageError(ctx, `unknown task or activity: ${id}`);
       }
       const paths = statePaths(file);
-      const live = liveRun(paths);
-      if (live !== undefined) {
+      // Hold the project lock while writing, so no run starts from a journal it is changing.
+      mkdirSync(paths.dir, { recursive: true });
+      const owner = selfOwner({ what: `critpath reset ${file}` });
+      const locked = tryLock(paths.lock, owner);
+      if (!locked.ok) {
         ctx.out.err(
-          `critpath: a run is in progress (pid ${live.pid}); stop it first (critpath cancel)`,
+          `critpath: a run is in progress (pid ${locked.holder.pid}); stop it first (critpath cancel)`,
         );
         ctx.exitCode = EXIT.failed;
         return;
       }
-      const j = JournalWriter.open(paths.journal);
-      j.appendSync({ t: 'reset', at: Date.now(), ids: ids.length === 0 ? null : acts });
-      j.close();
+      try {
+        const j = JournalWriter.open(paths.journal);
+        j.appendSync({ t: 'reset', at: Date.now(), ids: ids.length === 0 ? null : acts });
+        j.close();
+      } finally {
+        unlock(paths.lock, owner);
+      }
       ctx.out.out(
         ids.length === 0
           ? 'reset: every activity will run again'
