@@ -64,9 +64,14 @@ class Report:
         return c
 
     @classmethod
-    def load(cls, d: Dict[str, Any]) -> "Report":
-        """Rebuild a report from to_dict() output (used to relay a worker's report)."""
+    def load(cls, d: Dict[str, Any], t0: Optional[float] = None) -> "Report":
+        """Rebuild a report from to_dict() output (used to relay a worker's report).
+
+        t0: start time (time.time()) for `timestamp`/`duration_s`; a launcher passes its own start so
+        the relayed report covers the whole run, not just the moment it was loaded."""
         r = cls(d["script"])
+        if t0 is not None:
+            r._t0 = t0
         r.checks = list(d.get("checks", []))
         r.measurements = dict(d.get("measurements", {}))
         r.env.update(d.get("env", {}))

@@ -108,6 +108,38 @@ def test_spawn_gloo_world2_end_to_end():
     assert all(r["busbw_GBps"] == pytest.approx(r["algbw_GBps"]) for r in m["allreduce"])  # n=2: factor 1
     assert "passed" in p.stderr.strip().splitlines()[-1]
     assert time.time() - t0 < 60
+    # regression (real H200 recording: duration_s 0.0 with launcher wall_s 9.0): the relayed report's clock
+    # starts with the launcher, so duration_s covers the workers and timestamp is the start, not the end
+    assert doc["duration_s"] >= m["launcher"]["wall_s"] - 0.05
+    assert cl_ts(doc["timestamp"]) <= t0 + 5  # the launcher's start (before: the moment the result was read)
+
+
+def cl_ts(s):
+    import calendar
+
+    return calendar.timegm(time.strptime(s, "%Y-%m-%dT%H:%M:%SZ"))
+
+
+def test_report_load_keeps_given_start():
+    r = cl.Report("x")
+    r.add("a", cl.PASS, "ok")
+    d = r.to_dict()
+    t0 = time.time() - 12.5
+    again = cl.Report.load(d, t0=t0).to_dict()
+    assert again["duration_s"] >= 12.5 and again["timestamp"] == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t0))
+    assert cl.Report.load(d).to_dict()["duration_s"] < 1.0  # without t0: a fresh clock, as before
+
+
+def test_report_world_size_1_busbw_wording():
+    args = ddp_check.parse_args([])
+    ranks = [{"rank": 0, "host": "h", "device": "cuda:0", "device_name": "NVIDIA H200"}]
+    coll = {"allreduce": [{"dtype": "float32", "size": "1MiB", "ok": True}], "broadcast_ok": True, "allgather_ok": True}
+    bw = [ddp_check.bandwidth_row(1 << 30, 25e-6, 1)]  # what one NCCL rank "measured" on a real H200
+    ddp = {"losses": [0.5, 0.3], "max_rank_diff": 0.0, "max_ref_diff": 0.0, "ref_ok": True, "num_params": 1348}
+    rep = ddp_check.build_report(args, 1, "nccl", True, ranks, coll, bw, ddp, {"nccl": "2.28.9"})
+    c = by_id(rep)["allreduce.busbw"]
+    assert c["status"] == "INFO" and "not a bandwidth" in c["detail"] and not c["detail"].startswith("busbw")
+    assert by_id(_report(n=2, busbw=300.0))["allreduce.busbw"]["detail"].startswith("busbw 300.00 GB/s")
 
 
 @needs_torch
