@@ -65,6 +65,12 @@ start_daemon() {
   log "starting $name"
   "$@" >>"$STATE/log/$name.start.log" 2>&1 || die "$name failed to start: $(tail -n 5 "$STATE/log/$name.start.log")"
   touch "$STATE/run/$name.ours"
+  # A daemon that dies on its configuration does so within a moment: say so now, not at a timeout.
+  local deadline=$((SECONDS + 10))
+  until pid_of "$name" >/dev/null; do
+    if ((SECONDS >= deadline)); then die "$name exited right after starting (see its log below)"; fi
+    sleep 0.2
+  done
 }
 
 [ "$(id -u)" = 0 ] || die "must run as root (it installs packages and starts daemons)"
@@ -124,6 +130,8 @@ chown munge:munge /run/munge /var/lib/munge /var/log/munge
 if [ "$NO_DBD" = 1 ]; then
   accounting='AccountingStorageType=accounting_storage/none'
 else
+  # gres/gpu as a tracked TRES puts GPU counts into sacct's AllocTRES; slurmctld refuses it
+  # without slurmdbd.
   accounting="AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=localhost
 AccountingStoragePort=6819

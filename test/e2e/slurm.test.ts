@@ -84,7 +84,7 @@ function jobIds(state: RunState): Map<string, string> {
 }
 
 async function scontrolJob(id: string): Promise<{ info: JobInfo; fields: Map<string, string> }> {
-  const r = await execa('scontrol', ['show', 'job', '--oneliner', id]);
+  const r = await execa('scontrol', ['show', 'job', '--details', '--oneliner', id]);
   const info = parseScontrolShowJob(r.stdout)[0]!;
   return { info, fields: parseScontrolFields(r.stdout.trim()) };
 }

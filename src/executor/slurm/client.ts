@@ -187,11 +187,11 @@ export class SlurmClient {
     return out;
   }
 
-  /** `scontrol show job --oneliner ID` for each id; ids the controller forgot are left out. */
+  /** `scontrol show job --details --oneliner ID` for each id; ids the controller forgot are left out. */
   async scontrol(jobIds: readonly string[]): Promise<JobInfo[]> {
     const out: JobInfo[] = [];
     for (const id of jobIds) {
-      const r = await this.#exec('scontrol', ['show', 'job', '--oneliner', id]);
+      const r = await this.#exec('scontrol', ['show', 'job', '--details', '--oneliner', id]);
       if (r.exitCode !== 0) {
         if (/Invalid job id/i.test(r.stderr)) continue;
         throw new SlurmCommandError('scontrol', r, describe('scontrol', r));

@@ -287,6 +287,16 @@ export function parseSacct(stdout: string): JobInfo[] {
   return [...byId.values()];
 }
 
+/**
+ * The GPU count in a GRES list such as `gpu:4`, `gpu:h100:2`, `gpu:2(IDX:0-1),nic:1` (0 when
+ * no GPU is listed).
+ */
+export function gpusInGres(gres: string): number {
+  let n = 0;
+  for (const m of gres.matchAll(/(?:^|,)gpu(?::[^:,(]+)?:(\d+)/g)) n += Number(m[1]);
+  return n;
+}
+
 /** Keys look like `JobId`, `AllocNode:Sid`, `CPUs/Task`, `NtasksPerN:B:S:C`. */
 const SCONTROL_KEY = /(?:^| )([A-Za-z][A-Za-z0-9_:/]*)=/g;
 
@@ -309,7 +319,7 @@ export function parseScontrolFields(line: string): Map<string, string> {
   return fields;
 }
 
-/** `scontrol show job --oneliner [ID]`: one job per line. */
+/** `scontrol show job --details --oneliner [ID]`: one job per line. */
 export function parseScontrolShowJob(stdout: string): JobInfo[] {
   return lines(stdout).map((line) => {
     const f = parseScontrolFields(line);
@@ -326,6 +336,9 @@ export function parseScontrolShowJob(stdout: string): JobInfo[] {
     const st = parseState('scontrol show job', need('JobState'));
     const ec = parseExitCode('scontrol show job', need('ExitCode'));
     const phase = jobPhase(st);
+    // With --details, JOB_GRES is what the job was allocated (`gpu:4` for an --exclusive job),
+    // whether or not the cluster tracks gres/gpu as a TRES; TRES is the fallback.
+    const jobGres = nullable(f.get('JOB_GRES') ?? '');
     const tres = f.get('AllocTRES') ?? f.get('TRES');
     return {
       jobId,
@@ -339,7 +352,14 @@ export function parseScontrolShowJob(stdout: string): JobInfo[] {
       start:
         phase === 'pending' ? undefined : parseSlurmTime('scontrol show job', need('StartTime')),
       end: isTerminal(phase) ? parseSlurmTime('scontrol show job', need('EndTime')) : undefined,
-      gpus: tres === undefined || phase === 'pending' ? undefined : gpusInTres(tres),
+      gpus:
+        phase === 'pending'
+          ? undefined
+          : jobGres !== undefined
+            ? gpusInGres(jobGres)
+            : tres === undefined
+              ? undefined
+              : gpusInTres(tres),
       source: 'scontrol',
     };
   });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   SlurmParseError,
+  gpusInGres,
   gpusInTres,
   jobPhase,
   parseExitCode,
@@ -179,6 +180,13 @@ describe('parseScontrolShowJob (recorded)', () => {
       phase: 'succeeded',
       gpus: 4,
     });
+  });
+  it('counts allocated GPUs from JOB_GRES (--details) when TRES does not track gres/gpu', () => {
+    const [excl, two] = parseScontrolShowJob(fixture('scontrol-show-job-detail-noacct.txt'));
+    expect(excl).toMatchObject({ phase: 'succeeded', gpus: 4 });
+    expect(two).toMatchObject({ phase: 'succeeded', gpus: 2 });
+    expect(gpusInGres('gpu:h100:2(IDX:0-1),nic:1')).toBe(2);
+    expect(gpusInGres('nic:1')).toBe(0);
   });
   it('rejects lines that are not jobs', () => {
     expect(() => parseScontrolShowJob('No jobs in the system\n')).toThrow(SlurmParseError);
