@@ -298,7 +298,15 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
 
     // ---- submission pass: everything not done, not live, not final, whose predecessors can still succeed
     const attemptsOf = (id: string): number => state.activities.get(id)?.attempts.length ?? 0;
+    /**
+     * Activities without a command (checkpoints) are not submitted: like the local executor,
+     * they are done once their predecessors are. Until then, dependents wait for the jobs they
+     * wait for.
+     */
+    const virtualDeps = new Map<string, readonly string[]>();
+    const checkpoints = new Set<string>();
     const pass = async (): Promise<void> => {
+      virtualDeps.clear();
       for (const a of order) {
         const id = a.id;
         if (done.has(id) || live.has(id) || final.has(id) || !selected(id)) continue;
@@ -310,6 +318,11 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
           const l = live.get(p);
           if (l !== undefined) {
             after.push(l.jobId);
+            continue;
+          }
+          const v = virtualDeps.get(p);
+          if (v !== undefined) {
+            after.push(...v);
             continue;
           }
           const f = final.get(p);
@@ -339,16 +352,38 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
           continue;
         }
         if (a.phase.run === undefined) {
-          final.set(id, 'failed');
-          emit({
-            type: 'warning',
-            at: Date.now(),
-            message: `${id} has no run command: it cannot be submitted to Slurm`,
-          });
+          if (after.length > 0) virtualDeps.set(id, [...new Set(after)]);
+          else await checkpoint(a);
           continue;
         }
-        await submit(a, after);
+        await submit(a, [...new Set(after)]);
       }
+    };
+
+    const checkpoint = async (a: Activity): Promise<void> => {
+      const id = a.id;
+      const attempt = attemptsOf(id) + 1;
+      const log = relative(paths.root, join(paths.logs, logFileName(id)));
+      const at = Date.now();
+      await write({ t: 'started', at, runId, id, attempt, backend: 'none', gpus: [], log });
+      await write({ t: 'finished', at, runId, id, attempt, exitCode: 0, durationMs: 0 });
+      state = replay(readJournal(paths.journal).records);
+      done.add(id);
+      actual.set(id, 0);
+      checkpoints.add(id);
+      const estimateHours = expectedHours(a.phase.estimate);
+      emit({
+        type: 'activity-start',
+        at,
+        id,
+        attempt,
+        gpus: [],
+        gpuUuids: [],
+        log,
+        pid: undefined,
+        estimateHours,
+      });
+      emit({ type: 'activity-done', at, id, attempt, durationMs: 0, estimateHours });
     };
 
     const submit = async (a: Activity, after: readonly string[]): Promise<void> => {
@@ -598,7 +633,7 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
         status,
         estimateHours: expectedHours(a.phase.estimate),
         actualHours: actual.get(a.id),
-        ranNow: submitted.has(a.id) || adopted.has(a.id),
+        ranNow: submitted.has(a.id) || adopted.has(a.id) || checkpoints.has(a.id),
       };
     });
     const finals = [...final.values()];

@@ -192,6 +192,29 @@ describe('runSlurm', () => {
     expect(state.activities.get('driver')?.status).toBe('done');
   });
 
+  it('completes activities without a command once their predecessors are done (as run does locally)', async () => {
+    const p = project(`
+project: fake
+start: 2026-11-30
+tasks:
+  - { id: a, title: A, hours: 1, run: "echo a" }
+  - { id: b, title: B, hours: 1, run: "echo b" }
+  - { id: gate, title: Review, hours: 1, deps: [a, b] }
+  - { id: c, title: C, hours: 1, deps: [gate], run: "echo c" }
+  - { id: solo-gate, title: Kickoff, hours: 1 }
+`);
+    const res = await run(p).promise;
+    expect(res.outcome).toBe('ok');
+    const jobs = new Map(fake.submitted().map((j) => [j.name.split(':')[2], j]));
+    expect([...jobs.keys()]).toEqual(['a', 'b', 'c']);
+    // c waits for the gate's own predecessors' jobs.
+    expect(jobs.get('c')!.deps).toEqual([jobs.get('a')!.id, jobs.get('b')!.id]);
+    const state = replay(journal());
+    expect(state.activities.get('gate')?.status).toBe('done');
+    expect(state.activities.get('gate')?.attempts[0]?.backend).toBe('none');
+    expect(state.activities.get('solo-gate')?.status).toBe('done');
+  });
+
   it('records a refused submission and blocks its dependents', async () => {
     fake.failSubmitFor.add('pair-a');
     const { promise, events } = run(project(GRAPH));
