@@ -312,6 +312,13 @@ describe.skipIf(unavailable !== undefined && !REQUIRED)('Slurm backend on a real
         true,
       );
 
+      // status asks Slurm: the activities show Slurm's states, not "interrupted".
+      const st = await critpath(['status', 'demo.yaml'], p.dir, 60_000);
+      expect(st.exitCode, st.stderr).toBe(0);
+      expect(st.stdout).toMatch(/Slurm jobs:/);
+      expect(st.stdout).toMatch(/job \d+\s+(PENDING|RUNNING)/);
+      expect(st.stdout).not.toMatch(/interrupted/);
+
       // Make it harder: (1) solo's job id never reached the journal (critpath died right after
       // sbatch answered); (2) pair-b is cancelled behind critpath's back (driver and report, which
       // wait for it, are then cancelled by Slurm: --kill-on-invalid-dep).
@@ -325,15 +332,11 @@ describe.skipIf(unavailable !== undefined && !REQUIRED)('Slurm backend on a real
       );
       await execa('scancel', [first.get('pair-b')!]);
 
-      // status asks Slurm: the activities show Slurm's states, not "interrupted".
-      const st = await critpath(['status', 'demo.yaml'], p.dir, 60_000);
-      expect(st.exitCode, st.stderr).toBe(0);
-      expect(st.stdout).toMatch(/job \d+\s+(PENDING|RUNNING)/);
-      expect(st.stdout).toContain('solo');
-
       const r = await critpath(['run', 'demo.yaml', '--backend', 'slurm'], p.dir);
       expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
-      expect(r.stdout).toContain(`following solo as Slurm job ${first.get('solo')}`);
+      // solo was found by name and run tag, not submitted again (still running: "following").
+      expect(r.stdout).not.toContain('submitted solo');
+      expect(r.stdout).toMatch(/submitted pair-b as Slurm job/);
 
       state = journalState(p.dir);
       for (const a of ALL) expect(state.activities.get(a)?.status, a).toBe('done');
