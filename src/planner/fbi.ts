@@ -49,6 +49,12 @@ export class Fbi {
 
   private readonly c: Compiled;
   private readonly sgs: Sgs;
+  /**
+   * Backward passes that found no place for some activity. Each activity's current slot is
+   * always free in the backward pass, so this stays 0 (a diagnostic for tests: rounding in
+   * mirrored time used to trip it).
+   */
+  failedBackward = 0;
 
   constructor(c: Compiled, sgs: Sgs) {
     this.c = c;
@@ -94,7 +100,10 @@ export class Fbi {
       // the schedule (a worker swap could block an activity's current slot).
       const fixed = c.W > 0 ? worker : null;
       const b = this.sgs.serial(tl, this.bStart, this.bWorker, this.bHeld, true, H, fixed);
-      if (b === Infinity) break;
+      if (b === Infinity) {
+        this.failedBackward++;
+        break;
+      }
       // Forward: by increasing real start H − (τ + p).
       for (let i = 0; i < n; i++) key[i] = H - (this.bStart[i]! + dur[i]!);
       sortByKey(tl, key, c.topoPos);

@@ -33,8 +33,6 @@ export interface FastSchedulerOptions {
  * once against that buffer and the SGS profiles are reused.
  *
  * The returned schedule's arrays are reused by the next call: read them before calling again.
- * When the improvement round fails (the backward pass can trip on capacity that vanishes in
- * mirrored time), the forward pass stands: it is feasible on its own.
  */
 export function reusableFastScheduler(opts: FastSchedulerOptions = {}): SampleScheduler {
   let c: Compiled | null = null;
@@ -84,13 +82,7 @@ export function reusableFastScheduler(opts: FastSchedulerOptions = {}): SampleSc
     latestFinish(c, release, ef, lf);
     const list = priorityList(c, lf);
     let makespan = sgs.serial(list, start, worker, held);
-    if (opts.fbi === true) {
-      try {
-        makespan = fbi.improve(list, start, worker, held, makespan, 1);
-      } catch {
-        // Keep the forward pass (fbi only writes its result back when both passes succeed).
-      }
-    }
+    if (opts.fbi === true) makespan = fbi.improve(list, start, worker, held, makespan, 1);
     if (planList !== null) {
       let m = Infinity;
       try {

@@ -1,6 +1,16 @@
 import { EPS } from './cpm.js';
 
 /**
+ * Time tolerance of window checks: a window [s, s + p) still fits when it overruns the free
+ * stretch (or the capacity segment, for ALL) by at most this. Sums of times round: the backward
+ * passes run in mirrored time τ = H − x, where an activity that ended exactly when a capacity
+ * step came (x = A) gets (H − (A + p)) + p, a few ulps past the mirrored step H − A, and without
+ * the tolerance it found no place before the capacity vanishes. Same order as EPS, far above
+ * the rounding of any realistic horizon and far below any real duration.
+ */
+export const TIME_EPS = EPS;
+
+/**
  * The free capacity of one resource (or one worker) over time: a step function `free(x)` for
  * x ≥ 0, stored as sorted change points ("skyline"). Segment k covers [t_k, t_{k+1}); the last
  * one runs to infinity. It starts as the capacity profile and every placed activity subtracts
@@ -134,11 +144,30 @@ export class Profile implements ProfileLike {
     this.li = a;
   }
 
-  /** Ensures a change point at exactly x; leaves lc/li on it. */
-  private split(x: number): void {
+  /**
+   * Ensures a change point at x, or at an existing one within TIME_EPS of x (so rounding never
+   * leaves slivers of a few ulps, which would block a window that fits up to the tolerance);
+   * leaves lc/li on it and returns its time.
+   */
+  private split(x: number): number {
     this.locate(x);
     let ch = this.chunks[this.lc]!;
-    if (ch.t[this.li] === x) return;
+    const at = ch.t[this.li]!;
+    if (x - at <= TIME_EPS) return at;
+    if (this.li + 1 < ch.len) {
+      const nx = ch.t[this.li + 1]!;
+      if (nx - x <= TIME_EPS) {
+        this.li++;
+        return nx;
+      }
+    } else if (this.lc + 1 < this.chunks.length) {
+      const nx = this.firsts[this.lc + 1]!;
+      if (nx - x <= TIME_EPS) {
+        this.lc++;
+        this.li = 0;
+        return nx;
+      }
+    }
     if (ch.len === this.chunkMax) {
       this.splitChunk(this.lc);
       this.locate(x);
@@ -163,6 +192,7 @@ export class Profile implements ProfileLike {
     ch.len++;
     ch.thr = NaN;
     this.li = i;
+    return x;
   }
 
   private grow(ch: Chunk, size: number): void {
@@ -188,11 +218,12 @@ export class Profile implements ProfileLike {
     this.firsts.splice(c + 1, 0, nw.t[0]!);
   }
 
-  /** Adds `delta` to free(x) for x in [s, e). */
+  /** Adds `delta` to free(x) for x in [s, e) (ends within TIME_EPS of a change point snap to it). */
   add(s: number, e: number, delta: number): void {
     if (!(e > s)) return;
-    this.split(e);
-    this.split(s);
+    e = this.split(e);
+    s = this.split(s);
+    if (!(e > s)) return;
     let c = this.lc;
     let i = this.li;
     let ch = this.chunks[c]!;
@@ -268,10 +299,11 @@ export class Profile implements ProfileLike {
 
   /**
    * The earliest s ≥ t with free(x) ≥ d for every x in [s, s + p) (for p = 0: free(s) ≥ d).
-   * Infinity when there is none.
+   * Infinity when there is none. A window short by at most TIME_EPS still fits (see TIME_EPS).
    */
   earliest(t: number, p: number, d: number): number {
     const thr = d - EPS;
+    const q = p - TIME_EPS;
     this.locate(t);
     const chunks = this.chunks;
     const nc = chunks.length;
@@ -288,7 +320,7 @@ export class Profile implements ProfileLike {
         if (F[i]! >= thr) {
           if (run !== run) run = T[i]! > t ? T[i]! : t;
           const end = i + 1 < len ? T[i + 1]! : chunkEnd;
-          if (run + p <= end) return run;
+          if (run + q <= end) return run;
         } else run = NaN;
       }
       // Later chunks: skip those that cannot hold (the rest of) a fitting window.
@@ -300,11 +332,11 @@ export class Profile implements ProfileLike {
         if (nx.allGood) {
           if (run !== run) run = nx.t[0]!;
           const end = c + 1 < nc ? this.firsts[c + 1]! : Infinity;
-          if (run + p <= end) return run;
+          if (run + q <= end) return run;
           continue;
         }
-        if (run === run && run + p <= nx.prefixEnd) return run;
-        if (nx.maxRun >= p) break;
+        if (run === run && run + q <= nx.prefixEnd) return run;
+        if (nx.maxRun >= q) break;
         run = nx.suffixStart;
       }
       i = 0;
@@ -476,7 +508,7 @@ function earliestAllOf(
       continue;
     }
     const next = k + 1 < capN ? capT[k + 1]! : Infinity;
-    if (s + p > next) {
+    if (s + p > next + TIME_EPS) {
       s = next;
       continue;
     }
