@@ -8,6 +8,7 @@ import type { Hardware, Project } from '../../model/project.js';
 import type { StatePaths } from '../../state/paths.js';
 import type { RunEvent } from '../events.js';
 import { SlurmClient } from './client.js';
+import type { SlurmCancelResult, SlurmStatusResult } from './commands.js';
 import { cancelSlurm, hasOpenSlurmAttempts, slurmStatus } from './commands.js';
 import { isTerminal } from './parse.js';
 import type { SlurmActivityStatus } from './reconcile.js';
@@ -196,13 +197,27 @@ export async function slurmStatusSection(
   client?: SlurmClient,
 ): Promise<SlurmStatusSection> {
   if (!hasOpenSlurmAttempts(paths)) return { live: new Map(), lines: [] };
-  const s = await slurmStatus(paths, project.name, client === undefined ? {} : { client });
-  const live = s.jobs.filter((j) => j.job === undefined || !isTerminal(j.job.phase));
-  return {
-    live: new Map(live.map((j) => [j.id, j])),
-    lines:
-      live.length === 0 ? [] : ['Slurm jobs:', ...formatSlurmStatus(live).map((l) => `  ${l}`)],
-  };
+  let s: SlurmStatusResult;
+  try {
+    s = await slurmStatus(paths, project.name, client === undefined ? {} : { client });
+  } catch (e) {
+    // status still shows the journal when Slurm cannot be asked (a laptop, a controller down).
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    return {
+      live: new Map(),
+      lines: [`Slurm jobs: cannot ask Slurm (${why}); showing the journal only`],
+    };
+  }
+  const live = s.jobs.filter((j) => j.job !== undefined && !isTerminal(j.job.phase));
+  const lost = s.jobs.filter((j) => j.job === undefined);
+  const lines =
+    live.length === 0 ? [] : ['Slurm jobs:', ...formatSlurmStatus(live).map((l) => `  ${l}`)];
+  for (const j of lost) {
+    lines.push(
+      `note: Slurm has no record of ${j.jobId === undefined ? 'a job' : `job ${j.jobId}`} for ${j.id}; the next run submits it again`,
+    );
+  }
+  return { live: new Map(live.map((j) => [j.id, j])), lines };
 }
 
 /** `critpath cancel FILE`: scancel every pending or running Slurm job of the project. */
@@ -212,7 +227,15 @@ export async function slurmCancelCommand(
   paths: StatePaths,
   client?: SlurmClient,
 ): Promise<number> {
-  const r = await cancelSlurm(paths, project.name, client === undefined ? {} : { client });
+  let r: SlurmCancelResult;
+  try {
+    r = await cancelSlurm(paths, project.name, client === undefined ? {} : { client });
+  } catch (e) {
+    out.err(
+      `critpath: cannot cancel the Slurm jobs: ${e instanceof Error ? e.message : String(e)}`,
+    );
+    return EXIT.failed;
+  }
   if (r.cancelled.length === 0) out.out('no pending or running Slurm jobs');
   for (const c of r.cancelled) out.out(`cancelled ${c.id} (Slurm job ${c.jobId})`);
   return EXIT.ok;

@@ -6,6 +6,7 @@ import { loadProjectText } from '../../../../src/config/load.js';
 import type { Project } from '../../../../src/model/project.js';
 import type { RunEvent } from '../../../../src/executor/events.js';
 import { SlurmClient } from '../../../../src/executor/slurm/client.js';
+import { slurmStatusSection } from '../../../../src/executor/slurm/cli.js';
 import { cancelSlurm, slurmStatus } from '../../../../src/executor/slurm/commands.js';
 import { runSlurm } from '../../../../src/executor/slurm/run.js';
 import { readJournal } from '../../../../src/state/journal.js';
@@ -275,6 +276,34 @@ describe('slurmStatus and cancelSlurm', () => {
     });
     const state = replay(journal());
     expect([...state.activities.values()].every((a) => a.status === 'done')).toBe(true);
+  });
+
+  it('status still works when Slurm cannot be asked, and says when Slurm lost a job', async () => {
+    const p = project(GRAPH);
+    await run(p, { follow: false }).promise;
+    const down = new SlurmClient({
+      runner: () =>
+        Promise.resolve({
+          exitCode: 1,
+          stdout: '',
+          stderr: 'slurm_load_jobs error: Unable to contact slurm controller',
+        }),
+    });
+    const s1 = await slurmStatusSection(paths, p, down);
+    expect(s1.live.size).toBe(0);
+    expect(s1.lines).toEqual([
+      expect.stringMatching(
+        /^Slurm jobs: cannot ask Slurm \(squeue exited with 1: .*Unable to contact/,
+      ),
+    ]);
+    const lostJob = fake.submitted().find((j) => j.name.endsWith(':driver'))!.id;
+    fake.jobs.delete(lostJob); // nothing depends on driver: the fake controller stays consistent
+    const s2 = await slurmStatusSection(paths, p, client);
+    expect(s2.live.has('driver')).toBe(false);
+    expect(s2.lines).toContain(
+      `note: Slurm has no record of job ${lostJob} for driver; the next run submits it again`,
+    );
+    expect(s2.lines[0]).toBe('Slurm jobs:');
   });
 
   it('cancels every live job of the project', async () => {
