@@ -91,14 +91,18 @@ if ((${#missing[@]})); then
     printf '#!/bin/sh\nexit 101\n' >"$policy"
     chmod +x "$policy"
     policy_added=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT # also when an install step fails
   fi
   export DEBIAN_FRONTEND=noninteractive
   timeout 600 apt-get update -q >"/tmp/critpath-slurm-apt.log" 2>&1 ||
     die "apt-get update failed: $(tail -n 5 /tmp/critpath-slurm-apt.log)"
-  timeout 900 apt-get install -y -q --no-install-recommends "${missing[@]}" \
+  timeout 900 apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" \
     >>"/tmp/critpath-slurm-apt.log" 2>&1 ||
     die "apt-get install failed: $(tail -n 20 /tmp/critpath-slurm-apt.log)"
-  [ "$policy_added" = 1 ] && rm -f "$policy"
+  if [ "$policy_added" = 1 ]; then
+    rm -f "$policy"
+    trap - EXIT
+  fi
 fi
 
 # ---------------------------------------------------------------- configuration
