@@ -13,10 +13,16 @@ export interface LaunchSpec {
   readonly cwd: string;
   /** The complete environment (critpath's own variables included). */
   readonly env: Readonly<Record<string, string>>;
-  /** An open file descriptor for stdout and stderr (the activity's log). */
-  readonly logFd: number;
+  /** The activity's log (absolute): stdout and stderr are appended to it. */
+  readonly logFile: string;
+  /** The attempt's header line, written to the log before the command starts: [0] + start time
+   * (ISO) + [1]. */
+  readonly logHeader: readonly [string, string];
+  /** The log as shown to people (relative to the project root). */
   readonly logPath: string;
   readonly gpus: readonly number[];
+  /** Dispatch order (lower first): a queueing backend starts what it holds in this order. */
+  readonly rank: number;
 }
 
 /** How an attempt ended, as the backend saw it. */
@@ -30,19 +36,37 @@ export interface ExitInfo {
 
 /** A started attempt. */
 export interface Launched {
-  /** Local process (group) id, when there is one. */
-  readonly pid: number | undefined;
+  /**
+   * Resolves once the attempt is under way: when (epoch ms) and its local process (group) id when
+   * there is one (none either when it could not start: then `done` says why). Resolves undefined
+   * when it was withdrawn before it started (see `withdraw`); `done` then never resolves. Never
+   * rejects.
+   */
+  readonly started: Promise<{ readonly at: number; readonly pid: number | undefined } | undefined>;
   /** The backend's job id, when known at start. */
   readonly externalId: string | undefined;
   /** Resolves when the attempt ends; never rejects. */
   readonly done: Promise<ExitInfo>;
-  /** Sends a signal to everything the attempt started. */
+  /** Sends a signal to everything the attempt started; withdraws it if it has not started. */
   kill(signal: NodeJS.Signals): void;
+  /** Withdraws the attempt if it has not started yet (a queueing backend); else no effect. */
+  withdraw(): void;
+  /**
+   * Called once the executor has acted on the attempt's end (journaled, decided whether to start
+   * more). A queueing backend starts nothing more after a failure until then.
+   */
+  settled(): void;
 }
 
 export interface Backend {
   /** Recorded in the journal with every attempt (`local`, `slurm`). */
   readonly name: string;
+  /**
+   * The backend keeps to --jobs itself and takes this many launches more, queued (only of work
+   * that needs no GPUs, so that nothing holds GPUs while it waits): it starts the next, by rank,
+   * the moment a command ends. 0 (or absent): every launch starts at once.
+   */
+  readonly queueAhead?: number;
   launch(spec: LaunchSpec): Launched;
   /**
    * Called when an attempt's job id becomes known after launch: the executor journals it.

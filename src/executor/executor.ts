@@ -1,6 +1,5 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import PQueue from 'p-queue';
 import type { ActivityGraph } from '../model/activities.js';
 import { expectedHours } from '../model/project.js';
 import type { GpuAllocator } from '../gpu/allocator.js';
@@ -59,6 +58,8 @@ interface Running {
   killTimer: NodeJS.Timeout | undefined;
   /** Wakes a retry backoff early. */
   wake: (() => void) | undefined;
+  /** Counts against --jobs: from its start until its process ends for good. */
+  holdsSlot: boolean;
 }
 
 export interface ExecutorResult {
@@ -70,13 +71,23 @@ export interface ExecutorResult {
 
 const BACKOFF_CAP_MS = 5 * 60_000;
 
+/** How an activity's turn in this run ended; `unstarted`: withdrawn before its command started. */
+type Result = 'done' | 'failed' | 'interrupted' | 'unstarted';
+
 /** Runs the scheduler's ready work until nothing more can start. */
 export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
-  const queue = new PQueue({ concurrency: o.jobs });
+  /** Activities started and not yet settled (their outcome journaled). */
   const running = new Map<number, Running>();
+  /**
+   * Activities holding one of the --jobs slots. A slot frees when the process ends, before its
+   * record is synced: the sync holds back only the activity's dependents (and its GPUs).
+   */
+  let active = 0;
   const ranNow = new Set<number>();
   const interrupted = new Set<number>();
   const byIndex = new Map(o.gpus.map((g) => [g.index, g]));
+  const baseEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o.baseEnv)) if (v !== undefined) baseEnv[k] = v;
   let stopping: InterruptReason | 'no-new' | undefined;
   let anyFailed = false;
   let pollTimer: NodeJS.Timeout | undefined;
@@ -137,13 +148,21 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
   function pump(): void {
     if (settled) return;
     if (stopping === undefined) {
-      const slots = o.jobs - running.size;
+      const slots = o.jobs - active;
       if (slots > 0 && o.scheduler.ready.length > 0) {
         for (const s of o.scheduler.pick(slots, o.allocator, confirm)) start(s.index, s.gpus);
       }
+      // A queueing backend holds a few more, ready to start the moment a command ends.
+      const ahead = Math.min(
+        o.jobs + (o.backend.queueAhead ?? 0) - active,
+        o.backend.queueAhead ?? 0,
+      );
+      if (ahead > 0 && o.scheduler.ready.length > 0) {
+        for (const s of o.scheduler.pick(ahead, o.allocator, confirm, true)) start(s.index, s.gpus);
+      }
       // GPUs held by another critpath: look again later.
       if (
-        running.size < o.jobs &&
+        active < o.jobs &&
         o.scheduler.ready.length > 0 &&
         o.hostLocks !== undefined &&
         pollTimer === undefined
@@ -177,26 +196,38 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
       timedOut: false,
       killTimer: undefined,
       wake: undefined,
+      holdsSlot: true,
     };
     running.set(index, r);
-    void queue
-      .add(() => runActivity(r, gpus))
-      .then(
-        (result) => settle(r, result),
-        (e: unknown) => {
-          // A bug, not a task failure: surface it and stop cleanly.
-          o.emit({
-            type: 'warning',
-            at: Date.now(),
-            message: `Internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
-          });
-          settle(r, 'failed');
-        },
-      );
+    active++;
+    void runActivity(r, gpus).then(
+      (result) => settle(r, result),
+      (e: unknown) => {
+        // A bug, not a task failure: surface it and stop cleanly.
+        o.emit({
+          type: 'warning',
+          at: Date.now(),
+          message: `Internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+        });
+        settle(r, 'failed');
+      },
+    );
   }
 
-  function settle(r: Running, result: 'done' | 'failed' | 'interrupted'): void {
+  /** The activity's process is gone for good: another may start (its dependents may not yet). */
+  function freeSlot(r: Running): void {
+    if (!r.holdsSlot) return;
+    r.holdsSlot = false;
+    active--;
+    pump();
+  }
+
+  function settle(r: Running, result: Result): void {
     const a = o.graph.activities[r.index]!;
+    if (r.holdsSlot) {
+      r.holdsSlot = false;
+      active--;
+    }
     running.delete(r.index);
     releaseGpus(a.id);
     if (result === 'done') {
@@ -204,6 +235,8 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
       o.scheduler.finished(r.index);
     } else if (result === 'interrupted') {
       interrupted.add(r.index);
+      o.scheduler.interrupted(r.index);
+    } else if (result === 'unstarted') {
       o.scheduler.interrupted(r.index);
     } else {
       anyFailed = true;
@@ -232,19 +265,18 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
       stopAll('fail-fast');
     } else if (o.failureMode === 'no-new' && stopping === undefined) {
       stopping = 'no-new';
+      // Start nothing new: take back what a queueing backend holds but has not started.
+      for (const r of running.values()) r.launched?.withdraw();
     }
   }
 
-  async function runActivity(
-    r: Running,
-    gpus: readonly number[],
-  ): Promise<'done' | 'failed' | 'interrupted'> {
+  async function runActivity(r: Running, gpus: readonly number[]): Promise<Result> {
     const a = o.graph.activities[r.index]!;
     const phase = a.phase;
     const log = logPathFor(o.paths, a.id);
+    const logFile = join(o.paths.logs, logFileName(a.id));
     const uuids = gpus.map((g) => byIndex.get(g)?.uuid ?? String(g));
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(o.baseEnv)) if (v !== undefined) env[k] = v;
+    const env: Record<string, string> = { ...baseEnv };
     Object.assign(env, phase.env, {
       CRITPATH_TASK: a.task.id,
       CRITPATH_PHASE: phase.name ?? '',
@@ -261,83 +293,96 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       r.attempt = attempt;
       r.timedOut = false;
-      const startedAt = Date.now();
+      let startedAt = Date.now();
       r.startedAt = startedAt;
-      const fd = openSync(join(o.paths.logs, logFileName(a.id)), 'a');
+      const header = [
+        `=== ${a.id} attempt ${attempt}/${maxAttempts} run ${o.runId} at `,
+        `${gpus.length > 0 ? ` gpus ${gpus.join(',')}` : ''}\n`,
+      ] as const;
       let exit: ExitInfo;
-      try {
-        writeSync(
-          fd,
-          `=== ${a.id} attempt ${attempt}/${maxAttempts} run ${o.runId} at ${new Date(startedAt).toISOString()}${gpus.length > 0 ? ` gpus ${gpus.join(',')}` : ''}\n`,
-        );
-        if (phase.run === undefined) {
-          exit = { exitCode: 0, signal: null, spawnError: undefined };
-          void o.journal.append({
-            t: 'started',
-            at: startedAt,
-            runId: o.runId,
-            id: a.id,
-            attempt,
-            backend: 'none',
-            gpus,
-            log,
-          });
-        } else {
-          const launched = o.backend.launch({
-            activityId: a.id,
-            command: phase.run,
-            cwd: o.paths.root,
-            env,
-            logFd: fd,
-            logPath: log,
-            gpus,
-          });
-          r.launched = launched;
-          void o.journal.append({
-            t: 'started',
-            at: startedAt,
-            runId: o.runId,
-            id: a.id,
-            attempt,
-            backend: o.backend.name,
-            ...(launched.pid !== undefined ? { pid: launched.pid } : {}),
-            ...(launched.externalId !== undefined ? { externalId: launched.externalId } : {}),
-            gpus,
-            log,
-          });
-          o.emit({
-            type: 'activity-start',
-            at: startedAt,
-            id: a.id,
-            attempt,
-            gpus,
-            gpuUuids: uuids,
-            log,
-            pid: launched.pid,
-            estimateHours,
-          });
-          if (r.stopping !== undefined) launched.kill('SIGTERM');
-          let timeout: NodeJS.Timeout | undefined;
-          if (phase.timeoutSeconds !== undefined) {
-            timeout = setTimeout(() => {
-              r.timedOut = true;
-              launched.kill('SIGTERM');
-              r.killTimer = setTimeout(() => launched.kill('SIGKILL'), o.graceMs);
-            }, phase.timeoutSeconds * 1000);
-          }
-          exit = await launched.done;
-          if (timeout !== undefined) clearTimeout(timeout);
+      /** Tells the backend the executor has acted on this attempt's end. */
+      let settled: (() => void) | undefined;
+      if (phase.run === undefined) {
+        appendFileSync(logFile, `${header[0]}${new Date(startedAt).toISOString()}${header[1]}`);
+        exit = { exitCode: 0, signal: null, spawnError: undefined };
+        o.journal.write({
+          t: 'started',
+          at: startedAt,
+          runId: o.runId,
+          id: a.id,
+          attempt,
+          backend: 'none',
+          gpus,
+          log,
+        });
+      } else {
+        const launched = o.backend.launch({
+          activityId: a.id,
+          command: phase.run,
+          cwd: o.paths.root,
+          env,
+          logFile,
+          logHeader: header,
+          logPath: log,
+          gpus,
+          rank: o.scheduler.rank(r.index),
+        });
+        r.launched = launched;
+        const began = await launched.started;
+        if (began === undefined) {
+          // Withdrawn before it started (no new work after a failure, or a stop): never ran.
           if (r.killTimer !== undefined) clearTimeout(r.killTimer);
-          // The command is gone, but a child it left in its group would hold the GPUs: end it.
-          launched.kill('SIGKILL');
           r.launched = undefined;
+          return 'unstarted';
         }
-      } finally {
-        closeSync(fd);
+        const pid = began.pid;
+        startedAt = began.at;
+        r.startedAt = startedAt;
+        settled = () => launched.settled();
+        o.journal.write({
+          t: 'started',
+          at: startedAt,
+          runId: o.runId,
+          id: a.id,
+          attempt,
+          backend: o.backend.name,
+          ...(pid !== undefined ? { pid } : {}),
+          ...(launched.externalId !== undefined ? { externalId: launched.externalId } : {}),
+          gpus,
+          log,
+        });
+        o.emit({
+          type: 'activity-start',
+          at: startedAt,
+          id: a.id,
+          attempt,
+          gpus,
+          gpuUuids: uuids,
+          log,
+          pid,
+          estimateHours,
+        });
+        if (r.stopping !== undefined) launched.kill('SIGTERM');
+        let timeout: NodeJS.Timeout | undefined;
+        if (phase.timeoutSeconds !== undefined) {
+          timeout = setTimeout(() => {
+            r.timedOut = true;
+            launched.kill('SIGTERM');
+            r.killTimer = setTimeout(() => launched.kill('SIGKILL'), o.graceMs);
+          }, phase.timeoutSeconds * 1000);
+        }
+        exit = await launched.done;
+        if (timeout !== undefined) clearTimeout(timeout);
+        if (r.killTimer !== undefined) clearTimeout(r.killTimer);
+        // The command is gone, but a child it left in its group would hold the GPUs: end it.
+        launched.kill('SIGKILL');
+        r.launched = undefined;
       }
       const now = Date.now();
       const durationMs = now - startedAt;
       if (r.stopping !== undefined) {
+        freeSlot(r);
+        settled?.();
         await o.journal.append({
           t: 'interrupted',
           at: now,
@@ -351,7 +396,7 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
         return 'interrupted';
       }
       if (exit.exitCode === 0 && exit.spawnError === undefined && !r.timedOut) {
-        await o.journal.append({
+        const finished = o.journal.append({
           t: 'finished',
           at: now,
           runId: o.runId,
@@ -360,6 +405,11 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
           exitCode: 0,
           durationMs,
         });
+        // The record is written (in order, ahead of any later start); the sync holds back only
+        // the dependents, which settle() releases.
+        freeSlot(r);
+        settled?.();
+        await finished;
         o.emit({ type: 'activity-done', at: now, id: a.id, attempt, durationMs, estimateHours });
         return 'done';
       }
@@ -373,7 +423,7 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
       const final = attempt >= maxAttempts || stopping !== undefined;
       // Act on the failure at once (no new work under no-new/fail-fast), not after the journal sync.
       if (final) noteFailure();
-      await o.journal.append({
+      const failed = o.journal.append({
         t: 'failed',
         at: now,
         runId: o.runId,
@@ -386,6 +436,9 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
         durationMs,
         final,
       });
+      if (final) freeSlot(r);
+      settled?.();
+      await failed;
       if (final) {
         o.emit({ type: 'activity-failed', at: now, id: a.id, attempt, failure, durationMs, log });
         return 'failed';

@@ -1,12 +1,12 @@
-import { execa } from 'execa';
-import type { Options } from 'execa';
 import type { Backend, ExitInfo, LaunchSpec, Launched } from './backend.js';
+import { Launcher } from './launcher.js';
 import { killGroup } from './process-group.js';
 
 /**
- * Runs commands on this host with execa: a string through `/bin/sh -c`, an argv array without a
- * shell. Each attempt is the leader of its own process group (`detached`), so a signal to
- * `-pid` reaches everything it started.
+ * Runs commands on this host: a string through `/bin/sh -c`, an argv array without a shell.
+ * Each attempt is the leader of its own process group (setsid), so a signal to `-pid` reaches
+ * everything it started. The spawning happens in the launcher process (launcher.ts), which also
+ * opens the logs and keeps to --jobs; this process keeps the pids and does the signalling.
  */
 /** Process groups of attempts in flight, for the synchronous exit backstop. */
 const live = new Set<number>();
@@ -16,57 +16,85 @@ export function liveGroups(): readonly number[] {
   return [...live];
 }
 
+const launcher = new Launcher();
+let jobs = 1;
+
+/** Starts the launcher process now, while this process is small, to run `n` commands at once. */
+export function startLauncher(n: number): void {
+  jobs = n;
+  launcher.start(n);
+}
+
+/** Ends the launcher (after the run; an exiting process closes it anyway). */
+export function stopLauncher(): void {
+  launcher.close();
+}
+
 export const localBackend: Backend = {
   name: 'local',
+  get queueAhead() {
+    return jobs;
+  },
   launch(spec: LaunchSpec): Launched {
     const argv: readonly string[] =
       typeof spec.command === 'string' ? ['/bin/sh', '-c', spec.command] : spec.command;
     const file = argv[0];
     if (file === undefined) throw new Error('Internal error: empty command');
-    const args: string[] = argv.slice(1);
-    // execa passes a file descriptor straight to the child at runtime (no stream, no copying in
-    // this process); its typings only admit a few literal numbers, hence the cast.
-    const logFd = spec.logFd as unknown as 'inherit';
-    const options = {
-      cwd: spec.cwd,
-      env: { ...spec.env },
-      extendEnv: false,
-      detached: true,
-      stdin: 'ignore',
-      stdout: logFd,
-      stderr: logFd,
-      reject: false,
-      buffer: false,
-    } satisfies Options;
-    const child = execa(file, args, options);
-    const pid = child.pid;
-    if (pid !== undefined) live.add(pid);
-    const done: Promise<ExitInfo> = child.then(
-      (r) => {
-        const started = r.exitCode !== undefined || r.signal !== undefined;
-        return {
-          exitCode: r.exitCode ?? null,
-          signal: r.signal ?? null,
-          spawnError: started
-            ? undefined
-            : (r.originalMessage ?? r.shortMessage ?? 'could not start'),
-        };
-      },
-      (e: unknown) => ({
-        exitCode: null,
-        signal: null,
-        spawnError: e instanceof Error ? e.message : String(e),
-      }),
+    let pid: number | undefined;
+    let ended = false;
+    let failed = false;
+    let resolveStarted: (s: { at: number; pid: number | undefined } | undefined) => void = () =>
+      undefined;
+    let resolveDone: (e: ExitInfo) => void = () => undefined;
+    const started = new Promise<{ at: number; pid: number | undefined } | undefined>(
+      (r) => (resolveStarted = r),
     );
-    void done.then(() => {
-      if (pid !== undefined) live.delete(pid);
-    });
+    const done = new Promise<ExitInfo>((r) => (resolveDone = r));
+    const id = launcher.launch(
+      {
+        file,
+        args: argv.slice(1),
+        cwd: spec.cwd,
+        env: spec.env,
+        log: spec.logFile,
+        header: spec.logHeader,
+        rank: spec.rank,
+      },
+      {
+        onStart(p, at) {
+          pid = p;
+          live.add(p);
+          resolveStarted({ at, pid: p });
+        },
+        onEnd(exitCode, signal, error) {
+          ended = true;
+          failed = exitCode !== 0 || error !== undefined;
+          if (pid !== undefined) live.delete(pid);
+          else resolveStarted({ at: Date.now(), pid: undefined });
+          resolveDone({ exitCode, signal, spawnError: error });
+        },
+        onWithdrawn() {
+          ended = true;
+          resolveStarted(undefined);
+        },
+      },
+    );
     return {
-      pid,
+      started,
       externalId: undefined,
       done,
       kill(signal) {
         if (pid !== undefined) killGroup(pid, signal);
+        else if (!ended) launcher.signal(id, signal);
+      },
+      withdraw() {
+        if (pid === undefined && !ended) launcher.withdraw(id);
+      },
+      settled() {
+        if (failed) {
+          failed = false;
+          launcher.go();
+        }
       },
     };
   },

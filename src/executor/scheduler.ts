@@ -203,12 +203,14 @@ export class Scheduler {
     slots: number,
     alloc: GpuAllocator,
     confirm: (id: string, gpus: readonly number[]) => boolean = () => true,
+    gpuFreeOnly = false,
   ): Start[] {
     const out: Start[] = [];
     for (let k = 0; k < this.#ready.length && out.length < slots; k++) {
       const v = this.#ready[k]!;
       const a = this.#g.activities[v]!;
       const demand = a.phase.gpus;
+      if (gpuFreeOnly && (demand === 'all' || demand > 0)) continue;
       let gpus: readonly number[] = [];
       if (demand === 'all' || demand > 0) {
         const grant = alloc.acquire(a.id, demand);
@@ -223,6 +225,11 @@ export class Scheduler {
     }
     for (const s of out) this.started(s.index);
     return out;
+  }
+
+  /** Dispatch order: lower goes first (longest remaining critical path, then id). */
+  rank(v: number): number {
+    return this.#rank[v]!;
   }
 
   /** Marks a ready activity running (pick does this itself). */

@@ -75,6 +75,8 @@ export class JournalWriter {
   readonly #fd: number;
   #waiters: (() => void)[] = [];
   #syncing = false;
+  /** Written since the last sync began. */
+  #dirty = false;
   #closed = false;
 
   private constructor(fd: number) {
@@ -109,22 +111,34 @@ export class JournalWriter {
     });
   }
 
+  /**
+   * Writes a record now without asking for a sync of its own: the next sync (of a later append,
+   * flush or close) makes it durable. For records nothing waits on (`started`): a crash of this
+   * process loses nothing written; only a crash of the machine could lose it.
+   */
+  write(rec: WithoutVersion<JournalRecord>): void {
+    this.#write(rec);
+  }
+
   /** Writes and syncs a record before returning (exit paths, where nothing async runs). */
   appendSync(rec: WithoutVersion<JournalRecord>): void {
     this.#write(rec);
     fdatasyncSync(this.#fd);
+    this.#dirty = false;
   }
 
   #write(rec: WithoutVersion<JournalRecord>): void {
     if (this.#closed) throw new Error('Internal error: journal is closed');
     const line = `${JSON.stringify({ v: JOURNAL_VERSION, ...rec })}\n`;
     writeSync(this.#fd, line);
+    this.#dirty = true;
   }
 
   #sync(): void {
     this.#syncing = true;
     const batch = this.#waiters;
     this.#waiters = [];
+    this.#dirty = false;
     fdatasync(this.#fd, (e) => {
       if (e !== null) throw e;
       for (const w of batch) w();
@@ -135,7 +149,7 @@ export class JournalWriter {
 
   /** Resolves when everything written so far is durable. */
   flush(): Promise<void> {
-    if (!this.#syncing && this.#waiters.length === 0) return Promise.resolve();
+    if (!this.#syncing && this.#waiters.length === 0 && !this.#dirty) return Promise.resolve();
     return new Promise((resolve) => {
       this.#waiters.push(resolve);
       if (!this.#syncing) this.#sync();

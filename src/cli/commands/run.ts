@@ -18,7 +18,12 @@ import { simulate } from '../../executor/dry-run.js';
 import type { RunEvent, RunReporter, SummaryRow } from '../../executor/events.js';
 import type { FailureMode } from '../../executor/executor.js';
 import { execute } from '../../executor/executor.js';
-import { liveGroups, localBackend } from '../../executor/local-backend.js';
+import {
+  liveGroups,
+  localBackend,
+  startLauncher,
+  stopLauncher,
+} from '../../executor/local-backend.js';
 import { sweepOrphans } from '../../executor/orphans.js';
 import { killGroup } from '../../executor/process-group.js';
 import { formatBlockReason, Scheduler } from '../../executor/scheduler.js';
@@ -198,6 +203,9 @@ async function runCommand(
       `unknown backend "${backendName}" (known: ${[...BACKENDS.keys(), 'slurm'].join(', ')})`,
     );
 
+  // The spawn launcher starts now, while this process is small, and comes up while the project
+  // loads; a process that exits takes it along (its stdin closes).
+  if (backendName === 'local' && opts.dryRun !== true) startLauncher(jobs);
   const project = await loadOrReport(ctx, file);
   if (project === undefined) return;
   const graph = buildActivityGraph(project);
@@ -445,6 +453,7 @@ async function runCommand(
           ? EXIT.failed
           : EXIT.ok;
   } finally {
+    stopLauncher();
     reporter.close();
     journal.close();
     unlock(paths.lock, owner);

@@ -1,0 +1,353 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import type * as ChildProcessModule from 'node:child_process';
+import type * as FsModule from 'node:fs';
+import type { Socket } from 'node:net';
+
+/**
+ * The spawn launcher: a small node process that `run` starts once, early, and that starts every
+ * local attempt. Two reasons:
+ *
+ * - fork(2) costs grow with the forking process's memory (page tables, copy-on-write faults);
+ *   from `run`'s own process (YAML, graph, journal, reporters) a spawn costs two to three times
+ *   what it costs from a fresh node process;
+ * - `run` may hand it up to `jobs` attempts ahead: when a command ends, the launcher starts the
+ *   next one at once (its log already open), without a round trip through `run`. It runs at most
+ *   `jobs` at a time. After a failure it starts nothing more until `run` has looked at the failure
+ *   and says go (`run` withdraws what is queued first when it stops starting work).
+ *
+ * Protocol, one JSON object a line. To the launcher (stdin):
+ *   { j }                     first line: run at most `j` commands at once
+ *   { i, f, a, c, e, l, h, r } queue `f` with arguments `a` in directory `c` with environment `e`
+ *                             (complete), stdout and stderr appended to the file `l`, after the
+ *                             header h[0] + start time (ISO) + h[1]; its own process group; the
+ *                             queue is kept in order of rank `r` (lower first)
+ *   { k, s }                  signal `s` to the group of request `k`; withdraws it if not started
+ *   { w }                     withdraw request `w` if it has not started (no effect otherwise)
+ *   { g }                     a failure was looked at: one hold fewer
+ * From the launcher (stdout):
+ *   { i, p, t }               started at `t` (epoch ms), pid (= process group id) `p`
+ *   { i, x, s }               it ended: exit code `x` or signal `s` (a failure holds the queue)
+ *   { i, e }                  it could not be started: message `e` (holds the queue)
+ *   { i, q }                  withdrawn before it started
+ * The launcher exits when its stdin closes, when `run` ends or dies (even by SIGKILL), starting
+ * nothing more. It kills nothing on its own: `run` signals the process groups, and leftovers of a
+ * dead run are found by their CRITPATH_RUN_ID tag (orphans.ts).
+ */
+function launcherMain(load: (id: string) => unknown): void {
+  const cp = load('node:child_process') as typeof ChildProcessModule;
+  const fs = load('node:fs') as typeof FsModule;
+  interface Req {
+    readonly i: number;
+    readonly f: string;
+    readonly a: string[];
+    readonly c: string;
+    readonly e: Record<string, string>;
+    readonly l: string;
+    readonly h: [string, string];
+    readonly r: number;
+    /** The log, once open; null while opening. */
+    fd: number | null;
+    /** Set when opening the log failed. */
+    err: string | null;
+  }
+  interface Msg {
+    readonly j?: number;
+    readonly k?: number;
+    readonly s?: NodeJS.Signals;
+    readonly w?: number;
+    readonly g?: number;
+  }
+  let jobs = 1;
+  let running = 0;
+  /** Failures `run` has not looked at yet: nothing starts while there are any. */
+  let holds = 0;
+  let closing = false;
+  const queue: Req[] = [];
+  const pids = new Map<number, number>();
+  const send = (o: object): void => {
+    // Synchronous for pipes on Linux; a broken pipe means run is gone and stdin ends next.
+    try {
+      process.stdout.write(`${JSON.stringify(o)}\n`);
+    } catch {
+      /* run is gone */
+    }
+  };
+  const pump = (): void => {
+    while (!closing && holds === 0 && running < jobs && queue.length > 0) {
+      const m = queue[0]!;
+      if (m.fd === null && m.err === null) return; // its log is still opening: keep the order
+      queue.shift();
+      if (m.err !== null) {
+        holds++;
+        send({ i: m.i, e: m.err });
+        continue;
+      }
+      start(m, m.fd!);
+    }
+  };
+  const start = (m: Req, fd: number): void => {
+    let reported = false;
+    const fail = (message: string): void => {
+      if (reported) return;
+      reported = true;
+      holds++;
+      send({ i: m.i, e: message });
+    };
+    try {
+      const t = Date.now();
+      fs.writeSync(fd, `${m.h[0]}${new Date(t).toISOString()}${m.h[1]}`);
+      const child = cp.spawn(m.f, m.a, {
+        cwd: m.c,
+        env: m.e,
+        detached: true,
+        stdio: ['ignore', fd, fd],
+      });
+      const pid = child.pid;
+      // Not started (ENOENT, EACCES): 'error' comes, no 'exit'.
+      child.on('error', (e) => {
+        if (pid === undefined) fail(e.message);
+      });
+      if (pid !== undefined) {
+        running++;
+        pids.set(m.i, pid);
+        send({ i: m.i, p: pid, t });
+        child.on('exit', (code, signal) => {
+          running--;
+          pids.delete(m.i);
+          reported = true;
+          if (code !== 0) holds++;
+          send({ i: m.i, x: code, s: signal });
+          pump();
+        });
+      }
+    } catch (e) {
+      fail(e instanceof Error ? e.message : String(e));
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+  const enqueue = (m: Req): void => {
+    m.fd = null;
+    m.err = null;
+    let at = queue.length;
+    while (at > 0 && queue[at - 1]!.r > m.r) at--;
+    queue.splice(at, 0, m);
+    // Opened in the thread pool while earlier commands run, so a start does not wait for it.
+    fs.open(m.l, 'a', (e, fd) => {
+      if (e !== null) m.err = e.message;
+      else if (queue.includes(m)) m.fd = fd;
+      else fs.close(fd, () => undefined); // withdrawn meanwhile
+      pump();
+    });
+  };
+  const withdraw = (i: number): boolean => {
+    const at = queue.findIndex((m) => m.i === i);
+    if (at < 0) return false;
+    const [m] = queue.splice(at, 1);
+    if (m!.fd !== null) fs.close(m!.fd, () => undefined);
+    send({ i, q: 1 });
+    pump();
+    return true;
+  };
+  const handle = (msg: Msg & Partial<Req>): void => {
+    if (msg.i !== undefined) enqueue(msg as Req);
+    else if (msg.j !== undefined) jobs = msg.j;
+    else if (msg.k !== undefined) {
+      if (!withdraw(msg.k)) {
+        const pid = pids.get(msg.k);
+        if (pid !== undefined) {
+          try {
+            process.kill(-pid, msg.s ?? 'SIGTERM');
+          } catch {
+            /* gone */
+          }
+        }
+      }
+    } else if (msg.w !== undefined) withdraw(msg.w);
+    else if (msg.g !== undefined) {
+      if (holds > 0) holds--;
+      pump();
+    }
+  };
+  let buf = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk: string) => {
+    buf += chunk;
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (line !== '') handle(JSON.parse(line) as Msg & Partial<Req>);
+    }
+  });
+  process.stdin.on('end', () => {
+    closing = true;
+    process.exit(0);
+  });
+  // Ctrl-C and friends are for `run`, which stops the work; the launcher follows run's end.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => undefined);
+}
+
+/** The launcher's program, for `node -e` (CommonJS, so `require` is there). */
+const SOURCE = `(${launcherMain.toString()})(require);\n`;
+
+/** The launcher's own environment (its commands get theirs with each request). */
+function launcherEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && k !== 'NODE_OPTIONS') env[k] = v;
+  return env;
+}
+
+/** What `run` hears about one request. */
+export interface LaunchHandlers {
+  /** It started at `at` (epoch ms) as process (group) `pid`. */
+  readonly onStart: (pid: number, at: number) => void;
+  /** It ended, or (`error`) could not start; either way a failure holds the queue until go(). */
+  readonly onEnd: (exitCode: number | null, signal: string | null, error?: string) => void;
+  /** It was withdrawn before it started. */
+  readonly onWithdrawn: () => void;
+}
+
+export interface LaunchRequest {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** Absolute path of the log, opened for append. */
+  readonly log: string;
+  /** Written to the log before the command starts: [0] + start time (ISO) + [1]. */
+  readonly header: readonly [string, string];
+  /** Queued requests start in this order (lower first). */
+  readonly rank: number;
+}
+
+/** The parent's side of a launcher process. */
+export class Launcher {
+  #child: ChildProcess | undefined;
+  #jobs = 1;
+  #buf = '';
+  #next = 1;
+  readonly #pending = new Map<number, LaunchHandlers>();
+
+  /** Starts the launcher process now (it also starts on the first request). */
+  start(jobs: number): void {
+    this.#jobs = jobs;
+    if (this.#child !== undefined) {
+      this.#send({ j: jobs });
+      return;
+    }
+    const child = spawn(
+      process.execPath,
+      // A small young generation keeps its memory, and so its fork cost, small.
+      ['--max-semi-space-size=1', '-e', SOURCE],
+      // Its own process group: a Ctrl-C on the terminal is for `run`, which stops the work.
+      { stdio: ['pipe', 'pipe', 'inherit'], detached: true, env: launcherEnv() },
+    );
+    this.#child = child;
+    child.unref();
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => this.#onData(chunk));
+    child.stdin!.on('error', () => undefined);
+    child.on('close', () => this.#onGone(child));
+    child.on('error', () => this.#onGone(child));
+    this.#send({ j: jobs });
+    this.#refresh();
+  }
+
+  /** Queues a command; returns the request's id. */
+  launch(req: LaunchRequest, handlers: LaunchHandlers): number {
+    if (this.#child === undefined) this.start(this.#jobs);
+    const i = this.#next++;
+    this.#pending.set(i, handlers);
+    this.#refresh();
+    this.#send({
+      i,
+      f: req.file,
+      a: req.args,
+      c: req.cwd,
+      e: req.env,
+      l: req.log,
+      h: req.header,
+      r: req.rank,
+    });
+    return i;
+  }
+
+  /** Signals request `i`'s process group; withdraws it when it has not started yet. */
+  signal(i: number, signal: NodeJS.Signals): void {
+    if (this.#pending.has(i)) this.#send({ k: i, s: signal });
+  }
+
+  /** Withdraws request `i` if it has not started yet. */
+  withdraw(i: number): void {
+    if (this.#pending.has(i)) this.#send({ w: i });
+  }
+
+  /** A failure was looked at: the queue may go on (once per failure). */
+  go(): void {
+    this.#send({ g: 1 });
+  }
+
+  /** Ends the launcher (it exits when its stdin closes). */
+  close(): void {
+    const child = this.#child;
+    if (child === undefined) return;
+    this.#child = undefined;
+    child.stdin!.end();
+    child.stdout!.destroy();
+    this.#onGone(child);
+  }
+
+  #send(o: object): void {
+    this.#child?.stdin!.write(`${JSON.stringify(o)}\n`);
+  }
+
+  #onData(chunk: string): void {
+    this.#buf += chunk;
+    let nl: number;
+    while ((nl = this.#buf.indexOf('\n')) >= 0) {
+      const line = this.#buf.slice(0, nl);
+      this.#buf = this.#buf.slice(nl + 1);
+      if (line === '') continue;
+      const m = JSON.parse(line) as {
+        i: number;
+        p?: number;
+        t?: number;
+        x?: number | null;
+        s?: string | null;
+        e?: string;
+        q?: number;
+      };
+      const h = this.#pending.get(m.i);
+      if (h === undefined) continue;
+      if (m.p !== undefined) {
+        h.onStart(m.p, m.t ?? Date.now());
+        continue;
+      }
+      this.#pending.delete(m.i);
+      if (m.q !== undefined) h.onWithdrawn();
+      else if (m.e !== undefined) h.onEnd(null, null, m.e);
+      else h.onEnd(m.x ?? null, m.s ?? null);
+    }
+    this.#refresh();
+  }
+
+  /** The launcher is gone: what it had can no longer be watched. */
+  #onGone(child: ChildProcess): void {
+    if (this.#child === child) this.#child = undefined;
+    const lost = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const h of lost) h.onEnd(null, null, 'the spawn launcher exited');
+  }
+
+  /** Keeps node alive while answers are due, and only then. */
+  #refresh(): void {
+    // A pipe to a child process is a net.Socket, which can be (un)referenced.
+    const out = this.#child?.stdout as Socket | null | undefined;
+    if (out === undefined || out === null) return;
+    if (this.#pending.size > 0) out.ref();
+    else out.unref();
+  }
+}
