@@ -101,12 +101,20 @@ export function checkSchedule(problem: Problem, s: Schedule, limit = 20): string
     }
     for (let w = 0; w < by.length; w++) {
       const js = by[w]!.sort((a, b) => s.start[a]! - s.start[b]!);
-      for (let k = 1; k < js.length; k++) {
-        const a = js[k - 1]!;
-        const b = js[k]!;
-        const fa = s.start[a]! + problem.duration[a]!;
-        if (s.start[b]! < fa - EPS && add(`${wk.names[w]} does ${id(a)} and ${id(b)} at once`))
-          return out;
+      // Against the activity that finishes last among those started before: an overlap longer
+      // than EPS (shorter ones are rounding noise) is a double booking.
+      let a = -1;
+      let fa = -Infinity;
+      for (const b of js) {
+        const sb = s.start[b]!;
+        const fb = sb + problem.duration[b]!;
+        if (a >= 0 && Math.min(fa, fb) - sb > EPS) {
+          if (add(`${wk.names[w]} does ${id(a)} and ${id(b)} at once`)) return out;
+        }
+        if (fb > fa) {
+          a = b;
+          fa = fb;
+        }
       }
     }
   } else {

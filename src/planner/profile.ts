@@ -5,10 +5,11 @@ import { EPS } from './cpm.js';
  * stretch (or the capacity segment, for ALL) by at most this. Sums of times round: the backward
  * passes run in mirrored time τ = H − x, where an activity that ended exactly when a capacity
  * step came (x = A) gets (H − (A + p)) + p, a few ulps past the mirrored step H − A, and without
- * the tolerance it found no place before the capacity vanishes. Same order as EPS, far above
- * the rounding of any realistic horizon and far below any real duration.
+ * the tolerance it found no place before the capacity vanishes. Far above the rounding of any
+ * realistic horizon, far below any real duration, and small enough that the overlaps it allows
+ * (at most two tolerances, with the snapping in `add`) stay under the checker's EPS.
  */
-export const TIME_EPS = EPS;
+export const TIME_EPS = EPS / 4;
 
 /**
  * The free capacity of one resource (or one worker) over time: a step function `free(x)` for
