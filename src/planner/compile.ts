@@ -14,10 +14,17 @@ export interface Compiled {
   readonly R: number;
   /** Number of workers (0: the problem has none). */
   readonly W: number;
+  /**
+   * Durations. A Resolver rewrites them between passes (Monte Carlo); nothing else that was
+   * compiled depends on them except `grid`'s size, which every pass re-checks.
+   */
   readonly dur: Float64Array;
   /** n·R demands as in the problem (ALL = -1). */
   readonly dem: Float64Array;
-  /** Resources activity i uses (nonzero demand and positive duration): useRes[useStart[i]..]. */
+  /**
+   * Resources activity i has a nonzero demand on: useRes[useStart[i]..]. Listed whatever the
+   * duration (a zero-length activity holds nothing, but waits for them: see `arrival`).
+   */
   readonly useStart: Int32Array;
   readonly useRes: Int32Array;
   /** Normalized capacity steps per resource: capT[r][0] = 0, increasing, values change. */
@@ -36,8 +43,10 @@ export interface Compiled {
   readonly topo: Int32Array;
   readonly topoPos: Int32Array;
   /**
-   * Horizon in unit cells when the problem is integral and short (integer durations and
-   * capacity-change times): the engine then uses time-indexed profiles. 0 otherwise.
+   * Cells of time-indexed profiles, allocated when the compiled problem is integral and short
+   * (integer durations and capacity-change times); 0 otherwise. A pass uses them only when the
+   * durations it sees are still integral and fit (`gridFits`), else the skyline: rewriting
+   * `dur` with fractional values is safe.
    */
   readonly grid: number;
 }
@@ -136,6 +145,32 @@ export function idRanks(ids: readonly string[]): Int32Array {
   return rank;
 }
 
+/**
+ * Cells a time-indexed pass needs for these durations: 1 + Σ durations + Σ (last capacity-change
+ * time per resource), which bounds every start of a serial pass. 0 when a duration or a change
+ * time is not an integer (the grid cannot represent it).
+ */
+export function gridCells(dur: Float64Array, capT: readonly Float64Array[]): number {
+  let h = 1;
+  for (let i = 0; i < dur.length; i++) {
+    const p = dur[i]!;
+    if (!Number.isInteger(p)) return 0;
+    h += p;
+  }
+  for (const t of capT) {
+    for (const x of t) if (!Number.isInteger(x)) return 0;
+    h += t[t.length - 1]!;
+  }
+  return h;
+}
+
+/** True when a pass over c with its current durations may use the grid profiles. */
+export function gridFits(c: Compiled): boolean {
+  if (c.grid <= 0) return false;
+  const h = gridCells(c.dur, c.capT);
+  return h > 0 && h <= c.grid;
+}
+
 /** Checks the problem's shape and flattens it. Throws on a malformed problem (a caller bug). */
 export function compile(problem: Problem, opts: { grid?: boolean } = {}): Compiled {
   const n = problem.n;
@@ -166,17 +201,15 @@ export function compile(problem: Problem, opts: { grid?: boolean } = {}): Compil
   const useStart = new Int32Array(n + 1);
   let cnt = 0;
   for (let i = 0; i < n; i++) {
-    if (dur[i]! > 0) {
-      for (let r = 0; r < R; r++) {
-        const d = dem[i * R + r]!;
-        if (d !== 0) {
-          if (d !== ALL && !(d > 0 && Number.isFinite(d))) {
-            throw new Error(
-              `Activity ${problem.ids[i]} has invalid demand ${d} on ${problem.resources[r]!.id}`,
-            );
-          }
-          cnt++;
+    for (let r = 0; r < R; r++) {
+      const d = dem[i * R + r]!;
+      if (d !== 0) {
+        if (d !== ALL && !(d > 0 && Number.isFinite(d))) {
+          throw new Error(
+            `Activity ${problem.ids[i]} has invalid demand ${d} on ${problem.resources[r]!.id}`,
+          );
         }
+        cnt++;
       }
     }
     useStart[i + 1] = cnt;
@@ -184,7 +217,7 @@ export function compile(problem: Problem, opts: { grid?: boolean } = {}): Compil
   const useRes = new Int32Array(cnt);
   cnt = 0;
   for (let i = 0; i < n; i++) {
-    if (dur[i]! > 0) for (let r = 0; r < R; r++) if (dem[i * R + r]! !== 0) useRes[cnt++] = r;
+    for (let r = 0; r < R; r++) if (dem[i * R + r]! !== 0) useRes[cnt++] = r;
   }
   const W = problem.workers?.names.length ?? 0;
   const eligStart = new Int32Array(n + 1);
@@ -217,17 +250,8 @@ export function compile(problem: Problem, opts: { grid?: boolean } = {}): Compil
   for (let k = 0; k < n; k++) topoPos[topo[k]!] = k;
   let grid = 0;
   if (n <= GRID_MAX_N && opts.grid !== false) {
-    let h = 1;
-    let integral = true;
-    for (let i = 0; i < n && integral; i++) {
-      integral = Number.isInteger(dur[i]!);
-      h += dur[i]!;
-    }
-    for (const t of capT) {
-      for (const x of t) integral &&= Number.isInteger(x);
-      h += t[t.length - 1]!;
-    }
-    if (integral && h <= GRID_MAX_CELLS) grid = h;
+    const h = gridCells(dur, capT);
+    if (h <= GRID_MAX_CELLS) grid = h;
   }
   return {
     problem,

@@ -1,13 +1,9 @@
-import { arrivalRelease } from './bounds.js';
-import type { Compiled } from './compile.js';
-import { compile } from './compile.js';
-import { Fbi, sortByKey } from './fbi.js';
 import { idRanks } from './compile.js';
+import { sortByKey } from './fbi.js';
 import type { ChainFinder, SampleScheduler } from './monte-carlo.js';
 import { ENGINEER } from './project-problem.js';
-import { priorityList } from './priority.js';
 import type { Problem, Schedule } from './problem.js';
-import { Sgs } from './sgs.js';
+import { Resolver } from './resolve.js';
 
 /** A baseline plan to follow: its schedule's order and engineer assignments. */
 export interface PlanPolicy {
@@ -21,113 +17,52 @@ export interface FastSchedulerOptions {
    * the plan exactly, so Monte Carlo never reports worse than the deterministic plan.
    */
   readonly plan?: PlanPolicy;
-  /** Improve the LFT pass by one forward-backward round. @default false */
+  /** Improve the LFT pass by one forward-backward round. @default true */
   readonly fbi?: boolean;
 }
 
 /**
- * A per-sample scheduler: a serial SGS pass in LFT order (latest finish times of the sampled
- * durations; the engine's fast mode, optionally with its forward-backward round), and, when a
+ * A per-sample scheduler on the engine's Resolver: a serial SGS pass in LFT order (latest
+ * finish times of the sampled durations) improved by one forward-backward round, and, when a
  * plan is given, a serial pass that follows the plan; the shorter wins. Monte Carlo hands it the
  * same problem shape with one duration buffer rewritten per sample, so the problem is compiled
- * once against that buffer and the SGS profiles are reused.
+ * once and each sample only swaps the durations in.
  *
  * The returned schedule's arrays are reused by the next call: read them before calling again.
  */
 export function reusableFastScheduler(opts: FastSchedulerOptions = {}): SampleScheduler {
-  let c: Compiled | null = null;
+  let rs: Resolver | null = null;
   let key: Problem | null = null;
-  let sgs: Sgs;
-  let fbi: Fbi;
-  let start: Float64Array;
-  let worker: Int32Array;
-  let held: Float64Array;
-  let pStart: Float64Array;
-  let pWorker: Int32Array;
-  let pHeld: Float64Array;
-  let ef: Float64Array;
-  let lf: Float64Array;
-  let release: Float64Array;
   let planList: Int32Array | null = null;
   let planWorker: Int32Array | null = null;
+  const rounds = opts.fbi === false ? 0 : 1;
   return (problem: Problem): Schedule => {
-    if (c === null || key === null || !sameShape(key, problem)) {
-      // Compiled against positive, non-integral durations, so every activity's resource use is
-      // listed even when a sample draws 0 for it, and the engine keeps general (not
-      // time-indexed) profiles, as sampled durations are fractional; then pointed at the live
-      // buffer.
-      const probe = compile({ ...problem, duration: new Float64Array(problem.n).fill(0.5) });
-      c = { ...probe, problem, dur: problem.duration, grid: 0 };
+    if (rs === null || key === null || !sameShape(key, problem)) {
+      rs = new Resolver(problem);
       key = problem;
-      sgs = new Sgs(c);
-      fbi = new Fbi(c, sgs);
-      start = new Float64Array(c.n);
-      worker = new Int32Array(c.n);
-      held = new Float64Array(c.n * c.R);
-      pStart = new Float64Array(c.n);
-      pWorker = new Int32Array(c.n);
-      pHeld = new Float64Array(c.n * c.R);
-      ef = new Float64Array(c.n);
-      lf = new Float64Array(c.n);
-      // Release times only order the LFT priorities (the SGS enforces arrivals itself), so the
-      // first sample's serve for all.
-      release = arrivalRelease(c);
+      const c = rs.c;
+      planList = null;
+      planWorker = null;
       const plan = opts.plan?.schedule;
       if (plan !== undefined && plan.start.length === c.n) {
         planList = Int32Array.from(c.topo);
         sortByKey(planList, plan.start, c.topoPos);
-        planWorker = c.W > 0 && plan.worker.every((w) => w >= 0 && w < c!.W) ? plan.worker : null;
+        planWorker = c.W > 0 && plan.worker.every((w) => w >= 0 && w < c.W) ? plan.worker : null;
       }
     }
-    latestFinish(c, release, ef, lf);
-    const list = priorityList(c, lf);
-    let makespan = sgs.serial(list, start, worker, held);
-    if (opts.fbi === true) makespan = fbi.improve(list, start, worker, held, makespan, 1);
+    rs.setDurations(problem.duration);
+    const best = rs.lft(rounds);
     if (planList !== null) {
-      let m = Infinity;
+      let followed: Schedule | null = null;
       try {
-        m = sgs.serial(planList, pStart, pWorker, pHeld, false, 0, planWorker);
+        followed = rs.follow(planList, planWorker);
       } catch {
         // A fixed engineer may be unable to take an activity (never, for a plan of this problem).
       }
-      if (m < makespan) return { start: pStart, worker: pWorker, held: pHeld, makespan: m };
+      if (followed !== null && followed.makespan < best.makespan) return followed;
     }
-    return { start, worker, held, makespan };
+    return best;
   };
-}
-
-/**
- * CPM's latest finish times with release times (what the LFT rule orders by), written into
- * `lf` without allocating; `ef` is scratch.
- */
-export function latestFinish(
-  c: Compiled,
-  release: Float64Array,
-  ef: Float64Array,
-  lf: Float64Array,
-): void {
-  const dur = c.dur;
-  let length = 0;
-  for (let k = 0; k < c.n; k++) {
-    const v = c.topo[k]!;
-    let s = release[v]!;
-    for (let e = c.predStart[v]!; e < c.predStart[v + 1]!; e++) {
-      const f = ef[c.pred[e]!]!;
-      if (f > s) s = f;
-    }
-    ef[v] = s + dur[v]!;
-    if (ef[v]! > length) length = ef[v]!;
-  }
-  for (let k = c.n - 1; k >= 0; k--) {
-    const v = c.topo[k]!;
-    let f = length;
-    for (let e = c.succStart[v]!; e < c.succStart[v + 1]!; e++) {
-      const w = c.succ[e]!;
-      const ls = lf[w]! - dur[w]!;
-      if (ls < f) f = ls;
-    }
-    lf[v] = f;
-  }
 }
 
 /**
@@ -198,10 +133,11 @@ export function reusableChainFinder(): ChainFinder {
   };
 }
 
-/** Same arrays (structure, demands, resources, workers and the duration buffer itself). */
+/** Same arrays (structure, demands, resources, workers); the durations are copied per sample. */
 function sameShape(a: Problem, b: Problem): boolean {
   return (
-    a.duration === b.duration &&
+    a.n === b.n &&
+    a.ids === b.ids &&
     a.succ === b.succ &&
     a.pred === b.pred &&
     a.demand === b.demand &&

@@ -3,7 +3,7 @@ import { expectedHours } from '../model/project.js';
 import { arrivalRelease } from './bounds.js';
 import { compile } from './compile.js';
 import { sortByKey } from './fbi.js';
-import { latestFinish } from './monte-carlo-fast.js';
+import { latestFinish } from './resolve.js';
 import { priorityList } from './priority.js';
 import type { Problem, ResourceDef, Schedule } from './problem.js';
 import type { ProjectProblem } from './project-problem.js';

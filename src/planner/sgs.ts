@@ -1,4 +1,5 @@
 import type { Compiled } from './compile.js';
+import { gridFits } from './compile.js';
 import type { ProfileLike } from './profile.js';
 import { GridProfile, Profile } from './profile.js';
 
@@ -14,8 +15,11 @@ export class InfeasibleError extends Error {}
  * improvement only to reorder activities.
  */
 export class Sgs {
-  readonly res: ProfileLike[];
-  readonly wrk: ProfileLike[];
+  /** The profiles of the current pass: time-indexed or skyline (see `choose`). */
+  private res: ProfileLike[] = [];
+  private wrk: ProfileLike[] = [];
+  private sky: { res: ProfileLike[]; wrk: ProfileLike[] } | null = null;
+  private cells: { res: ProfileLike[]; wrk: ProfileLike[] } | null = null;
   private readonly mirT: Float64Array[];
   private readonly mirV: Float64Array[];
   /** Schedule generation passes run so far (the search budget counts these). */
@@ -25,17 +29,38 @@ export class Sgs {
 
   constructor(c: Compiled) {
     this.c = c;
-    const chunk = Math.min(2048, Math.max(128, 1 << Math.round(Math.log2(Math.sqrt(2 * c.n)))));
-    const make = (): ProfileLike =>
-      c.grid > 0 ? new GridProfile(c.grid) : new Profile(undefined, undefined, chunk);
-    this.res = c.capT.map(make);
-    this.wrk = Array.from({ length: c.W }, make);
     this.mirT = c.capT.map((t) => new Float64Array(t.length + 1));
     this.mirV = c.capT.map((t) => new Float64Array(t.length + 1));
   }
 
+  /**
+   * Picks the profiles for a pass: time-indexed cells when the compiled problem has them and
+   * the durations are (still) integral and fit, else the skyline. Checked every pass, so a
+   * Resolver may rewrite the durations with fractional values between passes.
+   */
+  private choose(): void {
+    const c = this.c;
+    if (gridFits(c)) {
+      this.cells ??= this.allocate(() => new GridProfile(c.grid));
+      this.res = this.cells.res;
+      this.wrk = this.cells.wrk;
+      return;
+    }
+    if (this.sky === null) {
+      const chunk = Math.min(2048, Math.max(128, 1 << Math.round(Math.log2(Math.sqrt(2 * c.n)))));
+      this.sky = this.allocate(() => new Profile(undefined, undefined, chunk));
+    }
+    this.res = this.sky.res;
+    this.wrk = this.sky.wrk;
+  }
+
+  private allocate(make: () => ProfileLike): { res: ProfileLike[]; wrk: ProfileLike[] } {
+    return { res: this.c.capT.map(make), wrk: Array.from({ length: this.c.W }, make) };
+  }
+
   private resetProfiles(backward: boolean, horizon: number): void {
     const c = this.c;
+    this.choose();
     for (let r = 0; r < c.R; r++) {
       if (!backward) {
         this.res[r]!.reset(c.capT[r]!, c.capV[r]!, c.capT[r]!.length);
