@@ -50,6 +50,7 @@ done
 
 # Job steps outlive slurmd when a job was still running: end the ones our slurmd left behind.
 for pid in $(pgrep -x slurmstepd 2>/dev/null); do
+  pid_alive "$pid" || continue
   log "ending leftover slurmstepd (pid $pid)"
   kill -KILL "$pid" 2>/dev/null || true
 done
@@ -61,7 +62,9 @@ fi
 
 left=""
 for name in slurmctld slurmd slurmdbd slurmstepd; do
-  left+=$(pgrep -a -x "$name" 2>/dev/null || true)
+  for pid in $(pgrep -x "$name" 2>/dev/null); do
+    pid_alive "$pid" && left+="$name($pid) "
+  done
 done
 if [ -n "$left" ]; then
   log "still running: $left"

@@ -18,13 +18,22 @@ pid_file() {
   esac
 }
 
+# pid_alive PID: true for a running process. A zombie is dead: where PID 1 does not reap orphans
+# (some CI VMs), a killed daemon stays a zombie that `kill -0` still finds.
+pid_alive() {
+  local st
+  kill -0 "$1" 2>/dev/null || return 1
+  st=$(sed -E 's/^.*\) (.).*$/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ "$st" != Z ] && [ "$st" != X ]
+}
+
 # pid_of NAME: prints NAME's pid when it names a live process, else fails.
 pid_of() {
   local f pid
   f=$(pid_file "$1")
   [ -s "$f" ] || return 1
   pid=$(tr -dc 0-9 <"$f")
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+  [ -n "$pid" ] && pid_alive "$pid" && echo "$pid"
 }
 
 # started_by_us NAME: true when up.sh started NAME (it never stops what it found running).
@@ -37,7 +46,7 @@ stop_daemon() {
     log "stopping $name (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
     local deadline=$((SECONDS + secs))
-    while kill -0 "$pid" 2>/dev/null; do
+    while pid_alive "$pid"; do
       if ((SECONDS >= deadline)); then
         log "$name did not exit within ${secs}s: SIGKILL"
         kill -KILL "$pid" 2>/dev/null || true
