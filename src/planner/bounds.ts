@@ -25,7 +25,8 @@ export interface BoundsResult {
 
 /**
  * Earliest start of every activity on the empty profiles (each resource alone, iterated to a
- * common time). Infinity-free: throws InfeasibleError when an activity never fits.
+ * common time); for a zero-length activity, the earliest time its demands fit the capacity
+ * (`Compiled.arrival`). Infinity-free: throws InfeasibleError when an activity never fits.
  */
 export function arrivalRelease(c: Compiled): Float64Array {
   const rel = new Float64Array(c.n);
@@ -34,7 +35,12 @@ export function arrivalRelease(c: Compiled): Float64Array {
     const p = c.dur[j]!;
     const u0 = c.useStart[j]!;
     const u1 = c.useStart[j + 1]!;
-    if (p <= 0 || u0 === u1) continue;
+    if (u0 === u1) continue;
+    if (p <= 0) {
+      if (c.arrival[j] === Infinity) throw neverFits(c, j);
+      rel[j] = c.arrival[j]!;
+      continue;
+    }
     // Fast path: every resource used has constant capacity from 0 that covers the demand.
     let trivial = true;
     for (let u = u0; u < u1 && trivial; u++) {
@@ -45,7 +51,7 @@ export function arrivalRelease(c: Compiled): Float64Array {
     }
     if (trivial) continue;
     prof ??= c.capT.map((t, r) => new Profile(t, c.capV[r]!));
-    let s = 0;
+    let s = c.arrival[j]!;
     let stable = false;
     while (!stable) {
       stable = true;
@@ -58,15 +64,17 @@ export function arrivalRelease(c: Compiled): Float64Array {
           if (u1 - u0 > 1) stable = false;
         }
       }
-      if (s === Infinity) {
-        throw new InfeasibleError(
-          `Activity ${c.problem.ids[j]} can never be scheduled: its demand exceeds the capacity available`,
-        );
-      }
+      if (s === Infinity) throw neverFits(c, j);
     }
     rel[j] = s;
   }
   return rel;
+}
+
+function neverFits(c: Compiled, j: number): InfeasibleError {
+  return new InfeasibleError(
+    `Activity ${c.problem.ids[j]} can never be scheduled: its demand exceeds the capacity available`,
+  );
 }
 
 /** Earliest T ≥ from with ∫_from^T capacity ≥ energy (Infinity if never). */

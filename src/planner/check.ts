@@ -7,7 +7,7 @@ import { ALL } from './problem.js';
  * ≥ 0, the held units (demand, or the whole capacity for ALL with no capacity change inside
  * the activity), capacity at every instant (a sweep over start, finish and capacity-change
  * events), worker eligibility and exclusivity, and the makespan. Zero-length activities hold
- * nothing. Returns the problems found (at most `limit`), empty when the schedule is feasible.
+ * nothing but start no earlier than their demands first fit the capacity. Returns the problems found (at most `limit`), empty when the schedule is feasible.
  * O((n + steps) log(n + steps)) per resource.
  */
 export function checkSchedule(problem: Problem, s: Schedule, limit = 20): string[] {
@@ -39,6 +39,38 @@ export function checkSchedule(problem: Problem, s: Schedule, limit = 20): string
     add(`makespan ${s.makespan}, finishes say ${makespan}`)
   ) {
     return out;
+  }
+  // A zero-length activity holds nothing, but not before its demands first fit the capacity.
+  const capOf = (r: number, t: number): number => {
+    let c = 0;
+    let from = -Infinity;
+    for (const st of problem.resources[r]!.profile) {
+      if (st.from <= t && st.from >= from) {
+        c = st.capacity;
+        from = st.from;
+      }
+    }
+    return c;
+  };
+  for (let j = 0; j < n; j++) {
+    if (problem.duration[j]! > 0) continue;
+    const uses: number[] = [];
+    for (let r = 0; r < R; r++) if (problem.demand[j * R + r] !== 0) uses.push(r);
+    if (uses.length === 0) continue;
+    const fitsAt = (t: number): boolean =>
+      uses.every((r) => {
+        const d = problem.demand[j * R + r]!;
+        const c = capOf(r, t);
+        return d === ALL ? c > EPS : c >= d - EPS;
+      });
+    const times = [0, ...uses.flatMap((r) => problem.resources[r]!.profile.map((x) => x.from))]
+      .filter((t) => t >= 0)
+      .sort((a, b) => a - b);
+    const first = times.find(fitsAt) ?? Infinity;
+    if (s.start[j]! < first - EPS) {
+      const when = first === Infinity ? 'never' : `from ${first}`;
+      if (add(`${id(j)} starts at ${s.start[j]} but its demands fit only ${when}`)) return out;
+    }
   }
   for (let r = 0; r < R; r++) {
     const res = problem.resources[r]!;

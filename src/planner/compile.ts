@@ -1,4 +1,5 @@
 import { compareIds } from '../model/activities.js';
+import { EPS } from './cpm.js';
 import { topoOrder } from './graph.js';
 import type { CapacityStep, Problem } from './problem.js';
 import { ALL } from './problem.js';
@@ -39,6 +40,12 @@ export interface Compiled {
   readonly pred: Int32Array;
   /** rank[i]: position of ids[i] in compareIds order (the tie-break). */
   readonly rank: Int32Array;
+  /**
+   * Per activity: the earliest time all its demands fit the capacity profiles at once
+   * (capacity ≥ demand; > 0 for ALL), whatever its duration; Infinity when never. No activity
+   * starts earlier: a zero-length one holds nothing, but still waits for the hardware it needs.
+   */
+  readonly arrival: Float64Array;
   /** A topological order, and each activity's position in it. */
   readonly topo: Int32Array;
   readonly topoPos: Int32Array;
@@ -164,6 +171,16 @@ export function gridCells(dur: Float64Array, capT: readonly Float64Array[]): num
   return h;
 }
 
+/** Earliest x ≥ t where capacity (steps T, V) covers demand d (ALL: any positive); Infinity if never. */
+function firstFit(T: Float64Array, V: Float64Array, d: number, t: number): number {
+  const fits = (v: number): boolean => (d === ALL ? v > EPS : v >= d - EPS);
+  let k = 0;
+  while (k + 1 < T.length && T[k + 1]! <= t) k++;
+  if (fits(V[k]!)) return t;
+  for (k++; k < T.length; k++) if (fits(V[k]!)) return T[k]!;
+  return Infinity;
+}
+
 /** True when a pass over c with its current durations may use the grid profiles. */
 export function gridFits(c: Compiled): boolean {
   if (c.grid <= 0) return false;
@@ -244,6 +261,25 @@ export function compile(problem: Problem, opts: { grid?: boolean } = {}): Compil
     }
     elig = Int32Array.from(out);
   }
+  const arrival = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const u0 = useStart[i]!;
+    const u1 = useStart[i + 1]!;
+    let t = 0;
+    let stable = false;
+    while (!stable && t !== Infinity) {
+      stable = true;
+      for (let u = u0; u < u1; u++) {
+        const r = useRes[u]!;
+        const t2 = firstFit(capT[r]!, capV[r]!, dem[i * R + r]!, t);
+        if (t2 !== t) {
+          t = t2;
+          if (u1 - u0 > 1) stable = false;
+        }
+      }
+    }
+    arrival[i] = t;
+  }
   const topo = topoOrder(problem);
   if (topo === null) throw new Error('The activity graph has a cycle');
   const topoPos = new Int32Array(n);
@@ -272,6 +308,7 @@ export function compile(problem: Problem, opts: { grid?: boolean } = {}): Compil
     predStart: problem.predStart,
     pred: problem.pred,
     rank: idRanks(problem.ids),
+    arrival,
     topo,
     topoPos,
   };

@@ -198,7 +198,10 @@ export class Sgs {
     let makespan = 0;
     for (let k = 0; k < list.length; k++) {
       const j = list[k]!;
-      let es = 0;
+      // Forward: nothing starts before its demands fit the capacity (zero-length activities
+      // included). Backward, that is a deadline, which the mirrored profile already enforces
+      // for the others; a zero-length one stays before its successors there anyway.
+      let es = backward ? 0 : c.arrival[j]!;
       for (let e = pStart[j]!; e < pStart[j + 1]!; e++) {
         const i = pList[e]!;
         const f = start[i]! + dur[i]!;
@@ -233,7 +236,7 @@ export class Sgs {
     this.passes++;
     this.resetProfiles(false, 0);
     const left = new Int32Array(n);
-    const ready = new Float64Array(n);
+    const ready = Float64Array.from(c.arrival);
     let elig: number[] = [];
     for (let i = 0; i < n; i++) {
       left[i] = c.predStart[i + 1]! - c.predStart[i]!;

@@ -72,6 +72,24 @@ function capAt(steps: readonly (readonly [number, number])[], t: number): number
 }
 
 /**
+ * The first integer time at which all of activity i's demands fit the capacity (ALL: any
+ * positive capacity): a zero-length activity starts no earlier. Infinity when never.
+ */
+export function arrivalOf(spec: Spec, i: number): number {
+  let last = 0;
+  for (const steps of spec.resources) for (const [from] of steps) last = Math.max(last, from);
+  for (let t = 0; t <= last; t++) {
+    const ok = spec.resources.every((steps, r) => {
+      const d = spec.demand[i]?.[r] ?? 0;
+      const c = capAt(steps, t);
+      return d === 0 || (d === ALL ? c > 0 : c >= d);
+    });
+    if (ok) return t;
+  }
+  return Infinity;
+}
+
+/**
  * Independent check on integer data: every unit slot [t, t+1) is checked. Returns the first
  * violation or null.
  */
@@ -82,6 +100,7 @@ export function verify(spec: Spec, s: Schedule): string | null {
   for (let i = 0; i < n; i++) {
     const st = s.start[i]!;
     if (!(st >= 0) || !Number.isInteger(st)) return `a${i + 1} starts at ${st}`;
+    if (spec.dur[i] === 0 && st < arrivalOf(spec, i)) return `a${i + 1} starts before it fits`;
     horizon = Math.max(horizon, st + spec.dur[i]!);
     for (const p of spec.preds[i]!) {
       if (st < s.start[p]! + spec.dur[p]!) return `a${i + 1} before its predecessor a${p + 1}`;
@@ -164,9 +183,10 @@ export function bruteForce(spec: Spec): number {
   }
   const start = new Array<number>(n).fill(-1);
   let best = Infinity;
+  const arrival = spec.dur.map((_, i) => arrivalOf(spec, i));
   const fits = (i: number, s: number, w: number): boolean => {
     const p = spec.dur[i]!;
-    if (p === 0) return true;
+    if (p === 0) return s >= arrival[i]!;
     for (let r = 0; r < R; r++) {
       const d = spec.demand[i]?.[r] ?? 0;
       if (d === 0) continue;

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { forwardBackward, parallelSgs, serialSgs } from '../../../src/planner/building-blocks.js';
-import { computeBounds } from '../../../src/planner/bounds.js';
+import { arrivalRelease, computeBounds } from '../../../src/planner/bounds.js';
+import { checkSchedule } from '../../../src/planner/check.js';
 import { compile } from '../../../src/planner/compile.js';
 import { cpm } from '../../../src/planner/cpm.js';
 import { priorityList, priorityValues, totalSuccessors } from '../../../src/planner/priority.js';
 import { ALL } from '../../../src/planner/problem.js';
+import { Resolver } from '../../../src/planner/resolve.js';
 import { InfeasibleError } from '../../../src/planner/sgs.js';
+import { solve } from '../../../src/planner/solve.js';
 import { makeProblem, verify } from './helpers.js';
 import type { Spec } from './helpers.js';
 
@@ -121,6 +124,41 @@ describe('serial SGS', () => {
       demand: [[2]],
     };
     expect(() => serialSgs(makeProblem(spec), [0])).toThrow(InfeasibleError);
+  });
+});
+
+describe('zero-length activities', () => {
+  // a1: a 0-hour GPU check, a2 (1 h, no GPU) waits for it; a3: 0 hours on ALL GPUs.
+  const spec: Spec = {
+    dur: [0, 1, 0],
+    preds: [[], [0], []],
+    resources: [
+      [
+        [0, 0],
+        [5, 2],
+      ],
+    ],
+    demand: [[1], [0], [ALL]],
+  };
+
+  it('wait for the hardware they need (arrival release), in every pass', () => {
+    const p = makeProblem(spec);
+    for (const s of [serialSgs(p, [0, 1, 2]), parallelSgs(p, new Float64Array(3))]) {
+      expect(Array.from(s.start)).toEqual([5, 5, 5]);
+      expect(verify(spec, s)).toBeNull();
+      expect(checkSchedule(p, s)).toEqual([]);
+    }
+    expect(Array.from(arrivalRelease(compile(p)))).toEqual([5, 0, 5]);
+    const r = solve(p, { seed: 1, timeLimitMs: 0, now: () => 0 });
+    expect(r.schedule.makespan).toBe(6);
+    expect(r.bounds.arrival).toBe(6);
+    expect(new Resolver(p).solve([0, 1, 0]).start[0]).toBe(5);
+  });
+
+  it('the checker flags one that starts before its demands fit', () => {
+    const p = makeProblem(spec);
+    const bad = { ...serialSgs(p, [0, 1, 2]), start: Float64Array.of(0, 5, 5) };
+    expect(checkSchedule(p, bad).join()).toMatch(/a1 starts at 0 but its demands fit only from 5/);
   });
 });
 
