@@ -1,7 +1,7 @@
 /**
  * bench:status — `critpath status --json` on a 10,000-task project (100 layers of 100, each task
  * after two of the previous layer) with a journal of one run that finished 7,000 of them, failed
- * one for good and ended: 14,003 records. Times the built CLI (`node bin/critpath.js`, a fresh
+ * one for good and ended: 14,004 records. Times the built CLI (`node bin/critpath.js`, a fresh
  * process each time, output to a pipe) from spawn to exit. The first call finds no validated-
  * project cache (it parses the YAML and writes the cache); the later ones are the usual case.
  * Target: ≤ 300 ms.
