@@ -157,9 +157,15 @@ export function verify(spec: Spec, s: Schedule): string | null {
 }
 
 /**
- * Exact optimum by branch and bound over every order and every worker choice, each activity
- * started as early as the partial schedule allows (the active schedules, which include an
- * optimal one). Integer data, n ≤ ~8.
+ * Exact optimum by branch and bound over serial SGS: every precedence-feasible activity list
+ * and every eligible worker per activity, each activity started as early as the partial
+ * schedule allows (with its worker). That enumeration is complete: for any feasible schedule,
+ * the serial pass over its activities sorted by (start, index) with its workers starts every
+ * activity no later (time-varying capacities and ALL included), and repeating that reaches a
+ * schedule the pass reproduces exactly. So only lists whose starts come out sorted by
+ * (start, index) need exploring, which prunes most orders; nodes are also cut when
+ * max(start so far, head) + tail of an unplaced activity, or the energy left over the
+ * workers, cannot beat the best. Integer data, n ≤ ~10.
  */
 export function bruteForce(spec: Spec): number {
   const n = spec.dur.length;
@@ -171,83 +177,111 @@ export function bruteForce(spec: Spec): number {
     for (const [from] of steps) horizon = Math.max(horizon, from + 1);
   horizon *= 2;
   const cap = spec.resources.map((steps) =>
-    Array.from({ length: horizon + 1 }, (_, t) => capAt(steps, t)),
+    Int32Array.from({ length: horizon + 1 }, (_, t) => capAt(steps, t)),
   );
-  const used = spec.resources.map(() => new Array<number>(horizon + 1).fill(0));
-  const busy = Array.from({ length: W }, () => new Array<boolean>(horizon + 1).fill(false));
+  const used = spec.resources.map(() => new Int32Array(horizon + 1));
+  const busy = Array.from({ length: W }, () => new Uint8Array(horizon + 1));
+  const dur = spec.dur;
+  const arrival = dur.map((_, i) => arrivalOf(spec, i));
+  // preds[i] < i: index order is topological.
+  const head = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) {
+    head[i] = arrival[i]!;
+    for (const p of spec.preds[i]!) head[i] = Math.max(head[i]!, head[p]! + dur[p]!);
+  }
   const tail = new Array<number>(n).fill(0);
-  const succs: number[][] = spec.dur.map(() => []);
+  const succs: number[][] = dur.map(() => []);
   spec.preds.forEach((ps, i) => ps.forEach((p) => succs[p]!.push(i)));
   for (let i = n - 1; i >= 0; i--) {
-    tail[i] = spec.dur[i]! + Math.max(0, ...succs[i]!.map((s) => tail[s]!));
+    tail[i] = dur[i]! + Math.max(0, ...succs[i]!.map((s) => tail[s]!));
   }
+  const workersOf = dur.map((_, i) => {
+    const e = spec.workers?.eligible[i] ?? null;
+    return W === 0 ? [-1] : (e ?? Array.from({ length: W }, (_, w) => w));
+  });
   const start = new Array<number>(n).fill(-1);
   let best = Infinity;
-  const arrival = spec.dur.map((_, i) => arrivalOf(spec, i));
   const fits = (i: number, s: number, w: number): boolean => {
-    const p = spec.dur[i]!;
-    if (p === 0) return s >= arrival[i]!;
+    const p = dur[i]!;
+    if (s < arrival[i]!) return false;
+    if (p === 0) return true;
     for (let r = 0; r < R; r++) {
       const d = spec.demand[i]?.[r] ?? 0;
       if (d === 0) continue;
+      const cr = cap[r]!;
+      const ur = used[r]!;
       if (d === ALL) {
-        const c = cap[r]![s]!;
+        const c = cr[s]!;
         if (c <= 0) return false;
-        for (let t = s; t < s + p; t++) if (cap[r]![t] !== c || used[r]![t] !== 0) return false;
+        for (let t = s; t < s + p; t++) if (cr[t] !== c || ur[t] !== 0) return false;
       } else {
-        for (let t = s; t < s + p; t++) if (used[r]![t]! + d > cap[r]![t]!) return false;
+        for (let t = s; t < s + p; t++) if (ur[t]! + d > cr[t]!) return false;
       }
     }
     if (w >= 0) for (let t = s; t < s + p; t++) if (busy[w]![t]) return false;
     return true;
   };
   const apply = (i: number, s: number, w: number, sign: number): void => {
-    const p = spec.dur[i]!;
+    const p = dur[i]!;
     for (let r = 0; r < R; r++) {
       const d = spec.demand[i]?.[r] ?? 0;
       if (d === 0 || p === 0) continue;
       const h = d === ALL ? cap[r]![s]! : d;
       for (let t = s; t < s + p; t++) used[r]![t]! += sign * h;
     }
-    if (w >= 0 && p > 0) for (let t = s; t < s + p; t++) busy[w]![t] = sign > 0;
+    if (w >= 0 && p > 0) for (let t = s; t < s + p; t++) busy[w]![t] = sign > 0 ? 1 : 0;
   };
-  const rec = (placed: number, makespan: number): void => {
+  let workLeft = 0;
+  for (const d of dur) workLeft += d;
+  const rec = (placed: number, makespan: number, lastS: number, lastI: number): void => {
     if (placed === n) {
       best = Math.min(best, makespan);
       return;
     }
+    // Every unplaced activity starts at lastS or later (sorted starts) and after its head.
+    let lb = makespan;
+    for (let j = 0; j < n; j++) {
+      if (start[j] !== -1) continue;
+      let es = Math.max(head[j]!, lastS);
+      for (const p of spec.preds[j]!) if (start[p] !== -1) es = Math.max(es, start[p]! + dur[p]!);
+      lb = Math.max(lb, es + tail[j]!);
+    }
+    // The work left runs after lastS on at most W workers.
+    if (W > 0) lb = Math.max(lb, lastS + Math.ceil(workLeft / W));
+    if (lb >= best) return;
     for (let i = 0; i < n; i++) {
       if (start[i] !== -1 || spec.preds[i]!.some((p) => start[p] === -1)) continue;
       let es = 0;
-      for (const p of spec.preds[i]!) es = Math.max(es, start[p]! + spec.dur[p]!);
-      if (es + tail[i]! >= best) continue;
-      const e = spec.workers?.eligible[i] ?? null;
-      const ws = W === 0 ? [-1] : (e ?? Array.from({ length: W }, (_, w) => w));
-      for (const w of ws) {
+      for (const p of spec.preds[i]!) es = Math.max(es, start[p]! + dur[p]!);
+      for (const w of workersOf[i]!) {
         let s = es;
         while (s < horizon && !fits(i, s, w)) s++;
-        if (s >= horizon || s + tail[i]! >= best) continue;
+        if (s >= horizon || s < lastS || (s === lastS && i < lastI)) continue;
+        if (s + tail[i]! >= best) continue;
         start[i] = s;
         apply(i, s, w, 1);
-        rec(placed + 1, Math.max(makespan, s + spec.dur[i]!));
+        workLeft -= dur[i]!;
+        rec(placed + 1, Math.max(makespan, s + dur[i]!), s, i);
+        workLeft += dur[i]!;
         apply(i, s, w, -1);
         start[i] = -1;
       }
     }
   };
-  rec(0, 0);
+  rec(0, 0, 0, -1);
   return best;
 }
 
 /** fast-check arbitrary for small feasible specs (integer data). */
 export function specArb(opts: {
+  minN?: number;
   maxN: number;
   maxWorkers: number;
   allowWorkers?: boolean;
 }): fc.Arbitrary<Spec> {
   return fc
     .record({
-      n: fc.integer({ min: 1, max: opts.maxN }),
+      n: fc.integer({ min: opts.minN ?? 1, max: opts.maxN }),
       R: fc.integer({ min: 0, max: 2 }),
       W: fc.integer({
         min: opts.allowWorkers === false ? 0 : 0,

@@ -77,8 +77,11 @@ describe('solve on random projects', () => {
 });
 
 describe('optimality on small cases', () => {
-  it('finds the brute-force optimum in at least 95 % of random cases with ≤ 8 activities', () => {
-    const cases = fc.sample(specArb({ maxN: 8, maxWorkers: 2 }), { numRuns: 120, seed: 11 });
+  it('finds the branch-and-bound optimum in at least 95 % of random cases with ≤ 10 activities', () => {
+    const cases = [
+      ...fc.sample(specArb({ maxN: 10, maxWorkers: 2 }), { numRuns: 150, seed: 11 }),
+      ...fc.sample(specArb({ minN: 9, maxN: 10, maxWorkers: 3 }), { numRuns: 150, seed: 12 }),
+    ];
     let hit = 0;
     const missed: string[] = [];
     for (const [k, spec] of cases.entries()) {
