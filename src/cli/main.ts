@@ -4,13 +4,22 @@ import type { Output } from '../reporters/terminal.js';
 import { processOutput } from '../reporters/terminal.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './context.js';
-import { registerGraph } from './commands/graph.js';
-import { registerPlan } from './commands/plan.js';
-import { registerValidate } from './commands/validate.js';
-import { registerRun } from './commands/run.js';
-import { registerStatus } from './commands/status.js';
-import { registerReset } from './commands/reset.js';
-import { registerCancel } from './commands/cancel.js';
+
+type Register = (program: Command, ctx: CliContext) => void;
+
+/**
+ * The verbs, in help order. Each verb's module (and what it needs: yaml, zod, the planner, the
+ * executor…) is imported only when that verb runs; help over every verb imports them all.
+ */
+const VERBS: Readonly<Record<string, () => Promise<Register>>> = {
+  validate: async () => (await import('./commands/validate.js')).registerValidate,
+  plan: async () => (await import('./commands/plan.js')).registerPlan,
+  graph: async () => (await import('./commands/graph.js')).registerGraph,
+  run: async () => (await import('./commands/run.js')).registerRun,
+  status: async () => (await import('./commands/status.js')).registerStatus,
+  reset: async () => (await import('./commands/reset.js')).registerReset,
+  cancel: async () => (await import('./commands/cancel.js')).registerCancel,
+};
 
 /** Set by the bundler for the single-file build (scripts/bundle.mjs); else read from package.json. */
 declare const __CRITPATH_VERSION__: string | undefined;
@@ -37,13 +46,10 @@ export async function main(
       writeErr: (s) => ctx.out.err(s.trimEnd()),
     })
     .exitOverride();
-  registerValidate(program, ctx);
-  registerPlan(program, ctx);
-  registerGraph(program, ctx);
-  registerRun(program, ctx);
-  registerStatus(program, ctx);
-  registerReset(program, ctx);
-  registerCancel(program, ctx);
+  // The program's own options take no values, so the first other word names the verb.
+  const verb = argv.find((a) => !a.startsWith('-'));
+  const wanted = verb !== undefined && Object.hasOwn(VERBS, verb) ? [verb] : Object.keys(VERBS);
+  for (const register of await Promise.all(wanted.map((v) => VERBS[v]!()))) register(program, ctx);
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
 
   try {

@@ -5,13 +5,6 @@ import { cpm, EPS } from '../planner/cpm.js';
 import type { BlockReason } from '../executor/scheduler.js';
 import { formatBlockReason, hardwareBlock } from '../executor/scheduler.js';
 import type { RunState } from './reducer.js';
-import {
-  buildTeamPlan,
-  DEFAULT_MAX_SCHEDULES,
-  DEFAULT_TIME_LIMIT_MS,
-} from '../calendar/build-team-plan.js';
-import type { TeamSpec } from '../planner/project-problem.js';
-import { forecastFromState } from '../reporters/risk-replan.js';
 
 /**
  * `critpath status`'s model, computed from the project, the replayed journal and the host's GPU
@@ -237,44 +230,19 @@ export function computeStatus(
 export const STATUS_TEAM_FORECAST_MAX = 300;
 
 /**
- * Replaces the model's critical-path forecast with the planner's: the team plan `plan --team`
- * makes (same seed and search budget), re-planned from the journal as `plan` does. Falls back to
- * the critical path, with a note, over `maxActivities` or when the team cannot be planned.
+ * The model as it stays when it has more than `max` activities: the critical-path forecast, with
+ * a note saying why there is no team forecast; undefined when the team forecast should be made
+ * (withTeamForecast in ./status-forecast.js, which loads the planner).
  */
-export function withTeamForecast(
+export function teamForecastSkipped(
   model: StatusModel,
-  project: Project,
-  state: RunState,
-  opts: { team: TeamSpec; now: number; maxActivities?: number },
-): StatusModel {
-  const max = opts.maxActivities ?? STATUS_TEAM_FORECAST_MAX;
+  max = STATUS_TEAM_FORECAST_MAX,
+): StatusModel | undefined {
   const n = model.activities.length;
-  if (n > max)
-    return {
-      ...model,
-      forecastNote: `remaining critical path alone: ${n} activities is over the ${max} the team forecast handles quickly (critpath plan --team N re-plans them)`,
-    };
-  const plan = buildTeamPlan(project, {
-    team: opts.team,
-    estimate: 'expected',
-    seed: 1,
-    maxSchedules: DEFAULT_MAX_SCHEDULES,
-    timeLimitMs: DEFAULT_TIME_LIMIT_MS,
-    range: false,
-  });
-  const f = plan.ok ? forecastFromState(project, plan.value, state, { nowMs: opts.now }) : plan;
-  if (!f.ok)
-    return {
-      ...model,
-      forecastNote: `remaining critical path alone: no team forecast (${f.error})`,
-    };
+  if (n <= max) return undefined;
   return {
     ...model,
-    forecast: f.value.forecastEnd.slice(0, 10),
-    forecastBy: 'team',
-    team: f.value.team,
-    forecastAt: f.value.forecastEnd,
-    baselineEnd: f.value.baselineEnd,
+    forecastNote: `remaining critical path alone: ${n} activities is over the ${max} the team forecast handles quickly (critpath plan --team N re-plans them)`,
   };
 }
 

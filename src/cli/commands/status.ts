@@ -4,12 +4,17 @@ import { DEFAULT_TASK_FILE, loadOrReport, usageError } from '../context.js';
 import { buildActivityGraph } from '../../model/activities.js';
 import { detectInventory, parseGpuOption } from '../../gpu/inventory.js';
 import { readRunState } from '../../state/read.js';
-import { computeStatus, STATUS_TEAM_FORECAST_MAX, withTeamForecast } from '../../state/status.js';
+import {
+  computeStatus,
+  STATUS_TEAM_FORECAST_MAX,
+  teamForecastSkipped,
+} from '../../state/status.js';
 import { parseTeamSpec } from '../../planner/project-problem.js';
 import type { TeamSpec } from '../../planner/project-problem.js';
 import { ACTUAL_NOTE } from '../../reporters/run-plain.js';
 import { renderStatusJson, renderStatusTable } from '../../reporters/status-table.js';
-import { slurmStatusSection } from '../../executor/slurm/cli.js';
+import type { SlurmStatusSection } from '../../executor/slurm/cli.js';
+import { openSlurmAttempts } from '../../executor/slurm/reconcile.js';
 import { statePaths } from '../../state/paths.js';
 
 export function registerStatus(program: Command, ctx: CliContext): void {
@@ -55,10 +60,17 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       const project = await loadOrReport(ctx, file);
       if (project === undefined) return;
       const graph = buildActivityGraph(project);
-      // Jobs on Slurm outlive the critpath that submitted them: ask Slurm (squeue, sacct) first;
-      // it journals the ended ones. Nothing is asked when no Slurm job is open.
-      const slurm = await slurmStatusSection(statePaths(file), project);
-      const state = readRunState(file);
+      const paths = statePaths(file);
+      let state = readRunState(file, paths);
+      // Jobs on Slurm outlive the critpath that submitted them: ask Slurm (squeue, sacct); it
+      // journals the ended ones, so the journal is read again. Nothing is asked (or loaded) when
+      // no Slurm job is open.
+      let slurm: SlurmStatusSection = { live: new Map(), lines: [] };
+      if (openSlurmAttempts(state).length > 0) {
+        const { slurmStatusSection } = await import('../../executor/slurm/cli.js');
+        slurm = await slurmStatusSection(paths, project);
+        state = readRunState(file, paths);
+      }
       for (const id of slurm.live.keys()) {
         const st = state.activities.get(id);
         if (st !== undefined && st.status === 'interrupted') st.status = 'running';
@@ -72,20 +84,24 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         hostGpus = state.lastRun.start.gpus.length;
       else hostGpus = (await detectInventory(gpuOpt)).gpus.length;
       const now = Date.now();
-      const model = withTeamForecast(
-        computeStatus(project, graph, state, {
-          hostGpus,
-          now,
-          liveRunId: state.liveRunId,
-          batchLive: new Set(slurm.live.keys()),
-        }),
-        project,
-        state,
-        {
-          team: team ?? { kind: 'count', count: Math.max(1, project.team.length) },
-          now,
-        },
-      );
+      const cpmModel = computeStatus(project, graph, state, {
+        hostGpus,
+        now,
+        liveRunId: state.liveRunId,
+        batchLive: new Set(slurm.live.keys()),
+      });
+      // The planner is loaded only when it plans (up to STATUS_TEAM_FORECAST_MAX activities).
+      const model =
+        teamForecastSkipped(cpmModel) ??
+        (await import('../../state/status-forecast.js')).withTeamForecast(
+          cpmModel,
+          project,
+          state,
+          {
+            team: team ?? { kind: 'count', count: Math.max(1, project.team.length) },
+            now,
+          },
+        );
       if (state.tornTail)
         ctx.out.err('note: the journal ends in a torn record (a crash mid-write); it was ignored');
       ctx.out.out(opts.json === true ? renderStatusJson(model) : renderStatusTable(model, ctx.out));

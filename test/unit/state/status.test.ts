@@ -11,11 +11,8 @@ import { forecastFromState } from '../../../src/reporters/risk-replan.js';
 import { renderStatusJson } from '../../../src/reporters/status-table.js';
 import type { JournalRecord } from '../../../src/state/records.js';
 import { replay } from '../../../src/state/reducer.js';
-import {
-  computeStatus,
-  STATUS_TEAM_FORECAST_MAX,
-  withTeamForecast,
-} from '../../../src/state/status.js';
+import { computeStatus, STATUS_TEAM_FORECAST_MAX } from '../../../src/state/status.js';
+import { withTeamForecast } from '../../../src/state/status-forecast.js';
 
 function load(text: string): Project {
   const r = loadProjectText(text, 'test.yaml');
