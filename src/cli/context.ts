@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../result.js';
 import type { Output } from '../reporters/terminal.js';
 import { printDiagnostics } from '../reporters/diagnostics.js';
-import { loadProjectFile } from '../config/load.js';
+import { loadProjectFileCached } from '../config/project-cache.js';
 import type { Project } from '../model/project.js';
 
 /** Exit codes: 0 ok, 1 the work failed (a task, a plan check), 2 bad input or usage. */
@@ -19,9 +19,12 @@ export interface CliContext {
 /** The task file used when none is named. */
 export const DEFAULT_TASK_FILE = 'tasks/epic-1a.yaml';
 
-/** Loads a task file; on failure prints the diagnostics and returns undefined (exit 2). */
+/**
+ * Loads a task file (through the validated-project cache); on failure prints the diagnostics and
+ * returns undefined (exit 2).
+ */
 export async function loadOrReport(ctx: CliContext, file: string): Promise<Project | undefined> {
-  const r = await loadProjectFile(file);
+  const r = await loadProjectFileCached(file);
   if (r.ok) return r.value;
   reportDiagnostics(ctx, r.error);
   return undefined;

@@ -1,0 +1,178 @@
+/**
+ * The validated-project cache: a task file that passed every check is stored, normalized, as JSON
+ * under `<project root>/.critpath/cache/`, keyed by the file's absolute path and the sha256 of its
+ * bytes (plus the cache format, critpath's version and the build). Loading the same bytes again
+ * returns the stored Project without parsing YAML or running the schema and rules, and without
+ * even importing them: this module is light on purpose, and ./load.js (yaml, zod, rules) is
+ * imported only on a miss. Files with problems are never cached, so their diagnostics always
+ * come from a full check. The cache is only ever an optimization: an entry that is missing,
+ * unreadable, corrupt or for other bytes means a normal load, and failing to write one is ignored.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Project } from '../model/project.js';
+import type { Diagnostic, Result } from '../result.js';
+import { ok } from '../result.js';
+import { projectRoot } from '../state/paths.js';
+import { VERSION } from '../version.js';
+
+/** Bump when the cache layout or the normalized Project changes shape. */
+export const PROJECT_CACHE_FORMAT = 1;
+
+/** The first line of a cache file; the normalized Project's JSON follows on the second. */
+interface CacheHeader {
+  readonly format: number;
+  readonly critpath: string;
+  /** Identifies the build of the loader, so a rebuilt checkout never trusts an older check. */
+  readonly build: string;
+  /** Absolute path of the task file. */
+  readonly file: string;
+  /** sha256 (hex) of the task file's bytes. */
+  readonly sha256: string;
+  /** sha256 (hex) of the project JSON on the second line: catches a damaged entry. */
+  readonly projectSha256: string;
+}
+
+const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+
+let buildStamp: string | undefined;
+/**
+ * The mtime and size of the loader's compiled code (tsc rewrites it on every build; a single-file
+ * bundle is one file). Falls back to this module's own file.
+ */
+function currentBuild(): string {
+  if (buildStamp !== undefined) return buildStamp;
+  for (const url of [new URL('./load.js', import.meta.url), new URL(import.meta.url)]) {
+    try {
+      const s = statSync(fileURLToPath(url));
+      return (buildStamp = `${s.mtimeMs}:${s.size}`);
+    } catch {
+      // try the next
+    }
+  }
+  return (buildStamp = 'unknown');
+}
+
+/** Where the cache entry of `taskFile` lives: `.critpath/cache/<stem>-<hash of its path>.json`. */
+export function projectCachePath(taskFile: string, root = projectRoot(taskFile)): string {
+  const abs = resolve(taskFile);
+  const stem = basename(abs, extname(abs)).replace(/[^A-Za-z0-9._-]/g, '_');
+  return join(root, '.critpath', 'cache', `${stem}-${sha256(abs).slice(0, 16)}.json`);
+}
+
+/** The cached Project for these bytes of `abs`, or undefined (absent, stale, corrupt: all alike). */
+function readEntry(path: string, abs: string, fileSha: string): Project | undefined {
+  try {
+    const bytes = readFileSync(path);
+    const nl = bytes.indexOf(0x0a);
+    if (nl < 0) return undefined;
+    const h = JSON.parse(bytes.toString('utf8', 0, nl)) as Partial<CacheHeader> | null;
+    if (
+      h === null ||
+      typeof h !== 'object' ||
+      h.format !== PROJECT_CACHE_FORMAT ||
+      h.critpath !== VERSION ||
+      h.build !== currentBuild() ||
+      h.file !== abs ||
+      h.sha256 !== fileSha
+    )
+      return undefined;
+    const body = bytes.subarray(nl + 1);
+    if (h.projectSha256 !== sha256(body)) return undefined;
+    const p = JSON.parse(body.toString('utf8')) as Project | null;
+    if (
+      p === null ||
+      typeof p !== 'object' ||
+      typeof p.name !== 'string' ||
+      !Array.isArray(p.tasks)
+    )
+      return undefined;
+    return p;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Numbers JSON cannot carry (they would come back as null) make a project uncacheable. */
+function jsonExact(_key: string, v: unknown): unknown {
+  if (typeof v === 'number' && !Number.isFinite(v)) throw new Error('not JSON-exact');
+  return v;
+}
+
+/** Stores an entry atomically (temp file + rename); any failure leaves no entry and is ignored. */
+function writeEntry(path: string, abs: string, fileSha: string, project: Project): void {
+  let tmp: string | undefined;
+  try {
+    const body = JSON.stringify(project, jsonExact);
+    const header: CacheHeader = {
+      format: PROJECT_CACHE_FORMAT,
+      critpath: VERSION,
+      build: currentBuild(),
+      file: abs,
+      sha256: fileSha,
+      projectSha256: sha256(body),
+    };
+    const dir = join(path, '..');
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { recursive: true });
+      // Keep the cache out of version control even where .critpath/ itself is not ignored.
+      writeFileSync(join(dir, '.gitignore'), '*\n');
+    }
+    tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(header)}\n${body}`);
+    renameSync(tmp, path);
+    tmp = undefined;
+  } catch {
+    // The cache is an optimization only.
+  } finally {
+    if (tmp !== undefined) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // nothing to clean up
+      }
+    }
+  }
+}
+
+/**
+ * Reads and checks a task file as loadProjectFile does (same result, same diagnostics), through
+ * the validated-project cache: the bytes read are hashed, and a matching entry is returned as is;
+ * otherwise the bytes are checked in full and, when they pass, stored.
+ */
+export async function loadProjectFileCached(file: string): Promise<Result<Project, Diagnostic[]>> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch {
+    // Unreadable: the loader words the diagnostic.
+    return (await import('./load.js')).loadProjectFile(file);
+  }
+  const abs = resolve(file);
+  const fileSha = sha256(bytes);
+  let path: string | undefined;
+  try {
+    path = projectCachePath(file);
+  } catch {
+    path = undefined;
+  }
+  if (path !== undefined) {
+    const cached = readEntry(path, abs, fileSha);
+    if (cached !== undefined) return ok(cached);
+  }
+  // Check exactly the bytes that were hashed, so an entry always matches what it was made from.
+  const r = (await import('./load.js')).loadProjectText(bytes.toString('utf8'), file);
+  if (r.ok && path !== undefined) writeEntry(path, abs, fileSha, r.value);
+  return r;
+}

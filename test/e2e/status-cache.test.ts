@@ -1,0 +1,176 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// `status` through the built CLI: the validated-project cache and lazily loaded verbs.
+const run = promisify(execFile);
+const BIN = resolve('bin/critpath.js');
+
+const YAML = `project: status cache
+start: 2026-01-05
+hardware:
+  gpu: [{ count: 2, from: 2026-01-05 }]
+tasks:
+  - { id: a, hours: 2, run: "true" }
+  - { id: b, hours: 1-3, deps: [a], gpus: 1, run: "true" }
+  - { id: c, hours: 1, deps: [a, b], run: "true" }
+`;
+
+/**
+ * Module-resolution hooks that list every module a process loads (one URL a line), for
+ * checking what a verb imports.
+ */
+const HOOKS = `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  if (process.env.CRITPATH_TEST_MODULES) appendFileSync(process.env.CRITPATH_TEST_MODULES, r.url + '\\n');
+  return r;
+}
+`;
+
+function project(): { dir: string; file: string; cacheDir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'critpath-status-cache-'));
+  writeFileSync(join(dir, 'package.json'), '{}\n');
+  writeFileSync(join(dir, 'hooks.mjs'), HOOKS);
+  writeFileSync(
+    join(dir, 'register.mjs'),
+    "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n",
+  );
+  const file = join(dir, 'project.yaml');
+  writeFileSync(file, YAML);
+  return { dir, file, cacheDir: join(dir, '.critpath', 'cache') };
+}
+
+async function critpath(
+  dir: string,
+  args: string[],
+  modules?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const pre = modules === undefined ? [] : ['--import', join(dir, 'register.mjs')];
+  const env = { ...process.env, NO_COLOR: '1', CRITPATH_TEST_MODULES: modules ?? '' };
+  try {
+    const r = await run('node', [...pre, BIN, ...args], { cwd: dir, env });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+/** The packages and critpath modules a run loaded. */
+function loaded(path: string): { packages: Set<string>; own: Set<string> } {
+  const urls = readFileSync(path, 'utf8').split('\n');
+  const packages = new Set(
+    urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []),
+  );
+  const own = new Set(urls.flatMap((u) => /\/dist\/(.+\.js)$/.exec(u)?.[1] ?? []));
+  return { packages, own };
+}
+
+beforeAll(() => {
+  if (!existsSync('dist/cli/main.js'))
+    throw new Error('dist/ is missing: run `npm run build` first');
+});
+
+describe('status through the validated-project cache', () => {
+  it('answers the same from a cache miss and a hit; the hit loads no yaml, zod or planner', async () => {
+    const p = project();
+    const coldModules = join(p.dir, 'cold.txt');
+    const cold = await critpath(p.dir, ['status', p.file, '--json', '--gpus', '2'], coldModules);
+    expect(cold.code).toBe(0);
+    expect(readdirSync(p.cacheDir).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    const warmModules = join(p.dir, 'warm.txt');
+    const warm = await critpath(p.dir, ['status', p.file, '--json', '--gpus', '2'], warmModules);
+    expect(warm.code).toBe(0);
+    expect(warm.stdout).toBe(cold.stdout);
+    expect(JSON.parse(warm.stdout)).toMatchObject({
+      project: 'status cache',
+      counts: { ready: 1, pending: 2 },
+      forecastBy: 'team',
+    });
+
+    const c = loaded(coldModules);
+    expect(c.packages.has('yaml')).toBe(true);
+    expect(c.packages.has('zod')).toBe(true);
+    const w = loaded(warmModules);
+    expect(w.packages.has('yaml')).toBe(false);
+    expect(w.packages.has('zod')).toBe(false);
+    expect(w.packages.has('execa')).toBe(false);
+    expect(w.own.has('config/load.js')).toBe(false);
+    expect(w.own.has('config/rules.js')).toBe(false);
+    // Other verbs are not loaded at all.
+    expect(w.own.has('cli/commands/run.js')).toBe(false);
+    expect(w.own.has('cli/commands/plan.js')).toBe(false);
+    expect(w.own.has('executor/executor.js')).toBe(false);
+    expect(w.own.has('cli/commands/status.js')).toBe(true);
+  });
+
+  it('over 300 activities, status loads no planner and no Slurm client', async () => {
+    const p = project();
+    const lines = ['project: big', 'start: 2026-01-05', 'tasks:'];
+    for (let i = 0; i < 400; i++)
+      lines.push(`  - { id: t${i}, hours: 1${i === 0 ? '' : `, deps: [t${i - 1}]`} }`);
+    writeFileSync(p.file, `${lines.join('\n')}\n`);
+    await critpath(p.dir, ['status', p.file, '--json', '--gpus', '0']);
+    const modules = join(p.dir, 'modules.txt');
+    const r = await critpath(p.dir, ['status', p.file, '--json', '--gpus', '0'], modules);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ forecastBy: 'cpm' });
+    const w = loaded(modules);
+    expect(w.own.has('state/status-forecast.js')).toBe(false);
+    expect(w.own.has('calendar/build-team-plan.js')).toBe(false);
+    expect(w.own.has('executor/slurm/client.js')).toBe(false);
+    expect(w.packages.has('execa')).toBe(false);
+  });
+
+  it('a file edited into a bad one gets its diagnostics, not the cached project', async () => {
+    const p = project();
+    expect((await critpath(p.dir, ['status', p.file, '--json', '--gpus', '2'])).code).toBe(0);
+    writeFileSync(p.file, YAML.replace('deps: [a, b]', 'deps: [a, zz]'));
+    const st = await critpath(p.dir, ['status', p.file, '--json', '--gpus', '2']);
+    const va = await critpath(p.dir, ['validate', p.file]);
+    expect(st.code).toBe(2);
+    expect(va.code).toBe(2);
+    expect(st.stderr).toContain('unknown');
+    expect(st.stderr).toContain('zz');
+    expect(st.stderr).toBe(va.stderr);
+    // Fixed again: the cache follows the file.
+    writeFileSync(p.file, YAML.replace('id: c, hours: 1,', 'id: c, hours: 5,'));
+    const ok = await critpath(p.dir, ['status', p.file, '--json', '--gpus', '2']);
+    expect(ok.code).toBe(0);
+    const c = (JSON.parse(ok.stdout) as { activities: { id: string; estimateHours: number }[] })
+      .activities;
+    expect(c.find((a) => a.id === 'c')?.estimateHours).toBe(5);
+  });
+
+  it('a corrupt cache entry is ignored', async () => {
+    const p = project();
+    const first = await critpath(p.dir, ['status', p.file, '--json', '--gpus', '2']);
+    for (const f of readdirSync(p.cacheDir).filter((x) => x.endsWith('.json')))
+      writeFileSync(join(p.cacheDir, f), '{"format":1,\n garbage');
+    const again = await critpath(p.dir, ['status', p.file, '--json', '--gpus', '2']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(first.stdout);
+    expect(again.stderr).toBe('');
+  });
+
+  it('keeps help working: per verb, and over every verb', async () => {
+    const p = project();
+    const st = await critpath(p.dir, ['status', '--help']);
+    expect(st.code).toBe(0);
+    expect(st.stdout).toContain('Usage: critpath status [options] [file]');
+    expect(st.stdout).toContain('--team <team>');
+    const all = await critpath(p.dir, ['--help']);
+    expect(all.code).toBe(0);
+    for (const verb of ['validate', 'plan', 'graph', 'run', 'status', 'reset', 'cancel'])
+      expect(all.stdout).toMatch(new RegExp(`^  ${verb} `, 'm'));
+    const helpStatus = await critpath(p.dir, ['help', 'status']);
+    expect(helpStatus.stdout).toBe(st.stdout);
+    const typo = await critpath(p.dir, ['stauts']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('(Did you mean status?)');
+  });
+});

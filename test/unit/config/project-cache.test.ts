@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadProjectFile } from '../../../src/config/load.js';
+import {
+  loadProjectFileCached,
+  PROJECT_CACHE_FORMAT,
+  projectCachePath,
+} from '../../../src/config/project-cache.js';
+import type { Project } from '../../../src/model/project.js';
+
+const SMALL = `project: cache test
+start: 2026-01-05
+tasks:
+  - { id: a, hours: 2 }
+  - { id: b, hours: 1-3, deps: [a], tags: [x] }
+`;
+
+/** A temp project root (package.json marks it) holding `tasks.yaml`. */
+function tempProject(text = SMALL): { dir: string; file: string; cache: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'critpath-cache-'));
+  writeFileSync(join(dir, 'package.json'), '{}\n');
+  const file = join(dir, 'tasks.yaml');
+  writeFileSync(file, text);
+  return { dir, file, cache: projectCachePath(file) };
+}
+
+async function loadOk(file: string): Promise<Project> {
+  const r = await loadProjectFileCached(file);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value;
+}
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** Rewrites a cache entry's project consistently (as a correct entry would be written). */
+function tamper(cache: string, edit: (p: Record<string, unknown>) => void): void {
+  const text = readFileSync(cache, 'utf8');
+  const nl = text.indexOf('\n');
+  const header = JSON.parse(text.slice(0, nl)) as Record<string, unknown>;
+  const project = JSON.parse(text.slice(nl + 1)) as Record<string, unknown>;
+  edit(project);
+  const body = JSON.stringify(project);
+  header['projectSha256'] = sha256(body);
+  writeFileSync(cache, `${JSON.stringify(header)}\n${body}`);
+}
+
+describe('validated-project cache', () => {
+  it('stores a checked file under .critpath/cache and returns it on the next load', async () => {
+    const p = tempProject();
+    expect(dirname(p.cache)).toBe(join(p.dir, '.critpath', 'cache'));
+    const first = await loadOk(p.file);
+    expect(existsSync(p.cache)).toBe(true);
+    expect(readFileSync(join(p.dir, '.critpath', 'cache', '.gitignore'), 'utf8')).toBe('*\n');
+    const header = JSON.parse(readFileSync(p.cache, 'utf8').split('\n')[0]!) as Record<
+      string,
+      unknown
+    >;
+    expect(header).toMatchObject({
+      format: PROJECT_CACHE_FORMAT,
+      file: resolve(p.file),
+      sha256: createHash('sha256').update(readFileSync(p.file)).digest('hex'),
+    });
+    // A hit returns what the entry holds: prove it by changing the entry.
+    tamper(p.cache, (proj) => (proj['name'] = 'from the cache'));
+    const second = await loadOk(p.file);
+    expect(second.name).toBe('from the cache');
+    expect({ ...second, name: first.name }).toEqual(first);
+    // Temp files never stay behind.
+    expect(readdirSync(dirname(p.cache)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('gives the same Project as loadProjectFile, from a miss and from a hit', async () => {
+    for (const src of ['tasks/epic-1a.yaml', 'tasks/demo.yaml', 'tasks/validation.yaml']) {
+      const p = tempProject();
+      copyFileSync(src, p.file);
+      const plain = await loadProjectFile(p.file);
+      expect(plain.ok).toBe(true);
+      const miss = await loadOk(p.file);
+      const hit = await loadOk(p.file);
+      expect(miss).toEqual(plain.ok && plain.value);
+      expect(hit).toEqual(plain.ok && plain.value);
+      expect(JSON.stringify(hit)).toBe(JSON.stringify(plain.ok && plain.value));
+    }
+  });
+
+  it('loads the file again when it changed (stale entry), and re-stores it', async () => {
+    const p = tempProject();
+    await loadOk(p.file);
+    tamper(p.cache, (proj) => (proj['name'] = 'stale'));
+    writeFileSync(p.file, SMALL.replace('cache test', 'edited'));
+    expect((await loadOk(p.file)).name).toBe('edited');
+    expect(JSON.parse(readFileSync(p.cache, 'utf8').split('\n')[1]!)).toMatchObject({
+      name: 'edited',
+    });
+  });
+
+  it('ignores a corrupt, truncated or foreign entry: a normal load, never an error', async () => {
+    const p = tempProject();
+    const good = await loadOk(p.file);
+    const entry = readFileSync(p.cache, 'utf8');
+    const nl = entry.indexOf('\n');
+    const header = JSON.parse(entry.slice(0, nl)) as Record<string, unknown>;
+    const body = entry.slice(nl + 1);
+    const variants = [
+      'not json at all',
+      '',
+      entry.slice(0, nl),
+      entry.slice(0, entry.length - 10),
+      `${entry.slice(0, nl)}\n${body.replace('"cache test"', '"cache tost"')}`,
+      `${JSON.stringify({ ...header, format: PROJECT_CACHE_FORMAT + 1 })}\n${body}`,
+      `${JSON.stringify({ ...header, critpath: '0.0.0-other' })}\n${body}`,
+      `${JSON.stringify({ ...header, build: 'another build' })}\n${body}`,
+      `${JSON.stringify({ ...header, file: '/elsewhere/tasks.yaml' })}\n${body}`,
+      `${JSON.stringify({ ...header, projectSha256: sha256('null') })}\nnull`,
+      'null\n{}',
+    ];
+    for (const v of variants) {
+      writeFileSync(p.cache, v);
+      expect(await loadOk(p.file)).toEqual(good);
+      // …and the entry is good again afterwards.
+      expect(readFileSync(p.cache, 'utf8')).toBe(entry);
+    }
+  });
+
+  it('never caches a file with problems; its diagnostics are the loader’s', async () => {
+    const bad = [
+      'project: x\nstart: 2026-01-05\ntasks:\n  - { id: a, hours: 2, deps: [nope] }\n',
+      'project: x\nstart: 2026-01-05\ntasks:\n  - { id: a, hours: 2, colour: red }\n',
+      'project: [\n',
+    ];
+    for (const text of bad) {
+      const p = tempProject(text);
+      const plain = await loadProjectFile(p.file);
+      expect(plain.ok).toBe(false);
+      const cached = await loadProjectFileCached(p.file);
+      expect(cached).toEqual(plain);
+      expect(await loadProjectFileCached(p.file)).toEqual(plain);
+      expect(existsSync(p.cache)).toBe(false);
+    }
+  });
+
+  it('a file made bad after it was cached reports its problems', async () => {
+    const p = tempProject();
+    await loadOk(p.file);
+    writeFileSync(p.file, SMALL.replace('deps: [a]', 'deps: [zz]'));
+    const r = await loadProjectFileCached(p.file);
+    expect(r.ok).toBe(false);
+    expect(r).toEqual(await loadProjectFile(p.file));
+  });
+
+  it('reports an unreadable file as the loader does', async () => {
+    const p = tempProject();
+    const missing = join(p.dir, 'missing.yaml');
+    expect(await loadProjectFileCached(missing)).toEqual(await loadProjectFile(missing));
+    expect(await loadProjectFileCached(p.dir)).toEqual(await loadProjectFile(p.dir));
+  });
+
+  it('loads normally when the cache cannot be written', async () => {
+    const p = tempProject();
+    // .critpath/cache is a file: no entry can be made.
+    mkdirSync(join(p.dir, '.critpath'));
+    writeFileSync(join(p.dir, '.critpath', 'cache'), 'in the way');
+    const plain = await loadProjectFile(p.file);
+    expect(await loadProjectFileCached(p.file)).toEqual(plain);
+    expect(await loadProjectFileCached(p.file)).toEqual(plain);
+    expect(readFileSync(join(p.dir, '.critpath', 'cache'), 'utf8')).toBe('in the way');
+  });
+
+  it('keys entries by the absolute path: two files, two entries', async () => {
+    const p = tempProject();
+    const other = join(p.dir, 'sub', 'tasks.yaml');
+    mkdirSync(dirname(other));
+    writeFileSync(other, SMALL.replace('cache test', 'other'));
+    expect(projectCachePath(other)).not.toBe(p.cache);
+    expect((await loadOk(p.file)).name).toBe('cache test');
+    expect((await loadOk(other)).name).toBe('other');
+    expect((await loadOk(p.file)).name).toBe('cache test');
+    expect((await loadOk(other)).name).toBe('other');
+  });
+});
