@@ -38,38 +38,83 @@ export function lastActivityId(task: Task): string {
  * the project must have passed validation (known deps, no cycles).
  */
 export function buildActivityGraph(project: Pick<Project, 'tasks'>): ActivityGraph {
-  const taskById = new Map(project.tasks.map((t) => [t.id, t]));
+  // `status` builds this for 10k-activity projects on every call: plain loops, no per-edge
+  // tuples, and the CSR arrays filled straight from the predecessor lists.
+  const taskById = new Map<string, Task>();
+  for (const t of project.tasks) taskById.set(t.id, t);
   const activities: Activity[] = [];
+  const byId = new Map<string, Activity>();
+  let edgeCount = 0;
   for (const task of project.tasks) {
-    task.phases.forEach((phase, k) => {
-      const waitsFor = k === 0 ? [...task.deps, ...phase.deps] : phase.deps;
-      const preds = waitsFor.map((d) => {
-        const dep = taskById.get(d);
-        if (dep === undefined) throw new Error(`Internal error: unknown dependency ${d}`);
-        return lastActivityId(dep);
-      });
-      if (k > 0) preds.push(task.phases[k - 1]?.activityId ?? '');
-      activities.push({
+    const phases = task.phases;
+    for (let k = 0; k < phases.length; k++) {
+      const phase = phases[k]!;
+      const preds: string[] = [];
+      const add = (deps: readonly string[]): void => {
+        for (const d of deps) {
+          const dep = taskById.get(d);
+          if (dep === undefined) throw new Error(`Internal error: unknown dependency ${d}`);
+          preds.push(lastActivityId(dep));
+        }
+      };
+      if (k === 0) add(task.deps);
+      add(phase.deps);
+      if (k > 0) preds.push(phases[k - 1]?.activityId ?? '');
+      const predecessors = sortedUnique(preds);
+      const a: Activity = {
         index: activities.length,
         id: phase.activityId,
         task,
         phase,
-        predecessors: [...new Set(preds)].sort(compareIds),
-      });
-    });
+        predecessors,
+      };
+      activities.push(a);
+      byId.set(a.id, a);
+      edgeCount += predecessors.length;
+    }
   }
-  const byId = new Map(activities.map((a) => [a.id, a]));
-  const edges: [number, number][] = [];
+  // Edges (p → a) in activity order, then predecessor order: what toCsr makes of that edge list.
+  const n = activities.length;
+  const predStart = new Int32Array(n + 1);
+  const pred = new Int32Array(edgeCount);
+  const succStart = new Int32Array(n + 1);
+  let e = 0;
   for (const a of activities) {
     for (const p of a.predecessors) {
       const from = byId.get(p);
       if (from === undefined) throw new Error(`Internal error: unknown activity ${p}`);
-      edges.push([from.index, a.index]);
+      pred[e++] = from.index;
+      succStart[from.index + 1]! += 1;
     }
+    predStart[a.index + 1] = e;
   }
-  const { start: succStart, list: succ } = toCsr(activities.length, edges, 0);
-  const { start: predStart, list: pred } = toCsr(activities.length, edges, 1);
+  for (let i = 0; i < n; i++) succStart[i + 1]! += succStart[i]!;
+  const fill = succStart.slice(0, n);
+  const succ = new Int32Array(edgeCount);
+  for (let v = 0; v < n; v++)
+    for (let q = predStart[v]!; q < predStart[v + 1]!; q++) succ[fill[pred[q]!]!++] = v;
   return { activities, byId, succStart, succ, predStart, pred };
+}
+
+/**
+ * `[...new Set(ids)].sort(compareIds)`: the same array, built without Set or the sort builtin for
+ * the short lists most activities have (a stable insertion sort, as sort is stable).
+ */
+function sortedUnique(ids: string[]): string[] {
+  if (ids.length < 2) return ids;
+  if (ids.length > 16) return [...new Set(ids)].sort(compareIds);
+  const out: string[] = [];
+  for (const id of ids) {
+    if (out.includes(id)) continue;
+    let k = out.length;
+    out.push(id);
+    while (k > 0 && compareIds(out[k - 1]!, id) > 0) {
+      out[k] = out[k - 1]!;
+      k--;
+    }
+    out[k] = id;
+  }
+  return out;
 }
 
 /** Compressed sparse rows of `edges`, keyed by element `key` (0: by source, 1: by target). */
@@ -100,22 +145,53 @@ export function activityDurations(graph: ActivityGraph, mode: EstimateMode): Flo
  * Every tie-break in critpath uses this order, which keeps output deterministic.
  */
 export function compareIds(a: string, b: string): number {
-  const ra = a.match(/\d+|\D+/g) ?? [];
-  const rb = b.match(/\d+|\D+/g) ?? [];
-  const n = Math.min(ra.length, rb.length);
-  for (let i = 0; i < n; i++) {
-    const x = ra[i]!;
-    const y = rb[i]!;
-    if (x === y) continue;
-    const nx = /^\d/.test(x);
-    const ny = /^\d/.test(y);
-    if (nx && ny) {
-      const diff = Number(x) - Number(y);
-      if (diff !== 0) return diff;
-      return x.length - y.length;
+  // Tokens are maximal runs of ASCII digits or of anything else (what /\d+|\D+/g finds), scanned
+  // in place: ids are compared in every sort, so this allocates only for the deciding token.
+  if (a === b) return 0;
+  const na = a.length;
+  const nb = b.length;
+  let i = 0;
+  let j = 0;
+  while (i < na && j < nb) {
+    const da = isDigit(a.charCodeAt(i));
+    const db = isDigit(b.charCodeAt(j));
+    let ie = i + 1;
+    while (ie < na && isDigit(a.charCodeAt(ie)) === da) ie++;
+    let je = j + 1;
+    while (je < nb && isDigit(b.charCodeAt(je)) === db) je++;
+    if (!sameRun(a, i, ie, b, j, je)) {
+      const x = a.slice(i, ie);
+      const y = b.slice(j, je);
+      if (da && db) {
+        const diff = Number(x) - Number(y);
+        if (diff !== 0) return diff;
+        return x.length - y.length;
+      }
+      return x < y ? -1 : 1;
     }
-    return x < y ? -1 : 1;
+    i = ie;
+    j = je;
   }
-  if (ra.length !== rb.length) return ra.length - rb.length;
+  const ta = runsFrom(a, i);
+  const tb = runsFrom(b, j);
+  if (ta !== tb) return ta - tb;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function sameRun(a: string, i: number, ie: number, b: string, j: number, je: number): boolean {
+  if (ie - i !== je - j) return false;
+  for (let k = 0; k < ie - i; k++) if (a.charCodeAt(i + k) !== b.charCodeAt(j + k)) return false;
+  return true;
+}
+
+/** How many digit/non-digit runs `s` has from `i` on. */
+function runsFrom(s: string, i: number): number {
+  let runs = 0;
+  for (let k = i; k < s.length; k++)
+    if (k === i || isDigit(s.charCodeAt(k)) !== isDigit(s.charCodeAt(k - 1))) runs++;
+  return runs;
 }
