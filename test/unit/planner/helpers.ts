@@ -163,11 +163,13 @@ export function verify(spec: Spec, s: Schedule): string | null {
  * the serial pass over its activities sorted by (start, index) with its workers starts every
  * activity no later (time-varying capacities and ALL included), and repeating that reaches a
  * schedule the pass reproduces exactly. So only lists whose starts come out sorted by
- * (start, index) need exploring, which prunes most orders; nodes are also cut when
- * max(start so far, head) + tail of an unplaced activity, or the energy left over the
- * workers, cannot beat the best. Integer data, n ≤ ~10.
+ * (start, index) need exploring, which prunes most orders; of workers eligible for the same
+ * activities and idle from the start found, only the first is tried (the rest are mirror
+ * images, as nothing later starts earlier); nodes are also cut when max(start so far, head)
+ * + tail of an unplaced activity, or the work left over the workers, cannot beat the best.
+ * Integer data, n ≤ ~10. `upper`: a makespan known to be achievable, to prune from the start.
  */
-export function bruteForce(spec: Spec): number {
+export function bruteForce(spec: Spec, upper = Infinity): number {
   const n = spec.dur.length;
   const R = spec.resources.length;
   const W = spec.workers?.count ?? 0;
@@ -199,8 +201,19 @@ export function bruteForce(spec: Spec): number {
     const e = spec.workers?.eligible[i] ?? null;
     return W === 0 ? [-1] : (e ?? Array.from({ length: W }, (_, w) => w));
   });
+  // Workers eligible for exactly the same activities are interchangeable from time s on when
+  // both are idle from s: later activities all start at s or after (sorted starts).
+  const kind = Array.from({ length: W }, (_, w) =>
+    workersOf.map((ws) => (ws.includes(w) ? '1' : '0')).join(''),
+  );
+  const idleFrom = (w: number, s: number): boolean => {
+    for (let t = s; t <= horizon; t++) if (busy[w]![t]) return false;
+    return true;
+  };
   const start = new Array<number>(n).fill(-1);
-  let best = Infinity;
+  // Only schedules it builds count: with a known makespan `upper` (a heuristic's, say) it
+  // searches below upper + 1, and returns upper + 1 if it finds none (so a wrong one shows).
+  let best = upper + 1;
   const fits = (i: number, s: number, w: number): boolean => {
     const p = dur[i]!;
     if (s < arrival[i]!) return false;
@@ -231,6 +244,9 @@ export function bruteForce(spec: Spec): number {
     }
     if (w >= 0 && p > 0) for (let t = s; t < s + p; t++) busy[w]![t] = sign > 0 ? 1 : 0;
   };
+  const minPos = spec.resources.map((steps) =>
+    Math.min(...steps.map(([, c]) => c).filter((c) => c > 0)),
+  );
   let workLeft = 0;
   for (const d of dur) workLeft += d;
   const rec = (placed: number, makespan: number, lastS: number, lastI: number): void => {
@@ -246,17 +262,43 @@ export function bruteForce(spec: Spec): number {
       for (const p of spec.preds[j]!) if (start[p] !== -1) es = Math.max(es, start[p]! + dur[p]!);
       lb = Math.max(lb, es + tail[j]!);
     }
-    // The work left runs after lastS on at most W workers.
+    // The work left runs after lastS on at most W workers, in the hours they are still free;
+    // likewise each resource's energy left (ALL: at least the smallest positive capacity).
     if (W > 0) lb = Math.max(lb, lastS + Math.ceil(workLeft / W));
+    if (lb >= best) return;
+    for (let r = 0; r <= R && lb < best; r++) {
+      let need = 0;
+      for (let j = 0; j < n; j++) {
+        if (start[j] !== -1) continue;
+        if (r === R) need += W > 0 ? dur[j]! : 0;
+        else {
+          const d = spec.demand[j]?.[r] ?? 0;
+          need += dur[j]! * (d === ALL ? minPos[r]! : d);
+        }
+      }
+      if (need === 0) continue;
+      let t = lastS;
+      while (need > 0 && t < horizon) {
+        if (r === R) for (let w = 0; w < W; w++) need -= busy[w]![t] ? 0 : 1;
+        else need -= cap[r]![t]! - used[r]![t]!;
+        t++;
+      }
+      lb = Math.max(lb, t);
+    }
     if (lb >= best) return;
     for (let i = 0; i < n; i++) {
       if (start[i] !== -1 || spec.preds[i]!.some((p) => start[p] === -1)) continue;
       let es = 0;
       for (const p of spec.preds[i]!) es = Math.max(es, start[p]! + dur[p]!);
+      const tried: [number, number][] = [];
       for (const w of workersOf[i]!) {
         let s = es;
         while (s < horizon && !fits(i, s, w)) s++;
         if (s >= horizon || s < lastS || (s === lastS && i < lastI)) continue;
+        if (w >= 0 && idleFrom(w, s)) {
+          if (tried.some(([v, sv]) => sv === s && kind[v] === kind[w] && idleFrom(v, s))) continue;
+          tried.push([w, s]);
+        }
         if (s + tail[i]! >= best) continue;
         start[i] = s;
         apply(i, s, w, 1);
