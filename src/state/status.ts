@@ -2,6 +2,7 @@ import type { ActivityGraph } from '../model/activities.js';
 import { activityDurations } from '../model/activities.js';
 import type { Project } from '../model/project.js';
 import { cpm, EPS } from '../planner/cpm.js';
+import { topoOrder } from '../planner/graph.js';
 import type { BlockReason } from '../executor/scheduler.js';
 import { formatBlockReason, hardwareBlock } from '../executor/scheduler.js';
 import type { RunState } from './reducer.js';
@@ -85,20 +86,17 @@ export function computeStatus(
   const block: (BlockReason | undefined)[] = new Array<BlockReason | undefined>(n).fill(undefined);
   const remaining = new Float64Array(n);
   const out: ActivityStatus[] = [];
-  // Activities are in file order, which is not always topological: walk in CPM's order.
-  const r0 = cpm(
-    {
-      n,
-      succStart: graph.succStart,
-      succ: graph.succ,
-      predStart: graph.predStart,
-      pred: graph.pred,
-    },
-    est,
-  );
-  if (r0 === null) throw new Error('Internal error: cycle in a validated project');
+  // Activities are in file order, which is not always topological: walk in topological order.
+  const order = topoOrder({
+    n,
+    succStart: graph.succStart,
+    succ: graph.succ,
+    predStart: graph.predStart,
+    pred: graph.pred,
+  });
+  if (order === null) throw new Error('Internal error: cycle in a validated project');
   const hoursOf = new Array<number | undefined>(n).fill(undefined);
-  for (const v of r0.order) {
+  for (const v of order) {
     const a = graph.activities[v]!;
     const st = state.activities.get(a.id);
     const last = st?.attempts[st.attempts.length - 1];
