@@ -67,21 +67,44 @@ export const PhaseSchema = z.strictObject({
 export const TaskSchema = z.strictObject({
   id: z
     .string()
-    .regex(/^[A-Za-z0-9._-]+$/, { error: 'expected an id of letters, digits, ".", "_" or "-"' }),
+    .regex(/^[A-Za-z0-9._-]+$/, { error: 'expected an id of letters, digits, ".", "_" or "-"' })
+    .describe('Unique task id, e.g. "1a.8"; dependencies name it.'),
   title: z.string().optional(),
-  hours: HoursSchema.optional(),
-  hardware: HardwareTag.optional(),
-  gpus: GpusSchema.optional(),
-  deps: z.array(z.string()).optional(),
-  run: RunSchema.optional(),
-  phases: z.array(PhaseSchema).min(1).optional(),
+  hours: HoursSchema.optional().describe(
+    'Estimated hours: a number, "low-high", or { low, likely, high }. Expected = (low + 4·likely + high)/6.',
+  ),
+  hardware: HardwareTag.optional().describe(
+    'Where the work runs: "macbook" (an engineer\'s laptop) or "gpu" (the GPU host).',
+  ),
+  gpus: GpusSchema.optional().describe(
+    'GPUs held while it runs (default 1 for gpu work, 0 for macbook); "all" holds every GPU.',
+  ),
+  deps: z
+    .array(z.string())
+    .optional()
+    .describe('Ids of tasks that must finish before this task (its first phase) starts.'),
+  run: RunSchema.optional().describe(
+    'Command for `critpath run`: a string run by /bin/sh, or an argv array run without a shell.',
+  ),
+  phases: z
+    .array(PhaseSchema)
+    .min(1)
+    .optional()
+    .describe(
+      'A hybrid task: phases run in order, each with its own hours, hardware, gpus and run.',
+    ),
   /** Estimation risk; `high` widens the sampled tail in Monte Carlo. */
   risk: z.enum(['low', 'medium', 'high']).optional(),
   /** A skill the assignee must have (matched against `team[].skills`). */
   skill: z.string().optional(),
-  timeout: TimeoutSchema.optional(),
-  retries: z.number().int().min(0).optional(),
-  env: EnvSchema.optional(),
+  timeout: TimeoutSchema.optional().describe('Wall-clock limit for the command, e.g. 30m or 2h.'),
+  retries: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('How many times `critpath run` retries a failed command, with backoff.'),
+  env: EnvSchema.optional().describe('Extra environment variables for the command.'),
   tags: z.array(z.string()).optional(),
   notes: z.string().optional(),
 });
@@ -122,15 +145,26 @@ export const ScenarioSchema = z.strictObject({
 });
 
 export const ProjectSchema = z.strictObject({
-  project: z.string().min(1),
+  project: z.string().min(1).describe('Project name.'),
   description: z.string().optional(),
-  start: IsoDate,
-  hoursPerDay: z.number().gt(0).max(24).optional(),
-  holidays: z.array(IsoDate).optional(),
-  deadline: IsoDate.optional(),
+  start: IsoDate.describe('Calendar start date, YYYY-MM-DD.'),
+  hoursPerDay: z
+    .number()
+    .gt(0)
+    .max(24)
+    .optional()
+    .describe('Working hours per engineer per business day (Mon-Fri); default 8.'),
+  holidays: z.array(IsoDate).optional().describe('Dates without work.'),
+  deadline: IsoDate.optional().describe('Date the plan is checked against.'),
   hardware: HardwareSchema.optional(),
-  team: z.array(PersonSchema).optional(),
-  scenarios: z.record(z.string(), ScenarioSchema).optional(),
+  team: z
+    .array(PersonSchema)
+    .optional()
+    .describe('Declared people with skills; `--team N` takes the first N.'),
+  scenarios: z
+    .record(z.string(), ScenarioSchema)
+    .optional()
+    .describe('Named what-ifs overriding hardware, team, hours per day or estimates, with a cost.'),
   tasks: z.array(TaskSchema),
 });
 
