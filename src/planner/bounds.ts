@@ -12,7 +12,15 @@ export interface Bounds {
   readonly resource: number;
   /** Longest path where no activity starts before its demand first fits the empty profile. */
   readonly arrival: number;
+  /**
+   * Energetic reasoning by destructive improvement (see `energeticBound`): at least the three
+   * above; 0 when not computed (fast mode, or more than ENERGETIC_MAX_N activities).
+   */
+  readonly energetic: number;
 }
+
+/** Largest problem the energetic bound runs on (O(n³) per trial makespan and resource). */
+export const ENERGETIC_MAX_N = 64;
 
 export interface BoundsResult {
   readonly bounds: Bounds;
@@ -101,7 +109,10 @@ function energyEnd(T: Float64Array, V: Float64Array, from: number, energy: numbe
  * count as one more resource of constant capacity W, and each worker alone for the
  * activities only it may do.
  */
-export function computeBounds(c: Compiled): BoundsResult {
+export function computeBounds(
+  c: Compiled,
+  opts: { readonly energetic?: boolean } = {},
+): BoundsResult {
   const release = arrivalRelease(c);
   let released = false;
   for (let j = 0; j < c.n && !released; j++) released = release[j]! > 0;
@@ -146,7 +157,190 @@ export function computeBounds(c: Compiled): BoundsResult {
       );
     }
   }
-  const bounds: Bounds = { criticalPath: plain.length, resource, arrival: cp.length };
-  const lowerBound = Math.max(bounds.criticalPath, bounds.resource, bounds.arrival);
+  const basic = Math.max(plain.length, resource, cp.length);
+  const energetic =
+    opts.energetic !== false && c.n <= ENERGETIC_MAX_N ? energeticBound(c, cp, basic) : 0;
+  const bounds: Bounds = { criticalPath: plain.length, resource, arrival: cp.length, energetic };
+  const lowerBound = Math.max(basic, energetic);
   return { bounds, lowerBound, release, cpm: cp };
+}
+
+/** One resource as the energetic test sees it: capacity steps and each activity's demand. */
+interface View {
+  readonly T: Float64Array;
+  readonly V: Float64Array;
+  /** Activities with positive duration and demand, and those demands. */
+  readonly acts: Int32Array;
+  readonly dem: Float64Array;
+}
+
+/** ∫_a^b capacity (steps T, V; V[k] from T[k] on). */
+function capIntegral(T: Float64Array, V: Float64Array, a: number, b: number): number {
+  let sum = 0;
+  for (let k = 0; k < T.length; k++) {
+    const lo = Math.max(a, T[k]!);
+    const hi = Math.min(b, k + 1 < T.length ? T[k + 1]! : Infinity);
+    if (hi > lo) sum += (hi - lo) * V[k]!;
+  }
+  return sum;
+}
+
+/**
+ * The smallest u among 1, 1/2, 1/4, … , 1/100 of which every duration and capacity-change time
+ * is a multiple (every start of an active schedule, so the optimum, is one too); 0 if none.
+ */
+function timeUnit(c: Compiled): number {
+  const multiple = (x: number, u: number): boolean => {
+    const k = x / u;
+    return Math.abs(k - Math.round(k)) <= 1e-9 * Math.max(1, Math.abs(k));
+  };
+  for (const u of [1, 0.5, 0.25, 0.2, 0.125, 0.1, 0.05, 0.01]) {
+    let ok = true;
+    for (let i = 0; i < c.n && ok; i++) ok = multiple(c.dur[i]!, u);
+    for (const t of c.capT) for (let k = 0; k < t.length && ok; k++) ok = multiple(t[k]!, u);
+    if (ok) return u;
+  }
+  return 0;
+}
+
+/**
+ * Energetic reasoning (Baptiste, Le Pape & Nuijten; Lopez & Esquirol) inside destructive
+ * improvement (Klein & Scholl): a trial makespan T gives every activity a window [r_j, d_j]
+ * with r_j its head (CPM with arrival releases) and d_j = T − its tail. In any schedule of
+ * makespan ≤ T, activity j spends at least min(b − a, p_j, r_j + p_j − a, b − d_j + p_j)
+ * (if positive) inside [a, b), holding its demand (ALL: at least the smallest positive
+ * capacity level) there, so on every resource the sum over activities cannot exceed
+ * ∫_a^b capacity. Intervals from window ends (a ∈ {r_j, d_j − p_j}, b ∈ {d_j, r_j + p_j}) are
+ * tried on each resource, on the engineers (every activity holds one of W) and on each worker
+ * alone (activities only it may do). A violated interval refutes T, and every smaller T too
+ * (windows only shrink), so the bound is the smallest T not refuted above the largest refuted
+ * one: exact steps of the time unit when the data have one (then the optimum is a multiple
+ * of it), else within 1e-7 relative, rounded down to the refuted side. Never above the
+ * optimum; `from` (a known bound) is the first trial.
+ */
+export function energeticBound(c: Compiled, cp: CpmResult, from: number): number {
+  const n = c.n;
+  const views: View[] = [];
+  const addView = (T: Float64Array, V: Float64Array, uses: (j: number) => number): void => {
+    const acts: number[] = [];
+    const dem = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      if (!(c.dur[j]! > 0)) continue;
+      const d = uses(j);
+      if (d > 0) {
+        acts.push(j);
+        dem[j] = d;
+      }
+    }
+    if (acts.length > 1) views.push({ T, V, acts: Int32Array.from(acts), dem });
+  };
+  for (let r = 0; r < c.R; r++) {
+    const V = c.capV[r]!;
+    let minPos = Infinity;
+    for (const v of V) if (v > EPS && v < minPos) minPos = v;
+    addView(c.capT[r]!, V, (j) => {
+      const d = c.dem[j * c.R + r]!;
+      return d < 0 ? minPos : d;
+    });
+  }
+  if (c.W > 0) {
+    const zero = Float64Array.of(0);
+    addView(zero, Float64Array.of(c.W), () => 1);
+    for (let w = 0; w < c.W; w++) {
+      addView(zero, Float64Array.of(1), (j) =>
+        c.eligStart[j + 1]! - c.eligStart[j]! === 1 && c.elig[c.eligStart[j]!] === w ? 1 : 0,
+      );
+    }
+  }
+  if (views.length === 0) return from;
+  const head = cp.es;
+  const tail = new Float64Array(n);
+  for (let j = 0; j < n; j++) tail[j] = Math.max(0, cp.length - cp.lf[j]!);
+  const dl = new Float64Array(n);
+  const As = new Float64Array(2 * n);
+  const Bs = new Float64Array(2 * n);
+
+  /** False when some interval refutes makespan T. */
+  const passes = (T: number): boolean => {
+    const tol = 1e-9 * Math.max(1, T);
+    for (let j = 0; j < n; j++) {
+      dl[j] = T - tail[j]!;
+      if (head[j]! + c.dur[j]! > dl[j]! + tol) return false;
+    }
+    for (const v of views) {
+      let na = 0;
+      let nb = 0;
+      for (const j of v.acts) {
+        const p = c.dur[j]!;
+        As[na++] = head[j]!;
+        As[na++] = dl[j]! - p;
+        Bs[nb++] = dl[j]!;
+        Bs[nb++] = head[j]! + p;
+      }
+      const A = As.subarray(0, na).sort();
+      const B = Bs.subarray(0, nb).sort();
+      for (let ia = 0; ia < na; ia++) {
+        const a = A[ia]!;
+        if (ia > 0 && a === A[ia - 1]) continue;
+        for (let ib = 0; ib < nb; ib++) {
+          const b = B[ib]!;
+          if (b <= a + tol || (ib > 0 && b === B[ib - 1])) continue;
+          const cap = capIntegral(v.T, v.V, a, b);
+          const limit = cap + 1e-9 * Math.max(1, cap);
+          let e = 0;
+          for (const j of v.acts) {
+            const p = c.dur[j]!;
+            let o = b - a;
+            if (p < o) o = p;
+            const left = head[j]! + p - a;
+            if (left < o) o = left;
+            const right = b - dl[j]! + p;
+            if (right < o) o = right;
+            if (o > 0) {
+              e += o * v.dem[j]!;
+              if (e > limit) return false;
+            }
+          }
+        }
+      }
+    }
+    return true;
+  };
+
+  if (passes(from)) return from;
+  const u = timeUnit(c);
+  if (u > 0) {
+    // Multiples of u: lo·u refuted, hi·u not.
+    let lo = Math.ceil(from / u - 1e-9);
+    if (lo * u > from + 1e-9 * Math.max(1, from)) lo--;
+    let step = 1;
+    let hi = lo + step;
+    for (let k = 0; !passes(hi * u); k++) {
+      if (k > 60) return from;
+      lo = hi;
+      step *= 2;
+      hi = lo + step;
+    }
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (passes(mid * u)) hi = mid;
+      else lo = mid;
+    }
+    return Math.max(from, hi * u);
+  }
+  let lo = from;
+  let step = Math.max(1e-3 * Math.abs(from), 1e-6);
+  let hi = lo + step;
+  for (let k = 0; !passes(hi); k++) {
+    if (k > 60) return from;
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  while (hi - lo > 1e-7 * Math.max(1, hi)) {
+    const mid = (lo + hi) / 2;
+    if (passes(mid)) hi = mid;
+    else lo = mid;
+  }
+  return lo;
 }

@@ -236,6 +236,7 @@ export interface SearchInfo {
     readonly criticalPath: number;
     readonly resource: number;
     readonly arrival: number;
+    readonly energetic: number;
   };
   readonly optimal: boolean;
   readonly method: string;
@@ -325,6 +326,7 @@ export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchI
       criticalPath: roundHours(info.bounds.criticalPath),
       resource: roundHours(info.bounds.resource),
       arrival: roundHours(info.bounds.arrival),
+      energetic: roundHours(info.bounds.energetic),
     },
     optimal: info.optimal || makespan <= info.lowerBound + EPS,
     method: info.method,

@@ -86,6 +86,8 @@ export interface PlanBounds {
   readonly criticalPath: number;
   readonly resource: number;
   readonly arrival: number;
+  /** Energetic reasoning over the windows the others give (0: not computed). */
+  readonly energetic: number;
 }
 
 /** The team plan on the working-time axis. */

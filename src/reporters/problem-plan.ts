@@ -30,7 +30,8 @@ export function renderProblemPlanTable(plan: ProblemPlan, name: string, out: Out
     '',
     `${c.bold('Makespan')}: ${plan.makespan} periods (${plan.method}, ${plan.schedulesEvaluated} schedules)`,
     `Lower bound: ${fmtHours(plan.lowerBound)} (critical path ${fmtHours(plan.bounds.criticalPath)}, ` +
-      `resources ${fmtHours(plan.bounds.resource)})` +
+      `resources ${fmtHours(plan.bounds.resource)}` +
+      (plan.bounds.energetic > 0 ? `, energetic ${fmtHours(plan.bounds.energetic)})` : ')') +
       (plan.optimal ? ': optimal' : `: within ${gap.toFixed(1)} % of the bound`),
     `Critical chain: ${plan.criticalPath.join(' → ')}`,
   ].join('\n');

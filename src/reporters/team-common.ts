@@ -214,7 +214,7 @@ export function summaryPairs(plan: DatedTeamPlan): [string, string][] {
   const quality = plan.optimal ? 'optimal' : `within ${(s.gap * 100).toFixed(1)} % of the bound`;
   pairs.push([
     'Lower bound',
-    `${fmtHours(plan.lowerBound)} h (critical path ${fmtHours(b.criticalPath)}, resources ${fmtHours(b.resource)}, GPU arrival ${fmtHours(b.arrival)}): ${quality}`,
+    `${fmtHours(plan.lowerBound)} h (critical path ${fmtHours(b.criticalPath)}, resources ${fmtHours(b.resource)}, GPU arrival ${fmtHours(b.arrival)}${b.energetic > 0 ? `, energetic ${fmtHours(b.energetic)}` : ''}): ${quality}`,
   ]);
   if (s.range !== undefined) {
     pairs.push([

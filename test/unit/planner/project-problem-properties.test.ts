@@ -204,7 +204,7 @@ describe('team plans of random projects', () => {
         if (!pp.ok) return; // a skill the first n people lack
         const s = fallbackSchedule(pp.value.problem);
         expect(s).toBeDefined();
-        const bounds = { criticalPath: 0, resource: 0, arrival: 0 };
+        const bounds = { criticalPath: 0, resource: 0, arrival: 0, energetic: 0 };
         const plan = toTeamPlan(pp.value, s!, {
           lowerBound: 0,
           bounds,

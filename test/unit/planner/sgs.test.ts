@@ -237,7 +237,7 @@ describe('lower bounds', () => {
       demand: [[2], [2], [2], [2]],
     };
     const b = computeBounds(compile(makeProblem(spec)));
-    expect(b.bounds).toEqual({ criticalPath: 2, resource: 8, arrival: 2 });
+    expect(b.bounds).toEqual({ criticalPath: 2, resource: 8, arrival: 2, energetic: 8 });
     expect(b.lowerBound).toBe(8);
   });
 

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { computeBounds } from '../../../src/planner/bounds.js';
 import { checkSchedule } from '../../../src/planner/check.js';
+import { compile } from '../../../src/planner/compile.js';
 import { solve } from '../../../src/planner/solve.js';
 import type { SolveOptions } from '../../../src/planner/solve.js';
 import { bruteForce, makeProblem, specArb, verify, withWorkers } from './helpers.js';
@@ -27,7 +29,12 @@ describe('solve on random projects', () => {
           expect(checkSchedule(p, r.schedule)).toEqual([]);
           expect(r.schedule.makespan).toBeGreaterThanOrEqual(r.lowerBound - 1e-9);
           expect(r.lowerBound).toBe(
-            Math.max(r.bounds.criticalPath, r.bounds.resource, r.bounds.arrival),
+            Math.max(
+              r.bounds.criticalPath,
+              r.bounds.resource,
+              r.bounds.arrival,
+              r.bounds.energetic,
+            ),
           );
           expect(r.optimal).toBe(r.schedule.makespan <= r.lowerBound + 1e-9);
         }
@@ -93,5 +100,53 @@ describe('optimality on small cases', () => {
       else missed.push(`${r.schedule.makespan} vs ${opt}`);
     }
     expect(hit / cases.length, missed.join(', ')).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('the energetic bound never exceeds the optimum, in hours or in half-hours, and helps', () => {
+    const cases = [
+      ...fc.sample(specArb({ maxN: 10, maxWorkers: 2 }), { numRuns: 200, seed: 21 }),
+      ...fc.sample(specArb({ minN: 8, maxN: 10, maxWorkers: 3 }), { numRuns: 200, seed: 22 }),
+    ];
+    let above = 0;
+    for (const spec of cases) {
+      const opt = bruteForce(spec);
+      const p = makeProblem(spec);
+      const br = computeBounds(compile(p));
+      expect(br.bounds.energetic).toBeLessThanOrEqual(opt);
+      expect(br.lowerBound).toBeLessThanOrEqual(opt);
+      const basic = Math.max(br.bounds.criticalPath, br.bounds.resource, br.bounds.arrival);
+      expect(br.bounds.energetic).toBeGreaterThanOrEqual(basic);
+      if (br.bounds.energetic > basic) above++;
+      // The same project in half-hours (time unit 0.5): the bound halves, still valid.
+      const half = {
+        ...p,
+        duration: p.duration.map((d) => d / 2),
+        resources: p.resources.map((r) => ({
+          ...r,
+          profile: r.profile.map((x) => ({ ...x, from: x.from / 2 })),
+        })),
+      };
+      const hb = computeBounds(compile(half));
+      expect(hb.lowerBound).toBeLessThanOrEqual(opt / 2);
+      expect(hb.bounds.energetic).toBe(br.bounds.energetic / 2);
+    }
+    expect(above).toBeGreaterThan(cases.length / 10);
+  });
+
+  it('with fractional durations the energetic bound stays below every schedule found', () => {
+    fc.assert(
+      fc.property(
+        specArb({ maxN: 12, maxWorkers: 3 }),
+        fc.array(fc.double({ min: 0.05, max: 3, noNaN: true }), { minLength: 12, maxLength: 12 }),
+        (spec, factors) => {
+          const base = makeProblem(spec);
+          const p = { ...base, duration: base.duration.map((d, i) => d * factors[i]!) };
+          const r = solve(p, opts(1, 300));
+          expect(r.bounds.energetic).toBeLessThanOrEqual(r.schedule.makespan + 1e-9);
+          expect(checkSchedule(p, r.schedule)).toEqual([]);
+        },
+      ),
+      { numRuns: 150, seed: 9 },
+    );
   });
 });
