@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { loadProjectText } from '../../../src/config/load.js';
+
+// JSON task files take the JSON.parse fast path; their problems are still reported with the
+// line and column of the offending value (JSON is YAML, so the YAML pass finds them).
+describe('JSON task files', () => {
+  it('load to the same project as the YAML they were written from', () => {
+    const yaml = readFileSync('tasks/epic-1a.yaml', 'utf8');
+    const json = JSON.stringify(parse(yaml), null, 2);
+    const a = loadProjectText(yaml, 'epic-1a.yaml');
+    const b = loadProjectText(json, 'epic-1a.json');
+    expect(a.ok && b.ok).toBe(true);
+    expect(b).toEqual(a);
+  });
+
+  it('report problems with positions', () => {
+    const json = [
+      '{',
+      '  "project": "P",',
+      '  "start": "2026-11-30",',
+      '  "tasks": [',
+      '    { "id": "a", "hours": 1 },',
+      '    { "id": "b", "hours": "5-2", "deps": ["aa"] }',
+      '  ]',
+      '}',
+    ].join('\n');
+    const r = loadProjectText(json, 'p.json');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.map((d) => `${d.position.line}:${d.position.col}: ${d.message}`)).toEqual([
+      '6:27: tasks[1].hours: bad hour range "5-2": low 5 is above high 2',
+      '6:43: tasks[1].deps[0]: unknown dependency "aa"',
+    ]);
+  });
+
+  it('fall back to the YAML parser for text that is not JSON', () => {
+    const r = loadProjectText(
+      '{ project: P, start: 2026-11-30, tasks: [{ id: a, hours: 1 }] }',
+      'p.yaml',
+    );
+    expect(r.ok).toBe(true);
+  });
+});
