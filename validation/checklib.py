@@ -177,6 +177,18 @@ def import_torch():
     return torch
 
 
+def import_torch_into(report: Report) -> Optional[Any]:
+    """import_torch() with torch's versions added to report.env; None when it cannot run (the reason
+    is then the report's error)."""
+    try:
+        torch = import_torch()
+    except CannotRun as e:
+        report.cannot_run(str(e))
+        return None
+    report.env.update(torch_env(torch))
+    return torch
+
+
 def fmt_size(nbytes: int) -> str:
     for unit, div in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if nbytes >= div and nbytes % div == 0:

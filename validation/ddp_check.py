@@ -358,12 +358,9 @@ def _strip_launcher_args(argv: List[str]) -> List[str]:
 def launch(args: argparse.Namespace, argv: List[str]) -> int:
     launch_t0 = time.time()  # timestamp/duration_s of the final report cover the launcher and its workers
     report = cl.Report("ddp_check")
-    try:
-        torch = cl.import_torch()
-    except cl.CannotRun as e:
-        report.cannot_run(str(e))
+    torch = cl.import_torch_into(report)
+    if torch is None:
         return report.emit(args.json)
-    report.env.update(cl.torch_env(torch))
     cuda = args.device != "cpu" and torch.cuda.is_available()
     if args.device in ("auto", "cuda") and not cuda:
         report.cannot_run(f"no CUDA device visible to torch {torch.__version__}; use --device cpu for a gloo run")

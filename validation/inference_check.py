@@ -347,12 +347,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     report = cl.Report("inference_check")
     report.measurements.update({"engine": None, "is_vllm": False, "fallback": False})
-    try:
-        torch = cl.import_torch()
-    except cl.CannotRun as e:
-        report.cannot_run(str(e))
+    torch = cl.import_torch_into(report)
+    if torch is None:
         return report.emit(args.json)
-    report.env.update(cl.torch_env(torch))
     cuda = torch.cuda.is_available() and args.device != "cpu"
     if args.device in ("auto", "cuda") and not cuda:
         report.cannot_run(f"no CUDA device visible to torch {torch.__version__} (use --device cpu for a CPU fallback run)")

@@ -148,12 +148,9 @@ def burn_worker(torch: Any, dev: Any, n: int, dtype: Any, stop: threading.Event,
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     report = cl.Report("stress")
-    try:
-        torch = cl.import_torch()
-    except cl.CannotRun as e:
-        report.cannot_run(str(e))
+    torch = cl.import_torch_into(report)
+    if torch is None:
         return report.emit(args.json)
-    report.env.update(cl.torch_env(torch))
     cuda = args.device != "cpu" and torch.cuda.is_available()
     if args.device != "cpu" and not cuda:
         report.cannot_run("no CUDA device visible to torch (--device cpu is a CI smoke mode only)")
