@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import type * as ChildProcessModule from 'node:child_process';
 import type * as FsModule from 'node:fs';
 import type { Socket } from 'node:net';
+import type * as ExecaModule from 'execa';
 
 /**
  * The spawn launcher: a small node process that `run` starts once, early, and that starts every
- * local attempt. Two reasons:
+ * local attempt, with execa (a string through `/bin/sh -c`, an argv array without a shell). Two
+ * reasons:
  *
  * - fork(2) costs grow with the forking process's memory (page tables, copy-on-write faults);
  *   from `run`'s own process (YAML, graph, journal, reporters) a spawn costs two to three times
@@ -18,10 +19,12 @@ import type { Socket } from 'node:net';
  *
  * Protocol, one JSON object a line. To the launcher (stdin):
  *   { j }                     first line: run at most `j` commands at once
- *   { i, f, a, c, e, l, h, r } queue `f` with arguments `a` in directory `c` with environment `e`
- *                             (complete), stdout and stderr appended to the file `l`, after the
- *                             header h[0] + start time (ISO) + h[1]; its own process group; the
- *                             queue is kept in order of rank `r` (lower first)
+ *   { i, f, a, b, c, e, l, h, r }
+ *                             queue `f` with arguments `a` (`b`: `f` is a command line for
+ *                             /bin/sh -c) in directory `c` with environment `e` (complete),
+ *                             stdout and stderr appended to the file `l`, after the header
+ *                             h[0] + start time (ISO) + h[1]; its own process group; the queue is
+ *                             kept in order of rank `r` (lower first)
  *   { k, s }                  signal `s` to the group of request `k`; withdraws it if not started
  *   { w }                     withdraw request `w` if it has not started (no effect otherwise)
  *   { g }                     a failure was looked at: one hold fewer
@@ -34,13 +37,15 @@ import type { Socket } from 'node:net';
  * nothing more. It kills nothing on its own: `run` signals the process groups, and leftovers of a
  * dead run are found by their CRITPATH_RUN_ID tag (orphans.ts).
  */
-function launcherMain(load: (id: string) => unknown): void {
-  const cp = load('node:child_process') as typeof ChildProcessModule;
+function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
   const fs = load('node:fs') as typeof FsModule;
+  let execa: typeof ExecaModule.execa;
   interface Req {
     readonly i: number;
     readonly f: string;
     readonly a: string[];
+    /** Set: `f` is a command line for /bin/sh -c. */
+    readonly b?: 1;
     readonly c: string;
     readonly e: Record<string, string>;
     readonly l: string;
@@ -87,45 +92,57 @@ function launcherMain(load: (id: string) => unknown): void {
     }
   };
   const start = (m: Req, fd: number): void => {
-    let reported = false;
-    const fail = (message: string): void => {
-      if (reported) return;
-      reported = true;
-      holds++;
-      send({ i: m.i, e: message });
-    };
+    const t = Date.now();
+    let child: ReturnType<typeof execa> | undefined;
     try {
-      const t = Date.now();
       fs.writeSync(fd, `${m.h[0]}${new Date(t).toISOString()}${m.h[1]}`);
-      const child = cp.spawn(m.f, m.a, {
+      // The cheapest execa: the log's descriptor goes straight to the child (no stream here),
+      // nothing buffered, no exit hook (run cleans up), no rejection, no kill timer of its own.
+      // (execa passes any descriptor number through at runtime; its typings list only 3 to 9.)
+      const log = fd as 3;
+      child = execa(m.f, m.a, {
+        shell: m.b === 1 ? '/bin/sh' : false,
         cwd: m.c,
         env: m.e,
+        extendEnv: false,
         detached: true,
-        stdio: ['ignore', fd, fd],
+        stdin: 'ignore',
+        stdout: log,
+        stderr: log,
+        buffer: false,
+        cleanup: false,
+        reject: false,
+        forceKillAfterDelay: false,
       });
-      const pid = child.pid;
-      // Not started (ENOENT, EACCES): 'error' comes, no 'exit'.
-      child.on('error', (e) => {
-        if (pid === undefined) fail(e.message);
-      });
-      if (pid !== undefined) {
-        running++;
-        pids.set(m.i, pid);
-        send({ i: m.i, p: pid, t });
-        child.on('exit', (code, signal) => {
-          running--;
-          pids.delete(m.i);
-          reported = true;
-          if (code !== 0) holds++;
-          send({ i: m.i, x: code, s: signal });
-          pump();
-        });
-      }
     } catch (e) {
-      fail(e instanceof Error ? e.message : String(e));
+      holds++;
+      send({ i: m.i, e: e instanceof Error ? e.message : String(e) });
+      return;
     } finally {
+      // The child has its own copy (spawn is synchronous).
       fs.closeSync(fd);
     }
+    const pid = child.pid;
+    if (pid !== undefined) {
+      running++;
+      pids.set(m.i, pid);
+      send({ i: m.i, p: pid, t });
+    }
+    void child.then((r) => {
+      if (pid === undefined) {
+        // Not started (ENOENT, EACCES): no exit code, no signal.
+        holds++;
+        send({ i: m.i, e: r.originalMessage ?? r.shortMessage ?? 'could not start' });
+        pump();
+        return;
+      }
+      running--;
+      pids.delete(m.i);
+      const code = r.exitCode ?? null;
+      if (code !== 0) holds++;
+      send({ i: m.i, x: code, s: r.signal ?? null });
+      pump();
+    });
   };
   const enqueue = (m: Req): void => {
     m.fd = null;
@@ -172,7 +189,7 @@ function launcherMain(load: (id: string) => unknown): void {
   };
   let buf = '';
   process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (chunk: string) => {
+  const onData = (chunk: string): void => {
     buf += chunk;
     let nl: number;
     while ((nl = buf.indexOf('\n')) >= 0) {
@@ -180,17 +197,22 @@ function launcherMain(load: (id: string) => unknown): void {
       buf = buf.slice(nl + 1);
       if (line !== '') handle(JSON.parse(line) as Msg & Partial<Req>);
     }
-  });
-  process.stdin.on('end', () => {
-    closing = true;
-    process.exit(0);
+  };
+  // What run sends meanwhile waits in the pipe.
+  void import(execaUrl).then((m: typeof ExecaModule) => {
+    execa = m.execa;
+    process.stdin.on('data', onData);
+    process.stdin.on('end', () => {
+      closing = true;
+      process.exit(0);
+    });
   });
   // Ctrl-C and friends are for `run`, which stops the work; the launcher follows run's end.
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => undefined);
 }
 
-/** The launcher's program, for `node -e` (CommonJS, so `require` is there). */
-const SOURCE = `(${launcherMain.toString()})(require);\n`;
+/** The launcher's program, for `node -e` (CommonJS, so `require` is there; execa by its URL). */
+const SOURCE = `(${launcherMain.toString()})(require, ${JSON.stringify(import.meta.resolve('execa'))});\n`;
 
 /** The launcher's own environment (its commands get theirs with each request). */
 function launcherEnv(): Record<string, string> {
@@ -211,8 +233,8 @@ export interface LaunchHandlers {
 }
 
 export interface LaunchRequest {
-  readonly file: string;
-  readonly args: readonly string[];
+  /** A string runs through /bin/sh -c, an argv array without a shell. */
+  readonly command: string | readonly string[];
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
   /** Absolute path of the log, opened for append. */
@@ -262,10 +284,12 @@ export class Launcher {
     const i = this.#next++;
     this.#pending.set(i, handlers);
     this.#refresh();
+    const shell = typeof req.command === 'string';
     this.#send({
       i,
-      f: req.file,
-      a: req.args,
+      f: shell ? req.command : req.command[0],
+      a: shell ? [] : req.command.slice(1),
+      ...(shell ? { b: 1 } : {}),
       c: req.cwd,
       e: req.env,
       l: req.log,

@@ -3,10 +3,11 @@ import { Launcher } from './launcher.js';
 import { killGroup } from './process-group.js';
 
 /**
- * Runs commands on this host: a string through `/bin/sh -c`, an argv array without a shell.
- * Each attempt is the leader of its own process group (setsid), so a signal to `-pid` reaches
- * everything it started. The spawning happens in the launcher process (launcher.ts), which also
- * opens the logs and keeps to --jobs; this process keeps the pids and does the signalling.
+ * Runs commands on this host with execa: a string through `/bin/sh -c`, an argv array without a
+ * shell. Each attempt is the leader of its own process group (`detached`: setsid), so a signal to
+ * `-pid` reaches everything it started. The spawning happens in the launcher process
+ * (launcher.ts), which also opens the logs and keeps to --jobs; this process keeps the pids and
+ * does the signalling.
  */
 /** Process groups of attempts in flight, for the synchronous exit backstop. */
 const live = new Set<number>();
@@ -36,10 +37,8 @@ export const localBackend: Backend = {
     return jobs;
   },
   launch(spec: LaunchSpec): Launched {
-    const argv: readonly string[] =
-      typeof spec.command === 'string' ? ['/bin/sh', '-c', spec.command] : spec.command;
-    const file = argv[0];
-    if (file === undefined) throw new Error('Internal error: empty command');
+    if (typeof spec.command !== 'string' && spec.command.length === 0)
+      throw new Error('Internal error: empty command');
     let pid: number | undefined;
     let ended = false;
     let failed = false;
@@ -52,8 +51,7 @@ export const localBackend: Backend = {
     const done = new Promise<ExitInfo>((r) => (resolveDone = r));
     const id = launcher.launch(
       {
-        file,
-        args: argv.slice(1),
+        command: spec.command,
         cwd: spec.cwd,
         env: spec.env,
         log: spec.logFile,
