@@ -2,7 +2,9 @@
  * Scale benchmark: layered random projects of 10k, 100k and 1M activities (about 4
  * predecessors per activity, 3 engineers as workers with some skill restrictions, one GPU
  * resource whose 4 GPUs arrive at a later time, a mix of GPU demands including ALL). Per size
- * it reports: build + validate (CSR adjacency arrays from the edge list, acyclicity check),
+ * it reports: loading the same project from a JSON task file through the real loader (parse,
+ * schema, every rule incl. cycles, normalization, activity graph), build + validate (CSR
+ * adjacency arrays from the edge list, acyclicity check),
  * CPM, a fast plan (solve mode 'fast': LFT serial SGS + one FBI round, no time limit: this is
  * the figure that shows how the engine scales), a feasible resource-constrained plan with a
  * short search time limit (checked for feasibility afterwards), and peak memory. Each size runs in its own child process so peak
@@ -17,6 +19,10 @@
  * tasks ≤ 2 s; 10k → 100k grows ≤ ~12×.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadProjectFile } from '../src/config/load.js';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { checkSchedule } from '../src/planner/check.js';
@@ -91,7 +97,7 @@ function mib(bytes: number): string {
   return `${(bytes / 1048576).toFixed(0)} MiB`;
 }
 
-function runOne(n: number, planMs: number): void {
+async function runOne(n: number, planMs: number): Promise<void> {
   const rng = new Rng(n);
   let heapPeak = 0;
   const sample = (): void => {
@@ -112,6 +118,33 @@ function runOne(n: number, planMs: number): void {
   const ids = Array.from({ length: n }, (_, i) => `t${i + 1}`);
   const genMs = performance.now() - tg;
   sample();
+
+  // The same project as a task file (JSON, the format for generated projects), loaded through
+  // the loader every verb uses. Writing it is not timed.
+  const deps: string[][] = Array.from({ length: n }, () => []);
+  for (let e = 0; e < from.length; e++) deps[to[e]!]!.push(ids[from[e]!]!);
+  const dir = mkdtempSync(join(tmpdir(), 'critpath-scale-'));
+  const file = join(dir, 'project.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      project: `scale ${n}`,
+      start: '2026-01-05',
+      hardware: { gpu: [{ count: 4, from: '2026-01-12' }] },
+      tasks: ids.map((id, i) => {
+        const d = demand[i]!;
+        const gpu = d === 0 ? {} : { hardware: 'gpu', gpus: d === ALL ? 'all' : d };
+        return { id, hours: duration[i], ...gpu, deps: deps[i] };
+      }),
+    }),
+  );
+  const fileMiB = statSync(file).size / 1048576;
+  const tl = performance.now();
+  const loaded = await loadProjectFile(file);
+  const loadMs = performance.now() - tl;
+  sample();
+  rmSync(dir, { recursive: true, force: true });
+  if (!loaded.ok) throw new Error(`task file rejected: ${loaded.error[0]?.message ?? ''}`);
 
   const t0 = performance.now();
   const dag = buildDag(n, from, to);
@@ -155,6 +188,7 @@ function runOne(n: number, planMs: number): void {
     [
       `${String(n).padStart(8)} activities, ${String(dag.pred.length).padStart(8)} edges:`,
       `generate ${genMs.toFixed(0)} ms,`,
+      `load task file (${fileMiB.toFixed(0)} MiB JSON) ${loadMs.toFixed(0)} ms,`,
       `build+validate ${buildMs.toFixed(0)} ms,`,
       `CPM ${cpmMs.toFixed(0)} ms,`,
       `fast plan ${fastMs.toFixed(0)} ms (makespan ${fast.schedule.makespan}),`,
@@ -162,6 +196,7 @@ function runOne(n: number, planMs: number): void {
       `makespan ${r.schedule.makespan} vs bound ${r.lowerBound.toFixed(0)},`,
       `${bad.length === 0 ? 'feasible' : `INFEASIBLE: ${bad.join('; ')}`}),`,
       `validate+plan ${(buildMs + planMs2).toFixed(0)} ms,`,
+      `load file+plan ${(loadMs + planMs2).toFixed(0)} ms,`,
       `peak RSS ${mib(rss)}, heap peak ${mib(heapPeak)}`,
     ].join(' '),
   );
@@ -170,7 +205,7 @@ function runOne(n: number, planMs: number): void {
 const sizeArg = process.argv.indexOf('--size');
 const planMs = arg('--plan-ms', 1000);
 if (sizeArg >= 0) {
-  runOne(Number(process.argv[sizeArg + 1]), planMs);
+  await runOne(Number(process.argv[sizeArg + 1]), planMs);
 } else {
   const sizes = process.argv
     .slice(2)
