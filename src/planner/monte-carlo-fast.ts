@@ -1,7 +1,5 @@
-import { idRanks } from './compile.js';
 import { sortByKey } from './fbi.js';
-import type { ChainFinder, SampleScheduler } from './monte-carlo.js';
-import { ENGINEER } from './project-problem.js';
+import type { SampleScheduler } from './monte-carlo.js';
 import type { Problem, Schedule } from './problem.js';
 import { Resolver } from './resolve.js';
 
@@ -62,74 +60,6 @@ export function reusableFastScheduler(opts: FastSchedulerOptions = {}): SampleSc
       if (followed !== null && followed.makespan < best.makespan) return followed;
     }
     return best;
-  };
-}
-
-/**
- * The team plan's critical chain (`criticalChain` in project-problem.ts: same walk, same
- * tie-breaks) as activity indices, without allocating per call: from the last-finishing activity
- * back through a predecessor ending at its start, else its engineer's previous activity ending
- * then, else an activity releasing a resource it needs then; it stops at time 0, an arrival or
- * slack. Returns the chain end to start; valid until the next call.
- */
-export function reusableChainFinder(): ChainFinder {
-  let ids: readonly string[] | null = null;
-  let rank: Int32Array = new Int32Array(0);
-  let seen = new Int32Array(0);
-  let out: Int32Array = new Int32Array(0);
-  let engineer = -1;
-  let stamp = 0;
-  return (problem: Problem, schedule: Schedule): Int32Array => {
-    const n = problem.n;
-    const R = problem.resources.length;
-    if (ids !== problem.ids) {
-      ids = problem.ids;
-      rank = idRanks(problem.ids);
-      seen = new Int32Array(n);
-      out = new Int32Array(n);
-      stamp = 0;
-      engineer = problem.resources.findIndex((r) => r.id === ENGINEER);
-    }
-    if (n === 0) return out.subarray(0, 0);
-    stamp++;
-    const start = schedule.start;
-    const dur = problem.duration;
-    const near = (x: number, y: number): boolean => Math.abs(x - y) < 1e-6;
-    let cur = 0;
-    for (let i = 1; i < n; i++) {
-      const ei = start[i]! + dur[i]!;
-      const ec = start[cur]! + dur[cur]!;
-      if (ei - ec > 1e-6 || (near(ei, ec) && rank[i]! < rank[cur]!)) cur = i;
-    }
-    let len = 0;
-    for (;;) {
-      seen[cur] = stamp;
-      out[len++] = cur;
-      const s = start[cur]!;
-      if (s < 1e-6) break;
-      let next = -1;
-      const better = (i: number): void => {
-        if (
-          seen[i] !== stamp &&
-          near(start[i]! + dur[i]!, s) &&
-          (next < 0 || rank[i]! < rank[next]!)
-        )
-          next = i;
-      };
-      for (let e = problem.predStart[cur]!; e < problem.predStart[cur + 1]!; e++)
-        better(problem.pred[e]!);
-      const w = schedule.worker[cur]!;
-      if (next < 0 && w >= 0)
-        for (let i = 0; i < n; i++) if (i !== cur && schedule.worker[i] === w) better(i);
-      for (let r = 0; r < R && next < 0; r++) {
-        if (r === engineer && w >= 0) continue;
-        if (problem.demand[cur * R + r] === 0) continue;
-        for (let i = 0; i < n; i++) if (i !== cur && schedule.held[i * R + r]! > 0) better(i);
-      }
-      if (next < 0) break;
-      cur = next;
-    }
-    return out.subarray(0, len);
   };
 }
 

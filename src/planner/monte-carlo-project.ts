@@ -1,12 +1,12 @@
 import type { Project } from '../model/project.js';
 import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
-import type { ChainFinder, MonteCarloResult, SampleScheduler } from './monte-carlo.js';
+import type { MonteCarloResult, SampleScheduler } from './monte-carlo.js';
 import { monteCarlo } from './monte-carlo.js';
-import { reusableChainFinder, reusableFastScheduler } from './monte-carlo-fast.js';
+import { reusableFastScheduler } from './monte-carlo-fast.js';
 import type { CapacityStep, Problem, Schedule } from './problem.js';
 import type { ProjectProblem } from './project-problem.js';
-import { criticalChain, projectProblem } from './project-problem.js';
+import { projectProblem, reusableChainFinder } from './project-problem.js';
 import type { Distribution, SamplingOptions } from './sampling.js';
 import { distributionOf } from './sampling.js';
 import { solve } from './solve.js';
@@ -63,12 +63,6 @@ export function fastScheduler(seed: number, now: () => number): SampleScheduler 
   return (problem: Problem) => solve(problem, { seed, timeLimitMs: 0, mode: 'fast', now }).schedule;
 }
 
-/** The team plan's critical chain, as activity indices. */
-export const planChain: ChainFinder = (problem, schedule) => {
-  const index = new Map(problem.ids.map((id, i) => [id, i]));
-  return criticalChain(problem, schedule).map((l) => index.get(l.id)!);
-};
-
 export function projectMonteCarlo(
   project: Project,
   opts: ProjectMonteCarloOptions,
@@ -95,7 +89,7 @@ export function projectMonteCarlo(
       deadline: opts.deadline,
       schedule:
         opts.scheduler === 'solve' ? fastScheduler(opts.seed, opts.now) : reusableFastScheduler(),
-      chain: opts.scheduler === 'solve' ? planChain : reusableChainFinder(),
+      chain: reusableChainFinder(),
       groups: pp.value.graph.activities.map((a) => a.task.id),
       drivers: opts.drivers,
     });

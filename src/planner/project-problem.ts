@@ -4,6 +4,7 @@ import type { EstimateMode, Project } from '../model/project.js';
 import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
 import { nearest } from '../util/suggest.js';
+import { idRanks } from './compile.js';
 import { EPS } from './cpm.js';
 import { topoOrder } from './graph.js';
 import type { CapacityStep, Problem, ResourceDef, Schedule } from './problem.js';
@@ -343,81 +344,109 @@ export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchI
  * capacity arriving then. Ties go to the smallest id. Returned in time order.
  */
 export function criticalChain(problem: Problem, schedule: Schedule): ChainLink[] {
-  const n = problem.n;
-  const R = problem.resources.length;
-  if (n === 0) return [];
-  const end = (i: number): number => schedule.start[i]! + problem.duration[i]!;
-  const byId = (a: number, b: number): number => compareIds(problem.ids[a]!, problem.ids[b]!);
-  const near = (x: number, y: number): boolean => Math.abs(x - y) < 1e-6;
-
-  let cur = 0;
-  for (let i = 1; i < n; i++) {
-    const d = end(i) - end(cur);
-    if (d > 1e-6 || (near(end(i), end(cur)) && byId(i, cur) < 0)) cur = i;
-  }
+  const chain = reusableChainFinder()(problem, schedule);
   const links: ChainLink[] = [];
-  const seen = new Set<number>();
-  for (;;) {
-    seen.add(cur);
-    const s = schedule.start[cur]!;
-    const id = problem.ids[cur]!;
-    if (s < 1e-6) {
-      links.push({ id, reason: 'project-start' });
-      break;
-    }
-    const pick = (cands: number[]): number | undefined =>
-      cands.filter((c) => !seen.has(c)).sort(byId)[0];
-    const preds: number[] = [];
-    for (let e = problem.predStart[cur]!; e < problem.predStart[cur + 1]!; e++) {
-      const p = problem.pred[e]!;
-      if (near(end(p), s)) preds.push(p);
-    }
-    const viaPred = pick(preds);
-    if (viaPred !== undefined) {
-      links.push({ id, reason: 'precedence' });
-      cur = viaPred;
-      continue;
-    }
-    const w = schedule.worker[cur]!;
-    const sameWorker: number[] = [];
-    if (w >= 0)
-      for (let i = 0; i < n; i++)
-        if (i !== cur && schedule.worker[i] === w && near(end(i), s)) sameWorker.push(i);
-    const viaWorker = pick(sameWorker);
-    if (viaWorker !== undefined) {
-      links.push({ id, reason: 'engineer' });
-      cur = viaWorker;
-      continue;
-    }
-    let viaRes: { i: number; r: string } | undefined;
-    for (let r = 0; r < R && viaRes === undefined; r++) {
-      if (problem.resources[r]!.id === ENGINEER && w >= 0) continue;
-      if (problem.demand[cur * R + r] === 0) continue;
-      const holders: number[] = [];
-      for (let i = 0; i < n; i++)
-        if (i !== cur && schedule.held[i * R + r]! > 0 && near(end(i), s)) holders.push(i);
-      const h = pick(holders);
-      if (h !== undefined) viaRes = { i: h, r: problem.resources[r]!.id };
-    }
-    if (viaRes !== undefined) {
-      links.push({ id, reason: 'resource', resource: viaRes.r });
-      cur = viaRes.i;
-      continue;
-    }
-    let arrival: string | undefined;
-    for (let r = 0; r < R && arrival === undefined; r++) {
-      if (problem.demand[cur * R + r] === 0) continue;
-      if (problem.resources[r]!.profile.some((st) => near(st.from, s)))
-        arrival = problem.resources[r]!.id;
-    }
-    links.push(
-      arrival === undefined
-        ? { id, reason: 'slack' }
-        : { id, reason: 'arrival', resource: arrival },
-    );
-    break;
+  for (let k = chain.length - 1; k >= 0; k--) {
+    links.push(chainLink(problem, schedule, chain[k]!, k + 1 < chain.length ? chain[k + 1]! : -1));
   }
-  return links.reverse();
+  return links;
+}
+
+/**
+ * Why `cur` starts when it does, given `from`, the activity the walk went back to from it (-1 at
+ * the walk's end). The walk takes the first kind of candidate that exists (predecessor, then
+ * engineer, then each resource in order), so the kind `from` is decides the reason.
+ */
+function chainLink(problem: Problem, schedule: Schedule, cur: number, from: number): ChainLink {
+  const R = problem.resources.length;
+  const id = problem.ids[cur]!;
+  const s = schedule.start[cur]!;
+  if (s < 1e-6) return { id, reason: 'project-start' };
+  const w = schedule.worker[cur]!;
+  if (from >= 0) {
+    for (let e = problem.predStart[cur]!; e < problem.predStart[cur + 1]!; e++)
+      if (problem.pred[e] === from) return { id, reason: 'precedence' };
+    if (w >= 0 && schedule.worker[from] === w) return { id, reason: 'engineer' };
+    for (let r = 0; r < R; r++) {
+      if (problem.resources[r]!.id === ENGINEER && w >= 0) continue;
+      if (problem.demand[cur * R + r] !== 0 && schedule.held[from * R + r]! > 0)
+        return { id, reason: 'resource', resource: problem.resources[r]!.id };
+    }
+  }
+  for (let r = 0; r < R; r++) {
+    if (problem.demand[cur * R + r] === 0) continue;
+    if (problem.resources[r]!.profile.some((st) => Math.abs(st.from - s) < 1e-6))
+      return { id, reason: 'arrival', resource: problem.resources[r]!.id };
+  }
+  return { id, reason: 'slack' };
+}
+
+/**
+ * The walk of `criticalChain` as activity indices, without allocating per call (Monte Carlo runs
+ * it on every sample): from the last-finishing activity back through a predecessor ending at its
+ * start, else its engineer's previous activity ending then, else an activity releasing a resource
+ * it needs then, ties by id; it stops at time 0, an arrival or slack. Returns the chain end to
+ * start; valid until the next call.
+ */
+export function reusableChainFinder(): (problem: Problem, schedule: Schedule) => Int32Array {
+  let ids: readonly string[] | null = null;
+  let rank: Int32Array = new Int32Array(0);
+  let seen = new Int32Array(0);
+  let out: Int32Array = new Int32Array(0);
+  let engineer = -1;
+  let stamp = 0;
+  return (problem: Problem, schedule: Schedule): Int32Array => {
+    const n = problem.n;
+    const R = problem.resources.length;
+    if (ids !== problem.ids) {
+      ids = problem.ids;
+      rank = idRanks(problem.ids);
+      seen = new Int32Array(n);
+      out = new Int32Array(n);
+      stamp = 0;
+      engineer = problem.resources.findIndex((r) => r.id === ENGINEER);
+    }
+    if (n === 0) return out.subarray(0, 0);
+    stamp++;
+    const start = schedule.start;
+    const dur = problem.duration;
+    const near = (x: number, y: number): boolean => Math.abs(x - y) < 1e-6;
+    let cur = 0;
+    for (let i = 1; i < n; i++) {
+      const ei = start[i]! + dur[i]!;
+      const ec = start[cur]! + dur[cur]!;
+      if (ei - ec > 1e-6 || (near(ei, ec) && rank[i]! < rank[cur]!)) cur = i;
+    }
+    let len = 0;
+    for (;;) {
+      seen[cur] = stamp;
+      out[len++] = cur;
+      const s = start[cur]!;
+      if (s < 1e-6) break;
+      let next = -1;
+      const better = (i: number): void => {
+        if (
+          seen[i] !== stamp &&
+          near(start[i]! + dur[i]!, s) &&
+          (next < 0 || rank[i]! < rank[next]!)
+        )
+          next = i;
+      };
+      for (let e = problem.predStart[cur]!; e < problem.predStart[cur + 1]!; e++)
+        better(problem.pred[e]!);
+      const w = schedule.worker[cur]!;
+      if (next < 0 && w >= 0)
+        for (let i = 0; i < n; i++) if (i !== cur && schedule.worker[i] === w) better(i);
+      for (let r = 0; r < R && next < 0; r++) {
+        if (r === engineer && w >= 0) continue;
+        if (problem.demand[cur * R + r] === 0) continue;
+        for (let i = 0; i < n; i++) if (i !== cur && schedule.held[i * R + r]! > 0) better(i);
+      }
+      if (next < 0) break;
+      cur = next;
+    }
+    return out.subarray(0, len);
+  };
 }
 
 /**

@@ -13,17 +13,19 @@ import {
   ranks,
   shareAtMost,
 } from '../../../src/planner/monte-carlo.js';
-import {
-  reusableChainFinder,
-  reusableFastScheduler,
-} from '../../../src/planner/monte-carlo-fast.js';
+import { reusableFastScheduler } from '../../../src/planner/monte-carlo-fast.js';
 import {
   activityDistributions,
   projectMonteCarlo,
 } from '../../../src/planner/monte-carlo-project.js';
 import type { Problem } from '../../../src/planner/problem.js';
 import { ALL } from '../../../src/planner/problem.js';
-import { criticalChain, projectProblem, selectTeam } from '../../../src/planner/project-problem.js';
+import {
+  criticalChain,
+  projectProblem,
+  reusableChainFinder,
+  selectTeam,
+} from '../../../src/planner/project-problem.js';
 import type { Distribution } from '../../../src/planner/sampling.js';
 import { distributionOf, meanOf, varianceOf } from '../../../src/planner/sampling.js';
 import { solve } from '../../../src/planner/solve.js';
