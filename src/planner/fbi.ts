@@ -3,9 +3,15 @@ import type { Sgs } from './sgs.js';
 
 /**
  * Sorts `list` by key ascending, ties by topological position (so a list sorted by start or by
- * mirrored finish stays precedence-feasible). Insertion sort for short lists.
+ * mirrored finish stays precedence-feasible); `ties = -1` breaks them by descending position.
+ * Insertion sort for short lists.
  */
-export function sortByKey(list: Int32Array, key: Float64Array, topoPos: Int32Array): void {
+export function sortByKey(
+  list: Int32Array,
+  key: Float64Array,
+  topoPos: Int32Array,
+  ties: 1 | -1 = 1,
+): void {
   const n = list.length;
   if (n <= 96) {
     for (let i = 1; i < n; i++) {
@@ -16,7 +22,7 @@ export function sortByKey(list: Int32Array, key: Float64Array, topoPos: Int32Arr
       while (j >= 0) {
         const y = list[j]!;
         const ky = key[y]!;
-        if (ky < kx || (ky === kx && topoPos[y]! < tx)) break;
+        if (ky < kx || (ky === kx && (topoPos[y]! - tx) * ties < 0)) break;
         list[j + 1] = y;
         j--;
       }
@@ -25,7 +31,7 @@ export function sortByKey(list: Int32Array, key: Float64Array, topoPos: Int32Arr
     return;
   }
   const arr = Array.from(list);
-  arr.sort((a, b) => key[a]! - key[b]! || topoPos[a]! - topoPos[b]!);
+  arr.sort((a, b) => key[a]! - key[b]! || (topoPos[a]! - topoPos[b]!) * ties);
   list.set(arr);
 }
 
@@ -91,10 +97,11 @@ export class Fbi {
     const tl = this.tList;
     for (let round = 0; round < rounds; round++) {
       if (makespan <= 0 || (round > 0 && stop !== null && stop())) return makespan;
-      // Backward: by decreasing finish ⇒ ascending key = -finish.
+      // Backward: by decreasing finish ⇒ ascending key = -finish. Ties by descending topological
+      // position: a zero-length successor goes before its predecessor when both finish together.
       for (let i = 0; i < n; i++) key[i] = -(start[i]! + dur[i]!);
       tl.set(list);
-      sortByKeyDesc(tl, key, c.topoPos);
+      sortByKey(tl, key, c.topoPos, -1);
       const H = makespan;
       // Workers stay as they are: with a fixed assignment both passes provably never lengthen
       // the schedule (a worker swap could block an activity's current slot).
@@ -116,51 +123,15 @@ export class Fbi {
         0,
         c.W > 0 ? this.bWorker : null,
       );
-      if (m === Infinity) break;
-      if (m < makespan) {
-        makespan = m;
-        start.set(this.tStart);
-        worker.set(this.tWorker);
-        held.set(this.tHeld);
-        list.set(tl);
-      } else {
-        if (m === makespan) {
-          start.set(this.tStart);
-          worker.set(this.tWorker);
-          held.set(this.tHeld);
-          list.set(tl);
-        }
-        break;
-      }
+      // A pass as short as the current schedule is taken too, but ends the rounds.
+      if (m > makespan) break;
+      start.set(this.tStart);
+      worker.set(this.tWorker);
+      held.set(this.tHeld);
+      list.set(tl);
+      if (m === makespan) break;
+      makespan = m;
     }
     return makespan;
   }
-}
-
-/**
- * Sorts ascending by key with ties by *descending* topological position: the backward pass
- * must take a zero-length successor before its predecessor when both finish together.
- */
-function sortByKeyDesc(list: Int32Array, key: Float64Array, topoPos: Int32Array): void {
-  const n = list.length;
-  if (n <= 96) {
-    for (let i = 1; i < n; i++) {
-      const x = list[i]!;
-      const kx = key[x]!;
-      const tx = topoPos[x]!;
-      let j = i - 1;
-      while (j >= 0) {
-        const y = list[j]!;
-        const ky = key[y]!;
-        if (ky < kx || (ky === kx && topoPos[y]! > tx)) break;
-        list[j + 1] = y;
-        j--;
-      }
-      list[j + 1] = x;
-    }
-    return;
-  }
-  const arr = Array.from(list);
-  arr.sort((a, b) => key[a]! - key[b]! || topoPos[b]! - topoPos[a]!);
-  list.set(arr);
 }
