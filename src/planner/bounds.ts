@@ -2,7 +2,7 @@ import type { Compiled } from './compile.js';
 import type { CpmResult } from './cpm.js';
 import { EPS, cpm } from './cpm.js';
 import { Profile } from './profile.js';
-import { InfeasibleError } from './sgs.js';
+import { InfeasibleError, earliestOnResources } from './sgs.js';
 
 /** Lower bounds on the makespan of every feasible schedule. */
 export interface Bounds {
@@ -59,21 +59,8 @@ export function arrivalRelease(c: Compiled): Float64Array {
     }
     if (trivial) continue;
     prof ??= c.capT.map((t, r) => new Profile(t, c.capV[r]!));
-    let s = c.arrival[j]!;
-    let stable = false;
-    while (!stable) {
-      stable = true;
-      for (let u = u0; u < u1; u++) {
-        const r = c.useRes[u]!;
-        const d = c.dem[j * c.R + r]!;
-        const s2 = d < 0 ? prof[r]!.earliestAll(s, p) : prof[r]!.earliest(s, p, d);
-        if (s2 !== s) {
-          s = s2;
-          if (u1 - u0 > 1) stable = false;
-        }
-      }
-      if (s === Infinity) throw neverFits(c, j);
-    }
+    const s = earliestOnResources(c, prof, j, c.arrival[j]!, p);
+    if (s === Infinity) throw neverFits(c, j);
     rel[j] = s;
   }
   return rel;

@@ -7,6 +7,36 @@ import { GridProfile, Profile } from './profile.js';
 export class InfeasibleError extends Error {}
 
 /**
+ * Earliest start ≥ s at which every resource activity j uses has room for it over its duration
+ * p > 0 (each resource's earliest fit, iterated to a common time). Infinity when never.
+ */
+export function earliestOnResources(
+  c: Compiled,
+  res: readonly ProfileLike[],
+  j: number,
+  s: number,
+  p: number,
+): number {
+  const u0 = c.useStart[j]!;
+  const u1 = c.useStart[j + 1]!;
+  let stable = false;
+  while (!stable) {
+    stable = true;
+    for (let u = u0; u < u1; u++) {
+      const r = c.useRes[u]!;
+      const d = c.dem[j * c.R + r]!;
+      const s2 = d < 0 ? res[r]!.earliestAll(s, p) : res[r]!.earliest(s, p, d);
+      if (s2 !== s) {
+        s = s2;
+        if (u1 - u0 > 1) stable = false;
+      }
+    }
+    if (s === Infinity) return s;
+  }
+  return s;
+}
+
+/**
  * Schedule generation schemes over one compiled problem. The profiles (one per resource, one
  * per worker) are allocated once and reset per pass, so a pass allocates nothing.
  *
@@ -97,24 +127,9 @@ export class Sgs {
     const c = this.c;
     const p = c.dur[j]!;
     if (p <= 0) return s;
-    const u0 = c.useStart[j]!;
-    const u1 = c.useStart[j + 1]!;
     for (;;) {
-      let stable = false;
-      while (!stable) {
-        stable = true;
-        for (let u = u0; u < u1; u++) {
-          const r = c.useRes[u]!;
-          const d = c.dem[j * c.R + r]!;
-          const s2 = d < 0 ? this.res[r]!.earliestAll(s, p) : this.res[r]!.earliest(s, p, d);
-          if (s2 !== s) {
-            s = s2;
-            if (u1 - u0 > 1) stable = false;
-          }
-        }
-        if (s === Infinity) return s;
-      }
-      if (c.W === 0) return s;
+      s = earliestOnResources(c, this.res, j, s, p);
+      if (s === Infinity || c.W === 0) return s;
       let best = Infinity;
       if (fixedWorker >= 0) best = this.wrk[fixedWorker]!.earliest(s, p, 1);
       else {
@@ -128,7 +143,7 @@ export class Sgs {
       }
       if (best === s || best === Infinity) return best;
       s = best;
-      if (u0 === u1) return s;
+      if (c.useStart[j] === c.useStart[j + 1]) return s;
     }
   }
 
