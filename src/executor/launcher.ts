@@ -17,14 +17,17 @@ import type * as ExecaModule from 'execa';
  *   `jobs` at a time. After a failure it starts nothing more until `run` has looked at the failure
  *   and says go (`run` withdraws what is queued first when it stops starting work).
  *
- * Protocol, one JSON object a line. To the launcher (stdin):
- *   { j }                     first line: run at most `j` commands at once
+ * Protocol, one JSON object a line; what one turn of the event loop sends goes in one write (a
+ * wakeup of the other side costs more than the write). To the launcher (stdin):
+ *   { j, v }                  first line: run at most `j` commands at once; `v`: the environment
+ *                             every command starts from (sent once; a later { j } changes `j` only)
  *   { i, f, a, b, c, e, l, h, r }
  *                             queue `f` with arguments `a` (`b`: `f` is a command line for
- *                             /bin/sh -c) in directory `c` with environment `e` (complete),
- *                             stdout and stderr appended to the file `l`, after the header
- *                             h[0] + start time (ISO) + h[1]; its own process group; the queue is
- *                             kept in order of rank `r` (lower first)
+ *                             /bin/sh -c) in directory `c` with environment `v` changed by `e` (a
+ *                             value sets, null unsets), stdout and stderr appended to the file
+ *                             `l` (opened when queued), after the header h[0] + start time (ISO) +
+ *                             h[1]; its own process group; the queue is kept in order of rank `r`
+ *                             (lower first)
  *   { k, s }                  signal `s` to the group of request `k`; withdraws it if not started
  *   { w }                     withdraw request `w` if it has not started (no effect otherwise)
  *   { g }                     a failure was looked at: one hold fewer
@@ -39,6 +42,8 @@ import type * as ExecaModule from 'execa';
  */
 function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
   const fs = load('node:fs') as typeof FsModule;
+  // Nothing here shows a stack, and execa makes an AbortError for every command it ran.
+  Error.stackTraceLimit = 0;
   let execa: typeof ExecaModule.execa;
   interface Req {
     readonly i: number;
@@ -47,55 +52,69 @@ function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
     /** Set: `f` is a command line for /bin/sh -c. */
     readonly b?: 1;
     readonly c: string;
-    readonly e: Record<string, string>;
+    /** Changes to the base environment: a value sets, null unsets. */
+    readonly e: Record<string, string | null>;
     readonly l: string;
     readonly h: [string, string];
     readonly r: number;
-    /** The log, once open; null while opening. */
-    fd: number | null;
-    /** Set when opening the log failed. */
-    err: string | null;
+    /** The log, open from the moment the request is queued; -1 when it could not be opened. */
+    fd: number;
+    /** Why the log could not be opened. */
+    err: string | undefined;
   }
   interface Msg {
     readonly j?: number;
+    readonly v?: Record<string, string>;
     readonly k?: number;
     readonly s?: NodeJS.Signals;
     readonly w?: number;
     readonly g?: number;
   }
   let jobs = 1;
+  let base: Record<string, string> = {};
   let running = 0;
   /** Failures `run` has not looked at yet: nothing starts while there are any. */
   let holds = 0;
   let closing = false;
   const queue: Req[] = [];
   const pids = new Map<number, number>();
-  const send = (o: object): void => {
+  // What one turn of the event loop has to say goes out in one write, after every exit that turn
+  // reaped: waking `run` costs more than the write itself.
+  let out = '';
+  const flush = (): void => {
+    const text = out;
+    out = '';
     // Synchronous for pipes on Linux; a broken pipe means run is gone and stdin ends next.
     try {
-      process.stdout.write(`${JSON.stringify(o)}\n`);
+      process.stdout.write(text);
     } catch {
       /* run is gone */
     }
   };
-  const pump = (): void => {
-    while (!closing && holds === 0 && running < jobs && queue.length > 0) {
-      const m = queue[0]!;
-      if (m.fd === null && m.err === null) return; // its log is still opening: keep the order
-      queue.shift();
-      if (m.err !== null) {
-        holds++;
-        send({ i: m.i, e: m.err });
-        continue;
-      }
-      start(m, m.fd!);
-    }
+  const send = (o: object): void => {
+    if (out === '') setImmediate(flush);
+    out += `${JSON.stringify(o)}\n`;
   };
-  const start = (m: Req, fd: number): void => {
+  const pump = (): void => {
+    while (!closing && holds === 0 && running < jobs && queue.length > 0) start(queue.shift()!);
+  };
+  const start = (m: Req): void => {
+    const fd = m.fd;
+    if (fd < 0) {
+      holds++;
+      send({ i: m.i, e: m.err });
+      return;
+    }
     const t = Date.now();
     let child: ReturnType<typeof execa> | undefined;
     try {
       fs.writeSync(fd, `${m.h[0]}${new Date(t).toISOString()}${m.h[1]}`);
+      const env = { ...base };
+      for (const k in m.e) {
+        const v = m.e[k];
+        if (v === null || v === undefined) delete env[k];
+        else env[k] = v;
+      }
       // The cheapest execa: the log's descriptor goes straight to the child (no stream here),
       // nothing buffered, no exit hook (run cleans up), no rejection, no kill timer of its own.
       // (execa passes any descriptor number through at runtime; its typings list only 3 to 9.)
@@ -103,7 +122,7 @@ function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
       child = execa(m.f, m.a, {
         shell: m.b === 1 ? '/bin/sh' : false,
         cwd: m.c,
-        env: m.e,
+        env,
         extendEnv: false,
         detached: true,
         stdin: 'ignore',
@@ -145,32 +164,35 @@ function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
     });
   };
   const enqueue = (m: Req): void => {
-    m.fd = null;
-    m.err = null;
+    // Opened now, on this thread (a hop through the thread pool costs more than it saves), while
+    // earlier commands run; a failure is reported when the request's turn comes.
+    try {
+      m.fd = fs.openSync(m.l, 'a');
+    } catch (e) {
+      m.fd = -1;
+      m.err = e instanceof Error ? e.message : String(e);
+    }
     let at = queue.length;
     while (at > 0 && queue[at - 1]!.r > m.r) at--;
     queue.splice(at, 0, m);
-    // Opened in the thread pool while earlier commands run, so a start does not wait for it.
-    fs.open(m.l, 'a', (e, fd) => {
-      if (e !== null) m.err = e.message;
-      else if (queue.includes(m)) m.fd = fd;
-      else fs.close(fd, () => undefined); // withdrawn meanwhile
-      pump();
-    });
+    pump();
   };
   const withdraw = (i: number): boolean => {
     const at = queue.findIndex((m) => m.i === i);
     if (at < 0) return false;
     const [m] = queue.splice(at, 1);
-    if (m!.fd !== null) fs.close(m!.fd, () => undefined);
+    if (m!.fd >= 0) fs.closeSync(m!.fd);
     send({ i, q: 1 });
     pump();
     return true;
   };
   const handle = (msg: Msg & Partial<Req>): void => {
     if (msg.i !== undefined) enqueue(msg as Req);
-    else if (msg.j !== undefined) jobs = msg.j;
-    else if (msg.k !== undefined) {
+    else if (msg.j !== undefined) {
+      jobs = msg.j;
+      if (msg.v !== undefined) base = msg.v;
+      pump();
+    } else if (msg.k !== undefined) {
       if (!withdraw(msg.k)) {
         const pid = pids.get(msg.k);
         if (pid !== undefined) {
@@ -214,11 +236,10 @@ function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
 /** The launcher's program, for `node -e` (CommonJS, so `require` is there; execa by its URL). */
 const SOURCE = `(${launcherMain.toString()})(require, ${JSON.stringify(import.meta.resolve('execa'))});\n`;
 
-/** The launcher's own environment (its commands get theirs with each request). */
-function launcherEnv(): Record<string, string> {
+/** This process's environment, without unset variables. */
+function currentEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (v !== undefined && k !== 'NODE_OPTIONS') env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   return env;
 }
 
@@ -250,7 +271,11 @@ export class Launcher {
   #child: ChildProcess | undefined;
   #jobs = 1;
   #buf = '';
+  /** Requests not written yet: what one turn of the event loop sends goes in one write. */
+  #out = '';
   #next = 1;
+  /** The environment the launcher has; requests carry only their changes to it. */
+  #base: Record<string, string> = {};
   readonly #pending = new Map<number, LaunchHandlers>();
 
   /** Starts the launcher process now (it also starts on the first request). */
@@ -260,12 +285,17 @@ export class Launcher {
       this.#send({ j: jobs });
       return;
     }
+    this.#base = currentEnv();
+    const own = { ...this.#base };
+    delete own['NODE_OPTIONS'];
     const child = spawn(
       process.execPath,
-      // A small young generation keeps its memory, and so its fork cost, small.
-      ['--max-semi-space-size=1', '-e', SOURCE],
+      // Its memory is its fork cost: a small young generation, and lite mode (no optimizing
+      // compiler, lazy feedback; quiet about wasm, which it does not use). A short-lived process
+      // that mostly waits gains nothing from optimized code.
+      ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm', '-e', SOURCE],
       // Its own process group: a Ctrl-C on the terminal is for `run`, which stops the work.
-      { stdio: ['pipe', 'pipe', 'inherit'], detached: true, env: launcherEnv() },
+      { stdio: ['pipe', 'pipe', 'inherit'], detached: true, env: own },
     );
     this.#child = child;
     child.unref();
@@ -274,7 +304,7 @@ export class Launcher {
     child.stdin!.on('error', () => undefined);
     child.on('close', () => this.#onGone(child));
     child.on('error', () => this.#onGone(child));
-    this.#send({ j: jobs });
+    this.#send({ j: jobs, v: this.#base });
     this.#refresh();
   }
 
@@ -285,13 +315,17 @@ export class Launcher {
     this.#pending.set(i, handlers);
     this.#refresh();
     const shell = typeof req.command === 'string';
+    const env: Record<string, string | null> = {};
+    const base = this.#base;
+    for (const k in req.env) if (base[k] !== req.env[k]) env[k] = req.env[k]!;
+    for (const k in base) if (!(k in req.env)) env[k] = null;
     this.#send({
       i,
       f: shell ? req.command : req.command[0],
       a: shell ? [] : req.command.slice(1),
       ...(shell ? { b: 1 } : {}),
       c: req.cwd,
-      e: req.env,
+      e: env,
       l: req.log,
       h: req.header,
       r: req.rank,
@@ -318,6 +352,7 @@ export class Launcher {
   close(): void {
     const child = this.#child;
     if (child === undefined) return;
+    this.#flush();
     this.#child = undefined;
     child.stdin!.end();
     child.stdout!.destroy();
@@ -325,7 +360,16 @@ export class Launcher {
   }
 
   #send(o: object): void {
-    this.#child?.stdin!.write(`${JSON.stringify(o)}\n`);
+    if (this.#child === undefined) return;
+    if (this.#out === '') process.nextTick(() => this.#flush());
+    this.#out += `${JSON.stringify(o)}\n`;
+  }
+
+  #flush(): void {
+    if (this.#out === '') return;
+    const text = this.#out;
+    this.#out = '';
+    this.#child?.stdin!.write(text);
   }
 
   #onData(chunk: string): void {
@@ -360,7 +404,10 @@ export class Launcher {
 
   /** The launcher is gone: what it had can no longer be watched. */
   #onGone(child: ChildProcess): void {
-    if (this.#child === child) this.#child = undefined;
+    if (this.#child === child) {
+      this.#child = undefined;
+      this.#out = ''; // for a launcher that is gone
+    }
     const lost = [...this.#pending.values()];
     this.#pending.clear();
     for (const h of lost) h.onEnd(null, null, 'the spawn launcher exited');
