@@ -95,10 +95,13 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
   const finished = new Promise<ExecutorResult>((r) => (resolveAll = r));
   let settled = false;
 
+  /** Set when pump() had a GPU lock refused: it must look again later, whoever holds it now. */
+  let refused = false;
   const confirm = (_id: string, gpus: readonly number[]): boolean => {
     if (o.hostLocks === undefined) return true;
     const r = o.hostLocks.lockAll(gpus);
     if (r.ok) return true;
+    refused = true;
     o.allocator.setForeign(o.hostLocks.heldElsewhere());
     return false;
   };
@@ -160,7 +163,9 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
       if (ahead > 0 && o.scheduler.ready.length > 0) {
         for (const s of o.scheduler.pick(ahead, o.allocator, confirm, true)) start(s.index, s.gpus);
       }
-      // GPUs held by another critpath: look again later.
+      // GPUs held by another critpath: look again later. After a refused lock always, even when
+      // its holder has let go since (heldElsewhere() is empty now): nothing else would wake us
+      // when nothing of ours is running.
       if (
         active < o.jobs &&
         o.scheduler.ready.length > 0 &&
@@ -168,7 +173,7 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
         pollTimer === undefined
       ) {
         const foreign = o.hostLocks.heldElsewhere();
-        if (foreign.length > 0) {
+        if (foreign.length > 0 || refused) {
           o.allocator.setForeign(foreign);
           pollTimer = setTimeout(() => {
             pollTimer = undefined;
@@ -177,6 +182,7 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
           }, 500);
         }
       }
+      refused = false;
     }
     if (
       running.size === 0 &&

@@ -1,0 +1,136 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadProjectText } from '../../../src/config/load.js';
+import type { Backend, ExitInfo, LaunchSpec, Launched } from '../../../src/executor/backend.js';
+import type { RunEvent } from '../../../src/executor/events.js';
+import { execute } from '../../../src/executor/executor.js';
+import type { ExecutorOptions, ExecutorResult } from '../../../src/executor/executor.js';
+import { Scheduler } from '../../../src/executor/scheduler.js';
+import { GpuAllocator } from '../../../src/gpu/allocator.js';
+import type { GpuHostLocks } from '../../../src/gpu/host-locks.js';
+import { simulatedGpus } from '../../../src/gpu/inventory.js';
+import { ALIGNED_PAIRS } from '../../../src/gpu/topology.js';
+import { buildActivityGraph } from '../../../src/model/activities.js';
+import { JournalWriter } from '../../../src/state/journal.js';
+import type { StatePaths } from '../../../src/state/paths.js';
+import { statePaths } from '../../../src/state/paths.js';
+
+/**
+ * The executor with a scripted backend and scripted host locks: the scheduling paths that are
+ * hard to reach through the CLI (a lock released between our refusal and our look at who holds it).
+ */
+
+let dir: string;
+let paths: StatePaths;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'critpath-exec-'));
+  writeFileSync(join(dir, 'package.json'), '{}');
+  paths = statePaths(join(dir, 'tasks.yaml'), dir);
+  mkdirSync(paths.logs, { recursive: true });
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A backend whose commands end as `script` says: exit code and how long they take (ms). */
+function scriptedBackend(script: (id: string, attempt: number) => { code: number; ms: number }): {
+  backend: Backend;
+  launches: string[];
+} {
+  const launches: string[] = [];
+  const attempts = new Map<string, number>();
+  const backend: Backend = {
+    name: 'local',
+    launch(spec: LaunchSpec): Launched {
+      const attempt = (attempts.get(spec.activityId) ?? 0) + 1;
+      attempts.set(spec.activityId, attempt);
+      launches.push(`${spec.activityId}#${attempt}`);
+      const { code, ms } = script(spec.activityId, attempt);
+      const done = new Promise<ExitInfo>((resolve) =>
+        setTimeout(() => resolve({ exitCode: code, signal: null, spawnError: undefined }), ms),
+      );
+      return {
+        started: Promise.resolve({ at: Date.now(), pid: undefined }),
+        externalId: undefined,
+        done,
+        kill: () => undefined,
+        withdraw: () => undefined,
+        settled: () => undefined,
+      };
+    },
+  };
+  return { backend, launches };
+}
+
+function setup(
+  yaml: string,
+  backend: Backend,
+  extra: Partial<ExecutorOptions> = {},
+): { result: Promise<ExecutorResult>; events: RunEvent[]; journal: JournalWriter } {
+  const r = loadProjectText(yaml, join(dir, 'tasks.yaml'));
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  const graph = buildActivityGraph(r.value);
+  const gpus = simulatedGpus([0, 1]);
+  const scheduler = new Scheduler({
+    graph,
+    done: () => false,
+    selected: () => true,
+    hostGpus: gpus.length,
+    gpuArrives: undefined,
+  });
+  const journal = JournalWriter.open(paths.journal);
+  const events: RunEvent[] = [];
+  const result = execute({
+    graph,
+    scheduler,
+    paths,
+    runId: 'r1',
+    jobs: 2,
+    failureMode: 'no-new',
+    retryBaseMs: 10,
+    graceMs: 100,
+    gpus,
+    allocator: new GpuAllocator([0, 1], ALIGNED_PAIRS),
+    hostLocks: undefined,
+    journal,
+    backend,
+    emit: (e) => events.push(e),
+    signal: new AbortController().signal,
+    baseEnv: {},
+    ...extra,
+  });
+  return { result, events, journal };
+}
+
+/** Resolves with the result, or with 'hung' when the run does not end within `ms`. */
+function within(p: Promise<ExecutorResult>, ms: number): Promise<ExecutorResult | 'hung'> {
+  return Promise.race([p, new Promise<'hung'>((r) => setTimeout(() => r('hung'), ms).unref())]);
+}
+
+const HEAD =
+  'project: exec\nstart: 2026-01-05\nhardware:\n  gpu: [{ count: 2, from: 2026-01-05 }]\n';
+
+describe('execute', () => {
+  it('tries a refused GPU lock again even when its holder let go before we looked', async () => {
+    // Another run holds the GPU when we try to lock it, and has released it by the time we ask
+    // who holds it: nothing is running and nobody holds anything, but the activity must still run.
+    let tries = 0;
+    const hostLocks = {
+      lockAll: () => (++tries === 1 ? { ok: false, heldElsewhere: [0] } : { ok: true }),
+      unlockAll: () => undefined,
+      heldElsewhere: () => [],
+    } as unknown as GpuHostLocks;
+    const { backend, launches } = scriptedBackend(() => ({ code: 0, ms: 1 }));
+    const { result, journal } = setup(
+      `${HEAD}tasks:\n  - { id: g, hours: 1, hardware: gpu, gpus: 1, run: "true" }\n`,
+      backend,
+      { hostLocks },
+    );
+    const r = await within(result, 5000);
+    journal.close();
+    expect(r === 'hung' ? r : r.outcome).toBe('ok');
+    expect(tries).toBe(2);
+    expect(launches).toEqual(['g#1']);
+  });
+});
