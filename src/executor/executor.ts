@@ -271,8 +271,12 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
       stopAll('fail-fast');
     } else if (o.failureMode === 'no-new' && stopping === undefined) {
       stopping = 'no-new';
-      // Start nothing new: take back what a queueing backend holds but has not started.
-      for (const r of running.values()) r.launched?.withdraw();
+      // Start nothing new: take back what a queueing backend holds but has not started, and
+      // cut short the backoffs of retries (they find `stopping` set and do not start again).
+      for (const r of running.values()) {
+        r.launched?.withdraw();
+        r.wake?.();
+      }
     }
   }
 
@@ -449,17 +453,29 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
         o.emit({ type: 'activity-failed', at: now, id: a.id, attempt, failure, durationMs, log });
         return 'failed';
       }
-      const delayMs = Math.min(o.retryBaseMs * 2 ** (attempt - 1), BACKOFF_CAP_MS);
-      o.emit({ type: 'activity-retry', at: now, id: a.id, attempt: attempt + 1, delayMs, failure });
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, delayMs);
-        r.wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      r.wake = undefined;
-      if (r.stopping !== undefined) {
+      // A retry is new work: none once the run stops starting work (a signal, --fail-fast, or
+      // another activity's failure under the default policy), also when that comes mid-backoff.
+      if (r.stopping === undefined && stopping === undefined) {
+        const delayMs = Math.min(o.retryBaseMs * 2 ** (attempt - 1), BACKOFF_CAP_MS);
+        o.emit({
+          type: 'activity-retry',
+          at: now,
+          id: a.id,
+          attempt: attempt + 1,
+          delayMs,
+          failure,
+        });
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, delayMs);
+          r.wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        r.wake = undefined;
+      }
+      const reason = r.stopping ?? stopping;
+      if (reason !== undefined) {
         const at = Date.now();
         await o.journal.append({
           t: 'interrupted',
@@ -467,10 +483,10 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
           runId: o.runId,
           id: a.id,
           attempt,
-          reason: r.stopping,
+          reason,
           durationMs: null,
         });
-        o.emit({ type: 'activity-interrupted', at, id: a.id, attempt, reason: r.stopping });
+        o.emit({ type: 'activity-interrupted', at, id: a.id, attempt, reason });
         return 'interrupted';
       }
     }

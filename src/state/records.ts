@@ -90,8 +90,11 @@ export interface FailedRecord {
   readonly final: boolean;
 }
 
-/** Why an attempt was cut short without failing on its own. */
-export type InterruptReason = 'signal' | 'fail-fast' | 'crash';
+/**
+ * Why an attempt was cut short without failing on its own. `no-new`: its retry was due when
+ * another activity failed for good and the run started nothing new (the default policy).
+ */
+export type InterruptReason = 'signal' | 'fail-fast' | 'crash' | 'no-new';
 
 /** An attempt was stopped (Ctrl-C, --fail-fast) or found running in a run that had died. */
 export interface InterruptedRecord {

@@ -13,13 +13,14 @@ import type { GpuHostLocks } from '../../../src/gpu/host-locks.js';
 import { simulatedGpus } from '../../../src/gpu/inventory.js';
 import { ALIGNED_PAIRS } from '../../../src/gpu/topology.js';
 import { buildActivityGraph } from '../../../src/model/activities.js';
-import { JournalWriter } from '../../../src/state/journal.js';
+import { JournalWriter, readJournal } from '../../../src/state/journal.js';
 import type { StatePaths } from '../../../src/state/paths.js';
 import { statePaths } from '../../../src/state/paths.js';
 
 /**
  * The executor with a scripted backend and scripted host locks: the scheduling paths that are
- * hard to reach through the CLI (a lock released between our refusal and our look at who holds it).
+ * hard to reach through the CLI (a lock released between our refusal and our look at who holds it;
+ * a retry waiting while another activity fails).
  */
 
 let dir: string;
@@ -132,5 +133,31 @@ describe('execute', () => {
     expect(r === 'hung' ? r : r.outcome).toBe('ok');
     expect(tries).toBe(2);
     expect(launches).toEqual(['g#1']);
+  });
+
+  it('does not retry after another activity failed for good (no new work)', async () => {
+    // flaky fails at once and waits 300 ms for its retry; bad fails for good 50 ms in.
+    const { backend, launches } = scriptedBackend((id) =>
+      id === 'flaky' ? { code: 1, ms: 1 } : { code: 1, ms: 50 },
+    );
+    const { result, events, journal } = setup(
+      `${HEAD}tasks:\n` +
+        '  - { id: flaky, hours: 1, retries: 2, run: "true" }\n' +
+        '  - { id: bad, hours: 1, run: "false" }\n',
+      backend,
+      { retryBaseMs: 300 },
+    );
+    const r = await within(result, 5000);
+    journal.close();
+    expect(r === 'hung' ? r : r.outcome).toBe('failed');
+    expect(launches.sort()).toEqual(['bad#1', 'flaky#1']);
+    const recs = readJournal(paths.journal).records.filter(
+      (x) => 'id' in x && x.id === 'flaky' && x.t !== 'started',
+    );
+    expect(recs.map((x) => `${x.t}${'reason' in x ? `:${x.reason}` : ''}`)).toEqual([
+      'failed:exit-non-zero',
+      'interrupted:no-new',
+    ]);
+    expect(events.some((e) => e.type === 'activity-interrupted' && e.id === 'flaky')).toBe(true);
   });
 });
