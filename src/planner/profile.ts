@@ -133,16 +133,8 @@ export class Profile implements ProfileLike {
       if (firsts[mid]! <= x) lo = mid;
       else hi = mid - 1;
     }
-    const t = this.chunks[lo]!.t;
-    let a = 0;
-    let b = this.chunks[lo]!.len - 1;
-    while (a < b) {
-      const mid = (a + b + 1) >> 1;
-      if (t[mid]! <= x) a = mid;
-      else b = mid - 1;
-    }
     this.lc = lo;
-    this.li = a;
+    this.li = stepIndex(this.chunks[lo]!.t, this.chunks[lo]!.len, x);
   }
 
   /**
@@ -368,22 +360,9 @@ export class Profile implements ProfileLike {
     return this.chunks[c]!.t[i]!;
   }
 
-  /** Index of the capacity step in force at s. */
-  private capIndex(s: number): number {
-    const T = this.capT;
-    let a = 0;
-    let b = this.capN - 1;
-    while (a < b) {
-      const mid = (a + b + 1) >> 1;
-      if (T[mid]! <= s) a = mid;
-      else b = mid - 1;
-    }
-    return a;
-  }
-
   /** Capacity (not free capacity) at s. */
   capAt(s: number): number {
-    return this.capV[this.capIndex(s)]!;
+    return this.capV[stepIndex(this.capT, this.capN, s)]!;
   }
 
   /**
@@ -466,15 +445,7 @@ export class GridProfile implements ProfileLike {
   }
 
   capAt(s: number): number {
-    const T = this.capT;
-    let a = 0;
-    let b = this.capN - 1;
-    while (a < b) {
-      const mid = (a + b + 1) >> 1;
-      if (T[mid]! <= s) a = mid;
-      else b = mid - 1;
-    }
-    return this.capV[a]!;
+    return this.capV[stepIndex(this.capT, this.capN, s)]!;
   }
 
   earliestAll(t: number, p: number): number {
@@ -493,13 +464,7 @@ function earliestAllOf(
 ): number {
   let s = t;
   for (;;) {
-    let k = 0;
-    let b = capN - 1;
-    while (k < b) {
-      const mid = (k + b + 1) >> 1;
-      if (capT[mid]! <= s) k = mid;
-      else b = mid - 1;
-    }
+    const k = stepIndex(capT, capN, s);
     const c = capV[k]!;
     if (c <= EPS) {
       let q = k + 1;
@@ -519,4 +484,16 @@ function earliestAllOf(
     s = s2 < next ? s2 : next;
     if (s === Infinity) return s;
   }
+}
+
+/** Index of the step in force at s: the last of the first n (increasing) times that is ≤ s, else 0. */
+function stepIndex(T: Float64Array, n: number, s: number): number {
+  let a = 0;
+  let b = n - 1;
+  while (a < b) {
+    const mid = (a + b + 1) >> 1;
+    if (T[mid]! <= s) a = mid;
+    else b = mid - 1;
+  }
+  return a;
 }
