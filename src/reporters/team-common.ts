@@ -180,10 +180,15 @@ export function chainReasons(plan: DatedTeamPlan): string[] {
   });
 }
 
+/** When the plan's last activity ends (`YYYY-MM-DDTHH:MM`), or its start date when it has none. */
+export function planEnd(plan: DatedTeamPlan): string {
+  return plan.activities.reduce((m, a) => (a.endDate > m ? a.endDate : m), plan.startDate);
+}
+
 /** The summary block: [label, text] pairs. */
 export function summaryPairs(plan: DatedTeamPlan): [string, string][] {
   const s = plan.summary;
-  const end = plan.activities.reduce((m, a) => (a.endDate > m ? a.endDate : m), plan.startDate);
+  const end = planEnd(plan);
   const pairs: [string, string][] = [];
   const deadline =
     plan.deadline === undefined

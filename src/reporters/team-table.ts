@@ -3,11 +3,12 @@ import { fmtHours, table } from './format.js';
 import {
   DAY_HEADER,
   chainText,
-  dayName,
+  dateTimeName,
   engineerTotals,
   engineerWeeks,
   handoffLines,
   pct,
+  planEnd,
   summaryPairs,
   titleLine,
   weekSections,
@@ -75,14 +76,12 @@ export function matrixRows(plans: readonly DatedTeamPlan[]): string[][] {
     label,
     ...plans.map(f),
   ];
-  const endOf = (p: DatedTeamPlan): string =>
-    p.activities.reduce((m, a) => (a.endDate > m ? a.endDate : m), p.startDate);
   return [
     ['', ...plans.map((p) => `team ${p.teamLabel}`)],
     row('Engineers', (p) => p.engineers.map((m) => m.id).join(', ')),
     row('Makespan', (p) => `${fmtHours(p.makespan)} h`),
     row('Working days', (p) => String(p.summary.workingDays)),
-    row('End', (p) => `${dayName(endOf(p).slice(0, 10))} ${endOf(p).slice(11, 16)}`),
+    row('End', (p) => dateTimeName(planEnd(p))),
     row('Deadline', (p) =>
       p.summary.meetsDeadline === undefined ? '—' : p.summary.meetsDeadline ? 'met' : 'missed',
     ),
