@@ -149,11 +149,6 @@ export function weekdayName(date: string): string {
   return format(parseISO(date), 'EEE');
 }
 
-/** A short label for a working day: `Mon 30 Nov`. */
-export function dayLabel(date: string): string {
-  return format(parseISO(date), 'EEE d MMM');
-}
-
 /**
  * The project week (from 1) that a date falls in: weeks run Monday to Sunday, and week 1 holds
  * the project's first working day.

@@ -112,8 +112,3 @@ export function pickHours(e: Estimate, mode: EstimateMode): number {
       return expectedHours(e);
   }
 }
-
-/** The largest GPU count the host ever has. */
-export function maxGpus(project: Pick<Project, 'gpu'>): number {
-  return project.gpu.reduce((m, a) => Math.max(m, a.count), 0);
-}
