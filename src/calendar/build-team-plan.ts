@@ -334,14 +334,15 @@ export function datePlan(
     endDate: pointAt(cal, a.end, 'end').iso,
   }));
   const startDate = workingDate(cal, 0);
-  const endDate = pointAt(cal, plan.makespan, 'end').date;
+  const end = pointAt(cal, plan.makespan, 'end');
+  const endDate = end.date;
   const H = cal.hoursPerDay;
   const effort = plan.effort;
   const gap =
     plan.lowerBound > 0 ? Math.max(0, (plan.makespan - plan.lowerBound) / plan.lowerBound) : 0;
   const summary: PlanSummary = {
     effort,
-    workingDays: pointAt(cal, plan.makespan, 'end').day + 1,
+    workingDays: end.day + 1,
     calendarDays: calendarDaysTo(cal, endDate),
     utilisation: plan.makespan > 0 ? effort / (plan.team * plan.makespan) : 0,
     soloMakespan: solo === undefined ? undefined : roundHours(solo),
