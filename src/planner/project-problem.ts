@@ -49,6 +49,17 @@ export function parseTeamSpec(text: string): Result<TeamSpec, string> {
   return ok({ kind: 'names', ids });
 }
 
+/** Parses a `--team` value that may list teams to compare: `1,2,3`, `2,infra+ml`. */
+export function parseTeamList(text: string): Result<TeamSpec[], string> {
+  const teams: TeamSpec[] = [];
+  for (const part of text.split(',')) {
+    const spec = parseTeamSpec(part);
+    if (!spec.ok) return spec;
+    teams.push(spec.value);
+  }
+  return ok(teams);
+}
+
 /** A readable label for a team spec: `2`, `infra+ml`. */
 export function teamLabel(spec: TeamSpec): string {
   return spec.kind === 'count' ? String(spec.count) : spec.ids.join('+');

@@ -8,7 +8,7 @@ import type { Project } from '../../model/project.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
 import type { TeamSpec } from '../../planner/project-problem.js';
-import { parseTeamSpec } from '../../planner/project-problem.js';
+import { parseTeamList } from '../../planner/project-problem.js';
 import type { DatedTeamPlan } from '../../calendar/build-team-plan.js';
 import { buildTeamPlans, DEFAULT_MAX_SCHEDULES } from '../../calendar/build-team-plan.js';
 import type { Forecast } from '../../reporters/risk-replan.js';
@@ -104,12 +104,9 @@ export function parseRiskOptions(opts: RiskCliOptions): Result<Parsed, string> {
   }
   let teams: TeamSpec[] | undefined;
   if (opts.team !== undefined) {
-    teams = [];
-    for (const part of opts.team.split(',')) {
-      const spec = parseTeamSpec(part);
-      if (!spec.ok) return spec;
-      teams.push(spec.value);
-    }
+    const list = parseTeamList(opts.team);
+    if (!list.ok) return list;
+    teams = list.value;
   }
   const maxSchedules = Number(opts.maxSchedules ?? DEFAULT_MAX_SCHEDULES);
   if (!Number.isSafeInteger(maxSchedules) || maxSchedules < 1) {

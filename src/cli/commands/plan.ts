@@ -7,7 +7,7 @@ import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
 import { criticalPathPlan } from '../../planner/critical-path.js';
 import type { TeamSpec } from '../../planner/project-problem.js';
-import { parseTeamSpec } from '../../planner/project-problem.js';
+import { parseTeamList } from '../../planner/project-problem.js';
 import type { DatedTeamPlan } from '../../calendar/build-team-plan.js';
 import {
   DEFAULT_MAX_SCHEDULES,
@@ -192,12 +192,8 @@ export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm',
       return err(`--format ${format} needs --team (e.g. --team 2)`);
     return ok('cpm');
   }
-  const teams: TeamSpec[] = [];
-  for (const part of opts.team.split(',')) {
-    const spec = parseTeamSpec(part);
-    if (!spec.ok) return spec;
-    teams.push(spec.value);
-  }
+  const teams = parseTeamList(opts.team);
+  if (!teams.ok) return teams;
   const seed = intOption('--seed', opts.seed, 0);
   if (!seed.ok) return seed;
   const timeLimitMs = intOption('--time-limit', opts.timeLimit, 1);
@@ -213,7 +209,7 @@ export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm',
     hoursPerDay = h;
   }
   return ok({
-    teams,
+    teams: teams.value,
     format,
     estimate: opts.estimate,
     seed: seed.value,
