@@ -2,7 +2,7 @@ import type { StatePaths } from './paths.js';
 import { statePaths } from './paths.js';
 import { readJournal } from './journal.js';
 import { ownerAlive, readLock } from './lockfile.js';
-import type { ActivityState, RunInfo, RunState } from './reducer.js';
+import type { RunInfo, RunState } from './reducer.js';
 import { replay } from './reducer.js';
 
 /** The run state of a project as `status` and re-planning see it. */
@@ -41,12 +41,4 @@ export function readRunState(
     tornTail: j.tornTail,
     badLines: j.badLines,
   };
-}
-
-/** Actual hours of each finished activity: the input re-planning uses. */
-export function actualHours(state: RunState): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const a of state.activities.values() as Iterable<ActivityState>)
-    if (a.actualHours !== undefined) out.set(a.id, a.actualHours);
-  return out;
 }
