@@ -3,7 +3,7 @@ import { statePaths } from './paths.js';
 import { readJournal } from './journal.js';
 import { ownerAlive, readLock } from './lockfile.js';
 import type { RunInfo, RunState } from './reducer.js';
-import { replay } from './reducer.js';
+import { orphanedAttempts, replay } from './reducer.js';
 
 /** The run state of a project as `status` and re-planning see it. */
 export interface ProjectRunState extends RunState {
@@ -28,11 +28,8 @@ export function readRunState(
   const state = replay(j.records);
   const lock = readLock(paths.lock)?.owner;
   const liveRunId = lock !== undefined && ownerAlive(lock) ? lock.runId : undefined;
-  for (const a of state.activities.values()) {
-    const last = a.attempts[a.attempts.length - 1];
-    if (a.status === 'running' && last !== undefined && last.runId !== liveRunId)
-      a.status = 'interrupted';
-  }
+  for (const { id } of orphanedAttempts(state, liveRunId))
+    state.activities.get(id)!.status = 'interrupted';
   return {
     ...state,
     paths,
