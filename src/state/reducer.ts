@@ -122,13 +122,13 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
       return state;
     }
     case 'external-id': {
-      const at = findAttempt(state, r.id, r.runId, r.attempt);
+      const at = findAttempt(state.activities.get(r.id), r.runId, r.attempt);
       if (at !== undefined) at.externalId = r.externalId;
       return state;
     }
     case 'finished': {
       const a = state.activities.get(r.id);
-      const at = findAttempt(state, r.id, r.runId, r.attempt);
+      const at = findAttempt(a, r.runId, r.attempt);
       if (a === undefined || at === undefined) return state;
       Object.assign(at, {
         endedAt: r.at,
@@ -146,7 +146,7 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
     }
     case 'failed': {
       const a = state.activities.get(r.id);
-      const at = findAttempt(state, r.id, r.runId, r.attempt);
+      const at = findAttempt(a, r.runId, r.attempt);
       if (a === undefined || at === undefined) return state;
       Object.assign(at, {
         endedAt: r.at,
@@ -161,7 +161,7 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
     }
     case 'interrupted': {
       const a = state.activities.get(r.id);
-      const at = findAttempt(state, r.id, r.runId, r.attempt);
+      const at = findAttempt(a, r.runId, r.attempt);
       if (a === undefined || at === undefined) return state;
       if (at.outcome === 'running') {
         Object.assign(at, {
@@ -184,12 +184,11 @@ function findRun(state: RunState, runId: string): RunInfo | undefined {
 }
 
 function findAttempt(
-  state: RunState,
-  id: string,
+  a: ActivityState | undefined,
   runId: string,
   attempt: number,
 ): Attempt | undefined {
-  const list = state.activities.get(id)?.attempts ?? [];
+  const list = a?.attempts ?? [];
   for (let i = list.length - 1; i >= 0; i--) {
     const at = list[i]!;
     if (at.runId === runId && at.attempt === attempt) return at;
