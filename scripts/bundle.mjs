@@ -1,21 +1,42 @@
-// Bundles the CLI into one file with no node_modules, for hosts where npm cannot run
-// (the GPU host in validation runs). Usage: node scripts/bundle.mjs OUTFILE
+// Bundles the CLI for hosts where npm cannot run (the GPU host in validation runs): OUTFILE is
+// the whole CLI; beside it, critpath-execa.mjs holds execa for the launcher process, which runs
+// commands in a process of its own. Usage: node scripts/bundle.mjs OUTFILE
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 const out = process.argv[2] ?? 'dist-bundle/critpath.mjs';
+const EXECA_FILE = 'critpath-execa.mjs';
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-await build({
-  entryPoints: [new URL('../src/cli/entry.ts', import.meta.url).pathname],
+// Some CommonJS dependencies call require(); give each ESM bundle one.
+const banner = {
+  js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+};
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  outfile: out,
-  define: { __CRITPATH_VERSION__: JSON.stringify(version) },
-  // Some CommonJS dependencies call require(); give the ESM bundle one.
-  banner: {
-    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-  },
+  banner,
   logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: [new URL('../src/cli/entry.ts', import.meta.url).pathname],
+  outfile: out,
+  define: {
+    __CRITPATH_VERSION__: JSON.stringify(version),
+    __CRITPATH_EXECA__: JSON.stringify(`./${EXECA_FILE}`),
+  },
 });
+await build({
+  ...common,
+  stdin: {
+    contents: "export * from 'execa';",
+    resolveDir: new URL('..', import.meta.url).pathname,
+  },
+  outfile: join(dirname(out), EXECA_FILE),
+});
+console.log(
+  `bundled ${out} and ${join(dirname(out), EXECA_FILE)} (${basename(out)} needs it beside it)`,
+);

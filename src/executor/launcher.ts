@@ -233,8 +233,20 @@ function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => undefined);
 }
 
+/**
+ * Set by scripts/bundle.mjs for the single-file build: the file, beside the bundle, that holds
+ * execa for the launcher (the bundle has no node_modules to resolve it from).
+ */
+declare const __CRITPATH_EXECA__: string | undefined;
+
 /** The launcher's program, for `node -e` (CommonJS, so `require` is there; execa by its URL). */
-const SOURCE = `(${launcherMain.toString()})(require, ${JSON.stringify(import.meta.resolve('execa'))});\n`;
+function launcherSource(): string {
+  const execaUrl =
+    typeof __CRITPATH_EXECA__ === 'string'
+      ? new URL(__CRITPATH_EXECA__, import.meta.url).href
+      : import.meta.resolve('execa');
+  return `(${launcherMain.toString()})(require, ${JSON.stringify(execaUrl)});\n`;
+}
 
 /** This process's environment, without unset variables. */
 function currentEnv(): Record<string, string> {
@@ -293,7 +305,7 @@ export class Launcher {
       // Its memory is its fork cost: a small young generation, and lite mode (no optimizing
       // compiler, lazy feedback; quiet about wasm, which it does not use). A short-lived process
       // that mostly waits gains nothing from optimized code.
-      ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm', '-e', SOURCE],
+      ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm', '-e', launcherSource()],
       // Its own process group: a Ctrl-C on the terminal is for `run`, which stops the work.
       { stdio: ['pipe', 'pipe', 'inherit'], detached: true, env: own },
     );
