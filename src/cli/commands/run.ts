@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { newRunId } from '../../state/run-id.js';
 import type { CliContext } from '../context.js';
 import { DEFAULT_TASK_FILE, EXIT, loadOrReport, usageError } from '../context.js';
 import type { ActivityGraph } from '../../model/activities.js';
@@ -135,11 +135,6 @@ function arrivalAhead(project: Project): string | undefined {
   const today = new Date().toISOString().slice(0, 10);
   const first = project.gpu.find((a) => a.count > 0);
   return first !== undefined && first.from > today ? first.from : undefined;
-}
-
-function newRunId(): string {
-  const t = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-  return `${t}-${randomBytes(3).toString('hex')}`;
 }
 
 /** Builds the scheduler for this run: what is done, what is selected. */

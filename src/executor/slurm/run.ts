@@ -8,9 +8,9 @@
  * next run finds every job it submitted, by id or by name and run tag, and submits nothing twice.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { newRunId } from '../../state/run-id.js';
 import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Activity, ActivityGraph } from '../../model/activities.js';
 import { buildActivityGraph } from '../../model/activities.js';
 import type { Hardware, Project } from '../../model/project.js';
@@ -84,12 +84,6 @@ export class RunLockedError extends Error {
     this.name = 'RunLockedError';
     this.holder = holder;
   }
-}
-
-export function newRunId(now = new Date()): string {
-  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-  const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
 /** Kahn's order over the activity graph, ties by index (file order). */
