@@ -14,11 +14,11 @@ PLAN = os.path.join(ROOT, "plans", "validation-h200.md")
 CMD = f"python3 validation/report.py --run {RUN} --recording {REC} -o plans/validation-h200.md"
 
 
-def _render():
+def _render(run=RUN, rec=REC, cmd=CMD):
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        return report.render(RUN, REC, CMD)
+        return report.render(run, rec, cmd)
     finally:
         os.chdir(cwd)
 
@@ -64,12 +64,7 @@ CMD2 = f"python3 validation/report.py --run {RUN2} -o plans/validation-h200x2.md
 
 
 def _render2():
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        return report.render(RUN2, None, CMD2)
-    finally:
-        os.chdir(cwd)
+    return _render(RUN2, None, CMD2)
 
 
 def test_committed_two_gpu_plan_is_the_rendered_report():
