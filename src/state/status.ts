@@ -70,8 +70,11 @@ export function computeStatus(
     hostGpus: number;
     now: number;
     liveRunId: string | undefined;
-    /** Activities a batch backend (Slurm) reports pending or running, whatever run submitted them. */
-    batchLive?: ReadonlySet<string>;
+    /**
+     * Activities a batch backend (Slurm) reports queued (`pending`) or `running`, whatever run
+     * submitted them.
+     */
+    batchLive?: ReadonlyMap<string, 'pending' | 'running'>;
   },
 ): StatusModel {
   const n = graph.activities.length;
@@ -100,15 +103,22 @@ export function computeStatus(
     const a = graph.activities[v]!;
     const st = state.activities.get(a.id);
     const last = st?.attempts[st.attempts.length - 1];
+    const batch = st?.status === 'running' ? opts.batchLive?.get(a.id) : undefined;
     const live =
       (st?.status === 'running' &&
         last?.runId === opts.liveRunId &&
         opts.liveRunId !== undefined) ||
-      (st?.status === 'running' && opts.batchLive?.has(a.id) === true);
+      batch === 'running';
     if (st?.status === 'done') {
       status[v] = 'done';
       hoursOf[v] = st.actualHours;
       remaining[v] = 0;
+      continue;
+    }
+    if (batch === 'pending') {
+      // Submitted and waiting in the batch queue: not started yet.
+      status[v] = 'pending';
+      remaining[v] = est[v]!;
       continue;
     }
     if (live) {

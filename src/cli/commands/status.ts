@@ -88,7 +88,12 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         hostGpus,
         now,
         liveRunId: state.liveRunId,
-        batchLive: new Set(slurm.live.keys()),
+        batchLive: new Map(
+          [...slurm.live].map(([id, j]) => [
+            id,
+            j.job?.phase === 'running' ? 'running' : 'pending',
+          ]),
+        ),
       });
       // The planner is loaded only when it plans (up to STATUS_TEAM_FORECAST_MAX activities).
       const model =

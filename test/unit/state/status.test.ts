@@ -128,3 +128,62 @@ describe('status forecast', () => {
     expect(best).toBeLessThan(300);
   }, 60_000);
 });
+
+describe('status of batch (Slurm) jobs', () => {
+  //   a ──▶ b ──▶ c      a finished; b and c were submitted; Slurm runs b and queues c.
+  it('shows a queued job as pending and a running one as running', () => {
+    const project = load(
+      [
+        'project: p',
+        'start: 2026-01-05',
+        'tasks:',
+        '  - { id: a, hours: 1 }',
+        '  - { id: b, hours: 2, deps: [a] }',
+        '  - { id: c, hours: 3, deps: [b] }',
+      ].join('\n'),
+    );
+    const at = Date.parse('2026-01-05T09:00:00Z');
+    const started = (id: string, job: string): JournalRecord => ({
+      v: 1,
+      t: 'started',
+      at,
+      runId: 'r1',
+      id,
+      attempt: 1,
+      backend: 'slurm',
+      externalId: job,
+      gpus: [],
+      log: `.critpath/logs/${id}.log`,
+    });
+    const state = replay([
+      started('a', '10'),
+      {
+        v: 1,
+        t: 'finished',
+        at: at + 1000,
+        runId: 'r1',
+        id: 'a',
+        attempt: 1,
+        exitCode: 0,
+        durationMs: 1000,
+      },
+      started('b', '11'),
+      started('c', '12'),
+    ]);
+    const graph = buildActivityGraph(project);
+    const m = computeStatus(project, graph, state, {
+      hostGpus: 0,
+      now: at + 60_000,
+      liveRunId: undefined,
+      batchLive: new Map([
+        ['b', 'running'],
+        ['c', 'pending'],
+      ]),
+    });
+    expect(m.activities.map((x) => [x.id, x.status])).toEqual([
+      ['a', 'done'],
+      ['b', 'running'],
+      ['c', 'pending'],
+    ]);
+  });
+});
