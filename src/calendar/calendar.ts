@@ -111,9 +111,9 @@ export function hourOfDate(cal: WorkCalendar, date: string): number {
 }
 
 /**
- * The calendar point of axis hour `t`. A `start` at a day boundary is the next morning; an `end`
- * exactly at a day boundary is the end of the previous working day (09:00 + H), not the next
- * morning.
+ * The calendar point of axis hour `t`, to the minute (an `end` rounded up). A `start` at a day
+ * boundary is the next morning; an `end` exactly at a day boundary is the end of the previous
+ * working day (09:00 + H), not the next morning.
  */
 export function pointAt(
   cal: WorkCalendar,
@@ -121,8 +121,9 @@ export function pointAt(
   kind: 'start' | 'end' = 'start',
 ): CalendarPoint {
   const H = cal.hoursPerDay;
-  // Snap rounding noise (e.g. 15.999999) to the boundary it means.
-  const ticks = Math.round(t * 60);
+  // Minutes: a start rounds to the nearest, an end up (work never ends before it is done), each
+  // snapping float noise (15.999999 or 16.0000001) to the boundary it means.
+  const ticks = kind === 'end' ? Math.ceil(t * 60 - 1e-3) : Math.round(t * 60);
   const perDay = Math.round(H * 60);
   let day = Math.floor(ticks / perDay);
   let minutes = ticks - day * perDay;
