@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { newRunId } from '../../state/run-id.js';
@@ -24,11 +24,18 @@ import {
   startLauncher,
   stopLauncher,
 } from '../../executor/local-backend.js';
+import {
+  beginRun,
+  crashRecord,
+  runHours,
+  runStartRecord,
+  wantedClosure,
+} from '../../executor/begin-run.js';
 import { sweepOrphans } from '../../executor/orphans.js';
 import { killGroup } from '../../executor/process-group.js';
 import { formatBlockReason, Scheduler } from '../../executor/scheduler.js';
-import { JournalWriter, readJournal } from '../../state/journal.js';
-import { ownerAlive, readLock, selfOwner, tryLock, unlock } from '../../state/lockfile.js';
+import { readJournal } from '../../state/journal.js';
+import { ownerAlive, readLock, unlock } from '../../state/lockfile.js';
 import type { StatePaths } from '../../state/paths.js';
 import { statePaths } from '../../state/paths.js';
 import { orphanedAttempts, reduce, replay } from '../../state/reducer.js';
@@ -148,19 +155,7 @@ function makeScheduler(
 ): Scheduler {
   const done = (i: number): boolean =>
     state.activities.get(graph.activities[i]!.id)?.status === 'done';
-  let wanted: Uint8Array | undefined;
-  if (targets.length > 0) {
-    // The targets plus every predecessor they still need.
-    wanted = new Uint8Array(graph.activities.length);
-    const stack = targets.map((id) => graph.byId.get(id)!.index);
-    while (stack.length > 0) {
-      const v = stack.pop()!;
-      if (wanted[v] === 1) continue;
-      wanted[v] = 1;
-      for (let e = graph.predStart[v]!; e < graph.predStart[v + 1]!; e++)
-        if (!done(graph.pred[e]!)) stack.push(graph.pred[e]!);
-    }
-  }
+  const wanted = wantedClosure(graph, state, targets);
   const selected = (i: number): boolean =>
     (wanted === undefined || wanted[i] === 1) &&
     (opts.only === undefined || graph.activities[i]!.phase.hardware === opts.only);
@@ -266,18 +261,16 @@ async function runCommand(
         : plainRunReporter(ctx.out);
   const emit = (e: RunEvent): void => reporter.onEvent(e);
 
-  mkdirSync(paths.logs, { recursive: true });
   const runId = newRunId();
-  const owner = selfOwner({ runId, what: `critpath run ${file}` });
-  const locked = tryLock(paths.lock, owner);
-  if (!locked.ok) {
+  const begun = beginRun(paths, runId, `critpath run ${file}`);
+  if (!begun.ok) {
     ctx.out.err(
-      `critpath: another run holds this project (pid ${locked.holder.pid}${locked.holder.runId !== undefined ? `, run ${locked.holder.runId}` : ''}); see critpath status, or critpath cancel`,
+      `critpath: another run holds this project (pid ${begun.holder.pid}${begun.holder.runId !== undefined ? `, run ${begun.holder.runId}` : ''}); see critpath status, or critpath cancel`,
     );
     ctx.exitCode = EXIT.failed;
     return;
   }
-  const journal = JournalWriter.open(paths.journal);
+  const { owner, journal } = begun;
   const started = Date.now();
   let exitBackstop: (() => void) | undefined;
   const abort = new AbortController();
@@ -312,15 +305,7 @@ async function runCommand(
     if (backend.sweep !== undefined) await backend.sweep(dead);
     const orphaned = orphanedAttempts(state, runId);
     for (const o of orphaned) {
-      const rec = {
-        t: 'interrupted',
-        at: Date.now(),
-        runId: o.attempt.runId,
-        id: o.id,
-        attempt: o.attempt.attempt,
-        reason: 'crash',
-        durationMs: null,
-      } as const;
+      const rec = crashRecord(o, Date.now());
       journal.appendSync(rec);
       reduce(state, { v: 1, ...rec });
     }
@@ -334,27 +319,18 @@ async function runCommand(
     const allocator = new GpuAllocator(gpuIdx, topology);
     const sched = makeScheduler(graph, project, state, opts, named.ok, inventory.gpus.length);
     const simulated = inventory.gpus.some((g) => g.simulated);
-    journal.appendSync({
-      t: 'run-start',
-      at: started,
-      runId,
-      pid: process.pid,
-      pidStart: owner.start,
-      boot: owner.boot,
-      host: owner.host,
-      backend: backend.name,
-      jobs,
-      gpus: gpuIdx,
-      simulatedGpus: simulated,
-    });
-    let planned = 0;
-    let doneHours = 0;
+    journal.appendSync(
+      runStartRecord(owner, {
+        at: started,
+        runId,
+        backend: backend.name,
+        jobs,
+        gpus: gpuIdx,
+        simulatedGpus: simulated,
+      }),
+    );
     const counts = sched.counts();
-    for (const a of graph.activities) {
-      const h = expectedHours(a.phase.estimate);
-      planned += h;
-      if (sched.status(a.index) === 'done') doneHours += h;
-    }
+    const { plannedHours, doneHours } = runHours(graph, (i) => sched.status(i) === 'done');
     emit({
       type: 'run-start',
       at: started,
@@ -364,7 +340,7 @@ async function runCommand(
       simulatedGpus: simulated,
       toRun: counts.ready + counts.waiting,
       alreadyDone: counts.done,
-      plannedHours: planned,
+      plannedHours,
       doneHours,
     });
     for (const w of inventory.warnings) emit({ type: 'warning', at: Date.now(), message: w });

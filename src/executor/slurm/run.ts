@@ -9,7 +9,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { newRunId } from '../../state/run-id.js';
-import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Activity, ActivityGraph } from '../../model/activities.js';
 import { buildActivityGraph } from '../../model/activities.js';
@@ -17,11 +16,12 @@ import type { Hardware, Project } from '../../model/project.js';
 import { expectedHours } from '../../model/project.js';
 import type { StatePaths } from '../../state/paths.js';
 import { logFileName } from '../../state/paths.js';
-import { JournalWriter, readJournal } from '../../state/journal.js';
-import { bootId, processStart, selfOwner, tryLock, unlock } from '../../state/lockfile.js';
+import { readJournal } from '../../state/journal.js';
+import { unlock } from '../../state/lockfile.js';
 import type { RunState } from '../../state/reducer.js';
 import { replay } from '../../state/reducer.js';
 import type { JournalRecord, WithoutVersion } from '../../state/records.js';
+import { beginRun, crashRecord, runHours, runStartRecord, wantedClosure } from '../begin-run.js';
 import type { Failure, RunEvent, RunOutcome, SummaryRow } from '../events.js';
 import type { BlockReason } from '../scheduler.js';
 import { formatBlockReason } from '../scheduler.js';
@@ -149,18 +149,14 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
   const runId = opts.runId ?? newRunId();
   const graph = buildActivityGraph(project);
   const order = topological(graph);
-  let wanted: Set<string> | undefined;
+  let wanted: Uint8Array | undefined;
   const selected = (id: string): boolean =>
-    (wanted === undefined || wanted.has(id)) &&
+    (wanted === undefined || wanted[graph.byId.get(id)?.index ?? -1] === 1) &&
     (opts.only === undefined || graph.byId.get(id)?.phase.hardware === opts.only);
 
-  mkdirSync(paths.dir, { recursive: true });
-  mkdirSync(paths.logs, { recursive: true });
-  const owner = selfOwner({ runId, what: 'critpath run --backend slurm' });
-  const lock = tryLock(paths.lock, owner);
-  if (!lock.ok) throw new RunLockedError(lock.holder);
-
-  const journal = JournalWriter.open(paths.journal);
+  const begun = beginRun(paths, runId, 'critpath run --backend slurm');
+  if (!begun.ok) throw new RunLockedError(begun.holder);
+  const { owner, journal } = begun;
   const write = (r: WithoutVersion<JournalRecord>): Promise<void> => journal.append(r);
   const submitted = new Map<string, string>();
   const adopted = new Map<string, string>();
@@ -178,18 +174,7 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
     if (opts.force !== undefined && opts.force.length > 0)
       await write({ t: 'reset', at: Date.now(), ids: [...opts.force] });
     state = replay(readJournal(paths.journal).records);
-    if (opts.targets !== undefined && opts.targets.length > 0) {
-      // The targets plus every predecessor they still need.
-      wanted = new Set();
-      const stack = [...opts.targets];
-      while (stack.length > 0) {
-        const id = stack.pop()!;
-        if (wanted.has(id)) continue;
-        wanted.add(id);
-        for (const p of graph.byId.get(id)?.predecessors ?? [])
-          if (state.activities.get(p)?.status !== 'done') stack.push(p);
-      }
-    }
+    wanted = wantedClosure(graph, state, opts.targets);
     for (const a of state.activities.values()) {
       if (a.status === 'done') {
         done.add(a.id);
@@ -197,24 +182,18 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
       }
     }
 
-    await write({
-      t: 'run-start',
-      at: Date.now(),
-      runId,
-      pid: process.pid,
-      pidStart: processStart(process.pid),
-      boot: bootId(),
-      host: hostname(),
-      backend: SLURM_BACKEND,
-      jobs: 0,
-      gpus: [],
-      simulatedGpus: false,
-    });
+    await write(
+      runStartRecord(owner, {
+        at: Date.now(),
+        runId,
+        backend: SLURM_BACKEND,
+        jobs: 0,
+        gpus: [],
+        simulatedGpus: false,
+      }),
+    );
     const toRun = graph.activities.filter((a) => selected(a.id) && !done.has(a.id)).length;
-    const plannedHours = graph.activities.reduce((s, a) => s + expectedHours(a.phase.estimate), 0);
-    const doneHours = graph.activities
-      .filter((a) => done.has(a.id))
-      .reduce((s, a) => s + expectedHours(a.phase.estimate), 0);
+    const { plannedHours, doneHours } = runHours(graph, (i) => done.has(graph.activities[i]!.id));
     emit({
       type: 'run-start',
       at: Date.now(),
@@ -235,15 +214,8 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
     for (const o of open) {
       const v = views.get(o.id) as SlurmView;
       if (v.kind === 'lost') {
-        await write({
-          t: 'interrupted',
-          at: Date.now(),
-          runId: o.attempt.runId,
-          id: o.id,
-          attempt: o.attempt.attempt,
-          reason: 'crash',
-          durationMs: null,
-        });
+        // Slurm has no job for this attempt: journaled as a crash, like a dead local run's.
+        await write(crashRecord(o, Date.now()));
         resumedInterrupted.push(o.id);
         emit({
           type: 'warning',
