@@ -210,6 +210,15 @@ def pct_of_spec(c: Dict[str, Any]) -> str:
 # ------------------------------------------------------------------------------------------------
 # Report
 # ------------------------------------------------------------------------------------------------
+def sources(results: Dict[str, Dict[str, Any]], activity: str, run_label: str, rec: Dict[str, Dict[str, Any]], rec_labels: Dict[str, str]) -> List[Tuple[str, Dict[str, Any]]]:
+    """One script's JSON results, labelled: the critpath run's first, then the recording's, in order."""
+    out: List[Tuple[str, Dict[str, Any]]] = []
+    if activity in results:
+        out.append((run_label, results[activity]))
+    out.extend((label, rec[k]) for k, label in rec_labels.items() if k in rec)
+    return out
+
+
 def render(run_dir: str, rec_dir: Optional[str], argv_display: str) -> str:
     state = os.path.join(run_dir, "critpath-state")
     journals = sorted(glob.glob(os.path.join(state, "*.journal")))
@@ -419,12 +428,8 @@ def render(run_dir: str, rec_dir: Optional[str], argv_display: str) -> str:
     add("### ddp_check (1a.14): world size 1")
     add("")
     drows = []
-    dsrc: List[Tuple[str, Dict[str, Any]]] = []
-    if "ddp-check" in results:
-        dsrc.append((f"critpath run ({'owned by ' + owner['ddp-check'][0] if 'ddp-check' in owner else 'unmatched'})", results["ddp-check"]))
-    for k in ("ddp_check_torchrun", "ddp_check_spawn"):
-        if k in rec:
-            dsrc.append((f"recording, {k.split('_')[-1]}", rec[k]))
+    run_label = f"critpath run ({'owned by ' + owner['ddp-check'][0] if 'ddp-check' in owner else 'unmatched'})"
+    dsrc = sources(results, "ddp-check", run_label, rec, {k: f"recording, {k.split('_')[-1]}" for k in ("ddp_check_torchrun", "ddp_check_spawn")})
     for label, d in dsrc:
         m, c = d["measurements"], checks(d)
         top = m["allreduce"][-1] if m.get("allreduce") else {}
@@ -448,11 +453,7 @@ def render(run_dir: str, rec_dir: Optional[str], argv_display: str) -> str:
     add("### inference_check (1a.15): FALLBACK, not vLLM")
     add("")
     irows = []
-    isrc: List[Tuple[str, Dict[str, Any]]] = []
-    if "inference-check" in results:
-        isrc.append(("critpath run", results["inference-check"]))
-    if "inference_check" in rec:
-        isrc.append(("recording", rec["inference_check"]))
+    isrc = sources(results, "inference-check", "critpath run", rec, {"inference_check": "recording"})
     for label, d in isrc:
         m, c = d["measurements"], checks(d)
         for dev in m.get("devices", []):
@@ -468,11 +469,7 @@ def render(run_dir: str, rec_dir: Optional[str], argv_display: str) -> str:
     add("### stress (burn sample)")
     add("")
     srows = []
-    ssrc: List[Tuple[str, Dict[str, Any]]] = []
-    if "stress-sample" in results:
-        ssrc.append(("critpath run", results["stress-sample"]))
-    if "stress" in rec:
-        ssrc.append(("recording", rec["stress"]))
+    ssrc = sources(results, "stress-sample", "critpath run", rec, {"stress": "recording"})
     for label, d in ssrc:
         m, c = d["measurements"], checks(d)
         for g in m.get("gpus", []):
