@@ -17,10 +17,19 @@ import type * as ExecaModule from 'execa';
  *   `jobs` at a time. After a failure it starts nothing more until `run` has looked at the failure
  *   and says go (`run` withdraws what is queued first when it stops starting work).
  *
+ * `run` may start several launchers and share the --jobs slots among them (local-backend.ts):
+ * one node process spends about as long starting a command as a no-op command runs, so with
+ * short commands one launcher is what limits the pace. A failure must then hold every launcher,
+ * at once, not when `run` gets round to telling them: the launchers share a failure count, a
+ * file each appends one byte to per failure (O_APPEND, so appends from several processes never
+ * overwrite each other). A launcher starts a command only while that file is no longer than
+ * the number of failures `run` has looked at (its go messages, which go to every launcher).
+ *
  * Protocol, one JSON object a line; what one turn of the event loop sends goes in one write (a
  * wakeup of the other side costs more than the write). To the launcher (stdin):
- *   { j, v }                  first line: run at most `j` commands at once; `v`: the environment
- *                             every command starts from (sent once; a later { j } changes `j` only)
+ *   { j, v, n }               first line: run at most `j` commands at once; `v`: the environment
+ *                             every command starts from; `n`: the shared failure-count file, if
+ *                             any (`v` and `n` sent once; a later { j } changes `j` only)
  *   { i, f, a, b, c, e, l, h, r }
  *                             queue `f` with arguments `a` (`b`: `f` is a command line for
  *                             /bin/sh -c) in directory `c` with environment `v` changed by `e` (a
@@ -30,7 +39,7 @@ import type * as ExecaModule from 'execa';
  *                             (lower first)
  *   { k, s }                  signal `s` to the group of request `k`; withdraws it if not started
  *   { w }                     withdraw request `w` if it has not started (no effect otherwise)
- *   { g }                     a failure was looked at: one hold fewer
+ *   { g }                     a failure (this launcher's or another's) was looked at
  * From the launcher (stdout):
  *   { i, p, t }               started at `t` (epoch ms), pid (= process group id) `p`
  *   { i, x, s }               it ended: exit code `x` or signal `s` (a failure holds the queue)
@@ -40,7 +49,10 @@ import type * as ExecaModule from 'execa';
  * nothing more. It kills nothing on its own: `run` signals the process groups, and leftovers of a
  * dead run are found by their CRITPATH_RUN_ID tag (orphans.ts).
  */
-function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
+function launcherMain(
+  load: (id: string) => unknown,
+  importExeca: () => Promise<typeof ExecaModule>,
+): void {
   const fs = load('node:fs') as typeof FsModule;
   // Nothing here shows a stack, and execa makes an AbortError for every command it ran.
   Error.stackTraceLimit = 0;
@@ -65,6 +77,7 @@ function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
   interface Msg {
     readonly j?: number;
     readonly v?: Record<string, string>;
+    readonly n?: string;
     readonly k?: number;
     readonly s?: NodeJS.Signals;
     readonly w?: number;
@@ -73,8 +86,16 @@ function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
   let jobs = 1;
   let base: Record<string, string> = {};
   let running = 0;
-  /** Failures `run` has not looked at yet: nothing starts while there are any. */
-  let holds = 0;
+  /** The shared failure-count file (one byte per failure), or -1: this launcher counts alone. */
+  let countFd = -1;
+  let ownFailures = 0;
+  /** Failures `run` has looked at; nothing starts while there are more failures than that. */
+  let looked = 0;
+  const failures = (): number => (countFd < 0 ? ownFailures : fs.fstatSync(countFd).size);
+  const fail = (): void => {
+    if (countFd < 0) ownFailures++;
+    else fs.writeSync(countFd, 'F');
+  };
   let closing = false;
   const queue: Req[] = [];
   const pids = new Map<number, number>();
@@ -96,12 +117,13 @@ function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
     out += `${JSON.stringify(o)}\n`;
   };
   const pump = (): void => {
-    while (!closing && holds === 0 && running < jobs && queue.length > 0) start(queue.shift()!);
+    while (!closing && running < jobs && queue.length > 0 && failures() <= looked)
+      start(queue.shift()!);
   };
   const start = (m: Req): void => {
     const fd = m.fd;
     if (fd < 0) {
-      holds++;
+      fail();
       send({ i: m.i, e: m.err });
       return;
     }
@@ -134,7 +156,7 @@ function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
         forceKillAfterDelay: false,
       });
     } catch (e) {
-      holds++;
+      fail();
       send({ i: m.i, e: e instanceof Error ? e.message : String(e) });
       return;
     } finally {
@@ -150,7 +172,7 @@ function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
     void child.then((r) => {
       if (pid === undefined) {
         // Not started (ENOENT, EACCES): no exit code, no signal.
-        holds++;
+        fail();
         send({ i: m.i, e: r.originalMessage ?? r.shortMessage ?? 'could not start' });
         pump();
         return;
@@ -158,7 +180,7 @@ function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
       running--;
       pids.delete(m.i);
       const code = r.exitCode ?? null;
-      if (code !== 0) holds++;
+      if (code !== 0) fail();
       send({ i: m.i, x: code, s: r.signal ?? null });
       pump();
     });
@@ -191,6 +213,8 @@ function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
     else if (msg.j !== undefined) {
       jobs = msg.j;
       if (msg.v !== undefined) base = msg.v;
+      // Opened here, so that the descriptor closes on exec: the commands do not inherit it.
+      if (msg.n !== undefined) countFd = fs.openSync(msg.n, 'a');
       pump();
     } else if (msg.k !== undefined) {
       if (!withdraw(msg.k)) {
@@ -205,7 +229,7 @@ function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
       }
     } else if (msg.w !== undefined) withdraw(msg.w);
     else if (msg.g !== undefined) {
-      if (holds > 0) holds--;
+      looked++;
       pump();
     }
   };
@@ -221,7 +245,7 @@ function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
     }
   };
   // What run sends meanwhile waits in the pipe.
-  void import(execaUrl).then((m: typeof ExecaModule) => {
+  void importExeca().then((m) => {
     execa = m.execa;
     process.stdin.on('data', onData);
     process.stdin.on('end', () => {
@@ -239,13 +263,17 @@ function launcherMain(load: (id: string) => unknown, execaUrl: string): void {
  */
 declare const __CRITPATH_EXECA__: string | undefined;
 
-/** The launcher's program, for `node -e` (CommonJS, so `require` is there; execa by its URL). */
+/**
+ * The launcher's program, for `node -e` (CommonJS, so `require` is there; execa by its URL). The
+ * `import()` is in this text, not in launcherMain: a test runner that rewrites imports in the
+ * source it loads would rewrite one there into something a bare node process does not have.
+ */
 function launcherSource(): string {
   const execaUrl =
     typeof __CRITPATH_EXECA__ === 'string'
       ? new URL(__CRITPATH_EXECA__, import.meta.url).href
       : import.meta.resolve('execa');
-  return `(${launcherMain.toString()})(require, ${JSON.stringify(execaUrl)});\n`;
+  return `(${launcherMain.toString()})(require, () => import(${JSON.stringify(execaUrl)}));\n`;
 }
 
 /** This process's environment, without unset variables. */
@@ -290,8 +318,17 @@ export class Launcher {
   #base: Record<string, string> = {};
   readonly #pending = new Map<number, LaunchHandlers>();
 
-  /** Starts the launcher process now (it also starts on the first request). */
-  start(jobs: number): void {
+  /** Requests sent and not yet ended. */
+  get load(): number {
+    return this.#pending.size;
+  }
+
+  /**
+   * Starts the launcher process now (it also starts on the first request). `countFile`: the
+   * failure-count file it shares with other launchers (see launcherMain); only the first call's
+   * counts.
+   */
+  start(jobs: number, countFile?: string): void {
     this.#jobs = jobs;
     if (this.#child !== undefined) {
       this.#send({ j: jobs });
@@ -316,7 +353,7 @@ export class Launcher {
     child.stdin!.on('error', () => undefined);
     child.on('close', () => this.#onGone(child));
     child.on('error', () => this.#onGone(child));
-    this.#send({ j: jobs, v: this.#base });
+    this.#send({ j: jobs, v: this.#base, ...(countFile !== undefined ? { n: countFile } : {}) });
     this.#refresh();
   }
 

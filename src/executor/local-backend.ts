@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Backend, ExitInfo, LaunchSpec, Launched } from './backend.js';
 import { Launcher } from './launcher.js';
 import { killGroup } from './process-group.js';
@@ -5,9 +9,9 @@ import { killGroup } from './process-group.js';
 /**
  * Runs commands on this host with execa: a string through `/bin/sh -c`, an argv array without a
  * shell. Each attempt is the leader of its own process group (`detached`: setsid), so a signal to
- * `-pid` reaches everything it started. The spawning happens in the launcher process
- * (launcher.ts), which also opens the logs and keeps to --jobs; this process keeps the pids and
- * does the signalling.
+ * `-pid` reaches everything it started. The spawning happens in launcher processes
+ * (launcher.ts), which also open the logs and keep to their share of --jobs; this process keeps
+ * the pids and does the signalling.
  */
 /** Process groups of attempts in flight, for the synchronous exit backstop. */
 const live = new Set<number>();
@@ -17,18 +21,69 @@ export function liveGroups(): readonly number[] {
   return [...live];
 }
 
-const launcher = new Launcher();
-let jobs = 1;
+/**
+ * Most launchers one run starts. Each is a node process of a few tens of MiB; more than one pays
+ * only when commands are short, and then one per core is what the machine can use.
+ */
+const MAX_LAUNCHERS = 4;
 
-/** Starts the launcher process now, while this process is small, to run `n` commands at once. */
-export function startLauncher(n: number): void {
-  jobs = n;
-  launcher.start(n);
+let pool: Launcher[] = [];
+/** Commands launcher i runs at once: --jobs shared out. */
+let shares: number[] = [];
+let jobs = 1;
+/** The failure-count file the launchers share (with more than one), removed at the end. */
+let countFile: string | undefined;
+
+/** How many launchers for `n` commands at once on this machine. */
+export function launcherCount(n: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(n, cores, MAX_LAUNCHERS));
 }
 
-/** Ends the launcher (after the run; an exiting process closes it anyway). */
+/** Starts the launchers now, while this process is small, to run `n` commands at once. */
+export function startLauncher(n: number): void {
+  jobs = n;
+  if (pool.length === 0) {
+    pool = Array.from({ length: launcherCount(n) }, () => new Launcher());
+    if (pool.length > 1) {
+      countFile = join(
+        tmpdir(),
+        `critpath-failures-${process.pid}-${randomBytes(6).toString('hex')}`,
+      );
+      closeSync(openSync(countFile, 'wx'));
+      process.once('exit', removeCountFile);
+    }
+  }
+  const k = pool.length;
+  // Never a launcher with no share: each is started for a slot of its own.
+  shares = pool.map((_, i) => Math.max(1, Math.floor(n / k) + (i < n % k ? 1 : 0)));
+  pool.forEach((l, i) => l.start(shares[i]!, countFile));
+}
+
+function removeCountFile(): void {
+  if (countFile === undefined) return;
+  rmSync(countFile, { force: true });
+  countFile = undefined;
+}
+
+/** Ends the launchers (after the run; an exiting process closes them anyway). */
 export function stopLauncher(): void {
-  launcher.close();
+  for (const l of pool) l.close();
+  pool = [];
+  removeCountFile();
+}
+
+/** The launcher with the most room: fewest requests in hand for its share; the first on a tie. */
+function leastLoaded(): Launcher {
+  if (pool.length === 0) startLauncher(jobs);
+  let best = 0;
+  for (let i = 1; i < pool.length; i++)
+    if (pool[i]!.load * shares[best]! < pool[best]!.load * shares[i]!) best = i;
+  return pool[best]!;
+}
+
+/** A failure was looked at: every launcher hears it, since every one holds for it. */
+function go(): void {
+  for (const l of pool) l.go();
 }
 
 export const localBackend: Backend = {
@@ -49,6 +104,7 @@ export const localBackend: Backend = {
       (r) => (resolveStarted = r),
     );
     const done = new Promise<ExitInfo>((r) => (resolveDone = r));
+    const launcher = leastLoaded();
     const id = launcher.launch(
       {
         command: spec.command,
@@ -91,7 +147,7 @@ export const localBackend: Backend = {
       settled() {
         if (failed) {
           failed = false;
-          launcher.go();
+          go();
         }
       },
     };
