@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
 // `status` through the built CLI: the validated-project cache and lazily loaded verbs.
 const run = promisify(execFile);
@@ -31,8 +31,10 @@ export async function resolve(specifier, context, next) {
 }
 `;
 
+/** A temp project with the module-listing hooks, removed when the test ends. */
 function project(): { dir: string; file: string; cacheDir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'critpath-status-cache-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'package.json'), '{}\n');
   writeFileSync(join(dir, 'hooks.mjs'), HOOKS);
   writeFileSync(

@@ -1,14 +1,19 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { onTestFinished } from 'vitest';
 
 /** The built CLI entry (run `npm run build` first). */
 export const BIN = resolve(import.meta.dirname, '../../bin/critpath.js');
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures/exec');
 export const RECORD = join(FIXTURES, 'record.sh');
 
-/** A temp project directory (with a `.critpath`-rooting package.json) and its own GPU lock dir. */
+/**
+ * A temp project directory (with a `.critpath`-rooting package.json) and its own GPU lock dir.
+ * Call it inside a test: the directory is removed when that test finishes, so a test must not
+ * leave a process running that still writes there.
+ */
 export function tempProject(yaml: string): {
   dir: string;
   file: string;
@@ -16,6 +21,7 @@ export function tempProject(yaml: string): {
   env: Record<string, string>;
 } {
   const dir = mkdtempSync(join(tmpdir(), 'critpath-e2e-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'package.json'), '{}\n');
   const file = join(dir, 'project.yaml');
   writeFileSync(file, yaml);

@@ -6,11 +6,12 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadProjectFile } from '../../../src/config/load.js';
 import {
   loadProjectFileCached,
@@ -26,9 +27,10 @@ tasks:
   - { id: b, hours: 1-3, deps: [a], tags: [x] }
 `;
 
-/** A temp project root (package.json marks it) holding `tasks.yaml`. */
+/** A temp project root (package.json marks it) holding `tasks.yaml`, removed when the test ends. */
 function tempProject(text = SMALL): { dir: string; file: string; cache: string } {
   const dir = mkdtempSync(join(tmpdir(), 'critpath-cache-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'package.json'), '{}\n');
   const file = join(dir, 'tasks.yaml');
   writeFileSync(file, text);

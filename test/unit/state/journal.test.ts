@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, appendFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, appendFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { JournalWriter, parseJournal, readJournal } from '../../../src/state/journal.js';
 import { orphanedAttempts, replay } from '../../../src/state/reducer.js';
 import type { JournalRecord } from '../../../src/state/records.js';
@@ -43,6 +43,13 @@ const recs: JournalRecord[] = [
     log: 'l/c',
   },
 ];
+
+/** A temp directory for a journal file, removed when the test ends. */
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'critpath-journal-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 describe('journal', () => {
   it('replays into state: done with actual hours, failed, running', () => {
@@ -114,7 +121,7 @@ describe('journal', () => {
     const torn = `${lines}\n{"v":1,"t":"fini`;
     expect(parseJournal(torn)).toMatchObject({ tornTail: true, badLines: 0 });
     expect(parseJournal(torn).records).toHaveLength(recs.length);
-    const dir = mkdtempSync(join(tmpdir(), 'critpath-journal-'));
+    const dir = tempDir();
     const path = join(dir, 'j');
     appendFileSync(path, torn);
     const w = JournalWriter.open(path);
@@ -127,7 +134,7 @@ describe('journal', () => {
   });
 
   it('resolves appends once synced, in order', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'critpath-journal-')), 'j');
+    const path = join(tempDir(), 'j');
     const w = JournalWriter.open(path);
     await Promise.all(
       Array.from({ length: 50 }, (_, i) => w.append({ t: 'reset', at: i, ids: [`x${i}`] })),
