@@ -19,7 +19,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const LAYERS = 20;
@@ -108,9 +108,14 @@ if (process.argv.includes('--bare')) {
   );
   const yaml = `${lines.join('\n')}\n`;
   const self = import.meta.filename;
-  const bin = resolve(import.meta.dirname, '../../bin/critpath.js');
+  // BENCH_CLI: another build of the CLI (the single-file bundle, on a host without npm).
+  const bin = resolve(
+    process.env['BENCH_CLI'] ?? join(import.meta.dirname, '../../bin/critpath.js'),
+  );
 
-  console.log(`bench:exec  ${N} no-op tasks, ${LAYERS} layers x ${WIDTH}, --jobs ${JOBS}`);
+  console.log(
+    `bench:exec  ${N} no-op tasks, ${LAYERS} layers x ${WIDTH}, --jobs ${JOBS}; ${availableParallelism()} cores, node ${process.version}`,
+  );
   // critpath writes one log per task: what creating that many files costs here is part of its
   // time and none of the bare loop's. Shown so a slow file system can be told from a slow
   // critpath (ext4 without a journal, for one, scans past every inode freed in the last minute).

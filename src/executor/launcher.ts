@@ -23,13 +23,16 @@ import type * as ExecaModule from 'execa';
  * at once, not when `run` gets round to telling them: the launchers share a failure count, a
  * file each appends one byte to per failure (O_APPEND, so appends from several processes never
  * overwrite each other). A launcher starts a command only while that file is no longer than
- * the number of failures `run` has looked at (its go messages, which go to every launcher).
+ * the number of failures `run` has looked at (its go messages, which go to every launcher). The
+ * file has no name: `run` hands each launcher a descriptor and removes the name at once, so even
+ * a `run` killed with SIGKILL leaves nothing behind.
  *
  * Protocol, one JSON object a line; what one turn of the event loop sends goes in one write (a
  * wakeup of the other side costs more than the write). To the launcher (stdin):
  *   { j, v, n }               first line: run at most `j` commands at once; `v`: the environment
- *                             every command starts from; `n`: the shared failure-count file, if
- *                             any (`v` and `n` sent once; a later { j } changes `j` only)
+ *                             every command starts from; `n`: the descriptor of the shared
+ *                             failure-count file, if any (`v` and `n` sent once; a later { j }
+ *                             changes `j` only)
  *   { i, f, a, b, c, e, l, h, r }
  *                             queue `f` with arguments `a` (`b`: `f` is a command line for
  *                             /bin/sh -c) in directory `c` with environment `v` changed by `e` (a
@@ -77,7 +80,7 @@ function launcherMain(
   interface Msg {
     readonly j?: number;
     readonly v?: Record<string, string>;
-    readonly n?: string;
+    readonly n?: number;
     readonly k?: number;
     readonly s?: NodeJS.Signals;
     readonly w?: number;
@@ -164,24 +167,25 @@ function launcherMain(
       fs.closeSync(fd);
     }
     const pid = child.pid;
-    if (pid !== undefined) {
-      running++;
-      pids.set(m.i, pid);
-      send({ i: m.i, p: pid, t });
-    }
-    void child.then((r) => {
-      if (pid === undefined) {
+    if (pid === undefined) {
+      void child.then((r) => {
         // Not started (ENOENT, EACCES): no exit code, no signal.
         fail();
         send({ i: m.i, e: r.originalMessage ?? r.shortMessage ?? 'could not start' });
         pump();
-        return;
-      }
+      });
+      return;
+    }
+    running++;
+    pids.set(m.i, pid);
+    send({ i: m.i, p: pid, t });
+    // The slot frees at the exit event: execa's promise (reject: false, nothing buffered, so it
+    // has nothing more to say) settles some turns later.
+    child.once('exit', (code, signal) => {
       running--;
       pids.delete(m.i);
-      const code = r.exitCode ?? null;
       if (code !== 0) fail();
-      send({ i: m.i, x: code, s: r.signal ?? null });
+      send({ i: m.i, x: code, s: signal });
       pump();
     });
   };
@@ -213,8 +217,12 @@ function launcherMain(
     else if (msg.j !== undefined) {
       jobs = msg.j;
       if (msg.v !== undefined) base = msg.v;
-      // Opened here, so that the descriptor closes on exec: the commands do not inherit it.
-      if (msg.n !== undefined) countFd = fs.openSync(msg.n, 'a');
+      // Opened again by node (close-on-exec) and the inherited descriptor closed, before any
+      // command starts: the commands do not inherit it.
+      if (msg.n !== undefined) {
+        countFd = fs.openSync(`/dev/fd/${msg.n}`, 'a');
+        fs.closeSync(msg.n);
+      }
       pump();
     } else if (msg.k !== undefined) {
       if (!withdraw(msg.k)) {
@@ -324,11 +332,12 @@ export class Launcher {
   }
 
   /**
-   * Starts the launcher process now (it also starts on the first request). `countFile`: the
-   * failure-count file it shares with other launchers (see launcherMain); only the first call's
-   * counts.
+   * Starts the launcher process now (it also starts on the first request). `countFd`: an open
+   * descriptor (append mode) of the failure-count file it shares with other launchers (see
+   * launcherMain); only the first call's counts. The launcher has its own descriptor once this
+   * returns: the caller may close this one.
    */
-  start(jobs: number, countFile?: string): void {
+  start(jobs: number, countFd?: number): void {
     this.#jobs = jobs;
     if (this.#child !== undefined) {
       this.#send({ j: jobs });
@@ -344,7 +353,11 @@ export class Launcher {
       // that mostly waits gains nothing from optimized code.
       ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm', '-e', launcherSource()],
       // Its own process group: a Ctrl-C on the terminal is for `run`, which stops the work.
-      { stdio: ['pipe', 'pipe', 'inherit'], detached: true, env: own },
+      {
+        stdio: ['pipe', 'pipe', 'inherit', ...(countFd !== undefined ? [countFd] : [])],
+        detached: true,
+        env: own,
+      },
     );
     this.#child = child;
     child.unref();
@@ -353,7 +366,7 @@ export class Launcher {
     child.stdin!.on('error', () => undefined);
     child.on('close', () => this.#onGone(child));
     child.on('error', () => this.#onGone(child));
-    this.#send({ j: jobs, v: this.#base, ...(countFile !== undefined ? { n: countFile } : {}) });
+    this.#send({ j: jobs, v: this.#base, ...(countFd !== undefined ? { n: 3 } : {}) });
     this.#refresh();
   }
 

@@ -31,8 +31,6 @@ let pool: Launcher[] = [];
 /** Commands launcher i runs at once: --jobs shared out. */
 let shares: number[] = [];
 let jobs = 1;
-/** The failure-count file the launchers share (with more than one), removed at the end. */
-let countFile: string | undefined;
 
 /** How many launchers for `n` commands at once on this machine. */
 export function launcherCount(n: number, cores = availableParallelism()): number {
@@ -44,32 +42,29 @@ export function startLauncher(n: number): void {
   jobs = n;
   if (pool.length === 0) {
     pool = Array.from({ length: launcherCount(n) }, () => new Launcher());
-    if (pool.length > 1) {
-      countFile = join(
-        tmpdir(),
-        `critpath-failures-${process.pid}-${randomBytes(6).toString('hex')}`,
-      );
-      closeSync(openSync(countFile, 'wx'));
-      process.once('exit', removeCountFile);
-    }
   }
   const k = pool.length;
   // Never a launcher with no share: each is started for a slot of its own.
   shares = pool.map((_, i) => Math.max(1, Math.floor(n / k) + (i < n % k ? 1 : 0)));
-  pool.forEach((l, i) => l.start(shares[i]!, countFile));
-}
-
-function removeCountFile(): void {
-  if (countFile === undefined) return;
-  rmSync(countFile, { force: true });
-  countFile = undefined;
+  if (k === 1) {
+    pool[0]!.start(shares[0]!);
+    return;
+  }
+  // The launchers' shared failure count: a file they hold open and that has no name left.
+  const name = join(tmpdir(), `critpath-failures-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const fd = openSync(name, 'ax');
+  try {
+    pool.forEach((l, i) => l.start(shares[i]!, fd));
+  } finally {
+    closeSync(fd);
+    rmSync(name, { force: true });
+  }
 }
 
 /** Ends the launchers (after the run; an exiting process closes them anyway). */
 export function stopLauncher(): void {
   for (const l of pool) l.close();
   pool = [];
-  removeCountFile();
 }
 
 /** The launcher with the most room: fewest requests in hand for its share; the first on a tie. */

@@ -114,24 +114,52 @@ export function renderSummary(rows: readonly SummaryRow[], out: Output): string 
 export const ACTUAL_NOTE =
   'actual: wall-clock time from the first attempt (in the run that finished it) to success, retries included; machine time, not engineer hours';
 
+/**
+ * Lines that go out together: what one turn of the event loop reports is one write (a run of
+ * short commands reports thousands of events a second), and close() writes what is left.
+ */
+function lineBatch(write: (text: string) => void): { add(line: string): void; close(): void } {
+  let text = '';
+  let due = false;
+  const flush = (): void => {
+    due = false;
+    if (text === '') return;
+    const t = text;
+    text = '';
+    write(t);
+  };
+  return {
+    add(line) {
+      text += line.endsWith('\n') ? line : `${line}\n`;
+      if (!due) {
+        due = true;
+        setImmediate(flush);
+      }
+    },
+    close: flush,
+  };
+}
+
 /** Plain timestamped lines, for pipes and logs. */
 export function plainRunReporter(out: Output): RunReporter {
+  const lines = lineBatch((t) => out.out(t));
   return {
     onEvent(e) {
       const line = eventLine(e, out);
-      if (line !== undefined) out.out(`${clock(e.at)} ${line}`);
-      if (e.type === 'run-end') out.out(renderSummary(e.rows, out));
+      if (line !== undefined) lines.add(`${clock(e.at)} ${line}`);
+      if (e.type === 'run-end') lines.add(renderSummary(e.rows, out));
     },
-    close() {},
+    close: lines.close,
   };
 }
 
 /** NDJSON: one event per line, as the executor emitted it. */
-export function jsonRunReporter(write: (line: string) => void): RunReporter {
+export function jsonRunReporter(write: (text: string) => void): RunReporter {
+  const lines = lineBatch(write);
   return {
     onEvent(e) {
-      write(JSON.stringify(e));
+      lines.add(JSON.stringify(e));
     },
-    close() {},
+    close: lines.close,
   };
 }

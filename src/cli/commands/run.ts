@@ -196,6 +196,8 @@ async function runCommand(
   // The spawn launcher starts now, while this process is small, and comes up while the project
   // loads; a process that exits takes it along (its stdin closes).
   if (backendName === 'local' && opts.dryRun !== true) startLauncher(jobs);
+  // The GPU inventory (nvidia-smi) is read while the project loads; Slurm assigns GPUs itself.
+  const inventoryRead = backendName === 'slurm' ? undefined : detectInventory(gpuOpt);
   const project = await loadOrReport(ctx, file);
   if (project === undefined) return;
   const graph = buildActivityGraph(project);
@@ -226,7 +228,7 @@ async function runCommand(
     }
     return;
   }
-  const inventory = await detectInventory(gpuOpt);
+  const inventory = await (inventoryRead ?? detectInventory(gpuOpt));
   const topology =
     (inventory.topology !== undefined ? parseTopology(inventory.topology) : undefined) ??
     ALIGNED_PAIRS;

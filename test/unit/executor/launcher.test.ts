@@ -54,12 +54,14 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** Two launchers of one slot each, sharing a failure count, as local-backend starts them. */
 function pair(): [Launcher, Launcher] {
   const countFile = join(dir, 'failures');
-  closeSync(openSync(countFile, 'wx'));
+  const fd = openSync(countFile, 'ax');
   const a = new Launcher();
   const b = new Launcher();
   launchers.push(a, b);
-  a.start(1, countFile);
-  b.start(1, countFile);
+  a.start(1, fd);
+  b.start(1, fd);
+  closeSync(fd);
+  rmSync(countFile);
   return [a, b];
 }
 
@@ -101,6 +103,12 @@ describe('launchers sharing --jobs', () => {
     expect(await launch(a, 'next-a', 'true').ended).toBe(0);
     expect(await launch(b, 'next-b', 'true').ended).toBe(0);
     expect(existsSync(join(dir, 'queued.ran'))).toBe(false);
+  }, 20_000);
+
+  it('commands do not inherit the failure-count descriptor', async () => {
+    const [a] = pair();
+    // fd 3 of the launcher is the count file until the launcher has its own copy.
+    expect(await launch(a, 'fds', 'if [ -e /dev/fd/3 ]; then exit 7; fi').ended).toBe(0);
   }, 20_000);
 
   it('a launcher with no shared count holds only itself', async () => {
