@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { CORE_SCHEMA, load as loadYamlValue } from 'js-yaml';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type {
@@ -46,24 +47,44 @@ export async function loadProjectFile(file: string): Promise<Result<Project, Dia
 /**
  * Parses and checks task-file text; `file` names it in diagnostics.
  *
- * JSON is a subset of YAML, and machine-generated projects (10k+ tasks) are best written as
- * JSON: such text is parsed with the native `JSON.parse`, dozens of times faster than a YAML
- * parser. Only when that text has a problem is it parsed again as YAML, to give each
- * diagnostic its line and column.
+ * Two fast paths find a good file's project, and a slow one explains a bad file:
+ * - JSON (a subset of YAML, and the best form for machine-generated projects of 10k+ tasks) is
+ *   parsed with the native `JSON.parse`, dozens of times faster than a YAML parser;
+ * - other YAML is parsed with js-yaml (YAML 1.2 core schema, as `yaml` resolves it), about ten
+ *   times faster than `yaml` builds its document with source positions. Aliases are refused
+ *   there (`yaml` parses them with a cap on expansion), as is anything js-yaml cannot read.
+ * Only when the text has a problem (or a fast path declines it) is it parsed by `yaml`, whose
+ * document gives each diagnostic its line and column.
  */
 export function loadProjectText(text: string, file: string): Result<Project, Diagnostic[]> {
-  return loadJsonFast(text) ?? loadYaml(text, file);
+  return (
+    loadFast(parseJsonFast(text)) ??
+    loadFast(parseYamlFast(text)) ??
+    loadYamlWithPositions(text, file)
+  );
 }
 
-/** The project, when `text` is a JSON object that passes every check; else undefined. */
-function loadJsonFast(text: string): Result<Project, Diagnostic[]> | undefined {
+/** `text` as JSON, when it is a JSON object; else undefined. */
+function parseJsonFast(text: string): unknown {
   if (!/^\s*\{/.test(text)) return undefined;
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
+}
+
+/** `text` as one YAML document, when js-yaml reads it without an alias; else undefined. */
+function parseYamlFast(text: string): unknown {
+  try {
+    return loadYamlValue(text, { schema: CORE_SCHEMA, maxAliases: 0 });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The project, when `raw` is a mapping that passes every check; else undefined. */
+function loadFast(raw: unknown): Result<Project, Diagnostic[]> | undefined {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const parsed = ProjectSchema.safeParse(raw);
   if (!parsed.success) return undefined;
@@ -74,7 +95,11 @@ function loadJsonFast(text: string): Result<Project, Diagnostic[]> | undefined {
   return problems === 0 ? ok(normalize(parsed.data)) : undefined;
 }
 
-function loadYaml(text: string, file: string): Result<Project, Diagnostic[]> {
+/**
+ * The positioned path: `text` parsed by `yaml` into a document that knows where each value is,
+ * so that every problem is reported at its line and column. What loadProjectText falls back to.
+ */
+export function loadYamlWithPositions(text: string, file: string): Result<Project, Diagnostic[]> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = new PositionIndex(file, doc, lines);
