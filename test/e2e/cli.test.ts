@@ -21,7 +21,7 @@ async function critpath(
 }
 
 beforeAll(() => {
-  if (!existsSync('dist/cli/main.js'))
+  if (!existsSync('dist/critpath.mjs'))
     throw new Error('dist/ is missing: run `npm run build` first');
 });
 

@@ -110,7 +110,7 @@ function checkSelfContained(html: string): void {
 
 describe.skipIf(chromium === undefined)('HTML report in headless Chromium', () => {
   beforeAll(() => {
-    if (!existsSync('dist/cli/main.js'))
+    if (!existsSync('dist/critpath.mjs'))
       throw new Error('dist/ is missing: run `npm run build` first');
     tmp = mkdtempSync(join(tmpdir(), 'critpath-html-'));
   });

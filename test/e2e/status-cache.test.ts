@@ -8,6 +8,12 @@ import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 // `status` through the built CLI: the validated-project cache and lazily loaded verbs.
 const run = promisify(execFile);
 const BIN = resolve('bin/critpath.js');
+/**
+ * The CLI as tsc builds it, one module a file: what a verb imports shows in the modules loaded.
+ * bin/critpath.js runs the one-file bundle of the same modules, where esbuild keeps a module
+ * that is imported dynamically (a verb, what only a cache miss needs) from running until then.
+ */
+const MODULES_BIN = resolve('dist/cli/entry.js');
 
 const YAML = `project: status cache
 start: 2026-01-05
@@ -54,7 +60,10 @@ async function critpath(
   const pre = modules === undefined ? [] : ['--import', join(dir, 'register.mjs')];
   const env = { ...process.env, NO_COLOR: '1', CRITPATH_TEST_MODULES: modules ?? '' };
   try {
-    const r = await run('node', [...pre, BIN, ...args], { cwd: dir, env });
+    const r = await run('node', [...pre, modules === undefined ? BIN : MODULES_BIN, ...args], {
+      cwd: dir,
+      env,
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const x = e as { code: number; stdout: string; stderr: string };
@@ -73,7 +82,7 @@ function loaded(path: string): { packages: Set<string>; own: Set<string> } {
 }
 
 beforeAll(() => {
-  if (!existsSync('dist/cli/main.js'))
+  if (!existsSync('dist/critpath.mjs') || !existsSync(MODULES_BIN))
     throw new Error('dist/ is missing: run `npm run build` first');
 });
 
