@@ -25,6 +25,7 @@ import {
   renderCompareJson,
   renderCompareMarkdown,
 } from '../../reporters/compare.js';
+import { wholeNumber } from '../options.js';
 
 /**
  * The risk side of `plan`: `--monte-carlo [N]`, `--deadline`, `--compare` and `--html`.
@@ -95,10 +96,8 @@ export function parseRiskOptions(opts: RiskCliOptions): Result<Parsed, string> {
     }
     samples = n;
   }
-  const seed = Number(opts.seed);
-  if (!/^\d+$/.test(opts.seed.trim()) || !Number.isSafeInteger(seed)) {
-    return err(`--seed expects a whole number ≥ 0, got "${opts.seed}"`);
-  }
+  const seed = wholeNumber('--seed', opts.seed, 0);
+  if (!seed.ok) return seed;
   if (opts.deadline !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.deadline)) {
     return err(`--deadline expects a date as YYYY-MM-DD, got "${opts.deadline}"`);
   }
@@ -108,16 +107,17 @@ export function parseRiskOptions(opts: RiskCliOptions): Result<Parsed, string> {
     if (!list.ok) return list;
     teams = list.value;
   }
-  const maxSchedules = Number(opts.maxSchedules ?? DEFAULT_MAX_SCHEDULES);
-  if (!Number.isSafeInteger(maxSchedules) || maxSchedules < 1) {
-    return err(`--max-schedules expects a whole number ≥ 1, got "${opts.maxSchedules}"`);
-  }
+  const maxSchedules = wholeNumber(
+    '--max-schedules',
+    opts.maxSchedules ?? String(DEFAULT_MAX_SCHEDULES),
+    1,
+  );
+  if (!maxSchedules.ok) return maxSchedules;
   let timeLimitMs: number | undefined;
   if (opts.timeLimit !== undefined) {
-    timeLimitMs = Number(opts.timeLimit);
-    if (!/^\d+$/.test(opts.timeLimit.trim()) || timeLimitMs < 1) {
-      return err(`--time-limit expects a whole number ≥ 1, got "${opts.timeLimit}"`);
-    }
+    const limit = wholeNumber('--time-limit', opts.timeLimit, 1);
+    if (!limit.ok) return limit;
+    timeLimitMs = limit.value;
   }
   let hoursPerDay: number | undefined;
   if (opts.hoursPerDay !== undefined) {
@@ -128,10 +128,10 @@ export function parseRiskOptions(opts: RiskCliOptions): Result<Parsed, string> {
   }
   return ok({
     samples,
-    seed,
+    seed: seed.value,
     deadline: opts.deadline,
     teams,
-    maxSchedules,
+    maxSchedules: maxSchedules.value,
     timeLimitMs,
     hoursPerDay,
   });

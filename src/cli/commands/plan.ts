@@ -25,6 +25,7 @@ import { renderTeamMatrix, renderTeamTable } from '../../reporters/team-table.js
 import type { RiskCliOptions } from './plan-risk.js';
 import { addRiskOptions, printForecast, runRisk, wantsRisk } from './plan-risk.js';
 import { isPsplibFile, planPsplib } from './plan-psplib.js';
+import { wholeNumber } from '../options.js';
 
 /** Output formats of `plan`. */
 export type PlanFormat = 'table' | 'md' | 'json' | 'mermaid';
@@ -105,9 +106,9 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .action(async (file: string, opts: PlanOptions) => {
       if (isPsplibFile(file)) {
         // PSPLIB instances have no calendar or team: only the engine's options apply.
-        const seed = intOption('--seed', opts.seed, 0);
-        const limit = intOption('--time-limit', opts.timeLimit, 1);
-        const budget = intOption('--schedules', opts.schedules ?? '50000', 1);
+        const seed = wholeNumber('--seed', opts.seed, 0);
+        const limit = wholeNumber('--time-limit', opts.timeLimit, 1);
+        const budget = wholeNumber('--schedules', opts.schedules ?? '50000', 1);
         if (!seed.ok || !limit.ok || !budget.ok) {
           usageError(ctx, [seed, limit, budget].flatMap((r) => (r.ok ? [] : [r.error]))[0]!);
           return;
@@ -194,11 +195,11 @@ export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm',
   }
   const teams = parseTeamList(opts.team);
   if (!teams.ok) return teams;
-  const seed = intOption('--seed', opts.seed, 0);
+  const seed = wholeNumber('--seed', opts.seed, 0);
   if (!seed.ok) return seed;
-  const timeLimitMs = intOption('--time-limit', opts.timeLimit, 1);
+  const timeLimitMs = wholeNumber('--time-limit', opts.timeLimit, 1);
   if (!timeLimitMs.ok) return timeLimitMs;
-  const maxSchedules = intOption('--max-schedules', opts.maxSchedules, 1);
+  const maxSchedules = wholeNumber('--max-schedules', opts.maxSchedules, 1);
   if (!maxSchedules.ok) return maxSchedules;
   let hoursPerDay: number | undefined;
   if (opts.hoursPerDay !== undefined) {
@@ -217,13 +218,4 @@ export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm',
     maxSchedules: maxSchedules.value,
     hoursPerDay,
   });
-}
-
-function intOption(name: string, text: string, min: number): Result<number, string> {
-  const t = text.trim();
-  const n = Number(t);
-  if (!/^\d+$/.test(t) || !Number.isSafeInteger(n) || n < min) {
-    return err(`${name} expects a whole number ≥ ${min}, got "${text}"`);
-  }
-  return ok(n);
 }

@@ -43,6 +43,7 @@ import type { RunState } from '../../state/reducer.js';
 import { jsonRunReporter, plainRunReporter } from '../../reporters/run-plain.js';
 import { liveRunReporter } from '../../reporters/run-live.js';
 import { slurmRunCommand } from '../../executor/slurm/cli.js';
+import { wholeNumber } from '../options.js';
 
 export interface RunOptions {
   jobs: string;
@@ -175,9 +176,9 @@ async function runCommand(
   backendName: string,
 ): Promise<void> {
   const { file, ids } = splitArgs(args);
-  const jobs = Number(opts.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1)
-    return usageError(ctx, `expected --jobs as a whole number ≥ 1, got "${opts.jobs}"`);
+  const jobsOpt = wholeNumber('--jobs', opts.jobs, 1);
+  if (!jobsOpt.ok) return usageError(ctx, jobsOpt.error);
+  const jobs = jobsOpt.value;
   const grace = Number(opts.grace);
   const retryDelay = Number(opts.retryDelay);
   if (!(grace >= 0) || !(retryDelay >= 0))

@@ -1,0 +1,21 @@
+import type { Result } from '../result.js';
+import { err, ok } from '../result.js';
+
+/**
+ * A command-line count (`--jobs 4`, `--seed 7`): decimal digits only, so `1e3`, `0x10`, `2.0` and
+ * ` ` are refused rather than read the way `Number()` would read them.
+ */
+export function wholeNumber(
+  name: string,
+  text: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): Result<number, string> {
+  const t = text.trim();
+  const n = Number(t);
+  if (!/^\d+$/.test(t) || !Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    return err(`${name} expects a whole number ${range}, got "${text}"`);
+  }
+  return ok(n);
+}

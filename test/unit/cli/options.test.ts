@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { wholeNumber } from '../../../src/cli/options.js';
+
+describe('wholeNumber', () => {
+  it('reads decimal digits, with surrounding spaces', () => {
+    expect(wholeNumber('--jobs', '4', 1)).toEqual({ ok: true, value: 4 });
+    expect(wholeNumber('--seed', ' 0 ', 0)).toEqual({ ok: true, value: 0 });
+    expect(wholeNumber('--n', '10', 1, 10)).toEqual({ ok: true, value: 10 });
+  });
+
+  it('refuses what Number() would read as a number but is no count', () => {
+    for (const t of ['1e3', '0x10', '2.0', '2.5', '-1', '', ' ', 'Infinity', '9007199254740993'])
+      expect(wholeNumber('--max-schedules', t, 1).ok, t).toBe(false);
+  });
+
+  it('names the option, the range and the text in its message', () => {
+    expect(wholeNumber('--jobs', '0', 1)).toEqual({
+      ok: false,
+      error: '--jobs expects a whole number ≥ 1, got "0"',
+    });
+    expect(wholeNumber('--n', '11', 1, 10)).toEqual({
+      ok: false,
+      error: '--n expects a whole number from 1 to 10, got "11"',
+    });
+  });
+});
