@@ -3,10 +3,10 @@
  * better linked. NVLink beats every PCIe path; among PCIe paths, fewer hops score higher.
  */
 
-/** How two GPUs are connected, as the `topo -m` legend names it. */
-export type LinkKind = 'NV' | 'PIX' | 'PXB' | 'PHB' | 'NODE' | 'SYS' | 'unknown';
-
-/** A link's score: NVLink 100 + bonded link count, then PIX 40, PXB 30, PHB 20, NODE 10, SYS 0. */
+/**
+ * A link's score from its `topo -m` cell: NVLink 100 + bonded link count (NV4), then the PCIe
+ * paths of the legend, PIX 40, PXB 30, PHB 20, NODE 10, SYS 0; anything else 0.
+ */
 export function linkScore(cell: string): number {
   const c = cell.trim().toUpperCase();
   const nv = /^NV(\d+)$/.exec(c);
