@@ -326,6 +326,24 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
       }
     };
 
+    /** Slurm assigns GPUs and pids out of our sight: a start shows neither. */
+    const startEvent = (
+      a: Activity,
+      at: number,
+      attempt: number,
+      log: string,
+    ): Extract<RunEvent, { type: 'activity-start' }> => ({
+      type: 'activity-start',
+      at,
+      id: a.id,
+      attempt,
+      gpus: [],
+      gpuUuids: [],
+      log,
+      pid: undefined,
+      estimateHours: expectedHours(a.phase.estimate),
+    });
+
     const checkpoint = async (a: Activity): Promise<void> => {
       const id = a.id;
       const attempt = attemptsOf(id) + 1;
@@ -337,19 +355,16 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
       done.add(id);
       actual.set(id, 0);
       checkpoints.add(id);
-      const estimateHours = expectedHours(a.phase.estimate);
+      const start = startEvent(a, at, attempt, log);
+      emit(start);
       emit({
-        type: 'activity-start',
+        type: 'activity-done',
         at,
         id,
         attempt,
-        gpus: [],
-        gpuUuids: [],
-        log,
-        pid: undefined,
-        estimateHours,
+        durationMs: 0,
+        estimateHours: start.estimateHours,
       });
-      emit({ type: 'activity-done', at, id, attempt, durationMs: 0, estimateHours });
     };
 
     const submit = async (a: Activity, after: readonly string[]): Promise<void> => {
@@ -432,17 +447,7 @@ export async function runSlurm(opts: SlurmRunOptions): Promise<SlurmRunResult> {
       submitted.set(id, jobId);
       opts.onSubmit?.(id, jobId, 'submitted');
       live.set(id, { runId, attempt, jobId, startedAt, log });
-      emit({
-        type: 'activity-start',
-        at: Date.now(),
-        id,
-        attempt,
-        gpus: [],
-        gpuUuids: [],
-        log,
-        pid: undefined,
-        estimateHours: expectedHours(a.phase.estimate),
-      });
+      emit(startEvent(a, Date.now(), attempt, log));
     };
 
     await pass();
