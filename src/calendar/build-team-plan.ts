@@ -21,7 +21,7 @@ import type { WorkCalendar } from './calendar.js';
 import {
   calendarDaysTo,
   gpuProfile,
-  makeCalendar,
+  projectCalendar,
   pointAt,
   weekOf,
   weekdayName,
@@ -175,7 +175,7 @@ function planTeams(
     specs.push(spec.value);
   }
   const hoursPerDay = opts.hoursPerDay ?? project.hoursPerDay;
-  const cal = makeCalendar({ start: project.start, hoursPerDay, holidays: project.holidays });
+  const cal = projectCalendar(project, hoursPerDay);
   const estimate = opts.estimate ?? 'expected';
   const now = opts.now ?? (() => performance.now());
   const seed = opts.seed ?? 1;

@@ -51,6 +51,18 @@ export interface CalendarOptions {
   readonly dayStartMinutes?: number;
 }
 
+/** A project's working calendar: its start and holidays, at `hoursPerDay` (the project's own by default). */
+export function projectCalendar(
+  project: {
+    readonly start: string;
+    readonly holidays: readonly string[];
+    readonly hoursPerDay: number;
+  },
+  hoursPerDay = project.hoursPerDay,
+): WorkCalendar {
+  return makeCalendar({ start: project.start, hoursPerDay, holidays: project.holidays });
+}
+
 export function makeCalendar(opts: CalendarOptions): WorkCalendar {
   if (!(opts.hoursPerDay > 0 && opts.hoursPerDay <= 24)) {
     throw new Error(`Internal error: hoursPerDay must be in (0, 24], got ${opts.hoursPerDay}`);

@@ -5,7 +5,7 @@ import {
   dayIndexOf,
   gpuProfile,
   isWorkingDay,
-  makeCalendar,
+  projectCalendar,
   pointAt,
 } from '../calendar/calendar.js';
 import type { Project } from '../model/project.js';
@@ -100,7 +100,7 @@ export function forecastFromState(
   opts: ForecastOptions,
 ): Result<Forecast, string> {
   const hoursPerDay = opts.hoursPerDay ?? plan.hoursPerDay;
-  const cal = makeCalendar({ start: project.start, hoursPerDay, holidays: project.holidays });
+  const cal = projectCalendar(project, hoursPerDay);
   const pp = projectProblem(project, {
     team: plan.engineers,
     estimate: 'expected',

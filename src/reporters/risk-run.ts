@@ -4,7 +4,7 @@ import {
   dayIndexOf,
   gpuProfile,
   isWorkingDay,
-  makeCalendar,
+  projectCalendar,
   pointAt,
 } from '../calendar/calendar.js';
 import type { Project } from '../model/project.js';
@@ -98,7 +98,7 @@ export function projectRisk(
   plans?: readonly DatedTeamPlan[],
 ): Result<ProjectRisk, string> {
   const hoursPerDay = opts.hoursPerDay ?? project.hoursPerDay;
-  const cal = makeCalendar({ start: project.start, hoursPerDay, holidays: project.holidays });
+  const cal = projectCalendar(project, hoursPerDay);
   const gpu = gpuProfile(cal, project.gpu);
   const deadlineDate = opts.deadline === null ? undefined : (opts.deadline ?? project.deadline);
   const deadline =
