@@ -29,10 +29,10 @@ import type * as ExecaModule from 'execa';
  *
  * Protocol, one JSON object a line; what one turn of the event loop sends goes in one write (a
  * wakeup of the other side costs more than the write). To the launcher (stdin):
- *   { j, v, n }               first line: run at most `j` commands at once; `v`: the environment
+ *   { j, v, n, g }            first line: run at most `j` commands at once; `v`: the environment
  *                             every command starts from; `n`: the descriptor of the shared
- *                             failure-count file, if any (`v` and `n` sent once; a later { j }
- *                             changes `j` only)
+ *                             failure-count file, if any; `g`: failures looked at so far (`v`
+ *                             and `n` sent once; a later { j } changes `j` only)
  *   { i, f, a, b, c, e, l, h, r }
  *                             queue `f` with arguments `a` (`b`: `f` is a command line for
  *                             /bin/sh -c) in directory `c` with environment `v` changed by `e` (a
@@ -42,7 +42,7 @@ import type * as ExecaModule from 'execa';
  *                             (lower first)
  *   { k, s }                  signal `s` to the group of request `k`; withdraws it if not started
  *   { w }                     withdraw request `w` if it has not started (no effect otherwise)
- *   { g }                     a failure (this launcher's or another's) was looked at
+ *   { g }                     `g` failures (this launcher's and others') have been looked at
  * From the launcher (stdout):
  *   { i, p, t }               started at `t` (epoch ms), pid (= process group id) `p`
  *   { i, x, s }               it ended: exit code `x` or signal `s` (a failure holds the queue)
@@ -217,11 +217,17 @@ function launcherMain(
     else if (msg.j !== undefined) {
       jobs = msg.j;
       if (msg.v !== undefined) base = msg.v;
+      if (msg.g !== undefined) looked = msg.g;
       // Opened again by node (close-on-exec) and the inherited descriptor closed, before any
       // command starts: the commands do not inherit it.
+      // (Where there is no /dev/fd, the inherited one serves: node does not pass it on either.)
       if (msg.n !== undefined) {
-        countFd = fs.openSync(`/dev/fd/${msg.n}`, 'a');
-        fs.closeSync(msg.n);
+        try {
+          countFd = fs.openSync(`/dev/fd/${msg.n}`, 'a');
+          fs.closeSync(msg.n);
+        } catch {
+          countFd = msg.n;
+        }
       }
       pump();
     } else if (msg.k !== undefined) {
@@ -237,7 +243,7 @@ function launcherMain(
       }
     } else if (msg.w !== undefined) withdraw(msg.w);
     else if (msg.g !== undefined) {
-      looked++;
+      looked = Math.max(looked, msg.g);
       pump();
     }
   };
@@ -295,8 +301,17 @@ function currentEnv(): Record<string, string> {
 export interface LaunchHandlers {
   /** It started at `at` (epoch ms) as process (group) `pid`. */
   readonly onStart: (pid: number, at: number) => void;
-  /** It ended, or (`error`) could not start; either way a failure holds the queue until go(). */
-  readonly onEnd: (exitCode: number | null, signal: string | null, error?: string) => void;
+  /**
+   * It ended, or (`error`) could not start. `counted`: the launcher counted it as a failure
+   * (a non-zero exit, a start that failed), which holds every launcher until go(); not so when
+   * the launcher itself is gone.
+   */
+  readonly onEnd: (
+    exitCode: number | null,
+    signal: string | null,
+    error: string | undefined,
+    counted: boolean,
+  ) => void;
   /** It was withdrawn before it started. */
   readonly onWithdrawn: () => void;
 }
@@ -314,8 +329,17 @@ export interface LaunchRequest {
   readonly rank: number;
 }
 
+/** How launchers that share the --jobs slots share their failure count. */
+export interface SharedCount {
+  /** An open descriptor (append mode) of the failure-count file, for each launcher to inherit. */
+  readonly fd: number;
+  /** Failures looked at so far, for a launcher that starts (or starts again) now. */
+  readonly looked: () => number;
+}
+
 /** The parent's side of a launcher process. */
 export class Launcher {
+  readonly #shared: SharedCount | undefined;
   #child: ChildProcess | undefined;
   #jobs = 1;
   #buf = '';
@@ -326,18 +350,18 @@ export class Launcher {
   #base: Record<string, string> = {};
   readonly #pending = new Map<number, LaunchHandlers>();
 
+  /** `shared`: the failure count it shares with other launchers; none: it counts alone. */
+  constructor(shared?: SharedCount) {
+    this.#shared = shared;
+  }
+
   /** Requests sent and not yet ended. */
   get load(): number {
     return this.#pending.size;
   }
 
-  /**
-   * Starts the launcher process now (it also starts on the first request). `countFd`: an open
-   * descriptor (append mode) of the failure-count file it shares with other launchers (see
-   * launcherMain); only the first call's counts. The launcher has its own descriptor once this
-   * returns: the caller may close this one.
-   */
-  start(jobs: number, countFd?: number): void {
+  /** Starts the launcher process now (it also starts, again, on a request after it is gone). */
+  start(jobs: number): void {
     this.#jobs = jobs;
     if (this.#child !== undefined) {
       this.#send({ j: jobs });
@@ -354,7 +378,12 @@ export class Launcher {
       ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm', '-e', launcherSource()],
       // Its own process group: a Ctrl-C on the terminal is for `run`, which stops the work.
       {
-        stdio: ['pipe', 'pipe', 'inherit', ...(countFd !== undefined ? [countFd] : [])],
+        stdio: [
+          'pipe',
+          'pipe',
+          'inherit',
+          ...(this.#shared !== undefined ? [this.#shared.fd] : []),
+        ],
         detached: true,
         env: own,
       },
@@ -366,7 +395,12 @@ export class Launcher {
     child.stdin!.on('error', () => undefined);
     child.on('close', () => this.#onGone(child));
     child.on('error', () => this.#onGone(child));
-    this.#send({ j: jobs, v: this.#base, ...(countFd !== undefined ? { n: 3 } : {}) });
+    const shared = this.#shared;
+    this.#send({
+      j: jobs,
+      v: this.#base,
+      ...(shared !== undefined ? { n: 3, g: shared.looked() } : {}),
+    });
     this.#refresh();
   }
 
@@ -405,9 +439,12 @@ export class Launcher {
     if (this.#pending.has(i)) this.#send({ w: i });
   }
 
-  /** A failure was looked at: the queue may go on (once per failure). */
-  go(): void {
-    this.#send({ g: 1 });
+  /**
+   * `looked` failures (counted by this launcher or, sharing a count, by any) have been looked at:
+   * the queue may go on once that covers every failure counted.
+   */
+  go(looked: number): void {
+    this.#send({ g: looked });
   }
 
   /** Ends the launcher (it exits when its stdin closes). */
@@ -458,8 +495,8 @@ export class Launcher {
       }
       this.#pending.delete(m.i);
       if (m.q !== undefined) h.onWithdrawn();
-      else if (m.e !== undefined) h.onEnd(null, null, m.e);
-      else h.onEnd(m.x ?? null, m.s ?? null);
+      else if (m.e !== undefined) h.onEnd(null, null, m.e, true);
+      else h.onEnd(m.x ?? null, m.s ?? null, undefined, m.x !== 0);
     }
     this.#refresh();
   }
@@ -472,7 +509,7 @@ export class Launcher {
     }
     const lost = [...this.#pending.values()];
     this.#pending.clear();
-    for (const h of lost) h.onEnd(null, null, 'the spawn launcher exited');
+    for (const h of lost) h.onEnd(null, null, 'the spawn launcher exited', false);
   }
 
   /** Keeps node alive while answers are due, and only then. */

@@ -3,6 +3,7 @@ import { closeSync, openSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend, ExitInfo, LaunchSpec, Launched } from './backend.js';
+import type { LaunchHandlers, LaunchRequest } from './launcher.js';
 import { Launcher } from './launcher.js';
 import { killGroup } from './process-group.js';
 
@@ -27,58 +28,183 @@ export function liveGroups(): readonly number[] {
  */
 const MAX_LAUNCHERS = 4;
 
-let pool: Launcher[] = [];
-/** Commands launcher i runs at once: --jobs shared out. */
-let shares: number[] = [];
-let jobs = 1;
-
 /** How many launchers for `n` commands at once on this machine. */
 export function launcherCount(n: number, cores = availableParallelism()): number {
   return Math.max(1, Math.min(n, cores, MAX_LAUNCHERS));
 }
 
+/** One request as this process tracks it: which launcher has it, and in what state. */
+interface Request {
+  readonly spec: LaunchRequest;
+  /** What the executor hears. */
+  readonly handlers: LaunchHandlers;
+  launcher: Launcher;
+  id: number;
+  started: boolean;
+  ended: boolean;
+  /** Being taken back from a busy launcher, to go to one that would otherwise idle. */
+  moving: boolean;
+  /** The executor took it back (or stopped it before it started): it goes nowhere else. */
+  dropped: boolean;
+}
+
+/**
+ * The launchers of this run, each with its share of --jobs. A request goes to a launcher with a
+ * free slot when there is one; queued ones wait in the launcher that took them, ready to start
+ * the moment one of its commands ends. A queued request never waits behind a long command while
+ * another launcher idles: it is taken back and handed to that one.
+ */
+export class LauncherPool {
+  readonly launchers: Launcher[];
+  readonly shares: number[];
+  /** The launchers' shared failure count, open for launchers that start again. */
+  readonly #countFd: number | undefined;
+  /** Failures counted by the launchers that this process has looked at. */
+  #looked = 0;
+  /** Sent, not started, not ended: where a launcher that idles takes work from. */
+  readonly #queued = new Set<Request>();
+  #moving = 0;
+
+  /** `count`: how many launchers (tests choose; a run takes launcherCount's). */
+  constructor(jobs: number, count = launcherCount(jobs)) {
+    let k = Math.max(1, Math.min(count, jobs));
+    let countFd: number | undefined;
+    if (k > 1) {
+      // A file with no name: created, handed to each launcher, and its name removed at once.
+      const name = join(
+        tmpdir(),
+        `critpath-failures-${process.pid}-${randomBytes(6).toString('hex')}`,
+      );
+      try {
+        countFd = openSync(name, 'ax');
+        rmSync(name, { force: true });
+      } catch {
+        k = 1; // no temporary directory to write: one launcher, which counts alone
+      }
+    }
+    this.#countFd = countFd;
+    const shared = countFd === undefined ? undefined : { fd: countFd, looked: () => this.#looked };
+    this.launchers = Array.from({ length: k }, () => new Launcher(shared));
+    this.shares = this.launchers.map((_, i) => Math.floor(jobs / k) + (i < jobs % k ? 1 : 0));
+    this.launchers.forEach((l, i) => l.start(this.shares[i]!));
+  }
+
+  close(): void {
+    for (const l of this.launchers) l.close();
+    if (this.#countFd !== undefined) closeSync(this.#countFd);
+  }
+
+  /** A counted failure was looked at: every launcher hears it, since every one holds for it. */
+  go(): void {
+    this.#looked++;
+    for (const l of this.launchers) l.go(this.#looked);
+  }
+
+  /** Slots launcher i has that nothing running or queued there will fill. */
+  #free(i: number): number {
+    return this.shares[i]! - this.launchers[i]!.load;
+  }
+
+  /** Where a request goes: the launcher with the most room for its share; the first on a tie. */
+  #place(): Launcher {
+    let best = 0;
+    for (let i = 1; i < this.launchers.length; i++) {
+      const a = this.launchers[i]!.load * this.shares[best]!;
+      if (a < this.launchers[best]!.load * this.shares[i]!) best = i;
+    }
+    return this.launchers[best]!;
+  }
+
+  /** Sends a request to the launcher with the most room. */
+  send(spec: LaunchRequest, handlers: LaunchHandlers): Request {
+    const r: Request = {
+      spec,
+      handlers,
+      launcher: this.#place(),
+      id: 0,
+      started: false,
+      ended: false,
+      moving: false,
+      dropped: false,
+    };
+    this.#dispatch(r);
+    return r;
+  }
+
+  #dispatch(r: Request): void {
+    r.moving = false;
+    this.#queued.add(r);
+    r.id = r.launcher.launch(r.spec, {
+      onStart: (pid, at) => {
+        r.started = true;
+        this.#queued.delete(r);
+        if (r.moving) {
+          r.moving = false; // too late to move: it runs where it is
+          this.#moving--;
+        }
+        r.handlers.onStart(pid, at);
+      },
+      onEnd: (exitCode, signal, error, counted) => {
+        r.ended = true;
+        this.#queued.delete(r);
+        if (r.moving) {
+          r.moving = false;
+          this.#moving--;
+        }
+        r.handlers.onEnd(exitCode, signal, error, counted);
+        this.#rebalance();
+      },
+      onWithdrawn: () => {
+        this.#queued.delete(r);
+        if (r.moving && !r.dropped) {
+          this.#moving--;
+          r.launcher = this.#place();
+          this.#dispatch(r);
+        } else {
+          r.ended = true;
+          r.handlers.onWithdrawn();
+        }
+        this.#rebalance();
+      },
+    });
+    this.#rebalance();
+  }
+
+  /** Takes queued work back from busy launchers while others have slots nothing will fill. */
+  #rebalance(): void {
+    if (this.launchers.length === 1 || this.#queued.size === 0) return;
+    let idle = 0;
+    for (let i = 0; i < this.launchers.length; i++) idle += Math.max(0, this.#free(i));
+    while (idle > this.#moving) {
+      // The first by rank of the requests waiting behind a launcher's running commands.
+      let pick: Request | undefined;
+      for (const r of this.#queued) {
+        const i = this.launchers.indexOf(r.launcher);
+        if (r.moving || r.dropped || this.#free(i) >= 0) continue;
+        if (pick === undefined || r.spec.rank < pick.spec.rank) pick = r;
+      }
+      if (pick === undefined) return;
+      pick.moving = true;
+      this.#moving++;
+      pick.launcher.withdraw(pick.id);
+    }
+  }
+}
+
+let pool: LauncherPool | undefined;
+let jobs = 1;
+
 /** Starts the launchers now, while this process is small, to run `n` commands at once. */
 export function startLauncher(n: number): void {
+  pool?.close();
   jobs = n;
-  if (pool.length === 0) {
-    pool = Array.from({ length: launcherCount(n) }, () => new Launcher());
-  }
-  const k = pool.length;
-  // Never a launcher with no share: each is started for a slot of its own.
-  shares = pool.map((_, i) => Math.max(1, Math.floor(n / k) + (i < n % k ? 1 : 0)));
-  if (k === 1) {
-    pool[0]!.start(shares[0]!);
-    return;
-  }
-  // The launchers' shared failure count: a file they hold open and that has no name left.
-  const name = join(tmpdir(), `critpath-failures-${process.pid}-${randomBytes(6).toString('hex')}`);
-  const fd = openSync(name, 'ax');
-  try {
-    pool.forEach((l, i) => l.start(shares[i]!, fd));
-  } finally {
-    closeSync(fd);
-    rmSync(name, { force: true });
-  }
+  pool = new LauncherPool(n);
 }
 
 /** Ends the launchers (after the run; an exiting process closes them anyway). */
 export function stopLauncher(): void {
-  for (const l of pool) l.close();
-  pool = [];
-}
-
-/** The launcher with the most room: fewest requests in hand for its share; the first on a tie. */
-function leastLoaded(): Launcher {
-  if (pool.length === 0) startLauncher(jobs);
-  let best = 0;
-  for (let i = 1; i < pool.length; i++)
-    if (pool[i]!.load * shares[best]! < pool[best]!.load * shares[i]!) best = i;
-  return pool[best]!;
-}
-
-/** A failure was looked at: every launcher hears it, since every one holds for it. */
-function go(): void {
-  for (const l of pool) l.go();
+  pool?.close();
+  pool = undefined;
 }
 
 export const localBackend: Backend = {
@@ -89,18 +215,18 @@ export const localBackend: Backend = {
   launch(spec: LaunchSpec): Launched {
     if (typeof spec.command !== 'string' && spec.command.length === 0)
       throw new Error('Internal error: empty command');
+    pool ??= new LauncherPool(jobs);
+    const p = pool;
     let pid: number | undefined;
-    let ended = false;
     let failed = false;
     let resolveStarted: (s: { at: number; pid: number | undefined } | undefined) => void = () =>
       undefined;
     let resolveDone: (e: ExitInfo) => void = () => undefined;
     const started = new Promise<{ at: number; pid: number | undefined } | undefined>(
-      (r) => (resolveStarted = r),
+      (res) => (resolveStarted = res),
     );
-    const done = new Promise<ExitInfo>((r) => (resolveDone = r));
-    const launcher = leastLoaded();
-    const id = launcher.launch(
+    const done = new Promise<ExitInfo>((res) => (resolveDone = res));
+    const r = p.send(
       {
         command: spec.command,
         cwd: spec.cwd,
@@ -110,20 +236,19 @@ export const localBackend: Backend = {
         rank: spec.rank,
       },
       {
-        onStart(p, at) {
-          pid = p;
-          live.add(p);
-          resolveStarted({ at, pid: p });
+        onStart(pgid, at) {
+          pid = pgid;
+          live.add(pgid);
+          resolveStarted({ at, pid: pgid });
         },
-        onEnd(exitCode, signal, error) {
-          ended = true;
-          failed = exitCode !== 0 || error !== undefined;
+        onEnd(exitCode, signal, error, counted) {
+          // Only a failure a launcher counted holds the launchers, and only it wants a go.
+          failed = counted;
           if (pid !== undefined) live.delete(pid);
           else resolveStarted({ at: Date.now(), pid: undefined });
           resolveDone({ exitCode, signal, spawnError: error });
         },
         onWithdrawn() {
-          ended = true;
           resolveStarted(undefined);
         },
       },
@@ -134,15 +259,21 @@ export const localBackend: Backend = {
       done,
       kill(signal) {
         if (pid !== undefined) killGroup(pid, signal);
-        else if (!ended) launcher.signal(id, signal);
+        else if (!r.ended) {
+          // Stopped before it started: it goes to no other launcher.
+          r.dropped = true;
+          r.launcher.signal(r.id, signal);
+        }
       },
       withdraw() {
-        if (pid === undefined && !ended) launcher.withdraw(id);
+        if (r.started || r.ended) return;
+        r.dropped = true;
+        r.launcher.withdraw(r.id);
       },
       settled() {
         if (failed) {
           failed = false;
-          go();
+          p.go();
         }
       },
     };

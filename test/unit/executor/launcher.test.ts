@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LaunchHandlers, LaunchRequest } from '../../../src/executor/launcher.js';
 import { Launcher } from '../../../src/executor/launcher.js';
-import { launcherCount } from '../../../src/executor/local-backend.js';
+import { LauncherPool, launcherCount } from '../../../src/executor/local-backend.js';
 
 /**
  * Launchers that share the --jobs slots: a failure in one holds the queues of all, from the
@@ -12,7 +12,7 @@ import { launcherCount } from '../../../src/executor/local-backend.js';
  */
 
 let dir: string;
-let launchers: Launcher[];
+let launchers: { close(): void }[];
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'critpath-launcher-'));
@@ -30,14 +30,9 @@ interface Outcome {
   withdrawn: Promise<void>;
 }
 
-function launch(l: Launcher, name: string, command: string, rank = 0): Outcome {
-  let onStart: LaunchHandlers['onStart'] = () => undefined;
-  let onEnd: LaunchHandlers['onEnd'] = () => undefined;
-  let onWithdrawn: LaunchHandlers['onWithdrawn'] = () => undefined;
-  const started = new Promise<number>((r) => (onStart = (_pid, at) => r(at)));
-  const ended = new Promise<number | null>((r) => (onEnd = (code) => r(code)));
-  const withdrawn = new Promise<void>((r) => (onWithdrawn = () => r()));
-  const req: LaunchRequest = {
+/** The request for `command`, logging to `<name>.log` in the test's directory. */
+function request(name: string, command: string, rank = 0): LaunchRequest {
+  return {
     command,
     cwd: dir,
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
@@ -45,8 +40,23 @@ function launch(l: Launcher, name: string, command: string, rank = 0): Outcome {
     header: [`=== ${name} at `, '\n'],
     rank,
   };
-  l.launch(req, { onStart, onEnd, onWithdrawn });
-  return { started, ended, withdrawn };
+}
+
+/** Handlers that turn what the parent hears into promises. */
+function outcome(): { handlers: LaunchHandlers; outcome: Outcome } {
+  let onStart: LaunchHandlers['onStart'] = () => undefined;
+  let onEnd: LaunchHandlers['onEnd'] = () => undefined;
+  let onWithdrawn: LaunchHandlers['onWithdrawn'] = () => undefined;
+  const started = new Promise<number>((r) => (onStart = (_pid, at) => r(at)));
+  const ended = new Promise<number | null>((r) => (onEnd = (code) => r(code)));
+  const withdrawn = new Promise<void>((r) => (onWithdrawn = () => r()));
+  return { handlers: { onStart, onEnd, onWithdrawn }, outcome: { started, ended, withdrawn } };
+}
+
+function launch(l: Launcher, name: string, command: string, rank = 0): Outcome {
+  const o = outcome();
+  l.launch(request(name, command, rank), o.handlers);
+  return o.outcome;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -55,13 +65,13 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 function pair(): [Launcher, Launcher] {
   const countFile = join(dir, 'failures');
   const fd = openSync(countFile, 'ax');
-  const a = new Launcher();
-  const b = new Launcher();
-  launchers.push(a, b);
-  a.start(1, fd);
-  b.start(1, fd);
-  closeSync(fd);
   rmSync(countFile);
+  const shared = { fd, looked: () => 0 };
+  const a = new Launcher(shared);
+  const b = new Launcher(shared);
+  launchers.push(a, b, { close: () => closeSync(fd) });
+  a.start(1);
+  b.start(1);
   return [a, b];
 }
 
@@ -80,10 +90,10 @@ describe('launchers sharing --jobs', () => {
     // b's slot is free, and still nothing starts: a's failure has not been looked at.
     expect(existsSync(join(dir, 'queued.ran'))).toBe(false);
     // go to a alone is not enough: b counts the failures looked at by what it hears.
-    a.go();
+    a.go(1);
     await sleep(300);
     expect(existsSync(join(dir, 'queued.ran'))).toBe(false);
-    b.go();
+    b.go(1);
     expect(await queued.ended).toBe(0);
     expect(existsSync(join(dir, 'queued.ran'))).toBe(true);
   }, 20_000);
@@ -97,8 +107,8 @@ describe('launchers sharing --jobs', () => {
     await first.ended;
     b.withdraw(2);
     await queued.withdrawn;
-    a.go();
-    b.go();
+    a.go(1);
+    b.go(1);
     // Both launchers go on: new work starts again on either.
     expect(await launch(a, 'next-a', 'true').ended).toBe(0);
     expect(await launch(b, 'next-b', 'true').ended).toBe(0);
@@ -119,10 +129,55 @@ describe('launchers sharing --jobs', () => {
     const after = launch(a, 'after', 'true');
     expect(await bad.ended).toBe(2);
     await sleep(200);
-    a.go();
+    a.go(1);
     expect(await after.ended).toBe(0);
     const t = await after.started;
     expect(t).toBeGreaterThan(0);
+  }, 20_000);
+});
+
+describe('a pool of launchers', () => {
+  /** A pool of `k` launchers for `jobs` commands at once, closed when the test ends. */
+  function pool(jobs: number, k: number): LauncherPool {
+    const p = new LauncherPool(jobs, k);
+    launchers.push(p);
+    return p;
+  }
+
+  function send(p: LauncherPool, name: string, command: string, rank = 0): Outcome {
+    const o = outcome();
+    p.send(request(name, command, rank), o.handlers);
+    return o.outcome;
+  }
+
+  it('hands work queued behind a long command to a launcher that would otherwise idle', async () => {
+    const p = pool(2, 2);
+    const t0 = Date.now();
+    const long = send(p, 'long', 'sleep 3');
+    const short = send(p, 'short', 'sleep 0.2');
+    await Promise.all([long.started, short.started]);
+    // Both slots are busy: `next` queues in one launcher, as a tie goes to the first (long's).
+    const next = send(p, 'next', 'true');
+    expect(await short.ended).toBe(0);
+    // The short one's launcher is free: `next` is taken back and runs there, not after `long`.
+    const at = await next.started;
+    expect(at - t0).toBeLessThan(2000);
+    expect(await next.ended).toBe(0);
+    expect(await long.ended).toBe(0);
+  }, 20_000);
+
+  it('a failure holds the whole pool until it was looked at', async () => {
+    const p = pool(2, 2);
+    const busy = send(p, 'busy', 'sleep 0.4');
+    await busy.started;
+    const bad = send(p, 'bad', 'exit 4');
+    expect(await bad.ended).toBe(4);
+    const after = send(p, 'after', 'touch after.ran');
+    expect(await busy.ended).toBe(0);
+    await sleep(300);
+    expect(existsSync(join(dir, 'after.ran'))).toBe(false);
+    p.go();
+    expect(await after.ended).toBe(0);
   }, 20_000);
 });
 
