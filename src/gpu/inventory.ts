@@ -97,11 +97,15 @@ export function readCommand(
   file: string,
   args: readonly string[],
   timeoutMs = 10_000,
+  signal?: AbortSignal,
 ): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(file, [...args], { timeout: timeoutMs, encoding: 'utf8' }, (error, stdout) => {
-      resolve(error === null ? stdout : undefined);
-    });
+    execFile(
+      file,
+      [...args],
+      { timeout: timeoutMs, encoding: 'utf8', ...(signal !== undefined ? { signal } : {}) },
+      (error, stdout) => resolve(error === null ? stdout : undefined),
+    );
   });
 }
 
@@ -115,11 +119,13 @@ export interface Inventory {
 
 /**
  * Finds the GPUs: from nvidia-smi (0 when it is absent), narrowed or replaced by `--gpus`.
- * `nvidiaSmi` is the program to run (tests point it at a fake).
+ * `nvidiaSmi` is the program to run (tests point it at a fake); aborting `signal` stops it (the
+ * answer is then no GPUs).
  */
 export async function detectInventory(
   override: GpuOverride,
   nvidiaSmi = process.env['CRITPATH_NVIDIA_SMI'] ?? 'nvidia-smi',
+  signal?: AbortSignal,
 ): Promise<Inventory> {
   if (override.kind === 'count') {
     return {
@@ -131,8 +137,8 @@ export async function detectInventory(
   const warnings: string[] = [];
   // Both at once: each nvidia-smi call takes a noticeable part of a second on a GPU host.
   const [csv, topo] = await Promise.all([
-    readCommand(nvidiaSmi, ['--query-gpu=index,uuid,pci.bus_id', '--format=csv']),
-    readCommand(nvidiaSmi, ['topo', '-m']),
+    readCommand(nvidiaSmi, ['--query-gpu=index,uuid,pci.bus_id', '--format=csv'], 10_000, signal),
+    readCommand(nvidiaSmi, ['topo', '-m'], 10_000, signal),
   ]);
   let found: Gpu[] = [];
   if (csv !== undefined) {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { critpath, ndjson, RECORD, readRecord, tempProject } from '../helpers/cli.js';
@@ -295,6 +295,21 @@ describe('run: failure policies', () => {
 });
 
 describe('run: GPUs', () => {
+  it('a run that ends early does not wait for a slow nvidia-smi', async () => {
+    const p = tempProject(HEAD + `  - { id: a, hours: 1, run: '${RECORD} 0' }\n`);
+    const smi = join(p.dir, 'slow-nvidia-smi');
+    writeFileSync(smi, '#!/bin/sh\nsleep 5\n');
+    chmodSync(smi, 0o755);
+    const t0 = Date.now();
+    const r = await critpath(['run', p.file, 'no-such-task'], {
+      cwd: p.dir,
+      env: { ...p.env, CRITPATH_NVIDIA_SMI: smi },
+    });
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.all).toContain('unknown task or activity: no-such-task');
+    expect(Date.now() - t0).toBeLessThan(3000);
+  }, 20_000);
+
   it('two runs on different projects never hold the same GPU at once', async () => {
     const tasks = (tag: string): string =>
       HEAD +

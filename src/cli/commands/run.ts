@@ -175,6 +175,22 @@ async function runCommand(
   opts: RunOptions,
   backendName: string,
 ): Promise<void> {
+  // nvidia-smi is asked while the project loads; a command that ends early does not wait for it.
+  const inventory = new AbortController();
+  try {
+    await runCommandWith(ctx, args, opts, backendName, inventory.signal);
+  } finally {
+    inventory.abort();
+  }
+}
+
+async function runCommandWith(
+  ctx: CliContext,
+  args: readonly string[],
+  opts: RunOptions,
+  backendName: string,
+  inventorySignal: AbortSignal,
+): Promise<void> {
   const { file, ids } = splitArgs(args);
   const jobsOpt = wholeNumber('--jobs', opts.jobs, 1);
   if (!jobsOpt.ok) return usageError(ctx, jobsOpt.error);
@@ -198,7 +214,8 @@ async function runCommand(
   // loads; a process that exits takes it along (its stdin closes).
   if (backendName === 'local' && opts.dryRun !== true) startLauncher(jobs);
   // The GPU inventory (nvidia-smi) is read while the project loads; Slurm assigns GPUs itself.
-  const inventoryRead = backendName === 'slurm' ? undefined : detectInventory(gpuOpt);
+  const inventoryRead =
+    backendName === 'slurm' ? undefined : detectInventory(gpuOpt, undefined, inventorySignal);
   const project = await loadOrReport(ctx, file);
   if (project === undefined) return;
   const graph = buildActivityGraph(project);
