@@ -74,13 +74,31 @@ function parseJsonFast(text: string): unknown {
   }
 }
 
-/** `text` as one YAML document, when js-yaml reads it without an alias; else undefined. */
-function parseYamlFast(text: string): unknown {
+/**
+ * `text` as one YAML document read by js-yaml, when it surely reads as `yaml` reads it; else
+ * undefined. Declined, for `yaml` to read: aliases, directives (`%YAML 1.1` changes the schema),
+ * tags (`!`, also a `!` that only might be one), numbers out of a double's range (`1e400`: js-yaml
+ * keeps the text), and keys that stand for null (`~:`: js-yaml names the key "null", `yaml` "").
+ */
+export function parseYamlFast(text: string): unknown {
+  if (/^%|(?:^|[\s,[{])!|\d[eE][-+]?\d{3}/m.test(text)) return undefined;
+  let value: unknown;
   try {
-    return loadYamlValue(text, { schema: CORE_SCHEMA, maxAliases: 0 });
+    value = loadYamlValue(text, { schema: CORE_SCHEMA, maxAliases: 0 });
   } catch {
     return undefined;
   }
+  return hasNullKey(value) ? undefined : value;
+}
+
+/** Keys js-yaml may have made from a null: `~`, `null`, an empty key. */
+const NULL_KEYS = new Set(['', '~', 'null', 'Null', 'NULL']);
+
+function hasNullKey(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasNullKey);
+  if (v === null || typeof v !== 'object') return false;
+  for (const [k, x] of Object.entries(v)) if (NULL_KEYS.has(k) || hasNullKey(x)) return true;
+  return false;
 }
 
 /** The project, when `raw` is a mapping that passes every check; else undefined. */
