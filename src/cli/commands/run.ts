@@ -275,7 +275,7 @@ async function runCommandWith(
       : ctx.out.isTty
         ? liveRunReporter(
             ctx.out,
-            (s) => void process.stdout.write(s),
+            (s) => ctx.out.write(s),
             () => process.stdout.columns ?? 100,
           )
         : plainRunReporter(ctx.out);
