@@ -44,4 +44,31 @@ describe('signals', () => {
     expect((journal.match(/"t":"interrupted"/g) ?? []).length).toBe(3);
     expect(journal).toContain('"outcome":"interrupted"');
   }, 60_000);
+
+  it('SIGHUP (a terminal that hung up) does not stop the work', async () => {
+    const p = tempProject(`project: hangup
+start: 2026-01-05
+tasks:
+  - { id: a, hours: 1, run: "sleep 1" }
+  - { id: b, hours: 1, deps: [a], run: "true" }
+`);
+    const child = execa('node', [BIN, 'run', p.file, '--json'], {
+      cwd: p.dir,
+      env: p.env,
+      reject: false,
+    });
+    await new Promise<void>((resolve) => {
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('"activity-start"')) resolve();
+      });
+    });
+    child.kill('SIGHUP');
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(0);
+    const journal = readFileSync(join(p.dir, '.critpath', 'project.journal'), 'utf8');
+    expect((journal.match(/"t":"finished"/g) ?? []).length).toBe(2);
+    expect(journal).toContain('"outcome":"ok"');
+  }, 60_000);
 });

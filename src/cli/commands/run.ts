@@ -302,8 +302,12 @@ async function runCommandWith(
   };
   const onInt = (): void => onSignal('SIGINT');
   const onTerm = (): void => onSignal('SIGTERM');
+  // A terminal that hangs up (an ssh session that drops) does not stop hours of work: the run
+  // goes on without output, `critpath status` follows it, `critpath cancel` stops it.
+  const onHup = (): void => undefined;
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onHup);
   try {
     exitBackstop = () => {
       for (const g of liveGroups()) killGroup(g, 'SIGKILL');
@@ -450,6 +454,7 @@ async function runCommandWith(
     unlock(paths.lock, owner);
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
+    process.off('SIGHUP', onHup);
     if (exitBackstop !== undefined) process.off('exit', exitBackstop);
   }
 }
