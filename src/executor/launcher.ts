@@ -29,10 +29,11 @@ import type * as ExecaModule from 'execa';
  *
  * Protocol, one JSON object a line; what one turn of the event loop sends goes in one write (a
  * wakeup of the other side costs more than the write). To the launcher (stdin):
- *   { j, v, n, g }            first line: run at most `j` commands at once; `v`: the environment
+ *   { j, v, n, m, g }         first line: run at most `j` commands at once; `v`: the environment
  *                             every command starts from; `n`: the descriptor of the shared
- *                             failure-count file, if any; `g`: failures looked at so far (`v`
- *                             and `n` sent once; a later { j } changes `j` only)
+ *                             failure-count file, if any, and `m` the byte this launcher appends
+ *                             to it per failure; `g`: failures looked at so far (`v`, `n`, `m`
+ *                             sent once; a later { j } changes `j` only)
  *   { i, f, a, b, c, e, l, h, r }
  *                             queue `f` with arguments `a` (`b`: `f` is a command line for
  *                             /bin/sh -c) in directory `c` with environment `v` changed by `e` (a
@@ -81,6 +82,7 @@ function launcherMain(
     readonly j?: number;
     readonly v?: Record<string, string>;
     readonly n?: number;
+    readonly m?: string;
     readonly k?: number;
     readonly s?: NodeJS.Signals;
     readonly w?: number;
@@ -91,13 +93,15 @@ function launcherMain(
   let running = 0;
   /** The shared failure-count file (one byte per failure), or -1: this launcher counts alone. */
   let countFd = -1;
+  /** What this launcher appends to the shared file per failure (run tells them apart by it). */
+  let mark = 'F';
   let ownFailures = 0;
   /** Failures `run` has looked at; nothing starts while there are more failures than that. */
   let looked = 0;
   const failures = (): number => (countFd < 0 ? ownFailures : fs.fstatSync(countFd).size);
   const fail = (): void => {
     if (countFd < 0) ownFailures++;
-    else fs.writeSync(countFd, 'F');
+    else fs.writeSync(countFd, mark);
   };
   let closing = false;
   const queue: Req[] = [];
@@ -218,6 +222,7 @@ function launcherMain(
       jobs = msg.j;
       if (msg.v !== undefined) base = msg.v;
       if (msg.g !== undefined) looked = msg.g;
+      if (msg.m !== undefined) mark = msg.m;
       // Opened again by node (close-on-exec) and the inherited descriptor closed, before any
       // command starts: the commands do not inherit it.
       // (Where there is no /dev/fd, the inherited one serves: node does not pass it on either.)
@@ -333,8 +338,12 @@ export interface LaunchRequest {
 export interface SharedCount {
   /** An open descriptor (append mode) of the failure-count file, for each launcher to inherit. */
   readonly fd: number;
+  /** The byte this launcher appends for each failure (one character, its own). */
+  readonly mark: string;
   /** Failures looked at so far, for a launcher that starts (or starts again) now. */
   readonly looked: () => number;
+  /** Called when the launcher process is gone. */
+  readonly onGone: () => void;
 }
 
 /** The parent's side of a launcher process. */
@@ -353,6 +362,11 @@ export class Launcher {
   /** `shared`: the failure count it shares with other launchers; none: it counts alone. */
   constructor(shared?: SharedCount) {
     this.#shared = shared;
+  }
+
+  /** The launcher process's pid, while it runs. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
   }
 
   /** Requests sent and not yet ended. */
@@ -399,7 +413,7 @@ export class Launcher {
     this.#send({
       j: jobs,
       v: this.#base,
-      ...(shared !== undefined ? { n: 3, g: shared.looked() } : {}),
+      ...(shared !== undefined ? { n: 3, m: shared.mark, g: shared.looked() } : {}),
     });
     this.#refresh();
   }
@@ -510,6 +524,7 @@ export class Launcher {
     const lost = [...this.#pending.values()];
     this.#pending.clear();
     for (const h of lost) h.onEnd(null, null, 'the spawn launcher exited', false);
+    this.#shared?.onGone();
   }
 
   /** Keeps node alive while answers are due, and only then. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend, ExitInfo, LaunchSpec, Launched } from './backend.js';
@@ -33,6 +33,11 @@ export function launcherCount(n: number, cores = availableParallelism()): number
   return Math.max(1, Math.min(n, cores, MAX_LAUNCHERS));
 }
 
+/** The byte launcher i appends to the shared failure count for each failure it counts. */
+function markOf(i: number): string {
+  return String.fromCharCode(65 + i);
+}
+
 /** One request as this process tracks it: which launcher has it, and in what state. */
 interface Request {
   readonly spec: LaunchRequest;
@@ -61,9 +66,13 @@ export class LauncherPool {
   readonly #countFd: number | undefined;
   /** Failures counted by the launchers that this process has looked at. */
   #looked = 0;
+  /** Per launcher: the failures it counted and reported; those it counted and then died. */
+  readonly #reported: number[];
+  readonly #lost: number[];
   /** Sent, not started, not ended: where a launcher that idles takes work from. */
   readonly #queued = new Set<Request>();
   #moving = 0;
+  #closed = false;
 
   /** `count`: how many launchers (tests choose; a run takes launcherCount's). */
   constructor(jobs: number, count = launcherCount(jobs)) {
@@ -76,20 +85,35 @@ export class LauncherPool {
         `critpath-failures-${process.pid}-${randomBytes(6).toString('hex')}`,
       );
       try {
-        countFd = openSync(name, 'ax');
+        countFd = openSync(name, 'ax+');
         rmSync(name, { force: true });
       } catch {
         k = 1; // no temporary directory to write: one launcher, which counts alone
       }
     }
     this.#countFd = countFd;
-    const shared = countFd === undefined ? undefined : { fd: countFd, looked: () => this.#looked };
-    this.launchers = Array.from({ length: k }, () => new Launcher(shared));
+    this.#reported = Array.from({ length: k }, () => 0);
+    this.#lost = Array.from({ length: k }, () => 0);
+    this.launchers = Array.from(
+      { length: k },
+      (_, i) =>
+        new Launcher(
+          countFd === undefined
+            ? undefined
+            : {
+                fd: countFd,
+                mark: markOf(i),
+                looked: () => this.#looked,
+                onGone: () => this.#onLauncherGone(i),
+              },
+        ),
+    );
     this.shares = this.launchers.map((_, i) => Math.floor(jobs / k) + (i < jobs % k ? 1 : 0));
     this.launchers.forEach((l, i) => l.start(this.shares[i]!));
   }
 
   close(): void {
+    this.#closed = true;
     for (const l of this.launchers) l.close();
     if (this.#countFd !== undefined) closeSync(this.#countFd);
   }
@@ -138,26 +162,22 @@ export class LauncherPool {
       onStart: (pid, at) => {
         r.started = true;
         this.#queued.delete(r);
-        if (r.moving) {
-          r.moving = false; // too late to move: it runs where it is
-          this.#moving--;
-        }
+        // Too late to move: it runs where it is, and some other request may move instead.
+        const wasMoving = this.#settleMove(r);
         r.handlers.onStart(pid, at);
+        if (wasMoving) this.#rebalance();
       },
       onEnd: (exitCode, signal, error, counted) => {
         r.ended = true;
         this.#queued.delete(r);
-        if (r.moving) {
-          r.moving = false;
-          this.#moving--;
-        }
+        this.#settleMove(r);
+        if (counted) this.#reported[this.launchers.indexOf(r.launcher)]!++;
         r.handlers.onEnd(exitCode, signal, error, counted);
         this.#rebalance();
       },
       onWithdrawn: () => {
         this.#queued.delete(r);
-        if (r.moving && !r.dropped) {
-          this.#moving--;
+        if (this.#settleMove(r) && !r.dropped) {
           r.launcher = this.#place();
           this.#dispatch(r);
         } else {
@@ -168,6 +188,34 @@ export class LauncherPool {
       },
     });
     this.#rebalance();
+  }
+
+  /** A move of `r` is over (whichever way it went); whether one was under way. */
+  #settleMove(r: Request): boolean {
+    if (!r.moving) return false;
+    r.moving = false;
+    this.#moving--;
+    return true;
+  }
+
+  /**
+   * Launcher i is gone. Failures it counted in the shared file but could not report (it died
+   * between the two) will never be looked at: they are taken as looked at, or every launcher
+   * would hold for them forever.
+   */
+  #onLauncherGone(i: number): void {
+    if (this.#countFd === undefined || this.#closed) return;
+    const size = fstatSync(this.#countFd).size;
+    const bytes = Buffer.alloc(size);
+    readSync(this.#countFd, bytes, 0, size, 0);
+    const mark = markOf(i).charCodeAt(0);
+    let counted = 0;
+    for (const b of bytes) if (b === mark) counted++;
+    const lost = counted - this.#reported[i]! - this.#lost[i]!;
+    if (lost <= 0) return;
+    this.#lost[i]! += lost;
+    this.#looked += lost;
+    for (const l of this.launchers) l.go(this.#looked);
   }
 
   /** Takes queued work back from busy launchers while others have slots nothing will fill. */

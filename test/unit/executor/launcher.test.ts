@@ -1,10 +1,20 @@
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LaunchHandlers, LaunchRequest } from '../../../src/executor/launcher.js';
 import { Launcher } from '../../../src/executor/launcher.js';
 import { LauncherPool, launcherCount } from '../../../src/executor/local-backend.js';
+import { killGroup } from '../../../src/executor/process-group.js';
 
 /**
  * Launchers that share the --jobs slots: a failure in one holds the queues of all, from the
@@ -26,6 +36,8 @@ afterEach(() => {
 /** What happened to one request, as the parent hears it. */
 interface Outcome {
   started: Promise<number>;
+  /** Its process (group) id, once started. */
+  pid: Promise<number>;
   ended: Promise<number | null>;
   withdrawn: Promise<void>;
 }
@@ -47,10 +59,21 @@ function outcome(): { handlers: LaunchHandlers; outcome: Outcome } {
   let onStart: LaunchHandlers['onStart'] = () => undefined;
   let onEnd: LaunchHandlers['onEnd'] = () => undefined;
   let onWithdrawn: LaunchHandlers['onWithdrawn'] = () => undefined;
-  const started = new Promise<number>((r) => (onStart = (_pid, at) => r(at)));
+  let gotPid: (pid: number) => void = () => undefined;
+  const pid = new Promise<number>((r) => (gotPid = r));
+  const started = new Promise<number>(
+    (r) =>
+      (onStart = (p, at) => {
+        gotPid(p);
+        r(at);
+      }),
+  );
   const ended = new Promise<number | null>((r) => (onEnd = (code) => r(code)));
   const withdrawn = new Promise<void>((r) => (onWithdrawn = () => r()));
-  return { handlers: { onStart, onEnd, onWithdrawn }, outcome: { started, ended, withdrawn } };
+  return {
+    handlers: { onStart, onEnd, onWithdrawn },
+    outcome: { started, pid, ended, withdrawn },
+  };
 }
 
 function launch(l: Launcher, name: string, command: string, rank = 0): Outcome {
@@ -66,9 +89,9 @@ function pair(): [Launcher, Launcher] {
   const countFile = join(dir, 'failures');
   const fd = openSync(countFile, 'ax');
   rmSync(countFile);
-  const shared = { fd, looked: () => 0 };
-  const a = new Launcher(shared);
-  const b = new Launcher(shared);
+  const shared = { fd, looked: () => 0, onGone: () => undefined };
+  const a = new Launcher({ ...shared, mark: 'A' });
+  const b = new Launcher({ ...shared, mark: 'B' });
   launchers.push(a, b, { close: () => closeSync(fd) });
   a.start(1);
   b.start(1);
@@ -179,6 +202,43 @@ describe('a pool of launchers', () => {
     p.go();
     expect(await after.ended).toBe(0);
   }, 20_000);
+});
+
+describe('a launcher that dies', () => {
+  // Linux: the test reaches into the launcher's descriptors through /proc.
+  it.skipIf(process.platform !== 'linux')(
+    'does not leave the pool holding for a failure it counted but never reported',
+    async () => {
+      const p = new LauncherPool(2, 2);
+      launchers.push(p);
+      const send = (name: string, command: string): Outcome => {
+        const o = outcome();
+        p.send(request(name, command), o.handlers);
+        return o.outcome;
+      };
+      const first = send('first', 'sleep 30');
+      const second = send('second', 'sleep 30');
+      const [firstGroup, secondGroup] = await Promise.all([first.pid, second.pid]);
+      // Launcher 1 counts a failure in the shared file (its own byte, B), then dies before it can
+      // report it: as an out-of-memory kill between the two would leave things.
+      const pid = p.launchers[1]!.pid!;
+      const fd = readdirSync(`/proc/${pid}/fd`).find((f) =>
+        readlinkSync(`/proc/${pid}/fd/${f}`).includes('critpath-failures-'),
+      );
+      expect(fd).toBeDefined();
+      appendFileSync(`/proc/${pid}/fd/${fd}`, 'B');
+      process.kill(pid, 'SIGKILL');
+      expect(await second.ended).toBe(null);
+      // New work starts (on the launcher that takes it, started again) without a go for that failure.
+      const next = send('next', 'true');
+      const res = await Promise.race([next.ended, sleep(5000).then(() => 'held')]);
+      killGroup(firstGroup, 'SIGKILL');
+      killGroup(secondGroup, 'SIGKILL');
+      await first.ended;
+      expect(res).toBe(0);
+    },
+    20_000,
+  );
 });
 
 describe('launcherCount', () => {
