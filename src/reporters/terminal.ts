@@ -13,22 +13,47 @@ export interface Output {
   readonly isTty: boolean;
 }
 
+/** Why writing the output failed, other than its reader going away; undefined when it did not. */
+let writeFailure: string | undefined;
+
 /**
- * Writes to a stream until it fails, then writes nothing more: a reader that went away
- * (`critpath status | head`: EPIPE) or a terminal that hung up (EIO) ends the output, not the
- * command. A `run` goes on with its work; the journal and the logs have everything.
+ * Why standard output or error could not be written (a full disk, an I/O error), once that
+ * happened; the command's output is then incomplete, and its exit code must say so.
  */
-function writerTo(stream: NodeJS.WriteStream): (text: string) => void {
+export function outputFailure(): string | undefined {
+  return writeFailure;
+}
+
+/**
+ * Writes to a stream until it fails, then writes nothing more. A reader that went away
+ * (`critpath status | head`: EPIPE) or a terminal that hung up (EIO) ends the output quietly,
+ * not the command: a `run` goes on with its work, and the journal and the logs have everything.
+ * Any other failure (ENOSPC: `--json > file` on a full disk) is told on the other stream and
+ * kept for the exit code (outputFailure).
+ */
+function writerTo(
+  stream: NodeJS.WriteStream,
+  other: () => NodeJS.WriteStream,
+): (text: string) => void {
   let broken = false;
-  stream.on('error', () => {
+  const fail = (e: NodeJS.ErrnoException): void => {
+    if (broken) return;
     broken = true;
-  });
+    if (e.code === 'EPIPE' || (e.code === 'EIO' && stream.isTTY === true)) return;
+    writeFailure = `cannot write ${stream === process.stdout ? 'standard output' : 'standard error'}: ${e.code ?? e.message}`;
+    try {
+      other().write(`critpath: ${writeFailure}\n`);
+    } catch {
+      /* nowhere left to tell */
+    }
+  };
+  stream.on('error', fail);
   return (text) => {
     if (broken) return;
     try {
       stream.write(text);
-    } catch {
-      broken = true;
+    } catch (e) {
+      fail(e as NodeJS.ErrnoException);
     }
   };
 }
@@ -41,8 +66,8 @@ export function processOutput(opts: { color?: boolean } = {}): Output {
   const noColor = (process.env['NO_COLOR'] ?? '') !== '' || opts.color === false;
   const isTty = process.stdout.isTTY === true;
   const level = noColor || !isTty ? 0 : 1;
-  const stdout = (stdoutWriter ??= writerTo(process.stdout));
-  const stderr = (stderrWriter ??= writerTo(process.stderr));
+  const stdout = (stdoutWriter ??= writerTo(process.stdout, () => process.stderr));
+  const stderr = (stderrWriter ??= writerTo(process.stderr, () => process.stdout));
   return {
     out: (t) => stdout(t.endsWith('\n') ? t : `${t}\n`),
     err: (t) => stderr(t.endsWith('\n') ? t : `${t}\n`),

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, RECORD, tempProject } from '../helpers/cli.js';
@@ -60,4 +60,27 @@ describe('a reader that goes away', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   }, 30_000);
+
+  // Linux: /dev/full fails every write with ENOSPC.
+  it.skipIf(process.platform !== 'linux')(
+    'fails a command whose output could not be written, and says why',
+    async () => {
+      const p = tempProject(YAML);
+      const full = openSync('/dev/full', 'w');
+      const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn('node', [BIN, 'status', p.file, '--json'], {
+          cwd: p.dir,
+          env: { ...process.env, ...p.env },
+          stdio: ['ignore', full, 'pipe'],
+        });
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+      closeSync(full);
+      expect(r.stderr.trim()).toBe('critpath: cannot write standard output: ENOSPC');
+      expect(r.code).toBe(1);
+    },
+    30_000,
+  );
 });

@@ -177,10 +177,17 @@ async function runCommand(
 ): Promise<void> {
   // nvidia-smi is asked while the project loads; a command that ends early does not wait for it.
   const inventory = new AbortController();
+  // A terminal that hangs up (an ssh session that drops) does not stop hours of work: the run
+  // goes on without output, `critpath status` follows it, `critpath cancel` stops it. (Node 20
+  // then aborts at exit, restoring the terminal it no longer has: nodejs/node#51519. The work and
+  // the journal are complete by then.)
+  const onHup = (): void => undefined;
+  process.on('SIGHUP', onHup);
   try {
     await runCommandWith(ctx, args, opts, backendName, inventory.signal);
   } finally {
     inventory.abort();
+    process.off('SIGHUP', onHup);
   }
 }
 
@@ -302,12 +309,8 @@ async function runCommandWith(
   };
   const onInt = (): void => onSignal('SIGINT');
   const onTerm = (): void => onSignal('SIGTERM');
-  // A terminal that hangs up (an ssh session that drops) does not stop hours of work: the run
-  // goes on without output, `critpath status` follows it, `critpath cancel` stops it.
-  const onHup = (): void => undefined;
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
-  process.on('SIGHUP', onHup);
   try {
     exitBackstop = () => {
       for (const g of liveGroups()) killGroup(g, 'SIGKILL');
@@ -454,7 +457,6 @@ async function runCommandWith(
     unlock(paths.lock, owner);
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
-    process.off('SIGHUP', onHup);
     if (exitBackstop !== undefined) process.off('exit', exitBackstop);
   }
 }
