@@ -39,7 +39,7 @@ function markOf(i: number): string {
 }
 
 /** One request as this process tracks it: which launcher has it, and in what state. */
-interface Request {
+export interface Request {
   readonly spec: LaunchRequest;
   /** What the executor hears. */
   readonly handlers: LaunchHandlers;
@@ -190,6 +190,20 @@ export class LauncherPool {
     this.#rebalance();
   }
 
+  /** Takes `r` back if it has not started; it goes to no other launcher. */
+  withdraw(r: Request): void {
+    if (r.started || r.ended) return;
+    r.dropped = true;
+    r.launcher.withdraw(r.id);
+  }
+
+  /** Signals `r`, which has not started as far as this process knows: it goes nowhere else. */
+  stop(r: Request, signal: NodeJS.Signals): void {
+    if (r.ended) return;
+    r.dropped = true;
+    r.launcher.signal(r.id, signal);
+  }
+
   /** A move of `r` is over (whichever way it went); whether one was under way. */
   #settleMove(r: Request): boolean {
     if (!r.moving) return false;
@@ -307,16 +321,10 @@ export const localBackend: Backend = {
       done,
       kill(signal) {
         if (pid !== undefined) killGroup(pid, signal);
-        else if (!r.ended) {
-          // Stopped before it started: it goes to no other launcher.
-          r.dropped = true;
-          r.launcher.signal(r.id, signal);
-        }
+        else p.stop(r, signal);
       },
       withdraw() {
-        if (r.started || r.ended) return;
-        r.dropped = true;
-        r.launcher.withdraw(r.id);
+        p.withdraw(r);
       },
       settled() {
         if (failed) {

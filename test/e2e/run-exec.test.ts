@@ -295,6 +295,19 @@ describe('run: failure policies', () => {
 });
 
 describe('run: GPUs', () => {
+  it('runs with one launcher when the temporary directory cannot be written', async () => {
+    const p = tempProject(
+      HEAD +
+        `  - { id: a, hours: 1, run: '${RECORD} 0' }\n  - { id: b, hours: 1, run: '${RECORD} 0' }\n`,
+    );
+    const r = await critpath(['run', p.file, '--jobs', '2'], {
+      cwd: p.dir,
+      env: { ...p.env, TMPDIR: join(p.dir, 'no-such-dir') },
+    });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(starts(readRecord(p.record)).sort()).toEqual(['a', 'b']);
+  }, 20_000);
+
   it('a run that ends early does not wait for a slow nvidia-smi', async () => {
     const p = tempProject(HEAD + `  - { id: a, hours: 1, run: '${RECORD} 0' }\n`);
     const smi = join(p.dir, 'slow-nvidia-smi');

@@ -189,6 +189,27 @@ describe('a pool of launchers', () => {
     expect(await long.ended).toBe(0);
   }, 20_000);
 
+  it('goes on handing work over after a request was withdrawn while it moved', async () => {
+    const p = pool(2, 2);
+    const long = send(p, 'long', 'sleep 4');
+    const short = send(p, 'short', 'sleep 0.3');
+    await Promise.all([long.started, short.started]);
+    // `gone` queues behind `long`; when `short` ends it starts to move, and is withdrawn then.
+    const o = outcome();
+    const gone = p.send(request('gone', 'touch gone.ran'), o.handlers);
+    await short.ended;
+    p.withdraw(gone);
+    await o.outcome.withdrawn;
+    // Again: `next` queues behind `long` while `second` runs, and moves when `second` ends.
+    const second = send(p, 'second', 'sleep 0.3');
+    await second.started;
+    const next = send(p, 'next', 'true');
+    await second.ended;
+    expect(await Promise.race([next.ended, sleep(2000).then(() => 'waited for long')])).toBe(0);
+    expect(existsSync(join(dir, 'gone.ran'))).toBe(false);
+    expect(await long.ended).toBe(0);
+  }, 20_000);
+
   it('a failure holds the whole pool until it was looked at', async () => {
     const p = pool(2, 2);
     const busy = send(p, 'busy', 'sleep 0.4');
