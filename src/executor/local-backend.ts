@@ -71,7 +71,6 @@ export class LauncherPool {
   readonly #lost: number[];
   /** Sent, not started, not ended: where a launcher that idles takes work from. */
   readonly #queued = new Set<Request>();
-  #moving = 0;
   #closed = false;
 
   /** `count`: how many launchers (tests choose; a run takes launcherCount's). */
@@ -156,7 +155,6 @@ export class LauncherPool {
   }
 
   #dispatch(r: Request): void {
-    r.moving = false;
     this.#queued.add(r);
     r.id = r.launcher.launch(r.spec, {
       onStart: (pid, at) => {
@@ -206,10 +204,9 @@ export class LauncherPool {
 
   /** A move of `r` is over (whichever way it went); whether one was under way. */
   #settleMove(r: Request): boolean {
-    if (!r.moving) return false;
+    const was = r.moving;
     r.moving = false;
-    this.#moving--;
-    return true;
+    return was;
   }
 
   /**
@@ -237,7 +234,10 @@ export class LauncherPool {
     if (this.launchers.length === 1 || this.#queued.size === 0) return;
     let idle = 0;
     for (let i = 0; i < this.launchers.length; i++) idle += Math.max(0, this.#free(i));
-    while (idle > this.#moving) {
+    // Requests on their way to an idle launcher already fill that many of its slots.
+    let moving = 0;
+    for (const r of this.#queued) if (r.moving) moving++;
+    while (idle > moving) {
       // The first by rank of the requests waiting behind a launcher's running commands.
       let pick: Request | undefined;
       for (const r of this.#queued) {
@@ -247,7 +247,7 @@ export class LauncherPool {
       }
       if (pick === undefined) return;
       pick.moving = true;
-      this.#moving++;
+      moving++;
       pick.launcher.withdraw(pick.id);
     }
   }
