@@ -19,3 +19,12 @@ export function wholeNumber(
   }
   return ok(n);
 }
+
+/** `--hours-per-day`: working hours in (0, 24]; undefined when the option is not given. */
+export function hoursPerDayOption(text: string | undefined): Result<number | undefined, string> {
+  if (text === undefined) return ok(undefined);
+  const h = Number(text);
+  if (!(h > 0 && h <= 24))
+    return err(`--hours-per-day expects a number of hours in (0, 24], got "${text}"`);
+  return ok(h);
+}

@@ -25,7 +25,7 @@ import {
   renderCompareJson,
   renderCompareMarkdown,
 } from '../../reporters/compare.js';
-import { wholeNumber } from '../options.js';
+import { hoursPerDayOption, wholeNumber } from '../options.js';
 
 /**
  * The risk side of `plan`: `--monte-carlo [N]`, `--deadline`, `--compare` and `--html`.
@@ -119,13 +119,8 @@ export function parseRiskOptions(opts: RiskCliOptions): Result<Parsed, string> {
     if (!limit.ok) return limit;
     timeLimitMs = limit.value;
   }
-  let hoursPerDay: number | undefined;
-  if (opts.hoursPerDay !== undefined) {
-    hoursPerDay = Number(opts.hoursPerDay);
-    if (!(hoursPerDay > 0 && hoursPerDay <= 24)) {
-      return err(`--hours-per-day expects a number of hours in (0, 24], got "${opts.hoursPerDay}"`);
-    }
-  }
+  const hoursPerDay = hoursPerDayOption(opts.hoursPerDay);
+  if (!hoursPerDay.ok) return hoursPerDay;
   return ok({
     samples,
     seed: seed.value,
@@ -133,7 +128,7 @@ export function parseRiskOptions(opts: RiskCliOptions): Result<Parsed, string> {
     teams,
     maxSchedules: maxSchedules.value,
     timeLimitMs,
-    hoursPerDay,
+    hoursPerDay: hoursPerDay.value,
   });
 }
 

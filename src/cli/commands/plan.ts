@@ -25,7 +25,7 @@ import { renderTeamMatrix, renderTeamTable } from '../../reporters/team-table.js
 import type { RiskCliOptions } from './plan-risk.js';
 import { addRiskOptions, printForecast, runRisk, wantsRisk } from './plan-risk.js';
 import { isPsplibFile, planPsplib } from './plan-psplib.js';
-import { wholeNumber } from '../options.js';
+import { hoursPerDayOption, wholeNumber } from '../options.js';
 
 /** Output formats of `plan`. */
 export type PlanFormat = 'table' | 'md' | 'json' | 'mermaid';
@@ -201,14 +201,8 @@ export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm',
   if (!timeLimitMs.ok) return timeLimitMs;
   const maxSchedules = wholeNumber('--max-schedules', opts.maxSchedules, 1);
   if (!maxSchedules.ok) return maxSchedules;
-  let hoursPerDay: number | undefined;
-  if (opts.hoursPerDay !== undefined) {
-    const h = Number(opts.hoursPerDay);
-    if (!(Number.isFinite(h) && h > 0 && h <= 24) || opts.hoursPerDay.trim() === '') {
-      return err(`--hours-per-day expects a number of hours in (0, 24], got "${opts.hoursPerDay}"`);
-    }
-    hoursPerDay = h;
-  }
+  const hoursPerDay = hoursPerDayOption(opts.hoursPerDay);
+  if (!hoursPerDay.ok) return hoursPerDay;
   return ok({
     teams: teams.value,
     format,
@@ -216,6 +210,6 @@ export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm',
     seed: seed.value,
     timeLimitMs: timeLimitMs.value,
     maxSchedules: maxSchedules.value,
-    hoursPerDay,
+    hoursPerDay: hoursPerDay.value,
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wholeNumber } from '../../../src/cli/options.js';
+import { hoursPerDayOption, wholeNumber } from '../../../src/cli/options.js';
 
 describe('wholeNumber', () => {
   it('reads decimal digits, with surrounding spaces', () => {
@@ -22,5 +22,21 @@ describe('wholeNumber', () => {
       ok: false,
       error: '--n expects a whole number from 1 to 10, got "11"',
     });
+  });
+});
+
+describe('hoursPerDayOption', () => {
+  it('takes hours in (0, 24], and nothing when the option is not given', () => {
+    expect(hoursPerDayOption(undefined)).toEqual({ ok: true, value: undefined });
+    expect(hoursPerDayOption('7.5')).toEqual({ ok: true, value: 7.5 });
+    expect(hoursPerDayOption('24')).toEqual({ ok: true, value: 24 });
+  });
+
+  it('refuses 0, more than a day, and what is no number', () => {
+    for (const t of ['0', '-1', '24.5', 'Infinity', 'NaN', 'eight', '', ' '])
+      expect(hoursPerDayOption(t), t).toEqual({
+        ok: false,
+        error: `--hours-per-day expects a number of hours in (0, 24], got "${t}"`,
+      });
   });
 });
