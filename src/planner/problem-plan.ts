@@ -1,19 +1,11 @@
-import type { ChainLink } from './team-plan.js';
+import type { ChainLink, ContractActivity } from './team-plan.js';
 import { criticalChain } from './project-problem.js';
 import type { Problem, ResourceDef } from './problem.js';
+import { heldBy } from './problem.js';
 import type { SolveResult } from './solve.js';
 
 /** One activity of a plan for a generic problem (PSPLIB): the plan contract without people. */
-export interface ProblemPlanActivity {
-  readonly id: string;
-  readonly task: string;
-  readonly duration: number;
-  readonly predecessors: readonly string[];
-  /** Units actually held, by resource id (zero demands left out). */
-  readonly demand: Readonly<Record<string, number>>;
-  readonly start: number;
-  readonly end: number;
-}
+export type ProblemPlanActivity = ContractActivity;
 
 /**
  * The plan contract for a problem that has no calendar or engineers, such as a PSPLIB instance:
@@ -35,15 +27,10 @@ export interface ProblemPlan {
 
 /** Turns a solved problem into the plan contract (activities in problem order). */
 export function problemPlan(problem: Problem, result: SolveResult): ProblemPlan {
-  const R = problem.resources.length;
   const { schedule } = result;
   const activities: ProblemPlanActivity[] = [];
   for (let i = 0; i < problem.n; i++) {
-    const demand: Record<string, number> = {};
-    problem.resources.forEach((r, k) => {
-      const h = schedule.held[i * R + k]!;
-      if (h > 0) demand[r.id] = h;
-    });
+    const demand = heldBy(problem, schedule, i);
     const predecessors: string[] = [];
     for (let e = problem.predStart[i]!; e < problem.predStart[i + 1]!; e++) {
       predecessors.push(problem.ids[problem.pred[e]!]!);

@@ -51,3 +51,14 @@ export interface Schedule {
   readonly held: Float64Array;
   readonly makespan: number;
 }
+
+/** What activity i holds in `schedule`, by resource id, the resources it holds none of left out. */
+export function heldBy(problem: Problem, schedule: Schedule, i: number): Record<string, number> {
+  const R = problem.resources.length;
+  const held: Record<string, number> = {};
+  problem.resources.forEach((r, k) => {
+    const h = schedule.held[i * R + k]!;
+    if (h > 0) held[r.id] = h;
+  });
+  return held;
+}

@@ -8,7 +8,7 @@ import { idRanks } from './compile.js';
 import { EPS } from './cpm.js';
 import { topoOrder } from './graph.js';
 import type { CapacityStep, Problem, ResourceDef, Schedule } from './problem.js';
-import { ALL } from './problem.js';
+import { ALL, heldBy } from './problem.js';
 import type { ChainLink, Handoff, PlannedActivity, TeamMember, TeamPlan } from './team-plan.js';
 import { roundHours } from './team-plan.js';
 
@@ -258,7 +258,6 @@ export interface SearchInfo {
 /** Reads a schedule of a project problem back as a team plan. */
 export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchInfo): TeamPlan {
   const { problem, graph, team } = pp;
-  const R = problem.resources.length;
   const n = problem.n;
   const start = (i: number): number => schedule.start[i]!;
   const end = (i: number): number => schedule.start[i]! + problem.duration[i]!;
@@ -275,11 +274,7 @@ export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchI
   let effort = 0;
   const activities: PlannedActivity[] = graph.activities.map((a) => {
     const i = a.index;
-    const demand: Record<string, number> = {};
-    problem.resources.forEach((r, k) => {
-      const h = schedule.held[i * R + k]!;
-      if (h > 0) demand[r.id] = h;
-    });
+    const demand = heldBy(problem, schedule, i);
     demand[ENGINEER] = 1;
     const who = assignee(i);
     hoursByEngineer[who] = roundHours((hoursByEngineer[who] ?? 0) + problem.duration[i]!);

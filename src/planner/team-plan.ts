@@ -25,23 +25,27 @@ export interface PlanResource {
 }
 
 /** One scheduled activity: a task, or one phase of a phased task. */
-export interface PlannedActivity {
+/** What the plan contract says of every activity, in a team plan as in a PSPLIB plan. */
+export interface ContractActivity {
   /** Activity id: `task` or `task/phase` (contract). */
   readonly id: string;
   /** The task id (contract). */
   readonly task: string;
-  readonly phase: string | null;
-  readonly title: string;
-  readonly taskTitle: string;
-  /** Working hours (contract). */
+  /** Working hours, or the problem's periods (contract). */
   readonly duration: number;
   /** Activity ids this one waits for, including the phase chain (contract). */
   readonly predecessors: readonly string[];
-  /** Units held while it runs, `gpus: all` resolved (contract). */
+  /** Units held while it runs, `gpus: all` resolved, zero demands left out (contract). */
   readonly demand: Readonly<Record<string, number>>;
-  /** Axis hours (contract). */
+  /** Axis hours, or periods (contract). */
   readonly start: number;
   readonly end: number;
+}
+
+export interface PlannedActivity extends ContractActivity {
+  readonly phase: string | null;
+  readonly title: string;
+  readonly taskTitle: string;
   /** The engineer doing it (contract). */
   readonly assignee: string;
   readonly hardware: Hardware;
