@@ -312,19 +312,26 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
       let exit: ExitInfo;
       /** Tells the backend the executor has acted on this attempt's end. */
       let settled: (() => void) | undefined;
-      if (phase.run === undefined) {
-        appendFileSync(logFile, `${header[0]}${new Date(startedAt).toISOString()}${header[1]}`);
-        exit = { exitCode: 0, signal: null, spawnError: undefined };
+      /** Journals this attempt's start (at `startedAt`), run by `backend`. */
+      const journalStart = (
+        backend: string,
+        known: { pid?: number; externalId?: string } = {},
+      ): void =>
         o.journal.write({
           t: 'started',
           at: startedAt,
           runId: o.runId,
           id: a.id,
           attempt,
-          backend: 'none',
+          backend,
+          ...known,
           gpus,
           log,
         });
+      if (phase.run === undefined) {
+        appendFileSync(logFile, `${header[0]}${new Date(startedAt).toISOString()}${header[1]}`);
+        exit = { exitCode: 0, signal: null, spawnError: undefined };
+        journalStart('none');
       } else {
         const launched = o.backend.launch({
           activityId: a.id,
@@ -349,17 +356,9 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
         startedAt = began.at;
         r.startedAt = startedAt;
         settled = () => launched.settled();
-        o.journal.write({
-          t: 'started',
-          at: startedAt,
-          runId: o.runId,
-          id: a.id,
-          attempt,
-          backend: o.backend.name,
+        journalStart(o.backend.name, {
           ...(pid !== undefined ? { pid } : {}),
           ...(launched.externalId !== undefined ? { externalId: launched.externalId } : {}),
-          gpus,
-          log,
         });
         o.emit({
           type: 'activity-start',
