@@ -7,6 +7,7 @@
  * CRITPATH_SLURM_E2E=require (CI), a missing cluster fails the test instead.
  */
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -151,6 +152,20 @@ function countExternalIds(dir: string): number {
     .filter((l) => l.includes('"t":"external-id"')).length;
 }
 
+/** Starts a following `critpath run --backend slurm` in `dir`; resolves once every job is submitted. */
+async function submitAll(dir: string): Promise<ChildProcess> {
+  const child = spawn('node', [CLI, 'run', 'demo.yaml', '--backend', 'slurm'], {
+    cwd: dir,
+    stdio: 'ignore',
+  });
+  await waitFor(
+    'all six submissions in the journal',
+    60_000,
+    () => countExternalIds(dir) === ALL.length,
+  );
+  return child;
+}
+
 const GPUS: Record<string, number> = {
   prep: 0,
   'pair-a': 2,
@@ -291,15 +306,7 @@ describe.skipIf(unavailable !== undefined && !REQUIRED)('Slurm backend on a real
         y.replace(/sleep (\d+)/g, (_m, s: string) => `sleep ${Number(s) + 3}`),
       );
       dirs.push(p.dir);
-      const child = spawn('node', [CLI, 'run', 'demo.yaml', '--backend', 'slurm'], {
-        cwd: p.dir,
-        stdio: 'ignore',
-      });
-      await waitFor(
-        'all six submissions in the journal',
-        60_000,
-        () => countExternalIds(p.dir) === ALL.length,
-      );
+      const child = await submitAll(p.dir);
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
 
@@ -373,15 +380,7 @@ describe.skipIf(unavailable !== undefined && !REQUIRED)('Slurm backend on a real
     async () => {
       const p = makeProject('cancel', (y) => y.replace(/sleep (\d+)/g, 'sleep 30'));
       dirs.push(p.dir);
-      const child = spawn('node', [CLI, 'run', 'demo.yaml', '--backend', 'slurm'], {
-        cwd: p.dir,
-        stdio: 'ignore',
-      });
-      await waitFor(
-        'all six submissions in the journal',
-        60_000,
-        () => countExternalIds(p.dir) === ALL.length,
-      );
+      const child = await submitAll(p.dir);
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill('SIGINT');
       expect(await exited).not.toBe(0);

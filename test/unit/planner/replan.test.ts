@@ -57,18 +57,19 @@ function journal(
       simulatedGpus: true,
     },
   ];
+  const started = (id: string, at: number): JournalRecord => ({
+    v: 1,
+    t: 'started',
+    at,
+    runId,
+    id,
+    attempt: 1,
+    backend: 'local',
+    gpus: [],
+    log: `${id}.log`,
+  });
   for (const [id, s, e] of done) {
-    recs.push({
-      v: 1,
-      t: 'started',
-      at: s,
-      runId,
-      id,
-      attempt: 1,
-      backend: 'local',
-      gpus: [],
-      log: `${id}.log`,
-    });
+    recs.push(started(id, s));
     recs.push({
       v: 1,
       t: 'finished',
@@ -80,19 +81,7 @@ function journal(
       durationMs: e - s,
     });
   }
-  for (const [id, s] of running) {
-    recs.push({
-      v: 1,
-      t: 'started',
-      at: s,
-      runId,
-      id,
-      attempt: 1,
-      backend: 'local',
-      gpus: [],
-      log: `${id}.log`,
-    });
-  }
+  for (const [id, s] of running) recs.push(started(id, s));
   return recs;
 }
 
