@@ -57,10 +57,10 @@ export async function loadProjectFile(file: string): Promise<Result<Project, Dia
  * document gives each diagnostic its line and column.
  */
 export function loadProjectText(text: string, file: string): Result<Project, Diagnostic[]> {
+  // JSON that parsed is what js-yaml would read too: a problem in it goes straight to `yaml`.
+  const json = parseJsonFast(text);
   return (
-    loadFast(parseJsonFast(text)) ??
-    loadFast(parseYamlFast(text)) ??
-    loadYamlWithPositions(text, file)
+    loadFast(json === undefined ? parseYamlFast(text) : json) ?? loadYamlWithPositions(text, file)
   );
 }
 
