@@ -66,7 +66,16 @@ export default tseslint.config(
             },
             { group: ['execa', 'p-queue', 'chalk', 'date-fns'], message: 'src/planner is pure.' },
             {
-              group: ['../cli/*', '../executor/*', '../reporters/*', '../state/*', '../config/*'],
+              group: [
+                '**/cli/**',
+                '**/executor/**',
+                '**/reporters/**',
+                '**/state/**',
+                '**/config/**',
+                '**/app/**',
+                '**/gpu/**',
+                '**/calendar/**',
+              ],
               message: 'src/planner imports only model.',
             },
           ],

@@ -8,8 +8,8 @@
 import { performance } from 'node:perf_hooks';
 import { loadProjectFile } from '../src/config/load.js';
 import { gpuProfile, makeCalendar } from '../src/calendar/calendar.js';
-import { projectMonteCarlo } from '../src/planner/monte-carlo-project.js';
-import { selectTeam } from '../src/planner/project-problem.js';
+import { projectMonteCarlo } from '../src/planner/project/monte-carlo-project.js';
+import { selectTeam } from '../src/planner/project/project-problem.js';
 
 const samples = Number(process.argv[2] ?? 10_000);
 const seed = Number(process.argv[3] ?? 1);

@@ -12,8 +12,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parsePsplib, parsePsplibOpt, psplibToProblem } from '../src/config/psplib.js';
-import { checkSchedule } from '../src/planner/check.js';
-import { solve } from '../src/planner/solve.js';
+import { checkSchedule } from '../src/planner/engine/check.js';
+import { solve } from '../src/planner/engine/solve.js';
 import { formatDiagnostic } from '../src/result.js';
 
 function arg(name: string, fallback: number): number {

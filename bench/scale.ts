@@ -25,13 +25,13 @@ import { join } from 'node:path';
 import { loadProjectFile } from '../src/config/load.js';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { checkSchedule } from '../src/planner/check.js';
-import { cpm } from '../src/planner/cpm.js';
-import { topoOrder } from '../src/planner/graph.js';
-import type { Problem } from '../src/planner/problem.js';
-import { ALL } from '../src/planner/problem.js';
-import { Rng } from '../src/planner/rng.js';
-import { solve } from '../src/planner/solve.js';
+import { checkSchedule } from '../src/planner/engine/check.js';
+import { cpm } from '../src/planner/engine/cpm.js';
+import { topoOrder } from '../src/planner/engine/graph.js';
+import type { Problem } from '../src/planner/engine/problem.js';
+import { ALL } from '../src/planner/engine/problem.js';
+import { Rng } from '../src/planner/engine/rng.js';
+import { solve } from '../src/planner/engine/solve.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);

@@ -1,4 +1,4 @@
-import { buildTeamPlan } from '../src/calendar/build-team-plan.js';
+import { buildTeamPlan } from '../src/app/plan-team.js';
 import type { Project } from '../src/model/project.js';
 import { renderTeamMarkdown } from '../src/reporters/team-markdown.js';
 

@@ -1,5 +1,5 @@
 import { toCsr } from '../model/activities.js';
-import type { Problem } from '../planner/problem.js';
+import type { Problem } from '../planner/engine/problem.js';
 import type { Diagnostic, Result } from '../result.js';
 import { err, ok } from '../result.js';
 

@@ -1,7 +1,7 @@
 import type { ActivityGraph } from '../model/activities.js';
 import { activityDurations, compareIds } from '../model/activities.js';
 import type { GpuDemand, Phase } from '../model/project.js';
-import { cpm } from '../planner/cpm.js';
+import { cpm } from '../planner/engine/cpm.js';
 import type { GpuAllocator } from '../gpu/allocator.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Comparison, CompareRow } from './compare-run.js';
+import type { Comparison, CompareRow } from '../app/compare.js';
 import { fmtHours, table } from './format.js';
 import { odds } from './risk.js';
 import { dateTimeName } from './team-common.js';

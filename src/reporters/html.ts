@@ -1,9 +1,9 @@
-import type { DatedActivity, DatedTeamPlan } from '../calendar/build-team-plan.js';
+import type { DatedActivity, DatedTeamPlan } from '../app/plan-team.js';
 import { workingDate } from '../calendar/calendar.js';
 import type { Project } from '../model/project.js';
 import { fmtHours } from './format.js';
 import { histogram, methodNote, odds } from './risk.js';
-import type { ProjectRisk, TeamRisk } from './risk-run.js';
+import type { ProjectRisk, TeamRisk } from '../app/risk.js';
 import { dateTimeName, dayName } from './team-common.js';
 
 /**

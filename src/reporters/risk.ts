@@ -1,8 +1,8 @@
 import type { Project } from '../model/project.js';
-import type { RiskEntry } from '../planner/monte-carlo.js';
-import { DEFAULT_RISK_WIDENING } from '../planner/sampling.js';
+import type { RiskEntry } from '../planner/engine/monte-carlo.js';
+import { DEFAULT_RISK_WIDENING } from '../planner/engine/sampling.js';
 import { fmtHours, table } from './format.js';
-import type { ProjectRisk, TeamRisk } from './risk-run.js';
+import type { ProjectRisk, TeamRisk } from '../app/risk.js';
 import { dateTimeName, dayName } from './team-common.js';
 import type { Output } from './terminal.js';
 

@@ -1,5 +1,5 @@
 import { format, parseISO } from 'date-fns';
-import type { DatedTeamPlan, DayItem, DayWork } from '../calendar/build-team-plan.js';
+import type { DatedTeamPlan, DayItem, DayWork } from '../app/plan-team.js';
 import { fmtHours } from './format.js';
 
 /**

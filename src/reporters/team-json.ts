@@ -1,4 +1,4 @@
-import type { DatedTeamPlan } from '../calendar/build-team-plan.js';
+import type { DatedTeamPlan } from '../app/plan-team.js';
 
 /**
  * The team plan as JSON: the plan contract's fields first (`makespan`, `unit`, `team`,

@@ -1,4 +1,4 @@
-import type { DatedTeamPlan } from '../calendar/build-team-plan.js';
+import type { DatedTeamPlan } from '../app/plan-team.js';
 import { fmtHours } from './format.js';
 import {
   DAY_HEADER,

@@ -1,8 +1,8 @@
 import type { ActivityGraph } from '../model/activities.js';
 import { activityDurations } from '../model/activities.js';
 import type { Project } from '../model/project.js';
-import { cpm, EPS } from '../planner/cpm.js';
-import { topoOrder } from '../planner/graph.js';
+import { cpm, EPS } from '../planner/engine/cpm.js';
+import { topoOrder } from '../planner/engine/graph.js';
 import type { BlockReason } from '../executor/scheduler.js';
 import { formatBlockReason, hardwareBlock } from '../executor/scheduler.js';
 import type { RunState } from './reducer.js';

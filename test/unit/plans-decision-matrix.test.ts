@@ -10,7 +10,7 @@ import {
   DEFAULT_COMPARE_SAMPLES,
 } from '../../src/cli/commands/plan-risk.js';
 import { loadProjectFile } from '../../src/config/load.js';
-import { compareScenarios } from '../../src/reporters/compare-run.js';
+import { compareScenarios } from '../../src/app/compare.js';
 import { checkClaims, EPIC_1A_CLAIMS, renderCompareMarkdown } from '../../src/reporters/compare.js';
 
 const FILE = 'plans/decision-matrix.md';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parsePsplib, psplibToProblem } from '../../config/psplib.js';
-import { problemPlan } from '../../planner/problem-plan.js';
-import { solve } from '../../planner/solve.js';
+import { problemPlan } from '../../planner/project/problem-plan.js';
+import { solve } from '../../planner/engine/solve.js';
 import { renderProblemPlanTable } from '../../reporters/problem-plan.js';
 import type { CliContext } from '../context.js';
 import { reportDiagnostics } from '../context.js';

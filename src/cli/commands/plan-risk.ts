@@ -7,16 +7,16 @@ import { usageError } from '../context.js';
 import type { Project } from '../../model/project.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
-import type { TeamSpec } from '../../planner/project-problem.js';
-import { parseTeamList } from '../../planner/project-problem.js';
-import type { DatedTeamPlan } from '../../calendar/build-team-plan.js';
-import { buildTeamPlans, DEFAULT_MAX_SCHEDULES } from '../../calendar/build-team-plan.js';
-import type { Forecast } from '../../reporters/risk-replan.js';
-import { forecastFromState, journalState, renderForecast } from '../../reporters/risk-replan.js';
-import { projectRisk } from '../../reporters/risk-run.js';
+import type { TeamSpec } from '../../planner/project/project-problem.js';
+import { parseTeamList } from '../../planner/project/project-problem.js';
+import type { DatedTeamPlan } from '../../app/plan-team.js';
+import { buildTeamPlans, DEFAULT_MAX_SCHEDULES } from '../../app/plan-team.js';
+import type { Forecast } from '../../app/forecast.js';
+import { forecastFromState, journalState, renderForecast } from '../../app/forecast.js';
+import { projectRisk } from '../../app/risk.js';
 import { renderRisk, renderRiskJson } from '../../reporters/risk.js';
 import { renderHtmlReport } from '../../reporters/html.js';
-import { compareScenarios } from '../../reporters/compare-run.js';
+import { compareScenarios } from '../../app/compare.js';
 import type { MarkdownOptions } from '../../reporters/compare.js';
 import {
   EPIC_1A_CLAIMS,

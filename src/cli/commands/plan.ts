@@ -5,15 +5,15 @@ import { DEFAULT_TASK_FILE, loadOrReport, usageError } from '../context.js';
 import type { EstimateMode } from '../../model/project.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
-import { criticalPathPlan } from '../../planner/critical-path.js';
-import type { TeamSpec } from '../../planner/project-problem.js';
-import { parseTeamList } from '../../planner/project-problem.js';
-import type { DatedTeamPlan } from '../../calendar/build-team-plan.js';
+import { criticalPathPlan } from '../../planner/project/critical-path.js';
+import type { TeamSpec } from '../../planner/project/project-problem.js';
+import { parseTeamList } from '../../planner/project/project-problem.js';
+import type { DatedTeamPlan } from '../../app/plan-team.js';
 import {
   DEFAULT_MAX_SCHEDULES,
   DEFAULT_TIME_LIMIT_MS,
   buildTeamPlans,
-} from '../../calendar/build-team-plan.js';
+} from '../../app/plan-team.js';
 import { renderCpmJson, renderCpmTable } from '../../reporters/cpm.js';
 import { renderTeamJson, renderTeamsJson } from '../../reporters/team-json.js';
 import {

@@ -9,8 +9,8 @@ import {
   STATUS_TEAM_FORECAST_MAX,
   teamForecastSkipped,
 } from '../../state/status.js';
-import { parseTeamSpec } from '../../planner/project-problem.js';
-import type { TeamSpec } from '../../planner/project-problem.js';
+import { parseTeamSpec } from '../../planner/project/project-problem.js';
+import type { TeamSpec } from '../../planner/project/project-problem.js';
 import { ACTUAL_NOTE } from '../../reporters/run-plain.js';
 import { renderStatusJson, renderStatusTable } from '../../reporters/status-table.js';
 import type { SlurmStatusSection } from '../../executor/slurm/cli.js';
@@ -98,15 +98,10 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       // The planner is loaded only when it plans (up to STATUS_TEAM_FORECAST_MAX activities).
       const model =
         teamForecastSkipped(cpmModel) ??
-        (await import('../../state/status-forecast.js')).withTeamForecast(
-          cpmModel,
-          project,
-          state,
-          {
-            team: team ?? { kind: 'count', count: Math.max(1, project.team.length) },
-            now,
-          },
-        );
+        (await import('../../app/status-forecast.js')).withTeamForecast(cpmModel, project, state, {
+          team: team ?? { kind: 'count', count: Math.max(1, project.team.length) },
+          now,
+        });
       if (state.tornTail)
         ctx.out.err('note: the journal ends in a torn record (a crash mid-write); it was ignored');
       ctx.out.out(opts.json === true ? renderStatusJson(model) : renderStatusTable(model, ctx.out));

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePsplib, parsePsplibOpt, psplibToProblem } from '../../../src/config/psplib.js';
-import { checkSchedule } from '../../../src/planner/check.js';
-import { solve } from '../../../src/planner/solve.js';
+import { checkSchedule } from '../../../src/planner/engine/check.js';
+import { solve } from '../../../src/planner/engine/solve.js';
 import { formatDiagnostic } from '../../../src/result.js';
 
 const dir = join(import.meta.dirname, '../../fixtures/psplib');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { toCsr } from '../../../src/model/activities.js';
-import type { Problem, Schedule } from '../../../src/planner/problem.js';
-import { ALL } from '../../../src/planner/problem.js';
+import type { Problem, Schedule } from '../../../src/planner/engine/problem.js';
+import { ALL } from '../../../src/planner/engine/problem.js';
 
 /** A small problem written out by hand or drawn by fast-check (integer data only). */
 export interface Spec {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DatedTeamPlan } from '../../../src/calendar/build-team-plan.js';
-import { buildTeamPlans } from '../../../src/calendar/build-team-plan.js';
+import type { DatedTeamPlan } from '../../../src/app/plan-team.js';
+import { buildTeamPlans } from '../../../src/app/plan-team.js';
 import { loadProjectFile } from '../../../src/config/load.js';
 import { renderTeamJson } from '../../../src/reporters/team-json.js';
 import {

@@ -6,13 +6,13 @@ import {
   buildTeamPlans,
   DEFAULT_MAX_SCHEDULES,
   DEFAULT_TIME_LIMIT_MS,
-} from '../../../src/calendar/build-team-plan.js';
-import { forecastFromState } from '../../../src/reporters/risk-replan.js';
+} from '../../../src/app/plan-team.js';
+import { forecastFromState } from '../../../src/app/forecast.js';
 import { renderStatusJson } from '../../../src/reporters/status-table.js';
 import type { JournalRecord } from '../../../src/state/records.js';
 import { replay } from '../../../src/state/reducer.js';
 import { computeStatus, STATUS_TEAM_FORECAST_MAX } from '../../../src/state/status.js';
-import { withTeamForecast } from '../../../src/state/status-forecast.js';
+import { withTeamForecast } from '../../../src/app/status-forecast.js';
 
 function load(text: string): Project {
   const r = loadProjectText(text, 'test.yaml');

@@ -1,14 +1,14 @@
-import type { DatedTeamPlan } from '../calendar/build-team-plan.js';
-import { buildTeamPlans } from '../calendar/build-team-plan.js';
+import type { DatedTeamPlan } from './plan-team.js';
+import { buildTeamPlans } from './plan-team.js';
 import { pointAt, weekOf } from '../calendar/calendar.js';
 import type { Project } from '../model/project.js';
 import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
-import type { TeamSpec } from '../planner/project-problem.js';
-import { parseTeamSpec, teamLabel } from '../planner/project-problem.js';
-import { applyScenario, BASELINE, scenariosOf } from '../planner/scenarios.js';
-import type { TeamRisk } from './risk-run.js';
-import { projectRisk } from './risk-run.js';
+import type { TeamSpec } from '../planner/project/project-problem.js';
+import { parseTeamSpec, teamLabel } from '../planner/project/project-problem.js';
+import { applyScenario, BASELINE, scenariosOf } from '../planner/project/scenarios.js';
+import type { TeamRisk } from './risk.js';
+import { projectRisk } from './risk.js';
 
 /**
  * The decision matrix, computed: every scenario (and, for scenarios that leave the team open,

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { DatedTeamPlan } from '../../../src/calendar/build-team-plan.js';
-import { buildTeamPlans } from '../../../src/calendar/build-team-plan.js';
-import { makeCalendar } from '../../../src/calendar/calendar.js';
-import { loadProjectText } from '../../../src/config/load.js';
-import type { Project } from '../../../src/model/project.js';
-import { projectProblem } from '../../../src/planner/project-problem.js';
-import { calibrationOf, replan } from '../../../src/planner/replan.js';
-import { axisHourOf, forecastFromState } from '../../../src/reporters/risk-replan.js';
-import { scheduleOfPlan } from '../../../src/reporters/risk-run.js';
-import type { JournalRecord } from '../../../src/state/records.js';
-import { replay } from '../../../src/state/reducer.js';
+import type { DatedTeamPlan } from '../../../../src/app/plan-team.js';
+import { buildTeamPlans } from '../../../../src/app/plan-team.js';
+import { makeCalendar } from '../../../../src/calendar/calendar.js';
+import { loadProjectText } from '../../../../src/config/load.js';
+import type { Project } from '../../../../src/model/project.js';
+import { projectProblem } from '../../../../src/planner/project/project-problem.js';
+import { calibrationOf, replan } from '../../../../src/planner/project/replan.js';
+import { axisHourOf, forecastFromState } from '../../../../src/app/forecast.js';
+import { scheduleOfPlan } from '../../../../src/app/risk.js';
+import type { JournalRecord } from '../../../../src/state/records.js';
+import { replay } from '../../../../src/state/reducer.js';
 
 function load(text: string): Project {
   const r = loadProjectText(text, 'test.yaml');
@@ -18,7 +18,7 @@ function load(text: string): Project {
   return r.value;
 }
 
-const epic = load(readFileSync(new URL('../../../tasks/epic-1a.yaml', import.meta.url), 'utf8'));
+const epic = load(readFileSync(new URL('../../../../tasks/epic-1a.yaml', import.meta.url), 'utf8'));
 
 function plansFor(team: number): DatedTeamPlan {
   const r = buildTeamPlans(epic, [team], {

@@ -1,5 +1,5 @@
-import type { EstimateMode, Hardware } from '../model/project.js';
-import type { CapacityStep } from './problem.js';
+import type { EstimateMode, Hardware } from '../../model/project.js';
+import type { CapacityStep } from '../engine/problem.js';
 
 /**
  * A team plan: the resource-constrained schedule of a project for a team, on the working-time

@@ -1,10 +1,15 @@
 import type { EstimateMode, Project } from '../model/project.js';
 import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
-import type { Problem } from '../planner/index.js';
-import type { SolveOptions, SolveResult } from '../planner/index.js';
-import { InfeasibleError, compile, computeBounds, solve as engineSolve } from '../planner/index.js';
-import type { ProjectProblem, SearchInfo, TeamSpec } from '../planner/project-problem.js';
+import type { Problem } from '../planner/engine/index.js';
+import type { SolveOptions, SolveResult } from '../planner/engine/index.js';
+import {
+  InfeasibleError,
+  compile,
+  computeBounds,
+  solve as engineSolve,
+} from '../planner/engine/index.js';
+import type { ProjectProblem, SearchInfo, TeamSpec } from '../planner/project/project-problem.js';
 import {
   GPU,
   fallbackSchedule,
@@ -14,10 +19,10 @@ import {
   selectTeam,
   teamLabel,
   toTeamPlan,
-} from '../planner/project-problem.js';
-import type { PlannedActivity, TeamPlan } from '../planner/team-plan.js';
-import { roundHours } from '../planner/team-plan.js';
-import type { WorkCalendar } from './calendar.js';
+} from '../planner/project/project-problem.js';
+import type { PlannedActivity, TeamPlan } from '../planner/project/team-plan.js';
+import { roundHours } from '../planner/project/team-plan.js';
+import type { WorkCalendar } from '../calendar/calendar.js';
 import {
   calendarDaysTo,
   gpuProfile,
@@ -26,7 +31,7 @@ import {
   weekOf,
   weekdayName,
   workingDate,
-} from './calendar.js';
+} from '../calendar/calendar.js';
 
 /**
  * The dated team plan: selects the team, turns the project into a scheduling problem, solves it

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Estimate } from '../../../src/model/project.js';
-import { Rng } from '../../../src/planner/rng.js';
+import type { Estimate } from '../../../../src/model/project.js';
+import { Rng } from '../../../../src/planner/engine/rng.js';
 import {
   distributionOf,
   meanOf,
@@ -11,7 +11,7 @@ import {
   sampleNormal,
   triangular,
   varianceOf,
-} from '../../../src/planner/sampling.js';
+} from '../../../../src/planner/engine/sampling.js';
 
 const range = (low: number, high: number): Estimate => ({
   low,

@@ -1,4 +1,4 @@
-import type { DatedTeamPlan } from '../calendar/build-team-plan.js';
+import type { DatedTeamPlan } from './plan-team.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
 import {
   dayIndexOf,
@@ -10,13 +10,13 @@ import {
 import type { Project } from '../model/project.js';
 import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
-import type { MonteCarloResult, Percentiles } from '../planner/monte-carlo.js';
-import type { ProjectMonteCarlo } from '../planner/monte-carlo-project.js';
-import { projectMonteCarlo } from '../planner/monte-carlo-project.js';
-import type { Schedule } from '../planner/problem.js';
-import type { TeamSpec } from '../planner/project-problem.js';
-import { selectTeam, teamLabel } from '../planner/project-problem.js';
-import type { SamplingOptions } from '../planner/sampling.js';
+import type { MonteCarloResult, Percentiles } from '../planner/engine/monte-carlo.js';
+import type { ProjectMonteCarlo } from '../planner/project/monte-carlo-project.js';
+import { projectMonteCarlo } from '../planner/project/monte-carlo-project.js';
+import type { Schedule } from '../planner/engine/problem.js';
+import type { TeamSpec } from '../planner/project/project-problem.js';
+import { selectTeam, teamLabel } from '../planner/project/project-problem.js';
+import type { SamplingOptions } from '../planner/engine/sampling.js';
 
 /**
  * Monte Carlo for the CLI and the reports: runs the planner's pure Monte Carlo per team on the

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildTeamPlan, buildTeamPlans } from '../../../src/calendar/build-team-plan.js';
+import { buildTeamPlan, buildTeamPlans } from '../../../../src/app/plan-team.js';
 import type {
   GpuDemand,
   Hardware,
@@ -8,17 +8,17 @@ import type {
   Phase,
   Project,
   Task,
-} from '../../../src/model/project.js';
-import { gpuProfile, makeCalendar } from '../../../src/calendar/calendar.js';
+} from '../../../../src/model/project.js';
+import { gpuProfile, makeCalendar } from '../../../../src/calendar/calendar.js';
 import {
   fallbackSchedule,
   projectProblem,
   selectTeam,
   toTeamPlan,
-} from '../../../src/planner/project-problem.js';
-import { checkPlan } from '../../../src/planner/team-plan.js';
-import { renderTeamJson, teamPlanJson } from '../../../src/reporters/team-json.js';
-import { renderTeamMarkdown } from '../../../src/reporters/team-markdown.js';
+} from '../../../../src/planner/project/project-problem.js';
+import { checkPlan } from '../../../../src/planner/project/team-plan.js';
+import { renderTeamJson, teamPlanJson } from '../../../../src/reporters/team-json.js';
+import { renderTeamMarkdown } from '../../../../src/reporters/team-markdown.js';
 
 /**
  * Project-level properties of team planning, through the Project → Problem conversion and the

@@ -1,8 +1,8 @@
 import type { ChainLink, ContractActivity } from './team-plan.js';
 import { criticalChain } from './project-problem.js';
-import type { Problem, ResourceDef } from './problem.js';
-import { heldBy } from './problem.js';
-import type { SolveResult } from './solve.js';
+import type { Problem, ResourceDef } from '../engine/problem.js';
+import { heldBy } from '../engine/problem.js';
+import type { SolveResult } from '../engine/solve.js';
 
 /** One activity of a plan for a generic problem (PSPLIB): the plan contract without people. */
 export type ProblemPlanActivity = ContractActivity;

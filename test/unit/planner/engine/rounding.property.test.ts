@@ -1,20 +1,20 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadProjectText } from '../../../src/config/load.js';
-import { checkSchedule } from '../../../src/planner/check.js';
-import { compile } from '../../../src/planner/compile.js';
-import { cpm } from '../../../src/planner/cpm.js';
-import { Fbi } from '../../../src/planner/fbi.js';
-import { priorityList } from '../../../src/planner/priority.js';
-import type { Problem } from '../../../src/planner/problem.js';
-import { Profile } from '../../../src/planner/profile.js';
-import { projectProblem, selectTeam } from '../../../src/planner/project-problem.js';
-import { Sgs } from '../../../src/planner/sgs.js';
-import { solve } from '../../../src/planner/solve.js';
+import { loadProjectText } from '../../../../src/config/load.js';
+import { checkSchedule } from '../../../../src/planner/engine/check.js';
+import { compile } from '../../../../src/planner/engine/compile.js';
+import { cpm } from '../../../../src/planner/engine/cpm.js';
+import { Fbi } from '../../../../src/planner/engine/fbi.js';
+import { priorityList } from '../../../../src/planner/engine/priority.js';
+import type { Problem } from '../../../../src/planner/engine/problem.js';
+import { Profile } from '../../../../src/planner/engine/profile.js';
+import { projectProblem, selectTeam } from '../../../../src/planner/project/project-problem.js';
+import { Sgs } from '../../../../src/planner/engine/sgs.js';
+import { solve } from '../../../../src/planner/engine/solve.js';
 
 const loaded = loadProjectText(
-  readFileSync(new URL('../../../tasks/epic-1a.yaml', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../../tasks/epic-1a.yaml', import.meta.url), 'utf8'),
   'epic-1a.yaml',
 );
 if (!loaded.ok) throw new Error(loaded.error.map((d) => d.message).join('\n'));

@@ -1,13 +1,13 @@
-import type { Hardware } from '../model/project.js';
-import { expectedHours } from '../model/project.js';
-import { arrivalRelease } from './bounds.js';
-import { compile } from './compile.js';
-import { sortByKey } from './fbi.js';
-import { latestFinish } from './resolve.js';
-import { priorityList } from './priority.js';
-import type { Problem, ResourceDef, Schedule } from './problem.js';
+import type { Hardware } from '../../model/project.js';
+import { expectedHours } from '../../model/project.js';
+import { arrivalRelease } from '../engine/bounds.js';
+import { compile } from '../engine/compile.js';
+import { sortByKey } from '../engine/fbi.js';
+import { latestFinish } from '../engine/resolve.js';
+import { priorityList } from '../engine/priority.js';
+import type { Problem, ResourceDef, Schedule } from '../engine/problem.js';
 import type { ProjectProblem } from './project-problem.js';
-import { Sgs } from './sgs.js';
+import { Sgs } from '../engine/sgs.js';
 
 /**
  * Re-planning from the run journal. Done activities keep their actual hours and times; running

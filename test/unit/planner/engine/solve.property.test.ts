@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeBounds } from '../../../src/planner/bounds.js';
-import { checkSchedule } from '../../../src/planner/check.js';
-import { compile } from '../../../src/planner/compile.js';
-import { solve } from '../../../src/planner/solve.js';
-import type { SolveOptions } from '../../../src/planner/solve.js';
-import { bruteForce, makeProblem, specArb, verify, withWorkers } from './helpers.js';
+import { computeBounds } from '../../../../src/planner/engine/bounds.js';
+import { checkSchedule } from '../../../../src/planner/engine/check.js';
+import { compile } from '../../../../src/planner/engine/compile.js';
+import { solve } from '../../../../src/planner/engine/solve.js';
+import type { SolveOptions } from '../../../../src/planner/engine/solve.js';
+import { bruteForce, makeProblem, specArb, verify, withWorkers } from '../helpers.js';
 
 const opts = (seed: number, maxSchedules = 400): SolveOptions => ({
   seed,

@@ -1,16 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { forwardBackward, parallelSgs, serialSgs } from '../../../src/planner/building-blocks.js';
-import { arrivalRelease, computeBounds } from '../../../src/planner/bounds.js';
-import { checkSchedule } from '../../../src/planner/check.js';
-import { compile } from '../../../src/planner/compile.js';
-import { cpm } from '../../../src/planner/cpm.js';
-import { priorityList, priorityValues, totalSuccessors } from '../../../src/planner/priority.js';
-import { ALL } from '../../../src/planner/problem.js';
-import { Resolver } from '../../../src/planner/resolve.js';
-import { InfeasibleError } from '../../../src/planner/sgs.js';
-import { solve } from '../../../src/planner/solve.js';
-import { makeProblem, verify } from './helpers.js';
-import type { Spec } from './helpers.js';
+import {
+  forwardBackward,
+  parallelSgs,
+  serialSgs,
+} from '../../../../src/planner/engine/building-blocks.js';
+import { arrivalRelease, computeBounds } from '../../../../src/planner/engine/bounds.js';
+import { checkSchedule } from '../../../../src/planner/engine/check.js';
+import { compile } from '../../../../src/planner/engine/compile.js';
+import { cpm } from '../../../../src/planner/engine/cpm.js';
+import {
+  priorityList,
+  priorityValues,
+  totalSuccessors,
+} from '../../../../src/planner/engine/priority.js';
+import { ALL } from '../../../../src/planner/engine/problem.js';
+import { Resolver } from '../../../../src/planner/engine/resolve.js';
+import { InfeasibleError } from '../../../../src/planner/engine/sgs.js';
+import { solve } from '../../../../src/planner/engine/solve.js';
+import { makeProblem, verify } from '../helpers.js';
+import type { Spec } from '../helpers.js';
 
 const three: Spec = {
   dur: [2, 3, 2],

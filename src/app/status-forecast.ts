@@ -1,14 +1,10 @@
-import {
-  buildTeamPlan,
-  DEFAULT_MAX_SCHEDULES,
-  DEFAULT_TIME_LIMIT_MS,
-} from '../calendar/build-team-plan.js';
+import { buildTeamPlan, DEFAULT_MAX_SCHEDULES, DEFAULT_TIME_LIMIT_MS } from './plan-team.js';
 import type { Project } from '../model/project.js';
-import type { TeamSpec } from '../planner/project-problem.js';
-import { forecastFromState } from '../reporters/risk-replan.js';
-import type { RunState } from './reducer.js';
-import type { StatusModel } from './status.js';
-import { teamForecastSkipped } from './status.js';
+import type { TeamSpec } from '../planner/project/project-problem.js';
+import { forecastFromState } from './forecast.js';
+import type { RunState } from '../state/reducer.js';
+import type { StatusModel } from '../state/status.js';
+import { teamForecastSkipped } from '../state/status.js';
 
 /**
  * Replaces the model's critical-path forecast with the planner's: the team plan `plan --team`

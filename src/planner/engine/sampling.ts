@@ -1,4 +1,4 @@
-import type { Estimate, Task } from '../model/project.js';
+import type { Estimate, Task } from '../../model/project.js';
 import type { Rng } from './rng.js';
 
 /**

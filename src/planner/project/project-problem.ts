@@ -1,14 +1,14 @@
-import type { ActivityGraph } from '../model/activities.js';
-import { activityDurations, buildActivityGraph, compareIds } from '../model/activities.js';
-import type { EstimateMode, Project } from '../model/project.js';
-import type { Result } from '../result.js';
-import { err, ok } from '../result.js';
-import { nearest } from '../util/suggest.js';
-import { idRanks } from './compile.js';
-import { EPS } from './cpm.js';
-import { topoOrder } from './graph.js';
-import type { CapacityStep, Problem, ResourceDef, Schedule } from './problem.js';
-import { ALL, heldBy } from './problem.js';
+import type { ActivityGraph } from '../../model/activities.js';
+import { activityDurations, buildActivityGraph, compareIds } from '../../model/activities.js';
+import type { EstimateMode, Project } from '../../model/project.js';
+import type { Result } from '../../result.js';
+import { err, ok } from '../../result.js';
+import { nearest } from '../../util/suggest.js';
+import { idRanks } from '../engine/compile.js';
+import { EPS } from '../engine/cpm.js';
+import { topoOrder } from '../engine/graph.js';
+import type { CapacityStep, Problem, ResourceDef, Schedule } from '../engine/problem.js';
+import { ALL, heldBy } from '../engine/problem.js';
 import type { ChainLink, Handoff, PlannedActivity, TeamMember, TeamPlan } from './team-plan.js';
 import { roundHours } from './team-plan.js';
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { DatedTeamPlan } from '../calendar/build-team-plan.js';
+import type { DatedTeamPlan } from './plan-team.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
 import {
   dayIndexOf,
@@ -11,16 +11,16 @@ import {
 import type { Project } from '../model/project.js';
 import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
-import type { ActivityProgress, Replan } from '../planner/replan.js';
-import { replan } from '../planner/replan.js';
-import { projectProblem } from '../planner/project-problem.js';
+import type { ActivityProgress, Replan } from '../planner/project/replan.js';
+import { replan } from '../planner/project/replan.js';
+import { projectProblem } from '../planner/project/project-problem.js';
 import type { RunState } from '../state/reducer.js';
 import { readRunState } from '../state/read.js';
 import { statePaths } from '../state/paths.js';
-import { fmtHours, table } from './format.js';
-import { scheduleOfPlan } from './risk-run.js';
-import { dateTimeName } from './team-common.js';
-import type { Output } from './terminal.js';
+import { fmtHours, table } from '../reporters/format.js';
+import { scheduleOfPlan } from './risk.js';
+import { dateTimeName } from '../reporters/team-common.js';
+import type { Output } from '../reporters/terminal.js';
 
 /**
  * Tracking: the run journal turned into progress on the plan's working-time axis, the re-plan

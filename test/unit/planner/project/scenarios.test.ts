@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadProjectText } from '../../../src/config/load.js';
-import type { Project } from '../../../src/model/project.js';
-import { expectedHours } from '../../../src/model/project.js';
-import { applyScenario, findScenario, scenariosOf } from '../../../src/planner/scenarios.js';
+import { loadProjectText } from '../../../../src/config/load.js';
+import type { Project } from '../../../../src/model/project.js';
+import { expectedHours } from '../../../../src/model/project.js';
+import {
+  applyScenario,
+  findScenario,
+  scenariosOf,
+} from '../../../../src/planner/project/scenarios.js';
 
 function load(text: string): Project {
   const r = loadProjectText(text, 'test.yaml');
@@ -11,7 +15,7 @@ function load(text: string): Project {
   return r.value;
 }
 
-const epic = load(readFileSync(new URL('../../../tasks/epic-1a.yaml', import.meta.url), 'utf8'));
+const epic = load(readFileSync(new URL('../../../../tasks/epic-1a.yaml', import.meta.url), 'utf8'));
 
 const small = load(`
 project: small

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toCsr } from '../../../src/model/activities.js';
-import { cpm, criticalPaths } from '../../../src/planner/cpm.js';
-import type { Dag } from '../../../src/planner/graph.js';
+import { toCsr } from '../../../../src/model/activities.js';
+import { cpm, criticalPaths } from '../../../../src/planner/engine/cpm.js';
+import type { Dag } from '../../../../src/planner/engine/graph.js';
 
 function dag(n: number, edges: [number, number][]): Dag {
   const s = toCsr(n, edges, 0);

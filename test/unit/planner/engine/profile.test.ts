@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeSteps } from '../../../src/planner/compile.js';
-import type { ProfileLike } from '../../../src/planner/profile.js';
-import { GridProfile, Profile } from '../../../src/planner/profile.js';
+import { normalizeSteps } from '../../../../src/planner/engine/compile.js';
+import type { ProfileLike } from '../../../../src/planner/engine/profile.js';
+import { GridProfile, Profile } from '../../../../src/planner/engine/profile.js';
 
 /** Naive model: free capacity per unit slot up to H, the last capacity after. */
 class Naive {

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkSchedule } from '../../../src/planner/check.js';
-import { compile, gridFits } from '../../../src/planner/compile.js';
-import type { Problem } from '../../../src/planner/problem.js';
-import { Resolver } from '../../../src/planner/resolve.js';
-import { makeProblem, specArb, verify } from './helpers.js';
-import type { Spec } from './helpers.js';
+import { checkSchedule } from '../../../../src/planner/engine/check.js';
+import { compile, gridFits } from '../../../../src/planner/engine/compile.js';
+import type { Problem } from '../../../../src/planner/engine/problem.js';
+import { Resolver } from '../../../../src/planner/engine/resolve.js';
+import { makeProblem, specArb, verify } from '../helpers.js';
+import type { Spec } from '../helpers.js';
 
 describe('Resolver: compile once, re-solve with new durations', () => {
   it('fractional durations on a problem compiled with integral ones: the grid steps aside', () => {

@@ -1,15 +1,15 @@
-import type { Project } from '../model/project.js';
-import type { Result } from '../result.js';
-import { err, ok } from '../result.js';
-import type { MonteCarloResult, SampleScheduler } from './monte-carlo.js';
-import { monteCarlo } from './monte-carlo.js';
-import { reusableFastScheduler } from './monte-carlo-fast.js';
-import type { CapacityStep, Problem, Schedule } from './problem.js';
+import type { Project } from '../../model/project.js';
+import type { Result } from '../../result.js';
+import { err, ok } from '../../result.js';
+import type { MonteCarloResult, SampleScheduler } from '../engine/monte-carlo.js';
+import { monteCarlo } from '../engine/monte-carlo.js';
+import { reusableFastScheduler } from '../engine/monte-carlo-fast.js';
+import type { CapacityStep, Problem, Schedule } from '../engine/problem.js';
 import type { ProjectProblem } from './project-problem.js';
 import { projectProblem, reusableChainFinder } from './project-problem.js';
-import type { Distribution, SamplingOptions } from './sampling.js';
-import { distributionOf } from './sampling.js';
-import { solve } from './solve.js';
+import type { Distribution, SamplingOptions } from '../engine/sampling.js';
+import { distributionOf } from '../engine/sampling.js';
+import { solve } from '../engine/solve.js';
 import type { TeamMember } from './team-plan.js';
 
 /**

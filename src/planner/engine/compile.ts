@@ -1,4 +1,4 @@
-import { compareIds } from '../model/activities.js';
+import { compareIds } from '../../model/activities.js';
 import { EPS } from './cpm.js';
 import { topoOrder } from './graph.js';
 import type { CapacityStep, Problem } from './problem.js';

@@ -1,7 +1,7 @@
-import type { ActivityGraph } from '../model/activities.js';
-import { activityDurations, buildActivityGraph, compareIds } from '../model/activities.js';
-import type { EstimateMode, Hardware, GpuDemand, Project } from '../model/project.js';
-import { cpm, criticalPaths } from './cpm.js';
+import type { ActivityGraph } from '../../model/activities.js';
+import { activityDurations, buildActivityGraph, compareIds } from '../../model/activities.js';
+import type { EstimateMode, Hardware, GpuDemand, Project } from '../../model/project.js';
+import { cpm, criticalPaths } from '../engine/cpm.js';
 
 /** One activity's row of the critical-path table (hours on the working-time axis). */
 export interface CpmActivity {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gpuProfile, makeCalendar } from '../../../src/calendar/calendar.js';
-import { loadProjectText } from '../../../src/config/load.js';
-import type { Project } from '../../../src/model/project.js';
-import { expectedHours } from '../../../src/model/project.js';
+import { gpuProfile, makeCalendar } from '../../../../src/calendar/calendar.js';
+import { loadProjectText } from '../../../../src/config/load.js';
+import type { Project } from '../../../../src/model/project.js';
+import { expectedHours } from '../../../../src/model/project.js';
 import {
   correlation,
   drawDurations,
@@ -12,23 +12,23 @@ import {
   percentile,
   ranks,
   shareAtMost,
-} from '../../../src/planner/monte-carlo.js';
-import { reusableFastScheduler } from '../../../src/planner/monte-carlo-fast.js';
+} from '../../../../src/planner/engine/monte-carlo.js';
+import { reusableFastScheduler } from '../../../../src/planner/engine/monte-carlo-fast.js';
 import {
   activityDistributions,
   projectMonteCarlo,
-} from '../../../src/planner/monte-carlo-project.js';
-import type { Problem } from '../../../src/planner/problem.js';
-import { ALL } from '../../../src/planner/problem.js';
+} from '../../../../src/planner/project/monte-carlo-project.js';
+import type { Problem } from '../../../../src/planner/engine/problem.js';
+import { ALL } from '../../../../src/planner/engine/problem.js';
 import {
   criticalChain,
   projectProblem,
   reusableChainFinder,
   selectTeam,
-} from '../../../src/planner/project-problem.js';
-import type { Distribution } from '../../../src/planner/sampling.js';
-import { distributionOf, meanOf, varianceOf } from '../../../src/planner/sampling.js';
-import { solve } from '../../../src/planner/solve.js';
+} from '../../../../src/planner/project/project-problem.js';
+import type { Distribution } from '../../../../src/planner/engine/sampling.js';
+import { distributionOf, meanOf, varianceOf } from '../../../../src/planner/engine/sampling.js';
+import { solve } from '../../../../src/planner/engine/solve.js';
 
 function load(text: string): Project {
   const r = loadProjectText(text, 'test.yaml');
@@ -36,7 +36,7 @@ function load(text: string): Project {
   return r.value;
 }
 
-const epic = load(readFileSync(new URL('../../../tasks/epic-1a.yaml', import.meta.url), 'utf8'));
+const epic = load(readFileSync(new URL('../../../../tasks/epic-1a.yaml', import.meta.url), 'utf8'));
 const now = (): number => 0;
 
 function run(project: Project, team: number, samples: number, seed = 1, deadline?: number) {

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { buildTeamPlan, buildTeamPlans } from '../../../src/calendar/build-team-plan.js';
-import { loadProjectFile, loadProjectText } from '../../../src/config/load.js';
-import type { Project } from '../../../src/model/project.js';
-import { ALL } from '../../../src/planner/problem.js';
-import { parseTeamSpec, projectProblem, selectTeam } from '../../../src/planner/project-problem.js';
-import { checkPlan } from '../../../src/planner/team-plan.js';
-import { teamPlanJson } from '../../../src/reporters/team-json.js';
+import { buildTeamPlan, buildTeamPlans } from '../../../../src/app/plan-team.js';
+import { loadProjectFile, loadProjectText } from '../../../../src/config/load.js';
+import type { Project } from '../../../../src/model/project.js';
+import { ALL } from '../../../../src/planner/engine/problem.js';
+import {
+  parseTeamSpec,
+  projectProblem,
+  selectTeam,
+} from '../../../../src/planner/project/project-problem.js';
+import { checkPlan } from '../../../../src/planner/project/team-plan.js';
+import { teamPlanJson } from '../../../../src/reporters/team-json.js';
 
 function project(yaml: string): Project {
   const r = loadProjectText(yaml, 'test.yaml');

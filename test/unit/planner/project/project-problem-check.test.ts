@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildTeamPlan } from '../../../src/calendar/build-team-plan.js';
-import { loadProjectText } from '../../../src/config/load.js';
-import { checkPlan } from '../../../src/planner/team-plan.js';
-import { teamPlanJson } from '../../../src/reporters/team-json.js';
+import { buildTeamPlan } from '../../../../src/app/plan-team.js';
+import { loadProjectText } from '../../../../src/config/load.js';
+import { checkPlan } from '../../../../src/planner/project/team-plan.js';
+import { teamPlanJson } from '../../../../src/reporters/team-json.js';
 
 //  a ──► b ──► d(gpu 2)
 //  └───► c(gpu 2)

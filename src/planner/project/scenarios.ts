@@ -1,5 +1,5 @@
-import type { Estimate, Phase, Project, Scenario, Task } from '../model/project.js';
-import { expectedHours } from '../model/project.js';
+import type { Estimate, Phase, Project, Scenario, Task } from '../../model/project.js';
+import { expectedHours } from '../../model/project.js';
 
 /**
  * Named what-ifs. A scenario overrides hardware arrival, hours per day, the team, or task
