@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { CORE_SCHEMA, load as loadYamlValue } from 'js-yaml';
-import { LineCounter, parseDocument } from 'yaml';
+import { isAlias, isCollection, LineCounter, parseDocument, visit } from 'yaml';
+import type { Document } from 'yaml';
 import type { z } from 'zod';
 import type {
   Command,
@@ -143,7 +144,15 @@ export function loadYamlWithPositions(text: string, file: string): Result<Projec
     return err(sortDiagnostics(diags));
   }
 
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const raw = toJsBounded(doc);
+  if (raw === ALIAS_BOMB) {
+    diags.push({
+      reason: 'yaml-syntax',
+      message: `YAML aliases expand beyond ${MAX_ALIAS_COUNT} copies of a collection (an alias bomb)`,
+      position: at.at(firstNestedAlias(doc)),
+    });
+    return err(diags);
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     report('schema', [], 'expected a mapping with project, start and tasks');
     return err(diags);
@@ -163,6 +172,46 @@ export function loadYamlWithPositions(text: string, file: string): Result<Projec
 
   if (diags.length > 0 || !parsed.success) return err(sortDiagnostics(diags));
   return ok(normalize(parsed.data));
+}
+
+/** How many times one collection may be copied through aliases. */
+const MAX_ALIAS_COUNT = 100;
+const ALIAS_BOMB = Symbol('alias bomb');
+
+/** The document as plain data, or ALIAS_BOMB when its aliases expand past the limit. */
+function toJsBounded(doc: Document): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (e instanceof ReferenceError && /alias count/i.test(e.message)) return ALIAS_BOMB;
+    throw e;
+  }
+}
+
+/** Offset of the first alias to a collection that itself holds aliases: where expansion multiplies. */
+function firstNestedAlias(doc: Document): number {
+  let found: number | undefined;
+  let first: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      first ??= node.range?.[0];
+      const target = node.resolve(doc);
+      let nested = false;
+      if (isCollection(target))
+        visit(target, {
+          Alias() {
+            nested = true;
+            return visit.BREAK;
+          },
+        });
+      if (nested && isAlias(node)) {
+        found = node.range?.[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found ?? first ?? 0;
 }
 
 type Report = (reason: DiagnosticReason, path: FieldPath, message: string, onKey?: boolean) => void;

@@ -92,23 +92,31 @@ export function criticalPaths(
   }
   starts.sort(rank);
   const paths: number[][] = [];
+  // Depth-first over critical links with an explicit stack (chains can be 100k long): each frame
+  // is an activity and its linked successors, in rank order, still to visit.
   const path: number[] = [];
-  const walk = (v: number): void => {
-    if (paths.length >= limit) return;
+  const frames: { next: number[]; at: number }[] = [];
+  const enter = (v: number): void => {
     path.push(v);
     const next: number[] = [];
     for (let e = g.succStart[v]!; e < g.succStart[v + 1]!; e++) {
       const w = g.succ[e]!;
       if (isLink(v, w)) next.push(w);
     }
-    if (next.length === 0) {
-      if (Math.abs(r.ef[v]! - r.length) < EPS) paths.push([...path]);
-    } else {
-      next.sort(rank);
-      for (const w of next) walk(w);
-    }
-    path.pop();
+    if (next.length === 0 && Math.abs(r.ef[v]! - r.length) < EPS) paths.push([...path]);
+    next.sort(rank);
+    frames.push({ next, at: 0 });
   };
-  for (const s of starts) walk(s);
+  for (const s of starts) {
+    if (paths.length >= limit) break;
+    enter(s);
+    while (frames.length > 0) {
+      const top = frames[frames.length - 1]!;
+      if (paths.length >= limit || top.at >= top.next.length) {
+        frames.pop();
+        path.pop();
+      } else enter(top.next[top.at++]!);
+    }
+  }
   return paths;
 }

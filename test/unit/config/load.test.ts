@@ -137,3 +137,27 @@ describe('compareIds', () => {
     ]);
   });
 });
+
+describe('a YAML alias bomb', () => {
+  const bomb = [
+    'project: Bomb',
+    'start: 2026-01-05',
+    'a: &a ["x","x","x","x","x","x","x","x","x"]',
+    'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+    'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+    'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+    'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+    'tasks: []',
+    '',
+  ].join('\n');
+
+  it('is a diagnostic at the first alias that multiplies, not an exception', () => {
+    const r = loadProjectText(bomb, 'bomb.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toHaveLength(1);
+    expect(r.error[0]!.message).toMatch(/alias bomb/);
+    // `c: &c [*b…`: the first alias whose target holds aliases itself.
+    expect(r.error[0]!.position).toMatchObject({ file: 'bomb.yaml', line: 5, col: 8 });
+  });
+});

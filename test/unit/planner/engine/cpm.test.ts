@@ -149,3 +149,18 @@ describe('cpm properties on random DAGs', () => {
     );
   });
 });
+
+describe('criticalPaths on a deep chain', () => {
+  it('walks a 100,000-activity chain without overflowing the stack', () => {
+    const n = 100_000;
+    const edges: [number, number][] = [];
+    for (let i = 1; i < n; i++) edges.push([i - 1, i]);
+    const g = dag(n, edges);
+    const r = cpm(g, new Float64Array(n).fill(1))!;
+    expect(r.length).toBe(n);
+    const paths = criticalPaths(g, r, (a, b) => a - b);
+    expect(paths).toHaveLength(1);
+    expect(paths[0]).toHaveLength(n);
+    expect(paths[0]![n - 1]).toBe(n - 1);
+  });
+});
