@@ -54,3 +54,29 @@ export function formatPosition(p: Position): string {
 export function formatDiagnostic(d: Diagnostic): string {
   return `${formatPosition(d.position)}: ${d.message}`;
 }
+
+/**
+ * A hostile environment stopped a command (a full disk, a read-only folder, a planted lock file):
+ * the CLI prints its one-line message and exits 2. Thrown only from the IO edges, where the
+ * failure can strike deep inside running work; the message names the file and what happened.
+ */
+export class EnvironmentError extends Error {
+  override readonly name = 'EnvironmentError';
+}
+
+/** `path: what happened (CODE)` for a failed system call. */
+export function describeIoError(path: string, e: unknown): string {
+  const code = (e as { code?: string } | undefined)?.code;
+  const why: Record<string, string> = {
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EIO: 'input/output error',
+    EROFS: 'read-only file system',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOENT: 'no such file or folder',
+    ENOTDIR: 'a path component is not a folder',
+  };
+  const text = code !== undefined && why[code] !== undefined ? why[code] : (e as Error).message;
+  return `${path}: ${text}${code !== undefined ? ` (${code})` : ''}`;
+}

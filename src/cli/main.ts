@@ -4,6 +4,7 @@ import type { Output } from '../reporters/terminal.js';
 import { processOutput } from '../reporters/terminal.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './context.js';
+import { EnvironmentError } from '../result.js';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
@@ -64,6 +65,10 @@ export async function main(
         return EXIT.ok;
       }
       if (e.code === 'commander.executeSubCommandAsync') return EXIT.failed;
+      return EXIT.usage;
+    }
+    if (e instanceof EnvironmentError) {
+      ctx.out.err(`critpath: ${e.message}`);
       return EXIT.usage;
     }
     ctx.out.err(

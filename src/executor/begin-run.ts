@@ -13,7 +13,8 @@ import type { ActivityGraph } from '../model/activities.js';
 import { expectedHours } from '../model/project.js';
 import { JournalWriter } from '../state/journal.js';
 import type { LockOwner } from '../state/lockfile.js';
-import { selfOwner, tryLock } from '../state/lockfile.js';
+import { selfOwner, tryLock, unlock } from '../state/lockfile.js';
+import { describeIoError, EnvironmentError } from '../result.js';
 import type { StatePaths } from '../state/paths.js';
 import type { Attempt, RunState } from '../state/reducer.js';
 import type { InterruptedRecord, RunStartRecord, WithoutVersion } from '../state/records.js';
@@ -28,11 +29,20 @@ export type BeginRunResult =
  * caller reports it its own way.
  */
 export function beginRun(paths: StatePaths, runId: string, what: string): BeginRunResult {
-  mkdirSync(paths.logs, { recursive: true });
+  try {
+    mkdirSync(paths.logs, { recursive: true });
+  } catch (e) {
+    throw new EnvironmentError(`cannot create the run state folder ${describeIoError(paths.logs, e)}`);
+  }
   const owner = selfOwner({ runId, what });
   const locked = tryLock(paths.lock, owner);
   if (!locked.ok) return { ok: false, holder: locked.holder };
-  return { ok: true, owner, journal: JournalWriter.open(paths.journal) };
+  try {
+    return { ok: true, owner, journal: JournalWriter.open(paths.journal) };
+  } catch (e) {
+    unlock(paths.lock, owner);
+    throw e;
+  }
 }
 
 /** The `run-start` record of a run whose lock `owner` holds. */

@@ -9,6 +9,7 @@ import type { JournalWriter } from '../state/journal.js';
 import type { StatePaths } from '../state/paths.js';
 import { logFileName, logPathFor } from '../state/paths.js';
 import type { InterruptReason } from '../state/records.js';
+import { EnvironmentError } from '../result.js';
 import type { Backend, ExitInfo, Launched } from './backend.js';
 import type { Failure, RunEvent, RunOutcome } from './events.js';
 import type { Scheduler } from './scheduler.js';
@@ -209,6 +210,8 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
     void runActivity(r, gpus).then(
       (result) => settle(r, result),
       (e: unknown) => {
+        // The journal could not be written (a full disk): the run stops, the writer says why.
+        if (e instanceof EnvironmentError) return settle(r, 'interrupted');
         // A bug, not a task failure: surface it and stop cleanly.
         o.emit({
           type: 'warning',

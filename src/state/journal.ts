@@ -6,13 +6,21 @@ import {
   fstatSync,
   mkdirSync,
   openSync,
-  readFileSync,
   readSync,
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { describeIoError, EnvironmentError } from '../result.js';
 import type { JournalRecord, WithoutVersion } from './records.js';
-import { JOURNAL_VERSION } from './records.js';
+import { checkRecord, JOURNAL_VERSION } from './records.js';
+
+/** A journal line that could not be replayed: not JSON, or JSON of the wrong shape. */
+export interface BadLine {
+  /** Counting from 1. */
+  readonly line: number;
+  readonly why: string;
+}
 
 /** What reading a journal found. */
 export interface JournalRead {
@@ -21,92 +29,168 @@ export interface JournalRead {
   readonly tornTail: boolean;
   /** Lines before the last that could not be read (skipped). */
   readonly badLines: number;
+  /** Those lines, with where they are and why they were skipped. */
+  readonly bad: readonly BadLine[];
 }
 
-/** Parses journal text. A torn last line is ignored; other unreadable lines are skipped and counted. */
-export function parseJournal(text: string): JournalRead {
-  const records: JournalRecord[] = [];
-  let badLines = 0;
-  let tornTail = false;
-  let pos = 0;
-  while (pos < text.length) {
-    let nl = text.indexOf('\n', pos);
-    const last = nl < 0;
-    if (last) nl = text.length;
-    const line = text.slice(pos, nl);
-    pos = nl + 1;
-    if (line.trim() === '') continue;
-    let rec: unknown;
-    try {
-      rec = JSON.parse(line);
-    } catch {
-      rec = undefined;
-    }
-    const good =
-      typeof rec === 'object' && rec !== null && typeof (rec as { t?: unknown }).t === 'string';
-    if (good && !last) records.push(rec as JournalRecord);
-    else if (good && last)
-      tornTail = true; // complete JSON without its newline: the write may not have finished
-    else if (last || pos >= text.length) tornTail = true;
-    else badLines++;
+/** Reads journal lines one at a time, numbering them; `end()` takes the last, unterminated one. */
+class LineReader {
+  readonly records: JournalRecord[] = [];
+  readonly bad: BadLine[] = [];
+  tornTail = false;
+  #line = 0;
+
+  /** A complete line (its newline seen). */
+  line(text: string): void {
+    this.#line++;
+    if (text.trim() === '') return;
+    const rec = parseLine(text);
+    if (typeof rec === 'string') this.bad.push({ line: this.#line, why: rec });
+    else this.records.push(rec);
   }
-  return { records, tornTail, badLines };
+
+  /** Text after the last newline: a record whose write may not have finished. */
+  end(text: string): JournalRead {
+    if (text.trim() !== '') this.tornTail = true;
+    return {
+      records: this.records,
+      tornTail: this.tornTail,
+      badLines: this.bad.length,
+      bad: this.bad,
+    };
+  }
 }
 
-/** Reads the journal at `path`; an absent file is an empty journal. */
-export function readJournal(path: string): JournalRead {
-  let text: string;
+function parseLine(text: string): JournalRecord | string {
+  let value: unknown;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-      return { records: [], tornTail: false, badLines: 0 };
-    throw e;
+    value = JSON.parse(text);
+  } catch {
+    return 'not JSON (a corrupt line)';
   }
-  return parseJournal(text);
+  return checkRecord(value);
 }
+
+/** Parses journal text. A torn last line is ignored; other unreadable lines are skipped and listed. */
+export function parseJournal(text: string): JournalRead {
+  const r = new LineReader();
+  let pos = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', pos)) {
+    r.line(text.slice(pos, nl));
+    pos = nl + 1;
+  }
+  return r.end(text.slice(pos));
+}
+
+const CHUNK = 1 << 20;
 
 /**
- * Appends records to a journal. Each record is written with one write(2) and fdatasync'ed;
- * records written in the same moment share one sync (group commit). `append` resolves once the
- * record is on disk; act on a record (start dependents) only after that.
+ * Reads the journal at `path` as a stream of chunks (a journal may be larger than one string);
+ * an absent file is an empty journal. A file that cannot be read is an EnvironmentError.
+ */
+export function readJournal(path: string): JournalRead {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      return { records: [], tornTail: false, badLines: 0, bad: [] };
+    throw new EnvironmentError(`cannot read the journal ${describeIoError(path, e)}`);
+  }
+  const r = new LineReader();
+  const decoder = new StringDecoder('utf8');
+  const buf = Buffer.alloc(CHUNK);
+  let pending = '';
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      pending += decoder.write(buf.subarray(0, n));
+      let pos = 0;
+      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', pos)) {
+        r.line(pending.slice(pos, nl));
+        pos = nl + 1;
+      }
+      pending = pending.slice(pos);
+    }
+  } catch (e) {
+    throw new EnvironmentError(`cannot read the journal ${describeIoError(path, e)}`);
+  } finally {
+    closeSync(fd);
+  }
+  return r.end(pending + decoder.end());
+}
+
+/** One line per skipped journal line, for `run` and `status` to print. */
+export function describeBadLines(path: string, read: JournalRead): string[] {
+  return read.bad.map(
+    (b) => `warning: ${path}:${b.line}: skipped a journal line that is not a record: ${b.why}`,
+  );
+}
+
+/** How far back a torn last line is looked for: records are far shorter than this. */
+const TORN_MAX = 1 << 16;
+
+/**
+ * Appends records to a journal. Each record is written whole (short writes are continued) and
+ * fdatasync'ed; records written in the same moment share one sync (group commit). `append`
+ * resolves once the record is on disk; act on a record (start dependents) only after that.
+ *
+ * A write or sync that fails (ENOSPC, EIO) cuts the partial record off again, and the writer
+ * stops: every later call throws an EnvironmentError saying what happened, pending appends
+ * reject with it, and `onFailure` (set by the run) hears of it once.
  */
 export class JournalWriter {
   readonly #fd: number;
-  #waiters: (() => void)[] = [];
+  readonly #path: string;
+  #waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   #syncing = false;
   /** Written since the last sync began. */
   #dirty = false;
   #closed = false;
+  /** The file's length: where the next record starts. */
+  #size: number;
+  #failure: EnvironmentError | undefined;
+  /** Told of the first failure. */
+  onFailure: ((e: EnvironmentError) => void) | undefined;
 
-  private constructor(fd: number) {
+  private constructor(fd: number, path: string, size: number) {
     this.#fd = fd;
+    this.#path = path;
+    this.#size = size;
   }
 
   /** Opens (creating) the journal; cuts a torn last line first so the next record starts clean. */
   static open(path: string): JournalWriter {
-    mkdirSync(dirname(path), { recursive: true });
-    const fd = openSync(path, 'a+');
-    const size = fstatSync(fd).size;
-    if (size > 0) {
-      const tail = Buffer.alloc(Math.min(size, 1 << 16));
-      readSync(fd, tail, 0, tail.length, size - tail.length);
-      if (tail[tail.length - 1] !== 0x0a) {
-        const nl = tail.lastIndexOf(0x0a);
-        if (nl < 0 && size > tail.length)
-          throw new Error(`journal ${path} ends in a line over 64 KiB; refusing to cut it`);
-        ftruncateSync(fd, nl < 0 ? 0 : size - tail.length + nl + 1);
-        fdatasyncSync(fd);
-      }
+    let fd: number;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      fd = openSync(path, 'a+');
+    } catch (e) {
+      throw new EnvironmentError(`cannot open the journal ${describeIoError(path, e)}`);
     }
-    return new JournalWriter(fd);
+    try {
+      return new JournalWriter(fd, path, cutTornTail(fd, path));
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+  }
+
+  /** The failure that stopped this writer, if any. */
+  get failure(): EnvironmentError | undefined {
+    return this.#failure;
   }
 
   /** Writes a record now and resolves when it is durable. */
   append(rec: WithoutVersion<JournalRecord>): Promise<void> {
-    this.#write(rec);
-    return new Promise((resolve) => {
-      this.#waiters.push(resolve);
+    try {
+      this.#write(rec);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ resolve, reject });
       if (!this.#syncing) this.#sync();
     });
   }
@@ -123,15 +207,44 @@ export class JournalWriter {
   /** Writes and syncs a record before returning (exit paths, where nothing async runs). */
   appendSync(rec: WithoutVersion<JournalRecord>): void {
     this.#write(rec);
-    fdatasyncSync(this.#fd);
+    try {
+      fdatasyncSync(this.#fd);
+    } catch (e) {
+      throw this.#fail('sync', e);
+    }
     this.#dirty = false;
   }
 
   #write(rec: WithoutVersion<JournalRecord>): void {
+    if (this.#failure !== undefined) throw this.#failure;
     if (this.#closed) throw new Error('Internal error: journal is closed');
-    const line = `${JSON.stringify({ v: JOURNAL_VERSION, ...rec })}\n`;
-    writeSync(this.#fd, line);
+    const line = Buffer.from(`${JSON.stringify({ v: JOURNAL_VERSION, ...rec })}\n`);
+    let done = 0;
+    try {
+      while (done < line.length) done += writeSync(this.#fd, line, done, line.length - done);
+    } catch (e) {
+      throw this.#fail('write', e);
+    }
+    this.#size += line.length;
     this.#dirty = true;
+  }
+
+  /** Stops the writer: cuts a partial record, rejects the waiting appends, tells the run. */
+  #fail(what: 'write' | 'sync', e: unknown): EnvironmentError {
+    if (this.#failure !== undefined) return this.#failure;
+    try {
+      ftruncateSync(this.#fd, this.#size);
+    } catch {
+      /* the next open cuts it: a torn last line */
+    }
+    this.#failure = new EnvironmentError(
+      `cannot ${what} the journal ${describeIoError(this.#path, e)}; the run stopped, and work whose result was not recorded will run again`,
+    );
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.reject(this.#failure);
+    this.onFailure?.(this.#failure);
+    return this.#failure;
   }
 
   #sync(): void {
@@ -140,8 +253,13 @@ export class JournalWriter {
     this.#waiters = [];
     this.#dirty = false;
     fdatasync(this.#fd, (e) => {
-      if (e !== null) throw e;
-      for (const w of batch) w();
+      if (e !== null) {
+        this.#syncing = false;
+        this.#waiters.unshift(...batch);
+        this.#fail('sync', e);
+        return;
+      }
+      for (const w of batch) w.resolve();
       if (this.#waiters.length > 0) this.#sync();
       else this.#syncing = false;
     });
@@ -149,17 +267,47 @@ export class JournalWriter {
 
   /** Resolves when everything written so far is durable. */
   flush(): Promise<void> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (!this.#syncing && this.#waiters.length === 0 && !this.#dirty) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#waiters.push(resolve);
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ resolve, reject });
       if (!this.#syncing) this.#sync();
     });
   }
 
   close(): void {
     if (this.#closed) return;
-    fdatasyncSync(this.#fd);
-    closeSync(this.#fd);
     this.#closed = true;
+    try {
+      if (this.#failure === undefined) fdatasyncSync(this.#fd);
+    } finally {
+      closeSync(this.#fd);
+    }
+  }
+}
+
+/**
+ * Cuts a torn last line (a crash mid-write) and returns the file's new length. A last line over
+ * TORN_MAX without a newline is no torn record: the file is refused, untouched.
+ */
+function cutTornTail(fd: number, path: string): number {
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return 0;
+    const tail = Buffer.alloc(Math.min(size, TORN_MAX));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    if (tail[tail.length - 1] === 0x0a) return size;
+    const nl = tail.lastIndexOf(0x0a);
+    if (nl < 0 && size > tail.length)
+      throw new EnvironmentError(
+        `${path}: the last line is over 64 KiB long and unfinished: not a journal record cut short by a crash; move the file aside or cut that line`,
+      );
+    const keep = nl < 0 ? 0 : size - tail.length + nl + 1;
+    ftruncateSync(fd, keep);
+    fdatasyncSync(fd);
+    return keep;
+  } catch (e) {
+    if (e instanceof EnvironmentError) throw e;
+    throw new EnvironmentError(`cannot repair the journal ${describeIoError(path, e)}`);
   }
 }

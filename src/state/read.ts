@@ -1,6 +1,6 @@
 import type { StatePaths } from './paths.js';
 import { statePaths } from './paths.js';
-import { readJournal } from './journal.js';
+import { describeBadLines, readJournal } from './journal.js';
 import { ownerAlive, readLock } from './lockfile.js';
 import type { RunInfo, RunState } from './reducer.js';
 import { orphanedAttempts, replay } from './reducer.js';
@@ -14,6 +14,8 @@ export interface ProjectRunState extends RunState {
   readonly lastRun: RunInfo | undefined;
   readonly tornTail: boolean;
   readonly badLines: number;
+  /** One warning per skipped journal line, with its line number. */
+  readonly badLineNotes: readonly string[];
 }
 
 /**
@@ -37,5 +39,6 @@ export function readRunState(
     lastRun: state.runs[state.runs.length - 1],
     tornTail: j.tornTail,
     badLines: j.badLines,
+    badLineNotes: describeBadLines(paths.journal, j),
   };
 }

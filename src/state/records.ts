@@ -4,6 +4,8 @@
  * and `at` (epoch milliseconds). Replaying the records in order rebuilds the run state.
  */
 
+import { z } from 'zod';
+
 /** Journal format version. */
 export const JOURNAL_VERSION = 1;
 
@@ -86,6 +88,8 @@ export interface FailedRecord {
   readonly exitCode: number | null;
   readonly signal: string | null;
   readonly message?: string;
+  /** The last lines the command wrote to its log (stdout and stderr), for the failure line. */
+  readonly stderrTail?: readonly string[];
   readonly durationMs: number;
   readonly final: boolean;
 }
@@ -138,3 +142,127 @@ export type JournalRecord =
 
 /** Distributes Omit over the union, so `Omit<JournalRecord, 'v'>` stays a union. */
 export type WithoutVersion<T> = T extends unknown ? Omit<T, 'v'> : never;
+
+/**
+ * What a journal line must look like to be replayed, checked on read: a line of valid JSON with
+ * the wrong shape is reported like a corrupt one, never half-applied. One schema per record
+ * kind, joined on `t`: a new kind is one more member of the union.
+ */
+const base = { v: z.literal(1), at: z.number().finite() };
+const runId = z.string().min(1);
+const id = z.string().min(1);
+const attempt = z.number().int().positive();
+const gpus = z.array(z.number().int().nonnegative());
+
+export const RunStartRecordSchema = z.object({
+  ...base,
+  t: z.literal('run-start'),
+  runId,
+  pid: z.number().int(),
+  pidStart: z.string(),
+  boot: z.string(),
+  host: z.string(),
+  backend: z.string(),
+  jobs: z.number().int().positive(),
+  gpus,
+  simulatedGpus: z.boolean(),
+});
+
+export const StartedRecordSchema = z.object({
+  ...base,
+  t: z.literal('started'),
+  runId,
+  id,
+  attempt,
+  backend: z.string(),
+  pid: z.number().int().optional(),
+  externalId: z.string().optional(),
+  gpus,
+  log: z.string(),
+});
+
+export const ExternalIdRecordSchema = z.object({
+  ...base,
+  t: z.literal('external-id'),
+  runId,
+  id,
+  attempt,
+  backend: z.string(),
+  externalId: z.string(),
+});
+
+export const FinishedRecordSchema = z.object({
+  ...base,
+  t: z.literal('finished'),
+  runId,
+  id,
+  attempt,
+  exitCode: z.literal(0),
+  durationMs: z.number().finite(),
+});
+
+export const FailedRecordSchema = z.object({
+  ...base,
+  t: z.literal('failed'),
+  runId,
+  id,
+  attempt,
+  reason: z.enum(['exit-non-zero', 'signal', 'timeout', 'spawn-error']),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  message: z.string().optional(),
+  stderrTail: z.array(z.string()).optional(),
+  durationMs: z.number().finite(),
+  final: z.boolean(),
+});
+
+export const InterruptedRecordSchema = z.object({
+  ...base,
+  t: z.literal('interrupted'),
+  runId,
+  id,
+  attempt,
+  reason: z.enum(['signal', 'fail-fast', 'crash', 'no-new']),
+  durationMs: z.number().finite().nullable(),
+});
+
+export const RunEndRecordSchema = z.object({
+  ...base,
+  t: z.literal('run-end'),
+  runId,
+  outcome: z.enum(['ok', 'failed', 'interrupted', 'blocked']),
+});
+
+export const ResetRecordSchema = z.object({
+  ...base,
+  t: z.literal('reset'),
+  ids: z.array(id).nullable(),
+});
+
+export const JournalRecordSchema = z.discriminatedUnion('t', [
+  RunStartRecordSchema,
+  StartedRecordSchema,
+  ExternalIdRecordSchema,
+  FinishedRecordSchema,
+  FailedRecordSchema,
+  InterruptedRecordSchema,
+  RunEndRecordSchema,
+  ResetRecordSchema,
+]);
+
+/** The schema and the record types say the same thing. */
+type SameAs<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesTypes: SameAs<
+  z.infer<typeof JournalRecordSchema>['t'],
+  JournalRecord['t']
+> = true;
+void schemaMatchesTypes;
+
+/** A parsed line as a record, or why it is not one (one line, for a report). */
+export function checkRecord(value: unknown): JournalRecord | string {
+  const r = JournalRecordSchema.safeParse(value);
+  if (r.success) return r.data as JournalRecord;
+  const issue = r.error.issues[0];
+  const where = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.join('.')}: `;
+  return `${where}${issue?.message ?? 'not a journal record'}`;
+}

@@ -34,7 +34,7 @@ import {
 import { sweepOrphans } from '../../executor/orphans.js';
 import { killGroup } from '../../executor/process-group.js';
 import { formatBlockReason, Scheduler } from '../../executor/scheduler.js';
-import { readJournal } from '../../state/journal.js';
+import { describeBadLines, readJournal } from '../../state/journal.js';
 import { ownerAlive, readLock, unlock } from '../../state/lockfile.js';
 import type { StatePaths } from '../../state/paths.js';
 import { statePaths } from '../../state/paths.js';
@@ -301,6 +301,8 @@ async function runCommandWith(
   const started = Date.now();
   let exitBackstop: (() => void) | undefined;
   const abort = new AbortController();
+  // A journal that cannot be written (a full disk) stops the run; the writer's error says why.
+  journal.onFailure = () => abort.abort();
   const signals: NodeJS.Signals[] = [];
   const onSignal = (sig: NodeJS.Signals): void => {
     signals.push(sig);
@@ -316,7 +318,9 @@ async function runCommandWith(
       for (const g of liveGroups()) killGroup(g, 'SIGKILL');
     };
     process.on('exit', exitBackstop);
-    const state = replay(readJournal(paths.journal).records);
+    const read = readJournal(paths.journal);
+    for (const line of describeBadLines(paths.journal, read)) ctx.out.err(line);
+    const state = replay(read.records);
     const backend = await makeBackend!();
 
     // Leftovers of dead runs of this project: we hold the lock, so every earlier run is dead.
@@ -405,6 +409,7 @@ async function runCommandWith(
       signal: abort.signal,
       baseEnv: process.env,
     });
+    if (journal.failure !== undefined) throw journal.failure;
     await journal.flush();
     const end = Date.now();
     journal.appendSync({ t: 'run-end', at: end, runId, outcome: result.outcome });
@@ -447,7 +452,7 @@ async function runCommandWith(
         ? signals[0] === 'SIGTERM'
           ? 143
           : 130
-        : result.outcome === 'failed'
+        : result.outcome === 'failed' || result.outcome === 'blocked'
           ? EXIT.failed
           : EXIT.ok;
   } finally {

@@ -102,6 +102,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
           team: team ?? { kind: 'count', count: Math.max(1, project.team.length) },
           now,
         });
+      for (const line of state.badLineNotes) ctx.out.err(line);
       if (state.tornTail)
         ctx.out.err('note: the journal ends in a torn record (a crash mid-write); it was ignored');
       ctx.out.out(opts.json === true ? renderStatusJson(model) : renderStatusTable(model, ctx.out));

@@ -143,3 +143,74 @@ describe('journal', () => {
     expect(readJournal(path).records.map((r) => r.at)).toEqual([...Array(50).keys()]);
   });
 });
+
+describe('a journal that never lies', () => {
+  const lines = recs.map((r) => JSON.stringify(r));
+
+  it('lists a corrupt middle line with its number, and replays the rest', () => {
+    const text = [lines[0], '{"v":1,"t":"fin garbage', ...lines.slice(1), ''].join('\n');
+    const j = parseJournal(text);
+    expect(j.records).toHaveLength(recs.length);
+    expect(j.bad).toEqual([{ line: 2, why: 'not JSON (a corrupt line)' }]);
+    expect(j.tornTail).toBe(false);
+  });
+
+  it('checks the shape of each record: wrong shapes are skipped and listed, not applied', () => {
+    const bad = [
+      '{"v":1,"t":"reset","at":1,"ids":5}',
+      '{"v":1,"t":"reset","at":1,"ids":"abc"}',
+      '{"v":1,"t":"finished","at":"soon","runId":"r1","id":"a","attempt":1,"exitCode":0,"durationMs":1}',
+      '{"v":1,"t":"no-such-kind","at":1}',
+      '[1,2]',
+    ];
+    const j = parseJournal([...lines, ...bad, ''].join('\n'));
+    expect(j.records).toHaveLength(recs.length);
+    expect(j.bad.map((b) => b.line)).toEqual([1, 2, 3, 4, 5].map((k) => lines.length + k));
+    expect(j.bad[0]!.why).toMatch(/^ids: /);
+    expect(j.bad[2]!.why).toMatch(/^at: /);
+    // Nothing was reset: `a` stays done.
+    expect(replay(j.records).activities.get('a')?.status).toBe('done');
+  });
+
+  it('reads a journal in chunks: records spanning chunk borders and multi-byte text', () => {
+    const path = join(tempDir(), 'j');
+    const w = JournalWriter.open(path);
+    const n = 30_000; // about 2.5 MB: several 1 MiB chunks
+    for (let i = 0; i < n; i++) w.write({ t: 'reset', at: i, ids: [`é-${i}`] });
+    w.close();
+    appendFileSync(path, 'garbage\n');
+    const j = readJournal(path);
+    expect(j.records).toHaveLength(n);
+    expect(j.records[n - 1]).toMatchObject({ ids: [`é-${n - 1}`] });
+    expect(j.bad).toEqual([{ line: n + 1, why: 'not JSON (a corrupt line)' }]);
+  });
+
+  it('stops cleanly on a full device: one error saying so, appends rejected, nothing later written', async () => {
+    const w = JournalWriter.open('/dev/full');
+    let told: Error | undefined;
+    w.onFailure = (e) => (told = e);
+    await expect(w.append({ t: 'reset', at: 1, ids: null })).rejects.toThrow(
+      /no space left on the device \(ENOSPC\); the run stopped/,
+    );
+    expect(told?.name).toBe('EnvironmentError');
+    expect(() => w.appendSync({ t: 'reset', at: 2, ids: null })).toThrow(/ENOSPC/);
+    await expect(w.flush()).rejects.toThrow(/ENOSPC/);
+    w.close();
+  });
+
+  it('refuses, untouched, a journal whose unfinished last line is over 64 KiB', () => {
+    const path = join(tempDir(), 'j');
+    const text = `${lines[0]}\n${'x'.repeat(70_000)}`;
+    appendFileSync(path, text);
+    expect(() => JournalWriter.open(path)).toThrow(/over 64 KiB long and unfinished/);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+
+  it('names the file when the journal folder cannot be made', () => {
+    const file = join(tempDir(), 'f');
+    appendFileSync(file, '');
+    expect(() => JournalWriter.open(join(file, 'j'))).toThrow(
+      /^cannot open the journal .*\/f\/j: .*\((ENOTDIR|EEXIST)\)$/,
+    );
+  });
+});
