@@ -110,7 +110,7 @@ function jsonExact(_key: string, v: unknown): unknown {
   return v;
 }
 
-/** Stores an entry atomically (temp file + rename); any failure leaves no entry and is ignored. */
+/** Stores an entry atomically (temp file + rename, mode 0600); any failure leaves no entry and is ignored. */
 function writeEntry(path: string, abs: string, fileSha: string, project: Project): void {
   let tmp: string | undefined;
   try {
@@ -125,12 +125,13 @@ function writeEntry(path: string, abs: string, fileSha: string, project: Project
     };
     const dir = join(path, '..');
     if (!existsSync(dir)) {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       // Keep the cache out of version control even where .critpath/ itself is not ignored.
       writeFileSync(join(dir, '.gitignore'), '*\n');
     }
     tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(header)}\n${body}`);
+    // Entries copy the file's `env` values (tokens, passwords): readable by the owner only.
+    writeFileSync(tmp, `${JSON.stringify(header)}\n${body}`, { mode: 0o600 });
     renameSync(tmp, path);
     tmp = undefined;
   } catch {

@@ -9,6 +9,7 @@
  * jobs Slurm has lost), which attempts count as crashed, and how a held lock is reported.
  */
 import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ActivityGraph } from '../model/activities.js';
 import { expectedHours } from '../model/project.js';
 import { JournalWriter } from '../state/journal.js';
@@ -31,8 +32,11 @@ export type BeginRunResult =
 export function beginRun(paths: StatePaths, runId: string, what: string): BeginRunResult {
   try {
     mkdirSync(paths.logs, { recursive: true });
+    mkdirSync(dirname(paths.lock), { recursive: true });
   } catch (e) {
-    throw new EnvironmentError(`cannot create the run state folder ${describeIoError(paths.logs, e)}`);
+    throw new EnvironmentError(
+      `cannot create the run state folder ${describeIoError(paths.logs, e)}`,
+    );
   }
   const owner = selfOwner({ runId, what });
   const locked = tryLock(paths.lock, owner);

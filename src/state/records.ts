@@ -252,10 +252,8 @@ export const JournalRecordSchema = z.discriminatedUnion('t', [
 
 /** The schema and the record types say the same thing. */
 type SameAs<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const schemaMatchesTypes: SameAs<
-  z.infer<typeof JournalRecordSchema>['t'],
-  JournalRecord['t']
-> = true;
+const schemaMatchesTypes: SameAs<z.infer<typeof JournalRecordSchema>['t'], JournalRecord['t']> =
+  true;
 void schemaMatchesTypes;
 
 /** A parsed line as a record, or why it is not one (one line, for a report). */

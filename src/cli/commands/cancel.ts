@@ -13,8 +13,12 @@ export function registerCancel(program: Command, ctx: CliContext): void {
       "Stop the project's running `critpath run` as Ctrl-C would (SIGTERM, then SIGKILL after its grace), and scancel its Slurm jobs",
     )
     .argument('[file]', 'task file', DEFAULT_TASK_FILE)
-    .action(async (file: string) => {
-      const paths = statePaths(file);
+    .option(
+      '--root <dir>',
+      'project root: where .critpath/ lives and commands run (default: the git repository holding the file, else its folder)',
+    )
+    .action(async (file: string, opts: { root?: string }) => {
+      const paths = statePaths(file, opts.root);
       const live = liveRun(paths);
       // Jobs submitted to Slurm: scancel them, whether a critpath still follows them or not.
       if (hasOpenSlurmAttempts(paths)) {

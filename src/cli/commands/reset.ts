@@ -3,20 +3,28 @@ import type { CliContext } from '../context.js';
 import { DEFAULT_TASK_FILE, EXIT, loadOrReport, usageError } from '../context.js';
 import { buildActivityGraph } from '../../model/activities.js';
 import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { JournalWriter } from '../../state/journal.js';
 import { selfOwner, tryLock, unlock } from '../../state/lockfile.js';
 import { statePaths } from '../../state/paths.js';
+import { readRunState } from '../../state/read.js';
+import { resetClosure } from '../../state/reset.js';
 
 export function registerReset(program: Command, ctx: CliContext): void {
   program
     .command('reset')
     .description('Forget run results so tasks run again: one task or activity, or all of them')
     .argument('[file-and-ids...]', 'task file, then task or activity ids (none: all)')
+    .option(
+      '--root <dir>',
+      'project root: where .critpath/ lives and commands run (default: the git repository holding the file, else its folder)',
+    )
+    .option('--keep-downstream', 'leave the results of activities downstream of these as they are')
     .addHelpText(
       'after',
       '\nExamples:\n  critpath reset tasks/demo.yaml\n  critpath reset tasks/epic-1a.yaml 1a.8',
     )
-    .action(async (args: string[]) => {
+    .action(async (args: string[], opts: { root?: string; keepDownstream?: boolean }) => {
       const [first, ...rest] = args;
       // As `run` reads its arguments: the first is the file when it looks like one or exists.
       const isFile = first !== undefined && (/\.ya?ml$/i.test(first) || existsSync(first));
@@ -32,9 +40,13 @@ export function registerReset(program: Command, ctx: CliContext): void {
         else if (graph.byId.has(id)) acts.push(id);
         else return usageError(ctx, `unknown task or activity: ${id}`);
       }
-      const paths = statePaths(file);
+      const paths = statePaths(file, opts.root);
+      const downstream =
+        ids.length === 0 || opts.keepDownstream === true
+          ? []
+          : resetClosure(graph, readRunState(file, paths), acts).downstream;
       // Hold the project lock while writing, so no run starts from a journal it is changing.
-      mkdirSync(paths.dir, { recursive: true });
+      mkdirSync(dirname(paths.lock), { recursive: true });
       const owner = selfOwner({ what: `critpath reset ${file}` });
       const locked = tryLock(paths.lock, owner);
       if (!locked.ok) {
@@ -46,7 +58,11 @@ export function registerReset(program: Command, ctx: CliContext): void {
       }
       try {
         const j = JournalWriter.open(paths.journal);
-        j.appendSync({ t: 'reset', at: Date.now(), ids: ids.length === 0 ? null : acts });
+        j.appendSync({
+          t: 'reset',
+          at: Date.now(),
+          ids: ids.length === 0 ? null : [...acts, ...downstream],
+        });
         j.close();
       } finally {
         unlock(paths.lock, owner);
@@ -56,5 +72,9 @@ export function registerReset(program: Command, ctx: CliContext): void {
           ? 'reset: every activity will run again'
           : `reset: ${acts.join(', ')} will run again`,
       );
+      if (downstream.length > 0)
+        ctx.out.out(
+          `reset: downstream, so these run again too: ${downstream.join(', ')} (--keep-downstream to keep them)`,
+        );
     });
 }

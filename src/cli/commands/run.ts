@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { newRunId } from '../../state/run-id.js';
@@ -38,6 +39,7 @@ import { describeBadLines, readJournal } from '../../state/journal.js';
 import { ownerAlive, readLock, unlock } from '../../state/lockfile.js';
 import type { StatePaths } from '../../state/paths.js';
 import { statePaths } from '../../state/paths.js';
+import { resetClosure } from '../../state/reset.js';
 import { orphanedAttempts, reduce, replay } from '../../state/reducer.js';
 import type { RunState } from '../../state/reducer.js';
 import { jsonRunReporter, plainRunReporter } from '../../reporters/run-plain.js';
@@ -60,6 +62,9 @@ export interface RunOptions {
   partition?: string;
   /** Slurm: false with --no-follow (submit and return). */
   follow: boolean;
+  keepDownstream?: boolean;
+  /** --root: the project root. */
+  root?: string;
 }
 
 /** Other backends (Slurm) register here; `--backend NAME` picks one. */
@@ -77,6 +82,10 @@ export function registerRun(program: Command, ctx: CliContext): void {
       '[file-and-ids...]',
       'task file (default tasks/epic-1a.yaml), then task or activity ids to run with what they need',
     )
+    .option(
+      '--root <dir>',
+      'project root: where .critpath/ lives and commands run (default: the git repository holding the file, else its folder)',
+    )
     .option('-j, --jobs <n>', 'activities to run at once', '4')
     .option('--gpus <spec>', 'GPUs to use: a count of simulated slots (4) or indices (0,1,2,3)')
     .addOption(
@@ -90,6 +99,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
       're-run this task or activity even if done (repeatable)',
       (v: string, p: string[] = []) => [...p, v],
     )
+    .option('--keep-downstream', "with --force: leave the forced activities' dependents done")
     .option('--keep-going', 'after a failure, run everything not downstream of it')
     .option('--fail-fast', 'after a failure, stop running work too')
     .option('--dry-run', 'print what would start, and with which GPUs, without running anything')
@@ -231,7 +241,7 @@ async function runCommandWith(
   const unknown = [...named.unknown, ...forced.unknown];
   if (unknown.length > 0) return usageError(ctx, `unknown task or activity: ${unknown.join(', ')}`);
 
-  const paths = statePaths(file);
+  const paths = statePaths(file, opts.root);
   if (backendName === 'slurm') {
     // The whole graph goes to Slurm at once (--dependency=afterok); Slurm assigns the GPUs.
     if (opts.dryRun === true) return usageError(ctx, '--dry-run does not apply to --backend slurm');
@@ -261,7 +271,9 @@ async function runCommandWith(
 
   if (opts.dryRun === true) {
     const state = replay(readJournal(paths.journal).records);
-    for (const id of forced.ok) state.activities.delete(id);
+    const downstream =
+      opts.keepDownstream === true ? [] : resetClosure(graph, state, forced.ok).downstream;
+    for (const id of [...forced.ok, ...downstream]) state.activities.delete(id);
     dryRun(
       ctx,
       graph,
@@ -288,6 +300,10 @@ async function runCommandWith(
         : plainRunReporter(ctx.out);
   const emit = (e: RunEvent): void => reporter.onEvent(e);
 
+  if (opts.json !== true)
+    ctx.out.err(
+      `state: ${relative(ctx.cwd, paths.journal)}  logs: ${relative(ctx.cwd, paths.logs)}/`,
+    );
   const runId = newRunId();
   const begun = beginRun(paths, runId, `critpath run ${file}`);
   if (!begun.ok) {
@@ -341,7 +357,11 @@ async function runCommandWith(
       reduce(state, { v: 1, ...rec });
     }
     if (forced.ok.length > 0) {
-      const rec = { t: 'reset', at: Date.now(), ids: forced.ok } as const;
+      const downstream =
+        opts.keepDownstream === true ? [] : resetClosure(graph, state, forced.ok).downstream;
+      if (downstream.length > 0 && opts.json !== true)
+        ctx.out.err(`--force: downstream, so these run again too: ${downstream.join(', ')}`);
+      const rec = { t: 'reset', at: Date.now(), ids: [...forced.ok, ...downstream] } as const;
       journal.appendSync(rec);
       reduce(state, { v: 1, ...rec });
     }

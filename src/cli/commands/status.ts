@@ -24,6 +24,10 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       'Show every task and phase as done, running, ready, blocked, failed or pending, from the journal',
     )
     .argument('[file]', 'task file', DEFAULT_TASK_FILE)
+    .option(
+      '--root <dir>',
+      'project root: where .critpath/ lives and commands run (default: the git repository holding the file, else its folder)',
+    )
     .option('--gpus <spec>', "GPUs this host has (default: the last run's, else nvidia-smi)")
     .option(
       '--team <team>',
@@ -48,64 +52,78 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         '  critpath status tasks/demo.yaml --json',
       ].join('\n'),
     )
-    .action(async (file: string, opts: { gpus?: string; json?: boolean; team?: string }) => {
-      const gpuOpt = parseGpuOption(opts.gpus);
-      if (gpuOpt.kind === 'error') return usageError(ctx, gpuOpt.message);
-      let team: TeamSpec | undefined;
-      if (opts.team !== undefined) {
-        const t = parseTeamSpec(opts.team);
-        if (!t.ok) return usageError(ctx, t.error);
-        team = t.value;
-      }
-      const project = await loadOrReport(ctx, file);
-      if (project === undefined) return;
-      const graph = buildActivityGraph(project);
-      const paths = statePaths(file);
-      let state = readRunState(file, paths);
-      // Jobs on Slurm outlive the critpath that submitted them: ask Slurm (squeue, sacct); it
-      // journals the ended ones, so the journal is read again. Nothing is asked (or loaded) when
-      // no Slurm job is open.
-      let slurm: SlurmStatusSection = { live: new Map(), lines: [] };
-      if (openSlurmAttempts(state).length > 0) {
-        const { slurmStatusSection } = await import('../../executor/slurm/cli.js');
-        slurm = await slurmStatusSection(paths, project);
-        state = readRunState(file, paths);
-      }
-      for (const id of slurm.live.keys()) {
-        const st = state.activities.get(id);
-        if (st !== undefined && st.status === 'interrupted') st.status = 'running';
-      }
-      let hostGpus: number;
-      if (gpuOpt.kind !== 'none') hostGpus = (await detectInventory(gpuOpt)).gpus.length;
-      else if (
-        state.lastRun !== undefined &&
-        state.lastRun.start.host === (await import('node:os')).hostname()
-      )
-        hostGpus = state.lastRun.start.gpus.length;
-      else hostGpus = (await detectInventory(gpuOpt)).gpus.length;
-      const now = Date.now();
-      const cpmModel = computeStatus(project, graph, state, {
-        hostGpus,
-        now,
-        liveRunId: state.liveRunId,
-        batchLive: new Map(
-          [...slurm.live].map(([id, j]) => [
-            id,
-            j.job?.phase === 'running' ? 'running' : 'pending',
-          ]),
-        ),
-      });
-      // The planner is loaded only when it plans (up to STATUS_TEAM_FORECAST_MAX activities).
-      const model =
-        teamForecastSkipped(cpmModel) ??
-        (await import('../../app/status-forecast.js')).withTeamForecast(cpmModel, project, state, {
-          team: team ?? { kind: 'count', count: Math.max(1, project.team.length) },
+    .action(
+      async (
+        file: string,
+        opts: { gpus?: string; json?: boolean; team?: string; root?: string },
+      ) => {
+        const gpuOpt = parseGpuOption(opts.gpus);
+        if (gpuOpt.kind === 'error') return usageError(ctx, gpuOpt.message);
+        let team: TeamSpec | undefined;
+        if (opts.team !== undefined) {
+          const t = parseTeamSpec(opts.team);
+          if (!t.ok) return usageError(ctx, t.error);
+          team = t.value;
+        }
+        const project = await loadOrReport(ctx, file);
+        if (project === undefined) return;
+        const graph = buildActivityGraph(project);
+        const paths = statePaths(file, opts.root);
+        let state = readRunState(file, paths);
+        // Jobs on Slurm outlive the critpath that submitted them: ask Slurm (squeue, sacct); it
+        // journals the ended ones, so the journal is read again. Nothing is asked (or loaded) when
+        // no Slurm job is open.
+        let slurm: SlurmStatusSection = { live: new Map(), lines: [] };
+        if (openSlurmAttempts(state).length > 0) {
+          const { slurmStatusSection } = await import('../../executor/slurm/cli.js');
+          slurm = await slurmStatusSection(paths, project);
+          state = readRunState(file, paths);
+        }
+        for (const id of slurm.live.keys()) {
+          const st = state.activities.get(id);
+          if (st !== undefined && st.status === 'interrupted') st.status = 'running';
+        }
+        let hostGpus: number;
+        if (gpuOpt.kind !== 'none') hostGpus = (await detectInventory(gpuOpt)).gpus.length;
+        else if (
+          state.lastRun !== undefined &&
+          state.lastRun.start.host === (await import('node:os')).hostname()
+        )
+          hostGpus = state.lastRun.start.gpus.length;
+        else hostGpus = (await detectInventory(gpuOpt)).gpus.length;
+        const now = Date.now();
+        const cpmModel = computeStatus(project, graph, state, {
+          hostGpus,
           now,
+          liveRunId: state.liveRunId,
+          batchLive: new Map(
+            [...slurm.live].map(([id, j]) => [
+              id,
+              j.job?.phase === 'running' ? 'running' : 'pending',
+            ]),
+          ),
         });
-      for (const line of state.badLineNotes) ctx.out.err(line);
-      if (state.tornTail)
-        ctx.out.err('note: the journal ends in a torn record (a crash mid-write); it was ignored');
-      ctx.out.out(opts.json === true ? renderStatusJson(model) : renderStatusTable(model, ctx.out));
-      if (opts.json !== true && slurm.lines.length > 0) ctx.out.out(slurm.lines.join('\n'));
-    });
+        // The planner is loaded only when it plans (up to STATUS_TEAM_FORECAST_MAX activities).
+        const model =
+          teamForecastSkipped(cpmModel) ??
+          (await import('../../app/status-forecast.js')).withTeamForecast(
+            cpmModel,
+            project,
+            state,
+            {
+              team: team ?? { kind: 'count', count: Math.max(1, project.team.length) },
+              now,
+            },
+          );
+        for (const line of state.badLineNotes) ctx.out.err(line);
+        if (state.tornTail)
+          ctx.out.err(
+            'note: the journal ends in a torn record (a crash mid-write); it was ignored',
+          );
+        ctx.out.out(
+          opts.json === true ? renderStatusJson(model) : renderStatusTable(model, ctx.out),
+        );
+        if (opts.json !== true && slurm.lines.length > 0) ctx.out.out(slurm.lines.join('\n'));
+      },
+    );
 }

@@ -7,6 +7,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,6 +65,9 @@ describe('validated-project cache', () => {
     const first = await loadOk(p.file);
     expect(existsSync(p.cache)).toBe(true);
     expect(readFileSync(join(p.dir, '.critpath', 'cache', '.gitignore'), 'utf8')).toBe('*\n');
+    // Entries copy env values (secrets): owner only, whatever the umask.
+    expect(statSync(p.cache).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(p.cache)).mode & 0o777).toBe(0o700);
     const header = JSON.parse(readFileSync(p.cache, 'utf8').split('\n')[0]!) as Record<
       string,
       unknown
