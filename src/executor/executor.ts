@@ -4,6 +4,7 @@ import type { ActivityGraph } from '../model/activities.js';
 import { expectedHours } from '../model/project.js';
 import type { GpuAllocator } from '../gpu/allocator.js';
 import type { GpuHostLocks } from '../gpu/host-locks.js';
+import { describeWait } from '../gpu/host-locks.js';
 import type { Gpu } from '../gpu/inventory.js';
 import type { JournalWriter } from '../state/journal.js';
 import type { StatePaths } from '../state/paths.js';
@@ -96,6 +97,8 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
   const finished = new Promise<ExecutorResult>((r) => (resolveAll = r));
   let settled = false;
 
+  /** The last "waiting for GPU n, held by …" said per GPU: said again only when it changes. */
+  const waitNotes = new Map<number, string>();
   /** Set when pump() had a GPU lock refused: it must look again later, whoever holds it now. */
   let refused = false;
   const confirm = (_id: string, gpus: readonly number[]): boolean => {
@@ -173,7 +176,14 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
         o.hostLocks !== undefined &&
         pollTimer === undefined
       ) {
-        const foreign = o.hostLocks.heldElsewhere();
+        const holders = o.hostLocks.holders();
+        const foreign = [...holders.keys()];
+        for (const [gpu, holder] of holders) {
+          const text = describeWait(gpu, holder);
+          if (waitNotes.get(gpu) === text) continue;
+          waitNotes.set(gpu, text);
+          o.emit({ type: 'warning', at: Date.now(), message: text });
+        }
         if (foreign.length > 0 || refused) {
           o.allocator.setForeign(foreign);
           pollTimer = setTimeout(() => {
@@ -356,6 +366,8 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
           return 'unstarted';
         }
         const pid = began.pid;
+        // The GPUs stay locked while this process group lives, even if critpath dies.
+        if (pid !== undefined && gpus.length > 0) o.hostLocks?.attach(gpus, pid);
         startedAt = began.at;
         r.startedAt = startedAt;
         settled = () => launched.settled();

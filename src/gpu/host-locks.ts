@@ -1,13 +1,17 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeIoError, EnvironmentError } from '../result.js';
 import type { LockOwner } from '../state/lockfile.js';
-import { ownerAlive, readLock, tryLock, unlock } from '../state/lockfile.js';
+import { ownerAlive, readLock, relock, tryLock, unlock } from '../state/lockfile.js';
 import type { Gpu } from './inventory.js';
 
 /**
  * Host-wide GPU locks, one file per GPU, so two `critpath run`s on one host never share a GPU.
- * A lock whose holder died is stale and is reclaimed by the next run that wants the GPU.
+ * A lock is held while its critpath lives or any process group started under it does: a run
+ * killed with -9 leaves its commands running, and their GPUs stay locked until they end.
+ * The folder is shared by every user of the host, so it is a security boundary: see
+ * `checkLockDir`.
  */
 
 /** The host-wide lock directory: `$CRITPATH_GPU_LOCK_DIR`, else `<tmpdir>/critpath-gpu-locks`. */
@@ -17,16 +21,43 @@ export function gpuLockDir(): string {
 
 const fileName = (g: Gpu): string => `gpu-${g.uuid.replace(/[^A-Za-z0-9_-]/g, '_')}.lock`;
 
+/**
+ * Makes the lock folder if it is missing (sticky and world-writable, 1777, set with chmod since
+ * the umask cuts mkdir's mode), and refuses one that is not a real folder owned by root or by
+ * this user: whoever owns the folder can delete the locks in it.
+ */
+export function checkLockDir(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: 0o1777 });
+    chmodSync(dir, 0o1777);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw new EnvironmentError(`cannot make the GPU lock folder ${describeIoError(dir, e)}`);
+  }
+  const st = lstatSync(dir);
+  if (st.isSymbolicLink() || !st.isDirectory())
+    throw new EnvironmentError(
+      `the GPU lock folder ${dir} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; refusing it (set CRITPATH_GPU_LOCK_DIR to another)`,
+    );
+  const uid = process.getuid?.() ?? 0;
+  if (st.uid !== 0 && st.uid !== uid)
+    throw new EnvironmentError(
+      `the GPU lock folder ${dir} belongs to another user (uid ${st.uid}), who could take GPUs from under this run; refusing it (remove it, or set CRITPATH_GPU_LOCK_DIR)`,
+    );
+}
+
 export class GpuHostLocks {
   readonly #dir: string;
   readonly #owner: LockOwner;
   readonly #byIndex: ReadonlyMap<number, Gpu>;
+  /** Process groups started on each GPU we hold. */
+  readonly #groups = new Map<number, number[]>();
 
   constructor(gpus: readonly Gpu[], owner: LockOwner, dir = gpuLockDir()) {
     this.#dir = dir;
     this.#owner = owner;
     this.#byIndex = new Map(gpus.map((g) => [g.index, g]));
-    mkdirSync(dir, { recursive: true, mode: 0o1777 });
+    checkLockDir(dir);
   }
 
   #path(index: number): string {
@@ -49,26 +80,51 @@ export class GpuHostLocks {
     return { ok: true };
   }
 
-  unlockAll(indices: readonly number[]): void {
-    for (const i of indices) unlock(this.#path(i), this.#owner);
+  /**
+   * Records in the locks of `indices` the process group of the work started on them, so the
+   * locks outlive this process as long as that work runs.
+   */
+  attach(indices: readonly number[], pgid: number): void {
+    for (const i of indices) {
+      const groups = [...(this.#groups.get(i) ?? []), pgid];
+      this.#groups.set(i, groups);
+      relock(this.#path(i), { ...this.#owner, pgids: groups });
+    }
   }
 
-  /** GPUs of this inventory that another live process holds now. */
-  heldElsewhere(): number[] {
+  unlockAll(indices: readonly number[]): void {
+    for (const i of indices) {
+      this.#groups.delete(i);
+      unlock(this.#path(i), this.#owner);
+    }
+  }
+
+  /** GPUs of this inventory that another live holder has now, with who holds them. */
+  holders(): Map<number, LockOwner> {
     let names: Set<string>;
     try {
       names = new Set(readdirSync(this.#dir));
     } catch {
-      return [];
+      return new Map();
     }
-    const out: number[] = [];
+    const out = new Map<number, LockOwner>();
     for (const [i, g] of this.#byIndex) {
       if (!names.has(fileName(g))) continue;
       const o = readLock(join(this.#dir, fileName(g)))?.owner;
       if (o === undefined || !ownerAlive(o)) continue;
       if (o.pid === this.#owner.pid && o.start === this.#owner.start) continue;
-      out.push(i);
+      out.set(i, o);
     }
     return out;
   }
+
+  /** GPUs of this inventory that another live process holds now. */
+  heldElsewhere(): number[] {
+    return [...this.holders().keys()];
+  }
+}
+
+/** "waiting for GPU n, held by pid P (project X)". */
+export function describeWait(index: number, o: LockOwner): string {
+  return `waiting for GPU ${index}, held by pid ${o.pid} (project ${o.project ?? o.what ?? 'unknown'})`;
 }

@@ -1,5 +1,7 @@
 import {
   closeSync,
+  constants,
+  fstatSync,
   linkSync,
   openSync,
   readFileSync,
@@ -8,6 +10,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
+import { EnvironmentError } from '../result.js';
 
 /**
  * Lock files that a crashed holder cannot leave stuck. A lock is a file created with O_EXCL that
@@ -27,6 +30,13 @@ export interface LockOwner {
   readonly runId?: string;
   /** What the lock is for, for people reading the file. */
   readonly what?: string;
+  /** The task file whose run holds it (GPU locks), for "held by … (project X)". */
+  readonly project?: string;
+  /**
+   * Process groups of the work started under the lock (GPU locks): the lock is held while any
+   * of them lives, also after its critpath died (kill -9 leaves the commands running).
+   */
+  readonly pgids?: readonly number[];
 }
 
 let bootIdCache: string | undefined;
@@ -66,10 +76,26 @@ export function selfOwner(extra: { runId?: string; what?: string } = {}): LockOw
   };
 }
 
-/** Whether the owner process still exists (same boot, same pid, same start time). */
+/** Whether the owner still holds: its process lives, or a process of one of its groups does. */
 export function ownerAlive(o: LockOwner): boolean {
   if (o.host !== hostname()) return true; // cannot tell for another host: assume alive
   if (o.boot !== '' && bootId() !== '' && o.boot !== bootId()) return false;
+  return processAlive(o) || (o.pgids ?? []).some(groupAlive);
+}
+
+/** Whether any process of group `pgid` exists. */
+function groupAlive(pgid: number): boolean {
+  if (!Number.isInteger(pgid) || pgid <= 1) return false;
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether the owner process itself exists (same pid, same start time). */
+function processAlive(o: LockOwner): boolean {
   try {
     process.kill(o.pid, 0);
   } catch (e) {
@@ -85,18 +111,47 @@ export function ownerAlive(o: LockOwner): boolean {
 /** Reads a lock file's owner; undefined when there is no file or it is unreadable (torn). */
 export function readLock(path: string): { owner: LockOwner | undefined; text: string } | undefined {
   let text: string;
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+    // A planted FIFO would block a plain open forever, a symlink would lead elsewhere.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'EMLINK') throw notRegular(path, 'a symbolic link');
     return undefined;
   }
   try {
-    const o = JSON.parse(text) as LockOwner;
-    return { owner: typeof o.pid === 'number' ? o : undefined, text };
+    const st = fstatSync(fd);
+    if (!st.isFile())
+      throw notRegular(path, st.isFIFO() ? 'a FIFO' : st.isDirectory() ? 'a folder' : 'not a file');
+    text = readFileSync(fd, 'utf8');
+  } catch (e) {
+    if (e instanceof EnvironmentError) throw e;
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    const o = JSON.parse(text) as LockOwner | null;
+    return { owner: typeof o?.pid === 'number' ? o : undefined, text };
   } catch {
     return { owner: undefined, text };
   }
 }
+
+function notRegular(path: string, what: string): EnvironmentError {
+  return new EnvironmentError(
+    `${path} is ${what}, not a lock file: someone else made it; remove it if you trust this folder`,
+  );
+}
+
+/** Creating a lock: never through a symlink, never blocking on a FIFO. */
+const CREATE =
+  constants.O_WRONLY |
+  constants.O_CREAT |
+  constants.O_EXCL |
+  constants.O_NOFOLLOW |
+  constants.O_NONBLOCK;
 
 export type LockResult = { readonly ok: true } | { readonly ok: false; readonly holder: LockOwner };
 
@@ -108,7 +163,7 @@ export function tryLock(path: string, owner: LockOwner): LockResult {
   const text = JSON.stringify(owner);
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      const fd = openSync(path, 'wx', 0o644);
+      const fd = openSync(path, CREATE, 0o644);
       try {
         writeSync(fd, text);
       } finally {
@@ -116,7 +171,10 @@ export function tryLock(path: string, owner: LockOwner): LockResult {
       }
       return { ok: true };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC')
+        throw new EnvironmentError(`cannot create the lock ${path}: ${code}`);
+      if (code !== 'EEXIST') throw e;
     }
     const seen = readLock(path);
     if (seen === undefined) continue; // released meanwhile
@@ -166,6 +224,24 @@ function reclaim(path: string, staleText: string): void {
   } catch {
     /* already gone */
   }
+}
+
+/** Rewrites a lock `owner` holds with `owner` (new process groups): atomically, by rename. */
+export function relock(path: string, owner: LockOwner): void {
+  const seen = readLock(path);
+  if (seen?.owner === undefined || !sameOwner(seen.owner, owner)) return;
+  const tmp = `${path}.new-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const fd = openSync(tmp, CREATE, 0o644);
+  try {
+    writeSync(fd, JSON.stringify(owner));
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+function sameOwner(a: LockOwner, b: LockOwner): boolean {
+  return a.pid === b.pid && a.start === b.start && a.boot === b.boot;
 }
 
 /** Removes the lock if `owner` still holds it. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { newRunId } from '../../state/run-id.js';
@@ -366,7 +366,9 @@ async function runCommandWith(
       reduce(state, { v: 1, ...rec });
     }
     const hostLocks =
-      inventory.gpus.length > 0 ? new GpuHostLocks(inventory.gpus, owner) : undefined;
+      inventory.gpus.length > 0
+        ? new GpuHostLocks(inventory.gpus, { ...owner, project: resolve(file) })
+        : undefined;
     const allocator = new GpuAllocator(gpuIdx, topology);
     const sched = makeScheduler(graph, project, state, opts, named.ok, inventory.gpus.length);
     const simulated = inventory.gpus.some((g) => g.simulated);

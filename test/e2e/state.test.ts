@@ -1,0 +1,250 @@
+import { execFileSync } from 'node:child_process';
+import {
+  appendFileSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { BIN, critpath, RECORD, readRecord, tempProject } from '../helpers/cli.js';
+
+/** Issue 14: run state per file, reset downstream, GPU locks, journal integrity, hostile input. */
+const HEAD = 'project: s\nstart: 2026-01-05\ntasks:\n';
+const starts = (record: string): string[] =>
+  readRecord(record)
+    .filter((l) => l.kind === 'start')
+    .map((l) => l.id);
+const isRoot = process.getuid?.() === 0;
+const GPU_HEAD =
+  'project: s\nstart: 2026-01-05\nhardware:\n  gpu:\n    - { count: 1, from: 2026-01-05 }\ntasks:\n';
+
+describe('state belongs to one task file', () => {
+  it('two copies of a file in two folders of one repository keep their own state and logs', async () => {
+    const p = tempProject('');
+    mkdirSync(join(p.dir, '.git'));
+    const body = `${HEAD}  - { id: a, hours: 1, run: '${RECORD} 0' }\n`;
+    for (const d of ['my', 'my2']) {
+      mkdirSync(join(p.dir, d));
+      writeFileSync(join(p.dir, d, 'lab.yaml'), body);
+    }
+    const first = await critpath(['run', 'my/lab.yaml'], { cwd: p.dir, env: p.env });
+    expect(first.exitCode, first.all).toBe(0);
+    expect(first.stderr).toContain('state: .critpath/my/lab.journal  logs: .critpath/logs/my/lab/');
+    const second = await critpath(['run', 'my2/lab.yaml'], { cwd: p.dir, env: p.env });
+    expect(second.exitCode, second.all).toBe(0);
+    expect(starts(p.record)).toEqual(['a', 'a']);
+    expect(readFileSync(join(p.dir, '.critpath/logs/my2/lab/a.log'), 'utf8')).toContain('=== a');
+  });
+
+  it('reset ID re-runs everything downstream and says which; --keep-downstream keeps it', async () => {
+    const p = tempProject(
+      `${HEAD}  - { id: a, hours: 1, run: '${RECORD} 0' }\n` +
+        `  - { id: b, hours: 1, deps: [a], run: '${RECORD} 0' }\n` +
+        `  - { id: c, hours: 1, deps: [b], run: '${RECORD} 0' }\n` +
+        `  - { id: d, hours: 1, run: '${RECORD} 0' }\n`,
+    );
+    const env = { cwd: p.dir, env: p.env };
+    expect((await critpath(['run', p.file, '--jobs', '1'], env)).exitCode).toBe(0);
+    const reset = await critpath(['reset', p.file, 'a'], env);
+    expect(reset.stdout).toContain('these run again too: b, c');
+    expect((await critpath(['run', p.file, '--jobs', '1'], env)).exitCode).toBe(0);
+    expect(starts(p.record).slice(4)).toEqual(['a', 'b', 'c']);
+    const keep = await critpath(['reset', p.file, 'b', '--keep-downstream'], env);
+    expect(keep.stdout).not.toContain('run again too');
+    expect((await critpath(['run', p.file], env)).exitCode).toBe(0);
+    expect(starts(p.record).slice(7)).toEqual(['b']);
+  });
+});
+
+describe('the GPU lock folder is a security boundary', () => {
+  const gpuProject = () =>
+    tempProject(`${GPU_HEAD}  - { id: g, hours: 1, hardware: gpu, gpus: 1, run: '${RECORD} 0' }\n`);
+
+  it('refuses a FIFO planted as a lock file at once (no hang), with one line, exit 2', async () => {
+    const p = gpuProject();
+    execFileSync('mkfifo', [join(p.dir, 'locks', 'gpu-SIM-0.lock')]);
+    const r = await critpath(['run', p.file, '--gpus', '1'], { cwd: p.dir, env: p.env });
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toMatch(/gpu-SIM-0\.lock is a FIFO, not a lock file/);
+    expect(r.all).not.toMatch(/internal error/);
+    expect(starts(p.record)).toEqual([]);
+  });
+
+  it('refuses a symlink planted as a lock file', async () => {
+    const p = gpuProject();
+    symlinkSync('/nonexistent/target', join(p.dir, 'locks', 'gpu-SIM-0.lock'));
+    const r = await critpath(['run', p.file, '--gpus', '1'], { cwd: p.dir, env: p.env });
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toMatch(/is a symbolic link, not a lock file/);
+  });
+
+  it.skipIf(!isRoot)('refuses a lock folder owned by another user', async () => {
+    const p = gpuProject();
+    chownSync(join(p.dir, 'locks'), 12345, 12345);
+    const r = await critpath(['run', p.file, '--gpus', '1'], { cwd: p.dir, env: p.env });
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toMatch(/belongs to another user \(uid 12345\)/);
+  });
+
+  it('creates a missing lock folder sticky and world-writable (1777) despite the umask', async () => {
+    const p = gpuProject();
+    const dir = join(p.dir, 'new-locks');
+    const r = await critpath(['run', p.file, '--gpus', '1'], {
+      cwd: p.dir,
+      env: { ...p.env, CRITPATH_GPU_LOCK_DIR: dir },
+    });
+    expect(r.exitCode, r.all).toBe(0);
+    const mode = Number(execFileSync('stat', ['-c', '%a', dir]).toString().trim());
+    expect(mode).toBe(1777);
+  });
+});
+
+describe('GPU locks outlive a crash', () => {
+  it('after kill -9 of a run, a second project waits for the GPU its commands still use', async () => {
+    const a = tempProject(
+      `${HEAD}  - { id: ga, hours: 1, hardware: gpu, gpus: 1, run: '${RECORD} 3' }\n`,
+    );
+    const b = tempProject(
+      `${HEAD}  - { id: gb, hours: 1, hardware: gpu, gpus: 1, run: '${RECORD} 0' }\n`,
+    );
+    const locks = a.env.CRITPATH_GPU_LOCK_DIR!;
+    const first = execa('node', [BIN, 'run', a.file, '--gpus', '1'], {
+      cwd: a.dir,
+      env: a.env,
+      reject: false,
+    });
+    while (!starts(a.record).includes('ga')) await new Promise((r) => setTimeout(r, 50));
+    first.kill('SIGKILL');
+    await first;
+    const second = await critpath(['run', b.file, '--gpus', '1'], {
+      cwd: b.dir,
+      env: { ...b.env, CRITPATH_GPU_LOCK_DIR: locks },
+    });
+    expect(second.exitCode, second.all).toBe(0);
+    expect(second.all).toMatch(/waiting for GPU 0, held by pid \d+ \(project .*project\.yaml\)/);
+    const endA = readRecord(a.record).find((l) => l.kind === 'end' && l.id === 'ga');
+    const startB = readRecord(b.record).find((l) => l.kind === 'start' && l.id === 'gb');
+    expect(endA, 'the orphaned command of the killed run finished').toBeDefined();
+    expect(startB!.ns > endA!.ns, 'no overlap on GPU 0').toBe(true);
+  }, 60_000);
+});
+
+describe('a journal that never lies', () => {
+  const twoTasks = () =>
+    tempProject(
+      `${HEAD}  - { id: a, hours: 1, run: '${RECORD} 0' }\n  - { id: b, hours: 1, deps: [a], run: '${RECORD} 0' }\n`,
+    );
+
+  it('reports a corrupt middle line by number in status and run', async () => {
+    const p = twoTasks();
+    const env = { cwd: p.dir, env: p.env };
+    expect((await critpath(['run', p.file], env)).exitCode).toBe(0);
+    const path = join(p.dir, '.critpath', 'project.journal');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    writeFileSync(path, [lines[0], 'garbage{', ...lines.slice(1)].join('\n'));
+    const st = await critpath(['status', p.file], env);
+    expect(st.exitCode, st.all).toBe(0);
+    expect(st.stderr).toMatch(/project\.journal:2: skipped a journal line that is not a record/);
+    const run = await critpath(['run', p.file], env);
+    expect(run.stderr).toMatch(/project\.journal:2: skipped/);
+  });
+
+  it('reports a record of the wrong shape instead of crashing or applying it', async () => {
+    const p = twoTasks();
+    const env = { cwd: p.dir, env: p.env };
+    expect((await critpath(['run', p.file], env)).exitCode).toBe(0);
+    const path = join(p.dir, '.critpath', 'project.journal');
+    const n = readFileSync(path, 'utf8').split('\n').length;
+    appendFileSync(path, '{"v":1,"t":"reset","at":1,"ids":"ab"}\n');
+    const st = await critpath(['status', p.file, '--json'], env);
+    expect(st.exitCode, st.all).toBe(0);
+    expect(st.stderr).toContain(
+      `project.journal:${n}: skipped a journal line that is not a record: ids:`,
+    );
+    const run = await critpath(['run', p.file], env);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(starts(p.record)).toEqual(['a', 'b']); // nothing was reset
+  });
+
+  const tmpfs = process.env['CRITPATH_TMPFS_E2E'] === 'require' || isRoot;
+  it.skipIf(!tmpfs)(
+    'a full disk stops the run with one line, exit 2, and loses nothing journaled',
+    async () => {
+      const mnt = mkdtempSync(join(tmpdir(), 'critpath-tmpfs-'));
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
+      onTestFinished(() => {
+        execFileSync('umount', ['-l', mnt]);
+        rmSync(mnt, { recursive: true, force: true });
+      });
+      writeFileSync(
+        join(mnt, 'p.yaml'),
+        `${HEAD}  - { id: a, hours: 1, run: 'true' }\n` +
+          `  - { id: fill, hours: 1, deps: [a], run: 'dd if=/dev/zero of=fill bs=4k 2>/dev/null; exit 0' }\n` +
+          `  - { id: c, hours: 1, deps: [fill], run: 'true' }\n`,
+      );
+      const env = { NO_COLOR: '1', CRITPATH_GPU_LOCK_DIR: join(tmpdir(), 'critpath-tmpfs-locks') };
+      const full = await critpath(['run', 'p.yaml'], { cwd: mnt, env });
+      expect(full.exitCode, full.all).toBe(2);
+      expect(full.stderr).toMatch(
+        /^critpath: cannot (write|sync) the journal .*no space left on the device \(ENOSPC\); the run stopped/m,
+      );
+      expect(full.all).not.toMatch(/internal error/);
+      rmSync(join(mnt, 'fill'));
+      const st = await critpath(['status', 'p.yaml', '--json'], { cwd: mnt, env });
+      expect(st.stderr).not.toMatch(/skipped a journal line/);
+      const again = await critpath(['run', 'p.yaml'], { cwd: mnt, env: { ...env } });
+      // `fill` fills the disk again; `a`, journaled before, never runs twice.
+      expect(again.all).not.toMatch(/internal error/);
+      const journal = readFileSync(join(mnt, '.critpath', 'p.journal'), 'utf8');
+      expect(
+        journal.split('\n').filter((l) => l.includes('"t":"finished"') && l.includes('"id":"a"')),
+      ).toHaveLength(1);
+    },
+    60_000,
+  );
+});
+
+describe('hostile input', () => {
+  it('plans and graphs a 100,000-task chain', async () => {
+    const p = tempProject(
+      HEAD +
+        Array.from(
+          { length: 100_000 },
+          (_, i) =>
+            `  - { id: c${i}, hours: 1, hardware: macbook${i > 0 ? `, deps: [c${i - 1}]` : ''} }\n`,
+        ).join(''),
+    );
+    const plan = await critpath(['plan', p.file], { cwd: p.dir, env: p.env });
+    expect(plan.exitCode, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('c99999');
+    const graph = await critpath(['graph', p.file], { cwd: p.dir, env: p.env });
+    expect(graph.exitCode, graph.stderr).toBe(0);
+    expect(graph.stdout).toContain('"c99998" -> "c99999"');
+  }, 180_000);
+
+  it('a YAML alias bomb is a positioned diagnostic, exit 2', async () => {
+    const p = tempProject(
+      [
+        'project: Bomb',
+        'start: 2026-01-05',
+        'a: &a ["x","x","x","x","x","x","x","x","x"]',
+        'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+        'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+        'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+        'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+        'tasks: []',
+        '',
+      ].join('\n'),
+    );
+    const r = await critpath(['plan', p.file], { cwd: p.dir, env: p.env });
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toMatch(/project\.yaml:5:8: .*alias bomb/);
+  });
+});
