@@ -127,7 +127,7 @@ describe('run: retries and timeouts', () => {
     expect(await eventually(() => !groupAlive(pgid)), `process group ${pgid} is gone`).toBe(true);
     expect(starts(readRecord(p.record))).toEqual([]);
     const st = await critpath(['status', p.file], { cwd: p.dir, env: p.env });
-    expect(st.stdout).toContain('waits for slow (failed, see .critpath/logs/slow.log)');
+    expect(st.stdout).toContain('waits for slow (failed, see .critpath/logs/project/slow.log)');
   }, 60_000);
 });
 
