@@ -230,7 +230,7 @@ describe.skipIf(unavailable !== undefined && !REQUIRED)('Slurm backend on a real
         expect(info.gpus, `${a.id}: GPUs Slurm allocated (scontrol)`).toBe(want);
         expect(acct.get(id)?.gpus ?? 0, `${a.id}: GPUs in sacct`).toBe(want);
         expect(acct.get(id)?.state).toBe('COMPLETED');
-        const log = join(p.dir, '.critpath/logs', logFileName(a.id));
+        const log = join(p.dir, '.critpath/logs/demo', logFileName(a.id));
         expect(fields.get('StdOut')).toBe(log);
         if (a.phase.gpus === 'all')
           expect(fields.get('OverSubscribe'), `${a.id} is exclusive`).toBe('NO');
@@ -284,7 +284,7 @@ describe.skipIf(unavailable !== undefined && !REQUIRED)('Slurm backend on a real
       if (withEnv !== undefined) {
         const [k, v] = Object.entries(withEnv.phase.env)[0]!;
         expect(
-          readFileSync(join(p.dir, '.critpath/logs', logFileName(withEnv.id)), 'utf8'),
+          readFileSync(join(p.dir, '.critpath/logs/demo', logFileName(withEnv.id)), 'utf8'),
           `${k} in ${withEnv.id}`,
         ).toContain(v);
       }
