@@ -163,7 +163,8 @@ export const RunStartRecordSchema = z.object({
   boot: z.string(),
   host: z.string(),
   backend: z.string(),
-  jobs: z.number().int().positive(),
+  // 0 for a batch backend (Slurm decides how many run at once).
+  jobs: z.number().int().nonnegative(),
   gpus,
   simulatedGpus: z.boolean(),
 });

@@ -121,6 +121,8 @@ describe('execute', () => {
       lockAll: () => (++tries === 1 ? { ok: false, heldElsewhere: [0] } : { ok: true }),
       unlockAll: () => undefined,
       heldElsewhere: () => [],
+      holders: () => new Map(),
+      attach: () => undefined,
     } as unknown as GpuHostLocks;
     const { backend, launches } = scriptedBackend(() => ({ code: 0, ms: 1 }));
     const { result, journal } = setup(

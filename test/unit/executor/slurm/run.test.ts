@@ -186,7 +186,7 @@ describe('runSlurm', () => {
     const blocked = events.find((e) => e.type === 'activity-blocked');
     expect(blocked).toMatchObject({
       id: 'after',
-      text: 'waits for flaky (failed, see .critpath/logs/flaky.log)',
+      text: 'waits for flaky (failed, see .critpath/logs/tasks/flaky.log)',
     });
     const state = replay(journal());
     expect(state.activities.get('flaky')?.status).toBe('failed');
