@@ -199,18 +199,19 @@ describe('run: selecting work', () => {
     expect((await run(p, [])).exitCode).toBe(0);
     expect(count()).toEqual({ a: 1, b: 1 });
     expect((await run(p, ['--force', 'a'])).exitCode).toBe(0);
-    expect(count()).toEqual({ a: 2, b: 1 });
+    // b is downstream of a: it runs again too.
+    expect(count()).toEqual({ a: 2, b: 2 });
     const r1 = await critpath(['reset', p.file, 'b'], { cwd: p.dir, env: p.env });
     expect(r1.exitCode, r1.all).toBe(0);
     expect(r1.stdout).toContain('reset: b will run again');
     expect((await run(p, [])).exitCode).toBe(0);
-    expect(count()).toEqual({ a: 2, b: 2 });
+    expect(count()).toEqual({ a: 2, b: 3 });
     const r2 = await critpath(['reset', p.file], { cwd: p.dir, env: p.env });
     expect(r2.exitCode, r2.all).toBe(0);
     expect((await run(p, [])).exitCode).toBe(0);
-    expect(count()).toEqual({ a: 3, b: 3 });
+    expect(count()).toEqual({ a: 3, b: 4 });
     const resets = journal(p.dir).filter((l) => l.t === 'reset');
-    expect(resets.map((l) => l.ids)).toEqual([['a'], ['b'], null]);
+    expect(resets.map((l) => l.ids)).toEqual([['a', 'b'], ['b'], null]);
     const r3 = await critpath(['reset', p.file, 'nope'], { cwd: p.dir, env: p.env });
     expect(r3.exitCode).toBe(2);
   }, 60_000);
@@ -380,7 +381,8 @@ describe('run: GPUs', () => {
     });
     expect(two.stdout).toContain('needs 4 GPUs, this host has 2');
     const r = await run(here, ['--gpus', '0', '--json']);
-    expect(r.exitCode, r.all).toBe(0);
+    // Work left blocked (too few GPUs): exit 1.
+    expect(r.exitCode, r.all).toBe(1);
     const blocked = ndjson(r.stdout).filter((e) => e.type === 'activity-blocked');
     expect(blocked.map((e) => [e['id'], e['text']])).toContainEqual([
       'four',

@@ -474,7 +474,7 @@ async function runCommandWith(
         ? signals[0] === 'SIGTERM'
           ? 143
           : 130
-        : result.outcome === 'failed' || result.outcome === 'blocked'
+        : result.outcome === 'failed' || (result.outcome === 'blocked' && opts.only === undefined)
           ? EXIT.failed
           : EXIT.ok;
   } finally {
