@@ -8,6 +8,9 @@
 #   promtool check config/rules + rule unit tests (promtool from Debian's prometheus .deb),
 #   and an idempotency test that applies the base role (tag 1a.4) twice to a debootstrapped
 #   Debian chroot and requires changed=0 on the second run (and in a --check run).
+# A current ansible-core and community.general (from Debian trixie/sid .debs, unpacked, not
+# installed: PyPI is not reachable here) run --syntax-check, a local playbook and a --check run
+# against the chroot, because Debian 12's ansible 7 hides plugins that newer releases removed.
 # Every check runs; the script exits 1 if any of them failed. Needs root (apt, chroot).
 set -euo pipefail
 
@@ -83,6 +86,61 @@ step_install() {
   ansible-lint --version 2>/dev/null | head -n 1 || true
   yamllint --version
   packer version
+}
+
+# A current ansible-core (Debian trixie) and the current `ansible` collection bundle (Debian sid,
+# community.general >= 12), unpacked with dpkg-deb into $CURRENT_ANSIBLE and run with Debian 12's
+# python3 (ansible-core 2.19 supports controller Python 3.11). PyPI cannot be reached from this
+# machine or CI, so these .debs stand in for `pip install ansible-core ansible`.
+CURRENT_ANSIBLE="$WORK_DIR/ansible-current"
+current_ansible_apt() {
+  apt-get -o Dir::Etc::SourceList="$CURRENT_ANSIBLE/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+    -o Dir::State::Lists="$CURRENT_ANSIBLE/lists" -o Dir::Cache="$CURRENT_ANSIBLE/cache" \
+    -o Dir::State::status=/var/lib/dpkg/status -o APT::Sandbox::User=root "$@"
+}
+step_install_current_ansible() {
+  local mirror root="$CURRENT_ANSIBLE/root" cg tool deb
+  mirror="$(debian_mirror)"
+  mkdir -p "$CURRENT_ANSIBLE"/{lists/partial,cache/archives/partial,debs} "$root"
+  printf 'deb %s trixie main\ndeb %s sid main\n' "$mirror" "$mirror" > "$CURRENT_ANSIBLE/sources.list"
+  current_ansible_apt update -q
+  # ansible-core from trixie (2.19: Python 3.11 controller); the collections from sid.
+  (cd "$CURRENT_ANSIBLE/debs" &&
+    current_ansible_apt download -q "ansible-core/trixie" "ansible/sid")
+  for deb in "$CURRENT_ANSIBLE"/debs/*.deb; do dpkg-deb -x "$deb" "$root"; done
+  mkdir -p "$CURRENT_ANSIBLE/bin"
+  for tool in ansible ansible-playbook ansible-galaxy; do
+    cat > "$CURRENT_ANSIBLE/bin/$tool" <<EOF
+#!/bin/sh
+export PYTHONPATH="$root/usr/lib/python3/dist-packages"
+export ANSIBLE_COLLECTIONS_PATH="$root/usr/lib/python3/dist-packages"
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=False
+exec /usr/bin/python3 "$root/usr/bin/$tool" "\$@"
+EOF
+    chmod 0755 "$CURRENT_ANSIBLE/bin/$tool"
+  done
+  "$CURRENT_ANSIBLE/bin/ansible-playbook" --version | sed -n 1p
+  cg=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["collection_info"]["version"])' \
+    "$root/usr/lib/python3/dist-packages/ansible_collections/community/general/MANIFEST.json")
+  echo "community.general $cg"
+  python3 -c 'import sys; v = tuple(int(x) for x in sys.argv[1].split(".")[:2]); sys.exit(0 if v >= (12, 0) else 1)' "$cg" \
+    || { echo "FAIL: community.general $cg is older than 12 (the release that removed the yaml callback)"; exit 1; }
+}
+
+# --syntax-check does not load the stdout callback, so also run a real (local) playbook: a
+# callback that current community.general removed fails every run before its first task.
+step_current_ansible() {
+  local pb out="$WORK_DIR/current-ansible-render"
+  mkdir -p "$out"
+  for pb in ansible/site.yml ansible/tests/*.yml; do
+    "$CURRENT_ANSIBLE/bin/ansible-playbook" --syntax-check -i ansible/inventory/example.yml "$pb"
+  done
+  "$CURRENT_ANSIBLE/bin/ansible-playbook" -i localhost, -c local ansible/tests/render-monitoring.yml \
+    -e "render_dir=$out" -e ansible_python_interpreter=/usr/bin/python3 > "$out.log" 2>&1 || { cat "$out.log"; exit 1; }
+  if grep -E '^\[(ERROR|DEPRECATION WARNING)\]' "$out.log"; then
+    echo "FAIL: the current ansible-core reported errors or deprecations (above)"; exit 1
+  fi
+  grep -E ': ok=' "$out.log"
 }
 
 step_yamllint() {
@@ -230,8 +288,10 @@ if [ "$FAILED" -ne 0 ]; then
   echo "Package installation failed; not running the checks." >&2
   exit 1
 fi
+run_step "current ansible-core + community.general (Debian trixie/sid .debs)" step_install_current_ansible
 run_step "yamllint" step_yamllint
 run_step "ansible-playbook --syntax-check" step_syntax_check
+run_step "current ansible-core: syntax-check + a local run" step_current_ansible
 run_step "ansible-lint (production profile)" step_ansible_lint
 run_step "packer fmt + validate (1.6.6)" step_packer
 run_step "autoinstall user-data schema" step_autoinstall
