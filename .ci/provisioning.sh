@@ -7,7 +7,9 @@
 #   packer fmt/validate, autoinstall user-data schema, shellcheck,
 #   promtool check config/rules + rule unit tests (promtool from Debian's prometheus .deb),
 #   and an idempotency test that applies the base role (tag 1a.4) twice to a debootstrapped
-#   Debian chroot and requires changed=0 on the second run (and in a --check run).
+#   Debian chroot and requires changed=0 on the second run (and in a --check run), that the
+#   admin can `sudo -n true` afterwards, and (with dummy NVIDIA .debs in a local repository)
+#   that the driver role's pin + hold leave nothing NVIDIA upgradable; plus the Secure Boot check.
 # A current ansible-core and community.general (from Debian trixie/sid .debs, unpacked, not
 # installed: PyPI is not reachable here) run --syntax-check, a local playbook and a --check run
 # against the chroot, because Debian 12's ansible 7 hides plugins that newer releases removed.
@@ -176,9 +178,10 @@ step_packer() {
   # Packer 1.6.6's SSH proxy offers only ssh-rsa (SHA-1), which OpenSSH >= 8.8 refuses: the
   # ansible provisioner must either skip the proxy or re-enable ssh-rsa for that connection.
   if ! grep -qE '^[[:space:]]*use_proxy[[:space:]]*=[[:space:]]*false' packer/ubuntu-24.04.pkr.hcl; then
-    grep -qE 'HostKeyAlgorithms=\+ssh-rsa' packer/ubuntu-24.04.pkr.hcl &&
-      grep -qE 'PubkeyAcceptedAlgorithms=\+ssh-rsa' packer/ubuntu-24.04.pkr.hcl ||
-      { echo "FAIL: the ansible provisioner uses Packer's ssh-rsa proxy without the OpenSSH >= 8.8 workaround"; exit 1; }
+    if ! grep -qE 'HostKeyAlgorithms=\+ssh-rsa' packer/ubuntu-24.04.pkr.hcl ||
+      ! grep -qE 'PubkeyAcceptedAlgorithms=\+ssh-rsa' packer/ubuntu-24.04.pkr.hcl; then
+      echo "FAIL: the ansible provisioner uses Packer's ssh-rsa proxy without the OpenSSH >= 8.8 workaround"; exit 1
+    fi
   fi
   echo "packer: fmt, validate -syntax-only and validate passed"
 }
@@ -290,6 +293,115 @@ EOF
   chroot "$CHROOT_DIR" sh -c 'grep -q "^CUDA_DEVICE_ORDER=PCI_BUS_ID$" /etc/environment' \
     || { echo "FAIL: CUDA_DEVICE_ORDER missing from /etc/environment"; exit 1; }
   echo "idempotency: second run changed=0, check mode changed=0"
+
+  echo "--- the admin can become root without a password (key-only account, 1a.8 onwards)"
+  chroot "$CHROOT_DIR" runuser -u ciadmin -- sudo -n true \
+    || { echo "FAIL: ciadmin cannot 'sudo -n true' after the base role"; exit 1; }
+  echo "    ciadmin: sudo -n true ok"
+  echo "--- base_sudo_nopasswd=false with a password-less sudo user must stop the role"
+  if ansible-playbook -i "$inv" ansible/site.yml --tags 1a.4 --check -e '{"base_sudo_nopasswd": false}' \
+    > "$out-4.log" 2>&1; then
+    echo "FAIL: the base role accepted sudo users that could never become root"; exit 1
+  fi
+  grep -q 'sudo would ask them for a password' "$out-4.log" \
+    || { tail -n 30 "$out-4.log"; echo "FAIL: the run failed for another reason"; exit 1; }
+  echo "    refused, as it should"
+
+  echo "--- current ansible-core + community.general: --check on the converged chroot, expect changed=0"
+  "$CURRENT_ANSIBLE/bin/ansible-playbook" -i "$inv" ansible/site.yml --tags 1a.4 --check > "$out-5.log" 2>&1 \
+    || { tail -n 40 "$out-5.log"; exit 1; }
+  grep -E ': ok=' "$out-5.log"
+  grep -qE ' changed=0 +unreachable=0 +failed=0 ' "$out-5.log" \
+    || { grep -E '^(changed|TASK)' "$out-5.log" | grep -B1 '^changed' || true; echo "FAIL: --check with the current ansible-core reported changes"; exit 1; }
+  cp "$inv" "$WORK_DIR/chroot-ready.yml"
+}
+
+# Dummy NVIDIA driver packages (name, depends) at VERSION, built with dpkg-deb into DIR.
+fake_nvidia_debs() {
+  local dir=$1 version=$2 name depends
+  mkdir -p "$dir"
+  while IFS='|' read -r name depends; do
+    mkdir -p "$dir/$name/DEBIAN"
+    {
+      echo "Package: $name"
+      echo "Version: $version"
+      echo "Architecture: all"
+      echo "Maintainer: critpath CI <ci@example.invalid>"
+      [ -n "$depends" ] && echo "Depends: ${depends//@V@/$version}"
+      echo "Description: dummy stand-in for NVIDIA's $name (CI only)"
+    } > "$dir/$name/DEBIAN/control"
+    dpkg-deb --build --root-owner-group "$dir/$name" "$dir/${name}_${version}_all.deb" > /dev/null
+    rm -rf "${dir:?}/$name"
+  done <<'PKGS'
+nvidia-open|nvidia-driver-580-open (>= @V@)
+nvidia-driver-580-open|libnvidia-compute-580 (>= @V@), nvidia-utils-580 (>= @V@), nvidia-kernel-source-580-open (>= @V@)
+libnvidia-compute-580|
+nvidia-utils-580|libnvidia-compute-580 (>= @V@)
+nvidia-kernel-source-580-open|
+PKGS
+}
+
+# The driver role's pin + hold on installed (dummy) NVIDIA packages while the repository offers
+# newer ones: afterwards nothing NVIDIA is upgradable, and the base role's apt upgrade keeps them.
+step_nvidia_hold() {
+  local inv="$WORK_DIR/chroot-ready.yml" repo="$CHROOT_DIR/srv/fake-nvidia" out="$WORK_DIR/nvidia-hold"
+  local pinned newer upgradable
+  [ -f "$inv" ] || { echo "FAIL: the chroot from the idempotency step is not ready"; exit 1; }
+  pinned=$(sed -nE 's/^nvidia_driver_version: *"([^"]+)".*/\1/p' ansible/group_vars/all/versions.yml)
+  newer="${pinned%%.*}.999.01"
+  echo "pinned: $pinned-1  offered later: $newer-1"
+  fake_nvidia_debs "$repo" "$pinned-1"
+  echo 'deb [trusted=yes] file:/srv/fake-nvidia ./' > "$CHROOT_DIR/etc/apt/sources.list.d/fake-nvidia.list"
+  chroot "$CHROOT_DIR" sh -c 'cd /srv/fake-nvidia && apt-ftparchive packages . > Packages'
+  chroot "$CHROOT_DIR" apt-get update -q > /dev/null
+  chroot "$CHROOT_DIR" apt-get install -y -q --no-install-recommends nvidia-open > /dev/null
+  echo "--- installed the pinned version; now the repository offers $newer"
+  fake_nvidia_debs "$repo" "$newer-1"
+  chroot "$CHROOT_DIR" sh -c 'cd /srv/fake-nvidia && apt-ftparchive packages . > Packages'
+  chroot "$CHROOT_DIR" apt-get update -q > /dev/null
+  upgradable=$(chroot "$CHROOT_DIR" apt list --upgradable 2>/dev/null | grep -cE '^(lib)?nvidia-' || true)
+  [ "$upgradable" -eq 5 ] || { echo "FAIL: control: expected 5 upgradable dummy packages before the role, got $upgradable"; exit 1; }
+  echo "    control: $upgradable NVIDIA packages upgradable before the role"
+
+  echo "--- apply the nvidia_driver role's pin + hold tasks"
+  ansible-playbook -i "$inv" ansible/tests/nvidia-pin-hold.yml > "$out-1.log" 2>&1 || { tail -n 40 "$out-1.log"; exit 1; }
+  grep -E ': ok=' "$out-1.log"
+  echo "--- the base role's apt upgrade afterwards (tag 1a.4)"
+  ansible-playbook -i "$inv" ansible/site.yml --tags 1a.4 > "$out-2.log" 2>&1 || { tail -n 40 "$out-2.log"; exit 1; }
+  grep -E ': ok=' "$out-2.log"
+  chroot "$CHROOT_DIR" apt-get update -q > /dev/null
+  if chroot "$CHROOT_DIR" apt list --upgradable 2>/dev/null | grep -E '^(lib)?nvidia-'; then
+    echo "FAIL: NVIDIA packages are upgradable after the role (above)"; exit 1
+  fi
+  if chroot "$CHROOT_DIR" apt-get -s dist-upgrade | grep -E '^Inst (lib)?nvidia-'; then
+    echo "FAIL: a dist-upgrade would move NVIDIA packages (above)"; exit 1
+  fi
+  # shellcheck disable=SC2016 # dpkg-query's own ${...} format fields
+  if chroot "$CHROOT_DIR" dpkg-query -W -f '${Package} ${Version}\n' 'nvidia-*' 'libnvidia-*' | grep -v " $pinned-1\$"; then
+    echo "FAIL: NVIDIA packages left the pinned version (above)"; exit 1
+  fi
+  [ "$(chroot "$CHROOT_DIR" apt-mark showhold | grep -cE '^(lib)?nvidia-')" -eq 5 ] \
+    || { chroot "$CHROOT_DIR" apt-mark showhold; echo "FAIL: not every NVIDIA package is held"; exit 1; }
+  echo "    nothing NVIDIA upgradable; all 5 held and still at $pinned-1"
+  echo "--- pin + hold again: expect changed=0"
+  ansible-playbook -i "$inv" ansible/tests/nvidia-pin-hold.yml > "$out-3.log" 2>&1 || { tail -n 40 "$out-3.log"; exit 1; }
+  grep -qE ' changed=0 +unreachable=0 +failed=0 ' "$out-3.log" || { grep -E ': ok=' "$out-3.log"; echo "FAIL: not idempotent"; exit 1; }
+
+  echo "--- Secure Boot check: on + no DKMS key must fail; off or no EFI variable must pass"
+  printf '\006\000\000\000\001' > "$CHROOT_DIR/tmp/sb-on"
+  printf '\006\000\000\000\000' > "$CHROOT_DIR/tmp/sb-off"
+  if ansible-playbook -i "$inv" ansible/tests/secure-boot.yml -e nvidia_driver_secure_boot_efivar=/tmp/sb-on \
+    > "$out-sb-on.log" 2>&1; then
+    echo "FAIL: Secure Boot on without an enrolled DKMS key was accepted"; exit 1
+  fi
+  grep -q 'Secure Boot is on and the DKMS signing key' "$out-sb-on.log" \
+    || { tail -n 30 "$out-sb-on.log"; echo "FAIL: the run failed for another reason"; exit 1; }
+  local f
+  for f in /tmp/sb-off /nonexistent/SecureBoot; do
+    ansible-playbook -i "$inv" ansible/tests/secure-boot.yml -e "nvidia_driver_secure_boot_efivar=$f" \
+      > "$out-sb.log" 2>&1 || { tail -n 30 "$out-sb.log"; echo "FAIL: Secure Boot check failed for $f"; exit 1; }
+  done
+  echo "    Secure Boot check: refuses on+no key, passes off and no-EFI"
 }
 
 # ---------------------------------------------------------------------------
@@ -307,7 +419,8 @@ run_step "packer fmt + validate (1.6.6)" step_packer
 run_step "autoinstall user-data schema" step_autoinstall
 run_step "shellcheck" step_shellcheck
 run_step "promtool check config / rules / test rules" step_promtool
-run_step "base role idempotency in a debootstrap chroot" step_chroot_idempotency
+run_step "base role idempotency in a debootstrap chroot (+ sudo -n, current ansible --check)" step_chroot_idempotency
+run_step "NVIDIA pin + hold (dummy packages) and Secure Boot check in the chroot" step_nvidia_hold
 
 section "summary ($(($(date +%s) - START_TS))s)"
 printf '%s\n' "${RESULTS[@]}"
