@@ -212,6 +212,19 @@ step_promtool() {
   "$promtool" check config "$out/prometheus.yml"
   "$promtool" check rules "$out/workstation-alerts.rules.yml"
   (cd "$out" && "$promtool" test rules workstation-alerts.test.yml)
+  # Every alert needs a test in which it fires and one in which it stays quiet.
+  python3 - "$out/workstation-alerts.rules.yml" "$out/workstation-alerts.test.yml" <<'PY'
+import sys, yaml
+rules = yaml.safe_load(open(sys.argv[1]))
+tests = yaml.safe_load(open(sys.argv[2]))["tests"]
+alerts = [r["alert"] for g in rules["groups"] for r in g["rules"] if "alert" in r]
+fires = {t["alertname"] for case in tests for t in case.get("alert_rule_test", []) if t.get("exp_alerts")}
+quiet = {t["alertname"] for case in tests for t in case.get("alert_rule_test", []) if not t.get("exp_alerts")}
+missing = [a for a in alerts if a not in fires or a not in quiet]
+if missing:
+    sys.exit(f"FAIL: alerts without a firing and a quiet promtool test: {', '.join(missing)}")
+print(f"promtool tests cover all {len(alerts)} alerts (firing and quiet): {', '.join(alerts)}")
+PY
 }
 
 # The Debian mirror apt on this machine uses (first non-security entry).
