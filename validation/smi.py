@@ -42,7 +42,7 @@ GPU_CHECK_FIELDS: Tuple[str, ...] = (
 
 # Throttle ("clock event") reasons were renamed clocks_event_reasons.* in R535+; the old name is kept
 # as an alias by current drivers.  We query both and use whichever is answered.
-STRESS_FIELDS: Tuple[str, ...] = (
+STRESS_BASE_FIELDS: Tuple[str, ...] = (
     "index",
     "uuid",
     "pci.bus_id",
@@ -55,6 +55,8 @@ STRESS_FIELDS: Tuple[str, ...] = (
     "memory.used",
     "clocks_event_reasons.active",
     "clocks_throttle_reasons.active",
+)
+STRESS_COUNTER_FIELDS: Tuple[str, ...] = (
     # Cumulative time (microseconds) each reason was active since the driver loaded (R535+; older
     # drivers reject them and query_gpus drops them). The burn verdict uses their change over the
     # run, which also sees slowdowns shorter than the sampling interval.
@@ -63,6 +65,7 @@ STRESS_FIELDS: Tuple[str, ...] = (
     "clocks_event_reasons_counters.hw_thermal_slowdown",
     "clocks_event_reasons_counters.hw_power_brake_slowdown",
 )
+STRESS_FIELDS: Tuple[str, ...] = STRESS_BASE_FIELDS + STRESS_COUNTER_FIELDS
 
 FIELD_SETS = {"gpu_check": GPU_CHECK_FIELDS, "stress": STRESS_FIELDS}
 

@@ -127,9 +127,9 @@ def throttle_verdict(mine: List[Dict[str, Any]]) -> Dict[str, Any]:
         status, head = cl.FAIL, "hardware slowdown: " + ", ".join(what)
     elif sw or sampled_warn:
         what = [f"{k} {v:.1f} s{pct(v)}" for k, v in sorted(sw.items())] + ([f"sw_thermal_slowdown in {sampled_warn['sw_thermal_slowdown']} samples"] if sampled_warn and not sw else [])
-        status, head = cl.WARN, "software thermal slowdown (GeForce cards assert it at their target temperature; check airflow if it is frequent): " + ", ".join(what)
+        status, head = cl.WARN, "software thermal slowdown (expected near the target temperature, e.g. on GeForce cards; check airflow if it is frequent): " + ", ".join(what)
     elif deltas is None:
-        status, head = cl.WARN, "no clock-event counters from the driver: only the sampled flags were judged, so slowdowns between samples would be missed; none sampled"
+        status, head = cl.WARN, "no clock-event counters in the samples (driver older than R535, or a log of an older stress.py): only the sampled flags were judged, so slowdowns between samples would be missed; none sampled"
     else:
         status, head = cl.PASS, "no hardware or thermal slowdown" + (f"; power capping {cap:.1f} s{pct(cap)} (expected at full load)" if cap else "")
     return {"status": status, "detail": head + "; " + "; ".join(notes), "counts": counts, "deltas": deltas}
