@@ -72,7 +72,7 @@ export interface ExecutorResult {
 const BACKOFF_CAP_MS = 5 * 60_000;
 
 /** How an activity's turn in this run ended; `unstarted`: withdrawn before its command started. */
-type Result = 'done' | 'failed' | 'interrupted' | 'unstarted';
+type TurnEnd = 'done' | 'failed' | 'interrupted' | 'unstarted';
 
 /** Runs the scheduler's ready work until nothing more can start. */
 export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
@@ -228,7 +228,7 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
     pump();
   }
 
-  function settle(r: Running, result: Result): void {
+  function settle(r: Running, result: TurnEnd): void {
     const a = o.graph.activities[r.index]!;
     if (r.holdsSlot) {
       r.holdsSlot = false;
@@ -280,7 +280,7 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
     }
   }
 
-  async function runActivity(r: Running, gpus: readonly number[]): Promise<Result> {
+  async function runActivity(r: Running, gpus: readonly number[]): Promise<TurnEnd> {
     const a = o.graph.activities[r.index]!;
     const phase = a.phase;
     const log = logPathFor(o.paths, a.id);
