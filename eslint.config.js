@@ -53,6 +53,26 @@ export default tseslint.config(
     },
   },
   {
+    // The executor runs work and reports events; reporters render them, the CLI and the use cases
+    // in src/app call it, never the other way round.
+    files: ['src/executor/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/cli/**', '../cli/*', '../../cli/*'], message: 'Nothing imports cli.' },
+            {
+              group: ['**/reporters/**'],
+              message: 'src/executor emits RunEvents; reporters render them.',
+            },
+            { group: ['**/app/**'], message: 'src/app calls the executor, not the reverse.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The planner is pure: no IO, no clock, no printing.
     files: ['src/planner/**'],
     rules: {

@@ -120,6 +120,71 @@ export function tailHours(graph: ActivityGraph): Float64Array {
   return tail;
 }
 
+/** Each activity's dispatch rank (lower starts first): longest remaining critical path, then id. */
+export function dispatchRanks(g: ActivityGraph): Int32Array {
+  const n = g.activities.length;
+  const tail = tailHours(g);
+  const order = [...Array(n).keys()].sort(
+    (a, b) => tail[b]! - tail[a]! || compareIds(g.activities[a]!.id, g.activities[b]!.id),
+  );
+  const rank = new Int32Array(n);
+  order.forEach((v, k) => (rank[v] = k));
+  return rank;
+}
+
+/**
+ * Every activity in dispatch order where the graph allows it: a topological order that takes,
+ * among the activities whose predecessors all come earlier, the best-ranked first. What a backend
+ * that is handed the whole graph at once (Slurm) submits in.
+ */
+export function dispatchOrder(g: ActivityGraph): number[] {
+  const rank = dispatchRanks(g);
+  const n = g.activities.length;
+  const missing = new Int32Array(n);
+  /** A binary min-heap of ready activities by rank. */
+  const heap: number[] = [];
+  const push = (v: number): void => {
+    let i = heap.push(v) - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (rank[heap[p]!]! <= rank[v]!) break;
+      heap[i] = heap[p]!;
+      i = p;
+    }
+    heap[i] = v;
+  };
+  const pop = (): number => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= heap.length) break;
+        const c = l + 1 < heap.length && rank[heap[l + 1]!]! < rank[heap[l]!]! ? l + 1 : l;
+        if (rank[heap[c]!]! >= rank[last]!) break;
+        heap[i] = heap[c]!;
+        i = c;
+      }
+      heap[i] = last;
+    }
+    return top;
+  };
+  for (let v = 0; v < n; v++) {
+    missing[v] = g.predStart[v + 1]! - g.predStart[v]!;
+    if (missing[v] === 0) push(v);
+  }
+  const out: number[] = [];
+  while (heap.length > 0) {
+    const v = pop();
+    out.push(v);
+    for (let k = g.succStart[v]!; k < g.succStart[v + 1]!; k++)
+      if (--missing[g.succ[k]!]! === 0) push(g.succ[k]!);
+  }
+  if (out.length !== n) throw new Error('Internal error: the activity graph has a cycle');
+  return out;
+}
+
 export class Scheduler {
   readonly #g: ActivityGraph;
   readonly #status: SchedStatus[];
@@ -137,12 +202,7 @@ export class Scheduler {
     const g = input.graph;
     this.#g = g;
     const n = g.activities.length;
-    const tail = tailHours(g);
-    const order = [...Array(n).keys()].sort(
-      (a, b) => tail[b]! - tail[a]! || compareIds(g.activities[a]!.id, g.activities[b]!.id),
-    );
-    this.#rank = new Int32Array(n);
-    order.forEach((v, k) => (this.#rank[v] = k));
+    this.#rank = dispatchRanks(g);
     this.#status = g.activities.map((a) =>
       input.done(a.index) ? 'done' : input.selected(a.index) ? 'waiting' : 'excluded',
     );

@@ -13,7 +13,7 @@ import { parseTeamSpec } from '../../planner/project/project-problem.js';
 import type { TeamSpec } from '../../planner/project/project-problem.js';
 import { ACTUAL_NOTE } from '../../reporters/run-plain.js';
 import { renderStatusJson, renderStatusTable } from '../../reporters/status-table.js';
-import type { SlurmStatusSection } from '../../executor/slurm/cli.js';
+import type { SlurmStatusSection } from '../../executor/slurm/status.js';
 import { openSlurmAttempts } from '../../executor/slurm/reconcile.js';
 import { statePaths } from '../../state/paths.js';
 
@@ -67,7 +67,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       // no Slurm job is open.
       let slurm: SlurmStatusSection = { live: new Map(), lines: [] };
       if (openSlurmAttempts(state).length > 0) {
-        const { slurmStatusSection } = await import('../../executor/slurm/cli.js');
+        const { slurmStatusSection } = await import('../../executor/slurm/status.js');
         slurm = await slurmStatusSection(paths, project);
         state = readRunState(file, paths);
       }
