@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { DEFAULT_TASK_FILE, loadOrReport } from '../context.js';
-import { criticalPathPlan } from '../../planner/project/critical-path.js';
+import { criticalPathPlan } from '../../planner/project/critical-path-plan.js';
 import { renderDot, renderMermaidGraph } from '../../reporters/graph.js';
 
 export function registerGraph(program: Command, ctx: CliContext): void {

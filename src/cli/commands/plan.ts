@@ -5,7 +5,7 @@ import { DEFAULT_TASK_FILE, loadOrReport, usageError } from '../context.js';
 import type { EstimateMode } from '../../model/project.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
-import { criticalPathPlan } from '../../planner/project/critical-path.js';
+import { criticalPathPlan } from '../../planner/project/critical-path-plan.js';
 import type { TeamSpec } from '../../planner/project/project-problem.js';
 import { parseTeamList } from '../../planner/project/project-problem.js';
 import type { DatedTeamPlan } from '../../app/plan-team.js';

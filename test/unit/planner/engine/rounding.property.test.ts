@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadProjectText } from '../../../../src/config/load.js';
-import { checkSchedule } from '../../../../src/planner/engine/check.js';
+import { checkSchedule } from '../../../../src/planner/engine/check-schedule.js';
 import { compile } from '../../../../src/planner/engine/compile.js';
 import { cpm } from '../../../../src/planner/engine/cpm.js';
 import { Fbi } from '../../../../src/planner/engine/fbi.js';

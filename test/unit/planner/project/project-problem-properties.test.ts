@@ -16,7 +16,7 @@ import {
   selectTeam,
   toTeamPlan,
 } from '../../../../src/planner/project/project-problem.js';
-import { checkPlan } from '../../../../src/planner/project/team-plan.js';
+import { checkPlan } from '../../../../src/planner/project/check-plan.js';
 import { renderTeamJson, teamPlanJson } from '../../../../src/reporters/team-json.js';
 import { renderTeamMarkdown } from '../../../../src/reporters/team-markdown.js';
 

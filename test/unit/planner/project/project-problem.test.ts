@@ -8,7 +8,7 @@ import {
   projectProblem,
   selectTeam,
 } from '../../../../src/planner/project/project-problem.js';
-import { checkPlan } from '../../../../src/planner/project/team-plan.js';
+import { checkPlan } from '../../../../src/planner/project/check-plan.js';
 import { teamPlanJson } from '../../../../src/reporters/team-json.js';
 
 function project(yaml: string): Project {

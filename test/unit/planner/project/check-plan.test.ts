@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildTeamPlan } from '../../../../src/app/plan-team.js';
 import { loadProjectText } from '../../../../src/config/load.js';
-import { checkPlan } from '../../../../src/planner/project/team-plan.js';
+import { checkPlan } from '../../../../src/planner/project/check-plan.js';
 import { teamPlanJson } from '../../../../src/reporters/team-json.js';
 
 //  a ──► b ──► d(gpu 2)
