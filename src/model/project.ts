@@ -112,3 +112,13 @@ export function pickHours(e: Estimate, mode: EstimateMode): number {
       return expectedHours(e);
   }
 }
+
+/**
+ * How far `risk` stretches the high end, as a share of the range: high' = high + w·(high − low).
+ * A fixed estimate stays fixed: a point estimate claims no spread to widen.
+ */
+export const DEFAULT_RISK_WIDENING: Readonly<Record<Task['risk'], number>> = {
+  low: 0,
+  medium: 0,
+  high: 0.5,
+};
