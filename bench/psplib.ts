@@ -12,7 +12,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parsePsplib, parsePsplibOpt, psplibToProblem } from '../src/config/psplib.js';
-import { checkSchedule } from '../src/planner/engine/check.js';
+import { checkSchedule } from '../src/planner/engine/check-schedule.js';
 import { solve } from '../src/planner/engine/solve.js';
 import { formatDiagnostic } from '../src/result.js';
 

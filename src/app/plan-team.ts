@@ -9,15 +9,15 @@ import {
   computeBounds,
   solve as engineSolve,
 } from '../planner/engine/index.js';
-import type { ProjectProblem, SearchInfo, TeamSpec } from '../planner/project/project-problem.js';
+import type { TeamSpec } from '../model/team-spec.js';
+import { teamLabel, unknownMemberMessage } from '../model/team-spec.js';
+import type { ProjectProblem, SearchInfo } from '../planner/project/project-problem.js';
 import {
   GPU,
   fallbackSchedule,
   capacityAt,
-  parseTeamSpec,
   projectProblem,
   selectTeam,
-  teamLabel,
   toTeamPlan,
 } from '../planner/project/project-problem.js';
 import type { PlannedActivity, TeamPlan } from '../planner/project/team-plan.js';
@@ -43,8 +43,8 @@ import {
 export type SolveFn = (problem: Problem, opts: SolveOptions) => SolveResult;
 
 export interface TeamPlanOptions {
-  /** `2`, `infra+ml`, or a parsed spec. */
-  readonly team: TeamSpec | number | string;
+  /** The team, as the CLI or the config parsed it. */
+  readonly team: TeamSpec;
   /** @default 'expected' */
   readonly estimate?: EstimateMode;
   /** @default 1 */
@@ -157,7 +157,7 @@ export function buildTeamPlan(
  */
 export function buildTeamPlans(
   project: Project,
-  teams: readonly (TeamSpec | number | string)[],
+  teams: readonly TeamSpec[],
   opts: Omit<TeamPlanOptions, 'team'>,
 ): Result<DatedTeamPlan[], string> {
   try {
@@ -170,15 +170,10 @@ export function buildTeamPlans(
 
 function planTeams(
   project: Project,
-  teams: readonly (TeamSpec | number | string)[],
+  teams: readonly TeamSpec[],
   opts: Omit<TeamPlanOptions, 'team'>,
 ): Result<DatedTeamPlan[], string> {
-  const specs: TeamSpec[] = [];
-  for (const t of teams) {
-    const spec = typeof t === 'object' ? ok(t) : parseTeamSpec(String(t));
-    if (!spec.ok) return spec;
-    specs.push(spec.value);
-  }
+  const specs = teams;
   const hoursPerDay = opts.hoursPerDay ?? project.hoursPerDay;
   const cal = projectCalendar(project, hoursPerDay);
   const estimate = opts.estimate ?? 'expected';
@@ -232,7 +227,7 @@ function planTeams(
   };
   const problemFor = (spec: TeamSpec, mode: EstimateMode): Result<ProjectProblem, string> => {
     const team = selectTeam(project, spec);
-    if (!team.ok) return team;
+    if (!team.ok) return err(`team ${teamLabel(spec)}: ${unknownMemberMessage(team.error)}`);
     return projectProblem(project, { team: team.value, estimate: mode, gpuProfile: gpu });
   };
 

@@ -1,4 +1,4 @@
-import type { CpmPlan } from '../planner/project/critical-path.js';
+import type { CpmPlan } from '../planner/project/critical-path-plan.js';
 import { fmtHours, table } from './format.js';
 import type { Output } from './terminal.js';
 

@@ -1,5 +1,6 @@
 import type { Project } from '../model/project.js';
 import { buildActivityGraph } from '../model/activities.js';
+import type { DependencyAnswer } from '../app/dependencies.js';
 import { fmtHours } from './format.js';
 
 /** Graphviz DOT of the activity graph; critical activities in red when `critical` is given. */
@@ -46,4 +47,9 @@ export function renderMermaidGraph(
     lines.push(`  class ${crit.join(',')} critical`);
   }
   return lines.join('\n');
+}
+
+/** The answer to `graph --upstream/--downstream ID`: one activity id a line, in file order. */
+export function renderDependencies(answer: DependencyAnswer): string {
+  return answer.activities.join('\n');
 }

@@ -1,4 +1,4 @@
-import type { ProblemPlan } from '../planner/project/problem-plan.js';
+import type { ProblemPlan } from '../planner/project/psplib-plan.js';
 import { fmtHours, table } from './format.js';
 import type { Output } from './terminal.js';
 

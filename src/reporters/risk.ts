@@ -1,6 +1,6 @@
 import type { Project } from '../model/project.js';
 import type { RiskEntry } from '../planner/engine/monte-carlo.js';
-import { DEFAULT_RISK_WIDENING } from '../planner/engine/sampling.js';
+import { DEFAULT_RISK_WIDENING } from '../model/project.js';
 import { fmtHours, table } from './format.js';
 import type { ProjectRisk, TeamRisk } from '../app/risk.js';
 import { dateTimeName, dayName } from './team-common.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parsePsplib, psplibToProblem } from '../../config/psplib.js';
-import { problemPlan } from '../../planner/project/problem-plan.js';
+import { problemPlan } from '../../planner/project/psplib-plan.js';
 import { solve } from '../../planner/engine/solve.js';
 import { renderProblemPlanTable } from '../../reporters/problem-plan.js';
 import type { CliContext } from '../context.js';

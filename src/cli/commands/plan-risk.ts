@@ -7,12 +7,13 @@ import { usageError } from '../context.js';
 import type { Project } from '../../model/project.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
-import type { TeamSpec } from '../../planner/project/project-problem.js';
-import { parseTeamList } from '../../planner/project/project-problem.js';
+import type { TeamSpec } from '../../model/team-spec.js';
+import { checkTeamOption, parseTeamListOption } from '../team-option.js';
 import type { DatedTeamPlan } from '../../app/plan-team.js';
 import { buildTeamPlans, DEFAULT_MAX_SCHEDULES } from '../../app/plan-team.js';
 import type { Forecast } from '../../app/forecast.js';
-import { forecastFromState, journalState, renderForecast } from '../../app/forecast.js';
+import { forecastFromState, journalState } from '../../app/forecast.js';
+import { renderForecast } from '../../reporters/forecast.js';
 import { projectRisk } from '../../app/risk.js';
 import { renderRisk, renderRiskJson } from '../../reporters/risk.js';
 import { renderHtmlReport } from '../../reporters/html.js';
@@ -103,7 +104,7 @@ export function parseRiskOptions(opts: RiskCliOptions): Result<Parsed, string> {
   }
   let teams: TeamSpec[] | undefined;
   if (opts.team !== undefined) {
-    const list = parseTeamList(opts.team);
+    const list = parseTeamListOption(opts.team);
     if (!list.ok) return list;
     teams = list.value;
   }
@@ -149,6 +150,11 @@ export async function runRisk(
     return;
   }
   const p = parsed.value;
+  const named = checkTeamOption(project, p.teams ?? []);
+  if (!named.ok) {
+    usageError(ctx, named.error);
+    return;
+  }
   const json = opts.json === true || opts.format === 'json';
   const now = (): number => performance.now();
   const teams = p.teams ?? defaultTeams(project);

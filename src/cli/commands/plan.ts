@@ -5,9 +5,9 @@ import { DEFAULT_TASK_FILE, loadOrReport, usageError } from '../context.js';
 import type { EstimateMode } from '../../model/project.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
-import { criticalPathPlan } from '../../planner/project/critical-path.js';
-import type { TeamSpec } from '../../planner/project/project-problem.js';
-import { parseTeamList } from '../../planner/project/project-problem.js';
+import { criticalPathPlan } from '../../planner/project/critical-path-plan.js';
+import type { TeamSpec } from '../../model/team-spec.js';
+import { checkTeamOption, parseTeamListOption } from '../team-option.js';
 import type { DatedTeamPlan } from '../../app/plan-team.js';
 import {
   DEFAULT_MAX_SCHEDULES,
@@ -134,6 +134,11 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       const project = await loadOrReport(ctx, file);
       if (project === undefined) return;
       const req = request.value;
+      const named = req === 'cpm' ? request : checkTeamOption(project, req.teams);
+      if (!named.ok) {
+        usageError(ctx, named.error);
+        return;
+      }
       if (req === 'cpm') {
         const plan = criticalPathPlan(project, opts.estimate);
         ctx.out.out(
@@ -193,7 +198,7 @@ export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm',
       return err(`--format ${format} needs --team (e.g. --team 2)`);
     return ok('cpm');
   }
-  const teams = parseTeamList(opts.team);
+  const teams = parseTeamListOption(opts.team);
   if (!teams.ok) return teams;
   const seed = wholeNumber('--seed', opts.seed, 0);
   if (!seed.ok) return seed;

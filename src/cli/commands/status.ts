@@ -9,8 +9,8 @@ import {
   STATUS_TEAM_FORECAST_MAX,
   teamForecastSkipped,
 } from '../../state/status.js';
-import { parseTeamSpec } from '../../planner/project/project-problem.js';
-import type { TeamSpec } from '../../planner/project/project-problem.js';
+import type { TeamSpec } from '../../model/team-spec.js';
+import { parseTeamOption } from '../team-option.js';
 import { ACTUAL_NOTE } from '../../reporters/run-plain.js';
 import { renderStatusJson, renderStatusTable } from '../../reporters/status-table.js';
 import type { SlurmStatusSection } from '../../executor/slurm/status.js';
@@ -53,7 +53,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       if (gpuOpt.kind === 'error') return usageError(ctx, gpuOpt.message);
       let team: TeamSpec | undefined;
       if (opts.team !== undefined) {
-        const t = parseTeamSpec(opts.team);
+        const t = parseTeamOption(opts.team);
         if (!t.ok) return usageError(ctx, t.error);
         team = t.value;
       }

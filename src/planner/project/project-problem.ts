@@ -3,7 +3,8 @@ import { activityDurations, buildActivityGraph, compareIds } from '../../model/a
 import type { EstimateMode, Project } from '../../model/project.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
-import { nearest } from '../../util/suggest.js';
+import type { TeamSpec, UnknownMember } from '../../model/team-spec.js';
+import { unknownMember } from '../../model/team-spec.js';
 import { idRanks } from '../engine/compile.js';
 import { EPS } from '../engine/cpm.js';
 import { topoOrder } from '../engine/graph.js';
@@ -23,48 +24,6 @@ export const GPU = 'gpu';
 /** The GPU host itself: exists (large capacity) once GPUs have arrived, so `gpus: 0`/`all` GPU work waits for it. */
 export const HOST = 'host';
 
-/** Which engineers plan: the first N (declared people first, then E…), or named people. */
-export type TeamSpec =
-  | { readonly kind: 'count'; readonly count: number }
-  | { readonly kind: 'names'; readonly ids: readonly string[] };
-
-/**
- * Parses one `--team` value: `2`, or declared people joined by `+` (`infra+ml`). Lists
- * (`1,2,3`) are split by the caller.
- */
-export function parseTeamSpec(text: string): Result<TeamSpec, string> {
-  const t = text.trim();
-  if (/^\d+$/.test(t)) {
-    const count = Number(t);
-    if (count < 1 || count > 64) return err(`--team must be between 1 and 64 engineers, got ${t}`);
-    return ok({ kind: 'count', count });
-  }
-  const ids = t.split('+').map((s) => s.trim());
-  if (ids.some((s) => !/^[A-Za-z0-9_-]+$/.test(s))) {
-    return err(
-      `--team expects a number, a list such as 1,2,3, or people such as infra+ml; got "${text}"`,
-    );
-  }
-  if (new Set(ids).size !== ids.length) return err(`--team names someone twice: "${text}"`);
-  return ok({ kind: 'names', ids });
-}
-
-/** Parses a `--team` value that may list teams to compare: `1,2,3`, `2,infra+ml`. */
-export function parseTeamList(text: string): Result<TeamSpec[], string> {
-  const teams: TeamSpec[] = [];
-  for (const part of text.split(',')) {
-    const spec = parseTeamSpec(part);
-    if (!spec.ok) return spec;
-    teams.push(spec.value);
-  }
-  return ok(teams);
-}
-
-/** A readable label for a team spec: `2`, `infra+ml`. */
-export function teamLabel(spec: TeamSpec): string {
-  return spec.kind === 'count' ? String(spec.count) : spec.ids.join('+');
-}
-
 /**
  * The engineers a spec picks. `count`: the project's declared people in file order, then
  * generic engineers `E<k>` (no skills) when N exceeds them; without declared people, E1…EN.
@@ -72,7 +31,7 @@ export function teamLabel(spec: TeamSpec): string {
 export function selectTeam(
   project: Pick<Project, 'team'>,
   spec: TeamSpec,
-): Result<TeamMember[], string> {
+): Result<TeamMember[], UnknownMember> {
   const declared: TeamMember[] = project.team.map((p) => ({
     id: p.id,
     name: p.name,
@@ -93,22 +52,13 @@ export function selectTeam(
     }
     return ok(members);
   }
+  const missing = unknownMember(
+    spec,
+    declared.map((d) => d.id),
+  );
+  if (missing !== undefined) return err(missing);
   const byId = new Map(declared.map((m) => [m.id, m]));
-  const members: TeamMember[] = [];
-  for (const id of spec.ids) {
-    const m = byId.get(id);
-    if (m === undefined) {
-      if (declared.length === 0)
-        return err(`--team ${id}: the project declares no team; use a number such as --team 2`);
-      const hint = nearest(id, byId.keys());
-      const known = declared.map((d) => d.id).join(', ');
-      return err(
-        `--team: no one called "${id}" in the project's team${hint ? ` (did you mean "${hint}"?)` : ` (known: ${known})`}`,
-      );
-    }
-    members.push(m);
-  }
-  return ok(members);
+  return ok(spec.ids.map((id) => byId.get(id)!));
 }
 
 /** A project turned into a Problem, with what is needed to read its schedules back. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
-import { checkPlan } from '../../../src/planner/project/team-plan.js';
+import { checkPlan } from '../../../src/planner/project/check-plan.js';
 import { memoryOutput } from '../../../src/reporters/terminal.js';
 
 async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -10,12 +10,13 @@ import {
 } from '../../../src/reporters/team-markdown.js';
 import { renderTeamMatrix, renderTeamTable } from '../../../src/reporters/team-table.js';
 import { memoryOutput } from '../../../src/reporters/terminal.js';
+import { teamSize } from '../../../src/model/team-spec.js';
 
 let plans: DatedTeamPlan[];
 beforeAll(async () => {
   const p = await loadProjectFile('tasks/epic-1a.yaml');
   if (!p.ok) throw new Error('epic-1a.yaml does not load');
-  const r = buildTeamPlans(p.value, [1, 2, 3], { now: () => 0 });
+  const r = buildTeamPlans(p.value, [1, 2, 3].map(teamSize), { now: () => 0 });
   if (!r.ok) throw new Error(r.error);
   plans = r.value;
 });
