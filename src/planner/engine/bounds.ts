@@ -176,7 +176,7 @@ function capIntegral(T: Float64Array, V: Float64Array, a: number, b: number): nu
  * The smallest u among 1, 1/2, 1/4, … , 1/100 of which every duration and capacity-change time
  * is a multiple (every start of an active schedule, so the optimum, is one too); 0 if none.
  */
-function timeUnit(c: Compiled): number {
+export function timeUnit(c: Compiled): number {
   const multiple = (x: number, u: number): boolean => {
     const k = x / u;
     return Math.abs(k - Math.round(k)) <= 1e-9 * Math.max(1, Math.abs(k));
