@@ -4,7 +4,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Highs, InitOptions } from 'highs';
 import highsModule from 'highs';
-import type { MipAnswer, MipLimits, MipModel, MipSolver } from '../planner/exact/mip.js';
+import type {
+  ExactOptions,
+  MipAnswer,
+  MipLimits,
+  MipModel,
+  MipSolver,
+} from '../planner/exact/index.js';
+import { DEFAULT_EXACT_NODES } from '../planner/exact/index.js';
 
 /**
  * The exact method's MIP solver: HiGHS compiled to WebAssembly (the npm package `highs`),
@@ -55,8 +62,8 @@ function highsSolver(highs: Highs): MipSolver {
       const model = highs.createModel();
       try {
         model.options.set({
-          output_flag: process.env.HIGHS_LOG === "1",
-          log_to_console: process.env.HIGHS_LOG === "1",
+          output_flag: process.env.HIGHS_LOG === '1',
+          log_to_console: process.env.HIGHS_LOG === '1',
           random_seed: 0,
           mip_max_nodes: Math.max(1, Math.floor(limits.maxNodes)),
           time_limit: Math.max(0.001, limits.maxSeconds),
@@ -112,4 +119,16 @@ function highsSolver(highs: Highs): MipSolver {
       }
     },
   };
+}
+
+/**
+ * The exact method's options for a command: HiGHS with the default node budget and a wall-clock
+ * guard of `timeLimitMs` (the exact stage's own budget, after the search's); undefined when
+ * HiGHS cannot be loaded (plans then keep the heuristic's bound).
+ */
+export async function exactOptions(timeLimitMs: number): Promise<ExactOptions | undefined> {
+  const solver = await loadHighsSolver();
+  return solver === undefined
+    ? undefined
+    : { solver, maxNodes: DEFAULT_EXACT_NODES, maxMs: Math.max(1, timeLimitMs) };
 }

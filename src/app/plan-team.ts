@@ -9,6 +9,8 @@ import {
   computeBounds,
   solve as engineSolve,
 } from '../planner/engine/index.js';
+import type { ExactOptions } from '../planner/exact/index.js';
+import { withExact } from '../planner/exact/index.js';
 import type { ProjectProblem, SearchInfo, TeamSpec } from '../planner/project/project-problem.js';
 import {
   GPU,
@@ -61,6 +63,11 @@ export interface TeamPlanOptions {
   readonly now?: () => number;
   /** The engine. @default solve from src/planner/solve.ts */
   readonly solve?: SolveFn;
+  /**
+   * The exact method (a MIP solver, loaded by the caller) run on each plan after the search:
+   * it proves the plan optimal, shortens it, or raises the lower bound. None: no proof.
+   */
+  readonly exact?: ExactOptions;
 }
 
 /** A planned activity with its calendar dates (`YYYY-MM-DDTHH:MM`). */
@@ -286,6 +293,9 @@ function planTeams(
         const one = problemFor({ kind: 'names', ids: [spec.ids[0]!] }, estimate);
         if (one.ok) soloHere = solveOnce(one.value, 'full').schedule.makespan;
       }
+    }
+    if (opts.exact !== undefined) {
+      found = { pp: found.pp, res: withExact(found.pp.problem, found.res, opts.exact) };
     }
     const info: SearchInfo = {
       lowerBound: found.res.lowerBound,

@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import { exactOptions } from '../../app/highs-solver.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { DEFAULT_TASK_FILE, loadOrReport, usageError } from '../context.js';
@@ -143,7 +144,9 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         );
         return;
       }
+      const exact = await exactOptions(req.timeLimitMs);
       const plans = buildTeamPlans(project, req.teams, {
+        ...(exact === undefined ? {} : { exact }),
         estimate: req.estimate,
         seed: req.seed,
         timeLimitMs: req.timeLimitMs,

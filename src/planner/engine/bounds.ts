@@ -17,6 +17,8 @@ export interface Bounds {
    * above; 0 when not computed (fast mode, or more than ENERGETIC_MAX_N activities).
    */
   readonly energetic: number;
+  /** The exact method's bound, present only when it raised the others (see planner/exact). */
+  readonly exact?: number;
 }
 
 /** Largest problem the energetic bound runs on (O(n³) per trial makespan and resource). */
