@@ -3,7 +3,7 @@
  * best-known table beside them (`j30opt.sm`, or any `*opt.sm` / `*hrs.sm` / `*lb.sm` table).
  *
  *   npm run bench:psplib -- DIR [--schedules N] [--time-limit MS] [--seed S] [--limit K]
- *                               [--exact-nodes N]
+ *                               [--exact-nodes N] [--verbose]
  *
  * The script is TypeScript: `npm run bench:psplib` bundles it with esbuild into
  * dist/bench/ and runs the bundle with node. Instances run one after
@@ -102,6 +102,11 @@ for (const f of files) {
   if (bad.length > 0) throw new Error(`${f}: infeasible schedule: ${bad.join('; ')}`);
   sumCp += (100 * (m - r.bounds.criticalPath)) / r.bounds.criticalPath;
   if (r.optimal) provenOpt++;
+  if (process.argv.includes('--verbose')) {
+    console.error(
+      `${f}: ${r.schedule.makespan} (bound ${r.lowerBound}${r.optimal ? ', proven' : ''}), ${ms.toFixed(0)} ms`,
+    );
+  }
   const best = known.get(basename(f));
   if (best !== undefined) {
     const dev = (100 * (m - best)) / best;
