@@ -11,7 +11,7 @@ import type {
   MipModel,
   MipSolver,
 } from '../planner/exact/index.js';
-import { DEFAULT_EXACT_NODES } from '../planner/exact/index.js';
+import { DEFAULT_EXACT_NODES, EXACT_MAX_N } from '../planner/exact/index.js';
 
 /**
  * The exact method's MIP solver: HiGHS compiled to WebAssembly (the npm package `highs`),
@@ -124,9 +124,15 @@ function highsSolver(highs: Highs): MipSolver {
 /**
  * The exact method's options for a command: HiGHS with the default node budget and a wall-clock
  * guard of `timeLimitMs` (the exact stage's own budget, after the search's); undefined when
- * HiGHS cannot be loaded (plans then keep the heuristic's bound).
+ * HiGHS cannot be loaded (plans then keep the heuristic's bound) or `activities` (when known)
+ * is above the largest problem the method takes.
  */
-export async function exactOptions(timeLimitMs: number): Promise<ExactOptions | undefined> {
+export async function exactOptions(
+  timeLimitMs: number,
+  activities = 0,
+): Promise<ExactOptions | undefined> {
+  // Loading the WebAssembly module costs a few hundred ms: not for projects the method skips.
+  if (activities > EXACT_MAX_N) return undefined;
   const solver = await loadHighsSolver();
   return solver === undefined
     ? undefined

@@ -52,7 +52,7 @@ export async function planPsplib(
     maxSchedules: opts.maxSchedules,
     now: () => performance.now(),
   });
-  const exact = await exactOptions(opts.timeLimitMs);
+  const exact = await exactOptions(opts.timeLimitMs, problem.n);
   const result = exact === undefined ? found : withExact(problem, found, exact);
   const plan = problemPlan(problem, result);
   ctx.out.out(

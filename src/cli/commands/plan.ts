@@ -144,7 +144,8 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         );
         return;
       }
-      const exact = await exactOptions(req.timeLimitMs);
+      const activities = project.tasks.reduce((k, t) => k + t.phases.length, 0);
+      const exact = await exactOptions(req.timeLimitMs, activities);
       const plans = buildTeamPlans(project, req.teams, {
         ...(exact === undefined ? {} : { exact }),
         estimate: req.estimate,

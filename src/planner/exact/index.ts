@@ -14,13 +14,16 @@ export { timeIndexedModel } from './time-indexed.js';
 /** Branch-and-bound nodes the exact method explores at most by default (the work budget). */
 export const DEFAULT_EXACT_NODES = 20_000;
 
+/** Larger problems skip the exact method (a time-indexed model of them would not fit). */
+export const EXACT_MAX_N = 200;
+
 /**
  * The heuristic's result after the exact method: a shorter schedule when it found one, the
  * raised lower bound in `bounds.exact` (only when it is above the heuristic's), and `optimal`
  * when the bound meets the makespan. Unchanged when the method was skipped or failed.
  */
 export function withExact(problem: Problem, res: SolveResult, opts: ExactOptions): SolveResult {
-  if (res.optimal || problem.n === 0) return res;
+  if (res.optimal || problem.n === 0 || problem.n > EXACT_MAX_N) return res;
   const c = compile(problem);
   const br = computeBounds(c);
   const e: ExactResult = exactSearch(c, br, res.schedule, res.lowerBound, opts);

@@ -54,7 +54,10 @@ function unitsOf(x: number, u: number): number {
   return Math.round(x / u);
 }
 
-/** Every activity's feasible starts within the horizon H (units); null when one has none. */
+/**
+ * Every activity's feasible starts within the horizon H (units); null when one has none or
+ * the windows together are too wide for a model.
+ */
 function windows(c: Compiled, br: BoundsResult, u: number, H: number): Window | null {
   const n = c.n;
   const p = new Int32Array(n);
@@ -63,6 +66,9 @@ function windows(c: Compiled, br: BoundsResult, u: number, H: number): Window | 
     p[j] = unitsOf(c.dur[j]!, u);
     tail[j] = Math.max(0, unitsOf(br.cpm.length - br.cpm.lf[j]!, u));
   }
+  let span = 0;
+  for (let j = 0; j < n; j++) span += Math.max(0, H - tail[j]! - p[j]! - unitsOf(br.cpm.es[j]!, u));
+  if (span > MAX_COLS) return null;
   const cap: Float64Array[] = [];
   const changes: Int32Array[] = [];
   for (let r = 0; r < c.R; r++) {
