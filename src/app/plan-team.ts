@@ -12,6 +12,8 @@ import {
 import type { TeamSpec } from '../model/team-spec.js';
 import { teamLabel, unknownMemberMessage } from '../model/team-spec.js';
 import type { ProjectProblem, SearchInfo } from '../planner/project/project-problem.js';
+import type { ExactOptions } from '../planner/exact/index.js';
+import { withExact } from '../planner/exact/index.js';
 import {
   GPU,
   fallbackSchedule,
@@ -61,6 +63,11 @@ export interface TeamPlanOptions {
   readonly now?: () => number;
   /** The engine. @default solve from src/planner/solve.ts */
   readonly solve?: SolveFn;
+  /**
+   * The exact method (a MIP solver, loaded by the caller) run on each plan after the search:
+   * it proves the plan optimal, shortens it, or raises the lower bound. None: no proof.
+   */
+  readonly exact?: ExactOptions;
 }
 
 /** A planned activity with its calendar dates (`YYYY-MM-DDTHH:MM`). */
@@ -281,6 +288,9 @@ function planTeams(
         const one = problemFor({ kind: 'names', ids: [spec.ids[0]!] }, estimate);
         if (one.ok) soloHere = solveOnce(one.value, 'full').schedule.makespan;
       }
+    }
+    if (opts.exact !== undefined) {
+      found = { pp: found.pp, res: withExact(found.pp.problem, found.res, opts.exact) };
     }
     const info: SearchInfo = {
       lowerBound: found.res.lowerBound,

@@ -29,3 +29,18 @@ const ANSI = /\u001b\[[0-9;]*m/g;
 function visible(s: string): string {
   return s.replace(ANSI, '');
 }
+
+/**
+ * Which case a plan is: "optimal (proven)" when the lower bound meets the makespan, else
+ * "best found; lower bound X (gap Y %)", the gap rounded up so that it never reads 0.0 %.
+ */
+export function planQuality(
+  optimal: boolean,
+  lowerBound: number,
+  gap: number,
+  unit: string,
+): string {
+  if (optimal) return 'optimal (proven)';
+  const pctUp = Math.max(0.1, Math.ceil(gap * 1000 - 1e-9) / 10);
+  return `best found; lower bound ${fmtHours(lowerBound)}${unit} (gap ${pctUp.toFixed(1)} %)`;
+}

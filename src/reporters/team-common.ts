@@ -1,6 +1,6 @@
 import { format, parseISO } from 'date-fns';
 import type { DatedTeamPlan, DayItem, DayWork } from '../app/plan-team.js';
-import { fmtHours } from './format.js';
+import { fmtHours, planQuality } from './format.js';
 
 /**
  * The content of a team plan report, as plain strings: the terminal table and the Markdown
@@ -216,10 +216,10 @@ export function summaryPairs(plan: DatedTeamPlan): [string, string][] {
     ]);
   }
   const b = plan.bounds;
-  const quality = plan.optimal ? 'optimal' : `within ${(s.gap * 100).toFixed(1)} % of the bound`;
+  const quality = planQuality(plan.optimal, plan.lowerBound, s.gap, ' h');
   pairs.push([
     'Lower bound',
-    `${fmtHours(plan.lowerBound)} h (critical path ${fmtHours(b.criticalPath)}, resources ${fmtHours(b.resource)}, GPU arrival ${fmtHours(b.arrival)}${b.energetic > 0 ? `, energetic ${fmtHours(b.energetic)}` : ''}): ${quality}`,
+    `${fmtHours(plan.lowerBound)} h (critical path ${fmtHours(b.criticalPath)}, resources ${fmtHours(b.resource)}, GPU arrival ${fmtHours(b.arrival)}${b.energetic > 0 ? `, energetic ${fmtHours(b.energetic)}` : ''}${b.exact !== undefined ? `, exact ${fmtHours(b.exact)}` : ''}): ${quality}`,
   ]);
   if (s.range !== undefined) {
     pairs.push([

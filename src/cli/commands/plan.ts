@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import { exactOptions } from '../../app/highs-solver.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { DEFAULT_TASK_FILE, loadOrReport, usageError } from '../context.js';
@@ -148,7 +149,10 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         );
         return;
       }
+      const activities = project.tasks.reduce((k, t) => k + t.phases.length, 0);
+      const exact = await exactOptions(req.timeLimitMs, activities);
       const plans = buildTeamPlans(project, req.teams, {
+        ...(exact === undefined ? {} : { exact }),
         estimate: req.estimate,
         seed: req.seed,
         timeLimitMs: req.timeLimitMs,

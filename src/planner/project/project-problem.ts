@@ -199,6 +199,7 @@ export interface SearchInfo {
     readonly resource: number;
     readonly arrival: number;
     readonly energetic: number;
+    readonly exact?: number;
   };
   readonly optimal: boolean;
   readonly method: string;
@@ -284,6 +285,7 @@ export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchI
       resource: roundHours(info.bounds.resource),
       arrival: roundHours(info.bounds.arrival),
       energetic: roundHours(info.bounds.energetic),
+      ...(info.bounds.exact === undefined ? {} : { exact: roundHours(info.bounds.exact) }),
     },
     optimal: info.optimal || makespan <= info.lowerBound + EPS,
     method: info.method,

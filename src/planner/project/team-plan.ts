@@ -92,6 +92,8 @@ export interface PlanBounds {
   readonly arrival: number;
   /** Energetic reasoning over the windows the others give (0: not computed). */
   readonly energetic: number;
+  /** The exact method's bound, present only when it raised the others. */
+  readonly exact?: number;
 }
 
 /** The team plan on the working-time axis. */

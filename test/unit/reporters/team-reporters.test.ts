@@ -58,7 +58,7 @@ describe('team table (terminal)', () => {
       expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${label}`)));
     }
     expect(text).toMatch(
-      /Lower bound: +65 h \(critical path 39\.5, resources 63\.5, GPU arrival 64, energetic 65\): (optimal|within [\d.]+ % of the bound)/,
+      /Lower bound: +65 h \(critical path 39\.5, resources 63\.5, GPU arrival 64, energetic 65\): (optimal \(proven\)|best found; lower bound 65 h \(gap [\d.]+ %\))/,
     );
     expect(text).toMatch(/Confidence: +low–high estimates: [\d.]+–[\d.]+ h/);
     expect(text).toContain('deadline Fri 18 Dec: met');
