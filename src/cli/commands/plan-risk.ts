@@ -237,7 +237,14 @@ export function printForecast(
   opts: RiskCliOptions,
   nowMs: number = Date.now(),
 ): void {
-  if (opts.json === true || opts.format === 'json' || opts.format === 'mermaid') return;
+  if (
+    opts.json === true ||
+    opts.format === 'json' ||
+    opts.format === 'mermaid' ||
+    opts.format === 'csv' ||
+    opts.format === 'ics'
+  )
+    return;
   const state = journalState(resolve(ctx.cwd, file));
   if (state === undefined) return;
   const forecasts: Forecast[] = [];
