@@ -6,6 +6,8 @@ import { histogram, methodNote, odds } from './risk.js';
 import type { ProjectRisk, TeamRisk } from '../app/risk.js';
 import { dateTimeName, dayName } from './team-common.js';
 import { esc, n, placeInRows, textWidth } from './svg-text.js';
+import type { TaskGraphView } from './task-graph-svg.js';
+import { TASK_GRAPH_CSS, renderTaskGraph, taskGraphLegend } from './task-graph-svg.js';
 
 /**
  * The HTML report: one self-contained file (inline CSS and SVG; no scripts, fonts or network).
@@ -19,6 +21,8 @@ export interface HtmlReportInput {
   readonly project: Project;
   readonly plans: readonly DatedTeamPlan[];
   readonly risk: ProjectRisk;
+  /** The task graph, for its picture. */
+  readonly graph: TaskGraphView;
   /** Extra sections (already HTML), e.g. the decision matrix. */
   readonly extra?: string;
 }
@@ -85,7 +89,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
   );
   parts.push(`<title>${esc(project.name)}: plan and schedule risk</title>`);
-  parts.push(`<style>${CSS}</style>`);
+  parts.push(`<style>${CSS}${TASK_GRAPH_CSS}</style>`);
   parts.push('</head>');
   parts.push('<body>');
   parts.push(`<h1>${esc(project.name)}: plan and schedule risk</h1>`);
@@ -99,6 +103,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   parts.push(`<p class="note">${esc(methodNote())}</p>`);
   parts.push(summaryTable(risk));
   if (input.extra !== undefined) parts.push(input.extra);
+  parts.push(taskGraphSection(input.graph));
   for (const [k, t] of risk.teams.entries()) {
     const plan = plans[k];
     parts.push(`<section class="team" id="team-${esc(t.label)}" data-team="${esc(t.label)}">`);
@@ -119,6 +124,17 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   parts.push('</body>');
   parts.push('</html>');
   return `${parts.join('\n')}\n`;
+}
+
+function taskGraphSection(graph: TaskGraphView): string {
+  return [
+    '<section class="graph" id="task-graph">',
+    '<h2>Task graph</h2>',
+    `<p class="note">Every activity and what it waits for, laid out by dagre. The critical path (red) is the longest chain of dependencies on expected hours, ${fmtHours(graph.criticalHours)} h, before any team or GPU limit; the charts below show each team's own critical chain.</p>`,
+    taskGraphLegend(),
+    renderTaskGraph(graph),
+    '</section>',
+  ].join('\n');
 }
 
 function summaryTable(risk: ProjectRisk): string {

@@ -1,6 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { PLAN_SOURCE, PLAN_TEAMS, planFileName, renderPlanFile } from '../../scripts/plan-files.js';
+import {
+  PLAN_SOURCE,
+  PLAN_TEAMS,
+  REPORT_FILE,
+  planFileName,
+  renderPlanFile,
+  renderReportFile,
+} from '../../scripts/plan-files.js';
 import { loadProjectFile } from '../../src/config/load.js';
 
 describe('committed plans', () => {
@@ -13,4 +20,11 @@ describe('committed plans', () => {
       expect(committed).toBe(renderPlanFile(project.value, team));
     },
   );
+
+  it('plans/report.html is up to date (run `npm run plans` if not)', async () => {
+    const project = await loadProjectFile(PLAN_SOURCE);
+    if (!project.ok) throw new Error(`${PLAN_SOURCE} does not load`);
+    const committed = await readFile(REPORT_FILE, 'utf8').catch(() => '(missing)');
+    expect(committed).toBe(renderReportFile(project.value));
+  }, 60_000);
 });

@@ -14,6 +14,7 @@ import { buildTeamPlans, DEFAULT_MAX_SCHEDULES } from '../../app/plan-team.js';
 import type { Forecast } from '../../app/forecast.js';
 import { forecastFromState, journalState, renderForecast } from '../../app/forecast.js';
 import { projectRisk } from '../../app/risk.js';
+import { taskGraphView } from '../../app/task-graph.js';
 import { renderRisk, renderRiskJson } from '../../reporters/risk.js';
 import { renderHtmlReport } from '../../reporters/html.js';
 import { compareScenarios } from '../../app/compare.js';
@@ -208,7 +209,12 @@ export async function runRisk(
     await mkdir(dirname(file), { recursive: true });
     await writeFile(
       file,
-      renderHtmlReport({ project, plans: plans.value, risk: risk.value }),
+      renderHtmlReport({
+        project,
+        plans: plans.value,
+        risk: risk.value,
+        graph: taskGraphView(project),
+      }),
       'utf8',
     );
     ctx.out.err(`critpath: wrote ${opts.html}`);
