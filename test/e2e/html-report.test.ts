@@ -8,8 +8,9 @@
  * none, and its CSP forbids them) asks the browser for the box of every text in the Gantt charts,
  * the histograms and the task graph (getBBox, at 1920×1080 and 1366×768 windows), and writes what
  * it found into the page, which `--dump-dom` returns: no two texts of a chart may overlap, no
- * text may leave its chart, a bar's inside label stays in its bar, an engineer's name stays left
- * of the lanes, and a task-graph box holds its texts.
+ * text may leave its chart or be crossed by a marker line, a bar's inside label stays in its bar,
+ * an engineer's name stays left of the lanes, a task-graph box holds its texts, and a Gantt fills
+ * its column with the plan over most of its time axis.
  *
  * Skips, saying why, when no Chromium is installed. CRITPATH_BROWSER_E2E=require makes a
  * missing browser fail the test instead.
@@ -116,6 +117,9 @@ function checkReport(page: Loaded, teams: string[]): void {
   // Engineer lanes (the declared people) and the GPU lane.
   expect(dom).toContain('data-engineer="infra"');
   expect(dom).toContain('data-engineer="ml"');
+  // Names in full, not cut.
+  expect(dom).toMatch(/<text class="lane-name" [^>]*>Infrastructure specialist<\/text>/);
+  expect(dom).toMatch(/<text class="lane-name" [^>]*>ML frameworks specialist<\/text>/);
   expect(count(dom, /class="lane gpu-lane"/g)).toBe(teams.length);
   // Bars, the critical chain highlighted, GPU use shaded, hardware arrival marked.
   expect(count(dom, /class="bar (macbook|gpu)/g)).toBeGreaterThan(20);
@@ -201,13 +205,15 @@ describe.skipIf(chromium === undefined)('HTML report in headless Chromium', () =
         '<rect class="lane-bg" x="40" y="0" width="150" height="60"/>' +
         '<text class="lane-id" x="2" y="20">a long engineer name</text>' +
         '<text x="100" y="40">Mon 30 Nov</text><text x="130" y="40">Tue 1</text>' +
-        '<text x="190" y="55">edge</text></svg></body></html>',
+        '<text x="190" y="55">edge</text>' +
+        '<line class="pline p80" x1="120" y1="0" x2="120" y2="60"/></svg></body></html>',
     );
     const found = await measured(bad, 1366, 768);
     expect(found[0]).toBe('measured 1 charts');
     expect(found).toContain('overlap: gantt "Mon 30 Nov" and gantt "Tue 1"');
     expect(found).toContain('outside its chart: gantt "edge"');
     expect(found).toContain('engineer name runs into the lanes: gantt "a long engineer name"');
+    expect(found).toContain('a pline p80 line crosses gantt "Mon 30 Nov"');
   });
 
   it('the committed plans/report.html loads cleanly', async () => {

@@ -5,11 +5,9 @@
 (function measure() {
   const problems = [];
   const box = (e) => e.getBBox();
-  const name = (e) => {
-    const svg = e.closest('svg');
-    const chart = `${svg?.getAttribute('class') ?? '?'}${svg?.getAttribute('data-team') ?? ''}`;
-    return `${chart} "${e.textContent ?? ''}"`;
-  };
+  const chart = (svg) =>
+    `${svg?.getAttribute('class') ?? '?'}${svg?.getAttribute('data-team') ?? ''}`;
+  const name = (e) => `${chart(e.closest('svg'))} "${e.textContent ?? ''}"`;
   const inside = (a, b, slack) =>
     a.x >= b.x - slack &&
     a.y >= b.y - slack &&
@@ -30,6 +28,9 @@
         if (dx > 0.5 && dy > 0.5) problems.push(`overlap: ${name(texts[i])} and ${name(texts[j])}`);
       }
     });
+    for (const g of svg.querySelectorAll('g.activity'))
+      if (g.querySelector('text') === null)
+        problems.push(`${chart(svg)}: bar ${g.getAttribute('data-id')} has no label`);
     for (const t of svg.querySelectorAll('.bar-label:not(.under)')) {
       const rect = t.parentElement?.querySelector('rect');
       if (!rect || !inside(box(t), rect.getBBox(), 0.5))
@@ -40,6 +41,34 @@
       const b = box(t);
       if (lane && b.x + b.width > lane.getBBox().x)
         problems.push(`engineer name runs into the lanes: ${name(t)}`);
+    }
+    // Marker lines (plan, percentiles, deadline, GPU arrival) cross no text.
+    for (const line of svg.querySelectorAll(
+      'line.pline, line.plan-line, line.deadline, line.arrival',
+    )) {
+      const x = line.x1.baseVal.value;
+      const y1 = Math.min(line.y1.baseVal.value, line.y2.baseVal.value);
+      const y2 = Math.max(line.y1.baseVal.value, line.y2.baseVal.value);
+      texts.forEach((t, i) => {
+        const b = boxes[i];
+        if (x > b.x + 0.5 && x < b.x + b.width - 0.5 && y1 < b.y + b.height - 0.5 && y2 > b.y + 0.5)
+          problems.push(`a ${line.getAttribute('class')} line crosses ${name(t)}`);
+      });
+    }
+    // A Gantt fills its column, and the plan fills most of the time axis.
+    if (svg.classList.contains('gantt')) {
+      const column = svg.parentElement.clientWidth;
+      const shown = svg.getBoundingClientRect().width;
+      if (shown < 0.98 * column)
+        problems.push(`${chart(svg)} is ${Math.round(shown)} px wide in a ${column} px column`);
+      const plot = lane.getBBox();
+      const end = Math.max(
+        ...[...svg.querySelectorAll('rect.bar')].map((r) => r.getBBox().x + r.getBBox().width),
+      );
+      if (end - plot.x < 0.75 * plot.width)
+        problems.push(
+          `${chart(svg)}: the bars end at ${Math.round((100 * (end - plot.x)) / plot.width)} % of the axis`,
+        );
     }
     for (const g of svg.querySelectorAll('g.node')) {
       const rect = g.querySelector('rect').getBBox();
