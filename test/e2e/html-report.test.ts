@@ -183,7 +183,9 @@ describe.skipIf(chromium === undefined)('HTML report in headless Chromium', () =
     const html = readFileSync(out, 'utf8');
     checkSelfContained(html);
     checkReport(await load(out), ['1', '2']);
-  });
+    // 2 teams × (Gantt + histogram) + the task graph.
+    expect(await measured(out, 1366, 768)).toEqual(['measured 5 charts']);
+  }, 180_000);
 
   it('no text of a chart overlaps another or spills, at two window sizes', async () => {
     for (const [w, h] of [
@@ -194,7 +196,7 @@ describe.skipIf(chromium === undefined)('HTML report in headless Chromium', () =
       // 3 teams × (Gantt + histogram) + the task graph.
       expect(found).toEqual(['measured 7 charts']);
     }
-  });
+  }, 180_000);
 
   it('the measurement finds overlapping and spilling texts when there are some', async () => {
     const bad = join(tmp, 'bad.html');
