@@ -15,6 +15,7 @@ import type { Forecast } from '../../app/forecast.js';
 import { forecastFromState, journalState } from '../../app/forecast.js';
 import { renderForecast } from '../../reporters/forecast.js';
 import { projectRisk } from '../../app/risk.js';
+import { taskGraphView } from '../../app/task-graph.js';
 import { renderRisk, renderRiskJson } from '../../reporters/risk.js';
 import { renderHtmlReport } from '../../reporters/html.js';
 import { compareScenarios } from '../../app/compare.js';
@@ -214,7 +215,12 @@ export async function runRisk(
     await mkdir(dirname(file), { recursive: true });
     await writeFile(
       file,
-      renderHtmlReport({ project, plans: plans.value, risk: risk.value }),
+      renderHtmlReport({
+        project,
+        plans: plans.value,
+        risk: risk.value,
+        graph: taskGraphView(project),
+      }),
       'utf8',
     );
     ctx.out.err(`critpath: wrote ${opts.html}`);
@@ -243,7 +249,14 @@ export function printForecast(
   opts: RiskCliOptions,
   nowMs: number = Date.now(),
 ): void {
-  if (opts.json === true || opts.format === 'json' || opts.format === 'mermaid') return;
+  if (
+    opts.json === true ||
+    opts.format === 'json' ||
+    opts.format === 'mermaid' ||
+    opts.format === 'csv' ||
+    opts.format === 'ics'
+  )
+    return;
   const state = journalState(resolve(ctx.cwd, file));
   if (state === undefined) return;
   const forecasts: Forecast[] = [];

@@ -23,13 +23,15 @@ import {
   renderTeamsMarkdown,
 } from '../../reporters/team-markdown.js';
 import { renderTeamMatrix, renderTeamTable } from '../../reporters/team-table.js';
+import { renderTeamCsv } from '../../reporters/csv.js';
+import { renderTeamIcs } from '../../reporters/ics.js';
 import type { RiskCliOptions } from './plan-risk.js';
 import { addRiskOptions, printForecast, runRisk, wantsRisk } from './plan-risk.js';
 import { isPsplibFile, planPsplib } from './plan-psplib.js';
 import { hoursPerDayOption, wholeNumber } from '../options.js';
 
 /** Output formats of `plan`. */
-export type PlanFormat = 'table' | 'md' | 'json' | 'mermaid';
+export type PlanFormat = 'table' | 'md' | 'json' | 'mermaid' | 'csv' | 'ics';
 
 interface PlanOptions extends RiskCliOptions {
   json?: boolean;
@@ -65,7 +67,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     )
     .addOption(
       new Option('--format <format>', 'output format for a team plan')
-        .choices(['table', 'md', 'json', 'mermaid'])
+        .choices(['table', 'md', 'json', 'mermaid', 'csv', 'ics'])
         .default('table'),
     )
     .option('--json', 'print the plan as JSON (same as --format json)')
@@ -98,6 +100,8 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         '  critpath plan --team 1,2,3            team sizes side by side',
         '  critpath plan --team infra+ml --format md > plan.md',
         '  critpath plan --team 2 --json         the JSON plan contract',
+        '  critpath plan --team 2 --format csv > plan.csv   one row per activity, for spreadsheets',
+        '  critpath plan --team 2 --format ics > plan.ics   one calendar event per activity',
         '  critpath plan --monte-carlo 10000 --team 1,2,3   finish-date odds, criticality, risk drivers',
         '  critpath plan --compare               the decision matrix over scenarios and team sizes',
         '  critpath plan --html plans/report.html          Gantt, GPU use and finish histogram',
@@ -180,6 +184,10 @@ function renderPlans(plans: readonly DatedTeamPlan[], format: PlanFormat, ctx: C
         return renderTeamJson(only);
       case 'mermaid':
         return renderTeamGantt(only);
+      case 'csv':
+        return renderTeamCsv(plans);
+      case 'ics':
+        return renderTeamIcs(only);
     }
   }
   switch (format) {
@@ -191,6 +199,10 @@ function renderPlans(plans: readonly DatedTeamPlan[], format: PlanFormat, ctx: C
       return renderTeamsJson(plans);
     case 'mermaid':
       return plans.map(renderTeamGantt).join('\n\n');
+    case 'csv':
+      return renderTeamCsv(plans);
+    case 'ics':
+      throw new Error('Internal error: --format ics with several teams passed the option checks');
   }
 }
 
@@ -198,12 +210,16 @@ function renderPlans(plans: readonly DatedTeamPlan[], format: PlanFormat, ctx: C
 export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm', string> {
   const format: PlanFormat = opts.json === true ? 'json' : opts.format;
   if (opts.cpm === true || opts.team === undefined) {
-    if (format === 'md' || format === 'mermaid')
+    if (format !== 'table' && format !== 'json')
       return err(`--format ${format} needs --team (e.g. --team 2)`);
     return ok('cpm');
   }
   const teams = parseTeamListOption(opts.team);
   if (!teams.ok) return teams;
+  if (format === 'ics' && teams.value.length > 1)
+    return err(
+      `--format ics makes one calendar for one team: give one team (e.g. --team 2), not ${teams.value.length}`,
+    );
   const seed = wholeNumber('--seed', opts.seed, 0);
   if (!seed.ok) return seed;
   const timeLimitMs = wholeNumber('--time-limit', opts.timeLimit, 1);
