@@ -68,6 +68,8 @@ export interface TeamPlanOptions {
    * it proves the plan optimal, shortens it, or raises the lower bound. None: no proof.
    */
   readonly exact?: ExactOptions;
+  /** Build the day-by-day breakdown (the JSON contract has none). @default true */
+  readonly days?: boolean;
 }
 
 /** A planned activity with its calendar dates (`YYYY-MM-DDTHH:MM`). */
@@ -135,7 +137,7 @@ export interface DatedTeamPlan extends Omit<TeamPlan, 'activities'> {
   readonly deadline: string | undefined;
   readonly gpuModel: string | undefined;
   readonly summary: PlanSummary;
-  /** The day-by-day breakdown (not part of the JSON). */
+  /** The day-by-day breakdown (not part of the JSON; empty when not asked for). */
   readonly days: readonly DayWork[];
 }
 
@@ -311,7 +313,8 @@ function planTeams(
         };
       }
     }
-    plans.push(datePlan(project, plan, cal, teamLabel(spec), soloHere, range));
+    const dated = datePlan(project, plan, cal, teamLabel(spec), soloHere, range, opts.days ?? true);
+    plans.push(dated);
   }
   return ok(plans);
 }
@@ -337,6 +340,7 @@ export function datePlan(
   label: string,
   solo: number | undefined,
   range: PlanSummary['range'],
+  withDays = true,
 ): DatedTeamPlan {
   const activities: DatedActivity[] = plan.activities.map((a) => ({
     ...a,
@@ -372,7 +376,7 @@ export function datePlan(
     deadline: project.deadline,
     gpuModel: project.gpuModel,
     summary,
-    days: dailyWork(plan, cal),
+    days: withDays ? dailyWork(plan, cal) : [],
   };
 }
 
@@ -382,45 +386,30 @@ export function dailyWork(plan: TeamPlan, cal: WorkCalendar): DayWork[] {
   const lastDay = plan.makespan > 0 ? pointAt(cal, plan.makespan, 'end').day : 0;
   const gpu = plan.resources.find((r) => r.id === GPU)?.profile ?? [];
   const titleOf = new Map(plan.activities.map((a) => [a.id, a.taskTitle]));
+  const cells = dayCells(plan, H, lastDay);
+  const E = plan.engineers.length;
   const rows: DayWork[] = [];
   const tol = 1e-6;
   for (let d = 0; d <= lastDay; d++) {
-    const lo = d * H;
-    const hi = (d + 1) * H;
     const date = workingDate(cal, d);
     const base = { day: d, date, weekday: weekdayName(date), week: weekOf(cal, date) };
     let any = false;
-    for (const m of plan.engineers) {
-      const items: DayItem[] = [];
-      for (const a of plan.activities) {
-        if (a.assignee !== m.id) continue;
-        const overlap = Math.min(a.end, hi) - Math.max(a.start, lo);
-        const zeroHere = a.duration === 0 && a.start >= lo - tol && a.start < hi - tol;
-        if (overlap <= tol && !zeroHere) continue;
-        const startsHere = a.start >= lo - tol;
-        const endsHere = a.end <= hi + tol;
-        const part = startsHere ? (endsHere ? 'whole' : 'start') : endsHere ? 'finish' : 'cont';
-        items.push({ id: a.id, hours: roundHours(Math.max(0, overlap)), part });
-      }
-      if (items.length === 0) continue;
+    for (let k = 0; k < E; k++) {
+      const items = cells[d * E + k];
+      if (items === undefined) continue;
       any = true;
-      items.sort((x, y) => {
-        const ax = plan.activities.find((a) => a.id === x.id)!;
-        const ay = plan.activities.find((a) => a.id === y.id)!;
-        return ax.start - ay.start;
-      });
       let top = items[0]!;
       for (const it of items) if (it.hours > top.hours + tol) top = it;
       rows.push({
         ...base,
-        engineer: m.id,
+        engineer: plan.engineers[k]!.id,
         items,
         hours: roundHours(items.reduce((s, it) => s + it.hours, 0)),
         focus: titleOf.get(top.id) ?? top.id,
       });
     }
     if (!any) {
-      const waiting = gpu.length > 0 && capacityAt(gpu, lo) === 0;
+      const waiting = gpu.length > 0 && capacityAt(gpu, d * H) === 0;
       rows.push({
         ...base,
         engineer: null,
@@ -431,4 +420,37 @@ export function dailyWork(plan: TeamPlan, cal: WorkCalendar): DayWork[] {
     }
   }
   return rows;
+}
+
+/**
+ * What each engineer does each day (cell `day * engineers + engineer`), items in start order,
+ * ties in plan order. Each activity visits only the days around its own span, so the whole
+ * breakdown is linear in its size.
+ */
+function dayCells(plan: TeamPlan, H: number, lastDay: number): (DayItem[] | undefined)[] {
+  const E = plan.engineers.length;
+  const engineerOf = new Map(plan.engineers.map((m, k) => [m.id, k]));
+  const cells: (DayItem[] | undefined)[] = new Array<DayItem[] | undefined>((lastDay + 1) * E);
+  const tol = 1e-6;
+  const order = plan.activities.map((_, i) => i);
+  order.sort((x, y) => plan.activities[x]!.start - plan.activities[y]!.start || x - y);
+  for (const i of order) {
+    const a = plan.activities[i]!;
+    const k = engineerOf.get(a.assignee);
+    if (k === undefined) continue;
+    const from = Math.max(0, Math.floor(a.start / H) - 1);
+    const to = Math.min(lastDay, Math.floor(a.end / H) + 1);
+    for (let d = from; d <= to; d++) {
+      const lo = d * H;
+      const hi = (d + 1) * H;
+      const overlap = Math.min(a.end, hi) - Math.max(a.start, lo);
+      const zeroHere = a.duration === 0 && a.start >= lo - tol && a.start < hi - tol;
+      if (overlap <= tol && !zeroHere) continue;
+      const startsHere = a.start >= lo - tol;
+      const endsHere = a.end <= hi + tol;
+      const part = startsHere ? (endsHere ? 'whole' : 'start') : endsHere ? 'finish' : 'cont';
+      (cells[d * E + k] ??= []).push({ id: a.id, hours: roundHours(Math.max(0, overlap)), part });
+    }
+  }
+  return cells;
 }

@@ -161,6 +161,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         seed: req.seed,
         timeLimitMs: req.timeLimitMs,
         maxSchedules: req.maxSchedules,
+        days: req.format !== 'json',
         ...(req.hoursPerDay === undefined ? {} : { hoursPerDay: req.hoursPerDay }),
       });
       if (!plans.ok) {

@@ -375,6 +375,31 @@ export function reusableChainFinder(): (problem: Problem, schedule: Schedule) =>
       const ec = start[cur]! + dur[cur]!;
       if (ei - ec > 1e-6 || (near(ei, ec) && rank[i]! < rank[cur]!)) cur = i;
     }
+    // Activities by finish time, built the first time the walk looks past the predecessors: the
+    // candidates ending at a time are then a binary search away, not a scan of every activity.
+    let byEnd: Int32Array = new Int32Array(0);
+    let ends: Float64Array = new Float64Array(0);
+    const endingAt = (t: number): [number, number] => {
+      if (ends.length !== n) {
+        ends = new Float64Array(n);
+        for (let i = 0; i < n; i++) ends[i] = start[i]! + dur[i]!;
+        byEnd = new Int32Array(n);
+        for (let i = 0; i < n; i++) byEnd[i] = i;
+        byEnd.sort((a, b) => ends[a]! - ends[b]! || a - b);
+      }
+      // a little wider than `near`, which `better` still applies to each candidate
+      return [firstEndAbove(t - 2e-6), firstEndAbove(t + 2e-6)];
+    };
+    const firstEndAbove = (t: number): number => {
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (ends[byEnd[mid]!]! > t) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    };
     let len = 0;
     for (;;) {
       seen[cur] = stamp;
@@ -393,12 +418,21 @@ export function reusableChainFinder(): (problem: Problem, schedule: Schedule) =>
       for (let e = problem.predStart[cur]!; e < problem.predStart[cur + 1]!; e++)
         better(problem.pred[e]!);
       const w = schedule.worker[cur]!;
-      if (next < 0 && w >= 0)
-        for (let i = 0; i < n; i++) if (i !== cur && schedule.worker[i] === w) better(i);
+      if (next < 0 && w >= 0) {
+        const [lo, hi] = endingAt(s);
+        for (let q = lo; q < hi; q++) {
+          const i = byEnd[q]!;
+          if (i !== cur && schedule.worker[i] === w) better(i);
+        }
+      }
       for (let r = 0; r < R && next < 0; r++) {
         if (r === engineer && w >= 0) continue;
         if (problem.demand[cur * R + r] === 0) continue;
-        for (let i = 0; i < n; i++) if (i !== cur && schedule.held[i * R + r]! > 0) better(i);
+        const [lo, hi] = endingAt(s);
+        for (let q = lo; q < hi; q++) {
+          const i = byEnd[q]!;
+          if (i !== cur && schedule.held[i * R + r]! > 0) better(i);
+        }
       }
       if (next < 0) break;
       cur = next;
