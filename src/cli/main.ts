@@ -35,11 +35,17 @@ export async function main(
   cwd = process.cwd(),
 ): Promise<number> {
   const color = !argv.includes('--no-color');
-  const ctx: CliContext = { out: out ?? processOutput({ color }), cwd, exitCode: EXIT.ok };
+  const wide = argv.includes('--wide');
+  const ctx: CliContext = {
+    out: out ?? processOutput({ color, wide }),
+    cwd,
+    exitCode: EXIT.ok,
+  };
   const program = new Command('critpath')
     .description('Plan and run GPU infrastructure bring-up as a task graph')
     .version(VERSION, '-V, --version')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
+    .option('--wide', "full tables, however wide (default: fit the terminal's width)")
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => ctx.out.out(s.trimEnd()),

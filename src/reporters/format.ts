@@ -1,31 +1,24 @@
+import { fitTable } from './layout.js';
+
 /** Hours for people: at most two decimals, no trailing zeros (6, 6.5, 6.17). */
 export function fmtHours(h: number): string {
   return String(Math.round(h * 100) / 100);
 }
 
-/** Pads cells into aligned columns; the first row is the header, a rule goes under it. */
+/**
+ * Pads cells into aligned columns; the first row is the header, a rule goes under it. Reporters
+ * that print to a terminal use `fitTable` (layout.ts) with column priorities instead.
+ */
 export function table(
   rows: readonly (readonly string[])[],
   align: readonly ('l' | 'r')[] = [],
+  width = Infinity,
 ): string {
-  const widths: number[] = [];
-  for (const r of rows)
-    r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(c).length)));
-  const line = (r: readonly string[]): string =>
-    r
-      .map((c, i) => {
-        const pad = ' '.repeat((widths[i] ?? 0) - visible(c).length);
-        return align[i] === 'r' ? pad + c : c + pad;
-      })
-      .join('  ')
-      .trimEnd();
   const [head, ...body] = rows;
   if (head === undefined) return '';
-  return [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
-}
-
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g;
-function visible(s: string): string {
-  return s.replace(ANSI, '');
+  return fitTable(
+    head.map((h, i) => ({ header: h, align: align[i] ?? 'l' })),
+    body,
+    width,
+  );
 }
