@@ -22,3 +22,24 @@ export function table(
     width,
   );
 }
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * The one date style of every terminal view: `Mon 7 Dec` from `YYYY-MM-DD`, `Mon 7 Dec 14:30`
+ * from `YYYY-MM-DDTHH:MM` (or with a space), and the year after the month with `year`.
+ */
+export function fmtDate(iso: string, year = false): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}))?/.exec(iso);
+  if (m === null) return iso;
+  const [, y, mo, d, time] = m;
+  const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  const day = `${WEEKDAYS[date.getUTCDay()]} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]}${year ? ` ${y}` : ''}`;
+  return time === undefined ? day : `${day} ${time}`;
+}
+
+/** Free text (a reason from the scheduler, say) with its ISO dates in fmtDate's style. */
+export function fmtDatesIn(text: string): string {
+  return text.replace(/\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?\b/g, (iso) => fmtDate(iso));
+}

@@ -185,7 +185,7 @@ export function wrapProse(s: string, width: number, indent = ''): string {
       const [first = '', ...rest] = wrap(para, width);
       const tail = rest.join(' ');
       if (tail === '') return first;
-      const more = wrap(tail, Math.max(width - cellWidth(indent), 10)).map((l) => indent + l);
+      const more = wrap(tail, Math.max(width - cellWidth(indent), 1)).map((l) => indent + l);
       return [first, ...more].join('\n');
     })
     .join('\n');
@@ -293,7 +293,7 @@ function stacked(
       const v = r[i] ?? '';
       if (i === 0 || stripColor(v).trim() === '') return;
       const label = pad(c.header === '' ? '' : `${c.header}:`, labelWidth);
-      const indent = ' '.repeat(2 + labelWidth + 1);
+      const indent = ' '.repeat(Math.min(2 + labelWidth + 1, Math.floor(width / 2)));
       out.push(wrapProse(`  ${label} ${v}`, width, indent));
     });
   }

@@ -9,7 +9,6 @@ import {
   engineerWeeks,
   handoffLines,
   pct,
-  planEnd,
   summaryPairs,
   titleLine,
   weekSections,
@@ -115,7 +114,7 @@ export function matrixRows(plans: readonly DatedTeamPlan[]): string[][] {
     row('Engineers', (p) => p.engineers.map((m) => m.id).join(', ')),
     row('Makespan', (p) => `${fmtHours(p.makespan)} h`),
     row('Working days', (p) => String(p.summary.workingDays)),
-    row('End', (p) => dateTimeName(planEnd(p))),
+    row('End', (p) => dateTimeName(p.endDate)),
     row('Deadline', (p) =>
       p.summary.meetsDeadline === undefined ? '—' : p.summary.meetsDeadline ? 'met' : 'missed',
     ),
