@@ -4,6 +4,7 @@ import type { Output } from '../reporters/terminal.js';
 import { processOutput } from '../reporters/terminal.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './context.js';
+import { defaultTaskFile } from '../config/default-file.js';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
@@ -19,7 +20,13 @@ const VERBS: Readonly<Record<string, () => Promise<Register>>> = {
   status: async () => (await import('./commands/status.js')).registerStatus,
   reset: async () => (await import('./commands/reset.js')).registerReset,
   cancel: async () => (await import('./commands/cancel.js')).registerCancel,
+  logs: async () => (await import('./commands/logs.js')).registerLogs,
+  init: async () => (await import('./commands/init.js')).registerInit,
+  completion: async () => (await import('./commands/completion.js')).registerCompletion,
 };
+
+/** Verbs that need every verb registered: completion lists them all. */
+const NEEDS_ALL = new Set(['completion']);
 
 /** Set by the bundler for the single-file build (scripts/bundle.mjs); else read from package.json. */
 declare const __CRITPATH_VERSION__: string | undefined;
@@ -40,6 +47,7 @@ export async function main(
     out: out ?? processOutput({ color, wide }),
     cwd,
     exitCode: EXIT.ok,
+    defaultFile: defaultTaskFile(cwd),
   };
   const program = new Command('critpath')
     .description('Plan and run GPU infrastructure bring-up as a task graph')
@@ -54,7 +62,10 @@ export async function main(
     .exitOverride();
   // The program's own options take no values, so the first other word names the verb.
   const verb = argv.find((a) => !a.startsWith('-'));
-  const wanted = verb !== undefined && Object.hasOwn(VERBS, verb) ? [verb] : Object.keys(VERBS);
+  const wanted =
+    verb !== undefined && Object.hasOwn(VERBS, verb) && !NEEDS_ALL.has(verb)
+      ? [verb]
+      : Object.keys(VERBS);
   for (const register of await Promise.all(wanted.map((v) => VERBS[v]!()))) register(program, ctx);
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
 

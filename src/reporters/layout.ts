@@ -145,9 +145,7 @@ export function wrap(s: string, width: number): string[] {
   if (cellWidth(s) <= width || width <= 0) return [s];
   const lead = /^ */.exec(s)![0];
   if (lead !== '' && lead.length < width / 2)
-    return wrap(s.slice(lead.length), width - lead.length).map((l, i) =>
-      i === 0 ? lead + l : l,
-    );
+    return wrap(s.slice(lead.length), width - lead.length).map((l, i) => (i === 0 ? lead + l : l));
   const lines: string[] = [];
   let line = '';
   let lineWidth = 0;
@@ -209,8 +207,7 @@ export interface Column {
 const GAP = '  ';
 
 /** A table without a header row (a key-value block, say) when every header is empty. */
-const headerless = (columns: readonly Column[]): boolean =>
-  columns.every((c) => c.header === '');
+const headerless = (columns: readonly Column[]): boolean => columns.every((c) => c.header === '');
 
 /**
  * The columns' widths for `width` cells, after the shrinking columns give up what they must;
@@ -222,7 +219,10 @@ function fitWidths(
   width: number,
 ): number[] | undefined {
   const natural = columns.map((c, i) =>
-    Math.max(headerless(columns) ? 0 : cellWidth(c.header), ...rows.map((r) => cellWidth(r[i] ?? ''))),
+    Math.max(
+      headerless(columns) ? 0 : cellWidth(c.header),
+      ...rows.map((r) => cellWidth(r[i] ?? '')),
+    ),
   );
   let over = natural.reduce((a, b) => a + b, 0) + GAP.length * (columns.length - 1) - width;
   const widths = [...natural];

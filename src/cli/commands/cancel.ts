@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { DEFAULT_TASK_FILE, EXIT, loadOrReport } from '../context.js';
+import { EXIT, loadOrReport } from '../context.js';
 import { slurmCancelCommand } from '../../executor/slurm/cli.js';
 import { hasOpenSlurmAttempts } from '../../executor/slurm/commands.js';
 import { statePaths } from '../../state/paths.js';
@@ -12,7 +12,7 @@ export function registerCancel(program: Command, ctx: CliContext): void {
     .description(
       "Stop the project's running `critpath run` as Ctrl-C would (SIGTERM, then SIGKILL after its grace), and scancel its Slurm jobs",
     )
-    .argument('[file]', 'task file', DEFAULT_TASK_FILE)
+    .argument('[file]', 'task file', ctx.defaultFile.file)
     .action(async (file: string) => {
       const paths = statePaths(file);
       const live = liveRun(paths);

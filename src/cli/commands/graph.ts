@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { DEFAULT_TASK_FILE, loadOrReport } from '../context.js';
+import { loadOrReport } from '../context.js';
 import { criticalPathPlan } from '../../planner/project/critical-path.js';
 import { renderDot, renderMermaidGraph } from '../../reporters/graph.js';
 
@@ -9,7 +9,7 @@ export function registerGraph(program: Command, ctx: CliContext): void {
   program
     .command('graph')
     .description('Print the activity graph as Graphviz DOT or a Mermaid flowchart')
-    .argument('[file]', 'task file', DEFAULT_TASK_FILE)
+    .argument('[file]', 'task file', ctx.defaultFile.file)
     .addOption(
       new Option('--format <format>', 'output format').choices(['dot', 'mermaid']).default('dot'),
     )

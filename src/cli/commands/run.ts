@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { newRunId } from '../../state/run-id.js';
 import type { CliContext } from '../context.js';
-import { DEFAULT_TASK_FILE, EXIT, loadOrReport, usageError } from '../context.js';
+import { EXIT, loadOrReport, usageError } from '../context.js';
 import type { ActivityGraph } from '../../model/activities.js';
 import { buildActivityGraph } from '../../model/activities.js';
 import type { Project } from '../../model/project.js';
@@ -114,11 +114,11 @@ export function registerRun(program: Command, ctx: CliContext): void {
 }
 
 /** Splits `[file] [ids…]`: the first argument is the file when it looks like one. */
-function splitArgs(args: readonly string[]): { file: string; ids: string[] } {
+function splitArgs(args: readonly string[], defaultFile: string): { file: string; ids: string[] } {
   const [first, ...rest] = args;
   if (first !== undefined && (/\.ya?ml$/i.test(first) || existsSync(first)))
     return { file: first, ids: rest };
-  return { file: DEFAULT_TASK_FILE, ids: [...args] };
+  return { file: defaultFile, ids: [...args] };
 }
 
 /** Activity ids named by a task id or an activity id. */
@@ -198,7 +198,7 @@ async function runCommandWith(
   backendName: string,
   inventorySignal: AbortSignal,
 ): Promise<void> {
-  const { file, ids } = splitArgs(args);
+  const { file, ids } = splitArgs(args, ctx.defaultFile.file);
   const jobsOpt = wholeNumber('--jobs', opts.jobs, 1);
   if (!jobsOpt.ok) return usageError(ctx, jobsOpt.error);
   const jobs = jobsOpt.value;

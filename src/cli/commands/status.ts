@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { DEFAULT_TASK_FILE, loadOrReport, usageError } from '../context.js';
+import { loadOrReport, usageError } from '../context.js';
 import { buildActivityGraph } from '../../model/activities.js';
 import { detectInventory, parseGpuOption } from '../../gpu/inventory.js';
 import { readRunState } from '../../state/read.js';
@@ -23,7 +23,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .description(
       'Show every task and phase as done, running, ready, blocked, failed or pending, from the journal',
     )
-    .argument('[file]', 'task file', DEFAULT_TASK_FILE)
+    .argument('[file]', 'task file', ctx.defaultFile.file)
     .option('--gpus <spec>', "GPUs this host has (default: the last run's, else nvidia-smi)")
     .option(
       '--team <team>',
