@@ -55,6 +55,23 @@ export async function main(
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .option('--wide', "full tables, however wide (default: fit the terminal's width)")
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The usual workflow:',
+        '  critpath init lab.yaml                 a starter task file',
+        '  critpath validate lab.yaml             check it',
+        '  critpath plan lab.yaml --team 2        who does what, day by day, and the end date',
+        '  critpath run lab.yaml --dry-run        the order it would run in',
+        '  critpath run lab.yaml                  run it (Ctrl-C stops; run again to resume)',
+        '  critpath status lab.yaml --watch       follow it from another terminal',
+        '  critpath logs lab.yaml 1a.8/test       an activity\'s log',
+        '',
+        'Every verb has examples: critpath VERB --help. Without a file, a verb reads the one named',
+        'by .critpathrc or package.json\'s "critpath" key, else tasks/epic-1a.yaml.',
+      ].join('\n'),
+    )
     .configureOutput({
       writeOut: (s) => ctx.out.out(s.trimEnd()),
       writeErr: (s) => ctx.out.err(s.trimEnd()),

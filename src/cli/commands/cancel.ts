@@ -13,6 +13,16 @@ export function registerCancel(program: Command, ctx: CliContext): void {
       "Stop the project's running `critpath run` as Ctrl-C would (SIGTERM, then SIGKILL after its grace), and scancel its Slurm jobs",
     )
     .argument('[file]', 'task file', ctx.defaultFile.file)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  critpath cancel                   stop the run of the default task file',
+        '  critpath cancel tasks/demo.yaml   stop the run started from another terminal',
+        '  critpath run tasks/demo.yaml      then resume: done work is kept, the rest runs',
+      ].join('\n'),
+    )
     .action(async (file: string) => {
       const paths = statePaths(file);
       const live = liveRun(paths);
