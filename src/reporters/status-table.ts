@@ -1,11 +1,11 @@
 import type { StatusModel } from '../state/status.js';
-import { fmtDate, fmtDatesIn, fmtHours } from './format.js';
+import { fmtDate, fmtDatesIn } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
-import { fmtDuration } from './run-plain.js';
+import { fmtPlanned } from './run-plain.js';
 import type { Output } from './terminal.js';
 
-const dur = (h: number): string => (h >= 1 ? `${fmtHours(h)}h` : fmtDuration(h * 3_600_000));
+const dur = fmtPlanned;
 
 /** The status table's columns: the detail (a reason, a log path) wraps. */
 const STATUS_COLUMNS: readonly Column[] = [

@@ -40,7 +40,7 @@ import type { StatePaths } from '../../state/paths.js';
 import { statePaths } from '../../state/paths.js';
 import { orphanedAttempts, reduce, replay } from '../../state/reducer.js';
 import type { RunState } from '../../state/reducer.js';
-import { jsonRunReporter, plainRunReporter } from '../../reporters/run-plain.js';
+import { fmtPlanned, jsonRunReporter, plainRunReporter } from '../../reporters/run-plain.js';
 import { liveRunReporter } from '../../reporters/run-live.js';
 import { slurmRunCommand } from '../../executor/slurm/cli.js';
 import { wholeNumber } from '../options.js';
@@ -442,6 +442,10 @@ async function runCommandWith(
       durationMs: end - started,
       rows,
     });
+    if (result.outcome === 'interrupted')
+      ctx.out.err(
+        `to resume: critpath run ${file} (done work is kept; interrupted activities run again)`,
+      );
     ctx.exitCode =
       result.outcome === 'interrupted'
         ? signals[0] === 'SIGTERM'
@@ -498,7 +502,7 @@ function dryRun(
   );
   for (const s of starts)
     ctx.out.out(
-      `  +${s.atHours.toFixed(1).padStart(5)}h  start ${s.id}${s.gpus.length > 0 ? `  gpus ${s.gpus.join(',')}` : ''}`,
+      `  +${fmtPlanned(s.atHours).padStart(6)}  start ${s.id}${s.gpus.length > 0 ? `  gpus ${s.gpus.join(',')}` : ''}`,
     );
   for (const b of blocked) ctx.out.out(`  blocked ${b.id}: ${b.text}`);
 }
