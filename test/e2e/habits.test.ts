@@ -163,4 +163,20 @@ tasks:
     const follow = await critpath(['logs', p.file, 'b', '-f'], { cwd: p.dir, env: p.env });
     expect(follow.stdout).toContain('b done');
   }, 60_000);
+
+  it('launchers show a readable process title, not their source', async () => {
+    const p = tempProject(`project: T
+start: 2026-01-05
+hoursPerDay: 8
+tasks:
+  - { id: a, hours: 0.001, hardware: macbook, run: "sleep 3" }
+`);
+    const run = critpath(['run', p.file], { cwd: p.dir, env: p.env });
+    await new Promise((r) => setTimeout(r, 1500));
+    const ps = execFileSync('ps', ['-eo', 'ppid,args']).toString().split('\n');
+    const mine = ps.filter((l) => l.trim().startsWith(`${run.pid} `));
+    await run;
+    expect(mine.some((l) => l.includes(`critpath launcher (run pid ${run.pid})`))).toBe(true);
+    expect(mine.some((l) => l.includes('launcherMain') || l.length > 300)).toBe(false);
+  }, 30_000);
 });
