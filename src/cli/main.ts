@@ -66,7 +66,7 @@ export async function main(
         '  critpath run lab.yaml --dry-run        the order it would run in',
         '  critpath run lab.yaml                  run it (Ctrl-C stops; run again to resume)',
         '  critpath status lab.yaml --watch       follow it from another terminal',
-        '  critpath logs lab.yaml 1a.8/test       an activity\'s log',
+        "  critpath logs lab.yaml 1a.8/test       an activity's log",
         '',
         'Every verb has examples: critpath VERB --help. Without a file, a verb reads the one named',
         'by .critpathrc or package.json\'s "critpath" key, else tasks/epic-1a.yaml.',

@@ -32,6 +32,7 @@ describe('elide and wrap', () => {
         fc.string({ unit: 'grapheme', maxLength: 80 }),
         fc.integer({ min: 4, max: 40 }),
         (s, w) => {
+          // eslint-disable-next-line no-control-regex
           const clean = s.replace(/[\u0000-\u001f\u007f]/g, '');
           for (const l of wrap(clean, w)) expect(cellWidth(l)).toBeLessThanOrEqual(w);
           expect(cellWidth(elide(clean, w))).toBeLessThanOrEqual(w);
