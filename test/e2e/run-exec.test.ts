@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { critpath, ndjson, RECORD, readRecord, tempProject } from '../helpers/cli.js';
 import type { RecordLine } from '../helpers/cli.js';
+import { fmtDate } from '../../src/reporters/format.js';
 
 /**
  * The executor's paths, end to end: the built CLI on small projects whose commands record their
@@ -396,7 +397,9 @@ describe('run: GPUs', () => {
       cwd: ahead.dir,
       env: ahead.env,
     });
-    expect(st2.stdout).toMatch(new RegExp(`four\\s+blocked.*GPU hardware arrives ${later}`));
+    expect(st2.stdout).toMatch(
+      new RegExp(`four\\s+blocked.*GPU hardware arrives ${fmtDate(later)}`),
+    );
   }, 60_000);
 });
 
