@@ -129,7 +129,10 @@ export interface DatedTeamPlan extends Omit<TeamPlan, 'activities'> {
   /** `2`, `infra+ml`. */
   readonly teamLabel: string;
   readonly activities: readonly DatedActivity[];
-  /** First working day and the day the last activity ends, `YYYY-MM-DD` (contract). */
+  /**
+   * When the plan starts (the first working day's first hour) and when its last activity ends,
+   * `YYYY-MM-DDTHH:MM` as the activities' dates (contract).
+   */
   readonly startDate: string;
   readonly endDate: string;
   readonly hoursPerDay: number;
@@ -347,9 +350,9 @@ export function datePlan(
     startDate: pointAt(cal, a.start, 'start').iso,
     endDate: pointAt(cal, a.end, 'end').iso,
   }));
-  const startDate = workingDate(cal, 0);
+  const startDate = pointAt(cal, 0, 'start').iso;
   const end = pointAt(cal, plan.makespan, 'end');
-  const endDate = end.date;
+  const endDate = end.iso;
   const H = cal.hoursPerDay;
   const effort = plan.effort;
   const gap =
@@ -357,13 +360,13 @@ export function datePlan(
   const summary: PlanSummary = {
     effort,
     workingDays: end.day + 1,
-    calendarDays: calendarDaysTo(cal, endDate),
+    calendarDays: calendarDaysTo(cal, end.date),
     utilisation: plan.makespan > 0 ? effort / (plan.team * plan.makespan) : 0,
     soloMakespan: solo === undefined ? undefined : roundHours(solo),
     speedup: solo === undefined || plan.makespan <= 0 ? undefined : solo / plan.makespan,
     gap: plan.optimal ? 0 : gap,
     range,
-    meetsDeadline: project.deadline === undefined ? undefined : endDate <= project.deadline,
+    meetsDeadline: project.deadline === undefined ? undefined : end.date <= project.deadline,
   };
   return {
     ...plan,

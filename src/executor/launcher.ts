@@ -323,7 +323,9 @@ function launcherSource(): string {
     typeof __CRITPATH_EXECA__ === 'string'
       ? new URL(__CRITPATH_EXECA__, import.meta.url).href
       : import.meta.resolve('execa');
-  return `${[spawnLogged, lineReader, reopenCloseOnExec].map((f) => f.toString()).join('\n')}\n(${launcherMain.toString()})(require, () => import(${JSON.stringify(execaUrl)}));\n`;
+  // A readable name in ps and top, instead of this source as the command line.
+  const title = `process.title = ${JSON.stringify(`critpath launcher (run pid ${process.pid})`)};`;
+  return `${title}\n${[spawnLogged, lineReader, reopenCloseOnExec].map((f) => f.toString()).join('\n')}\n(${launcherMain.toString()})(require, () => import(${JSON.stringify(execaUrl)}));\n`;
 }
 
 /** This process's environment, without unset variables. */

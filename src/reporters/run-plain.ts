@@ -72,8 +72,10 @@ export function eventLine(e: RunEvent, out: Output): string | undefined {
   }
 }
 
-/** Hours for the summary: `6.5h`, or a duration under an hour. */
-const dur = (h: number): string => (h >= 1 ? `${fmtHours(h)}h` : fmtDuration(h * 3_600_000));
+/** Planned or actual hours for people: `6.5h`, or minutes and seconds under an hour (`4m30s`, `3s`). */
+export const fmtPlanned = (h: number): string =>
+  h >= 1 ? `${fmtHours(h)}h` : fmtDuration(h * 3_600_000);
+const dur = fmtPlanned;
 
 /** The end summary: actual against planned hours per activity that ran or is left. */
 export function renderSummary(rows: readonly SummaryRow[], out: Output): string {

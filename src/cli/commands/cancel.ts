@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { DEFAULT_TASK_FILE, EXIT, loadOrReport } from '../context.js';
+import { EXIT, loadOrReport } from '../context.js';
 import { cancelRun } from '../../app/cancel.js';
 
 export function registerCancel(program: Command, ctx: CliContext): void {
@@ -9,7 +9,17 @@ export function registerCancel(program: Command, ctx: CliContext): void {
     .description(
       "Stop the project's running `critpath run` as Ctrl-C would (SIGTERM, then SIGKILL after its grace), and scancel its Slurm jobs",
     )
-    .argument('[file]', 'task file', DEFAULT_TASK_FILE)
+    .argument('[file]', 'task file', ctx.defaultFile.file)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  critpath cancel                   stop the run of the default task file',
+        '  critpath cancel tasks/demo.yaml   stop the run started from another terminal',
+        '  critpath run tasks/demo.yaml      then resume: done work is kept, the rest runs',
+      ].join('\n'),
+    )
     .action(async (file: string) => {
       const r = await cancelRun(file, () => loadOrReport(ctx, file));
       if (r.kind === 'not-loaded') return;

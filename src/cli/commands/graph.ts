@@ -5,7 +5,7 @@ import type { CliContext } from '../context.js';
 import { criticalPathPlan } from '../../planner/project/critical-path-plan.js';
 import { dependencies } from '../../app/dependencies.js';
 import { renderDependencies, renderDot, renderMermaidGraph } from '../../reporters/graph.js';
-import { DEFAULT_TASK_FILE, loadOrReport, usageError } from '../context.js';
+import { loadOrReport, usageError } from '../context.js';
 
 interface GraphOptions {
   readonly format: 'dot' | 'mermaid';
@@ -17,7 +17,7 @@ export function registerGraph(program: Command, ctx: CliContext): void {
   program
     .command('graph')
     .description('Print the activity graph as Graphviz DOT or a Mermaid flowchart')
-    .argument('[file]', 'task file', DEFAULT_TASK_FILE)
+    .argument('[file]', 'task file', ctx.defaultFile.file)
     .addOption(
       new Option('--format <format>', 'output format').choices(['dot', 'mermaid']).default('dot'),
     )

@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import { exactOptions } from '../../app/highs-solver.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { DEFAULT_TASK_FILE, loadOrReport, usageError } from '../context.js';
+import { loadOrReport, usageError } from '../context.js';
 import type { EstimateMode } from '../../model/project.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
@@ -60,7 +60,7 @@ export interface TeamPlanRequest {
 export function registerPlan(program: Command, ctx: CliContext): void {
   addRiskOptions(program.command('plan'))
     .description('Plan a task file: the critical path, or a team schedule with --team')
-    .argument('[file]', 'task file', DEFAULT_TASK_FILE)
+    .argument('[file]', 'task file', ctx.defaultFile.file)
     .option(
       '--team <team>',
       'engineers: a number (2), a list to compare (1,2,3), or declared people (infra+ml)',

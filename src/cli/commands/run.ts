@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { DEFAULT_TASK_FILE, EXIT, loadOrReport, usageError } from '../context.js';
+import { EXIT, loadOrReport, usageError } from '../context.js';
 import type { RunResult } from '../../app/run.js';
 import { runProject } from '../../app/run.js';
 import type { DryRunPlan } from '../../executor/backends.js';
 import type { RunReporter } from '../../executor/events.js';
 import type { FailureMode } from '../../executor/executor.js';
 import { parseGpuOption } from '../../gpu/inventory.js';
-import { jsonRunReporter, plainRunReporter } from '../../reporters/run-plain.js';
+import { fmtPlanned, jsonRunReporter, plainRunReporter } from '../../reporters/run-plain.js';
 import { liveRunReporter } from '../../reporters/run-live.js';
 import { wholeNumber } from '../options.js';
 
@@ -77,11 +77,11 @@ export function registerRun(program: Command, ctx: CliContext): void {
 }
 
 /** Splits `[file] [ids…]`: the first argument is the file when it looks like one. */
-function splitArgs(args: readonly string[]): { file: string; ids: string[] } {
+function splitArgs(args: readonly string[], defaultFile: string): { file: string; ids: string[] } {
   const [first, ...rest] = args;
   if (first !== undefined && (/\.ya?ml$/i.test(first) || existsSync(first)))
     return { file: first, ids: rest };
-  return { file: DEFAULT_TASK_FILE, ids: [...args] };
+  return { file: defaultFile, ids: [...args] };
 }
 
 async function runCommand(
@@ -90,7 +90,7 @@ async function runCommand(
   opts: RunOptions,
   backend: string,
 ): Promise<void> {
-  const { file, ids } = splitArgs(args);
+  const { file, ids } = splitArgs(args, ctx.defaultFile.file);
   const jobs = wholeNumber('--jobs', opts.jobs, 1);
   if (!jobs.ok) return usageError(ctx, jobs.error);
   const grace = Number(opts.grace);
@@ -130,7 +130,7 @@ async function runCommand(
         },
       },
     );
-    report(ctx, result, opts.json === true);
+    report(ctx, result, opts.json === true, file);
   } finally {
     reporter?.close();
   }
@@ -149,7 +149,7 @@ function makeReporter(ctx: CliContext, json: boolean): RunReporter {
 }
 
 /** Says what the run did, where the event stream did not, and sets the exit code. */
-function report(ctx: CliContext, r: RunResult, json: boolean): void {
+function report(ctx: CliContext, r: RunResult, json: boolean, file: string): void {
   switch (r.kind) {
     case 'usage':
       return usageError(ctx, r.message);
@@ -168,6 +168,10 @@ function report(ctx: CliContext, r: RunResult, json: boolean): void {
     case 'dry-run':
       return renderDryRun(ctx, r.plan, json);
     case 'ran':
+      if (r.outcome === 'interrupted')
+        ctx.out.err(
+          `to resume: critpath run ${file} (done work is kept; interrupted activities run again)`,
+        );
       ctx.exitCode =
         r.outcome === 'interrupted'
           ? r.signal === 'SIGTERM'
@@ -193,7 +197,7 @@ function renderDryRun(ctx: CliContext, plan: DryRunPlan, json: boolean): void {
   );
   for (const s of starts)
     ctx.out.out(
-      `  +${s.atHours.toFixed(1).padStart(5)}h  start ${s.id}${s.gpus.length > 0 ? `  gpus ${s.gpus.join(',')}` : ''}`,
+      `  +${fmtPlanned(s.atHours).padStart(6)}  start ${s.id}${s.gpus.length > 0 ? `  gpus ${s.gpus.join(',')}` : ''}`,
     );
   for (const b of blocked) ctx.out.out(`  blocked ${b.id}: ${b.text}`);
 }

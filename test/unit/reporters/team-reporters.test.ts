@@ -24,7 +24,7 @@ const two = (): DatedTeamPlan => plans[1]!;
 
 describe('team table (terminal)', () => {
   it('shows week by week a row per day per engineer, then totals, handoffs, critical path, numbers', () => {
-    const text = renderTeamTable(two(), memoryOutput());
+    const text = renderTeamTable(two(), memoryOutput(Infinity));
     const lines = text.split('\n');
     expect(lines[0]).toBe('Epic 1A · team of 2 (infra, ml) · expected hours');
     expect(text).toContain('Week 1 (Mon 30 Nov – Fri 4 Dec)');
@@ -113,7 +113,7 @@ describe('Markdown, Mermaid and JSON', () => {
     expect(json).toMatchObject({
       unit: 'hour',
       team: 2,
-      startDate: '2026-11-30',
+      startDate: '2026-11-30T09:00',
       assignees: 'declared',
     });
     const a = (json['activities'] as Record<string, unknown>[])[0]!;

@@ -166,7 +166,7 @@ tasks:
     const b = r.value.activities.find((a) => a.id === 'b')!;
     expect(r.value.activities[0]!.endDate).toBe('2026-11-30T17:00');
     expect(b.startDate).toBe('2026-12-02T09:00'); // Tuesday is a holiday
-    expect(r.value.endDate).toBe('2026-12-02');
+    expect(r.value.endDate).toBe('2026-12-02T13:00');
     expect(r.value.days.map((d) => d.date)).toEqual(['2026-11-30', '2026-12-02']);
     const six = buildTeamPlan(p, { team: teamSize(1), ...fixed, hoursPerDay: 6 });
     expect(six.ok && six.value.activities.map((a) => a.endDate)).toEqual([
