@@ -19,7 +19,8 @@ function commands(node: unknown, path: string, out: Array<[string, string]>): vo
     for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
       const here = `${path}.${k}`;
       if (COMMAND_KEYS.has(k) && typeof v === 'string') out.push([here, v]);
-      else if (COMMAND_KEYS.has(k) && Array.isArray(v) && v.every((x) => typeof x === 'string')) continue; // argv: no shell
+      else if (COMMAND_KEYS.has(k) && Array.isArray(v) && v.every((x) => typeof x === 'string'))
+        continue; // argv: no shell
       else commands(v, here, out);
     }
   }
@@ -40,7 +41,9 @@ export function pipelineHidesFailure(cmd: string): boolean {
 describe('task-file commands fail when their tool is missing', () => {
   it('hasPipe / pipelineHidesFailure recognise pipes, not ||, not quoted bars', () => {
     expect(pipelineHidesFailure('ansible --version | head -n 1')).toBe(true);
-    expect(pipelineHidesFailure('node --version && ansible --version|head -1 && packer version')).toBe(true);
+    expect(
+      pipelineHidesFailure('node --version && ansible --version|head -1 && packer version'),
+    ).toBe(true);
     expect(pipelineHidesFailure('test -s a || exit 1')).toBe(false);
     expect(pipelineHidesFailure("grep -E 'a|b' file")).toBe(false);
     expect(pipelineHidesFailure('ansible --version > /dev/null')).toBe(false);
@@ -56,7 +59,9 @@ describe('task-file commands fail when their tool is missing', () => {
     const found: Array<[string, string]> = [];
     commands(doc, file, found);
     if (file === 'epic-1a.yaml') expect(found.length).toBeGreaterThan(10);
-    const bad = found.filter(([, cmd]) => pipelineHidesFailure(cmd)).map(([where, cmd]) => `${where}: ${cmd}`);
+    const bad = found
+      .filter(([, cmd]) => pipelineHidesFailure(cmd))
+      .map(([where, cmd]) => `${where}: ${cmd}`);
     expect(bad).toEqual([]);
   });
 });
