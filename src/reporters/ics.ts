@@ -95,7 +95,7 @@ function eventLines(plan: DatedTeamPlan, a: DatedActivity, stamp: string): strin
 
 /** One calendar for one team plan. */
 export function renderTeamIcs(plan: DatedTeamPlan): string {
-  const stamp = `${plan.startDate.replace(/-/g, '')}T000000Z`;
+  const stamp = `${plan.startDate.slice(0, 10).replace(/-/g, '')}T000000Z`;
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',

@@ -180,7 +180,7 @@ describe('iCalendar export', () => {
           a.critical ? 'On the critical chain' : 'Not on the critical chain',
         );
         const stamp = e.component.getFirstPropertyValue('dtstamp') as ICAL.Time;
-        expect(stamp.toString()).toBe(`${plan.startDate}T00:00:00Z`);
+        expect(stamp.toString()).toBe(`${plan.startDate.slice(0, 10)}T00:00:00Z`);
       });
       expect(uids.size).toBe(plan.activities.length);
     }
