@@ -138,16 +138,24 @@ def walk(node, path=()):
         yield path, None, node
 
 
-def check_bare_metal(user_data_path: str) -> int:
+def load_cloud_config(user_data_path: str, schema: dict):
+    """The user-data document when it is a #cloud-config that passes `schema`; else None (printed)."""
     text = open(user_data_path, encoding="utf-8").read()
     if not text.startswith("#cloud-config\n"):
         print(f"FAIL {user_data_path}: first line must be '#cloud-config'")
-        return 1
+        return None
     doc = yaml.safe_load(text)
     try:
-        jsonschema.validate(doc, BARE_METAL_SCHEMA)
+        jsonschema.validate(doc, schema)
     except jsonschema.ValidationError as err:
         print(f"FAIL {user_data_path}: {'/'.join(map(str, err.absolute_path))}: {err.message}")
+        return None
+    return doc
+
+
+def check_bare_metal(user_data_path: str) -> int:
+    doc = load_cloud_config(user_data_path, BARE_METAL_SCHEMA)
+    if doc is None:
         return 1
     for path, key, value in walk(doc):
         where = "/".join(path + ((str(key),) if key is not None else ()))
@@ -165,15 +173,8 @@ def check_bare_metal(user_data_path: str) -> int:
 
 
 def main(user_data_path: str, variables_path: str) -> int:
-    text = open(user_data_path, encoding="utf-8").read()
-    if not text.startswith("#cloud-config\n"):
-        print(f"FAIL {user_data_path}: first line must be '#cloud-config'")
-        return 1
-    doc = yaml.safe_load(text)
-    try:
-        jsonschema.validate(doc, SCHEMA)
-    except jsonschema.ValidationError as err:
-        print(f"FAIL {user_data_path}: {'/'.join(map(str, err.absolute_path))}: {err.message}")
+    doc = load_cloud_config(user_data_path, SCHEMA)
+    if doc is None:
         return 1
     auto = doc["autoinstall"]
     hcl = open(variables_path, encoding="utf-8").read()
