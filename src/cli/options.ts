@@ -28,3 +28,9 @@ export function hoursPerDayOption(text: string | undefined): Result<number | und
     return err(`--hours-per-day expects a number of hours in (0, 24], got "${text}"`);
   return ok(h);
 }
+
+/** `--root`, on every command that reads or writes a task file's run state. */
+export const ROOT_OPTION = [
+  '--root <dir>',
+  'project root: where .critpath/ lives and commands run (default: the git repository holding the file, else its folder)',
+] as const;

@@ -1,4 +1,5 @@
 import type { DiagnosticReason } from '../result.js';
+import { parseTeamSpec, unknownMember, unknownMemberMessage } from '../model/team-spec.js';
 import { nearest } from '../util/suggest.js';
 import { parseHours } from './hours.js';
 import type { FieldPath } from './positions.js';
@@ -258,6 +259,7 @@ function checkScenarios(root: Raw, firstIndex: Map<string, number>, report: Repo
   if (!isRecord(sc)) return;
   const ids = [...firstIndex.keys()];
   for (const [name, s] of Object.entries(sc)) {
+    if (isRecord(s)) checkScenarioTeam(root, s['team'], ['scenarios', name, 'team'], report);
     if (!isRecord(s) || !isRecord(s['estimates'])) continue;
     for (const key of Object.keys(s['estimates'])) {
       const task = key.split('/')[0] ?? key;
@@ -283,4 +285,27 @@ function checkScenarios(root: Raw, firstIndex: Map<string, number>, report: Repo
       }
     }
   }
+}
+
+/** A scenario's `team:`: a size from 1 to 64, or declared people joined by `+`. */
+function checkScenarioTeam(root: Raw, team: unknown, at: FieldPath, report: Report): void {
+  if (typeof team !== 'number' && typeof team !== 'string') return;
+  if (typeof team === 'number' && (!Number.isInteger(team) || team < 1)) return; // the schema's
+  const spec = parseTeamSpec(String(team));
+  if (!spec.ok) {
+    const e = spec.error;
+    const message =
+      e.kind === 'size'
+        ? `a team has 1 to 64 engineers, got ${e.text}`
+        : e.kind === 'repeated'
+          ? `names someone twice: "${e.text}"`
+          : `expected a team size or people such as infra+ml, got "${e.text}"`;
+    report('bad-scenario', at, message);
+    return;
+  }
+  const declared = Array.isArray(root['team'])
+    ? root['team'].flatMap((m) => (isRecord(m) && typeof m['id'] === 'string' ? [m['id']] : []))
+    : [];
+  const missing = unknownMember(spec.value, declared);
+  if (missing !== undefined) report('bad-scenario', at, unknownMemberMessage(missing));
 }

@@ -1,5 +1,7 @@
 import type { Comparison, CompareRow } from '../app/compare.js';
-import { fmtHours, table } from './format.js';
+import { fmtHours } from './format.js';
+import type { Column } from './layout.js';
+import { fitTable, wrapProse } from './layout.js';
 import { odds } from './risk.js';
 import { dateTimeName } from './team-common.js';
 import type { Output } from './terminal.js';
@@ -68,25 +70,45 @@ export function matrixCells(r: CompareRow, withDeadline: boolean): string[] {
 export function renderCompare(cmp: Comparison, out: Output): string {
   const c = out.color;
   const withDeadline = cmp.deadline !== undefined;
-  const rows = [matrixHeader(withDeadline), ...cmp.rows.map((r) => matrixCells(r, withDeadline))];
+  const rows = cmp.rows.map((r) => matrixCells(r, withDeadline));
+  const width = out.columns;
+  const columns = withDeadline ? TERMINAL_COLUMNS : TERMINAL_COLUMNS.slice(0, -1);
   const lines = [
     c.bold(
       `${cmp.project}: decision matrix, ${cmp.samples.toLocaleString('en-US')} samples per row, seed ${cmp.seed}`,
     ),
     '',
-    table(rows, ['l', 'l', 'r', 'l', 'l', 'l', 'r', 'r', 'r', 'r']),
+    fitTable(columns, rows, width),
     '',
     ...legendLines(cmp),
     '',
     c.bold('Findings'),
     ...findings(cmp).map((f) => `  - ${f}`),
   ];
-  return lines.join('\n');
+  return lines.map((l) => wrapProse(l, width, l.startsWith('  - ') ? '    ' : '')).join('\n');
 }
+
+/**
+ * The matrix's columns on a terminal, in matrixHeader's order with shorter headers (the legend
+ * says what "Saved" measures): the plan end, the effort split and the saving against solo give
+ * way on a narrow terminal, and the P50/P80 ends wrap their week onto a second line.
+ */
+const TERMINAL_COLUMNS: readonly Column[] = [
+  { header: 'Scenario' },
+  { header: 'Team' },
+  { header: 'Cost', align: 'r' },
+  { header: 'Plan end', drop: 1 },
+  { header: 'P50 end', shrink: 'wrap', min: 16 },
+  { header: 'P80 end', shrink: 'wrap', min: 16 },
+  { header: 'Effort/engineer', align: 'r', drop: 2 },
+  { header: 'Saved', align: 'r' },
+  { header: 'Saved vs solo', align: 'r', drop: 3 },
+  { header: 'On time', align: 'r' },
+];
 
 function legendLines(cmp: Comparison): string[] {
   return [
-    'Ends are dates of the working day (09:00 start); wk = project week. Saved = working days gained at the P50 finish.',
+    'Ends are dates of the working day (09:00 start); wk = project week. Saved = working days gained at the P50 finish against the baseline with the same team (vs solo: against the baseline with one engineer).',
     'Every row uses the same seed, so each sample draws the same task hours in every row (common random numbers).',
     ...(cmp.deadline === undefined
       ? []

@@ -124,7 +124,7 @@ export function readJournal(path: string): JournalRead {
 /** One line per skipped journal line, for `run` and `status` to print. */
 export function describeBadLines(path: string, read: JournalRead): string[] {
   return read.bad.map(
-    (b) => `warning: ${path}:${b.line}: skipped a journal line that is not a record: ${b.why}`,
+    (b) => `${path}:${b.line}: skipped a journal line that is not a record: ${b.why}`,
   );
 }
 

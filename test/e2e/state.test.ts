@@ -60,6 +60,10 @@ describe('state belongs to one task file', () => {
     expect(keep.stdout).not.toContain('run again too');
     expect((await critpath(['run', p.file], env)).exitCode).toBe(0);
     expect(starts(p.record).slice(7)).toEqual(['b']);
+    const force = await critpath(['run', p.file, '--force', 'a', '--keep-downstream'], env);
+    expect(force.exitCode, force.all).toBe(0);
+    expect(force.stdout).toContain('--force: a runs again\n');
+    expect(starts(p.record).slice(8)).toEqual(['a']);
   });
 });
 
@@ -155,7 +159,7 @@ describe('a journal that never lies', () => {
     expect(st.exitCode, st.all).toBe(0);
     expect(st.stderr).toMatch(/project\.journal:2: skipped a journal line that is not a record/);
     const run = await critpath(['run', p.file], env);
-    expect(run.stderr).toMatch(/project\.journal:2: skipped/);
+    expect(run.stdout).toMatch(/warning: .*project\.journal:2: skipped/);
   });
 
   it('reports a record of the wrong shape instead of crashing or applying it', async () => {

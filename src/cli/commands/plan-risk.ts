@@ -7,13 +7,15 @@ import { usageError } from '../context.js';
 import type { Project } from '../../model/project.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
-import type { TeamSpec } from '../../planner/project/project-problem.js';
-import { parseTeamList } from '../../planner/project/project-problem.js';
+import type { TeamSpec } from '../../model/team-spec.js';
+import { checkTeamOption, parseTeamListOption } from '../team-option.js';
 import type { DatedTeamPlan } from '../../app/plan-team.js';
 import { buildTeamPlans, DEFAULT_MAX_SCHEDULES } from '../../app/plan-team.js';
 import type { Forecast } from '../../app/forecast.js';
-import { forecastFromState, journalState, renderForecast } from '../../app/forecast.js';
+import { forecastFromState, journalState } from '../../app/forecast.js';
+import { renderForecast } from '../../reporters/forecast.js';
 import { projectRisk } from '../../app/risk.js';
+import { taskGraphView } from '../../app/task-graph.js';
 import { renderRisk, renderRiskJson } from '../../reporters/risk.js';
 import { renderHtmlReport } from '../../reporters/html.js';
 import { compareScenarios } from '../../app/compare.js';
@@ -103,7 +105,7 @@ export function parseRiskOptions(opts: RiskCliOptions): Result<Parsed, string> {
   }
   let teams: TeamSpec[] | undefined;
   if (opts.team !== undefined) {
-    const list = parseTeamList(opts.team);
+    const list = parseTeamListOption(opts.team);
     if (!list.ok) return list;
     teams = list.value;
   }
@@ -149,6 +151,11 @@ export async function runRisk(
     return;
   }
   const p = parsed.value;
+  const named = checkTeamOption(project, p.teams ?? []);
+  if (!named.ok) {
+    usageError(ctx, named.error);
+    return;
+  }
   const json = opts.json === true || opts.format === 'json';
   const now = (): number => performance.now();
   const teams = p.teams ?? defaultTeams(project);
@@ -208,7 +215,12 @@ export async function runRisk(
     await mkdir(dirname(file), { recursive: true });
     await writeFile(
       file,
-      renderHtmlReport({ project, plans: plans.value, risk: risk.value }),
+      renderHtmlReport({
+        project,
+        plans: plans.value,
+        risk: risk.value,
+        graph: taskGraphView(project),
+      }),
       'utf8',
     );
     ctx.out.err(`critpath: wrote ${opts.html}`);
@@ -237,7 +249,14 @@ export function printForecast(
   opts: RiskCliOptions,
   nowMs: number = Date.now(),
 ): void {
-  if (opts.json === true || opts.format === 'json' || opts.format === 'mermaid') return;
+  if (
+    opts.json === true ||
+    opts.format === 'json' ||
+    opts.format === 'mermaid' ||
+    opts.format === 'csv' ||
+    opts.format === 'ics'
+  )
+    return;
   const state = journalState(resolve(ctx.cwd, file));
   if (state === undefined) return;
   const forecasts: Forecast[] = [];

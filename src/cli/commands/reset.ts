@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { DEFAULT_TASK_FILE, EXIT, loadOrReport, usageError } from '../context.js';
+import { ROOT_OPTION } from '../options.js';
+import { EXIT, loadOrReport, usageError } from '../context.js';
 import { buildActivityGraph } from '../../model/activities.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -15,10 +16,7 @@ export function registerReset(program: Command, ctx: CliContext): void {
     .command('reset')
     .description('Forget run results so tasks run again: one task or activity, or all of them')
     .argument('[file-and-ids...]', 'task file, then task or activity ids (none: all)')
-    .option(
-      '--root <dir>',
-      'project root: where .critpath/ lives and commands run (default: the git repository holding the file, else its folder)',
-    )
+    .option(...ROOT_OPTION)
     .option('--keep-downstream', 'leave the results of activities downstream of these as they are')
     .addHelpText(
       'after',
@@ -28,7 +26,7 @@ export function registerReset(program: Command, ctx: CliContext): void {
       const [first, ...rest] = args;
       // As `run` reads its arguments: the first is the file when it looks like one or exists.
       const isFile = first !== undefined && (/\.ya?ml$/i.test(first) || existsSync(first));
-      const file = isFile ? first : DEFAULT_TASK_FILE;
+      const file = isFile ? first : ctx.defaultFile.file;
       const ids = isFile ? rest : args;
       const project = await loadOrReport(ctx, file);
       if (project === undefined) return;
