@@ -19,6 +19,7 @@ import { BACKENDS } from '../executor/backends.js';
 import { selection } from '../executor/begin-run.js';
 import type { RunEvent, RunOutcome } from '../executor/events.js';
 import { runLoop } from '../executor/run-loop.js';
+import { resolveIds } from './resolve-ids.js';
 import { catchRunSignals, ignoreHangup } from '../executor/run-signals.js';
 
 export interface RunRequest extends Omit<BackendOptions, 'inventorySignal'> {
@@ -59,23 +60,6 @@ export type RunResult =
       /** The signal that stopped the run, if one did. */
       readonly signal: NodeJS.Signals | undefined;
     };
-
-/** Activity ids named by a task id or an activity id. */
-function resolveIds(
-  graph: ActivityGraph,
-  project: Project,
-  ids: readonly string[],
-): { ok: string[]; unknown: string[] } {
-  const ok: string[] = [];
-  const unknown: string[] = [];
-  for (const id of ids) {
-    const task = project.tasks.find((t) => t.id === id);
-    if (task !== undefined) ok.push(...task.phases.map((p) => p.activityId));
-    else if (graph.byId.has(id)) ok.push(id);
-    else unknown.push(id);
-  }
-  return { ok, unknown };
-}
 
 export async function runProject(req: RunRequest, io: RunIo): Promise<RunResult> {
   const open = BACKENDS.get(req.backend)?.open;

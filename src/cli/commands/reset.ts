@@ -1,15 +1,9 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { ROOT_OPTION } from '../options.js';
 import { EXIT, loadOrReport, usageError } from '../context.js';
-import { buildActivityGraph } from '../../model/activities.js';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { JournalWriter } from '../../state/journal.js';
-import { selfOwner, tryLock, unlock } from '../../state/lockfile.js';
-import { statePaths } from '../../state/paths.js';
-import { readRunState } from '../../state/read.js';
-import { resetClosure } from '../../state/reset.js';
+import { ROOT_OPTION } from '../options.js';
+import { resetActivities } from '../../app/reset.js';
 
 export function registerReset(program: Command, ctx: CliContext): void {
   program
@@ -27,52 +21,36 @@ export function registerReset(program: Command, ctx: CliContext): void {
       // As `run` reads its arguments: the first is the file when it looks like one or exists.
       const isFile = first !== undefined && (/\.ya?ml$/i.test(first) || existsSync(first));
       const file = isFile ? first : ctx.defaultFile.file;
-      const ids = isFile ? rest : args;
-      const project = await loadOrReport(ctx, file);
-      if (project === undefined) return;
-      const graph = buildActivityGraph(project);
-      const acts: string[] = [];
-      for (const id of ids) {
-        const t = project.tasks.find((x) => x.id === id);
-        if (t !== undefined) acts.push(...t.phases.map((p) => p.activityId));
-        else if (graph.byId.has(id)) acts.push(id);
-        else return usageError(ctx, `unknown task or activity: ${id}`);
-      }
-      const paths = statePaths(file, opts.root);
-      const downstream =
-        ids.length === 0 || opts.keepDownstream === true
-          ? []
-          : resetClosure(graph, readRunState(file, paths), acts).downstream;
-      // Hold the project lock while writing, so no run starts from a journal it is changing.
-      mkdirSync(dirname(paths.lock), { recursive: true });
-      const owner = selfOwner({ what: `critpath reset ${file}` });
-      const locked = tryLock(paths.lock, owner);
-      if (!locked.ok) {
-        ctx.out.err(
-          `critpath: a run is in progress (pid ${locked.holder.pid}); stop it first (critpath cancel)`,
-        );
-        ctx.exitCode = EXIT.failed;
-        return;
-      }
-      try {
-        const j = JournalWriter.open(paths.journal);
-        j.appendSync({
-          t: 'reset',
-          at: Date.now(),
-          ids: ids.length === 0 ? null : [...acts, ...downstream],
-        });
-        j.close();
-      } finally {
-        unlock(paths.lock, owner);
-      }
-      ctx.out.out(
-        ids.length === 0
-          ? 'reset: every activity will run again'
-          : `reset: ${acts.join(', ')} will run again`,
+      const r = await resetActivities(
+        {
+          file,
+          ids: isFile ? rest : args,
+          keepDownstream: opts.keepDownstream === true,
+          root: opts.root,
+        },
+        () => loadOrReport(ctx, file),
       );
-      if (downstream.length > 0)
-        ctx.out.out(
-          `reset: downstream, so these run again too: ${downstream.join(', ')} (--keep-downstream to keep them)`,
-        );
+      switch (r.kind) {
+        case 'not-loaded':
+          return;
+        case 'unknown':
+          return usageError(ctx, `unknown task or activity: ${r.ids.join(', ')}`);
+        case 'locked':
+          ctx.out.err(
+            `critpath: a run is in progress (pid ${r.holder.pid}); stop it first (critpath cancel)`,
+          );
+          ctx.exitCode = EXIT.failed;
+          return;
+        case 'reset':
+          ctx.out.out(
+            r.named === undefined
+              ? 'reset: every activity will run again'
+              : `reset: ${r.named.join(', ')} will run again`,
+          );
+          if (r.downstream.length > 0)
+            ctx.out.out(
+              `reset: downstream, so these run again too: ${r.downstream.join(', ')} (--keep-downstream to keep them)`,
+            );
+      }
     });
 }

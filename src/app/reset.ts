@@ -1,0 +1,57 @@
+/**
+ * `critpath reset`: forgets run results so activities run again. Resetting an activity resets
+ * every activity downstream of it that has a result too (make's rule: what ran after a task that
+ * re-runs runs again), unless the caller keeps them (`--keep-downstream`).
+ */
+import { buildActivityGraph } from '../model/activities.js';
+import type { Project } from '../model/project.js';
+import type { LockOwner } from '../state/lockfile.js';
+import { appendUnderLock } from '../state/locked-append.js';
+import { statePaths } from '../state/paths.js';
+import { readRunState } from '../state/read.js';
+import { resetClosure } from '../state/reset.js';
+import { resolveIds } from './resolve-ids.js';
+
+export interface ResetRequest {
+  readonly file: string;
+  /** Task or activity ids; every activity when empty. */
+  readonly ids: readonly string[];
+  readonly keepDownstream: boolean;
+  /** `--root`. */
+  readonly root: string | undefined;
+}
+
+export type ResetResult =
+  | { readonly kind: 'not-loaded' }
+  | { readonly kind: 'unknown'; readonly ids: readonly string[] }
+  /** A run holds the project now. */
+  | { readonly kind: 'locked'; readonly holder: LockOwner }
+  | {
+      readonly kind: 'reset';
+      /** The activities named (undefined: every activity). */
+      readonly named: readonly string[] | undefined;
+      /** Activities downstream of them that had a result, reset with them. */
+      readonly downstream: readonly string[];
+    };
+
+export async function resetActivities(
+  req: ResetRequest,
+  load: () => Promise<Project | undefined>,
+): Promise<ResetResult> {
+  const project = await load();
+  if (project === undefined) return { kind: 'not-loaded' };
+  const graph = buildActivityGraph(project);
+  const acts = resolveIds(graph, project, req.ids);
+  if (acts.unknown.length > 0) return { kind: 'unknown', ids: acts.unknown };
+  const paths = statePaths(req.file, req.root);
+  const all = req.ids.length === 0;
+  const downstream =
+    all || req.keepDownstream
+      ? []
+      : resetClosure(graph, readRunState(req.file, paths), acts.ok).downstream;
+  const written = appendUnderLock(paths, `critpath reset ${req.file}`, [
+    { t: 'reset', at: Date.now(), ids: all ? null : [...acts.ok, ...downstream] },
+  ]);
+  if (!written.ok) return { kind: 'locked', holder: written.holder };
+  return { kind: 'reset', named: all ? undefined : acts.ok, downstream };
+}
