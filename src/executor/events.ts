@@ -109,6 +109,10 @@ export type RunEvent =
       readonly failure: Failure;
       readonly durationMs: number;
       readonly log: string;
+      /** GPUs the failed attempt held (none on a batch backend, which picks its own). */
+      readonly gpus: readonly number[];
+      /** The last lines of the attempt's log (its stderr and stdout), control characters as written. */
+      readonly stderrTail: readonly string[];
     }
   | {
       readonly type: 'activity-interrupted';

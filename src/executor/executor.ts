@@ -8,6 +8,7 @@ import { describeWait } from '../gpu/host-locks.js';
 import type { Gpu } from '../gpu/inventory.js';
 import type { JournalWriter } from '../state/journal.js';
 import type { StatePaths } from '../state/paths.js';
+import { readLogTail } from '../state/log-tail.js';
 import { logFileName, logPathFor } from '../state/paths.js';
 import type { InterruptReason } from '../state/records.js';
 import { EnvironmentError } from '../result.js';
@@ -354,7 +355,7 @@ class Execution {
       r.startedAt = Date.now();
       const ended = await this.#attempt(r, gpus, uuids, env, maxAttempts);
       if (ended === undefined) return 'unstarted';
-      const turn = await this.#journalEnd(r, ended, maxAttempts);
+      const turn = await this.#journalEnd(r, ended, gpus, maxAttempts);
       if (turn !== undefined) return turn;
     }
     throw new Error('Internal error: retry loop ended');
@@ -474,6 +475,7 @@ class Execution {
   async #journalEnd(
     r: Running,
     ended: AttemptEnd,
+    gpus: readonly number[],
     maxAttempts: number,
   ): Promise<TurnEnd | undefined> {
     const o = this.#o;
@@ -517,6 +519,7 @@ class Execution {
     const final = attempt >= maxAttempts || this.#stopping !== undefined;
     // Act on the failure at once (no new work under no-new/fail-fast), not after the journal sync.
     if (final) this.#noteFailure();
+    const stderrTail = readLogTail(join(o.paths.logs, logFileName(a.id)));
     const failed = o.journal.append({
       t: 'failed',
       at: now,
@@ -525,6 +528,7 @@ class Execution {
       exitCode: exit.exitCode,
       signal: exit.signal,
       ...(exit.spawnError !== undefined ? { message: exit.spawnError } : {}),
+      stderrTail,
       durationMs,
       final,
     });
@@ -533,7 +537,17 @@ class Execution {
     await failed;
     if (final) {
       const log = logPathFor(o.paths, a.id);
-      o.emit({ type: 'activity-failed', at: now, id: a.id, attempt, failure, durationMs, log });
+      o.emit({
+        type: 'activity-failed',
+        at: now,
+        id: a.id,
+        attempt,
+        failure,
+        durationMs,
+        log,
+        gpus,
+        stderrTail,
+      });
       return 'failed';
     }
     return this.#retryOrStop(r, failure, now);

@@ -1,6 +1,7 @@
 import type { RunReporter } from '../executor/events.js';
 import { clock, eventLine, fmtDuration, fmtPlanned, renderSummary } from './run-plain.js';
 import type { Output } from './terminal.js';
+import { escapeTerminal } from './escape.js';
 
 interface Live {
   readonly id: string;
@@ -63,9 +64,9 @@ export function liveRunReporter(
 
   const redraw = (above: readonly string[] = []): void => {
     let s = drawn > 0 ? `\u001b[${drawn}F\u001b[J` : '';
-    for (const l of above) s += `${l}\n`;
+    for (const l of above) s += `${escapeTerminal(l, true)}\n`;
     const b = block();
-    s += `${b.join('\n')}\n`;
+    s += `${escapeTerminal(b.join('\n'), true)}\n`;
     drawn = b.length;
     write(s);
   };
@@ -102,7 +103,7 @@ export function liveRunReporter(
         if (timer !== undefined) clearInterval(timer);
         running.clear();
         redraw(line === undefined ? [] : [`${c.dim(clock(e.at))} ${line}`]);
-        write(`${renderSummary(e.rows, out)}\n`);
+        write(`${escapeTerminal(renderSummary(e.rows, out), true)}\n`);
         drawn = 0;
         return;
       }

@@ -1,5 +1,6 @@
 import type { Failure, RunEvent, RunReporter, SummaryRow } from '../executor/events.js';
 import type { Output } from './terminal.js';
+import { escapeTerminal } from './escape.js';
 import { fmtHours, table } from './format.js';
 
 /** `14:03:07` in local time. */
@@ -33,6 +34,18 @@ export function fmtFailure(f: Failure): string {
   }
 }
 
+/** ` on GPUs 0,1` for an attempt that held GPUs; empty for one that held none. */
+export const onGpus = (gpus: readonly number[]): string =>
+  gpus.length === 0 ? '' : ` on GPU${gpus.length === 1 ? '' : 's'} ${gpus.join(',')}`;
+
+/**
+ * The last lines of a failed attempt's log under its failure line, control characters escaped
+ * (and the line breaks a line may not hold).
+ */
+export function tailLines(tail: readonly string[], indent = '      '): string[] {
+  return tail.map((l) => `${indent}| ${escapeTerminal(l)}`);
+}
+
 /** One line per event, without the time stamp; undefined for events that print nothing. */
 export function eventLine(e: RunEvent, out: Output): string | undefined {
   const c = out.color;
@@ -62,9 +75,12 @@ export function eventLine(e: RunEvent, out: Output): string | undefined {
         `done  ${e.id} in ${fmtDuration(e.durationMs)} (planned ${fmtDuration(e.estimateHours * 3_600_000)})`,
       );
     case 'activity-failed':
-      return c.red(
-        `FAIL  ${e.id}: ${fmtFailure(e.failure)} after ${fmtDuration(e.durationMs)}, see ${e.log}`,
-      );
+      return [
+        c.red(
+          `FAIL  ${e.id}: ${fmtFailure(e.failure)} after ${fmtDuration(e.durationMs)}${onGpus(e.gpus)}, see ${e.log}`,
+        ),
+        ...tailLines(e.stderrTail),
+      ].join('\n');
     case 'activity-interrupted':
       return c.yellow(`interrupted ${e.id} (${e.reason})`);
     case 'activity-blocked':

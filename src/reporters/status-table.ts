@@ -1,8 +1,8 @@
-import type { StatusModel } from '../state/status.js';
+import type { ActivityStatus, StatusModel } from '../state/status.js';
 import { fmtDate, fmtDatesIn } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
-import { fmtPlanned } from './run-plain.js';
+import { fmtPlanned, onGpus, tailLines } from './run-plain.js';
 import type { Output } from './terminal.js';
 
 const dur = fmtPlanned;
@@ -36,7 +36,7 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
       (a.status === 'running' && a.gpus.length > 0
         ? `gpus ${a.gpus.join(',')}`
         : a.status === 'failed'
-          ? `see ${a.log ?? 'its log'}`
+          ? `${statusFailure(a)}${onGpus(a.gpus)}; see ${a.log ?? 'its log'}`
           : a.interrupted
             ? 'interrupted; re-runs on resume'
             : '');
@@ -55,9 +55,19 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
   const head = `${m.project}: ${counts}${m.liveRunId !== undefined ? ` — run ${m.liveRunId} is running` : ''}`;
   const cp = m.criticalPath.length > 0 ? m.criticalPath.join(' → ') : 'nothing left';
   const w = out.columns;
+  const failures = m.activities.flatMap((a) =>
+    a.status === 'failed' && a.stderrTail.length > 0
+      ? [`${a.id}, the end of its log:`, ...tailLines(a.stderrTail, '  ')]
+      : [],
+  );
+  const table = [wrapProse(head, w, '  '), fitTable(STATUS_COLUMNS, rows, w)];
+  if (failures.length > 0) table.push('', ...failures);
+  if (m.finishedAt !== undefined)
+    return [...table, '', `finished at ${fmtDate(m.finishedAt)}: every activity is done`].join(
+      '\n',
+    );
   return [
-    wrapProse(head, w, '  '),
-    fitTable(STATUS_COLUMNS, rows, w),
+    ...table,
     '',
     wrapProse(
       `remaining critical path (${dur(m.remainingHours)}): ${cp}${m.forecastBy === 'team' ? ` — alone it ends ${fmtDate(m.criticalPathEnd)}` : ''}`,
@@ -72,6 +82,15 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
       '  ',
     ),
   ].join('\n');
+}
+
+/** How a failed activity's last attempt ended: `exit 3`, `killed by SIGKILL`, `timed out`. */
+function statusFailure(a: ActivityStatus): string {
+  if (a.failure === 'timeout') return 'timed out';
+  if (a.failure === 'spawn-error') return `could not start: ${a.failureMessage ?? ''}`;
+  if (a.signal !== null) return `killed by ${a.signal}`;
+  if (a.exitCode !== null) return `exit ${a.exitCode}`;
+  return a.failureMessage ?? 'failed';
 }
 
 const engineers = (team: string): string =>

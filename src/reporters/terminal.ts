@@ -1,12 +1,16 @@
 import { Chalk } from 'chalk';
 import type { ChalkInstance } from 'chalk';
+import { escapeTerminal } from './escape.js';
 
 /** Where a command writes: standard output for results, standard error for diagnostics. */
 export interface Output {
   /** A line (or lines) of results; a newline is added when missing. */
   out(text: string): void;
   err(text: string): void;
-  /** Text as it is, to standard output (a live view's cursor movements). */
+  /**
+   * Text as it is, to standard output (a live view's cursor movements, a log as written): the
+   * caller escapes what it did not write itself (escapeTerminal).
+   */
   write(text: string): void;
   /** Colours for this output; level 0 when NO_COLOR is set or the stream is not a terminal. */
   readonly color: ChalkInstance;
@@ -91,14 +95,20 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
   const stdout = (stdoutWriter ??= writerTo(process.stdout, () => process.stderr));
   const stderr = (stderrWriter ??= writerTo(process.stderr, () => process.stdout));
   return {
-    out: (t) => stdout(t.endsWith('\n') ? t : `${t}\n`),
-    err: (t) => stderr(t.endsWith('\n') ? t : `${t}\n`),
+    out: (t) => stdout(lineOf(t)),
+    err: (t) => stderr(lineOf(t)),
     write: stdout,
     color: new Chalk({ level }),
     isTty,
     columns: opts.wide === true ? Infinity : outputColumns(process.stdout, process.env),
   };
 }
+
+/** A line as printed: control characters escaped (colours kept), a newline at its end. */
+const lineOf = (t: string): string => {
+  const s = escapeTerminal(t, true);
+  return s.endsWith('\n') ? s : `${s}\n`;
+};
 
 /** An output that keeps what is written, for tests. */
 export function memoryOutput(
@@ -109,8 +119,8 @@ export function memoryOutput(
   return {
     stdout,
     stderr,
-    out: (t) => void stdout.push(t),
-    err: (t) => void stderr.push(t),
+    out: (t) => void stdout.push(escapeTerminal(t, true)),
+    err: (t) => void stderr.push(escapeTerminal(t, true)),
     write: (t) => void stdout.push(t),
     color: new Chalk({ level: 0 }),
     isTty: false,

@@ -27,6 +27,10 @@ export interface Attempt {
   exitCode: number | null;
   signal: string | null;
   failure: FailureReason | undefined;
+  /** Why it could not start (spawn-error), or what the batch system said; undefined otherwise. */
+  message: string | undefined;
+  /** The last lines of its log when it failed (its stderr and stdout); empty otherwise. */
+  stderrTail: readonly string[];
   interrupt: InterruptReason | undefined;
   durationMs: number | null;
   readonly gpus: readonly number[];
@@ -112,6 +116,8 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
         exitCode: null,
         signal: null,
         failure: undefined,
+        message: undefined,
+        stderrTail: [],
         interrupt: undefined,
         durationMs: null,
         gpus: r.gpus,
@@ -154,6 +160,8 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
         exitCode: r.exitCode,
         signal: r.signal,
         failure: r.reason,
+        message: r.message,
+        stderrTail: r.stderrTail ?? [],
         durationMs: r.durationMs,
       });
       if (a.status !== 'done') a.status = r.final ? 'failed' : 'running';

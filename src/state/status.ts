@@ -6,7 +6,8 @@ import type { Dag } from '../planner/engine/graph.js';
 import { topoOrder } from '../planner/engine/graph.js';
 import type { BlockReason } from '../model/block-reason.js';
 import { formatBlockReason, hardwareBlock } from '../model/block-reason.js';
-import type { RunState } from './reducer.js';
+import type { Attempt, RunState } from './reducer.js';
+import type { FailureReason } from './records.js';
 
 /**
  * `critpath status`'s model, computed from the project, the replayed journal and the host's GPU
@@ -32,8 +33,17 @@ export interface ActivityStatus {
   /** The last attempt was interrupted (it re-runs on resume). */
   readonly interrupted: boolean;
   readonly log: string | undefined;
+  /** GPUs the last attempt held (running or ended); none before any attempt. */
   readonly gpus: readonly number[];
   readonly attempts: number;
+  /** How the last attempt failed (null unless the activity failed), its exit code or signal. */
+  readonly failure: FailureReason | null;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** Why it failed beyond its exit (could not start, what the batch system said). */
+  readonly failureMessage: string | null;
+  /** The last lines of the failed attempt's log (its stderr and stdout); empty unless failed. */
+  readonly stderrTail: readonly string[];
 }
 
 export interface StatusModel {
@@ -61,6 +71,11 @@ export interface StatusModel {
   readonly criticalPathEnd: string;
   /** Why the forecast is the critical path's, when it is. */
   readonly forecastNote: string | undefined;
+  /**
+   * When every activity is done: when the last one finished (local time, `YYYY-MM-DDTHH:MM`);
+   * the forecast then says nothing worth showing.
+   */
+  readonly finishedAt: string | undefined;
 }
 
 /** What `computeStatus` is told besides the project, the graph and the journal. */
@@ -109,7 +124,22 @@ export function computeStatus(
     baselineEnd: undefined,
     criticalPathEnd: cpmEnd,
     forecastNote: undefined,
+    finishedAt: finishedAt(state, counts.done === activities.length ? activities : []),
   };
+}
+
+/** When the last of `done` finished, in local time; undefined when none is given. */
+function finishedAt(state: RunState, done: readonly ActivityStatus[]): string | undefined {
+  let last = -Infinity;
+  for (const a of done) {
+    const attempts = state.activities.get(a.id)?.attempts ?? [];
+    const end = attempts[attempts.length - 1]?.endedAt;
+    if (end !== undefined && end > last) last = end;
+  }
+  if (!Number.isFinite(last)) return undefined;
+  const d = new Date(last);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
 function dagOf(graph: ActivityGraph): Dag {
@@ -260,11 +290,25 @@ function activityRows(
       reason: block[v] !== undefined ? formatBlockReason(block[v]) : undefined,
       interrupted: st?.status === 'interrupted',
       log: last?.log,
-      gpus: status[v] === 'running' ? (last?.gpus ?? []) : [],
+      gpus: last?.gpus ?? [],
       attempts: st?.attempts.length ?? 0,
+      ...failureOf(status[v] === 'failed' ? last : undefined),
     });
   }
   return { activities, counts };
+}
+
+/** How a failed attempt ended, for `status`; all empty for any other. */
+function failureOf(
+  a: Attempt | undefined,
+): Pick<ActivityStatus, 'failure' | 'exitCode' | 'signal' | 'failureMessage' | 'stderrTail'> {
+  return {
+    failure: a?.failure ?? null,
+    exitCode: a?.exitCode ?? null,
+    signal: a?.signal ?? null,
+    failureMessage: a?.message ?? null,
+    stderrTail: a?.stderrTail ?? [],
+  };
 }
 
 /** Remaining critical path: CPM over what is left (done work takes no time). */

@@ -219,6 +219,104 @@ describe('a journal that never lies', () => {
   );
 });
 
+describe('failure reasons without opening the log', () => {
+  const failing = () =>
+    tempProject(
+      GPU_HEAD +
+        `  - { id: a, hours: 1, hardware: gpu, gpus: 1, run: '${RECORD} 0' }\n` +
+        '  - id: b\n    hours: 1\n    hardware: gpu\n    gpus: 1\n    deps: [a]\n    run: |\n' +
+        "      printf 'step one\\n'\n" +
+        "      printf 'error: \\033]0;pwned\\007 it broke\\n' >&2\n" +
+        '      exit 3\n' +
+        "  - { id: c, hours: 1, deps: [a], run: 'kill -KILL $$' }\n",
+    );
+
+  it('the failure line, status and status --json carry the exit or signal, the GPUs and the end of the log', async () => {
+    const p = failing();
+    const env = { cwd: p.dir, env: p.env };
+    const run = await critpath(['run', p.file, '--gpus', '1', '--keep-going', '--jobs', '1'], env);
+    expect(run.exitCode, run.all).toBe(1);
+    expect(run.stdout).toMatch(
+      /FAIL {2}b: exit 3 after \S+ on GPU 0, see \.critpath\/logs\/project\/b\.log\n.*\| step one\n.*\| error: \\x1b\]0;pwned\\x07 it broke\n/,
+    );
+    expect(run.stdout).toMatch(/FAIL {2}c: killed by SIGKILL after \S+, see /);
+    expect(run.all).not.toContain('\u001b');
+
+    const st = await critpath(['status', p.file, '--gpus', '1'], {
+      ...env,
+      env: { ...p.env, COLUMNS: '200' },
+    });
+    expect(st.exitCode, st.all).toBe(0);
+    expect(st.stdout).toMatch(
+      /^b +failed .*exit 3 on GPU 0; see \.critpath\/logs\/project\/b\.log$/m,
+    );
+    expect(st.stdout).toMatch(/^c +failed .*killed by SIGKILL; see /m);
+    expect(st.stdout).toContain(
+      'b, the end of its log:\n  | step one\n  | error: \\x1b]0;pwned\\x07 it broke\n',
+    );
+    expect(st.stdout).not.toContain('\u001b');
+
+    const json = await critpath(['status', p.file, '--gpus', '1', '--json'], env);
+    const acts = (JSON.parse(json.stdout) as { activities: Record<string, unknown>[] }).activities;
+    const by = (id: string) => acts.find((x) => x['id'] === id)!;
+    expect(by('a')).toMatchObject({ status: 'done', gpus: [0], exitCode: null, stderrTail: [] });
+    expect(by('b')).toMatchObject({
+      status: 'failed',
+      failure: 'exit-non-zero',
+      exitCode: 3,
+      signal: null,
+      gpus: [0],
+      stderrTail: ['step one', 'error: \u001b]0;pwned\u0007 it broke'],
+    });
+    expect(by('c')).toMatchObject({
+      status: 'failed',
+      failure: 'signal',
+      exitCode: null,
+      signal: 'SIGKILL',
+      gpus: [],
+    });
+  }, 60_000);
+
+  it('run --json: the failure event carries the GPUs and the end of the log', async () => {
+    const p = failing();
+    const run = await critpath(['run', p.file, '--gpus', '1', '--json', '--jobs', '1'], {
+      cwd: p.dir,
+      env: p.env,
+    });
+    expect(run.exitCode, run.all).toBe(1);
+    const failed = run.stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((e) => e['type'] === 'activity-failed');
+    expect(failed.map((e) => [e['id'], e['gpus'], e['failure']])).toContainEqual([
+      'b',
+      [0],
+      { reason: 'exit-non-zero', exitCode: 3 },
+    ]);
+    expect(failed.find((e) => e['id'] === 'b')!['stderrTail']).toEqual([
+      'step one',
+      'error: \u001b]0;pwned\u0007 it broke',
+    ]);
+  }, 60_000);
+
+  it('status of a finished project says when it finished, not a forecast', async () => {
+    const p = tempProject(`${HEAD}  - { id: a, hours: 1, run: '${RECORD} 0' }\n`);
+    const env = { cwd: p.dir, env: p.env };
+    expect((await critpath(['run', p.file], env)).exitCode).toBe(0);
+    const st = await critpath(['status', p.file], env);
+    expect(st.exitCode, st.all).toBe(0);
+    expect(st.stdout).toMatch(
+      /^finished at (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{2}:\d{2}: every activity is done$/m,
+    );
+    expect(st.stdout).not.toMatch(/forecast end/);
+    const json = JSON.parse((await critpath(['status', p.file, '--json'], env)).stdout) as {
+      finishedAt: string;
+    };
+    expect(json.finishedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+  });
+});
+
 describe('hostile input', () => {
   it('plans and graphs a 100,000-task chain', async () => {
     const p = tempProject(

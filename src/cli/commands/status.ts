@@ -150,8 +150,9 @@ async function showStatus(ctx: CliContext, file: string, opts: StatusOptions): P
     ),
   });
   // The planner is loaded only when it plans (up to STATUS_TEAM_FORECAST_MAX activities).
+  // A finished project has nothing left to forecast.
   const model =
-    teamForecastSkipped(cpmModel) ??
+    (cpmModel.finishedAt !== undefined ? cpmModel : teamForecastSkipped(cpmModel)) ??
     (await import('../../app/status-forecast.js')).withTeamForecast(cpmModel, project, state, {
       team: team ?? { kind: 'count', count: Math.max(1, project.team.length) },
       now,

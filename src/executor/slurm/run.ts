@@ -13,6 +13,7 @@ import { join, relative } from 'node:path';
 import type { Activity } from '../../model/activities.js';
 import type { Project } from '../../model/project.js';
 import { expectedHours } from '../../model/project.js';
+import { readLogTail } from '../../state/log-tail.js';
 import { logFileName } from '../../state/paths.js';
 import { readJournal } from '../../state/journal.js';
 import { replay } from '../../state/reducer.js';
@@ -466,6 +467,8 @@ class SlurmRun {
         failure: { reason: 'spawn-error', message },
         durationMs: 0,
         log,
+        gpus: [],
+        stderrTail: [],
       });
       return;
     }
@@ -548,7 +551,8 @@ class SlurmRun {
       this.#emit({ type: 'activity-done', ...base, durationMs, estimateHours });
     } else if (rec.t === 'failed') {
       const retry = (this.#triesInRun.get(id) ?? 0) <= activity.phase.retries;
-      await this.#write({ ...rec, final: !retry });
+      const stderrTail = readLogTail(join(this.#s.paths.logs, logFileName(id)));
+      await this.#write({ ...rec, final: !retry, stderrTail });
       const failure = failureOf(job, activity.phase.timeoutSeconds);
       if (retry)
         this.#emit({
@@ -560,7 +564,15 @@ class SlurmRun {
         });
       else {
         this.#final.set(id, 'failed');
-        this.#emit({ type: 'activity-failed', ...base, failure, durationMs, log: l.log });
+        this.#emit({
+          type: 'activity-failed',
+          ...base,
+          failure,
+          durationMs,
+          log: l.log,
+          gpus: [],
+          stderrTail,
+        });
       }
     } else {
       await this.#write(rec);

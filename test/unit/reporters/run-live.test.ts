@@ -59,4 +59,39 @@ describe('live run view', () => {
     expect(last).not.toMatch(/0\.0\d/);
     r.close();
   });
+
+  it('prints a failure with its exit, GPUs and the end of its log, escaped, above the live block', () => {
+    const out = memoryOutput();
+    const written: string[] = [];
+    const r = liveRunReporter(out, (s) => void written.push(s));
+    r.onEvent({
+      type: 'activity-start',
+      at: Date.now(),
+      id: 'b\u001b[2J',
+      attempt: 1,
+      gpus: [0, 1],
+      gpuUuids: [],
+      log: 'b.log',
+      pid: 1,
+      estimateHours: 1,
+    });
+    r.onEvent({
+      type: 'activity-failed',
+      at: Date.now(),
+      id: 'b',
+      attempt: 1,
+      failure: { reason: 'exit-non-zero', exitCode: 3 },
+      durationMs: 2000,
+      log: '.critpath/logs/p/b.log',
+      gpus: [0, 1],
+      stderrTail: ['step one', 'error: \u001b]0;pwned\u0007 it broke'],
+    });
+    const text = written.join('');
+    expect(text).toMatch(
+      /FAIL {2}b: exit 3 after 2s on GPUs 0,1, see \.critpath\/logs\/p\/b\.log\n {6}\| step one\n {6}\| error: \\x1b\]0;pwned\\x07 it broke\n/,
+    );
+    // Only the view's own cursor movements are raw escapes.
+    expect(text.replace(/\u001b\[\d+F\u001b\[J/g, '')).not.toContain('\u001b');
+    r.close();
+  });
 });

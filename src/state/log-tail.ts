@@ -1,0 +1,58 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+/** Lines a failure shows of its attempt's output. */
+export const TAIL_LINES = 10;
+/** Characters kept of each such line (a progress bar can write one line of megabytes). */
+export const TAIL_LINE_CHARS = 300;
+/** Bytes read from the log's end: the tail never costs more than this, whatever the log's size. */
+const TAIL_BYTES = 16 * 1024;
+
+/** An attempt's header in its log (executor.ts): `=== ID attempt N/M run R at …`. */
+const ATTEMPT_HEADER = /^=== .* attempt \d+\/\d+ run /;
+/** The Slurm batch script's start and end marks (executor/slurm/sbatch.ts). */
+const SLURM_MARK = /^critpath-slurm: /;
+
+/**
+ * The last lines an attempt wrote to its log (its stderr and stdout, which share the log): at
+ * most TAIL_LINES lines of at most TAIL_LINE_CHARS characters, after the last attempt header,
+ * blank lines and batch marks left out. Control characters are kept: whoever prints the lines
+ * escapes them. An unreadable or missing log has no tail.
+ */
+export function readLogTail(path: string): string[] {
+  let text: string;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return [];
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.min(size, TAIL_BYTES));
+    const n = readSync(fd, buf, 0, buf.length, size - buf.length);
+    text = buf.subarray(0, n).toString('utf8');
+    // Read from the middle of the file: the first line is a fragment.
+    if (size > buf.length) text = text.slice(text.indexOf('\n') + 1);
+  } catch {
+    return [];
+  } finally {
+    closeSync(fd);
+  }
+  return tailLines(text);
+}
+
+/** The tail of a log's text, as `readLogTail` defines it. */
+export function tailLines(text: string): string[] {
+  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  let from = 0;
+  for (let i = lines.length - 1; i >= 0; i--)
+    if (ATTEMPT_HEADER.test(lines[i]!)) {
+      from = i + 1;
+      break;
+    }
+  return lines
+    .slice(from)
+    .filter((l) => l.trim() !== '' && !SLURM_MARK.test(l))
+    .slice(-TAIL_LINES)
+    .map((l) => (l.length > TAIL_LINE_CHARS ? `${l.slice(0, TAIL_LINE_CHARS - 1)}…` : l));
+}

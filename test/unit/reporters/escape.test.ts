@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { escapeTerminal } from '../../../src/reporters/escape.js';
+import { memoryOutput } from '../../../src/reporters/terminal.js';
+
+describe('escapeTerminal', () => {
+  it('shows ESC, OSC, BEL, C1 and a lone CR as visible escapes', () => {
+    expect(escapeTerminal('a\u001b]0;pwned\u0007b')).toBe('a\\x1b]0;pwned\\x07b');
+    expect(escapeTerminal('\u001b[2J\u009b1A')).toBe('\\x1b[2J\\x9b1A');
+    expect(escapeTerminal('over\rwrite')).toBe('over\\x0dwrite');
+    expect(escapeTerminal('\u0000\u007f')).toBe('\\x00\\x7f');
+  });
+
+  it('keeps newlines, tabs and CRLF line ends; colours only when asked', () => {
+    expect(escapeTerminal('a\tb\nc\r\n')).toBe('a\tb\nc\r\n');
+    expect(escapeTerminal('\u001b[31mred\u001b[39m', true)).toBe('\u001b[31mred\u001b[39m');
+    expect(escapeTerminal('\u001b[31mred', false)).toBe('\\x1b[31mred');
+    // A cursor movement is no colour, whatever keepColour says.
+    expect(escapeTerminal('\u001b[3Fup', true)).toBe('\\x1b[3Fup');
+  });
+
+  it('leaves no control character but newline, tab, CRLF and colours (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        const out = escapeTerminal(s, true)
+          .replace(/\u001b\[[0-9;]*m/g, '')
+          .replace(/\r\n/g, '');
+        expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      }),
+    );
+  });
+
+  it('is what Output prints', () => {
+    const o = memoryOutput();
+    o.out('title \u001b]8;;http://x\u0007link');
+    o.err('\u001b[1Aup');
+    expect(o.stdout).toEqual(['title \\x1b]8;;http://x\\x07link']);
+    expect(o.stderr).toEqual(['\\x1b[1Aup']);
+  });
+});

@@ -1,0 +1,39 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  readLogTail,
+  tailLines,
+  TAIL_LINE_CHARS,
+  TAIL_LINES,
+} from '../../../src/state/log-tail.js';
+
+const header = (n: number): string => `=== b attempt ${n}/2 run r1 at 2026-01-05T10:00:00.000Z\n`;
+
+describe('the tail of a failed attempt', () => {
+  it("keeps the last attempt's lines only, blank lines and Slurm marks left out", () => {
+    const text =
+      `${header(1)}first attempt\n${header(2)}one\n\n` +
+      'critpath-slurm: end 12 1\r\ntwo\r\nthree\n';
+    expect(tailLines(text)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('is bounded: the last lines, each cut short', () => {
+    const long = 'x'.repeat(5000);
+    const lines = Array.from({ length: 50 }, (_, i) => `line ${i}`);
+    const tail = tailLines(`${header(1)}${lines.join('\n')}\n${long}\n`);
+    expect(tail).toHaveLength(TAIL_LINES);
+    expect(tail[0]).toBe('line 41');
+    expect(tail.at(-1)).toHaveLength(TAIL_LINE_CHARS);
+    expect(tail.at(-1)!.endsWith('…')).toBe(true);
+  });
+
+  it('reads only the end of a large log, and none of a missing one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'critpath-tail-'));
+    const path = join(dir, 'b.log');
+    writeFileSync(path, `${header(1)}${'noise\n'.repeat(1_000_000)}boom: it broke\n`);
+    expect(readLogTail(path).at(-1)).toBe('boom: it broke');
+    expect(readLogTail(join(dir, 'none.log'))).toEqual([]);
+  });
+});
