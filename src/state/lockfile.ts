@@ -10,7 +10,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
-import { EnvironmentError } from '../result.js';
+import { describeIoError, EnvironmentError } from '../result.js';
 
 /**
  * Lock files that a crashed holder cannot leave stuck. A lock is a file created with O_EXCL that
@@ -172,9 +172,10 @@ export function tryLock(path: string, owner: LockOwner): LockResult {
       return { ok: true };
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC')
-        throw new EnvironmentError(`cannot create the lock ${path}: ${code}`);
-      if (code !== 'EEXIST') throw e;
+      // Any system call failure but EEXIST is the environment's (read-only, full, no access).
+      if (code === undefined) throw e;
+      if (code !== 'EEXIST')
+        throw new EnvironmentError(`cannot create the lock ${describeIoError(path, e)}`);
     }
     const seen = readLock(path);
     if (seen === undefined) continue; // released meanwhile

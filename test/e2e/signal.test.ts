@@ -19,7 +19,7 @@ tasks:
 `;
 
 describe('signals', () => {
-  it('SIGINT leaves no child processes and records interrupted activities', async () => {
+  it('SIGINT stops the run promptly, leaves no child processes and records interrupted activities', async () => {
     const p = tempProject(yaml);
     const child = execa('node', [BIN, 'run', p.file, '--jobs', '3', '--json', '--grace', '1'], {
       cwd: p.dir,
@@ -36,9 +36,12 @@ describe('signals', () => {
         if ((out.match(/"activity-start"/g) ?? []).length === 3) resolve();
       });
     });
+    const sent = Date.now();
     child.kill('SIGINT');
     const r = await child;
     expect(r.exitCode).toBe(130);
+    // Promptly: the grace (1 s) for c, which ignores SIGTERM, not the 30 s the commands sleep.
+    expect(Date.now() - sent).toBeLessThan(10_000);
     expect(findTagged(new Set([runId]))).toEqual([]);
     const journal = readFileSync(join(p.dir, '.critpath', 'project.journal'), 'utf8');
     expect((journal.match(/"t":"interrupted"/g) ?? []).length).toBe(3);

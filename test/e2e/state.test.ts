@@ -181,6 +181,46 @@ describe('a journal that never lies', () => {
 
   const tmpfs = process.env['CRITPATH_TMPFS_E2E'] === 'require' || isRoot;
   it.skipIf(!tmpfs)(
+    'a read-only state folder: run, reset and --html are one line each, exit 2, and nothing is lost',
+    async () => {
+      const mnt = mkdtempSync(join(tmpdir(), 'critpath-ro-'));
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
+      onTestFinished(() => {
+        execFileSync('umount', ['-l', mnt]);
+        rmSync(mnt, { recursive: true, force: true });
+      });
+      writeFileSync(
+        join(mnt, 'p.yaml'),
+        `${HEAD}  - { id: a, hours: 1, run: 'true' }\n  - { id: b, hours: 1, deps: [a], run: 'true' }\n`,
+      );
+      const env = { NO_COLOR: '1', CRITPATH_GPU_LOCK_DIR: join(tmpdir(), 'critpath-ro-locks') };
+      const at = { cwd: mnt, env };
+      expect((await critpath(['run', 'p.yaml'], at)).exitCode).toBe(0);
+      expect((await critpath(['reset', 'p.yaml', 'b'], at)).exitCode).toBe(0);
+      const journal = join(mnt, '.critpath', 'p.journal');
+      const before = readFileSync(journal, 'utf8');
+      execFileSync('mount', ['-o', 'remount,ro', mnt]);
+      for (const args of [
+        ['run', 'p.yaml'],
+        ['reset', 'p.yaml', 'a'],
+        ['plan', 'p.yaml', '--html', 'r.html'],
+      ]) {
+        const r = await critpath(args, at);
+        expect(r.exitCode, `${args.join(' ')}: ${r.all}`).toBe(2);
+        const errors = r.stderr.split('\n').filter((l) => l.startsWith('critpath:'));
+        expect(errors, r.stderr).toHaveLength(1);
+        expect(errors[0]).toMatch(/read-only file system \(EROFS\)$/);
+        expect(r.all).not.toMatch(/internal error/);
+      }
+      const st = await critpath(['status', 'p.yaml'], at);
+      expect(st.exitCode, st.all).toBe(0);
+      expect(st.stdout).toMatch(/^b +ready/m);
+      expect(readFileSync(journal, 'utf8')).toBe(before);
+    },
+    60_000,
+  );
+
+  it.skipIf(!tmpfs)(
     'a full disk: no internal error, no torn or corrupt record, nothing journaled lost',
     async () => {
       const mnt = mkdtempSync(join(tmpdir(), 'critpath-tmpfs-'));
@@ -318,6 +358,39 @@ describe('failure reasons without opening the log', () => {
 });
 
 describe('hostile input', () => {
+  it('task titles with terminal escapes (ESC, OSC, BEL, CSI) print as visible escapes', async () => {
+    const p = tempProject(
+      `${HEAD}  - { id: a, hours: 1, title: "evil \\e]0;pwned\\a \\e[2J \\x9b1A end", run: 'true' }\n`,
+    );
+    const env = { cwd: p.dir, env: p.env };
+    for (const args of [
+      ['plan', p.file],
+      ['plan', p.file, '--team', '1'],
+      ['validate', p.file],
+    ]) {
+      const r = await critpath(args, env);
+      expect(r.exitCode, r.all).toBe(0);
+      expect(r.all, args.join(' ')).not.toMatch(/[\u001b\u0007\u009b]/);
+    }
+    const plan = await critpath(['plan', p.file, '--wide'], env);
+    expect(plan.stdout).toContain('evil \\x1b]0;pwned\\x07 \\x1b[2J \\x9b1A end');
+  });
+
+  it('an unwritable --html path is one line, exit 2, and never spins', async () => {
+    const p = tempProject(`${HEAD}  - { id: a, hours: 1 }\n`);
+    for (const html of ['/proc/nope/r.html', '/proc/r.html', `${p.file}/r.html`]) {
+      const started = Date.now();
+      const r = await critpath(['plan', p.file, '--html', html], { cwd: p.dir, env: p.env });
+      expect(r.exitCode, r.all).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(
+        /^critpath: --html: cannot write .*r\.html: .*\((ENOENT|ENOTDIR)\)$/m,
+      );
+      // Node's recursive mkdir loops forever under /proc; the walk is bounded by the path.
+      expect(Date.now() - started).toBeLessThan(15_000);
+    }
+  }, 60_000);
+
   it('plans and graphs a 100,000-task chain', async () => {
     const p = tempProject(
       HEAD +

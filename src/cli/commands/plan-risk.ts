@@ -1,8 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { writeOutputFile } from '../output-file.js';
 import { usageError } from '../context.js';
 import type { Project } from '../../model/project.js';
 import type { Result } from '../../result.js';
@@ -211,18 +211,16 @@ export async function runRisk(
     ctx.out.out(json ? renderRiskJson(risk.value) : renderRisk(risk.value, project, ctx.out));
   }
   if (opts.html !== undefined) {
-    const file = resolve(ctx.cwd, opts.html);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(
-      file,
+    const written = writeOutputFile(
+      resolve(ctx.cwd, opts.html),
       renderHtmlReport({
         project,
         plans: plans.value,
         risk: risk.value,
         graph: taskGraphView(project),
       }),
-      'utf8',
     );
+    if (!written.ok) return usageError(ctx, `--html: ${written.error}`);
     ctx.out.err(`critpath: wrote ${opts.html}`);
   }
 }
