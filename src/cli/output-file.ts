@@ -25,7 +25,7 @@ export function writeOutputFile(path: string, text: string): Result<void, string
  */
 function makeFolders(dir: string): void {
   const missing: string[] = [];
-  for (let d = dir; ; ) {
+  for (let d = dir; ;) {
     try {
       if (!statSync(d).isDirectory())
         throw Object.assign(new Error(`${d} is not a folder`), { code: 'ENOTDIR' });

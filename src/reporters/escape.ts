@@ -8,6 +8,7 @@
  * colour text.
  */
 const CONTROL =
+  // eslint-disable-next-line no-control-regex -- control characters are what it is about
   /(\u001b\[[0-9;]*m)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/g;
 
 const visible = (ch: string): string => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;

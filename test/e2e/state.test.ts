@@ -370,6 +370,7 @@ describe('hostile input', () => {
     ]) {
       const r = await critpath(args, env);
       expect(r.exitCode, r.all).toBe(0);
+      // eslint-disable-next-line no-control-regex -- control characters are what it is about
       expect(r.all, args.join(' ')).not.toMatch(/[\u001b\u0007\u009b]/);
     }
     const plan = await critpath(['plan', p.file, '--wide'], env);

@@ -23,8 +23,10 @@ describe('escapeTerminal', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (s) => {
         const out = escapeTerminal(s, true)
+          // eslint-disable-next-line no-control-regex -- control characters are what it is about
           .replace(/\u001b\[[0-9;]*m/g, '')
           .replace(/\r\n/g, '');
+        // eslint-disable-next-line no-control-regex -- control characters are what it is about
         expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
       }),
     );

@@ -91,6 +91,7 @@ describe('live run view', () => {
       /FAIL {2}b: exit 3 after 2s on GPUs 0,1, see \.critpath\/logs\/p\/b\.log\n {6}\| step one\n {6}\| error: \\x1b\]0;pwned\\x07 it broke\n/,
     );
     // Only the view's own cursor movements are raw escapes.
+    // eslint-disable-next-line no-control-regex -- control characters are what it is about
     expect(text.replace(/\u001b\[\d+F\u001b\[J/g, '')).not.toContain('\u001b');
     r.close();
   });
