@@ -1,5 +1,5 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeIoError, EnvironmentError } from '../result.js';
 import type { LockOwner } from '../state/lockfile.js';
@@ -126,5 +126,10 @@ export class GpuHostLocks {
 
 /** "waiting for GPU n, held by pid P (project X)". */
 export function describeWait(index: number, o: LockOwner): string {
-  return `waiting for GPU ${index}, held by pid ${o.pid} (project ${o.project ?? o.what ?? 'unknown'})`;
+  // A lock naming no host, or another, cannot be checked from here: it holds until removed.
+  const where =
+    o.host === hostname()
+      ? ''
+      : ` on ${typeof o.host === 'string' ? `host ${o.host}` : 'an unnamed host'}`;
+  return `waiting for GPU ${index}, held by pid ${o.pid}${where} (project ${o.project ?? o.what ?? 'unknown'})`;
 }

@@ -43,6 +43,43 @@ describe('state belongs to one task file', () => {
     expect(readFileSync(join(p.dir, '.critpath/logs/my2/lab/a.log'), 'utf8')).toContain('=== a');
   });
 
+  it('a stray .critpath above captures nothing; --root names the root, where commands run', async () => {
+    const p = tempProject('');
+    mkdirSync(join(p.dir, '.critpath'));
+    mkdirSync(join(p.dir, 'proj', 'sub'), { recursive: true });
+    const file = join(p.dir, 'proj', 'sub', 'p.yaml');
+    writeFileSync(file, `${HEAD}  - { id: a, hours: 1, run: 'pwd > where.txt' }\n`);
+    const plain = await critpath(['run', file], { cwd: p.dir, env: p.env });
+    expect(plain.exitCode, plain.all).toBe(0);
+    // No repository: the file's own folder is the root.
+    expect(readFileSync(join(p.dir, 'proj', 'sub', '.critpath', 'p.journal'), 'utf8')).toContain(
+      '"finished"',
+    );
+    expect(readFileSync(join(p.dir, 'proj', 'sub', 'where.txt'), 'utf8').trim()).toBe(
+      join(p.dir, 'proj', 'sub'),
+    );
+    const root = join(p.dir, 'proj');
+    const rooted = await critpath(['run', file, '--root', root], { cwd: p.dir, env: p.env });
+    expect(rooted.exitCode, rooted.all).toBe(0);
+    expect(readFileSync(join(root, '.critpath', 'sub', 'p.journal'), 'utf8')).toContain(
+      '"finished"',
+    );
+    expect(readFileSync(join(root, 'where.txt'), 'utf8').trim()).toBe(root);
+    const st = await critpath(['status', file, '--root', root, '--json'], {
+      cwd: p.dir,
+      env: p.env,
+    });
+    expect((JSON.parse(st.stdout) as { finishedAt?: string }).finishedAt).toBeDefined();
+    const outside = await critpath(['status', file, '--root', join(p.dir, 'elsewhere')], {
+      cwd: p.dir,
+      env: p.env,
+    });
+    expect(outside.exitCode).toBe(2);
+    expect(outside.stderr).toMatch(
+      /^critpath: the task file .* is not inside the project root .*elsewhere$/m,
+    );
+  });
+
   it('reset ID re-runs everything downstream and says which; --keep-downstream keeps it', async () => {
     const p = tempProject(
       `${HEAD}  - { id: a, hours: 1, run: '${RECORD} 0' }\n` +
@@ -110,6 +147,35 @@ describe('the GPU lock folder is a security boundary', () => {
   });
 });
 
+describe('a lock held by another', () => {
+  it('a planted lock naming pid 1: run says who holds the GPU, and Ctrl-C stops it promptly', async () => {
+    const p = tempProject(
+      `${GPU_HEAD}  - { id: g, hours: 1, hardware: gpu, gpus: 1, run: '${RECORD} 0' }\n`,
+    );
+    writeFileSync(join(p.dir, 'locks', 'gpu-SIM-0.lock'), '{"pid":1}');
+    const child = execa('node', [BIN, 'run', p.file, '--gpus', '1'], {
+      cwd: p.dir,
+      env: p.env,
+      reject: false,
+      all: true,
+    });
+    let out = '';
+    await new Promise<void>((resolve) => {
+      child.all!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('waiting for GPU 0')) resolve();
+      });
+    });
+    expect(out).toMatch(/waiting for GPU 0, held by pid 1 on an unnamed host \(project unknown\)/);
+    const sent = Date.now();
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, r.all).toBe(130);
+    expect(Date.now() - sent).toBeLessThan(5_000);
+    expect(starts(p.record)).toEqual([]);
+  }, 60_000);
+});
+
 describe('GPU locks outlive a crash', () => {
   it('after kill -9 of a run, a second project waits for the GPU its commands still use', async () => {
     const a = tempProject(
@@ -160,6 +226,22 @@ describe('a journal that never lies', () => {
     expect(st.stderr).toMatch(/project\.journal:2: skipped a journal line that is not a record/);
     const run = await critpath(['run', p.file], env);
     expect(run.stdout).toMatch(/warning: .*project\.journal:2: skipped/);
+  });
+
+  it('a torn last line over 64 KiB: one line, exit 2, and no stale project lock', async () => {
+    const p = twoTasks();
+    const env = { cwd: p.dir, env: p.env };
+    expect((await critpath(['run', p.file], env)).exitCode).toBe(0);
+    const path = join(p.dir, '.critpath', 'project.journal');
+    appendFileSync(path, 'x'.repeat(70 * 1024));
+    for (let k = 0; k < 2; k++) {
+      const r = await critpath(['run', p.file], env);
+      expect(r.exitCode, r.all).toBe(2);
+      expect(r.stderr).toMatch(
+        /^critpath: .*project\.journal: the last line is over 64 KiB long and unfinished/m,
+      );
+      expect(r.all).not.toMatch(/another run holds|internal error/);
+    }
   });
 
   it('reports a record of the wrong shape instead of crashing or applying it', async () => {
