@@ -85,7 +85,7 @@ export async function slurmStatus(
             externalId: v.jobId,
           });
         }
-        const rec = outcomeRecord(id, o.attempt, v.job, Date.now());
+        const rec = outcomeRecord(id, o.attempt, v.job, Date.now(), paths.root);
         if (rec !== undefined) await write(rec);
       }
       return true;

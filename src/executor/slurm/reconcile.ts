@@ -2,12 +2,14 @@
  * Reading Slurm's view of the journal's open attempts, and writing what it says back into the
  * journal. Used by `run --backend slurm` (to resume), by `status` and by `cancel`.
  */
+import { join } from 'node:path';
 import type { JobInfo } from './parse.js';
 import { isTerminal } from './parse.js';
 import type { SlurmClient } from './client.js';
 import { RUN_COMMENT_PREFIX, jobName } from './sbatch.js';
 import type { Attempt, RunState } from '../../state/reducer.js';
 import type { JournalRecord, WithoutVersion } from '../../state/records.js';
+import { readLogTail } from '../../state/log-tail.js';
 
 export const SLURM_BACKEND = 'slurm';
 
@@ -96,12 +98,16 @@ export async function viewOpenAttempts(
   return views;
 }
 
-/** The journal record that closes an attempt Slurm reports as ended; undefined while it lives. */
+/**
+ * The journal record that closes an attempt Slurm reports as ended; undefined while it lives. A
+ * failure carries the end of the job's log, found under `root` (the project root).
+ */
 export function outcomeRecord(
   id: string,
   attempt: Attempt,
   job: JobInfo,
   now: number,
+  root: string,
 ): WithoutVersion<JournalRecord> | undefined {
   if (!isTerminal(job.phase)) return undefined;
   const base = { at: now, runId: attempt.runId, id, attempt: attempt.attempt };
@@ -125,6 +131,7 @@ export function outcomeRecord(
         exitCode: job.exitCode ?? null,
         signal: null,
         message: `Slurm ${job.state}${job.reason === undefined ? '' : ` (${job.reason})`}`,
+        stderrTail: readLogTail(join(root, attempt.log)),
         durationMs,
         final: true,
       };
@@ -137,6 +144,7 @@ export function outcomeRecord(
         exitCode: bySignal ? null : (job.exitCode ?? null),
         signal: bySignal ? `SIG${job.signal}` : null,
         message: `Slurm ${job.state}${job.reason === undefined ? '' : ` (${job.reason})`}`,
+        stderrTail: readLogTail(join(root, attempt.log)),
         durationMs,
         final: true,
       };

@@ -13,7 +13,6 @@ import { join, relative } from 'node:path';
 import type { Activity } from '../../model/activities.js';
 import type { Project } from '../../model/project.js';
 import { expectedHours } from '../../model/project.js';
-import { readLogTail } from '../../state/log-tail.js';
 import { logFileName } from '../../state/paths.js';
 import { readJournal } from '../../state/journal.js';
 import { replay } from '../../state/reducer.js';
@@ -260,7 +259,7 @@ class SlurmRun {
         externalId: v.jobId,
       });
     const job = await this.#unblockable(v.jobId, v.job);
-    const rec = outcomeRecord(o.id, o.attempt, job, Date.now());
+    const rec = outcomeRecord(o.id, o.attempt, job, Date.now(), this.#s.paths.root);
     if (rec !== undefined) {
       await this.#write(rec);
       if (rec.t !== 'finished') return 'interrupted';
@@ -537,7 +536,7 @@ class SlurmRun {
       .get(id)
       ?.attempts.find((x) => x.runId === l.runId && x.attempt === l.attempt);
     if (at === undefined) return false;
-    const rec = outcomeRecord(id, at, job, Date.now());
+    const rec = outcomeRecord(id, at, job, Date.now(), this.#s.paths.root);
     if (rec === undefined) return false;
     this.#live.delete(id);
     const activity = this.#s.graph.byId.get(id)!;
@@ -551,8 +550,7 @@ class SlurmRun {
       this.#emit({ type: 'activity-done', ...base, durationMs, estimateHours });
     } else if (rec.t === 'failed') {
       const retry = (this.#triesInRun.get(id) ?? 0) <= activity.phase.retries;
-      const stderrTail = readLogTail(join(this.#s.paths.logs, logFileName(id)));
-      await this.#write({ ...rec, final: !retry, stderrTail });
+      await this.#write({ ...rec, final: !retry });
       const failure = failureOf(job, activity.phase.timeoutSeconds);
       if (retry)
         this.#emit({
@@ -571,7 +569,7 @@ class SlurmRun {
           durationMs,
           log: l.log,
           gpus: [],
-          stderrTail,
+          stderrTail: rec.stderrTail ?? [],
         });
       }
     } else {

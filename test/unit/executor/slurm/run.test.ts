@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -172,6 +172,12 @@ describe('runSlurm', () => {
   - { id: flaky, title: F, hours: 1, deps: [prep], retries: 1, run: "exit 3" }
   - { id: after, title: After, hours: 1, deps: [flaky], run: "echo after" }
 `);
+    // What the job wrote (the fake Slurm runs nothing): the failure carries its end.
+    mkdirSync(paths.logs, { recursive: true });
+    writeFileSync(
+      join(paths.logs, 'flaky.log'),
+      'critpath-slurm: start 1\nloading\nboom: no GPU\n',
+    );
     const { promise, events } = run(p);
     const res = await promise;
     expect(res.outcome).toBe('failed');
@@ -182,7 +188,16 @@ describe('runSlurm', () => {
       id: 'flaky',
       attempt: 2,
       failure: { reason: 'exit-non-zero', exitCode: 3 },
+      stderrTail: ['loading', 'boom: no GPU'],
     });
+    expect(
+      journal()
+        .filter((r) => r.t === 'failed')
+        .map((r) => r.stderrTail),
+    ).toEqual([
+      ['loading', 'boom: no GPU'],
+      ['loading', 'boom: no GPU'],
+    ]);
     const blocked = events.find((e) => e.type === 'activity-blocked');
     expect(blocked).toMatchObject({
       id: 'after',
