@@ -171,7 +171,7 @@ describe('a lock held by another', () => {
     child.kill('SIGINT');
     const r = await child;
     expect(r.exitCode, r.all).toBe(130);
-    expect(Date.now() - sent).toBeLessThan(5_000);
+    expect(Date.now() - sent).toBeLessThan(20_000); // it would wait for ever
     expect(starts(p.record)).toEqual([]);
   }, 60_000);
 });
