@@ -3,14 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { normalizeProfile } from '../../../../src/planner/engine/capacity.js';
 import type { CapacityStep } from '../../../../src/planner/engine/problem.js';
 
-/** The capacity at t by the rule's words: the last step given for the latest time ≤ t, else 0. */
+/** The capacity at t by the rule's words: the latest step ≤ t (of equal ones, the last given), else 0. */
 function reference(steps: readonly CapacityStep[], t: number): number {
-  let best: { from: number; capacity: number } | undefined;
-  for (const s of steps) {
-    const from = Math.max(0, s.from);
-    if (from <= t && (best === undefined || from >= best.from))
-      best = { from, capacity: s.capacity };
-  }
+  let best: CapacityStep | undefined;
+  for (const s of steps) if (s.from <= t && (best === undefined || s.from >= best.from)) best = s;
   return best?.capacity ?? 0;
 }
 
