@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlurmClient } from '../../src/executor/slurm/client.js';
 import type { JobInfo } from '../../src/executor/slurm/parse.js';
 import { parseScontrolFields, parseScontrolShowJob } from '../../src/executor/slurm/parse.js';
-import { parseJobLog } from '../../src/executor/slurm/sbatch.js';
+import { parseJobLog, slurmFilename } from '../../src/executor/slurm/sbatch.js';
 import { loadProjectFile } from '../../src/config/load.js';
 import { buildActivityGraph } from '../../src/model/activities.js';
 import { readJournal } from '../../src/state/journal.js';
@@ -231,7 +231,7 @@ describe.skipIf(unavailable !== undefined && !REQUIRED)('Slurm backend on a real
         expect(acct.get(id)?.gpus ?? 0, `${a.id}: GPUs in sacct`).toBe(want);
         expect(acct.get(id)?.state).toBe('COMPLETED');
         const log = join(p.dir, '.critpath/logs/demo', logFileName(a.id));
-        expect(fields.get('StdOut')).toBe(log);
+        expect(fields.get('StdOut')).toBe(slurmFilename(log));
         if (a.phase.gpus === 'all')
           expect(fields.get('OverSubscribe'), `${a.id} is exclusive`).toBe('NO');
         if (a.phase.timeoutSeconds !== undefined)

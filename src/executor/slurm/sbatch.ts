@@ -68,6 +68,14 @@ export function shQuote(s: string): string {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * A file name as sbatch's --output reads it: `%` starts a pattern there (`%j`: the job id), so a
+ * literal one is `%%` (log names escape `/` as `%2F`). scontrol shows the name so written.
+ */
+export function slurmFilename(path: string): string {
+  return path.replace(/%/g, '%%');
+}
+
 /** The sbatch options, script path last. Strictly the flags below: no shell is involved. */
 export function sbatchArgs(spec: SubmissionSpec): string[] {
   const args = [
@@ -75,8 +83,8 @@ export function sbatchArgs(spec: SubmissionSpec): string[] {
     `--job-name=${jobName(spec.project, spec.activityId)}`,
     `--comment=${RUN_COMMENT_PREFIX}${spec.runId}`,
     `--chdir=${spec.workDir}`,
-    `--output=${spec.logPath}`,
-    `--error=${spec.logPath}`,
+    `--output=${slurmFilename(spec.logPath)}`,
+    `--error=${slurmFilename(spec.logPath)}`,
     '--open-mode=append',
     '--nodes=1',
     '--ntasks=1',

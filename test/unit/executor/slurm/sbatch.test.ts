@@ -26,7 +26,7 @@ const base: SubmissionSpec = {
   timeoutSeconds: undefined,
   afterOk: [],
   workDir: '/p',
-  logPath: '/p/.critpath/logs/1a.8.test.log',
+  logPath: '/p/.critpath/logs/epic/1a.8%2Ftest.log',
   scriptPath: '/p/.critpath/slurm/r-1/1a.8--test.1.sh',
   partitions: {},
 };
@@ -38,8 +38,9 @@ describe('sbatchArgs', () => {
       '--job-name=critpath:Epic_1A:1a.8/test',
       '--comment=critpath-run=r-1',
       '--chdir=/p',
-      '--output=/p/.critpath/logs/1a.8.test.log',
-      '--error=/p/.critpath/logs/1a.8.test.log',
+      // `%` starts a pattern in sbatch's file names: a literal one is `%%`.
+      '--output=/p/.critpath/logs/epic/1a.8%%2Ftest.log',
+      '--error=/p/.critpath/logs/epic/1a.8%%2Ftest.log',
       '--open-mode=append',
       '--nodes=1',
       '--ntasks=1',
