@@ -123,7 +123,7 @@ function fitsAt(
  * Groups workers eligible for the same activities (of positive duration) into crews; returns
  * the crews and, per activity, the crews it may use (empty: it holds no worker).
  */
-function crewsOf(c: Compiled): { crews: number[][]; options: number[][] } {
+export function crewsOf(c: Compiled): { crews: number[][]; options: number[][] } {
   const n = c.n;
   const options: number[][] = Array.from({ length: n }, () => []);
   if (c.W === 0) return { crews: [], options };

@@ -1,0 +1,119 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { computeBounds } from '../../../../src/planner/engine/bounds.js';
+import { checkSchedule } from '../../../../src/planner/engine/check-schedule.js';
+import { compile } from '../../../../src/planner/engine/compile.js';
+import type { Problem } from '../../../../src/planner/engine/problem.js';
+import { solve } from '../../../../src/planner/engine/solve.js';
+import type { SolveResult } from '../../../../src/planner/engine/solve.js';
+import { branchAndBoundStage } from '../../../../src/planner/exact/bb-stage.js';
+import type { ExactResult } from '../../../../src/planner/exact/index.js';
+import { bruteForce, makeProblem, specArb, verify } from '../helpers.js';
+
+/** A weak heuristic start (few schedules), so that the branch and bound has work to do. */
+function heuristic(p: Problem, schedules = 3): SolveResult {
+  return solve(p, { seed: 1, timeLimitMs: 10_000, maxSchedules: schedules, now: () => 0 });
+}
+
+function bb(p: Problem, h: SolveResult, maxNodes = 1_000_000): ExactResult {
+  const c = compile(p);
+  return branchAndBoundStage(c, computeBounds(c), h.schedule, h.lowerBound, { maxNodes });
+}
+
+/** Durations and capacity-change times halved: the same project on a half-hour unit. */
+function halved(p: Problem): Problem {
+  return {
+    ...p,
+    duration: p.duration.map((d) => d / 2),
+    resources: p.resources.map((r) => ({
+      ...r,
+      profile: r.profile.map((x) => ({ ...x, from: x.from / 2 })),
+    })),
+  };
+}
+
+describe('branch and bound', () => {
+  it('proves the brute-force optimum on small random projects (workers, steps, drops, ALL)', () => {
+    const cases = [
+      ...fc.sample(specArb({ maxN: 9, maxWorkers: 3 }), { numRuns: 150, seed: 41 }),
+      ...fc.sample(specArb({ minN: 8, maxN: 10, maxWorkers: 2 }), { numRuns: 100, seed: 42 }),
+      ...fc.sample(specArb({ minN: 8, maxN: 10, maxWorkers: 0 }), { numRuns: 100, seed: 43 }),
+    ];
+    let improved = 0;
+    for (const spec of cases) {
+      const opt = bruteForce(spec);
+      const p = makeProblem(spec);
+      const h = heuristic(p);
+      const r = bb(p, h);
+      const best = r.improved ?? h.schedule;
+      expect(r.status).toBe('optimal');
+      expect(checkSchedule(p, best)).toEqual([]);
+      expect(verify(spec, best)).toBeNull();
+      expect(best.makespan).toBe(opt);
+      expect(r.lowerBound).toBe(opt);
+      if (r.improved !== undefined) improved++;
+    }
+    // The weak start leaves something to improve in some cases: the search's schedules are used.
+    expect(improved).toBeGreaterThan(0);
+  });
+
+  it('proves the optimum on a half-hour time unit too', () => {
+    const cases = fc.sample(specArb({ minN: 6, maxN: 9, maxWorkers: 2 }), {
+      numRuns: 40,
+      seed: 44,
+    });
+    for (const spec of cases) {
+      const opt = bruteForce(spec);
+      const p = halved(makeProblem(spec));
+      const h = heuristic(p);
+      const r = bb(p, h);
+      const best = r.improved ?? h.schedule;
+      expect(r.status).toBe('optimal');
+      expect(checkSchedule(p, best)).toEqual([]);
+      expect(best.makespan).toBe(opt / 2);
+    }
+  });
+
+  it('never gives a bound above a feasible schedule, whatever its node budget', () => {
+    const cases = fc.sample(specArb({ minN: 8, maxN: 10, maxWorkers: 3 }), {
+      numRuns: 60,
+      seed: 45,
+    });
+    for (const spec of cases) {
+      const opt = bruteForce(spec);
+      const p = makeProblem(spec);
+      const h = heuristic(p);
+      for (const nodes of [1, 5, 30]) {
+        const r = bb(p, h, nodes);
+        const best = r.improved ?? h.schedule;
+        expect(r.lowerBound).toBeLessThanOrEqual(opt);
+        expect(r.lowerBound).toBeGreaterThanOrEqual(h.lowerBound);
+        expect(best.makespan).toBeLessThanOrEqual(h.schedule.makespan);
+        expect(best.makespan).toBeGreaterThanOrEqual(opt);
+        expect(checkSchedule(p, best)).toEqual([]);
+        expect(r.status === 'optimal').toBe(best.makespan <= r.lowerBound);
+      }
+    }
+  });
+
+  it('is deterministic: the same problem and budget give the same schedule, bound and nodes', () => {
+    const cases = fc.sample(specArb({ minN: 9, maxN: 10, maxWorkers: 3 }), {
+      numRuns: 20,
+      seed: 46,
+    });
+    for (const spec of cases) {
+      const p = makeProblem(spec);
+      const once = (): string => {
+        const r = bb(p, heuristic(p), 40);
+        return JSON.stringify({
+          start: r.improved === undefined ? null : [...r.improved.start],
+          worker: r.improved === undefined ? null : [...r.improved.worker],
+          lb: r.lowerBound,
+          status: r.status,
+          nodes: r.nodes,
+        });
+      };
+      expect(once()).toBe(once());
+    }
+  });
+});
