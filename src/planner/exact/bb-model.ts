@@ -58,7 +58,8 @@ export function bbModel(c: Compiled, br: BoundsResult, horizon: number): BbModel
   const H = units(horizon, u);
   const { crews, options } = crewsOf(c);
   const lanes = c.R + crews.length;
-  if (H <= 0 || H * Math.max(1, lanes) > MAX_CELLS) return undefined;
+  // The cutset memory packs a crew lane in 10 bits.
+  if (H <= 0 || H * Math.max(1, lanes) > MAX_CELLS || lanes >= 1023) return undefined;
   const n = c.n;
   const p = new Int32Array(n);
   const release = new Int32Array(n);

@@ -43,15 +43,8 @@ export interface BbOutcome {
   readonly stopped: boolean;
 }
 
-/** Cutset memory entries at most (about 16 bytes per remembered running activity). */
-const MEMO_MAX_ENTRIES = 400_000;
-
-interface MemoEntry {
-  readonly t: number;
-  readonly last: number;
-  /** Activities of the set still running after t: index, finish, crew lane. */
-  readonly acts: Int32Array;
-}
+/** Cutset memory size at most, in 32-bit words (4 per node, 2 per activity still running). */
+const MEMO_MAX_WORDS = 1 << 25;
 
 /** Successors and predecessors as adjacency arrays (the compiled problem's). */
 export interface BbGraph {
@@ -111,8 +104,14 @@ class BbSearch {
   private readonly bits: Uint16Array;
   private readonly head: Int32Array;
   private scheduled = 0;
-  private readonly memo = new Map<string, MemoEntry[]>();
-  private memoEntries = 0;
+  /** Cutset memory: per set of activities, the pool offset of its latest entry. */
+  private readonly memo = new Map<string, number>();
+  /**
+   * Entries: [previous entry's offset (−1: none), t, last, count, then per activity still
+   * running after t: index, finish·1024 + crew lane + 1].
+   */
+  private pool = new Int32Array(1 << 16);
+  private poolSize = 0;
 
   constructor(m: BbModel, g: BbGraph, lowerBound: number, opts: BbOptions) {
     this.m = m;
@@ -385,32 +384,51 @@ class BbSearch {
   private dominated(t: number, last: number): boolean {
     if (last < 0) return false;
     const key = String.fromCharCode(...this.bits);
-    const list = this.memo.get(key);
-    if (list !== undefined) {
-      for (const e of list) if (this.covers(e, t, last)) return true;
+    const first = this.memo.get(key);
+    for (let e = first ?? -1; e >= 0; e = this.pool[e]!) if (this.covers(e, t, last)) return true;
+    let count = 0;
+    for (let j = 0; j < this.n; j++) {
+      if (this.start[j]! >= 0 && this.start[j]! + this.m.p[j]! > t) count++;
     }
-    if (this.memoEntries >= MEMO_MAX_ENTRIES) return false;
-    const acts: number[] = [];
+    const need = 4 + 2 * count;
+    if (this.poolSize + need > this.pool.length) {
+      if (this.pool.length >= MEMO_MAX_WORDS) return false;
+      const bigger = new Int32Array(Math.min(MEMO_MAX_WORDS, this.pool.length * 2));
+      bigger.set(this.pool);
+      this.pool = bigger;
+      if (this.poolSize + need > this.pool.length) return false;
+    }
+    const pool = this.pool;
+    const e = this.poolSize;
+    pool[e] = first ?? -1;
+    pool[e + 1] = t;
+    pool[e + 2] = last;
+    pool[e + 3] = count;
+    let k = e + 4;
     for (let j = 0; j < this.n; j++) {
       const f = this.start[j]! + this.m.p[j]!;
-      if (this.start[j]! >= 0 && f > t) acts.push(j, f, this.crew[j]!);
+      if (this.start[j]! < 0 || f <= t) continue;
+      pool[k++] = j;
+      pool[k++] = f * 1024 + this.crew[j]! + 1;
     }
-    const entry: MemoEntry = { t, last, acts: Int32Array.from(acts) };
-    if (list === undefined) this.memo.set(key, [entry]);
-    else list.push(entry);
-    this.memoEntries++;
+    this.poolSize = k;
+    this.memo.set(key, e);
     return false;
   }
 
-  private covers(e: MemoEntry, t: number, last: number): boolean {
-    if (e.t > t || (e.t === t && e.last !== last)) return false;
-    const a = e.acts;
-    for (let k = 0; k < a.length; k += 3) {
-      const j = a[k]!;
-      const f = a[k + 1]!;
+  private covers(e: number, t: number, last: number): boolean {
+    const pool = this.pool;
+    const et = pool[e + 1]!;
+    if (et > t || (et === t && pool[e + 2] !== last)) return false;
+    const end = e + 4 + 2 * pool[e + 3]!;
+    for (let k = e + 4; k < end; k += 2) {
+      const j = pool[k]!;
+      const code = pool[k + 1]!;
+      const f = code >> 10;
       if (f <= t) continue;
-      if (f > this.start[j]! + this.m.p[j]! || a[k + 2] !== this.crew[j]) return false;
+      if (f > this.start[j]! + this.m.p[j]! || (code & 1023) !== this.crew[j]! + 1) return false;
     }
     return true;
   }
 }
+

@@ -15,11 +15,16 @@ import { timeIndexedModel } from './time-indexed.js';
  */
 
 export interface ExactOptions {
-  readonly solver: MipSolver;
-  /** Branch-and-bound nodes at most (the deterministic budget). */
+  /** The MIP solver (undefined: no MIP stage). */
+  readonly solver?: MipSolver;
+  /** MIP branch-and-bound nodes at most (the deterministic budget). */
   readonly maxNodes: number;
-  /** Wall-clock guard in milliseconds. */
+  /** The MIP's wall-clock guard in milliseconds. */
   readonly maxMs: number;
+  /** Nodes of the branch and bound (see branch-and-bound.ts) at most; 0 skips it. */
+  readonly bbNodes?: number;
+  /** Asked during the branch and bound: true stops it (a deadline, injected by the app). */
+  readonly stop?: () => boolean;
 }
 
 export interface ExactResult {
@@ -44,7 +49,7 @@ export function exactSearch(
   br: BoundsResult,
   incumbent: Schedule,
   lowerBound: number,
-  opts: ExactOptions,
+  opts: ExactOptions & { readonly solver: MipSolver },
 ): ExactResult {
   const skipped: ExactResult = {
     status: 'skipped',
