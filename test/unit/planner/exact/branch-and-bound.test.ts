@@ -1,5 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { buildTeamPlans } from '../../../../src/app/plan-team.js';
+import { loadProjectFile } from '../../../../src/config/load.js';
+import { teamSize } from '../../../../src/model/team-spec.js';
 import { computeBounds } from '../../../../src/planner/engine/bounds.js';
 import { checkSchedule } from '../../../../src/planner/engine/check-schedule.js';
 import { compile } from '../../../../src/planner/engine/compile.js';
@@ -8,6 +11,7 @@ import { solve } from '../../../../src/planner/engine/solve.js';
 import type { SolveResult } from '../../../../src/planner/engine/solve.js';
 import { branchAndBoundStage } from '../../../../src/planner/exact/bb-stage.js';
 import type { ExactResult } from '../../../../src/planner/exact/index.js';
+import { DEFAULT_BB_NODES } from '../../../../src/planner/exact/index.js';
 import { bruteForce, makeProblem, specArb, verify } from '../helpers.js';
 
 /** A weak heuristic start (few schedules), so that the branch and bound has work to do. */
@@ -115,5 +119,26 @@ describe('branch and bound', () => {
       };
       expect(once()).toBe(once());
     }
+  });
+});
+
+describe('branch and bound on Epic 1A', () => {
+  it('proves the plans of teams 1, 2 and 3 optimal alone (no MIP), within its default budget', async () => {
+    const file = await loadProjectFile('tasks/epic-1a.yaml');
+    if (!file.ok) throw new Error('epic-1a.yaml does not load');
+    const exact = { maxNodes: 0, maxMs: 0, bbNodes: DEFAULT_BB_NODES };
+    const r = buildTeamPlans(file.value, [1, 2, 3].map(teamSize), {
+      seed: 1,
+      now: () => 0,
+      timeLimitMs: 1000,
+      maxSchedules: 1000,
+      exact,
+    });
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value.map((p) => [p.makespan, p.optimal])).toEqual([
+      [77, true],
+      [67.5, true],
+      [66.5, true],
+    ]);
   });
 });
