@@ -151,10 +151,10 @@ class BbSearch {
       this.leaf();
       return;
     }
-    if (this.dominated(t, last)) return;
     const children = this.children(t, last);
-    if (children === null) return;
-    if (this.bound(t) >= this.ub) return;
+    if (children === null || this.bound(t) >= this.ub) return;
+    // Remembered only past the bound: a node it cuts adds nothing below a later one either.
+    if (this.dominated(t, last)) return;
     for (const ch of children) {
       if (ch.s + this.m.p[ch.j]! + this.m.tail[ch.j]! >= this.ub) continue;
       this.place(ch.j, ch.lane, ch.s);
@@ -419,7 +419,12 @@ class BbSearch {
   private covers(e: number, t: number, last: number): boolean {
     const pool = this.pool;
     const et = pool[e + 1]!;
-    if (et > t || (et === t && pool[e + 2] !== last)) return false;
+    if (et > t) return false;
+    if (et === t && pool[e + 2] !== last) {
+      // At the same start, children of the entry's node included every child of this one?
+      const was = pool[e + 2]!;
+      if (!(this.m.p[last]! > 0 && this.g.rank[was]! <= this.g.rank[last]!)) return false;
+    }
     const end = e + 4 + 2 * pool[e + 3]!;
     for (let k = e + 4; k < end; k += 2) {
       const j = pool[k]!;
