@@ -44,7 +44,10 @@ export interface BbOutcome {
 }
 
 /** Cutset memory size at most, in 32-bit words (4 per node, 2 per activity still running). */
-const MEMO_MAX_WORDS = 1 << 25;
+const MEMO_MAX_WORDS = 1 << 26;
+
+/** Entries of one set compared at most, newest first (long lists cost more than they cut). */
+const MEMO_SCAN = 64;
 
 /** Successors and predecessors as adjacency arrays (the compiled problem's). */
 export interface BbGraph {
@@ -385,7 +388,10 @@ class BbSearch {
     if (last < 0) return false;
     const key = String.fromCharCode(...this.bits);
     const first = this.memo.get(key);
-    for (let e = first ?? -1; e >= 0; e = this.pool[e]!) if (this.covers(e, t, last)) return true;
+    let old = first ?? -1;
+    for (let k = 0; old >= 0 && k < MEMO_SCAN; old = this.pool[old]!, k++) {
+      if (this.covers(old, t, last)) return true;
+    }
     let count = 0;
     for (let j = 0; j < this.n; j++) {
       if (this.start[j]! >= 0 && this.start[j]! + this.m.p[j]! > t) count++;
