@@ -3,7 +3,7 @@ import { timeUnit } from '../engine/bounds.js';
 import type { Compiled } from '../engine/compile.js';
 import { EPS } from '../engine/cpm.js';
 import { ALL } from '../engine/problem.js';
-import { crewsOf } from './time-indexed.js';
+import { capacityGrid, crewsOf, unitsOf } from './grid.js';
 
 /**
  * A Problem as the branch and bound sees it: integer time on the problem's time unit u (see
@@ -44,10 +44,6 @@ export interface BbModel {
 /** Largest grid (horizon × lanes) the branch and bound takes. */
 const MAX_CELLS = 1 << 20;
 
-function units(x: number, u: number): number {
-  return Math.round(x / u);
-}
-
 /**
  * The model for schedules shorter than `horizon`, or undefined when the problem has no time
  * unit or is too large for the grid.
@@ -55,7 +51,7 @@ function units(x: number, u: number): number {
 export function bbModel(c: Compiled, br: BoundsResult, horizon: number): BbModel | undefined {
   const u = timeUnit(c);
   if (u <= 0 || c.n === 0) return undefined;
-  const H = units(horizon, u);
+  const H = unitsOf(horizon, u);
   const { crews, options } = crewsOf(c);
   const lanes = c.R + crews.length;
   // The cutset memory packs a crew lane in 10 bits.
@@ -65,30 +61,15 @@ export function bbModel(c: Compiled, br: BoundsResult, horizon: number): BbModel
   const release = new Int32Array(n);
   const tail = new Int32Array(n);
   for (let j = 0; j < n; j++) {
-    p[j] = units(c.dur[j]!, u);
+    p[j] = unitsOf(c.dur[j]!, u);
     release[j] = Math.ceil(br.release[j]! / u - 1e-9);
     tail[j] = Math.max(0, Math.floor((br.cpm.length - br.cpm.lf[j]!) / u + 1e-9));
   }
-  const cap: Float64Array[] = [];
-  const change: Uint8Array[] = [];
+  const { cap, change } = capacityGrid(c, u, H);
   const minPos = new Float64Array(lanes);
   for (let r = 0; r < c.R; r++) {
-    const T = c.capT[r]!;
-    const V = c.capV[r]!;
-    const row = new Float64Array(H);
-    const ch = new Uint8Array(H);
-    let k = 0;
-    for (let t = 0; t < H; t++) {
-      while (k + 1 < T.length && units(T[k + 1]!, u) <= t) {
-        k++;
-        ch[t] = 1;
-      }
-      row[t] = V[k]!;
-    }
-    cap.push(row);
-    change.push(ch);
     let m = Infinity;
-    for (const v of V) if (v > EPS && v < m) m = v;
+    for (const v of c.capV[r]!) if (v > EPS && v < m) m = v;
     minPos[r] = m;
   }
   crews.forEach((ws, k) => {

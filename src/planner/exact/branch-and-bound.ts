@@ -442,4 +442,3 @@ class BbSearch {
     return true;
   }
 }
-

@@ -7,33 +7,15 @@ import { computeBounds } from '../../../../src/planner/engine/bounds.js';
 import { checkSchedule } from '../../../../src/planner/engine/check-schedule.js';
 import { compile } from '../../../../src/planner/engine/compile.js';
 import type { Problem } from '../../../../src/planner/engine/problem.js';
-import { solve } from '../../../../src/planner/engine/solve.js';
 import type { SolveResult } from '../../../../src/planner/engine/solve.js';
 import { branchAndBoundStage } from '../../../../src/planner/exact/bb-stage.js';
 import type { ExactResult } from '../../../../src/planner/exact/index.js';
 import { DEFAULT_BB_NODES } from '../../../../src/planner/exact/index.js';
-import { bruteForce, makeProblem, specArb, verify } from '../helpers.js';
-
-/** A weak heuristic start (few schedules), so that the branch and bound has work to do. */
-function heuristic(p: Problem, schedules = 3): SolveResult {
-  return solve(p, { seed: 1, timeLimitMs: 10_000, maxSchedules: schedules, now: () => 0 });
-}
+import { bruteForce, halved, makeProblem, specArb, verify, weakHeuristic } from '../helpers.js';
 
 function bb(p: Problem, h: SolveResult, maxNodes = 1_000_000): ExactResult {
   const c = compile(p);
   return branchAndBoundStage(c, computeBounds(c), h.schedule, h.lowerBound, { maxNodes });
-}
-
-/** Durations and capacity-change times halved: the same project on a half-hour unit. */
-function halved(p: Problem): Problem {
-  return {
-    ...p,
-    duration: p.duration.map((d) => d / 2),
-    resources: p.resources.map((r) => ({
-      ...r,
-      profile: r.profile.map((x) => ({ ...x, from: x.from / 2 })),
-    })),
-  };
 }
 
 describe('branch and bound', () => {
@@ -47,7 +29,7 @@ describe('branch and bound', () => {
     for (const spec of cases) {
       const opt = bruteForce(spec);
       const p = makeProblem(spec);
-      const h = heuristic(p);
+      const h = weakHeuristic(p);
       const r = bb(p, h);
       const best = r.improved ?? h.schedule;
       expect(r.status).toBe('optimal');
@@ -69,7 +51,7 @@ describe('branch and bound', () => {
     for (const spec of cases) {
       const opt = bruteForce(spec);
       const p = halved(makeProblem(spec));
-      const h = heuristic(p);
+      const h = weakHeuristic(p);
       const r = bb(p, h);
       const best = r.improved ?? h.schedule;
       expect(r.status).toBe('optimal');
@@ -86,7 +68,7 @@ describe('branch and bound', () => {
     for (const spec of cases) {
       const opt = bruteForce(spec);
       const p = makeProblem(spec);
-      const h = heuristic(p);
+      const h = weakHeuristic(p);
       for (const nodes of [1, 5, 30]) {
         const r = bb(p, h, nodes);
         const best = r.improved ?? h.schedule;
@@ -108,7 +90,7 @@ describe('branch and bound', () => {
     for (const spec of cases) {
       const p = makeProblem(spec);
       const once = (): string => {
-        const r = bb(p, heuristic(p), 40);
+        const r = bb(p, weakHeuristic(p), 40);
         return JSON.stringify({
           start: r.improved === undefined ? null : [...r.improved.start],
           worker: r.improved === undefined ? null : [...r.improved.worker],
