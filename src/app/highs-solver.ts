@@ -11,7 +11,7 @@ import type {
   MipModel,
   MipSolver,
 } from '../planner/exact/index.js';
-import { DEFAULT_EXACT_NODES, EXACT_MAX_N } from '../planner/exact/index.js';
+import { DEFAULT_BB_NODES, DEFAULT_EXACT_NODES, EXACT_MAX_N } from '../planner/exact/index.js';
 
 /**
  * The exact method's MIP solver: HiGHS compiled to WebAssembly (the npm package `highs`),
@@ -123,16 +123,17 @@ function highsSolver(highs: Highs): MipSolver {
 
 /**
  * The exact stage's wall-clock guard for project plans when `--time-limit` is shorter. The node
- * budget is what ends the stage (the same point on every machine, so plans stay byte-identical);
- * the guard only stops a solve that the budget would let run for minutes on a very slow machine.
+ * budgets are what end the stage (the same point on every machine, so plans stay
+ * byte-identical); the guard only stops a MIP solve that the budget would let run for minutes
+ * on a very slow machine.
  */
 export const EXACT_GUARD_MS = 60_000;
 
 /**
- * The exact method's options for a command: HiGHS with the default node budget and a wall-clock
- * guard of `guardMs`; undefined when HiGHS cannot be loaded (plans
- * then keep the heuristic's bound) or `activities` (when known) is above the largest problem the
- * method takes.
+ * The exact method's options for a command: the branch and bound on its default node budget,
+ * then HiGHS with the default node budget and a wall-clock guard of `guardMs`; no MIP stage
+ * when HiGHS cannot be loaded. Undefined when `activities` (when known) is above the largest
+ * problem the method takes.
  */
 export async function exactOptions(
   guardMs: number,
@@ -141,7 +142,10 @@ export async function exactOptions(
   // Loading the WebAssembly module costs a few hundred ms: not for projects the method skips.
   if (activities > EXACT_MAX_N) return undefined;
   const solver = await loadHighsSolver();
-  return solver === undefined
-    ? undefined
-    : { solver, maxNodes: DEFAULT_EXACT_NODES, maxMs: Math.max(1, guardMs) };
+  return {
+    ...(solver === undefined ? {} : { solver }),
+    maxNodes: DEFAULT_EXACT_NODES,
+    maxMs: Math.max(1, guardMs),
+    bbNodes: DEFAULT_BB_NODES,
+  };
 }

@@ -1,10 +1,9 @@
 import type { BoundsResult } from '../engine/bounds.js';
-import { checkSchedule } from '../engine/check-schedule.js';
 import type { Compiled } from '../engine/compile.js';
 import { EPS } from '../engine/cpm.js';
 import type { Schedule } from '../engine/problem.js';
-import { ALL } from '../engine/problem.js';
 import type { MipSolver } from './mip.js';
+import { scheduleFrom } from './schedule-from.js';
 import type { TimeIndexed } from './time-indexed.js';
 import { timeIndexedModel } from './time-indexed.js';
 
@@ -16,11 +15,16 @@ import { timeIndexedModel } from './time-indexed.js';
  */
 
 export interface ExactOptions {
-  readonly solver: MipSolver;
-  /** Branch-and-bound nodes at most (the deterministic budget). */
+  /** The MIP solver (undefined: no MIP stage). */
+  readonly solver?: MipSolver;
+  /** MIP branch-and-bound nodes at most (the deterministic budget). */
   readonly maxNodes: number;
-  /** Wall-clock guard in milliseconds. */
+  /** The MIP's wall-clock guard in milliseconds. */
   readonly maxMs: number;
+  /** Nodes of the branch and bound (see branch-and-bound.ts) at most; 0 skips it. */
+  readonly bbNodes?: number;
+  /** Asked during the branch and bound: true stops it (a deadline, injected by the app). */
+  readonly stop?: () => boolean;
 }
 
 export interface ExactResult {
@@ -45,7 +49,7 @@ export function exactSearch(
   br: BoundsResult,
   incumbent: Schedule,
   lowerBound: number,
-  opts: ExactOptions,
+  opts: ExactOptions & { readonly solver: MipSolver },
 ): ExactResult {
   const skipped: ExactResult = {
     status: 'skipped',
@@ -107,16 +111,11 @@ function startVector(c: Compiled, ti: TimeIndexed, s: Schedule): Float64Array {
   return x;
 }
 
-/**
- * The solver's columns as a Schedule: starts (the first step set), the workers of each crew given by interval
- * partitioning (in start order, the lowest-numbered free worker), and the units held. Throws
- * when the result is not feasible (a bug in the model, not a user error).
- */
+/** The solver's columns as a Schedule: each activity's first step set gives its start and crew. */
 function scheduleOf(c: Compiled, ti: TimeIndexed, x: Float64Array): Schedule {
-  const n = c.n;
-  const start = new Float64Array(n);
-  const crew = new Int32Array(n).fill(-1);
-  const first = new Float64Array(n).fill(Infinity);
+  const start = new Float64Array(c.n);
+  const crew = new Int32Array(c.n).fill(-1);
+  const first = new Float64Array(c.n).fill(Infinity);
   for (let col = 0; col < ti.cMax; col++) {
     if (!(x[col]! > 0.5)) continue;
     const j = ti.colAct[col]!;
@@ -126,59 +125,5 @@ function scheduleOf(c: Compiled, ti: TimeIndexed, x: Float64Array): Schedule {
       crew[j] = ti.colCrew[col]!;
     }
   }
-  const worker = new Int32Array(n).fill(-1);
-  if (c.W > 0) assignWorkers(c, ti, start, crew, worker);
-  const held = new Float64Array(n * c.R);
-  let makespan = 0;
-  for (let j = 0; j < n; j++) {
-    const p = c.dur[j]!;
-    makespan = Math.max(makespan, start[j]! + p);
-    if (!(p > 0)) continue;
-    for (let k = c.useStart[j]!; k < c.useStart[j + 1]!; k++) {
-      const r = c.useRes[k]!;
-      const d = c.dem[j * c.R + r]!;
-      held[j * c.R + r] = d === ALL ? capacityAt(c, r, start[j]!) : d;
-    }
-  }
-  const schedule: Schedule = { start, worker, held, makespan };
-  const bad = checkSchedule(c.problem, schedule, 3);
-  if (bad.length > 0) throw new Error(`exact method built an infeasible schedule: ${bad[0]}`);
-  return schedule;
-}
-
-function capacityAt(c: Compiled, r: number, t: number): number {
-  const T = c.capT[r]!;
-  let k = 0;
-  while (k + 1 < T.length && T[k + 1]! <= t + EPS) k++;
-  return c.capV[r]![k]!;
-}
-
-/**
- * Workers per crew: activities in start order (ties by id rank) take the lowest-numbered
- * worker of their crew that is free; a zero-length activity takes its first eligible worker.
- */
-function assignWorkers(
-  c: Compiled,
-  ti: TimeIndexed,
-  start: Float64Array,
-  crew: Int32Array,
-  worker: Int32Array,
-): void {
-  const order = Array.from({ length: c.n }, (_, j) => j).sort(
-    (a, b) => start[a]! - start[b]! || c.rank[a]! - c.rank[b]!,
-  );
-  const freeAt = new Float64Array(c.W);
-  for (const j of order) {
-    if (!(c.dur[j]! > 0)) {
-      worker[j] = c.elig[c.eligStart[j]!]!;
-      continue;
-    }
-    for (const w of ti.crews[crew[j]!]!) {
-      if (freeAt[w]! <= start[j]! + EPS) {
-        worker[j] = w;
-        freeAt[w] = start[j]! + c.dur[j]!;
-        break;
-      }
-    }
-  }
+  return scheduleFrom(c, ti.crews, start, crew);
 }

@@ -5,6 +5,7 @@ import { EPS } from '../engine/cpm.js';
 import { ALL } from '../engine/problem.js';
 import type { MipModel } from './mip.js';
 import { MipBuilder } from './mip.js';
+import { capacityGrid, crewsOf, unitsOf } from './grid.js';
 
 /**
  * The time-indexed ("pulse") formulation of a Problem on its time unit u (the largest of 1,
@@ -47,11 +48,7 @@ interface Window {
   readonly p: Int32Array;
   readonly tail: Int32Array;
   /** cap[r][t]: capacity of resource r in period t < H. */
-  readonly cap: Float64Array[];
-}
-
-function unitsOf(x: number, u: number): number {
-  return Math.round(x / u);
+  readonly cap: readonly Float64Array[];
 }
 
 /**
@@ -69,26 +66,13 @@ function windows(c: Compiled, br: BoundsResult, u: number, H: number): Window | 
   let span = 0;
   for (let j = 0; j < n; j++) span += Math.max(0, H - tail[j]! - p[j]! - unitsOf(br.cpm.es[j]!, u));
   if (span > MAX_COLS) return null;
-  const cap: Float64Array[] = [];
-  const changes: Int32Array[] = [];
-  for (let r = 0; r < c.R; r++) {
-    const T = c.capT[r]!;
-    const V = c.capV[r]!;
-    const row = new Float64Array(Math.max(1, H));
-    let k = 0;
-    for (let t = 0; t < H; t++) {
-      while (k + 1 < T.length && unitsOf(T[k + 1]!, u) <= t) k++;
-      row[t] = V[k]!;
-    }
-    cap.push(row);
-    changes.push(Int32Array.from(T, (x) => unitsOf(x, u)));
-  }
+  const { cap, change } = capacityGrid(c, u, H);
   const starts: Int32Array[] = [];
   for (let j = 0; j < n; j++) {
     const lo = unitsOf(br.cpm.es[j]!, u);
     const hi = H - tail[j]! - p[j]!;
     const ok: number[] = [];
-    for (let s = lo; s <= hi; s++) if (fitsAt(c, j, s, p[j]!, cap, changes)) ok.push(s);
+    for (let s = lo; s <= hi; s++) if (fitsAt(c, j, s, p[j]!, cap, change)) ok.push(s);
     if (ok.length === 0) return null;
     starts.push(Int32Array.from(ok));
   }
@@ -101,8 +85,8 @@ function fitsAt(
   j: number,
   s: number,
   p: number,
-  cap: Float64Array[],
-  changes: Int32Array[],
+  cap: readonly Float64Array[],
+  change: readonly Uint8Array[],
 ): boolean {
   if (p === 0) return true;
   for (let k = c.useStart[j]!; k < c.useStart[j + 1]!; k++) {
@@ -111,48 +95,12 @@ function fitsAt(
     const row = cap[r]!;
     if (d === ALL) {
       if (!(row[s]! > EPS)) return false;
-      for (const x of changes[r]!) if (x > s && x < s + p) return false;
+      for (let x = s + 1; x < s + p; x++) if (change[r]![x] === 1) return false;
     } else {
       for (let t = s; t < s + p; t++) if (row[t]! < d - EPS) return false;
     }
   }
   return true;
-}
-
-/**
- * Groups workers eligible for the same activities (of positive duration) into crews; returns
- * the crews and, per activity, the crews it may use (empty: it holds no worker).
- */
-function crewsOf(c: Compiled): { crews: number[][]; options: number[][] } {
-  const n = c.n;
-  const options: number[][] = Array.from({ length: n }, () => []);
-  if (c.W === 0) return { crews: [], options };
-  const jobsOf: number[][] = Array.from({ length: c.W }, () => []);
-  for (let j = 0; j < n; j++) {
-    if (!(c.dur[j]! > 0)) continue;
-    for (let e = c.eligStart[j]!; e < c.eligStart[j + 1]!; e++) jobsOf[c.elig[e]!]!.push(j);
-  }
-  const byKey = new Map<string, number>();
-  const crews: number[][] = [];
-  const crewOf = new Int32Array(c.W);
-  for (let w = 0; w < c.W; w++) {
-    const key = jobsOf[w]!.join(',');
-    let k = byKey.get(key);
-    if (k === undefined) {
-      k = crews.length;
-      byKey.set(key, k);
-      crews.push([]);
-    }
-    crews[k]!.push(w);
-    crewOf[w] = k;
-  }
-  for (let j = 0; j < n; j++) {
-    if (!(c.dur[j]! > 0)) continue;
-    const seen = new Set<number>();
-    for (let e = c.eligStart[j]!; e < c.eligStart[j + 1]!; e++) seen.add(crewOf[c.elig[e]!]!);
-    options[j] = [...seen].sort((a, b) => a - b);
-  }
-  return { crews, options };
 }
 
 /**

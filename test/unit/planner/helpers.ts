@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { toCsr } from '../../../src/model/activities.js';
 import type { Problem, Schedule } from '../../../src/planner/engine/problem.js';
 import { ALL } from '../../../src/planner/engine/problem.js';
+import type { SolveResult } from '../../../src/planner/engine/solve.js';
+import { solve } from '../../../src/planner/engine/solve.js';
 
 /** A small problem written out by hand or drawn by fast-check (integer data only). */
 export interface Spec {
@@ -369,4 +371,21 @@ export function specArb(opts: {
       });
       return { ...spec, workers: { count: W, eligible } };
     });
+}
+
+/** Durations and capacity-change times halved: the same project on a half-hour unit. */
+export function halved(p: Problem): Problem {
+  return {
+    ...p,
+    duration: p.duration.map((d) => d / 2),
+    resources: p.resources.map((r) => ({
+      ...r,
+      profile: r.profile.map((x) => ({ ...x, from: x.from / 2 })),
+    })),
+  };
+}
+
+/** A weak heuristic start (few schedules), so that an exact method has work to do. */
+export function weakHeuristic(p: Problem, schedules = 3): SolveResult {
+  return solve(p, { seed: 1, timeLimitMs: 10_000, maxSchedules: schedules, now: () => 0 });
 }

@@ -2,13 +2,10 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadHighsSolver } from '../../../../src/app/highs-solver.js';
 import { checkSchedule } from '../../../../src/planner/engine/check-schedule.js';
-import type { Problem } from '../../../../src/planner/engine/problem.js';
-import { solve } from '../../../../src/planner/engine/solve.js';
-import type { SolveResult } from '../../../../src/planner/engine/solve.js';
 import type { ExactOptions, MipSolver } from '../../../../src/planner/exact/index.js';
-import { withExact } from '../../../../src/planner/exact/index.js';
+import { exactStages, withExact } from '../../../../src/planner/exact/index.js';
 import { planQuality } from '../../../../src/reporters/format.js';
-import { bruteForce, makeProblem, specArb } from '../helpers.js';
+import { bruteForce, halved, makeProblem, specArb, weakHeuristic } from '../helpers.js';
 
 let solver: MipSolver;
 beforeAll(async () => {
@@ -17,25 +14,9 @@ beforeAll(async () => {
   solver = s;
 });
 
-/** A weak heuristic start (few schedules), so that the exact stage has work to do. */
-function heuristic(p: Problem, schedules = 3): SolveResult {
-  return solve(p, { seed: 1, timeLimitMs: 10_000, maxSchedules: schedules, now: () => 0 });
-}
-
 function exact(maxNodes = 100_000): ExactOptions {
-  return { solver, maxNodes, maxMs: 60_000 };
-}
-
-/** Durations and capacity-change times halved: the same project on a half-hour unit. */
-function halved(p: Problem): Problem {
-  return {
-    ...p,
-    duration: p.duration.map((d) => d / 2),
-    resources: p.resources.map((r) => ({
-      ...r,
-      profile: r.profile.map((x) => ({ ...x, from: x.from / 2 })),
-    })),
-  };
+  // The MIP alone (the branch and bound has its own tests).
+  return { solver, maxNodes, maxMs: 60_000, bbNodes: 0 };
 }
 
 describe('exact method (time-indexed MIP on HiGHS)', () => {
@@ -48,7 +29,7 @@ describe('exact method (time-indexed MIP on HiGHS)', () => {
     for (const spec of cases) {
       const opt = bruteForce(spec);
       const p = makeProblem(spec);
-      const h = heuristic(p);
+      const h = weakHeuristic(p);
       const r = withExact(p, h, exact());
       expect(checkSchedule(p, r.schedule)).toEqual([]);
       expect(r.optimal).toBe(true);
@@ -68,7 +49,7 @@ describe('exact method (time-indexed MIP on HiGHS)', () => {
     for (const spec of cases) {
       const opt = bruteForce(spec);
       const p = halved(makeProblem(spec));
-      const r = withExact(p, heuristic(p), exact());
+      const r = withExact(p, weakHeuristic(p), exact());
       expect(checkSchedule(p, r.schedule)).toEqual([]);
       expect(r.optimal).toBe(true);
       expect(r.schedule.makespan).toBe(opt / 2);
@@ -83,7 +64,7 @@ describe('exact method (time-indexed MIP on HiGHS)', () => {
     for (const spec of cases) {
       const opt = bruteForce(spec);
       const p = makeProblem(spec);
-      const h = heuristic(p);
+      const h = weakHeuristic(p);
       const r = withExact(p, h, exact(1));
       expect(r.lowerBound).toBeLessThanOrEqual(opt);
       expect(r.lowerBound).toBeGreaterThanOrEqual(h.lowerBound);
@@ -102,7 +83,7 @@ describe('exact method (time-indexed MIP on HiGHS)', () => {
     for (const spec of cases) {
       const p = makeProblem(spec);
       const once = (): string => {
-        const r = withExact(p, heuristic(p), exact(50));
+        const r = withExact(p, weakHeuristic(p), exact(50));
         return JSON.stringify({
           start: [...r.schedule.start],
           worker: [...r.schedule.worker],
@@ -113,6 +94,34 @@ describe('exact method (time-indexed MIP on HiGHS)', () => {
       };
       expect(once()).toBe(once());
     }
+  });
+});
+
+describe('exact stages: the branch and bound, then the MIP', () => {
+  it('the MIP proves what the branch and bound leaves unproven, from its incumbent', () => {
+    const cases = fc.sample(specArb({ minN: 8, maxN: 10, maxWorkers: 3 }), {
+      numRuns: 40,
+      seed: 36,
+    });
+    const seen = new Set<string | undefined>();
+    for (const spec of cases) {
+      const opt = bruteForce(spec);
+      const p = makeProblem(spec);
+      const h = weakHeuristic(p);
+      // Two nodes: the branch and bound proves only what its root settles.
+      const { result, provedBy } = exactStages(p, h, { ...exact(), bbNodes: 2 });
+      seen.add(provedBy);
+      expect(result.optimal).toBe(true);
+      expect(result.schedule.makespan).toBe(opt);
+      expect(checkSchedule(p, result.schedule)).toEqual([]);
+      if (h.optimal) expect(provedBy).toBe('bounds');
+      // Its full budget alone proves them all.
+      const bb = exactStages(p, h, { maxNodes: 0, maxMs: 0 });
+      expect(bb.result.optimal).toBe(true);
+      expect(bb.provedBy).not.toBe('MIP');
+    }
+    expect(seen).toContain('MIP');
+    expect(seen).toContain('branch and bound');
   });
 });
 
