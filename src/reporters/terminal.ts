@@ -91,7 +91,11 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
   const stdout = (stdoutWriter ??= writerTo(process.stdout, () => process.stderr));
   const stderr = (stderrWriter ??= writerTo(process.stderr, () => process.stdout));
   return {
-    out: (t) => stdout(t.endsWith('\n') ? t : `${t}\n`),
+    // A long text and its newline go out as two writes: joining them would copy the text.
+    out: (t) => {
+      stdout(t);
+      if (!t.endsWith('\n')) stdout('\n');
+    },
     err: (t) => stderr(t.endsWith('\n') ? t : `${t}\n`),
     write: stdout,
     color: new Chalk({ level }),
