@@ -125,3 +125,21 @@ export function pick<T>(
   if (bad !== undefined) return `unknown ${what} "${bad}" (${what}s: ${all.map(name).join(', ')})`;
   return all.filter((t) => names.includes(name(t)));
 }
+
+/** A printed run row read back (the README quotes them): its figures as printed, or undefined. */
+export function parseRunLine(text: string): (ScaleRun & { readonly target: string }) | undefined {
+  const m = /^(\S+)\s+(yaml|json)\s+(\S.*?)\s+(\d+\.\d\d) s\s+(\d+) MiB\s*(.*)$/.exec(text);
+  if (m === null) return undefined;
+  const command = SCALE_COMMANDS.find((c) => c.label === m[3]);
+  if (command === undefined) return undefined;
+  const failed = /^FAILED \(exit (-?\d+)\)$/.exec(m[6]!);
+  return {
+    size: m[1]!,
+    format: m[2] as ScaleFormat,
+    command,
+    wallS: Number(m[4]),
+    rssMiB: Number(m[5]),
+    exitCode: failed === null ? 0 : Number(failed[1]),
+    target: m[6]!,
+  };
+}
