@@ -13,6 +13,7 @@
  *   npm run bench:scale                                   # everything (minutes)
  *   npm run bench:scale -- --sizes 10k,100k --formats yaml
  *   npm run bench:scale -- --sizes 100k --commands team-json,team-table --no-engine
+ *   npm run bench:scale -- --engine-only --sizes 10k,100k
  *
  * Commands: validate, cpm, team-json, team-table, status. Needs `npm run build` first.
  */
@@ -124,6 +125,8 @@ const engineSize = option('--engine-size');
 
 if (engineSize !== undefined) {
   await runEngine(Number(engineSize), Number(option('--plan-ms') ?? '1000'));
+} else if (process.argv.includes('--engine-only')) {
+  printEngine();
 } else {
   if (!existsSync(join(CLI, '..', '..', 'dist', 'critpath.mjs'))) fail('run `npm run build` first');
   const work = mkdtempSync(join(tmpdir(), 'critpath-scale-'));
@@ -164,24 +167,25 @@ if (engineSize !== undefined) {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  if (!process.argv.includes('--no-engine')) {
-    console.log(
-      '\nEngine only (not end to end: the engine called directly on an in-memory problem)',
+  if (!process.argv.includes('--no-engine')) printEngine();
+}
+
+/** The engine-only figures, each size in its own process (peak RSS per size). */
+function printEngine(): void {
+  console.log('\nEngine only (not end to end: the engine called directly on an in-memory problem)');
+  for (const size of sizes) {
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--max-old-space-size=4096',
+        fileURLToPath(import.meta.url),
+        '--engine-size',
+        String(size.n),
+        '--plan-ms',
+        option('--plan-ms') ?? '1000',
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    for (const size of sizes) {
-      const r = spawnSync(
-        process.execPath,
-        [
-          '--max-old-space-size=4096',
-          fileURLToPath(import.meta.url),
-          '--engine-size',
-          String(size.n),
-          '--plan-ms',
-          option('--plan-ms') ?? '1000',
-        ],
-        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      process.stdout.write(r.stdout);
-    }
+    process.stdout.write(r.stdout);
   }
 }

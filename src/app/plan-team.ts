@@ -258,11 +258,16 @@ function planTeams(
       solvesLeft--;
       continue;
     }
-    // Past the search's size a rung nobody asked for only feeds the next one (a warm start, the
-    // solo makespan): one fast pass is enough there.
-    const quick = pp.value.problem.n > SEARCH_MAX_N && !asked.has(k);
+    // Past the search's size the time limit allows few passes: a rung nobody asked for (it
+    // gives the solo makespan and a schedule to lift) takes one fast pass, and a rung asked for
+    // starts from its own priority rules, not from the smaller team's schedule, whose fixed
+    // workers would leave the new engineer idle (the lift below still keeps the better one).
+    const big = pp.value.problem.n > SEARCH_MAX_N;
+    const quick = big && !asked.has(k);
     if (quick) solvesLeft--;
-    const res = quick ? solveOnce(pp.value, 'fast') : solveOnce(pp.value, 'full', prev);
+    const res = quick
+      ? solveOnce(pp.value, 'fast')
+      : solveOnce(pp.value, 'full', big ? undefined : prev);
     const lifted = prev === undefined ? undefined : liftResult(prev, pp.value);
     const pick =
       lifted !== undefined && lifted.schedule.makespan < res.schedule.makespan - 1e-9
