@@ -258,10 +258,8 @@ function planTeams(
       solvesLeft--;
       continue;
     }
-    // Past the search's size the time limit allows few passes: a rung nobody asked for (it
-    // gives the solo makespan and a schedule to lift) takes one fast pass, and a rung asked for
-    // starts from its own priority rules, not from the smaller team's schedule, whose fixed
-    // workers would leave the new engineer idle (the lift below still keeps the better one).
+    // Past the search's size: a rung nobody asked for takes one fast pass; one asked for starts
+    // from its rules, not the smaller team's fixed workers (the lift below keeps the better).
     const big = pp.value.problem.n > SEARCH_MAX_N;
     const quick = big && !asked.has(k);
     if (quick) solvesLeft--;
