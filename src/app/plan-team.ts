@@ -5,6 +5,7 @@ import type { Problem } from '../planner/engine/index.js';
 import type { SolveOptions, SolveResult } from '../planner/engine/index.js';
 import {
   InfeasibleError,
+  SEARCH_MAX_N,
   compile,
   computeBounds,
   solve as engineSolve,
@@ -243,6 +244,7 @@ function planTeams(
     return projectProblem(project, { team: team.value, estimate: mode, gpuProfile: gpu });
   };
 
+  const asked = new Set(specs.flatMap((s) => (s.kind === 'count' ? [s.count] : [])));
   // The ladder: best result for 1…maxCount engineers.
   const ladder: ({ pp: ProjectProblem; res: SolveResult } | undefined)[] = [];
   const ladderErrors: (string | undefined)[] = [];
@@ -256,7 +258,14 @@ function planTeams(
       solvesLeft--;
       continue;
     }
-    const res = solveOnce(pp.value, 'full', prev);
+    // Past the search's size: a rung nobody asked for takes one fast pass; one asked for starts
+    // from its rules, not the smaller team's fixed workers (the lift below keeps the better).
+    const big = pp.value.problem.n > SEARCH_MAX_N;
+    const quick = big && !asked.has(k);
+    if (quick) solvesLeft--;
+    const res = quick
+      ? solveOnce(pp.value, 'fast')
+      : solveOnce(pp.value, 'full', big ? undefined : prev);
     const lifted = prev === undefined ? undefined : liftResult(prev, pp.value);
     const pick =
       lifted !== undefined && lifted.schedule.makespan < res.schedule.makespan - 1e-9

@@ -23,6 +23,7 @@ import { parseDurationSeconds, parseHours } from './hours.js';
 import type { FieldPath } from './positions.js';
 import { formatPath, PositionIndex } from './positions.js';
 import { checkRules } from './rules.js';
+import { readSimpleYaml } from './simple-yaml.js';
 import { knownKeysAt } from './schema-keys.js';
 import { nearest } from '../util/suggest.js';
 import type { TeamSpec } from '../model/team-spec.js';
@@ -78,12 +79,14 @@ function parseJsonFast(text: string): unknown {
 }
 
 /**
- * `text` as one YAML document read by js-yaml, when it surely reads as `yaml` reads it; else
- * undefined. Declined, for `yaml` to read: aliases, directives (`%YAML 1.1` changes the schema),
+ * `text` as one YAML document: by the plain-shape reader (./simple-yaml.ts) when it has that
+ * shape, else by js-yaml when it surely reads as `yaml` reads it; else undefined. Declined, for `yaml` to read: aliases, directives (`%YAML 1.1` changes the schema),
  * tags (`!`, also a `!` that only might be one), numbers out of a double's range (`1e400`: js-yaml
  * keeps the text), and keys that stand for null (`~:`: js-yaml names the key "null", `yaml` "").
  */
 export function parseYamlFast(text: string): unknown {
+  const simple = readSimpleYaml(text);
+  if (simple !== undefined) return hasNullKey(simple) ? undefined : simple;
   if (/^%|(?:^|[\s,[{])!|\d[eE][-+]?\d{3}/m.test(text)) return undefined;
   let value: unknown;
   try {

@@ -104,17 +104,32 @@ function readEntry(path: string, abs: string, fileSha: string): Project | undefi
   }
 }
 
-/** Numbers JSON cannot carry (they would come back as null) make a project uncacheable. */
-function jsonExact(_key: string, v: unknown): unknown {
-  if (typeof v === 'number' && !Number.isFinite(v)) throw new Error('not JSON-exact');
-  return v;
+/**
+ * Numbers JSON cannot carry (they would come back as null) make a project uncacheable. A walk
+ * (iterative) rather than a JSON.stringify replacer, which costs a call per value.
+ */
+function jsonExact(project: Project): boolean {
+  const stack: unknown[] = [project];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return false;
+    } else if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+    } else if (v !== null && typeof v === 'object') {
+      for (const x of Object.values(v)) stack.push(x);
+    }
+  }
+  return true;
 }
 
 /** Stores an entry atomically (temp file + rename, mode 0600); any failure leaves no entry and is ignored. */
 function writeEntry(path: string, abs: string, fileSha: string, project: Project): void {
   let tmp: string | undefined;
   try {
-    const body = JSON.stringify(project, jsonExact);
+    if (!jsonExact(project)) return;
+    // Encoded once, for both the hash and the file.
+    const body = Buffer.from(JSON.stringify(project));
     const header: CacheHeader = {
       format: PROJECT_CACHE_FORMAT,
       critpath: VERSION,
@@ -131,7 +146,9 @@ function writeEntry(path: string, abs: string, fileSha: string, project: Project
     }
     tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     // Entries copy the file's `env` values (tokens, passwords): readable by the owner only.
-    writeFileSync(tmp, `${JSON.stringify(header)}\n${body}`, { mode: 0o600 });
+    writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]), {
+      mode: 0o600,
+    });
     renameSync(tmp, path);
     tmp = undefined;
   } catch {

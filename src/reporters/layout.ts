@@ -88,6 +88,9 @@ function isWide(cp: number): boolean {
 }
 
 /** Cells one character takes: 0, 1 or 2. */
+/** Text whose every character takes one cell (no escapes, nothing wide or zero-width). */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 function charWidth(ch: string): number {
   if (ZERO_WIDTH.test(ch)) return 0;
   return isWide(ch.codePointAt(0)!) ? 2 : 1;
@@ -95,6 +98,7 @@ function charWidth(ch: string): number {
 
 /** Cells a string takes on a terminal: colour escapes take none, wide characters two. */
 export function cellWidth(s: string): number {
+  if (PRINTABLE_ASCII.test(s)) return s.length;
   let w = 0;
   for (const ch of s.replace(SGR, '')) w += charWidth(ch);
   return w;
@@ -218,12 +222,12 @@ function fitWidths(
   rows: readonly (readonly string[])[],
   width: number,
 ): number[] | undefined {
-  const natural = columns.map((c, i) =>
-    Math.max(
-      headerless(columns) ? 0 : cellWidth(c.header),
-      ...rows.map((r) => cellWidth(r[i] ?? '')),
-    ),
-  );
+  // A loop, not Math.max(...rows): a long table would overflow the call's arguments.
+  const natural = columns.map((c, i) => {
+    let w = headerless(columns) ? 0 : cellWidth(c.header);
+    for (const r of rows) w = Math.max(w, cellWidth(r[i] ?? ''));
+    return w;
+  });
   let over = natural.reduce((a, b) => a + b, 0) + GAP.length * (columns.length - 1) - width;
   const widths = [...natural];
   // Take the excess from the widest shrinking column first, down to each one's minimum.

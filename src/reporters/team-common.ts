@@ -254,3 +254,59 @@ export function engineerWeeks(plan: DatedTeamPlan): string[][] {
   }
   return rows;
 }
+
+/** One week of a long plan's summary. */
+export interface WeekTotal {
+  readonly week: number;
+  /** First and last working day of the week in the plan (`YYYY-MM-DD`). */
+  readonly first: string;
+  readonly last: string;
+  /** Hours worked that week, every engineer together. */
+  readonly hours: number;
+  /** Those hours over the team's working hours that week. */
+  readonly busy: number;
+  /** Activities that end that week. */
+  readonly finished: number;
+}
+
+/** Week by week: hours, how busy the team is and how many activities end (linear in the plan). */
+export function weekTotals(plan: DatedTeamPlan): WeekTotal[] {
+  const weeks: { week: number; first: string; last: string; hours: number; days: number }[] = [];
+  const weekOfDate = new Map<string, number>();
+  let lastDay = -1;
+  for (const d of plan.days) {
+    let w = weeks[weeks.length - 1];
+    if (w === undefined || w.week !== d.week) {
+      w = { week: d.week, first: d.date, last: d.date, hours: 0, days: 0 };
+      weeks.push(w);
+    }
+    if (d.day !== lastDay) {
+      w.days++;
+      w.last = d.date;
+      weekOfDate.set(d.date, weeks.length - 1);
+      lastDay = d.day;
+    }
+    w.hours += d.hours;
+  }
+  const finished = new Array<number>(weeks.length).fill(0);
+  for (const a of plan.activities) {
+    const k = weekOfDate.get(a.endDate.slice(0, 10)) ?? weeks.length - 1;
+    finished[k]!++;
+  }
+  return weeks.map((w, k) => ({
+    week: w.week,
+    first: w.first,
+    last: w.last,
+    hours: w.hours,
+    busy: w.hours / (plan.team * w.days * plan.hoursPerDay),
+    finished: finished[k]!,
+  }));
+}
+
+/** A long chain shown by its ends: the first and last `keep` links around `… (N more) …`. */
+export function shortChainText(plan: DatedTeamPlan, keep = 3): string {
+  const all = chainText(plan).split(' → ');
+  if (all.length <= 2 * keep + 1) return all.join(' → ');
+  const hidden = all.length - 2 * keep;
+  return [...all.slice(0, keep), `… ${hidden} more …`, ...all.slice(-keep)].join(' → ');
+}

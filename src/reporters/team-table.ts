@@ -5,13 +5,16 @@ import { fitTable, wrapProse } from './layout.js';
 import {
   chainText,
   dateTimeName,
+  dayName,
   engineerTotals,
   engineerWeeks,
   handoffLines,
   pct,
+  shortChainText,
   summaryPairs,
   titleLine,
   weekSections,
+  weekTotals,
 } from './team-common.js';
 import type { Output } from './terminal.js';
 
@@ -29,6 +32,13 @@ const WEEK_COLUMNS: readonly Column[] = [
   { header: 'Tasks', shrink: 'wrap', min: 24 },
   { header: 'Hours', align: 'r' },
 ];
+const WEEK_TOTAL_COLUMNS: readonly Column[] = [
+  { header: 'Week', align: 'r' },
+  { header: 'Days' },
+  { header: 'Hours', align: 'r' },
+  { header: 'Busy', align: 'r' },
+  { header: 'Finished', align: 'r' },
+];
 const TOTAL_COLUMNS: readonly Column[] = [
   { header: 'Engineer' },
   { header: 'Name', shrink: 'elide', min: 12 },
@@ -37,12 +47,28 @@ const TOTAL_COLUMNS: readonly Column[] = [
   { header: 'Busy', align: 'r' },
 ];
 
+/** Plans longer than this many weeks, or with more activities, are summarised unless `--days`. */
+export const SUMMARY_WEEKS = 26;
+export const SUMMARY_ACTIVITIES = 500;
+
+/** Whether the table view of `plan` summarises by default (weeks and totals, no day rows). */
+export function summarises(plan: DatedTeamPlan): boolean {
+  const weeks = plan.days.length === 0 ? 0 : plan.days[plan.days.length - 1]!.week;
+  return weeks > SUMMARY_WEEKS || plan.activities.length > SUMMARY_ACTIVITIES;
+}
+
 /**
  * The terminal view of a team plan, shaped like the design document's tables: week by week a
  * row per day per engineer, totals, then handoffs, the critical path, the end date and the
- * numbers that judge the plan.
+ * numbers that judge the plan. A long plan (see `summarises`) gets its summary instead, unless
+ * `days` asks for the full listing.
  */
-export function renderTeamTable(plan: DatedTeamPlan, out: Output): string {
+export function renderTeamTable(
+  plan: DatedTeamPlan,
+  out: Output,
+  opts: { readonly days?: boolean } = {},
+): string {
+  if (opts.days !== true && summarises(plan)) return renderTeamSummary(plan, out);
   const c = out.color;
   const width = out.columns;
   const critical = new Set(plan.criticalPath);
@@ -71,14 +97,61 @@ export function renderTeamTable(plan: DatedTeamPlan, out: Output): string {
   lines.push(
     wrapProse(`${c.bold('Critical path')} (resource-constrained): ${chainText(plan)}`, width, '  '),
   );
-  lines.push('');
-  const pairs = summaryPairs(plan);
-  const w = Math.max(...pairs.map(([k]) => k.length)) + 1;
-  for (const [k, v] of pairs)
-    lines.push(wrapProse(`${c.bold(`${k}:`.padEnd(w))} ${v}`, width, ' '.repeat(w + 1)));
+  lines.push('', ...summaryLines(plan, out));
   lines.push(
     wrapProse(
       c.dim(`(bold tasks are on the critical path; ${plan.hoursPerDay} h working days from 09:00)`),
+      width,
+    ),
+  );
+  return lines.join('\n');
+}
+
+/** The closing block: end date, duration, effort, utilisation, bounds, search. */
+function summaryLines(plan: DatedTeamPlan, out: Output): string[] {
+  const pairs = summaryPairs(plan);
+  const w = Math.max(...pairs.map(([k]) => k.length)) + 1;
+  return pairs.map(([k, v]) =>
+    wrapProse(`${out.color.bold(`${k}:`.padEnd(w))} ${v}`, out.columns, ' '.repeat(w + 1)),
+  );
+}
+
+/**
+ * A long plan in a screenful per year: a row per week (hours, how busy the team is, activities
+ * finished), totals per engineer, the number of handoffs, the critical chain by its ends and
+ * the closing block. `--days` prints the full listing instead.
+ */
+function renderTeamSummary(plan: DatedTeamPlan, out: Output): string {
+  const c = out.color;
+  const width = out.columns;
+  const weeks = weekTotals(plan);
+  const lines: string[] = [c.bold(titleLine(plan)), ''];
+  lines.push(c.bold('Week by week'));
+  const rows = weeks.map((w) => [
+    String(w.week),
+    `${dayName(w.first)} – ${dayName(w.last)}`,
+    fmtHours(w.hours),
+    pct(w.busy),
+    String(w.finished),
+  ]);
+  lines.push(fitTable(WEEK_TOTAL_COLUMNS, rows, width), '');
+  const [, ...totals] = engineerTotals(plan);
+  lines.push(c.bold('Totals per engineer'), fitTable(TOTAL_COLUMNS, totals, width), '');
+  lines.push(`${c.bold('Handoffs')}: ${plan.handoffs.length}`, '');
+  lines.push(
+    wrapProse(
+      `${c.bold('Critical path')} (resource-constrained, ${plan.criticalChain.length} activities): ${shortChainText(plan)}`,
+      width,
+      '  ',
+    ),
+    '',
+    ...summaryLines(plan, out),
+  );
+  lines.push(
+    wrapProse(
+      c.dim(
+        `(a summary: ${weeks.length} weeks, ${plan.activities.length} activities; --days lists every day, handoff and critical activity; ${plan.hoursPerDay} h working days from 09:00)`,
+      ),
       width,
     ),
   );

@@ -95,7 +95,12 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
   const stdout = (stdoutWriter ??= writerTo(process.stdout, () => process.stderr));
   const stderr = (stderrWriter ??= writerTo(process.stderr, () => process.stdout));
   return {
-    out: (t) => stdout(lineOf(t)),
+    // A long text and its newline go out as two writes: joining them would copy the text.
+    out: (t) => {
+      const line = escapeTerminal(t, true);
+      stdout(line);
+      if (!line.endsWith('\n')) stdout('\n');
+    },
     err: (t) => stderr(lineOf(t)),
     write: stdout,
     color: new Chalk({ level }),

@@ -44,6 +44,7 @@ interface PlanOptions extends RiskCliOptions {
   maxSchedules: string;
   schedules?: string;
   hoursPerDay?: string;
+  days?: boolean;
 }
 
 /** The parsed, checked options of a team plan: what `buildTeamPlans` and the reporters need. */
@@ -55,6 +56,8 @@ export interface TeamPlanRequest {
   readonly timeLimitMs: number;
   readonly maxSchedules: number;
   readonly hoursPerDay: number | undefined;
+  /** The table lists every day even of a long plan (which it summarises by default). */
+  readonly days: boolean;
 }
 
 export function registerPlan(program: Command, ctx: CliContext): void {
@@ -90,6 +93,10 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     )
     .option('--schedules <n>', 'schedule budget for a PSPLIB .sm file (default 50000)')
     .option('--hours-per-day <h>', "working hours per day (default: the file's hoursPerDay)")
+    .option(
+      '--days',
+      'the table lists every day, handoff and critical activity even of a long plan (over 26 weeks or 500 activities), which it summarises by week by default',
+    )
     .addHelpText(
       'after',
       [
@@ -168,17 +175,22 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         usageError(ctx, plans.error);
         return;
       }
-      ctx.out.out(renderPlans(plans.value, req.format, ctx));
+      ctx.out.out(renderPlans(plans.value, req, ctx));
       printForecast(ctx, file, project, plans.value, opts);
     });
 }
 
-function renderPlans(plans: readonly DatedTeamPlan[], format: PlanFormat, ctx: CliContext): string {
+function renderPlans(
+  plans: readonly DatedTeamPlan[],
+  req: TeamPlanRequest,
+  ctx: CliContext,
+): string {
+  const { format } = req;
   const [only] = plans;
   if (plans.length === 1 && only !== undefined) {
     switch (format) {
       case 'table':
-        return renderTeamTable(only, ctx.out);
+        return renderTeamTable(only, ctx.out, { days: req.days });
       case 'md':
         return renderTeamMarkdown(only);
       case 'json':
@@ -237,5 +249,6 @@ export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm',
     timeLimitMs: timeLimitMs.value,
     maxSchedules: maxSchedules.value,
     hoursPerDay: hoursPerDay.value,
+    days: opts.days === true,
   });
 }

@@ -2,7 +2,7 @@
 export type { Problem, Schedule, ResourceDef, CapacityStep } from './problem.js';
 export { ALL } from './problem.js';
 export type { SolveOptions, SolveResult } from './solve.js';
-export { solve } from './solve.js';
+export { SEARCH_MAX_N, solve } from './solve.js';
 export type { Bounds, BoundsResult } from './bounds.js';
 export { computeBounds, arrivalRelease } from './bounds.js';
 export type { Compiled } from './compile.js';

@@ -51,7 +51,7 @@ export interface SolveResult {
 }
 
 /** Up to this many activities the full mode runs the parallel SGS and the GA. */
-const SEARCH_MAX_N = 5000;
+export const SEARCH_MAX_N = 5000;
 
 function isSchedule(w: Schedule | Int32Array): w is Schedule {
   return !(w instanceof Int32Array);
