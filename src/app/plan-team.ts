@@ -9,7 +9,12 @@ import {
   computeBounds,
   solve as engineSolve,
 } from '../planner/engine/index.js';
-import type { ProjectProblem, SearchInfo, TeamSpec } from '../planner/project/project-problem.js';
+import type {
+  ProjectProblem,
+  Roles,
+  SearchInfo,
+  TeamSpec,
+} from '../planner/project/project-problem.js';
 import {
   GPU,
   fallbackSchedule,
@@ -61,6 +66,8 @@ export interface TeamPlanOptions {
   readonly now?: () => number;
   /** The engine. @default solve from src/planner/solve.ts */
   readonly solve?: SolveFn;
+  /** `any`: plan without roles (skills ignored). @default 'declared' */
+  readonly roles?: Roles;
 }
 
 /** A planned activity with its calendar dates (`YYYY-MM-DDTHH:MM`). */
@@ -233,7 +240,12 @@ function planTeams(
   const problemFor = (spec: TeamSpec, mode: EstimateMode): Result<ProjectProblem, string> => {
     const team = selectTeam(project, spec);
     if (!team.ok) return team;
-    return projectProblem(project, { team: team.value, estimate: mode, gpuProfile: gpu });
+    return projectProblem(project, {
+      team: team.value,
+      estimate: mode,
+      gpuProfile: gpu,
+      roles: opts.roles ?? 'declared',
+    });
   };
 
   // The ladder: best result for 1…maxCount engineers.

@@ -9,7 +9,7 @@ import {
   STATUS_TEAM_FORECAST_MAX,
   teamForecastSkipped,
 } from '../../state/status.js';
-import { parseTeamSpec } from '../../planner/project/project-problem.js';
+import { defaultTeamSize, parseTeamSpec } from '../../planner/project/project-problem.js';
 import type { TeamSpec } from '../../planner/project/project-problem.js';
 import { ACTUAL_NOTE } from '../../reporters/run-plain.js';
 import { renderStatusJson, renderStatusTable } from '../../reporters/status-table.js';
@@ -27,7 +27,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .option('--gpus <spec>', "GPUs this host has (default: the last run's, else nvidia-smi)")
     .option(
       '--team <team>',
-      "engineers the forecast plans for: a number (2) or declared people (infra+ml); default: the file's declared people, else 1",
+      "engineers the forecast plans for: a number (2) or declared people (infra+ml); default: the file's largest line-up (teams), else its declared people, else 1",
     )
     .option('--json', 'print the status as JSON')
     .addHelpText(
@@ -99,7 +99,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       const model =
         teamForecastSkipped(cpmModel) ??
         (await import('../../app/status-forecast.js')).withTeamForecast(cpmModel, project, state, {
-          team: team ?? { kind: 'count', count: Math.max(1, project.team.length) },
+          team: team ?? { kind: 'count', count: defaultTeamSize(project) },
           now,
         });
       if (state.tornTail)

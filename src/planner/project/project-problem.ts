@@ -66,11 +66,12 @@ export function teamLabel(spec: TeamSpec): string {
 }
 
 /**
- * The engineers a spec picks. `count`: the project's declared people in file order, then
- * generic engineers `E<k>` (no skills) when N exceeds them; without declared people, E1…EN.
+ * The engineers a spec picks. `count`: the declared line-up of N people when there is one;
+ * else the largest smaller line-up (or, without line-ups, the declared people in file order), then
+ * generic engineers `E<k>` (no skills) up to N; without declared people, E1…EN.
  */
 export function selectTeam(
-  project: Pick<Project, 'team'>,
+  project: Pick<Project, 'team' | 'lineups'>,
   spec: TeamSpec,
 ): Result<TeamMember[], string> {
   const declared: TeamMember[] = project.team.map((p) => ({
@@ -81,7 +82,7 @@ export function selectTeam(
     declared: true,
   }));
   if (spec.kind === 'count') {
-    const members = declared.slice(0, spec.count);
+    const members = lineupMembers(project, declared, spec.count);
     for (let k = members.length + 1; k <= spec.count; k++) {
       members.push({
         id: `E${k}`,
@@ -111,6 +112,34 @@ export function selectTeam(
   return ok(members);
 }
 
+/** The team a forecast plans by default: the largest declared line-up, else every declared person. */
+export function defaultTeamSize(project: Pick<Project, 'team' | 'lineups'>): number {
+  const largest = project.lineups.reduce((m, l) => Math.max(m, l.length), 0);
+  return Math.max(1, largest > 0 ? largest : project.team.length);
+}
+
+/** The declared people `--team N` starts from (see selectTeam). */
+function lineupMembers(
+  project: Pick<Project, 'lineups'>,
+  declared: readonly TeamMember[],
+  count: number,
+): TeamMember[] {
+  if (project.lineups.length === 0) return declared.slice(0, count);
+  let best: readonly string[] = [];
+  for (const l of project.lineups) {
+    if (l.length === count) {
+      best = l;
+      break;
+    }
+    if (l.length < count && l.length > best.length) best = l;
+  }
+  const byId = new Map(declared.map((m) => [m.id, m]));
+  return best.flatMap((id) => {
+    const m = byId.get(id);
+    return m === undefined ? [] : [m];
+  });
+}
+
 /** A project turned into a Problem, with what is needed to read its schedules back. */
 export interface ProjectProblem {
   readonly problem: Problem;
@@ -125,12 +154,18 @@ export interface ProblemOptions {
   readonly estimate: EstimateMode;
   /** GPUs on the host over the working-time axis (0 before the first step). */
   readonly gpuProfile: readonly CapacityStep[];
+  /** `any`: skills are ignored, anyone may do any work. @default 'declared' */
+  readonly roles?: Roles;
 }
+
+/** Whether plans follow the declared skills (roles) or let anyone do anything. */
+export type Roles = 'declared' | 'any';
 
 /**
  * The RCPSP of a project for a team: one activity per phase, resources `engineer` (capacity N),
  * `gpu` (the arrival profile) and, when some GPU work holds no fixed GPU count, `host`. Every
- * activity holds one engineer among those eligible (by the task's `skill`, when people are declared).
+ * activity holds one engineer among those eligible (by the phase's `skill`, when people are
+ * declared and roles are not `any`).
  */
 export function projectProblem(
   project: Project,
@@ -162,7 +197,7 @@ export function projectProblem(
   const R = resources.length;
   const demand = new Float64Array(n * R);
   const eligible: (number[] | null)[] = [];
-  const anyDeclared = opts.team.some((m) => m.declared);
+  const useRoles = opts.roles !== 'any' && opts.team.some((m) => m.declared);
   for (const a of graph.activities) {
     const i = a.index;
     demand[i * R] = 1;
@@ -183,8 +218,8 @@ export function projectProblem(
         demand[i * R + 2] = 1;
       }
     }
-    const skill = a.task.skill;
-    if (skill === undefined || !anyDeclared) {
+    const skill = a.phase.skill ?? a.task.skill;
+    if (skill === undefined || !useRoles) {
       eligible.push(null);
       continue;
     }
