@@ -9,12 +9,7 @@ import {
   computeBounds,
   solve as engineSolve,
 } from '../planner/engine/index.js';
-import type {
-  ProjectProblem,
-  Roles,
-  SearchInfo,
-  TeamSpec,
-} from '../planner/project/project-problem.js';
+import type { ProjectProblem, SearchInfo, TeamSpec } from '../planner/project/project-problem.js';
 import {
   GPU,
   fallbackSchedule,
@@ -66,8 +61,6 @@ export interface TeamPlanOptions {
   readonly now?: () => number;
   /** The engine. @default solve from src/planner/solve.ts */
   readonly solve?: SolveFn;
-  /** `any`: plan without roles (skills ignored). @default 'declared' */
-  readonly roles?: Roles;
 }
 
 /** A planned activity with its calendar dates (`YYYY-MM-DDTHH:MM`). */
@@ -240,12 +233,7 @@ function planTeams(
   const problemFor = (spec: TeamSpec, mode: EstimateMode): Result<ProjectProblem, string> => {
     const team = selectTeam(project, spec);
     if (!team.ok) return team;
-    return projectProblem(project, {
-      team: team.value,
-      estimate: mode,
-      gpuProfile: gpu,
-      roles: opts.roles ?? 'declared',
-    });
+    return projectProblem(project, { team: team.value, estimate: mode, gpuProfile: gpu });
   };
 
   // The ladder: best result for 1…maxCount engineers.

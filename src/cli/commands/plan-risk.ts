@@ -20,7 +20,6 @@ import { compareScenarios } from '../../app/compare.js';
 import type { MarkdownOptions } from '../../reporters/compare.js';
 import {
   EPIC_1A_CLAIMS,
-  EPIC_1A_NOTES,
   renderCompare,
   renderCompareJson,
   renderCompareMarkdown,
@@ -173,7 +172,7 @@ export async function runRisk(
         ? renderCompareJson(cmp.value)
         : md
           ? renderCompareMarkdown(cmp.value, compareMarkdownOptions(project))
-          : renderCompare(cmp.value, ctx.out),
+          : renderCompare(cmp.value, ctx.out, compareMarkdownOptions(project).claims ?? []),
     );
     if (opts.monteCarlo === undefined && opts.html === undefined) return;
   }
@@ -222,7 +221,7 @@ export const DECISION_MATRIX_COMMAND =
 /** The design document's claims apply to Epic 1A, the project it was written for. */
 export function compareMarkdownOptions(project: Project): MarkdownOptions {
   if (project.name !== 'Epic 1A') return {};
-  return { claims: EPIC_1A_CLAIMS, notes: EPIC_1A_NOTES, command: DECISION_MATRIX_COMMAND };
+  return { claims: EPIC_1A_CLAIMS, command: DECISION_MATRIX_COMMAND };
 }
 
 /**

@@ -2,7 +2,14 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { DEFAULT_TASK_FILE, loadOrReport, usageError } from '../context.js';
-import type { EstimateMode } from '../../model/project.js';
+import type { EstimateMode, Project } from '../../model/project.js';
+import {
+  applyScenario,
+  findScenario,
+  scenariosOf,
+  withoutRoles,
+} from '../../planner/project/scenarios.js';
+import { nearest } from '../../util/suggest.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
 import { criticalPathPlan } from '../../planner/project/critical-path.js';
@@ -41,6 +48,8 @@ interface PlanOptions extends RiskCliOptions {
   maxSchedules: string;
   schedules?: string;
   hoursPerDay?: string;
+  scenario?: string;
+  roles: 'declared' | 'any';
 }
 
 /** The parsed, checked options of a team plan: what `buildTeamPlans` and the reporters need. */
@@ -87,6 +96,15 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     )
     .option('--schedules <n>', 'schedule budget for a PSPLIB .sm file (default 50000)')
     .option('--hours-per-day <h>', "working hours per day (default: the file's hoursPerDay)")
+    .option(
+      '--scenario <name>',
+      "the day-by-day plan of one of the file's scenarios (its team, else --team, else 1)",
+    )
+    .addOption(
+      new Option('--roles <roles>', 'declared: tasks go to people with their skill; any: to anyone')
+        .choices(['declared', 'any'])
+        .default('declared'),
+    )
     .addHelpText(
       'after',
       [
@@ -99,6 +117,8 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         '  critpath plan --team 2 --json         the JSON plan contract',
         '  critpath plan --monte-carlo 10000 --team 1,2,3   finish-date odds, criticality, risk drivers',
         '  critpath plan --compare               the decision matrix over scenarios and team sizes',
+        '  critpath plan --scenario early-gpu --team 2   the plan of one scenario',
+        '  critpath plan --team 2 --roles any    the same team without roles',
         '  critpath plan --html plans/report.html          Gantt, GPU use and finish histogram',
         '  critpath plan j30/j301_1.sm --json    a PSPLIB RCPSP instance, same engine',
       ].join('\n'),
@@ -126,13 +146,19 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         if (project !== undefined) await runRisk(ctx, project, opts);
         return;
       }
-      const request = parseRequest(opts);
+      const loaded = await loadOrReport(ctx, file);
+      if (loaded === undefined) return;
+      const chosen = chooseScenario(loaded, opts);
+      if (!chosen.ok) {
+        usageError(ctx, chosen.error);
+        return;
+      }
+      const { project, team } = chosen.value;
+      const request = parseRequest({ ...opts, ...(team === undefined ? {} : { team }) });
       if (!request.ok) {
         usageError(ctx, request.error);
         return;
       }
-      const project = await loadOrReport(ctx, file);
-      if (project === undefined) return;
       const req = request.value;
       if (req === 'cpm') {
         const plan = criticalPathPlan(project, opts.estimate);
@@ -183,6 +209,34 @@ function renderPlans(plans: readonly DatedTeamPlan[], format: PlanFormat, ctx: C
     case 'mermaid':
       return plans.map(renderTeamGantt).join('\n\n');
   }
+}
+
+/**
+ * The project to plan: with `--scenario`, the scenario applied and its team (else `--team`,
+ * else 1); with `--roles any`, without skills. An unknown scenario is a one-line error.
+ */
+export function chooseScenario(
+  project: Project,
+  opts: Pick<PlanOptions, 'scenario' | 'team' | 'roles'>,
+): Result<{ project: Project; team: string | undefined }, string> {
+  let p = project;
+  let team = opts.team;
+  if (opts.scenario !== undefined) {
+    const scenario = findScenario(project, opts.scenario);
+    if (scenario === undefined) {
+      const names = scenariosOf(project).map((s) => s.name);
+      const hint = nearest(opts.scenario, names);
+      return err(
+        `--scenario: no scenario "${opts.scenario}" in ${project.name}` +
+          (hint ? ` (did you mean "${hint}"?)` : ` (known: ${names.join(', ')})`),
+      );
+    }
+    const applied = applyScenario(project, scenario);
+    p = { ...applied.project, name: `${project.name} · scenario ${scenario.name}` };
+    team = applied.team === undefined ? (team ?? '1') : String(applied.team);
+  }
+  if (opts.roles === 'any') p = { ...p, tasks: withoutRoles(p.tasks) };
+  return ok({ project: p, team });
 }
 
 /** Checks the options; `cpm` when the critical-path view is wanted. One-line errors (exit 2). */

@@ -154,18 +154,13 @@ export interface ProblemOptions {
   readonly estimate: EstimateMode;
   /** GPUs on the host over the working-time axis (0 before the first step). */
   readonly gpuProfile: readonly CapacityStep[];
-  /** `any`: skills are ignored, anyone may do any work. @default 'declared' */
-  readonly roles?: Roles;
 }
-
-/** Whether plans follow the declared skills (roles) or let anyone do anything. */
-export type Roles = 'declared' | 'any';
 
 /**
  * The RCPSP of a project for a team: one activity per phase, resources `engineer` (capacity N),
  * `gpu` (the arrival profile) and, when some GPU work holds no fixed GPU count, `host`. Every
  * activity holds one engineer among those eligible (by the phase's `skill`, when people are
- * declared and roles are not `any`).
+ * declared).
  */
 export function projectProblem(
   project: Project,
@@ -197,7 +192,7 @@ export function projectProblem(
   const R = resources.length;
   const demand = new Float64Array(n * R);
   const eligible: (number[] | null)[] = [];
-  const useRoles = opts.roles !== 'any' && opts.team.some((m) => m.declared);
+  const useRoles = opts.team.some((m) => m.declared);
   for (const a of graph.activities) {
     const i = a.index;
     demand[i * R] = 1;

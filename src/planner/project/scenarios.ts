@@ -54,9 +54,10 @@ export function findScenario(project: Project, name: string): Scenario | undefin
  * Dependencies and moves by task id apply to every phase of the task (deps: to its first phase).
  */
 export function applyScenario(project: Project, scenario: Scenario): AppliedScenario {
-  const tasks = [...project.tasks, ...scenario.tasks].map((t) =>
+  const reshaped = [...project.tasks, ...scenario.tasks].map((t) =>
     overrideTask(reshapeTask(t, scenario), scenario.estimates),
   );
+  const tasks = scenario.roles === 'any' ? withoutRoles(reshaped) : reshaped;
   return {
     name: scenario.name,
     description: scenario.description,
@@ -70,6 +71,15 @@ export function applyScenario(project: Project, scenario: Scenario): AppliedScen
       tasks,
     },
   };
+}
+
+/** The tasks with no skill asked anywhere: anyone may do any work (`--roles any`). */
+export function withoutRoles(tasks: readonly Task[]): Task[] {
+  return tasks.map((t) => ({
+    ...t,
+    skill: undefined,
+    phases: t.phases.map((p) => ({ ...p, skill: undefined })),
+  }));
 }
 
 /** A task with the scenario's extra dependencies and hardware moves. */
