@@ -42,7 +42,7 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
   const head = `${m.project}: ${counts}${m.liveRunId !== undefined ? ` — run ${m.liveRunId} is running` : ''}`;
-  const cp = m.criticalPath.length > 0 ? m.criticalPath.join(' → ') : 'nothing left';
+  const cp = m.criticalSteps.length > 0 ? formatCriticalSteps(m.criticalSteps) : 'nothing left';
   return [
     head,
     table(rows, ['l', 'l', 'r', 'r', 'l']),
@@ -61,4 +61,14 @@ const engineers = (team: string): string =>
 /** Status as one JSON document. */
 export function renderStatusJson(m: StatusModel): string {
   return JSON.stringify(m, null, 2);
+}
+
+/** `a → (b → c | d) → e`: the steps of criticalSteps with ids. */
+export function formatCriticalSteps(steps: readonly (readonly (readonly string[])[])[]): string {
+  return steps
+    .map((step) => {
+      const branches = step.map((b) => b.join(' → '));
+      return branches.length === 1 ? branches[0]! : `(${branches.join(' | ')})`;
+    })
+    .join(' → ');
 }

@@ -3,6 +3,7 @@ import { activityDurations } from '../model/activities.js';
 import type { Project } from '../model/project.js';
 import { cpm, EPS } from '../planner/engine/cpm.js';
 import { topoOrder } from '../planner/engine/graph.js';
+import { criticalSteps } from '../planner/project/critical-path.js';
 import type { BlockReason } from '../executor/scheduler.js';
 import { formatBlockReason, hardwareBlock } from '../executor/scheduler.js';
 import type { RunState } from './reducer.js';
@@ -43,6 +44,8 @@ export interface StatusModel {
   readonly counts: Readonly<Record<ShownStatus, number>>;
   /** Remaining critical path (activity ids) and its length in working hours. */
   readonly criticalPath: readonly string[];
+  /** The same as steps in time order, each a set of parallel branches (chains of ids). */
+  readonly criticalSteps: readonly (readonly (readonly string[])[])[];
   readonly remainingHours: number;
   /** Forecast finish date (YYYY-MM-DD): the team forecast's, or else the critical path's. */
   readonly forecast: string;
@@ -209,10 +212,13 @@ export function computeStatus(
     remaining,
   )!;
   const cpmEnd = forecastDate(project, opts.now, r.length);
-  const path = [...r.order]
-    .filter((v) => r.critical[v] === 1 && remaining[v]! > EPS)
-    .sort((a, b) => r.es[a]! - r.es[b]! || a - b)
-    .map((v) => graph.activities[v]!.id);
+  const crit = [...r.order].filter((v) => r.critical[v] === 1 && remaining[v]! > EPS);
+  const preds = (v: number): ArrayLike<number> & Iterable<number> =>
+    graph.pred.subarray(graph.predStart[v]!, graph.predStart[v + 1]!);
+  const steps = criticalSteps(crit, r.es, r.ef, preds).map((step) =>
+    step.map((b) => b.map((v) => graph.activities[v]!.id)),
+  );
+  const path = steps.flatMap((step) => step.flat());
   return {
     project: project.name,
     liveRunId: opts.liveRunId,
@@ -220,6 +226,7 @@ export function computeStatus(
     activities: out,
     counts,
     criticalPath: path,
+    criticalSteps: steps,
     remainingHours: r.length,
     forecast: cpmEnd,
     forecastBy: 'cpm',
