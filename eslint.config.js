@@ -53,6 +53,26 @@ export default tseslint.config(
     },
   },
   {
+    // The executor runs work and reports events; reporters render them, the CLI and the use cases
+    // in src/app call it, never the other way round.
+    files: ['src/executor/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/cli/**', '../cli/*', '../../cli/*'], message: 'Nothing imports cli.' },
+            {
+              group: ['**/reporters/**'],
+              message: 'src/executor emits RunEvents; reporters render them.',
+            },
+            { group: ['**/app/**'], message: 'src/app calls the executor, not the reverse.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The planner is pure: no IO, no clock, no printing.
     files: ['src/planner/**'],
     rules: {
@@ -85,6 +105,65 @@ export default tseslint.config(
       'no-restricted-properties': [
         'error',
         { object: 'Math', property: 'random', message: 'Use the seeded RNG.' },
+      ],
+    },
+  },
+  {
+    // Reporters render the data they are given: no file IO, no journal, no planning, no
+    // running (type imports are fine: they describe the data).
+    files: ['src/reporters/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:fs', 'node:fs/*', 'fs', 'fs/*'],
+              message: 'Reporters do no file IO: they write only the output they are given.',
+            },
+            {
+              group: ['**/state/**', '**/executor/**', '**/planner/**', '**/app/**', '**/cli/**'],
+              allowTypeImports: true,
+              message: 'Reporters only render data: no state, executor, planner, app or cli code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // State reads and writes the journal and locks; it renders nothing and runs nothing.
+    files: ['src/state/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/reporters/**', '**/executor/**', '**/app/**', '**/cli/**'],
+              allowTypeImports: true,
+              message: 'State imports no reporter, executor, app or cli code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Use cases return data; the CLI calls them, never the other way round.
+    files: ['src/app/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/cli/**', '**/reporters/**'],
+              allowTypeImports: true,
+              message: 'Use cases return data: no cli or reporter code.',
+            },
+          ],
+        },
       ],
     },
   },

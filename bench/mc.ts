@@ -10,6 +10,7 @@ import { loadProjectFile } from '../src/config/load.js';
 import { gpuProfile, makeCalendar } from '../src/calendar/calendar.js';
 import { projectMonteCarlo } from '../src/planner/project/monte-carlo-project.js';
 import { selectTeam } from '../src/planner/project/project-problem.js';
+import { unknownMemberMessage } from '../src/model/team-spec.js';
 
 const samples = Number(process.argv[2] ?? 10_000);
 const seed = Number(process.argv[3] ?? 1);
@@ -29,7 +30,7 @@ const profile = gpuProfile(cal, project.gpu);
 let worst = 0;
 for (const count of [1, 2, 3]) {
   const team = selectTeam(project, { kind: 'count', count });
-  if (!team.ok) throw new Error(team.error);
+  if (!team.ok) throw new Error(unknownMemberMessage(team.error));
   const t0 = performance.now();
   const r = projectMonteCarlo(project, {
     team: team.value,

@@ -3,18 +3,25 @@
  * best-known table beside them (`j30opt.sm`, or any `*opt.sm` / `*hrs.sm` / `*lb.sm` table).
  *
  *   npm run bench:psplib -- DIR [--schedules N] [--time-limit MS] [--seed S] [--limit K]
+ *                               [--exact-nodes N] [--verbose]
  *
  * The script is TypeScript: `npm run bench:psplib` bundles it with esbuild into
  * dist/bench/ and runs the bundle with node. Instances run one after
  * the other on one core. Defaults: 50,000 schedules and 1,000 ms per instance, seed 1.
+ * After the search, the exact method (HiGHS time-indexed MIP, `--exact-nodes` nodes, default
+ * its CLI budget; 0 turns it off) gets the same time limit again as its wall-clock guard.
+ * With an optimum table (`*opt.sm`), a makespan below the optimum or a lower bound above it is
+ * an error (exit 1).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parsePsplib, parsePsplibOpt, psplibToProblem } from '../src/config/psplib.js';
-import { checkSchedule } from '../src/planner/engine/check.js';
+import { checkSchedule } from '../src/planner/engine/check-schedule.js';
 import { solve } from '../src/planner/engine/solve.js';
 import { formatDiagnostic } from '../src/result.js';
+import { loadHighsSolver } from '../src/app/highs-solver.js';
+import { DEFAULT_EXACT_NODES, withExact } from '../src/planner/exact/index.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -33,6 +40,9 @@ const maxSchedules = arg('--schedules', 50_000);
 const timeLimitMs = arg('--time-limit', 1000);
 const seed = arg('--seed', 1);
 const limit = arg('--limit', Infinity);
+const exactNodes = arg('--exact-nodes', DEFAULT_EXACT_NODES);
+const solver = exactNodes > 0 ? await loadHighsSolver() : undefined;
+if (exactNodes > 0 && solver === undefined) throw new Error('HiGHS does not load');
 
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.sm') && !/(opt|hrs|lb)\.sm$/.test(f))
@@ -42,6 +52,8 @@ const files = readdirSync(dir)
 // Known optima / best solutions keyed "par_inst".
 const known = new Map<string, number>();
 const table = readdirSync(dir).find((f) => /(opt|hrs)\.sm$/.test(f));
+/** An optimum table (not best-known upper bounds): nothing may beat it, no bound may exceed it. */
+const optimumTable = table !== undefined && /opt\.sm$/.test(table);
 if (table !== undefined) {
   const t = parsePsplibOpt(readFileSync(join(dir, table), 'utf8'), table);
   if (!t.ok) throw new Error(t.error.map(formatDiagnostic).join('\n'));
@@ -56,6 +68,8 @@ let nDev = 0;
 let sumCp = 0;
 let atOpt = 0;
 let provenOpt = 0;
+let provenByBounds = 0;
+const errors: string[] = [];
 let totalMs = 0;
 let totalCpuMs = 0;
 let totalSchedules = 0;
@@ -67,7 +81,17 @@ for (const f of files) {
   const problem = psplibToProblem(parsed.value);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const r = solve(problem, { seed, timeLimitMs, maxSchedules, now: () => performance.now() });
+  const heuristic = solve(problem, {
+    seed,
+    timeLimitMs,
+    maxSchedules,
+    now: () => performance.now(),
+  });
+  if (heuristic.optimal) provenByBounds++;
+  const r =
+    solver === undefined
+      ? heuristic
+      : withExact(problem, heuristic, { solver, maxNodes: exactNodes, maxMs: timeLimitMs });
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
   totalMs += ms;
@@ -78,6 +102,11 @@ for (const f of files) {
   if (bad.length > 0) throw new Error(`${f}: infeasible schedule: ${bad.join('; ')}`);
   sumCp += (100 * (m - r.bounds.criticalPath)) / r.bounds.criticalPath;
   if (r.optimal) provenOpt++;
+  if (process.argv.includes('--verbose')) {
+    console.error(
+      `${f}: ${r.schedule.makespan} (bound ${r.lowerBound}${r.optimal ? ', proven' : ''}), ${ms.toFixed(0)} ms`,
+    );
+  }
   const best = known.get(basename(f));
   if (best !== undefined) {
     const dev = (100 * (m - best)) / best;
@@ -86,6 +115,10 @@ for (const f of files) {
     nDev++;
     if (m <= best) atOpt++;
     else misses.push(`${f}: ${m} vs ${best}`);
+    if (optimumTable && m < best) errors.push(`${f}: makespan ${m} below the optimum ${best}`);
+    if (optimumTable && r.lowerBound > best + 1e-9) {
+      errors.push(`${f}: lower bound ${r.lowerBound} above the optimum ${best}`);
+    }
   }
 }
 const n = files.length;
@@ -99,8 +132,16 @@ if (nDev > 0) {
   console.log(`  at the known optimum / best: ${atOpt}/${nDev}`);
 }
 console.log(`  mean deviation over the critical-path bound: ${(sumCp / n).toFixed(2)} %`);
-console.log(`  proven optimal (makespan = lower bound): ${provenOpt}/${n}`);
+console.log(
+  `  proven optimal (makespan = lower bound): ${provenOpt}/${n}` +
+    ` (${provenByBounds} by the heuristic's bounds, ${provenOpt - provenByBounds} by the exact method` +
+    `${solver === undefined ? ', off' : `, ≤ ${exactNodes} nodes`})`,
+);
 console.log(
   `  mean time per instance: ${(totalMs / n).toFixed(1)} ms wall, ${(totalCpuMs / n).toFixed(1)} ms CPU; mean schedules: ${Math.round(totalSchedules / n)}`,
 );
 if (misses.length > 0) console.log(`  above the known value: ${misses.join(', ')}`);
+if (errors.length > 0) {
+  console.log(`  ERRORS against the optimum table:\n    ${errors.join('\n    ')}`);
+  process.exitCode = 1;
+}

@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { loadProjectFile } from '../src/config/load.js';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { checkSchedule } from '../src/planner/engine/check.js';
+import { checkSchedule } from '../src/planner/engine/check-schedule.js';
 import { cpm } from '../src/planner/engine/cpm.js';
 import { topoOrder } from '../src/planner/engine/graph.js';
 import type { Problem } from '../src/planner/engine/problem.js';

@@ -78,20 +78,33 @@ build {
     ]
   }
 
+  # Packer 1.6.6 proxies Ansible's SSH through a local adapter whose host key and client key
+  # are RSA keys signed with SHA-1 ("ssh-rsa"). OpenSSH >= 8.8 (Debian 12 ships 9.2) refuses
+  # that algorithm, so without the two -o options below the image roles never run. We keep the
+  # proxy (use_proxy = false would need the build password in Ansible's inventory and sshpass,
+  # because Packer 1.6.6 hands Ansible only an SSH key, and this build logs in by password).
+  # ssh-rsa is re-enabled only for this connection to 127.0.0.1 with keys generated per build.
+  # Its SFTP subsystem path must be Ubuntu's, or file transfers through the proxy fail.
   provisioner "ansible" {
     playbook_file = "${local.ansible_dir}/site.yml"
     groups        = ["workstation"]
     user          = var.ssh_username
+    sftp_command  = "/usr/lib/openssh/sftp-server -e"
     ansible_env_vars = [
       "ANSIBLE_CONFIG=${local.ansible_dir}/ansible.cfg",
       "ANSIBLE_HOST_KEY_CHECKING=False",
     ]
     extra_arguments = [
       "--tags", "image",
+      # Replaces Packer's own --ssh-extra-args (the last one wins), so IdentitiesOnly stays.
+      "--ssh-extra-args", "-o IdentitiesOnly=yes -o HostKeyAlgorithms=+ssh-rsa -o PubkeyAcceptedAlgorithms=+ssh-rsa",
       "--extra-vars", jsonencode({
         workstation_image_build    = true
         ansible_python_interpreter = "/usr/bin/python3"
         base_users                 = local.admin_users
+        # The admin account has no password (SSH key only) and the build account is locked at
+        # shutdown: sudo without a password for the admin group is the way to root after boot.
+        base_sudo_nopasswd = true
       }),
     ]
   }

@@ -2,10 +2,11 @@
 // critpath-execa.mjs holds execa for the launcher process, which runs commands in a process of
 // its own. `npm run build` makes dist/critpath.mjs, which bin/critpath.js runs: node starts it
 // in about half the time it takes to load the same modules one file at a time. The same pair of
-// files is what a host without npm gets (the GPU host in validation runs).
+// files (and highs.wasm) is what a host without npm gets (the GPU host in validation runs).
 // Usage: node scripts/bundle.mjs OUTFILE
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 
 const out = process.argv[2] ?? 'dist-bundle/critpath.mjs';
@@ -40,6 +41,11 @@ await build({
   },
   outfile: join(dirname(out), EXECA_FILE),
 });
+// The exact method's MIP solver (HiGHS as WebAssembly) loads highs.wasm from beside the bundle.
+copyFileSync(
+  createRequire(import.meta.url).resolve('highs/runtime'),
+  join(dirname(out), 'highs.wasm'),
+);
 if (process.argv.includes('--verbose'))
   console.log(
     `bundled ${out} and ${join(dirname(out), EXECA_FILE)} (${basename(out)} needs it beside it)`,

@@ -29,6 +29,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import smi  # noqa: E402
+import stress  # noqa: E402
 
 
 # ------------------------------------------------------------------------------------------------
@@ -70,10 +71,16 @@ def load_journal(path: str) -> List[Dict[str, Any]]:
             run["start"] = rec
         elif t == "run-end":
             run["end"] = rec
-        elif t in ("started", "finished"):
+        elif t in ("started", "finished", "failed", "interrupted"):
+            # An attempt ends with `finished` (exit 0), `failed` or `interrupted`: all three close its
+            # interval (kept under "finished", with the record type in "ended").
             key = (rec["id"], rec.get("attempt", 1))
             a = run["acts"].setdefault(key, {"id": rec["id"], "attempt": rec.get("attempt", 1)})
-            a[t] = rec
+            if t == "started":
+                a[t] = rec
+            else:
+                a["finished"] = rec
+                a["ended"] = t
     out = []
     for rid in order:
         r = runs[rid]
@@ -346,26 +353,31 @@ def render(run_dir: str, rec_dir: Optional[str], argv_display: str) -> str:
             elif owner.get(a["id"]) == (r["runId"], a["id"]):
                 seen = repr(doc["env"].get("CUDA_VISIBLE_DEVICES"))
                 seen += " ✓" if doc["env"].get("CUDA_VISIBLE_DEVICES") == cvd else " ✗ MISMATCH"
-            else:
+            elif any(a["id"] == b["id"] for r2 in runs for b in r2["activities"] if (r2["start"] or {}).get("at", 0) > (r["start"] or {}).get("at", 0)):
                 seen = "result file overwritten by a later run (same path)"
-            trs.append([a["id"], a["attempt"], hms(st["at"]) if st else "", hms(fi["at"]) if fi else "", f"{fi['durationMs'] / 1000:.3f} s" if fi else "", fi.get("exitCode", "-"), gpus, ", ".join(ev.get("gpuUuids", [])) or "(not in events)", cvd, seen])
+            else:
+                seen = "result file not written during this attempt (timestamp outside it)"
+            trs.append([a["id"], a["attempt"], hms(st["at"]) if st else "", hms(fi["at"]) if fi else "", f"{fi['durationMs'] / 1000:.3f} s" if fi else "", (f"{fi.get('exitCode', '-')} ({a['ended']})" if a.get("ended") not in (None, "finished") else fi.get("exitCode", "-")), gpus, ", ".join(ev.get("gpuUuids", [])) or "(not in events)", cvd, seen])
         L.extend(table(["activity", "try", "start", "end", "duration", "exit", "GPUs", "GPU UUIDs", "CUDA_VISIBLE_DEVICES given", "seen in result JSON"], trs))
         add("")
-    # UUID cross-check
+    # UUID cross-check: critpath's UUID for each GPU index k against gpu_check's `gpu{k}.torch_map`
     uu = []
     for r in runs:
         for a in r["activities"]:
             ev = events.get(r["runId"], {}).get((a["id"], a["attempt"]))
             sec = logs.get(a["id"], {}).get((r["runId"], a["attempt"]))
-            if ev and sec and "gpu0.torch_map" in sec["checks"]:
-                uu.append((r["runId"], a["id"], ev["gpuUuids"], sec["checks"]["gpu0.torch_map"][1]))
+            if ev and sec:
+                for k, u in enumerate(ev.get("gpuUuids", [])):
+                    if f"gpu{k}.torch_map" in sec["checks"]:
+                        uu.append((r["runId"], a["id"], k, u, sec["checks"][f"gpu{k}.torch_map"][1]))
     if uu:
-        add("GPU identity cross-check: critpath's UUID for GPU 0 against what torch reported for `cuda:0` inside")
-        add("the task (gpu_check's `gpu0.torch_map`, from the task log):")
+        add("GPU identity cross-check: critpath's UUID for each GPU it gave the task against what torch reported")
+        add("for the same index inside the task (gpu_check's `gpuN.torch_map`, from the task log):")
         add("")
-        for rid, aid, uuids, detail in uu:
-            ok = all(u in detail for u in uuids)
-            add(f"- run {rid}, {aid}: critpath {', '.join(uuids)}; task log: \"{detail}\" → {'same GPU ✓' if ok else 'MISMATCH ✗'}")
+        for rid, aid, k, u, detail in uu:
+            m = re.search(rf"torch cuda:{k} uuid (\S+)", detail)
+            ok = bool(m) and m.group(1) == u
+            add(f"- run {rid}, {aid}, GPU {k}: critpath {u}; task log: \"{detail}\" → {'same GPU ✓' if ok else 'MISMATCH ✗'}")
         for r in runs:
             if r["runId"] in events:
                 continue
@@ -374,10 +386,11 @@ def render(run_dir: str, rec_dir: Optional[str], argv_display: str) -> str:
                 if sec and "gpu0.torch_map" in sec["checks"]:
                     add(f"- run {r['runId']}, {a['id']}: run without `--json`, so no critpath UUID; task log: \"{sec['checks']['gpu0.torch_map'][1]}\"")
         add("")
-    if run_gpu and "gpu-check" in owner:
+    gpu_check_runs = [r["runId"] for r in runs if any(a["id"] == "gpu-check" for a in r["activities"])]
+    if run_gpu and "gpu-check" in owner and len(gpu_check_runs) > 1:
         rid = owner["gpu-check"][0]
-        add(f"Note: `.critpath/results/gpu-check.json` is the one written by run {rid} (both runs write the same")
-        add("path). The figures of the other gpu-check run below come from its task log (`.critpath/logs/gpu-check.log`).")
+        add(f"Note: `.critpath/results/gpu-check.json` is the one written by run {rid} (all {len(gpu_check_runs)} runs write the same")
+        add("path). The figures of the other gpu-check runs below come from their task log (`.critpath/logs/gpu-check.log`).")
         add("")
 
     for name in transcripts(run_dir, gated=False):
@@ -416,16 +429,27 @@ def render(run_dir: str, rec_dir: Optional[str], argv_display: str) -> str:
     ref = rec_gpu or run_gpu
     if ref:
         c = checks(ref)
-        add("Thresholds (validation/thresholds.py, model entry `H200`, spec-derived) and the recording's share of spec:")
+        add(f"Thresholds (validation/thresholds.py, model entry `H200`, spec-derived) and the {'recording' if rec_gpu else 'critpath run'}'s share of spec (GPU 0):")
         add("")
         for cid, what in (("gpu0.matmul_bf16", "bf16 dense matmul 8192³"), ("gpu0.d2d_bw", "device-to-device copy"), ("gpu0.h2d_bw", "pinned host→device"), ("gpu0.d2h_bw", "pinned device→host")):
             if cid in c:
                 add(f"- {what}: {c[cid]['value']} {c[cid].get('unit', '')} = {pct_of_spec(c[cid])} of spec; {fmt_thr(c[cid])} → {c[cid]['status']}")
         add("")
-        add("P2P / NVLink checks did not run: one GPU has no peer (`topology`: \"" + c.get("topology", {}).get("detail", "?") + "\").")
+    p2p_docs = [(label, d) for label, d in (("critpath run", run_gpu), ("fixture recording", rec_gpu)) if d]
+    for label, d in p2p_docs:
+        c = checks(d)
+        pairs = sorted(cid for cid in c if re.fullmatch(r"p2p\.\d+-\d+", cid))
+        topo = c.get("topology", {}).get("detail", "?")
+        if "p2p.access" in c or pairs:
+            add(f"P2P between the GPUs ({label}, `topology`: \"{topo}\"): " + "; ".join(
+                [f"`p2p.access` {c['p2p.access']['status']}: {c['p2p.access']['detail']}"] if "p2p.access" in c else []) + "".join(
+                f"; `{cid}` {c[cid]['status']}: {c[cid]['detail']}" for cid in pairs) + ".")
+        else:
+            add(f"P2P checks did not run ({label}): {len(d['measurements']['gpus'])} GPU(s), so no pair (`topology`: \"{topo}\").")
         add("")
 
-    add("### ddp_check (1a.14): world size 1")
+    worlds = sorted({d["measurements"].get("world_size") for _, d in sources(results, "ddp-check", "", rec, {k: k for k in ("ddp_check_torchrun", "ddp_check_spawn")})})
+    add(f"### ddp_check (1a.14): world size {', '.join(str(w) for w in worlds)}")
     add("")
     drows = []
     run_label = f"critpath run ({'owned by ' + owner['ddp-check'][0] if 'ddp-check' in owner else 'unmatched'})"
@@ -440,7 +464,12 @@ def render(run_dir: str, rec_dir: Optional[str], argv_display: str) -> str:
     add("With one rank, NCCL's all-reduce moves no data: busbw = algbw·2(n−1)/n is 0 by definition, and the")
     add("\"algbw\" (1 GiB in ~25–30 µs) is not a bandwidth. The parameter-equality results (0 difference across")
     add("ranks and against a single-process run) are real but trivially true with one rank; the `env` check")
-    add("WARNs \"world size 1 checks nothing distributed\". **No NVLink/NCCL bandwidth was measured in this session.**")
+    measured_p2p = any(re.fullmatch(r"p2p\.\d+-\d+", cid) for _, d in p2p_docs for cid in checks(d))
+    if measured_p2p:
+        add("WARNs \"world size 1 checks nothing distributed\". **No NCCL bandwidth between GPUs was measured in this session;**")
+        add("the only GPU-to-GPU figure is gpu_check's peer copy above (a CUDA memcpy, not NCCL).")
+    else:
+        add("WARNs \"world size 1 checks nothing distributed\". **No NVLink/NCCL bandwidth was measured in this session.**")
     add("")
     short = [label for label, d in dsrc if d.get("duration_s") is not None and m_wall(d) and d["duration_s"] < 0.5 * m_wall(d)]
     if short:
@@ -460,30 +489,64 @@ def render(run_dir: str, rec_dir: Optional[str], argv_display: str) -> str:
             irows.append([label, m.get("engine"), m.get("is_vllm"), m.get("fallback"), dev["name"], f"{m.get('batch')}x{m.get('max_tokens')}", dev["tokens_per_s"], dev["deterministic"], c.get("engine", {}).get("status")])
     L.extend(table(["where", "engine", "is_vllm", "fallback", "GPU", "batch x tokens", "tokens/s (fallback)", "deterministic", "engine check"], irows))
     add("")
-    add("vLLM was not installed on either host, so inference_check ran its labelled fallback: a tiny")
-    add("random-weight decoder built in code (no checkpoint). Its tokens/s is a smoke figure dominated by launch")
-    add("overhead, not an LLM serving number, and it differs between the two hosts. Greedy output was identical")
-    add("across two runs (the determinism check). **No vLLM figure exists from this session.**")
+    two_hosts = bool(run_gpu and rec_gpu)
+    if isrc and all(d["measurements"].get("fallback") and not d["measurements"].get("is_vllm") for _, d in isrc):
+        add(f"vLLM was not installed on {'either host' if two_hosts else 'the host'}, so inference_check ran its labelled fallback: a tiny")
+        add("random-weight decoder built in code (no checkpoint). Its tokens/s is a smoke figure dominated by launch")
+        add("overhead, not an LLM serving number" + (", and it differs between the two hosts." if two_hosts else "."))
+        det = [dev["deterministic"] for _, d in isrc for dev in d["measurements"].get("devices", [])]
+        add(("Greedy output was identical across two runs (the determinism check). " if det and all(det) else "")
+            + "**No vLLM figure exists from this session.**")
     add("")
 
     add("### stress (burn sample)")
     add("")
     srows = []
     ssrc = sources(results, "stress-sample", "critpath run", rec, {"stress": "recording"})
+    # The recorded samples, re-judged with the current throttle rule (stress.throttle_verdict).
+    csvs = {"critpath run": sorted(glob.glob(os.path.join(state, "results", "stress-sample.csv")) + glob.glob(os.path.join(state, "results", "*", "stress-sample.csv"))),
+            "recording": [os.path.join(rec_dir, "stress_log.csv")] if rec_dir and os.path.exists(os.path.join(rec_dir, "stress_log.csv")) else []}
+    rejudged: Dict[Tuple[str, int], Dict[str, Any]] = {}
+    for label, paths in csvs.items():
+        if paths:
+            samples = stress.load_samples_csv(paths[0])
+            for k in sorted({x["torch_index"] for x in samples}):
+                rejudged[(label, k)] = stress.throttle_verdict([x for x in samples if x["torch_index"] == k])
+    order = {"FAIL": 3, "WARN": 2, "PASS": 1, "INFO": 0}
     for label, d in ssrc:
         m, c = d["measurements"], checks(d)
         for g in m.get("gpus", []):
-            srows.append([label, m.get("minutes"), m.get("wall_s"), g["name"], f"{g['tflops']:.1f}", g["iterations"], f"{g['verifications']} / {g['mismatches']}", g["temp_max_c"], g["sm_clock_min_mhz"], g["sm_clock_mean_mhz"], g["power_max_w"], ", ".join(f"{k} x{v}" for k, v in sorted(g["throttle_counts"].items())) or "none", c.get(f"stress{g['torch_index']}.xid", {}).get("detail"), d["status"]])
-    L.extend(table(["where", "minutes", "wall s", "GPU", "bf16 TFLOP/s avg", "matmuls", "verifications / mismatches", "max °C", "SM MHz min", "SM MHz mean (incl. first sample)", "max W", "clock-event reasons (samples)", "Xid", "status"], srows))
+            k = g["torch_index"]
+            mine = [x for x in d.get("checks", []) if x["id"].startswith(f"stress{k}.")]
+            worst = max((x["status"] for x in mine), key=lambda st_: order.get(st_, 0), default="-")
+            rj = rejudged.get((label, k))
+            srows.append([label, m.get("minutes"), m.get("wall_s"), k, g["name"], f"{g['tflops']:.1f}", g["iterations"], f"{g['verifications']} / {g['mismatches']}", g["temp_max_c"], g["sm_clock_min_mhz"], g["sm_clock_mean_mhz"], g["power_max_w"], ", ".join(f"{kk} x{v}" for kk, v in sorted(g["throttle_counts"].items())) or "none", c.get(f"stress{k}.xid", {}).get("detail"), f"{worst} (throttle {c.get(f'stress{k}.throttle', {}).get('status', '-')})", rj["status"] if rj else "no sample CSV"])
+    L.extend(table(["where", "minutes", "wall s", "GPU", "name", "bf16 TFLOP/s avg", "matmuls", "verifications / mismatches", "max °C", "SM MHz min", "SM MHz mean (incl. first sample)", "max W", "clock-event reasons (samples)", "Xid", "recorded verdict (GPU)", "throttle, current rule"], srows))
     add("")
+    for label, d in ssrc:
+        fails = d.get("failures") or [x["id"] for x in d.get("checks", []) if x["status"] == "FAIL"]
+        add(f"{label}: recorded status **{d['status']}**" + (f" ({', '.join(fails)})" if fails else "") + ", judged by the stress.py of that run.")
+        keys = sorted(k for (lab, k) in rejudged if lab == label)
+        if keys:
+            add(f"Re-judged from its recorded samples (`{os.path.relpath(csvs[label][0], run_dir) if label == 'critpath run' else 'stress_log.csv'}`) with the current rule (hardware")
+            add("slowdown FAIL, software thermal slowdown WARN, judged on the change of the clock-event reason counters):")
+            for k in keys:
+                add(f"- GPU {k}: {rejudged[(label, k)]['status']}: {rejudged[(label, k)]['detail']}")
+            if all(rejudged[(label, k)]["deltas"] is None for k in keys):
+                add("These samples carry no clock-event counters (recorded before stress.py logged them), so slowdowns shorter")
+                add(f"than the {d['measurements'].get('interval', stress_interval(d))} sampling interval are not ruled out.")
+        add("")
     st = stress_csv_stats(os.path.join(rec_dir, "stress_log.csv")) if rec_dir else None
     if st:
         f0 = st["first"]
         add(f"From the recording's `stress_log.csv` ({st['samples']} samples, {st['loaded']} taken under load): SM clock under load")
         add(f"{st['clock_min_loaded']:.0f} MHz min, {st['clock_mean_loaded']:.1f} MHz mean (max SM clock {st['clock_max_sm']:.0f} MHz);")
         add(f"{st['temp_mean_loaded']:.1f} °C mean and {st['temp_max']:.0f} °C max; power up to {st['power_max']:.2f} W of a {st['power_limit']:.0f} W limit; " + ("utilisation 100 % in every sample under load;" if st['util_min_loaded'] >= 100 else f"utilisation {st['util_min_loaded']:.0f} % at least under load;"))
-        add(f"reasons seen: {', '.join(st['reasons']) or 'none'}. The only clock-event reason is `sw_power_cap` (the GPU sits at its")
-        add("700 W cap; no HW slowdown, thermal slowdown or power brake). The first sample is taken as the burn")
+        if st["reasons"] == ["sw_power_cap"]:
+            add(f"reasons seen: {', '.join(st['reasons'])}. The only clock-event reason is `sw_power_cap` (the GPU sits at its")
+            add(f"{st['power_limit']:.0f} W cap; no HW slowdown, thermal slowdown or power brake). The first sample is taken as the burn")
+        else:
+            add(f"reasons seen: {', '.join(st['reasons']) or 'none'}. The first sample is taken as the burn")
         add(f"starts ({f0['temperature_c']} °C, {f0['sm_clock_mhz']} MHz, {f0['util_pct']} % util, 0 iterations); the stress.py that produced these")
         add("JSON files counted it in the SM-clock mean and temperature mean (hence their higher clock mean).")
         add("Fixed in validation/stress.py: means and clock figures now use samples under load; maxima and")
@@ -561,8 +624,8 @@ def render(run_dir: str, rec_dir: Optional[str], argv_display: str) -> str:
     add("")
     L.extend(sections)
     if proven:
-        add("The GPU sets came from critpath's allocator, one GPU each on this host (the 4-GPU layout gives each a")
-        add("pair); the journal's `started` records carry the sets and the scripts' JSON the `CUDA_VISIBLE_DEVICES` each saw.")
+        add("The GPU sets came from critpath's allocator (the 4-GPU layout gives each a pair); the journal's `started`")
+        add("records carry the sets and the scripts' JSON the `CUDA_VISIBLE_DEVICES` each saw.")
     else:
         add("The claim of the 4-GPU layout, \"DDP on GPUs 0,1 while inference runs on 2,3\", was therefore not")
         add("exercised on real hardware by this run. test/e2e/run-validation-layout.test.ts runs tasks/validation.yaml")
@@ -590,6 +653,13 @@ def transcripts(run_dir: str, gated: bool) -> List[str]:
     """run-*.txt / status-*.txt; gated=True: those of runs that ended blocked (their text says so)."""
     names = sorted(glob.glob(os.path.join(run_dir, "run-*.txt"))) + sorted(glob.glob(os.path.join(run_dir, "status-*.txt")))
     return [n for n in names if ("blocked" in _read(n)) == gated]
+
+
+def stress_interval(d: Dict[str, Any]) -> str:
+    """The sampling interval from the stress JSON's monitor check ("N nvidia-smi samples every 10s")."""
+    c = checks(d).get("stress.monitor", {})
+    m = re.search(r"every (\S+)", c.get("detail", ""))
+    return m.group(1) if m else "sampling"
 
 
 def m_wall(d: Dict[str, Any]) -> Optional[float]:

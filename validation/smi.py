@@ -42,7 +42,7 @@ GPU_CHECK_FIELDS: Tuple[str, ...] = (
 
 # Throttle ("clock event") reasons were renamed clocks_event_reasons.* in R535+; the old name is kept
 # as an alias by current drivers.  We query both and use whichever is answered.
-STRESS_FIELDS: Tuple[str, ...] = (
+STRESS_BASE_FIELDS: Tuple[str, ...] = (
     "index",
     "uuid",
     "pci.bus_id",
@@ -56,6 +56,16 @@ STRESS_FIELDS: Tuple[str, ...] = (
     "clocks_event_reasons.active",
     "clocks_throttle_reasons.active",
 )
+STRESS_COUNTER_FIELDS: Tuple[str, ...] = (
+    # Cumulative time (microseconds) each reason was active since the driver loaded (R535+; older
+    # drivers reject them and query_gpus drops them). The burn verdict uses their change over the
+    # run, which also sees slowdowns shorter than the sampling interval.
+    "clocks_event_reasons_counters.sw_power_cap",
+    "clocks_event_reasons_counters.sw_thermal_slowdown",
+    "clocks_event_reasons_counters.hw_thermal_slowdown",
+    "clocks_event_reasons_counters.hw_power_brake_slowdown",
+)
+STRESS_FIELDS: Tuple[str, ...] = STRESS_BASE_FIELDS + STRESS_COUNTER_FIELDS
 
 FIELD_SETS = {"gpu_check": GPU_CHECK_FIELDS, "stress": STRESS_FIELDS}
 
@@ -83,8 +93,18 @@ THROTTLE_BITS = {
     0x80: "hw_power_brake_slowdown",
     0x100: "display_clock_setting",
 }
-# Reasons that indicate a hardware/thermal problem under sustained load (stress FAIL).
-BAD_THROTTLE = {"hw_slowdown", "sw_thermal_slowdown", "hw_thermal_slowdown", "hw_power_brake_slowdown"}
+# Reasons that indicate a hardware problem under sustained load (stress FAIL): the hardware slowdowns.
+BAD_THROTTLE = {"hw_slowdown", "hw_thermal_slowdown", "hw_power_brake_slowdown"}
+# Software thermal slowdown is a WARN: GeForce cards assert it at their target temperature (about
+# 83-84 C on an RTX 5090), so healthy cards in a dense 4 x 575 W box show it under a 24 h load.
+WARN_THROTTLE = {"sw_thermal_slowdown"}
+# Counter columns (stress CSV) for the clock-event reason counters, in microseconds.
+THROTTLE_COUNTERS = {
+    "sw_power_cap": "clocks_event_reasons_counters.sw_power_cap",
+    "sw_thermal_slowdown": "clocks_event_reasons_counters.sw_thermal_slowdown",
+    "hw_thermal_slowdown": "clocks_event_reasons_counters.hw_thermal_slowdown",
+    "hw_power_brake_slowdown": "clocks_event_reasons_counters.hw_power_brake_slowdown",
+}
 
 
 class SmiError(RuntimeError):

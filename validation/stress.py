@@ -7,8 +7,12 @@ seconds nvidia-smi is sampled (temperature, SM clock, power, utilisation, thrott
 and appended to a CSV log.  Kernel-log Xids are compared before/after.
 
 Verdict per GPU: [stressN.compute] FAIL on a worker error or result mismatch; [stressN.xid] FAIL on new
-Xids; [stressN.throttle] FAIL if HW slowdown / thermal slowdown / power-brake was ever active
-(SW power cap is INFO: expected at full load); [stressN.temperature] FAIL above --max-temp, WARN within 5 C.
+Xids; [stressN.throttle] is judged on the change of the driver's clock-event reason counters over the
+run (cumulative microseconds; they also see slowdowns shorter than the sampling interval): FAIL if
+HW thermal slowdown or HW power brake grew, or a sample showed HW slowdown; WARN for SW thermal
+slowdown (GeForce cards assert it at their target temperature) and when the driver has no counters
+(then only the sampled flags are seen); SW power cap is INFO (expected at full load).
+[stressN.temperature] FAIL above --max-temp, WARN within 5 C.
 Exit: 0 pass, 1 FAIL, 2 cannot run (no GPU / nvidia-smi).  --device cpu is a smoke mode for CI only.
 """
 
@@ -28,7 +32,8 @@ import smi  # noqa: E402
 
 cl.ensure_pci_bus_order()
 
-CSV_COLUMNS = ["time_s", "torch_index", "physical_index", "temperature_c", "sm_clock_mhz", "sm_clock_max_mhz", "power_w", "power_limit_w", "util_pct", "mem_used_mib", "throttle_mask", "throttle_reasons", "iterations"]
+COUNTER_COLUMNS = {k: f"ctr_{k}_us" for k in smi.THROTTLE_COUNTERS}
+CSV_COLUMNS = ["time_s", "torch_index", "physical_index", "temperature_c", "sm_clock_mhz", "sm_clock_max_mhz", "power_w", "power_limit_w", "util_pct", "mem_used_mib", "throttle_mask", "throttle_reasons", "iterations", *COUNTER_COLUMNS.values()]
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -62,7 +67,72 @@ def sample_row(t: float, torch_index: int, r: Dict[str, Optional[str]], iteratio
         "throttle_mask": mask,
         "throttle_reasons": "|".join(reasons) if reasons else ("" if reasons is not None else None),
         "iterations": iterations,
+        **{col: smi.to_float(r.get(smi.THROTTLE_COUNTERS[k])) for k, col in COUNTER_COLUMNS.items()},
     }
+
+
+def load_samples_csv(path: str) -> List[Dict[str, Any]]:
+    """Samples from a stress CSV log (this version's columns or the older ones without counters)."""
+    text_cols = {"throttle_mask", "throttle_reasons"}
+    out: List[Dict[str, Any]] = []
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            s: Dict[str, Any] = {}
+            for k in CSV_COLUMNS:
+                v = row.get(k)
+                if k in text_cols:
+                    s[k] = v if v is not None else None
+                elif k in ("torch_index", "physical_index", "iterations"):
+                    s[k] = int(float(v)) if v not in (None, "") else None
+                else:
+                    s[k] = float(v) if v not in (None, "") else None
+            out.append(s)
+    return out
+
+
+def counter_deltas(mine: List[Dict[str, Any]]) -> Optional[Dict[str, float]]:
+    """Growth (seconds) of each clock-event reason counter between the first and last sample that have it.
+
+    None when the driver reported no counters (older than R535) or only one sample has them."""
+    out: Dict[str, float] = {}
+    for k, col in COUNTER_COLUMNS.items():
+        vals = [s[col] for s in mine if s.get(col) is not None]
+        if len(vals) >= 2:
+            out[k] = max(0.0, (vals[-1] - vals[0]) / 1e6)
+    return out or None
+
+
+def throttle_verdict(mine: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """Throttle verdict for one GPU's samples (pure; unit-tested on recorded samples)."""
+    counts: Dict[str, int] = {}
+    for s in mine:
+        for reason in (s.get("throttle_reasons") or "").split("|"):
+            if reason:
+                counts[reason] = counts.get(reason, 0) + 1
+    deltas = counter_deltas(mine)
+    span = (mine[-1]["time_s"] - mine[0]["time_s"]) if len(mine) >= 2 else 0.0
+    pct = (lambda sec: f" ({100.0 * sec / span:.1f} % of {span:.0f} s)" if span > 0 else "")
+    sampled_bad = {k: v for k, v in counts.items() if k in smi.BAD_THROTTLE}
+    sampled_warn = {k: v for k, v in counts.items() if k in smi.WARN_THROTTLE}
+    hw = {k: v for k, v in (deltas or {}).items() if k in smi.BAD_THROTTLE and v > 0}
+    sw = {k: v for k, v in (deltas or {}).items() if k in smi.WARN_THROTTLE and v > 0}
+    cap = (deltas or {}).get("sw_power_cap")
+    notes = []
+    if deltas is not None:
+        notes.append("counters over the run: " + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(deltas.items())))
+    other = ", ".join(f"{k} x{v}" for k, v in sorted(counts.items())) or "none"
+    notes.append(f"sampled reasons in {len(mine)} samples: {other}")
+    if hw or sampled_bad:
+        what = [f"{k} {v:.1f} s{pct(v)}" for k, v in sorted(hw.items())] + [f"{k} in {v} samples" for k, v in sorted(sampled_bad.items())]
+        status, head = cl.FAIL, "hardware slowdown: " + ", ".join(what)
+    elif sw or sampled_warn:
+        what = [f"{k} {v:.1f} s{pct(v)}" for k, v in sorted(sw.items())] + ([f"sw_thermal_slowdown in {sampled_warn['sw_thermal_slowdown']} samples"] if sampled_warn and not sw else [])
+        status, head = cl.WARN, "software thermal slowdown (expected near the target temperature, e.g. on GeForce cards; check airflow if it is frequent): " + ", ".join(what)
+    elif deltas is None:
+        status, head = cl.WARN, "no clock-event counters in the samples (driver older than R535, or a log of an older stress.py): only the sampled flags were judged, so slowdowns between samples would be missed; none sampled"
+    else:
+        status, head = cl.PASS, "no hardware or thermal slowdown" + (f"; power capping {cap:.1f} s{pct(cap)} (expected at full load)" if cap else "")
+    return {"status": status, "detail": head + "; " + "; ".join(notes), "counts": counts, "deltas": deltas}
 
 
 def evaluate(report: cl.Report, samples: List[Dict[str, Any]], workers: List[Dict[str, Any]], new_xids: Optional[Dict[int, List[int]]], args: argparse.Namespace) -> None:
@@ -91,19 +161,14 @@ def evaluate(report: cl.Report, samples: List[Dict[str, Any]], workers: List[Dic
         else:
             st = cl.FAIL if tmax > args.max_temp else (cl.WARN if tmax > args.max_temp - 5 else cl.PASS)
             report.add(f"{g}.temperature", st, f"max {tmax:.0f} C, mean under load {sum(temps_loaded) / len(temps_loaded):.1f} C (limit {args.max_temp:g} C)", value=tmax, unit="C", threshold=args.max_temp)
-        counts: Dict[str, int] = {}
-        for s in mine:
-            for reason in (s.get("throttle_reasons") or "").split("|"):
-                if reason:
-                    counts[reason] = counts.get(reason, 0) + 1
-        bad = {k: v for k, v in counts.items() if k in smi.BAD_THROTTLE}
         if not mine:
             report.add(f"{g}.throttle", cl.INFO, "no samples")
-        elif bad:
-            report.add(f"{g}.throttle", cl.FAIL, f"throttled in {sum(bad.values())} of {len(mine)} samples: {bad}", value=bad)
+            counts: Dict[str, int] = {}
+            deltas = None
         else:
-            other = ", ".join(f"{k} x{v}" for k, v in sorted(counts.items())) or "none"
-            report.add(f"{g}.throttle", cl.PASS, f"no HW/thermal throttling in {len(mine)} samples (other reasons: {other})", value=counts)
+            v = throttle_verdict(mine)
+            counts, deltas = v["counts"], v["deltas"]
+            report.add(f"{g}.throttle", v["status"], v["detail"], value={"sampled": counts, "counter_s": deltas})
         if new_xids is None:
             report.add(f"{g}.xid", cl.INFO, "kernel log not readable; Xids not checked")
         else:
@@ -115,7 +180,7 @@ def evaluate(report: cl.Report, samples: List[Dict[str, Any]], workers: List[Dic
                         "sm_clock_mean_mhz": round(sum(clocks) / len(clocks), 1) if clocks else None,
                         "power_max_w": max((s["power_w"] for s in mine if s.get("power_w") is not None), default=None),
                         "samples": len(mine), "samples_under_load": sum(1 for s in mine if s.get("iterations")),
-                        "throttle_counts": counts})  # fmt: skip
+                        "throttle_counts": counts, "throttle_counter_s": deltas})  # fmt: skip
     report.measurements["gpus"] = per_gpu
 
 

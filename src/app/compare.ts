@@ -4,8 +4,8 @@ import { pointAt, weekOf } from '../calendar/calendar.js';
 import type { Project } from '../model/project.js';
 import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
-import type { TeamSpec } from '../planner/project/project-problem.js';
-import { parseTeamSpec, teamLabel } from '../planner/project/project-problem.js';
+import type { TeamSpec } from '../model/team-spec.js';
+import { teamLabel } from '../model/team-spec.js';
 import { applyScenario, BASELINE, scenariosOf } from '../planner/project/scenarios.js';
 import type { TeamRisk } from './risk.js';
 import { projectRisk } from './risk.js';
@@ -90,11 +90,7 @@ export function compareScenarios(
   for (const scenario of scenariosOf(project)) {
     const applied = applyScenario(project, scenario);
     let teams = defaultTeams;
-    if (applied.team !== undefined) {
-      const spec = parseTeamSpec(String(applied.team));
-      if (!spec.ok) return err(`scenario ${scenario.name}: ${spec.error}`);
-      teams = [spec.value];
-    }
+    if (applied.team !== undefined) teams = [applied.team];
     const p = applied.project;
     const plans = buildTeamPlans(p, teams, {
       seed: opts.seed,

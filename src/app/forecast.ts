@@ -17,10 +17,7 @@ import { projectProblem } from '../planner/project/project-problem.js';
 import type { RunState } from '../state/reducer.js';
 import { readRunState } from '../state/read.js';
 import { statePaths } from '../state/paths.js';
-import { fmtHours, table } from '../reporters/format.js';
 import { scheduleOfPlan } from './risk.js';
-import { dateTimeName } from '../reporters/team-common.js';
-import type { Output } from '../reporters/terminal.js';
 
 /**
  * Tracking: the run journal turned into progress on the plan's working-time axis, the re-plan
@@ -135,42 +132,4 @@ export function journalState(taskFile: string): RunState | undefined {
   if (!existsSync(paths.journal)) return undefined;
   const s = readRunState(taskFile, paths);
   return s.activities.size === 0 ? undefined : s;
-}
-
-function signedHours(h: number): string {
-  const r = Math.round(h * 10) / 10;
-  return r === 0 ? '±0 h' : `${r > 0 ? '+' : '−'}${fmtHours(Math.abs(r))} h`;
-}
-
-/** Baseline against the current forecast, per team; and the calibration ratios. */
-export function renderForecast(forecasts: readonly Forecast[], out: Output): string {
-  const c = out.color;
-  const first = forecasts[0];
-  if (first === undefined) return '';
-  const lines = [
-    c.bold(`Progress from the run journal (now: ${dateTimeName(first.nowAt)})`),
-    `${first.done} of ${first.total} activities done, ${first.running} running; the rest re-planned from now.`,
-  ];
-  const rows: string[][] = [['Team', 'Baseline end', 'Forecast end', 'Slip']];
-  for (const f of forecasts) {
-    rows.push([
-      f.team,
-      `${dateTimeName(f.baselineEnd)} (${fmtHours(Math.round(f.replan.baseline * 10) / 10)} h)`,
-      `${dateTimeName(f.forecastEnd)} (${fmtHours(Math.round(f.replan.forecast * 10) / 10)} h)`,
-      signedHours(f.replan.forecast - f.replan.baseline),
-    ]);
-  }
-  lines.push(table(rows, ['l', 'l', 'l', 'r']));
-  const cal = first.replan.calibration;
-  const ratio = (tag: 'macbook' | 'gpu'): string =>
-    cal[tag].samples === 0
-      ? `${tag}: no finished work yet`
-      : `${tag}: actual/estimate ${cal[tag].ratio.toFixed(2)} over ${cal[tag].samples} finished (${fmtHours(Math.round(cal[tag].actualHours * 10) / 10)} h vs ${fmtHours(Math.round(cal[tag].estimatedHours * 10) / 10)} h)`;
-  lines.push(
-    `Observed ${ratio('macbook')}; ${ratio('gpu')}.` +
-      (first.replan.calibrated
-        ? ' Remaining estimates are scaled by these ratios.'
-        : ' Use --calibrate to scale the remaining estimates by them.'),
-  );
-  return lines.join('\n');
 }

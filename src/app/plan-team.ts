@@ -9,15 +9,17 @@ import {
   computeBounds,
   solve as engineSolve,
 } from '../planner/engine/index.js';
-import type { ProjectProblem, SearchInfo, TeamSpec } from '../planner/project/project-problem.js';
+import type { TeamSpec } from '../model/team-spec.js';
+import { teamLabel, unknownMemberMessage } from '../model/team-spec.js';
+import type { ProjectProblem, SearchInfo } from '../planner/project/project-problem.js';
+import type { ExactOptions } from '../planner/exact/index.js';
+import { withExact } from '../planner/exact/index.js';
 import {
   GPU,
   fallbackSchedule,
   capacityAt,
-  parseTeamSpec,
   projectProblem,
   selectTeam,
-  teamLabel,
   toTeamPlan,
 } from '../planner/project/project-problem.js';
 import type { PlannedActivity, TeamPlan } from '../planner/project/team-plan.js';
@@ -43,8 +45,8 @@ import {
 export type SolveFn = (problem: Problem, opts: SolveOptions) => SolveResult;
 
 export interface TeamPlanOptions {
-  /** `2`, `infra+ml`, or a parsed spec. */
-  readonly team: TeamSpec | number | string;
+  /** The team, as the CLI or the config parsed it. */
+  readonly team: TeamSpec;
   /** @default 'expected' */
   readonly estimate?: EstimateMode;
   /** @default 1 */
@@ -61,6 +63,13 @@ export interface TeamPlanOptions {
   readonly now?: () => number;
   /** The engine. @default solve from src/planner/solve.ts */
   readonly solve?: SolveFn;
+  /**
+   * The exact method (a MIP solver, loaded by the caller) run on each plan after the search:
+   * it proves the plan optimal, shortens it, or raises the lower bound. None: no proof.
+   */
+  readonly exact?: ExactOptions;
+  /** Build the day-by-day breakdown (the JSON contract has none). @default true */
+  readonly days?: boolean;
 }
 
 /** A planned activity with its calendar dates (`YYYY-MM-DDTHH:MM`). */
@@ -120,7 +129,10 @@ export interface DatedTeamPlan extends Omit<TeamPlan, 'activities'> {
   /** `2`, `infra+ml`. */
   readonly teamLabel: string;
   readonly activities: readonly DatedActivity[];
-  /** First working day and the day the last activity ends, `YYYY-MM-DD` (contract). */
+  /**
+   * When the plan starts (the first working day's first hour) and when its last activity ends,
+   * `YYYY-MM-DDTHH:MM` as the activities' dates (contract).
+   */
   readonly startDate: string;
   readonly endDate: string;
   readonly hoursPerDay: number;
@@ -128,7 +140,7 @@ export interface DatedTeamPlan extends Omit<TeamPlan, 'activities'> {
   readonly deadline: string | undefined;
   readonly gpuModel: string | undefined;
   readonly summary: PlanSummary;
-  /** The day-by-day breakdown (not part of the JSON). */
+  /** The day-by-day breakdown (not part of the JSON; empty when not asked for). */
   readonly days: readonly DayWork[];
 }
 
@@ -157,7 +169,7 @@ export function buildTeamPlan(
  */
 export function buildTeamPlans(
   project: Project,
-  teams: readonly (TeamSpec | number | string)[],
+  teams: readonly TeamSpec[],
   opts: Omit<TeamPlanOptions, 'team'>,
 ): Result<DatedTeamPlan[], string> {
   try {
@@ -170,15 +182,10 @@ export function buildTeamPlans(
 
 function planTeams(
   project: Project,
-  teams: readonly (TeamSpec | number | string)[],
+  teams: readonly TeamSpec[],
   opts: Omit<TeamPlanOptions, 'team'>,
 ): Result<DatedTeamPlan[], string> {
-  const specs: TeamSpec[] = [];
-  for (const t of teams) {
-    const spec = typeof t === 'object' ? ok(t) : parseTeamSpec(String(t));
-    if (!spec.ok) return spec;
-    specs.push(spec.value);
-  }
+  const specs = teams;
   const hoursPerDay = opts.hoursPerDay ?? project.hoursPerDay;
   const cal = projectCalendar(project, hoursPerDay);
   const estimate = opts.estimate ?? 'expected';
@@ -232,7 +239,7 @@ function planTeams(
   };
   const problemFor = (spec: TeamSpec, mode: EstimateMode): Result<ProjectProblem, string> => {
     const team = selectTeam(project, spec);
-    if (!team.ok) return team;
+    if (!team.ok) return err(`team ${teamLabel(spec)}: ${unknownMemberMessage(team.error)}`);
     return projectProblem(project, { team: team.value, estimate: mode, gpuProfile: gpu });
   };
 
@@ -287,6 +294,9 @@ function planTeams(
         if (one.ok) soloHere = solveOnce(one.value, 'full').schedule.makespan;
       }
     }
+    if (opts.exact !== undefined) {
+      found = { pp: found.pp, res: withExact(found.pp.problem, found.res, opts.exact) };
+    }
     const info: SearchInfo = {
       lowerBound: found.res.lowerBound,
       bounds: found.res.bounds,
@@ -306,7 +316,8 @@ function planTeams(
         };
       }
     }
-    plans.push(datePlan(project, plan, cal, teamLabel(spec), soloHere, range));
+    const dated = datePlan(project, plan, cal, teamLabel(spec), soloHere, range, opts.days ?? true);
+    plans.push(dated);
   }
   return ok(plans);
 }
@@ -332,15 +343,16 @@ export function datePlan(
   label: string,
   solo: number | undefined,
   range: PlanSummary['range'],
+  withDays = true,
 ): DatedTeamPlan {
   const activities: DatedActivity[] = plan.activities.map((a) => ({
     ...a,
     startDate: pointAt(cal, a.start, 'start').iso,
     endDate: pointAt(cal, a.end, 'end').iso,
   }));
-  const startDate = workingDate(cal, 0);
+  const startDate = pointAt(cal, 0, 'start').iso;
   const end = pointAt(cal, plan.makespan, 'end');
-  const endDate = end.date;
+  const endDate = end.iso;
   const H = cal.hoursPerDay;
   const effort = plan.effort;
   const gap =
@@ -348,13 +360,13 @@ export function datePlan(
   const summary: PlanSummary = {
     effort,
     workingDays: end.day + 1,
-    calendarDays: calendarDaysTo(cal, endDate),
+    calendarDays: calendarDaysTo(cal, end.date),
     utilisation: plan.makespan > 0 ? effort / (plan.team * plan.makespan) : 0,
     soloMakespan: solo === undefined ? undefined : roundHours(solo),
     speedup: solo === undefined || plan.makespan <= 0 ? undefined : solo / plan.makespan,
     gap: plan.optimal ? 0 : gap,
     range,
-    meetsDeadline: project.deadline === undefined ? undefined : endDate <= project.deadline,
+    meetsDeadline: project.deadline === undefined ? undefined : end.date <= project.deadline,
   };
   return {
     ...plan,
@@ -367,7 +379,7 @@ export function datePlan(
     deadline: project.deadline,
     gpuModel: project.gpuModel,
     summary,
-    days: dailyWork(plan, cal),
+    days: withDays ? dailyWork(plan, cal) : [],
   };
 }
 
@@ -377,45 +389,30 @@ export function dailyWork(plan: TeamPlan, cal: WorkCalendar): DayWork[] {
   const lastDay = plan.makespan > 0 ? pointAt(cal, plan.makespan, 'end').day : 0;
   const gpu = plan.resources.find((r) => r.id === GPU)?.profile ?? [];
   const titleOf = new Map(plan.activities.map((a) => [a.id, a.taskTitle]));
+  const cells = dayCells(plan, H, lastDay);
+  const E = plan.engineers.length;
   const rows: DayWork[] = [];
   const tol = 1e-6;
   for (let d = 0; d <= lastDay; d++) {
-    const lo = d * H;
-    const hi = (d + 1) * H;
     const date = workingDate(cal, d);
     const base = { day: d, date, weekday: weekdayName(date), week: weekOf(cal, date) };
     let any = false;
-    for (const m of plan.engineers) {
-      const items: DayItem[] = [];
-      for (const a of plan.activities) {
-        if (a.assignee !== m.id) continue;
-        const overlap = Math.min(a.end, hi) - Math.max(a.start, lo);
-        const zeroHere = a.duration === 0 && a.start >= lo - tol && a.start < hi - tol;
-        if (overlap <= tol && !zeroHere) continue;
-        const startsHere = a.start >= lo - tol;
-        const endsHere = a.end <= hi + tol;
-        const part = startsHere ? (endsHere ? 'whole' : 'start') : endsHere ? 'finish' : 'cont';
-        items.push({ id: a.id, hours: roundHours(Math.max(0, overlap)), part });
-      }
-      if (items.length === 0) continue;
+    for (let k = 0; k < E; k++) {
+      const items = cells[d * E + k];
+      if (items === undefined) continue;
       any = true;
-      items.sort((x, y) => {
-        const ax = plan.activities.find((a) => a.id === x.id)!;
-        const ay = plan.activities.find((a) => a.id === y.id)!;
-        return ax.start - ay.start;
-      });
       let top = items[0]!;
       for (const it of items) if (it.hours > top.hours + tol) top = it;
       rows.push({
         ...base,
-        engineer: m.id,
+        engineer: plan.engineers[k]!.id,
         items,
         hours: roundHours(items.reduce((s, it) => s + it.hours, 0)),
         focus: titleOf.get(top.id) ?? top.id,
       });
     }
     if (!any) {
-      const waiting = gpu.length > 0 && capacityAt(gpu, lo) === 0;
+      const waiting = gpu.length > 0 && capacityAt(gpu, d * H) === 0;
       rows.push({
         ...base,
         engineer: null,
@@ -426,4 +423,37 @@ export function dailyWork(plan: TeamPlan, cal: WorkCalendar): DayWork[] {
     }
   }
   return rows;
+}
+
+/**
+ * What each engineer does each day (cell `day * engineers + engineer`), items in start order,
+ * ties in plan order. Each activity visits only the days around its own span, so the whole
+ * breakdown is linear in its size.
+ */
+function dayCells(plan: TeamPlan, H: number, lastDay: number): (DayItem[] | undefined)[] {
+  const E = plan.engineers.length;
+  const engineerOf = new Map(plan.engineers.map((m, k) => [m.id, k]));
+  const cells: (DayItem[] | undefined)[] = new Array<DayItem[] | undefined>((lastDay + 1) * E);
+  const tol = 1e-6;
+  const order = plan.activities.map((_, i) => i);
+  order.sort((x, y) => plan.activities[x]!.start - plan.activities[y]!.start || x - y);
+  for (const i of order) {
+    const a = plan.activities[i]!;
+    const k = engineerOf.get(a.assignee);
+    if (k === undefined) continue;
+    const from = Math.max(0, Math.floor(a.start / H) - 1);
+    const to = Math.min(lastDay, Math.floor(a.end / H) + 1);
+    for (let d = from; d <= to; d++) {
+      const lo = d * H;
+      const hi = (d + 1) * H;
+      const overlap = Math.min(a.end, hi) - Math.max(a.start, lo);
+      const zeroHere = a.duration === 0 && a.start >= lo - tol && a.start < hi - tol;
+      if (overlap <= tol && !zeroHere) continue;
+      const startsHere = a.start >= lo - tol;
+      const endsHere = a.end <= hi + tol;
+      const part = startsHere ? (endsHere ? 'whole' : 'start') : endsHere ? 'finish' : 'cont';
+      (cells[d * E + k] ??= []).push({ id: a.id, hours: roundHours(Math.max(0, overlap)), part });
+    }
+  }
+  return cells;
 }

@@ -14,8 +14,9 @@ import type { MonteCarloResult, Percentiles } from '../planner/engine/monte-carl
 import type { ProjectMonteCarlo } from '../planner/project/monte-carlo-project.js';
 import { projectMonteCarlo } from '../planner/project/monte-carlo-project.js';
 import type { Schedule } from '../planner/engine/problem.js';
-import type { TeamSpec } from '../planner/project/project-problem.js';
-import { selectTeam, teamLabel } from '../planner/project/project-problem.js';
+import type { TeamSpec } from '../model/team-spec.js';
+import { teamLabel, unknownMemberMessage } from '../model/team-spec.js';
+import { selectTeam } from '../planner/project/project-problem.js';
 import type { SamplingOptions } from '../planner/engine/sampling.js';
 
 /**
@@ -109,7 +110,7 @@ export function projectRisk(
   const out: TeamRisk[] = [];
   for (const [k, spec] of teams.entries()) {
     const members = selectTeam(project, spec);
-    if (!members.ok) return err(members.error);
+    if (!members.ok) return err(`team ${teamLabel(spec)}: ${unknownMemberMessage(members.error)}`);
     const given = plans?.[k];
     const plan =
       given !== undefined && given.activities.length > 0 ? scheduleOfPlan(given) : undefined;

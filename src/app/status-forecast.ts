@@ -1,6 +1,6 @@
 import { buildTeamPlan, DEFAULT_MAX_SCHEDULES, DEFAULT_TIME_LIMIT_MS } from './plan-team.js';
 import type { Project } from '../model/project.js';
-import type { TeamSpec } from '../planner/project/project-problem.js';
+import type { TeamSpec } from '../model/team-spec.js';
 import { forecastFromState } from './forecast.js';
 import type { RunState } from '../state/reducer.js';
 import type { StatusModel } from '../state/status.js';

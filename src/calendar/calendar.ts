@@ -1,11 +1,4 @@
-import {
-  addDays,
-  format,
-  isWeekend,
-  parseISO,
-  startOfWeek,
-  differenceInCalendarDays,
-} from 'date-fns';
+import { isValid, parseISO } from 'date-fns';
 
 /**
  * The working-time calendar: maps hours on the planner's working-time axis to dates and clock
@@ -25,6 +18,8 @@ export interface WorkCalendar {
   readonly dayStartMinutes: number;
   /** `YYYY-MM-DD` of working day d (cached, grown on demand). */
   readonly days: string[];
+  /** Days since 1970-01-01 of working day d (grown with `days`). */
+  readonly epochDays: number[];
 }
 
 /** A clock reading on the calendar. */
@@ -39,7 +34,6 @@ export interface CalendarPoint {
   readonly iso: string;
 }
 
-const ISO_DAY = 'yyyy-MM-dd';
 /** Working days a single lookup may skip before the calendar is declared broken. */
 const MAX_SCAN = 10_000;
 
@@ -73,33 +67,74 @@ export function makeCalendar(opts: CalendarOptions): WorkCalendar {
     holidays: new Set(opts.holidays ?? []),
     dayStartMinutes: opts.dayStartMinutes ?? 540,
     days: [],
+    epochDays: [],
   };
 }
 
 /** True when `date` (YYYY-MM-DD) is a working day: Mon–Fri and not a holiday. */
 export function isWorkingDay(cal: WorkCalendar, date: string): boolean {
-  return !isWeekend(parseISO(date)) && !cal.holidays.has(date);
+  return isWorkingEpochDay(cal, epochDayOf(date), date);
 }
 
-/** The first working day on or after `date`. */
-function nextWorkingDay(cal: WorkCalendar, date: string): string {
-  let d = parseISO(date);
-  for (let i = 0; i < MAX_SCAN; i++) {
-    const s = format(d, ISO_DAY);
-    if (isWorkingDay(cal, s)) return s;
-    d = addDays(d, 1);
+function isWorkingEpochDay(cal: WorkCalendar, day: number, date: string): boolean {
+  const wd = weekdayOf(day);
+  return wd !== 0 && wd !== 6 && !cal.holidays.has(date);
+}
+
+/**
+ * Days since 1970-01-01 of a `YYYY-MM-DD` date. Calendar dates carry no time zone, so the
+ * arithmetic is on UTC days: a plan for 100k tasks spans tens of thousands of days, and each is
+ * a few integer operations instead of a date-library round trip.
+ */
+function epochDayOf(date: string): number {
+  if (date.length === 10 && date[4] === '-' && date[7] === '-') {
+    const m = +date.slice(5, 7);
+    const d = +date.slice(8, 10);
+    const t = Date.UTC(+date.slice(0, 4), m - 1, d);
+    if (m >= 1 && m <= 12 && d >= 1 && d <= 31 && Number.isInteger(t / 86_400_000)) {
+      const day = t / 86_400_000;
+      if (d <= 28 || dateOfEpochDay(day) === date) return day;
+    }
   }
-  throw new Error(`Internal error: no working day within ${MAX_SCAN} days of ${date}`);
+  const d = parseISO(date);
+  if (!isValid(d)) throw new Error(`Internal error: bad date ${date}`);
+  return Math.round(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) / 86_400_000);
+}
+
+function dateOfEpochDay(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
+function weekdayOf(day: number): number {
+  return (((day + 4) % 7) + 7) % 7;
+}
+
+/** The first working day on or after epoch day `from`, as [epoch day, date]. */
+function nextWorkingDay(cal: WorkCalendar, from: number): [number, string] {
+  for (let i = 0; i < MAX_SCAN; i++) {
+    const s = dateOfEpochDay(from + i);
+    if (isWorkingEpochDay(cal, from + i, s)) return [from + i, s];
+  }
+  throw new Error(
+    `Internal error: no working day within ${MAX_SCAN} days of ${dateOfEpochDay(from)}`,
+  );
 }
 
 /** The date of working day `d` (d ≥ 0). */
 export function workingDate(cal: WorkCalendar, d: number): string {
   if (!Number.isInteger(d) || d < 0) throw new Error(`Internal error: bad working-day index ${d}`);
   const days = cal.days;
-  if (days.length === 0) days.push(nextWorkingDay(cal, cal.start));
+  const epoch = cal.epochDays;
+  if (days.length === 0) {
+    const [e, s] = nextWorkingDay(cal, epochDayOf(cal.start));
+    epoch.push(e);
+    days.push(s);
+  }
   while (days.length <= d) {
-    const last = days[days.length - 1]!;
-    days.push(nextWorkingDay(cal, format(addDays(parseISO(last), 1), ISO_DAY)));
+    const [e, s] = nextWorkingDay(cal, epoch[epoch.length - 1]! + 1);
+    epoch.push(e);
+    days.push(s);
   }
   return days[d]!;
 }
@@ -111,7 +146,7 @@ export function workingDate(cal: WorkCalendar, d: number): string {
 export function dayIndexOf(cal: WorkCalendar, date: string): number {
   const first = workingDate(cal, 0);
   if (date <= first) return 0;
-  const target = nextWorkingDay(cal, date);
+  const target = nextWorkingDay(cal, epochDayOf(date))[1];
   let d = 0;
   while (workingDate(cal, d) < target) d++;
   return d;
@@ -157,9 +192,16 @@ function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
 
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
 /** Short weekday name of a date: `Mon`. */
 export function weekdayName(date: string): string {
-  return format(parseISO(date), 'EEE');
+  return WEEKDAYS[weekdayOf(epochDayOf(date))]!;
+}
+
+/** The epoch day of the Monday of the week that holds epoch day `day`. */
+function mondayOf(day: number): number {
+  return day - ((weekdayOf(day) + 6) % 7);
 }
 
 /**
@@ -167,14 +209,15 @@ export function weekdayName(date: string): string {
  * the project's first working day.
  */
 export function weekOf(cal: WorkCalendar, date: string): number {
-  const base = startOfWeek(parseISO(workingDate(cal, 0)), { weekStartsOn: 1 });
-  const monday = startOfWeek(parseISO(date), { weekStartsOn: 1 });
-  return Math.round(differenceInCalendarDays(monday, base) / 7) + 1;
+  workingDate(cal, 0);
+  const base = mondayOf(cal.epochDays[0]!);
+  return Math.round((mondayOf(epochDayOf(date)) - base) / 7) + 1;
 }
 
 /** Calendar days from the first working day to `date`, counting both ends. */
 export function calendarDaysTo(cal: WorkCalendar, date: string): number {
-  return differenceInCalendarDays(parseISO(date), parseISO(workingDate(cal, 0))) + 1;
+  workingDate(cal, 0);
+  return epochDayOf(date) - cal.epochDays[0]! + 1;
 }
 
 /** One step of a capacity profile on the working-time axis (same shape as the planner's). */

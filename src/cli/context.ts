@@ -3,6 +3,7 @@ import type { Output } from '../reporters/terminal.js';
 import { printDiagnostics } from '../reporters/diagnostics.js';
 import { loadProjectFileCached } from '../config/project-cache.js';
 import type { Project } from '../model/project.js';
+import type { DefaultTaskFile } from '../config/default-file.js';
 
 /** Exit codes: 0 ok, 1 the work failed (a task, a plan check), 2 bad input or usage. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -14,10 +15,9 @@ export interface CliContext {
   readonly cwd: string;
   /** Set by a verb's action: the process exit code. */
   exitCode: number;
+  /** The task file used when none is named (see defaultTaskFile). */
+  readonly defaultFile: DefaultTaskFile;
 }
-
-/** The task file used when none is named. */
-export const DEFAULT_TASK_FILE = 'tasks/epic-1a.yaml';
 
 /**
  * Loads a task file (through the validated-project cache); on failure prints the diagnostics and
@@ -26,6 +26,14 @@ export const DEFAULT_TASK_FILE = 'tasks/epic-1a.yaml';
 export async function loadOrReport(ctx: CliContext, file: string): Promise<Project | undefined> {
   const r = await loadProjectFileCached(file);
   if (r.ok) return r.value;
+  if (file === ctx.defaultFile.file && r.error.some((d) => d.message.includes('no such file'))) {
+    usageError(
+      ctx,
+      `no task file: looked for ${file} (${ctx.defaultFile.from === undefined ? 'the default' : `named in ${ctx.defaultFile.from}`}) from ${ctx.cwd}. ` +
+        'Name one (critpath plan my/lab.yaml), or set a default: "critpath": {"file": "my/lab.yaml"} in package.json, or a .critpathrc holding {"file": "my/lab.yaml"}; critpath init writes a starter file.',
+    );
+    return undefined;
+  }
   reportDiagnostics(ctx, r.error);
   return undefined;
 }

@@ -4,6 +4,7 @@ import type { Output } from '../reporters/terminal.js';
 import { processOutput } from '../reporters/terminal.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './context.js';
+import { defaultTaskFile } from '../config/default-file.js';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
@@ -19,7 +20,13 @@ const VERBS: Readonly<Record<string, () => Promise<Register>>> = {
   status: async () => (await import('./commands/status.js')).registerStatus,
   reset: async () => (await import('./commands/reset.js')).registerReset,
   cancel: async () => (await import('./commands/cancel.js')).registerCancel,
+  logs: async () => (await import('./commands/logs.js')).registerLogs,
+  init: async () => (await import('./commands/init.js')).registerInit,
+  completion: async () => (await import('./commands/completion.js')).registerCompletion,
 };
+
+/** Verbs that need every verb registered: completion lists them all. */
+const NEEDS_ALL = new Set(['completion']);
 
 /** Set by the bundler for the single-file build (scripts/bundle.mjs); else read from package.json. */
 declare const __CRITPATH_VERSION__: string | undefined;
@@ -35,12 +42,36 @@ export async function main(
   cwd = process.cwd(),
 ): Promise<number> {
   const color = !argv.includes('--no-color');
-  const ctx: CliContext = { out: out ?? processOutput({ color }), cwd, exitCode: EXIT.ok };
+  const wide = argv.includes('--wide');
+  const ctx: CliContext = {
+    out: out ?? processOutput({ color, wide }),
+    cwd,
+    exitCode: EXIT.ok,
+    defaultFile: defaultTaskFile(cwd),
+  };
   const program = new Command('critpath')
     .description('Plan and run GPU infrastructure bring-up as a task graph')
     .version(VERSION, '-V, --version')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
+    .option('--wide', "full tables, however wide (default: fit the terminal's width)")
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The usual workflow:',
+        '  critpath init lab.yaml                 a starter task file',
+        '  critpath validate lab.yaml             check it',
+        '  critpath plan lab.yaml --team 2        who does what, day by day, and the end date',
+        '  critpath run lab.yaml --dry-run        the order it would run in',
+        '  critpath run lab.yaml                  run it (Ctrl-C stops; run again to resume)',
+        '  critpath status lab.yaml --watch       follow it from another terminal',
+        "  critpath logs lab.yaml 1a.8/test       an activity's log",
+        '',
+        'Every verb has examples: critpath VERB --help. Without a file, a verb reads the one named',
+        'by .critpathrc or package.json\'s "critpath" key, else tasks/epic-1a.yaml.',
+      ].join('\n'),
+    )
     .configureOutput({
       writeOut: (s) => ctx.out.out(s.trimEnd()),
       writeErr: (s) => ctx.out.err(s.trimEnd()),
@@ -48,7 +79,10 @@ export async function main(
     .exitOverride();
   // The program's own options take no values, so the first other word names the verb.
   const verb = argv.find((a) => !a.startsWith('-'));
-  const wanted = verb !== undefined && Object.hasOwn(VERBS, verb) ? [verb] : Object.keys(VERBS);
+  const wanted =
+    verb !== undefined && Object.hasOwn(VERBS, verb) && !NEEDS_ALL.has(verb)
+      ? [verb]
+      : Object.keys(VERBS);
   for (const register of await Promise.all(wanted.map((v) => VERBS[v]!()))) register(program, ctx);
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
 

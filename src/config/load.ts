@@ -24,6 +24,8 @@ import { formatPath, PositionIndex } from './positions.js';
 import { checkRules } from './rules.js';
 import { knownKeysAt } from './schema-keys.js';
 import { nearest } from '../util/suggest.js';
+import type { TeamSpec } from '../model/team-spec.js';
+import { parseTeamSpec } from '../model/team-spec.js';
 
 /** Reads and checks a task file. Every problem found is reported, each with its position. */
 export async function loadProjectFile(file: string): Promise<Result<Project, Diagnostic[]>> {
@@ -278,6 +280,14 @@ function gpuOf(list: readonly { count: number; from: string }[] | undefined): Gp
   return [...(list ?? [])].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
 }
 
+/** A scenario's `team:`, which the rules checked (checkScenarioTeam). */
+function scenarioTeam(team: number | string | undefined): TeamSpec | undefined {
+  if (team === undefined) return undefined;
+  const spec = parseTeamSpec(String(team));
+  if (!spec.ok) throw new Error(`Internal error: scenario team "${team}" passed the checks`);
+  return spec.value;
+}
+
 function scenarioOf(name: string, s: ScenarioInput): Scenario {
   const estimates: Record<string, Estimate> = {};
   for (const [id, h] of Object.entries(s.estimates ?? {})) estimates[id] = estimateOf(h);
@@ -285,7 +295,7 @@ function scenarioOf(name: string, s: ScenarioInput): Scenario {
     name,
     description: s.description,
     cost: s.cost ?? 0,
-    team: s.team,
+    team: scenarioTeam(s.team),
     hoursPerDay: s.hoursPerDay,
     gpu: s.hardware?.gpu === undefined ? undefined : gpuOf(s.hardware.gpu),
     estimates,

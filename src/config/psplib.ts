@@ -65,143 +65,170 @@ function int(
   return Number(t.text);
 }
 
-/**
- * Parses a single-mode PSPLIB `.sm` file. Errors carry the line and column of the offending
- * token (or of the place where a section is missing).
- */
-export function parsePsplib(text: string, file: string): Result<PsplibInstance, Diagnostic[]> {
-  const f = new Fail(file);
-  const lines = text.split(/\r?\n/);
-  const find = (prefix: string, from = 0): number => {
-    for (let i = from; i < lines.length; i++)
-      if (lines[i]!.trimStart().startsWith(prefix)) return i;
-    return -1;
-  };
-  const eof = lines.length;
-  const colAfter = (line: string): number => line.length + 1;
+/** The lines of a `.sm` file and the diagnostics found in them so far. */
+interface Sm {
+  readonly f: Fail;
+  readonly lines: readonly string[];
+}
 
-  // jobs (incl. supersource/sink ):  32
-  const jl = find('jobs (incl. supersource/sink');
+/** The index of the first line at or after `from` that starts with `prefix`, or -1. */
+function findLine(sm: Sm, prefix: string, from = 0): number {
+  for (let i = from; i < sm.lines.length; i++)
+    if (sm.lines[i]!.trimStart().startsWith(prefix)) return i;
+  return -1;
+}
+
+const colAfter = (line: string): number => line.length + 1;
+
+/** The tokens after a header line's colon, with columns counted in the whole line. */
+function valueTokens(line: string): Token[] {
+  const c = line.indexOf(':');
+  return tokens(line.slice(c + 1)).map((t) => ({ text: t.text, col: t.col + c + 1 }));
+}
+
+/** `jobs (incl. supersource/sink ):  32` and `- renewable :  4   R`. */
+function parseHeader(sm: Sm): { jobs: number; nres: number; jobsLine: number } | null {
+  const { f, lines } = sm;
+  const jl = findLine(sm, 'jobs (incl. supersource/sink');
   if (jl < 0) {
     f.add(1, 1, 'missing "jobs (incl. supersource/sink ):" line');
-    return err(f.diags);
+    return null;
   }
   const jLine = lines[jl]!;
-  const jTok = tokens(jLine.slice(jLine.indexOf(':') + 1)).map((t) => ({
-    text: t.text,
-    col: t.col + jLine.indexOf(':') + 1,
-  }));
+  const jTok = valueTokens(jLine);
   const jobs = int(f, jl + 1, jTok[0], 'job count', colAfter(jLine));
-  if (jobs === null) return err(f.diags);
+  if (jobs === null) return null;
   if (jobs < 2) {
     f.add(jl + 1, jTok[0]!.col, `job count must be at least 2 (source and sink), found ${jobs}`);
-    return err(f.diags);
+    return null;
   }
-
-  // - renewable                 :  4   R
-  const rl = find('- renewable');
-  let nres = 0;
+  const rl = findLine(sm, '- renewable');
   if (rl < 0) {
     f.add(jl + 2, 1, 'missing "- renewable :" line');
-    return err(f.diags);
+    return null;
   }
-  {
-    const line = lines[rl]!;
-    const c = line.indexOf(':');
-    const t = tokens(line.slice(c + 1)).map((x) => ({ text: x.text, col: x.col + c + 1 }));
-    const v = int(f, rl + 1, t[0], 'renewable resource count', colAfter(line));
-    if (v === null) return err(f.diags);
-    nres = v;
-  }
+  const line = lines[rl]!;
+  const nres = int(f, rl + 1, valueTokens(line)[0], 'renewable resource count', colAfter(line));
+  if (nres === null) return null;
+  return { jobs, nres, jobsLine: jl };
+}
 
-  // PRECEDENCE RELATIONS:
-  const pl = find('PRECEDENCE RELATIONS:');
+/** One precedence line: `job modes #successors successor...`, into `successors`. */
+function parsePrecedenceLine(
+  f: Fail,
+  lineNo: number,
+  line: string,
+  jobs: number,
+  seen: Uint8Array,
+  precLine: Int32Array,
+  successors: number[][],
+): void {
+  const t = tokens(line);
+  const end = colAfter(line);
+  const job = int(f, lineNo, t[0], 'job number', end);
+  const modes = int(f, lineNo, t[1], 'mode count', end);
+  const ns = int(f, lineNo, t[2], 'successor count', end);
+  if (job === null || modes === null || ns === null) return;
+  if (job < 1 || job > jobs) {
+    f.add(lineNo, t[0]!.col, `job number ${job} out of range 1..${jobs}`);
+    return;
+  }
+  if (seen[job - 1] === 1) {
+    f.add(lineNo, t[0]!.col, `job ${job} listed twice in precedence relations`);
+    return;
+  }
+  seen[job - 1] = 1;
+  precLine[job - 1] = lineNo;
+  if (modes !== 1) {
+    f.add(lineNo, t[1]!.col, `job ${job}: ${modes} modes; only single-mode files are supported`);
+  }
+  if (t.length - 3 !== ns) {
+    f.add(
+      lineNo,
+      t[Math.min(t.length - 1, 3 + ns)]?.col ?? end,
+      `job ${job}: declares ${ns} successors but lists ${t.length - 3}`,
+    );
+    return;
+  }
+  for (let q = 3; q < t.length; q++) {
+    const s = int(f, lineNo, t[q], `job ${job} successor`, end);
+    if (s === null) continue;
+    if (s < 1 || s > jobs)
+      f.add(lineNo, t[q]!.col, `job ${job}: successor ${s} out of range 1..${jobs}`);
+    else if (s === job) f.add(lineNo, t[q]!.col, `job ${job} lists itself as a successor`);
+    else successors[job - 1]!.push(s - 1);
+  }
+}
+
+/** The PRECEDENCE RELATIONS section: each job's successors, or null when the section is cut short or cyclic. */
+function parsePrecedences(sm: Sm, jobs: number): { successors: number[][]; at: number } | null {
+  const { f, lines } = sm;
+  const pl = findLine(sm, 'PRECEDENCE RELATIONS:');
   if (pl < 0) {
-    f.add(eof, 1, 'missing "PRECEDENCE RELATIONS:" section');
-    return err(f.diags);
+    f.add(lines.length, 1, 'missing "PRECEDENCE RELATIONS:" section');
+    return null;
   }
   const successors: number[][] = Array.from({ length: jobs }, () => []);
-  const seenP = new Uint8Array(jobs);
+  const seen = new Uint8Array(jobs);
   const precLine = new Int32Array(jobs);
   let li = pl + 2; // skip the column header
   for (let k = 0; k < jobs; k++, li++) {
     const line = lines[li];
     if (line === undefined || line.trimStart().startsWith('*')) {
       f.add(li + 1, 1, `precedence relations: expected ${jobs} job lines, found ${k}`);
-      return err(f.diags);
+      return null;
     }
-    const t = tokens(line);
-    const end = colAfter(line);
-    const job = int(f, li + 1, t[0], 'job number', end);
-    const modes = int(f, li + 1, t[1], 'mode count', end);
-    const ns = int(f, li + 1, t[2], 'successor count', end);
-    if (job === null || modes === null || ns === null) continue;
-    if (job < 1 || job > jobs) {
-      f.add(li + 1, t[0]!.col, `job number ${job} out of range 1..${jobs}`);
-      continue;
-    }
-    if (seenP[job - 1] === 1) {
-      f.add(li + 1, t[0]!.col, `job ${job} listed twice in precedence relations`);
-      continue;
-    }
-    seenP[job - 1] = 1;
-    precLine[job - 1] = li + 1;
-    if (modes !== 1) {
-      f.add(li + 1, t[1]!.col, `job ${job}: ${modes} modes; only single-mode files are supported`);
-    }
-    if (t.length - 3 !== ns) {
-      f.add(
-        li + 1,
-        t[Math.min(t.length - 1, 3 + ns)]?.col ?? end,
-        `job ${job}: declares ${ns} successors but lists ${t.length - 3}`,
-      );
-      continue;
-    }
-    for (let q = 3; q < t.length; q++) {
-      const s = int(f, li + 1, t[q], `job ${job} successor`, end);
-      if (s === null) continue;
-      if (s < 1 || s > jobs)
-        f.add(li + 1, t[q]!.col, `job ${job}: successor ${s} out of range 1..${jobs}`);
-      else if (s === job) f.add(li + 1, t[q]!.col, `job ${job} lists itself as a successor`);
-      else successors[job - 1]!.push(s - 1);
-    }
+    parsePrecedenceLine(f, li + 1, line, jobs, seen, precLine, successors);
   }
-
   if (f.diags.length === 0) {
-    // Kahn's algorithm: jobs left over lie on or behind a cycle.
-    const indeg = new Int32Array(jobs);
-    for (const ss of successors) for (const s of ss) indeg[s]!++;
-    const queue: number[] = [];
-    for (let j = 0; j < jobs; j++) if (indeg[j] === 0) queue.push(j);
-    for (let h = 0; h < queue.length; h++) {
-      for (const s of successors[queue[h]!]!) if (--indeg[s]! === 0) queue.push(s);
-    }
-    if (queue.length < jobs) {
-      const j = indeg.findIndex((d) => d > 0);
+    const j = jobOnCycle(successors);
+    if (j >= 0) {
       f.add(precLine[j]!, 1, `precedence relations form a cycle through job ${j + 1}`);
-      return err(f.diags);
+      return null;
     }
   }
+  return { successors, at: pl };
+}
 
-  // REQUESTS/DURATIONS:
-  const ql = find('REQUESTS/DURATIONS:', pl);
-  if (ql < 0) {
-    f.add(eof, 1, 'missing "REQUESTS/DURATIONS:" section');
-    return err(f.diags);
+/** A job on or behind a cycle (Kahn's algorithm: the jobs left over), or -1 when there is none. */
+function jobOnCycle(successors: readonly (readonly number[])[]): number {
+  const jobs = successors.length;
+  const indeg = new Int32Array(jobs);
+  for (const ss of successors) for (const s of ss) indeg[s]!++;
+  const queue: number[] = [];
+  for (let j = 0; j < jobs; j++) if (indeg[j] === 0) queue.push(j);
+  for (let h = 0; h < queue.length; h++) {
+    for (const s of successors[queue[h]!]!) if (--indeg[s]! === 0) queue.push(s);
   }
-  li = ql + 1;
+  return queue.length < jobs ? indeg.findIndex((d) => d > 0) : -1;
+}
+
+/** The REQUESTS/DURATIONS section: each job's duration and requests. */
+function parseRequests(
+  sm: Sm,
+  jobs: number,
+  nres: number,
+  from: number,
+): { durations: number[]; requests: number[][]; at: number } | null {
+  const { f, lines } = sm;
+  const ql = findLine(sm, 'REQUESTS/DURATIONS:', from);
+  if (ql < 0) {
+    f.add(lines.length, 1, 'missing "REQUESTS/DURATIONS:" section');
+    return null;
+  }
+  let li = ql + 1;
   while (li < lines.length && !/^\s*\d/.test(lines[li]!)) {
     if (lines[li]!.trimStart().startsWith('*')) break;
     li++;
   }
   const durations = new Array<number>(jobs).fill(0);
   const requests: number[][] = Array.from({ length: jobs }, () => new Array<number>(nres).fill(0));
-  const seenR = new Uint8Array(jobs);
+  const seen = new Uint8Array(jobs);
   for (let k = 0; k < jobs; k++, li++) {
     const line = lines[li];
     if (line === undefined || line.trimStart().startsWith('*')) {
       f.add(li + 1, 1, `requests/durations: expected ${jobs} job lines, found ${k}`);
-      return err(f.diags);
+      return null;
     }
     const t = tokens(line);
     const end = colAfter(line);
@@ -211,11 +238,11 @@ export function parsePsplib(text: string, file: string): Result<PsplibInstance, 
       f.add(li + 1, t[0]!.col, `job number ${job} out of range 1..${jobs}`);
       continue;
     }
-    if (seenR[job - 1] === 1) {
+    if (seen[job - 1] === 1) {
       f.add(li + 1, t[0]!.col, `job ${job} listed twice in requests/durations`);
       continue;
     }
-    seenR[job - 1] = 1;
+    seen[job - 1] = 1;
     if (t.length !== 3 + nres) {
       f.add(
         li + 1,
@@ -231,12 +258,20 @@ export function parsePsplib(text: string, file: string): Result<PsplibInstance, 
       if (v !== null) requests[job - 1]![r] = v;
     }
   }
+  return { durations, requests, at: ql };
+}
 
-  // RESOURCEAVAILABILITIES:
-  const al = find('RESOURCEAVAILABILITIES:', ql);
+/** The RESOURCEAVAILABILITIES section: one capacity per resource, with the tokens' columns. */
+function parseCapacities(
+  sm: Sm,
+  nres: number,
+  from: number,
+): { capacities: number[]; tokens: Token[]; lineNo: number } | null {
+  const { f, lines } = sm;
+  const al = findLine(sm, 'RESOURCEAVAILABILITIES:', from);
   if (al < 0) {
-    f.add(eof, 1, 'missing "RESOURCEAVAILABILITIES:" section');
-    return err(f.diags);
+    f.add(lines.length, 1, 'missing "RESOURCEAVAILABILITIES:" section');
+    return null;
   }
   const capLine = lines[al + 2] ?? '';
   const ct = tokens(capLine);
@@ -253,22 +288,41 @@ export function parsePsplib(text: string, file: string): Result<PsplibInstance, 
       if (v !== null) capacities.push(v);
     }
   }
-  if (f.diags.length > 0) return err(f.diags);
+  return { capacities, tokens: ct, lineNo: al + 3 };
+}
 
+/**
+ * Parses a single-mode PSPLIB `.sm` file. Errors carry the line and column of the offending
+ * token (or of the place where a section is missing).
+ */
+export function parsePsplib(text: string, file: string): Result<PsplibInstance, Diagnostic[]> {
+  const sm: Sm = { f: new Fail(file), lines: text.split(/\r?\n/) };
+  const f = sm.f;
+  const header = parseHeader(sm);
+  if (header === null) return err(f.diags);
+  const { jobs, nres } = header;
+  const prec = parsePrecedences(sm, jobs);
+  if (prec === null) return err(f.diags);
+  const req = parseRequests(sm, jobs, nres, prec.at);
+  if (req === null) return err(f.diags);
+  const avail = parseCapacities(sm, nres, req.at);
+  if (avail === null || f.diags.length > 0) return err(f.diags);
+  const { capacities } = avail;
+  const { requests, durations } = req;
   // Every request must fit: otherwise no schedule exists.
   for (let j = 0; j < jobs; j++) {
     for (let r = 0; r < nres; r++) {
       if (requests[j]![r]! > capacities[r]!) {
         f.add(
-          al + 3,
-          ct[r]!.col,
+          avail.lineNo,
+          avail.tokens[r]!.col,
           `job ${j + 1} requests ${requests[j]![r]} of R${r + 1} but only ${capacities[r]} are available`,
         );
       }
     }
   }
   if (f.diags.length > 0) return err(f.diags);
-  return ok({ file, jobs, durations, successors, requests, capacities });
+  return ok({ file, jobs, durations, successors: prec.successors, requests, capacities });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { DiagnosticReason } from '../result.js';
+import { parseTeamSpec, unknownMember, unknownMemberMessage } from '../model/team-spec.js';
 import { nearest } from '../util/suggest.js';
 import { parseHours } from './hours.js';
 import type { FieldPath } from './positions.js';
@@ -320,6 +321,7 @@ function checkScenarios(
   if (!isRecord(sc)) return;
   for (const [name, s] of Object.entries(sc)) {
     if (!isRecord(s)) continue;
+    checkScenarioTeam(root, s['team'], ['scenarios', name, 'team'], report);
     const base: FieldPath = ['scenarios', name];
     // The scenario's own tasks join the file's for every check below.
     const all = [...tasks];
@@ -430,4 +432,27 @@ function checkScenarioHours(est: Raw, base: FieldPath, report: Report): void {
       report('bad-hours', [...base, 'estimates', key], p.message);
     }
   }
+}
+
+/** A scenario's `team:`: a size from 1 to 64, or declared people joined by `+`. */
+function checkScenarioTeam(root: Raw, team: unknown, at: FieldPath, report: Report): void {
+  if (typeof team !== 'number' && typeof team !== 'string') return;
+  if (typeof team === 'number' && (!Number.isInteger(team) || team < 1)) return; // the schema's
+  const spec = parseTeamSpec(String(team));
+  if (!spec.ok) {
+    const e = spec.error;
+    const message =
+      e.kind === 'size'
+        ? `a team has 1 to 64 engineers, got ${e.text}`
+        : e.kind === 'repeated'
+          ? `names someone twice: "${e.text}"`
+          : `expected a team size or people such as infra+ml, got "${e.text}"`;
+    report('bad-scenario', at, message);
+    return;
+  }
+  const declared = Array.isArray(root['team'])
+    ? root['team'].flatMap((m) => (isRecord(m) && typeof m['id'] === 'string' ? [m['id']] : []))
+    : [];
+  const missing = unknownMember(spec.value, declared);
+  if (missing !== undefined) report('bad-scenario', at, unknownMemberMessage(missing));
 }

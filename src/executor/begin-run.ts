@@ -10,6 +10,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { ActivityGraph } from '../model/activities.js';
+import type { Hardware } from '../model/project.js';
 import { expectedHours } from '../model/project.js';
 import { JournalWriter } from '../state/journal.js';
 import type { LockOwner } from '../state/lockfile.js';
@@ -104,6 +105,22 @@ export function wantedClosure(
       if (!done(graph.pred[e]!)) stack.push(graph.pred[e]!);
   }
   return wanted;
+}
+
+/**
+ * Whether this run should run activity `index`, done or not: the `targets`' closure (all when
+ * none is named) narrowed to one kind of hardware (`--only`).
+ */
+export function selection(
+  graph: ActivityGraph,
+  state: RunState,
+  targets: readonly string[] | undefined,
+  only: Hardware | undefined,
+): (index: number) => boolean {
+  const wanted = wantedClosure(graph, state, targets);
+  return (i) =>
+    (wanted === undefined || wanted[i] === 1) &&
+    (only === undefined || graph.activities[i]!.phase.hardware === only);
 }
 
 /** Expected hours of the whole graph, and of the activities `done` says are done. */

@@ -64,6 +64,19 @@ export type RunEvent =
       readonly pid: number | undefined;
       readonly estimateHours: number;
     }
+  /** Handed to a system that runs it out of our sight (Slurm), or taken over from an earlier run. */
+  | {
+      readonly type: 'activity-submitted';
+      readonly at: number;
+      readonly id: string;
+      readonly attempt: number;
+      /** Who runs it, for people: `Slurm`. */
+      readonly system: string;
+      /** Its id there (the Slurm job id). */
+      readonly externalId: string;
+      /** True when an earlier run submitted it and this run follows it. */
+      readonly adopted: boolean;
+    }
   | {
       readonly type: 'activity-retry';
       readonly at: number;
@@ -102,6 +115,15 @@ export type RunEvent =
       readonly id: string;
       readonly reason: BlockReason;
       readonly text: string;
+    }
+  /** The run submitted its work and returns without following it (`--no-follow`); no run-end. */
+  | {
+      readonly type: 'run-detached';
+      readonly at: number;
+      readonly runId: string;
+      /** Jobs this run submitted, and jobs of earlier runs still in the system. */
+      readonly submitted: number;
+      readonly adopted: number;
     }
   | {
       readonly type: 'run-end';

@@ -72,127 +72,159 @@ export interface ExecutorResult {
 const BACKOFF_CAP_MS = 5 * 60_000;
 
 /** How an activity's turn in this run ended; `unstarted`: withdrawn before its command started. */
-type Result = 'done' | 'failed' | 'interrupted' | 'unstarted';
+type TurnEnd = 'done' | 'failed' | 'interrupted' | 'unstarted';
 
 /** Runs the scheduler's ready work until nothing more can start. */
 export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
+  return new Execution(o).run();
+}
+
+/** How an attempt's command ended, as far as this run is concerned. */
+interface AttemptEnd {
+  readonly exit: ExitInfo;
+  readonly startedAt: number;
+  /** Tells the backend the executor has acted on this attempt's end. */
+  readonly settled: (() => void) | undefined;
+}
+
+/** One call of `execute`: the work in flight and how the run stands. */
+class Execution {
+  readonly #o: ExecutorOptions;
   /** Activities started and not yet settled (their outcome journaled). */
-  const running = new Map<number, Running>();
+  readonly #running = new Map<number, Running>();
   /**
    * Activities holding one of the --jobs slots. A slot frees when the process ends, before its
    * record is synced: the sync holds back only the activity's dependents (and its GPUs).
    */
-  let active = 0;
-  const ranNow = new Set<number>();
-  const interrupted = new Set<number>();
-  const byIndex = new Map(o.gpus.map((g) => [g.index, g]));
-  const baseEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(o.baseEnv)) if (v !== undefined) baseEnv[k] = v;
-  let stopping: InterruptReason | 'no-new' | undefined;
-  let anyFailed = false;
-  let pollTimer: NodeJS.Timeout | undefined;
-  let resolveAll: (r: ExecutorResult) => void = () => undefined;
-  const finished = new Promise<ExecutorResult>((r) => (resolveAll = r));
-  let settled = false;
-
+  #active = 0;
+  readonly #ranNow = new Set<number>();
+  readonly #interrupted = new Set<number>();
+  readonly #byIndex: Map<number, Gpu>;
+  readonly #baseEnv: Record<string, string> = {};
+  #stopping: InterruptReason | 'no-new' | undefined;
+  #anyFailed = false;
+  #pollTimer: NodeJS.Timeout | undefined;
+  #resolveAll: (r: ExecutorResult) => void = () => undefined;
+  #settled = false;
   /** Set when pump() had a GPU lock refused: it must look again later, whoever holds it now. */
-  let refused = false;
-  const confirm = (_id: string, gpus: readonly number[]): boolean => {
-    if (o.hostLocks === undefined) return true;
-    const r = o.hostLocks.lockAll(gpus);
-    if (r.ok) return true;
-    refused = true;
-    o.allocator.setForeign(o.hostLocks.heldElsewhere());
+  #refused = false;
+  readonly #onAbort = (): void => {
+    if (this.#stopping === 'signal') return;
+    this.#stopping = 'signal';
+    this.#stopAll('signal');
+    this.#pump();
+  };
+  readonly #confirm = (_id: string, gpus: readonly number[]): boolean => {
+    const locks = this.#o.hostLocks;
+    if (locks === undefined) return true;
+    if (locks.lockAll(gpus).ok) return true;
+    this.#refused = true;
+    this.#o.allocator.setForeign(locks.heldElsewhere());
     return false;
   };
 
-  const releaseGpus = (id: string): void => {
-    const gpus = o.allocator.release(id);
-    if (gpus.length > 0) o.hostLocks?.unlockAll(gpus);
-  };
+  constructor(o: ExecutorOptions) {
+    this.#o = o;
+    this.#byIndex = new Map(o.gpus.map((g) => [g.index, g]));
+    for (const [k, v] of Object.entries(o.baseEnv)) if (v !== undefined) this.#baseEnv[k] = v;
+  }
 
-  const stopAll = (reason: InterruptReason): void => {
-    for (const r of running.values()) {
+  run(): Promise<ExecutorResult> {
+    const finished = new Promise<ExecutorResult>((r) => (this.#resolveAll = r));
+    this.#o.signal.addEventListener('abort', this.#onAbort, { once: true });
+    if (this.#o.signal.aborted) this.#onAbort();
+    this.#pump();
+    return finished;
+  }
+
+  #releaseGpus(id: string): void {
+    const gpus = this.#o.allocator.release(id);
+    if (gpus.length > 0) this.#o.hostLocks?.unlockAll(gpus);
+  }
+
+  #stopAll(reason: InterruptReason): void {
+    for (const r of this.#running.values()) {
       if (r.stopping !== undefined) continue;
       r.stopping = reason;
       r.wake?.();
       r.launched?.kill('SIGTERM');
-      r.killTimer = setTimeout(() => r.launched?.kill('SIGKILL'), o.graceMs);
+      r.killTimer = setTimeout(() => r.launched?.kill('SIGKILL'), this.#o.graceMs);
     }
-  };
+  }
 
-  const onAbort = (): void => {
-    if (stopping === 'signal') return;
-    stopping = 'signal';
-    stopAll('signal');
-    pump();
-  };
-  o.signal.addEventListener('abort', onAbort, { once: true });
-  if (o.signal.aborted) onAbort();
-
-  const done = (): void => {
-    if (settled) return;
-    settled = true;
-    if (pollTimer !== undefined) clearTimeout(pollTimer);
-    o.signal.removeEventListener('abort', onAbort);
+  #done(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    const o = this.#o;
+    if (this.#pollTimer !== undefined) clearTimeout(this.#pollTimer);
+    o.signal.removeEventListener('abort', this.#onAbort);
     for (const id of o.scheduler.ready) o.allocator.withdraw(o.graph.activities[id]!.id);
     const c = o.scheduler.counts();
     const outcome: RunOutcome =
-      stopping === 'signal'
+      this.#stopping === 'signal'
         ? 'interrupted'
-        : anyFailed
+        : this.#anyFailed
           ? 'failed'
           : c.ready + c.waiting + c.blocked + c.running > 0
             ? 'blocked'
             : 'ok';
-    resolveAll({ outcome, ranNow, interrupted });
-  };
+    this.#resolveAll({ outcome, ranNow: this.#ranNow, interrupted: this.#interrupted });
+  }
 
-  function pump(): void {
-    if (settled) return;
-    if (stopping === undefined) {
-      const slots = o.jobs - active;
+  #pump(): void {
+    if (this.#settled) return;
+    const o = this.#o;
+    if (this.#stopping === undefined) {
+      const slots = o.jobs - this.#active;
       if (slots > 0 && o.scheduler.ready.length > 0) {
-        for (const s of o.scheduler.pick(slots, o.allocator, confirm)) start(s.index, s.gpus);
+        for (const s of o.scheduler.pick(slots, o.allocator, this.#confirm))
+          this.#start(s.index, s.gpus);
       }
       // A queueing backend holds a few more, ready to start the moment a command ends.
       const ahead = Math.min(
-        o.jobs + (o.backend.queueAhead ?? 0) - active,
+        o.jobs + (o.backend.queueAhead ?? 0) - this.#active,
         o.backend.queueAhead ?? 0,
       );
       if (ahead > 0 && o.scheduler.ready.length > 0) {
-        for (const s of o.scheduler.pick(ahead, o.allocator, confirm, true)) start(s.index, s.gpus);
+        for (const s of o.scheduler.pick(ahead, o.allocator, this.#confirm, true))
+          this.#start(s.index, s.gpus);
       }
-      // GPUs held by another critpath: look again later. After a refused lock always, even when
-      // its holder has let go since (heldElsewhere() is empty now): nothing else would wake us
-      // when nothing of ours is running.
-      if (
-        active < o.jobs &&
-        o.scheduler.ready.length > 0 &&
-        o.hostLocks !== undefined &&
-        pollTimer === undefined
-      ) {
-        const foreign = o.hostLocks.heldElsewhere();
-        if (foreign.length > 0 || refused) {
-          o.allocator.setForeign(foreign);
-          pollTimer = setTimeout(() => {
-            pollTimer = undefined;
-            o.allocator.setForeign(o.hostLocks?.heldElsewhere() ?? []);
-            pump();
-          }, 500);
-        }
-      }
-      refused = false;
+      this.#pollForeignLocks();
     }
     if (
-      running.size === 0 &&
-      (stopping !== undefined || o.scheduler.ready.length === 0 || pollTimer === undefined)
-    ) {
-      if (stopping !== undefined || o.scheduler.ready.length === 0) done();
-    }
+      this.#running.size === 0 &&
+      (this.#stopping !== undefined || o.scheduler.ready.length === 0)
+    )
+      this.#done();
   }
 
-  function start(index: number, gpus: readonly number[]): void {
+  /**
+   * GPUs held by another critpath: look again later. After a refused lock always, even when its
+   * holder has let go since (heldElsewhere() is empty now): nothing else would wake us when
+   * nothing of ours is running.
+   */
+  #pollForeignLocks(): void {
+    const o = this.#o;
+    if (
+      this.#active < o.jobs &&
+      o.scheduler.ready.length > 0 &&
+      o.hostLocks !== undefined &&
+      this.#pollTimer === undefined
+    ) {
+      const foreign = o.hostLocks.heldElsewhere();
+      if (foreign.length > 0 || this.#refused) {
+        o.allocator.setForeign(foreign);
+        this.#pollTimer = setTimeout(() => {
+          this.#pollTimer = undefined;
+          o.allocator.setForeign(o.hostLocks?.heldElsewhere() ?? []);
+          this.#pump();
+        }, 500);
+      }
+    }
+    this.#refused = false;
+  }
+
+  #start(index: number, gpus: readonly number[]): void {
     const r: Running = {
       index,
       attempt: 0,
@@ -204,50 +236,50 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
       wake: undefined,
       holdsSlot: true,
     };
-    running.set(index, r);
-    active++;
-    void runActivity(r, gpus).then(
-      (result) => settle(r, result),
+    this.#running.set(index, r);
+    this.#active++;
+    void this.#runActivity(r, gpus).then(
+      (result) => this.#settle(r, result),
       (e: unknown) => {
         // A bug, not a task failure: surface it and stop cleanly.
-        o.emit({
+        this.#o.emit({
           type: 'warning',
           at: Date.now(),
           message: `Internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
         });
-        settle(r, 'failed');
+        this.#settle(r, 'failed');
       },
     );
   }
 
   /** The activity's process is gone for good: another may start (its dependents may not yet). */
-  function freeSlot(r: Running): void {
+  #freeSlot(r: Running): void {
     if (!r.holdsSlot) return;
     r.holdsSlot = false;
-    active--;
-    pump();
+    this.#active--;
+    this.#pump();
   }
 
-  function settle(r: Running, result: Result): void {
+  #settle(r: Running, result: TurnEnd): void {
+    const o = this.#o;
     const a = o.graph.activities[r.index]!;
     if (r.holdsSlot) {
       r.holdsSlot = false;
-      active--;
+      this.#active--;
     }
-    running.delete(r.index);
-    releaseGpus(a.id);
+    this.#running.delete(r.index);
+    this.#releaseGpus(a.id);
     if (result === 'done') {
-      ranNow.add(r.index);
+      this.#ranNow.add(r.index);
       o.scheduler.finished(r.index);
     } else if (result === 'interrupted') {
-      interrupted.add(r.index);
+      this.#interrupted.add(r.index);
       o.scheduler.interrupted(r.index);
     } else if (result === 'unstarted') {
       o.scheduler.interrupted(r.index);
     } else {
-      anyFailed = true;
-      const blocked = o.scheduler.failed(r.index, logPathFor(o.paths, a.id));
-      for (const b of blocked) {
+      this.#anyFailed = true;
+      for (const b of o.scheduler.failed(r.index, logPathFor(o.paths, a.id))) {
         const reason = o.scheduler.blockReason(b);
         if (reason !== undefined) {
           o.emit({
@@ -259,239 +291,280 @@ export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
           });
         }
       }
-      noteFailure();
+      this.#noteFailure();
     }
-    pump();
+    this.#pump();
   }
 
-  function noteFailure(): void {
-    anyFailed = true;
-    if (o.failureMode === 'kill' && stopping === undefined) {
-      stopping = 'fail-fast';
-      stopAll('fail-fast');
-    } else if (o.failureMode === 'no-new' && stopping === undefined) {
-      stopping = 'no-new';
+  #noteFailure(): void {
+    this.#anyFailed = true;
+    if (this.#o.failureMode === 'kill' && this.#stopping === undefined) {
+      this.#stopping = 'fail-fast';
+      this.#stopAll('fail-fast');
+    } else if (this.#o.failureMode === 'no-new' && this.#stopping === undefined) {
+      this.#stopping = 'no-new';
       // Start nothing new: take back what a queueing backend holds but has not started, and
       // cut short the backoffs of retries (they find `stopping` set and do not start again).
-      for (const r of running.values()) {
+      for (const r of this.#running.values()) {
         r.launched?.withdraw();
         r.wake?.();
       }
     }
   }
 
-  async function runActivity(r: Running, gpus: readonly number[]): Promise<Result> {
-    const a = o.graph.activities[r.index]!;
-    const phase = a.phase;
-    const log = logPathFor(o.paths, a.id);
-    const logFile = join(o.paths.logs, logFileName(a.id));
-    const uuids = gpus.map((g) => byIndex.get(g)?.uuid ?? String(g));
-    const env: Record<string, string> = { ...baseEnv };
-    Object.assign(env, phase.env, {
+  /** The command's environment: the base, the phase's own, critpath's, and the GPUs'. */
+  #env(index: number, gpus: readonly number[], uuids: readonly string[]): Record<string, string> {
+    const a = this.#o.graph.activities[index]!;
+    const env: Record<string, string> = { ...this.#baseEnv };
+    Object.assign(env, a.phase.env, {
       CRITPATH_TASK: a.task.id,
-      CRITPATH_PHASE: phase.name ?? '',
+      CRITPATH_PHASE: a.phase.name ?? '',
       CRITPATH_ACTIVITY: a.id,
-      CRITPATH_RUN_ID: o.runId,
+      CRITPATH_RUN_ID: this.#o.runId,
     });
     if (gpus.length > 0) {
       env['CUDA_VISIBLE_DEVICES'] = gpus.join(',');
       env['CUDA_DEVICE_ORDER'] = 'PCI_BUS_ID';
       env['CRITPATH_GPU_UUIDS'] = uuids.join(',');
     }
-    const estimateHours = expectedHours(phase.estimate);
-    const maxAttempts = phase.retries + 1;
+    return env;
+  }
+
+  async #runActivity(r: Running, gpus: readonly number[]): Promise<TurnEnd> {
+    const a = this.#o.graph.activities[r.index]!;
+    const uuids = gpus.map((g) => this.#byIndex.get(g)?.uuid ?? String(g));
+    const env = this.#env(r.index, gpus, uuids);
+    const maxAttempts = a.phase.retries + 1;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       r.attempt = attempt;
       r.timedOut = false;
-      let startedAt = Date.now();
-      r.startedAt = startedAt;
-      const header = [
-        `=== ${a.id} attempt ${attempt}/${maxAttempts} run ${o.runId} at `,
-        `${gpus.length > 0 ? ` gpus ${gpus.join(',')}` : ''}\n`,
-      ] as const;
-      let exit: ExitInfo;
-      /** Tells the backend the executor has acted on this attempt's end. */
-      let settled: (() => void) | undefined;
-      /** Journals this attempt's start (at `startedAt`), run by `backend`. */
-      const journalStart = (
-        backend: string,
-        known: { pid?: number; externalId?: string } = {},
-      ): void =>
-        o.journal.write({
-          t: 'started',
-          at: startedAt,
-          runId: o.runId,
-          id: a.id,
-          attempt,
-          backend,
-          ...known,
-          gpus,
-          log,
-        });
-      if (phase.run === undefined) {
-        appendFileSync(logFile, `${header[0]}${new Date(startedAt).toISOString()}${header[1]}`);
-        exit = { exitCode: 0, signal: null, spawnError: undefined };
-        journalStart('none');
-      } else {
-        const launched = o.backend.launch({
-          activityId: a.id,
-          command: phase.run,
-          cwd: o.paths.root,
-          env,
-          logFile,
-          logHeader: header,
-          logPath: log,
-          gpus,
-          rank: o.scheduler.rank(r.index),
-        });
-        r.launched = launched;
-        const began = await launched.started;
-        if (began === undefined) {
-          // Withdrawn before it started (no new work after a failure, or a stop): never ran.
-          if (r.killTimer !== undefined) clearTimeout(r.killTimer);
-          r.launched = undefined;
-          return 'unstarted';
-        }
-        const pid = began.pid;
-        startedAt = began.at;
-        r.startedAt = startedAt;
-        settled = () => launched.settled();
-        journalStart(o.backend.name, {
-          ...(pid !== undefined ? { pid } : {}),
-          ...(launched.externalId !== undefined ? { externalId: launched.externalId } : {}),
-        });
-        o.emit({
-          type: 'activity-start',
-          at: startedAt,
-          id: a.id,
-          attempt,
-          gpus,
-          gpuUuids: uuids,
-          log,
-          pid,
-          estimateHours,
-        });
-        if (r.stopping !== undefined) launched.kill('SIGTERM');
-        let timeout: NodeJS.Timeout | undefined;
-        if (phase.timeoutSeconds !== undefined) {
-          timeout = setTimeout(() => {
-            r.timedOut = true;
-            launched.kill('SIGTERM');
-            r.killTimer = setTimeout(() => launched.kill('SIGKILL'), o.graceMs);
-          }, phase.timeoutSeconds * 1000);
-        }
-        exit = await launched.done;
-        if (timeout !== undefined) clearTimeout(timeout);
-        if (r.killTimer !== undefined) clearTimeout(r.killTimer);
-        // The command is gone, but a child it left in its group would hold the GPUs: end it.
-        launched.kill('SIGKILL');
-        r.launched = undefined;
-      }
-      const now = Date.now();
-      const durationMs = now - startedAt;
-      if (r.stopping !== undefined) {
-        freeSlot(r);
-        settled?.();
-        await o.journal.append({
-          t: 'interrupted',
-          at: now,
-          runId: o.runId,
-          id: a.id,
-          attempt,
-          reason: r.stopping,
-          durationMs,
-        });
-        o.emit({ type: 'activity-interrupted', at: now, id: a.id, attempt, reason: r.stopping });
-        return 'interrupted';
-      }
-      if (exit.exitCode === 0 && exit.spawnError === undefined && !r.timedOut) {
-        const finished = o.journal.append({
-          t: 'finished',
-          at: now,
-          runId: o.runId,
-          id: a.id,
-          attempt,
-          exitCode: 0,
-          durationMs,
-        });
-        // The record is written (in order, ahead of any later start); the sync holds back only
-        // the dependents, which settle() releases.
-        freeSlot(r);
-        settled?.();
-        await finished;
-        o.emit({ type: 'activity-done', at: now, id: a.id, attempt, durationMs, estimateHours });
-        return 'done';
-      }
-      const failure: Failure = r.timedOut
-        ? { reason: 'timeout', seconds: phase.timeoutSeconds ?? 0 }
-        : exit.spawnError !== undefined
-          ? { reason: 'spawn-error', message: exit.spawnError }
-          : exit.signal !== null
-            ? { reason: 'signal', signal: exit.signal }
-            : { reason: 'exit-non-zero', exitCode: exit.exitCode ?? -1 };
-      const final = attempt >= maxAttempts || stopping !== undefined;
-      // Act on the failure at once (no new work under no-new/fail-fast), not after the journal sync.
-      if (final) noteFailure();
-      const failed = o.journal.append({
-        t: 'failed',
-        at: now,
-        runId: o.runId,
-        id: a.id,
-        attempt,
-        reason: failure.reason,
-        exitCode: exit.exitCode,
-        signal: exit.signal,
-        ...(exit.spawnError !== undefined ? { message: exit.spawnError } : {}),
-        durationMs,
-        final,
-      });
-      if (final) freeSlot(r);
-      settled?.();
-      await failed;
-      if (final) {
-        o.emit({ type: 'activity-failed', at: now, id: a.id, attempt, failure, durationMs, log });
-        return 'failed';
-      }
-      // A retry is new work: none once the run stops starting work (a signal, --fail-fast, or
-      // another activity's failure under the default policy), also when that comes mid-backoff.
-      if (r.stopping === undefined && stopping === undefined) {
-        const delayMs = Math.min(o.retryBaseMs * 2 ** (attempt - 1), BACKOFF_CAP_MS);
-        o.emit({
-          type: 'activity-retry',
-          at: now,
-          id: a.id,
-          attempt: attempt + 1,
-          delayMs,
-          failure,
-        });
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, delayMs);
-          r.wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
-        r.wake = undefined;
-      }
-      const reason = r.stopping ?? stopping;
-      if (reason !== undefined) {
-        const at = Date.now();
-        await o.journal.append({
-          t: 'interrupted',
-          at,
-          runId: o.runId,
-          id: a.id,
-          attempt,
-          reason,
-          durationMs: null,
-        });
-        o.emit({ type: 'activity-interrupted', at, id: a.id, attempt, reason });
-        return 'interrupted';
-      }
+      r.startedAt = Date.now();
+      const ended = await this.#attempt(r, gpus, uuids, env, maxAttempts);
+      if (ended === undefined) return 'unstarted';
+      const turn = await this.#journalEnd(r, ended, maxAttempts);
+      if (turn !== undefined) return turn;
     }
     throw new Error('Internal error: retry loop ended');
   }
 
-  pump();
-  return finished;
+  /** Journals one attempt's start, then runs it; undefined when withdrawn before it started. */
+  async #attempt(
+    r: Running,
+    gpus: readonly number[],
+    uuids: readonly string[],
+    env: Record<string, string>,
+    maxAttempts: number,
+  ): Promise<AttemptEnd | undefined> {
+    const o = this.#o;
+    const a = o.graph.activities[r.index]!;
+    const attempt = r.attempt;
+    const log = logPathFor(o.paths, a.id);
+    const logFile = join(o.paths.logs, logFileName(a.id));
+    const header = [
+      `=== ${a.id} attempt ${attempt}/${maxAttempts} run ${o.runId} at `,
+      `${gpus.length > 0 ? ` gpus ${gpus.join(',')}` : ''}\n`,
+    ] as const;
+    /** Journals this attempt's start (at `startedAt`), run by `backend`. */
+    const journalStart = (
+      startedAt: number,
+      backend: string,
+      known: { pid?: number; externalId?: string } = {},
+    ): void =>
+      o.journal.write({
+        t: 'started',
+        at: startedAt,
+        runId: o.runId,
+        id: a.id,
+        attempt,
+        backend,
+        ...known,
+        gpus,
+        log,
+      });
+    if (a.phase.run === undefined) {
+      const startedAt = r.startedAt;
+      appendFileSync(logFile, `${header[0]}${new Date(startedAt).toISOString()}${header[1]}`);
+      journalStart(startedAt, 'none');
+      return {
+        exit: { exitCode: 0, signal: null, spawnError: undefined },
+        startedAt,
+        settled: undefined,
+      };
+    }
+    const launched = o.backend.launch({
+      activityId: a.id,
+      command: a.phase.run,
+      cwd: o.paths.root,
+      env,
+      logFile,
+      logHeader: header,
+      logPath: log,
+      gpus,
+      rank: o.scheduler.rank(r.index),
+    });
+    r.launched = launched;
+    const began = await launched.started;
+    if (began === undefined) {
+      // Withdrawn before it started (no new work after a failure, or a stop): never ran.
+      if (r.killTimer !== undefined) clearTimeout(r.killTimer);
+      r.launched = undefined;
+      return undefined;
+    }
+    const pid = began.pid;
+    r.startedAt = began.at;
+    journalStart(began.at, o.backend.name, {
+      ...(pid !== undefined ? { pid } : {}),
+      ...(launched.externalId !== undefined ? { externalId: launched.externalId } : {}),
+    });
+    o.emit({
+      type: 'activity-start',
+      at: began.at,
+      id: a.id,
+      attempt,
+      gpus,
+      gpuUuids: uuids,
+      log,
+      pid,
+      estimateHours: expectedHours(a.phase.estimate),
+    });
+    const exit = await this.#follow(r, launched);
+    return { exit, startedAt: began.at, settled: () => launched.settled() };
+  }
+
+  /** Waits for a started attempt to end, stopping it at its timeout. */
+  async #follow(r: Running, launched: Launched): Promise<ExitInfo> {
+    const phase = this.#o.graph.activities[r.index]!.phase;
+    if (r.stopping !== undefined) launched.kill('SIGTERM');
+    let timeout: NodeJS.Timeout | undefined;
+    if (phase.timeoutSeconds !== undefined) {
+      timeout = setTimeout(() => {
+        r.timedOut = true;
+        launched.kill('SIGTERM');
+        r.killTimer = setTimeout(() => launched.kill('SIGKILL'), this.#o.graceMs);
+      }, phase.timeoutSeconds * 1000);
+    }
+    const exit = await launched.done;
+    if (timeout !== undefined) clearTimeout(timeout);
+    if (r.killTimer !== undefined) clearTimeout(r.killTimer);
+    // The command is gone, but a child it left in its group would hold the GPUs: end it.
+    launched.kill('SIGKILL');
+    r.launched = undefined;
+    return exit;
+  }
+
+  /**
+   * Journals how an attempt ended and reports it; the activity's turn when it is over, undefined
+   * when another attempt follows (after its backoff).
+   */
+  async #journalEnd(
+    r: Running,
+    ended: AttemptEnd,
+    maxAttempts: number,
+  ): Promise<TurnEnd | undefined> {
+    const o = this.#o;
+    const a = o.graph.activities[r.index]!;
+    const { exit, startedAt, settled } = ended;
+    const attempt = r.attempt;
+    const now = Date.now();
+    const durationMs = now - startedAt;
+    const ids = { runId: o.runId, id: a.id, attempt } as const;
+    if (r.stopping !== undefined) {
+      this.#freeSlot(r);
+      settled?.();
+      await o.journal.append({ t: 'interrupted', at: now, ...ids, reason: r.stopping, durationMs });
+      o.emit({ type: 'activity-interrupted', at: now, id: a.id, attempt, reason: r.stopping });
+      return 'interrupted';
+    }
+    if (exit.exitCode === 0 && exit.spawnError === undefined && !r.timedOut) {
+      const finished = o.journal.append({
+        t: 'finished',
+        at: now,
+        ...ids,
+        exitCode: 0,
+        durationMs,
+      });
+      // The record is written (in order, ahead of any later start); the sync holds back only
+      // the dependents, which settle() releases.
+      this.#freeSlot(r);
+      settled?.();
+      await finished;
+      const estimateHours = expectedHours(a.phase.estimate);
+      o.emit({ type: 'activity-done', at: now, id: a.id, attempt, durationMs, estimateHours });
+      return 'done';
+    }
+    const failure: Failure = r.timedOut
+      ? { reason: 'timeout', seconds: a.phase.timeoutSeconds ?? 0 }
+      : exit.spawnError !== undefined
+        ? { reason: 'spawn-error', message: exit.spawnError }
+        : exit.signal !== null
+          ? { reason: 'signal', signal: exit.signal }
+          : { reason: 'exit-non-zero', exitCode: exit.exitCode ?? -1 };
+    const final = attempt >= maxAttempts || this.#stopping !== undefined;
+    // Act on the failure at once (no new work under no-new/fail-fast), not after the journal sync.
+    if (final) this.#noteFailure();
+    const failed = o.journal.append({
+      t: 'failed',
+      at: now,
+      ...ids,
+      reason: failure.reason,
+      exitCode: exit.exitCode,
+      signal: exit.signal,
+      ...(exit.spawnError !== undefined ? { message: exit.spawnError } : {}),
+      durationMs,
+      final,
+    });
+    if (final) this.#freeSlot(r);
+    settled?.();
+    await failed;
+    if (final) {
+      const log = logPathFor(o.paths, a.id);
+      o.emit({ type: 'activity-failed', at: now, id: a.id, attempt, failure, durationMs, log });
+      return 'failed';
+    }
+    return this.#retryOrStop(r, failure, now);
+  }
+
+  /**
+   * A retry is new work: none once the run stops starting work (a signal, --fail-fast, or
+   * another activity's failure under the default policy), also when that comes mid-backoff.
+   * Undefined when the next attempt may start; else the turn ends interrupted.
+   */
+  async #retryOrStop(r: Running, failure: Failure, now: number): Promise<TurnEnd | undefined> {
+    const o = this.#o;
+    const a = o.graph.activities[r.index]!;
+    const attempt = r.attempt;
+    if (r.stopping === undefined && this.#stopping === undefined) {
+      const delayMs = Math.min(o.retryBaseMs * 2 ** (attempt - 1), BACKOFF_CAP_MS);
+      o.emit({
+        type: 'activity-retry',
+        at: now,
+        id: a.id,
+        attempt: attempt + 1,
+        delayMs,
+        failure,
+      });
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delayMs);
+        r.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      r.wake = undefined;
+    }
+    const reason = r.stopping ?? this.#stopping;
+    if (reason === undefined) return undefined;
+    const at = Date.now();
+    await o.journal.append({
+      t: 'interrupted',
+      at,
+      runId: o.runId,
+      id: a.id,
+      attempt,
+      reason,
+      durationMs: null,
+    });
+    o.emit({ type: 'activity-interrupted', at, id: a.id, attempt, reason });
+    return 'interrupted';
+  }
 }

@@ -61,33 +61,6 @@ function launcherMain(
   // Nothing here shows a stack, and execa makes an AbortError for every command it ran.
   Error.stackTraceLimit = 0;
   let execa: typeof ExecaModule.execa;
-  interface Req {
-    readonly i: number;
-    readonly f: string;
-    readonly a: string[];
-    /** Set: `f` is a command line for /bin/sh -c. */
-    readonly b?: 1;
-    readonly c: string;
-    /** Changes to the base environment: a value sets, null unsets. */
-    readonly e: Record<string, string | null>;
-    readonly l: string;
-    readonly h: [string, string];
-    readonly r: number;
-    /** The log, open from the moment the request is queued; -1 when it could not be opened. */
-    fd: number;
-    /** Why the log could not be opened. */
-    err: string | undefined;
-  }
-  interface Msg {
-    readonly j?: number;
-    readonly v?: Record<string, string>;
-    readonly n?: number;
-    readonly m?: string;
-    readonly k?: number;
-    readonly s?: NodeJS.Signals;
-    readonly w?: number;
-    readonly g?: number;
-  }
   let jobs = 1;
   let base: Record<string, string> = {};
   let running = 0;
@@ -128,48 +101,14 @@ function launcherMain(
       start(queue.shift()!);
   };
   const start = (m: Req): void => {
-    const fd = m.fd;
-    if (fd < 0) {
-      fail();
-      send({ i: m.i, e: m.err });
-      return;
-    }
     const t = Date.now();
-    let child: ReturnType<typeof execa> | undefined;
-    try {
-      fs.writeSync(fd, `${m.h[0]}${new Date(t).toISOString()}${m.h[1]}`);
-      const env = { ...base };
-      for (const k in m.e) {
-        const v = m.e[k];
-        if (v === null || v === undefined) delete env[k];
-        else env[k] = v;
-      }
-      // The cheapest execa: the log's descriptor goes straight to the child (no stream here),
-      // nothing buffered, no exit hook (run cleans up), no rejection, no kill timer of its own.
-      // (execa passes any descriptor number through at runtime; its typings list only 3 to 9.)
-      const log = fd as 3;
-      child = execa(m.f, m.a, {
-        shell: m.b === 1 ? '/bin/sh' : false,
-        cwd: m.c,
-        env,
-        extendEnv: false,
-        detached: true,
-        stdin: 'ignore',
-        stdout: log,
-        stderr: log,
-        buffer: false,
-        cleanup: false,
-        reject: false,
-        forceKillAfterDelay: false,
-      });
-    } catch (e) {
+    const spawned = spawnLogged(execa, fs, base, m, t);
+    if (!spawned.ok) {
       fail();
-      send({ i: m.i, e: e instanceof Error ? e.message : String(e) });
+      send({ i: m.i, e: spawned.error });
       return;
-    } finally {
-      // The child has its own copy (spawn is synchronous).
-      fs.closeSync(fd);
     }
+    const child = spawned.child;
     const pid = child.pid;
     if (pid === undefined) {
       void child.then((r) => {
@@ -223,17 +162,8 @@ function launcherMain(
       if (msg.v !== undefined) base = msg.v;
       if (msg.g !== undefined) looked = msg.g;
       if (msg.m !== undefined) mark = msg.m;
-      // Opened again by node (close-on-exec) and the inherited descriptor closed, before any
-      // command starts: the commands do not inherit it.
-      // (Where there is no /dev/fd, the inherited one serves: node does not pass it on either.)
-      if (msg.n !== undefined) {
-        try {
-          countFd = fs.openSync(`/dev/fd/${msg.n}`, 'a');
-          fs.closeSync(msg.n);
-        } catch {
-          countFd = msg.n;
-        }
-      }
+      // Before any command starts.
+      if (msg.n !== undefined) countFd = reopenCloseOnExec(fs, msg.n);
       pump();
     } else if (msg.k !== undefined) {
       if (!withdraw(msg.k)) {
@@ -252,17 +182,8 @@ function launcherMain(
       pump();
     }
   };
-  let buf = '';
   process.stdin.setEncoding('utf8');
-  const onData = (chunk: string): void => {
-    buf += chunk;
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if (line !== '') handle(JSON.parse(line) as Msg & Partial<Req>);
-    }
-  };
+  const onData = lineReader((line) => handle(JSON.parse(line) as Msg & Partial<Req>));
   // What run sends meanwhile waits in the pipe.
   void importExeca().then((m) => {
     execa = m.execa;
@@ -274,6 +195,116 @@ function launcherMain(
   });
   // Ctrl-C and friends are for `run`, which stops the work; the launcher follows run's end.
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => undefined);
+}
+
+/** A request as the launcher holds it (see the protocol above). */
+interface Req {
+  readonly i: number;
+  readonly f: string;
+  readonly a: string[];
+  /** Set: `f` is a command line for /bin/sh -c. */
+  readonly b?: 1;
+  readonly c: string;
+  /** Changes to the base environment: a value sets, null unsets. */
+  readonly e: Record<string, string | null>;
+  readonly l: string;
+  readonly h: [string, string];
+  readonly r: number;
+  /** The log, open from the moment the request is queued; -1 when it could not be opened. */
+  fd: number;
+  /** Why the log could not be opened. */
+  err: string | undefined;
+}
+/** A control message from `run` (see the protocol above). */
+interface Msg {
+  readonly j?: number;
+  readonly v?: Record<string, string>;
+  readonly n?: number;
+  readonly m?: string;
+  readonly k?: number;
+  readonly s?: NodeJS.Signals;
+  readonly w?: number;
+  readonly g?: number;
+}
+
+/** Feeds text in chunks, calls `onLine` with each complete line that is not empty. */
+function lineReader(onLine: (line: string) => void): (chunk: string) => void {
+  let buf = '';
+  return (chunk) => {
+    buf += chunk;
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (line !== '') onLine(line);
+    }
+  };
+}
+
+/**
+ * Descriptor `n` opened again by node (close-on-exec) and the inherited one closed, so that the
+ * commands do not inherit it. (Where there is no /dev/fd, the inherited one serves: node does
+ * not pass it on either.)
+ */
+function reopenCloseOnExec(fs: typeof FsModule, n: number): number {
+  try {
+    const fd = fs.openSync(`/dev/fd/${n}`, 'a');
+    fs.closeSync(n);
+    return fd;
+  } catch {
+    return n;
+  }
+}
+
+/**
+ * Starts request `m`'s command at `t` in its own process group, stdout and stderr appended to
+ * its log after the attempt's header; the child, or why it could not start (the log among
+ * others). Closes the log's
+ * descriptor either way (the child has its own copy). Runs in the launcher, beside launcherMain.
+ */
+function spawnLogged(
+  execa: typeof ExecaModule.execa,
+  fs: typeof FsModule,
+  base: Record<string, string>,
+  m: Req,
+  t: number,
+):
+  | { readonly ok: true; readonly child: ReturnType<typeof ExecaModule.execa> }
+  | { readonly ok: false; readonly error: string } {
+  const fd = m.fd;
+  if (fd < 0) return { ok: false, error: m.err ?? 'cannot open the log' };
+  try {
+    fs.writeSync(fd, `${m.h[0]}${new Date(t).toISOString()}${m.h[1]}`);
+    const env = { ...base };
+    for (const k in m.e) {
+      const v = m.e[k];
+      if (v === null || v === undefined) delete env[k];
+      else env[k] = v;
+    }
+    // The cheapest execa: the log's descriptor goes straight to the child (no stream here),
+    // nothing buffered, no exit hook (run cleans up), no rejection, no kill timer of its own.
+    // (execa passes any descriptor number through at runtime; its typings list only 3 to 9.)
+    const log = fd as 3;
+    const child = execa(m.f, m.a, {
+      shell: m.b === 1 ? '/bin/sh' : false,
+      cwd: m.c,
+      env,
+      extendEnv: false,
+      detached: true,
+      stdin: 'ignore',
+      stdout: log,
+      stderr: log,
+      buffer: false,
+      cleanup: false,
+      reject: false,
+      forceKillAfterDelay: false,
+    });
+    return { ok: true, child };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**
@@ -292,7 +323,9 @@ function launcherSource(): string {
     typeof __CRITPATH_EXECA__ === 'string'
       ? new URL(__CRITPATH_EXECA__, import.meta.url).href
       : import.meta.resolve('execa');
-  return `(${launcherMain.toString()})(require, () => import(${JSON.stringify(execaUrl)}));\n`;
+  // A readable name in ps and top, instead of this source as the command line.
+  const title = `process.title = ${JSON.stringify(`critpath launcher (run pid ${process.pid})`)};`;
+  return `${title}\n${[spawnLogged, lineReader, reopenCloseOnExec].map((f) => f.toString()).join('\n')}\n(${launcherMain.toString()})(require, () => import(${JSON.stringify(execaUrl)}));\n`;
 }
 
 /** This process's environment, without unset variables. */

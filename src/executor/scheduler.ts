@@ -1,33 +1,18 @@
 import type { ActivityGraph } from '../model/activities.js';
 import { activityDurations, compareIds } from '../model/activities.js';
-import type { GpuDemand, Phase } from '../model/project.js';
 import { cpm } from '../planner/engine/cpm.js';
 import type { GpuAllocator } from '../gpu/allocator.js';
+import type { BlockReason } from '../model/block-reason.js';
+import { hardwareBlock } from '../model/block-reason.js';
 
 /**
  * The dispatch core of `run`, with no IO: which activities may start now, in which order, with
  * which GPUs. The executor feeds it outcomes; `run --dry-run` drives it with simulated ones.
  */
 
-/** Why an activity cannot run in this run. */
-export type BlockReason =
-  /** The host has fewer GPUs than the activity needs (`need` 0 with hardware: gpu means "the GPU host"). */
-  | {
-      readonly kind: 'gpus';
-      readonly need: GpuDemand;
-      readonly have: number;
-      readonly arrives: string | undefined;
-    }
-  /** A predecessor failed, is blocked itself, or is left out of this run (`--only`). */
-  | {
-      readonly kind: 'dependency';
-      readonly on: string;
-      readonly status: 'failed' | 'blocked' | 'excluded';
-      /** The failed predecessor's log, relative to the project root. */
-      readonly log: string | undefined;
-      /** For `blocked`: the reason the predecessor is blocked. */
-      readonly cause: BlockReason | undefined;
-    };
+// Block reasons are the model's (status says them too); re-exported for the executor's callers.
+export type { BlockReason } from '../model/block-reason.js';
+export { formatBlockReason, hardwareBlock, needsGpu } from '../model/block-reason.js';
 
 /**
  * An activity's state in this run:
@@ -60,43 +45,6 @@ export interface SchedulerInput {
   readonly gpuArrives: string | undefined;
 }
 
-/** Whether a phase needs the GPU host. */
-export function needsGpu(p: Phase): boolean {
-  return p.hardware === 'gpu' || p.gpus === 'all' || p.gpus > 0;
-}
-
-/** Hardware gating: why the host cannot run this phase, or undefined when it can. */
-export function hardwareBlock(
-  p: Phase,
-  hostGpus: number,
-  arrives: string | undefined,
-): BlockReason | undefined {
-  if (!needsGpu(p)) return undefined;
-  const need = p.gpus;
-  if (hostGpus === 0) return { kind: 'gpus', need, have: 0, arrives };
-  if (typeof need === 'number' && need > hostGpus)
-    return { kind: 'gpus', need, have: hostGpus, arrives: undefined };
-  return undefined;
-}
-
-/** One line for people: "needs 4 GPUs, this host has 0", "waits for 1a.8 (failed, see …)". */
-export function formatBlockReason(r: BlockReason): string {
-  if (r.kind === 'gpus') {
-    if (r.arrives !== undefined) return `GPU hardware arrives ${r.arrives}`;
-    const what =
-      r.need === 'all'
-        ? 'all GPUs'
-        : r.need === 0
-          ? 'the GPU host'
-          : `${r.need} GPU${r.need === 1 ? '' : 's'}`;
-    return `needs ${what}, this host has ${r.have}`;
-  }
-  if (r.status === 'failed')
-    return `waits for ${r.on} (failed${r.log !== undefined ? `, see ${r.log}` : ''})`;
-  if (r.status === 'excluded') return `waits for ${r.on} (not part of this run)`;
-  return `waits for ${r.on} (blocked: ${r.cause !== undefined ? formatBlockReason(r.cause) : 'blocked'})`;
-}
-
 /**
  * Longest remaining path from each activity's start to the end of the project, in planned hours:
  * the dispatch priority ("longest remaining critical path first").
@@ -120,6 +68,71 @@ export function tailHours(graph: ActivityGraph): Float64Array {
   return tail;
 }
 
+/** Each activity's dispatch rank (lower starts first): longest remaining critical path, then id. */
+export function dispatchRanks(g: ActivityGraph): Int32Array {
+  const n = g.activities.length;
+  const tail = tailHours(g);
+  const order = [...Array(n).keys()].sort(
+    (a, b) => tail[b]! - tail[a]! || compareIds(g.activities[a]!.id, g.activities[b]!.id),
+  );
+  const rank = new Int32Array(n);
+  order.forEach((v, k) => (rank[v] = k));
+  return rank;
+}
+
+/**
+ * Every activity in dispatch order where the graph allows it: a topological order that takes,
+ * among the activities whose predecessors all come earlier, the best-ranked first. What a backend
+ * that is handed the whole graph at once (Slurm) submits in.
+ */
+export function dispatchOrder(g: ActivityGraph): number[] {
+  const rank = dispatchRanks(g);
+  const n = g.activities.length;
+  const missing = new Int32Array(n);
+  /** A binary min-heap of ready activities by rank. */
+  const heap: number[] = [];
+  const push = (v: number): void => {
+    let i = heap.push(v) - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (rank[heap[p]!]! <= rank[v]!) break;
+      heap[i] = heap[p]!;
+      i = p;
+    }
+    heap[i] = v;
+  };
+  const pop = (): number => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= heap.length) break;
+        const c = l + 1 < heap.length && rank[heap[l + 1]!]! < rank[heap[l]!]! ? l + 1 : l;
+        if (rank[heap[c]!]! >= rank[last]!) break;
+        heap[i] = heap[c]!;
+        i = c;
+      }
+      heap[i] = last;
+    }
+    return top;
+  };
+  for (let v = 0; v < n; v++) {
+    missing[v] = g.predStart[v + 1]! - g.predStart[v]!;
+    if (missing[v] === 0) push(v);
+  }
+  const out: number[] = [];
+  while (heap.length > 0) {
+    const v = pop();
+    out.push(v);
+    for (let k = g.succStart[v]!; k < g.succStart[v + 1]!; k++)
+      if (--missing[g.succ[k]!]! === 0) push(g.succ[k]!);
+  }
+  if (out.length !== n) throw new Error('Internal error: the activity graph has a cycle');
+  return out;
+}
+
 export class Scheduler {
   readonly #g: ActivityGraph;
   readonly #status: SchedStatus[];
@@ -137,12 +150,7 @@ export class Scheduler {
     const g = input.graph;
     this.#g = g;
     const n = g.activities.length;
-    const tail = tailHours(g);
-    const order = [...Array(n).keys()].sort(
-      (a, b) => tail[b]! - tail[a]! || compareIds(g.activities[a]!.id, g.activities[b]!.id),
-    );
-    this.#rank = new Int32Array(n);
-    order.forEach((v, k) => (this.#rank[v] = k));
+    this.#rank = dispatchRanks(g);
     this.#status = g.activities.map((a) =>
       input.done(a.index) ? 'done' : input.selected(a.index) ? 'waiting' : 'excluded',
     );

@@ -38,6 +38,22 @@ export function lastActivityId(task: Task): string {
  * the project must have passed validation (known deps, no cycles).
  */
 export function buildActivityGraph(project: Pick<Project, 'tasks'>): ActivityGraph {
+  let g = graphs.get(project.tasks);
+  if (g === undefined) {
+    g = activityGraphOf(project.tasks);
+    graphs.set(project.tasks, g);
+  }
+  return g;
+}
+
+/**
+ * Graphs already built, by task list: a plan builds one problem per team size and estimate from
+ * the same project, and the graph (immutable, like the tasks) is the same for each.
+ */
+const graphs = new WeakMap<readonly Task[], ActivityGraph>();
+
+function activityGraphOf(tasks: readonly Task[]): ActivityGraph {
+  const project = { tasks };
   // `status` builds this for 10k-activity projects on every call: plain loops, no per-edge
   // tuples, and the CSR arrays filled straight from the predecessor lists.
   const taskById = new Map<string, Task>();

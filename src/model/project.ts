@@ -1,3 +1,4 @@
+import type { TeamSpec } from './team-spec.js';
 /**
  * The normalized project: what the loader hands to the planner and the executor once the file
  * has passed every check. All optional fields of the task file have their defaults here.
@@ -72,7 +73,8 @@ export interface Scenario {
   readonly name: string;
   readonly description: string | undefined;
   readonly cost: number;
-  readonly team: number | string | undefined;
+  /** The team the scenario fixes, as the config parsed it. */
+  readonly team: TeamSpec | undefined;
   readonly hoursPerDay: number | undefined;
   readonly gpu: readonly GpuArrival[] | undefined;
   /** Estimate overrides by task id or activity id. */
@@ -124,3 +126,13 @@ export function pickHours(e: Estimate, mode: EstimateMode): number {
       return expectedHours(e);
   }
 }
+
+/**
+ * How far `risk` stretches the high end, as a share of the range: high' = high + w·(high − low).
+ * A fixed estimate stays fixed: a point estimate claims no spread to widen.
+ */
+export const DEFAULT_RISK_WIDENING: Readonly<Record<Task['risk'], number>> = {
+  low: 0,
+  medium: 0,
+  high: 0.5,
+};

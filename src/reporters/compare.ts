@@ -1,6 +1,8 @@
 import type { Comparison, CompareRow } from '../app/compare.js';
-import { earlierShare } from '../app/compare.js';
-import { fmtHours, table } from './format.js';
+import type { ClaimCheck } from '../app/claims.js';
+import { fmtHours } from './format.js';
+import type { Column } from './layout.js';
+import { fitTable, wrapProse } from './layout.js';
 import { odds } from './risk.js';
 import { dateTimeName } from './team-common.js';
 import type { Output } from './terminal.js';
@@ -10,9 +12,6 @@ import type { Output } from './terminal.js';
  * the effort per engineer, the cost and the time saved against the baseline; and, for a project
  * with a design document, where the computed result agrees or not with what the document claims.
  */
-
-/** Working days per week, for saying "1 week". */
-const WEEK_DAYS = 5;
 
 function days(d: number | undefined): string {
   if (d === undefined) return '—';
@@ -68,34 +67,58 @@ export function matrixCells(r: CompareRow, withDeadline: boolean): string[] {
   return cells;
 }
 
-export function renderCompare(cmp: Comparison, out: Output, claims: readonly Claim[] = []): string {
+export function renderCompare(
+  cmp: Comparison,
+  out: Output,
+  checks: readonly ClaimCheck[] = [],
+): string {
   const c = out.color;
   const withDeadline = cmp.deadline !== undefined;
-  const rows = [matrixHeader(withDeadline), ...cmp.rows.map((r) => matrixCells(r, withDeadline))];
+  const rows = cmp.rows.map((r) => matrixCells(r, withDeadline));
+  const width = out.columns;
+  const columns = withDeadline ? TERMINAL_COLUMNS : TERMINAL_COLUMNS.slice(0, -1);
   const lines = [
     c.bold(
       `${cmp.project}: decision matrix, ${cmp.samples.toLocaleString('en-US')} samples per row, seed ${cmp.seed}`,
     ),
     '',
-    table(rows, ['l', 'l', 'r', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r']),
+    fitTable(columns, rows, width),
     '',
     ...legendLines(cmp),
     '',
     c.bold('Findings'),
     ...findings(cmp).map((f) => `  - ${f}`),
   ];
-  if (claims.length > 0) {
+  if (checks.length > 0) {
     lines.push('', c.bold('Against the design document'));
-    const checks = checkClaims(cmp, claims);
     for (const n of claimNotes(cmp, checks)) lines.push(`  - ${n}`);
   }
-  return lines.join('\n');
+  return lines.map((l) => wrapProse(l, width, l.startsWith('  - ') ? '    ' : '')).join('\n');
 }
+
+/**
+ * The matrix's columns on a terminal, in matrixHeader's order with shorter headers (the legend
+ * says what "Saved" measures): the plan end, the effort split and the saving against solo give
+ * way on a narrow terminal, and the P50/P80 ends wrap their week onto a second line.
+ */
+const TERMINAL_COLUMNS: readonly Column[] = [
+  { header: 'Scenario' },
+  { header: 'Team' },
+  { header: 'Cost', align: 'r' },
+  { header: 'Plan end', drop: 1 },
+  { header: 'P50 end', shrink: 'wrap', min: 16 },
+  { header: 'P80 end', shrink: 'wrap', min: 16 },
+  { header: 'Effort/engineer', align: 'r', drop: 2 },
+  { header: 'Saved', align: 'r' },
+  { header: 'Odds', align: 'r', drop: 4 },
+  { header: 'Saved vs solo', align: 'r', drop: 3 },
+  { header: 'On time', align: 'r' },
+];
 
 function legendLines(cmp: Comparison): string[] {
   return [
-    'Ends are dates of the working day (09:00 start); wk = project week. Saved = working days gained at the P50 finish.',
-    'Odds it saves time: share of samples finishing earlier than the same sample of the baseline with the same team.',
+    'Ends are dates of the working day (09:00 start); wk = project week. Saved = working days gained at the P50 finish against the baseline with the same team (vs solo: against the baseline with one engineer).',
+    'Odds: share of samples finishing earlier than the same sample of the baseline with the same team.',
     'Every row uses the same seed, so each sample draws the same task hours in every row (common random numbers).',
     ...(cmp.deadline === undefined
       ? []
@@ -133,180 +156,6 @@ export function findings(cmp: Comparison): string[] {
 
 // ---- Markdown, with the design document's claims ----
 
-/** A claim of a design document about one row of the matrix. */
-export interface Claim {
-  /** Where it is said, with the words. */
-  readonly source: string;
-  readonly scenario: string;
-  readonly team: string;
-  /**
-   * `weeks`: the calendar time (in working weeks to the end) lies in [min, max];
-   * `saved-weeks` / `saved-hours`: the time saved against `against` lies in [min, max] working
-   * weeks / working hours. NaN bounds: the document names the benefit but gives no figure.
-   */
-  readonly kind: 'weeks' | 'saved-weeks' | 'saved-hours';
-  readonly min: number;
-  readonly max: number;
-  readonly against?: { readonly scenario: string; readonly team: string };
-}
-
-/** The seed design document's calendar claims about Epic 1A (docs: Epic 1A Resource Allocation Strategy). */
-export const EPIC_1A_CLAIMS: readonly Claim[] = [
-  {
-    source: '"Option 2: Wait for Full 4-GPU System … Total calendar time: 3 weeks"',
-    scenario: 'baseline',
-    team: '1',
-    kind: 'weeks',
-    min: 3,
-    max: 3,
-  },
-  {
-    source: '"Single RTX 5090 in Week 1 … Total calendar time: 2 weeks"',
-    scenario: 'early-gpu',
-    team: '1',
-    kind: 'weeks',
-    min: 2,
-    max: 2,
-  },
-  {
-    source: '"Early GPU procurement | $3,500 | 1 week" (time saved)',
-    scenario: 'early-gpu',
-    team: '1',
-    kind: 'saved-weeks',
-    min: 1,
-    max: 1,
-    against: { scenario: 'baseline', team: '1' },
-  },
-  {
-    source:
-      '"Pre-download packages | $0 | 3h" ("saves 2-3h during installation", for 4h of effort)',
-    scenario: 'pre-download',
-    team: '1',
-    kind: 'saved-hours',
-    min: 2,
-    max: 3,
-    against: { scenario: 'baseline', team: '1' },
-  },
-  {
-    source: '"Ansible parallelization | $0 | 18h"',
-    scenario: 'ansible-parallel',
-    team: '1',
-    kind: 'saved-hours',
-    min: 18,
-    max: 18,
-    against: { scenario: 'baseline', team: '1' },
-  },
-  {
-    source: '"Incremental docs | $0 | 4h"',
-    scenario: 'incremental-docs',
-    team: '1',
-    kind: 'saved-hours',
-    min: 4,
-    max: 4,
-    against: { scenario: 'baseline', team: '1' },
-  },
-  {
-    source:
-      '"Prepare Playbooks on MacBook (11h effort) … Reduce GPU hardware wait time" (no figure)',
-    scenario: 'baseline',
-    team: '1',
-    kind: 'saved-hours',
-    min: NaN,
-    max: NaN,
-    against: { scenario: 'late-prep', team: '1' },
-  },
-  {
-    source: '"Scenario 2: Team of 2 Engineers — Timeline: 1.5-2 weeks"',
-    scenario: 'team-2',
-    team: '2',
-    kind: 'weeks',
-    min: 1.5,
-    max: 2,
-  },
-  {
-    source: '"Team of 2 engineers | 1× salary | 1 week" (time saved)',
-    scenario: 'team-2',
-    team: '2',
-    kind: 'saved-weeks',
-    min: 1,
-    max: 1,
-    against: { scenario: 'baseline', team: '1' },
-  },
-  {
-    source: '"Scenario 3: Team of 3 Engineers — Timeline: 1 week"',
-    scenario: 'team-3',
-    team: '3',
-    kind: 'weeks',
-    min: 1,
-    max: 1,
-  },
-  {
-    source: '"Team of 3 engineers | 2× salary | 2 weeks" (time saved)',
-    scenario: 'team-3',
-    team: '3',
-    kind: 'saved-weeks',
-    min: 2,
-    max: 2,
-    against: { scenario: 'baseline', team: '1' },
-  },
-];
-
-export interface ClaimCheck {
-  readonly claim: Claim;
-  /** Computed P50 and P80 in working weeks (calendar time, or saved). */
-  readonly p50: number;
-  readonly p80: number;
-  /** For savings: the share of paired samples in which the row finishes earlier. */
-  readonly odds: number | undefined;
-  readonly verdict: 'agrees' | 'optimistic' | 'pessimistic' | 'no figure' | 'no data';
-}
-
-/** Slack (weeks) within which a claim counts as agreeing: about one working day. */
-const AGREE = 0.2;
-/** Slack (working hours) for claims given in hours. */
-const AGREE_HOURS = 1;
-
-export function checkClaims(cmp: Comparison, claims: readonly Claim[]): ClaimCheck[] {
-  const row = (s: string, t: string): CompareRow | undefined =>
-    cmp.rows.find((r) => r.scenario === s && r.team === t);
-  return claims.map((claim) => {
-    const r = row(claim.scenario, claim.team);
-    const base =
-      claim.against === undefined ? undefined : row(claim.against.scenario, claim.against.team);
-    if (r === undefined || (claim.kind === 'saved-weeks' && base === undefined)) {
-      return { claim, p50: NaN, p80: NaN, odds: undefined, verdict: 'no data' };
-    }
-    // Savings in hours are working hours of the row's own day length.
-    const unit = (rr: CompareRow): number =>
-      claim.kind === 'saved-hours' ? 1 : rr.hoursPerDay * WEEK_DAYS;
-    const wk = (h: number, rr: CompareRow): number => h / unit(rr);
-    let p50: number;
-    let p80: number;
-    if (claim.kind === 'weeks') {
-      p50 = wk(r.p50Hours, r);
-      p80 = wk(r.p80Hours, r);
-    } else {
-      p50 = wk(base!.p50Hours, base!) - wk(r.p50Hours, r);
-      p80 = wk(base!.p80Hours, base!) - wk(r.p80Hours, r);
-    }
-    let verdict: ClaimCheck['verdict'] = 'agrees';
-    // Within about a working day: AGREE weeks, or a day's hours for claims in hours.
-    const slack = claim.kind === 'saved-hours' ? AGREE_HOURS : AGREE;
-    // For calendar time, a claim shorter than computed is optimistic; for savings, a claim
-    // larger than computed is optimistic.
-    if (Number.isNaN(claim.min)) verdict = 'no figure';
-    else if (claim.kind === 'weeks') {
-      if (claim.max + slack < p50) verdict = 'optimistic';
-      else if (claim.min - slack > p80) verdict = 'pessimistic';
-    } else {
-      if (claim.min - slack > p50) verdict = 'optimistic';
-      else if (claim.max + slack < p50) verdict = 'pessimistic';
-    }
-    const odds = claim.kind === 'weeks' ? undefined : earlierShare(r, base);
-    return { claim, p50, p80, odds, verdict };
-  });
-}
-
 function wk(x: number): string {
   return `${(Math.round(x * 10) / 10).toFixed(1)} wk`;
 }
@@ -328,7 +177,8 @@ function mdTable(rows: readonly (readonly string[])[]): string {
 }
 
 export interface MarkdownOptions {
-  readonly claims?: readonly Claim[];
+  /** The design document's claims, checked against the matrix (app/claims.ts). */
+  readonly checks?: readonly ClaimCheck[];
   /** The command that regenerates the file, shown at the top. */
   readonly command?: string;
 }
@@ -363,12 +213,11 @@ export function renderCompareMarkdown(cmp: Comparison, opts: MarkdownOptions = {
   out.push('## What the numbers say');
   out.push('');
   for (const f of findings(cmp)) out.push(`- ${f}`);
-  const claims = opts.claims ?? [];
-  if (claims.length > 0) {
+  const checks = opts.checks ?? [];
+  if (checks.length > 0) {
     out.push('');
     out.push('## Against the design document');
     out.push('');
-    const checks = checkClaims(cmp, claims);
     out.push(
       mdTable([
         ['Claim', 'Row', 'Computed P50', 'Computed P80', 'Odds it saves time', 'Verdict'],

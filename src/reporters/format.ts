@@ -1,31 +1,60 @@
+import { fitTable } from './layout.js';
+
 /** Hours for people: at most two decimals, no trailing zeros (6, 6.5, 6.17). */
 export function fmtHours(h: number): string {
   return String(Math.round(h * 100) / 100);
 }
 
-/** Pads cells into aligned columns; the first row is the header, a rule goes under it. */
+/**
+ * Pads cells into aligned columns; the first row is the header, a rule goes under it. Reporters
+ * that print to a terminal use `fitTable` (layout.ts) with column priorities instead.
+ */
 export function table(
   rows: readonly (readonly string[])[],
   align: readonly ('l' | 'r')[] = [],
+  width = Infinity,
 ): string {
-  const widths: number[] = [];
-  for (const r of rows)
-    r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(c).length)));
-  const line = (r: readonly string[]): string =>
-    r
-      .map((c, i) => {
-        const pad = ' '.repeat((widths[i] ?? 0) - visible(c).length);
-        return align[i] === 'r' ? pad + c : c + pad;
-      })
-      .join('  ')
-      .trimEnd();
   const [head, ...body] = rows;
   if (head === undefined) return '';
-  return [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  return fitTable(
+    head.map((h, i) => ({ header: h, align: align[i] ?? 'l' })),
+    body,
+    width,
+  );
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g;
-function visible(s: string): string {
-  return s.replace(ANSI, '');
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * The one date style of every terminal view: `Mon 7 Dec` from `YYYY-MM-DD`, `Mon 7 Dec 14:30`
+ * from `YYYY-MM-DDTHH:MM` (or with a space), and the year after the month with `year`.
+ */
+export function fmtDate(iso: string, year = false): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}))?/.exec(iso);
+  if (m === null) return iso;
+  const [, y, mo, d, time] = m;
+  const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  const day = `${WEEKDAYS[date.getUTCDay()]} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]}${year ? ` ${y}` : ''}`;
+  return time === undefined ? day : `${day} ${time}`;
+}
+
+/** Free text (a reason from the scheduler, say) with its ISO dates in fmtDate's style. */
+export function fmtDatesIn(text: string): string {
+  return text.replace(/\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?\b/g, (iso) => fmtDate(iso));
+}
+
+/**
+ * Which case a plan is: "optimal (proven)" when the lower bound meets the makespan, else
+ * "best found; lower bound X (gap Y %)", the gap rounded up so that it never reads 0.0 %.
+ */
+export function planQuality(
+  optimal: boolean,
+  lowerBound: number,
+  gap: number,
+  unit: string,
+): string {
+  if (optimal) return 'optimal (proven)';
+  const pctUp = Math.max(0.1, Math.ceil(gap * 1000 - 1e-9) / 10);
+  return `best found; lower bound ${fmtHours(lowerBound)}${unit} (gap ${pctUp.toFixed(1)} %)`;
 }

@@ -1,6 +1,17 @@
 import type { Project } from '../model/project.js';
 import { buildActivityGraph } from '../model/activities.js';
+import type { DependencyAnswer } from '../app/dependencies.js';
 import { fmtHours } from './format.js';
+
+/** `1 h`, `2–3 h`: an hour range, one figure when both ends agree. */
+export function hoursRange(low: number, high: number): string {
+  return low === high ? `${fmtHours(low)} h` : `${fmtHours(low)}–${fmtHours(high)} h`;
+}
+
+/** `1 GPU`, `2 GPUs`, `all GPUs`. */
+export function gpuCount(n: number | 'all'): string {
+  return n === 'all' ? 'all GPUs' : n === 1 ? '1 GPU' : `${n} GPUs`;
+}
 
 /** Graphviz DOT of the activity graph; critical activities in red when `critical` is given. */
 export function renderDot(project: Project, critical: ReadonlySet<string> = new Set()): string {
@@ -12,7 +23,7 @@ export function renderDot(project: Project, critical: ReadonlySet<string> = new 
     '  node [shape=box, fontname="Helvetica"];',
   ];
   for (const a of g.activities) {
-    const label = `${a.id}\\n${a.phase.title.replace(/"/g, "'")}\\n${fmtHours(a.phase.estimate.low)}-${fmtHours(a.phase.estimate.high)} h · ${a.phase.hardware}${a.phase.gpus === 0 ? '' : ` · ${a.phase.gpus} GPU`}`;
+    const label = `${a.id}\\n${a.phase.title.replace(/"/g, "'")}\\n${hoursRange(a.phase.estimate.low, a.phase.estimate.high)} · ${a.phase.hardware}${a.phase.gpus === 0 ? '' : ` · ${gpuCount(a.phase.gpus)}`}`;
     const style = critical.has(a.id)
       ? ', color=red, penwidth=2'
       : a.phase.hardware === 'gpu'
@@ -35,7 +46,7 @@ export function renderMermaidGraph(
   const node = (id: string): string => `n${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
   const lines = ['flowchart LR'];
   for (const a of g.activities) {
-    const text = `${a.id} ${a.phase.title} (${fmtHours(a.phase.estimate.low)}-${fmtHours(a.phase.estimate.high)}h${a.phase.hardware === 'gpu' ? `, ${a.phase.gpus} GPU` : ''})`;
+    const text = `${a.id} ${a.phase.title} (${hoursRange(a.phase.estimate.low, a.phase.estimate.high)}${a.phase.hardware === 'gpu' ? `, ${gpuCount(a.phase.gpus)}` : ''})`;
     lines.push(`  ${node(a.id)}["${text.replace(/"/g, "'")}"]`);
   }
   for (const a of g.activities)
@@ -46,4 +57,9 @@ export function renderMermaidGraph(
     lines.push(`  class ${crit.join(',')} critical`);
   }
   return lines.join('\n');
+}
+
+/** The answer to `graph --upstream/--downstream ID`: one activity id a line, in file order. */
+export function renderDependencies(answer: DependencyAnswer): string {
+  return answer.activities.join('\n');
 }

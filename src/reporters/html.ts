@@ -5,6 +5,9 @@ import { fmtHours } from './format.js';
 import { histogram, methodNote, odds } from './risk.js';
 import type { ProjectRisk, TeamRisk } from '../app/risk.js';
 import { dateTimeName, dayName } from './team-common.js';
+import { esc, n, placeInRows, textWidth } from './svg-text.js';
+import type { TaskGraphView } from './task-graph-svg.js';
+import { TASK_GRAPH_CSS, renderTaskGraph, taskGraphLegend } from './task-graph-svg.js';
 
 /**
  * The HTML report: one self-contained file (inline CSS and SVG; no scripts, fonts or network).
@@ -18,27 +21,17 @@ export interface HtmlReportInput {
   readonly project: Project;
   readonly plans: readonly DatedTeamPlan[];
   readonly risk: ProjectRisk;
+  /** The task graph, for its picture. */
+  readonly graph: TaskGraphView;
   /** Extra sections (already HTML), e.g. the decision matrix. */
   readonly extra?: string;
 }
 
-export function esc(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-/** Numbers in SVG attributes: short and locale-free. */
-function n(x: number): string {
-  return String(Math.round(x * 100) / 100);
-}
+export { esc };
 
 const CSS = `
 :root { color-scheme: light; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 24px auto; max-width: 1240px; padding: 0 16px; color: #1d2330; background: #fff; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 24px auto; max-width: 1600px; padding: 0 16px; color: #1d2330; background: #fff; }
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid #d8dce4; padding-bottom: 4px; }
 h3 { font-size: 15px; margin: 18px 0 6px; }
@@ -47,7 +40,7 @@ table { border-collapse: collapse; margin: 8px 0 16px; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e6e9ef; text-align: left; vertical-align: top; }
 th { background: #f4f6f9; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-svg { display: block; margin: 6px 0 14px; max-width: 100%; height: auto; }
+svg { display: block; margin: 6px 0 14px; width: 100%; height: auto; }
 svg text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; fill: #1d2330; }
 svg .axis text { fill: #5a6375; }
 svg .grid { stroke: #e6e9ef; stroke-width: 1; }
@@ -60,6 +53,9 @@ svg .bar.critical { stroke: #c0392b; stroke-width: 2.5; }
 svg .bar.critical.macbook { fill: #e8846f; }
 svg .bar.critical.gpu { fill: #e0a458; }
 svg .bar-label { font-size: 10px; fill: #10141c; pointer-events: none; }
+svg .bar-label.under { fill: #3a4254; }
+svg .lane-id { font-weight: 600; }
+svg .lane-name { font-size: 10px; fill: #5a6375; }
 svg .gpu-none { fill: url(#nogpu); }
 svg .gpu-usage { fill: #2e8b57; }
 svg .arrival { stroke: #6c3fb5; stroke-width: 2; stroke-dasharray: 6 3; }
@@ -72,6 +68,10 @@ svg .pline.p50 { stroke: #1f6f3f; }
 svg .pline.p80 { stroke: #b8860b; }
 svg .pline.p95 { stroke: #a03020; }
 svg .plan-line { stroke: #1d2330; stroke-width: 1.5; stroke-dasharray: 4 3; }
+svg .p50-label { fill: #1f6f3f; font-weight: 600; }
+svg .p80-label { fill: #8a6408; font-weight: 600; }
+svg .p95-label { fill: #a03020; font-weight: 600; }
+svg .plan-line-label { font-weight: 600; }
 .legend span { display: inline-block; margin-right: 14px; }
 .legend i { display: inline-block; width: 12px; height: 12px; vertical-align: -2px; margin-right: 4px; border-radius: 2px; }
 `;
@@ -89,7 +89,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
   );
   parts.push(`<title>${esc(project.name)}: plan and schedule risk</title>`);
-  parts.push(`<style>${CSS}</style>`);
+  parts.push(`<style>${CSS}${TASK_GRAPH_CSS}</style>`);
   parts.push('</head>');
   parts.push('<body>');
   parts.push(`<h1>${esc(project.name)}: plan and schedule risk</h1>`);
@@ -103,6 +103,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   parts.push(`<p class="note">${esc(methodNote())}</p>`);
   parts.push(summaryTable(risk));
   if (input.extra !== undefined) parts.push(input.extra);
+  parts.push(taskGraphSection(input.graph));
   for (const [k, t] of risk.teams.entries()) {
     const plan = plans[k];
     parts.push(`<section class="team" id="team-${esc(t.label)}" data-team="${esc(t.label)}">`);
@@ -123,6 +124,17 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   parts.push('</body>');
   parts.push('</html>');
   return `${parts.join('\n')}\n`;
+}
+
+function taskGraphSection(graph: TaskGraphView): string {
+  return [
+    '<section class="graph" id="task-graph">',
+    '<h2>Task graph</h2>',
+    `<p class="note">Every activity and what it waits for, laid out by dagre. The critical path (red) is the longest chain of dependencies on expected hours, ${fmtHours(graph.criticalHours)} h, before any team or GPU limit; the charts below show each team's own critical chain.</p>`,
+    taskGraphLegend(),
+    renderTaskGraph(graph),
+    '</section>',
+  ].join('\n');
 }
 
 function summaryTable(risk: ProjectRisk): string {
@@ -175,13 +187,30 @@ function axisFor(max: number, x0: number, width: number): Axis {
   return { x0, width, max, x: (h: number) => x0 + (Math.max(0, h) / max) * width };
 }
 
-/** Day gridlines with dates, thicker lines where a week starts. */
+/** The viewBox width of every chart; CSS scales it to the page. */
+const WIDTH = 1400;
+/** Bars, their labels under them, and the padding of a lane. */
+const BAR = 22;
+const LABEL_ROW = 13;
+/** A row of 11 px chart labels (markers, percentiles). */
+const MARK_ROW = 15;
+const PAD = 6;
+/** Font sizes (px) of the chart texts: see CSS. */
+const FONT = 11;
+const BAR_FONT = 10;
+
+/**
+ * Day gridlines with dates, thicker lines where a week starts. Labels that would run into the
+ * previous one are left out; a label names the month when it is the first shown or the month
+ * changed.
+ */
 function dayAxis(risk: ProjectRisk, ax: Axis, top: number, bottom: number): string {
   const H = risk.hoursPerDay;
-  const days = Math.ceil(ax.max / H);
+  const days = Math.floor(ax.max / H + 1e-9);
   const out: string[] = ['<g class="axis">'];
-  const every = days > 40 ? 5 : days > 20 ? 2 : 1;
   let prevWeek = '';
+  let lastRight = -Infinity;
+  let lastMonth = '';
   for (let d = 0; d <= days; d++) {
     const x = ax.x(d * H);
     const date = workingDate(risk.calendar, d);
@@ -189,17 +218,21 @@ function dayAxis(risk: ProjectRisk, ax: Axis, top: number, bottom: number): stri
     const cls = d > 0 && week !== prevWeek ? 'week' : 'grid';
     prevWeek = week;
     out.push(`<line class="${cls}" x1="${n(x)}" y1="${n(top)}" x2="${n(x)}" y2="${n(bottom)}"/>`);
-    if (d < days && d % every === 0) {
-      out.push(
-        `<text x="${n(x + 3)}" y="${n(top - 6)}">${esc(d === 0 ? dayName(date) : shortDay(date))}</text>`,
-      );
+    const month = date.slice(0, 7);
+    const label = month === lastMonth ? shortDay(date) : dayName(date);
+    const left = x + 3;
+    const right = left + textWidth(label, FONT);
+    if (left >= lastRight + 8 && right <= ax.x0 + ax.width) {
+      out.push(`<text x="${n(left)}" y="${n(top - 6)}">${esc(label)}</text>`);
+      lastRight = right;
+      lastMonth = month;
     }
   }
   out.push('</g>');
   return out.join('');
 }
 
-/** `Mon 30`: weekday and day of the month (the month is in the titles). */
+/** `Mon 30`: weekday and day of the month. */
 function shortDay(date: string): string {
   return dayName(date).split(' ').slice(0, 2).join(' ');
 }
@@ -212,16 +245,71 @@ function weekKey(date: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-const LANE = 34;
-const LEFT = 150;
-const WIDTH = 1040;
+/** Where an activity's id goes: inside its bar, or under it in a label row. */
+interface BarLabel {
+  readonly a: DatedActivity;
+  readonly left: number;
+  /** -1: inside the bar. */
+  readonly row: number;
+}
+
+/** One engineer's lane: its bars' labels and its height. */
+interface LaneLayout {
+  readonly labels: readonly BarLabel[];
+  readonly height: number;
+}
+
+function laneLayout(mine: readonly DatedActivity[], ax: Axis): LaneLayout {
+  const inside: BarLabel[] = [];
+  const under: { a: DatedActivity; left: number; right: number }[] = [];
+  for (const a of mine) {
+    const x1 = ax.x(a.start);
+    const w = ax.x(a.end) - x1;
+    const lw = textWidth(a.id, BAR_FONT);
+    if (lw + 6 <= w) {
+      inside.push({ a, left: x1 + 3, row: -1 });
+      continue;
+    }
+    const centre = x1 + w / 2;
+    const left = Math.min(Math.max(centre - lw / 2, ax.x0), ax.x0 + ax.width - lw);
+    under.push({ a, left, right: left + lw });
+  }
+  under.sort((p, q) => p.left - q.left);
+  const rows = placeInRows(under, 5);
+  const labels = [...inside, ...under.map((u, k) => ({ a: u.a, left: u.left, row: rows[k]!.row }))];
+  const used = rows.reduce((m, r) => Math.max(m, r.row + 1), 0);
+  return { labels, height: Math.max(36, PAD + BAR + used * LABEL_ROW + (used > 0 ? 3 : 0) + PAD) };
+}
+
+/** Width of the lane names: the longest engineer id or name, never cut. */
+function laneNameWidth(plan: DatedTeamPlan): number {
+  let w = textWidth('GPUs in use', FONT);
+  for (const m of plan.engineers) {
+    w = Math.max(w, textWidth(m.id, FONT, true), textWidth(m.name, BAR_FONT));
+  }
+  return Math.ceil(w) + 18;
+}
+
+/** The Gantt's time axis: the plan, and the deadline when it is near enough to be useful. */
+function ganttMax(plan: DatedTeamPlan, risk: ProjectRisk): number {
+  const end = Math.max(plan.makespan, 1);
+  const dl = risk.deadline?.hours;
+  return (dl !== undefined && dl <= end * 1.25 ? Math.max(end, dl) : end) * 1.02;
+}
 
 function gantt(plan: DatedTeamPlan, risk: ProjectRisk, t: TeamRisk): string {
-  const max = Math.max(plan.makespan, t.p95.hours, risk.deadline?.hours ?? 0) * 1.02 || 1;
-  const ax = axisFor(max, LEFT, WIDTH - LEFT - 10);
+  const left = laneNameWidth(plan);
+  const ax = axisFor(ganttMax(plan, risk), left, WIDTH - left - 10);
   const top = 30;
-  const lanes = plan.engineers.length + 1;
-  const height = top + lanes * LANE + 30;
+  const lanes = plan.engineers.map((m) => ({
+    m,
+    mine: plan.activities.filter((x) => x.assignee === m.id),
+  }));
+  const layouts = lanes.map((l) => laneLayout(l.mine, ax));
+  const gpuY = top + layouts.reduce((s, l) => s + l.height, 0);
+  const bottom = gpuY + 34;
+  const markers = ganttMarkers(risk, ax, top, bottom);
+  const height = bottom + markers.rows * MARK_ROW + 12;
   const out: string[] = [];
   out.push(
     `<svg class="gantt" data-team="${esc(t.label)}" xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="Gantt chart for team ${esc(t.label)}">`,
@@ -230,74 +318,100 @@ function gantt(plan: DatedTeamPlan, risk: ProjectRisk, t: TeamRisk): string {
     '<defs><pattern id="nogpu" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">' +
       '<rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#c8ccd4" stroke-width="3"/></pattern></defs>',
   );
-  out.push(dayAxis(risk, ax, top, top + lanes * LANE));
-  plan.engineers.forEach((m, k) => {
-    const y = top + k * LANE;
+  out.push(dayAxis(risk, ax, top, bottom));
+  let y = top;
+  lanes.forEach(({ m }, k) => {
+    const layout = layouts[k]!;
     out.push(`<g class="lane" data-engineer="${esc(m.id)}">`);
     out.push(
-      `<rect class="lane-bg" x="${LEFT}" y="${n(y)}" width="${n(ax.width)}" height="${LANE}"/>`,
+      `<rect class="lane-bg" x="${left}" y="${n(y)}" width="${n(ax.width)}" height="${layout.height}"/>`,
     );
+    const named = m.name !== m.id;
     out.push(
-      `<text x="6" y="${n(y + LANE / 2 + 4)}">${esc(m.id)}${m.name !== m.id ? ` · ${esc(short(m.name, 18))}` : ''}</text>`,
+      `<text class="lane-id" x="6" y="${n(y + (named ? 15 : 19))}">${esc(m.id)}</text>` +
+        (named ? `<text class="lane-name" x="6" y="${n(y + 28)}">${esc(m.name)}</text>` : ''),
     );
-    for (const a of plan.activities.filter((x) => x.assignee === m.id)) out.push(bar(a, ax, y));
+    for (const l of layout.labels) out.push(bar(l, ax, y));
     out.push('</g>');
+    y += layout.height;
   });
-  out.push(gpuLane(plan, risk, ax, top + plan.engineers.length * LANE));
-  // Markers: GPU arrivals and the deadline, over every lane.
-  const bottom = top + lanes * LANE;
-  for (const s of risk.gpu) {
-    if (s.from <= 0 || s.from > max) continue;
-    const x = ax.x(s.from);
-    out.push(
-      `<line class="arrival" data-gpus="${s.capacity}" x1="${n(x)}" y1="${n(top - 2)}" x2="${n(x)}" y2="${n(bottom + 4)}"/>` +
-        `<text class="arrival-label" x="${n(x + 4)}" y="${n(bottom + 16)}">${s.capacity} GPU${s.capacity === 1 ? '' : 's'} from here</text>`,
-    );
-  }
-  const early = risk.gpu.find((s) => s.from <= 0 && s.capacity > 0);
-  if (early !== undefined) {
-    out.push(
-      `<text class="arrival-label" x="${LEFT + 4}" y="${n(bottom + 16)}">${early.capacity} GPU${early.capacity === 1 ? '' : 's'} from day 1</text>`,
-    );
-  }
-  if (risk.deadline !== undefined && risk.deadline.hours <= max) {
-    const x = ax.x(risk.deadline.hours);
-    out.push(
-      `<line class="deadline" x1="${n(x)}" y1="${n(top - 2)}" x2="${n(x)}" y2="${n(bottom + 4)}"/>` +
-        `<text class="deadline-label" x="${n(x - 4)}" y="${n(bottom + 28)}" text-anchor="end">deadline</text>`,
-    );
-  }
+  out.push(gpuLane(plan, risk, ax, gpuY));
+  out.push(markers.svg);
   out.push('</svg>');
   return out.join('\n');
 }
 
-function short(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+/** GPU arrivals and the deadline over every lane, their labels in rows under the chart. */
+function ganttMarkers(
+  risk: ProjectRisk,
+  ax: Axis,
+  top: number,
+  bottom: number,
+): { svg: string; rows: number } {
+  const lines: string[] = [];
+  const labels: { cls: string; text: string; left: number; right: number }[] = [];
+  const label = (cls: string, text: string, x: number, anchorEnd: boolean): void => {
+    const w = textWidth(text, FONT, true);
+    const l = anchorEnd ? x - w : x;
+    labels.push({ cls, text, left: l, right: l + w });
+  };
+  const gpus = (c: number): string => `${c} GPU${c === 1 ? '' : 's'}`;
+  for (const s of risk.gpu) {
+    if (s.from <= 0 || s.from > ax.max) continue;
+    const x = ax.x(s.from);
+    lines.push(
+      `<line class="arrival" data-gpus="${s.capacity}" x1="${n(x)}" y1="${n(top - 2)}" x2="${n(x)}" y2="${n(bottom + 4)}"/>`,
+    );
+    label('arrival-label', `${gpus(s.capacity)} from here`, x + 4, false);
+  }
+  const early = risk.gpu.find((s) => s.from <= 0 && s.capacity > 0);
+  if (early !== undefined)
+    label('arrival-label', `${gpus(early.capacity)} from day 1`, ax.x0 + 4, false);
+  if (risk.deadline !== undefined) {
+    const dl = risk.deadline;
+    if (dl.hours <= ax.max) {
+      const x = ax.x(dl.hours);
+      lines.push(
+        `<line class="deadline" x1="${n(x)}" y1="${n(top - 2)}" x2="${n(x)}" y2="${n(bottom + 4)}"/>`,
+      );
+      label('deadline-label', 'deadline', x - 4, true);
+    } else {
+      label('deadline-label', `deadline ${dayName(dl.date)} →`, ax.x0 + ax.width, true);
+    }
+  }
+  labels.sort((p, q) => p.left - q.left);
+  const rows = placeInRows(labels, 8);
+  const texts = labels.map(
+    (l, k) =>
+      `<text class="${l.cls}" x="${n(l.left)}" y="${n(bottom + 16 + rows[k]!.row * MARK_ROW)}">${esc(l.text)}</text>`,
+  );
+  const used = rows.reduce((m, r) => Math.max(m, r.row + 1), 0);
+  return { svg: [...lines, ...texts].join(''), rows: used };
 }
 
-function bar(a: DatedActivity, ax: Axis, y: number): string {
+function bar(l: BarLabel, ax: Axis, laneTop: number): string {
+  const a = l.a;
   const x1 = ax.x(a.start);
-  const x2 = ax.x(a.end);
-  const w = Math.max(1, x2 - x1);
+  const w = Math.max(1, ax.x(a.end) - x1);
   const cls = `bar ${a.hardware}${a.critical ? ' critical' : ''}`;
   const tip = `${a.id}: ${a.title}\n${dateTimeName(a.startDate)} → ${dateTimeName(a.endDate)} (${fmtHours(a.duration)} h)${a.critical ? '\ncritical chain' : ''}`;
-  const label =
-    w > a.id.length * 6 + 4
-      ? `<text class="bar-label" x="${n(x1 + 3)}" y="${n(y + LANE / 2 + 4)}">${esc(a.id)}</text>`
-      : '';
+  const barTop = laneTop + PAD;
+  const y = l.row < 0 ? barTop + BAR / 2 + 3.5 : barTop + BAR + 3 + (l.row + 1) * LABEL_ROW - 3;
   return (
-    `<g class="activity" data-id="${esc(a.id)}"><rect class="${cls}" x="${n(x1)}" y="${n(y + 5)}" width="${n(w)}" height="${LANE - 10}" rx="3">` +
-    `<title>${esc(tip)}</title></rect>${label}</g>`
+    `<g class="activity" data-id="${esc(a.id)}"><rect class="${cls}" x="${n(x1)}" y="${n(barTop)}" width="${n(w)}" height="${BAR}" rx="3">` +
+    `<title>${esc(tip)}</title></rect>` +
+    `<text class="bar-label${l.row < 0 ? '' : ' under'}" x="${n(l.left)}" y="${n(y)}">${esc(a.id)}</text></g>`
   );
 }
 
 /** The GPU lane: hatched where the host has no GPU, green with opacity = GPUs in use / GPUs there. */
 function gpuLane(plan: DatedTeamPlan, risk: ProjectRisk, ax: Axis, y: number): string {
+  const LANE = 34;
   const out: string[] = [`<g class="lane gpu-lane" data-engineer="gpu">`];
   out.push(
-    `<rect class="lane-bg" x="${LEFT}" y="${n(y)}" width="${n(ax.width)}" height="${LANE}"/>`,
+    `<rect class="lane-bg" x="${n(ax.x0)}" y="${n(y)}" width="${n(ax.width)}" height="${LANE}"/>`,
   );
-  out.push(`<text x="6" y="${n(y + LANE / 2 + 4)}">GPUs in use</text>`);
+  out.push(`<text class="lane-id" x="6" y="${n(y + LANE / 2 + 4)}">GPUs in use</text>`);
   const uses = plan.activities
     .map((a) => ({ a, g: a.demand['gpu'] ?? 0 }))
     .filter((u) => u.g > 0 && u.a.end > u.a.start);
@@ -346,48 +460,71 @@ function gpuLane(plan: DatedTeamPlan, risk: ProjectRisk, ax: Axis, y: number): s
   return out.join('');
 }
 
+/** A line across the histogram (plan, percentile, deadline) and its label. */
+interface Mark {
+  readonly cls: string;
+  readonly hours: number;
+  readonly label: string;
+}
+
+/**
+ * Rows for the histogram's marker labels, above the plot, one label a row: labels that read to
+ * the right of their line take rows from the plot up in order of decreasing position, so a line
+ * rising to its label passes only labels that start right of it; labels that would leave the
+ * chart read to the left of their line, in rows above those, in order of increasing position.
+ */
+function markRows(marks: readonly Mark[], x: (h: number) => number, right: number) {
+  const placed = marks.map((m) => {
+    const at = x(m.hours);
+    const w = textWidth(m.label, FONT, true);
+    const toLeft = at + 3 + w > right;
+    return { m, at, toLeft, left: toLeft ? at - 3 - w : at + 3 };
+  });
+  const rightward = placed.filter((p) => !p.toLeft).sort((p, q) => q.at - p.at);
+  const leftward = placed.filter((p) => p.toLeft).sort((p, q) => p.at - q.at);
+  return [...rightward, ...leftward].map((p, row) => ({ ...p, row }));
+}
+
 function histogramSvg(risk: ProjectRisk, t: TeamRisk): string {
   const r = t.mc.result;
   const bins = histogram(r.sorted, 40);
-  const height = 220;
-  const top = 30;
-  const base = height - 40;
+  const left = 60;
   // The axis spans the samples and the plan; a deadline far off is named at the edge instead.
   const lo = Math.min(r.min, t.plan.hours);
   const hi = Math.max(r.max, t.plan.hours);
   const pad = Math.max(1, (hi - lo) * 0.08);
   const from = Math.max(0, lo - pad);
   const to = hi + pad;
-  const ax = { x: (h: number) => LEFT + ((h - from) / (to - from)) * (WIDTH - LEFT - 10) };
+  const ax = { x: (h: number) => left + ((h - from) / (to - from)) * (WIDTH - left - 10) };
+  const marks: Mark[] = [
+    { cls: 'plan-line', hours: t.plan.hours, label: 'plan' },
+    { cls: 'pline p50', hours: t.p50.hours, label: `P50 ${dateTimeName(t.p50.at)}` },
+    { cls: 'pline p80', hours: t.p80.hours, label: `P80 ${dateTimeName(t.p80.at)}` },
+    { cls: 'pline p95', hours: t.p95.hours, label: `P95 ${dateTimeName(t.p95.at)}` },
+  ];
+  let edge = '';
+  if (risk.deadline !== undefined) {
+    const p = r.deadline?.probability ?? 0;
+    const label = `deadline ${dayName(risk.deadline.date)}: ${odds(p)} of samples on time`;
+    if (risk.deadline.hours >= from && risk.deadline.hours <= to) {
+      marks.push({ cls: 'deadline', hours: risk.deadline.hours, label });
+    } else {
+      edge = risk.deadline.hours > to ? `${label} →` : `← ${label}`;
+    }
+  }
+  const rows = markRows(marks, ax.x, WIDTH - 6);
+  const band = (rows.length + (edge === '' ? 0 : 1)) * MARK_ROW + 6;
+  const top = band + 8;
+  const base = top + 150;
+  const height = base + 40;
   const most = Math.max(1, ...bins.map((b) => b.count));
   const out: string[] = [];
   out.push(
     `<svg class="histogram" data-team="${esc(t.label)}" xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="Finish-date histogram for team ${esc(t.label)}">`,
   );
-  // Day gridlines with dates.
-  const H = risk.hoursPerDay;
-  out.push('<g class="axis">');
-  const d0 = Math.floor(from / H);
-  const d1 = Math.ceil(to / H);
-  const step = d1 - d0 > 20 ? Math.ceil((d1 - d0) / 20) : 1;
-  for (let d = d0; d <= d1; d += step) {
-    const x = ax.x(d * H);
-    if (x < LEFT - 1 || x > WIDTH) continue;
-    out.push(`<line class="grid" x1="${n(x)}" y1="${top}" x2="${n(x)}" y2="${base}"/>`);
-    out.push(
-      `<text x="${n(x + 3)}" y="${base + 14}">${esc(dayName(workingDate(risk.calendar, d)))}</text>`,
-    );
-  }
-  const span = to - from;
-  const tick = [0.25, 0.5, 1, 2, 4, 8, 16, 40, 80].find((st) => span / st <= 14) ?? 160;
-  for (let h = Math.ceil(from / tick) * tick; h <= to; h += tick) {
-    const x = ax.x(h);
-    out.push(`<line class="grid" x1="${n(x)}" y1="${base}" x2="${n(x)}" y2="${base + 4}"/>`);
-    out.push(`<text x="${n(x)}" y="${base + 28}" text-anchor="middle">${fmtHours(h)} h</text>`);
-  }
+  out.push(histogramAxis(risk, ax.x, from, to, top, base));
   out.push(`<text x="6" y="${base}">samples</text>`);
   out.push(`<text x="6" y="${top + 10}">${most}</text>`);
-  out.push('</g>');
   for (const b of bins) {
     const x = ax.x(b.from);
     const w = Math.max(1, ax.x(b.to) - x - 1);
@@ -396,32 +533,54 @@ function histogramSvg(risk: ProjectRisk, t: TeamRisk): string {
       `<rect class="hist-bar" x="${n(x)}" y="${n(base - h)}" width="${n(w)}" height="${n(h)}"><title>${esc(`${fmtHours(Math.round(b.from * 10) / 10)}–${fmtHours(Math.round(b.to * 10) / 10)} h: ${b.count} samples`)}</title></rect>`,
     );
   }
-  const mark = (cls: string, h: number, label: string, row: number): void => {
-    const x = ax.x(h);
+  // Row 0 sits just above the plot; later rows stack upwards.
+  const rowY = (row: number): number => top - 6 - row * MARK_ROW;
+  for (const p of rows) {
     out.push(
-      `<line class="${cls}" x1="${n(x)}" y1="${top - 4}" x2="${n(x)}" y2="${base}"/>` +
-        `<text x="${n(x + 3)}" y="${top - 8 + row * 12}" class="${cls}-label">${esc(label)}</text>`,
+      `<line class="${p.m.cls}" x1="${n(p.at)}" y1="${n(rowY(p.row) - 9)}" x2="${n(p.at)}" y2="${base}"/>` +
+        `<text x="${n(p.left)}" y="${n(rowY(p.row))}" class="${p.m.cls.split(' ').pop()!}-label">${esc(p.m.label)}</text>`,
     );
-  };
-  mark('plan-line', t.plan.hours, 'plan', 0);
-  mark('pline p50', t.p50.hours, `P50 ${dateTimeName(t.p50.at)}`, 1);
-  mark('pline p80', t.p80.hours, `P80 ${dateTimeName(t.p80.at)}`, 2);
-  mark('pline p95', t.p95.hours, `P95 ${dateTimeName(t.p95.at)}`, 3);
-  if (risk.deadline !== undefined) {
-    const p = r.deadline?.probability ?? 0;
-    const label = `deadline ${dayName(risk.deadline.date)}: ${odds(p)} of samples on time`;
-    if (risk.deadline.hours >= from && risk.deadline.hours <= to) {
-      mark('deadline', risk.deadline.hours, label, 0);
-    } else {
-      const right = risk.deadline.hours > to;
-      out.push(
-        `<text class="deadline-label" x="${right ? WIDTH - 12 : LEFT + 4}" y="${top - 8}" text-anchor="${right ? 'end' : 'start'}">` +
-          `${esc(right ? `${label} →` : `← ${label}`)}</text>`,
-      );
-    }
+  }
+  if (edge !== '') {
+    const right = edge.endsWith('→');
+    out.push(
+      `<text class="deadline-label" x="${right ? WIDTH - 12 : left + 4}" y="${n(rowY(rows.length))}" text-anchor="${right ? 'end' : 'start'}">` +
+        `${esc(edge)}</text>`,
+    );
   }
   out.push('</svg>');
   return out.join('\n');
+}
+
+/** The histogram's day gridlines with dates, and its hour ticks. */
+function histogramAxis(
+  risk: ProjectRisk,
+  x: (h: number) => number,
+  from: number,
+  to: number,
+  top: number,
+  base: number,
+): string {
+  const H = risk.hoursPerDay;
+  const out: string[] = ['<g class="axis">'];
+  let lastRight = -Infinity;
+  for (let d = Math.ceil(from / H); d * H <= to; d++) {
+    const at = x(d * H);
+    out.push(`<line class="grid" x1="${n(at)}" y1="${top}" x2="${n(at)}" y2="${base}"/>`);
+    const label = dayName(workingDate(risk.calendar, d));
+    if (at + 3 < lastRight + 8 || at + 3 + textWidth(label, FONT) > WIDTH) continue;
+    out.push(`<text x="${n(at + 3)}" y="${base + 14}">${esc(label)}</text>`);
+    lastRight = at + 3 + textWidth(label, FONT);
+  }
+  const span = to - from;
+  const tick = [0.25, 0.5, 1, 2, 4, 8, 16, 40, 80].find((st) => span / st <= 14) ?? 160;
+  for (let h = Math.ceil(from / tick) * tick; h <= to; h += tick) {
+    const at = x(h);
+    out.push(`<line class="grid" x1="${n(at)}" y1="${base}" x2="${n(at)}" y2="${base + 4}"/>`);
+    out.push(`<text x="${n(at)}" y="${base + 28}" text-anchor="middle">${fmtHours(h)} h</text>`);
+  }
+  out.push('</g>');
+  return out.join('');
 }
 
 function criticalityTable(t: TeamRisk, project: Project): string {

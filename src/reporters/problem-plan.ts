@@ -1,5 +1,5 @@
-import type { ProblemPlan } from '../planner/project/problem-plan.js';
-import { fmtHours, table } from './format.js';
+import type { ProblemPlan } from '../planner/project/psplib-plan.js';
+import { fmtHours, planQuality, table } from './format.js';
 import type { Output } from './terminal.js';
 
 /** A PSPLIB-style plan as a table of periods, then the chain and the bound. */
@@ -31,8 +31,9 @@ export function renderProblemPlanTable(plan: ProblemPlan, name: string, out: Out
     `${c.bold('Makespan')}: ${plan.makespan} periods (${plan.method}, ${plan.schedulesEvaluated} schedules)`,
     `Lower bound: ${fmtHours(plan.lowerBound)} (critical path ${fmtHours(plan.bounds.criticalPath)}, ` +
       `resources ${fmtHours(plan.bounds.resource)}` +
-      (plan.bounds.energetic > 0 ? `, energetic ${fmtHours(plan.bounds.energetic)})` : ')') +
-      (plan.optimal ? ': optimal' : `: within ${gap.toFixed(1)} % of the bound`),
+      (plan.bounds.energetic > 0 ? `, energetic ${fmtHours(plan.bounds.energetic)}` : '') +
+      (plan.bounds.exact !== undefined ? `, exact ${fmtHours(plan.bounds.exact)})` : ')') +
+      `: ${planQuality(plan.optimal, plan.lowerBound, gap / 100, '')}`,
     `Critical chain: ${plan.criticalPath.join(' → ')}`,
   ].join('\n');
 }

@@ -1,7 +1,9 @@
 import type { Project } from '../model/project.js';
 import type { RiskEntry } from '../planner/engine/monte-carlo.js';
-import { DEFAULT_RISK_WIDENING } from '../planner/engine/sampling.js';
-import { fmtHours, table } from './format.js';
+import { DEFAULT_RISK_WIDENING } from '../model/project.js';
+import { fmtHours } from './format.js';
+import type { Column } from './layout.js';
+import { fitTable, wrapProse } from './layout.js';
 import type { ProjectRisk, TeamRisk } from '../app/risk.js';
 import { dateTimeName, dayName } from './team-common.js';
 import type { Output } from './terminal.js';
@@ -47,7 +49,7 @@ export function renderRisk(risk: ProjectRisk, project: Project, out: Output): st
   const dl = risk.deadline;
   const head = ['Team', 'Plan (expected)', 'P50', 'P80', 'P95', 'Mean ± sd'];
   if (dl !== undefined) head.push(`By ${dayName(dl.date)}`);
-  const rows: string[][] = [head];
+  const rows: string[][] = [];
   for (const t of risk.teams) {
     const row = [
       t.label,
@@ -60,7 +62,19 @@ export function renderRisk(risk: ProjectRisk, project: Project, out: Output): st
     if (dl !== undefined) row.push(odds(t.mc.result.deadline?.probability ?? 0));
     rows.push(row);
   }
-  lines.push(table(rows, ['l', 'l', 'l', 'l', 'l', 'r', 'r']));
+  const columns: Column[] = head.map((h, i) =>
+    i === 0
+      ? { header: h }
+      : i <= 4
+        ? {
+            header: h,
+            shrink: 'wrap',
+            min: 25,
+            ...(i === 1 || i === 4 ? { drop: i === 4 ? 1 : 2 } : {}),
+          }
+        : { header: h, align: 'r', ...(i === 5 ? { drop: 3 } : {}) },
+  );
+  lines.push(fitTable(columns, rows, out.columns));
   if (dl !== undefined) {
     lines.push(
       `Deadline ${dayName(dl.date)} = end of working hour ${fmtHours(dl.hours)}; the last column is the share of samples finishing by then.`,
@@ -71,17 +85,20 @@ export function renderRisk(risk: ProjectRisk, project: Project, out: Output): st
   lines.push(
     'crit: share of samples in which the task is on the critical chain; ρ: Spearman correlation of its hours with the finish.',
   );
-  lines.push(criticalityTable(risk.teams, project));
+  lines.push(criticalityTable(risk.teams, project, out.columns));
+  lines.push(
+    'The two measure different things: a task that is rarely critical can still move the finish when it runs long (ρ > 0 with crit 0 %: its overrun pushes later work), and an always-critical task with a narrow range barely moves it.',
+  );
   lines.push('');
   lines.push(c.bold('Top risk drivers'));
   for (const t of risk.teams) {
     const d = t.mc.result.drivers.map((e) => `${e.id} (ρ ${e.spearman.toFixed(2)})`);
     lines.push(`  team ${t.label}: ${d.length === 0 ? 'none (no duration varies)' : d.join(', ')}`);
   }
-  return lines.join('\n');
+  return lines.map((l) => wrapProse(l, out.columns, '  ')).join('\n');
 }
 
-function criticalityTable(teams: readonly TeamRisk[], project: Project): string {
+function criticalityTable(teams: readonly TeamRisk[], project: Project, width: number): string {
   const taskById = new Map(project.tasks.map((t) => [t.id, t]));
   const head = [
     'Task',
@@ -93,7 +110,7 @@ function criticalityTable(teams: readonly TeamRisk[], project: Project): string 
   const byTeam = teams.map((t) => new Map(t.mc.result.groups.map((g) => [g.id, g])));
   const score = (id: string): number => Math.max(...byTeam.map((m) => m.get(id)?.criticality ?? 0));
   const sorted = [...ids].sort((a, b) => score(b) - score(a) || ids.indexOf(a) - ids.indexOf(b));
-  const rows: string[][] = [head];
+  const rows: string[][] = [];
   for (const id of sorted) {
     const cells = byTeam.flatMap((m) => {
       const e: RiskEntry | undefined = m.get(id);
@@ -102,7 +119,16 @@ function criticalityTable(teams: readonly TeamRisk[], project: Project): string 
     const task = taskById.get(id);
     rows.push([id, task?.risk ?? '', ...cells, task?.title ?? '']);
   }
-  return table(rows, ['l', 'l', ...teams.flatMap(() => ['r', 'r'] as const), 'l']);
+  const columns: Column[] = head.map((h, i) =>
+    i === 0
+      ? { header: h }
+      : i === head.length - 1
+        ? { header: h, shrink: 'elide', min: 12, drop: 1 }
+        : i === 1
+          ? { header: h, drop: 2 }
+          : { header: h, align: 'r' },
+  );
+  return fitTable(columns, rows, width);
 }
 
 function pctCell(x: number): string {

@@ -1,6 +1,5 @@
 import type { RunReporter } from '../executor/events.js';
-import { clock, eventLine, fmtDuration, renderSummary } from './run-plain.js';
-import { fmtHours } from './format.js';
+import { clock, eventLine, fmtDuration, fmtPlanned, renderSummary } from './run-plain.js';
 import type { Output } from './terminal.js';
 
 interface Live {
@@ -23,6 +22,12 @@ export function liveRunReporter(
   const running = new Map<string, Live>();
   let planned = 0;
   let doneHours = 0;
+  /** Planned hours done when the run started, and when it started: the run's pace for its ETA. */
+  let doneAtStart = 0;
+  let startedAt = 0;
+  let toRun = 0;
+  let finished = 0;
+  let blocked = 0;
   let drawn = 0;
   let timer: NodeJS.Timeout | undefined;
   const c = out.color;
@@ -40,9 +45,20 @@ export function liveRunReporter(
     const frac = planned > 0 ? Math.min(1, doneHours / planned) : 0;
     const fill = Math.round(frac * width);
     lines.push(
-      `  [${'█'.repeat(fill)}${'░'.repeat(width - fill)}] ${fmtHours(doneHours)}/${fmtHours(planned)} h planned done (${Math.round(frac * 100)}%)`,
+      `  [${'█'.repeat(fill)}${'░'.repeat(width - fill)}] ${Math.round(frac * 100)}% · ${fmtPlanned(doneHours)} of ${fmtPlanned(planned)} planned`,
+      `  ${runEta(now)} · ${running.size} running, ${Math.max(0, toRun - finished - running.size - blocked)} queued, ${blocked} blocked`,
     );
     return lines.map((l) => l.slice(0, Math.max(20, columns() - 1) + 40));
+  };
+
+  /**
+   * The whole run's ETA: the planned hours left at the pace this run has done planned hours so far
+   * (parallel work included); unknown until something finished.
+   */
+  const runEta = (now: number): string => {
+    const pace = (doneHours - doneAtStart) / Math.max(1, now - startedAt);
+    if (pace <= 0) return 'ETA: after the first activity finishes';
+    return `ETA ${fmtDuration(Math.max(0, planned - doneHours) / pace)} for the run`;
   };
 
   const redraw = (above: readonly string[] = []): void => {
@@ -59,6 +75,9 @@ export function liveRunReporter(
       if (e.type === 'run-start') {
         planned = e.plannedHours;
         doneHours = e.doneHours;
+        doneAtStart = e.doneHours;
+        startedAt = e.at;
+        toRun = e.toRun;
         timer = setInterval(() => redraw(), 1000);
         timer.unref();
       } else if (e.type === 'activity-start') {
@@ -71,8 +90,12 @@ export function liveRunReporter(
       } else if (e.type === 'activity-done') {
         running.delete(e.id);
         doneHours += e.estimateHours;
+        finished++;
       } else if (e.type === 'activity-failed' || e.type === 'activity-interrupted') {
         running.delete(e.id);
+        finished++;
+      } else if (e.type === 'activity-blocked') {
+        blocked++;
       }
       const line = eventLine(e, out);
       if (e.type === 'run-end') {

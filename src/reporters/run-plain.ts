@@ -47,6 +47,10 @@ export function eventLine(e: RunEvent, out: Output): string | undefined {
       return `resuming: ${e.interrupted.join(', ')} ${e.interrupted.length === 1 ? 'was' : 'were'} interrupted and will re-run`;
     case 'activity-start':
       return `start ${e.id}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}${e.gpus.length > 0 ? ` gpus ${e.gpus.join(',')}` : ''}`;
+    case 'activity-submitted':
+      return `${e.adopted ? 'following' : 'submitted'} ${e.id} as ${e.system} job ${e.externalId}`;
+    case 'run-detached':
+      return `submitted ${e.submitted} job(s), ${e.adopted} already submitted; follow with: critpath status`;
     case 'activity-retry':
       return c.yellow(
         `retry ${e.id}: ${fmtFailure(e.failure)}; attempt ${e.attempt} in ${fmtDuration(e.delayMs)}`,
@@ -68,8 +72,10 @@ export function eventLine(e: RunEvent, out: Output): string | undefined {
   }
 }
 
-/** Hours for the summary: `6.5h`, or a duration under an hour. */
-const dur = (h: number): string => (h >= 1 ? `${fmtHours(h)}h` : fmtDuration(h * 3_600_000));
+/** Planned or actual hours for people: `6.5h`, or minutes and seconds under an hour (`4m30s`, `3s`). */
+export const fmtPlanned = (h: number): string =>
+  h >= 1 ? `${fmtHours(h)}h` : fmtDuration(h * 3_600_000);
+const dur = fmtPlanned;
 
 /** The end summary: actual against planned hours per activity that ran or is left. */
 export function renderSummary(rows: readonly SummaryRow[], out: Output): string {

@@ -1,9 +1,20 @@
 import type { StatusModel } from '../state/status.js';
-import { fmtHours, table } from './format.js';
-import { fmtDuration } from './run-plain.js';
-
-const dur = (h: number): string => (h >= 1 ? `${fmtHours(h)}h` : fmtDuration(h * 3_600_000));
+import { fmtDate, fmtDatesIn } from './format.js';
+import type { Column } from './layout.js';
+import { fitTable, wrapProse } from './layout.js';
+import { fmtPlanned } from './run-plain.js';
 import type { Output } from './terminal.js';
+
+const dur = fmtPlanned;
+
+/** The status table's columns: the detail (a reason, a log path) wraps. */
+const STATUS_COLUMNS: readonly Column[] = [
+  { header: 'activity' },
+  { header: 'status' },
+  { header: 'planned', align: 'r' },
+  { header: 'took', align: 'r' },
+  { header: 'detail', shrink: 'wrap', min: 20 },
+];
 
 /** The status table: one row per task, and one per phase under a phased task. */
 export function renderStatusTable(m: StatusModel, out: Output): string {
@@ -18,7 +29,7 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
           : s === 'blocked'
             ? c.yellow(s)
             : s;
-  const rows: string[][] = [['activity', 'status', 'planned', 'took', 'detail']];
+  const rows: string[][] = [];
   for (const a of m.activities) {
     const detail =
       a.reason ??
@@ -34,7 +45,7 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
       paint(a.status),
       dur(a.estimateHours),
       a.hours === undefined ? '' : dur(a.hours),
-      detail,
+      fmtDatesIn(detail),
     ]);
   }
   const counts = Object.entries(m.counts)
@@ -43,18 +54,26 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
     .join(', ');
   const head = `${m.project}: ${counts}${m.liveRunId !== undefined ? ` — run ${m.liveRunId} is running` : ''}`;
   const cp = m.criticalSteps.length > 0 ? formatCriticalSteps(m.criticalSteps) : 'nothing left';
+  const w = out.columns;
   return [
-    head,
-    table(rows, ['l', 'l', 'r', 'r', 'l']),
+    wrapProse(head, w, '  '),
+    fitTable(STATUS_COLUMNS, rows, w),
     '',
-    `remaining critical path (${dur(m.remainingHours)}): ${cp}${m.forecastBy === 'team' ? ` — alone it ends ${m.criticalPathEnd}` : ''}`,
-    m.forecastBy === 'team'
-      ? `forecast end: ${dateTime(m.forecastAt ?? m.forecast)} with ${engineers(m.team ?? '1')}, done work at its actual times, the rest re-planned from now (plan baseline ${dateTime(m.baselineEnd ?? '')})`
-      : `forecast end: ${m.forecast} (${m.forecastNote ?? 'remaining critical path alone'})`,
+    wrapProse(
+      `remaining critical path (${dur(m.remainingHours)}): ${cp}${m.forecastBy === 'team' ? ` — alone it ends ${fmtDate(m.criticalPathEnd)}` : ''}`,
+      w,
+      '  ',
+    ),
+    wrapProse(
+      m.forecastBy === 'team'
+        ? `forecast end: ${fmtDate(m.forecastAt ?? m.forecast)} with ${engineers(m.team ?? '1')}, done work at its actual times, the rest re-planned from now (plan baseline ${fmtDate(m.baselineEnd ?? '')})`
+        : `forecast end: ${fmtDate(m.forecast)} (${fmtDatesIn(m.forecastNote ?? 'remaining critical path alone')})`,
+      w,
+      '  ',
+    ),
   ].join('\n');
 }
 
-const dateTime = (iso: string): string => iso.replace('T', ' ');
 const engineers = (team: string): string =>
   team === '1' ? '1 engineer' : /^\d+$/.test(team) ? `${team} engineers` : team;
 

@@ -1,6 +1,5 @@
-import { format, parseISO } from 'date-fns';
 import type { DatedTeamPlan, DayItem, DayWork } from '../app/plan-team.js';
-import { fmtHours } from './format.js';
+import { fmtDate, fmtHours, planQuality } from './format.js';
 
 /**
  * The content of a team plan report, as plain strings: the terminal table and the Markdown
@@ -9,7 +8,7 @@ import { fmtHours } from './format.js';
 
 /** `Mon 30 Nov` from `YYYY-MM-DD`. */
 export function dayName(date: string): string {
-  return format(parseISO(date), 'EEE d MMM');
+  return fmtDate(date.slice(0, 10));
 }
 
 /** `Mon 30 Nov 14:30` from `YYYY-MM-DDTHH:MM`. */
@@ -19,7 +18,7 @@ export function dateTimeName(iso: string): string {
 
 /** `Mon 30 Nov 2026`. */
 export function longDayName(date: string): string {
-  return format(parseISO(date), 'EEE d MMM yyyy');
+  return fmtDate(date.slice(0, 10), true);
 }
 
 /** `45 %`. */
@@ -180,15 +179,10 @@ export function chainReasons(plan: DatedTeamPlan): string[] {
   });
 }
 
-/** When the plan's last activity ends (`YYYY-MM-DDTHH:MM`), or its start date when it has none. */
-export function planEnd(plan: DatedTeamPlan): string {
-  return plan.activities.reduce((m, a) => (a.endDate > m ? a.endDate : m), plan.startDate);
-}
-
 /** The summary block: [label, text] pairs. */
 export function summaryPairs(plan: DatedTeamPlan): [string, string][] {
   const s = plan.summary;
-  const end = planEnd(plan);
+  const end = plan.endDate;
   const pairs: [string, string][] = [];
   const deadline =
     plan.deadline === undefined
@@ -216,15 +210,15 @@ export function summaryPairs(plan: DatedTeamPlan): [string, string][] {
     ]);
   }
   const b = plan.bounds;
-  const quality = plan.optimal ? 'optimal' : `within ${(s.gap * 100).toFixed(1)} % of the bound`;
+  const quality = planQuality(plan.optimal, plan.lowerBound, s.gap, ' h');
   pairs.push([
     'Lower bound',
-    `${fmtHours(plan.lowerBound)} h (critical path ${fmtHours(b.criticalPath)}, resources ${fmtHours(b.resource)}, GPU arrival ${fmtHours(b.arrival)}${b.energetic > 0 ? `, energetic ${fmtHours(b.energetic)}` : ''}): ${quality}`,
+    `${fmtHours(plan.lowerBound)} h (critical path ${fmtHours(b.criticalPath)}, resources ${fmtHours(b.resource)}, GPU arrival ${fmtHours(b.arrival)}${b.energetic > 0 ? `, energetic ${fmtHours(b.energetic)}` : ''}${b.exact !== undefined ? `, exact ${fmtHours(b.exact)}` : ''}): ${quality}`,
   ]);
   if (s.range !== undefined) {
     pairs.push([
       'Confidence',
-      `low–high estimates: ${fmtHours(s.range.low)}–${fmtHours(s.range.high)} h (expected ${fmtHours(plan.makespan)} h)`,
+      `low–high estimates: ${fmtHours(s.range.low)}–${fmtHours(s.range.high)} h (${plan.estimate === 'expected' ? 'expected' : `this plan uses ${plan.estimate} hours:`} ${fmtHours(plan.makespan)} h)`,
     ]);
   }
   pairs.push(['Search', `${plan.method}, seed ${plan.seed}`]);

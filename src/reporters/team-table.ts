@@ -1,19 +1,41 @@
 import type { DatedTeamPlan } from '../app/plan-team.js';
-import { fmtHours, table } from './format.js';
+import { fmtHours } from './format.js';
+import type { Column } from './layout.js';
+import { fitTable, wrapProse } from './layout.js';
 import {
-  DAY_HEADER,
   chainText,
   dateTimeName,
   engineerTotals,
   engineerWeeks,
   handoffLines,
   pct,
-  planEnd,
   summaryPairs,
   titleLine,
   weekSections,
 } from './team-common.js';
 import type { Output } from './terminal.js';
+
+/** The day-by-day table: task lists wrap, the focus is cut first. */
+const DAY_COLUMNS: readonly Column[] = [
+  { header: 'Day' },
+  { header: 'Engineer' },
+  { header: 'Tasks', shrink: 'wrap', min: 24 },
+  { header: 'Hours', align: 'r' },
+  { header: 'Focus', shrink: 'elide', min: 14 },
+];
+const WEEK_COLUMNS: readonly Column[] = [
+  { header: 'Engineer' },
+  { header: 'Week' },
+  { header: 'Tasks', shrink: 'wrap', min: 24 },
+  { header: 'Hours', align: 'r' },
+];
+const TOTAL_COLUMNS: readonly Column[] = [
+  { header: 'Engineer' },
+  { header: 'Name', shrink: 'elide', min: 12 },
+  { header: 'Hours', align: 'r' },
+  { header: 'Activities', align: 'r' },
+  { header: 'Busy', align: 'r' },
+];
 
 /**
  * The terminal view of a team plan, shaped like the design document's tables: week by week a
@@ -22,38 +44,43 @@ import type { Output } from './terminal.js';
  */
 export function renderTeamTable(plan: DatedTeamPlan, out: Output): string {
   const c = out.color;
+  const width = out.columns;
   const critical = new Set(plan.criticalPath);
   const mark = (id: string, text: string): string => (critical.has(id) ? c.bold(text) : text);
   const lines: string[] = [c.bold(titleLine(plan)), ''];
   for (const w of weekSections(plan, mark)) {
     lines.push(c.bold(w.title));
-    const rows: string[][] = [[...DAY_HEADER], ...w.rows.map((r) => [...r])];
+    const rows: string[][] = w.rows.map((r) => [...r]);
     w.totals.forEach(([who, h], k) =>
       rows.push([k === 0 ? 'Total' : '', who, '', fmtHours(h), '']),
     );
-    lines.push(table(rows, ['l', 'l', 'l', 'r', 'l']), '');
+    lines.push(fitTable(DAY_COLUMNS, rows, width), '');
   }
-  lines.push(c.bold('Per engineer and week'), table(engineerWeeks(plan), ['l', 'l', 'l', 'r']), '');
-  lines.push(
-    c.bold('Totals per engineer'),
-    table(engineerTotals(plan), ['l', 'l', 'r', 'r', 'r']),
-    '',
-  );
+  const [, ...weeks] = engineerWeeks(plan);
+  lines.push(c.bold('Per engineer and week'), fitTable(WEEK_COLUMNS, weeks, width), '');
+  const [, ...totals] = engineerTotals(plan);
+  lines.push(c.bold('Totals per engineer'), fitTable(TOTAL_COLUMNS, totals, width), '');
   const handoffs = handoffLines(plan);
   lines.push(c.bold('Handoffs'));
   lines.push(
     ...(handoffs.length === 0
       ? ['  none: one engineer does every dependent pair']
-      : handoffs.map((h) => `  ${h}`)),
+      : handoffs.map((h) => wrapProse(`  ${h}`, width, '    '))),
   );
   lines.push('');
-  lines.push(`${c.bold('Critical path')} (resource-constrained): ${chainText(plan)}`);
+  lines.push(
+    wrapProse(`${c.bold('Critical path')} (resource-constrained): ${chainText(plan)}`, width, '  '),
+  );
   lines.push('');
   const pairs = summaryPairs(plan);
   const w = Math.max(...pairs.map(([k]) => k.length)) + 1;
-  for (const [k, v] of pairs) lines.push(`${c.bold(`${k}:`.padEnd(w))} ${v}`);
+  for (const [k, v] of pairs)
+    lines.push(wrapProse(`${c.bold(`${k}:`.padEnd(w))} ${v}`, width, ' '.repeat(w + 1)));
   lines.push(
-    c.dim(`(bold tasks are on the critical path; ${plan.hoursPerDay} h working days from 09:00)`),
+    wrapProse(
+      c.dim(`(bold tasks are on the critical path; ${plan.hoursPerDay} h working days from 09:00)`),
+      width,
+    ),
   );
   return lines.join('\n');
 }
@@ -67,7 +94,13 @@ export function renderTeamMatrix(plans: readonly DatedTeamPlan[], out: Output): 
     first === undefined
       ? 'No plans'
       : `${first.project}: team sizes side by side (${first.estimate} hours)`;
-  return [c.bold(title), '', table(rows, ['l', ...plans.map(() => 'r' as const)])].join('\n');
+  const [head = [], ...body] = rows;
+  const columns: Column[] = head.map((h, i) =>
+    i === 0 ? { header: h } : { header: h, align: 'r', shrink: 'wrap', min: 8 },
+  );
+  return [wrapProse(c.bold(title), out.columns), '', fitTable(columns, body, out.columns)].join(
+    '\n',
+  );
 }
 
 /** The decision-matrix cells, header first; shared with the Markdown renderer. */
@@ -81,7 +114,7 @@ export function matrixRows(plans: readonly DatedTeamPlan[]): string[][] {
     row('Engineers', (p) => p.engineers.map((m) => m.id).join(', ')),
     row('Makespan', (p) => `${fmtHours(p.makespan)} h`),
     row('Working days', (p) => String(p.summary.workingDays)),
-    row('End', (p) => dateTimeName(planEnd(p))),
+    row('End', (p) => dateTimeName(p.endDate)),
     row('Deadline', (p) =>
       p.summary.meetsDeadline === undefined ? '—' : p.summary.meetsDeadline ? 'met' : 'missed',
     ),

@@ -11,6 +11,28 @@ export interface Output {
   /** Colours for this output; level 0 when NO_COLOR is set or the stream is not a terminal. */
   readonly color: ChalkInstance;
   readonly isTty: boolean;
+  /** Terminal cells a line may take (Infinity with `--wide`): default views fit it. */
+  readonly columns: number;
+}
+
+/** The width when standard output is not a terminal and COLUMNS is not set. */
+export const PIPED_COLUMNS = 100;
+
+/**
+ * The width views fit: the terminal's own, else `COLUMNS`, else 100 (piped output); 40 at least.
+ */
+export function outputColumns(
+  stream: { isTTY?: boolean; columns?: number },
+  env: NodeJS.ProcessEnv,
+): number {
+  const fromEnv = Number.parseInt(env['COLUMNS'] ?? '', 10);
+  const w =
+    stream.isTTY === true && (stream.columns ?? 0) > 0
+      ? stream.columns!
+      : fromEnv > 0
+        ? fromEnv
+        : PIPED_COLUMNS;
+  return Math.max(40, w);
 }
 
 /** Why writing the output failed, other than its reader going away; undefined when it did not. */
@@ -62,7 +84,7 @@ let stdoutWriter: ((text: string) => void) | undefined;
 let stderrWriter: ((text: string) => void) | undefined;
 
 /** The process's own streams, honouring NO_COLOR and --no-color. */
-export function processOutput(opts: { color?: boolean } = {}): Output {
+export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): Output {
   const noColor = (process.env['NO_COLOR'] ?? '') !== '' || opts.color === false;
   const isTty = process.stdout.isTTY === true;
   const level = noColor || !isTty ? 0 : 1;
@@ -74,11 +96,14 @@ export function processOutput(opts: { color?: boolean } = {}): Output {
     write: stdout,
     color: new Chalk({ level }),
     isTty,
+    columns: opts.wide === true ? Infinity : outputColumns(process.stdout, process.env),
   };
 }
 
 /** An output that keeps what is written, for tests. */
-export function memoryOutput(): Output & { stdout: string[]; stderr: string[] } {
+export function memoryOutput(
+  columns = PIPED_COLUMNS,
+): Output & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
   return {
@@ -89,5 +114,6 @@ export function memoryOutput(): Output & { stdout: string[]; stderr: string[] } 
     write: (t) => void stdout.push(t),
     color: new Chalk({ level: 0 }),
     isTty: false,
+    columns,
   };
 }

@@ -2,10 +2,11 @@ import type { ActivityGraph } from '../model/activities.js';
 import { activityDurations } from '../model/activities.js';
 import type { Project } from '../model/project.js';
 import { cpm, EPS } from '../planner/engine/cpm.js';
+import type { Dag } from '../planner/engine/graph.js';
 import { topoOrder } from '../planner/engine/graph.js';
-import { criticalSteps } from '../planner/project/critical-path.js';
-import type { BlockReason } from '../executor/scheduler.js';
-import { formatBlockReason, hardwareBlock } from '../executor/scheduler.js';
+import { criticalSteps } from '../planner/project/critical-path-plan.js';
+import type { BlockReason } from '../model/block-reason.js';
+import { formatBlockReason, hardwareBlock } from '../model/block-reason.js';
 import type { RunState } from './reducer.js';
 
 /**
@@ -65,43 +66,85 @@ export interface StatusModel {
   readonly forecastNote: string | undefined;
 }
 
+/** What `computeStatus` is told besides the project, the graph and the journal. */
+export interface StatusOptions {
+  readonly hostGpus: number;
+  readonly now: number;
+  readonly liveRunId: string | undefined;
+  /**
+   * Activities a batch backend (Slurm) reports queued (`pending`) or `running`, whatever run
+   * submitted them.
+   */
+  readonly batchLive?: ReadonlyMap<string, 'pending' | 'running'>;
+}
+
+/** Per activity (by graph index): shown status, block reason, hours left, and hours spent. */
+interface Walk {
+  readonly status: ShownStatus[];
+  readonly block: (BlockReason | undefined)[];
+  readonly remaining: Float64Array;
+  readonly hoursOf: (number | undefined)[];
+}
+
 export function computeStatus(
   project: Project,
   graph: ActivityGraph,
   state: RunState,
-  opts: {
-    hostGpus: number;
-    now: number;
-    liveRunId: string | undefined;
-    /**
-     * Activities a batch backend (Slurm) reports queued (`pending`) or `running`, whatever run
-     * submitted them.
-     */
-    batchLive?: ReadonlyMap<string, 'pending' | 'running'>;
-  },
+  opts: StatusOptions,
 ): StatusModel {
-  const n = graph.activities.length;
   const est = activityDurations(graph, 'expected');
+  const walk = walkStatuses(project, graph, state, opts, est);
+  const { activities, counts } = activityRows(graph, state, walk, est);
+  const { path, steps, length } = remainingCriticalPath(graph, walk.remaining);
+  const cpmEnd = forecastDate(project, opts.now, length);
+  return {
+    project: project.name,
+    liveRunId: opts.liveRunId,
+    hostGpus: opts.hostGpus,
+    activities,
+    counts,
+    criticalPath: path,
+    criticalSteps: steps,
+    remainingHours: length,
+    forecast: cpmEnd,
+    forecastBy: 'cpm',
+    team: undefined,
+    forecastAt: undefined,
+    baselineEnd: undefined,
+    criticalPathEnd: cpmEnd,
+    forecastNote: undefined,
+  };
+}
+
+function dagOf(graph: ActivityGraph): Dag {
+  const { succStart, succ, predStart, pred } = graph;
+  return { n: graph.activities.length, succStart, succ, predStart, pred };
+}
+
+/** Each activity's status from the journal, walked in topological order (file order is not always one). */
+function walkStatuses(
+  project: Project,
+  graph: ActivityGraph,
+  state: RunState,
+  opts: StatusOptions,
+  est: Float64Array,
+): Walk {
+  const n = graph.activities.length;
   const today = new Date(opts.now).toISOString().slice(0, 10);
   const firstGpu = project.gpu.find((a) => a.count > 0);
   const arrives =
     opts.hostGpus === 0 && firstGpu !== undefined && firstGpu.from > today
       ? firstGpu.from
       : undefined;
-  const status: ShownStatus[] = new Array<ShownStatus>(n);
-  const block: (BlockReason | undefined)[] = new Array<BlockReason | undefined>(n).fill(undefined);
-  const remaining = new Float64Array(n);
-  const out: ActivityStatus[] = [];
-  // Activities are in file order, which is not always topological: walk in topological order.
-  const order = topoOrder({
-    n,
-    succStart: graph.succStart,
-    succ: graph.succ,
-    predStart: graph.predStart,
-    pred: graph.pred,
-  });
+  const walk: Walk = {
+    status: new Array<ShownStatus>(n),
+    block: new Array<BlockReason | undefined>(n).fill(undefined),
+    remaining: new Float64Array(n),
+    hoursOf: new Array<number | undefined>(n).fill(undefined),
+  };
+  const { status, block, remaining, hoursOf } = walk;
+  const order = topoOrder(dagOf(graph));
   if (order === null) throw new Error('Internal error: cycle in a validated project');
-  const hoursOf = new Array<number | undefined>(n).fill(undefined);
   for (const v of order) {
     const a = graph.activities[v]!;
     const st = state.activities.get(a.id);
@@ -140,28 +183,7 @@ export function computeStatus(
           : undefined;
       continue;
     }
-    let s: ShownStatus = 'ready';
-    for (let e = graph.predStart[v]!; e < graph.predStart[v + 1]!; e++) {
-      const p = graph.pred[e]!;
-      const ps = status[p]!;
-      const pid = graph.activities[p]!.id;
-      if (ps === 'failed') {
-        s = 'blocked';
-        const log = state.activities.get(pid)?.attempts.at(-1)?.log;
-        block[v] = { kind: 'dependency', on: pid, status: 'failed', log, cause: undefined };
-        break;
-      }
-      if (ps === 'blocked') {
-        s = 'blocked';
-        const b = block[p];
-        block[v] =
-          b?.kind === 'dependency'
-            ? b
-            : { kind: 'dependency', on: pid, status: 'blocked', log: undefined, cause: b };
-        break;
-      }
-      if (ps !== 'done') s = 'pending';
-    }
+    let s = fromPredecessors(graph, state, walk, v);
     if (s !== 'blocked') {
       const hw = hardwareBlock(a.phase, opts.hostGpus, arrives);
       if (hw !== undefined) {
@@ -171,6 +193,51 @@ export function computeStatus(
     }
     status[v] = s;
   }
+  return walk;
+}
+
+/**
+ * An activity not yet started, judged by its predecessors: `blocked` (with the reason set in
+ * the walk) behind a failed or blocked one, `pending` behind unfinished ones, else `ready`.
+ */
+function fromPredecessors(
+  graph: ActivityGraph,
+  state: RunState,
+  walk: Walk,
+  v: number,
+): ShownStatus {
+  const { status, block } = walk;
+  let s: ShownStatus = 'ready';
+  for (let e = graph.predStart[v]!; e < graph.predStart[v + 1]!; e++) {
+    const p = graph.pred[e]!;
+    const ps = status[p]!;
+    const pid = graph.activities[p]!.id;
+    if (ps === 'failed') {
+      const log = state.activities.get(pid)?.attempts.at(-1)?.log;
+      block[v] = { kind: 'dependency', on: pid, status: 'failed', log, cause: undefined };
+      return 'blocked';
+    }
+    if (ps === 'blocked') {
+      const b = block[p];
+      block[v] =
+        b?.kind === 'dependency'
+          ? b
+          : { kind: 'dependency', on: pid, status: 'blocked', log: undefined, cause: b };
+      return 'blocked';
+    }
+    if (ps !== 'done') s = 'pending';
+  }
+  return s;
+}
+
+/** One row per activity, in file order, and the count of each status. */
+function activityRows(
+  graph: ActivityGraph,
+  state: RunState,
+  walk: Walk,
+  est: Float64Array,
+): { activities: ActivityStatus[]; counts: Record<ShownStatus, number> } {
+  const { status, block, hoursOf } = walk;
   const counts: Record<ShownStatus, number> = {
     done: 0,
     running: 0,
@@ -179,12 +246,13 @@ export function computeStatus(
     failed: 0,
     pending: 0,
   };
+  const activities: ActivityStatus[] = [];
   for (const a of graph.activities) {
     const v = a.index;
     const st = state.activities.get(a.id);
     const last = st?.attempts[st.attempts.length - 1];
     counts[status[v]!]++;
-    out.push({
+    activities.push({
       id: a.id,
       task: a.task.id,
       phase: a.phase.name,
@@ -200,42 +268,25 @@ export function computeStatus(
       attempts: st?.attempts.length ?? 0,
     });
   }
-  // Remaining critical path: CPM over what is left (done work takes no time).
-  const r = cpm(
-    {
-      n,
-      succStart: graph.succStart,
-      succ: graph.succ,
-      predStart: graph.predStart,
-      pred: graph.pred,
-    },
-    remaining,
-  )!;
-  const cpmEnd = forecastDate(project, opts.now, r.length);
+  return { activities, counts };
+}
+
+/**
+ * Remaining critical path: CPM over what is left (done work takes no time), as steps of
+ * parallel zero-slack branches, and flat in step order.
+ */
+function remainingCriticalPath(
+  graph: ActivityGraph,
+  remaining: Float64Array,
+): { path: string[]; steps: string[][][]; length: number } {
+  const r = cpm(dagOf(graph), remaining)!;
   const crit = [...r.order].filter((v) => r.critical[v] === 1 && remaining[v]! > EPS);
   const preds = (v: number): ArrayLike<number> & Iterable<number> =>
     graph.pred.subarray(graph.predStart[v]!, graph.predStart[v + 1]!);
   const steps = criticalSteps(crit, r.es, r.ef, preds).map((step) =>
     step.map((b) => b.map((v) => graph.activities[v]!.id)),
   );
-  const path = steps.flatMap((step) => step.flat());
-  return {
-    project: project.name,
-    liveRunId: opts.liveRunId,
-    hostGpus: opts.hostGpus,
-    activities: out,
-    counts,
-    criticalPath: path,
-    criticalSteps: steps,
-    remainingHours: r.length,
-    forecast: cpmEnd,
-    forecastBy: 'cpm',
-    team: undefined,
-    forecastAt: undefined,
-    baselineEnd: undefined,
-    criticalPathEnd: cpmEnd,
-    forecastNote: undefined,
-  };
+  return { path: steps.flatMap((step) => step.flat()), steps, length: r.length };
 }
 
 /**

@@ -75,6 +75,30 @@ describe('critpath CLI (built)', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('validate of a file with two separate cycles reports both, each as its loop', async () => {
+    const r = await critpath(['validate', 'test/fixtures/bad/26-two-cycles.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/:14:12: tasks\[1\]\.deps\[0\]: dependency cycle: b → a → b$/),
+      expect.stringMatching(/:20:12: tasks\[3\]\.deps\[0\]: dependency cycle: d → c → d$/),
+      '2 problems',
+    ]);
+  });
+
+  it('graph --upstream and --downstream list dependencies; an unknown id is one line, exit 2', async () => {
+    const up = await critpath(['graph', 'tasks/demo.yaml', '--upstream', 'd.3']);
+    expect(up.code).toBe(0);
+    expect(up.stdout.trim().split('\n').length).toBeGreaterThan(0);
+    const down = await critpath(['graph', 'tasks/demo.yaml', '--downstream', 'd.1']);
+    expect(down.code).toBe(0);
+    expect(down.stdout).toMatch(/^d\.2/m);
+    const bad = await critpath(['graph', 'tasks/demo.yaml', '--upstream', 'd.33']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /^critpath: --upstream: unknown task or activity "d\.33" \(did you mean "d\.3"\?\)\n$/,
+    );
+  });
+
   it('a missing file is a one-line error with exit 2', async () => {
     const r = await critpath(['plan', 'no/such.yaml']);
     expect(r.code).toBe(2);

@@ -4,11 +4,19 @@
  * plans/report.html, and the test checks there were no console messages (a blocked resource
  * or a script error shows up there) and that the DOM has the charts.
  *
+ * Then it measures the layout: a copy of the report with a script added (the report itself has
+ * none, and its CSP forbids them) asks the browser for the box of every text in the Gantt charts,
+ * the histograms and the task graph (getBBox, at 1920×1080 and 1366×768 windows), and writes what
+ * it found into the page, which `--dump-dom` returns: no two texts of a chart may overlap, no
+ * text may leave its chart or be crossed by a marker line, a bar's inside label stays in its bar,
+ * an engineer's name stays left of the lanes, a task-graph box holds its texts, and a Gantt fills
+ * its column with the plan over most of its time axis.
+ *
  * Skips, saying why, when no Chromium is installed. CRITPATH_BROWSER_E2E=require makes a
  * missing browser fail the test instead.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -43,7 +51,7 @@ interface Loaded {
 
 let tmp = '';
 
-async function load(file: string): Promise<Loaded> {
+async function load(file: string, flags: readonly string[] = []): Promise<Loaded> {
   const profile = mkdtempSync(join(tmp, 'profile-'));
   const r = await run(
     chromium!,
@@ -58,6 +66,7 @@ async function load(file: string): Promise<Loaded> {
       `--user-data-dir=${profile}`,
       '--enable-logging=stderr',
       '--v=0',
+      ...flags,
       '--dump-dom',
       pathToFileURL(resolve(file)).href,
     ],
@@ -66,6 +75,29 @@ async function load(file: string): Promise<Loaded> {
   // Console messages (errors, CSP violations, failed loads) are logged as `…:CONSOLE:…`.
   const consoleLines = r.stderr.split('\n').filter((l) => /CONSOLE|Uncaught|net::ERR_/.test(l));
   return { dom: r.stdout, console: consoleLines };
+}
+
+/** The page script of the measuring copy: test/e2e/browser/measure-text.js. */
+const MEASURE_SCRIPT = readFileSync(
+  resolve(import.meta.dirname, 'browser/measure-text.js'),
+  'utf8',
+);
+
+let tmpCount = 0;
+
+/** Loads a copy of `file` with `measure` run in the page, at a window size; its findings. */
+async function measured(file: string, width: number, height: number): Promise<string[]> {
+  const html = readFileSync(file, 'utf8')
+    .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
+    .replace('</body>', `<pre id="measured"></pre><script>${MEASURE_SCRIPT}</script></body>`);
+  const copy = join(tmp, `measure-${tmpCount++}.html`);
+  writeFileSync(copy, html);
+  const page = await load(copy, [`--window-size=${width},${height}`]);
+  expect(page.console).toEqual([]);
+  const m = /<pre id="measured">([^<]*)<\/pre>/.exec(page.dom);
+  if (m === null) throw new Error(`the measuring script wrote nothing for ${file}`);
+  const text = m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return JSON.parse(text) as string[];
 }
 
 function count(dom: string, re: RegExp): number {
@@ -85,6 +117,9 @@ function checkReport(page: Loaded, teams: string[]): void {
   // Engineer lanes (the declared people) and the GPU lane.
   expect(dom).toContain('data-engineer="infra"');
   expect(dom).toContain('data-engineer="ml"');
+  // Names in full, not cut.
+  expect(dom).toMatch(/<text class="lane-name" [^>]*>Infrastructure specialist<\/text>/);
+  expect(dom).toMatch(/<text class="lane-name" [^>]*>ML frameworks specialist<\/text>/);
   expect(count(dom, /class="lane gpu-lane"/g)).toBe(teams.length);
   // Bars, the critical chain highlighted, GPU use shaded, hardware arrival marked.
   expect(count(dom, /class="bar (macbook|gpu)/g)).toBeGreaterThan(20);
@@ -97,6 +132,19 @@ function checkReport(page: Loaded, teams: string[]): void {
   expect(count(dom, /class="hist-bar"/g)).toBeGreaterThan(10);
   for (const p of ['p50', 'p80', 'p95']) expect(dom).toContain(`class="pline ${p}"`);
   expect(dom).toContain('<table class="criticality"');
+  // The task graph: a box per activity, hardware by colour, GPUs on each box, the critical path.
+  expect(count(dom, /<g class="node (macbook|gpu)/g)).toBe(cpm.activities.length);
+  expect(count(dom, /<g class="node (macbook|gpu) critical"/g)).toBe(
+    cpm.activities.filter((a) => a.critical).length,
+  );
+  // Each dependency on a critical chain is drawn red, once.
+  const onChains = new Set(
+    cpm.criticalPaths.flatMap((p) => p.slice(1).map((id, k) => `${p[k]}→${id}`)),
+  );
+  expect(count(dom, /<path class="dep critical"/g)).toBe(onChains.size);
+  expect(dom).toMatch(/<g class="node gpu critical" data-id="1a\.8\/test" data-gpus="4">/);
+  expect(dom).toContain('7 h · all 4 GPUs');
+  expect(dom).toMatch(/<g class="node gpu critical" data-id="1a\.13\/run" data-gpus="4">/);
 }
 
 function checkSelfContained(html: string): void {
@@ -108,10 +156,16 @@ function checkSelfContained(html: string): void {
   expect(new Set(urls)).toEqual(new Set(['http://www.w3.org/2000/svg']));
 }
 
+/** The critical-path plan of Epic 1A, which the task-graph picture draws. */
+let cpm: { activities: { id: string; critical: boolean }[]; criticalPaths: string[][] };
+
 describe.skipIf(chromium === undefined)('HTML report in headless Chromium', () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     if (!existsSync('dist/critpath.mjs'))
       throw new Error('dist/ is missing: run `npm run build` first');
+    cpm = JSON.parse(
+      (await run('node', ['bin/critpath.js', 'plan', '--json'])).stdout,
+    ) as typeof cpm;
     tmp = mkdtempSync(join(tmpdir(), 'critpath-html-'));
   });
   afterAll(() => {
@@ -129,6 +183,39 @@ describe.skipIf(chromium === undefined)('HTML report in headless Chromium', () =
     const html = readFileSync(out, 'utf8');
     checkSelfContained(html);
     checkReport(await load(out), ['1', '2']);
+    // 2 teams × (Gantt + histogram) + the task graph.
+    expect(await measured(out, 1366, 768)).toEqual(['measured 5 charts']);
+  }, 180_000);
+
+  it('no text of a chart overlaps another or spills, at two window sizes', async () => {
+    for (const [w, h] of [
+      [1920, 1080],
+      [1366, 768],
+    ] as const) {
+      const found = await measured('plans/report.html', w, h);
+      // 3 teams × (Gantt + histogram) + the task graph.
+      expect(found).toEqual(['measured 7 charts']);
+    }
+  }, 180_000);
+
+  it('the measurement finds overlapping and spilling texts when there are some', async () => {
+    const bad = join(tmp, 'bad.html');
+    writeFileSync(
+      bad,
+      '<!DOCTYPE html><html><body>' +
+        '<svg class="gantt" viewBox="0 0 200 60" width="200" height="60">' +
+        '<rect class="lane-bg" x="40" y="0" width="150" height="60"/>' +
+        '<text class="lane-id" x="2" y="20">a long engineer name</text>' +
+        '<text x="100" y="40">Mon 30 Nov</text><text x="130" y="40">Tue 1</text>' +
+        '<text x="190" y="55">edge</text>' +
+        '<line class="pline p80" x1="120" y1="0" x2="120" y2="60"/></svg></body></html>',
+    );
+    const found = await measured(bad, 1366, 768);
+    expect(found[0]).toBe('measured 1 charts');
+    expect(found).toContain('overlap: gantt "Mon 30 Nov" and gantt "Tue 1"');
+    expect(found).toContain('outside its chart: gantt "edge"');
+    expect(found).toContain('engineer name runs into the lanes: gantt "a long engineer name"');
+    expect(found).toContain('a pline p80 line crosses gantt "Mon 30 Nov"');
   });
 
   it('the committed plans/report.html loads cleanly', async () => {

@@ -375,6 +375,32 @@ describe.skipIf(unavailable !== undefined && !REQUIRED)('Slurm backend on a real
   );
 
   it(
+    'run --backend slurm --json writes only NDJSON events on stdout',
+    { timeout: 300_000 },
+    async () => {
+      const p = makeProject('json');
+      dirs.push(p.dir);
+      const r = await critpath(
+        ['run', 'demo.yaml', '--backend', 'slurm', '--json', '--no-follow'],
+        p.dir,
+      );
+      expect(r.exitCode, r.stderr).toBe(0);
+      const events = r.stdout
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as { type: string; id?: string; externalId?: string });
+      expect(events[0]?.type).toBe('run-start');
+      expect(events.at(-1)?.type).toBe('run-detached');
+      const submitted = events.filter((e) => e.type === 'activity-submitted');
+      expect(submitted.map((e) => e.id).sort()).toEqual([...ALL].sort());
+      const ids = jobIds(journalState(p.dir));
+      for (const e of submitted) expect(e.externalId).toBe(ids.get(e.id!));
+      const c = await critpath(['cancel', 'demo.yaml'], p.dir, 60_000);
+      expect(c.exitCode, c.stderr).toBe(0);
+    },
+  );
+
+  it(
     'cancels: Ctrl-C while following, and critpath cancel for a detached run',
     { timeout: 300_000 },
     async () => {

@@ -11,12 +11,8 @@ import {
 } from '../../src/cli/commands/plan-risk.js';
 import { loadProjectFile } from '../../src/config/load.js';
 import { compareScenarios } from '../../src/app/compare.js';
-import {
-  checkClaims,
-  claimNotes,
-  EPIC_1A_CLAIMS,
-  renderCompareMarkdown,
-} from '../../src/reporters/compare.js';
+import { checkClaims, EPIC_1A_CLAIMS } from '../../src/app/claims.js';
+import { claimNotes, renderCompareMarkdown } from '../../src/reporters/compare.js';
 
 const FILE = 'plans/decision-matrix.md';
 
@@ -32,7 +28,10 @@ async function generate() {
     timeLimitMs: 600_000,
   });
   if (!cmp.ok) throw new Error(cmp.error);
-  return { cmp: cmp.value, md: renderCompareMarkdown(cmp.value, compareMarkdownOptions(project)) };
+  return {
+    cmp: cmp.value,
+    md: renderCompareMarkdown(cmp.value, compareMarkdownOptions(project, cmp.value)),
+  };
 }
 
 describe('plans/decision-matrix.md', () => {

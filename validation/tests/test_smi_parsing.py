@@ -46,13 +46,15 @@ def test_invalid_field_message():
 
 
 def test_query_gpus_drops_rejected_fields_and_retries():
-    fake = FakeSmi("rtx5090x4", reject=["clocks_event_reasons.active"])
+    # a driver that knows neither the new mask name nor the clock-event counters
+    fake = FakeSmi("rtx5090x4", reject=["clocks_event_reasons.active", *smi.STRESS_COUNTER_FIELDS])
     rows, dropped = smi.query_gpus(smi.STRESS_FIELDS, fake)
-    assert dropped == ["clocks_event_reasons.active"]
+    assert dropped == ["clocks_event_reasons.active", *smi.STRESS_COUNTER_FIELDS]
     assert len(rows) == 12  # 3 samples x 4 GPUs in the stress fixture
     assert rows[0]["clocks_event_reasons.active"] is None
     assert rows[0]["clocks_throttle_reasons.active"] == "0x0000000000000000"
-    assert len(fake.calls) == 2
+    assert len(fake.calls) == 6
+    assert all(rows[0][f] is None for f in smi.STRESS_COUNTER_FIELDS)
 
 
 def test_query_gpus_other_error_raises():

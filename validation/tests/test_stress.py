@@ -1,6 +1,7 @@
 """stress: sample decoding and verdicts from recorded-format nvidia-smi samples."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -39,13 +40,73 @@ def test_sample_row_decoding():
     assert set(stress.CSV_COLUMNS) == set(s[0])
 
 
-def test_h200_clean_burn_passes():
+def _with_counters(samples, **growth_us_per_sample):
+    """The recorded-format samples plus clock-event counters growing by the given microseconds per sample."""
+    out, k = [], {}
+    for s in samples:
+        t = s["torch_index"]
+        k[t] = k.get(t, -1) + 1
+        extra = {col: 1e9 + growth_us_per_sample.get(name, 0) * k[t] for name, col in stress.COUNTER_COLUMNS.items()}
+        out.append({**s, **extra})
+    return out
+
+
+def test_h200_clean_burn_without_counters_warns():
+    # Recorded-format samples without the counter columns: only the sampled flags can be judged.
     s, n = _samples("h200x8")
     rep, c = _eval(s, _workers(n), {i: [] for i in range(n)})
     assert rep.exit_code() == 0, rep.ids("FAIL")
-    assert c["stress0.throttle"]["status"] == "PASS" and "sw_power_cap x2" in c["stress0.throttle"]["detail"]
+    assert c["stress0.throttle"]["status"] == "WARN" and "no clock-event counters" in c["stress0.throttle"]["detail"]
+    assert "sw_power_cap x2" in c["stress0.throttle"]["detail"]
     assert c["stress0.temperature"]["value"] == 69.0
     assert rep.measurements["gpus"][0]["sm_clock_min_mhz"] == 1980.0
+
+
+def test_h200_clean_burn_with_counters_passes():
+    s, n = _samples("h200x8")
+    rep, c = _eval(_with_counters(s, sw_power_cap=4_000_000), _workers(n), {i: [] for i in range(n)})
+    assert rep.exit_code() == 0 and not rep.ids("WARN"), rep.ids("WARN")
+    assert c["stress0.throttle"]["status"] == "PASS"
+    assert "power capping 8.0 s" in c["stress0.throttle"]["detail"]  # 3 samples: 2 intervals x 4 s
+    assert c["stress0.throttle"]["value"]["counter_s"]["hw_thermal_slowdown"] == 0.0
+
+
+def test_short_hw_slowdown_between_samples_fails_on_the_counter():
+    # No sample shows the flag (it lasted 0.2 s between samples), but the counter grew: FAIL.
+    s, n = _samples("h200x8")
+    s = _with_counters(s)
+    for x in s:
+        if x["torch_index"] == 1 and x is not [y for y in s if y["torch_index"] == 1][0]:
+            x[stress.COUNTER_COLUMNS["hw_thermal_slowdown"]] += 200_000
+    rep, c = _eval(s, _workers(n), {i: [] for i in range(n)})
+    assert rep.ids("FAIL") == ["stress1.throttle"]
+    assert "hw_thermal_slowdown 0.2 s" in c["stress1.throttle"]["detail"]
+    assert "hw_" not in c["stress1.throttle"]["value"]["sampled"]
+
+
+def test_sw_thermal_slowdown_is_a_warning():
+    s, n = _samples("h200x8")
+    rep, c = _eval(_with_counters(s, sw_thermal_slowdown=1_500_000), _workers(n), {i: [] for i in range(n)})
+    assert rep.exit_code() == 0 and not rep.ids("FAIL")
+    assert c["stress0.throttle"]["status"] == "WARN" and "software thermal slowdown" in c["stress0.throttle"]["detail"]
+    assert "sw_thermal_slowdown 3.0 s" in c["stress0.throttle"]["detail"]
+
+
+def test_recorded_h200x2_burn_under_the_counter_rule():
+    # The 2xH200 critpath run failed stress1.throttle on 3 samples of sw_thermal_slowdown (the old rule).
+    # Re-judged from its recorded CSV: a WARN, and the run recorded no counters (older stress.py).
+    base = os.path.join(os.path.dirname(__file__), "fixtures", "h200x2-run", "critpath-state", "results", "validation-2gpu")
+    s = stress.load_samples_csv(os.path.join(base, "stress-sample.csv"))
+    recorded = json.load(open(os.path.join(base, "stress-sample.json")))
+    assert recorded["failures"] == ["stress1.throttle"]
+    assert len(s) == 8 and all(x[col] is None for x in s for col in stress.COUNTER_COLUMNS.values())
+    v1 = stress.throttle_verdict([x for x in s if x["torch_index"] == 1])
+    rc = {c["id"]: c for c in recorded["checks"]}
+    assert v1["status"] == "WARN" and v1["counts"] == rc["stress1.throttle"]["value"] == {"sw_thermal_slowdown": 3}
+    assert v1["deltas"] is None
+    v0 = stress.throttle_verdict([x for x in s if x["torch_index"] == 0])
+    assert v0["status"] == "WARN" and "no clock-event counters" in v0["detail"]
+    assert v0["counts"] == rc["stress0.throttle"]["value"] == {"sw_power_cap": 3}
 
 
 def test_rtx5090_thermal_throttle_and_temperature_fail():

@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { DEFAULT_TASK_FILE, EXIT, loadOrReport } from '../context.js';
-import { slurmCancelCommand } from '../../executor/slurm/cli.js';
-import { hasOpenSlurmAttempts } from '../../executor/slurm/commands.js';
-import { statePaths } from '../../state/paths.js';
-import { liveRun } from './run.js';
+import { EXIT, loadOrReport } from '../context.js';
+import { cancelRun } from '../../app/cancel.js';
 
 export function registerCancel(program: Command, ctx: CliContext): void {
   program
@@ -12,26 +9,39 @@ export function registerCancel(program: Command, ctx: CliContext): void {
     .description(
       "Stop the project's running `critpath run` as Ctrl-C would (SIGTERM, then SIGKILL after its grace), and scancel its Slurm jobs",
     )
-    .argument('[file]', 'task file', DEFAULT_TASK_FILE)
+    .argument('[file]', 'task file', ctx.defaultFile.file)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  critpath cancel                   stop the run of the default task file',
+        '  critpath cancel tasks/demo.yaml   stop the run started from another terminal',
+        '  critpath run tasks/demo.yaml      then resume: done work is kept, the rest runs',
+      ].join('\n'),
+    )
     .action(async (file: string) => {
-      const paths = statePaths(file);
-      const live = liveRun(paths);
-      // Jobs submitted to Slurm: scancel them, whether a critpath still follows them or not.
-      if (hasOpenSlurmAttempts(paths)) {
-        const project = await loadOrReport(ctx, file);
-        if (project === undefined) return;
-        ctx.exitCode = await slurmCancelCommand(ctx.out, project, paths);
+      const r = await cancelRun(file, () => loadOrReport(ctx, file));
+      if (r.kind === 'not-loaded') return;
+      for (const b of r.backends) {
+        if (!b.ok) {
+          ctx.out.err(`critpath: cannot cancel the ${b.system} jobs: ${b.message}`);
+          ctx.exitCode = EXIT.failed;
+          continue;
+        }
+        if (b.cancelled.length === 0) ctx.out.out(`no pending or running ${b.system} jobs`);
+        for (const c of b.cancelled)
+          ctx.out.out(`cancelled ${c.id} (${b.system} job ${c.externalId})`);
       }
-      if (live === undefined) {
-        if (!hasOpenSlurmAttempts(paths)) ctx.out.out('no run is in progress');
+      if (r.run === undefined) {
+        if (r.backends.length === 0) ctx.out.out('no run is in progress');
         return;
       }
-      try {
-        process.kill(live.pid, 'SIGTERM');
-        ctx.out.out(`sent SIGTERM to run ${live.runId ?? '?'} (pid ${live.pid})`);
-      } catch (e) {
-        ctx.out.err(`critpath: cannot signal pid ${live.pid}: ${(e as Error).message}`);
+      if (r.run.error !== undefined) {
+        ctx.out.err(`critpath: cannot signal pid ${r.run.pid}: ${r.run.error}`);
         ctx.exitCode = EXIT.failed;
+        return;
       }
+      ctx.out.out(`sent SIGTERM to run ${r.run.runId ?? '?'} (pid ${r.run.pid})`);
     });
 }

@@ -1,25 +1,58 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { DEFAULT_TASK_FILE, loadOrReport } from '../context.js';
-import { criticalPathPlan } from '../../planner/project/critical-path.js';
-import { renderDot, renderMermaidGraph } from '../../reporters/graph.js';
+
+import { criticalPathPlan } from '../../planner/project/critical-path-plan.js';
+import { dependencies } from '../../app/dependencies.js';
+import { renderDependencies, renderDot, renderMermaidGraph } from '../../reporters/graph.js';
+import { loadOrReport, usageError } from '../context.js';
+
+interface GraphOptions {
+  readonly format: 'dot' | 'mermaid';
+  readonly upstream?: string;
+  readonly downstream?: string;
+}
 
 export function registerGraph(program: Command, ctx: CliContext): void {
   program
     .command('graph')
     .description('Print the activity graph as Graphviz DOT or a Mermaid flowchart')
-    .argument('[file]', 'task file', DEFAULT_TASK_FILE)
+    .argument('[file]', 'task file', ctx.defaultFile.file)
     .addOption(
       new Option('--format <format>', 'output format').choices(['dot', 'mermaid']).default('dot'),
     )
+    .option('--upstream <id>', 'list what a task or activity waits for, one id a line')
+    .option('--downstream <id>', 'list what waits for a task or activity, one id a line')
     .addHelpText(
       'after',
-      '\nExamples:\n  critpath graph --format mermaid\n  critpath graph | dot -Tsvg > graph.svg',
+      '\nExamples:\n  critpath graph --format mermaid\n  critpath graph | dot -Tsvg > graph.svg\n  critpath graph --upstream 1a.8',
     )
-    .action(async (file: string, opts: { format: 'dot' | 'mermaid' }) => {
+    .action(async (file: string, opts: GraphOptions) => {
+      if (opts.upstream !== undefined && opts.downstream !== undefined) {
+        usageError(ctx, 'give --upstream or --downstream, not both');
+        return;
+      }
       const project = await loadOrReport(ctx, file);
       if (project === undefined) return;
+      const query =
+        opts.upstream !== undefined
+          ? { id: opts.upstream, direction: 'upstream' as const }
+          : opts.downstream !== undefined
+            ? { id: opts.downstream, direction: 'downstream' as const }
+            : undefined;
+      if (query !== undefined) {
+        const r = dependencies(project, query.id, query.direction);
+        if (!r.ok) {
+          const { id, hint } = r.error;
+          usageError(
+            ctx,
+            `--${query.direction}: unknown task or activity "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+          );
+          return;
+        }
+        ctx.out.out(renderDependencies(r.value));
+        return;
+      }
       const critical = new Set(
         criticalPathPlan(project)
           .activities.filter((a) => a.critical)

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { exactOptions } from '../../app/highs-solver.js';
+import { withExact } from '../../planner/exact/index.js';
 import { parsePsplib, psplibToProblem } from '../../config/psplib.js';
-import { problemPlan } from '../../planner/project/problem-plan.js';
+import { problemPlan } from '../../planner/project/psplib-plan.js';
 import { solve } from '../../planner/engine/solve.js';
 import { renderProblemPlanTable } from '../../reporters/problem-plan.js';
 import type { CliContext } from '../context.js';
@@ -44,12 +46,14 @@ export async function planPsplib(
     return;
   }
   const problem = psplibToProblem(parsed.value);
-  const result = solve(problem, {
+  const found = solve(problem, {
     seed: opts.seed,
     timeLimitMs: opts.timeLimitMs,
     maxSchedules: opts.maxSchedules,
     now: () => performance.now(),
   });
+  const exact = await exactOptions(opts.timeLimitMs, problem.n);
+  const result = exact === undefined ? found : withExact(problem, found, exact);
   const plan = problemPlan(problem, result);
   ctx.out.out(
     opts.json ? JSON.stringify(plan, null, 2) : renderProblemPlanTable(plan, file, ctx.out),

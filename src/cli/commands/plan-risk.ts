@@ -7,19 +7,22 @@ import { usageError } from '../context.js';
 import type { Project } from '../../model/project.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
-import type { TeamSpec } from '../../planner/project/project-problem.js';
-import { parseTeamList } from '../../planner/project/project-problem.js';
+import type { TeamSpec } from '../../model/team-spec.js';
+import { checkTeamOption, parseTeamListOption } from '../team-option.js';
 import type { DatedTeamPlan } from '../../app/plan-team.js';
 import { buildTeamPlans, DEFAULT_MAX_SCHEDULES } from '../../app/plan-team.js';
 import type { Forecast } from '../../app/forecast.js';
-import { forecastFromState, journalState, renderForecast } from '../../app/forecast.js';
+import { forecastFromState, journalState } from '../../app/forecast.js';
+import { renderForecast } from '../../reporters/forecast.js';
 import { projectRisk } from '../../app/risk.js';
+import { taskGraphView } from '../../app/task-graph.js';
 import { renderRisk, renderRiskJson } from '../../reporters/risk.js';
 import { renderHtmlReport } from '../../reporters/html.js';
+import type { Comparison } from '../../app/compare.js';
 import { compareScenarios } from '../../app/compare.js';
+import { checkClaims, projectClaims } from '../../app/claims.js';
 import type { MarkdownOptions } from '../../reporters/compare.js';
 import {
-  EPIC_1A_CLAIMS,
   renderCompare,
   renderCompareJson,
   renderCompareMarkdown,
@@ -102,7 +105,7 @@ export function parseRiskOptions(opts: RiskCliOptions): Result<Parsed, string> {
   }
   let teams: TeamSpec[] | undefined;
   if (opts.team !== undefined) {
-    const list = parseTeamList(opts.team);
+    const list = parseTeamListOption(opts.team);
     if (!list.ok) return list;
     teams = list.value;
   }
@@ -148,6 +151,11 @@ export async function runRisk(
     return;
   }
   const p = parsed.value;
+  const named = checkTeamOption(project, p.teams ?? []);
+  if (!named.ok) {
+    usageError(ctx, named.error);
+    return;
+  }
   const json = opts.json === true || opts.format === 'json';
   const now = (): number => performance.now();
   const teams = p.teams ?? defaultTeams(project);
@@ -171,8 +179,8 @@ export async function runRisk(
       json
         ? renderCompareJson(cmp.value)
         : md
-          ? renderCompareMarkdown(cmp.value, compareMarkdownOptions(project))
-          : renderCompare(cmp.value, ctx.out, compareMarkdownOptions(project).claims ?? []),
+          ? renderCompareMarkdown(cmp.value, compareMarkdownOptions(project, cmp.value))
+          : renderCompare(cmp.value, ctx.out, checkClaims(cmp.value, projectClaims(project))),
     );
     if (opts.monteCarlo === undefined && opts.html === undefined) return;
   }
@@ -207,7 +215,12 @@ export async function runRisk(
     await mkdir(dirname(file), { recursive: true });
     await writeFile(
       file,
-      renderHtmlReport({ project, plans: plans.value, risk: risk.value }),
+      renderHtmlReport({
+        project,
+        plans: plans.value,
+        risk: risk.value,
+        graph: taskGraphView(project),
+      }),
       'utf8',
     );
     ctx.out.err(`critpath: wrote ${opts.html}`);
@@ -218,10 +231,11 @@ export async function runRisk(
 export const DECISION_MATRIX_COMMAND =
   'critpath plan tasks/epic-1a.yaml --compare --format md --time-limit 600000 > plans/decision-matrix.md';
 
-/** The design document's claims apply to Epic 1A, the project it was written for. */
-export function compareMarkdownOptions(project: Project): MarkdownOptions {
-  if (project.name !== 'Epic 1A') return {};
-  return { claims: EPIC_1A_CLAIMS, command: DECISION_MATRIX_COMMAND };
+/** The matrix file of Epic 1A, with the design document's claims checked (app/claims.ts). */
+export function compareMarkdownOptions(project: Project, cmp: Comparison): MarkdownOptions {
+  const claims = projectClaims(project);
+  if (claims.length === 0) return {};
+  return { checks: checkClaims(cmp, claims), command: DECISION_MATRIX_COMMAND };
 }
 
 /**
@@ -236,7 +250,14 @@ export function printForecast(
   opts: RiskCliOptions,
   nowMs: number = Date.now(),
 ): void {
-  if (opts.json === true || opts.format === 'json' || opts.format === 'mermaid') return;
+  if (
+    opts.json === true ||
+    opts.format === 'json' ||
+    opts.format === 'mermaid' ||
+    opts.format === 'csv' ||
+    opts.format === 'ics'
+  )
+    return;
   const state = journalState(resolve(ctx.cwd, file));
   if (state === undefined) return;
   const forecasts: Forecast[] = [];

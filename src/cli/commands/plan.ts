@@ -1,20 +1,15 @@
 import { Option } from 'commander';
+import { exactOptions } from '../../app/highs-solver.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { DEFAULT_TASK_FILE, loadOrReport, usageError } from '../context.js';
-import type { EstimateMode, Project } from '../../model/project.js';
-import {
-  applyScenario,
-  findScenario,
-  scenariosOf,
-  withoutRoles,
-} from '../../planner/project/scenarios.js';
-import { nearest } from '../../util/suggest.js';
+import { loadOrReport, usageError } from '../context.js';
+import type { EstimateMode } from '../../model/project.js';
+import { chooseScenario } from '../../app/choose-scenario.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
-import { criticalPathPlan } from '../../planner/project/critical-path.js';
-import type { TeamSpec } from '../../planner/project/project-problem.js';
-import { parseTeamList } from '../../planner/project/project-problem.js';
+import { criticalPathPlan } from '../../planner/project/critical-path-plan.js';
+import type { TeamSpec } from '../../model/team-spec.js';
+import { checkTeamOption, parseTeamListOption } from '../team-option.js';
 import type { DatedTeamPlan } from '../../app/plan-team.js';
 import {
   DEFAULT_MAX_SCHEDULES,
@@ -29,13 +24,15 @@ import {
   renderTeamsMarkdown,
 } from '../../reporters/team-markdown.js';
 import { renderTeamMatrix, renderTeamTable } from '../../reporters/team-table.js';
+import { renderTeamCsv } from '../../reporters/csv.js';
+import { renderTeamIcs } from '../../reporters/ics.js';
 import type { RiskCliOptions } from './plan-risk.js';
 import { addRiskOptions, printForecast, runRisk, wantsRisk } from './plan-risk.js';
 import { isPsplibFile, planPsplib } from './plan-psplib.js';
 import { hoursPerDayOption, wholeNumber } from '../options.js';
 
 /** Output formats of `plan`. */
-export type PlanFormat = 'table' | 'md' | 'json' | 'mermaid';
+export type PlanFormat = 'table' | 'md' | 'json' | 'mermaid' | 'csv' | 'ics';
 
 interface PlanOptions extends RiskCliOptions {
   json?: boolean;
@@ -66,14 +63,14 @@ export interface TeamPlanRequest {
 export function registerPlan(program: Command, ctx: CliContext): void {
   addRiskOptions(program.command('plan'))
     .description('Plan a task file: the critical path, or a team schedule with --team')
-    .argument('[file]', 'task file', DEFAULT_TASK_FILE)
+    .argument('[file]', 'task file', ctx.defaultFile.file)
     .option(
       '--team <team>',
       'engineers: a number (2), a list to compare (1,2,3), or declared people (infra+ml)',
     )
     .addOption(
       new Option('--format <format>', 'output format for a team plan')
-        .choices(['table', 'md', 'json', 'mermaid'])
+        .choices(['table', 'md', 'json', 'mermaid', 'csv', 'ics'])
         .default('table'),
     )
     .option('--json', 'print the plan as JSON (same as --format json)')
@@ -115,6 +112,8 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         '  critpath plan --team 1,2,3            team sizes side by side',
         '  critpath plan --team infra+ml --format md > plan.md',
         '  critpath plan --team 2 --json         the JSON plan contract',
+        '  critpath plan --team 2 --format csv > plan.csv   one row per activity, for spreadsheets',
+        '  critpath plan --team 2 --format ics > plan.ics   one calendar event per activity',
         '  critpath plan --monte-carlo 10000 --team 1,2,3   finish-date odds, criticality, risk drivers',
         '  critpath plan --compare               the decision matrix over scenarios and team sizes',
         '  critpath plan --scenario early-gpu --team 2   the plan of one scenario',
@@ -160,6 +159,11 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         return;
       }
       const req = request.value;
+      const named = req === 'cpm' ? request : checkTeamOption(project, req.teams);
+      if (!named.ok) {
+        usageError(ctx, named.error);
+        return;
+      }
       if (req === 'cpm') {
         const plan = criticalPathPlan(project, opts.estimate);
         ctx.out.out(
@@ -169,11 +173,15 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         );
         return;
       }
+      const activities = project.tasks.reduce((k, t) => k + t.phases.length, 0);
+      const exact = await exactOptions(req.timeLimitMs, activities);
       const plans = buildTeamPlans(project, req.teams, {
+        ...(exact === undefined ? {} : { exact }),
         estimate: req.estimate,
         seed: req.seed,
         timeLimitMs: req.timeLimitMs,
         maxSchedules: req.maxSchedules,
+        days: req.format !== 'json',
         ...(req.hoursPerDay === undefined ? {} : { hoursPerDay: req.hoursPerDay }),
       });
       if (!plans.ok) {
@@ -197,6 +205,10 @@ function renderPlans(plans: readonly DatedTeamPlan[], format: PlanFormat, ctx: C
         return renderTeamJson(only);
       case 'mermaid':
         return renderTeamGantt(only);
+      case 'csv':
+        return renderTeamCsv(plans);
+      case 'ics':
+        return renderTeamIcs(only);
     }
   }
   switch (format) {
@@ -208,47 +220,27 @@ function renderPlans(plans: readonly DatedTeamPlan[], format: PlanFormat, ctx: C
       return renderTeamsJson(plans);
     case 'mermaid':
       return plans.map(renderTeamGantt).join('\n\n');
+    case 'csv':
+      return renderTeamCsv(plans);
+    case 'ics':
+      throw new Error('Internal error: --format ics with several teams passed the option checks');
   }
-}
-
-/**
- * The project to plan: with `--scenario`, the scenario applied and its team (else `--team`,
- * else 1); with `--roles any`, without skills. An unknown scenario is a one-line error.
- */
-export function chooseScenario(
-  project: Project,
-  opts: Pick<PlanOptions, 'scenario' | 'team' | 'roles'>,
-): Result<{ project: Project; team: string | undefined }, string> {
-  let p = project;
-  let team = opts.team;
-  if (opts.scenario !== undefined) {
-    const scenario = findScenario(project, opts.scenario);
-    if (scenario === undefined) {
-      const names = scenariosOf(project).map((s) => s.name);
-      const hint = nearest(opts.scenario, names);
-      return err(
-        `--scenario: no scenario "${opts.scenario}" in ${project.name}` +
-          (hint ? ` (did you mean "${hint}"?)` : ` (known: ${names.join(', ')})`),
-      );
-    }
-    const applied = applyScenario(project, scenario);
-    p = { ...applied.project, name: `${project.name} · scenario ${scenario.name}` };
-    team = applied.team === undefined ? (team ?? '1') : String(applied.team);
-  }
-  if (opts.roles === 'any') p = { ...p, tasks: withoutRoles(p.tasks) };
-  return ok({ project: p, team });
 }
 
 /** Checks the options; `cpm` when the critical-path view is wanted. One-line errors (exit 2). */
 export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm', string> {
   const format: PlanFormat = opts.json === true ? 'json' : opts.format;
   if (opts.cpm === true || opts.team === undefined) {
-    if (format === 'md' || format === 'mermaid')
+    if (format !== 'table' && format !== 'json')
       return err(`--format ${format} needs --team (e.g. --team 2)`);
     return ok('cpm');
   }
-  const teams = parseTeamList(opts.team);
+  const teams = parseTeamListOption(opts.team);
   if (!teams.ok) return teams;
+  if (format === 'ics' && teams.value.length > 1)
+    return err(
+      `--format ics makes one calendar for one team: give one team (e.g. --team 2), not ${teams.value.length}`,
+    );
   const seed = wholeNumber('--seed', opts.seed, 0);
   if (!seed.ok) return seed;
   const timeLimitMs = wholeNumber('--time-limit', opts.timeLimit, 1);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { DEFAULT_TASK_FILE, EXIT, loadOrReport, usageError } from '../context.js';
+import { EXIT, loadOrReport, usageError } from '../context.js';
 import { buildActivityGraph } from '../../model/activities.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { JournalWriter } from '../../state/journal.js';
@@ -20,7 +20,7 @@ export function registerReset(program: Command, ctx: CliContext): void {
       const [first, ...rest] = args;
       // As `run` reads its arguments: the first is the file when it looks like one or exists.
       const isFile = first !== undefined && (/\.ya?ml$/i.test(first) || existsSync(first));
-      const file = isFile ? first : DEFAULT_TASK_FILE;
+      const file = isFile ? first : ctx.defaultFile.file;
       const ids = isFile ? rest : args;
       const project = await loadOrReport(ctx, file);
       if (project === undefined) return;

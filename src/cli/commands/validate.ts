@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { DEFAULT_TASK_FILE, loadOrReport } from '../context.js';
+import { loadOrReport } from '../context.js';
 import { buildActivityGraph } from '../../model/activities.js';
 
 export function registerValidate(program: Command, ctx: CliContext): void {
   program
     .command('validate')
     .description('Check a task file: schema, hour ranges, dependencies, cycles, GPU capacity')
-    .argument('[file]', 'task file', DEFAULT_TASK_FILE)
+    .argument('[file]', 'task file', ctx.defaultFile.file)
     .addHelpText('after', '\nExamples:\n  critpath validate\n  critpath validate tasks/demo.yaml')
     .action(async (file: string) => {
       const project = await loadOrReport(ctx, file);

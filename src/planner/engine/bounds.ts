@@ -17,6 +17,8 @@ export interface Bounds {
    * above; 0 when not computed (fast mode, or more than ENERGETIC_MAX_N activities).
    */
   readonly energetic: number;
+  /** The exact method's bound, present only when it raised the others (see planner/exact). */
+  readonly exact?: number;
 }
 
 /** Largest problem the energetic bound runs on (O(n³) per trial makespan and resource). */
@@ -176,7 +178,7 @@ function capIntegral(T: Float64Array, V: Float64Array, a: number, b: number): nu
  * The smallest u among 1, 1/2, 1/4, … , 1/100 of which every duration and capacity-change time
  * is a multiple (every start of an active schedule, so the optimum, is one too); 0 if none.
  */
-function timeUnit(c: Compiled): number {
+export function timeUnit(c: Compiled): number {
   const multiple = (x: number, u: number): boolean => {
     const k = x / u;
     return Math.abs(k - Math.round(k)) <= 1e-9 * Math.max(1, Math.abs(k));

@@ -22,5 +22,5 @@ export type { Individual, GaOptions } from './ga.js';
 export { runGa, twoPointCrossover, mutate } from './ga.js';
 export { Profile } from './profile.js';
 export { Rng } from './rng.js';
-export { checkSchedule } from './check.js';
+export { checkSchedule } from './check-schedule.js';
 export { serialSgs, parallelSgs, forwardBackward } from './building-blocks.js';

@@ -1,4 +1,5 @@
 import type { Estimate, Task } from '../../model/project.js';
+import { DEFAULT_RISK_WIDENING } from '../../model/project.js';
 import type { Rng } from './rng.js';
 
 /**
@@ -26,16 +27,6 @@ export interface Distribution {
 }
 
 export type Risk = Task['risk'];
-
-/**
- * How far `risk` stretches the high end, as a share of the range: high' = high + w·(high − low).
- * A fixed estimate stays fixed: a point estimate claims no spread to widen.
- */
-export const DEFAULT_RISK_WIDENING: Readonly<Record<Risk, number>> = {
-  low: 0,
-  medium: 0,
-  high: 0.5,
-};
 
 export interface SamplingOptions {
   readonly riskWidening?: Readonly<Record<Risk, number>>;

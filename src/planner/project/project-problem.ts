@@ -3,7 +3,8 @@ import { activityDurations, buildActivityGraph, compareIds } from '../../model/a
 import type { EstimateMode, Project } from '../../model/project.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
-import { nearest } from '../../util/suggest.js';
+import type { TeamSpec, UnknownMember } from '../../model/team-spec.js';
+import { unknownMember } from '../../model/team-spec.js';
 import { idRanks } from '../engine/compile.js';
 import { EPS } from '../engine/cpm.js';
 import { topoOrder } from '../engine/graph.js';
@@ -23,48 +24,6 @@ export const GPU = 'gpu';
 /** The GPU host itself: exists (large capacity) once GPUs have arrived, so `gpus: 0`/`all` GPU work waits for it. */
 export const HOST = 'host';
 
-/** Which engineers plan: the first N (declared people first, then E…), or named people. */
-export type TeamSpec =
-  | { readonly kind: 'count'; readonly count: number }
-  | { readonly kind: 'names'; readonly ids: readonly string[] };
-
-/**
- * Parses one `--team` value: `2`, or declared people joined by `+` (`infra+ml`). Lists
- * (`1,2,3`) are split by the caller.
- */
-export function parseTeamSpec(text: string): Result<TeamSpec, string> {
-  const t = text.trim();
-  if (/^\d+$/.test(t)) {
-    const count = Number(t);
-    if (count < 1 || count > 64) return err(`--team must be between 1 and 64 engineers, got ${t}`);
-    return ok({ kind: 'count', count });
-  }
-  const ids = t.split('+').map((s) => s.trim());
-  if (ids.some((s) => !/^[A-Za-z0-9_-]+$/.test(s))) {
-    return err(
-      `--team expects a number, a list such as 1,2,3, or people such as infra+ml; got "${text}"`,
-    );
-  }
-  if (new Set(ids).size !== ids.length) return err(`--team names someone twice: "${text}"`);
-  return ok({ kind: 'names', ids });
-}
-
-/** Parses a `--team` value that may list teams to compare: `1,2,3`, `2,infra+ml`. */
-export function parseTeamList(text: string): Result<TeamSpec[], string> {
-  const teams: TeamSpec[] = [];
-  for (const part of text.split(',')) {
-    const spec = parseTeamSpec(part);
-    if (!spec.ok) return spec;
-    teams.push(spec.value);
-  }
-  return ok(teams);
-}
-
-/** A readable label for a team spec: `2`, `infra+ml`. */
-export function teamLabel(spec: TeamSpec): string {
-  return spec.kind === 'count' ? String(spec.count) : spec.ids.join('+');
-}
-
 /**
  * The engineers a spec picks. `count`: the declared line-up of N people when there is one;
  * else the largest smaller line-up (or, without line-ups, the declared people in file order), then
@@ -73,7 +32,7 @@ export function teamLabel(spec: TeamSpec): string {
 export function selectTeam(
   project: Pick<Project, 'team' | 'lineups'>,
   spec: TeamSpec,
-): Result<TeamMember[], string> {
+): Result<TeamMember[], UnknownMember> {
   const declared: TeamMember[] = project.team.map((p) => ({
     id: p.id,
     name: p.name,
@@ -94,22 +53,13 @@ export function selectTeam(
     }
     return ok(members);
   }
+  const missing = unknownMember(
+    spec,
+    declared.map((d) => d.id),
+  );
+  if (missing !== undefined) return err(missing);
   const byId = new Map(declared.map((m) => [m.id, m]));
-  const members: TeamMember[] = [];
-  for (const id of spec.ids) {
-    const m = byId.get(id);
-    if (m === undefined) {
-      if (declared.length === 0)
-        return err(`--team ${id}: the project declares no team; use a number such as --team 2`);
-      const hint = nearest(id, byId.keys());
-      const known = declared.map((d) => d.id).join(', ');
-      return err(
-        `--team: no one called "${id}" in the project's team${hint ? ` (did you mean "${hint}"?)` : ` (known: ${known})`}`,
-      );
-    }
-    members.push(m);
-  }
-  return ok(members);
+  return ok(spec.ids.map((id) => byId.get(id)!));
 }
 
 /** The team a forecast plans by default: the largest declared line-up, else every declared person. */
@@ -279,6 +229,7 @@ export interface SearchInfo {
     readonly resource: number;
     readonly arrival: number;
     readonly energetic: number;
+    readonly exact?: number;
   };
   readonly optimal: boolean;
   readonly method: string;
@@ -364,6 +315,7 @@ export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchI
       resource: roundHours(info.bounds.resource),
       arrival: roundHours(info.bounds.arrival),
       energetic: roundHours(info.bounds.energetic),
+      ...(info.bounds.exact === undefined ? {} : { exact: roundHours(info.bounds.exact) }),
     },
     optimal: info.optimal || makespan <= info.lowerBound + EPS,
     method: info.method,
@@ -453,6 +405,31 @@ export function reusableChainFinder(): (problem: Problem, schedule: Schedule) =>
       const ec = start[cur]! + dur[cur]!;
       if (ei - ec > 1e-6 || (near(ei, ec) && rank[i]! < rank[cur]!)) cur = i;
     }
+    // Activities by finish time, built the first time the walk looks past the predecessors: the
+    // candidates ending at a time are then a binary search away, not a scan of every activity.
+    let byEnd: Int32Array = new Int32Array(0);
+    let ends: Float64Array = new Float64Array(0);
+    const endingAt = (t: number): [number, number] => {
+      if (ends.length !== n) {
+        ends = new Float64Array(n);
+        for (let i = 0; i < n; i++) ends[i] = start[i]! + dur[i]!;
+        byEnd = new Int32Array(n);
+        for (let i = 0; i < n; i++) byEnd[i] = i;
+        byEnd.sort((a, b) => ends[a]! - ends[b]! || a - b);
+      }
+      // a little wider than `near`, which `better` still applies to each candidate
+      return [firstEndAbove(t - 2e-6), firstEndAbove(t + 2e-6)];
+    };
+    const firstEndAbove = (t: number): number => {
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (ends[byEnd[mid]!]! > t) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    };
     let len = 0;
     for (;;) {
       seen[cur] = stamp;
@@ -471,12 +448,21 @@ export function reusableChainFinder(): (problem: Problem, schedule: Schedule) =>
       for (let e = problem.predStart[cur]!; e < problem.predStart[cur + 1]!; e++)
         better(problem.pred[e]!);
       const w = schedule.worker[cur]!;
-      if (next < 0 && w >= 0)
-        for (let i = 0; i < n; i++) if (i !== cur && schedule.worker[i] === w) better(i);
+      if (next < 0 && w >= 0) {
+        const [lo, hi] = endingAt(s);
+        for (let q = lo; q < hi; q++) {
+          const i = byEnd[q]!;
+          if (i !== cur && schedule.worker[i] === w) better(i);
+        }
+      }
       for (let r = 0; r < R && next < 0; r++) {
         if (r === engineer && w >= 0) continue;
         if (problem.demand[cur * R + r] === 0) continue;
-        for (let i = 0; i < n; i++) if (i !== cur && schedule.held[i * R + r]! > 0) better(i);
+        const [lo, hi] = endingAt(s);
+        for (let q = lo; q < hi; q++) {
+          const i = byEnd[q]!;
+          if (i !== cur && schedule.held[i * R + r]! > 0) better(i);
+        }
       }
       if (next < 0) break;
       cur = next;

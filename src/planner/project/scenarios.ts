@@ -1,5 +1,6 @@
 import type { Estimate, Phase, Project, Scenario, Task } from '../../model/project.js';
 import { expectedHours } from '../../model/project.js';
+import type { TeamSpec } from '../../model/team-spec.js';
 
 /**
  * Named what-ifs. A scenario overrides hardware arrival, hours per day, the team, or task
@@ -12,8 +13,8 @@ export interface AppliedScenario {
   readonly description: string | undefined;
   /** Extra money the scenario costs, in dollars (0 for none). */
   readonly cost: number;
-  /** The team the scenario fixes (a size or `infra+ml`), or undefined to leave it to `--team`. */
-  readonly team: number | string | undefined;
+  /** The team the scenario fixes (a size or `infra+ml`), or undefined to leave it to the caller. */
+  readonly team: TeamSpec | undefined;
   /** `any`: plan without roles. */
   readonly roles: 'any' | undefined;
   readonly project: Project;

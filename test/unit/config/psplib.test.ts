@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePsplib, parsePsplibOpt, psplibToProblem } from '../../../src/config/psplib.js';
-import { checkSchedule } from '../../../src/planner/engine/check.js';
+import { checkSchedule } from '../../../src/planner/engine/check-schedule.js';
 import { solve } from '../../../src/planner/engine/solve.js';
 import { formatDiagnostic } from '../../../src/result.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
-import { checkPlan } from '../../../src/planner/project/team-plan.js';
+import { checkPlan } from '../../../src/planner/project/check-plan.js';
 import { memoryOutput } from '../../../src/reporters/terminal.js';
 
 async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -68,6 +68,17 @@ describe('critpath plan', () => {
     expect(early.makespan).toBeLessThan(base.makespan);
   });
 
+  it('exports CSV (every team) and iCalendar (one team)', async () => {
+    const csv = (await run('plan', '--team', '1,2', '--format', 'csv')).stdout;
+    expect(csv.startsWith('team,id,task,phase,title,assignee,start,end,')).toBe(true);
+    expect(csv).toMatch(/\r\n1,1a\.1,1a\.1,,Dev environment,/);
+    expect(csv).toMatch(/\r\n2,1a\.1,1a\.1,,Dev environment,/);
+    const ics = await run('plan', '--team', '2', '--format', 'ics');
+    expect(ics.code).toBe(0);
+    expect(ics.stdout.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
+    expect(ics.stdout.endsWith('END:VCALENDAR\r\n')).toBe(true);
+  });
+
   it.each([
     [['--team', '0'], /--team must be between 1 and 64/],
     [['--team', 'nobody'], /no one called "nobody"/],
@@ -79,6 +90,9 @@ describe('critpath plan', () => {
       ['--scenario', 'early-gpus'],
       /no scenario "early-gpus" in Epic 1A \(did you mean "early-gpu"\?\)/,
     ],
+    [['--format', 'csv'], /--format csv needs --team/],
+    [['--format', 'ics'], /--format ics needs --team/],
+    [['--team', '1,2', '--format', 'ics'], /--format ics makes one calendar for one team/],
   ])('rejects %j with one line and exit 2', async (args, message) => {
     const r = await run('plan', ...args);
     expect(r.code).toBe(2);

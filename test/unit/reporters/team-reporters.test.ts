@@ -10,12 +10,13 @@ import {
 } from '../../../src/reporters/team-markdown.js';
 import { renderTeamMatrix, renderTeamTable } from '../../../src/reporters/team-table.js';
 import { memoryOutput } from '../../../src/reporters/terminal.js';
+import { teamSize } from '../../../src/model/team-spec.js';
 
 let plans: DatedTeamPlan[];
 beforeAll(async () => {
   const p = await loadProjectFile('tasks/epic-1a.yaml');
   if (!p.ok) throw new Error('epic-1a.yaml does not load');
-  const r = buildTeamPlans(p.value, [1, 2, 3], { now: () => 0 });
+  const r = buildTeamPlans(p.value, [1, 2, 3].map(teamSize), { now: () => 0 });
   if (!r.ok) throw new Error(r.error);
   plans = r.value;
 });
@@ -23,7 +24,7 @@ const two = (): DatedTeamPlan => plans[1]!;
 
 describe('team table (terminal)', () => {
   it('shows week by week a row per day per engineer, then totals, handoffs, critical path, numbers', () => {
-    const text = renderTeamTable(two(), memoryOutput());
+    const text = renderTeamTable(two(), memoryOutput(Infinity));
     const lines = text.split('\n');
     expect(lines[0]).toBe('Epic 1A · team of 2 (infra, ml) · expected hours');
     expect(text).toContain('Week 1 (Mon 30 Nov – Fri 4 Dec)');
@@ -57,7 +58,7 @@ describe('team table (terminal)', () => {
       expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${label}`)));
     }
     expect(text).toMatch(
-      /Lower bound: +69 h \(critical path 39\.5, resources 59\.25, GPU arrival 64, energetic 69\): (optimal|within [\d.]+ % of the bound)/,
+      /Lower bound: +69 h \(critical path 39\.5, resources 59\.25, GPU arrival 64, energetic 69\): (optimal \(proven\)|best found; lower bound 69 h \(gap [\d.]+ %\))/,
     );
     expect(text).toMatch(/Confidence: +low–high estimates: [\d.]+–[\d.]+ h/);
     expect(text).toContain('deadline Fri 18 Dec: met');
@@ -112,7 +113,7 @@ describe('Markdown, Mermaid and JSON', () => {
     expect(json).toMatchObject({
       unit: 'hour',
       team: 2,
-      startDate: '2026-11-30',
+      startDate: '2026-11-30T09:00',
       assignees: 'declared',
     });
     const a = (json['activities'] as Record<string, unknown>[])[0]!;

@@ -13,6 +13,7 @@ import type { JournalRecord } from '../../../src/state/records.js';
 import { replay } from '../../../src/state/reducer.js';
 import { computeStatus, STATUS_TEAM_FORECAST_MAX } from '../../../src/state/status.js';
 import { withTeamForecast } from '../../../src/app/status-forecast.js';
+import { teamSize } from '../../../src/model/team-spec.js';
 
 function load(text: string): Project {
   const r = loadProjectText(text, 'test.yaml');
@@ -61,7 +62,7 @@ describe('status forecast', () => {
         { team: { kind: 'count', count: team }, now },
       );
       // What `plan --team N` does with its default options when a journal exists.
-      const plans = buildTeamPlans(project, [team], {
+      const plans = buildTeamPlans(project, [teamSize(team)], {
         estimate: 'expected',
         seed: 1,
         timeLimitMs: DEFAULT_TIME_LIMIT_MS,

@@ -29,6 +29,7 @@ import {
 import type { Distribution } from '../../../../src/planner/engine/sampling.js';
 import { distributionOf, meanOf, varianceOf } from '../../../../src/planner/engine/sampling.js';
 import { solve } from '../../../../src/planner/engine/solve.js';
+import { unknownMemberMessage } from '../../../../src/model/team-spec.js';
 
 function load(text: string): Project {
   const r = loadProjectText(text, 'test.yaml');
@@ -46,7 +47,7 @@ function run(project: Project, team: number, samples: number, seed = 1, deadline
     holidays: project.holidays,
   });
   const members = selectTeam(project, { kind: 'count', count: team });
-  if (!members.ok) throw new Error(members.error);
+  if (!members.ok) throw new Error(unknownMemberMessage(members.error));
   const r = projectMonteCarlo(project, {
     team: members.value,
     gpuProfile: gpuProfile(cal, project.gpu),
@@ -280,7 +281,7 @@ describe('Monte Carlo on Epic 1A', () => {
       holidays: epic.holidays,
     });
     const team = selectTeam(epic, { kind: 'count', count: 2 });
-    if (!team.ok) throw new Error(team.error);
+    if (!team.ok) throw new Error(unknownMemberMessage(team.error));
     const pp = projectProblem(epic, {
       team: team.value,
       estimate: 'expected',

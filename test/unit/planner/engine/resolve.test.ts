@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkSchedule } from '../../../../src/planner/engine/check.js';
+import { checkSchedule } from '../../../../src/planner/engine/check-schedule.js';
 import { compile, gridFits } from '../../../../src/planner/engine/compile.js';
 import type { Problem } from '../../../../src/planner/engine/problem.js';
 import { Resolver } from '../../../../src/planner/engine/resolve.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadProjectText } from '../../../../src/config/load.js';
-import { checkSchedule } from '../../../../src/planner/engine/check.js';
+import { checkSchedule } from '../../../../src/planner/engine/check-schedule.js';
 import { compile } from '../../../../src/planner/engine/compile.js';
 import { cpm } from '../../../../src/planner/engine/cpm.js';
 import { Fbi } from '../../../../src/planner/engine/fbi.js';
@@ -12,6 +12,7 @@ import { Profile } from '../../../../src/planner/engine/profile.js';
 import { projectProblem, selectTeam } from '../../../../src/planner/project/project-problem.js';
 import { Sgs } from '../../../../src/planner/engine/sgs.js';
 import { solve } from '../../../../src/planner/engine/solve.js';
+import { unknownMemberMessage } from '../../../../src/model/team-spec.js';
 
 const loaded = loadProjectText(
   readFileSync(new URL('../../../../tasks/epic-1a.yaml', import.meta.url), 'utf8'),
@@ -23,7 +24,7 @@ const epic = loaded.value;
 /** Epic 1A's problem for a team of `count`, GPUs from `first` at 0, all 4 from `arrival`. */
 function epicProblem(count: number, first: number, arrival: number): Problem {
   const team = selectTeam(epic, { kind: 'count', count });
-  if (!team.ok) throw new Error(team.error);
+  if (!team.ok) throw new Error(unknownMemberMessage(team.error));
   const pp = projectProblem(epic, {
     team: team.value,
     estimate: 'expected',

@@ -5,7 +5,7 @@ import {
   serialSgs,
 } from '../../../../src/planner/engine/building-blocks.js';
 import { arrivalRelease, computeBounds } from '../../../../src/planner/engine/bounds.js';
-import { checkSchedule } from '../../../../src/planner/engine/check.js';
+import { checkSchedule } from '../../../../src/planner/engine/check-schedule.js';
 import { compile } from '../../../../src/planner/engine/compile.js';
 import { cpm } from '../../../../src/planner/engine/cpm.js';
 import {

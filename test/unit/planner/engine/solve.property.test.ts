@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeBounds } from '../../../../src/planner/engine/bounds.js';
-import { checkSchedule } from '../../../../src/planner/engine/check.js';
+import { checkSchedule } from '../../../../src/planner/engine/check-schedule.js';
 import { compile } from '../../../../src/planner/engine/compile.js';
 import { solve } from '../../../../src/planner/engine/solve.js';
 import type { SolveOptions } from '../../../../src/planner/engine/solve.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { criticalSteps } from '../../../../src/planner/project/critical-path.js';
+import { criticalSteps } from '../../../../src/planner/project/critical-path-plan.js';
 import { formatCriticalSteps } from '../../../../src/reporters/status-table.js';
 
 describe('criticalSteps', () => {

@@ -16,9 +16,10 @@ import {
   selectTeam,
   toTeamPlan,
 } from '../../../../src/planner/project/project-problem.js';
-import { checkPlan } from '../../../../src/planner/project/team-plan.js';
+import { checkPlan } from '../../../../src/planner/project/check-plan.js';
 import { renderTeamJson, teamPlanJson } from '../../../../src/reporters/team-json.js';
 import { renderTeamMarkdown } from '../../../../src/reporters/team-markdown.js';
+import { teamSize, unknownMemberMessage } from '../../../../src/model/team-spec.js';
 
 /**
  * Project-level properties of team planning, through the Project → Problem conversion and the
@@ -141,7 +142,7 @@ describe('team plans of random projects', () => {
   it('are feasible, never below the lower bound, and never slower with one more engineer', () => {
     fc.assert(
       fc.property(arbProject, (p) => {
-        const r = buildTeamPlans(p, [1, 2, 3], opts);
+        const r = buildTeamPlans(p, [1, 2, 3].map(teamSize), opts);
         const plans = r.ok
           ? r.value
           : // Only a missing skill may make a team infeasible; the largest team then decides.
@@ -165,8 +166,8 @@ describe('team plans of random projects', () => {
   it('never gets slower with one more engineer across separate runs', () => {
     fc.assert(
       fc.property(arbProject, fc.integer({ min: 1, max: 3 }), (p, n) => {
-        const a = buildTeamPlan(p, { team: n, ...opts, range: false });
-        const b = buildTeamPlan(p, { team: n + 1, ...opts, range: false });
+        const a = buildTeamPlan(p, { team: teamSize(n), ...opts, range: false });
+        const b = buildTeamPlan(p, { team: teamSize(n + 1), ...opts, range: false });
         if (a.ok && b.ok) expect(b.value.makespan).toBeLessThanOrEqual(a.value.makespan + 1e-9);
       }),
       { numRuns: 40, seed: 7 },
@@ -176,8 +177,8 @@ describe('team plans of random projects', () => {
   it('are byte-identical for the same seed', () => {
     fc.assert(
       fc.property(arbProject, fc.integer({ min: 1, max: 3 }), (p, n) => {
-        const a = buildTeamPlan(p, { team: n, ...opts });
-        const b = buildTeamPlan(p, { team: n, ...opts });
+        const a = buildTeamPlan(p, { team: teamSize(n), ...opts });
+        const b = buildTeamPlan(p, { team: teamSize(n), ...opts });
         expect(a.ok).toBe(b.ok);
         if (a.ok && b.ok) {
           expect(renderTeamJson(b.value)).toBe(renderTeamJson(a.value));
@@ -192,7 +193,7 @@ describe('team plans of random projects', () => {
     fc.assert(
       fc.property(arbProject, fc.integer({ min: 1, max: 3 }), (p, n) => {
         const team = selectTeam(p, { kind: 'count', count: n });
-        if (!team.ok) throw new Error(team.error);
+        if (!team.ok) throw new Error(unknownMemberMessage(team.error));
         const cal = makeCalendar({
           start: p.start,
           hoursPerDay: p.hoursPerDay,

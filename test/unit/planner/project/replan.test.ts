@@ -11,6 +11,7 @@ import { axisHourOf, forecastFromState } from '../../../../src/app/forecast.js';
 import { scheduleOfPlan } from '../../../../src/app/risk.js';
 import type { JournalRecord } from '../../../../src/state/records.js';
 import { replay } from '../../../../src/state/reducer.js';
+import { teamSize } from '../../../../src/model/team-spec.js';
 
 function load(text: string): Project {
   const r = loadProjectText(text, 'test.yaml');
@@ -21,7 +22,7 @@ function load(text: string): Project {
 const epic = load(readFileSync(new URL('../../../../tasks/epic-1a.yaml', import.meta.url), 'utf8'));
 
 function plansFor(team: number): DatedTeamPlan {
-  const r = buildTeamPlans(epic, [team], {
+  const r = buildTeamPlans(epic, [teamSize(team)], {
     seed: 1,
     range: false,
     maxSchedules: 300,

@@ -70,7 +70,10 @@ describe('scenarios', () => {
     expect(applyScenario(epic, findScenario(epic, 'baseline')!).project.gpu).toEqual([
       { count: 4, from: '2026-12-07' },
     ]);
-    expect(applyScenario(epic, findScenario(epic, 'team-3')!).team).toBe(3);
+    expect(applyScenario(epic, findScenario(epic, 'team-3')!).team).toEqual({
+      kind: 'count',
+      count: 3,
+    });
   });
 
   it('adds an implicit baseline that changes nothing', () => {
@@ -85,7 +88,7 @@ describe('scenarios', () => {
     const before = JSON.stringify(small);
     const s = applyScenario(small, findScenario(small, 'fast')!);
     expect(JSON.stringify(small)).toBe(before);
-    expect(s).toMatchObject({ name: 'fast', cost: 100, team: 2 });
+    expect(s).toMatchObject({ name: 'fast', cost: 100, team: { kind: 'count', count: 2 } });
     expect(s.project.hoursPerDay).toBe(6);
     expect(s.project.gpu[0]).toEqual({ count: 1, from: '2026-01-05' });
     const phase = (id: string) =>

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildTeamPlan } from '../../../../src/app/plan-team.js';
 import { loadProjectText } from '../../../../src/config/load.js';
-import { checkPlan } from '../../../../src/planner/project/team-plan.js';
+import { checkPlan } from '../../../../src/planner/project/check-plan.js';
 import { teamPlanJson } from '../../../../src/reporters/team-json.js';
+import { teamSize } from '../../../../src/model/team-spec.js';
 
 //  a ──► b ──► d(gpu 2)
 //  └───► c(gpu 2)
@@ -31,7 +32,7 @@ type Plan = Record<string, unknown> & { activities: Act[]; makespan: number };
 function validPlan(): Plan {
   const p = loadProjectText(YAML, 'c.yaml');
   if (!p.ok) throw new Error('fixture does not load');
-  const r = buildTeamPlan(p.value, { team: 2, now: () => 0, maxSchedules: 100 });
+  const r = buildTeamPlan(p.value, { team: teamSize(2), now: () => 0, maxSchedules: 100 });
   if (!r.ok) throw new Error(r.error);
   return JSON.parse(JSON.stringify(teamPlanJson(r.value))) as Plan;
 }

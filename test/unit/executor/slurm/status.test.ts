@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatSlurmStatus,
-  parsePartitionMap,
-  plainEventLine,
-} from '../../../../src/executor/slurm/cli.js';
+import { parsePartitionMap } from '../../../../src/executor/slurm/open.js';
+import { formatSlurmStatus } from '../../../../src/executor/slurm/status.js';
 
 describe('parsePartitionMap', () => {
   it('reads gpu=NAME,macbook=NAME in any order, either optional', () => {
@@ -47,30 +44,5 @@ describe('formatSlurmStatus', () => {
       'd.4/test  job 13  PENDING (Dependency)',
       'x         job ?  UNKNOWN',
     ]);
-  });
-});
-
-describe('plainEventLine', () => {
-  it('says what failed and where the log is', () => {
-    expect(
-      plainEventLine({
-        type: 'activity-failed',
-        at: 0,
-        id: 'a',
-        attempt: 1,
-        failure: { reason: 'exit-non-zero', exitCode: 3 },
-        durationMs: 1000,
-        log: '.critpath/logs/a.log',
-      }),
-    ).toBe('failed    a: exit 3; see .critpath/logs/a.log');
-    expect(
-      plainEventLine({
-        type: 'activity-interrupted',
-        at: 0,
-        id: 'a',
-        attempt: 1,
-        reason: 'signal',
-      }),
-    ).toBe('cancelled a');
   });
 });

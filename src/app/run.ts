@@ -1,0 +1,155 @@
+/**
+ * `critpath run`: the use case. Opens the backend the options name (executor/backends.ts) so it
+ * can start what it may while the project loads, resolves the task and activity ids, and runs
+ * the shared run loop with the backend's driver, or simulates it for --dry-run. Returns what
+ * happened as data: the CLI renders it and sets the exit code.
+ */
+import type { ActivityGraph } from '../model/activities.js';
+import { buildActivityGraph } from '../model/activities.js';
+import type { Hardware, Project } from '../model/project.js';
+import { readJournal } from '../state/journal.js';
+import type { LockOwner } from '../state/lockfile.js';
+import type { StatePaths } from '../state/paths.js';
+import { statePaths } from '../state/paths.js';
+import { replay } from '../state/reducer.js';
+import { newRunId } from '../state/run-id.js';
+import type { BackendOptions, DryRunPlan, OpenedBackend } from '../executor/backends.js';
+import { BACKENDS } from '../executor/backends.js';
+import { selection } from '../executor/begin-run.js';
+import type { RunEvent, RunOutcome } from '../executor/events.js';
+import { runLoop } from '../executor/run-loop.js';
+import { catchRunSignals, ignoreHangup } from '../executor/run-signals.js';
+
+export interface RunRequest extends Omit<BackendOptions, 'inventorySignal'> {
+  readonly file: string;
+  /** Task or activity ids to run, with what they still need; all when empty. */
+  readonly ids: readonly string[];
+  /** Task or activity ids to run again even if done. */
+  readonly force: readonly string[];
+  readonly only: Hardware | undefined;
+  /** `--backend`. */
+  readonly backend: string;
+}
+
+export interface RunIo {
+  /** Loads the task file, reporting its errors; undefined when it could not be loaded. */
+  load(): Promise<Project | undefined>;
+  /** Called once, as the run begins: where its events go. */
+  events(): (e: RunEvent) => void;
+}
+
+export type RunResult =
+  | { readonly kind: 'usage'; readonly message: string }
+  /** The backend cannot be reached from here (exit 1). */
+  | { readonly kind: 'unavailable'; readonly message: string }
+  /** The task file could not be loaded (already reported). */
+  | { readonly kind: 'not-loaded' }
+  | { readonly kind: 'locked'; readonly holder: LockOwner }
+  | { readonly kind: 'dry-run'; readonly plan: DryRunPlan }
+  | {
+      readonly kind: 'ran';
+      readonly outcome: RunOutcome | 'submitted';
+      /** The signal that stopped the run, if one did. */
+      readonly signal: NodeJS.Signals | undefined;
+    };
+
+/** Activity ids named by a task id or an activity id. */
+function resolveIds(
+  graph: ActivityGraph,
+  project: Project,
+  ids: readonly string[],
+): { ok: string[]; unknown: string[] } {
+  const ok: string[] = [];
+  const unknown: string[] = [];
+  for (const id of ids) {
+    const task = project.tasks.find((t) => t.id === id);
+    if (task !== undefined) ok.push(...task.phases.map((p) => p.activityId));
+    else if (graph.byId.has(id)) ok.push(id);
+    else unknown.push(id);
+  }
+  return { ok, unknown };
+}
+
+export async function runProject(req: RunRequest, io: RunIo): Promise<RunResult> {
+  const open = BACKENDS.get(req.backend)?.open;
+  if (open === undefined)
+    return {
+      kind: 'usage',
+      message: `unknown backend "${req.backend}" (known: ${[...BACKENDS.keys()].join(', ')})`,
+    };
+  // Work the backend starts before the project loads (nvidia-smi) stops when the command ends.
+  const early = new AbortController();
+  const restoreHangup = ignoreHangup();
+  const opened = open({ ...req, inventorySignal: early.signal });
+  if ('ok' in opened) {
+    restoreHangup();
+    return { kind: opened.kind, message: opened.message };
+  }
+  try {
+    return await withBackend(req, io, opened);
+  } finally {
+    opened.close();
+    early.abort();
+    restoreHangup();
+  }
+}
+
+async function withBackend(req: RunRequest, io: RunIo, opened: OpenedBackend): Promise<RunResult> {
+  const project = await io.load();
+  if (project === undefined) return { kind: 'not-loaded' };
+  const graph = buildActivityGraph(project);
+  const named = resolveIds(graph, project, req.ids);
+  const forced = resolveIds(graph, project, req.force);
+  const unknown = [...named.unknown, ...forced.unknown];
+  if (unknown.length > 0)
+    return { kind: 'usage', message: `unknown task or activity: ${unknown.join(', ')}` };
+  const paths = statePaths(req.file);
+  if (req.dryRun) {
+    if (opened.dryRun === undefined)
+      return { kind: 'usage', message: `--dry-run does not apply to --backend ${req.backend}` };
+    return {
+      kind: 'dry-run',
+      plan: await dryRun(req, paths, project, graph, named.ok, forced.ok, opened),
+    };
+  }
+  const made = await opened.driver(project, graph);
+  if (!made.ok) return { kind: made.kind, message: made.message };
+  const emit = io.events();
+  const signals = catchRunSignals();
+  try {
+    signals.onSecond(() => made.driver.hurry?.());
+    const r = await runLoop(
+      {
+        graph,
+        paths,
+        runId: newRunId(),
+        what: `critpath run ${req.file}`,
+        targets: named.ok,
+        force: forced.ok,
+        only: req.only,
+        emit,
+        signal: signals.signal,
+      },
+      made.driver,
+    );
+    if (r.kind === 'locked') return r;
+    return { kind: 'ran', outcome: r.outcome, signal: signals.first() };
+  } finally {
+    signals.release();
+  }
+}
+
+/** What would start, with the journal as it is and the forced activities not done. */
+async function dryRun(
+  req: RunRequest,
+  paths: StatePaths,
+  project: Project,
+  graph: ActivityGraph,
+  targets: readonly string[],
+  forced: readonly string[],
+  opened: OpenedBackend,
+): Promise<DryRunPlan> {
+  const state = replay(readJournal(paths.journal).records);
+  for (const id of forced) state.activities.delete(id);
+  return opened.dryRun!(project, graph, state, selection(graph, state, targets, req.only));
+}

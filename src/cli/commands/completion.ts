@@ -1,0 +1,49 @@
+import { Argument } from 'commander';
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { loadProjectFileCached } from '../../config/project-cache.js';
+import { buildActivityGraph } from '../../model/activities.js';
+import type { CompletionVerb, Shell } from '../../reporters/completion.js';
+import { SHELLS, completionScript } from '../../reporters/completion.js';
+
+/** The verbs and options of the program's own command table. */
+export function completionVerbs(program: Command): CompletionVerb[] {
+  return program.commands.map((c) => ({
+    name: c.name(),
+    options: c.options.flatMap((o) =>
+      [o.long, o.short].filter((f): f is string => f !== undefined),
+    ),
+  }));
+}
+
+export function registerCompletion(program: Command, ctx: CliContext): void {
+  program
+    .command('completion')
+    .description(
+      'Print shell completion (verbs, options, task files, task ids) for bash, zsh or fish',
+    )
+    .addArgument(new Argument('<shell>', 'shell').choices([...SHELLS, 'ids']))
+    .argument('[file]', 'with `ids`: the task file whose ids to list', ctx.defaultFile.file)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  source <(critpath completion bash)      in ~/.bashrc',
+        '  source <(critpath completion zsh)       in ~/.zshrc, after compinit',
+        '  critpath completion fish > ~/.config/fish/completions/critpath.fish',
+      ].join('\n'),
+    )
+    .action(async (shell: Shell | 'ids', file: string) => {
+      if (shell !== 'ids') {
+        ctx.out.write(completionScript(shell, completionVerbs(program)));
+        return;
+      }
+      // Asked by the scripts while the user types: ids, or nothing at all.
+      const r = await loadProjectFileCached(file);
+      if (!r.ok) return;
+      const g = buildActivityGraph(r.value);
+      const ids = new Set([...r.value.tasks.map((t) => t.id), ...g.activities.map((a) => a.id)]);
+      ctx.out.out([...ids].join('\n'));
+    });
+}

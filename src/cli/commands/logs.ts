@@ -1,0 +1,95 @@
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { EXIT, loadOrReport, usageError } from '../context.js';
+import { buildActivityGraph } from '../../model/activities.js';
+import { logFileName, statePaths } from '../../state/paths.js';
+import { lastAttempt } from '../../reporters/logs.js';
+import { liveRun } from '../../app/cancel.js';
+
+interface LogsOptions {
+  all?: boolean;
+  follow?: boolean;
+}
+
+/** How often `logs -f` looks for new output. */
+const FOLLOW_POLL_MS = 200;
+
+export function registerLogs(program: Command, ctx: CliContext): void {
+  program
+    .command('logs')
+    .description("Print an activity's log: its last attempt, or every attempt with --all")
+    .argument('<file>', 'task file (leave it out for the default file)')
+    .argument('[id]', 'activity id (1a.8/test) or task id (every phase in turn)')
+    .option('--all', 'every attempt, not only the last')
+    .option('-f, --follow', 'keep printing what is written, until the run ends (or Ctrl-C)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  critpath logs tasks/epic-1a.yaml 1a.8/test       the last attempt of one phase',
+        '  critpath logs tasks/epic-1a.yaml 1a.13 --all     every attempt of a task',
+        '  critpath logs tasks/demo.yaml d.5 -f             follow it while the run goes on',
+      ].join('\n'),
+    )
+    .action(async (file: string, id: string | undefined, opts: LogsOptions) => {
+      // One argument is the id, with the default task file.
+      if (id === undefined) [file, id] = [ctx.defaultFile.file, file];
+      const project = await loadOrReport(ctx, file);
+      if (project === undefined) return;
+      const g = buildActivityGraph(project);
+      const ids = g.activities.filter((a) => a.id === id || a.task.id === id).map((a) => a.id);
+      if (ids.length === 0) {
+        usageError(ctx, `${file}: no task or activity "${id}"`);
+        return;
+      }
+      const paths = statePaths(file);
+      const logs = ids.map((a) => join(paths.logs, logFileName(a)));
+      const found = logs.filter((l) => existsSync(l));
+      if (found.length === 0 && opts.follow !== true) {
+        ctx.out.err(`critpath: ${id} has no log yet (it has not run)`);
+        ctx.exitCode = EXIT.failed;
+        return;
+      }
+      for (const l of found) {
+        const text = readFrom(l, 0);
+        ctx.out.write(opts.all === true ? text : lastAttempt(text));
+      }
+      if (opts.follow === true) await follow(ctx, logs, () => liveRun(paths) !== undefined);
+    });
+}
+
+function readFrom(path: string, offset: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const size = statSync(path).size;
+    if (size <= offset) return '';
+    const buf = Buffer.alloc(size - offset);
+    const n = readSync(fd, buf, 0, buf.length, offset);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Prints what is appended to the logs until no run is live any more (then what is left). */
+async function follow(
+  ctx: CliContext,
+  logs: readonly string[],
+  live: () => boolean,
+): Promise<void> {
+  const offsets = logs.map((l) => (existsSync(l) ? statSync(l).size : 0));
+  for (;;) {
+    const running = live();
+    logs.forEach((l, k) => {
+      if (!existsSync(l)) return;
+      const text = readFrom(l, offsets[k]!);
+      offsets[k]! += Buffer.byteLength(text);
+      if (text !== '') ctx.out.write(text);
+    });
+    if (!running) return;
+    await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * The one run loop of `critpath run`, whatever the backend: take the project's run lock, open
+ * the journal, journal the `reset` of forced activities and the `run-start` record, let the
+ * backend drive the work, then journal `run-end` and report the summary, built here and only
+ * here. Backends (executor/backends.ts) plug in as a `RunDriver`: `local` dispatches ready work
+ * itself (executor.ts), `slurm` hands the graph to Slurm with afterok dependencies.
+ */
+import type { ActivityGraph } from '../model/activities.js';
+import type { Hardware } from '../model/project.js';
+import { expectedHours } from '../model/project.js';
+import type { JournalWriter } from '../state/journal.js';
+import { readJournal } from '../state/journal.js';
+import type { LockOwner } from '../state/lockfile.js';
+import { unlock } from '../state/lockfile.js';
+import type { StatePaths } from '../state/paths.js';
+import type { RunState } from '../state/reducer.js';
+import { reduce, replay } from '../state/reducer.js';
+import { beginRun, runHours, runStartRecord, selection } from './begin-run.js';
+import type { RunEvent, RunOutcome, SummaryRow } from './events.js';
+
+/** What every run is asked to do, whatever runs it. */
+export interface RunInput {
+  readonly graph: ActivityGraph;
+  readonly paths: StatePaths;
+  readonly runId: string;
+  /** What the run lock says its holder does (`critpath run FILE`). */
+  readonly what: string;
+  /** Activity ids to run with what they still need; all when empty. */
+  readonly targets: readonly string[];
+  /** Activity ids to run again even if done: journaled as a reset first. */
+  readonly force: readonly string[];
+  /** Only the work for this hardware (`--only`). */
+  readonly only: Hardware | undefined;
+  readonly emit: (e: RunEvent) => void;
+  /** Aborting stops the run (the first Ctrl-C or SIGTERM). */
+  readonly signal: AbortSignal;
+}
+
+/** A run once the loop holds the project's lock: what a backend's driver works with. */
+export interface RunSession extends RunInput {
+  readonly owner: LockOwner;
+  readonly journal: JournalWriter;
+  /** The run state, replayed from the journal at the start; drivers keep it current. */
+  state: RunState;
+  /** When the run started (epoch ms). */
+  readonly startedAt: number;
+  /** Whether this run should run the activity (its targets' closure, --only); done or not. */
+  selected(index: number): boolean;
+}
+
+/** What the run-start record and event say about where the work runs. */
+export interface RunStartInfo {
+  readonly jobs: number;
+  readonly gpus: readonly number[];
+  readonly simulatedGpus: boolean;
+  /** Activities this run will try. */
+  readonly toRun: number;
+  readonly alreadyDone: number;
+  /** Whether activity `index` is done before this run starts. */
+  done(index: number): boolean;
+}
+
+/**
+ * An activity's place in the summary, as its backend saw it; `excluded`: not part of this run
+ * (an activity that ran in it is never excluded).
+ */
+export type RowStatus = SummaryRow['status'] | 'excluded';
+
+/** How the backend's part of a run ended. */
+export interface Driven {
+  /** `submitted`: the work runs on without this process (Slurm --no-follow). */
+  readonly outcome: RunOutcome | 'submitted';
+  rowStatus(index: number): RowStatus;
+  /** Whether the activity ran (or was taken over) in this run. */
+  ranNow(index: number): boolean;
+}
+
+/** A backend's part of a run. */
+export interface RunDriver {
+  /** Recorded in the journal's run-start record (`local`, `slurm`). */
+  readonly name: string;
+  /**
+   * Before the run-start record: what dead runs left behind (local: kills their leftovers and
+   * journals their attempts as crashed). Journals with `appendSync` and `reduce`s the state.
+   */
+  recover?(s: RunSession): Promise<void>;
+  /** The run-start figures, once the state is final (after recovery and resets). */
+  start(s: RunSession): RunStartInfo;
+  /** Runs the work until nothing more can start, or the run is stopped. */
+  drive(s: RunSession): Promise<Driven>;
+  /** A second signal: stop everything now, without the grace period. */
+  hurry?(): void;
+  /** After the run, whatever it did: frees what the driver holds (launchers). */
+  close?(): void;
+}
+
+export type RunLoopResult =
+  | { readonly kind: 'locked'; readonly holder: LockOwner }
+  | { readonly kind: 'ran'; readonly runId: string; readonly outcome: RunOutcome | 'submitted' };
+
+/** Runs `input` with `driver`: the shared start, the backend's work, the shared end. */
+export async function runLoop(input: RunInput, driver: RunDriver): Promise<RunLoopResult> {
+  const { graph, paths, runId, emit } = input;
+  const begun = beginRun(paths, runId, input.what);
+  if (!begun.ok) {
+    driver.close?.();
+    return { kind: 'locked', holder: begun.holder };
+  }
+  const { owner, journal } = begun;
+  const startedAt = Date.now();
+  try {
+    let selected: (index: number) => boolean = () => true;
+    const session: RunSession = {
+      ...input,
+      owner,
+      journal,
+      state: replay(readJournal(paths.journal).records),
+      startedAt,
+      selected: (i) => selected(i),
+    };
+    await driver.recover?.(session);
+    if (input.force.length > 0) {
+      const rec = { t: 'reset', at: Date.now(), ids: [...input.force] } as const;
+      journal.appendSync(rec);
+      reduce(session.state, { v: 1, ...rec });
+    }
+    selected = selection(graph, session.state, input.targets, input.only);
+    const info = driver.start(session);
+    journal.appendSync(
+      runStartRecord(owner, {
+        at: startedAt,
+        runId,
+        backend: driver.name,
+        jobs: info.jobs,
+        gpus: info.gpus,
+        simulatedGpus: info.simulatedGpus,
+      }),
+    );
+    emit({
+      type: 'run-start',
+      at: startedAt,
+      runId,
+      jobs: info.jobs,
+      gpus: info.gpus,
+      simulatedGpus: info.simulatedGpus,
+      toRun: info.toRun,
+      alreadyDone: info.alreadyDone,
+      ...runHours(graph, info.done),
+    });
+    const driven = await driver.drive(session);
+    await journal.flush();
+    if (driven.outcome !== 'submitted') {
+      const end = Date.now();
+      journal.appendSync({ t: 'run-end', at: end, runId, outcome: driven.outcome });
+      emit({
+        type: 'run-end',
+        at: end,
+        runId,
+        outcome: driven.outcome,
+        durationMs: end - startedAt,
+        rows: summaryRows(graph, replay(readJournal(paths.journal).records), driven),
+      });
+    }
+    return { kind: 'ran', runId, outcome: driven.outcome };
+  } finally {
+    driver.close?.();
+    await journal.flush();
+    journal.close();
+    unlock(paths.lock, owner);
+  }
+}
+
+/** The end summary: one row per activity that is part of the run. */
+export function summaryRows(
+  graph: ActivityGraph,
+  after: RunState,
+  driven: Pick<Driven, 'rowStatus' | 'ranNow'>,
+): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  for (const a of graph.activities) {
+    const status = driven.rowStatus(a.index);
+    if (status === 'excluded') continue;
+    rows.push({
+      id: a.id,
+      status,
+      estimateHours: expectedHours(a.phase.estimate),
+      actualHours: after.activities.get(a.id)?.actualHours,
+      ranNow: driven.ranNow(a.index),
+    });
+  }
+  return rows;
+}

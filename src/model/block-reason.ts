@@ -1,0 +1,63 @@
+import type { GpuDemand, Phase } from './project.js';
+
+/**
+ * Why an activity cannot run now, as data; `formatBlockReason` gives the line people read. `run`
+ * (the executor's dispatch) and `status` (from the journal) both say it.
+ */
+
+/** Why an activity cannot run in this run. */
+export type BlockReason =
+  /** The host has fewer GPUs than the activity needs (`need` 0 with hardware: gpu means "the GPU host"). */
+  | {
+      readonly kind: 'gpus';
+      readonly need: GpuDemand;
+      readonly have: number;
+      readonly arrives: string | undefined;
+    }
+  /** A predecessor failed, is blocked itself, or is left out of this run (`--only`). */
+  | {
+      readonly kind: 'dependency';
+      readonly on: string;
+      readonly status: 'failed' | 'blocked' | 'excluded';
+      /** The failed predecessor's log, relative to the project root. */
+      readonly log: string | undefined;
+      /** For `blocked`: the reason the predecessor is blocked. */
+      readonly cause: BlockReason | undefined;
+    };
+
+/** Whether a phase needs the GPU host. */
+export function needsGpu(p: Phase): boolean {
+  return p.hardware === 'gpu' || p.gpus === 'all' || p.gpus > 0;
+}
+
+/** Hardware gating: why the host cannot run this phase, or undefined when it can. */
+export function hardwareBlock(
+  p: Phase,
+  hostGpus: number,
+  arrives: string | undefined,
+): BlockReason | undefined {
+  if (!needsGpu(p)) return undefined;
+  const need = p.gpus;
+  if (hostGpus === 0) return { kind: 'gpus', need, have: 0, arrives };
+  if (typeof need === 'number' && need > hostGpus)
+    return { kind: 'gpus', need, have: hostGpus, arrives: undefined };
+  return undefined;
+}
+
+/** One line for people: "needs 4 GPUs, this host has 0", "waits for 1a.8 (failed, see …)". */
+export function formatBlockReason(r: BlockReason): string {
+  if (r.kind === 'gpus') {
+    if (r.arrives !== undefined) return `GPU hardware arrives ${r.arrives}`;
+    const what =
+      r.need === 'all'
+        ? 'all GPUs'
+        : r.need === 0
+          ? 'the GPU host'
+          : `${r.need} GPU${r.need === 1 ? '' : 's'}`;
+    return `needs ${what}, this host has ${r.have}`;
+  }
+  if (r.status === 'failed')
+    return `waits for ${r.on} (failed${r.log !== undefined ? `, see ${r.log}` : ''})`;
+  if (r.status === 'excluded') return `waits for ${r.on} (not part of this run)`;
+  return `waits for ${r.on} (blocked: ${r.cause !== undefined ? formatBlockReason(r.cause) : 'blocked'})`;
+}

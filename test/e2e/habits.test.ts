@@ -1,0 +1,182 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { critpath, tempProject } from '../helpers/cli.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const env = { NO_COLOR: '1', COLUMNS: '80' };
+const hasShell = (sh: string): boolean => {
+  try {
+    execFileSync(sh, ['-c', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('habits of a well-made CLI', () => {
+  it('init writes a starter file that validates, and never overwrites', async () => {
+    const p = tempProject('');
+    const r = await critpath(['init', 'lab/tasks.yaml'], { cwd: p.dir, env });
+    expect(r.exitCode, r.all).toBe(0);
+    const text = readFileSync(join(p.dir, 'lab/tasks.yaml'), 'utf8');
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./schema.json');
+    expect(existsSync(join(p.dir, 'lab/schema.json'))).toBe(true);
+    expect(text).toMatch(/hardware: macbook/);
+    expect(text).toMatch(/phases:/);
+    expect(text).toMatch(/gpus: 1/);
+    const v = await critpath(['validate', 'lab/tasks.yaml'], { cwd: p.dir, env });
+    expect(v.exitCode, v.all).toBe(0);
+    expect(v.stdout).toMatch(/^lab\/tasks\.yaml: ok — 3 tasks, 4 activities/);
+    const again = await critpath(['init', 'lab/tasks.yaml'], { cwd: p.dir, env });
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain('already exists');
+    expect(readFileSync(join(p.dir, 'lab/tasks.yaml'), 'utf8')).toBe(text);
+  });
+
+  it('completion scripts parse in their shells and list verbs from the command table', async () => {
+    const p = tempProject('');
+    const help = await critpath(['--help'], { cwd: ROOT, env });
+    const verbs = [...help.stdout.matchAll(/^ {2}([a-z]+) /gm)]
+      .map((m) => m[1]!)
+      .filter((v) => v !== 'help' && v !== 'critpath');
+    expect(verbs).toContain('logs');
+    for (const shell of ['bash', 'zsh', 'fish']) {
+      const r = await critpath(['completion', shell], { cwd: ROOT, env });
+      expect(r.exitCode, r.all).toBe(0);
+      for (const v of verbs) expect(r.stdout).toContain(v);
+      expect(r.stdout).toContain(shell === 'fish' ? '-l team' : '--team');
+      const file = join(p.dir, `c.${shell}`);
+      writeFileSync(file, r.stdout);
+      if (shell === 'bash' || hasShell(shell) || process.env['CRITPATH_SHELLS_E2E'] === 'require')
+        execFileSync(shell, ['-n', file]);
+    }
+    const ids = await critpath(['completion', 'ids', 'tasks/epic-1a.yaml'], { cwd: ROOT, env });
+    expect(ids.stdout.split('\n')).toEqual(expect.arrayContaining(['1a.8', '1a.8/test']));
+  });
+
+  it('bash completion completes verbs and task ids', async () => {
+    const script = (await critpath(['completion', 'bash'], { cwd: ROOT, env })).stdout;
+    const p = tempProject('');
+    const bin = join(p.dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(
+      join(bin, 'critpath'),
+      `#!/bin/sh\nexec node ${resolve(ROOT, 'bin/critpath.js')} "$@"\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const probe = `${script}
+COMP_WORDS=(critpath pl); COMP_CWORD=1; _critpath; echo "\${COMPREPLY[@]}"
+COMP_WORDS=(critpath run tasks/epic-1a.yaml 1a.1); COMP_CWORD=3; _critpath; echo "\${COMPREPLY[@]}"`;
+    const out = execFileSync('bash', ['-c', probe], {
+      cwd: ROOT,
+      env: { ...process.env, PATH: `${bin}:${process.env['PATH']}` },
+    }).toString();
+    const [first, second] = out.split('\n');
+    expect(first).toBe('plan');
+    expect(second!.split(' ')).toEqual(expect.arrayContaining(['1a.1', '1a.10', '1a.17/docs']));
+  }, 60_000);
+
+  it('every verb has examples in its help, and the top-level help lists the workflow', async () => {
+    const top = await critpath(['--help'], { cwd: ROOT, env });
+    expect(top.stdout).toContain('The usual workflow:');
+    for (const verb of [
+      'validate',
+      'plan',
+      'graph',
+      'run',
+      'status',
+      'reset',
+      'cancel',
+      'logs',
+      'init',
+      'completion',
+    ]) {
+      const r = await critpath([verb, '--help'], { cwd: ROOT, env });
+      expect(r.stdout, verb).toContain('Examples:');
+      expect(r.stdout, verb).toContain(`critpath ${verb}`);
+    }
+  }, 60_000);
+
+  it('validate prints the path as given; a missing default file says what was looked for', async () => {
+    const p = tempProject(readFileSync(join(ROOT, 'tasks/demo.yaml'), 'utf8'));
+    mkdirSync(join(p.dir, 'my'));
+    writeFileSync(join(p.dir, 'my/lab.yaml'), readFileSync(p.file));
+    const v = await critpath(['validate', 'my/lab.yaml'], { cwd: p.dir, env });
+    expect(v.stdout).toMatch(/^my\/lab\.yaml: ok/);
+    const missing = await critpath(['plan'], { cwd: p.dir, env });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('looked for tasks/epic-1a.yaml');
+    expect(missing.stderr).toContain('.critpathrc');
+    writeFileSync(join(p.dir, '.critpathrc'), '{"file": "my/lab.yaml"}\n');
+    const rc = await critpath(['validate'], { cwd: p.dir, env });
+    expect(rc.stdout).toMatch(/^my\/lab\.yaml: ok/);
+    const sub = join(p.dir, 'my');
+    writeFileSync(join(p.dir, '.critpathrc'), '');
+    writeFileSync(join(p.dir, 'package.json'), '{"critpath": {"file": "my/lab.yaml"}}\n');
+    const pkg = await critpath(['validate'], { cwd: sub, env });
+    expect(pkg.exitCode, pkg.all).toBe(0);
+    expect(pkg.stdout).toMatch(/^lab\.yaml: ok/);
+  });
+
+  it('--estimate low does not call its figure expected; graph labels say 1 h and 2 GPUs', async () => {
+    const low = await critpath(['plan', '--team', '2', '--estimate', 'low'], { cwd: ROOT, env });
+    expect(low.stdout).not.toMatch(/\(expected \d/);
+    expect(low.stdout).toMatch(/this plan uses low hours: [\d.]+ h/);
+    const dot = await critpath(['graph'], { cwd: ROOT, env });
+    expect(dot.stdout).toContain('1 h · macbook');
+    expect(dot.stdout).not.toMatch(/\b(\d+(\.\d+)?)-\1 h/);
+    expect(dot.stdout).toContain('2 GPUs');
+    expect(dot.stdout).not.toMatch(/\b[2-9] GPU\b/);
+  });
+
+  it('logs prints the last attempt, --all every attempt; status --watch follows a run to its end', async () => {
+    const p = tempProject(`project: L
+start: 2026-01-05
+hoursPerDay: 8
+tasks:
+  - { id: a, hours: 0.001, hardware: macbook, retries: 1, run: "echo try; test -f ok || { touch ok; exit 1; }; echo fine" }
+  - { id: b, hours: 0.001, hardware: macbook, deps: [a], run: "sleep 2; echo b done" }
+`);
+    const run = critpath(['run', p.file], { cwd: p.dir, env: p.env });
+    await new Promise((r) => setTimeout(r, 800));
+    const watch = await critpath(['status', p.file, '--watch', '0.5', '--gpus', '0'], {
+      cwd: p.dir,
+      env: p.env,
+    });
+    const ran = await run;
+    expect(ran.exitCode, ran.all).toBe(0);
+    expect(watch.exitCode, watch.all).toBe(0);
+    expect(watch.stdout).toMatch(/b\s+running/);
+    expect(watch.stdout).toMatch(/b\s+done/);
+    expect(watch.stdout).toContain('the run ended');
+    const last = await critpath(['logs', p.file, 'a'], { cwd: p.dir, env: p.env });
+    expect(last.stdout).toContain('attempt 2/2');
+    expect(last.stdout).not.toContain('attempt 1/2');
+    expect(last.stdout).toContain('fine');
+    const all = await critpath(['logs', p.file, 'a', '--all'], { cwd: p.dir, env: p.env });
+    expect(all.stdout).toContain('attempt 1/2');
+    expect(all.stdout).toContain('attempt 2/2');
+    const follow = await critpath(['logs', p.file, 'b', '-f'], { cwd: p.dir, env: p.env });
+    expect(follow.stdout).toContain('b done');
+  }, 60_000);
+
+  it('launchers show a readable process title, not their source', async () => {
+    const p = tempProject(`project: T
+start: 2026-01-05
+hoursPerDay: 8
+tasks:
+  - { id: a, hours: 0.001, hardware: macbook, run: "sleep 3" }
+`);
+    const run = critpath(['run', p.file], { cwd: p.dir, env: p.env });
+    await new Promise((r) => setTimeout(r, 1500));
+    const ps = execFileSync('ps', ['-eo', 'ppid,args']).toString().split('\n');
+    const mine = ps.filter((l) => l.trim().startsWith(`${run.pid} `));
+    await run;
+    expect(mine.some((l) => l.includes(`critpath launcher (run pid ${run.pid})`))).toBe(true);
+    expect(mine.some((l) => l.includes('launcherMain') || l.length > 300)).toBe(false);
+  }, 30_000);
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { cellWidth, elide, fitTable, wrap, wrapProse } from '../../../src/reporters/layout.js';
+import { fmtDate, fmtDatesIn } from '../../../src/reporters/format.js';
+
+describe('cellWidth', () => {
+  it('counts terminal cells, not bytes or UTF-16 units', () => {
+    expect(cellWidth('→ … ✓')).toBe(5);
+    expect(cellWidth('日本語')).toBe(6);
+    expect(cellWidth('\u001b[1mbold\u001b[22m')).toBe(4);
+    expect(cellWidth('e\u0301')).toBe(1);
+    expect(cellWidth('🚀')).toBe(2);
+  });
+});
+
+describe('elide and wrap', () => {
+  it('cut with an ellipsis, keeping wide characters whole', () => {
+    expect(elide('Packer template (Ubuntu 24.04)', 10)).toBe('Packer te…');
+    expect(elide('日本語テキスト', 6)).toBe('日本…');
+    expect(cellWidth(elide('日本語テキスト', 6))).toBeLessThanOrEqual(6);
+    expect(elide('short', 10)).toBe('short');
+  });
+  it('wraps at spaces and keeps a leading indent', () => {
+    expect(wrap('finish 1a.4, 1a.5, start 1a.6', 20)).toEqual(['finish 1a.4, 1a.5,', 'start 1a.6']);
+    expect(wrapProse('  - one two three four', 12, '    ')).toBe(
+      '  - one two\n    three\n    four',
+    );
+  });
+  it('never gives a line wider than asked (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 80 }),
+        fc.integer({ min: 4, max: 40 }),
+        (s, w) => {
+          // eslint-disable-next-line no-control-regex
+          const clean = s.replace(/[\u0000-\u001f\u007f]/g, '');
+          for (const l of wrap(clean, w)) expect(cellWidth(l)).toBeLessThanOrEqual(w);
+          expect(cellWidth(elide(clean, w))).toBeLessThanOrEqual(w);
+        },
+      ),
+    );
+  });
+});
+
+describe('fitTable', () => {
+  const columns = [
+    { header: 'id' },
+    { header: 'hours', align: 'r' as const },
+    { header: 'latest', align: 'r' as const, drop: 1 },
+    { header: 'title', shrink: 'elide' as const, min: 8 },
+  ];
+  const rows = [
+    ['1a.1', '2.5', '17', 'Dev environment with a long title'],
+    ['1a.2', '1', '3', '日本語のタイトル'],
+  ];
+  it('shows every column in full when there is room', () => {
+    const t = fitTable(columns, rows, Infinity);
+    expect(t).toContain('latest');
+    expect(t).toContain('Dev environment with a long title');
+  });
+  it('elides the shrinking column, then drops detail, then stacks', () => {
+    const narrow = fitTable(columns, rows, 30);
+    for (const l of narrow.split('\n')) expect(cellWidth(l)).toBeLessThanOrEqual(30);
+    expect(narrow).toContain('…');
+    const narrower = fitTable(columns, rows, 24);
+    expect(narrower).not.toContain('latest');
+    for (const l of narrower.split('\n')) expect(cellWidth(l)).toBeLessThanOrEqual(24);
+    const stacked = fitTable(
+      [{ header: 'id' }, { header: 'a long header' }],
+      [['x', 'y'.repeat(30)]],
+      12,
+    );
+    expect(stacked.split('\n')[0]).toBe('x');
+    for (const l of stacked.split('\n')) expect(cellWidth(l)).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('dates', () => {
+  it('one style for dates and times', () => {
+    expect(fmtDate('2026-12-07')).toBe('Mon 7 Dec');
+    expect(fmtDate('2026-12-10T12:30')).toBe('Thu 10 Dec 12:30');
+    expect(fmtDate('2026-12-10', true)).toBe('Thu 10 Dec 2026');
+    expect(fmtDatesIn('GPU hardware arrives 2026-12-07')).toBe('GPU hardware arrives Mon 7 Dec');
+  });
+});
