@@ -1,4 +1,4 @@
-import { exactOptions } from '../src/app/highs-solver.js';
+import { EXACT_GUARD_MS, exactOptions } from '../src/app/highs-solver.js';
 import { buildTeamPlan, buildTeamPlans } from '../src/app/plan-team.js';
 import { projectRisk } from '../src/app/risk.js';
 import { taskGraphView } from '../src/app/task-graph.js';
@@ -27,7 +27,7 @@ export function planFileName(team: number): string {
  * so that the node budget or the proof, never the clock, ends the exact stage.
  */
 export async function planExact(): Promise<ExactOptions | undefined> {
-  return exactOptions(60_000);
+  return exactOptions(EXACT_GUARD_MS);
 }
 
 /** The Markdown of plans/team-N.md for `project`. */

@@ -122,13 +122,20 @@ function highsSolver(highs: Highs): MipSolver {
 }
 
 /**
+ * The exact stage's wall-clock guard for project plans when `--time-limit` is shorter. The node
+ * budget is what ends the stage (the same point on every machine, so plans stay byte-identical);
+ * the guard only stops a solve that the budget would let run for minutes on a very slow machine.
+ */
+export const EXACT_GUARD_MS = 60_000;
+
+/**
  * The exact method's options for a command: HiGHS with the default node budget and a wall-clock
- * guard of `timeLimitMs` (the exact stage's own budget, after the search's); undefined when
- * HiGHS cannot be loaded (plans then keep the heuristic's bound) or `activities` (when known)
- * is above the largest problem the method takes.
+ * guard of `guardMs`; undefined when HiGHS cannot be loaded (plans
+ * then keep the heuristic's bound) or `activities` (when known) is above the largest problem the
+ * method takes.
  */
 export async function exactOptions(
-  timeLimitMs: number,
+  guardMs: number,
   activities = 0,
 ): Promise<ExactOptions | undefined> {
   // Loading the WebAssembly module costs a few hundred ms: not for projects the method skips.
@@ -136,5 +143,5 @@ export async function exactOptions(
   const solver = await loadHighsSolver();
   return solver === undefined
     ? undefined
-    : { solver, maxNodes: DEFAULT_EXACT_NODES, maxMs: Math.max(1, timeLimitMs) };
+    : { solver, maxNodes: DEFAULT_EXACT_NODES, maxMs: Math.max(1, guardMs) };
 }

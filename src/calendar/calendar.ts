@@ -1,4 +1,6 @@
 import { isValid, parseISO } from 'date-fns';
+import { normalizeProfile } from '../planner/engine/capacity.js';
+import type { CapacityStep } from '../planner/engine/problem.js';
 
 /**
  * The working-time calendar: maps hours on the planner's working-time axis to dates and clock
@@ -220,11 +222,8 @@ export function calendarDaysTo(cal: WorkCalendar, date: string): number {
   return epochDayOf(date) - cal.epochDays[0]! + 1;
 }
 
-/** One step of a capacity profile on the working-time axis (same shape as the planner's). */
-export interface AxisStep {
-  readonly from: number;
-  readonly capacity: number;
-}
+/** One step of a capacity profile on the working-time axis (the planner's capacity step). */
+export type AxisStep = CapacityStep;
 
 /**
  * GPU arrivals (`hardware.gpu`) as a capacity profile on the axis: 0 before the first arrival,
@@ -235,15 +234,7 @@ export function gpuProfile(
   cal: WorkCalendar,
   arrivals: readonly { count: number; from: string }[],
 ): AxisStep[] {
-  const steps: AxisStep[] = [];
-  for (const a of arrivals) {
-    const from = hourOfDate(cal, a.from);
-    const last = steps[steps.length - 1];
-    if (last !== undefined && last.from === from)
-      steps[steps.length - 1] = { from, capacity: a.count };
-    else steps.push({ from, capacity: a.count });
-  }
-  if (steps[0]?.from !== 0) steps.unshift({ from: 0, capacity: 0 });
-  // Drop steps that do not change the capacity.
-  return steps.filter((s, i) => i === 0 || s.capacity !== steps[i - 1]!.capacity);
+  return normalizeProfile(
+    arrivals.map((a) => ({ from: hourOfDate(cal, a.from), capacity: a.count })),
+  );
 }

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { exactOptions } from '../../app/highs-solver.js';
+import { EXACT_GUARD_MS, exactOptions } from '../../app/highs-solver.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { loadOrReport, usageError } from '../context.js';
@@ -83,7 +83,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option('--seed <n>', 'seed of the schedule search', '1')
     .option(
       '--time-limit <ms>',
-      'search time for the whole plan, in milliseconds',
+      'time for the schedule search, in milliseconds (the exact stage ends on its node budget)',
       String(DEFAULT_TIME_LIMIT_MS),
     )
     .option(
@@ -174,7 +174,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         return;
       }
       const activities = project.tasks.reduce((k, t) => k + t.phases.length, 0);
-      const exact = await exactOptions(req.timeLimitMs, activities);
+      const exact = await exactOptions(Math.max(EXACT_GUARD_MS, req.timeLimitMs), activities);
       const plans = buildTeamPlans(project, req.teams, {
         ...(exact === undefined ? {} : { exact }),
         estimate: req.estimate,

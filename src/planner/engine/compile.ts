@@ -1,6 +1,7 @@
 import { compareIds } from '../../model/activities.js';
 import { EPS } from './cpm.js';
 import { topoOrder } from './graph.js';
+import { normalizeProfile } from './capacity.js';
 import type { CapacityStep, Problem } from './problem.js';
 import { ALL } from './problem.js';
 
@@ -70,30 +71,16 @@ export function normalizeSteps(profile: readonly CapacityStep[]): {
   t: Float64Array;
   v: Float64Array;
 } {
-  const steps = [...profile].sort((a, b) => a.from - b.from);
-  const t: number[] = [0];
-  const v: number[] = [0];
-  for (const s of steps) {
+  for (const s of profile) {
     if (!Number.isFinite(s.from) || !(s.capacity >= 0) || !Number.isFinite(s.capacity)) {
       throw new Error(`Invalid capacity step {from: ${s.from}, capacity: ${s.capacity}}`);
     }
-    if (s.from <= 0) {
-      v[0] = s.capacity;
-      continue;
-    }
-    if (s.capacity === v[v.length - 1]) continue;
-    if (t[t.length - 1] === s.from) {
-      v[v.length - 1] = s.capacity;
-      if (v.length > 1 && v[v.length - 2] === s.capacity) {
-        t.pop();
-        v.pop();
-      }
-      continue;
-    }
-    t.push(s.from);
-    v.push(s.capacity);
   }
-  return { t: Float64Array.from(t), v: Float64Array.from(v) };
+  const steps = normalizeProfile(profile);
+  return {
+    t: Float64Array.from(steps, (s) => s.from),
+    v: Float64Array.from(steps, (s) => s.capacity),
+  };
 }
 
 const rankCache = new WeakMap<readonly string[], Int32Array>();

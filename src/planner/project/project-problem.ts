@@ -5,6 +5,7 @@ import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
 import type { TeamSpec, UnknownMember } from '../../model/team-spec.js';
 import { unknownMember } from '../../model/team-spec.js';
+import { normalizeProfile } from '../engine/capacity.js';
 import { idRanks } from '../engine/compile.js';
 import { EPS } from '../engine/cpm.js';
 import { topoOrder } from '../engine/graph.js';
@@ -197,20 +198,6 @@ export function projectProblem(
 }
 
 /** Sorted steps starting at 0, same-`from` steps merged (last wins), no-op steps dropped. */
-function normalizeProfile(steps: readonly CapacityStep[]): CapacityStep[] {
-  const sorted = [...steps].sort((a, b) => a.from - b.from);
-  const out: CapacityStep[] = [];
-  for (const s of sorted) {
-    const from = Math.max(0, s.from);
-    const last = out[out.length - 1];
-    if (last !== undefined && last.from === from)
-      out[out.length - 1] = { from, capacity: s.capacity };
-    else out.push({ from, capacity: s.capacity });
-  }
-  if (out[0]?.from !== 0) out.unshift({ from: 0, capacity: 0 });
-  return out.filter((s, i) => i === 0 || s.capacity !== out[i - 1]!.capacity);
-}
-
 /** Capacity of a profile at time t. */
 export function capacityAt(profile: readonly CapacityStep[], t: number): number {
   let c = 0;

@@ -103,30 +103,23 @@ describe('status forecast', () => {
     expect(m.forecastNote).toMatch(/^remaining critical path alone: no team forecast/);
   });
 
-  it(`skips the team forecast over ${STATUS_TEAM_FORECAST_MAX} activities; 10k activities take ≤ 300 ms`, () => {
+  it(`skips the team forecast over ${STATUS_TEAM_FORECAST_MAX} activities (timed by bench:status, not here)`, () => {
     const { project, records } = big(10_000, 5_000);
     const graph = buildActivityGraph(project);
     const now = Date.parse('2026-03-02T10:00:00Z');
-    let best = Infinity;
-    let json = '';
-    // Best of three: the bound is on the work, not on a busy machine's worst moment.
-    for (let k = 0; k < 3; k++) {
-      const t0 = performance.now();
-      const state = replay(records);
-      const m = withTeamForecast(
+    const state = replay(records);
+    const json = renderStatusJson(
+      withTeamForecast(
         computeStatus(project, graph, state, { hostGpus: 4, now, liveRunId: undefined }),
         project,
         state,
         { team: { kind: 'count', count: 2 }, now },
-      );
-      json = renderStatusJson(m);
-      best = Math.min(best, performance.now() - t0);
-    }
+      ),
+    );
     const m = JSON.parse(json) as { forecastBy: string; forecastNote: string; counts: object };
     expect(m.forecastBy).toBe('cpm');
     expect(m.forecastNote).toContain(`10000 activities is over the ${STATUS_TEAM_FORECAST_MAX}`);
     expect(m.counts).toMatchObject({ done: 5000 });
-    expect(best).toBeLessThan(300);
   }, 60_000);
 });
 
