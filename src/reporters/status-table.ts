@@ -31,8 +31,17 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
             : s;
   const rows: string[][] = [];
   for (const a of m.activities) {
+    const hand =
+      a.by === undefined
+        ? undefined
+        : a.status === 'running'
+          ? `${a.by} is on it`
+          : a.status === 'done'
+            ? `done by ${a.by}${a.hoursOf === 'engineer' ? ' (engineer hours)' : ''}`
+            : undefined;
     const detail =
       a.reason ??
+      hand ??
       (a.status === 'running' && a.gpus.length > 0
         ? `gpus ${a.gpus.join(',')}`
         : a.status === 'failed'
@@ -59,6 +68,8 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
     wrapProse(head, w, '  '),
     fitTable(STATUS_COLUMNS, rows, w),
     '',
+    ...m.people.map((p) => wrapProse(personLine(p), w, '  ')),
+    ...(m.people.length > 0 ? [''] : []),
     wrapProse(
       `remaining critical path (${dur(m.remainingHours)}): ${cp}${m.forecastBy === 'team' ? ` — alone it ends ${fmtDate(m.criticalPathEnd)}` : ''}`,
       w,
@@ -76,6 +87,16 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
 
 const engineers = (team: string): string =>
   team === '1' ? '1 engineer' : /^\d+$/.test(team) ? `${team} engineers` : team;
+
+/** `ml: on 1a.7; 2 done by hand, 3.5 h recorded against 4 h planned`. */
+function personLine(p: StatusModel['people'][number]): string {
+  const on = p.on.length > 0 ? `on ${p.on.join(', ')}` : 'on nothing now';
+  const done =
+    p.done === 0
+      ? ''
+      : `; ${p.done} done by hand, ${dur(p.recordedHours)} recorded against ${dur(p.plannedHours)} planned`;
+  return `${p.by}: ${on}${done}`;
+}
 
 /** Status as one JSON document. */
 export function renderStatusJson(m: StatusModel): string {

@@ -126,6 +126,29 @@ export interface ResetRecord {
   readonly ids: readonly string[] | null;
 }
 
+/**
+ * Hand work, recorded by people (`critpath start|done|undo|block`): work no command runs, such as
+ * writing a role or the docs. `undo` takes back the activity's last hand record. Its hours are an
+ * engineer's, kept apart from the machine time of run attempts.
+ */
+export interface HandRecord {
+  readonly v: 1;
+  readonly t: 'hand';
+  /** When it happened (`--at`), epoch milliseconds; `recordedAt` is when it was written. */
+  readonly at: number;
+  readonly recordedAt: number;
+  readonly id: string;
+  readonly action: HandAction;
+  /** Who did it (a declared person's id, or a name). */
+  readonly by?: string;
+  /** `done`: the engineer hours it took (`--hours`). */
+  readonly hours?: number;
+  /** `block`: why it cannot go on. */
+  readonly reason?: string;
+}
+
+export type HandAction = 'start' | 'done' | 'undo' | 'block';
+
 export type JournalRecord =
   | RunStartRecord
   | StartedRecord
@@ -134,7 +157,8 @@ export type JournalRecord =
   | FailedRecord
   | InterruptedRecord
   | RunEndRecord
-  | ResetRecord;
+  | ResetRecord
+  | HandRecord;
 
 /** Distributes Omit over the union, so `Omit<JournalRecord, 'v'>` stays a union. */
 export type WithoutVersion<T> = T extends unknown ? Omit<T, 'v'> : never;

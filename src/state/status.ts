@@ -35,6 +35,21 @@ export interface ActivityStatus {
   readonly log: string | undefined;
   readonly gpus: readonly number[];
   readonly attempts: number;
+  /** Who is on it or did it, as recorded by hand (`critpath start|done --by`). */
+  readonly by: string | undefined;
+  /** Whose hours `hours` are: an engineer's (recorded by hand) or the machine's (run attempts). */
+  readonly hoursOf: 'engineer' | 'machine' | undefined;
+}
+
+/** One person's recorded hand work: planned hours of those activities against recorded hours. */
+export interface PersonWork {
+  readonly by: string;
+  /** Activities they are on now. */
+  readonly on: readonly string[];
+  readonly done: number;
+  /** Planned (expected) hours of the activities they finished, and the hours they recorded. */
+  readonly plannedHours: number;
+  readonly recordedHours: number;
 }
 
 export interface StatusModel {
@@ -43,6 +58,8 @@ export interface StatusModel {
   readonly hostGpus: number;
   readonly activities: readonly ActivityStatus[];
   readonly counts: Readonly<Record<ShownStatus, number>>;
+  /** Hand work per person, in order of name. */
+  readonly people: readonly PersonWork[];
   /** Remaining critical path (activity ids) and its length in working hours. */
   readonly criticalPath: readonly string[];
   /** The same as steps in time order, each a set of parallel branches (chains of ids). */
@@ -103,6 +120,7 @@ export function computeStatus(
     hostGpus: opts.hostGpus,
     activities,
     counts,
+    people: peopleOf(activities),
     criticalPath: path,
     criticalSteps: steps,
     remainingHours: length,
@@ -114,6 +132,31 @@ export function computeStatus(
     criticalPathEnd: cpmEnd,
     forecastNote: undefined,
   };
+}
+
+/** Hand work per person: what they are on, and their finished work's planned and recorded hours. */
+function peopleOf(activities: readonly ActivityStatus[]): PersonWork[] {
+  const by = new Map<string, { on: string[]; done: number; planned: number; recorded: number }>();
+  for (const a of activities) {
+    if (a.by === undefined || (a.status !== 'running' && a.status !== 'done')) continue;
+    const p = by.get(a.by) ?? { on: [], done: 0, planned: 0, recorded: 0 };
+    by.set(a.by, p);
+    if (a.status === 'running') p.on.push(a.id);
+    else if (a.hours !== undefined) {
+      p.done++;
+      p.planned += a.estimateHours;
+      p.recorded += a.hours ?? 0;
+    }
+  }
+  return [...by.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([who, p]) => ({
+      by: who,
+      on: p.on,
+      done: p.done,
+      plannedHours: p.planned,
+      recordedHours: p.recorded,
+    }));
 }
 
 function dagOf(graph: ActivityGraph): Dag {
@@ -159,6 +202,19 @@ function walkStatuses(
       status[v] = 'done';
       hoursOf[v] = st.actualHours;
       remaining[v] = 0;
+      continue;
+    }
+    if (st?.hand !== undefined && st.hand.state !== 'done') {
+      remaining[v] = est[v]!;
+      if (st.hand.state === 'blocked') {
+        status[v] = 'blocked';
+        block[v] = { kind: 'hand', reason: st.hand.reason ?? 'blocked', by: st.hand.by };
+      } else {
+        status[v] = 'running';
+        const h = Math.max(0, opts.now - (st.hand.startedAt ?? opts.now)) / 3_600_000;
+        hoursOf[v] = h;
+        remaining[v] = Math.max(0, est[v]! - h);
+      }
       continue;
     }
     if (batch === 'pending') {
@@ -266,6 +322,13 @@ function activityRows(
       log: last?.log,
       gpus: status[v] === 'running' ? (last?.gpus ?? []) : [],
       attempts: st?.attempts.length ?? 0,
+      by: st?.hand?.by,
+      hoursOf:
+        hoursOf[v] === undefined
+          ? undefined
+          : st?.hand !== undefined && st.hand.state !== 'blocked'
+            ? 'engineer'
+            : 'machine',
     });
   }
   return { activities, counts };
