@@ -222,11 +222,13 @@ function reduceHand(state: RunState, r: HandRecord): void {
     };
     state.activities.set(r.id, a);
   }
+  // The run state before the first hand record (none for an activity only hands touched).
   const before =
-    a.hand?.before ??
-    (fresh
-      ? undefined
-      : { status: a.status, actualHours: a.actualHours, actualFrom: a.actualFrom });
+    a.hand !== undefined
+      ? a.hand.before
+      : fresh
+        ? undefined
+        : { status: a.status, actualHours: a.actualHours, actualFrom: a.actualFrom };
   const log = [...(a.hand?.log ?? [])];
   if (r.action === 'undo') log.pop();
   else log.push(r);
