@@ -116,17 +116,7 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
       else for (const id of r.ids) state.activities.delete(id);
       return state;
     case 'started': {
-      let a = state.activities.get(r.id);
-      if (a === undefined) {
-        a = {
-          id: r.id,
-          status: 'running',
-          attempts: [],
-          actualHours: undefined,
-          actualFrom: undefined,
-        };
-        state.activities.set(r.id, a);
-      }
+      const a = activityOf(state, r.id);
       a.status = 'running';
       a.actualHours = undefined;
       a.actualFrom = undefined;
@@ -208,20 +198,20 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
   }
 }
 
+/** The activity's state, created (running, no attempts yet) when the journal first names it. */
+function activityOf(state: RunState, id: string): ActivityState {
+  let a = state.activities.get(id);
+  if (a === undefined) {
+    a = { id, status: 'running', attempts: [], actualHours: undefined, actualFrom: undefined };
+    state.activities.set(id, a);
+  }
+  return a;
+}
+
 /** A hand record: `undo` takes the activity's last one back; the rest are folded in order. */
 function reduceHand(state: RunState, r: HandRecord): void {
-  let a = state.activities.get(r.id);
-  const fresh = a === undefined;
-  if (a === undefined) {
-    a = {
-      id: r.id,
-      status: 'running',
-      attempts: [],
-      actualHours: undefined,
-      actualFrom: undefined,
-    };
-    state.activities.set(r.id, a);
-  }
+  const fresh = !state.activities.has(r.id);
+  const a = activityOf(state, r.id);
   // The run state before the first hand record (none for an activity only hands touched).
   const before =
     a.hand !== undefined
