@@ -58,6 +58,11 @@ export interface CompareRow {
   /** P50 working days saved against the baseline with the same team, and against baseline solo. */
   readonly savedVsSameTeam: number | undefined;
   readonly savedVsSolo: number | undefined;
+  /**
+   * Share of samples that finish earlier than the same sample of the baseline with the same team
+   * (common random numbers pair them); undefined for the baseline itself.
+   */
+  readonly savedOdds: number | undefined;
   readonly deadlineProbability: number | undefined;
   readonly drivers: readonly string[];
   readonly risk: TeamRisk;
@@ -72,7 +77,7 @@ export interface Comparison {
   readonly rows: readonly CompareRow[];
 }
 
-type Pending = Omit<CompareRow, 'savedVsSameTeam' | 'savedVsSolo'>;
+type Pending = Omit<CompareRow, 'savedVsSameTeam' | 'savedVsSolo' | 'savedOdds'>;
 
 export function compareScenarios(
   project: Project,
@@ -114,7 +119,11 @@ export function compareScenarios(
           scenario.team !== undefined &&
           scenario.gpu === undefined &&
           scenario.hoursPerDay === undefined &&
-          Object.keys(scenario.estimates).length === 0,
+          scenario.roles === undefined &&
+          scenario.tasks.length === 0 &&
+          Object.keys(scenario.estimates).length === 0 &&
+          Object.keys(scenario.deps).length === 0 &&
+          Object.keys(scenario.moves).length === 0,
         team: teamLabel(teams[k]!),
         engineers: t.engineers,
         hoursPerDay: p.hoursPerDay,
@@ -149,6 +158,7 @@ export function compareScenarios(
     ...r,
     savedVsSameTeam: r.scenario === BASELINE ? undefined : saved(r, base(r.team)),
     savedVsSolo: saved(r, solo),
+    savedOdds: r.scenario === BASELINE ? undefined : earlierShare(r, base(r.team)),
   }));
   return ok({
     project: project.name,
@@ -157,4 +167,19 @@ export function compareScenarios(
     deadline: opts.deadline ?? project.deadline,
     rows,
   });
+}
+
+/** Share of paired samples in which `r` ends before `b` (in working days of each row's calendar). */
+export function earlierShare(
+  r: Pick<CompareRow, 'risk' | 'hoursPerDay'>,
+  b: Pick<CompareRow, 'risk' | 'hoursPerDay'> | undefined,
+): number | undefined {
+  if (b === undefined || b === r) return undefined;
+  const x = r.risk.mc.result.makespans;
+  const y = b.risk.mc.result.makespans;
+  const n = Math.min(x.length, y.length);
+  if (n === 0) return undefined;
+  let earlier = 0;
+  for (let s = 0; s < n; s++) if (x[s]! / r.hoursPerDay < y[s]! / b.hoursPerDay - 1e-6) earlier++;
+  return earlier / n;
 }

@@ -51,6 +51,25 @@ export function progressFromState(
   const out = new Map<string, ActivityProgress>();
   const now = axisHourOf(cal, nowMs);
   for (const a of state.activities.values()) {
+    if (a.hand !== undefined && a.hand.state !== 'blocked') {
+      // Hand work: the engineer's hours, on the axis from its start (or back from its end).
+      const h = a.hand;
+      if (h.state === 'done' && a.status === 'done') {
+        const end = h.doneAt === undefined ? undefined : axisHourOf(cal, h.doneAt);
+        out.set(a.id, {
+          status: 'done',
+          actualHours: a.actualHours,
+          start: a.actualFrom === undefined ? undefined : axisHourOf(cal, a.actualFrom),
+          end,
+        });
+        continue;
+      }
+      if (h.state === 'started' && h.startedAt !== undefined) {
+        const start = axisHourOf(cal, h.startedAt);
+        out.set(a.id, { status: 'running', start, elapsedHours: Math.max(0, now - start) });
+        continue;
+      }
+    }
     const last = a.attempts[a.attempts.length - 1];
     if (last === undefined) continue;
     if (a.status === 'done' && a.actualHours !== undefined) {

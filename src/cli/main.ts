@@ -20,6 +20,10 @@ const VERBS: Readonly<Record<string, () => Promise<Register>>> = {
   run: async () => (await import('./commands/run.js')).registerRun,
   status: async () => (await import('./commands/status.js')).registerStatus,
   reset: async () => (await import('./commands/reset.js')).registerReset,
+  start: async () => (await import('./commands/hand.js')).registerHand,
+  done: async () => (await import('./commands/hand.js')).registerHand,
+  undo: async () => (await import('./commands/hand.js')).registerHand,
+  block: async () => (await import('./commands/hand.js')).registerHand,
   cancel: async () => (await import('./commands/cancel.js')).registerCancel,
   logs: async () => (await import('./commands/logs.js')).registerLogs,
   init: async () => (await import('./commands/init.js')).registerInit,
@@ -84,7 +88,9 @@ export async function main(
     verb !== undefined && Object.hasOwn(VERBS, verb) && !NEEDS_ALL.has(verb)
       ? [verb]
       : Object.keys(VERBS);
-  for (const register of await Promise.all(wanted.map((v) => VERBS[v]!()))) register(program, ctx);
+  // One module may register several verbs (start, done, undo, block): each registers once.
+  for (const register of new Set(await Promise.all(wanted.map((v) => VERBS[v]!()))))
+    register(program, ctx);
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
 
   try {

@@ -306,6 +306,7 @@ function phaseOf(t: TaskInput, p: PhaseInput | undefined): Phase {
     estimate: estimateOf(hours),
     hardware,
     gpus: gpusOf(hardware, src.gpus),
+    skill: p?.skill ?? t.skill,
     run: src.run as Command | undefined,
     timeoutSeconds: timeout === undefined ? undefined : parseDurationSeconds(timeout),
     retries: src.retries ?? t.retries ?? 0,
@@ -350,6 +351,10 @@ function scenarioOf(name: string, s: ScenarioInput): Scenario {
     hoursPerDay: s.hoursPerDay,
     gpu: s.hardware?.gpu === undefined ? undefined : gpuOf(s.hardware.gpu),
     estimates,
+    roles: s.roles,
+    tasks: (s.tasks ?? []).map(taskOf),
+    deps: s.deps ?? {},
+    moves: s.moves ?? {},
   };
 }
 
@@ -370,6 +375,7 @@ function normalize(p: ProjectInput): Project {
     gpu: gpuOf(p.hardware?.gpu),
     gpuModel: p.hardware?.gpuModel,
     team,
+    lineups: p.teams ?? [],
     scenarios: Object.entries(p.scenarios ?? {}).map(([name, s]) => scenarioOf(name, s)),
     tasks: p.tasks.map(taskOf),
   };

@@ -48,6 +48,7 @@ export function checkRules(root: Raw, tasks: unknown[], report: Report): void {
       t['phases'].forEach((p, j) => {
         if (!isRecord(p)) return;
         checkWork(p, [...base, 'phases', j], maxGpu, report);
+        checkSkill(p, [...base, 'phases', j], skills, report);
         checkDeps(p['deps'], t['id'], [...base, 'phases', j, 'deps'], firstIndex, ids, report);
         if (typeof p['name'] === 'string') {
           if (seen.has(p['name'])) {
@@ -62,18 +63,58 @@ export function checkRules(root: Raw, tasks: unknown[], report: Report): void {
       });
     }
     checkDeps(t['deps'], t['id'], [...base, 'deps'], firstIndex, ids, report);
-    if (typeof t['skill'] === 'string' && skills !== undefined && !skills.has(t['skill'])) {
-      const hint = nearest(t['skill'], skills);
-      report(
-        'unknown-skill',
-        [...base, 'skill'],
-        `no one in the team has skill "${t['skill']}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
-      );
-    }
+    checkSkill(t, base, skills, report);
   });
 
-  checkCycles(tasks, firstIndex, report);
-  checkScenarios(root, firstIndex, report);
+  checkCycles(tasks, firstIndex, report, []);
+  checkLineups(root, report);
+  checkScenarios(root, tasks, firstIndex, maxGpu, skills, report);
+}
+
+function checkSkill(
+  w: Raw,
+  base: FieldPath,
+  skills: Set<string> | undefined,
+  report: Report,
+): void {
+  const skill = w['skill'];
+  if (typeof skill !== 'string' || skills === undefined || skills.has(skill)) return;
+  const hint = nearest(skill, skills);
+  report(
+    'unknown-skill',
+    [...base, 'skill'],
+    `no one in the team has skill "${skill}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+  );
+}
+
+/** Line-ups name declared people, once each, and at most one line-up has a given size. */
+function checkLineups(root: Raw, report: Report): void {
+  const lineups = root['teams'];
+  if (!Array.isArray(lineups)) return;
+  const people = Array.isArray(root['team'])
+    ? root['team'].flatMap((m) => (isRecord(m) && typeof m['id'] === 'string' ? [m['id']] : []))
+    : [];
+  const sizes = new Map<number, number>();
+  lineups.forEach((l, i) => {
+    if (!Array.isArray(l)) return;
+    const seen = new Set<unknown>();
+    l.forEach((id, k) => {
+      if (typeof id !== 'string') return;
+      if (!people.includes(id)) {
+        const hint = nearest(id, people);
+        report(
+          'schema',
+          ['teams', i, k],
+          `no one called "${id}" in the team${hint ? ` (did you mean "${hint}"?)` : ''}`,
+        );
+      } else if (seen.has(id)) report('schema', ['teams', i, k], `"${id}" is named twice`);
+      seen.add(id);
+    });
+    const first = sizes.get(l.length);
+    if (first !== undefined)
+      report('schema', ['teams', i], `a second line-up of ${l.length} (first: teams[${first}])`);
+    else sizes.set(l.length, i);
+  });
 }
 
 function checkDeps(
@@ -208,10 +249,20 @@ function checkWork(w: Raw, base: FieldPath, maxGpu: number, report: Report): voi
 }
 
 /** Finds dependency cycles (one report per strongly connected group) and prints the loop. */
-function checkCycles(tasks: unknown[], firstIndex: Map<string, number>, report: Report): void {
+/**
+ * `extra`: further edges (a scenario's deps), each reported at its own path when it closes a
+ * loop; loops of the file's own edges are reported at the task that closes them.
+ */
+function checkCycles(
+  tasks: unknown[],
+  firstIndex: Map<string, number>,
+  report: Report,
+  extra: readonly { id: string; dep: string; path: FieldPath }[],
+): void {
   const deps = new Map<string, string[]>();
   for (const [id, i] of firstIndex) {
     const list = depEntries(tasks[i]).map((e) => e.dep);
+    for (const e of extra) if (e.id === id) list.push(e.dep);
     deps.set(id, [...new Set(list.filter((d) => d !== id && firstIndex.has(d)))]);
   }
   // Iterative DFS colouring; on a back edge, the stack holds the loop.
@@ -242,11 +293,15 @@ function checkCycles(tasks: unknown[], firstIndex: Map<string, number>, report: 
         // Dependencies point backwards in time; print the loop in the order work would flow.
         const flow = [...loop].reverse();
         const first = flow[0]!;
-        const i = firstIndex.get(loop[loop.length - 1]!)!;
+        const last = loop[loop.length - 1]!;
+        const i = firstIndex.get(last)!;
         const entry = depEntries(tasks[i]).find((e) => e.dep === d);
+        const added = extra.find((e) => e.id === last && e.dep === d);
         report(
           'cycle',
-          ['tasks', i, ...(entry?.path ?? ['deps'])],
+          entry === undefined && added !== undefined
+            ? added.path
+            : ['tasks', i, ...(entry?.path ?? ['deps'])],
           `dependency cycle: ${[...flow, first].join(' → ')}`,
         );
       }
@@ -254,35 +309,127 @@ function checkCycles(tasks: unknown[], firstIndex: Map<string, number>, report: 
   }
 }
 
-function checkScenarios(root: Raw, firstIndex: Map<string, number>, report: Report): void {
+function checkScenarios(
+  root: Raw,
+  tasks: unknown[],
+  firstIndex: Map<string, number>,
+  maxGpu: number,
+  skills: Set<string> | undefined,
+  report: Report,
+): void {
   const sc = root['scenarios'];
   if (!isRecord(sc)) return;
-  const ids = [...firstIndex.keys()];
   for (const [name, s] of Object.entries(sc)) {
-    if (isRecord(s)) checkScenarioTeam(root, s['team'], ['scenarios', name, 'team'], report);
-    if (!isRecord(s) || !isRecord(s['estimates'])) continue;
-    for (const key of Object.keys(s['estimates'])) {
-      const task = key.split('/')[0] ?? key;
-      if (!firstIndex.has(task)) {
-        const hint = nearest(task, ids);
-        report(
-          'bad-scenario',
-          ['scenarios', name, 'estimates', key],
-          `unknown task "${task}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
-          true,
-        );
+    if (!isRecord(s)) continue;
+    checkScenarioTeam(root, s['team'], ['scenarios', name, 'team'], report);
+    const base: FieldPath = ['scenarios', name];
+    // The scenario's own tasks join the file's for every check below.
+    const all = [...tasks];
+    const index = new Map(firstIndex);
+    const added = Array.isArray(s['tasks']) ? s['tasks'] : [];
+    added.forEach((t, i) => {
+      if (!isRecord(t) || typeof t['id'] !== 'string') return;
+      if (index.has(t['id'])) {
+        report('duplicate-id', [...base, 'tasks', i, 'id'], `duplicate id "${t['id']}"`);
+        return;
+      }
+      index.set(t['id'], all.length);
+      all.push(t);
+    });
+    const ids = [...index.keys()];
+    added.forEach((t, i) => {
+      if (!isRecord(t)) return;
+      const at: FieldPath = [...base, 'tasks', i];
+      checkTaskShape(t, at, report);
+      checkWork(t, at, maxGpu, report);
+      checkSkill(t, at, skills, report);
+      checkDeps(t['deps'], t['id'], [...at, 'deps'], index, ids, report);
+      if (Array.isArray(t['phases']))
+        t['phases'].forEach((p, j) => {
+          if (!isRecord(p)) return;
+          checkWork(p, [...at, 'phases', j], maxGpu, report);
+          checkDeps(p['deps'], t['id'], [...at, 'phases', j, 'deps'], index, ids, report);
+        });
+    });
+    for (const key of ['estimates', 'deps', 'moves'] as const) {
+      const map = s[key];
+      if (!isRecord(map)) continue;
+      for (const k of Object.keys(map)) checkActivityKey(k, all, index, [...base, key, k], report);
+    }
+    const extra: { id: string; dep: string; path: FieldPath }[] = [];
+    if (isRecord(s['deps'])) {
+      for (const [k, list] of Object.entries(s['deps'])) {
+        const id = k.split('/')[0] ?? k;
+        checkDeps(list, id, [...base, 'deps', k], index, ids, report);
+        if (Array.isArray(list))
+          list.forEach((d, j) => {
+            if (typeof d === 'string') extra.push({ id, dep: d, path: [...base, 'deps', k, j] });
+          });
       }
     }
-    const est = s['estimates'];
-    for (const [key, h] of Object.entries(est)) {
-      if (!isHoursShape(h)) continue;
-      const p = parseHours(h as Parameters<typeof parseHours>[0]);
-      if (
-        !p.ok &&
-        (typeof h === 'number' || isRecord(h) || /^\s*[\d.]+\s*(-\s*[\d.]+\s*)?$/.test(String(h)))
-      ) {
-        report('bad-hours', ['scenarios', name, 'estimates', key], p.message);
-      }
+    if (extra.length > 0 || added.length > 0) {
+      // Only loops the scenario closes: the file's own were reported already.
+      checkCycles(
+        all,
+        index,
+        (reason, path, message, onKey) => {
+          if (path[0] === 'scenarios') report(reason, path, message, onKey);
+        },
+        extra,
+      );
+    }
+    if (isRecord(s['estimates'])) checkScenarioHours(s['estimates'], base, report);
+  }
+}
+
+/** A scenario key names a task, or a phase as `task/phase`. */
+function checkActivityKey(
+  key: string,
+  tasks: readonly unknown[],
+  index: ReadonlyMap<string, number>,
+  path: FieldPath,
+  report: Report,
+): void {
+  const [task = key, phase] = key.split('/');
+  const i = index.get(task);
+  if (i === undefined) {
+    const hint = nearest(task, [...index.keys()]);
+    report(
+      'bad-scenario',
+      path,
+      `unknown task "${task}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+      true,
+    );
+    return;
+  }
+  if (phase === undefined) return;
+  const t = tasks[i];
+  const names =
+    isRecord(t) && Array.isArray(t['phases'])
+      ? t['phases'].flatMap((p) =>
+          isRecord(p) && typeof p['name'] === 'string' ? [p['name']] : [],
+        )
+      : [];
+  if (!names.includes(phase)) {
+    const hint = nearest(phase, names);
+    report(
+      'bad-scenario',
+      path,
+      `task "${task}" has no phase "${phase}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+      true,
+    );
+  }
+}
+
+function checkScenarioHours(est: Raw, base: FieldPath, report: Report): void {
+  for (const [key, h] of Object.entries(est)) {
+    if (!isHoursShape(h)) continue;
+    const p = parseHours(h as Parameters<typeof parseHours>[0]);
+    if (
+      !p.ok &&
+      (typeof h === 'number' || isRecord(h) || /^\s*[\d.]+\s*(-\s*[\d.]+\s*)?$/.test(String(h)))
+    ) {
+      report('bad-hours', [...base, 'estimates', key], p.message);
     }
   }
 }

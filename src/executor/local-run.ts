@@ -65,7 +65,7 @@ function shownBlocks(
 ): { index: number; reason: NonNullable<ReturnType<Scheduler['blockReason']>> }[] {
   return graph.activities.flatMap((a) => {
     const r = sched.blockReason(a.index);
-    return r !== undefined && (r.kind === 'gpus' || r.status !== 'excluded')
+    return r !== undefined && (r.kind !== 'dependency' || r.status !== 'excluded')
       ? [{ index: a.index, reason: r }]
       : [];
   });

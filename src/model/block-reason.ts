@@ -23,7 +23,9 @@ export type BlockReason =
       readonly log: string | undefined;
       /** For `blocked`: the reason the predecessor is blocked. */
       readonly cause: BlockReason | undefined;
-    };
+    }
+  /** Someone recorded it blocked by hand (`critpath block ID --reason TEXT`). */
+  | { readonly kind: 'hand'; readonly reason: string; readonly by: string | undefined };
 
 /** Whether a phase needs the GPU host. */
 export function needsGpu(p: Phase): boolean {
@@ -56,6 +58,7 @@ export function formatBlockReason(r: BlockReason): string {
           : `${r.need} GPU${r.need === 1 ? '' : 's'}`;
     return `needs ${what}, this host has ${r.have}`;
   }
+  if (r.kind === 'hand') return `${r.reason}${r.by !== undefined ? ` (says ${r.by})` : ''}`;
   if (r.status === 'failed')
     return `waits for ${r.on} (failed${r.log !== undefined ? `, see ${r.log}` : ''})`;
   if (r.status === 'excluded') return `waits for ${r.on} (not part of this run)`;

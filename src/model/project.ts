@@ -34,6 +34,8 @@ export interface Phase {
   readonly estimate: Estimate;
   readonly hardware: Hardware;
   readonly gpus: GpuDemand;
+  /** The skill the phase needs: its own, else the task's. */
+  readonly skill: string | undefined;
   readonly run: Command | undefined;
   /** Wall-clock limit in seconds, or undefined for none. */
   readonly timeoutSeconds: number | undefined;
@@ -77,6 +79,14 @@ export interface Scenario {
   readonly gpu: readonly GpuArrival[] | undefined;
   /** Estimate overrides by task id or activity id. */
   readonly estimates: Readonly<Record<string, Estimate>>;
+  /** `any`: roles are ignored (anyone may do any work); undefined keeps them. */
+  readonly roles: 'any' | undefined;
+  /** Tasks the scenario adds. */
+  readonly tasks: readonly Task[];
+  /** Extra dependencies by task id or activity id. */
+  readonly deps: Readonly<Record<string, readonly string[]>>;
+  /** Activities moved to other hardware, by task id or activity id. */
+  readonly moves: Readonly<Record<string, Hardware>>;
 }
 
 export interface Project {
@@ -92,6 +102,8 @@ export interface Project {
   readonly gpuModel: string | undefined;
   /** Declared people; empty when the file names none (engineers are then E1…EN). */
   readonly team: readonly Person[];
+  /** Declared line-ups (person ids): `--team N` takes the one with N people. */
+  readonly lineups: readonly (readonly string[])[];
   readonly scenarios: readonly Scenario[];
   readonly tasks: readonly Task[];
 }

@@ -58,6 +58,8 @@ export const PhaseSchema = z.strictObject({
   deps: z.array(z.string()).optional(),
   hardware: HardwareTag.optional(),
   gpus: GpusSchema.optional(),
+  /** The skill this phase needs when it differs from the task's (another role does it). */
+  skill: z.string().optional(),
   run: RunSchema.optional(),
   timeout: TimeoutSchema.optional(),
   retries: z.number().int().min(0).optional(),
@@ -142,6 +144,14 @@ export const ScenarioSchema = z.strictObject({
   hardware: HardwareSchema.optional(),
   /** Per-task hour overrides, by task id (or `task/phase` for one phase). */
   estimates: z.record(z.string(), HoursSchema).optional(),
+  /** `any`: plan without roles (anyone may do any task), to see what specialisation costs. */
+  roles: z.literal('any', { error: 'expected roles: any' }).optional(),
+  /** Work the scenario adds (a task list like the file's own). */
+  tasks: z.array(TaskSchema).optional(),
+  /** Extra dependencies, by task id (or `task/phase`): the ids of tasks it then waits for. */
+  deps: z.record(z.string(), z.array(z.string())).optional(),
+  /** Activities (task id or `task/phase`) done on other hardware; `gpu` holds the host, no GPU. */
+  moves: z.record(z.string(), HardwareTag).optional(),
 });
 
 export const ProjectSchema = z.strictObject({
@@ -161,6 +171,12 @@ export const ProjectSchema = z.strictObject({
     .array(PersonSchema)
     .optional()
     .describe('Declared people with skills; `--team N` takes the first N.'),
+  teams: z
+    .array(z.array(z.string()).min(1))
+    .optional()
+    .describe(
+      'Line-ups of declared people, e.g. [infra, ml]: `--team N` takes the line-up of N people.',
+    ),
   scenarios: z
     .record(z.string(), ScenarioSchema)
     .optional()

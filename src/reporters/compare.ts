@@ -1,4 +1,5 @@
 import type { Comparison, CompareRow } from '../app/compare.js';
+import type { ClaimCheck } from '../app/claims.js';
 import { fmtHours } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
@@ -11,9 +12,6 @@ import type { Output } from './terminal.js';
  * the effort per engineer, the cost and the time saved against the baseline; and, for a project
  * with a design document, where the computed result agrees or not with what the document claims.
  */
-
-/** Working days per week, for saying "1 week". */
-const WEEK_DAYS = 5;
 
 function days(d: number | undefined): string {
   if (d === undefined) return '—';
@@ -44,6 +42,7 @@ export function matrixHeader(withDeadline: boolean): string[] {
     'P80 end',
     'Effort per engineer',
     'Saved vs baseline, same team (P50)',
+    'Odds it saves time',
     'Saved vs baseline solo (P50)',
   ];
   if (withDeadline) h.push('On time');
@@ -60,6 +59,7 @@ export function matrixCells(r: CompareRow, withDeadline: boolean): string[] {
     end(r.p80End, r.p80Week),
     perEngineer(r),
     days(r.savedVsSameTeam),
+    r.savedOdds === undefined ? '—' : odds(r.savedOdds),
     days(r.savedVsSolo),
   ];
   if (withDeadline)
@@ -67,7 +67,11 @@ export function matrixCells(r: CompareRow, withDeadline: boolean): string[] {
   return cells;
 }
 
-export function renderCompare(cmp: Comparison, out: Output): string {
+export function renderCompare(
+  cmp: Comparison,
+  out: Output,
+  checks: readonly ClaimCheck[] = [],
+): string {
   const c = out.color;
   const withDeadline = cmp.deadline !== undefined;
   const rows = cmp.rows.map((r) => matrixCells(r, withDeadline));
@@ -85,6 +89,10 @@ export function renderCompare(cmp: Comparison, out: Output): string {
     c.bold('Findings'),
     ...findings(cmp).map((f) => `  - ${f}`),
   ];
+  if (checks.length > 0) {
+    lines.push('', c.bold('Against the design document'));
+    for (const n of claimNotes(cmp, checks)) lines.push(`  - ${n}`);
+  }
   return lines.map((l) => wrapProse(l, width, l.startsWith('  - ') ? '    ' : '')).join('\n');
 }
 
@@ -102,6 +110,7 @@ const TERMINAL_COLUMNS: readonly Column[] = [
   { header: 'P80 end', shrink: 'wrap', min: 16 },
   { header: 'Effort/engineer', align: 'r', drop: 2 },
   { header: 'Saved', align: 'r' },
+  { header: 'Odds', align: 'r', drop: 4 },
   { header: 'Saved vs solo', align: 'r', drop: 3 },
   { header: 'On time', align: 'r' },
 ];
@@ -109,6 +118,7 @@ const TERMINAL_COLUMNS: readonly Column[] = [
 function legendLines(cmp: Comparison): string[] {
   return [
     'Ends are dates of the working day (09:00 start); wk = project week. Saved = working days gained at the P50 finish against the baseline with the same team (vs solo: against the baseline with one engineer).',
+    'Odds: share of samples finishing earlier than the same sample of the baseline with the same team.',
     'Every row uses the same seed, so each sample draws the same task hours in every row (common random numbers).',
     ...(cmp.deadline === undefined
       ? []
@@ -146,132 +156,16 @@ export function findings(cmp: Comparison): string[] {
 
 // ---- Markdown, with the design document's claims ----
 
-/** A claim of a design document about one row of the matrix. */
-export interface Claim {
-  /** Where it is said, with the words. */
-  readonly source: string;
-  readonly scenario: string;
-  readonly team: string;
-  /**
-   * `weeks`: the calendar time (in working weeks to the end) lies in [min, max];
-   * `saved-weeks`: the time saved against `against` lies in [min, max] weeks.
-   */
-  readonly kind: 'weeks' | 'saved-weeks';
-  readonly min: number;
-  readonly max: number;
-  readonly against?: { readonly scenario: string; readonly team: string };
-}
-
-/** The seed design document's calendar claims about Epic 1A (docs: Epic 1A Resource Allocation Strategy). */
-export const EPIC_1A_CLAIMS: readonly Claim[] = [
-  {
-    source: '"Option 2: Wait for Full 4-GPU System … Total calendar time: 3 weeks"',
-    scenario: 'baseline',
-    team: '1',
-    kind: 'weeks',
-    min: 3,
-    max: 3,
-  },
-  {
-    source: '"Single RTX 5090 in Week 1 … Total calendar time: 2 weeks"',
-    scenario: 'early-gpu',
-    team: '1',
-    kind: 'weeks',
-    min: 2,
-    max: 2,
-  },
-  {
-    source: '"Early GPU procurement | $3,500 | 1 week" (time saved)',
-    scenario: 'early-gpu',
-    team: '1',
-    kind: 'saved-weeks',
-    min: 1,
-    max: 1,
-    against: { scenario: 'baseline', team: '1' },
-  },
-  {
-    source: '"Scenario 2: Team of 2 Engineers — Timeline: 1.5-2 weeks"',
-    scenario: 'team-2',
-    team: '2',
-    kind: 'weeks',
-    min: 1.5,
-    max: 2,
-  },
-  {
-    source: '"Team of 2 engineers | 1× salary | 1 week" (time saved)',
-    scenario: 'team-2',
-    team: '2',
-    kind: 'saved-weeks',
-    min: 1,
-    max: 1,
-    against: { scenario: 'baseline', team: '1' },
-  },
-  {
-    source: '"Scenario 3: Team of 3 Engineers — Timeline: 1 week"',
-    scenario: 'team-3',
-    team: '3',
-    kind: 'weeks',
-    min: 1,
-    max: 1,
-  },
-  {
-    source: '"Team of 3 engineers | 2× salary | 2 weeks" (time saved)',
-    scenario: 'team-3',
-    team: '3',
-    kind: 'saved-weeks',
-    min: 2,
-    max: 2,
-    against: { scenario: 'baseline', team: '1' },
-  },
-];
-
-export interface ClaimCheck {
-  readonly claim: Claim;
-  /** Computed P50 and P80 in working weeks (calendar time, or saved). */
-  readonly p50: number;
-  readonly p80: number;
-  readonly verdict: 'agrees' | 'optimistic' | 'pessimistic' | 'no data';
-}
-
-/** Slack (weeks) within which a claim counts as agreeing: about one working day. */
-const AGREE = 0.2;
-
-export function checkClaims(cmp: Comparison, claims: readonly Claim[]): ClaimCheck[] {
-  const row = (s: string, t: string): CompareRow | undefined =>
-    cmp.rows.find((r) => r.scenario === s && r.team === t);
-  return claims.map((claim) => {
-    const r = row(claim.scenario, claim.team);
-    const base =
-      claim.against === undefined ? undefined : row(claim.against.scenario, claim.against.team);
-    if (r === undefined || (claim.kind === 'saved-weeks' && base === undefined)) {
-      return { claim, p50: NaN, p80: NaN, verdict: 'no data' };
-    }
-    const wk = (h: number, rr: CompareRow): number => h / rr.hoursPerDay / WEEK_DAYS;
-    let p50: number;
-    let p80: number;
-    if (claim.kind === 'weeks') {
-      p50 = wk(r.p50Hours, r);
-      p80 = wk(r.p80Hours, r);
-    } else {
-      p50 = wk(base!.p50Hours, base!) - wk(r.p50Hours, r);
-      p80 = wk(base!.p80Hours, base!) - wk(r.p80Hours, r);
-    }
-    let verdict: ClaimCheck['verdict'] = 'agrees';
-    // For calendar time, a claim shorter than computed is optimistic; for savings, a claim
-    // larger than computed is optimistic.
-    if (claim.kind === 'weeks') {
-      if (claim.max + AGREE < p50) verdict = 'optimistic';
-      else if (claim.min - AGREE > p80) verdict = 'pessimistic';
-    } else {
-      if (claim.min - AGREE > p50) verdict = 'optimistic';
-      else if (claim.max + AGREE < p50) verdict = 'pessimistic';
-    }
-    return { claim, p50, p80, verdict };
-  });
-}
-
 function wk(x: number): string {
   return `${(Math.round(x * 10) / 10).toFixed(1)} wk`;
+}
+
+/** A computed amount in a claim's unit. */
+function claimAmount(c: ClaimCheck, x: number): string {
+  if (Number.isNaN(x)) return '—';
+  if (c.claim.kind === 'saved-hours')
+    return `${x < 0 ? '−' : ''}${fmtHours(Math.round(Math.abs(x) * 10) / 10)} h saved`;
+  return `${wk(x)}${c.claim.kind === 'saved-weeks' ? ' saved' : ''}`;
 }
 
 function mdTable(rows: readonly (readonly string[])[]): string {
@@ -283,11 +177,10 @@ function mdTable(rows: readonly (readonly string[])[]): string {
 }
 
 export interface MarkdownOptions {
-  readonly claims?: readonly Claim[];
+  /** The design document's claims, checked against the matrix (app/claims.ts). */
+  readonly checks?: readonly ClaimCheck[];
   /** The command that regenerates the file, shown at the top. */
   readonly command?: string;
-  /** Free text appended to the claims section (the honest reading of the numbers). */
-  readonly notes?: readonly string[];
 }
 
 export function renderCompareMarkdown(cmp: Comparison, opts: MarkdownOptions = {}): string {
@@ -320,41 +213,36 @@ export function renderCompareMarkdown(cmp: Comparison, opts: MarkdownOptions = {
   out.push('## What the numbers say');
   out.push('');
   for (const f of findings(cmp)) out.push(`- ${f}`);
-  const claims = opts.claims ?? [];
-  if (claims.length > 0) {
+  const checks = opts.checks ?? [];
+  if (checks.length > 0) {
     out.push('');
     out.push('## Against the design document');
     out.push('');
-    const checks = checkClaims(cmp, claims);
     out.push(
       mdTable([
-        ['Claim', 'Row', 'Computed P50', 'Computed P80', 'Verdict'],
+        ['Claim', 'Row', 'Computed P50', 'Computed P80', 'Odds it saves time', 'Verdict'],
         ...checks.map((c) => [
           c.claim.source,
           `${c.claim.scenario}, team ${c.claim.team}${c.claim.against ? ` vs ${c.claim.against.scenario}, team ${c.claim.against.team}` : ''}`,
-          Number.isNaN(c.p50)
-            ? '—'
-            : `${wk(c.p50)}${c.claim.kind === 'saved-weeks' ? ' saved' : ''}`,
-          Number.isNaN(c.p80)
-            ? '—'
-            : `${wk(c.p80)}${c.claim.kind === 'saved-weeks' ? ' saved' : ''}`,
-          c.verdict === 'agrees'
-            ? 'agrees'
-            : c.verdict === 'no data'
-              ? 'no data'
-              : `**${c.verdict}**`,
+          claimAmount(c, c.p50),
+          claimAmount(c, c.p80),
+          c.odds === undefined ? '—' : odds(c.odds),
+          c.verdict === 'optimistic' || c.verdict === 'pessimistic'
+            ? `**${c.verdict}**`
+            : c.verdict,
         ]),
       ]),
     );
     out.push('');
     out.push(
-      'Weeks here are working time (5 working days of the project calendar) from the start to the end; ' +
-        'a claim within about a day of the computed P50 (or between P50 and P80) counts as agreeing.',
+      'Weeks here are working time (5 working days of the project calendar) from the start to the end, hours are working hours; ' +
+        'a claim within about a day of the computed P50 (or between P50 and P80) counts as agreeing. ' +
+        '"Odds it saves time" is the share of samples finishing earlier than the same sample of the row it is compared with.',
     );
-    for (const n of opts.notes ?? []) {
-      out.push('');
-      out.push(n);
-    }
+    out.push('');
+    out.push('## Reading the numbers');
+    out.push('');
+    for (const n of claimNotes(cmp, checks)) out.push(`- ${n}`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -392,19 +280,45 @@ function round(x: number): number {
   return Math.round(x * 1e4) / 1e4;
 }
 
-/** The honest reading of the computed matrix against the design document (Epic 1A). */
-export const EPIC_1A_NOTES: readonly string[] = [
-  '**Why the document is off.** Its calendar claims count weeks of part-time effort ("4-6 hours a day", a "Polish (Optional)" week 3), ' +
-    'while the matrix above plans full working days (`hoursPerDay: 8`) with every dependency and GPU limit of the task file. ' +
-    'On that basis the whole epic is about 75 engineer-hours, and the resource-constrained schedule finishes inside week 2 for every team size.',
-  '**Early GPU.** A single engineer is busy with MacBook work for all of week 1 either way, so one early RTX 5090 only lets them reorder work: ' +
-    'the end moves by hours, not by the week the document claims. The GPU pays off with two or more engineers: while one finishes the ' +
-    'MacBook work, the other installs the driver (1a.8) and tests the frameworks on the single GPU in week 1, leaving only the 4-GPU work ' +
-    '(1a.13, 1a.14, 1a.15, 1a.17) for week 2.',
-  '**Team of 3.** "1 week" cannot happen: the 4 GPUs arrive on the Monday of week 2 and the GPU chain after them ' +
-    '(1a.8 test → 1a.10 test → 1a.13 → 1a.14 → 1a.17) alone takes several working days. A third engineer adds little over two, because the ' +
-    'work after the GPUs arrive is one chain on the GPU host, not parallel work.',
-  '**Not modelled.** The 24-hour stress burn in 1a.17 runs unattended and is planned as its 2-3 attended hours; modelling the burn as elapsed time ' +
-    'would add about one working day to every row. Cost is the scenario cost only; the document prices extra engineers as salaries, which the ' +
-    'team column shows instead.',
-];
+/**
+ * The reading of the matrix against the claims, computed: one sentence per claim saying what the
+ * numbers show, then what specialisation costs (rows with `roles: any` against the same team).
+ */
+export function claimNotes(cmp: Comparison, checks: readonly ClaimCheck[]): string[] {
+  const out: string[] = [];
+  for (const c of checks) {
+    const row = `${c.claim.scenario} (team ${c.claim.team})`;
+    if (c.verdict === 'no data') {
+      out.push(`${row}: not in the matrix, so the claim ${c.claim.source} is not checked.`);
+      continue;
+    }
+    const computed = `computed P50 ${claimAmount(c, c.p50)}, P80 ${claimAmount(c, c.p80)}`;
+    const chance =
+      c.odds === undefined ? '' : `; it finishes earlier in ${odds(c.odds)} of samples`;
+    const against = c.claim.against === undefined ? '' : ` against ${c.claim.against.scenario}`;
+    const what =
+      c.verdict === 'agrees'
+        ? 'agrees with the document'
+        : c.verdict === 'no figure'
+          ? 'the document gives no figure'
+          : `the document is ${c.verdict}`;
+    out.push(`${row}${against}: ${computed}${chance}; ${what}.`);
+  }
+  for (const r of cmp.rows) {
+    const withRoles = cmp.rows.find(
+      (b) => b !== r && b.team === r.team && b.teamOnly && r.scenario.startsWith(`${b.scenario}-`),
+    );
+    if (withRoles === undefined || r.teamOnly) continue;
+    const cost = withRoles.p50Hours / withRoles.hoursPerDay - r.p50Hours / r.hoursPerDay;
+    const verdict =
+      Math.abs(cost) < 0.05
+        ? 'roles cost nothing'
+        : cost > 0
+          ? `specialisation costs ${days(cost)}`
+          : `specialisation saves ${days(-cost)}`;
+    out.push(
+      `Specialisation, team ${r.team}: ${withRoles.scenario} (each task to its role) against ${r.scenario} (anyone does anything): ${verdict} at P50.`,
+    );
+  }
+  return out;
+}

@@ -31,8 +31,17 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
             : s;
   const rows: string[][] = [];
   for (const a of m.activities) {
+    const hand =
+      a.by === undefined
+        ? undefined
+        : a.status === 'running'
+          ? `${a.by} is on it`
+          : a.status === 'done'
+            ? `done by ${a.by}${a.hoursOf === 'engineer' ? ' (engineer hours)' : ''}`
+            : undefined;
     const detail =
       a.reason ??
+      hand ??
       (a.status === 'running' && a.gpus.length > 0
         ? `gpus ${a.gpus.join(',')}`
         : a.status === 'failed'
@@ -53,7 +62,7 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
   const head = `${m.project}: ${counts}${m.liveRunId !== undefined ? ` — run ${m.liveRunId} is running` : ''}`;
-  const cp = m.criticalPath.length > 0 ? m.criticalPath.join(' → ') : 'nothing left';
+  const cp = m.criticalSteps.length > 0 ? formatCriticalSteps(m.criticalSteps) : 'nothing left';
   const w = out.columns;
   const failures = m.activities.flatMap((a) =>
     a.status === 'failed' && a.stderrTail.length > 0
@@ -69,6 +78,8 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
   return [
     ...table,
     '',
+    ...m.people.map((p) => wrapProse(personLine(p), w, '  ')),
+    ...(m.people.length > 0 ? [''] : []),
     wrapProse(
       `remaining critical path (${dur(m.remainingHours)}): ${cp}${m.forecastBy === 'team' ? ` — alone it ends ${fmtDate(m.criticalPathEnd)}` : ''}`,
       w,
@@ -96,7 +107,27 @@ function statusFailure(a: ActivityStatus): string {
 const engineers = (team: string): string =>
   team === '1' ? '1 engineer' : /^\d+$/.test(team) ? `${team} engineers` : team;
 
+/** `ml: on 1a.7; 2 done by hand, 3.5 h recorded against 4 h planned`. */
+function personLine(p: StatusModel['people'][number]): string {
+  const on = p.on.length > 0 ? `on ${p.on.join(', ')}` : 'on nothing now';
+  const done =
+    p.done === 0
+      ? ''
+      : `; ${p.done} done by hand, ${dur(p.recordedHours)} recorded against ${dur(p.plannedHours)} planned`;
+  return `${p.by}: ${on}${done}`;
+}
+
 /** Status as one JSON document. */
 export function renderStatusJson(m: StatusModel): string {
   return JSON.stringify(m, null, 2);
+}
+
+/** `a → (b → c | d) → e`: the steps of criticalSteps with ids. */
+export function formatCriticalSteps(steps: readonly (readonly (readonly string[])[])[]): string {
+  return steps
+    .map((step) => {
+      const branches = step.map((b) => b.join(' → '));
+      return branches.length === 1 ? branches[0]! : `(${branches.join(' | ')})`;
+    })
+    .join(' → ');
 }

@@ -153,6 +153,31 @@ export const ResetRecordSchema = z
   })
   .readonly();
 
+const handAction = z.enum(['start', 'done', 'undo', 'block']);
+export type HandAction = z.infer<typeof handAction>;
+
+/**
+ * Hand work, recorded by people (`critpath start|done|undo|block`): work no command runs, such as
+ * writing a role or the docs. `undo` takes back the activity's last hand record. Its hours are an
+ * engineer's, kept apart from the machine time of run attempts. `at` is when it happened (`--at`),
+ * `recordedAt` when it was written.
+ */
+export const HandRecordSchema = z
+  .object({
+    ...base,
+    t: z.literal('hand'),
+    recordedAt: z.number().finite(),
+    id,
+    action: handAction,
+    /** Who did it (a declared person's id, or a name). */
+    by: z.string().min(1).optional(),
+    /** `done`: the engineer hours it took (`--hours`). */
+    hours: z.number().finite().nonnegative().optional(),
+    /** `block`: why it cannot go on. */
+    reason: z.string().optional(),
+  })
+  .readonly();
+
 /** Every kind of record: the one list a new kind joins. */
 const RECORD_KINDS = [
   RunStartRecordSchema,
@@ -163,6 +188,7 @@ const RECORD_KINDS = [
   InterruptedRecordSchema,
   RunEndRecordSchema,
   ResetRecordSchema,
+  HandRecordSchema,
 ] as const;
 
 export const JournalRecordSchema = z.discriminatedUnion('t', RECORD_KINDS);
@@ -175,6 +201,7 @@ export type FailedRecord = z.infer<typeof FailedRecordSchema>;
 export type InterruptedRecord = z.infer<typeof InterruptedRecordSchema>;
 export type RunEndRecord = z.infer<typeof RunEndRecordSchema>;
 export type ResetRecord = z.infer<typeof ResetRecordSchema>;
+export type HandRecord = z.infer<typeof HandRecordSchema>;
 export type JournalRecord = z.infer<typeof JournalRecordSchema>;
 
 /** Distributes Omit over the union, so `Omit<JournalRecord, 'v'>` stays a union. */

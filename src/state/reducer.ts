@@ -1,4 +1,10 @@
-import type { FailureReason, InterruptReason, JournalRecord, RunStartRecord } from './records.js';
+import type {
+  FailureReason,
+  HandRecord,
+  InterruptReason,
+  JournalRecord,
+  RunStartRecord,
+} from './records.js';
 
 /**
  * Journal records → run state, purely. Whether a "running" attempt is really still running
@@ -54,6 +60,28 @@ export interface ActivityState {
   actualHours: number | undefined;
   /** When that elapsed time began (epoch ms); undefined unless done. */
   actualFrom: number | undefined;
+  /** Work people recorded by hand (`critpath start|done|block`), or undefined for none. */
+  hand?: HandWork | undefined;
+}
+
+/**
+ * An activity's hand work, folded from its hand records. Done by hand, the activity is `done`
+ * with the engineer's hours as its actual hours (`--hours`, else the time from its start).
+ */
+export interface HandWork {
+  /** Its hand records since the last reset, oldest first, with undone ones taken out. */
+  readonly log: readonly HandRecord[];
+  readonly state: 'started' | 'done' | 'blocked';
+  /** Who is on it, or did it. */
+  readonly by: string | undefined;
+  readonly startedAt: number | undefined;
+  readonly doneAt: number | undefined;
+  /** Engineer hours: given with `done --hours`, else the time from start to done. */
+  readonly hours: number | undefined;
+  /** Why it is blocked. */
+  readonly reason: string | undefined;
+  /** The activity's run status before its first hand record, restored when all are undone. */
+  readonly before: Pick<ActivityState, 'status' | 'actualHours' | 'actualFrom'> | undefined;
 }
 
 /** A run as the journal tells it. */
@@ -92,17 +120,7 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
       else for (const id of r.ids) state.activities.delete(id);
       return state;
     case 'started': {
-      let a = state.activities.get(r.id);
-      if (a === undefined) {
-        a = {
-          id: r.id,
-          status: 'running',
-          attempts: [],
-          actualHours: undefined,
-          actualFrom: undefined,
-        };
-        state.activities.set(r.id, a);
-      }
+      const a = activityOf(state, r.id);
       a.status = 'running';
       a.actualHours = undefined;
       a.actualFrom = undefined;
@@ -167,6 +185,9 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
       if (a.status !== 'done') a.status = r.final ? 'failed' : 'running';
       return state;
     }
+    case 'hand':
+      reduceHand(state, r);
+      return state;
     case 'interrupted': {
       const a = state.activities.get(r.id);
       const at = findAttempt(a, r.runId, r.attempt);
@@ -183,6 +204,81 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
       return state;
     }
   }
+}
+
+/** The activity's state, created (running, no attempts yet) when the journal first names it. */
+function activityOf(state: RunState, id: string): ActivityState {
+  let a = state.activities.get(id);
+  if (a === undefined) {
+    a = { id, status: 'running', attempts: [], actualHours: undefined, actualFrom: undefined };
+    state.activities.set(id, a);
+  }
+  return a;
+}
+
+/** A hand record: `undo` takes the activity's last one back; the rest are folded in order. */
+function reduceHand(state: RunState, r: HandRecord): void {
+  const fresh = !state.activities.has(r.id);
+  const a = activityOf(state, r.id);
+  // The run state before the first hand record (none for an activity only hands touched).
+  const before =
+    a.hand !== undefined
+      ? a.hand.before
+      : fresh
+        ? undefined
+        : { status: a.status, actualHours: a.actualHours, actualFrom: a.actualFrom };
+  const log = [...(a.hand?.log ?? [])];
+  if (r.action === 'undo') log.pop();
+  else log.push(r);
+  if (log.length === 0) {
+    a.hand = undefined;
+    if (before === undefined) state.activities.delete(r.id);
+    else Object.assign(a, before);
+    return;
+  }
+  const h = foldHand(log, before);
+  a.hand = h;
+  if (h.state === 'done') {
+    a.status = 'done';
+    a.actualHours = h.hours;
+    a.actualFrom =
+      h.startedAt ?? (h.hours === undefined ? h.doneAt : h.doneAt! - h.hours * 3_600_000);
+  } else if (before !== undefined) Object.assign(a, before);
+  else {
+    // Hand work only, not done: in progress, or stopped while blocked (no run attempt).
+    a.status = h.state === 'started' ? 'running' : 'interrupted';
+    a.actualHours = undefined;
+    a.actualFrom = undefined;
+  }
+}
+
+function foldHand(log: readonly HandRecord[], before: HandWork['before']): HandWork {
+  let state: HandWork['state'] = 'started';
+  let by: string | undefined;
+  let startedAt: number | undefined;
+  let doneAt: number | undefined;
+  let hours: number | undefined;
+  let reason: string | undefined;
+  for (const rec of log) {
+    by = rec.by ?? by;
+    if (rec.action === 'start') {
+      state = 'started';
+      startedAt ??= rec.at;
+      doneAt = undefined;
+      reason = undefined;
+    } else if (rec.action === 'done') {
+      state = 'done';
+      doneAt = rec.at;
+      hours =
+        rec.hours ??
+        (startedAt === undefined ? undefined : Math.max(0, rec.at - startedAt) / 3_600_000);
+      reason = undefined;
+    } else if (rec.action === 'block') {
+      state = 'blocked';
+      reason = rec.reason;
+    }
+  }
+  return { log, state, by, startedAt, doneAt, hours, reason, before };
 }
 
 function findRun(state: RunState, runId: string): RunInfo | undefined {

@@ -4,6 +4,7 @@ import type { Project } from '../model/project.js';
 import { cpm, EPS } from '../planner/engine/cpm.js';
 import type { Dag } from '../planner/engine/graph.js';
 import { topoOrder } from '../planner/engine/graph.js';
+import { criticalSteps } from '../planner/project/critical-path-plan.js';
 import type { BlockReason } from '../model/block-reason.js';
 import { formatBlockReason, hardwareBlock } from '../model/block-reason.js';
 import type { Attempt, RunState } from './reducer.js';
@@ -44,6 +45,21 @@ export interface ActivityStatus {
   readonly failureMessage: string | null;
   /** The last lines of the failed attempt's log (its stderr and stdout); empty unless failed. */
   readonly stderrTail: readonly string[];
+  /** Who is on it or did it, as recorded by hand (`critpath start|done --by`). */
+  readonly by: string | undefined;
+  /** Whose hours `hours` are: an engineer's (recorded by hand) or the machine's (run attempts). */
+  readonly hoursOf: 'engineer' | 'machine' | undefined;
+}
+
+/** One person's recorded hand work: planned hours of those activities against recorded hours. */
+export interface PersonWork {
+  readonly by: string;
+  /** Activities they are on now. */
+  readonly on: readonly string[];
+  readonly done: number;
+  /** Planned (expected) hours of the activities they finished, and the hours they recorded. */
+  readonly plannedHours: number;
+  readonly recordedHours: number;
 }
 
 export interface StatusModel {
@@ -52,8 +68,12 @@ export interface StatusModel {
   readonly hostGpus: number;
   readonly activities: readonly ActivityStatus[];
   readonly counts: Readonly<Record<ShownStatus, number>>;
+  /** Hand work per person, in order of name. */
+  readonly people: readonly PersonWork[];
   /** Remaining critical path (activity ids) and its length in working hours. */
   readonly criticalPath: readonly string[];
+  /** The same as steps in time order, each a set of parallel branches (chains of ids). */
+  readonly criticalSteps: readonly (readonly (readonly string[])[])[];
   readonly remainingHours: number;
   /** Forecast finish date (YYYY-MM-DD): the team forecast's, or else the critical path's. */
   readonly forecast: string;
@@ -107,7 +127,7 @@ export function computeStatus(
   const est = activityDurations(graph, 'expected');
   const walk = walkStatuses(project, graph, state, opts, est);
   const { activities, counts } = activityRows(graph, state, walk, est);
-  const { path, length } = remainingCriticalPath(graph, walk.remaining);
+  const { path, steps, length } = remainingCriticalPath(graph, walk.remaining);
   const cpmEnd = forecastDate(project, opts.now, length);
   return {
     project: project.name,
@@ -115,7 +135,9 @@ export function computeStatus(
     hostGpus: opts.hostGpus,
     activities,
     counts,
+    people: peopleOf(activities),
     criticalPath: path,
+    criticalSteps: steps,
     remainingHours: length,
     forecast: cpmEnd,
     forecastBy: 'cpm',
@@ -140,6 +162,31 @@ function finishedAt(state: RunState, done: readonly ActivityStatus[]): string | 
   const d = new Date(last);
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** Hand work per person: what they are on, and their finished work's planned and recorded hours. */
+function peopleOf(activities: readonly ActivityStatus[]): PersonWork[] {
+  const by = new Map<string, { on: string[]; done: number; planned: number; recorded: number }>();
+  for (const a of activities) {
+    if (a.by === undefined || (a.status !== 'running' && a.status !== 'done')) continue;
+    const p = by.get(a.by) ?? { on: [], done: 0, planned: 0, recorded: 0 };
+    by.set(a.by, p);
+    if (a.status === 'running') p.on.push(a.id);
+    else if (a.hours !== undefined) {
+      p.done++;
+      p.planned += a.estimateHours;
+      p.recorded += a.hours ?? 0;
+    }
+  }
+  return [...by.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([who, p]) => ({
+      by: who,
+      on: p.on,
+      done: p.done,
+      plannedHours: p.planned,
+      recordedHours: p.recorded,
+    }));
 }
 
 function dagOf(graph: ActivityGraph): Dag {
@@ -185,6 +232,19 @@ function walkStatuses(
       status[v] = 'done';
       hoursOf[v] = st.actualHours;
       remaining[v] = 0;
+      continue;
+    }
+    if (st?.hand !== undefined && st.hand.state !== 'done') {
+      remaining[v] = est[v]!;
+      if (st.hand.state === 'blocked') {
+        status[v] = 'blocked';
+        block[v] = { kind: 'hand', reason: st.hand.reason ?? 'blocked', by: st.hand.by };
+      } else {
+        status[v] = 'running';
+        const h = Math.max(0, opts.now - (st.hand.startedAt ?? opts.now)) / 3_600_000;
+        hoursOf[v] = h;
+        remaining[v] = Math.max(0, est[v]! - h);
+      }
       continue;
     }
     if (batch === 'pending') {
@@ -293,6 +353,13 @@ function activityRows(
       gpus: last?.gpus ?? [],
       attempts: st?.attempts.length ?? 0,
       ...failureOf(status[v] === 'failed' ? last : undefined),
+      by: st?.hand?.by,
+      hoursOf:
+        hoursOf[v] === undefined
+          ? undefined
+          : st?.hand !== undefined && st.hand.state !== 'blocked'
+            ? 'engineer'
+            : 'machine',
     });
   }
   return { activities, counts };
@@ -311,17 +378,22 @@ function failureOf(
   };
 }
 
-/** Remaining critical path: CPM over what is left (done work takes no time). */
+/**
+ * Remaining critical path: CPM over what is left (done work takes no time), as steps of
+ * parallel zero-slack branches, and flat in step order.
+ */
 function remainingCriticalPath(
   graph: ActivityGraph,
   remaining: Float64Array,
-): { path: string[]; length: number } {
+): { path: string[]; steps: string[][][]; length: number } {
   const r = cpm(dagOf(graph), remaining)!;
-  const path = [...r.order]
-    .filter((v) => r.critical[v] === 1 && remaining[v]! > EPS)
-    .sort((a, b) => r.es[a]! - r.es[b]! || a - b)
-    .map((v) => graph.activities[v]!.id);
-  return { path, length: r.length };
+  const crit = [...r.order].filter((v) => r.critical[v] === 1 && remaining[v]! > EPS);
+  const preds = (v: number): ArrayLike<number> & Iterable<number> =>
+    graph.pred.subarray(graph.predStart[v]!, graph.predStart[v + 1]!);
+  const steps = criticalSteps(crit, r.es, r.ef, preds).map((step) =>
+    step.map((b) => b.map((v) => graph.activities[v]!.id)),
+  );
+  return { path: steps.flatMap((step) => step.flat()), steps, length: r.length };
 }
 
 /**

@@ -49,7 +49,7 @@ describe('critpath CLI (built)', () => {
       criticalPath: string[];
     };
     expect(plan.unit).toBe('hour');
-    expect(plan.activities).toHaveLength(23);
+    expect(plan.activities).toHaveLength(28);
     const byId = new Map(plan.activities.map((a) => [a.id, a]));
     for (const a of plan.activities) {
       expect(a.end).toBeCloseTo(a.start + a.duration, 9);

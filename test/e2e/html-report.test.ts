@@ -144,7 +144,7 @@ function checkReport(page: Loaded, teams: string[]): void {
   expect(count(dom, /<path class="dep critical"/g)).toBe(onChains.size);
   expect(dom).toMatch(/<g class="node gpu critical" data-id="1a\.8\/test" data-gpus="4">/);
   expect(dom).toContain('7 h · all 4 GPUs');
-  expect(dom).toMatch(/<g class="node gpu critical" data-id="1a\.13" data-gpus="4">/);
+  expect(dom).toMatch(/<g class="node gpu critical" data-id="1a\.13\/run" data-gpus="4">/);
 }
 
 function checkSelfContained(html: string): void {

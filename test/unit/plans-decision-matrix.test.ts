@@ -11,7 +11,8 @@ import {
 } from '../../src/cli/commands/plan-risk.js';
 import { loadProjectFile } from '../../src/config/load.js';
 import { compareScenarios } from '../../src/app/compare.js';
-import { checkClaims, EPIC_1A_CLAIMS, renderCompareMarkdown } from '../../src/reporters/compare.js';
+import { checkClaims, EPIC_1A_CLAIMS } from '../../src/app/claims.js';
+import { claimNotes, renderCompareMarkdown } from '../../src/reporters/compare.js';
 
 const FILE = 'plans/decision-matrix.md';
 
@@ -27,7 +28,10 @@ async function generate() {
     timeLimitMs: 600_000,
   });
   if (!cmp.ok) throw new Error(cmp.error);
-  return { cmp: cmp.value, md: renderCompareMarkdown(cmp.value, compareMarkdownOptions(project)) };
+  return {
+    cmp: cmp.value,
+    md: renderCompareMarkdown(cmp.value, compareMarkdownOptions(project, cmp.value)),
+  };
 }
 
 describe('plans/decision-matrix.md', () => {
@@ -44,8 +48,22 @@ describe('plans/decision-matrix.md', () => {
       'early-gpu/1',
       'early-gpu/2',
       'early-gpu/3',
+      'pre-download/1',
+      'pre-download/2',
+      'pre-download/3',
+      'ansible-parallel/1',
+      'ansible-parallel/2',
+      'ansible-parallel/3',
+      'incremental-docs/1',
+      'incremental-docs/2',
+      'incremental-docs/3',
+      'late-prep/1',
+      'late-prep/2',
+      'late-prep/3',
       'team-2/2',
+      'team-2-any/2',
       'team-3/3',
+      'team-3-any/3',
     ]);
     expect(md).toContain('## Against the design document');
   });
@@ -60,5 +78,33 @@ describe('plans/decision-matrix.md', () => {
     expect(verdict(/Team of 3 Engineers — Timeline: 1 week/)).toBe('optimistic');
     const early2 = cmp.rows.find((r) => r.scenario === 'early-gpu' && r.team === '2')!;
     expect(early2.savedVsSameTeam!).toBeGreaterThan(0.5);
+    // Every optimisation of the document is checked against its claim, with odds for savings.
+    for (const s of ['pre-download', 'ansible-parallel', 'incremental-docs', 'late-prep']) {
+      const c = checks.find((k) => k.claim.scenario === s || k.claim.against?.scenario === s)!;
+      expect(c.verdict).not.toBe('no data');
+      expect(c.odds).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('computes its closing notes from the checks, one per claim, and the cost of roles', async () => {
+    const { cmp, md } = await generate();
+    const checks = checkClaims(cmp, EPIC_1A_CLAIMS);
+    const notes = claimNotes(cmp, checks);
+    for (const n of notes) expect(md).toContain(n);
+    for (const c of checks) {
+      const note = notes.find((n) => n.startsWith(`${c.claim.scenario} (team ${c.claim.team})`));
+      expect(note).toBeDefined();
+    }
+    // The specialisation rows: each team with roles against the same team without.
+    for (const team of ['2', '3']) {
+      const roles = cmp.rows.find((r) => r.scenario === `team-${team}`)!;
+      const any = cmp.rows.find((r) => r.scenario === `team-${team}-any`)!;
+      const cost = roles.p50Hours / roles.hoursPerDay - any.p50Hours / any.hoursPerDay;
+      const note = notes.find((n) => n.startsWith(`Specialisation, team ${team}:`))!;
+      expect(note).toContain(
+        cost > 0.05 ? 'specialisation costs' : cost < -0.05 ? 'saves' : 'nothing',
+      );
+      expect(any.savedVsSameTeam).toBeCloseTo(cost, 6);
+    }
   });
 });

@@ -18,11 +18,11 @@ import { projectRisk } from '../../app/risk.js';
 import { taskGraphView } from '../../app/task-graph.js';
 import { renderRisk, renderRiskJson } from '../../reporters/risk.js';
 import { renderHtmlReport } from '../../reporters/html.js';
+import type { Comparison } from '../../app/compare.js';
 import { compareScenarios } from '../../app/compare.js';
+import { checkClaims, projectClaims } from '../../app/claims.js';
 import type { MarkdownOptions } from '../../reporters/compare.js';
 import {
-  EPIC_1A_CLAIMS,
-  EPIC_1A_NOTES,
   renderCompare,
   renderCompareJson,
   renderCompareMarkdown,
@@ -179,8 +179,8 @@ export async function runRisk(
       json
         ? renderCompareJson(cmp.value)
         : md
-          ? renderCompareMarkdown(cmp.value, compareMarkdownOptions(project))
-          : renderCompare(cmp.value, ctx.out),
+          ? renderCompareMarkdown(cmp.value, compareMarkdownOptions(project, cmp.value))
+          : renderCompare(cmp.value, ctx.out, checkClaims(cmp.value, projectClaims(project))),
     );
     if (opts.monteCarlo === undefined && opts.html === undefined) return;
   }
@@ -229,10 +229,11 @@ export async function runRisk(
 export const DECISION_MATRIX_COMMAND =
   'critpath plan tasks/epic-1a.yaml --compare --format md --time-limit 600000 > plans/decision-matrix.md';
 
-/** The design document's claims apply to Epic 1A, the project it was written for. */
-export function compareMarkdownOptions(project: Project): MarkdownOptions {
-  if (project.name !== 'Epic 1A') return {};
-  return { claims: EPIC_1A_CLAIMS, notes: EPIC_1A_NOTES, command: DECISION_MATRIX_COMMAND };
+/** The matrix file of Epic 1A, with the design document's claims checked (app/claims.ts). */
+export function compareMarkdownOptions(project: Project, cmp: Comparison): MarkdownOptions {
+  const claims = projectClaims(project);
+  if (claims.length === 0) return {};
+  return { checks: checkClaims(cmp, claims), command: DECISION_MATRIX_COMMAND };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { loadOrReport, usageError } from '../context.js';
 import type { EstimateMode } from '../../model/project.js';
+import { chooseScenario } from '../../app/choose-scenario.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
 import { criticalPathPlan } from '../../planner/project/critical-path-plan.js';
@@ -45,6 +46,8 @@ interface PlanOptions extends RiskCliOptions {
   schedules?: string;
   hoursPerDay?: string;
   days?: boolean;
+  scenario?: string;
+  roles: 'declared' | 'any';
 }
 
 /** The parsed, checked options of a team plan: what `buildTeamPlans` and the reporters need. */
@@ -97,6 +100,15 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       '--days',
       'the table lists every day, handoff and critical activity even of a long plan (over 26 weeks or 500 activities), which it summarises by week by default',
     )
+    .option(
+      '--scenario <name>',
+      "the day-by-day plan of one of the file's scenarios (its team, else --team, else 1)",
+    )
+    .addOption(
+      new Option('--roles <roles>', 'declared: tasks go to people with their skill; any: to anyone')
+        .choices(['declared', 'any'])
+        .default('declared'),
+    )
     .addHelpText(
       'after',
       [
@@ -111,6 +123,8 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         '  critpath plan --team 2 --format ics > plan.ics   one calendar event per activity',
         '  critpath plan --monte-carlo 10000 --team 1,2,3   finish-date odds, criticality, risk drivers',
         '  critpath plan --compare               the decision matrix over scenarios and team sizes',
+        '  critpath plan --scenario early-gpu --team 2   the plan of one scenario',
+        '  critpath plan --team 2 --roles any    the same team without roles',
         '  critpath plan --html plans/report.html          Gantt, GPU use and finish histogram',
         '  critpath plan j30/j301_1.sm --json    a PSPLIB RCPSP instance, same engine',
       ].join('\n'),
@@ -138,13 +152,19 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         if (project !== undefined) await runRisk(ctx, project, opts);
         return;
       }
-      const request = parseRequest(opts);
+      const loaded = await loadOrReport(ctx, file);
+      if (loaded === undefined) return;
+      const chosen = chooseScenario(loaded, opts);
+      if (!chosen.ok) {
+        usageError(ctx, chosen.error);
+        return;
+      }
+      const { project, team } = chosen.value;
+      const request = parseRequest({ ...opts, ...(team === undefined ? {} : { team }) });
       if (!request.ok) {
         usageError(ctx, request.error);
         return;
       }
-      const project = await loadOrReport(ctx, file);
-      if (project === undefined) return;
       const req = request.value;
       const named = req === 'cpm' ? request : checkTeamOption(project, req.teams);
       if (!named.ok) {

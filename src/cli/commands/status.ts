@@ -10,6 +10,7 @@ import {
   STATUS_TEAM_FORECAST_MAX,
   teamForecastSkipped,
 } from '../../state/status.js';
+import { defaultTeamSize } from '../../planner/project/project-problem.js';
 import type { TeamSpec } from '../../model/team-spec.js';
 import { parseTeamOption } from '../team-option.js';
 import { ACTUAL_NOTE } from '../../reporters/run-plain.js';
@@ -31,7 +32,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .option('--gpus <spec>', "GPUs this host has (default: the last run's, else nvidia-smi)")
     .option(
       '--team <team>',
-      "engineers the forecast plans for: a number (2) or declared people (infra+ml); default: the file's declared people, else 1",
+      "engineers the forecast plans for: a number (2) or declared people (infra+ml); default: the file's largest line-up (teams), else its declared people, else 1",
     )
     .option('--json', 'print the status as JSON')
     .option(
@@ -154,7 +155,7 @@ async function showStatus(ctx: CliContext, file: string, opts: StatusOptions): P
   const model =
     (cpmModel.finishedAt !== undefined ? cpmModel : teamForecastSkipped(cpmModel)) ??
     (await import('../../app/status-forecast.js')).withTeamForecast(cpmModel, project, state, {
-      team: team ?? { kind: 'count', count: Math.max(1, project.team.length) },
+      team: team ?? { kind: 'count', count: defaultTeamSize(project) },
       now,
     });
   for (const line of state.badLineNotes) ctx.out.err(`warning: ${line}`);

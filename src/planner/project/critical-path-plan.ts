@@ -84,3 +84,49 @@ export function criticalPathPlan(project: Project, estimate: EstimateMode = 'exp
     effort,
   };
 }
+
+/**
+ * Zero-slack activities read as a path: steps in time order, each step a set of parallel
+ * branches, each branch a chain. Activities whose times overlap share a step; inside a step an
+ * activity continues the branch whose last activity is a direct predecessor ending when it
+ * starts. `critical` lists activity indices; `preds(v)`: v's direct predecessors.
+ * O(k log k + edges) for k critical activities.
+ */
+export function criticalSteps(
+  critical: readonly number[],
+  es: ArrayLike<number>,
+  ef: ArrayLike<number>,
+  preds: (v: number) => Iterable<number>,
+): number[][][] {
+  const eps = 1e-6;
+  const order = [...critical].sort((a, b) => es[a]! - es[b]! || a - b);
+  const steps: number[][][] = [];
+  // The open branch each activity ends, within the current step.
+  let tails = new Map<number, number[]>();
+  let stepEnd = -Infinity;
+  for (const v of order) {
+    let step = steps[steps.length - 1];
+    if (step === undefined || es[v]! >= stepEnd - eps) {
+      step = [];
+      steps.push(step);
+      tails = new Map();
+    }
+    stepEnd = Math.max(stepEnd, ef[v]!);
+    let branch: number[] | undefined;
+    for (const u of preds(v)) {
+      const b = tails.get(u);
+      if (b !== undefined && Math.abs(ef[u]! - es[v]!) < eps) {
+        branch = b;
+        tails.delete(u);
+        break;
+      }
+    }
+    if (branch === undefined) {
+      branch = [];
+      step.push(branch);
+    }
+    branch.push(v);
+    tails.set(v, branch);
+  }
+  return steps;
+}

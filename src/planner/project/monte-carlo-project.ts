@@ -88,7 +88,11 @@ export function projectMonteCarlo(
       seed: opts.seed,
       deadline: opts.deadline,
       schedule:
-        opts.scheduler === 'solve' ? fastScheduler(opts.seed, opts.now) : reusableFastScheduler(),
+        opts.scheduler === 'solve'
+          ? fastScheduler(opts.seed, opts.now)
+          : // Each sample also follows the plan (its order and engineers) and keeps the shorter
+            // schedule, so a sample with the plan's hours never ends later than the plan.
+            reusableFastScheduler({ plan: { schedule: plan } }),
       chain: reusableChainFinder(),
       groups: pp.value.graph.activities.map((a) => a.task.id),
       drivers: opts.drivers,

@@ -26,11 +26,12 @@ export const GPU = 'gpu';
 export const HOST = 'host';
 
 /**
- * The engineers a spec picks. `count`: the project's declared people in file order, then
- * generic engineers `E<k>` (no skills) when N exceeds them; without declared people, E1…EN.
+ * The engineers a spec picks. `count`: the declared line-up of N people when there is one;
+ * else the largest smaller line-up (or, without line-ups, the declared people in file order), then
+ * generic engineers `E<k>` (no skills) up to N; without declared people, E1…EN.
  */
 export function selectTeam(
-  project: Pick<Project, 'team'>,
+  project: Pick<Project, 'team' | 'lineups'>,
   spec: TeamSpec,
 ): Result<TeamMember[], UnknownMember> {
   const declared: TeamMember[] = project.team.map((p) => ({
@@ -41,7 +42,7 @@ export function selectTeam(
     declared: true,
   }));
   if (spec.kind === 'count') {
-    const members = declared.slice(0, spec.count);
+    const members = lineupMembers(project, declared, spec.count);
     for (let k = members.length + 1; k <= spec.count; k++) {
       members.push({
         id: `E${k}`,
@@ -60,6 +61,34 @@ export function selectTeam(
   if (missing !== undefined) return err(missing);
   const byId = new Map(declared.map((m) => [m.id, m]));
   return ok(spec.ids.map((id) => byId.get(id)!));
+}
+
+/** The team a forecast plans by default: the largest declared line-up, else every declared person. */
+export function defaultTeamSize(project: Pick<Project, 'team' | 'lineups'>): number {
+  const largest = project.lineups.reduce((m, l) => Math.max(m, l.length), 0);
+  return Math.max(1, largest > 0 ? largest : project.team.length);
+}
+
+/** The declared people `--team N` starts from (see selectTeam). */
+function lineupMembers(
+  project: Pick<Project, 'lineups'>,
+  declared: readonly TeamMember[],
+  count: number,
+): TeamMember[] {
+  if (project.lineups.length === 0) return declared.slice(0, count);
+  let best: readonly string[] = [];
+  for (const l of project.lineups) {
+    if (l.length === count) {
+      best = l;
+      break;
+    }
+    if (l.length < count && l.length > best.length) best = l;
+  }
+  const byId = new Map(declared.map((m) => [m.id, m]));
+  return best.flatMap((id) => {
+    const m = byId.get(id);
+    return m === undefined ? [] : [m];
+  });
 }
 
 /** A project turned into a Problem, with what is needed to read its schedules back. */
@@ -81,7 +110,8 @@ export interface ProblemOptions {
 /**
  * The RCPSP of a project for a team: one activity per phase, resources `engineer` (capacity N),
  * `gpu` (the arrival profile) and, when some GPU work holds no fixed GPU count, `host`. Every
- * activity holds one engineer among those eligible (by the task's `skill`, when people are declared).
+ * activity holds one engineer among those eligible (by the phase's `skill`, when people are
+ * declared).
  */
 export function projectProblem(
   project: Project,
@@ -113,7 +143,7 @@ export function projectProblem(
   const R = resources.length;
   const demand = new Float64Array(n * R);
   const eligible: (number[] | null)[] = [];
-  const anyDeclared = opts.team.some((m) => m.declared);
+  const useRoles = opts.team.some((m) => m.declared);
   for (const a of graph.activities) {
     const i = a.index;
     demand[i * R] = 1;
@@ -134,8 +164,8 @@ export function projectProblem(
         demand[i * R + 2] = 1;
       }
     }
-    const skill = a.task.skill;
-    if (skill === undefined || !anyDeclared) {
+    const skill = a.phase.skill ?? a.task.skill;
+    if (skill === undefined || !useRoles) {
       eligible.push(null);
       continue;
     }

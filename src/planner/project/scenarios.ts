@@ -15,6 +15,8 @@ export interface AppliedScenario {
   readonly cost: number;
   /** The team the scenario fixes (a size or `infra+ml`), or undefined to leave it to the caller. */
   readonly team: TeamSpec | undefined;
+  /** `any`: plan without roles. */
+  readonly roles: 'any' | undefined;
   readonly project: Project;
 }
 
@@ -32,6 +34,10 @@ export function scenariosOf(project: Project): readonly Scenario[] {
     hoursPerDay: undefined,
     gpu: undefined,
     estimates: {},
+    roles: undefined,
+    tasks: [],
+    deps: {},
+    moves: {},
   };
   return [baseline, ...project.scenarios];
 }
@@ -42,17 +48,23 @@ export function findScenario(project: Project, name: string): Scenario | undefin
 }
 
 /**
- * Applies a scenario. Estimate overrides by `task/phase` replace that phase's hours; by task
- * id they replace a single-phase task's hours, and for a phased task they are split over the
+ * Applies a scenario: its added tasks join the project, then its extra dependencies and moves
+ * apply, then its estimates. Estimate overrides by `task/phase` replace that phase's hours; by
+ * task id they replace a single-phase task's hours, and for a phased task they are split over the
  * phases in proportion to the phases' expected hours (so the task's totals match the override).
+ * Dependencies and moves by task id apply to every phase of the task (deps: to its first phase).
  */
 export function applyScenario(project: Project, scenario: Scenario): AppliedScenario {
-  const tasks = project.tasks.map((t) => overrideTask(t, scenario.estimates));
+  const reshaped = [...project.tasks, ...scenario.tasks].map((t) =>
+    overrideTask(reshapeTask(t, scenario), scenario.estimates),
+  );
+  const tasks = scenario.roles === 'any' ? withoutRoles(reshaped) : reshaped;
   return {
     name: scenario.name,
     description: scenario.description,
     cost: scenario.cost,
     team: scenario.team,
+    roles: scenario.roles,
     project: {
       ...project,
       hoursPerDay: scenario.hoursPerDay ?? project.hoursPerDay,
@@ -60,6 +72,36 @@ export function applyScenario(project: Project, scenario: Scenario): AppliedScen
       tasks,
     },
   };
+}
+
+/** The tasks with no skill asked anywhere: anyone may do any work (`--roles any`). */
+export function withoutRoles(tasks: readonly Task[]): Task[] {
+  return tasks.map((t) => ({
+    ...t,
+    skill: undefined,
+    phases: t.phases.map((p) => ({ ...p, skill: undefined })),
+  }));
+}
+
+/** A task with the scenario's extra dependencies and hardware moves. */
+function reshapeTask(task: Task, scenario: Scenario): Task {
+  const taskDeps = scenario.deps[task.id] ?? [];
+  let changed = taskDeps.length > 0;
+  const phases = task.phases.map((p) => {
+    const own = p.name === null ? [] : (scenario.deps[p.activityId] ?? []);
+    const move =
+      (p.name === null ? undefined : scenario.moves[p.activityId]) ?? scenario.moves[task.id];
+    if (own.length === 0 && (move === undefined || move === p.hardware)) return p;
+    changed = true;
+    return {
+      ...p,
+      deps: [...new Set([...p.deps, ...own])],
+      // On the GPU host the work holds the host and no GPU; on a MacBook, nothing.
+      ...(move === undefined || move === p.hardware ? {} : { hardware: move, gpus: 0 }),
+    };
+  });
+  if (!changed) return task;
+  return { ...task, deps: [...new Set([...task.deps, ...taskDeps])], phases };
 }
 
 function overrideTask(task: Task, estimates: Readonly<Record<string, Estimate>>): Task {

@@ -45,7 +45,15 @@ describe('loadProjectFile on tasks/epic-1a.yaml', () => {
         t.phases.some((ph) => ph.hardware === 'macbook') &&
         t.phases.some((ph) => ph.hardware === 'gpu'),
     );
-    expect(hybrid.map((t) => t.id)).toEqual(['1a.8', '1a.10', '1a.11', '1a.12', '1a.16', '1a.17']);
+    expect(hybrid.map((t) => t.id)).toEqual([
+      '1a.8',
+      '1a.10',
+      '1a.11',
+      '1a.12',
+      '1a.13',
+      '1a.16',
+      '1a.17',
+    ]);
     const driver = p.tasks.find((t) => t.id === '1a.8')!;
     expect(driver.phases.map((ph) => [ph.activityId, ph.hardware, ph.gpus])).toEqual([
       ['1a.8/prep', 'macbook', 0],
@@ -84,7 +92,8 @@ describe('loadProjectFile on tasks/epic-1a.yaml', () => {
     const g = buildActivityGraph(r.value);
     expect(g.byId.get('1a.8/prep')!.predecessors).toEqual(['1a.4']);
     expect(g.byId.get('1a.8/test')!.predecessors).toEqual(['1a.3', '1a.5', '1a.8/prep']);
-    expect(g.byId.get('1a.9')!.predecessors).toEqual(['1a.6', '1a.8/test']);
+    expect(g.byId.get('1a.9/install')!.predecessors).toEqual(['1a.6', '1a.8/test']);
+    expect(g.byId.get('1a.9/smoke')!.predecessors).toEqual(['1a.9/install']);
   });
 });
 

@@ -45,6 +45,7 @@ const phase = (activityId: string, name: string | null, deps: string[]): Phase =
   estimate: { low: 1, likely: 1, high: 1, likelyGiven: false },
   hardware: 'macbook',
   gpus: 0,
+  skill: undefined,
   run: undefined,
   timeoutSeconds: undefined,
   retries: 0,

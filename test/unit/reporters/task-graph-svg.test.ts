@@ -50,10 +50,12 @@ describe('task graph picture', () => {
       }
     expect(svg).toContain('data-id="1a.8/test" data-gpus="4"');
     expect(svg).toContain('7 h · all 4 GPUs');
-    expect(svg).toContain('<g class="node gpu critical" data-id="1a.13" data-gpus="4">');
+    expect(svg).toContain('<g class="node gpu critical" data-id="1a.13/run" data-gpus="4">');
+    // An install holds the GPU host but no GPU; its smoke test holds one.
+    expect(svg).toContain('data-id="1a.12/install" data-gpus="0"');
+    expect(svg).toContain('data-id="1a.12/smoke" data-gpus="1"');
     expect(svg).toContain('<g class="node macbook" data-id="1a.3" data-gpus="0">');
-    expect(svg).toContain('data-from="1a.13" data-to="1a.14"');
-    expect(svg).toMatch(/<path class="dep critical" data-from="1a.13" data-to="1a.14"/);
+    expect(svg).toMatch(/<path class="dep critical" data-from="1a.13\/run" data-to="1a.14"/);
     expect(svg).toMatch(/<path class="dep" data-from="1a.2" data-to="1a.3"/);
   });
 

@@ -43,15 +43,29 @@ describe('critpath plan', () => {
 
   it('compares teams side by side and names people', async () => {
     expect((await run('plan', '--team', '1,2,3')).stdout).toMatch(/team 1\s+team 2\s+team 3/);
-    const named = await run('plan', '--team', 'ml', '--json');
+    const named = await run('plan', '--team', 'solo', '--json');
     expect(JSON.parse(named.stdout)).toMatchObject({
       team: 1,
-      teamLabel: 'ml',
-      engineers: [{ id: 'ml' }],
+      teamLabel: 'solo',
+      engineers: [{ id: 'solo' }],
     });
+    // Without roles, one specialist can do everything; with them, not.
+    expect((await run('plan', '--team', 'ml', '--roles', 'any', '--json')).code).toBe(0);
+    expect((await run('plan', '--team', 'ml')).stderr).toMatch(/needs skill "infra"/);
     expect(
       (await run('plan', '--team', '2', '--format', 'mermaid')).stdout.startsWith('gantt\n'),
     ).toBe(true);
+  });
+
+  it('prints the plan of one scenario, with its own team', async () => {
+    const r = await run('plan', '--scenario', 'team-3', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ team: 3, project: 'Epic 1A · scenario team-3' });
+    const early = JSON.parse(
+      (await run('plan', '--scenario', 'early-gpu', '--team', '2', '--json')).stdout,
+    );
+    const base = JSON.parse((await run('plan', '--team', '2', '--json')).stdout);
+    expect(early.makespan).toBeLessThan(base.makespan);
   });
 
   it('exports CSV (every team) and iCalendar (one team)', async () => {
@@ -72,6 +86,10 @@ describe('critpath plan', () => {
     [['--team', '2', '--time-limit', '-5'], /--time-limit expects a whole number/],
     [['--team', '2', '--hours-per-day', '0'], /--hours-per-day expects/],
     [['--format', 'md'], /--format md needs --team/],
+    [
+      ['--scenario', 'early-gpus'],
+      /no scenario "early-gpus" in Epic 1A \(did you mean "early-gpu"\?\)/,
+    ],
     [['--format', 'csv'], /--format csv needs --team/],
     [['--format', 'ics'], /--format ics needs --team/],
     [['--team', '1,2', '--format', 'ics'], /--format ics makes one calendar for one team/],

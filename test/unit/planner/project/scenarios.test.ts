@@ -48,12 +48,18 @@ tasks:
 `);
 
 describe('scenarios', () => {
-  it('Epic 1A declares baseline, early-gpu, team-2 and team-3', () => {
+  it('Epic 1A declares a scenario per optimisation of the document, and teams with and without roles', () => {
     expect(scenariosOf(epic).map((s) => s.name)).toEqual([
       'baseline',
       'early-gpu',
+      'pre-download',
+      'ansible-parallel',
+      'incremental-docs',
+      'late-prep',
       'team-2',
+      'team-2-any',
       'team-3',
+      'team-3-any',
     ]);
     const early = applyScenario(epic, findScenario(epic, 'early-gpu')!);
     expect(early.cost).toBe(3500);
@@ -104,5 +110,75 @@ describe('scenarios', () => {
       expect(p.estimate.low).toBeLessThanOrEqual(p.estimate.likely);
       expect(p.estimate.likely).toBeLessThanOrEqual(p.estimate.high);
     }
+  });
+});
+
+describe('scenarios that add tasks, dependencies, moves, or drop roles', () => {
+  const text = `
+project: reshape
+start: 2026-01-05
+hardware:
+  gpu: [{ count: 1, from: 2026-01-12 }]
+team:
+  - { id: a, skills: [x] }
+  - { id: b, skills: [y] }
+teams: [[a, b]]
+scenarios:
+  more:
+    tasks:
+      - { id: extra, hours: 2, deps: [one] }
+    deps:
+      "two/test": [extra]
+    moves:
+      "two/prep": gpu
+  free:
+    roles: any
+tasks:
+  - { id: one, hours: 1, skill: x }
+  - id: two
+    skill: y
+    phases:
+      - { name: prep, hours: 1, hardware: macbook, skill: x }
+      - { name: test, hours: 1, hardware: gpu, gpus: 1 }
+`;
+  const p = load(text);
+
+  it('adds the tasks, the extra dependencies and moves the phase to the GPU host (no GPU)', () => {
+    const applied = applyScenario(p, findScenario(p, 'more')!).project;
+    expect(applied.tasks.map((t) => t.id)).toEqual(['one', 'two', 'extra']);
+    const two = applied.tasks.find((t) => t.id === 'two')!;
+    expect(two.phases[1]!.deps).toContain('extra');
+    expect(two.phases[0]!.hardware).toBe('gpu');
+    expect(two.phases[0]!.gpus).toBe(0);
+    // The file's project is unchanged.
+    expect(p.tasks.length).toBe(2);
+    expect(p.tasks[1]!.phases[0]!.hardware).toBe('macbook');
+  });
+
+  it('keeps phase skills (a phase may name another role) and drops every skill with roles: any', () => {
+    expect(p.tasks[1]!.phases.map((ph) => ph.skill)).toEqual(['x', 'y']);
+    const free = applyScenario(p, findScenario(p, 'free')!);
+    expect(free.roles).toBe('any');
+    for (const t of free.project.tasks) {
+      expect(t.skill).toBeUndefined();
+      for (const ph of t.phases) expect(ph.skill).toBeUndefined();
+    }
+  });
+
+  it('rejects unknown keys, unknown dependencies and cycles the scenario closes, with the path', () => {
+    const bad = (s: string): string[] => {
+      const r = loadProjectText(text.replace('  free:\n    roles: any\n', s), 'bad.yaml');
+      return r.ok ? [] : r.error.map((d) => `${d.position.line}: ${d.message}`);
+    };
+    expect(bad('  z:\n    deps: { "two/tst": [one] }\n').join('\n')).toMatch(
+      /task "two" has no phase "tst" \(did you mean "test"\?\)/,
+    );
+    expect(bad('  z:\n    deps: { two: [nope] }\n').join('\n')).toMatch(
+      /unknown dependency "nope"/,
+    );
+    expect(bad('  z:\n    deps: { one: [two], "two/test": [one] }\n').join('\n')).toMatch(
+      /dependency cycle/,
+    );
+    expect(bad('  z:\n    moves: { three: gpu }\n').join('\n')).toMatch(/unknown task "three"/);
   });
 });

@@ -1,0 +1,205 @@
+import type { Project } from '../model/project.js';
+import type { Result } from '../result.js';
+import { err, ok } from '../result.js';
+import type { ActivityState, RunState } from '../state/reducer.js';
+import type { HandAction, HandRecord, WithoutVersion } from '../state/records.js';
+import { JournalWriter } from '../state/journal.js';
+import { readRunState } from '../state/read.js';
+import { statePaths } from '../state/paths.js';
+import { nearest } from '../util/suggest.js';
+
+/**
+ * Hand work (`critpath start|done|undo|block FILE ID`): people record work that no command runs.
+ * Each verb appends one `hand` record to the task file's journal, which `status` and re-planning
+ * read; `undo` takes back the activity's last hand record.
+ */
+
+/** A hand-work verb as the CLI parsed it: texts still unchecked. */
+export interface HandRequest {
+  readonly action: HandAction;
+  readonly id: string;
+  readonly by?: string | undefined;
+  /** `--at`: `YYYY-MM-DD HH:MM`, `YYYY-MM-DDTHH:MM` or `HH:MM` (today), local time. */
+  readonly at?: string | undefined;
+  /** `--hours` (done). */
+  readonly hours?: string | undefined;
+  /** `--reason` (block). */
+  readonly reason?: string | undefined;
+}
+
+/** Why a hand-work request is refused; `message` is the one line people read. */
+export type HandError =
+  | { readonly kind: 'unknown-id'; readonly message: string }
+  | { readonly kind: 'phased-task'; readonly message: string }
+  | { readonly kind: 'bad-time'; readonly message: string }
+  | { readonly kind: 'bad-hours'; readonly message: string }
+  | { readonly kind: 'unknown-person'; readonly message: string }
+  | { readonly kind: 'bad-reason'; readonly message: string }
+  | { readonly kind: 'conflict'; readonly message: string };
+
+const fail = (kind: HandError['kind'], message: string): Result<never, HandError> =>
+  err({ kind, message });
+
+/** The most hours one activity may record. */
+const MAX_HOURS = 10_000;
+
+/** The activity a request names: an activity id, or a task id when the task has one phase. */
+function activityOf(project: Project, id: string): Result<string, HandError> {
+  const task = project.tasks.find((t) => t.id === id);
+  if (task !== undefined) {
+    if (task.phases.length === 1) return ok(task.phases[0]!.activityId);
+    return fail(
+      'phased-task',
+      `task "${id}" has phases: name one (${task.phases.map((p) => p.activityId).join(', ')})`,
+    );
+  }
+  const ids = project.tasks.flatMap((t) => t.phases.map((p) => p.activityId));
+  if (ids.includes(id)) return ok(id);
+  const hint = nearest(id, ids);
+  return fail(
+    'unknown-id',
+    `unknown task or activity "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+  );
+}
+
+/**
+ * `--at` as epoch milliseconds, read in local time: a date and time, or a time today. Times to
+ * come are refused (a minute's grace for clocks).
+ */
+export function parseAt(text: string | undefined, nowMs: number): Result<number, HandError> {
+  if (text === undefined) return ok(nowMs);
+  const bad = (why: string): Result<never, HandError> =>
+    fail('bad-time', `--at: ${why}, got "${text}"`);
+  const m =
+    /^(?:(\d{4})-(\d{2})-(\d{2})[T ])?(\d{1,2}):(\d{2})$/.exec(text.trim()) ??
+    /^(\d{4})-(\d{2})-(\d{2})()()$/.exec(text.trim());
+  if (m === null) return bad('expected YYYY-MM-DD HH:MM, YYYY-MM-DD or HH:MM');
+  const today = new Date(nowMs);
+  const [y, mo, d] =
+    m[1] === undefined
+      ? [today.getFullYear(), today.getMonth() + 1, today.getDate()]
+      : [Number(m[1]), Number(m[2]), Number(m[3])];
+  const [h, mi] = m[4] === '' || m[4] === undefined ? [0, 0] : [Number(m[4]), Number(m[5])];
+  const at = new Date(y, mo - 1, d, h, mi);
+  if (
+    at.getFullYear() !== y ||
+    at.getMonth() !== mo - 1 ||
+    at.getDate() !== d ||
+    at.getHours() !== h ||
+    at.getMinutes() !== mi
+  )
+    return bad('no such date or time');
+  if (at.getTime() > nowMs + 60_000) return bad('that is in the future');
+  return ok(at.getTime());
+}
+
+function parseHoursOption(text: string | undefined): Result<number | undefined, HandError> {
+  if (text === undefined) return ok(undefined);
+  const h = Number(text);
+  if (text.trim() === '' || !Number.isFinite(h) || h <= 0 || h > MAX_HOURS)
+    return fail(
+      'bad-hours',
+      `--hours expects hours above 0 and at most ${MAX_HOURS}, got "${text}"`,
+    );
+  return ok(h);
+}
+
+function checkPerson(
+  project: Project,
+  by: string | undefined,
+): Result<string | undefined, HandError> {
+  if (by === undefined) return ok(undefined);
+  const known = project.team.map((p) => p.id);
+  if (known.length === 0) {
+    if (/^[\w.@-]{1,64}$/.test(by)) return ok(by);
+    return fail(
+      'unknown-person',
+      `--by expects a name of letters, digits, . _ @ or -, got "${by}"`,
+    );
+  }
+  if (known.includes(by)) return ok(by);
+  const hint = nearest(by, known);
+  return fail(
+    'unknown-person',
+    `--by: no one called "${by}" in the project's team${hint ? ` (did you mean "${hint}"?)` : ` (known: ${known.join(', ')})`}`,
+  );
+}
+
+/** Whether the request fits where the activity stands (a done activity is not started again…). */
+function checkState(
+  action: HandAction,
+  id: string,
+  a: ActivityState | undefined,
+  at: number,
+): Result<void, HandError> {
+  const conflict = (m: string): Result<never, HandError> => fail('conflict', `${id}: ${m}`);
+  if (action === 'undo') {
+    if (a?.hand === undefined)
+      return conflict('no hand work recorded to undo (critpath reset forgets run results)');
+    return ok(undefined);
+  }
+  if (a?.status === 'done')
+    return conflict(`already done; undo it first (critpath undo FILE ${id})`);
+  if (action === 'done' && a?.hand?.startedAt !== undefined && at < a.hand.startedAt)
+    return conflict('--at is before it was started');
+  return ok(undefined);
+}
+
+/** The hand record a request asks for, checked against the project and the journal's state. */
+export function handRecord(
+  project: Project,
+  state: RunState,
+  req: HandRequest,
+  nowMs: number,
+): Result<WithoutVersion<HandRecord>, HandError> {
+  const id = activityOf(project, req.id);
+  if (!id.ok) return id;
+  const at = parseAt(req.at, nowMs);
+  if (!at.ok) return at;
+  const hours = parseHoursOption(req.hours);
+  if (!hours.ok) return hours;
+  const by = checkPerson(project, req.by);
+  if (!by.ok) return by;
+  const reason = req.reason?.trim();
+  if (req.action === 'block' && (reason === undefined || reason === ''))
+    return fail('bad-reason', '--reason: say why it is blocked');
+  // The reason is shown on terminals: no escape sequences or line breaks.
+  if (reason !== undefined && /\p{Cc}/u.test(reason))
+    return fail(
+      'bad-reason',
+      '--reason: control characters (line breaks, escapes) are not allowed',
+    );
+  const fits = checkState(req.action, id.value, state.activities.get(id.value), at.value);
+  if (!fits.ok) return fits;
+  return ok({
+    t: 'hand',
+    at: at.value,
+    recordedAt: nowMs,
+    id: id.value,
+    action: req.action,
+    ...(by.value === undefined ? {} : { by: by.value }),
+    ...(hours.value === undefined ? {} : { hours: hours.value }),
+    ...(req.action === 'block' && reason !== undefined ? { reason } : {}),
+  });
+}
+
+/** Checks a request against the task file's journal and appends its record (fsynced). */
+export function recordHandWork(
+  file: string,
+  project: Project,
+  req: HandRequest,
+  nowMs: number,
+  root?: string,
+): Result<WithoutVersion<HandRecord>, HandError> {
+  const paths = statePaths(file, root);
+  const rec = handRecord(project, readRunState(file, paths), req, nowMs);
+  if (!rec.ok) return rec;
+  // One write(2) in append mode: safe beside a run that appends to the same journal.
+  const j = JournalWriter.open(paths.journal);
+  try {
+    j.appendSync(rec.value);
+  } finally {
+    j.close();
+  }
+  return rec;
+}

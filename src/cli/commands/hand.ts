@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { loadOrReport, usageError } from '../context.js';
+import type { HandRequest } from '../../app/hand-work.js';
+import { recordHandWork } from '../../app/hand-work.js';
+import { ROOT_OPTION } from '../options.js';
+import type { HandAction } from '../../state/records.js';
+
+interface HandOptions {
+  by?: string;
+  at?: string;
+  hours?: string;
+  reason?: string;
+  root?: string;
+}
+
+const AT_HELP = 'when: YYYY-MM-DD HH:MM, YYYY-MM-DD or HH:MM today, local time (default: now)';
+
+/** The hand-work verbs: start, done, undo, block. Each appends one record to the journal. */
+export function registerHand(program: Command, ctx: CliContext): void {
+  const verb = (action: HandAction, description: string): Command =>
+    program
+      .command(action)
+      .description(description)
+      .argument('<file>', 'task file')
+      .argument('<id>', 'activity (or task of one phase)')
+      .option(...ROOT_OPTION)
+      .action(async (file: string, id: string, opts: HandOptions) => {
+        const project = await loadOrReport(ctx, file);
+        if (project === undefined) return;
+        const { root, ...rest } = opts;
+        const req: HandRequest = { action, id, ...rest };
+        const r = recordHandWork(file, project, req, Date.now(), root);
+        if (!r.ok) return usageError(ctx, r.error.message);
+        const rec = r.value;
+        const who = rec.by === undefined ? '' : ` by ${rec.by}`;
+        const what =
+          action === 'start'
+            ? `started${who}`
+            : action === 'done'
+              ? `done${who}${rec.hours === undefined ? '' : `, ${rec.hours} h`}`
+              : action === 'undo'
+                ? 'its last hand record is undone'
+                : `blocked: ${rec.reason ?? ''}`;
+        ctx.out.out(`${rec.id}: ${what}`);
+      });
+  verb('start', 'Record that someone started an activity by hand')
+    .option('--by <person>', 'who (a declared person of the team)')
+    .option('--at <time>', AT_HELP);
+  verb('done', 'Record that an activity was done by hand, with the engineer hours it took')
+    .option('--hours <h>', 'engineer hours it took (default: the time since start)')
+    .option('--by <person>', 'who (a declared person of the team)')
+    .option('--at <time>', AT_HELP);
+  verb('undo', "Take back an activity's last hand record (start, done or block)");
+  verb('block', 'Record that an activity is blocked, and why')
+    .requiredOption('--reason <text>', 'why it is blocked')
+    .option('--by <person>', 'who says so')
+    .option('--at <time>', AT_HELP);
+}

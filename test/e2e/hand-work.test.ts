@@ -1,0 +1,101 @@
+/**
+ * Hand work from the built CLI: start, done, block and undo append to the journal; status and
+ * `run` read it; bad input is one line and exit 2, and writes nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { critpath, tempProject } from '../helpers/cli.js';
+
+const YAML = [
+  'project: hands',
+  'start: 2026-01-05',
+  'team:',
+  '  - { id: ana, name: Ana }',
+  '  - { id: bo, name: Bo }',
+  'tasks:',
+  '  - { id: write-role, hours: 4 }',
+  '  - { id: docs, hours: 2 }',
+  '  - { id: apply, hours: 1, deps: [write-role], run: "true" }',
+].join('\n');
+
+describe('hand work', () => {
+  it('records start, done, block and undo; status shows them; run skips hand-done work', async () => {
+    const p = tempProject(YAML);
+    const cli = (...args: string[]) =>
+      critpath(args, { cwd: p.dir, env: { ...p.env, COLUMNS: '100' } });
+    const start = await cli(
+      'start',
+      p.file,
+      'write-role',
+      '--by',
+      'ana',
+      '--at',
+      '2026-01-05 09:00',
+    );
+    expect(start.exitCode).toBe(0);
+    expect(start.stdout).toBe('write-role: started by ana');
+    expect((await cli('block', p.file, 'docs', '--reason', 'no style guide yet')).exitCode).toBe(0);
+    let status = await cli('status', p.file, '--gpus', '0', '--json');
+    const rows = JSON.parse(status.stdout).activities as {
+      id: string;
+      status: string;
+      by?: string;
+      reason?: string;
+    }[];
+    expect(rows.find((r) => r.id === 'write-role')).toMatchObject({ status: 'running', by: 'ana' });
+    expect(rows.find((r) => r.id === 'docs')).toMatchObject({
+      status: 'blocked',
+      reason: 'no style guide yet',
+    });
+
+    const done = await cli(
+      'done',
+      p.file,
+      'write-role',
+      '--hours',
+      '3',
+      '--at',
+      '2026-01-05 13:00',
+    );
+    expect(done.stdout).toBe('write-role: done, 3 h');
+    status = await cli('status', p.file, '--gpus', '0');
+    expect(status.exitCode).toBe(0);
+    expect(status.stdout).toMatch(/write-role +done +4h +3h +done by ana \(engineer hours\)/);
+    expect(status.stdout).toContain(
+      'ana: on nothing now; 1 done by hand, 3h recorded against 4h planned',
+    );
+
+    expect((await cli('undo', p.file, 'docs')).stdout).toBe('docs: its last hand record is undone');
+    const run = await cli('run', p.file, '--gpus', '0');
+    expect(run.exitCode).toBe(0);
+    const journal = readFileSync(join(p.dir, '.critpath', 'project.journal'), 'utf8');
+    // apply ran (its predecessor was done by hand); write-role, done by hand, did not.
+    expect(journal).toMatch(/"t":"started"[^\n]*"id":"apply"/);
+    expect(journal).not.toMatch(/"t":"started"[^\n]*"id":"write-role"/);
+  }, 60_000);
+
+  it.each([
+    [
+      ['start', 'write-rol'],
+      /unknown task or activity "write-rol" \(did you mean "write-role"\?\)/,
+    ],
+    [['start', 'write-role', '--at', '2026-13-01 10:00'], /--at: no such date or time/],
+    [['done', 'write-role', '--hours', '-1'], /--hours expects hours above 0/],
+    [['start', 'write-role', '--by', 'bob'], /no one called "bob"/],
+    [['undo', 'docs'], /docs: no hand work recorded to undo/],
+    [['block', 'docs'], /required option '--reason <text>'/],
+  ])(
+    '%j is one line, exit 2, and writes nothing',
+    async (args, message) => {
+      const p = tempProject(YAML);
+      const [verb, ...rest] = args;
+      const r = await critpath([verb!, p.file, ...rest], { cwd: p.dir, env: p.env });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.split('\n')[0]).toMatch(message);
+      expect(() => readFileSync(join(p.dir, '.critpath', 'project.journal'), 'utf8')).toThrow();
+    },
+    30_000,
+  );
+});

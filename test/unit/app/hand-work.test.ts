@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { loadProjectText } from '../../../src/config/load.js';
+import type { Project } from '../../../src/model/project.js';
+import type { HandRequest } from '../../../src/app/hand-work.js';
+import { handRecord, parseAt } from '../../../src/app/hand-work.js';
+import { emptyState, replay } from '../../../src/state/reducer.js';
+
+function load(text: string): Project {
+  const r = loadProjectText(text, 'test.yaml');
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value;
+}
+
+const project = load(
+  [
+    'project: hands',
+    'start: 2026-01-05',
+    'team:',
+    '  - { id: ana, name: Ana }',
+    'tasks:',
+    '  - { id: write-role, hours: 4 }',
+    '  - id: install',
+    '    phases:',
+    '      - { name: prep, hours: 1 }',
+    '      - { name: run, hours: 2 }',
+  ].join('\n'),
+);
+// Local noon on 5 Jan 2026.
+const NOW = new Date(2026, 0, 5, 12, 0).getTime();
+const rec = (req: HandRequest, state = emptyState()) => handRecord(project, state, req, NOW);
+const error = (req: HandRequest, state = emptyState()) => {
+  const r = rec(req, state);
+  if (r.ok) throw new Error(`accepted ${JSON.stringify(req)}`);
+  return r.error;
+};
+
+describe('hand-work requests', () => {
+  it('records an activity, a task of one phase by its id, who and when', () => {
+    const r = rec({ action: 'done', id: 'write-role', by: 'ana', hours: '3.5', at: '11:30' });
+    expect(r).toEqual({
+      ok: true,
+      value: {
+        t: 'hand',
+        at: new Date(2026, 0, 5, 11, 30).getTime(),
+        recordedAt: NOW,
+        id: 'write-role',
+        action: 'done',
+        by: 'ana',
+        hours: 3.5,
+      },
+    });
+    expect(rec({ action: 'start', id: 'install/prep' }).ok).toBe(true);
+  });
+
+  it.each<[HandRequest, string, RegExp]>([
+    [
+      { action: 'start', id: 'write-rol' },
+      'unknown-id',
+      /unknown task or activity "write-rol" \(did you mean "write-role"\?\)/,
+    ],
+    [
+      { action: 'done', id: 'install' },
+      'phased-task',
+      /task "install" has phases: name one \(install\/prep, install\/run\)/,
+    ],
+    [
+      { action: 'start', id: 'write-role', at: 'yesterday' },
+      'bad-time',
+      /--at: expected YYYY-MM-DD HH:MM/,
+    ],
+    [
+      { action: 'start', id: 'write-role', at: '2026-02-30 10:00' },
+      'bad-time',
+      /no such date or time/,
+    ],
+    [{ action: 'start', id: 'write-role', at: '24:00' }, 'bad-time', /no such date or time/],
+    [{ action: 'start', id: 'write-role', at: '2026-01-06 09:00' }, 'bad-time', /in the future/],
+    [
+      { action: 'done', id: 'write-role', hours: '0' },
+      'bad-hours',
+      /--hours expects hours above 0/,
+    ],
+    [{ action: 'done', id: 'write-role', hours: 'two' }, 'bad-hours', /got "two"/],
+    [
+      { action: 'start', id: 'write-role', by: 'anna' },
+      'unknown-person',
+      /no one called "anna" .*did you mean "ana"/,
+    ],
+    [{ action: 'block', id: 'write-role', reason: '  ' }, 'bad-reason', /say why/],
+    [
+      { action: 'block', id: 'write-role', reason: 'a\u001b[2Jb' },
+      'bad-reason',
+      /control characters/,
+    ],
+    [{ action: 'undo', id: 'write-role' }, 'conflict', /no hand work recorded to undo/],
+  ])('refuses %j as %s, in one line', (req, kind, message) => {
+    const e = error(req);
+    expect(e.kind).toBe(kind);
+    expect(e.message).toMatch(message);
+    expect(e.message).not.toContain('\n');
+  });
+
+  it('refuses to start or finish what is done, or to finish before the start', () => {
+    const started = replay([
+      { v: 1, t: 'hand', at: NOW - 3_600_000, recordedAt: NOW, id: 'write-role', action: 'start' },
+    ]);
+    expect(error({ action: 'done', id: 'write-role', at: '10:00' }, started).message).toMatch(
+      /before it was started/,
+    );
+    const done = replay([
+      { v: 1, t: 'hand', at: NOW, recordedAt: NOW, id: 'write-role', action: 'done', hours: 1 },
+    ]);
+    expect(error({ action: 'start', id: 'write-role' }, done).message).toMatch(/already done/);
+    expect(rec({ action: 'undo', id: 'write-role' }, done).ok).toBe(true);
+  });
+
+  it('reads --at as a local date, a local date and time, or a time today', () => {
+    expect(parseAt(undefined, NOW)).toEqual({ ok: true, value: NOW });
+    expect(parseAt('2026-01-04', NOW)).toEqual({ ok: true, value: new Date(2026, 0, 4).getTime() });
+    expect(parseAt('2026-01-04T17:05', NOW)).toEqual({
+      ok: true,
+      value: new Date(2026, 0, 4, 17, 5).getTime(),
+    });
+    expect(parseAt('9:15', NOW)).toEqual({
+      ok: true,
+      value: new Date(2026, 0, 5, 9, 15).getTime(),
+    });
+  });
+});
