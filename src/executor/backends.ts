@@ -13,8 +13,7 @@ import type { DryStart } from './dry-run.js';
 import type { FailureMode } from './executor.js';
 import { openLocal } from './local-run.js';
 import type { RunDriver } from './run-loop.js';
-import { cancelSlurmJobs, openSlurm } from './slurm/open.js';
-
+import { cancelSlurmJobs, openSlurm, slurmBackendStatus } from './slurm/open.js';
 /** The run's options as the CLI parsed them, for whichever backend runs it. */
 export interface BackendOptions {
   readonly jobs: number;
@@ -80,8 +79,26 @@ export type CancelReport =
     }
   | { readonly ok: false; readonly system: string; readonly message: string };
 
+/**
+ * What `critpath status` shows of a backend's work that runs on without a critpath (submitted
+ * jobs): the activities still pending or running there, and lines to print under the table.
+ */
+export interface BackendStatus {
+  readonly live: ReadonlyMap<string, 'pending' | 'running'>;
+  readonly lines: readonly string[];
+}
+
 export interface BackendEntry {
   readonly open: OpenBackend;
+  /**
+   * `critpath status`: asks the backend about the journal's open attempts on it, journals the
+   * ones that ended, and says which are live; undefined when the journal shows none open.
+   */
+  readonly status?: (
+    paths: StatePaths,
+    project: Project,
+    state: RunState,
+  ) => Promise<BackendStatus | undefined>;
   /**
    * `critpath cancel`: stops the work this backend runs on its own (submitted jobs); undefined
    * when the journal shows none. `project` loads the task file (undefined: not loaded, reported).
@@ -95,5 +112,5 @@ export interface BackendEntry {
 /** `--backend NAME`: a new backend is one folder under src/executor/ and one line here. */
 export const BACKENDS: ReadonlyMap<string, BackendEntry> = new Map<string, BackendEntry>([
   ['local', { open: openLocal }],
-  ['slurm', { open: openSlurm, cancel: cancelSlurmJobs }],
+  ['slurm', { open: openSlurm, cancel: cancelSlurmJobs, status: slurmBackendStatus }],
 ]);

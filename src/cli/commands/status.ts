@@ -2,21 +2,13 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ROOT_OPTION } from '../options.js';
 import { loadOrReport, usageError } from '../context.js';
-import { buildActivityGraph } from '../../model/activities.js';
-import { detectInventory, parseGpuOption } from '../../gpu/inventory.js';
-import { readRunState } from '../../state/read.js';
-import {
-  computeStatus,
-  STATUS_TEAM_FORECAST_MAX,
-  teamForecastSkipped,
-} from '../../state/status.js';
-import { defaultTeamSize } from '../../planner/project/project-problem.js';
+import { parseGpuOption } from '../../gpu/inventory.js';
+import { projectStatus } from '../../app/status.js';
+import { STATUS_TEAM_FORECAST_MAX } from '../../state/status.js';
 import type { TeamSpec } from '../../model/team-spec.js';
 import { parseTeamOption } from '../team-option.js';
 import { ACTUAL_NOTE } from '../../reporters/run-plain.js';
 import { renderStatusJson, renderStatusTable } from '../../reporters/status-table.js';
-import type { SlurmStatusSection } from '../../executor/slurm/status.js';
-import { openSlurmAttempts } from '../../executor/slurm/reconcile.js';
 import { statePaths } from '../../state/paths.js';
 import type { StatePaths } from '../../state/paths.js';
 import { ownerAlive, readLock } from '../../state/lockfile.js';
@@ -107,8 +99,8 @@ async function watchStatus(
 }
 
 async function showStatus(ctx: CliContext, file: string, opts: StatusOptions): Promise<void> {
-  const gpuOpt = parseGpuOption(opts.gpus);
-  if (gpuOpt.kind === 'error') return usageError(ctx, gpuOpt.message);
+  const gpus = parseGpuOption(opts.gpus);
+  if (gpus.kind === 'error') return usageError(ctx, gpus.message);
   let team: TeamSpec | undefined;
   if (opts.team !== undefined) {
     const t = parseTeamOption(opts.team);
@@ -117,50 +109,9 @@ async function showStatus(ctx: CliContext, file: string, opts: StatusOptions): P
   }
   const project = await loadOrReport(ctx, file);
   if (project === undefined) return;
-  const graph = buildActivityGraph(project);
-  const paths = statePaths(file, opts.root);
-  let state = readRunState(file, paths);
-  // Jobs on Slurm outlive the critpath that submitted them: ask Slurm (squeue, sacct); it
-  // journals the ended ones, so the journal is read again. Nothing is asked (or loaded) when
-  // no Slurm job is open.
-  let slurm: SlurmStatusSection = { live: new Map(), lines: [] };
-  if (openSlurmAttempts(state).length > 0) {
-    const { slurmStatusSection } = await import('../../executor/slurm/status.js');
-    slurm = await slurmStatusSection(paths, project);
-    state = readRunState(file, paths);
-  }
-  for (const id of slurm.live.keys()) {
-    const st = state.activities.get(id);
-    if (st !== undefined && st.status === 'interrupted') st.status = 'running';
-  }
-  let hostGpus: number;
-  if (gpuOpt.kind !== 'none') hostGpus = (await detectInventory(gpuOpt)).gpus.length;
-  else if (
-    state.lastRun !== undefined &&
-    state.lastRun.start.host === (await import('node:os')).hostname()
-  )
-    hostGpus = state.lastRun.start.gpus.length;
-  else hostGpus = (await detectInventory(gpuOpt)).gpus.length;
-  const now = Date.now();
-  const cpmModel = computeStatus(project, graph, state, {
-    hostGpus,
-    now,
-    liveRunId: state.liveRunId,
-    batchLive: new Map(
-      [...slurm.live].map(([id, j]) => [id, j.job?.phase === 'running' ? 'running' : 'pending']),
-    ),
-  });
-  // The planner is loaded only when it plans (up to STATUS_TEAM_FORECAST_MAX activities).
-  // A finished project has nothing left to forecast.
-  const model =
-    (cpmModel.finishedAt !== undefined ? cpmModel : teamForecastSkipped(cpmModel)) ??
-    (await import('../../app/status-forecast.js')).withTeamForecast(cpmModel, project, state, {
-      team: team ?? { kind: 'count', count: defaultTeamSize(project) },
-      now,
-    });
-  for (const line of state.badLineNotes) ctx.out.err(`warning: ${line}`);
-  if (state.tornTail)
-    ctx.out.err('note: the journal ends in a torn record (a crash mid-write); it was ignored');
+  const view = await projectStatus(file, project, { gpus, team, root: opts.root, now: Date.now() });
+  for (const note of view.journalNotes) ctx.out.err(note);
+  const { model } = view;
   ctx.out.out(opts.json === true ? renderStatusJson(model) : renderStatusTable(model, ctx.out));
-  if (opts.json !== true && slurm.lines.length > 0) ctx.out.out(slurm.lines.join('\n'));
+  if (opts.json !== true && view.backendLines.length > 0) ctx.out.out(view.backendLines.join('\n'));
 }

@@ -6,12 +6,20 @@ import type { Hardware, Project } from '../../model/project.js';
 import { buildActivityGraph } from '../../model/activities.js';
 import type { StatePaths } from '../../state/paths.js';
 import { newRunId } from '../../state/run-id.js';
-import type { BackendOptions, BackendRefusal, CancelReport, OpenedBackend } from '../backends.js';
+import type {
+  BackendOptions,
+  BackendRefusal,
+  BackendStatus,
+  CancelReport,
+  OpenedBackend,
+} from '../backends.js';
+import type { RunState } from '../../state/reducer.js';
 import { cancelSlurm, hasOpenSlurmAttempts } from './commands.js';
 import type { RunEvent, RunOutcome } from '../events.js';
 import { runLoop } from '../run-loop.js';
 import { SlurmClient } from './client.js';
 import type { SlurmRunRecord } from './run.js';
+import { openSlurmAttempts } from './reconcile.js';
 import { slurmDriver } from './run.js';
 import type { PartitionMap } from './sbatch.js';
 
@@ -147,4 +155,21 @@ export async function runSlurm(
   );
   if (r.kind === 'locked') throw new RunLockedError(r.holder);
   return { ...driver.record, runId: r.runId, outcome: r.outcome };
+}
+
+/** Slurm's part of `status`; its module (squeue, sacct) loads only when a job is open. */
+export async function slurmBackendStatus(
+  paths: StatePaths,
+  project: Project,
+  state: RunState,
+): Promise<BackendStatus | undefined> {
+  if (openSlurmAttempts(state).length === 0) return undefined;
+  const { slurmStatusSection } = await import('./status.js');
+  const s = await slurmStatusSection(paths, project);
+  return {
+    live: new Map(
+      [...s.live].map(([id, j]) => [id, j.job?.phase === 'running' ? 'running' : 'pending']),
+    ),
+    lines: s.lines,
+  };
 }
