@@ -10,16 +10,14 @@ import { err, ok } from '../../result.js';
 import type { TeamSpec } from '../../model/team-spec.js';
 import { checkTeamOption, parseTeamListOption } from '../team-option.js';
 import type { DatedTeamPlan } from '../../app/plan-team.js';
-import { buildTeamPlans, DEFAULT_MAX_SCHEDULES } from '../../app/plan-team.js';
+import { DEFAULT_MAX_SCHEDULES } from '../../app/plan-team.js';
+import { riskReport } from '../../app/risk-report.js';
 import type { Forecast } from '../../app/forecast.js';
 import { forecastFromState, journalState } from '../../app/forecast.js';
 import { renderForecast } from '../../reporters/forecast.js';
-import { projectRisk } from '../../app/risk.js';
-import { taskGraphView } from '../../app/task-graph.js';
 import { renderRisk, renderRiskJson } from '../../reporters/risk.js';
 import { renderHtmlReport } from '../../reporters/html.js';
 import type { Comparison } from '../../app/compare.js';
-import { compareScenarios } from '../../app/compare.js';
 import { checkClaims, projectClaims } from '../../app/claims.js';
 import type { MarkdownOptions } from '../../reporters/compare.js';
 import {
@@ -134,92 +132,41 @@ export function parseRiskOptions(opts: RiskCliOptions): Result<Parsed, string> {
   });
 }
 
-/** Team sizes 1…N for N declared people (at least 1, at most 3) when `--team` is not given. */
-export function defaultTeams(project: Project): TeamSpec[] {
-  const n = Math.min(3, Math.max(1, project.team.length));
-  return Array.from({ length: n }, (_, k) => ({ kind: 'count', count: k + 1 }) as const);
-}
-
 export async function runRisk(
   ctx: CliContext,
   project: Project,
   opts: RiskCliOptions,
 ): Promise<void> {
   const parsed = parseRiskOptions(opts);
-  if (!parsed.ok) {
-    usageError(ctx, parsed.error);
-    return;
-  }
+  if (!parsed.ok) return usageError(ctx, parsed.error);
   const p = parsed.value;
   const named = checkTeamOption(project, p.teams ?? []);
-  if (!named.ok) {
-    usageError(ctx, named.error);
-    return;
-  }
+  if (!named.ok) return usageError(ctx, named.error);
+  const report = riskReport(project, {
+    ...p,
+    compare: opts.compare === true,
+    odds: opts.monteCarlo !== undefined || opts.html !== undefined,
+    graph: opts.html !== undefined,
+    now: () => performance.now(),
+  });
+  if (!report.ok) return usageError(ctx, report.error);
+  const { comparison, plans, risk, graph } = report.value;
   const json = opts.json === true || opts.format === 'json';
-  const now = (): number => performance.now();
-  const teams = p.teams ?? defaultTeams(project);
-
-  if (opts.compare === true) {
-    const cmp = compareScenarios(project, {
-      samples: p.samples,
-      seed: p.seed,
-      now,
-      teams: p.teams,
-      maxSchedules: p.maxSchedules,
-      ...(p.timeLimitMs === undefined ? {} : { timeLimitMs: p.timeLimitMs }),
-      deadline: p.deadline,
-    });
-    if (!cmp.ok) {
-      usageError(ctx, cmp.error);
-      return;
-    }
-    const md = opts.format === 'md';
+  if (comparison !== undefined) {
     ctx.out.out(
       json
-        ? renderCompareJson(cmp.value)
-        : md
-          ? renderCompareMarkdown(cmp.value, compareMarkdownOptions(project, cmp.value))
-          : renderCompare(cmp.value, ctx.out, checkClaims(cmp.value, projectClaims(project))),
+        ? renderCompareJson(comparison)
+        : opts.format === 'md'
+          ? renderCompareMarkdown(comparison, compareMarkdownOptions(project, comparison))
+          : renderCompare(comparison, ctx.out, checkClaims(comparison, projectClaims(project))),
     );
-    if (opts.monteCarlo === undefined && opts.html === undefined) return;
   }
-
-  const plans = buildTeamPlans(project, teams, {
-    seed: p.seed,
-    maxSchedules: p.maxSchedules,
-    ...(p.timeLimitMs === undefined ? {} : { timeLimitMs: p.timeLimitMs }),
-    range: false,
-    now,
-    ...(p.hoursPerDay === undefined ? {} : { hoursPerDay: p.hoursPerDay }),
-  });
-  if (!plans.ok) {
-    usageError(ctx, plans.error);
-    return;
+  if (risk !== undefined && opts.monteCarlo !== undefined) {
+    ctx.out.out(json ? renderRiskJson(risk) : renderRisk(risk, project, ctx.out));
   }
-  const risk = projectRisk(
-    project,
-    teams,
-    { samples: p.samples, seed: p.seed, deadline: p.deadline, now, hoursPerDay: p.hoursPerDay },
-    plans.value,
-  );
-  if (!risk.ok) {
-    usageError(ctx, risk.error);
-    return;
-  }
-  if (opts.monteCarlo !== undefined) {
-    ctx.out.out(json ? renderRiskJson(risk.value) : renderRisk(risk.value, project, ctx.out));
-  }
-  if (opts.html !== undefined) {
-    const written = writeOutputFile(
-      resolve(ctx.cwd, opts.html),
-      renderHtmlReport({
-        project,
-        plans: plans.value,
-        risk: risk.value,
-        graph: taskGraphView(project),
-      }),
-    );
+  if (opts.html !== undefined && plans !== undefined && risk !== undefined && graph !== undefined) {
+    const html = renderHtmlReport({ project, plans, risk, graph });
+    const written = writeOutputFile(resolve(ctx.cwd, opts.html), html);
     if (!written.ok) return usageError(ctx, `--html: ${written.error}`);
     ctx.out.err(`critpath: wrote ${opts.html}`);
   }
