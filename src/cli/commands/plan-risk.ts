@@ -11,6 +11,7 @@ import type { TeamSpec } from '../../model/team-spec.js';
 import { checkTeamOption, parseTeamListOption } from '../team-option.js';
 import type { DatedTeamPlan } from '../../app/plan-team.js';
 import { DEFAULT_MAX_SCHEDULES } from '../../app/plan-team.js';
+import type { RiskRequest } from '../../app/risk-report.js';
 import { riskReport } from '../../app/risk-report.js';
 import type { Forecast } from '../../app/forecast.js';
 import { forecastFromState, journalState } from '../../app/forecast.js';
@@ -74,15 +75,8 @@ export function wantsRisk(opts: RiskCliOptions): boolean {
   return opts.monteCarlo !== undefined || opts.compare === true || opts.html !== undefined;
 }
 
-interface Parsed {
-  readonly samples: number;
-  readonly seed: number;
-  readonly deadline: string | undefined;
-  readonly teams: readonly TeamSpec[] | undefined;
-  readonly maxSchedules: number;
-  readonly timeLimitMs: number | undefined;
-  readonly hoursPerDay: number | undefined;
-}
+/** The risk options as parsed; what to compute comes from which options were given. */
+type Parsed = Omit<RiskRequest, 'compare' | 'odds' | 'graph' | 'now'>;
 
 export function parseRiskOptions(opts: RiskCliOptions): Result<Parsed, string> {
   let samples = opts.compare === true ? DEFAULT_COMPARE_SAMPLES : DEFAULT_SAMPLES;
