@@ -17,6 +17,7 @@ import type {
 } from '../model/project.js';
 import type { PhaseInput, ProjectInput, ScenarioInput, TaskInput } from '../model/schema.js';
 import { ProjectSchema } from '../model/schema.js';
+import { parseProjectQuick } from '../model/plain-task.js';
 import type { Diagnostic, DiagnosticReason, Result } from '../result.js';
 import { err, ok } from '../result.js';
 import { parseDurationSeconds, parseHours } from './hours.js';
@@ -110,13 +111,13 @@ function hasNullKey(v: unknown): boolean {
 /** The project, when `raw` is a mapping that passes every check; else undefined. */
 function loadFast(raw: unknown): Result<Project, Diagnostic[]> | undefined {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
-  const parsed = ProjectSchema.safeParse(raw);
-  if (!parsed.success) return undefined;
+  const parsed = parseProjectQuick(raw as Record<string, unknown>);
+  if (parsed === undefined) return undefined;
   let problems = 0;
   checkRules(raw as Record<string, unknown>, (raw as { tasks: unknown[] }).tasks, () => {
     problems++;
   });
-  return problems === 0 ? ok(normalize(parsed.data)) : undefined;
+  return problems === 0 ? ok(normalize(parsed)) : undefined;
 }
 
 /**

@@ -6,9 +6,11 @@ import { z } from 'zod';
  * every finding keeps its position in the YAML.
  */
 
-const HOURS_RE = /^\s*\d+(\.\d+)?\s*(-\s*\d+(\.\d+)?\s*)?$/;
+/** A task id: what `deps` name. */
+export const TASK_ID_RE = /^[A-Za-z0-9._-]+$/;
+export const HOURS_RE = /^\s*\d+(\.\d+)?\s*(-\s*\d+(\.\d+)?\s*)?$/;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-const DURATION_RE = /^\s*\d+(\.\d+)?\s*(s|m|h|d)\s*$/;
+export const DURATION_RE = /^\s*\d+(\.\d+)?\s*(s|m|h|d)\s*$/;
 
 /** An ISO calendar date, `YYYY-MM-DD`. */
 export const IsoDate = z.string().regex(DATE_RE, { error: 'expected a date as YYYY-MM-DD' });
@@ -69,7 +71,7 @@ export const PhaseSchema = z.strictObject({
 export const TaskSchema = z.strictObject({
   id: z
     .string()
-    .regex(/^[A-Za-z0-9._-]+$/, { error: 'expected an id of letters, digits, ".", "_" or "-"' })
+    .regex(TASK_ID_RE, { error: 'expected an id of letters, digits, ".", "_" or "-"' })
     .describe('Unique task id, e.g. "1a.8"; dependencies name it.'),
   title: z.string().optional(),
   hours: HoursSchema.optional().describe(
