@@ -36,8 +36,8 @@ export async function cancelRun(
   const paths = statePaths(file, root);
   const live = liveRun(paths);
   const backends: CancelReport[] = [];
-  for (const b of BACKENDS.values()) {
-    const r = await b.cancel?.(paths, load);
+  for (const entry of BACKENDS.values()) {
+    const r = await (await entry()).cancel?.(paths, load);
     if (r === 'not-loaded') return { kind: 'not-loaded' };
     if (r !== undefined) backends.push(r);
   }

@@ -62,7 +62,7 @@ export type RunResult =
     };
 
 export async function runProject(req: RunRequest, io: RunIo): Promise<RunResult> {
-  const open = BACKENDS.get(req.backend)?.open;
+  const open = (await BACKENDS.get(req.backend)?.())?.open;
   if (open === undefined)
     return {
       kind: 'usage',

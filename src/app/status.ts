@@ -3,7 +3,7 @@ import { buildActivityGraph } from '../model/activities.js';
 import type { Project } from '../model/project.js';
 import type { TeamSpec } from '../model/team-spec.js';
 import { defaultTeamSize } from '../planner/project/project-problem.js';
-import { BACKENDS } from '../executor/backends.js';
+import { BACKENDS, backendsWithOpenAttempts } from '../executor/backends.js';
 import type { GpuOverride } from '../gpu/inventory.js';
 import { detectInventory } from '../gpu/inventory.js';
 import { statePaths } from '../state/paths.js';
@@ -44,8 +44,9 @@ export async function projectStatus(
   let state = readRunState(file, paths);
   const live = new Map<string, 'pending' | 'running'>();
   const backendLines: string[] = [];
-  for (const entry of BACKENDS.values()) {
-    const s = await entry.status?.(paths, project, state);
+  for (const name of backendsWithOpenAttempts(state)) {
+    const entry = await BACKENDS.get(name)?.();
+    const s = await entry?.status?.(paths, project, state);
     if (s === undefined) continue;
     state = readRunState(file, paths);
     for (const [id, phase] of s.live) live.set(id, phase);

@@ -11,9 +11,7 @@ import type { StatePaths } from '../state/paths.js';
 import type { RunState } from '../state/reducer.js';
 import type { DryStart } from './dry-run.js';
 import type { FailureMode } from './executor.js';
-import { openLocal } from './local-run.js';
 import type { RunDriver } from './run-loop.js';
-import { cancelSlurmJobs, openSlurm, slurmBackendStatus } from './slurm/open.js';
 /** The run's options as the CLI parsed them, for whichever backend runs it. */
 export interface BackendOptions {
   readonly jobs: number;
@@ -109,8 +107,31 @@ export interface BackendEntry {
   ) => Promise<CancelReport | 'not-loaded' | undefined>;
 }
 
-/** `--backend NAME`: a new backend is one folder under src/executor/ and one line here. */
-export const BACKENDS: ReadonlyMap<string, BackendEntry> = new Map<string, BackendEntry>([
-  ['local', { open: openLocal }],
-  ['slurm', { open: openSlurm, cancel: cancelSlurmJobs, status: slurmBackendStatus }],
+/**
+ * `--backend NAME` → its entry, loaded on first use: a backend's modules and their packages
+ * (execa, the Slurm client) load only when a command needs that backend. A new backend is one
+ * folder under src/executor/ and one line here.
+ */
+export const BACKENDS: ReadonlyMap<string, () => Promise<BackendEntry>> = new Map<
+  string,
+  () => Promise<BackendEntry>
+>([
+  ['local', async () => ({ open: (await import('./local-run.js')).openLocal })],
+  [
+    'slurm',
+    async () => {
+      const m = await import('./slurm/open.js');
+      return { open: m.openSlurm, cancel: m.cancelSlurmJobs, status: m.slurmBackendStatus };
+    },
+  ],
 ]);
+
+/** The backends with attempts the journal shows as still running: those `status` asks. */
+export function backendsWithOpenAttempts(state: RunState): string[] {
+  const names = new Set<string>();
+  for (const a of state.activities.values()) {
+    const last = a.attempts[a.attempts.length - 1];
+    if (last !== undefined && last.outcome === 'running') names.add(last.backend);
+  }
+  return [...names].sort();
+}
