@@ -21,19 +21,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parsePsplib, parsePsplibOpt, psplibToProblem } from '../src/config/psplib.js';
-import { checkSchedule } from '../src/planner/engine/check-schedule.js';
 import { solve } from '../src/planner/engine/solve.js';
 import { formatDiagnostic } from '../src/result.js';
 import { loadHighsSolver } from '../src/app/highs-solver.js';
 import { DEFAULT_EXACT_NODES, exactStages } from '../src/planner/exact/index.js';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v)) throw new Error(`${name} needs a number`);
-  return v;
-}
+import { arg, assertFeasible, cpuMs } from './psplib-common.js';
 
 const dir = process.argv[2];
 if (dir === undefined || dir.startsWith('--')) {
@@ -99,10 +91,6 @@ for (const f of files) {
   });
   // The exact stages' clock is this process's CPU time: the machine is shared, and wall time
   // would measure the other jobs.
-  const cpuMs = (): number => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  };
   const tExact = cpuMs();
   const left = (): number => timeLimitMs - (cpuMs() - tExact);
   const bb = exactStages(problem, heuristic, {
@@ -130,8 +118,7 @@ for (const f of files) {
   totalCpuMs += (cpu.user + cpu.system) / 1000;
   totalSchedules += r.schedulesEvaluated;
   const m = r.schedule.makespan;
-  const bad = checkSchedule(problem, r.schedule);
-  if (bad.length > 0) throw new Error(`${f}: infeasible schedule: ${bad.join('; ')}`);
+  assertFeasible(problem, r, f);
   sumCp += (100 * (m - r.bounds.criticalPath)) / r.bounds.criticalPath;
   if (r.optimal) provenOpt++;
   if (process.argv.includes('--verbose')) {

@@ -152,6 +152,8 @@ export const DEFAULT_TIME_LIMIT_MS = 500;
  * the size of Epic 1A, which makes plans independent of machine speed (same seed, same bytes).
  */
 export const DEFAULT_MAX_SCHEDULES = 1000;
+/** Schedule budget of `plan FILE.sm` (a PSPLIB instance): the time limit ends most searches first. */
+export const DEFAULT_PSPLIB_SCHEDULES = 50_000;
 
 /** Plans `project` for one team; errors are one-line messages (bad team, unmet skill, no hardware). */
 export function buildTeamPlan(

@@ -13,6 +13,7 @@ import { checkTeamOption, parseTeamListOption } from '../team-option.js';
 import type { DatedTeamPlan } from '../../app/plan-team.js';
 import {
   DEFAULT_MAX_SCHEDULES,
+  DEFAULT_PSPLIB_SCHEDULES,
   DEFAULT_TIME_LIMIT_MS,
   buildTeamPlans,
 } from '../../app/plan-team.js';
@@ -94,7 +95,10 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       'schedules each solve evaluates at most (keeps plans machine-independent)',
       String(DEFAULT_MAX_SCHEDULES),
     )
-    .option('--schedules <n>', 'schedule budget for a PSPLIB .sm file (default 50000)')
+    .option(
+      '--schedules <n>',
+      `schedule budget for a PSPLIB .sm file (default ${DEFAULT_PSPLIB_SCHEDULES})`,
+    )
     .option('--hours-per-day <h>', "working hours per day (default: the file's hoursPerDay)")
     .option(
       '--days',
@@ -134,7 +138,11 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         // PSPLIB instances have no calendar or team: only the engine's options apply.
         const seed = wholeNumber('--seed', opts.seed, 0);
         const limit = wholeNumber('--time-limit', opts.timeLimit, 1);
-        const budget = wholeNumber('--schedules', opts.schedules ?? '50000', 1);
+        const budget = wholeNumber(
+          '--schedules',
+          opts.schedules ?? String(DEFAULT_PSPLIB_SCHEDULES),
+          1,
+        );
         if (!seed.ok || !limit.ok || !budget.ok) {
           usageError(ctx, [seed, limit, budget].flatMap((r) => (r.ok ? [] : [r.error]))[0]!);
           return;

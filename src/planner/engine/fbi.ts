@@ -1,10 +1,14 @@
 import type { Compiled } from './compile.js';
 import type { Sgs } from './sgs.js';
 
+/** Merge scratch for sortByKey, grown as needed (no allocation per sort). */
+let scratch: Int32Array = new Int32Array(0);
+
 /**
  * Sorts `list` by key ascending, ties by topological position (so a list sorted by start or by
  * mirrored finish stays precedence-feasible); `ties = -1` breaks them by descending position.
- * Insertion sort for short lists.
+ * The order is total (positions are distinct), so the result does not depend on the algorithm:
+ * insertion sort on runs of 16, then a bottom-up merge through a typed scratch array.
  */
 export function sortByKey(
   list: Int32Array,
@@ -13,26 +17,44 @@ export function sortByKey(
   ties: 1 | -1 = 1,
 ): void {
   const n = list.length;
-  if (n <= 96) {
-    for (let i = 1; i < n; i++) {
+  const before = (y: number, x: number): boolean => {
+    const ky = key[y]!;
+    const kx = key[x]!;
+    return ky < kx || (ky === kx && (topoPos[y]! - topoPos[x]!) * ties < 0);
+  };
+  const RUN = 16;
+  for (let lo = 0; lo < n; lo += RUN) {
+    const hi = Math.min(n, lo + RUN);
+    for (let i = lo + 1; i < hi; i++) {
       const x = list[i]!;
-      const kx = key[x]!;
-      const tx = topoPos[x]!;
       let j = i - 1;
-      while (j >= 0) {
-        const y = list[j]!;
-        const ky = key[y]!;
-        if (ky < kx || (ky === kx && (topoPos[y]! - tx) * ties < 0)) break;
-        list[j + 1] = y;
+      while (j >= lo && !before(list[j]!, x)) {
+        list[j + 1] = list[j]!;
         j--;
       }
       list[j + 1] = x;
     }
-    return;
   }
-  const arr = Array.from(list);
-  arr.sort((a, b) => key[a]! - key[b]! || (topoPos[a]! - topoPos[b]!) * ties);
-  list.set(arr);
+  if (n <= RUN) return;
+  if (scratch.length < n) scratch = new Int32Array(Math.max(n, 2 * scratch.length));
+  let src: Int32Array = list;
+  let dst = scratch;
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(n, lo + width);
+      const hi = Math.min(n, lo + 2 * width);
+      let a = lo;
+      let b = mid;
+      let k = lo;
+      while (a < mid && b < hi) dst[k++] = before(src[b]!, src[a]!) ? src[b++]! : src[a++]!;
+      while (a < mid) dst[k++] = src[a++]!;
+      while (b < hi) dst[k++] = src[b++]!;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== list) list.set(src.subarray(0, n));
 }
 
 /**
