@@ -4,7 +4,7 @@ import { compile } from './compile.js';
 import { EPS } from './cpm.js';
 import { sortByKey } from './fbi.js';
 import type { Individual } from './ga.js';
-import { runGa } from './ga.js';
+import { gaSettings, runGa } from './ga.js';
 import type { PriorityRule } from './priority.js';
 import { PRIORITY_RULES, priorityList, priorityValues, sampledList } from './priority.js';
 import type { Problem, Schedule } from './problem.js';
@@ -114,12 +114,13 @@ export function solve(problem: Problem, opts: SolveOptions): SolveResult {
       s.offer(list, start, worker, held, m, 'LFT parallel SGS+FBI');
       pop.push({ list, makespan: m });
       // GA: fill the population by regret-based biased sampling, then evolve.
-      const popSize = n <= 60 ? 120 : n <= 200 ? 60 : 30;
+      const ga = gaSettings(n);
+      const popSize = ga.popSize;
       while (pop.length < popSize && !s.done()) {
         const l = sampledList(c, lftValues, rng);
         pop.push({ list: l, makespan: s.evaluate(l, 'sampling+FBI') });
       }
-      if (!s.done()) runGa(s, pop, rng, { popSize, pm: 0.05 });
+      if (!s.done()) runGa(s, pop, rng, ga);
     }
   }
 
