@@ -62,11 +62,39 @@ export async function loadProjectFile(file: string): Promise<Result<Project, Dia
  * document gives each diagnostic its line and column.
  */
 export function loadProjectText(text: string, file: string): Result<Project, Diagnostic[]> {
+  return loadProjectTextChecked(text, file).result;
+}
+
+/**
+ * A load as loadProjectText does it, with what the project cache keeps of a good file: the
+ * value a fast path parsed (`parsed`; absent when the file took the positioned path) and
+ * whether that was the text read as JSON (`json`), which the cache then need not store.
+ */
+export interface CheckedLoad {
+  readonly result: Result<Project, Diagnostic[]>;
+  readonly parsed?: unknown;
+  readonly json: boolean;
+}
+
+export function loadProjectTextChecked(text: string, file: string): CheckedLoad {
   // JSON that parsed is what js-yaml would read too: a problem in it goes straight to `yaml`.
   const json = parseJsonFast(text);
-  return (
-    loadFast(json === undefined ? parseYamlFast(text) : json) ?? loadYamlWithPositions(text, file)
-  );
+  const parsed = json === undefined ? parseYamlFast(text) : json;
+  const fast = loadFast(parsed);
+  if (fast !== undefined) return { result: fast, parsed, json: json !== undefined };
+  return { result: loadYamlWithPositions(text, file), json: false };
+}
+
+/**
+ * The project of a value that a fast path parsed from a file which passed every check before
+ * (the project cache knows it did, from the file's hash): the schema's values and the
+ * normalization, without the rules. Undefined if the schema declines it (an entry not made by
+ * loadProjectTextChecked).
+ */
+export function projectOfChecked(parsed: unknown): Project | undefined {
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  const input = parseProjectQuick(parsed as Record<string, unknown>);
+  return input === undefined ? undefined : normalize(input);
 }
 
 /** `text` as JSON, when it is a JSON object; else undefined. */
