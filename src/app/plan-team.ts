@@ -153,6 +153,23 @@ export const DEFAULT_TIME_LIMIT_MS = 500;
  */
 export const DEFAULT_MAX_SCHEDULES = 1000;
 
+/**
+ * Activities a schedule-generation pass covers per millisecond, about (the serial SGS on the
+ * generated 100k-activity project of bench:scale, on a shared 2-core machine): what turns the time limit into a budget of passes
+ * past the search's size.
+ */
+export const PASS_ACTIVITIES_PER_MS = 750;
+
+/**
+ * The passes a full solve of `n` activities may make, past the search's size (SEARCH_MAX_N): its
+ * share of the time limit read as passes (PASS_ACTIVITIES_PER_MS), at least 3 (a serial pass and
+ * one forward-backward improvement). A budget in passes, not in time, so that the same file and
+ * seed give the same plan on any machine, however busy.
+ */
+export function bigSolvePasses(n: number, shareMs: number): number {
+  return Math.max(3, Math.floor((shareMs * PASS_ACTIVITIES_PER_MS) / Math.max(1, n)));
+}
+
 /** Plans `project` for one team; errors are one-line messages (bad team, unmet skill, no hardware). */
 export function buildTeamPlan(
   project: Project,
@@ -203,6 +220,9 @@ function planTeams(
   const named = specs.filter((s) => s.kind === 'names');
   // Full solves share what is left of the budget evenly; fast ones (the range) take no budget.
   let solvesLeft = maxCount + 2 * named.length;
+  const asked = new Set(specs.flatMap((s) => (s.kind === 'count' ? [s.count] : [])));
+  // Past the search's size, each full solve's share of the budget, in passes.
+  const bigShareMs = budget / Math.max(1, asked.size + 2 * named.length);
   const solveOnce = (
     pp: ProjectProblem,
     mode: 'fast' | 'full',
@@ -211,7 +231,17 @@ function planTeams(
     const left = Math.max(1, deadline - now());
     const share = Math.max(1, Math.floor(left / Math.max(1, solvesLeft)));
     if (mode === 'full') solvesLeft = Math.max(1, solvesLeft - 1);
-    const base = { seed, timeLimitMs: share, now, mode, maxSchedules };
+    const n = pp.problem.n;
+    const base =
+      n > SEARCH_MAX_N
+        ? {
+            seed,
+            timeLimitMs: Infinity,
+            now,
+            mode,
+            maxSchedules: Math.min(maxSchedules, bigSolvePasses(n, bigShareMs)),
+          }
+        : { seed, timeLimitMs: share, now, mode, maxSchedules };
     if (warm !== undefined) {
       try {
         return solve(pp.problem, { ...base, warmStart: warm.schedule });
@@ -244,12 +274,20 @@ function planTeams(
     return projectProblem(project, { team: team.value, estimate: mode, gpuProfile: gpu });
   };
 
-  const asked = new Set(specs.flatMap((s) => (s.kind === 'count' ? [s.count] : [])));
   // The ladder: best result for 1…maxCount engineers.
   const ladder: ({ pp: ProjectProblem; res: SolveResult } | undefined)[] = [];
   const ladderErrors: (string | undefined)[] = [];
   let prev: SolveResult | undefined;
+  let prevTeam = 0;
   for (let k = 1; k <= maxCount; k++) {
+    if (k > 1 && !asked.has(k) && (prev?.schedule.start.length ?? 0) > SEARCH_MAX_N) {
+      // Past the search's size a rung nobody asked for is skipped (the solo plan, k = 1, is
+      // kept for the summary): the next rung lifts the last one solved.
+      ladder.push(undefined);
+      ladderErrors.push(undefined);
+      solvesLeft--;
+      continue;
+    }
     const pp = problemFor({ kind: 'count', count: k }, estimate);
     if (!pp.ok) {
       // A smaller team may lack a skill the full team has.
@@ -258,15 +296,16 @@ function planTeams(
       solvesLeft--;
       continue;
     }
-    // Past the search's size: a rung nobody asked for takes one fast pass; one asked for starts
-    // from its rules, not the smaller team's fixed workers (the lift below keeps the better).
+    // Past the search's size: the solo rung, when not asked for, takes one fast pass; a rung
+    // asked for starts from its rules, not the smaller team's fixed workers (the lift below
+    // keeps the better).
     const big = pp.value.problem.n > SEARCH_MAX_N;
     const quick = big && !asked.has(k);
     if (quick) solvesLeft--;
     const res = quick
       ? solveOnce(pp.value, 'fast')
       : solveOnce(pp.value, 'full', big ? undefined : prev);
-    const lifted = prev === undefined ? undefined : liftResult(prev, pp.value);
+    const lifted = prev === undefined ? undefined : liftResult(prev, prevTeam, pp.value);
     const pick =
       lifted !== undefined && lifted.schedule.makespan < res.schedule.makespan - 1e-9
         ? lifted
@@ -281,6 +320,7 @@ function planTeams(
     ladder.push({ pp: pp.value, res: best });
     ladderErrors.push(undefined);
     prev = best;
+    prevTeam = k;
   }
   const solo = ladder[0]?.res.schedule.makespan;
 
@@ -331,8 +371,12 @@ function planTeams(
   return ok(plans);
 }
 
-/** An (N−1)-engineer result read as an N-engineer one: same starts, same workers, same holdings. */
-function liftResult(prev: SolveResult, pp: ProjectProblem): SolveResult | undefined {
+/** A smaller team's result (`prevTeam` engineers) read as a larger one's: same starts, workers, holdings. */
+function liftResult(
+  prev: SolveResult,
+  prevTeam: number,
+  pp: ProjectProblem,
+): SolveResult | undefined {
   const s = prev.schedule;
   if (s.start.length !== pp.problem.n) return undefined;
   // Eligibility may differ when skills differ; keep the lift only where every worker stays eligible.
@@ -341,7 +385,7 @@ function liftResult(prev: SolveResult, pp: ProjectProblem): SolveResult | undefi
     const e = elig?.[i];
     if (e !== null && e !== undefined && !e.includes(s.worker[i]!)) return undefined;
   }
-  return { ...prev, method: `${prev.method} (from the ${pp.team.length - 1}-engineer plan)` };
+  return { ...prev, method: `${prev.method} (from the ${prevTeam}-engineer plan)` };
 }
 
 /** Adds dates, the day-by-day breakdown and the summary. */
