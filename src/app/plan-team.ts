@@ -6,8 +6,10 @@ import type { SolveOptions, SolveResult } from '../planner/engine/index.js';
 import {
   InfeasibleError,
   SEARCH_MAX_N,
+  Sgs,
   compile,
   computeBounds,
+  sortByKey,
   solve as engineSolve,
 } from '../planner/engine/index.js';
 import type { TeamSpec } from '../model/team-spec.js';
@@ -25,6 +27,7 @@ import {
 } from '../planner/project/project-problem.js';
 import type { PlannedActivity, TeamPlan } from '../planner/project/team-plan.js';
 import { roundHours } from '../planner/project/team-plan.js';
+import { activityDurations } from '../model/activities.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
 import {
   calendarDaysTo,
@@ -355,7 +358,14 @@ function planTeams(
     };
     const plan = toTeamPlan(found.pp, found.res.schedule, info);
     let range: PlanSummary['range'];
-    if (withRange) {
+    const retimed =
+      withRange && found.pp.problem.n > SEARCH_MAX_N ? retimedRange(found) : undefined;
+    if (retimed !== undefined) {
+      range = {
+        low: roundHours(Math.min(retimed.low, plan.makespan)),
+        high: roundHours(Math.max(retimed.high, plan.makespan)),
+      };
+    } else if (withRange) {
       const lo = problemFor(spec, 'low');
       const hi = problemFor(spec, 'high');
       if (lo.ok && hi.ok) {
@@ -369,6 +379,32 @@ function planTeams(
     plans.push(dated);
   }
   return ok(plans);
+}
+
+/**
+ * Past the search's size, the confidence range without two more solves: the plan's own order
+ * (by start) and workers timed again, one serial pass each, under the low and the high
+ * estimates. Undefined if a pass finds no schedule (the caller then solves).
+ */
+function retimedRange(found: {
+  pp: ProjectProblem;
+  res: SolveResult;
+}): { low: number; high: number } | undefined {
+  const { pp, res } = found;
+  const timed = (mode: EstimateMode): number => {
+    const c = compile({ ...pp.problem, duration: activityDurations(pp.graph, mode) });
+    const n = c.n;
+    const list = new Int32Array(n);
+    list.set(c.topo);
+    sortByKey(list, res.schedule.start, c.topoPos);
+    const workers = c.W > 0 ? res.schedule.worker : null;
+    const start = new Float64Array(n);
+    const held = new Float64Array(n * c.R);
+    return new Sgs(c).serial(list, start, new Int32Array(n), held, false, 0, workers);
+  };
+  const low = timed('low');
+  const high = timed('high');
+  return Number.isFinite(low) && Number.isFinite(high) ? { low, high } : undefined;
 }
 
 /** A smaller team's result (`prevTeam` engineers) read as a larger one's: same starts, workers, holdings. */

@@ -40,4 +40,18 @@ describe('team plans past the search size', () => {
     expect(bigSolvePasses(1_000_000, 500)).toBe(3);
     expect(bigSolvePasses(10_000, 5000)).toBeGreaterThan(bigSolvePasses(10_000, 500));
   });
+
+  it('past the search size the range retimes the plan under the low and high estimates', () => {
+    const loaded = loadProjectText(toJson(generateProject(SEARCH_MAX_N + 500, 7)), 'big.json');
+    if (!loaded.ok) throw new Error(loaded.error[0]?.message);
+    const r = buildTeamPlans(loaded.value, [teamSize(3)], { days: false });
+    if (!r.ok) throw new Error(r.error);
+    const plan = r.value[0]!;
+    const range = plan.summary.range!;
+    // Generated hours are ranges with low < high, so the estimates move the finish both ways.
+    expect(range.low).toBeLessThan(plan.makespan);
+    expect(range.high).toBeGreaterThan(plan.makespan);
+    // Low hours are at least an hour shorter each: the retimed plan is much shorter, not a copy.
+    expect(range.low).toBeLessThan(plan.makespan * 0.9);
+  });
 });
