@@ -221,56 +221,18 @@ function planTeams(
 
   const maxCount = specs.reduce((m, s) => (s.kind === 'count' ? Math.max(m, s.count) : m), 0);
   const named = specs.filter((s) => s.kind === 'names');
-  // Full solves share what is left of the budget evenly; fast ones (the range) take no budget.
-  let solvesLeft = maxCount + 2 * named.length;
   const asked = new Set(specs.flatMap((s) => (s.kind === 'count' ? [s.count] : [])));
-  // Past the search's size, each full solve's share of the budget, in passes.
-  const bigShareMs = budget / Math.max(1, asked.size + 2 * named.length);
-  const solveOnce = (
-    pp: ProjectProblem,
-    mode: 'fast' | 'full',
-    warm?: SolveResult,
-  ): SolveResult => {
-    const left = Math.max(1, deadline - now());
-    const share = Math.max(1, Math.floor(left / Math.max(1, solvesLeft)));
-    if (mode === 'full') solvesLeft = Math.max(1, solvesLeft - 1);
-    const n = pp.problem.n;
-    const base =
-      n > SEARCH_MAX_N
-        ? {
-            seed,
-            timeLimitMs: Infinity,
-            now,
-            mode,
-            maxSchedules: Math.min(maxSchedules, bigSolvePasses(n, bigShareMs)),
-          }
-        : { seed, timeLimitMs: share, now, mode, maxSchedules };
-    if (warm !== undefined) {
-      try {
-        return solve(pp.problem, { ...base, warmStart: warm.schedule });
-      } catch (e) {
-        // The warm start is only a hint (the lift below keeps the guarantee).
-        if (!(e instanceof InfeasibleError)) throw e;
-      }
-    }
-    try {
-      return solve(pp.problem, base);
-    } catch (e) {
-      // The problem passed projectProblem's checks, so it has a schedule: take the plain one.
-      if (!(e instanceof InfeasibleError)) throw e;
-      const schedule = fallbackSchedule(pp.problem);
-      if (schedule === undefined) throw e;
-      const b = computeBounds(compile(pp.problem));
-      return {
-        schedule,
-        lowerBound: b.lowerBound,
-        bounds: b.bounds,
-        optimal: schedule.makespan <= b.lowerBound + 1e-9,
-        schedulesEvaluated: 1,
-        method: 'serial SGS (fallback)',
-      };
-    }
-  };
+  const solver = makeSolver({
+    solve,
+    seed,
+    now,
+    deadline,
+    maxSchedules,
+    fullSolves: maxCount + 2 * named.length,
+    // Past the search's size, each full solve's share of the budget, in passes.
+    bigShareMs: budget / Math.max(1, asked.size + 2 * named.length),
+  });
+  const solveOnce = solver.solve;
   const problemFor = (spec: TeamSpec, mode: EstimateMode): Result<ProjectProblem, string> => {
     const team = selectTeam(project, spec);
     if (!team.ok) return err(`team ${teamLabel(spec)}: ${unknownMemberMessage(team.error)}`);
@@ -288,7 +250,7 @@ function planTeams(
       // kept for the summary): the next rung lifts the last one solved.
       ladder.push(undefined);
       ladderErrors.push(undefined);
-      solvesLeft--;
+      solver.skip();
       continue;
     }
     const pp = problemFor({ kind: 'count', count: k }, estimate);
@@ -296,7 +258,7 @@ function planTeams(
       // A smaller team may lack a skill the full team has.
       ladder.push(undefined);
       ladderErrors.push(pp.error);
-      solvesLeft--;
+      solver.skip();
       continue;
     }
     // Past the search's size: the solo rung, when not asked for, takes one fast pass; a rung
@@ -304,7 +266,7 @@ function planTeams(
     // keeps the better).
     const big = pp.value.problem.n > SEARCH_MAX_N;
     const quick = big && !asked.has(k);
-    if (quick) solvesLeft--;
+    if (quick) solver.skip();
     const res = quick
       ? solveOnce(pp.value, 'fast')
       : solveOnce(pp.value, 'full', big ? undefined : prev);
@@ -379,6 +341,78 @@ function planTeams(
     plans.push(dated);
   }
   return ok(plans);
+}
+
+/** Solves for planTeams: the time limit shared by the full solves, or past the search's size a budget of passes. */
+interface Solver {
+  solve(pp: ProjectProblem, mode: 'fast' | 'full', warm?: SolveResult): SolveResult;
+  /** A full solve that will not happen (a rung skipped or failed): the others share its time. */
+  skip(): void;
+}
+
+function makeSolver(o: {
+  readonly solve: SolveFn;
+  readonly seed: number;
+  readonly now: () => number;
+  readonly deadline: number;
+  readonly maxSchedules: number;
+  readonly fullSolves: number;
+  readonly bigShareMs: number;
+}): Solver {
+  const { solve, seed, now, deadline, maxSchedules, bigShareMs } = o;
+  // Full solves share what is left of the budget evenly; fast ones (the range) take no budget.
+  let solvesLeft = o.fullSolves;
+  const solveOnce = (
+    pp: ProjectProblem,
+    mode: 'fast' | 'full',
+    warm?: SolveResult,
+  ): SolveResult => {
+    const left = Math.max(1, deadline - now());
+    const share = Math.max(1, Math.floor(left / Math.max(1, solvesLeft)));
+    if (mode === 'full') solvesLeft = Math.max(1, solvesLeft - 1);
+    const n = pp.problem.n;
+    const base =
+      n > SEARCH_MAX_N
+        ? {
+            seed,
+            timeLimitMs: Infinity,
+            now,
+            mode,
+            maxSchedules: Math.min(maxSchedules, bigSolvePasses(n, bigShareMs)),
+          }
+        : { seed, timeLimitMs: share, now, mode, maxSchedules };
+    if (warm !== undefined) {
+      try {
+        return solve(pp.problem, { ...base, warmStart: warm.schedule });
+      } catch (e) {
+        // The warm start is only a hint (the lift below keeps the guarantee).
+        if (!(e instanceof InfeasibleError)) throw e;
+      }
+    }
+    try {
+      return solve(pp.problem, base);
+    } catch (e) {
+      // The problem passed projectProblem's checks, so it has a schedule: take the plain one.
+      if (!(e instanceof InfeasibleError)) throw e;
+      const schedule = fallbackSchedule(pp.problem);
+      if (schedule === undefined) throw e;
+      const b = computeBounds(compile(pp.problem));
+      return {
+        schedule,
+        lowerBound: b.lowerBound,
+        bounds: b.bounds,
+        optimal: schedule.makespan <= b.lowerBound + 1e-9,
+        schedulesEvaluated: 1,
+        method: 'serial SGS (fallback)',
+      };
+    }
+  };
+  return {
+    solve: solveOnce,
+    skip: () => {
+      solvesLeft--;
+    },
+  };
 }
 
 /**
