@@ -5,7 +5,7 @@
  * to, as JSON; a file that is JSON already is its own parsed value, and its entry holds nothing
  * more than the header. Loading the same bytes again takes that value through the schema's quick
  * check and the normalization, and skips the YAML parser and the rules (cycles, dependencies,
- * hardware). Writing an entry costs little next to the load it follows (on a 100k-task JSON file,
+ * hardware): a hit imports ./normalize.js, never ./load.js (yaml, js-yaml, the rules). Writing an entry costs little next to the load it follows (on a 100k-task JSON file,
  * nothing: it once stored the normalized project, twice the file's size, which cost more to write
  * than the rules it saved). Files with problems are never cached, so their diagnostics always come
  * from a full check. The cache is only ever an optimization: an entry that is missing,
@@ -24,7 +24,6 @@ import {
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type * as LoadModule from './load.js';
 import type { Project } from '../model/project.js';
 import type { Diagnostic, Result } from '../result.js';
 import { ok } from '../result.js';
@@ -196,22 +195,22 @@ export async function loadProjectFileCached(file: string): Promise<Result<Projec
   }
   // Check exactly the bytes that were hashed, so an entry always matches what it was made from.
   const text = bytes.toString('utf8');
-  const load = await import('./load.js');
   if (path !== undefined) {
     const cached = readEntry(path, abs, fileSha, text);
-    const project = cached === undefined ? undefined : projectOfEntry(load, cached);
+    const project = cached === undefined ? undefined : await projectOfEntry(cached);
     if (project !== undefined) return ok(project);
   }
-  const r = load.loadProjectTextChecked(text, file);
+  const r = (await import('./load.js')).loadProjectTextChecked(text, file);
   if (r.result.ok && path !== undefined && r.parsed !== undefined)
     writeEntry(path, abs, fileSha, r.parsed, r.json);
   return r.result;
 }
 
 /** The project of an entry's value; undefined when the entry was not one of ours after all. */
-function projectOfEntry(load: typeof LoadModule, parsed: unknown): Project | undefined {
+async function projectOfEntry(parsed: unknown): Promise<Project | undefined> {
+  const { projectOfChecked } = await import('./normalize.js');
   try {
-    return load.projectOfChecked(parsed);
+    return projectOfChecked(parsed);
   } catch {
     return undefined;
   }
