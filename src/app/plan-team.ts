@@ -6,8 +6,10 @@ import type { SolveOptions, SolveResult } from '../planner/engine/index.js';
 import {
   InfeasibleError,
   SEARCH_MAX_N,
+  Sgs,
   compile,
   computeBounds,
+  sortByKey,
   solve as engineSolve,
 } from '../planner/engine/index.js';
 import type { TeamSpec } from '../model/team-spec.js';
@@ -25,6 +27,7 @@ import {
 } from '../planner/project/project-problem.js';
 import type { PlannedActivity, TeamPlan } from '../planner/project/team-plan.js';
 import { roundHours } from '../planner/project/team-plan.js';
+import { activityDurations } from '../model/activities.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
 import {
   calendarDaysTo,
@@ -155,6 +158,23 @@ export const DEFAULT_MAX_SCHEDULES = 1000;
 /** Schedule budget of `plan FILE.sm` (a PSPLIB instance): the time limit ends most searches first. */
 export const DEFAULT_PSPLIB_SCHEDULES = 50_000;
 
+/**
+ * Activities a schedule-generation pass covers per millisecond, about (the serial SGS on the
+ * generated 100k-activity project of bench:scale, on a shared 2-core machine): what turns the time limit into a budget of passes
+ * past the search's size.
+ */
+export const PASS_ACTIVITIES_PER_MS = 750;
+
+/**
+ * The passes a full solve of `n` activities may make, past the search's size (SEARCH_MAX_N): its
+ * share of the time limit read as passes (PASS_ACTIVITIES_PER_MS), at least 3 (a serial pass and
+ * one forward-backward improvement). A budget in passes, not in time, so that the same file and
+ * seed give the same plan on any machine, however busy.
+ */
+export function bigSolvePasses(n: number, shareMs: number): number {
+  return Math.max(3, Math.floor((shareMs * PASS_ACTIVITIES_PER_MS) / Math.max(1, n)));
+}
+
 /** Plans `project` for one team; errors are one-line messages (bad team, unmet skill, no hardware). */
 export function buildTeamPlan(
   project: Project,
@@ -203,72 +223,56 @@ function planTeams(
 
   const maxCount = specs.reduce((m, s) => (s.kind === 'count' ? Math.max(m, s.count) : m), 0);
   const named = specs.filter((s) => s.kind === 'names');
-  // Full solves share what is left of the budget evenly; fast ones (the range) take no budget.
-  let solvesLeft = maxCount + 2 * named.length;
-  const solveOnce = (
-    pp: ProjectProblem,
-    mode: 'fast' | 'full',
-    warm?: SolveResult,
-  ): SolveResult => {
-    const left = Math.max(1, deadline - now());
-    const share = Math.max(1, Math.floor(left / Math.max(1, solvesLeft)));
-    if (mode === 'full') solvesLeft = Math.max(1, solvesLeft - 1);
-    const base = { seed, timeLimitMs: share, now, mode, maxSchedules };
-    if (warm !== undefined) {
-      try {
-        return solve(pp.problem, { ...base, warmStart: warm.schedule });
-      } catch (e) {
-        // The warm start is only a hint (the lift below keeps the guarantee).
-        if (!(e instanceof InfeasibleError)) throw e;
-      }
-    }
-    try {
-      return solve(pp.problem, base);
-    } catch (e) {
-      // The problem passed projectProblem's checks, so it has a schedule: take the plain one.
-      if (!(e instanceof InfeasibleError)) throw e;
-      const schedule = fallbackSchedule(pp.problem);
-      if (schedule === undefined) throw e;
-      const b = computeBounds(compile(pp.problem));
-      return {
-        schedule,
-        lowerBound: b.lowerBound,
-        bounds: b.bounds,
-        optimal: schedule.makespan <= b.lowerBound + 1e-9,
-        schedulesEvaluated: 1,
-        method: 'serial SGS (fallback)',
-      };
-    }
-  };
+  const asked = new Set(specs.flatMap((s) => (s.kind === 'count' ? [s.count] : [])));
+  const solver = makeSolver({
+    solve,
+    seed,
+    now,
+    deadline,
+    maxSchedules,
+    fullSolves: maxCount + 2 * named.length,
+    // Past the search's size, each full solve's share of the budget, in passes.
+    bigShareMs: budget / Math.max(1, asked.size + 2 * named.length),
+  });
+  const solveOnce = solver.solve;
   const problemFor = (spec: TeamSpec, mode: EstimateMode): Result<ProjectProblem, string> => {
     const team = selectTeam(project, spec);
     if (!team.ok) return err(`team ${teamLabel(spec)}: ${unknownMemberMessage(team.error)}`);
     return projectProblem(project, { team: team.value, estimate: mode, gpuProfile: gpu });
   };
 
-  const asked = new Set(specs.flatMap((s) => (s.kind === 'count' ? [s.count] : [])));
   // The ladder: best result for 1…maxCount engineers.
   const ladder: ({ pp: ProjectProblem; res: SolveResult } | undefined)[] = [];
   const ladderErrors: (string | undefined)[] = [];
   let prev: SolveResult | undefined;
+  let prevTeam = 0;
   for (let k = 1; k <= maxCount; k++) {
+    if (k > 1 && !asked.has(k) && (prev?.schedule.start.length ?? 0) > SEARCH_MAX_N) {
+      // Past the search's size a rung nobody asked for is skipped (the solo plan, k = 1, is
+      // kept for the summary): the next rung lifts the last one solved.
+      ladder.push(undefined);
+      ladderErrors.push(undefined);
+      solver.skip();
+      continue;
+    }
     const pp = problemFor({ kind: 'count', count: k }, estimate);
     if (!pp.ok) {
       // A smaller team may lack a skill the full team has.
       ladder.push(undefined);
       ladderErrors.push(pp.error);
-      solvesLeft--;
+      solver.skip();
       continue;
     }
-    // Past the search's size: a rung nobody asked for takes one fast pass; one asked for starts
-    // from its rules, not the smaller team's fixed workers (the lift below keeps the better).
+    // Past the search's size: the solo rung, when not asked for, takes one fast pass; a rung
+    // asked for starts from its rules, not the smaller team's fixed workers (the lift below
+    // keeps the better).
     const big = pp.value.problem.n > SEARCH_MAX_N;
     const quick = big && !asked.has(k);
-    if (quick) solvesLeft--;
+    if (quick) solver.skip();
     const res = quick
       ? solveOnce(pp.value, 'fast')
       : solveOnce(pp.value, 'full', big ? undefined : prev);
-    const lifted = prev === undefined ? undefined : liftResult(prev, pp.value);
+    const lifted = prev === undefined ? undefined : liftResult(prev, prevTeam, pp.value);
     const pick =
       lifted !== undefined && lifted.schedule.makespan < res.schedule.makespan - 1e-9
         ? lifted
@@ -283,6 +287,7 @@ function planTeams(
     ladder.push({ pp: pp.value, res: best });
     ladderErrors.push(undefined);
     prev = best;
+    prevTeam = k;
   }
   const solo = ladder[0]?.res.schedule.makespan;
 
@@ -317,7 +322,14 @@ function planTeams(
     };
     const plan = toTeamPlan(found.pp, found.res.schedule, info);
     let range: PlanSummary['range'];
-    if (withRange) {
+    const retimed =
+      withRange && found.pp.problem.n > SEARCH_MAX_N ? retimedRange(found) : undefined;
+    if (retimed !== undefined) {
+      range = {
+        low: roundHours(Math.min(retimed.low, plan.makespan)),
+        high: roundHours(Math.max(retimed.high, plan.makespan)),
+      };
+    } else if (withRange) {
       const lo = problemFor(spec, 'low');
       const hi = problemFor(spec, 'high');
       if (lo.ok && hi.ok) {
@@ -333,8 +345,110 @@ function planTeams(
   return ok(plans);
 }
 
-/** An (N−1)-engineer result read as an N-engineer one: same starts, same workers, same holdings. */
-function liftResult(prev: SolveResult, pp: ProjectProblem): SolveResult | undefined {
+/** Solves for planTeams: the time limit shared by the full solves, or past the search's size a budget of passes. */
+interface Solver {
+  solve(pp: ProjectProblem, mode: 'fast' | 'full', warm?: SolveResult): SolveResult;
+  /** A full solve that will not happen (a rung skipped or failed): the others share its time. */
+  skip(): void;
+}
+
+function makeSolver(o: {
+  readonly solve: SolveFn;
+  readonly seed: number;
+  readonly now: () => number;
+  readonly deadline: number;
+  readonly maxSchedules: number;
+  readonly fullSolves: number;
+  readonly bigShareMs: number;
+}): Solver {
+  const { solve, seed, now, deadline, maxSchedules, bigShareMs } = o;
+  // Full solves share what is left of the budget evenly; fast ones (the range) take no budget.
+  let solvesLeft = o.fullSolves;
+  const solveOnce = (
+    pp: ProjectProblem,
+    mode: 'fast' | 'full',
+    warm?: SolveResult,
+  ): SolveResult => {
+    const left = Math.max(1, deadline - now());
+    const share = Math.max(1, Math.floor(left / Math.max(1, solvesLeft)));
+    if (mode === 'full') solvesLeft = Math.max(1, solvesLeft - 1);
+    const n = pp.problem.n;
+    const base =
+      n > SEARCH_MAX_N
+        ? {
+            seed,
+            timeLimitMs: Infinity,
+            now,
+            mode,
+            maxSchedules: Math.min(maxSchedules, bigSolvePasses(n, bigShareMs)),
+          }
+        : { seed, timeLimitMs: share, now, mode, maxSchedules };
+    if (warm !== undefined) {
+      try {
+        return solve(pp.problem, { ...base, warmStart: warm.schedule });
+      } catch (e) {
+        // The warm start is only a hint (the lift below keeps the guarantee).
+        if (!(e instanceof InfeasibleError)) throw e;
+      }
+    }
+    try {
+      return solve(pp.problem, base);
+    } catch (e) {
+      // The problem passed projectProblem's checks, so it has a schedule: take the plain one.
+      if (!(e instanceof InfeasibleError)) throw e;
+      const schedule = fallbackSchedule(pp.problem);
+      if (schedule === undefined) throw e;
+      const b = computeBounds(compile(pp.problem));
+      return {
+        schedule,
+        lowerBound: b.lowerBound,
+        bounds: b.bounds,
+        optimal: schedule.makespan <= b.lowerBound + 1e-9,
+        schedulesEvaluated: 1,
+        method: 'serial SGS (fallback)',
+      };
+    }
+  };
+  return {
+    solve: solveOnce,
+    skip: () => {
+      solvesLeft--;
+    },
+  };
+}
+
+/**
+ * Past the search's size, the confidence range without two more solves: the plan's own order
+ * (by start) and workers timed again, one serial pass each, under the low and the high
+ * estimates. Undefined if a pass finds no schedule (the caller then solves).
+ */
+function retimedRange(found: {
+  pp: ProjectProblem;
+  res: SolveResult;
+}): { low: number; high: number } | undefined {
+  const { pp, res } = found;
+  const timed = (mode: EstimateMode): number => {
+    const c = compile({ ...pp.problem, duration: activityDurations(pp.graph, mode) });
+    const n = c.n;
+    const list = new Int32Array(n);
+    list.set(c.topo);
+    sortByKey(list, res.schedule.start, c.topoPos);
+    const workers = c.W > 0 ? res.schedule.worker : null;
+    const start = new Float64Array(n);
+    const held = new Float64Array(n * c.R);
+    return new Sgs(c).serial(list, start, new Int32Array(n), held, false, 0, workers);
+  };
+  const low = timed('low');
+  const high = timed('high');
+  return Number.isFinite(low) && Number.isFinite(high) ? { low, high } : undefined;
+}
+
+/** A smaller team's result (`prevTeam` engineers) read as a larger one's: same starts, workers, holdings. */
+function liftResult(
+  prev: SolveResult,
+  prevTeam: number,
+  pp: ProjectProblem,
+): SolveResult | undefined {
   const s = prev.schedule;
   if (s.start.length !== pp.problem.n) return undefined;
   // Eligibility may differ when skills differ; keep the lift only where every worker stays eligible.
@@ -343,7 +457,7 @@ function liftResult(prev: SolveResult, pp: ProjectProblem): SolveResult | undefi
     const e = elig?.[i];
     if (e !== null && e !== undefined && !e.includes(s.worker[i]!)) return undefined;
   }
-  return { ...prev, method: `${prev.method} (from the ${pp.team.length - 1}-engineer plan)` };
+  return { ...prev, method: `${prev.method} (from the ${prevTeam}-engineer plan)` };
 }
 
 /** Adds dates, the day-by-day breakdown and the summary. */

@@ -3,32 +3,18 @@ import { CORE_SCHEMA, load as loadYamlValue } from 'js-yaml';
 import { isAlias, isCollection, LineCounter, parseDocument, visit } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
-import type {
-  Command,
-  Estimate,
-  GpuArrival,
-  GpuDemand,
-  Hardware,
-  Person,
-  Phase,
-  Project,
-  Scenario,
-  Task,
-} from '../model/project.js';
-import type { PhaseInput, ProjectInput, ScenarioInput, TaskInput } from '../model/schema.js';
+import type { Project } from '../model/project.js';
 import { ProjectSchema } from '../model/schema.js';
 import { parseProjectQuick } from '../model/plain-task.js';
 import type { Diagnostic, DiagnosticReason, Result } from '../result.js';
 import { err, ok } from '../result.js';
-import { parseDurationSeconds, parseHours } from './hours.js';
 import type { FieldPath } from './positions.js';
 import { formatPath, PositionIndex } from './positions.js';
 import { checkRules } from './rules.js';
 import { readSimpleYaml } from './simple-yaml.js';
+import { normalize } from './normalize.js';
 import { knownKeysAt } from './schema-keys.js';
 import { nearest } from '../util/suggest.js';
-import type { TeamSpec } from '../model/team-spec.js';
-import { parseTeamSpec } from '../model/team-spec.js';
 
 /** Reads and checks a task file. Every problem found is reported, each with its position. */
 export async function loadProjectFile(file: string): Promise<Result<Project, Diagnostic[]>> {
@@ -62,11 +48,27 @@ export async function loadProjectFile(file: string): Promise<Result<Project, Dia
  * document gives each diagnostic its line and column.
  */
 export function loadProjectText(text: string, file: string): Result<Project, Diagnostic[]> {
+  return loadProjectTextChecked(text, file).result;
+}
+
+/**
+ * A load as loadProjectText does it, with what the project cache keeps of a good file: the
+ * value a fast path parsed (`parsed`; absent when the file took the positioned path) and
+ * whether that was the text read as JSON (`json`), which the cache then need not store.
+ */
+export interface CheckedLoad {
+  readonly result: Result<Project, Diagnostic[]>;
+  readonly parsed?: unknown;
+  readonly json: boolean;
+}
+
+export function loadProjectTextChecked(text: string, file: string): CheckedLoad {
   // JSON that parsed is what js-yaml would read too: a problem in it goes straight to `yaml`.
   const json = parseJsonFast(text);
-  return (
-    loadFast(json === undefined ? parseYamlFast(text) : json) ?? loadYamlWithPositions(text, file)
-  );
+  const parsed = json === undefined ? parseYamlFast(text) : json;
+  const fast = loadFast(parsed);
+  if (fast !== undefined) return { result: fast, parsed, json: json !== undefined };
+  return { result: loadYamlWithPositions(text, file), json: false };
 }
 
 /** `text` as JSON, when it is a JSON object; else undefined. */
@@ -274,110 +276,4 @@ function sortDiagnostics(d: Diagnostic[]): Diagnostic[] {
       a.position.col - b.position.col ||
       (a.message < b.message ? -1 : 1),
   );
-}
-
-// ---- normalization: only for files that passed every check ----
-
-function estimateOf(h: Parameters<typeof parseHours>[0]): Estimate {
-  const p = parseHours(h);
-  if (!p.ok) throw new Error(`Internal error: unchecked hours: ${p.message}`);
-  return p.estimate;
-}
-
-function hardwareOf(hardware: Hardware | undefined, gpus: GpuDemand | undefined): Hardware {
-  if (hardware !== undefined) return hardware;
-  return gpus === 'all' || (gpus ?? 0) > 0 ? 'gpu' : 'macbook';
-}
-
-function gpusOf(hardware: Hardware, gpus: GpuDemand | undefined): GpuDemand {
-  return gpus ?? (hardware === 'gpu' ? 1 : 0);
-}
-
-function phaseOf(t: TaskInput, p: PhaseInput | undefined): Phase {
-  const src = p ?? t;
-  const hardware = hardwareOf(src.hardware, src.gpus);
-  const timeout = src.timeout ?? t.timeout;
-  const hours = src.hours;
-  if (hours === undefined) throw new Error(`Internal error: task ${t.id} has no hours`);
-  return {
-    name: p?.name ?? null,
-    activityId: p === undefined ? t.id : `${t.id}/${p.name}`,
-    title: p === undefined ? (t.title ?? t.id) : `${t.title ?? t.id} (${p.title ?? p.name})`,
-    deps: [...new Set(p === undefined ? (t.deps ?? []) : (p.deps ?? []))],
-    estimate: estimateOf(hours),
-    hardware,
-    gpus: gpusOf(hardware, src.gpus),
-    skill: p?.skill ?? t.skill,
-    run: src.run as Command | undefined,
-    timeoutSeconds: timeout === undefined ? undefined : parseDurationSeconds(timeout),
-    retries: src.retries ?? t.retries ?? 0,
-    env: { ...(t.env ?? {}), ...(p?.env ?? {}) },
-  };
-}
-
-function taskOf(t: TaskInput): Task {
-  const phases =
-    t.phases === undefined ? [phaseOf(t, undefined)] : t.phases.map((p) => phaseOf(t, p));
-  return {
-    id: t.id,
-    title: t.title ?? t.id,
-    deps: [...new Set(t.deps ?? [])],
-    phases,
-    risk: t.risk ?? 'medium',
-    skill: t.skill,
-    tags: t.tags ?? [],
-  };
-}
-
-function gpuOf(list: readonly { count: number; from: string }[] | undefined): GpuArrival[] {
-  return [...(list ?? [])].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
-}
-
-/** A scenario's `team:`, which the rules checked (checkScenarioTeam). */
-function scenarioTeam(team: number | string | undefined): TeamSpec | undefined {
-  if (team === undefined) return undefined;
-  const spec = parseTeamSpec(String(team));
-  if (!spec.ok) throw new Error(`Internal error: scenario team "${team}" passed the checks`);
-  return spec.value;
-}
-
-function scenarioOf(name: string, s: ScenarioInput): Scenario {
-  const estimates: Record<string, Estimate> = {};
-  for (const [id, h] of Object.entries(s.estimates ?? {})) estimates[id] = estimateOf(h);
-  return {
-    name,
-    description: s.description,
-    cost: s.cost ?? 0,
-    team: scenarioTeam(s.team),
-    hoursPerDay: s.hoursPerDay,
-    gpu: s.hardware?.gpu === undefined ? undefined : gpuOf(s.hardware.gpu),
-    estimates,
-    roles: s.roles,
-    tasks: (s.tasks ?? []).map(taskOf),
-    deps: s.deps ?? {},
-    moves: s.moves ?? {},
-  };
-}
-
-function normalize(p: ProjectInput): Project {
-  const team: Person[] = (p.team ?? []).map((m) => ({
-    id: m.id,
-    name: m.name ?? m.id,
-    role: m.role,
-    skills: m.skills ?? [],
-  }));
-  return {
-    name: p.project,
-    description: p.description,
-    start: p.start,
-    hoursPerDay: p.hoursPerDay ?? 8,
-    holidays: [...(p.holidays ?? [])].sort(),
-    deadline: p.deadline,
-    gpu: gpuOf(p.hardware?.gpu),
-    gpuModel: p.hardware?.gpuModel,
-    team,
-    lineups: p.teams ?? [],
-    scenarios: Object.entries(p.scenarios ?? {}).map(([name, s]) => scenarioOf(name, s)),
-    tasks: p.tasks.map(taskOf),
-  };
 }

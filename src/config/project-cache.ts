@@ -1,11 +1,14 @@
 /**
- * The validated-project cache: a task file that passed every check is stored, normalized, as JSON
- * under `<project root>/.critpath/cache/`, keyed by the file's absolute path and the sha256 of its
- * bytes (plus the cache format, critpath's version and the build). Loading the same bytes again
- * returns the stored Project without parsing YAML or running the schema and rules, and without
- * even importing them: this module is light on purpose, and ./load.js (yaml, zod, rules) is
- * imported only on a miss. Files with problems are never cached, so their diagnostics always
- * come from a full check. The cache is only ever an optimization: an entry that is missing,
+ * The validated-project cache: an entry under `<project root>/.critpath/cache/` records that a
+ * task file passed every check, keyed by the file's absolute path and the sha256 of its bytes
+ * (plus the cache format, critpath's version and the build). It holds the value the file parsed
+ * to, as JSON; a file that is JSON already is its own parsed value, and its entry holds nothing
+ * more than the header. Loading the same bytes again takes that value through the schema's quick
+ * check and the normalization, and skips the YAML parser and the rules (cycles, dependencies,
+ * hardware): a hit imports ./normalize.js, never ./load.js (yaml, js-yaml, the rules). Writing an entry costs little next to the load it follows (on a 100k-task JSON file,
+ * nothing: it once stored the normalized project, twice the file's size, which cost more to write
+ * than the rules it saved). Files with problems are never cached, so their diagnostics always come
+ * from a full check. The cache is only ever an optimization: an entry that is missing,
  * unreadable, corrupt or for other bytes means a normal load, and failing to write one is ignored.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -28,9 +31,9 @@ import { projectRoot } from '../state/paths.js';
 import { VERSION } from '../version.js';
 
 /** Bump when the cache layout or the normalized Project changes shape. */
-export const PROJECT_CACHE_FORMAT = 1;
+export const PROJECT_CACHE_FORMAT = 2;
 
-/** The first line of a cache file; the normalized Project's JSON follows on the second. */
+/** The first line of a cache file; the parsed value's JSON, if any, follows on the second. */
 interface CacheHeader {
   readonly format: number;
   readonly critpath: string;
@@ -40,8 +43,10 @@ interface CacheHeader {
   readonly file: string;
   /** sha256 (hex) of the task file's bytes. */
   readonly sha256: string;
-  /** sha256 (hex) of the project JSON on the second line: catches a damaged entry. */
+  /** sha256 (hex) of the second line: catches a damaged entry. */
   readonly projectSha256: string;
+  /** The task file is JSON, the parsed value itself: the second line is empty. */
+  readonly json: boolean;
 }
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
@@ -71,8 +76,11 @@ export function projectCachePath(taskFile: string, root = projectRoot(taskFile))
   return join(root, '.critpath', 'cache', `${stem}-${sha256(abs).slice(0, 16)}.json`);
 }
 
-/** The cached Project for these bytes of `abs`, or undefined (absent, stale, corrupt: all alike). */
-function readEntry(path: string, abs: string, fileSha: string): Project | undefined {
+/**
+ * The parsed value cached for these bytes of `abs` (`text`), or undefined (absent, stale,
+ * corrupt: all alike).
+ */
+function readEntry(path: string, abs: string, fileSha: string, text: string): unknown {
   try {
     const bytes = readFileSync(path);
     const nl = bytes.indexOf(0x0a);
@@ -90,26 +98,19 @@ function readEntry(path: string, abs: string, fileSha: string): Project | undefi
       return undefined;
     const body = bytes.subarray(nl + 1);
     if (h.projectSha256 !== sha256(body)) return undefined;
-    const p = JSON.parse(body.toString('utf8')) as Project | null;
-    if (
-      p === null ||
-      typeof p !== 'object' ||
-      typeof p.name !== 'string' ||
-      !Array.isArray(p.tasks)
-    )
-      return undefined;
-    return p;
+    if (h.json === true) return body.length === 0 ? (JSON.parse(text) as unknown) : undefined;
+    return h.json === false ? (JSON.parse(body.toString('utf8')) as unknown) : undefined;
   } catch {
     return undefined;
   }
 }
 
 /**
- * Numbers JSON cannot carry (they would come back as null) make a project uncacheable. A walk
- * (iterative) rather than a JSON.stringify replacer, which costs a call per value.
+ * Numbers JSON cannot carry (they would come back as null) make a parsed value uncacheable. A
+ * walk (iterative) rather than a JSON.stringify replacer, which costs a call per value.
  */
-function jsonExact(project: Project): boolean {
-  const stack: unknown[] = [project];
+function jsonExact(parsed: unknown): boolean {
+  const stack: unknown[] = [parsed];
   while (stack.length > 0) {
     const v = stack.pop();
     if (typeof v === 'number') {
@@ -124,12 +125,18 @@ function jsonExact(project: Project): boolean {
 }
 
 /** Stores an entry atomically (temp file + rename, mode 0600); any failure leaves no entry and is ignored. */
-function writeEntry(path: string, abs: string, fileSha: string, project: Project): void {
+function writeEntry(
+  path: string,
+  abs: string,
+  fileSha: string,
+  parsed: unknown,
+  json: boolean,
+): void {
   let tmp: string | undefined;
   try {
-    if (!jsonExact(project)) return;
+    if (!json && !jsonExact(parsed)) return;
     // Encoded once, for both the hash and the file.
-    const body = Buffer.from(JSON.stringify(project));
+    const body = json ? Buffer.alloc(0) : Buffer.from(JSON.stringify(parsed));
     const header: CacheHeader = {
       format: PROJECT_CACHE_FORMAT,
       critpath: VERSION,
@@ -137,6 +144,7 @@ function writeEntry(path: string, abs: string, fileSha: string, project: Project
       file: abs,
       sha256: fileSha,
       projectSha256: sha256(body),
+      json,
     };
     const dir = join(path, '..');
     if (!existsSync(dir)) {
@@ -185,12 +193,25 @@ export async function loadProjectFileCached(file: string): Promise<Result<Projec
   } catch {
     path = undefined;
   }
-  if (path !== undefined) {
-    const cached = readEntry(path, abs, fileSha);
-    if (cached !== undefined) return ok(cached);
-  }
   // Check exactly the bytes that were hashed, so an entry always matches what it was made from.
-  const r = (await import('./load.js')).loadProjectText(bytes.toString('utf8'), file);
-  if (r.ok && path !== undefined) writeEntry(path, abs, fileSha, r.value);
-  return r;
+  const text = bytes.toString('utf8');
+  if (path !== undefined) {
+    const cached = readEntry(path, abs, fileSha, text);
+    const project = cached === undefined ? undefined : await projectOfEntry(cached);
+    if (project !== undefined) return ok(project);
+  }
+  const r = (await import('./load.js')).loadProjectTextChecked(text, file);
+  if (r.result.ok && path !== undefined && r.parsed !== undefined)
+    writeEntry(path, abs, fileSha, r.parsed, r.json);
+  return r.result;
+}
+
+/** The project of an entry's value; undefined when the entry was not one of ours after all. */
+async function projectOfEntry(parsed: unknown): Promise<Project | undefined> {
+  const { projectOfChecked } = await import('./normalize.js');
+  try {
+    return projectOfChecked(parsed);
+  } catch {
+    return undefined;
+  }
 }

@@ -259,54 +259,95 @@ function checkCycles(
   report: Report,
   extra: readonly { id: string; dep: string; path: FieldPath }[],
 ): void {
-  const deps = new Map<string, string[]>();
-  for (const [id, i] of firstIndex) {
-    const list = depEntries(tasks[i]).map((e) => e.dep);
-    for (const e of extra) if (e.id === id) list.push(e.dep);
-    deps.set(id, [...new Set(list.filter((d) => d !== id && firstIndex.has(d)))]);
+  // Nodes are task indices (a duplicate id's first); edges in CSR, each list as written, once.
+  const extraOf = new Map<string, string[]>();
+  for (const e of extra) {
+    const list = extraOf.get(e.id);
+    if (list === undefined) extraOf.set(e.id, [e.dep]);
+    else list.push(e.dep);
   }
-  // Iterative DFS colouring; on a back edge, the stack holds the loop.
-  const state = new Map<string, 0 | 1 | 2>();
-  const inReported = new Set<string>();
-  for (const root of firstIndex.keys()) {
-    if (state.get(root)) continue;
-    const stack: { id: string; next: number }[] = [{ id: root, next: 0 }];
-    state.set(root, 1);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const list = deps.get(top.id) ?? [];
-      if (top.next >= list.length) {
-        state.set(top.id, 2);
-        stack.pop();
+  const edgeStart = new Int32Array(tasks.length + 1);
+  const edges: number[] = [];
+  for (const [id, i] of firstIndex) {
+    const from = edges.length;
+    const add = (d: unknown): void => {
+      if (typeof d !== 'string' || d === id) return;
+      const k = firstIndex.get(d);
+      if (k === undefined) return;
+      for (let q = from; q < edges.length; q++) if (edges[q] === k) return;
+      edges.push(k);
+    };
+    const t = tasks[i];
+    if (isRecord(t)) {
+      if (Array.isArray(t['deps'])) for (const d of t['deps']) add(d);
+      if (Array.isArray(t['phases']))
+        for (const p of t['phases'])
+          if (isRecord(p) && Array.isArray(p['deps'])) p['deps'].forEach(add);
+    }
+    for (const d of extraOf.get(id) ?? []) add(d);
+    edgeStart[i] = from;
+    edgeStart[i + 1] = edges.length;
+  }
+  // Iterative DFS colouring (0 new, 1 on the stack, 2 done); on a back edge, the stack holds the loop.
+  const state = new Uint8Array(tasks.length);
+  const inReported = new Set<number>();
+  const stackNode: number[] = [];
+  const stackNext: number[] = [];
+  for (const root of firstIndex.values()) {
+    if (state[root] !== 0) continue;
+    stackNode.push(root);
+    stackNext.push(edgeStart[root]!);
+    state[root] = 1;
+    while (stackNode.length > 0) {
+      const top = stackNode.length - 1;
+      const v = stackNode[top]!;
+      const next = stackNext[top]!;
+      if (next >= edgeStart[v + 1]!) {
+        state[v] = 2;
+        stackNode.pop();
+        stackNext.pop();
         continue;
       }
-      const d = list[top.next++]!;
-      const s = state.get(d) ?? 0;
-      if (s === 0) {
-        state.set(d, 1);
-        stack.push({ id: d, next: 0 });
-      } else if (s === 1) {
-        const from = stack.findIndex((f) => f.id === d);
-        const loop = stack.slice(from).map((f) => f.id);
-        if (loop.some((id) => inReported.has(id))) continue;
-        loop.forEach((id) => inReported.add(id));
-        // Dependencies point backwards in time; print the loop in the order work would flow.
-        const flow = [...loop].reverse();
-        const first = flow[0]!;
-        const last = loop[loop.length - 1]!;
-        const i = firstIndex.get(last)!;
-        const entry = depEntries(tasks[i]).find((e) => e.dep === d);
-        const added = extra.find((e) => e.id === last && e.dep === d);
-        report(
-          'cycle',
-          entry === undefined && added !== undefined
-            ? added.path
-            : ['tasks', i, ...(entry?.path ?? ['deps'])],
-          `dependency cycle: ${[...flow, first].join(' → ')}`,
-        );
+      stackNext[top] = next + 1;
+      const d = edges[next]!;
+      if (state[d] === 0) {
+        state[d] = 1;
+        stackNode.push(d);
+        stackNext.push(edgeStart[d]!);
+      } else if (state[d] === 1) {
+        const loop = stackNode.slice(stackNode.indexOf(d));
+        if (loop.some((k) => inReported.has(k))) continue;
+        loop.forEach((k) => inReported.add(k));
+        reportCycle(tasks, loop, d, report, extra);
       }
     }
   }
+}
+
+/** A loop found by checkCycles (task indices, `closing` the one the last depends on), as one report. */
+function reportCycle(
+  tasks: unknown[],
+  loop: readonly number[],
+  closing: number,
+  report: Report,
+  extra: readonly { id: string; dep: string; path: FieldPath }[],
+): void {
+  const idOf = (k: number): string => (tasks[k] as Raw)['id'] as string;
+  // Dependencies point backwards in time; print the loop in the order work would flow.
+  const flow = loop.map(idOf).reverse();
+  const first = flow[0]!;
+  const i = loop[loop.length - 1]!;
+  const last = idOf(i);
+  const d = idOf(closing);
+  const entry = depEntries(tasks[i]).find((e) => e.dep === d);
+  const added = extra.find((e) => e.id === last && e.dep === d);
+  report(
+    'cycle',
+    entry === undefined && added !== undefined
+      ? added.path
+      : ['tasks', i, ...(entry?.path ?? ['deps'])],
+    `dependency cycle: ${[...flow, first].join(' → ')}`,
+  );
 }
 
 function checkScenarios(

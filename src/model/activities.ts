@@ -53,30 +53,46 @@ export function buildActivityGraph(project: Pick<Project, 'tasks'>): ActivityGra
 const graphs = new WeakMap<readonly Task[], ActivityGraph>();
 
 function activityGraphOf(tasks: readonly Task[]): ActivityGraph {
-  const project = { tasks };
-  // `status` builds this for 10k-activity projects on every call: plain loops, no per-edge
-  // tuples, and the CSR arrays filled straight from the predecessor lists.
-  const taskById = new Map<string, Task>();
-  for (const t of project.tasks) taskById.set(t.id, t);
+  // `status` builds this on every call and plans at 100k activities: plain loops, no per-edge
+  // tuples or closures, each predecessor looked up once, the CSR arrays filled from its index.
+  // A task's dependents wait for its last activity: its index and id, by task id.
+  const lastOf = new Map<string, number>();
+  const lastIndex: number[] = [];
+  const lastId: (string | undefined)[] = [];
+  let count = 0;
+  for (const task of tasks) {
+    count += task.phases.length;
+    lastOf.set(task.id, lastIndex.length);
+    lastIndex.push(count - 1);
+    lastId.push(task.phases.length > 0 ? lastActivityId(task) : undefined);
+  }
   const activities: Activity[] = [];
   const byId = new Map<string, Activity>();
-  let edgeCount = 0;
-  for (const task of project.tasks) {
+  const predStart = new Int32Array(count + 1);
+  const predList: number[] = [];
+  const ids: string[] = [];
+  const idx: number[] = [];
+  const addDeps = (deps: readonly string[]): void => {
+    for (const d of deps) {
+      const t = lastOf.get(d);
+      if (t === undefined) throw new Error(`Internal error: unknown dependency ${d}`);
+      ids.push(lastId[t] ?? lastActivityId(tasks[t]!));
+      idx.push(lastIndex[t]!);
+    }
+  };
+  for (const task of tasks) {
     const phases = task.phases;
     for (let k = 0; k < phases.length; k++) {
       const phase = phases[k]!;
-      const preds: string[] = [];
-      const add = (deps: readonly string[]): void => {
-        for (const d of deps) {
-          const dep = taskById.get(d);
-          if (dep === undefined) throw new Error(`Internal error: unknown dependency ${d}`);
-          preds.push(lastActivityId(dep));
-        }
-      };
-      if (k === 0) add(task.deps);
-      add(phase.deps);
-      if (k > 0) preds.push(phases[k - 1]?.activityId ?? '');
-      const predecessors = sortedUnique(preds);
+      ids.length = 0;
+      idx.length = 0;
+      if (k === 0) addDeps(task.deps);
+      addDeps(phase.deps);
+      if (k > 0) {
+        ids.push(phases[k - 1]!.activityId);
+        idx.push(activities.length - 1);
+      }
+      const predecessors = sortedUniqueWith(ids, idx);
       const a: Activity = {
         index: activities.length,
         id: phase.activityId,
@@ -86,49 +102,50 @@ function activityGraphOf(tasks: readonly Task[]): ActivityGraph {
       };
       activities.push(a);
       byId.set(a.id, a);
-      edgeCount += predecessors.length;
+      for (let q = 0; q < predecessors.length; q++) predList.push(idx[q]!);
+      predStart[a.index + 1] = predList.length;
     }
   }
   // Edges (p → a) in activity order, then predecessor order: what toCsr makes of that edge list.
   const n = activities.length;
-  const predStart = new Int32Array(n + 1);
-  const pred = new Int32Array(edgeCount);
+  const pred = Int32Array.from(predList);
   const succStart = new Int32Array(n + 1);
-  let e = 0;
-  for (const a of activities) {
-    for (const p of a.predecessors) {
-      const from = byId.get(p);
-      if (from === undefined) throw new Error(`Internal error: unknown activity ${p}`);
-      pred[e++] = from.index;
-      succStart[from.index + 1]! += 1;
-    }
-    predStart[a.index + 1] = e;
-  }
+  for (let e = 0; e < pred.length; e++) succStart[pred[e]! + 1]! += 1;
   for (let i = 0; i < n; i++) succStart[i + 1]! += succStart[i]!;
   const fill = succStart.slice(0, n);
-  const succ = new Int32Array(edgeCount);
+  const succ = new Int32Array(pred.length);
   for (let v = 0; v < n; v++)
     for (let q = predStart[v]!; q < predStart[v + 1]!; q++) succ[fill[pred[q]!]!++] = v;
   return { activities, byId, succStart, succ, predStart, pred };
 }
 
 /**
- * `[...new Set(ids)].sort(compareIds)`: the same array, built without Set or the sort builtin for
- * the short lists most activities have (a stable insertion sort, as sort is stable).
+ * `[...new Set(ids)].sort(compareIds)`, a new array, with `idx` (each id's activity index, in
+ * step with `ids`) rearranged in place to match its first entries. Short lists, which most
+ * activities have, take a stable insertion sort (as sort is stable) without Set or sort.
  */
-function sortedUnique(ids: string[]): string[] {
-  if (ids.length < 2) return ids;
-  if (ids.length > 16) return [...new Set(ids)].sort(compareIds);
+function sortedUniqueWith(ids: string[], idx: number[]): string[] {
+  if (ids.length > 16) {
+    const index = new Map<string, number>();
+    ids.forEach((id, q) => index.has(id) || index.set(id, idx[q]!));
+    const out = [...index.keys()].sort(compareIds);
+    out.forEach((id, q) => (idx[q] = index.get(id)!));
+    return out;
+  }
   const out: string[] = [];
-  for (const id of ids) {
+  for (let q = 0; q < ids.length; q++) {
+    const id = ids[q]!;
+    const v = idx[q]!;
     if (out.includes(id)) continue;
     let k = out.length;
     out.push(id);
     while (k > 0 && compareIds(out[k - 1]!, id) > 0) {
       out[k] = out[k - 1]!;
+      idx[k] = idx[k - 1]!;
       k--;
     }
     out[k] = id;
+    idx[k] = v;
   }
   return out;
 }

@@ -13,7 +13,13 @@ const CONTROL =
 
 const visible = (ch: string): string => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
 
+/** Any character that CONTROL might match: text without one is returned as it is. */
+// eslint-disable-next-line no-control-regex -- as above
+const MAYBE_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
 export function escapeTerminal(text: string, keepColour = false): string {
+  // A plan's JSON runs to tens of megabytes: one quick scan instead of the replacing one.
+  if (!MAYBE_CONTROL.test(text)) return text;
   return text.replace(CONTROL, (m: string, sgr: string | undefined) =>
     sgr === undefined ? visible(m) : keepColour ? m : `${visible(m[0]!)}${m.slice(1)}`,
   );

@@ -213,21 +213,36 @@ const GAP = '  ';
 /** A table without a header row (a key-value block, say) when every header is empty. */
 const headerless = (columns: readonly Column[]): boolean => columns.every((c) => c.header === '');
 
+/** The cells each row's cell of a column takes: measured once, whichever columns stay. */
+interface Measured {
+  readonly cells: Int32Array;
+  /** The widest cell (0 for no rows). */
+  readonly widest: number;
+}
+
+function measure(rows: readonly (readonly string[])[], i: number): Measured {
+  const cells = new Int32Array(rows.length);
+  let widest = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const w = cellWidth(rows[k]![i] ?? '');
+    cells[k] = w;
+    if (w > widest) widest = w;
+  }
+  return { cells, widest };
+}
+
 /**
  * The columns' widths for `width` cells, after the shrinking columns give up what they must;
  * undefined when the table cannot fit even with them at their narrowest.
  */
 function fitWidths(
   columns: readonly Column[],
-  rows: readonly (readonly string[])[],
+  measured: readonly Measured[],
   width: number,
 ): number[] | undefined {
-  // A loop, not Math.max(...rows): a long table would overflow the call's arguments.
-  const natural = columns.map((c, i) => {
-    let w = headerless(columns) ? 0 : cellWidth(c.header);
-    for (const r of rows) w = Math.max(w, cellWidth(r[i] ?? ''));
-    return w;
-  });
+  const natural = columns.map((c, i) =>
+    Math.max(headerless(columns) ? 0 : cellWidth(c.header), measured[i]!.widest),
+  );
   let over = natural.reduce((a, b) => a + b, 0) + GAP.length * (columns.length - 1) - width;
   const widths = [...natural];
   // Take the excess from the widest shrinking column first, down to each one's minimum.
@@ -250,9 +265,15 @@ function pad(s: string, width: number, align: 'l' | 'r' = 'l'): string {
   return align === 'r' ? fill + s : s + fill;
 }
 
+/**
+ * The table's lines: the header and its rule, then each row of `rows` (its cells `keep`, whose
+ * widths `measured` holds).
+ */
 function renderRows(
   columns: readonly Column[],
   rows: readonly (readonly string[])[],
+  keep: readonly number[],
+  measured: readonly Measured[],
   widths: readonly number[],
 ): string[] {
   const out: string[] = [];
@@ -276,8 +297,44 @@ function renderRows(
     emit(columns.map((c) => c.header));
     out.push(widths.map((w) => '─'.repeat(w)).join(GAP));
   }
-  for (const r of rows) emit(r);
+  for (let k = 0; k < rows.length; k++) {
+    const line = fittingLine(columns, rows[k]!, keep, measured, k, widths);
+    if (line !== undefined) out.push(line);
+    else emit(keep.map((i) => rows[k]![i] ?? ''));
+  }
   return out;
+}
+
+/**
+ * Row `k` as one line, as emit lays it out, from the widths measured: undefined when a wrapping
+ * cell needs more than one line (emit then lays it out).
+ */
+function fittingLine(
+  columns: readonly Column[],
+  row: readonly string[],
+  keep: readonly number[],
+  measured: readonly Measured[],
+  k: number,
+  widths: readonly number[],
+): string | undefined {
+  if (keep.length === 0) return undefined;
+  let line = '';
+  for (let j = 0; j < keep.length; j++) {
+    const text = row[keep[j]!] ?? '';
+    const cw = measured[j]!.cells[k]!;
+    const w = widths[j]!;
+    const c = columns[j]!;
+    let cell: string;
+    if (cw <= w || w <= 0) {
+      if (c.shrink === 'wrap' || cw <= w) {
+        const fill = ' '.repeat(Math.max(0, w - cw));
+        cell = c.align === 'r' ? fill + text : text + fill;
+      } else cell = pad(elide(text, w), w, c.align);
+    } else if (c.shrink === 'wrap') return undefined;
+    else cell = pad(elide(text, w), w, c.align);
+    line = j === 0 ? cell : `${line}${GAP}${cell}`;
+  }
+  return line.trimEnd();
 }
 
 /**
@@ -315,13 +372,17 @@ export function fitTable(
   width: number,
 ): string {
   let keep = columns.map((_, i) => i);
+  const measured = columns.map((_, i) => measure(rows, i));
   for (;;) {
     const cols = keep.map((i) => columns[i]!);
-    const cells = rows.map((r) => keep.map((i) => r[i] ?? ''));
-    const widths = fitWidths(cols, cells, width);
-    if (widths !== undefined) return renderRows(cols, cells, widths).join('\n');
+    const kept = keep.map((i) => measured[i]!);
+    const widths = fitWidths(cols, kept, width);
+    if (widths !== undefined) return renderRows(cols, rows, keep, kept, widths).join('\n');
     const droppable = keep.filter((i) => columns[i]!.drop !== undefined);
-    if (droppable.length === 0) return stacked(cols, cells, width).join('\n');
+    if (droppable.length === 0) {
+      const cells = rows.map((r) => keep.map((i) => r[i] ?? ''));
+      return stacked(cols, cells, width).join('\n');
+    }
     const first = droppable.reduce((a, b) => (columns[b]!.drop! < columns[a]!.drop! ? b : a));
     keep = keep.filter((i) => i !== first);
   }

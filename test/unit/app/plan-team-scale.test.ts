@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTeamPlans } from '../../../src/app/plan-team.js';
+import { bigSolvePasses, buildTeamPlans } from '../../../src/app/plan-team.js';
 import { loadProjectText } from '../../../src/config/load.js';
 import { teamSize } from '../../../src/model/team-spec.js';
 import { SEARCH_MAX_N } from '../../../src/planner/engine/index.js';
@@ -17,5 +17,41 @@ describe('team plans past the search size', () => {
     for (const m of three.engineers)
       expect(three.hoursByEngineer[m.id] ?? 0, m.id).toBeGreaterThan(0);
     expect(three.makespan).toBeLessThan(r2.value[0]!.makespan);
+  });
+
+  it('past the search size the plan does not depend on the clock: same seed, same plan', () => {
+    const loaded = loadProjectText(toJson(generateProject(SEARCH_MAX_N + 500, 5)), 'big.json');
+    if (!loaded.ok) throw new Error(loaded.error[0]?.message);
+    const frozen = (): number => 0;
+    let t = 0;
+    // Every reading of this clock is a second later: a wall-clock budget would be spent at once.
+    const racing = (): number => (t += 1000);
+    const plan = (now: () => number): string => {
+      const r = buildTeamPlans(loaded.value, [teamSize(3)], { now, days: false });
+      if (!r.ok) throw new Error(r.error);
+      return JSON.stringify(r.value);
+    };
+    expect(plan(racing)).toBe(plan(frozen));
+  });
+
+  it('the pass budget is the time limit read as passes, at least three', () => {
+    expect(bigSolvePasses(100_000, 500)).toBe(3);
+    expect(bigSolvePasses(10_000, 500)).toBe(37);
+    expect(bigSolvePasses(1_000_000, 500)).toBe(3);
+    expect(bigSolvePasses(10_000, 5000)).toBeGreaterThan(bigSolvePasses(10_000, 500));
+  });
+
+  it('past the search size the range retimes the plan under the low and high estimates', () => {
+    const loaded = loadProjectText(toJson(generateProject(SEARCH_MAX_N + 500, 7)), 'big.json');
+    if (!loaded.ok) throw new Error(loaded.error[0]?.message);
+    const r = buildTeamPlans(loaded.value, [teamSize(3)], { days: false });
+    if (!r.ok) throw new Error(r.error);
+    const plan = r.value[0]!;
+    const range = plan.summary.range!;
+    // Generated hours are ranges with low < high, so the estimates move the finish both ways.
+    expect(range.low).toBeLessThan(plan.makespan);
+    expect(range.high).toBeGreaterThan(plan.makespan);
+    // Low hours are at least an hour shorter each: the retimed plan is much shorter, not a copy.
+    expect(range.low).toBeLessThan(plan.makespan * 0.9);
   });
 });

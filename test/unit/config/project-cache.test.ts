@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { load as loadYaml } from 'js-yaml';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadProjectFile } from '../../../src/config/load.js';
 import {
@@ -46,7 +47,7 @@ async function loadOk(file: string): Promise<Project> {
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-/** Rewrites a cache entry's project consistently (as a correct entry would be written). */
+/** Rewrites a cache entry's parsed value consistently (as a correct entry would be written). */
 function tamper(cache: string, edit: (p: Record<string, unknown>) => void): void {
   const text = readFileSync(cache, 'utf8');
   const nl = text.indexOf('\n');
@@ -78,7 +79,7 @@ describe('validated-project cache', () => {
       sha256: createHash('sha256').update(readFileSync(p.file)).digest('hex'),
     });
     // A hit returns what the entry holds: prove it by changing the entry.
-    tamper(p.cache, (proj) => (proj['name'] = 'from the cache'));
+    tamper(p.cache, (parsed) => (parsed['project'] = 'from the cache'));
     const second = await loadOk(p.file);
     expect(second.name).toBe('from the cache');
     expect({ ...second, name: first.name }).toEqual(first);
@@ -100,14 +101,30 @@ describe('validated-project cache', () => {
     }
   });
 
+  it('a JSON task file is its own parsed value: its entry is the header alone', async () => {
+    const plain = await loadProjectFile('tasks/epic-1a.yaml');
+    if (!plain.ok) throw new Error('epic-1a.yaml does not load');
+    const p = tempProject();
+    const json = join(p.dir, 'tasks.json');
+    writeFileSync(json, JSON.stringify(loadYaml(readFileSync('tasks/epic-1a.yaml', 'utf8'))));
+    const miss = await loadOk(json);
+    const entry = readFileSync(projectCachePath(json), 'utf8');
+    expect(entry.endsWith('\n')).toBe(true);
+    expect(entry.split('\n')).toHaveLength(2);
+    expect(JSON.parse(entry.split('\n')[0]!)).toMatchObject({ json: true });
+    const hit = await loadOk(json);
+    expect(hit).toEqual(miss);
+    expect(JSON.stringify(hit)).toBe(JSON.stringify(plain.value));
+  });
+
   it('loads the file again when it changed (stale entry), and re-stores it', async () => {
     const p = tempProject();
     await loadOk(p.file);
-    tamper(p.cache, (proj) => (proj['name'] = 'stale'));
+    tamper(p.cache, (parsed) => (parsed['project'] = 'stale'));
     writeFileSync(p.file, SMALL.replace('cache test', 'edited'));
     expect((await loadOk(p.file)).name).toBe('edited');
     expect(JSON.parse(readFileSync(p.cache, 'utf8').split('\n')[1]!)).toMatchObject({
-      name: 'edited',
+      project: 'edited',
     });
   });
 
