@@ -5,7 +5,7 @@
 // files (and highs.wasm) is what a host without npm gets (the GPU host in validation runs).
 // Usage: node scripts/bundle.mjs OUTFILE
 import { build } from 'esbuild';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 
@@ -24,10 +24,18 @@ const common = {
   banner,
   logLevel: 'warning',
 };
+const outDir = dirname(out);
+const stem = basename(out).replace(/\.mjs$/, '');
+// Chunks of an earlier build would pile up beside the new ones.
+for (const f of readdirSync(outDir, { withFileTypes: true }))
+  if (f.isFile() && f.name.startsWith(`${stem}-chunk-`)) rmSync(join(outDir, f.name));
 await build({
   ...common,
-  entryPoints: [new URL('../src/cli/entry.ts', import.meta.url).pathname],
-  outfile: out,
+  entryPoints: { [stem]: new URL('../src/cli/entry.ts', import.meta.url).pathname },
+  outdir: outDir,
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: `${stem}-chunk-[hash]`,
   define: {
     __CRITPATH_VERSION__: JSON.stringify(version),
     __CRITPATH_EXECA__: JSON.stringify(`./${EXECA_FILE}`),

@@ -7,8 +7,9 @@ import { BACKENDS, backendsWithOpenAttempts } from '../executor/backends.js';
 import type { GpuOverride } from '../gpu/inventory.js';
 import { detectInventory } from '../gpu/inventory.js';
 import { statePaths } from '../state/paths.js';
-import type { ProjectRunState } from '../state/read.js';
-import { readRunState } from '../state/read.js';
+import type { StatePaths } from '../state/paths.js';
+import type { ProjectRunState } from '../state/run-state.js';
+import { readRunStateQuickly } from '../state/run-state.js';
 import type { StatusModel } from '../state/status.js';
 import { computeStatus, teamForecastSkipped } from '../state/status.js';
 
@@ -41,14 +42,14 @@ export async function projectStatus(
   req: StatusRequest,
 ): Promise<StatusView> {
   const paths = statePaths(file, req.root);
-  let state = readRunState(file, paths);
+  let state = await readState(file, paths);
   const live = new Map<string, 'pending' | 'running'>();
   const backendLines: string[] = [];
   for (const name of backendsWithOpenAttempts(state)) {
     const entry = await BACKENDS.get(name)?.();
     const s = await entry?.status?.(paths, project, state);
     if (s === undefined) continue;
-    state = readRunState(file, paths);
+    state = await readState(file, paths);
     for (const [id, phase] of s.live) live.set(id, phase);
     backendLines.push(...s.lines);
   }
@@ -71,6 +72,14 @@ export async function projectStatus(
       now: req.now,
     });
   return { model, journalNotes: journalNotes(state), backendLines };
+}
+
+/**
+ * The journal replayed: read with the quick record check alone when it can tell about every line
+ * (zod stays unloaded), else with the records' schemas.
+ */
+async function readState(file: string, paths: StatePaths): Promise<ProjectRunState> {
+  return readRunStateQuickly(paths) ?? (await import('../state/read.js')).readRunState(file, paths);
 }
 
 /** GPUs of this host: `--gpus`, else the last run's when it ran here, else nvidia-smi's. */

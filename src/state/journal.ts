@@ -10,122 +10,32 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { describeIoError, EnvironmentError } from '../result.js';
+import type { JournalRead } from './journal-read.js';
+import { parseJournalWith, readJournalWith } from './journal-read.js';
+import { quickRecord } from './record-check.js';
 import type { JournalRecord, WithoutVersion } from './records.js';
 import { checkRecord, JOURNAL_VERSION } from './records.js';
 
-/** A journal line that could not be replayed: not JSON, or JSON of the wrong shape. */
-export interface BadLine {
-  /** Counting from 1. */
-  readonly line: number;
-  readonly why: string;
-}
-
-/** What reading a journal found. */
-export interface JournalRead {
-  readonly records: JournalRecord[];
-  /** The last line was cut short (a crash mid-write) and was ignored. */
-  readonly tornTail: boolean;
-  /** Lines before the last that could not be read (skipped). */
-  readonly badLines: number;
-  /** Those lines, with where they are and why they were skipped. */
-  readonly bad: readonly BadLine[];
-}
-
-/** Reads journal lines one at a time, numbering them; `end()` takes the last, unterminated one. */
-class LineReader {
-  readonly records: JournalRecord[] = [];
-  readonly bad: BadLine[] = [];
-  tornTail = false;
-  #line = 0;
-
-  /** A complete line (its newline seen). */
-  line(text: string): void {
-    this.#line++;
-    if (text.trim() === '') return;
-    const rec = parseLine(text);
-    if (typeof rec === 'string') this.bad.push({ line: this.#line, why: rec });
-    else this.records.push(rec);
-  }
-
-  /** Text after the last newline: a record whose write may not have finished. */
-  end(text: string): JournalRead {
-    if (text.trim() !== '') this.tornTail = true;
-    return {
-      records: this.records,
-      tornTail: this.tornTail,
-      badLines: this.bad.length,
-      bad: this.bad,
-    };
-  }
-}
-
-function parseLine(text: string): JournalRecord | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return 'not JSON (a corrupt line)';
-  }
-  return checkRecord(value);
-}
+export type { BadLine, JournalRead } from './journal-read.js';
+export { describeBadLines } from './journal-read.js';
 
 /** Parses journal text. A torn last line is ignored; other unreadable lines are skipped and listed. */
 export function parseJournal(text: string): JournalRead {
-  const r = new LineReader();
-  let pos = 0;
-  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', pos)) {
-    r.line(text.slice(pos, nl));
-    pos = nl + 1;
-  }
-  return r.end(text.slice(pos));
+  return parseJournalWith(text, fullCheck)!;
 }
-
-const CHUNK = 1 << 20;
 
 /**
  * Reads the journal at `path` as a stream of chunks (a journal may be larger than one string);
  * an absent file is an empty journal. A file that cannot be read is an EnvironmentError.
  */
 export function readJournal(path: string): JournalRead {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-      return { records: [], tornTail: false, badLines: 0, bad: [] };
-    throw new EnvironmentError(`cannot read the journal ${describeIoError(path, e)}`);
-  }
-  const r = new LineReader();
-  const decoder = new StringDecoder('utf8');
-  const buf = Buffer.alloc(CHUNK);
-  let pending = '';
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, null);
-      if (n === 0) break;
-      pending += decoder.write(buf.subarray(0, n));
-      let pos = 0;
-      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', pos)) {
-        r.line(pending.slice(pos, nl));
-        pos = nl + 1;
-      }
-      pending = pending.slice(pos);
-    }
-  } catch (e) {
-    throw new EnvironmentError(`cannot read the journal ${describeIoError(path, e)}`);
-  } finally {
-    closeSync(fd);
-  }
-  return r.end(pending + decoder.end());
+  return readJournalWith(path, fullCheck)!;
 }
 
-/** One line per skipped journal line, for `run` and `status` to print. */
-export function describeBadLines(path: string, read: JournalRead): string[] {
-  return read.bad.map(
-    (b) => `${path}:${b.line}: skipped a journal line that is not a record: ${b.why}`,
-  );
+/** Every line checked: quickly where it plainly is a record, else by its zod schema. */
+function fullCheck(value: unknown): JournalRecord | string {
+  return quickRecord(value) ?? checkRecord(value);
 }
 
 /** How far back a torn last line is looked for: records are far shorter than this. */

@@ -1,22 +1,10 @@
 import type { StatePaths } from './paths.js';
 import { statePaths } from './paths.js';
-import { describeBadLines, readJournal } from './journal.js';
-import { ownerAlive, readLock } from './lockfile.js';
-import type { RunInfo, RunState } from './reducer.js';
-import { orphanedAttempts, replay } from './reducer.js';
+import { readJournal } from './journal.js';
+import type { ProjectRunState } from './run-state.js';
+import { runStateOf } from './run-state.js';
 
-/** The run state of a project as `status` and re-planning see it. */
-export interface ProjectRunState extends RunState {
-  readonly paths: StatePaths;
-  /** The run holding the project lock now, if it is alive. */
-  readonly liveRunId: string | undefined;
-  /** The last run in the journal. */
-  readonly lastRun: RunInfo | undefined;
-  readonly tornTail: boolean;
-  readonly badLines: number;
-  /** One warning per skipped journal line, with its line number. */
-  readonly badLineNotes: readonly string[];
-}
+export type { ProjectRunState } from './run-state.js';
 
 /**
  * Reads a project's journal and replays it. Attempts marked running whose run is not alive are
@@ -26,19 +14,5 @@ export function readRunState(
   taskFile: string,
   paths: StatePaths = statePaths(taskFile),
 ): ProjectRunState {
-  const j = readJournal(paths.journal);
-  const state = replay(j.records);
-  const lock = readLock(paths.lock)?.owner;
-  const liveRunId = lock !== undefined && ownerAlive(lock) ? lock.runId : undefined;
-  for (const { id } of orphanedAttempts(state, liveRunId))
-    state.activities.get(id)!.status = 'interrupted';
-  return {
-    ...state,
-    paths,
-    liveRunId,
-    lastRun: state.runs[state.runs.length - 1],
-    tornTail: j.tornTail,
-    badLines: j.badLines,
-    badLineNotes: describeBadLines(paths.journal, j),
-  };
+  return runStateOf(paths, readJournal(paths.journal));
 }

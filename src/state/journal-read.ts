@@ -1,0 +1,141 @@
+/**
+ * Reading a journal, line by line, with the record check passed in: journal.ts checks every line
+ * (zod where needed); `status` first reads with the quick check alone (record-check.ts), so a
+ * journal of well-formed records is read without loading zod.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { describeIoError, EnvironmentError } from '../result.js';
+import type { JournalRecord } from './records.js';
+
+/** A journal line that could not be replayed: not JSON, or JSON of the wrong shape. */
+export interface BadLine {
+  /** Counting from 1. */
+  readonly line: number;
+  readonly why: string;
+}
+
+/** What reading a journal found. */
+export interface JournalRead {
+  readonly records: JournalRecord[];
+  /** The last line was cut short (a crash mid-write) and was ignored. */
+  readonly tornTail: boolean;
+  /** Lines before the last that could not be read (skipped). */
+  readonly badLines: number;
+  /** Those lines, with where they are and why they were skipped. */
+  readonly bad: readonly BadLine[];
+}
+
+/**
+ * Checks a parsed line: the record, why it is not one, or `undefined` when this check cannot
+ * tell (the read then gives up, for a fuller check to read again).
+ */
+export type RecordCheck = (value: unknown) => JournalRecord | string | undefined;
+
+/** Reads journal lines one at a time, numbering them; `end()` takes the last, unterminated one. */
+class LineReader {
+  readonly records: JournalRecord[] = [];
+  readonly bad: BadLine[] = [];
+  tornTail = false;
+  /** A line the check could not tell about was met. */
+  undecided = false;
+  #line = 0;
+  readonly #check: RecordCheck;
+
+  constructor(check: RecordCheck) {
+    this.#check = check;
+  }
+
+  /** A complete line (its newline seen). */
+  line(text: string): void {
+    this.#line++;
+    if (this.undecided || text.trim() === '') return;
+    const rec = parseLine(text, this.#check);
+    if (rec === undefined) this.undecided = true;
+    else if (typeof rec === 'string') this.bad.push({ line: this.#line, why: rec });
+    else this.records.push(rec);
+  }
+
+  /** Text after the last newline: a record whose write may not have finished. */
+  end(text: string): JournalRead | undefined {
+    if (this.undecided) return undefined;
+    if (text.trim() !== '') this.tornTail = true;
+    return {
+      records: this.records,
+      tornTail: this.tornTail,
+      badLines: this.bad.length,
+      bad: this.bad,
+    };
+  }
+}
+
+function parseLine(text: string, check: RecordCheck): JournalRecord | string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'not JSON (a corrupt line)';
+  }
+  return check(value);
+}
+
+/**
+ * Parses journal text. A torn last line is ignored; other unreadable lines are skipped and listed.
+ * `undefined` when `check` could not tell about a line.
+ */
+export function parseJournalWith(text: string, check: RecordCheck): JournalRead | undefined {
+  const r = new LineReader(check);
+  let pos = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', pos)) {
+    r.line(text.slice(pos, nl));
+    pos = nl + 1;
+  }
+  return r.end(text.slice(pos));
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * Reads the journal at `path` as a stream of chunks (a journal may be larger than one string);
+ * an absent file is an empty journal. A file that cannot be read is an EnvironmentError.
+ * `undefined` when `check` could not tell about a line.
+ */
+export function readJournalWith(path: string, check: RecordCheck): JournalRead | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      return { records: [], tornTail: false, badLines: 0, bad: [] };
+    throw new EnvironmentError(`cannot read the journal ${describeIoError(path, e)}`);
+  }
+  const r = new LineReader(check);
+  const decoder = new StringDecoder('utf8');
+  const buf = Buffer.alloc(CHUNK);
+  let pending = '';
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0 || r.undecided) break;
+      pending += decoder.write(buf.subarray(0, n));
+      let pos = 0;
+      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', pos)) {
+        r.line(pending.slice(pos, nl));
+        pos = nl + 1;
+      }
+      pending = pending.slice(pos);
+    }
+  } catch (e) {
+    throw new EnvironmentError(`cannot read the journal ${describeIoError(path, e)}`);
+  } finally {
+    closeSync(fd);
+  }
+  return r.end(pending + decoder.end());
+}
+
+/** One line per skipped journal line, for `run` and `status` to print. */
+export function describeBadLines(path: string, read: JournalRead): string[] {
+  return read.bad.map(
+    (b) => `${path}:${b.line}: skipped a journal line that is not a record: ${b.why}`,
+  );
+}

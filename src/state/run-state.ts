@@ -1,0 +1,50 @@
+import type { StatePaths } from './paths.js';
+import type { JournalRead } from './journal-read.js';
+import { describeBadLines, readJournalWith } from './journal-read.js';
+import { ownerAlive, readLock } from './lockfile.js';
+import { quickRecord } from './record-check.js';
+import type { RunInfo, RunState } from './reducer.js';
+import { orphanedAttempts, replay } from './reducer.js';
+
+/** The run state of a project as `status` and re-planning see it. */
+export interface ProjectRunState extends RunState {
+  readonly paths: StatePaths;
+  /** The run holding the project lock now, if it is alive. */
+  readonly liveRunId: string | undefined;
+  /** The last run in the journal. */
+  readonly lastRun: RunInfo | undefined;
+  readonly tornTail: boolean;
+  readonly badLines: number;
+  /** One warning per skipped journal line, with its line number. */
+  readonly badLineNotes: readonly string[];
+}
+
+/**
+ * A journal read, replayed. Attempts marked running whose run is not alive are reported as
+ * `interrupted` (they re-run on resume). Needs no live `run`.
+ */
+export function runStateOf(paths: StatePaths, j: JournalRead): ProjectRunState {
+  const state = replay(j.records);
+  const lock = readLock(paths.lock)?.owner;
+  const liveRunId = lock !== undefined && ownerAlive(lock) ? lock.runId : undefined;
+  for (const { id } of orphanedAttempts(state, liveRunId))
+    state.activities.get(id)!.status = 'interrupted';
+  return {
+    ...state,
+    paths,
+    liveRunId,
+    lastRun: state.runs[state.runs.length - 1],
+    tornTail: j.tornTail,
+    badLines: j.badLines,
+    badLineNotes: describeBadLines(paths.journal, j),
+  };
+}
+
+/**
+ * The run state when every journal line is plainly a record or plainly not JSON (record-check.ts),
+ * without loading zod; `undefined` when a line needs its schema (read.ts `readRunState` then).
+ */
+export function readRunStateQuickly(paths: StatePaths): ProjectRunState | undefined {
+  const j = readJournalWith(paths.journal, quickRecord);
+  return j === undefined ? undefined : runStateOf(paths, j);
+}

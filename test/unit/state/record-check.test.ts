@@ -1,0 +1,176 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { quickRecord } from '../../../src/state/record-check.js';
+import { checkRecord } from '../../../src/state/records.js';
+
+/** One well-formed record of every kind (optional fields present and absent). */
+const GOOD: readonly Record<string, unknown>[] = [
+  {
+    v: 1,
+    at: 1,
+    t: 'run-start',
+    runId: 'r',
+    pid: 7,
+    pidStart: '1',
+    boot: 'b',
+    host: 'h',
+    backend: 'local',
+    jobs: 2,
+    gpus: [0, 1],
+    simulatedGpus: false,
+  },
+  {
+    v: 1,
+    at: 2,
+    t: 'started',
+    runId: 'r',
+    id: 'a',
+    attempt: 1,
+    backend: 'local',
+    gpus: [],
+    log: 'l',
+  },
+  {
+    v: 1,
+    at: 2,
+    t: 'started',
+    runId: 'r',
+    id: 'a/x',
+    attempt: 2,
+    backend: 'slurm',
+    pid: 3,
+    externalId: '99',
+    gpus: [3],
+    log: 'l',
+  },
+  { v: 1, at: 3, t: 'external-id', runId: 'r', id: 'a', attempt: 1, backend: 's', externalId: '1' },
+  { v: 1, at: 4, t: 'finished', runId: 'r', id: 'a', attempt: 1, exitCode: 0, durationMs: 5.5 },
+  {
+    v: 1,
+    at: 5,
+    t: 'failed',
+    runId: 'r',
+    id: 'a',
+    attempt: 1,
+    reason: 'signal',
+    exitCode: null,
+    signal: 'SIGKILL',
+    message: 'm',
+    stderrTail: ['x', 'y'],
+    durationMs: 1,
+    final: false,
+  },
+  {
+    v: 1,
+    at: 5,
+    t: 'failed',
+    runId: 'r',
+    id: 'a',
+    attempt: 1,
+    reason: 'exit-non-zero',
+    exitCode: 1,
+    signal: null,
+    durationMs: 1,
+    final: true,
+  },
+  {
+    v: 1,
+    at: 6,
+    t: 'interrupted',
+    runId: 'r',
+    id: 'a',
+    attempt: 1,
+    reason: 'crash',
+    durationMs: null,
+  },
+  { v: 1, at: 7, t: 'run-end', runId: 'r', outcome: 'blocked' },
+  { v: 1, at: 8, t: 'reset', ids: null },
+  { v: 1, at: 8, t: 'reset', ids: ['a', 'b'] },
+  { v: 1, at: 9, t: 'hand', recordedAt: 10, id: 'a', action: 'done', by: 'ann', hours: 2 },
+  { v: 1, at: 9, t: 'hand', recordedAt: 10, id: 'a', action: 'block', reason: 'waiting' },
+];
+
+/** Values of every JSON kind, including ones near each field's limits. */
+const anyValue = fc.oneof(
+  fc.constantFrom(
+    0,
+    -1,
+    1,
+    0.5,
+    2 ** 53,
+    '',
+    'x',
+    'signal',
+    'ok',
+    true,
+    false,
+    null,
+    [],
+    [0],
+    ['a'],
+  ),
+  fc.jsonValue({ maxDepth: 2 }),
+);
+
+/** A good record with one field changed, dropped or added, or its keys shuffled. */
+const mutated = fc
+  .tuple(
+    fc.constantFrom(...GOOD),
+    fc.constantFrom('set', 'drop', 'add', 'reorder'),
+    fc.nat(),
+    anyValue,
+  )
+  .map(([good, how, k, value]) => {
+    const keys = Object.keys(good);
+    const key = keys[k % keys.length]!;
+    const r: Record<string, unknown> = { ...good };
+    if (how === 'set') r[key] = value;
+    else if (how === 'drop') delete r[key];
+    else if (how === 'add') r[`extra${k % 3}`] = value;
+    else return Object.fromEntries([...keys].reverse().map((x) => [x, good[x]]));
+    return r;
+  });
+
+/** The value as zod gives it, frozen where zod freezes (records and their lists). */
+function shape(r: unknown): { json: string; frozen: boolean[] } {
+  const o = r as Record<string, unknown>;
+  return {
+    json: JSON.stringify(o),
+    frozen: [Object.isFrozen(o), ...Object.values(o).filter(Array.isArray).map(Object.isFrozen)],
+  };
+}
+
+describe('quickRecord', () => {
+  it('takes every well-formed record as zod does: same keys, order, values, frozen', () => {
+    for (const good of GOOD) {
+      const quick = quickRecord(structuredClone(good));
+      const zod = checkRecord(structuredClone(good));
+      expect(quick, JSON.stringify(good)).toBeDefined();
+      expect(typeof zod).toBe('object');
+      expect(shape(quick)).toEqual(shape(zod));
+    }
+  });
+
+  it('accepts only what zod accepts, and then gives what zod gives', () => {
+    fc.assert(
+      fc.property(fc.oneof(mutated, anyValue), (value) => {
+        const quick = quickRecord(structuredClone(value));
+        if (quick === undefined) return;
+        const zod = checkRecord(structuredClone(value));
+        expect(typeof zod, JSON.stringify(value)).toBe('object');
+        expect(shape(quick)).toEqual(shape(zod));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('leaves to zod what it cannot tell: unknown keys and kinds, wrong types', () => {
+    const started = GOOD[1]!;
+    expect(quickRecord({ ...started, extra: 1 })).toBeUndefined();
+    expect(quickRecord({ ...started, t: 'nope' })).toBeUndefined();
+    expect(quickRecord({ ...started, attempt: 0 })).toBeUndefined();
+    expect(quickRecord({ ...started, gpus: [-1] })).toBeUndefined();
+    expect(quickRecord({ ...started, v: 2 })).toBeUndefined();
+    expect(quickRecord([started])).toBeUndefined();
+  });
+});
