@@ -16,22 +16,9 @@ import type {
   Task,
 } from '../model/project.js';
 import type { PhaseInput, ProjectInput, ScenarioInput, TaskInput } from '../model/schema.js';
-import { parseProjectQuick } from '../model/plain-task.js';
 import type { TeamSpec } from '../model/team-spec.js';
 import { parseTeamSpec } from '../model/team-spec.js';
 import { parseDurationSeconds, parseHours } from './hours.js';
-
-/**
- * The project of a value that a fast path parsed from a file which passed every check before
- * (the project cache knows it did, from the file's hash): the schema's values and the
- * normalization, without the rules. Undefined if the schema declines it (an entry not made by
- * loadProjectTextChecked).
- */
-export function projectOfChecked(parsed: unknown): Project | undefined {
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
-  const input = parseProjectQuick(parsed as Record<string, unknown>);
-  return input === undefined ? undefined : normalize(input);
-}
 
 function estimateOf(h: Parameters<typeof parseHours>[0]): Estimate {
   const p = parseHours(h);

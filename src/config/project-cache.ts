@@ -206,11 +206,26 @@ export async function loadProjectFileCached(file: string): Promise<Result<Projec
   return r.result;
 }
 
-/** The project of an entry's value; undefined when the entry was not one of ours after all. */
+/**
+ * The project of an entry's value (from a file that passed every check, as its hash says): the
+ * schema's value, then the normalization, without the rules. A file of plain tasks under a plain
+ * head needs no zod (plain-project.ts); any other goes through plain-task.ts's quick path.
+ * Undefined when the entry was not one of ours after all.
+ */
 async function projectOfEntry(parsed: unknown): Promise<Project | undefined> {
-  const { projectOfChecked } = await import('./normalize.js');
+  const [{ normalize }, { parsePlainProject }] = await Promise.all([
+    import('./normalize.js'),
+    import('../model/plain-project.js'),
+  ]);
   try {
-    return projectOfChecked(parsed);
+    const input =
+      parsePlainProject(parsed) ??
+      (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+        ? (await import('../model/plain-task.js')).parseProjectQuick(
+            parsed as Record<string, unknown>,
+          )
+        : undefined);
+    return input === undefined ? undefined : normalize(input);
   } catch {
     return undefined;
   }

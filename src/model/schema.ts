@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATE_RE, DURATION_RE, HOURS_RE, TASK_ID_RE } from './patterns.js';
 
 /**
  * The task-file contract (tasks/*.yaml). These zod schemas check shape only; semantic rules
@@ -6,11 +7,7 @@ import { z } from 'zod';
  * every finding keeps its position in the YAML.
  */
 
-/** A task id: what `deps` name. */
-export const TASK_ID_RE = /^[A-Za-z0-9._-]+$/;
-export const HOURS_RE = /^\s*\d+(\.\d+)?\s*(-\s*\d+(\.\d+)?\s*)?$/;
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-export const DURATION_RE = /^\s*\d+(\.\d+)?\s*(s|m|h|d)\s*$/;
+export { DURATION_RE, HOURS_RE, TASK_ID_RE };
 
 /** An ISO calendar date, `YYYY-MM-DD`. */
 export const IsoDate = z.string().regex(DATE_RE, { error: 'expected a date as YYYY-MM-DD' });

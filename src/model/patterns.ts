@@ -1,0 +1,8 @@
+/** The task file's patterns, apart from the zod schemas (schema.ts) so a check can use them without zod. */
+
+/** A task id: what `deps` name. */
+export const TASK_ID_RE = /^[A-Za-z0-9._-]+$/;
+export const HOURS_RE = /^\s*\d+(\.\d+)?\s*(-\s*\d+(\.\d+)?\s*)?$/;
+/** An ISO calendar date, `YYYY-MM-DD`. */
+export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+export const DURATION_RE = /^\s*\d+(\.\d+)?\s*(s|m|h|d)\s*$/;
