@@ -57,8 +57,11 @@ export async function projectStatus(
     const st = state.activities.get(id);
     if (st !== undefined && st.status === 'interrupted') st.status = 'running';
   }
-  const cpmModel = computeStatus(project, buildActivityGraph(project), state, {
-    hostGpus: await hostGpus(req.gpus, state),
+  // nvidia-smi, when asked, answers while the graph is built.
+  const gpus = hostGpus(req.gpus, state);
+  const graph = buildActivityGraph(project);
+  const cpmModel = computeStatus(project, graph, state, {
+    hostGpus: await gpus,
     now: req.now,
     liveRunId: state.liveRunId,
     batchLive: live,

@@ -7,7 +7,7 @@ import { topoOrder } from '../planner/engine/graph.js';
 import { criticalSteps } from '../planner/project/critical-path-plan.js';
 import type { BlockReason } from '../model/block-reason.js';
 import { formatBlockReason, hardwareBlock } from '../model/block-reason.js';
-import type { Attempt, RunState } from './reducer.js';
+import type { RunState } from './reducer.js';
 import type { FailureReason } from './records.js';
 
 /**
@@ -316,6 +316,9 @@ function fromPredecessors(
   return s;
 }
 
+/** The empty list rows share (the JSON is the same as a list of their own). */
+const NONE: readonly never[] = Object.freeze([]);
+
 /** One row per activity, in file order, and the count of each status. */
 function activityRows(
   graph: ActivityGraph,
@@ -337,6 +340,7 @@ function activityRows(
     const v = a.index;
     const st = state.activities.get(a.id);
     const last = st?.attempts[st.attempts.length - 1];
+    const failed = status[v] === 'failed' ? last : undefined;
     counts[status[v]!]++;
     activities.push({
       id: a.id,
@@ -350,9 +354,14 @@ function activityRows(
       reason: block[v] !== undefined ? formatBlockReason(block[v]) : undefined,
       interrupted: st?.status === 'interrupted',
       log: last?.log,
-      gpus: last?.gpus ?? [],
+      gpus: last?.gpus ?? NONE,
       attempts: st?.attempts.length ?? 0,
-      ...failureOf(status[v] === 'failed' ? last : undefined),
+      // How a failed attempt ended; all empty for any other.
+      failure: failed?.failure ?? null,
+      exitCode: failed?.exitCode ?? null,
+      signal: failed?.signal ?? null,
+      failureMessage: failed?.message ?? null,
+      stderrTail: failed?.stderrTail ?? NONE,
       by: st?.hand?.by,
       hoursOf:
         hoursOf[v] === undefined
@@ -363,19 +372,6 @@ function activityRows(
     });
   }
   return { activities, counts };
-}
-
-/** How a failed attempt ended, for `status`; all empty for any other. */
-function failureOf(
-  a: Attempt | undefined,
-): Pick<ActivityStatus, 'failure' | 'exitCode' | 'signal' | 'failureMessage' | 'stderrTail'> {
-  return {
-    failure: a?.failure ?? null,
-    exitCode: a?.exitCode ?? null,
-    signal: a?.signal ?? null,
-    failureMessage: a?.message ?? null,
-    stderrTail: a?.stderrTail ?? [],
-  };
 }
 
 /**
