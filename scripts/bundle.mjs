@@ -1,11 +1,15 @@
-// Bundles the CLI into one file with its dependencies: OUTFILE is the whole CLI; beside it,
+// Bundles the CLI with its dependencies: OUTFILE is the CLI's entry, and beside it esbuild writes
+// the chunks it imports (OUTFILE's name with -chunk-HASH), split where a verb or a lazily loaded
+// piece is imported dynamically, so a verb loads and compiles only the code it imports (status
+// on a cache hit: no zod, yaml, execa, HiGHS or dagre; the test status-cache.test.ts checks it).
 // critpath-execa.mjs holds execa for the launcher process, which runs commands in a process of
 // its own. `npm run build` makes dist/critpath.mjs, which bin/critpath.js runs: node starts it
-// in about half the time it takes to load the same modules one file at a time. The same pair of
-// files (and highs.wasm) is what a host without npm gets (the GPU host in validation runs).
+// in about half the time it takes to load the same modules one file at a time. The same files
+// (dist/critpath*.mjs and highs.wasm) are what a host without npm gets (the GPU host in
+// validation runs).
 // Usage: node scripts/bundle.mjs OUTFILE
 import { build } from 'esbuild';
-import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 
@@ -27,6 +31,7 @@ const common = {
 const outDir = dirname(out);
 const stem = basename(out).replace(/\.mjs$/, '');
 // Chunks of an earlier build would pile up beside the new ones.
+mkdirSync(outDir, { recursive: true });
 for (const f of readdirSync(outDir, { withFileTypes: true }))
   if (f.isFile() && f.name.startsWith(`${stem}-chunk-`)) rmSync(join(outDir, f.name));
 await build({
