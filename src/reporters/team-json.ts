@@ -1,4 +1,5 @@
 import type { DatedTeamPlan } from '../app/plan-team.js';
+import { jsonChunks } from './json-chunks.js';
 
 /**
  * The team plan as JSON: the plan contract's fields first (`makespan`, `unit`, `team`,
@@ -64,6 +65,16 @@ export function teamPlanJson(plan: DatedTeamPlan): Record<string, unknown> {
 
 export function renderTeamJson(plan: DatedTeamPlan): string {
   return JSON.stringify(teamPlanJson(plan), null, 2);
+}
+
+/** renderTeamJson's text in pieces (jsonChunks): a huge plan's JSON is never one string. */
+export function teamJsonChunks(plan: DatedTeamPlan): Iterable<string> {
+  return jsonChunks(teamPlanJson(plan));
+}
+
+/** renderTeamsJson's text in pieces. */
+export function teamsJsonChunks(plans: readonly DatedTeamPlan[]): Iterable<string> {
+  return jsonChunks({ plans: plans.map(teamPlanJson) });
 }
 
 /** Several team plans (`--team 1,2,3 --json`): `{ "plans": [...] }`. */

@@ -18,7 +18,12 @@ import {
   buildTeamPlans,
 } from '../../app/plan-team.js';
 import { renderCpmJson, renderCpmTable } from '../../reporters/cpm.js';
-import { renderTeamJson, renderTeamsJson } from '../../reporters/team-json.js';
+import {
+  renderTeamJson,
+  renderTeamsJson,
+  teamJsonChunks,
+  teamsJsonChunks,
+} from '../../reporters/team-json.js';
 import {
   renderTeamGantt,
   renderTeamMarkdown,
@@ -203,7 +208,15 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         usageError(ctx, plans.error);
         return;
       }
-      ctx.out.out(renderPlans(plans.value, req, ctx));
+      if (req.format === 'json') {
+        // Tens of megabytes for a huge project: written in pieces, never one string.
+        const [only] = plans.value;
+        ctx.out.outChunks(
+          plans.value.length === 1 && only !== undefined
+            ? teamJsonChunks(only)
+            : teamsJsonChunks(plans.value),
+        );
+      } else ctx.out.out(renderPlans(plans.value, req, ctx));
       printForecast(ctx, file, project, plans.value, opts);
     });
 }
