@@ -10,7 +10,7 @@ import { idRanks } from '../engine/compile.js';
 import { EPS } from '../engine/cpm.js';
 import { topoOrder } from '../engine/graph.js';
 import type { CapacityStep, Problem, ResourceDef, Schedule } from '../engine/problem.js';
-import { ALL, heldBy } from '../engine/problem.js';
+import { ALL } from '../engine/problem.js';
 import type { ChainLink, Handoff, PlannedActivity, TeamMember, TeamPlan } from './team-plan.js';
 import { roundHours } from './team-plan.js';
 
@@ -240,9 +240,16 @@ export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchI
   const hoursByEngineer: Record<string, number> = {};
   for (const m of team) hoursByEngineer[m.id] = 0;
   let effort = 0;
+  const R = problem.resources.length;
+  const resourceIds = problem.resources.map((r) => r.id);
   const activities: PlannedActivity[] = graph.activities.map((a) => {
     const i = a.index;
-    const demand = heldBy(problem, schedule, i);
+    // What heldBy gives, the engineer's unit set to 1.
+    const demand: Record<string, number> = {};
+    for (let r = 0; r < R; r++) {
+      const h = schedule.held[i * R + r]!;
+      if (h > 0) demand[resourceIds[r]!] = h;
+    }
     demand[ENGINEER] = 1;
     const who = assignee(i);
     hoursByEngineer[who] = roundHours((hoursByEngineer[who] ?? 0) + problem.duration[i]!);
@@ -264,11 +271,19 @@ export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchI
     };
   });
 
+  // Edges between different assignees, by time, then ids (rank: the compareIds order).
   const handoffs: Handoff[] = [];
-  for (const a of activities) {
-    for (const p of a.predecessors) {
-      const from = activities[graph.byId.get(p)!.index]!;
+  const rank = idRanks(problem.ids);
+  const fromOf: number[] = [];
+  const toOf: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = activities[i]!;
+    for (let e = problem.predStart[i]!; e < problem.predStart[i + 1]!; e++) {
+      const p = problem.pred[e]!;
+      const from = activities[p]!;
       if (from.assignee !== a.assignee) {
+        fromOf.push(p);
+        toOf.push(i);
         handoffs.push({
           from: from.id,
           to: a.id,
@@ -279,7 +294,14 @@ export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchI
       }
     }
   }
-  handoffs.sort((x, y) => x.at - y.at || compareIds(x.from, y.from) || compareIds(x.to, y.to));
+  const order = handoffs.map((_, k) => k);
+  order.sort(
+    (x, y) =>
+      handoffs[x]!.at - handoffs[y]!.at ||
+      rank[fromOf[x]!]! - rank[fromOf[y]!]! ||
+      rank[toOf[x]!]! - rank[toOf[y]!]!,
+  );
+  const sortedHandoffs = order.map((k) => handoffs[k]!);
 
   const declared = team.filter((m) => m.declared).length;
   const lowerBound = roundHours(info.lowerBound);
@@ -295,7 +317,7 @@ export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchI
     activities,
     criticalPath: chain.map((c) => c.id),
     criticalChain: chain,
-    handoffs,
+    handoffs: sortedHandoffs,
     lowerBound,
     bounds: {
       criticalPath: roundHours(info.bounds.criticalPath),
