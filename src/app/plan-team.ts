@@ -523,33 +523,45 @@ export function dailyWork(plan: TeamPlan, cal: WorkCalendar): DayWork[] {
   const H = cal.hoursPerDay;
   const lastDay = plan.makespan > 0 ? pointAt(cal, plan.makespan, 'end').day : 0;
   const gpu = plan.resources.find((r) => r.id === GPU)?.profile ?? [];
-  const titleOf = new Map(plan.activities.map((a) => [a.id, a.taskTitle]));
-  const cells = dayCells(plan, H, lastDay);
+  const { cells, which } = dayCells(plan, H, lastDay);
   const E = plan.engineers.length;
   const rows: DayWork[] = [];
   const tol = 1e-6;
   for (let d = 0; d <= lastDay; d++) {
     const date = workingDate(cal, d);
-    const base = { day: d, date, weekday: weekdayName(date), week: weekOf(cal, date) };
+    const weekday = weekdayName(date);
+    const week = weekOf(cal, date);
     let any = false;
     for (let k = 0; k < E; k++) {
       const items = cells[d * E + k];
       if (items === undefined) continue;
       any = true;
-      let top = items[0]!;
-      for (const it of items) if (it.hours > top.hours + tol) top = it;
+      const of = which[d * E + k]!;
+      let top = 0;
+      let sum = 0;
+      for (let q = 0; q < items.length; q++) {
+        if (items[q]!.hours > items[top]!.hours + tol) top = q;
+        sum += items[q]!.hours;
+      }
       rows.push({
-        ...base,
+        day: d,
+        date,
+        weekday,
+        week,
         engineer: plan.engineers[k]!.id,
         items,
-        hours: roundHours(items.reduce((s, it) => s + it.hours, 0)),
-        focus: titleOf.get(top.id) ?? top.id,
+        hours: roundHours(sum),
+        // The title of the task with the most hours that day.
+        focus: plan.activities[of[top]!]!.taskTitle,
       });
     }
     if (!any) {
       const waiting = gpu.length > 0 && capacityAt(gpu, d * H) === 0;
       rows.push({
-        ...base,
+        day: d,
+        date,
+        weekday,
+        week,
         engineer: null,
         items: [],
         hours: 0,
@@ -562,18 +574,28 @@ export function dailyWork(plan: TeamPlan, cal: WorkCalendar): DayWork[] {
 
 /**
  * What each engineer does each day (cell `day * engineers + engineer`), items in start order,
- * ties in plan order. Each activity visits only the days around its own span, so the whole
- * breakdown is linear in its size.
+ * ties in plan order, with each item's activity index (`which`, in step with the items). Each
+ * activity visits only the days around its own span, so the whole breakdown is linear in its
+ * size.
  */
-function dayCells(plan: TeamPlan, H: number, lastDay: number): (DayItem[] | undefined)[] {
+function dayCells(
+  plan: TeamPlan,
+  H: number,
+  lastDay: number,
+): { cells: (DayItem[] | undefined)[]; which: (number[] | undefined)[] } {
   const E = plan.engineers.length;
   const engineerOf = new Map(plan.engineers.map((m, k) => [m.id, k]));
-  const cells: (DayItem[] | undefined)[] = new Array<DayItem[] | undefined>((lastDay + 1) * E);
+  const size = (lastDay + 1) * E;
+  const cells: (DayItem[] | undefined)[] = new Array<DayItem[] | undefined>(size);
+  const which: (number[] | undefined)[] = new Array<number[] | undefined>(size);
   const tol = 1e-6;
-  const order = plan.activities.map((_, i) => i);
-  order.sort((x, y) => plan.activities[x]!.start - plan.activities[y]!.start || x - y);
+  const acts = plan.activities;
+  const order = Int32Array.from(acts, (_, i) => i);
+  const starts = Float64Array.from(acts, (a) => a.start);
+  // By start, ties in plan order (a typed sort of indices: no comparator closure per pair).
+  order.sort((x, y) => starts[x]! - starts[y]! || x - y);
   for (const i of order) {
-    const a = plan.activities[i]!;
+    const a = acts[i]!;
     const k = engineerOf.get(a.assignee);
     if (k === undefined) continue;
     const from = Math.max(0, Math.floor(a.start / H) - 1);
@@ -587,8 +609,10 @@ function dayCells(plan: TeamPlan, H: number, lastDay: number): (DayItem[] | unde
       const startsHere = a.start >= lo - tol;
       const endsHere = a.end <= hi + tol;
       const part = startsHere ? (endsHere ? 'whole' : 'start') : endsHere ? 'finish' : 'cont';
-      (cells[d * E + k] ??= []).push({ id: a.id, hours: roundHours(Math.max(0, overlap)), part });
+      const cell = d * E + k;
+      (cells[cell] ??= []).push({ id: a.id, hours: roundHours(Math.max(0, overlap)), part });
+      (which[cell] ??= []).push(i);
     }
   }
-  return cells;
+  return { cells, which };
 }

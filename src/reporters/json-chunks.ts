@@ -16,6 +16,25 @@ const MAX_DEPTH = 3;
 
 const indent = (depth: number): string => ' '.repeat(2 * depth);
 
+/**
+ * An array written as `items.map(map)`, mapped a batch at a time as jsonChunks writes it: the
+ * mapped elements of a long list never all exist at once. JSON.stringify writes it as the
+ * mapped array too (toJSON).
+ */
+export class MappedList<T> {
+  readonly items: readonly T[];
+  readonly map: (item: T) => unknown;
+
+  constructor(items: readonly T[], map: (item: T) => unknown) {
+    this.items = items;
+    this.map = map;
+  }
+
+  toJSON(): unknown[] {
+    return this.items.map((t) => this.map(t));
+  }
+}
+
 /** Whether `v` is walked: a plain object or an array, without toJSON. */
 function walked(v: unknown): v is Record<string, unknown> | unknown[] {
   if (v === null || typeof v !== 'object') return false;
@@ -58,15 +77,32 @@ function atDepth(v: unknown, depth: number): string {
 }
 
 /** Elements `from`…`to−1` of an array at `depth − 1`, as they read at `depth`, comma-separated. */
-function batchAt(list: readonly unknown[], from: number, to: number, depth: number): string {
+function batchAt(
+  list: readonly unknown[] | MappedList<unknown>,
+  from: number,
+  to: number,
+  depth: number,
+): string {
   // A value at depth d inside the batch array reads as the batch's elements do.
   const { head, tail } = frameOf(depth - 1);
-  const text = JSON.stringify(wrap(list.slice(from, to), depth - 1), null, 2);
+  const batch =
+    list instanceof MappedList
+      ? list.items.slice(from, to).map((t) => list.map(t))
+      : list.slice(from, to);
+  const text = JSON.stringify(wrap(batch, depth - 1), null, 2);
   // The batch array's own `[\n` and `\n<indent>]` go with the frame.
   return text.slice(head + 2, text.length - tail - 1 - indent(depth - 1).length - 1);
 }
 
 function* chunksAt(v: unknown, depth: number): Generator<string> {
+  if (v instanceof MappedList) {
+    const list = v as MappedList<unknown>;
+    if (list.items.length > JSON_BATCH && depth < MAX_DEPTH) {
+      yield* longChunks(list, list.items.length, depth);
+      return;
+    }
+    v = list.toJSON();
+  }
   if (!walked(v) || depth >= MAX_DEPTH) {
     yield atDepth(v, depth);
     return;
@@ -77,18 +113,15 @@ function* chunksAt(v: unknown, depth: number): Generator<string> {
       yield '[]';
       return;
     }
-    yield '[\n';
     if (v.length > JSON_BATCH) {
-      for (let from = 0; from < v.length; from += JSON_BATCH) {
-        if (from > 0) yield ',\n';
-        yield batchAt(v, from, Math.min(v.length, from + JSON_BATCH), depth + 1);
-      }
-    } else {
-      for (let i = 0; i < v.length; i++) {
-        yield i === 0 ? inner : `,\n${inner}`;
-        const e: unknown = v[i];
-        yield* chunksAt(skipped(e) ? null : e, depth + 1);
-      }
+      yield* longChunks(v, v.length, depth);
+      return;
+    }
+    yield '[\n';
+    for (let i = 0; i < v.length; i++) {
+      yield i === 0 ? inner : `,\n${inner}`;
+      const e: unknown = v[i];
+      yield* chunksAt(skipped(e) ? null : e, depth + 1);
     }
     yield `\n${indent(depth)}]`;
     return;
@@ -105,6 +138,20 @@ function* chunksAt(v: unknown, depth: number): Generator<string> {
     yield* chunksAt(v[k], depth + 1);
   }
   yield `\n${indent(depth)}}`;
+}
+
+/** A long array at `depth`, a batch of elements at a time. */
+function* longChunks(
+  list: readonly unknown[] | MappedList<unknown>,
+  length: number,
+  depth: number,
+): Generator<string> {
+  yield '[\n';
+  for (let from = 0; from < length; from += JSON_BATCH) {
+    if (from > 0) yield ',\n';
+    yield batchAt(list, from, Math.min(length, from + JSON_BATCH), depth + 1);
+  }
+  yield `\n${indent(depth)}]`;
 }
 
 /** The pieces of `JSON.stringify(value, null, 2)`, in order (value: plain JSON data). */

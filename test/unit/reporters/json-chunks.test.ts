@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JSON_BATCH, jsonChunks } from '../../../src/reporters/json-chunks.js';
+import { JSON_BATCH, MappedList, jsonChunks } from '../../../src/reporters/json-chunks.js';
 import { escapeTerminal } from '../../../src/reporters/escape.js';
 import { memoryOutput, writeChunks } from '../../../src/reporters/terminal.js';
 
@@ -82,5 +82,22 @@ describe('writeChunks', () => {
     const o = memoryOutput();
     o.outChunks(['{', '\n}', '\u0085']);
     expect(o.stdout).toEqual([escapeTerminal('{\n}\u0085', true)]);
+  });
+});
+
+describe('MappedList', () => {
+  it('writes as the mapped array, short or long, at any depth', () => {
+    const map = (i: number): unknown => ({ i, half: i / 2, list: i % 5 === 0 ? [] : [i, `${i}`] });
+    for (const length of [0, 1, JSON_BATCH, JSON_BATCH + 1, 3 * JSON_BATCH + 7]) {
+      const items = Array.from({ length }, (_, i) => i);
+      const lazy = { plans: [{ a: 1, activities: new MappedList(items, map) }] };
+      const eager = { plans: [{ a: 1, activities: items.map(map) }] };
+      const expected = JSON.stringify(eager, null, 2);
+      expect(joined(lazy)).toBe(expected);
+      expect(JSON.stringify(lazy, null, 2)).toBe(expected);
+      expect(joined([[[[new MappedList(items, map)]]]])).toBe(
+        JSON.stringify([[[[items.map(map)]]]], null, 2),
+      );
+    }
   });
 });
