@@ -182,7 +182,7 @@ export function projectProblem(
     succ: graph.succ,
     predStart: graph.predStart,
     pred: graph.pred,
-    ids: graph.activities.map((a) => a.id),
+    ids: idsOf(graph),
     duration,
     resources,
     demand,
@@ -197,7 +197,20 @@ export function projectProblem(
   });
 }
 
-/** Sorted steps starting at 0, same-`from` steps merged (last wins), no-op steps dropped. */
+/**
+ * The activity ids of a graph, one array per graph: every problem built from it (each team size
+ * and estimate of a plan) shares it, and with it the engine's id ranks (cached by array).
+ */
+function idsOf(graph: ActivityGraph): readonly string[] {
+  let ids = graphIds.get(graph);
+  if (ids === undefined) {
+    ids = graph.activities.map((a) => a.id);
+    graphIds.set(graph, ids);
+  }
+  return ids;
+}
+const graphIds = new WeakMap<ActivityGraph, readonly string[]>();
+
 /** Capacity of a profile at time t. */
 export function capacityAt(profile: readonly CapacityStep[], t: number): number {
   let c = 0;
