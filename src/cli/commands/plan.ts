@@ -208,17 +208,17 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         usageError(ctx, plans.error);
         return;
       }
-      if (req.format === 'json') {
-        // Tens of megabytes for a huge project: written in pieces, never one string.
-        const [only] = plans.value;
-        ctx.out.outChunks(
-          plans.value.length === 1 && only !== undefined
-            ? teamJsonChunks(only)
-            : teamsJsonChunks(plans.value),
-        );
-      } else ctx.out.out(renderPlans(plans.value, req, ctx));
+      printPlans(plans.value, req, ctx);
       printForecast(ctx, file, project, plans.value, opts);
     });
+}
+
+/** Prints the plans: JSON in pieces (tens of megabytes for a huge project, never one string). */
+function printPlans(plans: readonly DatedTeamPlan[], req: TeamPlanRequest, ctx: CliContext): void {
+  const [only] = plans;
+  if (req.format !== 'json') ctx.out.out(renderPlans(plans, req, ctx));
+  else if (plans.length === 1 && only !== undefined) ctx.out.outChunks(teamJsonChunks(only));
+  else ctx.out.outChunks(teamsJsonChunks(plans));
 }
 
 function renderPlans(

@@ -11,7 +11,14 @@ import { EPS } from '../engine/cpm.js';
 import { topoOrder } from '../engine/graph.js';
 import type { CapacityStep, Problem, ResourceDef, Schedule } from '../engine/problem.js';
 import { ALL } from '../engine/problem.js';
-import type { ChainLink, Handoff, PlannedActivity, TeamMember, TeamPlan } from './team-plan.js';
+import type {
+  ActivityDates,
+  ChainLink,
+  Handoff,
+  PlannedActivity,
+  TeamMember,
+  TeamPlan,
+} from './team-plan.js';
 import { roundHours } from './team-plan.js';
 
 /**
@@ -236,8 +243,26 @@ export interface SearchInfo {
   readonly seed: number;
 }
 
-/** Reads a schedule of a project problem back as a team plan. */
-export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchInfo): TeamPlan {
+/** Turns axis hours into a calendar date: the start or the end of work at that hour. */
+export type DateOf = (hours: number, kind: 'start' | 'end') => string;
+
+/**
+ * Reads a schedule of a project problem back as a team plan; with `dateOf`, each activity also
+ * gets its dates (made with the activity, not copied into a second object afterwards).
+ */
+export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchInfo): TeamPlan;
+export function toTeamPlan(
+  pp: ProjectProblem,
+  schedule: Schedule,
+  info: SearchInfo,
+  dateOf: DateOf,
+): TeamPlan<PlannedActivity & ActivityDates>;
+export function toTeamPlan(
+  pp: ProjectProblem,
+  schedule: Schedule,
+  info: SearchInfo,
+  dateOf?: DateOf,
+): TeamPlan<PlannedActivity & Partial<ActivityDates>> {
   const { problem, graph, team } = pp;
   const n = problem.n;
   const start = (i: number): number => schedule.start[i]!;
@@ -255,7 +280,7 @@ export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchI
   let effort = 0;
   const R = problem.resources.length;
   const resourceIds = problem.resources.map((r) => r.id);
-  const activities: PlannedActivity[] = graph.activities.map((a) => {
+  const activities: (PlannedActivity & Partial<ActivityDates>)[] = graph.activities.map((a) => {
     const i = a.index;
     // What heldBy gives, the engineer's unit set to 1.
     const demand: Record<string, number> = {};
@@ -267,20 +292,51 @@ export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchI
     const who = assignee(i);
     hoursByEngineer[who] = roundHours((hoursByEngineer[who] ?? 0) + problem.duration[i]!);
     effort += problem.duration[i]!;
+    const id = a.id;
+    const task = a.task.id;
+    const phase = a.phase.name;
+    const title = a.phase.title;
+    const taskTitle = a.task.title;
+    const duration = roundHours(problem.duration[i]!);
+    const predecessors = a.predecessors;
+    const from = roundHours(start(i));
+    const to = roundHours(end(i));
+    const hardware = a.phase.hardware;
+    const critical = onChain.has(id);
+    // Two literals, not a spread: one object per activity, of one shape.
+    if (dateOf === undefined) {
+      return {
+        id,
+        task,
+        phase,
+        title,
+        taskTitle,
+        duration,
+        predecessors,
+        demand,
+        start: from,
+        end: to,
+        assignee: who,
+        hardware,
+        critical,
+      };
+    }
     return {
-      id: a.id,
-      task: a.task.id,
-      phase: a.phase.name,
-      title: a.phase.title,
-      taskTitle: a.task.title,
-      duration: roundHours(problem.duration[i]!),
-      predecessors: a.predecessors,
+      id,
+      task,
+      phase,
+      title,
+      taskTitle,
+      duration,
+      predecessors,
       demand,
-      start: roundHours(start(i)),
-      end: roundHours(end(i)),
+      start: from,
+      end: to,
       assignee: who,
-      hardware: a.phase.hardware,
-      critical: onChain.has(a.id),
+      hardware,
+      critical,
+      startDate: dateOf(from, 'start'),
+      endDate: dateOf(to, 'end'),
     };
   });
 
