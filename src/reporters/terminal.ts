@@ -117,6 +117,8 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
 
 /** Pieces gathered up to this many characters are escaped and written at once. */
 const CHUNK_CHARS = 1 << 20;
+/** A piece this long is written as it is, after what was gathered before it. */
+const BIG_PIECE = 1 << 16;
 
 /**
  * `out` of the pieces' concatenation, a megabyte or so at a time. What escapeTerminal matches
@@ -129,7 +131,7 @@ export function writeChunks(chunks: Iterable<string>, write: (text: string) => v
   let last = '';
   const flush = (all: boolean): void => {
     if (size === 0) return;
-    let text = pending.join('');
+    let text = pending.length === 1 ? pending[0]! : pending.join('');
     let rest = '';
     if (!all) {
       const from = Math.max(0, text.length - 64);
@@ -148,9 +150,12 @@ export function writeChunks(chunks: Iterable<string>, write: (text: string) => v
   };
   for (const c of chunks) {
     if (c.length === 0) continue;
+    // A big piece goes out on its own, not copied into a joined one (87 MB of copies at 100k).
+    const big = c.length >= BIG_PIECE;
+    if (big) flush(false);
     pending.push(c);
     size += c.length;
-    if (size >= CHUNK_CHARS) flush(false);
+    if (big || size >= CHUNK_CHARS) flush(false);
   }
   flush(true);
   if (!last.endsWith('\n')) write('\n');
