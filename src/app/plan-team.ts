@@ -5,8 +5,8 @@ import type { Problem } from '../planner/engine/index.js';
 import type { SolveOptions, SolveResult } from '../planner/engine/index.js';
 import {
   InfeasibleError,
-  Resolver,
   SEARCH_MAX_N,
+  Sgs,
   compile,
   computeBounds,
   sortByKey,
@@ -429,16 +429,21 @@ function retimedRange(found: {
   res: SolveResult;
 }): { low: number; high: number } | undefined {
   const { pp, res } = found;
-  // One compile for both: a Resolver's durations can be swapped between passes.
-  const resolver = new Resolver({ ...pp.problem, duration: activityDurations(pp.graph, 'low') });
-  const c = resolver.c;
-  const list = new Int32Array(c.n);
+  // One compile for both passes: nothing compiled depends on the durations but `dur` itself
+  // (each pass re-checks the grid against them), so the high ones are copied in.
+  const c = compile({ ...pp.problem, duration: activityDurations(pp.graph, 'low') });
+  const n = c.n;
+  const list = new Int32Array(n);
   list.set(c.topo);
   sortByKey(list, res.schedule.start, c.topoPos);
   const workers = c.W > 0 ? res.schedule.worker : null;
-  const low = resolver.follow(list, workers).makespan;
-  resolver.setDurations(activityDurations(pp.graph, 'high'));
-  const high = resolver.follow(list, workers).makespan;
+  const sgs = new Sgs(c);
+  const start = new Float64Array(n);
+  const worker = new Int32Array(n);
+  const held = new Float64Array(n * c.R);
+  const low = sgs.serial(list, start, worker, held, false, 0, workers);
+  c.dur.set(activityDurations(pp.graph, 'high'));
+  const high = sgs.serial(list, start, worker, held, false, 0, workers);
   return Number.isFinite(low) && Number.isFinite(high) ? { low, high } : undefined;
 }
 
