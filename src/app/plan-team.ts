@@ -25,7 +25,7 @@ import {
   selectTeam,
   toTeamPlan,
 } from '../planner/project/project-problem.js';
-import type { PlannedActivity, TeamPlan } from '../planner/project/team-plan.js';
+import type { ActivityDates, PlannedActivity, TeamPlan } from '../planner/project/team-plan.js';
 import { roundHours } from '../planner/project/team-plan.js';
 import { activityDurations } from '../model/activities.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
@@ -77,10 +77,7 @@ export interface TeamPlanOptions {
 }
 
 /** A planned activity with its calendar dates (`YYYY-MM-DDTHH:MM`). */
-export interface DatedActivity extends PlannedActivity {
-  readonly startDate: string;
-  readonly endDate: string;
-}
+export interface DatedActivity extends PlannedActivity, ActivityDates {}
 
 /** What one engineer does on one working day. */
 export interface DayWork {
@@ -320,7 +317,12 @@ function planTeams(
       method: found.res.method,
       seed,
     };
-    const plan = toTeamPlan(found.pp, found.res.schedule, info);
+    const plan = toTeamPlan(
+      found.pp,
+      found.res.schedule,
+      info,
+      (h, kind) => pointAt(cal, h, kind).iso,
+    );
     let range: PlanSummary['range'];
     const retimed =
       withRange && found.pp.problem.n > SEARCH_MAX_N ? retimedRange(found) : undefined;
@@ -427,19 +429,21 @@ function retimedRange(found: {
   res: SolveResult;
 }): { low: number; high: number } | undefined {
   const { pp, res } = found;
-  const timed = (mode: EstimateMode): number => {
-    const c = compile({ ...pp.problem, duration: activityDurations(pp.graph, mode) });
-    const n = c.n;
-    const list = new Int32Array(n);
-    list.set(c.topo);
-    sortByKey(list, res.schedule.start, c.topoPos);
-    const workers = c.W > 0 ? res.schedule.worker : null;
-    const start = new Float64Array(n);
-    const held = new Float64Array(n * c.R);
-    return new Sgs(c).serial(list, start, new Int32Array(n), held, false, 0, workers);
-  };
-  const low = timed('low');
-  const high = timed('high');
+  // One compile for both passes: nothing compiled depends on the durations but `dur` itself
+  // (each pass re-checks the grid against them), so the high ones are copied in.
+  const c = compile({ ...pp.problem, duration: activityDurations(pp.graph, 'low') });
+  const n = c.n;
+  const list = new Int32Array(n);
+  list.set(c.topo);
+  sortByKey(list, res.schedule.start, c.topoPos);
+  const workers = c.W > 0 ? res.schedule.worker : null;
+  const sgs = new Sgs(c);
+  const start = new Float64Array(n);
+  const worker = new Int32Array(n);
+  const held = new Float64Array(n * c.R);
+  const low = sgs.serial(list, start, worker, held, false, 0, workers);
+  c.dur.set(activityDurations(pp.graph, 'high'));
+  const high = sgs.serial(list, start, worker, held, false, 0, workers);
   return Number.isFinite(low) && Number.isFinite(high) ? { low, high } : undefined;
 }
 
@@ -460,21 +464,17 @@ function liftResult(
   return { ...prev, method: `${prev.method} (from the ${prevTeam}-engineer plan)` };
 }
 
-/** Adds dates, the day-by-day breakdown and the summary. */
+/** Adds the day-by-day breakdown and the summary to a plan whose activities come dated (toTeamPlan with dateOf). */
 export function datePlan(
   project: Pick<Project, 'holidays' | 'deadline' | 'gpuModel'>,
-  plan: TeamPlan,
+  plan: TeamPlan<DatedActivity>,
   cal: WorkCalendar,
   label: string,
   solo: number | undefined,
   range: PlanSummary['range'],
   withDays = true,
 ): DatedTeamPlan {
-  const activities: DatedActivity[] = plan.activities.map((a) => ({
-    ...a,
-    startDate: pointAt(cal, a.start, 'start').iso,
-    endDate: pointAt(cal, a.end, 'end').iso,
-  }));
+  const activities = plan.activities;
   const startDate = pointAt(cal, 0, 'start').iso;
   const end = pointAt(cal, plan.makespan, 'end');
   const endDate = end.iso;
@@ -513,33 +513,45 @@ export function dailyWork(plan: TeamPlan, cal: WorkCalendar): DayWork[] {
   const H = cal.hoursPerDay;
   const lastDay = plan.makespan > 0 ? pointAt(cal, plan.makespan, 'end').day : 0;
   const gpu = plan.resources.find((r) => r.id === GPU)?.profile ?? [];
-  const titleOf = new Map(plan.activities.map((a) => [a.id, a.taskTitle]));
-  const cells = dayCells(plan, H, lastDay);
+  const { cells, which } = dayCells(plan, H, lastDay);
   const E = plan.engineers.length;
   const rows: DayWork[] = [];
   const tol = 1e-6;
   for (let d = 0; d <= lastDay; d++) {
     const date = workingDate(cal, d);
-    const base = { day: d, date, weekday: weekdayName(date), week: weekOf(cal, date) };
+    const weekday = weekdayName(date);
+    const week = weekOf(cal, date);
     let any = false;
     for (let k = 0; k < E; k++) {
       const items = cells[d * E + k];
       if (items === undefined) continue;
       any = true;
-      let top = items[0]!;
-      for (const it of items) if (it.hours > top.hours + tol) top = it;
+      const of = which[d * E + k]!;
+      let top = 0;
+      let sum = 0;
+      for (let q = 0; q < items.length; q++) {
+        if (items[q]!.hours > items[top]!.hours + tol) top = q;
+        sum += items[q]!.hours;
+      }
       rows.push({
-        ...base,
+        day: d,
+        date,
+        weekday,
+        week,
         engineer: plan.engineers[k]!.id,
         items,
-        hours: roundHours(items.reduce((s, it) => s + it.hours, 0)),
-        focus: titleOf.get(top.id) ?? top.id,
+        hours: roundHours(sum),
+        // The title of the task with the most hours that day.
+        focus: plan.activities[of[top]!]!.taskTitle,
       });
     }
     if (!any) {
       const waiting = gpu.length > 0 && capacityAt(gpu, d * H) === 0;
       rows.push({
-        ...base,
+        day: d,
+        date,
+        weekday,
+        week,
         engineer: null,
         items: [],
         hours: 0,
@@ -552,18 +564,28 @@ export function dailyWork(plan: TeamPlan, cal: WorkCalendar): DayWork[] {
 
 /**
  * What each engineer does each day (cell `day * engineers + engineer`), items in start order,
- * ties in plan order. Each activity visits only the days around its own span, so the whole
- * breakdown is linear in its size.
+ * ties in plan order, with each item's activity index (`which`, in step with the items). Each
+ * activity visits only the days around its own span, so the whole breakdown is linear in its
+ * size.
  */
-function dayCells(plan: TeamPlan, H: number, lastDay: number): (DayItem[] | undefined)[] {
+function dayCells(
+  plan: TeamPlan,
+  H: number,
+  lastDay: number,
+): { cells: (DayItem[] | undefined)[]; which: (number[] | undefined)[] } {
   const E = plan.engineers.length;
   const engineerOf = new Map(plan.engineers.map((m, k) => [m.id, k]));
-  const cells: (DayItem[] | undefined)[] = new Array<DayItem[] | undefined>((lastDay + 1) * E);
+  const size = (lastDay + 1) * E;
+  const cells: (DayItem[] | undefined)[] = new Array<DayItem[] | undefined>(size);
+  const which: (number[] | undefined)[] = new Array<number[] | undefined>(size);
   const tol = 1e-6;
-  const order = plan.activities.map((_, i) => i);
-  order.sort((x, y) => plan.activities[x]!.start - plan.activities[y]!.start || x - y);
+  const acts = plan.activities;
+  const order = Int32Array.from(acts, (_, i) => i);
+  const starts = Float64Array.from(acts, (a) => a.start);
+  // By start, ties in plan order (a typed sort of indices: no comparator closure per pair).
+  order.sort((x, y) => starts[x]! - starts[y]! || x - y);
   for (const i of order) {
-    const a = plan.activities[i]!;
+    const a = acts[i]!;
     const k = engineerOf.get(a.assignee);
     if (k === undefined) continue;
     const from = Math.max(0, Math.floor(a.start / H) - 1);
@@ -577,8 +599,10 @@ function dayCells(plan: TeamPlan, H: number, lastDay: number): (DayItem[] | unde
       const startsHere = a.start >= lo - tol;
       const endsHere = a.end <= hi + tol;
       const part = startsHere ? (endsHere ? 'whole' : 'start') : endsHere ? 'finish' : 'cont';
-      (cells[d * E + k] ??= []).push({ id: a.id, hours: roundHours(Math.max(0, overlap)), part });
+      const cell = d * E + k;
+      (cells[cell] ??= []).push({ id: a.id, hours: roundHours(Math.max(0, overlap)), part });
+      (which[cell] ??= []).push(i);
     }
   }
-  return cells;
+  return { cells, which };
 }

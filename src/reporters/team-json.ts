@@ -1,4 +1,5 @@
-import type { DatedTeamPlan } from '../app/plan-team.js';
+import type { DatedActivity, DatedTeamPlan } from '../app/plan-team.js';
+import { MappedList, jsonChunks } from './json-chunks.js';
 
 /**
  * The team plan as JSON: the plan contract's fields first (`makespan`, `unit`, `team`,
@@ -6,6 +7,31 @@ import type { DatedTeamPlan } from '../app/plan-team.js';
  * extras. Key order is fixed so the same plan prints byte-identically.
  */
 export function teamPlanJson(plan: DatedTeamPlan): Record<string, unknown> {
+  return planJson(plan, plan.activities.map(activityJson));
+}
+
+/** One activity of the plan contract. */
+function activityJson(a: DatedActivity): Record<string, unknown> {
+  return {
+    id: a.id,
+    task: a.task,
+    phase: a.phase,
+    title: a.title,
+    duration: a.duration,
+    predecessors: a.predecessors,
+    demand: a.demand,
+    start: a.start,
+    end: a.end,
+    assignee: a.assignee,
+    startDate: a.startDate,
+    endDate: a.endDate,
+    hardware: a.hardware,
+    critical: a.critical,
+  };
+}
+
+/** teamPlanJson with `activities` as given (the mapped array, or a MappedList of it). */
+function planJson(plan: DatedTeamPlan, activities: unknown): Record<string, unknown> {
   return {
     makespan: plan.makespan,
     unit: plan.unit,
@@ -14,22 +40,7 @@ export function teamPlanJson(plan: DatedTeamPlan): Record<string, unknown> {
       id: r.id,
       profile: r.profile.map((s) => ({ from: s.from, capacity: s.capacity })),
     })),
-    activities: plan.activities.map((a) => ({
-      id: a.id,
-      task: a.task,
-      phase: a.phase,
-      title: a.title,
-      duration: a.duration,
-      predecessors: a.predecessors,
-      demand: a.demand,
-      start: a.start,
-      end: a.end,
-      assignee: a.assignee,
-      startDate: a.startDate,
-      endDate: a.endDate,
-      hardware: a.hardware,
-      critical: a.critical,
-    })),
+    activities,
     criticalPath: plan.criticalPath,
     lowerBound: plan.lowerBound,
     startDate: plan.startDate,
@@ -64,6 +75,21 @@ export function teamPlanJson(plan: DatedTeamPlan): Record<string, unknown> {
 
 export function renderTeamJson(plan: DatedTeamPlan): string {
   return JSON.stringify(teamPlanJson(plan), null, 2);
+}
+
+/** renderTeamJson's text in pieces (jsonChunks): a huge plan's JSON is never one string. */
+export function teamJsonChunks(plan: DatedTeamPlan): Iterable<string> {
+  return jsonChunks(lazyPlanJson(plan));
+}
+
+/** renderTeamsJson's text in pieces. */
+export function teamsJsonChunks(plans: readonly DatedTeamPlan[]): Iterable<string> {
+  return jsonChunks({ plans: plans.map(lazyPlanJson) });
+}
+
+/** teamPlanJson, its activities mapped a batch at a time as they are written. */
+function lazyPlanJson(plan: DatedTeamPlan): Record<string, unknown> {
+  return planJson(plan, new MappedList(plan.activities, activityJson));
 }
 
 /** Several team plans (`--team 1,2,3 --json`): `{ "plans": [...] }`. */

@@ -8,6 +8,11 @@ export interface Output {
   out(text: string): void;
   err(text: string): void;
   /**
+   * Like `out` with the pieces' concatenation, written as they come (a plan's JSON runs to tens
+   * of megabytes: it is never one string).
+   */
+  outChunks(chunks: Iterable<string>): void;
+  /**
    * Text as it is, to standard output (a live view's cursor movements, a log as written): the
    * caller escapes what it did not write itself (escapeTerminal).
    */
@@ -102,12 +107,63 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
       if (!line.endsWith('\n')) stdout('\n');
     },
     err: (t) => stderr(lineOf(t)),
+    outChunks: (chunks) => writeChunks(chunks, stdout),
     write: stdout,
     color: new Chalk({ level }),
     isTty,
     columns: opts.wide === true ? Infinity : outputColumns(process.stdout, process.env),
   };
 }
+
+/** Pieces gathered up to this many characters are escaped and written at once. */
+const CHUNK_CHARS = 1 << 20;
+/** A piece this long is written as it is, after what was gathered before it. */
+const BIG_PIECE = 1 << 16;
+
+/**
+ * `out` of the pieces' concatenation, a megabyte or so at a time. What escapeTerminal matches
+ * can span two pieces only as an SGR sequence or a CR LF cut in two: such an unfinished end is
+ * held back for the next write.
+ */
+export function writeChunks(chunks: Iterable<string>, write: (text: string) => void): void {
+  let pending: string[] = [];
+  let size = 0;
+  let last = '';
+  const flush = (all: boolean): void => {
+    if (size === 0) return;
+    let text = pending.length === 1 ? pending[0]! : pending.join('');
+    let rest = '';
+    if (!all) {
+      const from = Math.max(0, text.length - 64);
+      const open = UNFINISHED.exec(text.slice(from));
+      if (open !== null) {
+        rest = text.slice(from + open.index);
+        text = text.slice(0, from + open.index);
+      }
+    }
+    if (text.length > 0) {
+      last = escapeTerminal(text, true);
+      write(last);
+    }
+    pending = rest.length > 0 ? [rest] : [];
+    size = rest.length;
+  };
+  for (const c of chunks) {
+    if (c.length === 0) continue;
+    // A big piece goes out on its own, not copied into a joined one (87 MB of copies at 100k).
+    const big = c.length >= BIG_PIECE;
+    if (big) flush(false);
+    pending.push(c);
+    size += c.length;
+    if (big || size >= CHUNK_CHARS) flush(false);
+  }
+  flush(true);
+  if (!last.endsWith('\n')) write('\n');
+}
+
+/** An end that the next piece may turn into an SGR sequence or a CR LF. */
+// eslint-disable-next-line no-control-regex -- control characters are what it is about
+const UNFINISHED = /\u001b(\[[0-9;]*)?$|\r$/;
 
 /** A line as printed: control characters escaped (colours kept), a newline at its end. */
 const lineOf = (t: string): string => {
@@ -126,6 +182,7 @@ export function memoryOutput(
     stderr,
     out: (t) => void stdout.push(escapeTerminal(t, true)),
     err: (t) => void stderr.push(escapeTerminal(t, true)),
+    outChunks: (chunks) => void stdout.push(escapeTerminal([...chunks].join(''), true)),
     write: (t) => void stdout.push(t),
     color: new Chalk({ level: 0 }),
     isTty: false,

@@ -18,7 +18,12 @@ import {
   buildTeamPlans,
 } from '../../app/plan-team.js';
 import { renderCpmJson, renderCpmTable } from '../../reporters/cpm.js';
-import { renderTeamJson, renderTeamsJson } from '../../reporters/team-json.js';
+import {
+  renderTeamJson,
+  renderTeamsJson,
+  teamJsonChunks,
+  teamsJsonChunks,
+} from '../../reporters/team-json.js';
 import {
   renderTeamGantt,
   renderTeamMarkdown,
@@ -203,9 +208,17 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         usageError(ctx, plans.error);
         return;
       }
-      ctx.out.out(renderPlans(plans.value, req, ctx));
+      printPlans(plans.value, req, ctx);
       printForecast(ctx, file, project, plans.value, opts);
     });
+}
+
+/** Prints the plans: JSON in pieces (tens of megabytes for a huge project, never one string). */
+function printPlans(plans: readonly DatedTeamPlan[], req: TeamPlanRequest, ctx: CliContext): void {
+  const [only] = plans;
+  if (req.format !== 'json') ctx.out.out(renderPlans(plans, req, ctx));
+  else if (plans.length === 1 && only !== undefined) ctx.out.outChunks(teamJsonChunks(only));
+  else ctx.out.outChunks(teamsJsonChunks(plans));
 }
 
 function renderPlans(

@@ -59,6 +59,25 @@ export interface Compiled {
   readonly grid: number;
 }
 
+/** A list of int32s filled up to a known bound (`capacity`; duplicates left out may leave some unused). */
+class Int32List {
+  private readonly data: Int32Array<ArrayBuffer>;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.data = new Int32Array(capacity);
+  }
+
+  push(v: number): void {
+    this.data[this.length++] = v;
+  }
+
+  /** The entries pushed, as their own array. */
+  array(): Int32Array<ArrayBuffer> {
+    return this.length === this.data.length ? this.data : this.data.slice(0, this.length);
+  }
+}
+
 /** Largest horizon (cells) and problem size for time-indexed profiles. */
 const GRID_MAX_CELLS = 1 << 15;
 const GRID_MAX_N = 2000;
@@ -229,7 +248,11 @@ export function compile(problem: Problem, opts: { grid?: boolean } = {}): Compil
   if (problem.workers !== undefined) {
     if (W === 0) throw new Error('Problem has a workers list with nobody in it');
     const lists = problem.workers.eligible;
-    const out: number[] = [];
+    // Anyone may do most activities: their entries (0…W−1) are counted first, so the list is
+    // one typed array filled in place, not a JS array of n·W numbers copied at the end.
+    let size = 0;
+    for (let i = 0; i < n; i++) size += (lists[i] ?? null) === null ? W : lists[i]!.length;
+    const out = new Int32List(size);
     for (let i = 0; i < n; i++) {
       const e = lists[i] ?? null;
       if (e === null) for (let w = 0; w < W; w++) out.push(w);
@@ -246,7 +269,7 @@ export function compile(problem: Problem, opts: { grid?: boolean } = {}): Compil
       }
       eligStart[i + 1] = out.length;
     }
-    elig = Int32Array.from(out);
+    elig = out.array();
   }
   const arrival = new Float64Array(n);
   for (let i = 0; i < n; i++) {

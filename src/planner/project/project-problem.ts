@@ -10,8 +10,15 @@ import { idRanks } from '../engine/compile.js';
 import { EPS } from '../engine/cpm.js';
 import { topoOrder } from '../engine/graph.js';
 import type { CapacityStep, Problem, ResourceDef, Schedule } from '../engine/problem.js';
-import { ALL, heldBy } from '../engine/problem.js';
-import type { ChainLink, Handoff, PlannedActivity, TeamMember, TeamPlan } from './team-plan.js';
+import { ALL } from '../engine/problem.js';
+import type {
+  ActivityDates,
+  ChainLink,
+  Handoff,
+  PlannedActivity,
+  TeamMember,
+  TeamPlan,
+} from './team-plan.js';
 import { roundHours } from './team-plan.js';
 
 /**
@@ -182,7 +189,7 @@ export function projectProblem(
     succ: graph.succ,
     predStart: graph.predStart,
     pred: graph.pred,
-    ids: graph.activities.map((a) => a.id),
+    ids: idsOf(graph),
     duration,
     resources,
     demand,
@@ -197,7 +204,20 @@ export function projectProblem(
   });
 }
 
-/** Sorted steps starting at 0, same-`from` steps merged (last wins), no-op steps dropped. */
+/**
+ * The activity ids of a graph, one array per graph: every problem built from it (each team size
+ * and estimate of a plan) shares it, and with it the engine's id ranks (cached by array).
+ */
+function idsOf(graph: ActivityGraph): readonly string[] {
+  let ids = graphIds.get(graph);
+  if (ids === undefined) {
+    ids = graph.activities.map((a) => a.id);
+    graphIds.set(graph, ids);
+  }
+  return ids;
+}
+const graphIds = new WeakMap<ActivityGraph, readonly string[]>();
+
 /** Capacity of a profile at time t. */
 export function capacityAt(profile: readonly CapacityStep[], t: number): number {
   let c = 0;
@@ -223,8 +243,26 @@ export interface SearchInfo {
   readonly seed: number;
 }
 
-/** Reads a schedule of a project problem back as a team plan. */
-export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchInfo): TeamPlan {
+/** Turns axis hours into a calendar date: the start or the end of work at that hour. */
+export type DateOf = (hours: number, kind: 'start' | 'end') => string;
+
+/**
+ * Reads a schedule of a project problem back as a team plan; with `dateOf`, each activity also
+ * gets its dates (made with the activity, not copied into a second object afterwards).
+ */
+export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchInfo): TeamPlan;
+export function toTeamPlan(
+  pp: ProjectProblem,
+  schedule: Schedule,
+  info: SearchInfo,
+  dateOf: DateOf,
+): TeamPlan<PlannedActivity & ActivityDates>;
+export function toTeamPlan(
+  pp: ProjectProblem,
+  schedule: Schedule,
+  info: SearchInfo,
+  dateOf?: DateOf,
+): TeamPlan<PlannedActivity & Partial<ActivityDates>> {
   const { problem, graph, team } = pp;
   const n = problem.n;
   const start = (i: number): number => schedule.start[i]!;
@@ -240,35 +278,81 @@ export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchI
   const hoursByEngineer: Record<string, number> = {};
   for (const m of team) hoursByEngineer[m.id] = 0;
   let effort = 0;
-  const activities: PlannedActivity[] = graph.activities.map((a) => {
+  const R = problem.resources.length;
+  const resourceIds = problem.resources.map((r) => r.id);
+  const activities: (PlannedActivity & Partial<ActivityDates>)[] = graph.activities.map((a) => {
     const i = a.index;
-    const demand = heldBy(problem, schedule, i);
+    // What heldBy gives, the engineer's unit set to 1.
+    const demand: Record<string, number> = {};
+    for (let r = 0; r < R; r++) {
+      const h = schedule.held[i * R + r]!;
+      if (h > 0) demand[resourceIds[r]!] = h;
+    }
     demand[ENGINEER] = 1;
     const who = assignee(i);
     hoursByEngineer[who] = roundHours((hoursByEngineer[who] ?? 0) + problem.duration[i]!);
     effort += problem.duration[i]!;
+    const id = a.id;
+    const task = a.task.id;
+    const phase = a.phase.name;
+    const title = a.phase.title;
+    const taskTitle = a.task.title;
+    const duration = roundHours(problem.duration[i]!);
+    const predecessors = a.predecessors;
+    const from = roundHours(start(i));
+    const to = roundHours(end(i));
+    const hardware = a.phase.hardware;
+    const critical = onChain.has(id);
+    // Two literals, not a spread: one object per activity, of one shape.
+    if (dateOf === undefined) {
+      return {
+        id,
+        task,
+        phase,
+        title,
+        taskTitle,
+        duration,
+        predecessors,
+        demand,
+        start: from,
+        end: to,
+        assignee: who,
+        hardware,
+        critical,
+      };
+    }
     return {
-      id: a.id,
-      task: a.task.id,
-      phase: a.phase.name,
-      title: a.phase.title,
-      taskTitle: a.task.title,
-      duration: roundHours(problem.duration[i]!),
-      predecessors: a.predecessors,
+      id,
+      task,
+      phase,
+      title,
+      taskTitle,
+      duration,
+      predecessors,
       demand,
-      start: roundHours(start(i)),
-      end: roundHours(end(i)),
+      start: from,
+      end: to,
       assignee: who,
-      hardware: a.phase.hardware,
-      critical: onChain.has(a.id),
+      hardware,
+      critical,
+      startDate: dateOf(from, 'start'),
+      endDate: dateOf(to, 'end'),
     };
   });
 
+  // Edges between different assignees, by time, then ids (rank: the compareIds order).
   const handoffs: Handoff[] = [];
-  for (const a of activities) {
-    for (const p of a.predecessors) {
-      const from = activities[graph.byId.get(p)!.index]!;
+  const rank = idRanks(problem.ids);
+  const fromOf: number[] = [];
+  const toOf: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = activities[i]!;
+    for (let e = problem.predStart[i]!; e < problem.predStart[i + 1]!; e++) {
+      const p = problem.pred[e]!;
+      const from = activities[p]!;
       if (from.assignee !== a.assignee) {
+        fromOf.push(p);
+        toOf.push(i);
         handoffs.push({
           from: from.id,
           to: a.id,
@@ -279,7 +363,14 @@ export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchI
       }
     }
   }
-  handoffs.sort((x, y) => x.at - y.at || compareIds(x.from, y.from) || compareIds(x.to, y.to));
+  const order = handoffs.map((_, k) => k);
+  order.sort(
+    (x, y) =>
+      handoffs[x]!.at - handoffs[y]!.at ||
+      rank[fromOf[x]!]! - rank[fromOf[y]!]! ||
+      rank[toOf[x]!]! - rank[toOf[y]!]!,
+  );
+  const sortedHandoffs = order.map((k) => handoffs[k]!);
 
   const declared = team.filter((m) => m.declared).length;
   const lowerBound = roundHours(info.lowerBound);
@@ -295,7 +386,7 @@ export function toTeamPlan(pp: ProjectProblem, schedule: Schedule, info: SearchI
     activities,
     criticalPath: chain.map((c) => c.id),
     criticalChain: chain,
-    handoffs,
+    handoffs: sortedHandoffs,
     lowerBound,
     bounds: {
       criticalPath: roundHours(info.bounds.criticalPath),

@@ -96,8 +96,14 @@ export interface PlanBounds {
   readonly exact?: number;
 }
 
-/** The team plan on the working-time axis. */
-export interface TeamPlan {
+/** An activity's calendar dates (`YYYY-MM-DDTHH:MM`), when its plan is dated. */
+export interface ActivityDates {
+  readonly startDate: string;
+  readonly endDate: string;
+}
+
+/** The team plan on the working-time axis (its activities dated or not: `A`). */
+export interface TeamPlan<A extends PlannedActivity = PlannedActivity> {
   readonly project: string;
   /** Contract: always `hour`. */
   readonly unit: 'hour';
@@ -110,7 +116,7 @@ export interface TeamPlan {
   /** Contract: the largest `end`. */
   readonly makespan: number;
   readonly resources: readonly PlanResource[];
-  readonly activities: readonly PlannedActivity[];
+  readonly activities: readonly A[];
   /** Contract: the critical chain of the schedule, as activity ids. */
   readonly criticalPath: readonly string[];
   readonly criticalChain: readonly ChainLink[];
