@@ -33,6 +33,7 @@ import {
   calendarDaysTo,
   gpuProfile,
   projectCalendar,
+  isoAt,
   pointAt,
   weekOf,
   weekdayName,
@@ -317,12 +318,7 @@ function planTeams(
       method: found.res.method,
       seed,
     };
-    const plan = toTeamPlan(
-      found.pp,
-      found.res.schedule,
-      info,
-      (h, kind) => pointAt(cal, h, kind).iso,
-    );
+    const plan = toTeamPlan(found.pp, found.res.schedule, info, (h, kind) => isoAt(cal, h, kind));
     let range: PlanSummary['range'];
     const retimed =
       withRange && found.pp.problem.n > SEARCH_MAX_N ? retimedRange(found) : undefined;

@@ -169,25 +169,43 @@ export function pointAt(
   t: number,
   kind: 'start' | 'end' = 'start',
 ): CalendarPoint {
-  const H = cal.hoursPerDay;
+  const [day, minutes] = dayAndMinutes(cal, t, kind);
+  const date = workingDate(cal, day);
+  const time = clockText(cal.dayStartMinutes + minutes);
+  return { day, date, time, iso: `${date}T${time}` };
+}
+
+/** `pointAt(cal, t, kind).iso`, without the point: a plan of 100k activities dates 200k times. */
+export function isoAt(cal: WorkCalendar, t: number, kind: 'start' | 'end' = 'start'): string {
+  const [day, minutes] = dayAndMinutes(cal, t, kind);
+  return `${workingDate(cal, day)}T${clockText(cal.dayStartMinutes + minutes)}`;
+}
+
+/** The working day of axis hour `t` and the minutes into it, as pointAt reads them. */
+function dayAndMinutes(cal: WorkCalendar, t: number, kind: 'start' | 'end'): [number, number] {
   // Minutes: a start rounds to the nearest, an end up (work never ends before it is done), each
   // snapping float noise (15.999999 or 16.0000001) to the boundary it means.
   const ticks = kind === 'end' ? Math.ceil(t * 60 - 1e-3) : Math.round(t * 60);
-  const perDay = Math.round(H * 60);
+  const perDay = Math.round(cal.hoursPerDay * 60);
   let day = Math.floor(ticks / perDay);
   let minutes = ticks - day * perDay;
   if (kind === 'end' && minutes === 0 && day > 0) {
     day -= 1;
     minutes = perDay;
   }
-  if (day < 0) {
-    day = 0;
-    minutes = 0;
+  if (day < 0) return [0, 0];
+  return [day, minutes];
+}
+
+/** `HH:MM` of a clock reading in minutes after midnight, each made once. */
+const clockTexts: string[] = [];
+function clockText(clock: number): string {
+  let text = clockTexts[clock];
+  if (text === undefined) {
+    text = `${pad2(Math.floor(clock / 60))}:${pad2(clock % 60)}`;
+    clockTexts[clock] = text;
   }
-  const date = workingDate(cal, day);
-  const clock = cal.dayStartMinutes + minutes;
-  const time = `${pad2(Math.floor(clock / 60))}:${pad2(clock % 60)}`;
-  return { day, date, time, iso: `${date}T${time}` };
+  return text;
 }
 
 function pad2(n: number): string {

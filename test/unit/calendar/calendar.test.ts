@@ -4,6 +4,7 @@ import {
   gpuProfile,
   hourOfDate,
   isWorkingDay,
+  isoAt,
   makeCalendar,
   pointAt,
   weekOf,
@@ -62,6 +63,18 @@ describe('axis hours to clock times', () => {
     expect(pointAt(c, 8, 'start').iso).toBe('2026-12-01T09:00');
     expect(pointAt(c, 40, 'end').iso).toBe('2026-12-04T17:00');
     expect(pointAt(c, 0, 'end').iso).toBe('2026-11-30T09:00');
+  });
+
+  it('isoAt is pointAt(...).iso, at boundaries, noise, before the start and at odd day lengths', () => {
+    for (const c of [cal(), cal({ h: 7.5, holidays: ['2026-12-02'] }), cal({ h: 24 })]) {
+      for (let k = -8; k <= 800; k++) {
+        for (const t of [k / 4, k / 3, k / 4 + 1e-7, k / 4 - 1e-7]) {
+          for (const kind of ['start', 'end'] as const) {
+            expect(isoAt(c, t, kind)).toBe(pointAt(c, t, kind).iso);
+          }
+        }
+      }
+    }
   });
 
   it('honours hours per day', () => {
