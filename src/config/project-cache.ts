@@ -13,13 +13,16 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readFileSync,
   renameSync,
   statSync,
   unlinkSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
@@ -131,10 +134,12 @@ function writeEntry(
   fileSha: string,
   parsed: unknown,
   json: boolean,
+  /** Every number in `parsed` is known to be finite (the loader's plain readers make no other). */
+  exact: boolean,
 ): void {
   let tmp: string | undefined;
   try {
-    if (!json && !jsonExact(parsed)) return;
+    if (!exact && !jsonExact(parsed)) return;
     // Encoded once, for both the hash and the file.
     const body = json ? Buffer.alloc(0) : Buffer.from(JSON.stringify(parsed));
     const header: CacheHeader = {
@@ -154,9 +159,13 @@ function writeEntry(
     }
     tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     // Entries copy the file's `env` values (tokens, passwords): readable by the owner only.
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]), {
-      mode: 0o600,
-    });
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      writeSync(fd, `${JSON.stringify(header)}\n`);
+      for (let at = 0; at < body.length;) at += writeSync(fd, body, at);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
     tmp = undefined;
   } catch {
@@ -172,12 +181,40 @@ function writeEntry(
   }
 }
 
+/** Entries checked but not written yet (see `deferWrite`), each written once. */
+const pendingWrites = new Set<() => void>();
+
+/**
+ * Writes every entry still pending now. The CLI calls it when a command ends, so that an entry a
+ * command deferred is on disk before it returns (the process would write it before exiting too).
+ */
+export function flushProjectCacheWrites(): void {
+  for (const write of [...pendingWrites]) {
+    pendingWrites.delete(write);
+    write();
+  }
+}
+
+function schedule(write: () => void): void {
+  pendingWrites.add(write);
+  // The next turn of the event loop: after a command that answers without waiting has printed.
+  setImmediate(() => {
+    if (pendingWrites.delete(write)) write();
+  });
+}
+
 /**
  * Reads and checks a task file as loadProjectFile does (same result, same diagnostics), through
  * the validated-project cache: the bytes read are hashed, and a matching entry is returned as is;
- * otherwise the bytes are checked in full and, when they pass, stored.
+ * otherwise the bytes are checked in full and, when they pass, stored. With `deferWrite`, the
+ * entry is stored on the event loop's next turn (or at flushProjectCacheWrites), not before the
+ * load returns: a cold `plan` prints its answer first. The entry is written as it would be
+ * otherwise (a temp file renamed into place), so a reader finds it whole or not at all.
  */
-export async function loadProjectFileCached(file: string): Promise<Result<Project, Diagnostic[]>> {
+export async function loadProjectFileCached(
+  file: string,
+  opts: { readonly deferWrite?: boolean } = {},
+): Promise<Result<Project, Diagnostic[]>> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -201,8 +238,13 @@ export async function loadProjectFileCached(file: string): Promise<Result<Projec
     if (project !== undefined) return ok(project);
   }
   const r = (await import('./load.js')).loadProjectTextChecked(text, file);
-  if (r.result.ok && path !== undefined && r.parsed !== undefined)
-    writeEntry(path, abs, fileSha, r.parsed, r.json);
+  if (r.result.ok && path !== undefined && r.parsed !== undefined) {
+    const at = path;
+    const { parsed, json, finite } = r;
+    const write = (): void => writeEntry(at, abs, fileSha, parsed, json, json || finite === true);
+    if (opts.deferWrite === true) schedule(write);
+    else write();
+  }
   return r.result;
 }
 

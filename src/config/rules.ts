@@ -24,8 +24,9 @@ export function checkRules(root: Raw, tasks: unknown[], report: Report): void {
   const skills = declaredSkills(root);
 
   const firstIndex = new Map<string, number>();
-  tasks.forEach((t, i) => {
-    if (!isRecord(t) || typeof t['id'] !== 'string') return;
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i];
+    if (!isRecord(t) || typeof t['id'] !== 'string') continue;
     const id = t['id'];
     const first = firstIndex.get(id);
     if (first === undefined) firstIndex.set(id, i);
@@ -35,40 +36,60 @@ export function checkRules(root: Raw, tasks: unknown[], report: Report): void {
         ['tasks', i, 'id'],
         `duplicate id "${id}" (first used by tasks[${first}])`,
       );
-  });
-  const ids = [...firstIndex.keys()];
+  }
+  // The ids, for did-you-mean hints: listed only when a dependency is unknown.
+  let idList: string[] | undefined;
+  const ids = (): readonly string[] => (idList ??= [...firstIndex.keys()]);
 
-  tasks.forEach((t, i) => {
-    if (!isRecord(t)) return;
+  // One pass, no per-task closures; a finding's path is built only when it is reported.
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i];
+    if (!isRecord(t)) continue;
     const base: FieldPath = ['tasks', i];
     checkTaskShape(t, base, report);
     checkWork(t, base, maxGpu, report);
-    if (Array.isArray(t['phases'])) {
-      const seen = new Set<string>();
-      t['phases'].forEach((p, j) => {
-        if (!isRecord(p)) return;
-        checkWork(p, [...base, 'phases', j], maxGpu, report);
-        checkSkill(p, [...base, 'phases', j], skills, report);
-        checkDeps(p['deps'], t['id'], [...base, 'phases', j, 'deps'], firstIndex, ids, report);
-        if (typeof p['name'] === 'string') {
-          if (seen.has(p['name'])) {
-            report(
-              'duplicate-phase',
-              [...base, 'phases', j, 'name'],
-              `duplicate phase name "${p['name']}"`,
-            );
-          }
-          seen.add(p['name']);
-        }
-      });
-    }
-    checkDeps(t['deps'], t['id'], [...base, 'deps'], firstIndex, ids, report);
+    if (Array.isArray(t['phases']))
+      checkPhases(t, t['phases'], base, maxGpu, skills, firstIndex, ids, report);
+    checkDeps(t['deps'], t['id'], base, DEPS, firstIndex, ids, report);
     checkSkill(t, base, skills, report);
-  });
+  }
 
   checkCycles(tasks, firstIndex, report, []);
   checkLineups(root, report);
   checkScenarios(root, tasks, firstIndex, maxGpu, skills, report);
+}
+
+/** The `deps` key of a task: where its dependency findings are. */
+const DEPS: FieldPath = ['deps'];
+
+/** A task's phases: work, skill and deps of each, and names used once. */
+function checkPhases(
+  t: Raw,
+  phases: unknown[],
+  base: FieldPath,
+  maxGpu: number,
+  skills: Set<string> | undefined,
+  firstIndex: ReadonlyMap<string, number>,
+  ids: () => readonly string[],
+  report: Report,
+): void {
+  const seen = new Set<string>();
+  phases.forEach((p, j) => {
+    if (!isRecord(p)) return;
+    checkWork(p, [...base, 'phases', j], maxGpu, report);
+    checkSkill(p, [...base, 'phases', j], skills, report);
+    checkDeps(p['deps'], t['id'], base, ['phases', j, 'deps'], firstIndex, ids, report);
+    if (typeof p['name'] === 'string') {
+      if (seen.has(p['name'])) {
+        report(
+          'duplicate-phase',
+          [...base, 'phases', j, 'name'],
+          `duplicate phase name "${p['name']}"`,
+        );
+      }
+      seen.add(p['name']);
+    }
+  });
 }
 
 function checkSkill(
@@ -117,28 +138,31 @@ function checkLineups(root: Raw, report: Report): void {
   });
 }
 
+/** Each entry of the list at `[...base, ...key]` names another known task. */
 function checkDeps(
   deps: unknown,
   self: unknown,
   base: FieldPath,
+  key: FieldPath,
   known: ReadonlyMap<string, number>,
-  ids: readonly string[],
+  ids: () => readonly string[],
   report: Report,
 ): void {
   if (!Array.isArray(deps)) return;
-  deps.forEach((d, k) => {
-    if (typeof d !== 'string') return;
-    const at: FieldPath = [...base, k];
-    if (d === self) report('self-dependency', at, `task "${d}" depends on itself`);
+  for (let k = 0; k < deps.length; k++) {
+    const d: unknown = deps[k];
+    if (typeof d !== 'string') continue;
+    if (d === self)
+      report('self-dependency', [...base, ...key, k], `task "${d}" depends on itself`);
     else if (!known.has(d)) {
-      const hint = nearest(d, ids);
+      const hint = nearest(d, ids());
       report(
         'unknown-dependency',
-        at,
+        [...base, ...key, k],
         `unknown dependency "${d}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
       );
     }
-  });
+  }
 }
 
 /** Every dependency of a raw task, with the path of each entry: task deps, then phase deps. */
@@ -268,23 +292,27 @@ function checkCycles(
   }
   const edgeStart = new Int32Array(tasks.length + 1);
   const edges: number[] = [];
+  // The edges of the task with id `id` to each known task of `list` not listed yet (from `from`).
+  const add = (list: unknown, id: string, from: number): void => {
+    if (!Array.isArray(list)) return;
+    for (const d of list as unknown[]) {
+      if (typeof d !== 'string' || d === id) continue;
+      const k = firstIndex.get(d);
+      if (k === undefined) continue;
+      let listed = false;
+      for (let q = from; q < edges.length && !listed; q++) listed = edges[q] === k;
+      if (!listed) edges.push(k);
+    }
+  };
   for (const [id, i] of firstIndex) {
     const from = edges.length;
-    const add = (d: unknown): void => {
-      if (typeof d !== 'string' || d === id) return;
-      const k = firstIndex.get(d);
-      if (k === undefined) return;
-      for (let q = from; q < edges.length; q++) if (edges[q] === k) return;
-      edges.push(k);
-    };
     const t = tasks[i];
     if (isRecord(t)) {
-      if (Array.isArray(t['deps'])) for (const d of t['deps']) add(d);
+      add(t['deps'], id, from);
       if (Array.isArray(t['phases']))
-        for (const p of t['phases'])
-          if (isRecord(p) && Array.isArray(p['deps'])) p['deps'].forEach(add);
+        for (const p of t['phases']) if (isRecord(p)) add(p['deps'], id, from);
     }
-    for (const d of extraOf.get(id) ?? []) add(d);
+    add(extraOf.get(id), id, from);
     edgeStart[i] = from;
     edgeStart[i + 1] = edges.length;
   }
@@ -377,19 +405,20 @@ function checkScenarios(
       index.set(t['id'], all.length);
       all.push(t);
     });
-    const ids = [...index.keys()];
+    const idList = [...index.keys()];
+    const ids = (): readonly string[] => idList;
     added.forEach((t, i) => {
       if (!isRecord(t)) return;
       const at: FieldPath = [...base, 'tasks', i];
       checkTaskShape(t, at, report);
       checkWork(t, at, maxGpu, report);
       checkSkill(t, at, skills, report);
-      checkDeps(t['deps'], t['id'], [...at, 'deps'], index, ids, report);
+      checkDeps(t['deps'], t['id'], at, DEPS, index, ids, report);
       if (Array.isArray(t['phases']))
         t['phases'].forEach((p, j) => {
           if (!isRecord(p)) return;
           checkWork(p, [...at, 'phases', j], maxGpu, report);
-          checkDeps(p['deps'], t['id'], [...at, 'phases', j, 'deps'], index, ids, report);
+          checkDeps(p['deps'], t['id'], at, ['phases', j, 'deps'], index, ids, report);
         });
     });
     for (const key of ['estimates', 'deps', 'moves'] as const) {
@@ -401,7 +430,7 @@ function checkScenarios(
     if (isRecord(s['deps'])) {
       for (const [k, list] of Object.entries(s['deps'])) {
         const id = k.split('/')[0] ?? k;
-        checkDeps(list, id, [...base, 'deps', k], index, ids, report);
+        checkDeps(list, id, base, ['deps', k], index, ids, report);
         if (Array.isArray(list))
           list.forEach((d, j) => {
             if (typeof d === 'string') extra.push({ id, dep: d, path: [...base, 'deps', k, j] });

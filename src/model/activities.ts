@@ -53,62 +53,60 @@ export function buildActivityGraph(project: Pick<Project, 'tasks'>): ActivityGra
 const graphs = new WeakMap<readonly Task[], ActivityGraph>();
 
 function activityGraphOf(tasks: readonly Task[]): ActivityGraph {
-  // `status` builds this on every call and plans at 100k activities: plain loops, no per-edge
-  // tuples or closures, each predecessor looked up once, the CSR arrays filled from its index.
-  // A task's dependents wait for its last activity: its index and id, by task id.
+  // `status` builds this on every call and `plan` at up to 1M activities: plain loops, no
+  // per-edge tuples or closures, each predecessor looked up once, the CSR arrays filled from its
+  // index, typed arrays sized up front. A task's dependents wait for its last activity: its index
+  // and id, by task id.
   const lastOf = new Map<string, number>();
-  const lastIndex: number[] = [];
-  const lastId: (string | undefined)[] = [];
+  const lastIndex = new Int32Array(tasks.length);
+  const lastId: (string | undefined)[] = new Array<string | undefined>(tasks.length);
   let count = 0;
-  for (const task of tasks) {
-    count += task.phases.length;
-    lastOf.set(task.id, lastIndex.length);
-    lastIndex.push(count - 1);
-    lastId.push(task.phases.length > 0 ? lastActivityId(task) : undefined);
+  let edgeBound = 0;
+  for (let t = 0; t < tasks.length; t++) {
+    const task = tasks[t]!;
+    const phases = task.phases;
+    count += phases.length;
+    lastOf.set(task.id, t);
+    lastIndex[t] = count - 1;
+    lastId[t] = phases.length > 0 ? lastActivityId(task) : undefined;
+    edgeBound += task.deps.length + phases.length;
+    for (const phase of phases) edgeBound += phase.deps.length;
   }
-  const activities: Activity[] = [];
-  const byId = new Map<string, Activity>();
+  const activities: Activity[] = new Array<Activity>(count);
   const predStart = new Int32Array(count + 1);
-  const predList: number[] = [];
+  const predList = new Int32Array(edgeBound);
+  let edges = 0;
   const ids: string[] = [];
   const idx: number[] = [];
-  const addDeps = (deps: readonly string[]): void => {
-    for (const d of deps) {
-      const t = lastOf.get(d);
-      if (t === undefined) throw new Error(`Internal error: unknown dependency ${d}`);
-      ids.push(lastId[t] ?? lastActivityId(tasks[t]!));
-      idx.push(lastIndex[t]!);
-    }
-  };
+  let n = 0;
   for (const task of tasks) {
     const phases = task.phases;
     for (let k = 0; k < phases.length; k++) {
       const phase = phases[k]!;
       ids.length = 0;
       idx.length = 0;
-      if (k === 0) addDeps(task.deps);
-      addDeps(phase.deps);
+      // The task's deps (first phase only), then the phase's own.
+      for (let l = k === 0 ? 0 : 1; l < 2; l++) {
+        const deps = l === 0 ? task.deps : phase.deps;
+        for (let q = 0; q < deps.length; q++) {
+          const t = lastOf.get(deps[q]!);
+          if (t === undefined) throw new Error(`Internal error: unknown dependency ${deps[q]}`);
+          ids.push(lastId[t] ?? lastActivityId(tasks[t]!));
+          idx.push(lastIndex[t]!);
+        }
+      }
       if (k > 0) {
         ids.push(phases[k - 1]!.activityId);
-        idx.push(activities.length - 1);
+        idx.push(n - 1);
       }
       const predecessors = sortedUniqueWith(ids, idx);
-      const a: Activity = {
-        index: activities.length,
-        id: phase.activityId,
-        task,
-        phase,
-        predecessors,
-      };
-      activities.push(a);
-      byId.set(a.id, a);
-      for (let q = 0; q < predecessors.length; q++) predList.push(idx[q]!);
-      predStart[a.index + 1] = predList.length;
+      activities[n] = { index: n, id: phase.activityId, task, phase, predecessors };
+      for (let q = 0; q < predecessors.length; q++) predList[edges++] = idx[q]!;
+      predStart[++n] = edges;
     }
   }
   // Edges (p → a) in activity order, then predecessor order: what toCsr makes of that edge list.
-  const n = activities.length;
-  const pred = Int32Array.from(predList);
+  const pred = predList.slice(0, edges);
   const succStart = new Int32Array(n + 1);
   for (let e = 0; e < pred.length; e++) succStart[pred[e]! + 1]! += 1;
   for (let i = 0; i < n; i++) succStart[i + 1]! += succStart[i]!;
@@ -116,7 +114,22 @@ function activityGraphOf(tasks: readonly Task[]): ActivityGraph {
   const succ = new Int32Array(pred.length);
   for (let v = 0; v < n; v++)
     for (let q = predStart[v]!; q < predStart[v + 1]!; q++) succ[fill[pred[q]!]!++] = v;
-  return { activities, byId, succStart, succ, predStart, pred };
+  let byId: Map<string, Activity> | undefined;
+  return {
+    activities,
+    // Built when first asked for: the critical-path plan never looks activities up by id.
+    get byId(): ReadonlyMap<string, Activity> {
+      if (byId === undefined) {
+        byId = new Map<string, Activity>();
+        for (const a of activities) byId.set(a.id, a);
+      }
+      return byId;
+    },
+    succStart,
+    succ,
+    predStart,
+    pred,
+  };
 }
 
 /**

@@ -102,7 +102,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option('--hours-per-day <h>', "working hours per day (default: the file's hoursPerDay)")
     .option(
       '--days',
-      'the table lists every day, handoff and critical activity even of a long plan (over 26 weeks or 500 activities), which it summarises by week by default',
+      'the table lists every day, handoff and critical activity even of a long plan (over 26 weeks or 500 activities), which it summarises by week by default; without --team, every activity of the critical-path table',
     )
     .option(
       '--scenario <name>',
@@ -184,7 +184,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         ctx.out.out(
           opts.json === true || opts.format === 'json'
             ? renderCpmJson(plan)
-            : renderCpmTable(plan, ctx.out),
+            : renderCpmTable(plan, ctx.out, { days: opts.days === true }),
         );
         return;
       }
