@@ -57,9 +57,16 @@ function unique(list: readonly string[] | undefined): string[] {
   return out;
 }
 
+/**
+ * Shared by every phase and task without an env or tags (most of a large project's): one frozen
+ * value, not an object per phase. The Project is read-only throughout.
+ */
+const NO_ENV: Readonly<Record<string, string>> = Object.freeze({});
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
 /** The environment of a phase: the task's, then the phase's own on top. */
-function envOf(t: TaskInput, p: PhaseInput | undefined): Record<string, string> {
-  if (p?.env === undefined) return { ...t.env };
+function envOf(t: TaskInput, p: PhaseInput | undefined): Readonly<Record<string, string>> {
+  if (p?.env === undefined) return t.env === undefined ? NO_ENV : { ...t.env };
   return t.env === undefined ? { ...p.env } : { ...t.env, ...p.env };
 }
 
@@ -99,7 +106,7 @@ function taskOf(t: TaskInput): Task {
     phases,
     risk: t.risk ?? 'medium',
     skill: t.skill,
-    tags: t.tags ?? [],
+    tags: t.tags ?? NO_TAGS,
   };
 }
 

@@ -11,6 +11,7 @@
  * from a full check. The cache is only ever an optimization: an entry that is missing,
  * unreadable, corrupt or for other bytes means a normal load, and failing to write one is ignored.
  */
+import { isAscii } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -136,12 +137,16 @@ function writeEntry(
   json: boolean,
   /** Every number in `parsed` is known to be finite (the loader's plain readers make no other). */
   exact: boolean,
+  /** Every string in `parsed` is known to be ASCII: latin1 encodes it as UTF-8 would, faster. */
+  ascii = false,
 ): void {
   let tmp: string | undefined;
   try {
     if (!exact && !jsonExact(parsed)) return;
     // Encoded once, for both the hash and the file.
-    const body = json ? Buffer.alloc(0) : Buffer.from(JSON.stringify(parsed));
+    const body = json
+      ? Buffer.alloc(0)
+      : Buffer.from(JSON.stringify(parsed), ascii ? 'latin1' : 'utf8');
     const header: CacheHeader = {
       format: PROJECT_CACHE_FORMAT,
       critpath: VERSION,
@@ -240,8 +245,13 @@ export async function loadProjectFileCached(
   const r = (await import('./load.js')).loadProjectTextChecked(text, file);
   if (r.result.ok && path !== undefined && r.parsed !== undefined) {
     const at = path;
-    const { parsed, json, finite } = r;
-    const write = (): void => writeEntry(at, abs, fileSha, parsed, json, json || finite === true);
+    const { json, finite } = r;
+    // A JSON file's entry holds no value: the pending write keeps none alive meanwhile.
+    const parsed = json ? null : r.parsed;
+    // The plain-shape reader's value from ASCII text is ASCII: its JSON encodes byte for byte.
+    const ascii = finite === true && isAscii(bytes);
+    const write = (): void =>
+      writeEntry(at, abs, fileSha, parsed, json, json || finite === true, ascii);
     if (opts.deferWrite === true) schedule(write);
     else write();
   }

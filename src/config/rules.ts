@@ -41,20 +41,30 @@ export function checkRules(root: Raw, tasks: unknown[], report: Report): void {
   let idList: string[] | undefined;
   const ids = (): readonly string[] => (idList ??= [...firstIndex.keys()]);
 
-  // One pass, no per-task closures; a finding's path is built only when it is reported.
+  // One pass, no per-task closures; a finding's path is built only when it is reported. Each
+  // dependency is looked up once: the edges of the cycle check (in CSR, by task index: the task's
+  // deps, then its phases', each once) are collected on the way, for the first task of each id.
+  // (Findings come in another order than the file's: the loader sorts them by position.)
+  const edgeStart = new Int32Array(tasks.length + 1);
+  const sink: EdgeSink = { list: [], from: 0 };
   for (let i = 0; i < tasks.length; i++) {
     const t = tasks[i];
+    sink.from = sink.list.length;
+    edgeStart[i] = sink.from;
+    edgeStart[i + 1] = sink.from;
     if (!isRecord(t)) continue;
+    const into = typeof t['id'] === 'string' && firstIndex.get(t['id']) === i ? sink : undefined;
     const base: FieldPath = ['tasks', i];
     checkTaskShape(t, base, report);
     checkWork(t, base, maxGpu, report);
+    checkDeps(t['deps'], t['id'], base, DEPS, firstIndex, ids, report, into);
     if (Array.isArray(t['phases']))
-      checkPhases(t, t['phases'], base, maxGpu, skills, firstIndex, ids, report);
-    checkDeps(t['deps'], t['id'], base, DEPS, firstIndex, ids, report);
+      checkPhases(t, t['phases'], base, maxGpu, skills, firstIndex, ids, report, into);
     checkSkill(t, base, skills, report);
+    edgeStart[i + 1] = sink.list.length;
   }
 
-  checkCycles(tasks, firstIndex, report, []);
+  checkCycles(tasks, firstIndex, report, [], { edgeStart, edges: sink.list });
   checkLineups(root, report);
   checkScenarios(root, tasks, firstIndex, maxGpu, skills, report);
 }
@@ -72,13 +82,14 @@ function checkPhases(
   firstIndex: ReadonlyMap<string, number>,
   ids: () => readonly string[],
   report: Report,
+  sink: EdgeSink | undefined,
 ): void {
   const seen = new Set<string>();
   phases.forEach((p, j) => {
     if (!isRecord(p)) return;
     checkWork(p, [...base, 'phases', j], maxGpu, report);
     checkSkill(p, [...base, 'phases', j], skills, report);
-    checkDeps(p['deps'], t['id'], base, ['phases', j, 'deps'], firstIndex, ids, report);
+    checkDeps(p['deps'], t['id'], base, ['phases', j, 'deps'], firstIndex, ids, report, sink);
     if (typeof p['name'] === 'string') {
       if (seen.has(p['name'])) {
         report(
@@ -138,7 +149,16 @@ function checkLineups(root: Raw, report: Report): void {
   });
 }
 
-/** Each entry of the list at `[...base, ...key]` names another known task. */
+/** Where the cycle check's edges of one task are collected: `list` from `from` on, each once. */
+interface EdgeSink {
+  readonly list: number[];
+  from: number;
+}
+
+/**
+ * Each entry of the list at `[...base, ...key]` names another known task; the index of each that
+ * does goes to `sink` (unless there already).
+ */
 function checkDeps(
   deps: unknown,
   self: unknown,
@@ -147,14 +167,25 @@ function checkDeps(
   known: ReadonlyMap<string, number>,
   ids: () => readonly string[],
   report: Report,
+  sink?: EdgeSink,
 ): void {
   if (!Array.isArray(deps)) return;
   for (let k = 0; k < deps.length; k++) {
     const d: unknown = deps[k];
     if (typeof d !== 'string') continue;
-    if (d === self)
+    if (d === self) {
       report('self-dependency', [...base, ...key, k], `task "${d}" depends on itself`);
-    else if (!known.has(d)) {
+      continue;
+    }
+    const at = known.get(d);
+    if (at !== undefined) {
+      if (sink !== undefined) {
+        const list = sink.list;
+        let listed = false;
+        for (let q = sink.from; q < list.length && !listed; q++) listed = list[q] === at;
+        if (!listed) list.push(at);
+      }
+    } else {
       const hint = nearest(d, ids());
       report(
         'unknown-dependency',
@@ -282,40 +313,9 @@ function checkCycles(
   firstIndex: Map<string, number>,
   report: Report,
   extra: readonly { id: string; dep: string; path: FieldPath }[],
+  built?: { readonly edgeStart: Int32Array; readonly edges: readonly number[] },
 ): void {
-  // Nodes are task indices (a duplicate id's first); edges in CSR, each list as written, once.
-  const extraOf = new Map<string, string[]>();
-  for (const e of extra) {
-    const list = extraOf.get(e.id);
-    if (list === undefined) extraOf.set(e.id, [e.dep]);
-    else list.push(e.dep);
-  }
-  const edgeStart = new Int32Array(tasks.length + 1);
-  const edges: number[] = [];
-  // The edges of the task with id `id` to each known task of `list` not listed yet (from `from`).
-  const add = (list: unknown, id: string, from: number): void => {
-    if (!Array.isArray(list)) return;
-    for (const d of list as unknown[]) {
-      if (typeof d !== 'string' || d === id) continue;
-      const k = firstIndex.get(d);
-      if (k === undefined) continue;
-      let listed = false;
-      for (let q = from; q < edges.length && !listed; q++) listed = edges[q] === k;
-      if (!listed) edges.push(k);
-    }
-  };
-  for (const [id, i] of firstIndex) {
-    const from = edges.length;
-    const t = tasks[i];
-    if (isRecord(t)) {
-      add(t['deps'], id, from);
-      if (Array.isArray(t['phases']))
-        for (const p of t['phases']) if (isRecord(p)) add(p['deps'], id, from);
-    }
-    add(extraOf.get(id), id, from);
-    edgeStart[i] = from;
-    edgeStart[i + 1] = edges.length;
-  }
+  const { edgeStart, edges } = built ?? cycleEdges(tasks, firstIndex, extra);
   // Iterative DFS colouring (0 new, 1 on the stack, 2 done); on a back edge, the stack holds the loop.
   const state = new Uint8Array(tasks.length);
   const inReported = new Set<number>();
@@ -350,6 +350,48 @@ function checkCycles(
       }
     }
   }
+}
+
+/** The edges checkCycles follows: task index to task index, in CSR. */
+function cycleEdges(
+  tasks: unknown[],
+  firstIndex: Map<string, number>,
+  extra: readonly { id: string; dep: string; path: FieldPath }[],
+): { edgeStart: Int32Array; edges: number[] } {
+  // Nodes are task indices (a duplicate id's first); edges in CSR, each list as written, once.
+  const extraOf = new Map<string, string[]>();
+  for (const e of extra) {
+    const list = extraOf.get(e.id);
+    if (list === undefined) extraOf.set(e.id, [e.dep]);
+    else list.push(e.dep);
+  }
+  const edgeStart = new Int32Array(tasks.length + 1);
+  const edges: number[] = [];
+  // The edges of the task with id `id` to each known task of `list` not listed yet (from `from`).
+  const add = (list: unknown, id: string, from: number): void => {
+    if (!Array.isArray(list)) return;
+    for (const d of list as unknown[]) {
+      if (typeof d !== 'string' || d === id) continue;
+      const k = firstIndex.get(d);
+      if (k === undefined) continue;
+      let listed = false;
+      for (let q = from; q < edges.length && !listed; q++) listed = edges[q] === k;
+      if (!listed) edges.push(k);
+    }
+  };
+  for (const [id, i] of firstIndex) {
+    const from = edges.length;
+    const t = tasks[i];
+    if (isRecord(t)) {
+      add(t['deps'], id, from);
+      if (Array.isArray(t['phases']))
+        for (const p of t['phases']) if (isRecord(p)) add(p['deps'], id, from);
+    }
+    add(extraOf.get(id), id, from);
+    edgeStart[i] = from;
+    edgeStart[i + 1] = edges.length;
+  }
+  return { edgeStart, edges };
 }
 
 /** A loop found by checkCycles (task indices, `closing` the one the last depends on), as one report. */
