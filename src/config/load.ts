@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Project } from '../model/project.js';
 import { ProjectSchema } from '../model/schema.js';
 import { parseProjectQuick } from '../model/plain-task.js';
+import { rememberTaskIndex } from '../model/activities.js';
 import type { Diagnostic, DiagnosticReason, Result } from '../result.js';
 import { err, ok } from '../result.js';
 import type { FieldPath } from './positions.js';
@@ -125,10 +126,18 @@ function loadFast(raw: unknown): Result<Project, Diagnostic[]> | undefined {
   const parsed = parseProjectQuick(raw as Record<string, unknown>);
   if (parsed === undefined) return undefined;
   let problems = 0;
-  checkRules(raw as Record<string, unknown>, (raw as { tasks: unknown[] }).tasks, () => {
-    problems++;
-  });
-  return problems === 0 ? ok(normalize(parsed)) : undefined;
+  const index = checkRules(
+    raw as Record<string, unknown>,
+    (raw as { tasks: unknown[] }).tasks,
+    () => {
+      problems++;
+    },
+  );
+  if (problems > 0) return undefined;
+  const project = normalize(parsed);
+  // The activity graph then resolves the tasks' deps from what the checks found.
+  rememberTaskIndex(project.tasks, index);
+  return ok(project);
 }
 
 /**

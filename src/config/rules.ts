@@ -3,6 +3,7 @@ import { parseTeamSpec, unknownMember, unknownMemberMessage } from '../model/tea
 import { nearest } from '../util/suggest.js';
 import { parseHours } from './hours.js';
 import type { FieldPath } from './positions.js';
+import type { TaskIndex } from '../model/activities.js';
 
 type Report = (reason: DiagnosticReason, path: FieldPath, message: string, onKey?: boolean) => void;
 type Raw = Record<string, unknown>;
@@ -15,7 +16,7 @@ const isHoursShape = (v: unknown): boolean =>
  * Semantic checks on the raw parsed file. They read defensively, because they also run on files
  * whose shape is partly wrong: each rule looks only at values of the shape it needs.
  */
-export function checkRules(root: Raw, tasks: unknown[], report: Report): void {
+export function checkRules(root: Raw, tasks: unknown[], report: Report): TaskIndex {
   checkDates(root, report);
   if (Array.isArray(root['tasks']) && tasks.length === 0) {
     report('empty-project', ['tasks'], 'the project has no tasks');
@@ -24,13 +25,17 @@ export function checkRules(root: Raw, tasks: unknown[], report: Report): void {
   const skills = declaredSkills(root);
 
   const firstIndex = new Map<string, number>();
+  // 1 where the task is the first of its id: the node of the cycle check.
+  const isFirst = new Uint8Array(tasks.length);
   for (let i = 0; i < tasks.length; i++) {
     const t = tasks[i];
     if (!isRecord(t) || typeof t['id'] !== 'string') continue;
     const id = t['id'];
     const first = firstIndex.get(id);
-    if (first === undefined) firstIndex.set(id, i);
-    else
+    if (first === undefined) {
+      firstIndex.set(id, i);
+      isFirst[i] = 1;
+    } else
       report(
         'duplicate-id',
         ['tasks', i, 'id'],
@@ -47,17 +52,22 @@ export function checkRules(root: Raw, tasks: unknown[], report: Report): void {
   // (Findings come in another order than the file's: the loader sorts them by position.)
   const edgeStart = new Int32Array(tasks.length + 1);
   const sink: EdgeSink = { list: [], from: 0 };
+  // Each task's `deps` entries as task indices, as written (-1: not a known task): for the graph.
+  const depStart = new Int32Array(tasks.length + 1);
+  const dep: number[] = [];
   for (let i = 0; i < tasks.length; i++) {
     const t = tasks[i];
     sink.from = sink.list.length;
     edgeStart[i] = sink.from;
     edgeStart[i + 1] = sink.from;
+    depStart[i + 1] = dep.length;
     if (!isRecord(t)) continue;
-    const into = typeof t['id'] === 'string' && firstIndex.get(t['id']) === i ? sink : undefined;
+    const into = isFirst[i] === 1 ? sink : undefined;
     const base: FieldPath = ['tasks', i];
     checkTaskShape(t, base, report);
     checkWork(t, base, maxGpu, report);
-    checkDeps(t['deps'], t['id'], base, DEPS, firstIndex, ids, report, into);
+    checkDeps(t['deps'], t['id'], base, DEPS, firstIndex, ids, report, into, dep);
+    depStart[i + 1] = dep.length;
     if (Array.isArray(t['phases']))
       checkPhases(t, t['phases'], base, maxGpu, skills, firstIndex, ids, report, into);
     checkSkill(t, base, skills, report);
@@ -67,6 +77,7 @@ export function checkRules(root: Raw, tasks: unknown[], report: Report): void {
   checkCycles(tasks, firstIndex, report, [], { edgeStart, edges: sink.list });
   checkLineups(root, report);
   checkScenarios(root, tasks, firstIndex, maxGpu, skills, report);
+  return { byId: firstIndex, depStart, dep: Int32Array.from(dep) };
 }
 
 /** The `deps` key of a task: where its dependency findings are. */
@@ -168,30 +179,29 @@ function checkDeps(
   ids: () => readonly string[],
   report: Report,
   sink?: EdgeSink,
+  /** Where each entry's task index goes, -1 for one that names no other known task. */
+  resolved?: number[],
 ): void {
   if (!Array.isArray(deps)) return;
   for (let k = 0; k < deps.length; k++) {
     const d: unknown = deps[k];
+    const at = typeof d !== 'string' || d === self ? undefined : known.get(d);
+    resolved?.push(at ?? -1);
     if (typeof d !== 'string') continue;
     if (d === self) {
       report('self-dependency', [...base, ...key, k], `task "${d}" depends on itself`);
-      continue;
-    }
-    const at = known.get(d);
-    if (at !== undefined) {
-      if (sink !== undefined) {
-        const list = sink.list;
-        let listed = false;
-        for (let q = sink.from; q < list.length && !listed; q++) listed = list[q] === at;
-        if (!listed) list.push(at);
-      }
-    } else {
+    } else if (at === undefined) {
       const hint = nearest(d, ids());
       report(
         'unknown-dependency',
         [...base, ...key, k],
         `unknown dependency "${d}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
       );
+    } else if (sink !== undefined) {
+      const list = sink.list;
+      let listed = false;
+      for (let q = sink.from; q < list.length && !listed; q++) listed = list[q] === at;
+      if (!listed) list.push(at);
     }
   }
 }

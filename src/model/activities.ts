@@ -47,6 +47,27 @@ export function buildActivityGraph(project: Pick<Project, 'tasks'>): ActivityGra
 }
 
 /**
+ * What the loader's checks learnt of a task list, which the graph would otherwise look up again
+ * (on a large project, hash lookups are most of its cost): each id's task index, and each task's
+ * own `deps` entries as task indices, as the file wrote them (CSR; -1: not another known task).
+ */
+export interface TaskIndex {
+  readonly byId: ReadonlyMap<string, number>;
+  readonly depStart: Int32Array;
+  readonly dep: Int32Array;
+}
+
+const taskIndexes = new WeakMap<readonly Task[], TaskIndex>();
+
+/**
+ * Records `index` for `tasks`, the normalized list of the checked file it was learnt from (task
+ * i there is entry i of the file, and task i's deps are its entries once each, in order).
+ */
+export function rememberTaskIndex(tasks: readonly Task[], index: TaskIndex): void {
+  if (index.depStart.length === tasks.length + 1) taskIndexes.set(tasks, index);
+}
+
+/**
  * Graphs already built, by task list: a plan builds one problem per team size and estimate from
  * the same project, and the graph (immutable, like the tasks) is the same for each.
  */
@@ -57,7 +78,8 @@ function activityGraphOf(tasks: readonly Task[]): ActivityGraph {
   // per-edge tuples or closures, each predecessor looked up once, the CSR arrays filled from its
   // index, typed arrays sized up front. A task's dependents wait for its last activity: its index
   // and id, by task id.
-  const lastOf = new Map<string, number>();
+  const known = taskIndexes.get(tasks);
+  const lastOf = known?.byId ?? indexById(tasks);
   const lastIndex = new Int32Array(tasks.length);
   const lastId: (string | undefined)[] = new Array<string | undefined>(tasks.length);
   let count = 0;
@@ -66,7 +88,6 @@ function activityGraphOf(tasks: readonly Task[]): ActivityGraph {
     const task = tasks[t]!;
     const phases = task.phases;
     count += phases.length;
-    lastOf.set(task.id, t);
     lastIndex[t] = count - 1;
     lastId[t] = phases.length > 0 ? lastActivityId(task) : undefined;
     edgeBound += task.deps.length + phases.length;
@@ -79,22 +100,26 @@ function activityGraphOf(tasks: readonly Task[]): ActivityGraph {
   const ids: string[] = [];
   const idx: number[] = [];
   let n = 0;
-  for (const task of tasks) {
+  const add = (t: number | undefined, d: string): void => {
+    if (t === undefined || t < 0) throw new Error(`Internal error: unknown dependency ${d}`);
+    ids.push(lastId[t] ?? lastActivityId(tasks[t]!));
+    idx.push(lastIndex[t]!);
+  };
+  for (let ti = 0; ti < tasks.length; ti++) {
+    const task = tasks[ti]!;
     const phases = task.phases;
     for (let k = 0; k < phases.length; k++) {
       const phase = phases[k]!;
       ids.length = 0;
       idx.length = 0;
-      // The task's deps (first phase only), then the phase's own.
-      for (let l = k === 0 ? 0 : 1; l < 2; l++) {
-        const deps = l === 0 ? task.deps : phase.deps;
-        for (let q = 0; q < deps.length; q++) {
-          const t = lastOf.get(deps[q]!);
-          if (t === undefined) throw new Error(`Internal error: unknown dependency ${deps[q]}`);
-          ids.push(lastId[t] ?? lastActivityId(tasks[t]!));
-          idx.push(lastIndex[t]!);
-        }
-      }
+      // The task's deps (first phase only; as the checks resolved them, when they did), then
+      // the phase's own.
+      if (k === 0 && known !== undefined) {
+        for (let q = known.depStart[ti]!; q < known.depStart[ti + 1]!; q++)
+          add(known.dep[q], task.id);
+      } else if (k === 0) for (const d of task.deps) add(lastOf.get(d), d);
+      // (A task without phases shares its deps list with its one phase: no need to read it twice.)
+      if (k > 0 || phase.deps !== task.deps) for (const d of phase.deps) add(lastOf.get(d), d);
       if (k > 0) {
         ids.push(phases[k - 1]!.activityId);
         idx.push(n - 1);
@@ -130,6 +155,13 @@ function activityGraphOf(tasks: readonly Task[]): ActivityGraph {
     predStart,
     pred,
   };
+}
+
+/** Each task's index, by id. */
+function indexById(tasks: readonly Task[]): Map<string, number> {
+  const byId = new Map<string, number>();
+  for (let t = 0; t < tasks.length; t++) byId.set(tasks[t]!.id, t);
+  return byId;
 }
 
 /**
