@@ -128,7 +128,43 @@ function jsonExact(parsed: unknown): boolean {
   return true;
 }
 
-/** Stores an entry atomically (temp file + rename, mode 0600); any failure leaves no entry and is ignored. */
+/** Tasks per piece of an entry's JSON: a large project is encoded a piece at a time. */
+const TASKS_PER_PIECE = 5000;
+
+/**
+ * `JSON.stringify(parsed)` in pieces whose concatenation reads back as the same value: a task
+ * file's `tasks` a few thousand at a time, so that a million tasks never make one 200 MB string.
+ */
+function* jsonPieces(parsed: unknown): Generator<string> {
+  const tasks = (parsed as { tasks?: unknown } | null)?.tasks;
+  if (typeof parsed !== 'object' || parsed === null || !Array.isArray(tasks)) {
+    yield JSON.stringify(parsed);
+    return;
+  }
+  let sep = '{';
+  for (const [k, v] of Object.entries(parsed)) {
+    if (v === undefined) continue;
+    const head = `${sep}${JSON.stringify(k)}:`;
+    sep = ',';
+    if (v !== tasks) {
+      yield head + JSON.stringify(v);
+      continue;
+    }
+    yield `${head}[`;
+    for (let i = 0; i < tasks.length; i += TASKS_PER_PIECE) {
+      const piece = JSON.stringify(tasks.slice(i, i + TASKS_PER_PIECE));
+      yield (i > 0 ? ',' : '') + piece.slice(1, -1);
+    }
+    yield ']';
+  }
+  yield sep === '{' ? '{}' : '}';
+}
+
+/**
+ * Stores an entry atomically (temp file + rename, mode 0600); any failure leaves no entry and is
+ * ignored. The body is encoded and hashed a piece at a time, written after room for the header,
+ * whose hash of the body is then filled in (a hex digest: the header's length does not change).
+ */
 function writeEntry(
   path: string,
   abs: string,
@@ -143,18 +179,17 @@ function writeEntry(
   let tmp: string | undefined;
   try {
     if (!exact && !jsonExact(parsed)) return;
-    // Encoded once, for both the hash and the file.
-    const body = json
-      ? Buffer.alloc(0)
-      : Buffer.from(JSON.stringify(parsed), ascii ? 'latin1' : 'utf8');
-    const header: CacheHeader = {
-      format: PROJECT_CACHE_FORMAT,
-      critpath: VERSION,
-      build: currentBuild(),
-      file: abs,
-      sha256: fileSha,
-      projectSha256: sha256(body),
-      json,
+    const headerText = (projectSha256: string): string => {
+      const header: CacheHeader = {
+        format: PROJECT_CACHE_FORMAT,
+        critpath: VERSION,
+        build: currentBuild(),
+        file: abs,
+        sha256: fileSha,
+        projectSha256,
+        json,
+      };
+      return `${JSON.stringify(header)}\n`;
     };
     const dir = join(path, '..');
     if (!existsSync(dir)) {
@@ -166,8 +201,16 @@ function writeEntry(
     // Entries copy the file's `env` values (tokens, passwords): readable by the owner only.
     const fd = openSync(tmp, 'w', 0o600);
     try {
-      writeSync(fd, `${JSON.stringify(header)}\n`);
-      for (let at = 0; at < body.length;) at += writeSync(fd, body, at);
+      const hash = createHash('sha256');
+      let at = Buffer.byteLength(headerText('0'.repeat(64)));
+      // A JSON task file is its own value: its entry's body is empty.
+      for (const piece of json ? [] : jsonPieces(parsed)) {
+        // Encoded once, for both the hash and the file.
+        const bytes = Buffer.from(piece, ascii ? 'latin1' : 'utf8');
+        hash.update(bytes);
+        at += writeAll(fd, bytes, at);
+      }
+      writeAll(fd, Buffer.from(headerText(hash.digest('hex'))), 0);
     } finally {
       closeSync(fd);
     }
@@ -184,6 +227,13 @@ function writeEntry(
       }
     }
   }
+}
+
+/** Writes all of `bytes` at `position`; returns how many that was. */
+function writeAll(fd: number, bytes: Buffer, position: number): number {
+  for (let done = 0; done < bytes.length;)
+    done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+  return bytes.length;
 }
 
 /** Entries checked but not written yet (see `deferWrite`), each written once. */

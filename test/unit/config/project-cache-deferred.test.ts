@@ -2,7 +2,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { generateProject, toYaml } from '../../../bench/project-generator.js';
+import { readSimpleYaml } from '../../../src/config/simple-yaml.js';
 import { main } from '../../../src/cli/main.js';
 import {
   flushProjectCacheWrites,
@@ -83,5 +86,20 @@ describe('a deferred project cache write', () => {
     flushProjectCacheWrites();
     expect(existsSync(p.cache)).toBe(false);
     expect(out.stderr.join('\n')).toMatch(/tasks\.yaml:5:\d+: .*unknown dependency "zz"/);
+  });
+
+  it('holds a large file’s value whole: written in pieces, the JSON of the value, hashed', async () => {
+    const text = toYaml(generateProject(12_000));
+    const p = tempFile('big.yaml', text);
+    const first = await loadProjectFileCached(p.file, { deferWrite: true });
+    flushProjectCacheWrites();
+    const entry = readFileSync(p.cache, 'utf8');
+    const nl = entry.indexOf('\n');
+    const header = JSON.parse(entry.slice(0, nl)) as { projectSha256: string; json: boolean };
+    const body = entry.slice(nl + 1);
+    expect(body).toBe(JSON.stringify(readSimpleYaml(text)));
+    expect(header.json).toBe(false);
+    expect(header.projectSha256).toBe(createHash('sha256').update(body).digest('hex'));
+    expect(await loadProjectFileCached(p.file)).toEqual(first);
   });
 });
