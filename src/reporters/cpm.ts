@@ -107,3 +107,35 @@ export function renderCpmTable(
 export function renderCpmJson(plan: CpmPlan): string {
   return JSON.stringify(plan, null, 2);
 }
+
+/** Activities per piece of renderCpmJsonPieces. */
+const ACTIVITIES_PER_PIECE = 2000;
+
+/** `JSON.stringify(v, null, 2)` as it reads nested `depth` levels deep. */
+const nested = (v: unknown, depth: number): string =>
+  JSON.stringify(v, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+
+/**
+ * renderCpmJson's text in pieces (joined, the same bytes), a few thousand activities each: a
+ * plan of a million activities is 470 MB of JSON, near the longest string the runtime can hold.
+ * (JSON escapes every newline in a value, so each newline of a piece is one of the layout's.)
+ */
+export function* renderCpmJsonPieces(plan: CpmPlan): Generator<string> {
+  let sep = '{\n';
+  for (const [key, value] of Object.entries(plan)) {
+    if (value === undefined) continue;
+    const head = `${sep}  ${JSON.stringify(key)}: `;
+    sep = ',\n';
+    const list = value as CpmPlan['activities'];
+    if (value !== plan.activities || list.length === 0) {
+      yield head + nested(value, 1);
+      continue;
+    }
+    for (let i = 0; i < list.length; i += ACTIVITIES_PER_PIECE) {
+      const rows = list.slice(i, i + ACTIVITIES_PER_PIECE).map((a) => `    ${nested(a, 2)}`);
+      yield `${i === 0 ? `${head}[\n` : ',\n'}${rows.join(',\n')}`;
+    }
+    yield '\n  ]';
+  }
+  yield sep === '{\n' ? '{}' : '\n}';
+}

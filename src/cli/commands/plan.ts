@@ -8,6 +8,7 @@ import { chooseScenario } from '../../app/choose-scenario.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
 import { criticalPathPlan } from '../../planner/project/critical-path-plan.js';
+import type { CpmPlan } from '../../planner/project/critical-path-plan.js';
 import type { TeamSpec } from '../../model/team-spec.js';
 import { checkTeamOption, parseTeamListOption } from '../team-option.js';
 import type { DatedTeamPlan } from '../../app/plan-team.js';
@@ -17,7 +18,8 @@ import {
   DEFAULT_TIME_LIMIT_MS,
   buildTeamPlans,
 } from '../../app/plan-team.js';
-import { renderCpmJson, renderCpmTable } from '../../reporters/cpm.js';
+import { renderCpmJson, renderCpmJsonPieces, renderCpmTable } from '../../reporters/cpm.js';
+import { escapeTerminal } from '../../reporters/escape.js';
 import { renderTeamJson, renderTeamsJson } from '../../reporters/team-json.js';
 import {
   renderTeamGantt,
@@ -181,11 +183,8 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       }
       if (req === 'cpm') {
         const plan = criticalPathPlan(project, opts.estimate);
-        ctx.out.out(
-          opts.json === true || opts.format === 'json'
-            ? renderCpmJson(plan)
-            : renderCpmTable(plan, ctx.out, { days: opts.days === true }),
-        );
+        if (opts.json === true || opts.format === 'json') printCpmJson(ctx, plan);
+        else ctx.out.out(renderCpmTable(plan, ctx.out, { days: opts.days === true }));
         return;
       }
       const activities = project.tasks.reduce((k, t) => k + t.phases.length, 0);
@@ -206,6 +205,19 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       ctx.out.out(renderPlans(plans.value, req, ctx));
       printForecast(ctx, file, project, plans.value, opts);
     });
+}
+
+/** Past this many activities, `plan --json` (CPM) is written in pieces (the same bytes). */
+const CPM_JSON_PIECES_FROM = 20_000;
+
+/** The CPM plan's JSON on standard output, escaped as `out` escapes; in pieces when it is large. */
+function printCpmJson(ctx: CliContext, plan: CpmPlan): void {
+  if (plan.activities.length <= CPM_JSON_PIECES_FROM) {
+    ctx.out.out(renderCpmJson(plan));
+    return;
+  }
+  for (const piece of renderCpmJsonPieces(plan)) ctx.out.write(escapeTerminal(piece, true));
+  ctx.out.write('\n');
 }
 
 function renderPlans(

@@ -7,9 +7,14 @@ import {
   CPM_SUMMARY_ACTIVITIES,
   CPM_SUMMARY_ROWS,
   renderCpmJson,
+  renderCpmJsonPieces,
   renderCpmTable,
 } from '../../../src/reporters/cpm.js';
 import { memoryOutput } from '../../../src/reporters/terminal.js';
+import { main } from '../../../src/cli/main.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 function project(n: number): Project {
   const r = loadProjectText(toYaml(generateProject(n)), 'gen.yaml');
@@ -80,5 +85,33 @@ describe('the critical-path table of a large project', () => {
   it('keeps --json whole: every activity', () => {
     const json = JSON.parse(renderCpmJson(big)) as { activities: unknown[] };
     expect(json.activities).toHaveLength(big.activities.length);
+  });
+
+  it('--json in pieces is the same bytes, for plans of every size', () => {
+    const phased = loadProjectText(
+      'project: p\nstart: 2026-01-05\ntasks:\n  - id: a\n    title: "x\\ny"\n    phases:\n      - { name: one, hours: 1 }\n      - { name: two, hours: 2 }\n',
+      'p.yaml',
+    );
+    if (!phased.ok) throw new Error(JSON.stringify(phased.error));
+    for (const plan of [criticalPathPlan(phased.value), big, criticalPathPlan(project(4500))])
+      expect([...renderCpmJsonPieces(plan)].join('')).toBe(renderCpmJson(plan));
+  });
+
+  it('plan --json of a large project prints the same bytes, written in pieces', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'critpath-cpmjson-'));
+    try {
+      writeFileSync(join(dir, 'package.json'), '{}\n');
+      const text = toYaml(generateProject(20_500));
+      const file = join(dir, 'big.yaml');
+      writeFileSync(file, text);
+      const out = memoryOutput();
+      expect(await main(['plan', file, '--json'], out)).toBe(0);
+      const r = loadProjectText(text, file);
+      if (!r.ok) throw new Error('bad');
+      expect(out.stdout.length).toBeGreaterThan(2);
+      expect(out.stdout.join('')).toBe(`${renderCpmJson(criticalPathPlan(r.value))}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
