@@ -110,6 +110,9 @@ export function renderCpmJson(plan: CpmPlan): string {
 
 /** Activities per piece of renderCpmJsonPieces. */
 const ACTIVITIES_PER_PIECE = 2000;
+/** Lengths of what surrounds a piece's rows in `JSON.stringify({ a: rows }, null, 2)`. */
+const ROWS_FROM = '{\n  "a": [\n'.length;
+const ROWS_TO = '\n  ]\n}'.length;
 
 /** `JSON.stringify(v, null, 2)` as it reads nested `depth` levels deep. */
 const nested = (v: unknown, depth: number): string =>
@@ -132,8 +135,10 @@ export function* renderCpmJsonPieces(plan: CpmPlan): Generator<string> {
       continue;
     }
     for (let i = 0; i < list.length; i += ACTIVITIES_PER_PIECE) {
-      const rows = list.slice(i, i + ACTIVITIES_PER_PIECE).map((a) => `    ${nested(a, 2)}`);
-      yield `${i === 0 ? `${head}[\n` : ',\n'}${rows.join(',\n')}`;
+      // Rows as deep as the plan's own, without re-indenting: `{\n  "a": [\n` rows `\n  ]\n}`.
+      const wrapped = JSON.stringify({ a: list.slice(i, i + ACTIVITIES_PER_PIECE) }, null, 2);
+      const rows = wrapped.slice(ROWS_FROM, -ROWS_TO);
+      yield `${i === 0 ? `${head}[\n` : ',\n'}${rows}`;
     }
     yield '\n  ]';
   }
