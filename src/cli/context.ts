@@ -24,7 +24,8 @@ export interface CliContext {
  * returns undefined (exit 2).
  */
 export async function loadOrReport(ctx: CliContext, file: string): Promise<Project | undefined> {
-  const r = await loadProjectFileCached(file);
+  // The cache entry of a cold load is written once the command has printed (see deferWrite).
+  const r = await loadProjectFileCached(file, { deferWrite: true });
   if (r.ok) return r.value;
   if (file === ctx.defaultFile.file && r.error.some((d) => d.message.includes('no such file'))) {
     usageError(

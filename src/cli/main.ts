@@ -6,6 +6,7 @@ import type { CliContext } from './context.js';
 import { EXIT } from './context.js';
 import { EnvironmentError } from '../result.js';
 import { defaultTaskFile } from '../config/default-file.js';
+import { flushProjectCacheWrites } from '../config/project-cache.js';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
@@ -116,6 +117,9 @@ export async function main(
     );
     ctx.out.err('This is a bug in critpath; please report it with the command you ran.');
     return EXIT.failed;
+  } finally {
+    // A project cache entry that a load deferred until the output was written.
+    flushProjectCacheWrites();
   }
   return ctx.exitCode;
 }

@@ -14,9 +14,11 @@ export function parseHours(h: HoursInput): HoursParse {
     return { ok: true, estimate: { low: h, likely: h, high: h, likelyGiven: false } };
   }
   if (typeof h === 'string') {
-    const parts = h.split('-').map((s) => Number(s.trim()));
-    const low = parts[0] ?? NaN;
-    const high = parts[1] ?? low;
+    // The text before the first `-` and, if there is one, up to the next (Number trims).
+    const dash = h.indexOf('-');
+    const low = Number(dash < 0 ? h : h.slice(0, dash));
+    const next = dash < 0 ? -1 : h.indexOf('-', dash + 1);
+    const high = dash < 0 ? low : Number(next < 0 ? h.slice(dash + 1) : h.slice(dash + 1, next));
     if (!finite(low) || !finite(high)) return { ok: false, message: `bad hour range "${h}"` };
     if (low > high)
       return { ok: false, message: `bad hour range "${h}": low ${low} is above high ${high}` };

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Project } from '../model/project.js';
 import { ProjectSchema } from '../model/schema.js';
 import { parseProjectQuick } from '../model/plain-task.js';
+import { rememberTaskIndex } from '../model/activities.js';
 import type { Diagnostic, DiagnosticReason, Result } from '../result.js';
 import { err, ok } from '../result.js';
 import type { FieldPath } from './positions.js';
@@ -60,14 +61,18 @@ export interface CheckedLoad {
   readonly result: Result<Project, Diagnostic[]>;
   readonly parsed?: unknown;
   readonly json: boolean;
+  /** `parsed` came from the plain-shape reader, whose numbers are all finite. */
+  readonly finite?: boolean;
 }
 
 export function loadProjectTextChecked(text: string, file: string): CheckedLoad {
   // JSON that parsed is what js-yaml would read too: a problem in it goes straight to `yaml`.
   const json = parseJsonFast(text);
-  const parsed = json === undefined ? parseYamlFast(text) : json;
+  const simple = json === undefined ? readSimpleYaml(text) : undefined;
+  const parsed = json ?? simple ?? parseYamlGeneral(text);
   const fast = loadFast(parsed);
-  if (fast !== undefined) return { result: fast, parsed, json: json !== undefined };
+  if (fast !== undefined)
+    return { result: fast, parsed, json: json !== undefined, finite: simple !== undefined };
   return { result: loadYamlWithPositions(text, file), json: false };
 }
 
@@ -88,8 +93,13 @@ function parseJsonFast(text: string): unknown {
  * keeps the text), and keys that stand for null (`~:`: js-yaml names the key "null", `yaml` "").
  */
 export function parseYamlFast(text: string): unknown {
-  const simple = readSimpleYaml(text);
-  if (simple !== undefined) return hasNullKey(simple) ? undefined : simple;
+  // The plain-shape reader makes no key from a null (its keys start with a letter or `_`, and
+  // are never `null`, `Null` or `NULL`): no walk to look for one.
+  return readSimpleYaml(text) ?? parseYamlGeneral(text);
+}
+
+/** `text` as one YAML document read by js-yaml, when it surely reads as `yaml` reads it. */
+function parseYamlGeneral(text: string): unknown {
   if (/^%|(?:^|[\s,[{])!|\d[eE][-+]?\d{3}/m.test(text)) return undefined;
   let value: unknown;
   try {
@@ -116,10 +126,18 @@ function loadFast(raw: unknown): Result<Project, Diagnostic[]> | undefined {
   const parsed = parseProjectQuick(raw as Record<string, unknown>);
   if (parsed === undefined) return undefined;
   let problems = 0;
-  checkRules(raw as Record<string, unknown>, (raw as { tasks: unknown[] }).tasks, () => {
-    problems++;
-  });
-  return problems === 0 ? ok(normalize(parsed)) : undefined;
+  const index = checkRules(
+    raw as Record<string, unknown>,
+    (raw as { tasks: unknown[] }).tasks,
+    () => {
+      problems++;
+    },
+  );
+  if (problems > 0) return undefined;
+  const project = normalize(parsed);
+  // The activity graph then resolves the tasks' deps from what the checks found.
+  rememberTaskIndex(project.tasks, index);
+  return ok(project);
 }
 
 /**

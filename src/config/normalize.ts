@@ -35,7 +35,29 @@ function gpusOf(hardware: Hardware, gpus: GpuDemand | undefined): GpuDemand {
   return gpus ?? (hardware === 'gpu' ? 1 : 0);
 }
 
-function phaseOf(t: TaskInput, p: PhaseInput | undefined): Phase {
+/** `[...new Set(list)]`: the list once each, in order; short lists without a Set. */
+function unique(list: readonly string[] | undefined): string[] {
+  if (list === undefined) return [];
+  if (list.length > 16) return [...new Set(list)];
+  const out: string[] = [];
+  for (const x of list) if (!out.includes(x)) out.push(x);
+  return out;
+}
+
+/**
+ * Shared by every phase and task without an env or tags (most of a large project's): one frozen
+ * value, not an object per phase. The Project is read-only throughout.
+ */
+const NO_ENV: Readonly<Record<string, string>> = Object.freeze({});
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
+/** The environment of a phase: the task's, then the phase's own on top. */
+function envOf(t: TaskInput, p: PhaseInput | undefined): Readonly<Record<string, string>> {
+  if (p?.env === undefined) return t.env === undefined ? NO_ENV : { ...t.env };
+  return t.env === undefined ? { ...p.env } : { ...t.env, ...p.env };
+}
+
+function phaseOf(t: TaskInput, p: PhaseInput | undefined, taskDeps: string[]): Phase {
   const src = p ?? t;
   const hardware = hardwareOf(src.hardware, src.gpus);
   const timeout = src.timeout ?? t.timeout;
@@ -45,7 +67,7 @@ function phaseOf(t: TaskInput, p: PhaseInput | undefined): Phase {
     name: p?.name ?? null,
     activityId: p === undefined ? t.id : `${t.id}/${p.name}`,
     title: p === undefined ? (t.title ?? t.id) : `${t.title ?? t.id} (${p.title ?? p.name})`,
-    deps: [...new Set(p === undefined ? (t.deps ?? []) : (p.deps ?? []))],
+    deps: p === undefined ? taskDeps : unique(p.deps),
     estimate: estimateOf(hours),
     hardware,
     gpus: gpusOf(hardware, src.gpus),
@@ -53,21 +75,25 @@ function phaseOf(t: TaskInput, p: PhaseInput | undefined): Phase {
     run: src.run as Command | undefined,
     timeoutSeconds: timeout === undefined ? undefined : parseDurationSeconds(timeout),
     retries: src.retries ?? t.retries ?? 0,
-    env: { ...(t.env ?? {}), ...(p?.env ?? {}) },
+    env: envOf(t, p),
   };
 }
 
 function taskOf(t: TaskInput): Task {
+  // A task without phases is one activity with the task's deps: both share the one list.
+  const deps = unique(t.deps);
   const phases =
-    t.phases === undefined ? [phaseOf(t, undefined)] : t.phases.map((p) => phaseOf(t, p));
+    t.phases === undefined
+      ? [phaseOf(t, undefined, deps)]
+      : t.phases.map((p) => phaseOf(t, p, deps));
   return {
     id: t.id,
     title: t.title ?? t.id,
-    deps: [...new Set(t.deps ?? [])],
+    deps,
     phases,
     risk: t.risk ?? 'medium',
     skill: t.skill,
-    tags: t.tags ?? [],
+    tags: t.tags ?? NO_TAGS,
   };
 }
 

@@ -11,15 +11,19 @@
  * from a full check. The cache is only ever an optimization: an entry that is missing,
  * unreadable, corrupt or for other bytes means a normal load, and failing to write one is ignored.
  */
+import { isAscii } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readFileSync,
   renameSync,
   statSync,
   unlinkSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
@@ -124,27 +128,68 @@ function jsonExact(parsed: unknown): boolean {
   return true;
 }
 
-/** Stores an entry atomically (temp file + rename, mode 0600); any failure leaves no entry and is ignored. */
+/** Tasks per piece of an entry's JSON: a large project is encoded a piece at a time. */
+const TASKS_PER_PIECE = 5000;
+
+/**
+ * `JSON.stringify(parsed)` in pieces whose concatenation reads back as the same value: a task
+ * file's `tasks` a few thousand at a time, so that a million tasks never make one 200 MB string.
+ */
+function* jsonPieces(parsed: unknown): Generator<string> {
+  const tasks = (parsed as { tasks?: unknown } | null)?.tasks;
+  if (typeof parsed !== 'object' || parsed === null || !Array.isArray(tasks)) {
+    yield JSON.stringify(parsed);
+    return;
+  }
+  let sep = '{';
+  for (const [k, v] of Object.entries(parsed)) {
+    if (v === undefined) continue;
+    const head = `${sep}${JSON.stringify(k)}:`;
+    sep = ',';
+    if (v !== tasks) {
+      yield head + JSON.stringify(v);
+      continue;
+    }
+    yield `${head}[`;
+    for (let i = 0; i < tasks.length; i += TASKS_PER_PIECE) {
+      const piece = JSON.stringify(tasks.slice(i, i + TASKS_PER_PIECE));
+      yield (i > 0 ? ',' : '') + piece.slice(1, -1);
+    }
+    yield ']';
+  }
+  yield sep === '{' ? '{}' : '}';
+}
+
+/**
+ * Stores an entry atomically (temp file + rename, mode 0600); any failure leaves no entry and is
+ * ignored. The body is encoded and hashed a piece at a time, written after room for the header,
+ * whose hash of the body is then filled in (a hex digest: the header's length does not change).
+ */
 function writeEntry(
   path: string,
   abs: string,
   fileSha: string,
   parsed: unknown,
   json: boolean,
+  /** Every number in `parsed` is known to be finite (the loader's plain readers make no other). */
+  exact: boolean,
+  /** Every string in `parsed` is known to be ASCII: latin1 encodes it as UTF-8 would, faster. */
+  ascii = false,
 ): void {
   let tmp: string | undefined;
   try {
-    if (!json && !jsonExact(parsed)) return;
-    // Encoded once, for both the hash and the file.
-    const body = json ? Buffer.alloc(0) : Buffer.from(JSON.stringify(parsed));
-    const header: CacheHeader = {
-      format: PROJECT_CACHE_FORMAT,
-      critpath: VERSION,
-      build: currentBuild(),
-      file: abs,
-      sha256: fileSha,
-      projectSha256: sha256(body),
-      json,
+    if (!exact && !jsonExact(parsed)) return;
+    const headerText = (projectSha256: string): string => {
+      const header: CacheHeader = {
+        format: PROJECT_CACHE_FORMAT,
+        critpath: VERSION,
+        build: currentBuild(),
+        file: abs,
+        sha256: fileSha,
+        projectSha256,
+        json,
+      };
+      return `${JSON.stringify(header)}\n`;
     };
     const dir = join(path, '..');
     if (!existsSync(dir)) {
@@ -154,9 +199,21 @@ function writeEntry(
     }
     tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     // Entries copy the file's `env` values (tokens, passwords): readable by the owner only.
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]), {
-      mode: 0o600,
-    });
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      const hash = createHash('sha256');
+      let at = Buffer.byteLength(headerText('0'.repeat(64)));
+      // A JSON task file is its own value: its entry's body is empty.
+      for (const piece of json ? [] : jsonPieces(parsed)) {
+        // Encoded once, for both the hash and the file.
+        const bytes = Buffer.from(piece, ascii ? 'latin1' : 'utf8');
+        hash.update(bytes);
+        at += writeAll(fd, bytes, at);
+      }
+      writeAll(fd, Buffer.from(headerText(hash.digest('hex'))), 0);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
     tmp = undefined;
   } catch {
@@ -172,12 +229,47 @@ function writeEntry(
   }
 }
 
+/** Writes all of `bytes` at `position`; returns how many that was. */
+function writeAll(fd: number, bytes: Buffer, position: number): number {
+  for (let done = 0; done < bytes.length;)
+    done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+  return bytes.length;
+}
+
+/** Entries checked but not written yet (see `deferWrite`), each written once. */
+const pendingWrites = new Set<() => void>();
+
+/**
+ * Writes every entry still pending now. The CLI calls it when a command ends, so that an entry a
+ * command deferred is on disk before it returns (the process would write it before exiting too).
+ */
+export function flushProjectCacheWrites(): void {
+  for (const write of [...pendingWrites]) {
+    pendingWrites.delete(write);
+    write();
+  }
+}
+
+function schedule(write: () => void): void {
+  pendingWrites.add(write);
+  // The next turn of the event loop: after a command that answers without waiting has printed.
+  setImmediate(() => {
+    if (pendingWrites.delete(write)) write();
+  });
+}
+
 /**
  * Reads and checks a task file as loadProjectFile does (same result, same diagnostics), through
  * the validated-project cache: the bytes read are hashed, and a matching entry is returned as is;
- * otherwise the bytes are checked in full and, when they pass, stored.
+ * otherwise the bytes are checked in full and, when they pass, stored. With `deferWrite`, the
+ * entry is stored on the event loop's next turn (or at flushProjectCacheWrites), not before the
+ * load returns: a cold `plan` prints its answer first. The entry is written as it would be
+ * otherwise (a temp file renamed into place), so a reader finds it whole or not at all.
  */
-export async function loadProjectFileCached(file: string): Promise<Result<Project, Diagnostic[]>> {
+export async function loadProjectFileCached(
+  file: string,
+  opts: { readonly deferWrite?: boolean } = {},
+): Promise<Result<Project, Diagnostic[]>> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -201,8 +293,18 @@ export async function loadProjectFileCached(file: string): Promise<Result<Projec
     if (project !== undefined) return ok(project);
   }
   const r = (await import('./load.js')).loadProjectTextChecked(text, file);
-  if (r.result.ok && path !== undefined && r.parsed !== undefined)
-    writeEntry(path, abs, fileSha, r.parsed, r.json);
+  if (r.result.ok && path !== undefined && r.parsed !== undefined) {
+    const at = path;
+    const { json, finite } = r;
+    // A JSON file's entry holds no value: the pending write keeps none alive meanwhile.
+    const parsed = json ? null : r.parsed;
+    // The plain-shape reader's value from ASCII text is ASCII: its JSON encodes byte for byte.
+    const ascii = finite === true && isAscii(bytes);
+    const write = (): void =>
+      writeEntry(at, abs, fileSha, parsed, json, json || finite === true, ascii);
+    if (opts.deferWrite === true) schedule(write);
+    else write();
+  }
   return r.result;
 }
 

@@ -3,6 +3,7 @@ import { parseTeamSpec, unknownMember, unknownMemberMessage } from '../model/tea
 import { nearest } from '../util/suggest.js';
 import { parseHours } from './hours.js';
 import type { FieldPath } from './positions.js';
+import type { TaskIndex } from '../model/activities.js';
 
 type Report = (reason: DiagnosticReason, path: FieldPath, message: string, onKey?: boolean) => void;
 type Raw = Record<string, unknown>;
@@ -15,7 +16,7 @@ const isHoursShape = (v: unknown): boolean =>
  * Semantic checks on the raw parsed file. They read defensively, because they also run on files
  * whose shape is partly wrong: each rule looks only at values of the shape it needs.
  */
-export function checkRules(root: Raw, tasks: unknown[], report: Report): void {
+export function checkRules(root: Raw, tasks: unknown[], report: Report): TaskIndex {
   checkDates(root, report);
   if (Array.isArray(root['tasks']) && tasks.length === 0) {
     report('empty-project', ['tasks'], 'the project has no tasks');
@@ -24,51 +25,93 @@ export function checkRules(root: Raw, tasks: unknown[], report: Report): void {
   const skills = declaredSkills(root);
 
   const firstIndex = new Map<string, number>();
-  tasks.forEach((t, i) => {
-    if (!isRecord(t) || typeof t['id'] !== 'string') return;
+  // 1 where the task is the first of its id: the node of the cycle check.
+  const isFirst = new Uint8Array(tasks.length);
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i];
+    if (!isRecord(t) || typeof t['id'] !== 'string') continue;
     const id = t['id'];
     const first = firstIndex.get(id);
-    if (first === undefined) firstIndex.set(id, i);
-    else
+    if (first === undefined) {
+      firstIndex.set(id, i);
+      isFirst[i] = 1;
+    } else
       report(
         'duplicate-id',
         ['tasks', i, 'id'],
         `duplicate id "${id}" (first used by tasks[${first}])`,
       );
-  });
-  const ids = [...firstIndex.keys()];
+  }
+  // The ids, for did-you-mean hints: listed only when a dependency is unknown.
+  let idList: string[] | undefined;
+  const ids = (): readonly string[] => (idList ??= [...firstIndex.keys()]);
 
-  tasks.forEach((t, i) => {
-    if (!isRecord(t)) return;
+  // One pass, no per-task closures; a finding's path is built only when it is reported. Each
+  // dependency is looked up once: the edges of the cycle check (in CSR, by task index: the task's
+  // deps, then its phases', each once) are collected on the way, for the first task of each id.
+  // (Findings come in another order than the file's: the loader sorts them by position.)
+  const edgeStart = new Int32Array(tasks.length + 1);
+  const sink: EdgeSink = { list: [], from: 0 };
+  // Each task's `deps` entries as task indices, as written (-1: not a known task): for the graph.
+  const depStart = new Int32Array(tasks.length + 1);
+  const dep: number[] = [];
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i];
+    sink.from = sink.list.length;
+    edgeStart[i] = sink.from;
+    edgeStart[i + 1] = sink.from;
+    depStart[i + 1] = dep.length;
+    if (!isRecord(t)) continue;
+    const into = isFirst[i] === 1 ? sink : undefined;
     const base: FieldPath = ['tasks', i];
     checkTaskShape(t, base, report);
     checkWork(t, base, maxGpu, report);
-    if (Array.isArray(t['phases'])) {
-      const seen = new Set<string>();
-      t['phases'].forEach((p, j) => {
-        if (!isRecord(p)) return;
-        checkWork(p, [...base, 'phases', j], maxGpu, report);
-        checkSkill(p, [...base, 'phases', j], skills, report);
-        checkDeps(p['deps'], t['id'], [...base, 'phases', j, 'deps'], firstIndex, ids, report);
-        if (typeof p['name'] === 'string') {
-          if (seen.has(p['name'])) {
-            report(
-              'duplicate-phase',
-              [...base, 'phases', j, 'name'],
-              `duplicate phase name "${p['name']}"`,
-            );
-          }
-          seen.add(p['name']);
-        }
-      });
-    }
-    checkDeps(t['deps'], t['id'], [...base, 'deps'], firstIndex, ids, report);
+    checkDeps(t['deps'], t['id'], base, DEPS, firstIndex, ids, report, into, dep);
+    depStart[i + 1] = dep.length;
+    if (Array.isArray(t['phases']))
+      checkPhases(t, t['phases'], base, maxGpu, skills, firstIndex, ids, report, into);
     checkSkill(t, base, skills, report);
-  });
+    edgeStart[i + 1] = sink.list.length;
+  }
 
-  checkCycles(tasks, firstIndex, report, []);
+  checkCycles(tasks, firstIndex, report, [], { edgeStart, edges: sink.list });
   checkLineups(root, report);
   checkScenarios(root, tasks, firstIndex, maxGpu, skills, report);
+  return { byId: firstIndex, depStart, dep: Int32Array.from(dep) };
+}
+
+/** The `deps` key of a task: where its dependency findings are. */
+const DEPS: FieldPath = ['deps'];
+
+/** A task's phases: work, skill and deps of each, and names used once. */
+function checkPhases(
+  t: Raw,
+  phases: unknown[],
+  base: FieldPath,
+  maxGpu: number,
+  skills: Set<string> | undefined,
+  firstIndex: ReadonlyMap<string, number>,
+  ids: () => readonly string[],
+  report: Report,
+  sink: EdgeSink | undefined,
+): void {
+  const seen = new Set<string>();
+  phases.forEach((p, j) => {
+    if (!isRecord(p)) return;
+    checkWork(p, [...base, 'phases', j], maxGpu, report);
+    checkSkill(p, [...base, 'phases', j], skills, report);
+    checkDeps(p['deps'], t['id'], base, ['phases', j, 'deps'], firstIndex, ids, report, sink);
+    if (typeof p['name'] === 'string') {
+      if (seen.has(p['name'])) {
+        report(
+          'duplicate-phase',
+          [...base, 'phases', j, 'name'],
+          `duplicate phase name "${p['name']}"`,
+        );
+      }
+      seen.add(p['name']);
+    }
+  });
 }
 
 function checkSkill(
@@ -117,28 +160,50 @@ function checkLineups(root: Raw, report: Report): void {
   });
 }
 
+/** Where the cycle check's edges of one task are collected: `list` from `from` on, each once. */
+interface EdgeSink {
+  readonly list: number[];
+  from: number;
+}
+
+/**
+ * Each entry of the list at `[...base, ...key]` names another known task; the index of each that
+ * does goes to `sink` (unless there already).
+ */
 function checkDeps(
   deps: unknown,
   self: unknown,
   base: FieldPath,
+  key: FieldPath,
   known: ReadonlyMap<string, number>,
-  ids: readonly string[],
+  ids: () => readonly string[],
   report: Report,
+  sink?: EdgeSink,
+  /** Where each entry's task index goes, -1 for one that names no other known task. */
+  resolved?: number[],
 ): void {
   if (!Array.isArray(deps)) return;
-  deps.forEach((d, k) => {
-    if (typeof d !== 'string') return;
-    const at: FieldPath = [...base, k];
-    if (d === self) report('self-dependency', at, `task "${d}" depends on itself`);
-    else if (!known.has(d)) {
-      const hint = nearest(d, ids);
+  for (let k = 0; k < deps.length; k++) {
+    const d: unknown = deps[k];
+    const at = typeof d !== 'string' || d === self ? undefined : known.get(d);
+    resolved?.push(at ?? -1);
+    if (typeof d !== 'string') continue;
+    if (d === self) {
+      report('self-dependency', [...base, ...key, k], `task "${d}" depends on itself`);
+    } else if (at === undefined) {
+      const hint = nearest(d, ids());
       report(
         'unknown-dependency',
-        at,
+        [...base, ...key, k],
         `unknown dependency "${d}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
       );
+    } else if (sink !== undefined) {
+      const list = sink.list;
+      let listed = false;
+      for (let q = sink.from; q < list.length && !listed; q++) listed = list[q] === at;
+      if (!listed) list.push(at);
     }
-  });
+  }
 }
 
 /** Every dependency of a raw task, with the path of each entry: task deps, then phase deps. */
@@ -258,36 +323,9 @@ function checkCycles(
   firstIndex: Map<string, number>,
   report: Report,
   extra: readonly { id: string; dep: string; path: FieldPath }[],
+  built?: { readonly edgeStart: Int32Array; readonly edges: readonly number[] },
 ): void {
-  // Nodes are task indices (a duplicate id's first); edges in CSR, each list as written, once.
-  const extraOf = new Map<string, string[]>();
-  for (const e of extra) {
-    const list = extraOf.get(e.id);
-    if (list === undefined) extraOf.set(e.id, [e.dep]);
-    else list.push(e.dep);
-  }
-  const edgeStart = new Int32Array(tasks.length + 1);
-  const edges: number[] = [];
-  for (const [id, i] of firstIndex) {
-    const from = edges.length;
-    const add = (d: unknown): void => {
-      if (typeof d !== 'string' || d === id) return;
-      const k = firstIndex.get(d);
-      if (k === undefined) return;
-      for (let q = from; q < edges.length; q++) if (edges[q] === k) return;
-      edges.push(k);
-    };
-    const t = tasks[i];
-    if (isRecord(t)) {
-      if (Array.isArray(t['deps'])) for (const d of t['deps']) add(d);
-      if (Array.isArray(t['phases']))
-        for (const p of t['phases'])
-          if (isRecord(p) && Array.isArray(p['deps'])) p['deps'].forEach(add);
-    }
-    for (const d of extraOf.get(id) ?? []) add(d);
-    edgeStart[i] = from;
-    edgeStart[i + 1] = edges.length;
-  }
+  const { edgeStart, edges } = built ?? cycleEdges(tasks, firstIndex, extra);
   // Iterative DFS colouring (0 new, 1 on the stack, 2 done); on a back edge, the stack holds the loop.
   const state = new Uint8Array(tasks.length);
   const inReported = new Set<number>();
@@ -322,6 +360,48 @@ function checkCycles(
       }
     }
   }
+}
+
+/** The edges checkCycles follows: task index to task index, in CSR. */
+function cycleEdges(
+  tasks: unknown[],
+  firstIndex: Map<string, number>,
+  extra: readonly { id: string; dep: string; path: FieldPath }[],
+): { edgeStart: Int32Array; edges: number[] } {
+  // Nodes are task indices (a duplicate id's first); edges in CSR, each list as written, once.
+  const extraOf = new Map<string, string[]>();
+  for (const e of extra) {
+    const list = extraOf.get(e.id);
+    if (list === undefined) extraOf.set(e.id, [e.dep]);
+    else list.push(e.dep);
+  }
+  const edgeStart = new Int32Array(tasks.length + 1);
+  const edges: number[] = [];
+  // The edges of the task with id `id` to each known task of `list` not listed yet (from `from`).
+  const add = (list: unknown, id: string, from: number): void => {
+    if (!Array.isArray(list)) return;
+    for (const d of list as unknown[]) {
+      if (typeof d !== 'string' || d === id) continue;
+      const k = firstIndex.get(d);
+      if (k === undefined) continue;
+      let listed = false;
+      for (let q = from; q < edges.length && !listed; q++) listed = edges[q] === k;
+      if (!listed) edges.push(k);
+    }
+  };
+  for (const [id, i] of firstIndex) {
+    const from = edges.length;
+    const t = tasks[i];
+    if (isRecord(t)) {
+      add(t['deps'], id, from);
+      if (Array.isArray(t['phases']))
+        for (const p of t['phases']) if (isRecord(p)) add(p['deps'], id, from);
+    }
+    add(extraOf.get(id), id, from);
+    edgeStart[i] = from;
+    edgeStart[i + 1] = edges.length;
+  }
+  return { edgeStart, edges };
 }
 
 /** A loop found by checkCycles (task indices, `closing` the one the last depends on), as one report. */
@@ -377,19 +457,20 @@ function checkScenarios(
       index.set(t['id'], all.length);
       all.push(t);
     });
-    const ids = [...index.keys()];
+    const idList = [...index.keys()];
+    const ids = (): readonly string[] => idList;
     added.forEach((t, i) => {
       if (!isRecord(t)) return;
       const at: FieldPath = [...base, 'tasks', i];
       checkTaskShape(t, at, report);
       checkWork(t, at, maxGpu, report);
       checkSkill(t, at, skills, report);
-      checkDeps(t['deps'], t['id'], [...at, 'deps'], index, ids, report);
+      checkDeps(t['deps'], t['id'], at, DEPS, index, ids, report);
       if (Array.isArray(t['phases']))
         t['phases'].forEach((p, j) => {
           if (!isRecord(p)) return;
           checkWork(p, [...at, 'phases', j], maxGpu, report);
-          checkDeps(p['deps'], t['id'], [...at, 'phases', j, 'deps'], index, ids, report);
+          checkDeps(p['deps'], t['id'], at, ['phases', j, 'deps'], index, ids, report);
         });
     });
     for (const key of ['estimates', 'deps', 'moves'] as const) {
@@ -401,7 +482,7 @@ function checkScenarios(
     if (isRecord(s['deps'])) {
       for (const [k, list] of Object.entries(s['deps'])) {
         const id = k.split('/')[0] ?? k;
-        checkDeps(list, id, [...base, 'deps', k], index, ids, report);
+        checkDeps(list, id, base, ['deps', k], index, ids, report);
         if (Array.isArray(list))
           list.forEach((d, j) => {
             if (typeof d === 'string') extra.push({ id, dep: d, path: [...base, 'deps', k, j] });

@@ -71,6 +71,10 @@ function restIsEmpty(rest: string): boolean {
 }
 
 function doubleQuoted(s: string): Read {
+  // Most quoted values have no escapes: one slice, not a string built a character at a time.
+  let q = 1;
+  while (q < s.length && s.charCodeAt(q) !== 34 && s.charCodeAt(q) !== 92) q++;
+  if (s.charCodeAt(q) === 34) return restIsEmpty(s.slice(q + 1)) ? s.slice(1, q) : DECLINE;
   let out = '';
   for (let i = 1; i < s.length; i++) {
     const ch = s[i]!;
@@ -87,6 +91,9 @@ function doubleQuoted(s: string): Read {
 }
 
 function singleQuoted(s: string): Read {
+  const q = s.indexOf("'", 1);
+  if (q > 0 && s.charCodeAt(q + 1) !== 39)
+    return restIsEmpty(s.slice(q + 1)) ? s.slice(1, q) : DECLINE;
   let out = '';
   for (let i = 1; i < s.length; i++) {
     const ch = s[i]!;

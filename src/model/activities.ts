@@ -47,68 +47,91 @@ export function buildActivityGraph(project: Pick<Project, 'tasks'>): ActivityGra
 }
 
 /**
+ * What the loader's checks learnt of a task list, which the graph would otherwise look up again
+ * (on a large project, hash lookups are most of its cost): each id's task index, and each task's
+ * own `deps` entries as task indices, as the file wrote them (CSR; -1: not another known task).
+ */
+export interface TaskIndex {
+  readonly byId: ReadonlyMap<string, number>;
+  readonly depStart: Int32Array;
+  readonly dep: Int32Array;
+}
+
+const taskIndexes = new WeakMap<readonly Task[], TaskIndex>();
+
+/**
+ * Records `index` for `tasks`, the normalized list of the checked file it was learnt from (task
+ * i there is entry i of the file, and task i's deps are its entries once each, in order).
+ */
+export function rememberTaskIndex(tasks: readonly Task[], index: TaskIndex): void {
+  if (index.depStart.length === tasks.length + 1) taskIndexes.set(tasks, index);
+}
+
+/**
  * Graphs already built, by task list: a plan builds one problem per team size and estimate from
  * the same project, and the graph (immutable, like the tasks) is the same for each.
  */
 const graphs = new WeakMap<readonly Task[], ActivityGraph>();
 
 function activityGraphOf(tasks: readonly Task[]): ActivityGraph {
-  // `status` builds this on every call and plans at 100k activities: plain loops, no per-edge
-  // tuples or closures, each predecessor looked up once, the CSR arrays filled from its index.
-  // A task's dependents wait for its last activity: its index and id, by task id.
-  const lastOf = new Map<string, number>();
-  const lastIndex: number[] = [];
-  const lastId: (string | undefined)[] = [];
+  // `status` builds this on every call and `plan` at up to 1M activities: plain loops, no
+  // per-edge tuples or closures, each predecessor looked up once, the CSR arrays filled from its
+  // index, typed arrays sized up front. A task's dependents wait for its last activity: its index
+  // and id, by task id.
+  const known = taskIndexes.get(tasks);
+  const lastOf = known?.byId ?? indexById(tasks);
+  const lastIndex = new Int32Array(tasks.length);
+  const lastId: (string | undefined)[] = new Array<string | undefined>(tasks.length);
   let count = 0;
-  for (const task of tasks) {
-    count += task.phases.length;
-    lastOf.set(task.id, lastIndex.length);
-    lastIndex.push(count - 1);
-    lastId.push(task.phases.length > 0 ? lastActivityId(task) : undefined);
+  let edgeBound = 0;
+  for (let t = 0; t < tasks.length; t++) {
+    const task = tasks[t]!;
+    const phases = task.phases;
+    count += phases.length;
+    lastIndex[t] = count - 1;
+    lastId[t] = phases.length > 0 ? lastActivityId(task) : undefined;
+    edgeBound += task.deps.length + phases.length;
+    for (const phase of phases) edgeBound += phase.deps.length;
   }
-  const activities: Activity[] = [];
-  const byId = new Map<string, Activity>();
+  const activities: Activity[] = new Array<Activity>(count);
   const predStart = new Int32Array(count + 1);
-  const predList: number[] = [];
+  const predList = new Int32Array(edgeBound);
+  let edges = 0;
   const ids: string[] = [];
   const idx: number[] = [];
-  const addDeps = (deps: readonly string[]): void => {
-    for (const d of deps) {
-      const t = lastOf.get(d);
-      if (t === undefined) throw new Error(`Internal error: unknown dependency ${d}`);
-      ids.push(lastId[t] ?? lastActivityId(tasks[t]!));
-      idx.push(lastIndex[t]!);
-    }
+  let n = 0;
+  const add = (t: number | undefined, d: string): void => {
+    if (t === undefined || t < 0) throw new Error(`Internal error: unknown dependency ${d}`);
+    ids.push(lastId[t] ?? lastActivityId(tasks[t]!));
+    idx.push(lastIndex[t]!);
   };
-  for (const task of tasks) {
+  for (let ti = 0; ti < tasks.length; ti++) {
+    const task = tasks[ti]!;
     const phases = task.phases;
     for (let k = 0; k < phases.length; k++) {
       const phase = phases[k]!;
       ids.length = 0;
       idx.length = 0;
-      if (k === 0) addDeps(task.deps);
-      addDeps(phase.deps);
+      // The task's deps (first phase only; as the checks resolved them, when they did), then
+      // the phase's own.
+      if (k === 0 && known !== undefined) {
+        for (let q = known.depStart[ti]!; q < known.depStart[ti + 1]!; q++)
+          add(known.dep[q], task.id);
+      } else if (k === 0) for (const d of task.deps) add(lastOf.get(d), d);
+      // (A task without phases shares its deps list with its one phase: no need to read it twice.)
+      if (k > 0 || phase.deps !== task.deps) for (const d of phase.deps) add(lastOf.get(d), d);
       if (k > 0) {
         ids.push(phases[k - 1]!.activityId);
-        idx.push(activities.length - 1);
+        idx.push(n - 1);
       }
       const predecessors = sortedUniqueWith(ids, idx);
-      const a: Activity = {
-        index: activities.length,
-        id: phase.activityId,
-        task,
-        phase,
-        predecessors,
-      };
-      activities.push(a);
-      byId.set(a.id, a);
-      for (let q = 0; q < predecessors.length; q++) predList.push(idx[q]!);
-      predStart[a.index + 1] = predList.length;
+      activities[n] = { index: n, id: phase.activityId, task, phase, predecessors };
+      for (let q = 0; q < predecessors.length; q++) predList[edges++] = idx[q]!;
+      predStart[++n] = edges;
     }
   }
   // Edges (p → a) in activity order, then predecessor order: what toCsr makes of that edge list.
-  const n = activities.length;
-  const pred = Int32Array.from(predList);
+  const pred = predList.slice(0, edges);
   const succStart = new Int32Array(n + 1);
   for (let e = 0; e < pred.length; e++) succStart[pred[e]! + 1]! += 1;
   for (let i = 0; i < n; i++) succStart[i + 1]! += succStart[i]!;
@@ -116,7 +139,29 @@ function activityGraphOf(tasks: readonly Task[]): ActivityGraph {
   const succ = new Int32Array(pred.length);
   for (let v = 0; v < n; v++)
     for (let q = predStart[v]!; q < predStart[v + 1]!; q++) succ[fill[pred[q]!]!++] = v;
-  return { activities, byId, succStart, succ, predStart, pred };
+  let byId: Map<string, Activity> | undefined;
+  return {
+    activities,
+    // Built when first asked for: the critical-path plan never looks activities up by id.
+    get byId(): ReadonlyMap<string, Activity> {
+      if (byId === undefined) {
+        byId = new Map<string, Activity>();
+        for (const a of activities) byId.set(a.id, a);
+      }
+      return byId;
+    },
+    succStart,
+    succ,
+    predStart,
+    pred,
+  };
+}
+
+/** Each task's index, by id. */
+function indexById(tasks: readonly Task[]): Map<string, number> {
+  const byId = new Map<string, number>();
+  for (let t = 0; t < tasks.length; t++) byId.set(tasks[t]!.id, t);
+  return byId;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { CpmPlan } from '../planner/project/critical-path-plan.js';
 import { fmtHours } from './format.js';
+import { jsonChunks } from './json-chunks.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
 import type { Output } from './terminal.js';
@@ -23,45 +24,91 @@ const CPM_COLUMNS: readonly Column[] = [
   { header: 'Title', shrink: 'elide', min: 30 },
 ];
 
-/** The critical-path table: ES/EF/LS/LF/slack per activity, then the critical path. */
-export function renderCpmTable(plan: CpmPlan, out: Output): string {
+/** Projects with more activities than this get the summary table unless `days` (--days). */
+export const CPM_SUMMARY_ACTIVITIES = 500;
+/** The summary table lists at most this many critical activities. */
+export const CPM_SUMMARY_ROWS = 200;
+/** A summary prints a chain longer than this by its ends: CHAIN_ENDS ids at each. */
+const CHAIN_LIMIT = 40;
+const CHAIN_ENDS = 10;
+
+type CpmRow = CpmPlan['activities'][number];
+
+function cpmRow(a: CpmRow, c: Output['color']): string[] {
+  return [
+    a.critical ? c.red('●') : ' ',
+    a.critical ? c.bold(a.id) : a.id,
+    fmtHours(a.duration),
+    a.hardware === 'gpu' ? 'gpu' : 'mac',
+    String(a.gpus),
+    fmtHours(a.start),
+    fmtHours(a.end),
+    fmtHours(a.latestStart),
+    fmtHours(a.latestFinish),
+    fmtHours(a.totalSlack),
+    fmtHours(a.freeSlack),
+    a.title,
+  ];
+}
+
+/** A chain as `a → b → c`; in a summary, a long one by its ends and how many lie between. */
+function chain(ids: readonly string[], summary: boolean): string {
+  if (!summary || ids.length <= CHAIN_LIMIT) return ids.join(' → ');
+  const head = ids.slice(0, CHAIN_ENDS).join(' → ');
+  const tail = ids.slice(ids.length - CHAIN_ENDS).join(' → ');
+  return `${head} → … ${ids.length - 2 * CHAIN_ENDS} more … → ${tail}`;
+}
+
+/**
+ * The critical-path table: ES/EF/LS/LF/slack per activity, then the critical path. A project of
+ * more than CPM_SUMMARY_ACTIVITIES activities gets a summary of bounded length instead, unless
+ * `days` asks for every row: the first CPM_SUMMARY_ROWS critical activities, and each critical
+ * chain by its ends (--json lists everything).
+ */
+export function renderCpmTable(
+  plan: CpmPlan,
+  out: Output,
+  opts: { readonly days?: boolean } = {},
+): string {
   const c = out.color;
+  const n = plan.activities.length;
+  const summary = opts.days !== true && n > CPM_SUMMARY_ACTIVITIES;
   const rows: string[][] = [];
+  let critical = 0;
   for (const a of plan.activities) {
-    rows.push([
-      a.critical ? c.red('●') : ' ',
-      a.critical ? c.bold(a.id) : a.id,
-      fmtHours(a.duration),
-      a.hardware === 'gpu' ? 'gpu' : 'mac',
-      String(a.gpus),
-      fmtHours(a.start),
-      fmtHours(a.end),
-      fmtHours(a.latestStart),
-      fmtHours(a.latestFinish),
-      fmtHours(a.totalSlack),
-      fmtHours(a.freeSlack),
-      a.title,
-    ]);
+    if (a.critical) critical++;
+    if (!summary || (a.critical && rows.length < CPM_SUMMARY_ROWS)) rows.push(cpmRow(a, c));
   }
   const lines = [
     c.bold(`${plan.project}: critical path analysis (${plan.estimate} hours, no resource limits)`),
     '',
     fitTable(CPM_COLUMNS, rows, out.columns),
     '',
-    `${c.bold('Critical path')} (${fmtHours(plan.makespan)} h): ${plan.criticalPath.join(' → ')}`,
   ];
+  if (summary)
+    lines.push(
+      `(a summary: ${rows.length} of ${critical} critical activities listed, of ${n}; --days lists every activity, --json gives them all)`,
+      '',
+    );
+  lines.push(
+    `${c.bold('Critical path')} (${fmtHours(plan.makespan)} h): ${chain(plan.criticalPath, summary)}`,
+  );
   if (plan.criticalPaths.length > 1) {
     lines.push(`${plan.criticalPaths.length - 1} more critical path(s):`);
-    for (const p of plan.criticalPaths.slice(1)) lines.push(`  ${p.join(' → ')}`);
+    for (const p of plan.criticalPaths.slice(1)) lines.push(`  ${chain(p, summary)}`);
   }
   lines.push(
-    `Effort: ${fmtHours(plan.effort)} h in ${plan.activities.length} activities; ` +
+    `Effort: ${fmtHours(plan.effort)} h in ${n} activities; ` +
       `with unlimited people and hardware the project takes ${fmtHours(plan.makespan)} working hours.`,
   );
   return lines.map((l) => wrapProse(l, out.columns, '  ')).join('\n');
 }
 
-/** The CPM plan as JSON, with the plan contract's names (`activities`, `start`, `end`, `criticalPath`). */
-export function renderCpmJson(plan: CpmPlan): string {
-  return JSON.stringify(plan, null, 2);
+/**
+ * The CPM plan as JSON (`JSON.stringify(plan, null, 2)`), with the plan contract's names
+ * (`activities`, `start`, `end`, `criticalPath`), in pieces: a plan of a million activities is
+ * 470 MB of JSON, near the longest string the runtime can hold.
+ */
+export function cpmJsonChunks(plan: CpmPlan): Iterable<string> {
+  return jsonChunks(plan);
 }

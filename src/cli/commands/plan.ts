@@ -17,7 +17,7 @@ import {
   DEFAULT_TIME_LIMIT_MS,
   buildTeamPlans,
 } from '../../app/plan-team.js';
-import { renderCpmJson, renderCpmTable } from '../../reporters/cpm.js';
+import { cpmJsonChunks, renderCpmTable } from '../../reporters/cpm.js';
 import {
   renderTeamJson,
   renderTeamsJson,
@@ -107,7 +107,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option('--hours-per-day <h>', "working hours per day (default: the file's hoursPerDay)")
     .option(
       '--days',
-      'the table lists every day, handoff and critical activity even of a long plan (over 26 weeks or 500 activities), which it summarises by week by default',
+      'the table lists every day, handoff and critical activity even of a long plan (over 26 weeks or 500 activities), which it summarises by week by default; without --team, every activity of the critical-path table',
     )
     .option(
       '--scenario <name>',
@@ -186,11 +186,8 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       }
       if (req === 'cpm') {
         const plan = criticalPathPlan(project, opts.estimate);
-        ctx.out.out(
-          opts.json === true || opts.format === 'json'
-            ? renderCpmJson(plan)
-            : renderCpmTable(plan, ctx.out),
-        );
+        if (opts.json === true || opts.format === 'json') ctx.out.outChunks(cpmJsonChunks(plan));
+        else ctx.out.out(renderCpmTable(plan, ctx.out, { days: opts.days === true }));
         return;
       }
       const activities = project.tasks.reduce((k, t) => k + t.phases.length, 0);
