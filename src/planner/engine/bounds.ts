@@ -105,9 +105,7 @@ export function computeBounds(
   const release = arrivalRelease(c);
   let released = false;
   for (let j = 0; j < c.n && !released; j++) released = release[j]! > 0;
-  const cp = cpm(c.problem, c.dur, released ? release : undefined);
-  const plain = released ? cpm(c.problem, c.dur) : cp;
-  if (cp === null || plain === null) throw new Error('The activity graph has a cycle');
+  const { cp, plain } = cpmOf(c, released ? release : undefined);
   const n = c.n;
   let resource = 0;
   const consider = (T: Float64Array, V: Float64Array, uses: (j: number) => number): void => {
@@ -152,6 +150,56 @@ export function computeBounds(
   const bounds: Bounds = { criticalPath: plain.length, resource, arrival: cp.length, energetic };
   const lowerBound = Math.max(basic, energetic);
   return { bounds, lowerBound, release, cpm: cp };
+}
+
+/**
+ * The last CPM passes per graph, with the durations and releases they were made for (copies):
+ * solves of one project for several teams (the same activities, durations and, mostly, arrival
+ * releases) run them once. Memoized only: a result is reused where its inputs are equal.
+ */
+interface CpmMemo {
+  readonly g: { succ: Int32Array; predStart: Int32Array; pred: Int32Array };
+  readonly dur: Float64Array;
+  readonly release: Float64Array | undefined;
+  readonly cp: CpmResult;
+  readonly plain: CpmResult;
+}
+const cpmMemo = new WeakMap<Int32Array, CpmMemo>();
+
+function sameValues(a: Float64Array | undefined, b: Float64Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** CPM with the releases (cp) and without them (plain), for c's graph and durations. */
+function cpmOf(
+  c: Compiled,
+  release: Float64Array | undefined,
+): { cp: CpmResult; plain: CpmResult } {
+  const g = c.problem;
+  const hit = cpmMemo.get(g.succStart);
+  if (
+    hit !== undefined &&
+    hit.g.succ === g.succ &&
+    hit.g.predStart === g.predStart &&
+    hit.g.pred === g.pred &&
+    sameValues(hit.dur, c.dur) &&
+    sameValues(hit.release, release)
+  )
+    return hit;
+  const cp = cpm(g, c.dur, release);
+  const plain = release !== undefined ? cpm(g, c.dur) : cp;
+  if (cp === null || plain === null) throw new Error('The activity graph has a cycle');
+  cpmMemo.set(g.succStart, {
+    g: { succ: g.succ, predStart: g.predStart, pred: g.pred },
+    dur: Float64Array.from(c.dur),
+    release: release === undefined ? undefined : Float64Array.from(release),
+    cp,
+    plain,
+  });
+  return { cp, plain };
 }
 
 /** One resource as the energetic test sees it: capacity steps and each activity's demand. */

@@ -49,6 +49,9 @@ export class Sgs {
   private res: ProfileLike[] = [];
   private wrk: ProfileLike[] = [];
   private sky: { res: ProfileLike[]; wrk: ProfileLike[] } | null = null;
+  /** The one worker's free time and the capacity profiles with nothing placed (one-worker pass). */
+  private gaps: Gaps | null = null;
+  private bare: Profile[] | null = null;
   private cells: { res: ProfileLike[]; wrk: ProfileLike[] } | null = null;
   private readonly mirT: Float64Array[];
   private readonly mirV: Float64Array[];
@@ -206,6 +209,10 @@ export class Sgs {
   ): number {
     const c = this.c;
     this.passes++;
+    if (!backward && c.W === 1) {
+      const m = this.oneWorker(list, start, worker, held, fixedWorker);
+      if (m >= 0) return m;
+    }
     this.resetProfiles(backward, horizon);
     const pStart = backward ? c.succStart : c.predStart;
     const pList = backward ? c.succ : c.pred;
@@ -232,6 +239,65 @@ export class Sgs {
       worker[j] = this.place(j, s, held, fw);
       const f = s + dur[j]!;
       if (f > makespan) makespan = f;
+    }
+    return makespan;
+  }
+
+  /**
+   * The forward serial pass of a one-worker problem, on the worker's timeline and the bare
+   * capacity profiles. With one worker nothing with a duration overlaps, so wherever the worker
+   * is free over a window every resource is as free as its capacity: the earliest start the
+   * full pass finds (the first time both the worker and the resources fit) is the first time
+   * the worker and the bare capacities fit, and the schedule is the same. Taken only on an
+   * exact time grid (see `exactGrid`), where sums of times do not round and the profiles'
+   * tolerance never lets two activities touch, and while the worker's free time stays in a few
+   * stretches (see `Gaps`). Returns the makespan, or -1 where not taken.
+   */
+  private oneWorker(
+    list: ArrayLike<number>,
+    start: Float64Array,
+    worker: Int32Array,
+    held: Float64Array,
+    fixedWorker: Int32Array | null,
+  ): number {
+    const c = this.c;
+    if (!exactGrid(c)) return -1;
+    const gaps = (this.gaps ??= new Gaps());
+    gaps.reset();
+    this.bare ??= c.capT.map((t, r) => new Profile(t, c.capV[r]!));
+    const R = c.R;
+    const dur = c.dur;
+    let makespan = 0;
+    for (let k = 0; k < list.length; k++) {
+      const j = list[k]!;
+      let s = c.arrival[j]!;
+      for (let e = c.predStart[j]!; e < c.predStart[j + 1]!; e++) {
+        const i = c.pred[e]!;
+        const f = start[i]! + dur[i]!;
+        if (f > s) s = f;
+      }
+      const p = dur[j]!;
+      for (let r = 0; r < R; r++) held[j * R + r] = 0;
+      const fw = fixedWorker === null ? -1 : fixedWorker[j]!;
+      if (p > 0) {
+        for (;;) {
+          s = earliestOnResources(c, this.bare, j, s, p);
+          if (s === Infinity) throw this.infeasible(j);
+          const t = gaps.earliest(s, p);
+          if (t === s) break;
+          if (t < 0) return -1;
+          s = t;
+        }
+        for (let u = c.useStart[j]!; u < c.useStart[j + 1]!; u++) {
+          const r = c.useRes[u]!;
+          const d = c.dem[j * R + r]!;
+          held[j * R + r] = d < 0 ? this.bare[r]!.capAt(s) : d;
+        }
+        if (!gaps.take(s, s + p)) return -1;
+      } else if (s === Infinity) throw this.infeasible(j);
+      start[j] = s;
+      worker[j] = fw >= 0 ? fw : c.elig[c.eligStart[j]!]!;
+      if (s + p > makespan) makespan = s + p;
     }
     return makespan;
   }
@@ -306,6 +372,91 @@ export class Sgs {
       `Activity ${c.problem.ids[j]} can never be scheduled: its demand exceeds the capacity available, or no eligible worker`,
     );
   }
+}
+
+/** Most free stretches the one-worker pass keeps before it leaves the pass to the profiles. */
+const MAX_GAPS = 256;
+
+/**
+ * A worker's free time as disjoint stretches [a[k], b[k]), in time order, the last one endless:
+ * a one-worker timeline that is mostly busy from 0, with a few holes.
+ */
+class Gaps {
+  private a = new Float64Array(MAX_GAPS + 2);
+  private b = new Float64Array(MAX_GAPS + 2);
+  private len = 0;
+
+  reset(): void {
+    this.a[0] = 0;
+    this.b[0] = Infinity;
+    this.len = 1;
+  }
+
+  /** The earliest s ≥ t with [s, s + p) free; -1 when the scan would pass MAX_GAPS stretches. */
+  earliest(t: number, p: number): number {
+    const { a, b } = this;
+    let lo = 0;
+    let hi = this.len - 1;
+    // First stretch that ends after t (the last one never ends).
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (b[mid]! > t) hi = mid;
+      else lo = mid + 1;
+    }
+    for (let k = lo; k < this.len; k++) {
+      const s = a[k]! > t ? a[k]! : t;
+      if (s + p <= b[k]!) return s;
+    }
+    return -1;
+  }
+
+  /** Marks [s, e) busy; it lies inside one free stretch (earliest found it). False when too many. */
+  take(s: number, e: number): boolean {
+    const { a, b } = this;
+    let k = 0;
+    let hi = this.len - 1;
+    while (k < hi) {
+      const mid = (k + hi) >> 1;
+      if (b[mid]! >= e) hi = mid;
+      else k = mid + 1;
+    }
+    const left = s > a[k]!;
+    const right = e < b[k]!;
+    if (left && right) {
+      if (this.len > MAX_GAPS) return false;
+      a.copyWithin(k + 1, k, this.len);
+      b.copyWithin(k + 1, k, this.len);
+      this.len++;
+      b[k] = s;
+      a[k + 1] = e;
+    } else if (left) b[k] = s;
+    else if (right) a[k] = e;
+    else {
+      a.copyWithin(k, k + 1, this.len);
+      b.copyWithin(k, k + 1, this.len);
+      this.len--;
+    }
+    return true;
+  }
+}
+
+/**
+ * Times on a grid of 1/64 hour: every duration and capacity-change time a multiple of it, and
+ * their total small enough that sums of them stay exact in floating point.
+ */
+function exactGrid(c: Compiled): boolean {
+  let total = 0;
+  const on = (x: number): boolean => Number.isInteger(x * 64);
+  for (let i = 0; i < c.n; i++) {
+    const p = c.dur[i]!;
+    if (!on(p)) return false;
+    total += p;
+  }
+  for (const T of c.capT) {
+    for (let k = 0; k < T.length; k++) if (!on(T[k]!)) return false;
+    total += T[T.length - 1]!;
+  }
+  return total < 2 ** 40;
 }
 
 const w0T = Float64Array.of(0);
