@@ -74,7 +74,7 @@ function planJson(plan: DatedTeamPlan, activities: unknown): Record<string, unkn
 }
 
 export function renderTeamJson(plan: DatedTeamPlan): string {
-  return JSON.stringify(teamPlanJson(plan), null, 2);
+  return [...teamJsonChunks(plan)].join('');
 }
 
 /** renderTeamJson's text in pieces (jsonChunks): a huge plan's JSON is never one string. */
@@ -94,5 +94,5 @@ function lazyPlanJson(plan: DatedTeamPlan): Record<string, unknown> {
 
 /** Several team plans (`--team 1,2,3 --json`): `{ "plans": [...] }`. */
 export function renderTeamsJson(plans: readonly DatedTeamPlan[]): string {
-  return JSON.stringify({ plans: plans.map(teamPlanJson) }, null, 2);
+  return [...teamsJsonChunks(plans)].join('');
 }

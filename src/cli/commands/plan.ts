@@ -18,12 +18,7 @@ import {
   buildTeamPlans,
 } from '../../app/plan-team.js';
 import { cpmJsonChunks, renderCpmTable } from '../../reporters/cpm.js';
-import {
-  renderTeamJson,
-  renderTeamsJson,
-  teamJsonChunks,
-  teamsJsonChunks,
-} from '../../reporters/team-json.js';
+import { teamJsonChunks, teamsJsonChunks } from '../../reporters/team-json.js';
 import {
   renderTeamGantt,
   renderTeamMarkdown,
@@ -213,26 +208,26 @@ export function registerPlan(program: Command, ctx: CliContext): void {
 /** Prints the plans: JSON in pieces (tens of megabytes for a huge project, never one string). */
 function printPlans(plans: readonly DatedTeamPlan[], req: TeamPlanRequest, ctx: CliContext): void {
   const [only] = plans;
-  if (req.format !== 'json') ctx.out.out(renderPlans(plans, req, ctx));
+  const { format } = req;
+  if (format !== 'json') ctx.out.out(renderPlans(plans, format, req.days, ctx));
   else if (plans.length === 1 && only !== undefined) ctx.out.outChunks(teamJsonChunks(only));
   else ctx.out.outChunks(teamsJsonChunks(plans));
 }
 
+/** Every format but JSON, which printPlans writes in pieces. */
 function renderPlans(
   plans: readonly DatedTeamPlan[],
-  req: TeamPlanRequest,
+  format: Exclude<PlanFormat, 'json'>,
+  days: boolean,
   ctx: CliContext,
 ): string {
-  const { format } = req;
   const [only] = plans;
   if (plans.length === 1 && only !== undefined) {
     switch (format) {
       case 'table':
-        return renderTeamTable(only, ctx.out, { days: req.days });
+        return renderTeamTable(only, ctx.out, { days });
       case 'md':
         return renderTeamMarkdown(only);
-      case 'json':
-        return renderTeamJson(only);
       case 'mermaid':
         return renderTeamGantt(only);
       case 'csv':
@@ -246,8 +241,6 @@ function renderPlans(
       return renderTeamMatrix(plans, ctx.out);
     case 'md':
       return [renderTeamsMarkdown(plans), ...plans.map((p) => renderTeamMarkdown(p))].join('\n');
-    case 'json':
-      return renderTeamsJson(plans);
     case 'mermaid':
       return plans.map(renderTeamGantt).join('\n\n');
     case 'csv':
