@@ -12,7 +12,7 @@ export function taskGraphView(project: Project): TaskGraphView {
   const most = project.gpu.reduce((m, g) => Math.max(m, g.count), 0);
   return {
     criticalHours: cpm.makespan,
-    nodes: cpm.activities.map((a) => ({
+    nodes: [...cpm.activities].map((a) => ({
       id: a.id,
       title: a.title,
       hours: a.duration,

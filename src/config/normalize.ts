@@ -26,12 +26,12 @@ function estimateOf(h: Parameters<typeof parseHours>[0]): Estimate {
   return p.estimate;
 }
 
-function hardwareOf(hardware: Hardware | undefined, gpus: GpuDemand | undefined): Hardware {
+export function hardwareOf(hardware: Hardware | undefined, gpus: GpuDemand | undefined): Hardware {
   if (hardware !== undefined) return hardware;
   return gpus === 'all' || (gpus ?? 0) > 0 ? 'gpu' : 'macbook';
 }
 
-function gpusOf(hardware: Hardware, gpus: GpuDemand | undefined): GpuDemand {
+export function gpusOf(hardware: Hardware, gpus: GpuDemand | undefined): GpuDemand {
   return gpus ?? (hardware === 'gpu' ? 1 : 0);
 }
 

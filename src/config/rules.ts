@@ -239,7 +239,7 @@ function checkDates(root: Raw, report: Report): void {
 }
 
 /** The most GPUs the host ever has, over the base project and every scenario. */
-function maxGpuCount(root: Raw): number {
+export function maxGpuCount(root: Raw): number {
   let max = 0;
   const scan = (hw: unknown): void => {
     if (!isRecord(hw) || !Array.isArray(hw['gpu'])) return;
@@ -252,7 +252,7 @@ function maxGpuCount(root: Raw): number {
   return max;
 }
 
-function declaredSkills(root: Raw): Set<string> | undefined {
+export function declaredSkills(root: Raw): Set<string> | undefined {
   if (!Array.isArray(root['team'])) return undefined;
   const skills = new Set<string>();
   for (const m of root['team']) {

@@ -130,15 +130,8 @@ function activityGraphOf(tasks: readonly Task[]): ActivityGraph {
       predStart[++n] = edges;
     }
   }
-  // Edges (p → a) in activity order, then predecessor order: what toCsr makes of that edge list.
   const pred = predList.slice(0, edges);
-  const succStart = new Int32Array(n + 1);
-  for (let e = 0; e < pred.length; e++) succStart[pred[e]! + 1]! += 1;
-  for (let i = 0; i < n; i++) succStart[i + 1]! += succStart[i]!;
-  const fill = succStart.slice(0, n);
-  const succ = new Int32Array(pred.length);
-  for (let v = 0; v < n; v++)
-    for (let q = predStart[v]!; q < predStart[v + 1]!; q++) succ[fill[pred[q]!]!++] = v;
+  const { succStart, succ } = successorsOf(n, predStart, pred);
   let byId: Map<string, Activity> | undefined;
   return {
     activities,
@@ -193,6 +186,25 @@ function sortedUniqueWith(ids: string[], idx: number[]): string[] {
     idx[k] = v;
   }
   return out;
+}
+
+/**
+ * The successor lists (CSR) of a graph given by its predecessor lists: edges (p → a) in node
+ * order, then predecessor order, which is what toCsr makes of that edge list.
+ */
+export function successorsOf(
+  n: number,
+  predStart: Int32Array,
+  pred: Int32Array,
+): { succStart: Int32Array; succ: Int32Array } {
+  const succStart = new Int32Array(n + 1);
+  for (let e = 0; e < pred.length; e++) succStart[pred[e]! + 1]! += 1;
+  for (let i = 0; i < n; i++) succStart[i + 1]! += succStart[i]!;
+  const fill = succStart.slice(0, n);
+  const succ = new Int32Array(pred.length);
+  for (let v = 0; v < n; v++)
+    for (let q = predStart[v]!; q < predStart[v + 1]!; q++) succ[fill[pred[q]!]!++] = v;
+  return { succStart, succ };
 }
 
 /** Compressed sparse rows of `edges`, keyed by element `key` (0: by source, 1: by target). */

@@ -110,20 +110,25 @@ export interface Project {
 
 /** PERT's expected duration: (low + 4·likely + high) / 6. */
 export function expectedHours(e: Estimate): number {
-  return (e.low + 4 * e.likely + e.high) / 6;
+  return pickPoint(e.low, e.likely, e.high, 'expected');
 }
 
 /** Which point of the estimate planning uses. */
 export type EstimateMode = 'low' | 'expected' | 'high';
 
 export function pickHours(e: Estimate, mode: EstimateMode): number {
+  return pickPoint(e.low, e.likely, e.high, mode);
+}
+
+/** pickHours of the estimate with these points. */
+export function pickPoint(low: number, likely: number, high: number, mode: EstimateMode): number {
   switch (mode) {
     case 'low':
-      return e.low;
+      return low;
     case 'high':
-      return e.high;
+      return high;
     case 'expected':
-      return expectedHours(e);
+      return (low + 4 * likely + high) / 6;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { CpmPlan } from '../planner/project/critical-path-plan.js';
+import type { CpmActivity, CpmPlan } from '../planner/project/critical-path-plan.js';
 import { fmtHours } from './format.js';
 import { jsonChunks } from './json-chunks.js';
 import type { Column } from './layout.js';
@@ -32,7 +32,7 @@ export const CPM_SUMMARY_ROWS = 200;
 const CHAIN_LIMIT = 40;
 const CHAIN_ENDS = 10;
 
-type CpmRow = CpmPlan['activities'][number];
+type CpmRow = CpmActivity;
 
 function cpmRow(a: CpmRow, c: Output['color']): string[] {
   return [
@@ -75,9 +75,12 @@ export function renderCpmTable(
   const summary = opts.days !== true && n > CPM_SUMMARY_ACTIVITIES;
   const rows: string[][] = [];
   let critical = 0;
-  for (const a of plan.activities) {
-    if (a.critical) critical++;
-    if (!summary || (a.critical && rows.length < CPM_SUMMARY_ROWS)) rows.push(cpmRow(a, c));
+  const list = plan.activities;
+  for (let k = 0; k < n; k++) {
+    const isCritical = list.critical(k);
+    if (isCritical) critical++;
+    if (!summary || (isCritical && rows.length < CPM_SUMMARY_ROWS))
+      rows.push(cpmRow(list.at(k), c));
   }
   const lines = [
     c.bold(`${plan.project}: critical path analysis (${plan.estimate} hours, no resource limits)`),

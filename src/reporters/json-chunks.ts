@@ -1,3 +1,5 @@
+import { MappedList } from '../util/mapped-list.js';
+
 /**
  * `JSON.stringify(value, null, 2)` in pieces: the same text, byte for byte, as a sequence of
  * strings none of which holds more than a batch of a long array's elements. A 100k-activity plan
@@ -15,25 +17,6 @@ export const JSON_BATCH = 512;
 const MAX_DEPTH = 3;
 
 const indent = (depth: number): string => ' '.repeat(2 * depth);
-
-/**
- * An array written as `items.map(map)`, mapped a batch at a time as jsonChunks writes it: the
- * mapped elements of a long list never all exist at once. JSON.stringify writes it as the
- * mapped array too (toJSON).
- */
-export class MappedList<T> {
-  readonly items: readonly T[];
-  readonly map: (item: T) => unknown;
-
-  constructor(items: readonly T[], map: (item: T) => unknown) {
-    this.items = items;
-    this.map = map;
-  }
-
-  toJSON(): unknown[] {
-    return this.items.map((t) => this.map(t));
-  }
-}
 
 /** Whether `v` is walked: a plain object or an array, without toJSON. */
 function walked(v: unknown): v is Record<string, unknown> | unknown[] {
@@ -85,10 +68,7 @@ function batchAt(
 ): string {
   // A value at depth d inside the batch array reads as the batch's elements do.
   const { head, tail } = frameOf(depth - 1);
-  const batch =
-    list instanceof MappedList
-      ? list.items.slice(from, to).map((t) => list.map(t))
-      : list.slice(from, to);
+  const batch = list.slice(from, to);
   const text = JSON.stringify(wrap(batch, depth - 1), null, 2);
   // The batch array's own `[\n` and `\n<indent>]` go with the frame.
   return text.slice(head + 2, text.length - tail - 1 - indent(depth - 1).length - 1);
@@ -97,8 +77,8 @@ function batchAt(
 function* chunksAt(v: unknown, depth: number): Generator<string> {
   if (v instanceof MappedList) {
     const list = v as MappedList<unknown>;
-    if (list.items.length > JSON_BATCH && depth < MAX_DEPTH) {
-      yield* longChunks(list, list.items.length, depth);
+    if (list.length > JSON_BATCH && depth < MAX_DEPTH) {
+      yield* longChunks(list, list.length, depth);
       return;
     }
     v = list.toJSON();

@@ -1,5 +1,6 @@
 import type { DatedActivity, DatedTeamPlan } from '../app/plan-team.js';
-import { MappedList, jsonChunks } from './json-chunks.js';
+import { jsonChunks } from './json-chunks.js';
+import { MappedList } from '../util/mapped-list.js';
 
 /**
  * The team plan as JSON: the plan contract's fields first (`makespan`, `unit`, `team`,

@@ -54,9 +54,7 @@ export function registerGraph(program: Command, ctx: CliContext): void {
         return;
       }
       const critical = new Set(
-        criticalPathPlan(project)
-          .activities.filter((a) => a.critical)
-          .map((a) => a.id),
+        [...criticalPathPlan(project).activities].filter((a) => a.critical).map((a) => a.id),
       );
       ctx.out.out(
         opts.format === 'dot'

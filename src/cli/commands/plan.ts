@@ -7,7 +7,12 @@ import type { EstimateMode } from '../../model/project.js';
 import { chooseScenario } from '../../app/choose-scenario.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
-import { criticalPathPlan } from '../../planner/project/critical-path-plan.js';
+import type { CpmPlan } from '../../planner/project/critical-path-plan.js';
+import {
+  criticalPathPlan,
+  criticalPathPlanOfTable,
+} from '../../planner/project/critical-path-plan.js';
+import { loadTaskTable } from '../../config/task-table.js';
 import type { TeamSpec } from '../../model/team-spec.js';
 import { checkTeamOption, parseTeamListOption } from '../team-option.js';
 import type { DatedTeamPlan } from '../../app/plan-team.js';
@@ -160,6 +165,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         if (project !== undefined) await runRisk(ctx, project, opts);
         return;
       }
+      if (opts.scenario === undefined && printTableCpm(ctx, file, opts)) return;
       const loaded = await loadOrReport(ctx, file);
       if (loaded === undefined) return;
       const chosen = chooseScenario(loaded, opts);
@@ -180,9 +186,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         return;
       }
       if (req === 'cpm') {
-        const plan = criticalPathPlan(project, opts.estimate);
-        if (opts.json === true || opts.format === 'json') ctx.out.outChunks(cpmJsonChunks(plan));
-        else ctx.out.out(renderCpmTable(plan, ctx.out, { days: opts.days === true }));
+        printCpm(ctx, criticalPathPlan(project, opts.estimate), opts);
         return;
       }
       const activities = project.tasks.reduce((k, t) => k + t.phases.length, 0);
@@ -203,6 +207,24 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       printPlans(plans.value, req, ctx);
       printForecast(ctx, file, project, plans.value, opts);
     });
+}
+
+function printCpm(ctx: CliContext, plan: CpmPlan, opts: PlanOptions): void {
+  if (opts.json === true || opts.format === 'json') ctx.out.outChunks(cpmJsonChunks(plan));
+  else ctx.out.out(renderCpmTable(plan, ctx.out, { days: opts.days === true }));
+}
+
+/**
+ * The critical path of a huge task file of plain tasks, read into columns
+ * (config/task-table.ts): false where the file is not read that way, for the usual load.
+ */
+function printTableCpm(ctx: CliContext, file: string, opts: PlanOptions): boolean {
+  const request = parseRequest(opts);
+  if (!request.ok || request.value !== 'cpm') return false;
+  const table = loadTaskTable(file);
+  if (table === undefined) return false;
+  printCpm(ctx, criticalPathPlanOfTable(table, opts.estimate), opts);
+  return true;
 }
 
 /** Prints the plans: JSON in pieces (tens of megabytes for a huge project, never one string). */

@@ -1,7 +1,11 @@
 import type { ActivityGraph } from '../../model/activities.js';
 import { activityDurations, buildActivityGraph, compareIds } from '../../model/activities.js';
 import type { EstimateMode, Hardware, GpuDemand, Project } from '../../model/project.js';
+import { pickPoint } from '../../model/project.js';
+import type { TaskTable } from '../../model/task-table.js';
 import { cpm, criticalPaths } from '../engine/cpm.js';
+import type { Dag } from '../engine/graph.js';
+import { MappedList } from '../../util/mapped-list.js';
 
 /** One activity's row of the critical-path table (hours on the working-time axis). */
 export interface CpmActivity {
@@ -30,7 +34,8 @@ export interface CpmPlan {
   readonly estimate: EstimateMode;
   /** Length of the longest path: no schedule can be shorter. */
   readonly makespan: number;
-  readonly activities: readonly CpmActivity[];
+  /** Every activity, in file order. */
+  readonly activities: CpmRows;
   /** The first critical chain, in id order at every branch. */
   readonly criticalPath: readonly string[];
   /** Every critical chain (at most ten). */
@@ -39,46 +44,128 @@ export interface CpmPlan {
   readonly effort: number;
 }
 
+/**
+ * A plan's activity rows, made as they are read (a row of a huge plan decodes ids and titles):
+ * a summary table reads a few hundred of a million. `critical(k)` tells whether row k is
+ * critical without making it. JSON holds the rows only.
+ */
+export class CpmRows extends MappedList<number, CpmActivity> {
+  readonly #critical: Uint8Array;
+
+  constructor(items: ArrayLike<number>, map: (i: number) => CpmActivity, critical: Uint8Array) {
+    super(items, map);
+    this.#critical = critical;
+  }
+
+  critical(k: number): boolean {
+    return this.#critical[this.items[k]!] === 1;
+  }
+}
+
+/**
+ * What a critical-path plan reads of a project: its activities as a DAG, their durations, and
+ * what each activity's row says besides its times. The project's activity graph gives one
+ * (criticalPathPlan); a huge file of plain tasks read into columns gives another, without an
+ * object per task.
+ */
+export interface CpmSource {
+  readonly project: string;
+  readonly dag: Dag;
+  readonly duration: Float64Array;
+  /** What activity `i`'s row says besides its times (each read only when the row's field is). */
+  id(i: number): string;
+  task(i: number): string;
+  phase(i: number): string | null;
+  title(i: number): string;
+  hardware(i: number): Hardware;
+  gpus(i: number): GpuDemand;
+  /** Activity ids activity `i` waits for, sorted. */
+  predecessors(i: number): readonly string[];
+}
+
 export function criticalPathPlan(project: Project, estimate: EstimateMode = 'expected'): CpmPlan {
   const g: ActivityGraph = buildActivityGraph(project);
-  const dur = activityDurations(g, estimate);
-  const n = g.activities.length;
-  const r = cpm(
-    { n, succStart: g.succStart, succ: g.succ, predStart: g.predStart, pred: g.pred },
-    dur,
+  const acts = g.activities;
+  const dag = { n: acts.length, succStart: g.succStart, succ: g.succ, predStart: g.predStart };
+  return criticalPathPlanOf(
+    {
+      project: project.name,
+      dag: { ...dag, pred: g.pred },
+      duration: activityDurations(g, estimate),
+      id: (i) => acts[i]!.id,
+      task: (i) => acts[i]!.task.id,
+      phase: (i) => acts[i]!.phase.name,
+      title: (i) => acts[i]!.phase.title,
+      hardware: (i) => acts[i]!.phase.hardware,
+      gpus: (i) => acts[i]!.phase.gpus,
+      predecessors: (i) => acts[i]!.predecessors,
+    },
+    estimate,
   );
+}
+
+/** The critical-path plan of a project read into columns (config/task-table.ts). */
+export function criticalPathPlanOfTable(t: TaskTable, estimate: EstimateMode): CpmPlan {
+  const n = t.size;
+  const duration = new Float64Array(n);
+  const { low, likely, high } = t;
+  for (let i = 0; i < n; i++) duration[i] = pickPoint(low[i]!, likely[i]!, high[i]!, estimate);
+  const dag = { n, succStart: t.succStart, succ: t.succ, predStart: t.predStart, pred: t.pred };
+  return criticalPathPlanOf(
+    {
+      project: t.project,
+      dag,
+      duration,
+      id: (i) => t.id(i),
+      task: (i) => t.id(i),
+      phase: () => null,
+      title: (i) => t.title(i),
+      hardware: (i) => t.hardware(i),
+      gpus: (i) => t.gpus(i),
+      predecessors: (i) => {
+        const ids: string[] = [];
+        for (let e = t.predStart[i]!; e < t.predStart[i + 1]!; e++) ids.push(t.id(t.pred[e]!));
+        return ids.sort(compareIds);
+      },
+    },
+    estimate,
+  );
+}
+
+/** The critical-path plan of `src`. */
+export function criticalPathPlanOf(src: CpmSource, estimate: EstimateMode): CpmPlan {
+  const { dag, duration: dur } = src;
+  const r = cpm(dag, dur);
   if (r === null) throw new Error('Internal error: cycle in a validated project');
-  const byRank = (a: number, b: number): number =>
-    compareIds(g.activities[a]!.id, g.activities[b]!.id);
-  const paths = criticalPaths(
-    { n, succStart: g.succStart, succ: g.succ, predStart: g.predStart, pred: g.pred },
-    r,
-    byRank,
-  ).map((p) => p.map((i) => g.activities[i]!.id));
+  const byRank = (a: number, b: number): number => compareIds(src.id(a), src.id(b));
+  const paths = criticalPaths(dag, r, byRank).map((p) => p.map((i) => src.id(i)));
   let effort = 0;
   for (const d of dur) effort += d;
+  const row = (i: number): CpmActivity => ({
+    id: src.id(i),
+    task: src.task(i),
+    phase: src.phase(i),
+    title: src.title(i),
+    duration: dur[i]!,
+    predecessors: src.predecessors(i),
+    hardware: src.hardware(i),
+    gpus: src.gpus(i),
+    start: r.es[i]!,
+    end: r.ef[i]!,
+    latestStart: r.ls[i]!,
+    latestFinish: r.lf[i]!,
+    totalSlack: r.totalSlack[i]!,
+    freeSlack: r.freeSlack[i]!,
+    critical: r.critical[i] === 1,
+  });
+  const order = new Int32Array(dag.n);
+  for (let i = 0; i < dag.n; i++) order[i] = i;
   return {
-    project: project.name,
+    project: src.project,
     unit: 'hour',
     estimate,
     makespan: r.length,
-    activities: g.activities.map((a) => ({
-      id: a.id,
-      task: a.task.id,
-      phase: a.phase.name,
-      title: a.phase.title,
-      duration: dur[a.index]!,
-      predecessors: a.predecessors,
-      hardware: a.phase.hardware,
-      gpus: a.phase.gpus,
-      start: r.es[a.index]!,
-      end: r.ef[a.index]!,
-      latestStart: r.ls[a.index]!,
-      latestFinish: r.lf[a.index]!,
-      totalSlack: r.totalSlack[a.index]!,
-      freeSlack: r.freeSlack[a.index]!,
-      critical: r.critical[a.index] === 1,
-    })),
+    activities: new CpmRows(order, row, r.critical),
     criticalPath: paths[0] ?? [],
     criticalPaths: paths,
     effort,

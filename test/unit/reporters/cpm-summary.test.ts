@@ -28,7 +28,7 @@ const rowIds = (text: string): string[] =>
 
 describe('the critical-path table of a large project', () => {
   const big = criticalPathPlan(project(2000));
-  const critical = big.activities.filter((a) => a.critical).map((a) => a.id);
+  const critical = [...big.activities].filter((a) => a.critical).map((a) => a.id);
 
   it('lists only critical activities, at most CPM_SUMMARY_ROWS, and says how to see them all', () => {
     expect(big.activities.length).toBeGreaterThan(CPM_SUMMARY_ACTIVITIES);
@@ -65,7 +65,7 @@ describe('the critical-path table of a large project', () => {
 
   it('--days lists every activity, in order', () => {
     const text = renderCpmTable(big, out, { days: true });
-    expect(rowIds(text)).toEqual(big.activities.map((a) => a.id));
+    expect(rowIds(text)).toEqual([...big.activities].map((a) => a.id));
     expect(text).not.toContain('(a summary');
   });
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JSON_BATCH, MappedList, jsonChunks } from '../../../src/reporters/json-chunks.js';
+import { JSON_BATCH, jsonChunks } from '../../../src/reporters/json-chunks.js';
+import { MappedList } from '../../../src/util/mapped-list.js';
 import { escapeTerminal } from '../../../src/reporters/escape.js';
 import { memoryOutput, writeChunks } from '../../../src/reporters/terminal.js';
 
