@@ -160,14 +160,6 @@ export class JsonScan {
   utf8(s: number, e: number): string {
     return this.b.toString('utf8', s, e);
   }
-
-  /** Whether bytes s…e−1 are `lit`. */
-  is(s: number, e: number, lit: Uint8Array): boolean {
-    if (e - s !== lit.length) return false;
-    const b = this.b;
-    for (let k = 0; k < lit.length; k++) if (b[s + k] !== lit[k]) return false;
-    return true;
-  }
 }
 
 /** A byte that ends a scalar other than a string: whitespace or structure. */

@@ -1,22 +1,21 @@
 /**
- * A reader of JSON task files of plain tasks straight into columns (model/task-table.ts), for
- * `plan`'s critical path of a huge file: no object per task, no JSON.parse of the whole text, and
- * ids resolved by hashing their bytes. It reads the tasks only where they are plain (the fields
- * of model/plain-project.ts, each with a value the schema accepts, as JSON without escapes
- * where a value must be matched) and the file passes every check the loader makes; the head
- * (everything but `tasks`) goes through JSON.parse, the schema and the rules as the loader reads
- * it. Anything else, a problem included, returns undefined: the caller loads the file the usual
- * way, which reports each problem at its line.
+ * Readers of task files of plain tasks straight into columns (model/task-table.ts), for `plan`'s
+ * critical path of a huge file: no object per task, no parse of the whole text into values, and
+ * ids resolved by hashing their bytes. JSON (./task-table-json.ts) and the plain YAML shape
+ * (./task-table-yaml.ts) are read. A reader takes the tasks only where they are plain (the
+ * fields of model/plain-project.ts, each with a value the schema accepts, in the forms it reads)
+ * and the file passes every check the loader makes; the head (everything but `tasks`) is read by
+ * the loader's own parser, schema and rules. Anything else, a problem included, gives undefined:
+ * the caller loads the file the usual way, which reports each problem at its line.
  */
-import { readFileSync, statSync } from 'node:fs';
 import type { GpuDemand, Hardware } from '../model/project.js';
 import type { TaskTable } from '../model/task-table.js';
 import { successorsOf } from '../model/activities.js';
-import { DURATION_RE, HOURS_RE } from '../model/patterns.js';
+import { HOURS_RE } from '../model/patterns.js';
 import { parseProjectQuick } from '../model/plain-task.js';
 import { topoOrder } from '../planner/engine/graph.js';
 import { parseHours } from './hours.js';
-import { ascii, JsonScan } from './json-scan.js';
+import { ascii } from './json-scan.js';
 import { gpusOf, hardwareOf } from './normalize.js';
 import { checkRules, declaredSkills, maxGpuCount } from './rules.js';
 
@@ -36,26 +35,26 @@ const NAMES = [
   'tags',
   'notes',
 ] as const;
-const FIELDS = NAMES.map(ascii);
+export const FIELDS = NAMES.map(ascii);
 const field = (name: (typeof NAMES)[number]): number => NAMES.indexOf(name);
-const ID = field('id');
-const TITLE = field('title');
-const HOURS = field('hours');
-const HARDWARE = field('hardware');
-const GPUS = field('gpus');
-const DEPS = field('deps');
-const RUN = field('run');
-const RISK = field('risk');
-const SKILL = field('skill');
-const TIMEOUT = field('timeout');
-const RETRIES = field('retries');
-const TAGS = field('tags');
-const NOTES = field('notes');
-const TASKS = ascii('tasks');
-const MACBOOK = ascii('macbook');
-const GPU = ascii('gpu');
-const ALL = ascii('all');
-const RISKS = ['low', 'medium', 'high'].map(ascii);
+export const ID = field('id');
+export const TITLE = field('title');
+export const HOURS = field('hours');
+export const HARDWARE = field('hardware');
+export const GPUS = field('gpus');
+export const DEPS = field('deps');
+export const RUN = field('run');
+export const RISK = field('risk');
+export const SKILL = field('skill');
+export const TIMEOUT = field('timeout');
+export const RETRIES = field('retries');
+export const TAGS = field('tags');
+export const NOTES = field('notes');
+export const TASKS = ascii('tasks');
+export const MACBOOK = ascii('macbook');
+export const GPU = ascii('gpu');
+export const ALL = ascii('all');
+export const RISKS = ['low', 'medium', 'high'].map(ascii);
 
 /** 1 for the bytes of a task id (TASK_ID_RE: letters, digits, `.`, `_`, `-`). */
 const ID_BYTE = new Uint8Array(256);
@@ -86,7 +85,7 @@ const ints = (): Ints => new Column((n) => new Int32Array(n));
 const floats = (): Floats => new Column((n) => new Float64Array(n));
 
 /** What the tasks say, in columns; GPU demand and skills are checked once the head is read. */
-interface Tasks {
+export interface Tasks {
   /** Byte ranges of ids and titles (title start −1: none; `titleEscaped`: JSON-decode it). */
   readonly idStart: Ints;
   readonly idEnd: Ints;
@@ -114,93 +113,8 @@ interface Tasks {
   readonly hoursSeen: Map<number, readonly [number, number, number]>;
 }
 
-/**
- * Task files smaller than this (about 20k generated tasks) are loaded the usual way: it is fast
- * enough there, and it keeps their project cache entry.
- */
-export const TABLE_MIN_BYTES = 4 * 1024 * 1024;
-
-/**
- * The project of task file `file` as a table, when it is a regular file of at least `minBytes`
- * that readTaskTableJson reads; else undefined (a file that cannot be read included: the usual
- * load then reports it).
- */
-export function loadTaskTable(file: string, minBytes = TABLE_MIN_BYTES): TaskTable | undefined {
-  let bytes: Buffer;
-  try {
-    // One read: the promise API reads a large file 512 KiB at a time, each through the pool.
-    const st = statSync(file);
-    if (!st.isFile() || st.size < minBytes) return undefined;
-    bytes = readFileSync(file);
-  } catch {
-    return undefined;
-  }
-  return readTaskTableJson(bytes);
-}
-
-/**
- * The project of `bytes` (a task file's JSON text) as a table, when it is a file of plain tasks
- * that passes every check; else undefined.
- */
-export function readTaskTableJson(bytes: Buffer): TaskTable | undefined {
-  const s = new JsonScan(bytes);
-  if (!s.expect(123)) return undefined;
-  let tasks: Tasks | undefined;
-  let range: readonly [number, number] | undefined;
-  for (let first = true; ; first = false) {
-    const c = s.ws();
-    if (c === 125 && first) break;
-    const ks = s.p + 1;
-    const ke = s.plainString();
-    if (ke < 0 || !s.expect(58)) return undefined;
-    if (s.is(ks, ke, TASKS)) {
-      if (tasks !== undefined) return undefined;
-      const from = (s.ws(), s.p);
-      tasks = readTasks(s);
-      if (tasks === undefined) return undefined;
-      range = [from, s.p];
-    } else if (!s.skipValue()) return undefined;
-    const next = s.ws();
-    s.p++;
-    if (next === 125) break;
-    if (next !== 44) return undefined;
-  }
-  if (s.ws() !== -1 || tasks === undefined || range === undefined) return undefined;
-  const head = headOf(bytes, range, tasks);
-  return head === undefined ? undefined : tableOf(s, tasks, head);
-}
-
-/**
- * The head: the file without its tasks, read by JSON.parse, the schema and the rules as the
- * loader reads it, and the tasks' GPU demand and skills checked against it. Its project name.
- */
-function headOf(bytes: Buffer, range: readonly [number, number], tasks: Tasks): string | undefined {
-  const text = `${bytes.toString('utf8', 0, range[0])}[]${bytes.toString('utf8', range[1])}`;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
-  const root = raw as Record<string, unknown>;
-  // Scenarios name tasks: their checks need the task list.
-  if (root['scenarios'] !== undefined) return undefined;
-  const parsed = parseProjectQuick(root);
-  if (parsed === undefined) return undefined;
-  let problems = 0;
-  const { tasks: _none, ...rest } = root;
-  checkRules(rest, [], () => problems++);
-  if (problems > 0) return undefined;
-  const most = maxGpuCount(root);
-  if ((tasks.needsGpu && most === 0) || tasks.mostGpus > most) return undefined;
-  const skills = declaredSkills(root);
-  if (skills !== undefined) for (const k of tasks.skills) if (!skills.has(k)) return undefined;
-  return parsed.project;
-}
-
-/** At the tasks' `[`: every task, or undefined where one is not plain. */
-function readTasks(s: JsonScan): Tasks | undefined {
+/** Empty columns. */
+export function newTasks(): Tasks {
   const t: Tasks = {
     idStart: ints(),
     idEnd: ints(),
@@ -222,62 +136,39 @@ function readTasks(s: JsonScan): Tasks | undefined {
     skills: new Set(),
     hoursSeen: new Map(),
   };
-  if (!s.expect(91)) return undefined;
   t.depStart.push(0);
-  if (s.ws() === 93) {
-    s.p++;
-    return t;
-  }
-  for (;;) {
-    if (!s.expect(123) || !readTask(s, t)) return undefined;
-    const c = s.ws();
-    s.p++;
-    if (c === 93) return t;
-    if (c !== 44) return undefined;
-  }
+  return t;
 }
 
-/** What one task gave, before its hardware and GPUs are settled. */
-interface Work {
+/** What one task gave, as its fields are read: those that settle its hardware and GPUs. */
+export interface TaskStart {
+  /** Bit 1 << field of each field read. */
+  seen: number;
   hardware: Hardware | undefined;
   gpus: GpuDemand | undefined;
 }
 
-/** After a task's `{`: its fields, to its `}`; false where it is not plain. */
-function readTask(s: JsonScan, t: Tasks): boolean {
-  let seen = 0;
-  const work: Work = { hardware: undefined, gpus: undefined };
+/** Starts a task's row: no title yet. */
+export function beginTask(t: Tasks): TaskStart {
   t.titleStart.push(-1);
   t.titleEnd.push(-1);
-  if (s.ws() === 125) return false;
-  for (;;) {
-    s.ws();
-    const ks = s.p + 1;
-    const ke = s.plainString();
-    if (ke < 0 || !s.expect(58)) return false;
-    const f = fieldOf(s, ks, ke);
-    if (f < 0 || (seen & (1 << f)) !== 0) return false;
-    seen |= 1 << f;
-    s.ws();
-    if (!readField(s, t, f, work)) return false;
-    const c = s.ws();
-    s.p++;
-    if (c === 125) break;
-    if (c !== 44) return false;
-  }
-  if ((seen & (1 << ID)) === 0 || (seen & (1 << HOURS)) === 0) return false;
-  if ((seen & (1 << DEPS)) === 0) t.depStart.push(t.depFrom.size);
-  return settleWork(t, work);
+  return { seen: 0, hardware: undefined, gpus: undefined };
 }
 
-/** The field whose name is bytes ks…ke−1, or −1. */
-function fieldOf(s: JsonScan, ks: number, ke: number): number {
-  for (let k = 0; k < FIELDS.length; k++) if (s.is(ks, ke, FIELDS[k]!)) return k;
-  return -1;
+/** Marks field `f` read; false when it was already (a duplicate key). */
+export function see(w: TaskStart, f: number): boolean {
+  if ((w.seen & (1 << f)) !== 0) return false;
+  w.seen |= 1 << f;
+  return true;
 }
 
-/** The checks of a task's hardware and GPUs that need no head (rules.ts checkWork), and their values. */
-function settleWork(t: Tasks, w: Work): boolean {
+/**
+ * Ends a task's row: it has an id and hours, and its hardware and GPUs pass the checks that need
+ * no head (rules.ts checkWork); false where they do not.
+ */
+export function endTask(t: Tasks, w: TaskStart): boolean {
+  if ((w.seen & (1 << ID)) === 0 || (w.seen & (1 << HOURS)) === 0) return false;
+  if ((w.seen & (1 << DEPS)) === 0) t.depStart.push(t.depFrom.size);
   const holds = w.gpus === 'all' || (typeof w.gpus === 'number' && w.gpus > 0);
   if (w.hardware === 'macbook' && holds) return false;
   const hardware = hardwareOf(w.hardware, w.gpus);
@@ -289,105 +180,22 @@ function settleWork(t: Tasks, w: Work): boolean {
   return true;
 }
 
-/** One field's value, at its first byte; false where it is not what a plain task holds. */
-function readField(s: JsonScan, t: Tasks, f: number, w: Work): boolean {
-  switch (f) {
-    case ID:
-      return readId(s, t);
-    case TITLE: {
-      const from = s.p + 1;
-      if (!s.anyString()) return false;
-      const last = t.titleStart.size - 1;
-      t.titleStart.data[last] = from;
-      t.titleEnd.data[last] = s.p - 1;
-      if (s.escaped) t.titleEscaped.add(last);
-      return true;
-    }
-    case HOURS:
-      return readHours(s, t);
-    case HARDWARE: {
-      const from = s.p + 1;
-      const end = s.plainString();
-      w.hardware = s.is(from, end, MACBOOK) ? 'macbook' : s.is(from, end, GPU) ? 'gpu' : undefined;
-      return w.hardware !== undefined;
-    }
-    case GPUS:
-      return readGpus(s, w);
-    case DEPS:
-      return readDeps(s, t);
-    case RUN:
-      return readRun(s);
-    case RISK: {
-      const from = s.p + 1;
-      const end = s.plainString();
-      return end >= 0 && RISKS.some((r) => s.is(from, end, r));
-    }
-    case SKILL:
-    case TIMEOUT: {
-      const text = plainText(s);
-      if (text === undefined) return false;
-      if (f === SKILL) t.skills.add(text);
-      return f === SKILL || DURATION_RE.test(text);
-    }
-    case RETRIES: {
-      const v = s.number();
-      return v !== undefined && Number.isSafeInteger(v) && v >= 0;
-    }
-    case TAGS:
-      return stringList(s, 0);
-    case NOTES:
-      return s.anyString();
-  }
-  return false;
+/** The field whose name is bytes ks…ke−1 of `b`, or −1. */
+export function fieldOf(b: Uint8Array, ks: number, ke: number): number {
+  for (let k = 0; k < FIELDS.length; k++) if (sameAs(b, ks, ke, FIELDS[k]!)) return k;
+  return -1;
 }
 
-/** A string without escapes, as text. */
-function plainText(s: JsonScan): string | undefined {
-  const from = s.p + 1;
-  const end = s.plainString();
-  return end < 0 ? undefined : s.utf8(from, end);
+/** Whether bytes s…e−1 of `b` are `lit`. */
+export function sameAs(b: Uint8Array, s: number, e: number, lit: Uint8Array): boolean {
+  if (e - s !== lit.length) return false;
+  for (let k = 0; k < lit.length; k++) if (b[s + k] !== lit[k]) return false;
+  return true;
 }
 
-/** A list of at least `least` strings of any content. */
-function stringList(s: JsonScan, least: number): boolean {
-  if (!s.expect(91)) return false;
-  if (s.ws() === 93) {
-    s.p++;
-    return least === 0;
-  }
-  for (;;) {
-    s.ws();
-    if (!s.anyString()) return false;
-    const c = s.ws();
-    s.p++;
-    if (c === 93) return true;
-    if (c !== 44) return false;
-  }
-}
-
-/** `run`: a non-empty string, or a non-empty list of strings. */
-function readRun(s: JsonScan): boolean {
-  if (s.b[s.p] !== 34) return stringList(s, 1);
-  const from = s.p;
-  return s.anyString() && s.p - from > 2;
-}
-
-/** FNV-1a of bytes s…e−1 that are all id bytes; 0 where one is not (or there are none). */
-function idHash(s: JsonScan, from: number, end: number): number {
-  const b = s.b;
-  let h = 0x811c9dc5;
-  for (let p = from; p < end; p++) {
-    const c = b[p]!;
-    if (ID_BYTE[c] !== 1) return 0;
-    h = Math.imul(h ^ c, 0x01000193);
-  }
-  return from < end ? h | 1 : 0;
-}
-
-function readId(s: JsonScan, t: Tasks): boolean {
-  const from = s.p + 1;
-  const end = s.plainString();
-  const h = end < 0 ? 0 : idHash(s, from, end);
+/** Records the task's id, bytes from…end−1 of `b`: false where they are not an id. */
+export function pushId(t: Tasks, b: Uint8Array, from: number, end: number): boolean {
+  const h = idHash(b, from, end);
   if (h === 0) return false;
   t.idStart.push(from);
   t.idEnd.push(end);
@@ -395,66 +203,67 @@ function readId(s: JsonScan, t: Tasks): boolean {
   return true;
 }
 
-function readDeps(s: JsonScan, t: Tasks): boolean {
-  if (!s.expect(91)) return false;
-  let c = s.ws();
-  if (c === 93) s.p++;
-  else
-    for (;;) {
-      const from = s.p + 1;
-      const end = s.plainString();
-      const h = end < 0 ? 0 : idHash(s, from, end);
-      // A dep that is no id names no task: the loader reports it.
-      if (h === 0) return false;
-      t.depFrom.push(from);
-      t.depTo.push(end);
-      t.depHash.push(h);
-      c = s.ws();
-      s.p++;
-      if (c === 93) break;
-      if (c !== 44) return false;
-      s.ws();
-    }
-  t.depStart.push(t.depFrom.size);
+/** Records a dependency of the task, bytes from…end−1 of `b`: false where they are not an id. */
+export function pushDep(t: Tasks, b: Uint8Array, from: number, end: number): boolean {
+  const h = idHash(b, from, end);
+  // A dep that is no id names no task: the loader reports it.
+  if (h === 0) return false;
+  t.depFrom.push(from);
+  t.depTo.push(end);
+  t.depHash.push(h);
   return true;
 }
 
-function readGpus(s: JsonScan, w: Work): boolean {
-  if (s.b[s.p] === 34) {
-    const from = s.p + 1;
-    const end = s.plainString();
-    w.gpus = 'all';
-    return s.is(from, end, ALL);
-  }
-  const v = s.number();
-  if (v === undefined || !Number.isSafeInteger(v) || v < 0 || v > 0x7fffffff) return false;
-  w.gpus = v;
-  return true;
+/** Records the task's title, bytes from…end−1 of `b` (`escaped`: JSON-decode them). */
+export function setTitle(t: Tasks, from: number, end: number, escaped: boolean): void {
+  const last = t.titleStart.size - 1;
+  t.titleStart.data[last] = from;
+  t.titleEnd.data[last] = end;
+  if (escaped) t.titleEscaped.add(last);
 }
 
-/** Hours: a number ≥ 0, or a `low-high` string the loader accepts (read once per spelling). */
-function readHours(s: JsonScan, t: Tasks): boolean {
-  let points: readonly [number, number, number] | undefined;
-  if (s.b[s.p] !== 34) {
-    const v = s.number();
-    if (v === undefined || !Number.isFinite(v) || v < 0) return false;
-    points = [v, v, v];
-  } else {
-    const from = s.p + 1;
-    const end = s.plainString();
-    if (end < 0) return false;
-    const key = end - from <= 6 ? packed(s.b, from, end) : -1;
-    points = key < 0 ? undefined : t.hoursSeen.get(key);
-    if (points === undefined) {
-      points = hoursRange(s.utf8(from, end));
-      if (points === undefined) return false;
-      if (key >= 0) t.hoursSeen.set(key, points);
-    }
-  }
+/** Records the task's hours. */
+export function pushHours(t: Tasks, points: readonly [number, number, number]): void {
   t.low.push(points[0]);
   t.likely.push(points[1]);
   t.high.push(points[2]);
-  return true;
+}
+
+/**
+ * The points of an hours value spelt by bytes from…end−1 of `b` (`kind` tells the spellings of
+ * a reader apart), read by `read` once per spelling of up to six bytes.
+ */
+export function hoursOf(
+  t: Tasks,
+  b: Uint8Array,
+  from: number,
+  end: number,
+  kind: number,
+  read: () => readonly [number, number, number] | undefined,
+): readonly [number, number, number] | undefined {
+  const key = end - from <= 6 ? packed(b, from, end) * 4 + kind : -1;
+  let points = key < 0 ? undefined : t.hoursSeen.get(key);
+  if (points === undefined) {
+    points = read();
+    if (points !== undefined && key >= 0) t.hoursSeen.set(key, points);
+  }
+  return points;
+}
+
+/** Hours given as a number: its points, where the rules accept it. */
+export function hoursNumber(v: number): readonly [number, number, number] | undefined {
+  return Number.isFinite(v) && v >= 0 ? [v, v, v] : undefined;
+}
+
+/** FNV-1a of bytes s…e−1 that are all id bytes; 0 where one is not (or there are none). */
+function idHash(b: Uint8Array, from: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let p = from; p < end; p++) {
+    const c = b[p]!;
+    if (ID_BYTE[c] !== 1) return 0;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return from < end ? h | 1 : 0;
 }
 
 /** Up to six bytes as one number (a leading 1 keeps their count). */
@@ -465,14 +274,37 @@ function packed(b: Uint8Array, from: number, end: number): number {
 }
 
 /** A `low-high` hours string's points, where the schema and the rules accept it. */
-function hoursRange(text: string): readonly [number, number, number] | undefined {
+export function hoursRange(text: string): readonly [number, number, number] | undefined {
   if (!HOURS_RE.test(text)) return undefined;
   const h = parseHours(text);
   return h.ok ? [h.estimate.low, h.estimate.likely, h.estimate.high] : undefined;
 }
 
+/**
+ * The head (the file without its tasks, as the loader's parser reads it: `raw`) checked by the
+ * schema and the rules as the loader checks it, and the tasks' GPU demand and skills checked
+ * against it: its project name, or undefined.
+ */
+export function checkHead(raw: unknown, tasks: Tasks): string | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const root = raw as Record<string, unknown>;
+  // Scenarios name tasks: their checks need the task list.
+  if (root['scenarios'] !== undefined) return undefined;
+  const parsed = parseProjectQuick(root);
+  if (parsed === undefined) return undefined;
+  let problems = 0;
+  const { tasks: _none, ...rest } = root;
+  checkRules(rest, [], () => problems++);
+  if (problems > 0) return undefined;
+  const most = maxGpuCount(root);
+  if ((tasks.needsGpu && most === 0) || tasks.mostGpus > most) return undefined;
+  const skills = declaredSkills(root);
+  if (skills !== undefined) for (const k of tasks.skills) if (!skills.has(k)) return undefined;
+  return parsed.project;
+}
+
 /** Each id's task, in a hash table of task indices by id bytes; undefined on a duplicate id. */
-function idTable(s: JsonScan, t: Tasks): { slots: Int32Array; mask: number } | undefined {
+function idTable(b: Uint8Array, t: Tasks): { slots: Int32Array; mask: number } | undefined {
   const n = t.idStart.size;
   let cap = 1024;
   while (cap < 2 * n) cap *= 2;
@@ -482,7 +314,7 @@ function idTable(s: JsonScan, t: Tasks): { slots: Int32Array; mask: number } | u
   for (let i = 0; i < n; i++) {
     let slot = idHash.data[i]! & mask;
     for (let o = slots[slot]!; o !== -1; o = slots[slot]!) {
-      if (sameBytes(s.b, idStart.data[o]!, idEnd.data[o]!, idStart.data[i]!, idEnd.data[i]!))
+      if (sameBytes(b, idStart.data[o]!, idEnd.data[o]!, idStart.data[i]!, idEnd.data[i]!))
         return undefined;
       slot = (slot + 1) & mask;
     }
@@ -502,7 +334,7 @@ function sameBytes(b: Uint8Array, a: number, ae: number, c: number, ce: number):
  * task itself.
  */
 function resolveDeps(
-  s: JsonScan,
+  b: Uint8Array,
   t: Tasks,
   ids: { slots: Int32Array; mask: number },
 ): { predStart: Int32Array; pred: Int32Array } | undefined {
@@ -524,7 +356,7 @@ function resolveDeps(
       let slot = hash[q]! & mask;
       let found = -1;
       for (let o = slots[slot]!; o !== -1; o = slots[slot]!) {
-        if (sameBytes(s.b, idStart[o]!, idEnd[o]!, from[q]!, to[q]!)) {
+        if (sameBytes(b, idStart[o]!, idEnd[o]!, from[q]!, to[q]!)) {
           found = o;
           break;
         }
@@ -541,17 +373,17 @@ function resolveDeps(
 }
 
 /** The table of checked tasks: ids unique, deps known, no cycle, at least one task. */
-function tableOf(s: JsonScan, t: Tasks, project: string): TaskTable | undefined {
+export function tableOf(b: Buffer, t: Tasks, project: string): TaskTable | undefined {
   const n = t.idStart.size;
   if (n === 0) return undefined;
-  const ids = idTable(s, t);
-  const deps = ids === undefined ? undefined : resolveDeps(s, t, ids);
+  const ids = idTable(b, t);
+  const deps = ids === undefined ? undefined : resolveDeps(b, t, ids);
   if (deps === undefined) return undefined;
   const { predStart, pred } = deps;
   const { succStart, succ } = successorsOf(n, predStart, pred);
   if (topoOrder({ n, succStart, succ, predStart, pred }) === null) return undefined;
   const { idStart, idEnd, titleStart, titleEnd, hardware, gpus } = t;
-  const id = (i: number): string => s.latin1(idStart.data[i]!, idEnd.data[i]!);
+  const id = (i: number): string => b.toString('latin1', idStart.data[i]!, idEnd.data[i]!);
   return {
     project,
     size: n,
@@ -559,7 +391,7 @@ function tableOf(s: JsonScan, t: Tasks, project: string): TaskTable | undefined 
     title: (i) => {
       const from = titleStart.data[i]!;
       if (from < 0) return id(i);
-      const text = s.utf8(from, titleEnd.data[i]!);
+      const text = b.toString('utf8', from, titleEnd.data[i]!);
       return t.titleEscaped.has(i) ? (JSON.parse(`"${text}"`) as string) : text;
     },
     low: t.low.data.subarray(0, n),

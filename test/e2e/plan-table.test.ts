@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateProject, toJson, toYaml } from '../../bench/project-generator.js';
-import { TABLE_MIN_BYTES } from '../../src/config/task-table.js';
+import { TABLE_MIN_BYTES } from '../../src/config/load-table.js';
 
 /**
  * `plan`'s critical path of a huge JSON task file is read into columns (config/task-table.ts),

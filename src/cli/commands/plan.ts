@@ -12,7 +12,7 @@ import {
   criticalPathPlan,
   criticalPathPlanOfTable,
 } from '../../planner/project/critical-path-plan.js';
-import { loadTaskTable } from '../../config/task-table.js';
+import { loadTaskTable } from '../../config/load-table.js';
 import type { TeamSpec } from '../../model/team-spec.js';
 import { checkTeamOption, parseTeamListOption } from '../team-option.js';
 import type { DatedTeamPlan } from '../../app/plan-team.js';

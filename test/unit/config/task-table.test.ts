@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadProjectText } from '../../../src/config/load.js';
-import { readTaskTableJson } from '../../../src/config/task-table.js';
+import { readTaskTableJson } from '../../../src/config/task-table-json.js';
 import {
   criticalPathPlan,
   criticalPathPlanOfTable,
