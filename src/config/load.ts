@@ -171,6 +171,15 @@ export function loadYamlWithPositions(text: string, file: string): Result<Projec
   }
 
   const raw = toJsBounded(doc);
+  if (raw === UNRESOLVED_ALIAS) {
+    const alias = firstUnresolvedAlias(doc);
+    diags.push({
+      reason: 'yaml-syntax',
+      message: `YAML alias *${alias.name} names no anchor set before it`,
+      position: at.at(alias.offset),
+    });
+    return err(diags);
+  }
   if (raw === ALIAS_BOMB) {
     diags.push({
       reason: 'yaml-syntax',
@@ -203,15 +212,34 @@ export function loadYamlWithPositions(text: string, file: string): Result<Projec
 /** How many times one collection may be copied through aliases. */
 const MAX_ALIAS_COUNT = 100;
 const ALIAS_BOMB = Symbol('alias bomb');
+const UNRESOLVED_ALIAS = Symbol('unresolved alias');
 
-/** The document as plain data, or ALIAS_BOMB when its aliases expand past the limit. */
+/**
+ * The document as plain data; ALIAS_BOMB when its aliases expand past the limit, and
+ * UNRESOLVED_ALIAS when one names no anchor before it (`yaml` finds that only here).
+ */
 function toJsBounded(doc: Document): unknown {
   try {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     if (e instanceof ReferenceError && /alias count/i.test(e.message)) return ALIAS_BOMB;
+    if (e instanceof ReferenceError && /unresolved alias/i.test(e.message))
+      return UNRESOLVED_ALIAS;
     throw e;
   }
+}
+
+/** The first alias that names no anchor set before it: its name and offset. */
+function firstUnresolvedAlias(doc: Document): { name: string; offset: number } {
+  let found = { name: '', offset: 0 };
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      found = { name: node.source, offset: node.range?.[0] ?? 0 };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** Offset of the first alias to a collection that itself holds aliases: where expansion multiplies. */
