@@ -12,7 +12,7 @@ export const TABLE_MIN_BYTES = 4 * 1024 * 1024;
 
 /**
  * The project of task file `file` as a table, when it is a regular file of at least `minBytes`
- * that readTaskTableJson reads; else undefined (a file that cannot be read included: the usual
+ * that a column reader reads (JSON when it opens with `{`, else YAML); else undefined (a file that cannot be read included: the usual
  * load then reports it).
  */
 export function loadTaskTable(file: string, minBytes = TABLE_MIN_BYTES): TaskTable | undefined {

@@ -223,8 +223,7 @@ function toJsBounded(doc: Document): unknown {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     if (e instanceof ReferenceError && /alias count/i.test(e.message)) return ALIAS_BOMB;
-    if (e instanceof ReferenceError && /unresolved alias/i.test(e.message))
-      return UNRESOLVED_ALIAS;
+    if (e instanceof ReferenceError && /unresolved alias/i.test(e.message)) return UNRESOLVED_ALIAS;
     throw e;
   }
 }

@@ -24,7 +24,7 @@ interface Frame {
   readonly node: YamlMap | unknown[];
 }
 
-const DECLINE = Symbol('decline');
+export const DECLINE = Symbol('decline');
 type Read = unknown;
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -42,7 +42,7 @@ const NOT_STRING_KEYS = new Set([
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 
 /** A plain scalar's value under the core schema, or DECLINE where this reader is not sure. */
-function plain(s: string): Read {
+export function plain(s: string): Read {
   if (NULLS.has(s)) return null;
   if (s === 'true' || s === 'True' || s === 'TRUE') return true;
   if (s === 'false' || s === 'False' || s === 'FALSE') return false;
@@ -66,7 +66,7 @@ function key(s: string): string | typeof DECLINE {
 }
 
 /** The end of a value: nothing, or a comment after a space. */
-function restIsEmpty(rest: string): boolean {
+export function restIsEmpty(rest: string): boolean {
   return /^\s*(?:#.*)?$/.test(rest);
 }
 

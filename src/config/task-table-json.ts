@@ -9,24 +9,12 @@ import { DURATION_RE } from '../model/patterns.js';
 import { JsonScan } from './json-scan.js';
 import type { TaskStart, Tasks } from './task-table.js';
 import {
+  FIELD,
   ALL,
-  DEPS,
   GPU,
-  GPUS,
-  HARDWARE,
-  HOURS,
-  ID,
   MACBOOK,
-  NOTES,
-  RETRIES,
-  RISK,
   RISKS,
-  RUN,
-  SKILL,
-  TAGS,
   TASKS,
-  TIMEOUT,
-  TITLE,
   beginTask,
   checkHead,
   endTask,
@@ -129,17 +117,17 @@ function readTask(s: JsonScan, t: Tasks): boolean {
 /** One field's value, at its first byte; false where it is not what a plain task holds. */
 function readField(s: JsonScan, t: Tasks, f: number, w: TaskStart): boolean {
   switch (f) {
-    case ID:
+    case FIELD.ID:
       return readId(s, t);
-    case TITLE: {
+    case FIELD.TITLE: {
       const from = s.p + 1;
       if (!s.anyString()) return false;
       setTitle(t, from, s.p - 1, s.escaped);
       return true;
     }
-    case HOURS:
+    case FIELD.HOURS:
       return readHours(s, t);
-    case HARDWARE: {
+    case FIELD.HARDWARE: {
       const from = s.p + 1;
       const end = s.plainString();
       w.hardware = sameAs(s.b, from, end, MACBOOK)
@@ -149,31 +137,31 @@ function readField(s: JsonScan, t: Tasks, f: number, w: TaskStart): boolean {
           : undefined;
       return w.hardware !== undefined;
     }
-    case GPUS:
+    case FIELD.GPUS:
       return readGpus(s, w);
-    case DEPS:
+    case FIELD.DEPS:
       return readDeps(s, t);
-    case RUN:
+    case FIELD.RUN:
       return readRun(s);
-    case RISK: {
+    case FIELD.RISK: {
       const from = s.p + 1;
       const end = s.plainString();
       return end >= 0 && RISKS.some((r) => sameAs(s.b, from, end, r));
     }
-    case SKILL:
-    case TIMEOUT: {
+    case FIELD.SKILL:
+    case FIELD.TIMEOUT: {
       const text = plainText(s);
       if (text === undefined) return false;
-      if (f === SKILL) t.skills.add(text);
-      return f === SKILL || DURATION_RE.test(text);
+      if (f === FIELD.SKILL) t.skills.add(text);
+      return f === FIELD.SKILL || DURATION_RE.test(text);
     }
-    case RETRIES: {
+    case FIELD.RETRIES: {
       const v = s.number();
       return v !== undefined && Number.isSafeInteger(v) && v >= 0;
     }
-    case TAGS:
+    case FIELD.TAGS:
       return stringList(s, 0);
-    case NOTES:
+    case FIELD.NOTES:
       return s.anyString();
   }
   return false;

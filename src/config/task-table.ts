@@ -37,19 +37,35 @@ const NAMES = [
 ] as const;
 export const FIELDS = NAMES.map(ascii);
 const field = (name: (typeof NAMES)[number]): number => NAMES.indexOf(name);
-export const ID = field('id');
-export const TITLE = field('title');
-export const HOURS = field('hours');
-export const HARDWARE = field('hardware');
-export const GPUS = field('gpus');
-export const DEPS = field('deps');
-export const RUN = field('run');
-export const RISK = field('risk');
-export const SKILL = field('skill');
-export const TIMEOUT = field('timeout');
-export const RETRIES = field('retries');
-export const TAGS = field('tags');
-export const NOTES = field('notes');
+const ID = field('id');
+const TITLE = field('title');
+const HOURS = field('hours');
+const HARDWARE = field('hardware');
+const GPUS = field('gpus');
+const DEPS = field('deps');
+const RUN = field('run');
+const RISK = field('risk');
+const SKILL = field('skill');
+const TIMEOUT = field('timeout');
+const RETRIES = field('retries');
+const TAGS = field('tags');
+const NOTES = field('notes');
+/** Each field's number, by name. */
+export const FIELD = {
+  ID,
+  TITLE,
+  HOURS,
+  HARDWARE,
+  GPUS,
+  DEPS,
+  RUN,
+  RISK,
+  SKILL,
+  TIMEOUT,
+  RETRIES,
+  TAGS,
+  NOTES,
+} as const;
 export const TASKS = ascii('tasks');
 export const MACBOOK = ascii('macbook');
 export const GPU = ascii('gpu');
