@@ -17,13 +17,15 @@ import {
   TASKS,
   beginTask,
   checkHead,
+  endDeps,
   endTask,
   fieldOf,
   hoursNumber,
   hoursOf,
   hoursRange,
   newTasks,
-  pushDep,
+  ID_BYTES,
+  pushDepHashed,
   pushHours,
   pushId,
   sameAs,
@@ -210,16 +212,32 @@ function readDeps(s: JsonScan, t: Tasks): boolean {
   if (c === 93) s.p++;
   else
     for (;;) {
-      const from = s.p + 1;
-      const end = s.plainString();
-      if (end < 0 || !pushDep(t, s.b, from, end)) return false;
+      if (!readDep(s, t)) return false;
       c = s.ws();
       s.p++;
       if (c === 93) break;
       if (c !== 44) return false;
       s.ws();
     }
-  t.depStart.push(t.depFrom.size);
+  endDeps(t);
+  return true;
+}
+
+/**
+ * A dep: a string of id bytes, hashed as it is read (idHash's hash). Any other string (an escape
+ * included) is declined: a dep that is no id names no task, which the loader reports.
+ */
+function readDep(s: JsonScan, t: Tasks): boolean {
+  const b = s.b;
+  if (b[s.p] !== 34) return false;
+  const from = s.p + 1;
+  let p = from;
+  let h = 0x811c9dc5;
+  for (let c = b[p]; c !== undefined && ID_BYTES[c] === 1; c = b[++p])
+    h = Math.imul(h ^ c, 0x01000193);
+  if (p === from || b[p] !== 34) return false;
+  s.p = p + 1;
+  pushDepHashed(t, from, p, h | 1);
   return true;
 }
 

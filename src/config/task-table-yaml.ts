@@ -20,6 +20,7 @@ import {
   TASKS,
   beginTask,
   checkHead,
+  endDeps,
   endTask,
   fieldOf,
   hoursNumber,
@@ -388,7 +389,7 @@ function readList(b: Buffer, v: number, end: number, f: number, t: Tasks): boole
       if (b[i] !== 44) return false;
       i++;
     }
-  if (f === FIELD.DEPS) t.depStart.push(t.depFrom.size);
+  if (f === FIELD.DEPS) endDeps(t);
   return (f !== FIELD.RUN || count > 0) && restIsEmpty(b, i + 1, end);
 }
 

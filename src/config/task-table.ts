@@ -73,9 +73,9 @@ export const ALL = ascii('all');
 export const RISKS = ['low', 'medium', 'high'].map(ascii);
 
 /** 1 for the bytes of a task id (TASK_ID_RE: letters, digits, `.`, `_`, `-`). */
-const ID_BYTE = new Uint8Array(256);
+export const ID_BYTES = new Uint8Array(256);
 for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-')
-  ID_BYTE[c.charCodeAt(0)] = 1;
+  ID_BYTES[c.charCodeAt(0)] = 1;
 
 /** A column that grows as tasks are read. */
 class Column<A extends Int32Array | Float64Array> {
@@ -93,6 +93,19 @@ class Column<A extends Int32Array | Float64Array> {
       this.data = bigger;
     }
     this.data[this.size++] = v;
+  }
+  /** Three values at once (one check of room). */
+  push3(u: number, v: number, w: number): void {
+    if (this.size + 3 > this.data.length) {
+      const bigger = this.#make(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    const d = this.data;
+    d[this.size] = u;
+    d[this.size + 1] = v;
+    d[this.size + 2] = w;
+    this.size += 3;
   }
 }
 type Ints = Column<Int32Array>;
@@ -116,11 +129,9 @@ export interface Tasks {
   readonly hardware: Ints;
   /** −1: all. */
   readonly gpus: Ints;
-  /** Each task's deps (CSR over byte ranges): `depStart[i]` … `depStart[i+1]`. */
+  /** Each task's deps (CSR: `depStart[i]` … `depStart[i+1]`), each its id's bytes' start, end and hash. */
   readonly depStart: Ints;
-  readonly depFrom: Ints;
-  readonly depTo: Ints;
-  readonly depHash: Ints;
+  readonly deps: Ints;
   /** Whether any task needs a GPU, the most GPUs one holds, and the skills named. */
   needsGpu: boolean;
   mostGpus: number;
@@ -144,9 +155,7 @@ export function newTasks(): Tasks {
     hardware: ints(),
     gpus: ints(),
     depStart: ints(),
-    depFrom: ints(),
-    depTo: ints(),
-    depHash: ints(),
+    deps: ints(),
     needsGpu: false,
     mostGpus: 0,
     skills: new Set(),
@@ -184,7 +193,7 @@ export function see(w: TaskStart, f: number): boolean {
  */
 export function endTask(t: Tasks, w: TaskStart): boolean {
   if ((w.seen & (1 << ID)) === 0 || (w.seen & (1 << HOURS)) === 0) return false;
-  if ((w.seen & (1 << DEPS)) === 0) t.depStart.push(t.depFrom.size);
+  if ((w.seen & (1 << DEPS)) === 0) endDeps(t);
   const holds = w.gpus === 'all' || (typeof w.gpus === 'number' && w.gpus > 0);
   if (w.hardware === 'macbook' && holds) return false;
   const hardware = hardwareOf(w.hardware, w.gpus);
@@ -224,10 +233,18 @@ export function pushDep(t: Tasks, b: Uint8Array, from: number, end: number): boo
   const h = idHash(b, from, end);
   // A dep that is no id names no task: the loader reports it.
   if (h === 0) return false;
-  t.depFrom.push(from);
-  t.depTo.push(end);
-  t.depHash.push(h);
+  t.deps.push3(from, end, h);
   return true;
+}
+
+/** Records a dependency whose bytes' hash is known (as idHash gives it). */
+export function pushDepHashed(t: Tasks, from: number, end: number, h: number): void {
+  t.deps.push3(from, end, h);
+}
+
+/** Ends the task's deps. */
+export function endDeps(t: Tasks): void {
+  t.depStart.push(t.deps.size / 3);
 }
 
 /** Records the task's title, bytes from…end−1 of `b` (`escaped`: JSON-decode them). */
@@ -272,11 +289,11 @@ export function hoursNumber(v: number): readonly [number, number, number] | unde
 }
 
 /** FNV-1a of bytes s…e−1 that are all id bytes; 0 where one is not (or there are none). */
-function idHash(b: Uint8Array, from: number, end: number): number {
+export function idHash(b: Uint8Array, from: number, end: number): number {
   let h = 0x811c9dc5;
   for (let p = from; p < end; p++) {
     const c = b[p]!;
-    if (ID_BYTE[c] !== 1) return 0;
+    if (ID_BYTES[c] !== 1) return 0;
     h = Math.imul(h ^ c, 0x01000193);
   }
   return from < end ? h | 1 : 0;
@@ -319,24 +336,48 @@ export function checkHead(raw: unknown, tasks: Tasks): string | undefined {
   return parsed.project;
 }
 
-/** Each id's task, in a hash table of task indices by id bytes; undefined on a duplicate id. */
-function idTable(b: Uint8Array, t: Tasks): { slots: Int32Array; mask: number } | undefined {
+/**
+ * Each id's task, in an open-addressing hash table by id bytes: slot k holds, at 4k…4k+3, the
+ * task's index (−1: empty), its id's hash, start and end, so that a probe reads one slot and
+ * compares bytes only where the hashes agree. Undefined on a duplicate id.
+ */
+interface IdTable {
+  readonly slots: Int32Array;
+  readonly mask: number;
+}
+
+function idTable(b: Uint8Array, t: Tasks): IdTable | undefined {
   const n = t.idStart.size;
   let cap = 1024;
   while (cap < 2 * n) cap *= 2;
-  const slots = new Int32Array(cap).fill(-1);
+  const slots = new Int32Array(4 * cap).fill(-1);
   const mask = cap - 1;
+  const ids: IdTable = { slots, mask };
   const { idStart, idEnd, idHash } = t;
   for (let i = 0; i < n; i++) {
-    let slot = idHash.data[i]! & mask;
-    for (let o = slots[slot]!; o !== -1; o = slots[slot]!) {
-      if (sameBytes(b, idStart.data[o]!, idEnd.data[o]!, idStart.data[i]!, idEnd.data[i]!))
-        return undefined;
-      slot = (slot + 1) & mask;
-    }
-    slots[slot] = i;
+    const h = idHash.data[i]!;
+    const s = idStart.data[i]!;
+    const e = idEnd.data[i]!;
+    if (lookUp(b, ids, h, s, e) >= 0) return undefined;
+    let slot = h & mask;
+    while (slots[4 * slot] !== -1) slot = (slot + 1) & mask;
+    slots[4 * slot] = i;
+    slots[4 * slot + 1] = h;
+    slots[4 * slot + 2] = s;
+    slots[4 * slot + 3] = e;
   }
-  return { slots, mask };
+  return ids;
+}
+
+/** The task whose id is bytes s…e−1 (hash h), or −1. */
+function lookUp(b: Uint8Array, ids: IdTable, h: number, s: number, e: number): number {
+  const { slots, mask } = ids;
+  for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+    const k = 4 * slot;
+    const o = slots[k]!;
+    if (o === -1) return -1;
+    if (slots[k + 1] === h && sameBytes(b, slots[k + 2]!, slots[k + 3]!, s, e)) return o;
+  }
 }
 
 function sameBytes(b: Uint8Array, a: number, ae: number, c: number, ce: number): boolean {
@@ -352,32 +393,19 @@ function sameBytes(b: Uint8Array, a: number, ae: number, c: number, ce: number):
 function resolveDeps(
   b: Uint8Array,
   t: Tasks,
-  ids: { slots: Int32Array; mask: number },
+  ids: IdTable,
 ): { predStart: Int32Array; pred: Int32Array } | undefined {
   const n = t.idStart.size;
-  const { slots, mask } = ids;
-  const idStart = t.idStart.data;
-  const idEnd = t.idEnd.data;
   const depStart = t.depStart.data;
-  const from = t.depFrom.data;
-  const to = t.depTo.data;
-  const hash = t.depHash.data;
+  const deps = t.deps.data;
   const predStart = new Int32Array(n + 1);
-  const pred = new Int32Array(t.depFrom.size);
+  const pred = new Int32Array(t.deps.size / 3);
   // The last task that listed each task: a dep named twice counts once.
   const listedBy = new Int32Array(n).fill(-1);
   let edges = 0;
   for (let i = 0; i < n; i++) {
     for (let q = depStart[i]!; q < depStart[i + 1]!; q++) {
-      let slot = hash[q]! & mask;
-      let found = -1;
-      for (let o = slots[slot]!; o !== -1; o = slots[slot]!) {
-        if (sameBytes(b, idStart[o]!, idEnd[o]!, from[q]!, to[q]!)) {
-          found = o;
-          break;
-        }
-        slot = (slot + 1) & mask;
-      }
+      const found = lookUp(b, ids, deps[3 * q + 2]!, deps[3 * q]!, deps[3 * q + 1]!);
       if (found < 0 || found === i) return undefined;
       if (listedBy[found] === i) continue;
       listedBy[found] = i;
@@ -397,7 +425,8 @@ export function tableOf(b: Buffer, t: Tasks, project: string): TaskTable | undef
   if (deps === undefined) return undefined;
   const { predStart, pred } = deps;
   const { succStart, succ } = successorsOf(n, predStart, pred);
-  if (topoOrder({ n, succStart, succ, predStart, pred }) === null) return undefined;
+  const order = topoOrder({ n, succStart, succ, predStart, pred });
+  if (order === null) return undefined;
   const { idStart, idEnd, titleStart, titleEnd, hardware, gpus } = t;
   const id = (i: number): string => b.toString('latin1', idStart.data[i]!, idEnd.data[i]!);
   return {
@@ -419,5 +448,6 @@ export function tableOf(b: Buffer, t: Tasks, project: string): TaskTable | undef
     pred,
     succStart,
     succ,
+    order,
   };
 }

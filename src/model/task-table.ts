@@ -22,4 +22,6 @@ export interface TaskTable {
   readonly pred: Int32Array;
   readonly succStart: Int32Array;
   readonly succ: Int32Array;
+  /** The tasks in a topological order (Kahn's, as the engine's topoOrder gives it). */
+  readonly order: Int32Array;
 }

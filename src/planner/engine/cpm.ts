@@ -25,10 +25,16 @@ export interface CpmResult {
 
 /**
  * Forward and backward passes over a DAG with activity durations, ignoring resources.
- * `release` optionally gives earliest starts (hardware arrival, say). Returns null on a cycle.
+ * `release` optionally gives earliest starts (hardware arrival, say); `known`, a topological
+ * order of `g` already found. Returns null on a cycle.
  */
-export function cpm(g: Dag, duration: Float64Array, release?: Float64Array): CpmResult | null {
-  const order = topoOrder(g);
+export function cpm(
+  g: Dag,
+  duration: Float64Array,
+  release?: Float64Array,
+  known?: Int32Array,
+): CpmResult | null {
+  const order = known ?? topoOrder(g);
   if (order === null) return null;
   const n = g.n;
   const es = new Float64Array(n);

@@ -72,6 +72,8 @@ export interface CpmSource {
   readonly project: string;
   readonly dag: Dag;
   readonly duration: Float64Array;
+  /** A topological order of `dag`, when one is known. */
+  readonly order?: Int32Array;
   /** What activity `i`'s row says besides its times (each read only when the row's field is). */
   id(i: number): string;
   task(i: number): string;
@@ -116,6 +118,7 @@ export function criticalPathPlanOfTable(t: TaskTable, estimate: EstimateMode): C
       project: t.project,
       dag,
       duration,
+      order: t.order,
       id: (i) => t.id(i),
       task: (i) => t.id(i),
       phase: () => null,
@@ -135,7 +138,7 @@ export function criticalPathPlanOfTable(t: TaskTable, estimate: EstimateMode): C
 /** The critical-path plan of `src`. */
 export function criticalPathPlanOf(src: CpmSource, estimate: EstimateMode): CpmPlan {
   const { dag, duration: dur } = src;
-  const r = cpm(dag, dur);
+  const r = cpm(dag, dur, undefined, src.order);
   if (r === null) throw new Error('Internal error: cycle in a validated project');
   const byRank = (a: number, b: number): number => compareIds(src.id(a), src.id(b));
   const paths = criticalPaths(dag, r, byRank).map((p) => p.map((i) => src.id(i)));
