@@ -13,6 +13,7 @@ import { plain, readSimpleYaml } from './simple-yaml.js';
 import type { TaskStart, Tasks } from './task-table.js';
 import {
   FIELD,
+  ID_BYTES,
   ALL,
   GPU,
   MACBOOK,
@@ -28,6 +29,7 @@ import {
   hoursRange,
   newTasks,
   pushDep,
+  pushDepHashed,
   pushHours,
   pushId,
   sameAs,
@@ -373,6 +375,16 @@ function readList(b: Buffer, v: number, end: number, f: number, t: Tasks): boole
   if (b[i] !== 93)
     for (;;) {
       while (i < end && b[i] === SPACE) i++;
+      if (f === FIELD.DEPS) {
+        const j = plainDep(b, i, end, t);
+        if (j > 0) {
+          count++;
+          i = j;
+          if (b[i] === 93) break;
+          i++;
+          continue;
+        }
+      }
       let j = i;
       while (j < end && !isFlowStop(b[j]!)) j++;
       if (j === end) return false;
@@ -391,6 +403,26 @@ function readList(b: Buffer, v: number, end: number, f: number, t: Tasks): boole
     }
   if (f === FIELD.DEPS) endDeps(t);
   return (f !== FIELD.RUN || count > 0) && restIsEmpty(b, i + 1, end);
+}
+
+/**
+ * A dep of id bytes that is surely a string (as plainAt judges: it starts with a letter or `_`
+ * and is no null or boolean word), up to the blanks before the `,` or `]` after it: recorded,
+ * hashed as it is read; the index of that `,` or `]`. −1 for anything else, which readList then
+ * reads the general way.
+ */
+function plainDep(b: Buffer, i: number, end: number, t: Tasks): number {
+  const c0 = b[i]!;
+  if (i >= end || c0 >= 128 || UNSURE_START[c0] === 1) return -1;
+  let p = i;
+  let h = 0x811c9dc5;
+  for (let c = b[p]!; p < end && ID_BYTES[c] === 1; c = b[++p]!) h = Math.imul(h ^ c, 0x01000193);
+  let q = p;
+  while (q < end && (b[q] === SPACE || b[q] === TAB)) q++;
+  if (p === i || (b[q] !== 44 && b[q] !== 93)) return -1;
+  if ((p - i === 4 || p - i === 5) && WORDS.some((w) => sameAs(b, i, p, w))) return -1;
+  pushDepHashed(t, i, p, h | 1);
+  return q;
 }
 
 /** The bytes that end a flow scalar. */
