@@ -223,7 +223,9 @@ export function toCsr(
 /** Durations in hours of each activity, under the chosen estimate. */
 export function activityDurations(graph: ActivityGraph, mode: EstimateMode): Float64Array {
   const d = new Float64Array(graph.activities.length);
-  for (const a of graph.activities) d[a.index] = pickHours(a.phase.estimate, mode);
+  const activities = graph.activities;
+  for (let i = 0; i < activities.length; i++)
+    d[activities[i]!.index] = pickHours(activities[i]!.phase.estimate, mode);
   return d;
 }
 
