@@ -161,7 +161,10 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
       a.status = 'done';
       // Elapsed since the first attempt of this run: earlier failed tries and backoffs count.
       let from = r.at - r.durationMs;
-      for (const t of a.attempts) if (t.runId === r.runId && t.startedAt < from) from = t.startedAt;
+      for (let i = 0; i < a.attempts.length; i++) {
+        const t = a.attempts[i]!;
+        if (t.runId === r.runId && t.startedAt < from) from = t.startedAt;
+      }
       a.actualFrom = from;
       a.actualHours = Math.max(0, r.at - from) / 3_600_000;
       return state;
