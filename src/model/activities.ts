@@ -186,6 +186,17 @@ function sortedUniqueWith(ids: string[], idx: number[]): string[] {
     out.forEach((id, q) => (idx[q] = index.get(id)!));
     return out;
   }
+  if (ids.length === 2) {
+    // Most activities wait for two others or fewer: one comparison decides.
+    const a = ids[0]!;
+    const b = ids[1]!;
+    if (a === b) return [a];
+    if (compareIds(a, b) < 0) return [a, b];
+    const first = idx[1]!;
+    idx[1] = idx[0]!;
+    idx[0] = first;
+    return [b, a];
+  }
   const out: string[] = [];
   for (let q = 0; q < ids.length; q++) {
     const id = ids[q]!;
