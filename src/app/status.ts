@@ -93,7 +93,8 @@ async function hostGpus(gpus: GpuOverride, state: ProjectRunState): Promise<numb
     state.lastRun.start.host === hostname()
   )
     return state.lastRun.start.gpus.length;
-  return (await detectInventory(gpus)).gpus.length;
+  // Only the count: nvidia-smi is not asked for the topology.
+  return (await detectInventory(gpus, undefined, undefined, { topology: false })).gpus.length;
 }
 
 function journalNotes(state: ProjectRunState): string[] {

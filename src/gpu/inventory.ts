@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 /** One GPU the executor can hand out. */
 export interface Gpu {
@@ -92,6 +94,20 @@ export function simulatedGpus(indices: readonly number[]): Gpu[] {
   return indices.map((index) => ({ index, uuid: `SIM-${index}`, busId: '', simulated: true }));
 }
 
+/**
+ * False when running `file` would surely fail for want of it: a path naming nothing, or a name
+ * found in no directory of PATH. Spawning costs a fork of this process (tens of milliseconds for
+ * `status` on a large project, and nvidia-smi is absent from most machines it runs on); true
+ * whenever it cannot tell (no PATH: the spawn's own default search decides).
+ */
+export function mayExist(file: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (file.includes('/')) return existsSync(file);
+  const path = env['PATH'];
+  if (path === undefined) return true;
+  // An empty entry is the working directory, as for the shell.
+  return path.split(delimiter).some((dir) => existsSync(join(dir === '' ? '.' : dir, file)));
+}
+
 /** Runs a program and returns its stdout, or undefined when it is missing or fails. */
 export function readCommand(
   file: string,
@@ -99,6 +115,7 @@ export function readCommand(
   timeoutMs = 10_000,
   signal?: AbortSignal,
 ): Promise<string | undefined> {
+  if (!mayExist(file)) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     execFile(
       file,
@@ -120,12 +137,13 @@ export interface Inventory {
 /**
  * Finds the GPUs: from nvidia-smi (0 when it is absent), narrowed or replaced by `--gpus`.
  * `nvidiaSmi` is the program to run (tests point it at a fake); aborting `signal` stops it (the
- * answer is then no GPUs).
+ * answer is then no GPUs). With `topology: false` the topology is not asked for (undefined).
  */
 export async function detectInventory(
   override: GpuOverride,
   nvidiaSmi = process.env['CRITPATH_NVIDIA_SMI'] ?? 'nvidia-smi',
   signal?: AbortSignal,
+  opts: { readonly topology?: boolean } = {},
 ): Promise<Inventory> {
   if (override.kind === 'count') {
     return {
@@ -138,7 +156,7 @@ export async function detectInventory(
   // Both at once: each nvidia-smi call takes a noticeable part of a second on a GPU host.
   const [csv, topo] = await Promise.all([
     readCommand(nvidiaSmi, ['--query-gpu=index,uuid,pci.bus_id', '--format=csv'], 10_000, signal),
-    readCommand(nvidiaSmi, ['topo', '-m'], 10_000, signal),
+    opts.topology === false ? undefined : readCommand(nvidiaSmi, ['topo', '-m'], 10_000, signal),
   ]);
   let found: Gpu[] = [];
   if (csv !== undefined) {

@@ -91,7 +91,7 @@ function activityGraphOf(tasks: readonly Task[]): ActivityGraph {
     lastIndex[t] = count - 1;
     lastId[t] = phases.length > 0 ? lastActivityId(task) : undefined;
     edgeBound += task.deps.length + phases.length;
-    for (const phase of phases) edgeBound += phase.deps.length;
+    for (let k = 0; k < phases.length; k++) edgeBound += phases[k]!.deps.length;
   }
   const activities: Activity[] = new Array<Activity>(count);
   const predStart = new Int32Array(count + 1);
@@ -100,11 +100,14 @@ function activityGraphOf(tasks: readonly Task[]): ActivityGraph {
   const ids: string[] = [];
   const idx: number[] = [];
   let n = 0;
+  // Appends task t's last activity (what a dependency `d` on it waits for) to ids and idx.
   const add = (t: number | undefined, d: string): void => {
     if (t === undefined || t < 0) throw new Error(`Internal error: unknown dependency ${d}`);
     ids.push(lastId[t] ?? lastActivityId(tasks[t]!));
     idx.push(lastIndex[t]!);
   };
+  // Indexed loops throughout: this runs once per command, mostly before the JIT has compiled it,
+  // where a for-of over each deps list costs an iterator per list.
   for (let ti = 0; ti < tasks.length; ti++) {
     const task = tasks[ti]!;
     const phases = task.phases;
@@ -117,9 +120,15 @@ function activityGraphOf(tasks: readonly Task[]): ActivityGraph {
       if (k === 0 && known !== undefined) {
         for (let q = known.depStart[ti]!; q < known.depStart[ti + 1]!; q++)
           add(known.dep[q], task.id);
-      } else if (k === 0) for (const d of task.deps) add(lastOf.get(d), d);
+      } else if (k === 0) {
+        const deps = task.deps;
+        for (let q = 0; q < deps.length; q++) add(lastOf.get(deps[q]!), deps[q]!);
+      }
       // (A task without phases shares its deps list with its one phase: no need to read it twice.)
-      if (k > 0 || phase.deps !== task.deps) for (const d of phase.deps) add(lastOf.get(d), d);
+      if (k > 0 || phase.deps !== task.deps) {
+        const deps = phase.deps;
+        for (let q = 0; q < deps.length; q++) add(lastOf.get(deps[q]!), deps[q]!);
+      }
       if (k > 0) {
         ids.push(phases[k - 1]!.activityId);
         idx.push(n - 1);
@@ -169,6 +178,17 @@ function sortedUniqueWith(ids: string[], idx: number[]): string[] {
     const out = [...index.keys()].sort(compareIds);
     out.forEach((id, q) => (idx[q] = index.get(id)!));
     return out;
+  }
+  if (ids.length === 2) {
+    // Most activities wait for two others or fewer: one comparison decides.
+    const a = ids[0]!;
+    const b = ids[1]!;
+    if (a === b) return [a];
+    if (compareIds(a, b) < 0) return [a, b];
+    const first = idx[1]!;
+    idx[1] = idx[0]!;
+    idx[0] = first;
+    return [b, a];
   }
   const out: string[] = [];
   for (let q = 0; q < ids.length; q++) {
@@ -226,7 +246,9 @@ export function toCsr(
 /** Durations in hours of each activity, under the chosen estimate. */
 export function activityDurations(graph: ActivityGraph, mode: EstimateMode): Float64Array {
   const d = new Float64Array(graph.activities.length);
-  for (const a of graph.activities) d[a.index] = pickHours(a.phase.estimate, mode);
+  const activities = graph.activities;
+  for (let i = 0; i < activities.length; i++)
+    d[activities[i]!.index] = pickHours(activities[i]!.phase.estimate, mode);
   return d;
 }
 

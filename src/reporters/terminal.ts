@@ -82,11 +82,31 @@ function writerTo(
   return (text) => {
     if (broken) return;
     try {
-      stream.write(text);
+      if (text.length <= WRITE_PIECE) stream.write(text);
+      else writePieces(stream, text);
     } catch (e) {
       fail(e as NodeJS.ErrnoException);
     }
   };
+}
+
+/**
+ * Text is written this many characters at a time: a string of megabytes (`status --json` at 10k
+ * activities) written whole is first encoded into a buffer as large, whose fresh pages cost
+ * several times what the writes do.
+ */
+export const WRITE_PIECE = 1 << 16;
+
+/** Writes `text` to `stream` in pieces of at most WRITE_PIECE characters. */
+export function writePieces(stream: { write(piece: string): unknown }, text: string): void {
+  for (let at = 0; at < text.length;) {
+    let end = Math.min(text.length, at + WRITE_PIECE);
+    // Each piece is encoded on its own: never cut between the halves of a surrogate pair.
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    stream.write(text.slice(at, end));
+    at = end;
+  }
 }
 
 let stdoutWriter: ((text: string) => void) | undefined;

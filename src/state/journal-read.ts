@@ -3,6 +3,7 @@
  * (zod where needed); `status` first reads with the quick check alone (record-check.ts), so a
  * journal of well-formed records is read without loading zod.
  */
+import { isAscii } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { describeIoError, EnvironmentError } from '../result.js';
@@ -15,9 +16,8 @@ export interface BadLine {
   readonly why: string;
 }
 
-/** What reading a journal found. */
-export interface JournalRead {
-  readonly records: JournalRecord[];
+/** What reading a journal found besides its records. */
+export interface JournalScan {
   /** The last line was cut short (a crash mid-write) and was ignored. */
   readonly tornTail: boolean;
   /** Lines before the last that could not be read (skipped). */
@@ -26,24 +26,36 @@ export interface JournalRead {
   readonly bad: readonly BadLine[];
 }
 
+/** What reading a journal found. */
+export interface JournalRead extends JournalScan {
+  readonly records: JournalRecord[];
+}
+
 /**
  * Checks a parsed line: the record, why it is not one, or `undefined` when this check cannot
  * tell (the read then gives up, for a fuller check to read again).
  */
 export type RecordCheck = (value: unknown) => JournalRecord | string | undefined;
 
-/** Reads journal lines one at a time, numbering them; `end()` takes the last, unterminated one. */
+/** Told of each record read, in journal order. */
+export type RecordSink = (record: JournalRecord) => void;
+
+/**
+ * Reads journal lines one at a time, numbering them, and hands each record to the sink as it is
+ * read; `end()` takes the last, unterminated one.
+ */
 class LineReader {
-  readonly records: JournalRecord[] = [];
   readonly bad: BadLine[] = [];
   tornTail = false;
   /** A line the check could not tell about was met. */
   undecided = false;
   #line = 0;
   readonly #check: RecordCheck;
+  readonly #sink: RecordSink;
 
-  constructor(check: RecordCheck) {
+  constructor(check: RecordCheck, sink: RecordSink) {
     this.#check = check;
+    this.#sink = sink;
   }
 
   /** A complete line (its newline seen). */
@@ -53,19 +65,14 @@ class LineReader {
     const rec = parseLine(text, this.#check);
     if (rec === undefined) this.undecided = true;
     else if (typeof rec === 'string') this.bad.push({ line: this.#line, why: rec });
-    else this.records.push(rec);
+    else this.#sink(rec);
   }
 
   /** Text after the last newline: a record whose write may not have finished. */
-  end(text: string): JournalRead | undefined {
+  end(text: string): JournalScan | undefined {
     if (this.undecided) return undefined;
     if (text.trim() !== '') this.tornTail = true;
-    return {
-      records: this.records,
-      tornTail: this.tornTail,
-      badLines: this.bad.length,
-      bad: this.bad,
-    };
+    return { tornTail: this.tornTail, badLines: this.bad.length, bad: this.bad };
   }
 }
 
@@ -84,13 +91,15 @@ function parseLine(text: string, check: RecordCheck): JournalRecord | string | u
  * `undefined` when `check` could not tell about a line.
  */
 export function parseJournalWith(text: string, check: RecordCheck): JournalRead | undefined {
-  const r = new LineReader(check);
+  const records: JournalRecord[] = [];
+  const r = new LineReader(check, (rec) => records.push(rec));
   let pos = 0;
   for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', pos)) {
     r.line(text.slice(pos, nl));
     pos = nl + 1;
   }
-  return r.end(text.slice(pos));
+  const scan = r.end(text.slice(pos));
+  return scan === undefined ? undefined : { records, ...scan };
 }
 
 const CHUNK = 1 << 20;
@@ -101,23 +110,43 @@ const CHUNK = 1 << 20;
  * `undefined` when `check` could not tell about a line.
  */
 export function readJournalWith(path: string, check: RecordCheck): JournalRead | undefined {
+  const records: JournalRecord[] = [];
+  const scan = scanJournalWith(path, check, (rec) => records.push(rec));
+  return scan === undefined ? undefined : { records, ...scan };
+}
+
+/**
+ * `readJournalWith`, handing each record to `sink` as it is read rather than keeping a list (a
+ * replay that folds records as they come keeps none of them alive). `undefined` when `check`
+ * could not tell about a line; the sink has then seen only some of the records.
+ */
+export function scanJournalWith(
+  path: string,
+  check: RecordCheck,
+  sink: RecordSink,
+): JournalScan | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-      return { records: [], tornTail: false, badLines: 0, bad: [] };
+      return { tornTail: false, badLines: 0, bad: [] };
     throw new EnvironmentError(`cannot read the journal ${describeIoError(path, e)}`);
   }
-  const r = new LineReader(check);
+  const r = new LineReader(check, sink);
   const decoder = new StringDecoder('utf8');
   const buf = Buffer.alloc(CHUNK);
   let pending = '';
+  // While every chunk so far is ASCII (a journal usually is), latin1 decodes it as UTF-8 would,
+  // faster; the decoder, which carries a character cut at a chunk's end, then holds nothing.
+  let ascii = true;
   try {
     for (;;) {
       const n = readSync(fd, buf, 0, CHUNK, null);
       if (n === 0 || r.undecided) break;
-      pending += decoder.write(buf.subarray(0, n));
+      const chunk = buf.subarray(0, n);
+      ascii &&= isAscii(chunk);
+      pending += ascii ? chunk.toString('latin1') : decoder.write(chunk);
       let pos = 0;
       for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', pos)) {
         r.line(pending.slice(pos, nl));
@@ -134,7 +163,7 @@ export function readJournalWith(path: string, check: RecordCheck): JournalRead |
 }
 
 /** One line per skipped journal line, for `run` and `status` to print. */
-export function describeBadLines(path: string, read: JournalRead): string[] {
+export function describeBadLines(path: string, read: JournalScan): string[] {
   return read.bad.map(
     (b) => `${path}:${b.line}: skipped a journal line that is not a record: ${b.why}`,
   );

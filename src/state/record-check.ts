@@ -102,23 +102,34 @@ const KINDS: Readonly<Record<string, readonly Field[]>> = {
 export function quickRecord(value: unknown): JournalRecord | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const v = value as Record<string, unknown>;
-  if (v['v'] !== 1 || !finite(v['at']) || typeof v['t'] !== 'string') return undefined;
-  const fields = Object.hasOwn(KINDS, v['t']) ? KINDS[v['t']] : undefined;
+  const t = v['t'];
+  if (v['v'] !== 1 || !finite(v['at']) || typeof t !== 'string') return undefined;
+  const fields = Object.hasOwn(KINDS, t) ? KINDS[t] : undefined;
   if (fields === undefined) return undefined;
-  const out: Record<string, unknown> = { v: 1, at: v['at'], t: v['t'] };
+  const out: Record<string, unknown> = { v: 1, at: v['at'], t };
   let keys = 3;
-  for (const [key, test, optional] of fields) {
+  // Indexed loops, no destructuring: a journal has a record a line, and this runs cold.
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    const key = field[0];
     const x = v[key];
     if (x === undefined && !Object.hasOwn(v, key)) {
-      if (optional === true) continue;
+      if (field[2] === true) continue;
       return undefined;
     }
-    if (!test(x)) return undefined;
-    out[key] = Array.isArray(x) ? Object.freeze(x.slice()) : x;
+    if (!field[1](x)) return undefined;
+    out[key] = Array.isArray(x) ? frozenCopy(x) : x;
     keys++;
   }
   // A key the schema does not know: zod drops it; let it decide.
   for (const k in v) if (Object.hasOwn(v, k)) keys--;
   if (keys !== 0) return undefined;
   return Object.freeze(out) as unknown as JournalRecord;
+}
+
+/** Shared by every empty list (most records' `gpus`): frozen, it is the same value as a copy. */
+const EMPTY: readonly never[] = Object.freeze([]);
+
+function frozenCopy(list: readonly unknown[]): readonly unknown[] {
+  return list.length === 0 ? EMPTY : Object.freeze(list.slice());
 }

@@ -154,16 +154,17 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
       const a = state.activities.get(r.id);
       const at = findAttempt(a, r.runId, r.attempt);
       if (a === undefined || at === undefined) return state;
-      Object.assign(at, {
-        endedAt: r.at,
-        outcome: 'finished',
-        exitCode: 0,
-        durationMs: r.durationMs,
-      });
+      at.endedAt = r.at;
+      at.outcome = 'finished';
+      at.exitCode = 0;
+      at.durationMs = r.durationMs;
       a.status = 'done';
       // Elapsed since the first attempt of this run: earlier failed tries and backoffs count.
       let from = r.at - r.durationMs;
-      for (const t of a.attempts) if (t.runId === r.runId && t.startedAt < from) from = t.startedAt;
+      for (let i = 0; i < a.attempts.length; i++) {
+        const t = a.attempts[i]!;
+        if (t.runId === r.runId && t.startedAt < from) from = t.startedAt;
+      }
       a.actualFrom = from;
       a.actualHours = Math.max(0, r.at - from) / 3_600_000;
       return state;
@@ -172,16 +173,14 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
       const a = state.activities.get(r.id);
       const at = findAttempt(a, r.runId, r.attempt);
       if (a === undefined || at === undefined) return state;
-      Object.assign(at, {
-        endedAt: r.at,
-        outcome: 'failed',
-        exitCode: r.exitCode,
-        signal: r.signal,
-        failure: r.reason,
-        message: r.message,
-        stderrTail: r.stderrTail ?? [],
-        durationMs: r.durationMs,
-      });
+      at.endedAt = r.at;
+      at.outcome = 'failed';
+      at.exitCode = r.exitCode;
+      at.signal = r.signal;
+      at.failure = r.reason;
+      at.message = r.message;
+      at.stderrTail = r.stderrTail ?? [];
+      at.durationMs = r.durationMs;
       if (a.status !== 'done') a.status = r.final ? 'failed' : 'running';
       return state;
     }
@@ -193,12 +192,10 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
       const at = findAttempt(a, r.runId, r.attempt);
       if (a === undefined || at === undefined) return state;
       if (at.outcome === 'running') {
-        Object.assign(at, {
-          endedAt: r.at,
-          outcome: 'interrupted',
-          interrupt: r.reason,
-          durationMs: r.durationMs,
-        });
+        at.endedAt = r.at;
+        at.outcome = 'interrupted';
+        at.interrupt = r.reason;
+        at.durationMs = r.durationMs;
       }
       if (a.status === 'running') a.status = 'interrupted';
       return state;

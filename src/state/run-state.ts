@@ -1,10 +1,10 @@
 import type { StatePaths } from './paths.js';
-import type { JournalRead } from './journal-read.js';
-import { describeBadLines, readJournalWith } from './journal-read.js';
+import type { JournalRead, JournalScan } from './journal-read.js';
+import { describeBadLines, scanJournalWith } from './journal-read.js';
 import { ownerAlive, readLock } from './lockfile.js';
 import { quickRecord } from './record-check.js';
 import type { RunInfo, RunState } from './reducer.js';
-import { orphanedAttempts, replay } from './reducer.js';
+import { emptyState, orphanedAttempts, reduce, replay } from './reducer.js';
 
 /** The run state of a project as `status` and re-planning see it. */
 export interface ProjectRunState extends RunState {
@@ -24,7 +24,11 @@ export interface ProjectRunState extends RunState {
  * `interrupted` (they re-run on resume). Needs no live `run`.
  */
 export function runStateOf(paths: StatePaths, j: JournalRead): ProjectRunState {
-  const state = replay(j.records);
+  return runStateFrom(paths, replay(j.records), j);
+}
+
+/** `runStateOf` of the state the journal's records replay to (`state`, mutated). */
+function runStateFrom(paths: StatePaths, state: RunState, j: JournalScan): ProjectRunState {
   const lock = readLock(paths.lock)?.owner;
   const liveRunId = lock !== undefined && ownerAlive(lock) ? lock.runId : undefined;
   for (const { id } of orphanedAttempts(state, liveRunId))
@@ -45,6 +49,8 @@ export function runStateOf(paths: StatePaths, j: JournalRead): ProjectRunState {
  * without loading zod; `undefined` when a line needs its schema (read.ts `readRunState` then).
  */
 export function readRunStateQuickly(paths: StatePaths): ProjectRunState | undefined {
-  const j = readJournalWith(paths.journal, quickRecord);
-  return j === undefined ? undefined : runStateOf(paths, j);
+  // Replayed as read: no list of the records is kept (nor, on a large journal, its GC cost).
+  const state = emptyState();
+  const j = scanJournalWith(paths.journal, quickRecord, (r) => reduce(state, r));
+  return j === undefined ? undefined : runStateFrom(paths, state, j);
 }

@@ -167,7 +167,8 @@ function finishedAt(state: RunState, done: readonly ActivityStatus[]): string | 
 /** Hand work per person: what they are on, and their finished work's planned and recorded hours. */
 function peopleOf(activities: readonly ActivityStatus[]): PersonWork[] {
   const by = new Map<string, { on: string[]; done: number; planned: number; recorded: number }>();
-  for (const a of activities) {
+  for (let i = 0; i < activities.length; i++) {
+    const a = activities[i]!;
     if (a.by === undefined || (a.status !== 'running' && a.status !== 'done')) continue;
     const p = by.get(a.by) ?? { on: [], done: 0, planned: 0, recorded: 0 };
     by.set(a.by, p);
@@ -218,7 +219,10 @@ function walkStatuses(
   const { status, block, remaining, hoursOf } = walk;
   const order = topoOrder(dagOf(graph));
   if (order === null) throw new Error('Internal error: cycle in a validated project');
-  for (const v of order) {
+  // Indexed loops over the activities here and below: they run once, before the JIT compiles
+  // them, where a for-of makes an iterator result per element.
+  for (let k = 0; k < order.length; k++) {
+    const v = order[k]!;
     const a = graph.activities[v]!;
     const st = state.activities.get(a.id);
     const last = st?.attempts[st.attempts.length - 1];
@@ -336,7 +340,8 @@ function activityRows(
     pending: 0,
   };
   const activities: ActivityStatus[] = [];
-  for (const a of graph.activities) {
+  for (let i = 0; i < graph.activities.length; i++) {
+    const a = graph.activities[i]!;
     const v = a.index;
     const st = state.activities.get(a.id);
     const last = st?.attempts[st.attempts.length - 1];
@@ -383,7 +388,11 @@ function remainingCriticalPath(
   remaining: Float64Array,
 ): { path: string[]; steps: string[][][]; length: number } {
   const r = cpm(dagOf(graph), remaining)!;
-  const crit = [...r.order].filter((v) => r.critical[v] === 1 && remaining[v]! > EPS);
+  const crit: number[] = [];
+  for (let k = 0; k < r.order.length; k++) {
+    const v = r.order[k]!;
+    if (r.critical[v] === 1 && remaining[v]! > EPS) crit.push(v);
+  }
   const preds = (v: number): ArrayLike<number> & Iterable<number> =>
     graph.pred.subarray(graph.predStart[v]!, graph.predStart[v + 1]!);
   const steps = criticalSteps(crit, r.es, r.ef, preds).map((step) =>

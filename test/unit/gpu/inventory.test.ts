@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   checkPciOrder,
   detectInventory,
+  mayExist,
   parseGpuCsv,
   parseGpuOption,
 } from '../../../src/gpu/inventory.js';
@@ -47,5 +49,38 @@ describe('inventory', () => {
       [1, true],
       [3, true],
     ]);
+  });
+
+  it('tells a program that cannot be run from one that may be, without running it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'critpath-inventory-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'tool'), '');
+    expect(mayExist('tool', { PATH: `/nonexistent:${dir}` })).toBe(true);
+    expect(mayExist('tool', { PATH: '/nonexistent' })).toBe(false);
+    expect(mayExist('tool', { PATH: '' })).toBe(false);
+    expect(mayExist(join(dir, 'tool'), { PATH: '' })).toBe(true);
+    expect(mayExist(join(dir, 'other'), { PATH: dir })).toBe(false);
+    // No PATH: the spawn's default search decides.
+    expect(mayExist('tool', {})).toBe(true);
+  });
+
+  it('asks nvidia-smi for the topology unless told not to', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'critpath-inventory-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const smi = join(dir, 'nvidia-smi');
+    const calls = join(dir, 'calls');
+    writeFileSync(
+      smi,
+      `#!/bin/sh\necho "$1" >> ${calls}\nif [ "$1" = topo ]; then echo TOPO; else cat ${resolve(import.meta.dirname, '../../fixtures/exec/nvidia-smi-4x.csv')}; fi\n`,
+    );
+    chmodSync(smi, 0o755);
+    const full = await detectInventory({ kind: 'none' }, smi);
+    expect(full.gpus).toHaveLength(4);
+    expect(full.topology).toBe('TOPO\n');
+    writeFileSync(calls, '');
+    const count = await detectInventory({ kind: 'none' }, smi, undefined, { topology: false });
+    expect(count.gpus).toEqual(full.gpus);
+    expect(count.topology).toBeUndefined();
+    expect(readFileSync(calls, 'utf8')).toBe('--query-gpu=index,uuid,pci.bus_id\n');
   });
 });

@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync, appendFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { JournalWriter, parseJournal, readJournal } from '../../../src/state/journal.js';
+import { readJournalWith } from '../../../src/state/journal-read.js';
 import { orphanedAttempts, replay } from '../../../src/state/reducer.js';
+import { quickRecord } from '../../../src/state/record-check.js';
 import type { JournalRecord } from '../../../src/state/records.js';
 
 const base = { v: 1 as const, runId: 'r1' };
@@ -183,6 +185,39 @@ describe('a journal that never lies', () => {
     expect(j.records).toHaveLength(n);
     expect(j.records[n - 1]).toMatchObject({ ids: [`é-${n - 1}`] });
     expect(j.bad).toEqual([{ line: n + 1, why: 'not JSON (a corrupt line)' }]);
+  });
+
+  it('reads ASCII chunks, then a character cut by a chunk border, as the text they hold', () => {
+    const path = join(tempDir(), 'j');
+    const line = (at: number, id: string): string =>
+      `${JSON.stringify({ v: 1, t: 'reset', at, ids: [id] })}\n`;
+    const CHUNK = 1 << 20;
+    let text = '';
+    let at = 0;
+    while (Buffer.byteLength(text) < CHUNK - 200) text += line(at++, `ascii-${at}`);
+    // The next record's `é` starts at the last byte of the first chunk: its second byte is the
+    // second chunk's first.
+    const head = `{"v":1,"t":"reset","at":${at},"ids":["`;
+    const pad = CHUNK - 1 - Buffer.byteLength(text) - head.length;
+    const cut = `${'x'.repeat(pad)}é-cut`;
+    text += line(at++, cut);
+    expect(
+      Buffer.from(text)
+        .subarray(CHUNK - 1, CHUNK + 1)
+        .toString(),
+    ).toBe('é');
+    for (let i = 0; i < 1000; i++) text += line(at++, `é-${i}`);
+    writeFileSync(path, text);
+    const ids = (records: readonly JournalRecord[]): string[] =>
+      records.flatMap((r) => (r.t === 'reset' ? (r.ids ?? []) : []));
+    const want = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { ids: string[] }).ids[0]!);
+    expect(ids(readJournal(path).records)).toEqual(want);
+    const quick = readJournalWith(path, quickRecord);
+    expect(quick).toBeDefined();
+    expect(ids(quick!.records)).toEqual(want);
   });
 
   it('stops cleanly on a full device: one error saying so, appends rejected, nothing later written', async () => {
