@@ -1,5 +1,5 @@
 import type { DatedActivity, DatedTeamPlan } from '../app/plan-team.js';
-import { MappedList, jsonChunks } from './json-chunks.js';
+import { MappedList, jsonChunks } from '../util/json-chunks.js';
 
 /**
  * The team plan as JSON: the plan contract's fields first (`makespan`, `unit`, `team`,

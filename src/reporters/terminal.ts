@@ -1,5 +1,6 @@
 import { Chalk } from 'chalk';
 import type { ChalkInstance } from 'chalk';
+import { byteGatherer } from '../util/byte-gatherer.js';
 import { escapeTerminal } from './escape.js';
 
 /** Where a command writes: standard output for results, standard error for diagnostics. */
@@ -65,7 +66,7 @@ export function outputFailure(): string | undefined {
 function writerTo(
   stream: NodeJS.WriteStream,
   other: () => NodeJS.WriteStream,
-): (text: string) => void {
+): (data: string | Uint8Array) => void {
   let broken = false;
   const fail = (e: NodeJS.ErrnoException): void => {
     if (broken) return;
@@ -79,18 +80,18 @@ function writerTo(
     }
   };
   stream.on('error', fail);
-  return (text) => {
+  return (data) => {
     if (broken) return;
     try {
-      stream.write(text);
+      stream.write(data);
     } catch (e) {
       fail(e as NodeJS.ErrnoException);
     }
   };
 }
 
-let stdoutWriter: ((text: string) => void) | undefined;
-let stderrWriter: ((text: string) => void) | undefined;
+let stdoutWriter: ((data: string | Uint8Array) => void) | undefined;
+let stderrWriter: ((data: string | Uint8Array) => void) | undefined;
 
 /** The process's own streams, honouring NO_COLOR and --no-color. */
 export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): Output {
@@ -107,7 +108,12 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
       if (!line.endsWith('\n')) stdout('\n');
     },
     err: (t) => stderr(lineOf(t)),
-    outChunks: (chunks) => writeChunks(chunks, stdout),
+    outChunks: (chunks) => {
+      // Held as buffers, outside the JavaScript heap, by a stream whose reader lags (byteGatherer).
+      const bytes = byteGatherer(stdout);
+      writeChunks(chunks, bytes.add);
+      bytes.end();
+    },
     write: stdout,
     color: new Chalk({ level }),
     isTty,
@@ -116,9 +122,9 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
 }
 
 /** Pieces gathered up to this many characters are escaped and written at once. */
-const CHUNK_CHARS = 1 << 20;
+const CHUNK_CHARS = 1 << 16;
 /** A piece this long is written as it is, after what was gathered before it. */
-const BIG_PIECE = 1 << 16;
+const BIG_PIECE = 1 << 14;
 
 /**
  * `out` of the pieces' concatenation, a megabyte or so at a time. What escapeTerminal matches
