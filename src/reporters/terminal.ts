@@ -90,6 +90,21 @@ function writerTo(
   };
 }
 
+/**
+ * Makes writes to `stream` complete before they return, when it is a pipe (what a terminal's
+ * stream already does), until the returned function undoes it. A pipe's writes are otherwise
+ * queued once its reader lags, and a command that writes tens of megabytes without waiting
+ * (`plan --json`) would hold all of them until it returns: with blocking writes each megabyte
+ * goes out as it is made, and the same buffer memory serves the next. Nothing else changes: the
+ * same bytes, in the same order. A stream without the means (a file, a test's) is left as it is.
+ */
+export function blockingWrites(stream: NodeJS.WriteStream): () => void {
+  const handle = (stream as { _handle?: { setBlocking?: (on: boolean) => number } })._handle;
+  if (stream.isTTY === true || typeof handle?.setBlocking !== 'function') return () => {};
+  if (handle.setBlocking(true) !== 0) return () => {};
+  return () => void handle.setBlocking?.(false);
+}
+
 let stdoutWriter: ((data: string | Uint8Array) => void) | undefined;
 let stderrWriter: ((data: string | Uint8Array) => void) | undefined;
 
@@ -111,8 +126,13 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
     outChunks: (chunks) => {
       // Held as buffers, outside the JavaScript heap, by a stream whose reader lags (byteGatherer).
       const bytes = byteGatherer(stdout);
-      writeChunks(chunks, bytes.add);
-      bytes.end();
+      const restore = blockingWrites(process.stdout);
+      try {
+        writeChunks(chunks, bytes.add);
+        bytes.end();
+      } finally {
+        restore();
+      }
     },
     write: stdout,
     color: new Chalk({ level }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeTerminal } from '../../../src/reporters/escape.js';
-import { memoryOutput, writeChunks } from '../../../src/reporters/terminal.js';
+import { blockingWrites, memoryOutput, writeChunks } from '../../../src/reporters/terminal.js';
 
 describe('writeChunks', () => {
   const written = (chunks: string[]): string => {
@@ -34,5 +34,39 @@ describe('writeChunks', () => {
     const o = memoryOutput();
     o.outChunks(['{', '\n}', '\u0085']);
     expect(o.stdout).toEqual([escapeTerminal('{\n}\u0085', true)]);
+  });
+});
+
+describe('blockingWrites', () => {
+  const streamWith = (isTTY: boolean, result = 0) => {
+    const calls: boolean[] = [];
+    const stream = {
+      isTTY,
+      _handle: {
+        setBlocking: (on: boolean) => {
+          calls.push(on);
+          return result;
+        },
+      },
+    } as unknown as NodeJS.WriteStream;
+    return { stream, calls };
+  };
+
+  it('makes a pipe block until undone', () => {
+    const { stream, calls } = streamWith(false);
+    const restore = blockingWrites(stream);
+    expect(calls).toEqual([true]);
+    restore();
+    expect(calls).toEqual([true, false]);
+  });
+
+  it('leaves terminals, streams without a handle and failed calls alone', () => {
+    const tty = streamWith(true);
+    blockingWrites(tty.stream)();
+    expect(tty.calls).toEqual([]);
+    const failed = streamWith(false, -22);
+    blockingWrites(failed.stream)();
+    expect(failed.calls).toEqual([true]);
+    expect(() => blockingWrites({} as NodeJS.WriteStream)()).not.toThrow();
   });
 });
