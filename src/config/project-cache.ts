@@ -180,6 +180,8 @@ function writeEntry(
           at += writeAll(fd, b, at);
         },
         ascii ? 'latin1' : 'utf8',
+        // Written synchronously: one buffer serves every megabyte.
+        () => true,
       );
       // A JSON task file is its own value: its entry's body is empty. Any other's is its compact
       // JSON, in pieces: a million tasks never make one 200 MB string.

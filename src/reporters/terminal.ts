@@ -125,7 +125,8 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
     err: (t) => stderr(lineOf(t)),
     outChunks: (chunks) => {
       // Held as buffers, outside the JavaScript heap, by a stream whose reader lags (byteGatherer).
-      const bytes = byteGatherer(stdout);
+      // One buffer serves again once the stream has nothing left to write (blockingWrites).
+      const bytes = byteGatherer(stdout, 'utf8', () => process.stdout.writableLength === 0);
       const restore = blockingWrites(process.stdout);
       try {
         writeChunks(chunks, bytes.add);

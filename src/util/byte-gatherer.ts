@@ -3,15 +3,18 @@ const GATHER_BYTES = 1 << 20;
 
 /**
  * Texts encoded (UTF-8, or Latin-1 for text known to be ASCII) into buffers of about a megabyte,
- * each handed to `write` when full, and the last at `end`; a buffer handed on is never written
- * again. A stream may hold what it is given until the event loop turns (standard output to a pipe
- * whose reader lags holds all of a plan's 87 MB of JSON): held as buffers, outside the JavaScript
- * heap, that costs the garbage collector nothing, where as strings it would be copied on every
- * collection. Each text is encoded on its own, as `stream.write(text)` would encode it.
+ * each handed to `write` when full, and the last at `end`. Each text is encoded on its own, as
+ * `stream.write(text)` would encode it. A stream may hold what it is given until the event loop
+ * turns (standard output to a pipe whose reader lags would hold all of a plan's 87 MB of JSON):
+ * held as buffers, outside the JavaScript heap, that costs the garbage collector nothing, where
+ * as strings it would be copied on every collection. The buffer handed on is filled again only
+ * when `done` says that `write` is finished with it (the write was synchronous); else the next
+ * megabyte goes into a new one. A new megabyte costs the first touch of each of its pages.
  */
 export function byteGatherer(
   write: (bytes: Uint8Array) => void,
   encoding: 'utf8' | 'latin1' = 'utf8',
+  done: () => boolean = () => false,
 ): { add: (text: string) => void; end: () => void } {
   let buf = Buffer.allocUnsafeSlow(GATHER_BYTES);
   let used = 0;
@@ -20,7 +23,7 @@ export function byteGatherer(
   const flush = (): void => {
     if (used === 0) return;
     write(buf.subarray(0, used));
-    buf = Buffer.allocUnsafeSlow(GATHER_BYTES);
+    if (!done()) buf = Buffer.allocUnsafeSlow(GATHER_BYTES);
     used = 0;
   };
   return {

@@ -33,6 +33,25 @@ describe('byteGatherer', () => {
     expect(Buffer.concat(got).toString('latin1')).toBe(texts.join(''));
   });
 
+  it('fills one buffer again when the write is done with it', () => {
+    const seen = new Set<ArrayBufferLike>();
+    const got: Buffer[] = [];
+    const g = byteGatherer(
+      (b) => {
+        seen.add(b.buffer);
+        got.push(Buffer.from(b));
+      },
+      'utf8',
+      () => true,
+    );
+    const texts = Array.from({ length: 20_000 }, (_, i) => `"t${i}": ${'x'.repeat(i % 300)}ü,`);
+    for (const t of texts) g.add(t);
+    g.end();
+    expect(Buffer.concat(got).toString('utf8')).toBe(texts.join(''));
+    expect(got.length).toBeGreaterThan(2);
+    expect(seen.size).toBe(1);
+  });
+
   it('writes nothing for nothing', () => {
     const got: Uint8Array[] = [];
     const g = byteGatherer((b) => void got.push(b));
