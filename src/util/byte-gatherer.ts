@@ -15,7 +15,7 @@ export function byteGatherer(
   write: (bytes: Uint8Array) => void,
   encoding: 'utf8' | 'latin1' = 'utf8',
   done: () => boolean = () => false,
-): { add: (text: string) => void; end: () => void } {
+): ByteSink & { end: () => void } {
   let buf = Buffer.allocUnsafeSlow(GATHER_BYTES);
   let used = 0;
   // A UTF-16 code unit is at most 3 bytes of UTF-8.
@@ -26,14 +26,27 @@ export function byteGatherer(
     if (!done()) buf = Buffer.allocUnsafeSlow(GATHER_BYTES);
     used = 0;
   };
-  return {
-    add: (text) => {
-      // Room for the text's longest encoding, or a buffer of its own.
-      const most = perUnit * text.length;
-      if (used + most > buf.length) flush();
-      if (most > buf.length) write(Buffer.from(text, encoding));
-      else used += buf.write(text, used, encoding);
-    },
-    end: flush,
+  const addIf = (text: string, keep: (bytes: Buffer) => boolean): boolean => {
+    // Room for the text's longest encoding, or a buffer of its own.
+    const most = perUnit * text.length;
+    if (used + most > buf.length) flush();
+    if (most > buf.length) {
+      const own = Buffer.from(text, encoding);
+      if (!keep(own)) return false;
+      write(own);
+      return true;
+    }
+    const size = buf.write(text, used, encoding);
+    if (!keep(buf.subarray(used, used + size))) return false;
+    used += size;
+    return true;
   };
+  return { add: (text) => void addIf(text, () => true), addIf, end: flush };
+}
+
+/** Where text goes as bytes. */
+export interface ByteSink {
+  add(text: string): void;
+  /** Adds `text` if its bytes pass `keep` (they are dropped otherwise); says whether it did. */
+  addIf(text: string, keep: (bytes: Buffer) => boolean): boolean;
 }

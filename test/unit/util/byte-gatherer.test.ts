@@ -52,6 +52,19 @@ describe('byteGatherer', () => {
     expect(seen.size).toBe(1);
   });
 
+  it('adds a text only if its bytes pass, in a buffer of its own or not', () => {
+    const got: Buffer[] = [];
+    const g = byteGatherer((b) => void got.push(Buffer.from(b)));
+    const noX = (b: Buffer): boolean => b.indexOf(0x78) < 0;
+    expect(g.addIf('abc', noX)).toBe(true);
+    expect(g.addIf('abx', noX)).toBe(false);
+    expect(g.addIf('y'.repeat(1 << 20), noX)).toBe(true);
+    expect(g.addIf(`${'y'.repeat(1 << 20)}x`, noX)).toBe(false);
+    g.add('x');
+    g.end();
+    expect(Buffer.concat(got).toString()).toBe(`abc${'y'.repeat(1 << 20)}x`);
+  });
+
   it('writes nothing for nothing', () => {
     const got: Uint8Array[] = [];
     const g = byteGatherer((b) => void got.push(b));
