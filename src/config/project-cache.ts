@@ -32,6 +32,8 @@ import type { Project } from '../model/project.js';
 import type { Diagnostic, Result } from '../result.js';
 import { ok } from '../result.js';
 import { projectRoot } from '../state/paths.js';
+import { byteGatherer } from '../util/byte-gatherer.js';
+import { jsonChunks } from '../util/json-chunks.js';
 import { VERSION } from '../version.js';
 
 /** Bump when the cache layout or the normalized Project changes shape. */
@@ -128,38 +130,6 @@ function jsonExact(parsed: unknown): boolean {
   return true;
 }
 
-/** Tasks per piece of an entry's JSON: a large project is encoded a piece at a time. */
-const TASKS_PER_PIECE = 5000;
-
-/**
- * `JSON.stringify(parsed)` in pieces whose concatenation reads back as the same value: a task
- * file's `tasks` a few thousand at a time, so that a million tasks never make one 200 MB string.
- */
-function* jsonPieces(parsed: unknown): Generator<string> {
-  const tasks = (parsed as { tasks?: unknown } | null)?.tasks;
-  if (typeof parsed !== 'object' || parsed === null || !Array.isArray(tasks)) {
-    yield JSON.stringify(parsed);
-    return;
-  }
-  let sep = '{';
-  for (const [k, v] of Object.entries(parsed)) {
-    if (v === undefined) continue;
-    const head = `${sep}${JSON.stringify(k)}:`;
-    sep = ',';
-    if (v !== tasks) {
-      yield head + JSON.stringify(v);
-      continue;
-    }
-    yield `${head}[`;
-    for (let i = 0; i < tasks.length; i += TASKS_PER_PIECE) {
-      const piece = JSON.stringify(tasks.slice(i, i + TASKS_PER_PIECE));
-      yield (i > 0 ? ',' : '') + piece.slice(1, -1);
-    }
-    yield ']';
-  }
-  yield sep === '{' ? '{}' : '}';
-}
-
 /**
  * Stores an entry atomically (temp file + rename, mode 0600); any failure leaves no entry and is
  * ignored. The body is encoded and hashed a piece at a time, written after room for the header,
@@ -203,13 +173,20 @@ function writeEntry(
     try {
       const hash = createHash('sha256');
       let at = Buffer.byteLength(headerText('0'.repeat(64)));
-      // A JSON task file is its own value: its entry's body is empty.
-      for (const piece of json ? [] : jsonPieces(parsed)) {
-        // Encoded once, for both the hash and the file.
-        const bytes = Buffer.from(piece, ascii ? 'latin1' : 'utf8');
-        hash.update(bytes);
-        at += writeAll(fd, bytes, at);
-      }
+      // Encoded once, for both the hash and the file, a megabyte or so at a time.
+      const bytes = byteGatherer(
+        (b) => {
+          hash.update(b);
+          at += writeAll(fd, b, at);
+        },
+        ascii ? 'latin1' : 'utf8',
+        // Written synchronously: one buffer serves every megabyte.
+        () => true,
+      );
+      // A JSON task file is its own value: its entry's body is empty. Any other's is its compact
+      // JSON, in pieces: a million tasks never make one 200 MB string.
+      if (!json) for (const piece of jsonChunks(parsed, 0)) bytes.add(piece);
+      bytes.end();
       writeAll(fd, Buffer.from(headerText(hash.digest('hex'))), 0);
     } finally {
       closeSync(fd);
@@ -230,7 +207,7 @@ function writeEntry(
 }
 
 /** Writes all of `bytes` at `position`; returns how many that was. */
-function writeAll(fd: number, bytes: Buffer, position: number): number {
+function writeAll(fd: number, bytes: Uint8Array, position: number): number {
   for (let done = 0; done < bytes.length;)
     done += writeSync(fd, bytes, done, bytes.length - done, position + done);
   return bytes.length;

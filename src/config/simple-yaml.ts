@@ -41,9 +41,29 @@ const NOT_STRING_KEYS = new Set([
 ]);
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 
+/** Characters that start something other than a plain scalar (anchors, tags, flow, quotes…). */
+const INDICATOR = new Uint8Array(128);
+for (const ch of '-?:,[]{}#&*!|>\'"%@`') INDICATOR[ch.charCodeAt(0)] = 1;
+const SPACE = /\s/;
+
+/** Whether `s` holds `: ` (or a colon at its end) or ` #`: what `/:(?:\s|$)|\s#/` finds. */
+function colonOrComment(s: string): boolean {
+  for (let i = s.indexOf(':'); i >= 0; i = s.indexOf(':', i + 1))
+    if (i + 1 === s.length || SPACE.test(s[i + 1]!)) return true;
+  return commentAt(s) >= 0;
+}
+
+/** Where ` #` starts in `s` (the space's index), as `s.search(/\s#/)`. */
+function commentAt(s: string): number {
+  for (let i = s.indexOf('#', 1); i > 0; i = s.indexOf('#', i + 1))
+    if (SPACE.test(s[i - 1]!)) return i - 1;
+  return -1;
+}
+
 /** A plain scalar's value under the core schema, or DECLINE where this reader is not sure. */
 export function plain(s: string): Read {
-  if (NULLS.has(s)) return null;
+  // The null spellings are at most four characters long.
+  if (s.length <= 4 && NULLS.has(s)) return null;
   if (s === 'true' || s === 'True' || s === 'TRUE') return true;
   if (s === 'false' || s === 'False' || s === 'FALSE') return false;
   const c = s.charCodeAt(0);
@@ -55,14 +75,31 @@ export function plain(s: string): Read {
     return DECLINE;
   }
   // Indicators that start something else: anchors, aliases, tags, block scalars, directives…
-  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(s)) return DECLINE;
+  if (c < 128 && INDICATOR[c] === 1) return DECLINE;
   // `a: b` inside a plain scalar, or a comment: not for this reader.
-  if (/:(?:\s|$)|\s#/.test(s)) return DECLINE;
+  if (colonOrComment(s)) return DECLINE;
   return s;
 }
 
 function key(s: string): string | typeof DECLINE {
   return KEY.test(s) && !NOT_STRING_KEYS.has(s) && s !== '__proto__' ? s : DECLINE;
+}
+
+/** Keys read lately, by length and first character: a task file repeats a handful of keys. */
+const recentKeys: (string | undefined)[] = new Array<string | undefined>(256);
+
+/**
+ * key() of `text`'s first `length` characters. A key read lately is matched where it stands and
+ * returned as it was then, not cut out of the line again: a large file's hundreds of thousands
+ * of keys are a dozen strings, which objects take as property names without looking them up.
+ */
+function keyAt(text: string, length: number): string | typeof DECLINE {
+  const slot = (length * 31 + text.charCodeAt(0)) & 255;
+  const seen = recentKeys[slot];
+  if (seen !== undefined && seen.length === length && text.startsWith(seen)) return seen;
+  const k = key(text.slice(0, length));
+  if (k !== DECLINE) recentKeys[slot] = k;
+  return k;
 }
 
 /** The end of a value: nothing, or a comment after a space. */
@@ -110,6 +147,9 @@ function singleQuoted(s: string): Read {
   return DECLINE;
 }
 
+/** Where a flow scalar ends: `,`, `[`, `]`, `{`, `}`. */
+const flowStop = (c: number): boolean => c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+
 /** Flow collections nest at most this deep here. */
 const FLOW_DEPTH = 8;
 
@@ -148,7 +188,7 @@ function flowAt(s: string, at: number, depth: number): [unknown, number] | typeo
       [v, i] = r;
     } else {
       let j = i;
-      while (j < s.length && !',[]{}'.includes(s[j]!)) j++;
+      while (j < s.length && !flowStop(s.charCodeAt(j))) j++;
       const token = s.slice(i, j).trim();
       if (token === '' || /[:#'"]/.test(token)) return DECLINE;
       v = plain(token);
@@ -178,7 +218,7 @@ function inline(s: string): Read {
   if (c === '"') return doubleQuoted(s);
   if (c === "'") return singleQuoted(s);
   if (c === '[' || c === '{') return flow(s);
-  const hash = s.search(/\s#/);
+  const hash = commentAt(s);
   return plain((hash < 0 ? s : s.slice(0, hash)).trimEnd());
 }
 
@@ -201,7 +241,7 @@ function mapEntry(map: YamlMap, indent: number, text: string): Slot | undefined 
   if (colon <= 0) return DECLINE;
   const after = text.charCodeAt(colon + 1);
   if (!(Number.isNaN(after) || after === 32)) return DECLINE;
-  const k = key(text.slice(0, colon));
+  const k = keyAt(text, colon);
   if (k === DECLINE || Object.hasOwn(map, k)) return DECLINE;
   const rest = text.slice(colon + 1).trimStart();
   if (rest === '' || rest[0] === '#') return { indent, into: map, key: k };

@@ -1,6 +1,6 @@
 import type { CpmActivity, CpmPlan } from '../planner/project/critical-path-plan.js';
 import { fmtHours } from './format.js';
-import { jsonChunks } from './json-chunks.js';
+import { jsonChunks } from '../util/json-chunks.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
 import type { Output } from './terminal.js';

@@ -1,5 +1,5 @@
 import type { DatedActivity, DatedTeamPlan } from '../app/plan-team.js';
-import { jsonChunks } from './json-chunks.js';
+import { jsonChunks } from '../util/json-chunks.js';
 import { MappedList } from '../util/mapped-list.js';
 
 /**

@@ -1,5 +1,7 @@
 import { Chalk } from 'chalk';
 import type { ChalkInstance } from 'chalk';
+import type { ByteSink } from '../util/byte-gatherer.js';
+import { byteGatherer } from '../util/byte-gatherer.js';
 import { escapeTerminal } from './escape.js';
 
 /** Where a command writes: standard output for results, standard error for diagnostics. */
@@ -8,10 +10,10 @@ export interface Output {
   out(text: string): void;
   err(text: string): void;
   /**
-   * Like `out` with the pieces' concatenation, written as they come (a plan's JSON runs to tens
-   * of megabytes: it is never one string).
+   * Like `out` with the pieces' concatenation, written as they come: JSON text in pieces, as
+   * jsonChunks makes it (a plan's JSON runs to tens of megabytes: it is never one string).
    */
-  outChunks(chunks: Iterable<string>): void;
+  outJson(chunks: Iterable<string>): void;
   /**
    * Text as it is, to standard output (a live view's cursor movements, a log as written): the
    * caller escapes what it did not write itself (escapeTerminal).
@@ -65,7 +67,7 @@ export function outputFailure(): string | undefined {
 function writerTo(
   stream: NodeJS.WriteStream,
   other: () => NodeJS.WriteStream,
-): (text: string) => void {
+): (data: string | Uint8Array) => void {
   let broken = false;
   const fail = (e: NodeJS.ErrnoException): void => {
     if (broken) return;
@@ -79,11 +81,11 @@ function writerTo(
     }
   };
   stream.on('error', fail);
-  return (text) => {
+  return (data) => {
     if (broken) return;
     try {
-      if (text.length <= WRITE_PIECE) stream.write(text);
-      else writePieces(stream, text);
+      if (typeof data === 'string' && data.length > WRITE_PIECE) writePieces(stream, data);
+      else stream.write(data);
     } catch (e) {
       fail(e as NodeJS.ErrnoException);
     }
@@ -109,8 +111,23 @@ export function writePieces(stream: { write(piece: string): unknown }, text: str
   }
 }
 
-let stdoutWriter: ((text: string) => void) | undefined;
-let stderrWriter: ((text: string) => void) | undefined;
+/**
+ * Makes writes to `stream` complete before they return, when it is a pipe (what a terminal's
+ * stream already does), until the returned function undoes it. A pipe's writes are otherwise
+ * queued once its reader lags, and a command that writes tens of megabytes without waiting
+ * (`plan --json`) would hold all of them until it returns: with blocking writes each megabyte
+ * goes out as it is made, and the same buffer memory serves the next. Nothing else changes: the
+ * same bytes, in the same order. A stream without the means (a file, a test's) is left as it is.
+ */
+export function blockingWrites(stream: NodeJS.WriteStream): () => void {
+  const handle = (stream as { _handle?: { setBlocking?: (on: boolean) => number } })._handle;
+  if (stream.isTTY === true || typeof handle?.setBlocking !== 'function') return () => {};
+  if (handle.setBlocking(true) !== 0) return () => {};
+  return () => void handle.setBlocking?.(false);
+}
+
+let stdoutWriter: ((data: string | Uint8Array) => void) | undefined;
+let stderrWriter: ((data: string | Uint8Array) => void) | undefined;
 
 /** The process's own streams, honouring NO_COLOR and --no-color. */
 export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): Output {
@@ -127,7 +144,18 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
       if (!line.endsWith('\n')) stdout('\n');
     },
     err: (t) => stderr(lineOf(t)),
-    outChunks: (chunks) => writeChunks(chunks, stdout),
+    outJson: (chunks) => {
+      // Held as buffers, outside the JavaScript heap, by a stream whose reader lags (byteGatherer).
+      // One buffer serves again once the stream has nothing left to write (blockingWrites).
+      const bytes = byteGatherer(stdout, 'utf8', () => process.stdout.writableLength === 0);
+      const restore = blockingWrites(process.stdout);
+      try {
+        writeJson(chunks, bytes);
+        bytes.end();
+      } finally {
+        restore();
+      }
+    },
     write: stdout,
     color: new Chalk({ level }),
     isTty,
@@ -135,55 +163,26 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
   };
 }
 
-/** Pieces gathered up to this many characters are escaped and written at once. */
-const CHUNK_CHARS = 1 << 20;
-/** A piece this long is written as it is, after what was gathered before it. */
-const BIG_PIECE = 1 << 16;
-
 /**
- * `out` of the pieces' concatenation, a megabyte or so at a time. What escapeTerminal matches
- * can span two pieces only as an SGR sequence or a CR LF cut in two: such an unfinished end is
- * held back for the next write.
+ * What `out` prints of JSON text given in pieces (jsonChunks), as UTF-8 into `bytes`. The only
+ * characters escapeTerminal changes that JSON.stringify leaves raw are U+007F–U+009F, each made
+ * visible on its own (the control characters below U+0020, ESC and CR among them, come out as
+ * `\u` escapes; the newlines between values stay): a piece is escaped by itself, and only when
+ * its UTF-8 holds a byte 0x7F or 0xC2 (the lead byte of U+0080–U+00BF), which two byte searches
+ * find, where a regular expression would look at every character of 87 MB.
  */
-export function writeChunks(chunks: Iterable<string>, write: (text: string) => void): void {
-  let pending: string[] = [];
-  let size = 0;
+export function writeJson(chunks: Iterable<string>, bytes: ByteSink): void {
   let last = '';
-  const flush = (all: boolean): void => {
-    if (size === 0) return;
-    let text = pending.length === 1 ? pending[0]! : pending.join('');
-    let rest = '';
-    if (!all) {
-      const from = Math.max(0, text.length - 64);
-      const open = UNFINISHED.exec(text.slice(from));
-      if (open !== null) {
-        rest = text.slice(from + open.index);
-        text = text.slice(0, from + open.index);
-      }
-    }
-    if (text.length > 0) {
-      last = escapeTerminal(text, true);
-      write(last);
-    }
-    pending = rest.length > 0 ? [rest] : [];
-    size = rest.length;
-  };
   for (const c of chunks) {
     if (c.length === 0) continue;
-    // A big piece goes out on its own, not copied into a joined one (87 MB of copies at 100k).
-    const big = c.length >= BIG_PIECE;
-    if (big) flush(false);
-    pending.push(c);
-    size += c.length;
-    if (big || size >= CHUNK_CHARS) flush(false);
+    if (!bytes.addIf(c, noC1)) bytes.add(escapeTerminal(c, true));
+    last = c;
   }
-  flush(true);
-  if (!last.endsWith('\n')) write('\n');
+  if (!last.endsWith('\n')) bytes.add('\n');
 }
 
-/** An end that the next piece may turn into an SGR sequence or a CR LF. */
-// eslint-disable-next-line no-control-regex -- control characters are what it is about
-const UNFINISHED = /\u001b(\[[0-9;]*)?$|\r$/;
+/** UTF-8 without U+007F–U+009F (some bytes may be U+00A0–U+00BF, which stay as they are). */
+const noC1 = (b: Buffer): boolean => b.indexOf(0x7f) < 0 && b.indexOf(0xc2) < 0;
 
 /** A line as printed: control characters escaped (colours kept), a newline at its end. */
 const lineOf = (t: string): string => {
@@ -202,7 +201,7 @@ export function memoryOutput(
     stderr,
     out: (t) => void stdout.push(escapeTerminal(t, true)),
     err: (t) => void stderr.push(escapeTerminal(t, true)),
-    outChunks: (chunks) => void stdout.push(escapeTerminal([...chunks].join(''), true)),
+    outJson: (chunks) => void stdout.push(escapeTerminal([...chunks].join(''), true)),
     write: (t) => void stdout.push(t),
     color: new Chalk({ level: 0 }),
     isTty: false,

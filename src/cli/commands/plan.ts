@@ -210,7 +210,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
 }
 
 function printCpm(ctx: CliContext, plan: CpmPlan, opts: PlanOptions): void {
-  if (opts.json === true || opts.format === 'json') ctx.out.outChunks(cpmJsonChunks(plan));
+  if (opts.json === true || opts.format === 'json') ctx.out.outJson(cpmJsonChunks(plan));
   else ctx.out.out(renderCpmTable(plan, ctx.out, { days: opts.days === true }));
 }
 
@@ -232,8 +232,8 @@ function printPlans(plans: readonly DatedTeamPlan[], req: TeamPlanRequest, ctx: 
   const [only] = plans;
   const { format } = req;
   if (format !== 'json') ctx.out.out(renderPlans(plans, format, req.days, ctx));
-  else if (plans.length === 1 && only !== undefined) ctx.out.outChunks(teamJsonChunks(only));
-  else ctx.out.outChunks(teamsJsonChunks(plans));
+  else if (plans.length === 1 && only !== undefined) ctx.out.outJson(teamJsonChunks(only));
+  else ctx.out.outJson(teamsJsonChunks(plans));
 }
 
 /** Every format but JSON, which printPlans writes in pieces. */

@@ -213,6 +213,57 @@ export function compile(problem: Problem, opts: { grid?: boolean } = {}): Compil
       throw new Error(`Activity ${problem.ids[i]} has invalid duration ${p}`);
     }
   }
+  const known = shapes.get(problem.demand);
+  const shape = known !== undefined && sameShape(known.problem, problem) ? known.shape : undefined;
+  if (shape !== undefined) {
+    return { ...shape, problem, dur, grid: gridOf(n, dur, shape.capT, opts) };
+  }
+  const made = compileShape(problem);
+  shapes.set(problem.demand, { problem, shape: made });
+  return { ...made, problem, dur, grid: gridOf(n, dur, made.capT, opts) };
+}
+
+/** What compile makes of a problem whatever its durations: all of Compiled but those. */
+type Shape = Omit<Compiled, 'problem' | 'dur' | 'grid'>;
+
+/**
+ * The shape compiled last from each demand array, with the problem it came from. A problem that
+ * shares that problem's arrays (graph, demands, resources, workers, ids) and differs only in its
+ * durations (the confidence range's retimed passes, a Monte Carlo sample) has the same shape.
+ * A problem's arrays are taken as immutable once compiled, as everywhere in the engine.
+ */
+const shapes = new WeakMap<Float64Array, { problem: Problem; shape: Shape }>();
+
+function sameShape(a: Problem, b: Problem): boolean {
+  return (
+    a.n === b.n &&
+    a.demand === b.demand &&
+    a.succStart === b.succStart &&
+    a.succ === b.succ &&
+    a.predStart === b.predStart &&
+    a.pred === b.pred &&
+    a.resources === b.resources &&
+    a.workers === b.workers &&
+    a.ids === b.ids
+  );
+}
+
+/** Cells of the time-indexed profiles for these durations (Compiled.grid). */
+function gridOf(
+  n: number,
+  dur: Float64Array,
+  capT: readonly Float64Array[],
+  opts: { grid?: boolean },
+): number {
+  if (n > GRID_MAX_N || opts.grid === false) return 0;
+  const h = gridCells(dur, capT);
+  return h <= GRID_MAX_CELLS ? h : 0;
+}
+
+/** compile's work on everything but the durations. */
+function compileShape(problem: Problem): Shape {
+  const n = problem.n;
+  const R = problem.resources.length;
   const capT: Float64Array[] = [];
   const capV: Float64Array[] = [];
   for (const r of problem.resources) {
@@ -294,18 +345,10 @@ export function compile(problem: Problem, opts: { grid?: boolean } = {}): Compil
   if (topo === null) throw new Error('The activity graph has a cycle');
   const topoPos = new Int32Array(n);
   for (let k = 0; k < n; k++) topoPos[topo[k]!] = k;
-  let grid = 0;
-  if (n <= GRID_MAX_N && opts.grid !== false) {
-    const h = gridCells(dur, capT);
-    if (h <= GRID_MAX_CELLS) grid = h;
-  }
   return {
-    problem,
-    grid,
     n,
     R,
     W,
-    dur,
     dem,
     useStart,
     useRes,

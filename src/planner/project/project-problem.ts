@@ -8,6 +8,7 @@ import { unknownMember } from '../../model/team-spec.js';
 import { normalizeProfile } from '../engine/capacity.js';
 import { idRanks } from '../engine/compile.js';
 import { EPS } from '../engine/cpm.js';
+import { sortByKey } from '../engine/fbi.js';
 import { topoOrder } from '../engine/graph.js';
 import type { CapacityStep, Problem, ResourceDef, Schedule } from '../engine/problem.js';
 import { ALL } from '../engine/problem.js';
@@ -263,115 +264,13 @@ export function toTeamPlan(
   info: SearchInfo,
   dateOf?: DateOf,
 ): TeamPlan<PlannedActivity & Partial<ActivityDates>> {
-  const { problem, graph, team } = pp;
+  const { problem, team } = pp;
   const n = problem.n;
-  const start = (i: number): number => schedule.start[i]!;
-  const end = (i: number): number => schedule.start[i]! + problem.duration[i]!;
-  const assignee = (i: number): string =>
-    team[schedule.worker[i]!]?.id ?? `E${schedule.worker[i]! + 1}`;
-
   let makespan = 0;
-  for (let i = 0; i < n; i++) makespan = Math.max(makespan, end(i));
-  const chain = criticalChain(problem, schedule);
-  const onChain = new Set(chain.map((c) => c.id));
-
-  const hoursByEngineer: Record<string, number> = {};
-  for (const m of team) hoursByEngineer[m.id] = 0;
-  let effort = 0;
-  const R = problem.resources.length;
-  const resourceIds = problem.resources.map((r) => r.id);
-  const activities: (PlannedActivity & Partial<ActivityDates>)[] = graph.activities.map((a) => {
-    const i = a.index;
-    // What heldBy gives, the engineer's unit set to 1.
-    const demand: Record<string, number> = {};
-    for (let r = 0; r < R; r++) {
-      const h = schedule.held[i * R + r]!;
-      if (h > 0) demand[resourceIds[r]!] = h;
-    }
-    demand[ENGINEER] = 1;
-    const who = assignee(i);
-    hoursByEngineer[who] = roundHours((hoursByEngineer[who] ?? 0) + problem.duration[i]!);
-    effort += problem.duration[i]!;
-    const id = a.id;
-    const task = a.task.id;
-    const phase = a.phase.name;
-    const title = a.phase.title;
-    const taskTitle = a.task.title;
-    const duration = roundHours(problem.duration[i]!);
-    const predecessors = a.predecessors;
-    const from = roundHours(start(i));
-    const to = roundHours(end(i));
-    const hardware = a.phase.hardware;
-    const critical = onChain.has(id);
-    // Two literals, not a spread: one object per activity, of one shape.
-    if (dateOf === undefined) {
-      return {
-        id,
-        task,
-        phase,
-        title,
-        taskTitle,
-        duration,
-        predecessors,
-        demand,
-        start: from,
-        end: to,
-        assignee: who,
-        hardware,
-        critical,
-      };
-    }
-    return {
-      id,
-      task,
-      phase,
-      title,
-      taskTitle,
-      duration,
-      predecessors,
-      demand,
-      start: from,
-      end: to,
-      assignee: who,
-      hardware,
-      critical,
-      startDate: dateOf(from, 'start'),
-      endDate: dateOf(to, 'end'),
-    };
-  });
-
-  // Edges between different assignees, by time, then ids (rank: the compareIds order).
-  const handoffs: Handoff[] = [];
-  const rank = idRanks(problem.ids);
-  const fromOf: number[] = [];
-  const toOf: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const a = activities[i]!;
-    for (let e = problem.predStart[i]!; e < problem.predStart[i + 1]!; e++) {
-      const p = problem.pred[e]!;
-      const from = activities[p]!;
-      if (from.assignee !== a.assignee) {
-        fromOf.push(p);
-        toOf.push(i);
-        handoffs.push({
-          from: from.id,
-          to: a.id,
-          fromAssignee: from.assignee,
-          toAssignee: a.assignee,
-          at: from.end,
-        });
-      }
-    }
-  }
-  const order = handoffs.map((_, k) => k);
-  order.sort(
-    (x, y) =>
-      handoffs[x]!.at - handoffs[y]!.at ||
-      rank[fromOf[x]!]! - rank[fromOf[y]!]! ||
-      rank[toOf[x]!]! - rank[toOf[y]!]!,
-  );
-  const sortedHandoffs = order.map((k) => handoffs[k]!);
-
+  for (let i = 0; i < n; i++)
+    makespan = Math.max(makespan, schedule.start[i]! + problem.duration[i]!);
+  const { links: chain, on: onChain } = chainOf(problem, schedule);
+  const { activities, hoursByEngineer, effort } = planActivities(pp, schedule, onChain, dateOf);
   const declared = team.filter((m) => m.declared).length;
   const lowerBound = roundHours(info.lowerBound);
   return {
@@ -386,7 +285,7 @@ export function toTeamPlan(
     activities,
     criticalPath: chain.map((c) => c.id),
     criticalChain: chain,
-    handoffs: sortedHandoffs,
+    handoffs: handoffsOf(problem, activities),
     lowerBound,
     bounds: {
       criticalPath: roundHours(info.bounds.criticalPath),
@@ -403,6 +302,169 @@ export function toTeamPlan(
   };
 }
 
+/** Distinct demand records shared between activities at most (most plans have a handful). */
+const SHARED_DEMANDS = 16;
+
+/** The plan's activities (dated with `dateOf`, when given), the hours each engineer holds, the effort. */
+function planActivities(
+  pp: ProjectProblem,
+  schedule: Schedule,
+  onChain: Uint8Array,
+  dateOf: DateOf | undefined,
+): {
+  activities: (PlannedActivity & Partial<ActivityDates>)[];
+  hoursByEngineer: Record<string, number>;
+  effort: number;
+} {
+  const { problem, graph, team } = pp;
+  const R = problem.resources.length;
+  const resourceIds = problem.resources.map((r) => r.id);
+  const hoursByEngineer: Record<string, number> = {};
+  for (const m of team) hoursByEngineer[m.id] = 0;
+  // Each worker's name, made once: `E<k+1>` past the team (a problem's own workers).
+  let W = team.length;
+  for (let i = 0; i < problem.n; i++) W = Math.max(W, schedule.worker[i]! + 1);
+  const names = Array.from({ length: W }, (_, w) => team[w]?.id ?? `E${w + 1}`);
+  // Activities holding the same units share one demand record (what heldBy gives, the
+  // engineer's unit set to 1): read-only data, written the same however many hold it.
+  const rows: { held: Float64Array; demand: Readonly<Record<string, number>> }[] = [];
+  const demandOf = (i: number): Readonly<Record<string, number>> => {
+    const held = schedule.held;
+    for (const row of rows) {
+      let same = true;
+      for (let r = 0; r < R && same; r++) same = row.held[r] === held[i * R + r];
+      if (same) return row.demand;
+    }
+    const demand: Record<string, number> = {};
+    for (let r = 0; r < R; r++) {
+      const h = held[i * R + r]!;
+      if (h > 0) demand[resourceIds[r]!] = h;
+    }
+    demand[ENGINEER] = 1;
+    if (rows.length < SHARED_DEMANDS) rows.push({ held: held.slice(i * R, i * R + R), demand });
+    return demand;
+  };
+  let effort = 0;
+  const activities = graph.activities.map((a): PlannedActivity & Partial<ActivityDates> => {
+    const i = a.index;
+    const w = schedule.worker[i]!;
+    const assignee = (w >= 0 ? names[w] : undefined) ?? `E${w + 1}`;
+    const d = problem.duration[i]!;
+    hoursByEngineer[assignee] = roundHours((hoursByEngineer[assignee] ?? 0) + d);
+    effort += d;
+    const id = a.id;
+    const task = a.task.id;
+    const phase = a.phase.name;
+    const title = a.phase.title;
+    const taskTitle = a.task.title;
+    const duration = roundHours(d);
+    const predecessors = a.predecessors;
+    const demand = demandOf(i);
+    const start = roundHours(schedule.start[i]!);
+    const end = roundHours(schedule.start[i]! + d);
+    const hardware = a.phase.hardware;
+    const critical = onChain[i] === 1;
+    // Two literals, not a spread: one object per activity, of one shape.
+    if (dateOf === undefined) {
+      return {
+        id,
+        task,
+        phase,
+        title,
+        taskTitle,
+        duration,
+        predecessors,
+        demand,
+        start,
+        end,
+        assignee,
+        hardware,
+        critical,
+      };
+    }
+    return {
+      id,
+      task,
+      phase,
+      title,
+      taskTitle,
+      duration,
+      predecessors,
+      demand,
+      start,
+      end,
+      assignee,
+      hardware,
+      critical,
+      startDate: dateOf(start, 'start'),
+      endDate: dateOf(end, 'end'),
+    };
+  });
+  return { activities, hoursByEngineer, effort };
+}
+
+/**
+ * Dependency edges between different assignees, by time (when `from` ends), then by the ids of
+ * `from` and `to` (the compareIds order). Read off the activities sorted by (end, id), each
+ * one's handoffs by the id of `to`: one sort of n activities, not of every handoff.
+ */
+function handoffsOf(problem: Problem, activities: readonly PlannedActivity[]): Handoff[] {
+  const n = problem.n;
+  const rank = idRanks(problem.ids);
+  const differ = (p: number, i: number): boolean =>
+    activities[p]!.assignee !== activities[i]!.assignee;
+  // The handoffs from each activity (CSR by `from`), each list in the order of `to`'s index.
+  const outStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    for (let e = problem.predStart[i]!; e < problem.predStart[i + 1]!; e++) {
+      const p = problem.pred[e]!;
+      if (differ(p, i)) outStart[p + 1]!++;
+    }
+  }
+  for (let p = 0; p < n; p++) outStart[p + 1]! += outStart[p]!;
+  const out = new Int32Array(outStart[n]!);
+  const fill = outStart.slice(0, n);
+  for (let i = 0; i < n; i++) {
+    for (let e = problem.predStart[i]!; e < problem.predStart[i + 1]!; e++) {
+      const p = problem.pred[e]!;
+      if (differ(p, i)) out[fill[p]!++] = i;
+    }
+  }
+  const end = new Float64Array(n);
+  for (let i = 0; i < n; i++) end[i] = activities[i]!.end;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  sortByKey(order, end, rank);
+  const handoffs: Handoff[] = new Array<Handoff>(out.length);
+  let k = 0;
+  for (const p of order) {
+    const from = activities[p]!;
+    const lo = outStart[p]!;
+    const hi = outStart[p + 1]!;
+    // By the id of `to` (insertion sort: a few each; stable, as the sort it replaces).
+    for (let x = lo + 1; x < hi; x++) {
+      const v = out[x]!;
+      let y = x - 1;
+      while (y >= lo && rank[out[y]!]! > rank[v]!) {
+        out[y + 1] = out[y]!;
+        y--;
+      }
+      out[y + 1] = v;
+    }
+    for (let x = lo; x < hi; x++) {
+      const to = activities[out[x]!]!;
+      handoffs[k++] = {
+        from: from.id,
+        to: to.id,
+        fromAssignee: from.assignee,
+        toAssignee: to.assignee,
+        at: from.end,
+      };
+    }
+  }
+  return handoffs;
+}
+
 /**
  * The critical chain of a resource-constrained schedule: from the last-finishing activity, walk
  * back through whatever made each activity start when it did: a predecessor ending then, else its
@@ -410,12 +472,19 @@ export function toTeamPlan(
  * capacity arriving then. Ties go to the smallest id. Returned in time order.
  */
 export function criticalChain(problem: Problem, schedule: Schedule): ChainLink[] {
+  return chainOf(problem, schedule).links;
+}
+
+/** criticalChain, and which activities are on it (`on[i] = 1`). */
+function chainOf(problem: Problem, schedule: Schedule): { links: ChainLink[]; on: Uint8Array } {
   const chain = reusableChainFinder()(problem, schedule);
   const links: ChainLink[] = [];
+  const on = new Uint8Array(problem.n);
   for (let k = chain.length - 1; k >= 0; k--) {
+    on[chain[k]!] = 1;
     links.push(chainLink(problem, schedule, chain[k]!, k + 1 < chain.length ? chain[k + 1]! : -1));
   }
-  return links;
+  return { links, on };
 }
 
 /**

@@ -83,6 +83,10 @@ describe('readSimpleYaml', () => {
     'a: x: y\n',
     'a:b\n',
     'a: 12345678901234567890\n',
+    'ab: 1\nac: 2\nba: 3\nab2: x\n',
+    'list:\n  - {ab: 1, ac: [x, y]}\n  - ab: 3\n    ac: 4\n    ab: 5\n',
+    'a: x:y\nb: x:\nc: u # v\nd: u\u00a0#v\ne: #x\nf: a#b\n',
+    'a: [x:y, p q, r#s]\nb: {k: v w}\n',
     '# only a comment\n',
     '',
   ])('reads %j as the full parsers do, or declines it', (text) => {

@@ -67,6 +67,28 @@ describe('toTeamPlan', () => {
     expect(plan.handoffs).toEqual(referenceHandoffs(pp, plan.activities));
   });
 
+  it('gives each activity its held units as demand (engineer 1, resource order) and marks the chain', () => {
+    const { pp, schedule, info } = planned(300, 3);
+    const plan = toTeamPlan(pp, schedule, info);
+    const R = pp.problem.resources.length;
+    const onChain = new Set(plan.criticalChain.map((c) => c.id));
+    expect(onChain.size).toBeGreaterThan(0);
+    const kinds = new Set<string>();
+    plan.activities.forEach((a, i) => {
+      const demand: Record<string, number> = {};
+      for (let r = 0; r < R; r++) {
+        const h = schedule.held[i * R + r]!;
+        if (h > 0) demand[pp.problem.resources[r]!.id] = h;
+      }
+      demand['engineer'] = 1;
+      // Same keys in the same order: the JSON is the same.
+      expect(JSON.stringify(a.demand)).toBe(JSON.stringify(demand));
+      kinds.add(JSON.stringify(demand));
+      expect(a.critical).toBe(onChain.has(a.id));
+    });
+    expect(kinds.size).toBeGreaterThan(1);
+  });
+
   it('with dateOf, each activity is the undated one with its two dates last', () => {
     const { pp, schedule, info, cal } = planned(200, 4);
     const plain = toTeamPlan(pp, schedule, info);
