@@ -4,8 +4,9 @@
  * ranges, run commands), written as YAML and as JSON, and the built CLI (`node bin/critpath.js`)
  * started cold on each: a fresh project directory per run, so no project cache. It times
  * `validate`, `plan` (CPM), `plan --team 3 --json`, `plan --team 3` (table) and `status`, and
- * prints each run's wall seconds (from spawn to exit, Node's start included) and peak RSS (the
- * child's own `process.resourceUsage().maxRSS`, read at exit by a one-line `--import` probe),
+ * prints, per command, the median wall seconds of `--runs` runs (default 3; from spawn to exit,
+ * Node's start included) and the highest peak RSS (the child's own
+ * `process.resourceUsage().maxRSS`, read at exit by a one-line `--import` probe),
  * the growth from 10k to 100k, and each figure against issue 17's targets: at 100k ≤ 5 s and
  * ≤ 1 GiB; at 1M the critical path (`plan`) ≤ 5 s; growth ≤ 12×. Then, labelled, the engine-only
  * figures (bench/scale-engine.ts), unless `--no-engine`.
@@ -14,6 +15,7 @@
  *   npm run bench:scale -- --sizes 10k,100k --formats yaml
  *   npm run bench:scale -- --sizes 100k --commands team-json,team-table --no-engine
  *   npm run bench:scale -- --engine-only --sizes 10k,100k
+ *   npm run bench:scale -- --sizes 1M --commands cpm --no-engine --runs 1
  *
  * Commands: validate, cpm, team-json, team-table, status. Needs `npm run build` first.
  */
@@ -102,6 +104,23 @@ function timeCli(
   return { wallS, rssMiB, exitCode: r.status ?? -1 };
 }
 
+/**
+ * `n` runs of `once`: the median wall time (the machine's noise is a second either way on the
+ * same run), the highest peak RSS, and the first failing exit code (else 0).
+ */
+function medianOf(
+  n: number,
+  once: () => Omit<ScaleRun, 'size' | 'format' | 'command'>,
+): Omit<ScaleRun, 'size' | 'format' | 'command'> {
+  const all = Array.from({ length: n }, once);
+  const walls = all.map((r) => r.wallS).sort((a, b) => a - b);
+  const mid = walls.length >> 1;
+  const wallS = walls.length % 2 === 1 ? walls[mid]! : (walls[mid - 1]! + walls[mid]!) / 2;
+  const rssMiB = Math.max(...all.map((r) => r.rssMiB));
+  const exitCode = all.find((r) => r.exitCode !== 0)?.exitCode ?? 0;
+  return { wallS, rssMiB, exitCode };
+}
+
 function writeProject(
   work: string,
   n: number,
@@ -121,6 +140,8 @@ const sizes = picked(pick(option('--sizes'), SCALE_SIZES, (s) => s.name, 'size')
 const formats = picked(pick(option('--formats'), SCALE_FORMATS, (f) => f, 'format'));
 const commands = picked(pick(option('--commands'), SCALE_COMMANDS, (c) => c.key, 'command'));
 const timeoutMs = Number(option('--timeout-s') ?? '600') * 1000;
+/** Runs of each command: its row gives the median wall time and the highest peak RSS. */
+const times = Math.max(1, Math.floor(Number(option('--runs') ?? '3')));
 const engineSize = option('--engine-size');
 
 if (engineSize !== undefined) {
@@ -134,7 +155,7 @@ if (engineSize !== undefined) {
   writeFileSync(probe, PROBE);
   const probeUrl = pathToFileURL(probe).href;
   console.log(
-    `Scale benchmark: the built CLI (node bin/critpath.js), cold, a fresh project directory per run (no cache); node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the start`,
+    `Scale benchmark: the built CLI (node bin/critpath.js), cold, a fresh project directory per run (no cache), median wall of ${times} run${times === 1 ? '' : 's'} per row; node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the start`,
   );
   const runs: ScaleRun[] = [];
   try {
@@ -151,7 +172,7 @@ if (engineSize !== undefined) {
             size: size.name,
             format,
             command,
-            ...timeCli(work, probeUrl, file, command, timeoutMs),
+            ...medianOf(times, () => timeCli(work, probeUrl, file, command, timeoutMs)),
           };
           runs.push(run);
           console.log(runLine(run));
