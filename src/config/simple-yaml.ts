@@ -186,6 +186,10 @@ function flowAt(s: string, at: number, depth: number): [unknown, number] | typeo
       const r = flowAt(s, i, depth + 1);
       if (r === DECLINE) return DECLINE;
       [v, i] = r;
+    } else if (s[i] === '"' || s[i] === "'") {
+      const r = flowQuoted(s, i);
+      if (r === DECLINE) return DECLINE;
+      [v, i] = r;
     } else {
       let j = i;
       while (j < s.length && !flowStop(s.charCodeAt(j))) j++;
@@ -205,6 +209,26 @@ function flowAt(s: string, at: number, depth: number): [unknown, number] | typeo
     if (s[i] === close) return [isList ? list : map, i + 1];
     return DECLINE;
   }
+}
+
+/**
+ * The quoted scalar that opens at `s[at]` inside a flow collection (`run: ["make", "x"]`): its
+ * text and the index after it, or DECLINE for one with an escape (`\`, or `''` inside single
+ * quotes), which a full parser reads.
+ */
+function flowQuoted(s: string, at: number): [string, number] | typeof DECLINE {
+  const q = s.charCodeAt(at);
+  let j = at + 1;
+  while (j < s.length && s.charCodeAt(j) !== q && s.charCodeAt(j) !== 92) j++;
+  if (j >= s.length) return DECLINE;
+  if (s.charCodeAt(j) === 92) {
+    // A backslash is an escape only inside double quotes.
+    if (q === 34) return DECLINE;
+    j = s.indexOf("'", j);
+    if (j < 0) return DECLINE;
+  }
+  if (q === 39 && s.charCodeAt(j + 1) === 39) return DECLINE;
+  return [s.slice(at + 1, j), j + 1];
 }
 
 function flow(s: string): Read {

@@ -99,4 +99,17 @@ describe('readSimpleYaml', () => {
     if (!ok) expect(readSimpleYaml(text)).toBeUndefined();
     else agrees(text);
   });
+
+  it('reads quoted items of a flow collection, and declines those with escapes', () => {
+    const read = [
+      'run: ["make", "-C", \'work dir\']\n',
+      'deps: [ "a" , b, \'c\' ]  # note\n',
+      'x: { k: "v: w", l: \'a\\b\' }\n',
+      'x: ["", \'\']\n',
+      'tasks:\n  - { id: t0, hours: 1, deps: [], run: ["true"] }\n',
+    ];
+    for (const text of read) expect(agrees(text), text).toBe('read');
+    const declined = ['x: ["a\\tb"]\n', "x: ['it''s']\n", 'x: ["k": 1]\n', 'x: ["open]\n'];
+    for (const text of declined) expect(readSimpleYaml(text), text).toBeUndefined();
+  });
 });
