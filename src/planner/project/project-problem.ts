@@ -352,53 +352,30 @@ function planActivities(
     const d = problem.duration[i]!;
     hoursByEngineer[assignee] = roundHours((hoursByEngineer[assignee] ?? 0) + d);
     effort += d;
-    const id = a.id;
-    const task = a.task.id;
-    const phase = a.phase.name;
-    const title = a.phase.title;
-    const taskTitle = a.task.title;
-    const duration = roundHours(d);
-    const predecessors = a.predecessors;
-    const demand = demandOf(i);
     const start = roundHours(schedule.start[i]!);
     const end = roundHours(schedule.start[i]! + d);
-    const hardware = a.phase.hardware;
-    const critical = onChain[i] === 1;
-    // Two literals, not a spread: one object per activity, of one shape.
-    if (dateOf === undefined) {
-      return {
-        id,
-        task,
-        phase,
-        title,
-        taskTitle,
-        duration,
-        predecessors,
-        demand,
-        start,
-        end,
-        assignee,
-        hardware,
-        critical,
-      };
-    }
-    return {
-      id,
-      task,
-      phase,
-      title,
-      taskTitle,
-      duration,
-      predecessors,
-      demand,
+    const row: PlannedActivity & { startDate?: string; endDate?: string } = {
+      id: a.id,
+      task: a.task.id,
+      phase: a.phase.name,
+      title: a.phase.title,
+      taskTitle: a.task.title,
+      duration: roundHours(d),
+      predecessors: a.predecessors,
+      demand: demandOf(i),
       start,
       end,
       assignee,
-      hardware,
-      critical,
-      startDate: dateOf(start, 'start'),
-      endDate: dateOf(end, 'end'),
+      hardware: a.phase.hardware,
+      critical: onChain[i] === 1,
     };
+    // A dated plan's activities have the two dates last (added in the same order to each: one
+    // shape for all of them).
+    if (dateOf !== undefined) {
+      row.startDate = dateOf(start, 'start');
+      row.endDate = dateOf(end, 'end');
+    }
+    return row;
   });
   return { activities, hoursByEngineer, effort };
 }
