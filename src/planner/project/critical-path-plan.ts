@@ -88,11 +88,11 @@ export interface CpmSource {
 export function criticalPathPlan(project: Project, estimate: EstimateMode = 'expected'): CpmPlan {
   const g: ActivityGraph = buildActivityGraph(project);
   const acts = g.activities;
-  const dag = { n: acts.length, succStart: g.succStart, succ: g.succ, predStart: g.predStart };
+  const { succStart, succ, predStart, pred } = g;
   return criticalPathPlanOf(
     {
       project: project.name,
-      dag: { ...dag, pred: g.pred },
+      dag: { n: acts.length, succStart, succ, predStart, pred },
       duration: activityDurations(g, estimate),
       id: (i) => acts[i]!.id,
       task: (i) => acts[i]!.task.id,
