@@ -24,8 +24,8 @@ import {
   hoursOf,
   hoursRange,
   newTasks,
-  ID_BYTES,
-  pushDepHashed,
+  idBytesEnd,
+  pushDep,
   pushHours,
   pushId,
   sameAs,
@@ -224,21 +224,16 @@ function readDeps(s: JsonScan, t: Tasks): boolean {
 }
 
 /**
- * A dep: a string of id bytes, hashed as it is read (idHash's hash). Any other string (an escape
- * included) is declined: a dep that is no id names no task, which the loader reports.
+ * A dep: a string of id bytes. Any other string (an escape included) is declined: a dep that is no id names no task, which the loader reports.
  */
 function readDep(s: JsonScan, t: Tasks): boolean {
   const b = s.b;
   if (b[s.p] !== 34) return false;
   const from = s.p + 1;
-  let p = from;
-  let h = 0x811c9dc5;
-  for (let c = b[p]; c !== undefined && ID_BYTES[c] === 1; c = b[++p])
-    h = Math.imul(h ^ c, 0x01000193);
-  if (p === from || b[p] !== 34) return false;
-  s.p = p + 1;
-  pushDepHashed(t, from, p, h | 1);
-  return true;
+  const end = idBytesEnd(b, from, b.length);
+  if (end === from || b[end] !== 34) return false;
+  s.p = end + 1;
+  return pushDep(t, b, from, end);
 }
 
 function readGpus(s: JsonScan, w: TaskStart): boolean {

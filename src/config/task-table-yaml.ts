@@ -13,7 +13,7 @@ import { plain, readSimpleYaml } from './simple-yaml.js';
 import type { TaskStart, Tasks } from './task-table.js';
 import {
   FIELD,
-  ID_BYTES,
+  idBytesEnd,
   ALL,
   GPU,
   MACBOOK,
@@ -29,7 +29,6 @@ import {
   hoursRange,
   newTasks,
   pushDep,
-  pushDepHashed,
   pushHours,
   pushId,
   sameAs,
@@ -407,21 +406,19 @@ function readList(b: Buffer, v: number, end: number, f: number, t: Tasks): boole
 
 /**
  * A dep of id bytes that is surely a string (as plainAt judges: it starts with a letter or `_`
- * and is no null or boolean word), up to the blanks before the `,` or `]` after it: recorded,
- * hashed as it is read; the index of that `,` or `]`. −1 for anything else, which readList then
+ * and is no null or boolean word), up to the blanks before the `,` or `]` after it: recorded;
+ * the index of that `,` or `]`. −1 for anything else, which readList then
  * reads the general way.
  */
 function plainDep(b: Buffer, i: number, end: number, t: Tasks): number {
   const c0 = b[i]!;
   if (i >= end || c0 >= 128 || UNSURE_START[c0] === 1) return -1;
-  let p = i;
-  let h = 0x811c9dc5;
-  for (let c = b[p]!; p < end && ID_BYTES[c] === 1; c = b[++p]!) h = Math.imul(h ^ c, 0x01000193);
+  const p = idBytesEnd(b, i, end);
   let q = p;
   while (q < end && (b[q] === SPACE || b[q] === TAB)) q++;
   if (p === i || (b[q] !== 44 && b[q] !== 93)) return -1;
   if ((p - i === 4 || p - i === 5) && WORDS.some((w) => sameAs(b, i, p, w))) return -1;
-  pushDepHashed(t, i, p, h | 1);
+  pushDep(t, b, i, p);
   return q;
 }
 

@@ -73,7 +73,7 @@ export const ALL = ascii('all');
 export const RISKS = ['low', 'medium', 'high'].map(ascii);
 
 /** 1 for the bytes of a task id (TASK_ID_RE: letters, digits, `.`, `_`, `-`). */
-export const ID_BYTES = new Uint8Array(256);
+const ID_BYTES = new Uint8Array(256);
 for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-')
   ID_BYTES[c.charCodeAt(0)] = 1;
 
@@ -237,9 +237,11 @@ export function pushDep(t: Tasks, b: Uint8Array, from: number, end: number): boo
   return true;
 }
 
-/** Records a dependency whose bytes' hash is known (as idHash gives it). */
-export function pushDepHashed(t: Tasks, from: number, end: number, h: number): void {
-  t.deps.push3(from, end, h);
+/** The end of the run of id bytes in `b` from `from` (at most `limit`). */
+export function idBytesEnd(b: Uint8Array, from: number, limit: number): number {
+  let p = from;
+  while (p < limit && ID_BYTES[b[p]!] === 1) p++;
+  return p;
 }
 
 /** Ends the task's deps. */
