@@ -4,7 +4,6 @@ import {
   fdatasyncSync,
   ftruncateSync,
   fstatSync,
-  mkdirSync,
   openSync,
   readSync,
   writeSync,
@@ -16,6 +15,7 @@ import { parseJournalWith, readJournalWith } from './journal-read.js';
 import { quickRecord } from './record-check.js';
 import type { JournalRecord, WithoutVersion } from './records.js';
 import { checkRecord, JOURNAL_VERSION } from './records.js';
+import { makeFolders } from '../util/make-folders.js';
 
 export type { BadLine, JournalRead } from './journal-read.js';
 export { describeBadLines } from './journal-read.js';
@@ -74,7 +74,7 @@ export class JournalWriter {
   static open(path: string): JournalWriter {
     let fd: number;
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeFolders(dirname(path));
       fd = openSync(path, 'a+');
     } catch (e) {
       throw new EnvironmentError(`cannot open the journal ${describeIoError(path, e)}`);
