@@ -170,3 +170,22 @@ describe('a YAML alias bomb', () => {
     expect(r.error[0]!.position).toMatchObject({ file: 'bomb.yaml', line: 5, col: 8 });
   });
 });
+
+describe('bad values in messages', () => {
+  it('show control characters in a string as escapes, never as they are', () => {
+    const text = [
+      'project: X',
+      'start: 2026-01-05',
+      'tasks:',
+      '  - { id: "a\\e[8mhidden", hours: 1, hardware: macbook }',
+      '',
+    ].join('\n');
+    const r = loadProjectText(text, 'esc.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const m = r.error.map((d) => d.message).join(' | ');
+    expect(m).toContain('got "a\\u001b[8mhidden" (string)');
+    // eslint-disable-next-line no-control-regex -- what must not be there
+    expect(m).not.toMatch(/[\u0000-\u001f]/);
+  });
+});
