@@ -70,4 +70,16 @@ describe('default views fit an 80-column terminal (COLUMNS=80, piped)', () => {
     expect(plan.stdout).toContain('Progress from the run journal');
     expect(over(plan.stdout, 80)).toEqual([]);
   }, 120_000);
+
+  it('every help text fits, the examples and notes each verb adds included', async () => {
+    const help = await critpath(['--help'], { cwd: ROOT, env });
+    const verbs = [...help.stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]!);
+    expect(verbs).toContain('status');
+    expect(over(help.stdout, 80)).toEqual([]);
+    for (const verb of verbs) {
+      const r = await critpath([verb, '--help'], { cwd: ROOT, env });
+      expect(r.exitCode, r.all).toBe(0);
+      expect(over(r.stdout, 80), verb).toEqual([]);
+    }
+  }, 120_000);
 });
