@@ -189,3 +189,31 @@ describe('bad values in messages', () => {
     expect(m).not.toMatch(/[\u0000-\u001f]/);
   });
 });
+
+describe('hours too large to plan', () => {
+  it('are a diagnostic at the value, as YAML and as JSON', () => {
+    const yaml = [
+      'project: X',
+      'start: 2026-01-05',
+      'tasks:',
+      '  - { id: a, hours: 1e308, hardware: macbook }',
+      '  - { id: b, hours: 1000000000000, hardware: macbook }',
+      '',
+    ].join('\n');
+    const json = JSON.stringify({
+      project: 'X',
+      start: '2026-01-05',
+      tasks: [{ id: 'a', hours: 1e12, hardware: 'macbook' }],
+    });
+    for (const [text, lines] of [
+      [yaml, [4, 5]],
+      [json, [1]],
+    ] as const) {
+      const r = loadProjectText(text, 'big.yaml');
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.error.map((d) => d.position.line)).toEqual(lines);
+      for (const d of r.error) expect(d.message).toMatch(/hours must be at most 100000/);
+    }
+  });
+});
