@@ -146,6 +146,22 @@ COMP_WORDS=(critpath run tasks/epic-1a.yaml 1a.1); COMP_CWORD=3; _critpath; echo
     60_000,
   );
 
+  it('plan --team --deadline holds the end against that date; a bad one is a usage error', async () => {
+    const missed = await critpath(['plan', '--team', '2', '--deadline', '2026-12-09'], {
+      cwd: ROOT,
+      env,
+    });
+    expect(missed.exitCode, missed.all).toBe(0);
+    expect(missed.stdout).toMatch(/\(deadline Wed 9 Dec: MISSED\)/);
+    for (const bad of ['yesterday', '2026-02-30']) {
+      const r = await critpath(['plan', '--team', '2', '--deadline', bad], { cwd: ROOT, env });
+      expect(r.exitCode, bad).toBe(2);
+      expect(r.stderr).toBe(
+        `critpath: --deadline expects a calendar date as YYYY-MM-DD, got "${bad}"`,
+      );
+    }
+  }, 60_000);
+
   it('--estimate low does not call its figure expected; graph labels say 1 h and 2 GPUs', async () => {
     const low = await critpath(['plan', '--team', '2', '--estimate', 'low'], { cwd: ROOT, env });
     expect(low.stdout).not.toMatch(/\(expected \d/);
