@@ -217,3 +217,25 @@ describe('hours too large to plan', () => {
     }
   });
 });
+
+describe('ids YAML reads as numbers, and deps not given as a list', () => {
+  it('say what to write instead', () => {
+    const text = [
+      'project: X',
+      'start: 2026-01-05',
+      'tasks:',
+      '  - { id: "1", hours: 1, hardware: macbook }',
+      '  - { id: 2, hours: 1, hardware: macbook, deps: [1.10] }',
+      '  - { id: "3", hours: 1, hardware: macbook, deps: "1" }',
+      '',
+    ].join('\n');
+    const r = loadProjectText(text, 'ids.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.map((d) => `${d.position.line}: ${d.message}`)).toEqual([
+      '5: tasks[1].id: an id is text: put it in quotes ("3", "1.10"), got 2 (number)',
+      '5: tasks[1].deps[0]: an id is text: put it in quotes ("3", "1.10"), got 1.1 (number)',
+      '6: tasks[2].deps: expected a list of ids, such as [a] or [a, b], got "1" (string)',
+    ]);
+  });
+});
