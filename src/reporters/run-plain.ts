@@ -182,7 +182,8 @@ export function plainRunReporter(out: Output): RunReporter {
   return {
     onEvent(e) {
       const line = eventLine(e, out);
-      if (line !== undefined) lines.add(stampedLine(e.at, line, out.columns));
+      // One line per event, however long: pipes and logs are read by grep and by scripts.
+      if (line !== undefined) lines.add(`${clock(e.at)} ${line}`);
       if (e.type === 'run-end') lines.add(renderSummary(e.rows, out));
     },
     close: lines.close,
