@@ -11,7 +11,7 @@ import {
 import { dirname } from 'node:path';
 import { describeIoError, EnvironmentError } from '../result.js';
 import type { JournalRead } from './journal-read.js';
-import { parseJournalWith, readJournalWith } from './journal-read.js';
+import { parseJournalWith, readJournalWith, refuseIrregularJournal } from './journal-read.js';
 import { quickRecord } from './record-check.js';
 import type { JournalRecord, WithoutVersion } from './records.js';
 import { checkRecord, JOURNAL_VERSION } from './records.js';
@@ -79,6 +79,7 @@ export class JournalWriter {
     } catch (e) {
       throw new EnvironmentError(`cannot open the journal ${describeIoError(path, e)}`);
     }
+    refuseIrregularJournal(fd, path);
     try {
       return new JournalWriter(fd, path, cutTornTail(fd, path));
     } catch (e) {
