@@ -25,6 +25,8 @@ export interface HandRequest {
   readonly hours?: string | undefined;
   /** `--reason` (block). */
   readonly reason?: string | undefined;
+  /** The task file as the command named it, for the commands a message suggests. */
+  readonly file?: string | undefined;
 }
 
 /** Why a hand-work request is refused; `message` is the one line people read. */
@@ -131,6 +133,7 @@ function checkState(
   id: string,
   a: ActivityState | undefined,
   at: number,
+  file = 'FILE',
 ): Result<void, HandError> {
   const conflict = (m: string): Result<never, HandError> => fail('conflict', `${id}: ${m}`);
   if (action === 'undo') {
@@ -139,7 +142,11 @@ function checkState(
     return ok(undefined);
   }
   if (a?.status === 'done')
-    return conflict(`already done; undo it first (critpath undo FILE ${id})`);
+    return conflict(
+      a.hand?.state === 'done'
+        ? `already done by hand; take that back first (critpath undo ${file} ${id})`
+        : `already done by a run; critpath reset ${file} ${id} forgets that result`,
+    );
   if (action === 'done' && a?.hand?.startedAt !== undefined && at < a.hand.startedAt)
     return conflict('--at is before it was started');
   return ok(undefined);
@@ -169,7 +176,7 @@ export function handRecord(
       'bad-reason',
       '--reason: control characters (line breaks, escapes) are not allowed',
     );
-  const fits = checkState(req.action, id.value, state.activities.get(id.value), at.value);
+  const fits = checkState(req.action, id.value, state.activities.get(id.value), at.value, req.file);
   if (!fits.ok) return fits;
   return ok({
     t: 'hand',

@@ -4,6 +4,7 @@ import type { Output } from '../reporters/terminal.js';
 import { processOutput } from '../reporters/terminal.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './context.js';
+import { fitHelp } from './help-text.js';
 import { EnvironmentError } from '../result.js';
 import { defaultTaskFile } from '../config/default-file.js';
 import { flushProjectCacheWrites } from '../config/project-cache.js';
@@ -79,8 +80,12 @@ export async function main(
       ].join('\n'),
     )
     .configureOutput({
-      writeOut: (s) => ctx.out.out(s.trimEnd()),
-      writeErr: (s) => ctx.out.err(s.trimEnd()),
+      writeOut: (s) => ctx.out.out(fitHelp(s.trimEnd(), ctx.out.columns)),
+      writeErr: (s) => ctx.out.err(fitHelp(s.trimEnd(), ctx.out.columns)),
+      // The views' width (COLUMNS where a terminal reports none; Infinity with --wide), not
+      // commander's own guess (80 when piped, the terminal's columns even when it reports 0).
+      getOutHelpWidth: () => ctx.out.columns,
+      getErrHelpWidth: () => ctx.out.columns,
     })
     .exitOverride();
   // The program's own options take no values, so the first other word names the verb.

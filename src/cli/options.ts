@@ -29,6 +29,19 @@ export function hoursPerDayOption(text: string | undefined): Result<number | und
   return ok(h);
 }
 
+/** `--deadline`: a calendar date as YYYY-MM-DD (not 2026-02-30), or undefined when not given. */
+export function deadlineOption(text: string | undefined): Result<string | undefined, string> {
+  if (text === undefined) return ok(undefined);
+  const d = new Date(`${text}T00:00:00Z`);
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(text) ||
+    Number.isNaN(d.getTime()) ||
+    d.toISOString().slice(0, 10) !== text
+  )
+    return err(`--deadline expects a calendar date as YYYY-MM-DD, got "${text}"`);
+  return ok(text);
+}
+
 /** `--root`, on every command that reads or writes a task file's run state. */
 export const ROOT_OPTION = [
   '--root <dir>',

@@ -16,7 +16,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
-  mkdirSync,
   openSync,
   readFileSync,
   renameSync,
@@ -35,6 +34,7 @@ import { projectRoot } from '../state/paths.js';
 import { byteGatherer } from '../util/byte-gatherer.js';
 import { jsonChunks } from '../util/json-chunks.js';
 import { VERSION } from '../version.js';
+import { makeFolders } from '../util/make-folders.js';
 
 /** Bump when the cache layout or the normalized Project changes shape. */
 export const PROJECT_CACHE_FORMAT = 2;
@@ -163,7 +163,7 @@ function writeEntry(
     };
     const dir = join(path, '..');
     if (!existsSync(dir)) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      makeFolders(dir, 0o700);
       // Keep the cache out of version control even where .critpath/ itself is not ignored.
       writeFileSync(join(dir, '.gitignore'), '*\n');
     }

@@ -14,7 +14,7 @@ import { successorsOf } from '../model/activities.js';
 import { HOURS_RE } from '../model/patterns.js';
 import { parseProjectQuick } from '../model/plain-task.js';
 import { topoOrder } from '../planner/engine/graph.js';
-import { parseHours } from './hours.js';
+import { MAX_HOURS, parseHours } from './hours.js';
 import { ascii } from './json-scan.js';
 import { gpusOf, hardwareOf } from './normalize.js';
 import { checkRules, declaredSkills, maxGpuCount } from './rules.js';
@@ -287,7 +287,7 @@ export function hoursOf(
 
 /** Hours given as a number: its points, where the rules accept it. */
 export function hoursNumber(v: number): readonly [number, number, number] | undefined {
-  return Number.isFinite(v) && v >= 0 ? [v, v, v] : undefined;
+  return Number.isFinite(v) && v >= 0 && v <= MAX_HOURS ? [v, v, v] : undefined;
 }
 
 /** FNV-1a of bytes s…e−1 that are all id bytes; 0 where one is not (or there are none). */

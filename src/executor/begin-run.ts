@@ -8,7 +8,6 @@
  * (local: crash records, reset, then run-start; Slurm: reset, run-start, then crash records for the
  * jobs Slurm has lost), which attempts count as crashed, and how a held lock is reported.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ActivityGraph } from '../model/activities.js';
 import type { Hardware } from '../model/project.js';
@@ -20,6 +19,7 @@ import { describeIoError, EnvironmentError } from '../result.js';
 import type { StatePaths } from '../state/paths.js';
 import type { Attempt, RunState } from '../state/reducer.js';
 import type { InterruptedRecord, RunStartRecord, WithoutVersion } from '../state/records.js';
+import { makeFolders } from '../util/make-folders.js';
 
 export type BeginRunResult =
   | { readonly ok: true; readonly owner: LockOwner; readonly journal: JournalWriter }
@@ -32,8 +32,8 @@ export type BeginRunResult =
  */
 export function beginRun(paths: StatePaths, runId: string, what: string): BeginRunResult {
   try {
-    mkdirSync(paths.logs, { recursive: true });
-    mkdirSync(dirname(paths.lock), { recursive: true });
+    makeFolders(paths.logs);
+    makeFolders(dirname(paths.lock));
   } catch (e) {
     throw new EnvironmentError(
       `cannot create the run state folder ${describeIoError(paths.logs, e)}`,

@@ -47,6 +47,13 @@ export const TimeoutSchema = z
 
 const EnvSchema = z.record(z.string(), z.string());
 
+/** An id is text: YAML reads an unquoted 3 or 1.10 as a number (1.1), which no id can be. */
+const ID_TYPE_ERROR = 'an id is text: put it in quotes ("3", "1.10")';
+/** An id as a dependency names it. */
+const IdRef = z.string({ error: ID_TYPE_ERROR });
+/** Dependencies: a list, even of one id. */
+const DepsSchema = z.array(IdRef, { error: 'expected a list of ids, such as [a] or [a, b]' });
+
 export const PhaseSchema = z.strictObject({
   name: z
     .string()
@@ -54,7 +61,7 @@ export const PhaseSchema = z.strictObject({
   title: z.string().optional(),
   hours: HoursSchema,
   /** Extra tasks this phase waits for, beyond the task's own deps (which gate its first phase). */
-  deps: z.array(z.string()).optional(),
+  deps: DepsSchema.optional(),
   hardware: HardwareTag.optional(),
   gpus: GpusSchema.optional(),
   /** The skill this phase needs when it differs from the task's (another role does it). */
@@ -67,7 +74,7 @@ export const PhaseSchema = z.strictObject({
 
 export const TaskSchema = z.strictObject({
   id: z
-    .string()
+    .string({ error: ID_TYPE_ERROR })
     .regex(TASK_ID_RE, { error: 'expected an id of letters, digits, ".", "_" or "-"' })
     .describe('Unique task id, e.g. "1a.8"; dependencies name it.'),
   title: z.string().optional(),
@@ -80,10 +87,9 @@ export const TaskSchema = z.strictObject({
   gpus: GpusSchema.optional().describe(
     'GPUs held while it runs (default 1 for gpu work, 0 for macbook); "all" holds every GPU.',
   ),
-  deps: z
-    .array(z.string())
-    .optional()
-    .describe('Ids of tasks that must finish before this task (its first phase) starts.'),
+  deps: DepsSchema.optional().describe(
+    'Ids of tasks that must finish before this task (its first phase) starts.',
+  ),
   run: RunSchema.optional().describe(
     'Command for `critpath run`: a string run by /bin/sh, or an argv array run without a shell.',
   ),
@@ -148,7 +154,7 @@ export const ScenarioSchema = z.strictObject({
   /** Work the scenario adds (a task list like the file's own). */
   tasks: z.array(TaskSchema).optional(),
   /** Extra dependencies, by task id (or `task/phase`): the ids of tasks it then waits for. */
-  deps: z.record(z.string(), z.array(z.string())).optional(),
+  deps: z.record(z.string(), DepsSchema).optional(),
   /** Activities (task id or `task/phase`) done on other hardware; `gpu` holds the host, no GPU. */
   moves: z.record(z.string(), HardwareTag).optional(),
 });

@@ -4,12 +4,23 @@
  * critpath prints (Output's out and err, the live view) passes here, so they are shown as
  * visible escapes (`\x1b`, `\x07`, `\x9b`), never acted on; only `critpath logs` prints a log as
  * it was written, as cat would. Newlines, tabs and CRLF line ends (CSV, ICS) stay. With
- * `keepColour`, colour sequences (SGR: ESC [ digits m, what chalk writes) stay too: they only
- * colour text.
+ * `keepColour`, colour sequences (SGR: ESC [ digits m, what chalk writes) stay too when they only
+ * colour text (KEPT_SGR); one that hides it (8: concealed, a background, a 256-colour or RGB
+ * pair that may match the foreground), blinks or inverts it is shown as an escape.
  */
 const CONTROL =
   // eslint-disable-next-line no-control-regex -- control characters are what it is about
-  /(\u001b\[[0-9;]*m)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/g;
+  /(\u001b\[([0-9;]*)m)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/g;
+
+/**
+ * SGR parameters kept with `keepColour`: reset, bold, dim, italic, underline and their ends, and
+ * the foreground colours but black and white (chalk's bold, dim, red, green, yellow and cyan
+ * are among them). Empty is a reset.
+ */
+const KEPT_SGR = /^(|0|1|2|3|4|22|23|24|3[1-6]|39|9[0-6])$/;
+
+/** Whether every parameter of an SGR sequence only colours text. */
+const onlyColours = (params: string): boolean => params.split(';').every((p) => KEPT_SGR.test(p));
 
 const visible = (ch: string): string => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
 
@@ -20,7 +31,11 @@ const MAYBE_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 export function escapeTerminal(text: string, keepColour = false): string {
   // A plan's JSON runs to tens of megabytes: one quick scan instead of the replacing one.
   if (!MAYBE_CONTROL.test(text)) return text;
-  return text.replace(CONTROL, (m: string, sgr: string | undefined) =>
-    sgr === undefined ? visible(m) : keepColour ? m : `${visible(m[0]!)}${m.slice(1)}`,
+  return text.replace(CONTROL, (m: string, sgr: string | undefined, params: string | undefined) =>
+    sgr === undefined
+      ? visible(m)
+      : keepColour && onlyColours(params!)
+        ? m
+        : `${visible(m[0]!)}${m.slice(1)}`,
   );
 }

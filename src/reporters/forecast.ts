@@ -1,5 +1,7 @@
 import type { Forecast } from '../app/forecast.js';
-import { fmtHours, table } from './format.js';
+import { fmtHours } from './format.js';
+import type { Column } from './layout.js';
+import { fitTable, wrapProse } from './layout.js';
 import { dateTimeName } from './team-common.js';
 import type { Output } from './terminal.js';
 
@@ -17,7 +19,7 @@ export function renderForecast(forecasts: readonly Forecast[], out: Output): str
     c.bold(`Progress from the run journal (now: ${dateTimeName(first.nowAt)})`),
     `${first.done} of ${first.total} activities done, ${first.running} running; the rest re-planned from now.`,
   ];
-  const rows: string[][] = [['Team', 'Baseline end', 'Forecast end', 'Slip']];
+  const rows: string[][] = [];
   for (const f of forecasts) {
     rows.push([
       f.team,
@@ -26,7 +28,7 @@ export function renderForecast(forecasts: readonly Forecast[], out: Output): str
       signedHours(f.replan.forecast - f.replan.baseline),
     ]);
   }
-  lines.push(table(rows, ['l', 'l', 'l', 'r']));
+  lines.push(fitTable(FORECAST_COLUMNS, rows, out.columns));
   const cal = first.replan.calibration;
   const ratio = (tag: 'macbook' | 'gpu'): string =>
     cal[tag].samples === 0
@@ -38,5 +40,13 @@ export function renderForecast(forecasts: readonly Forecast[], out: Output): str
         ? ' Remaining estimates are scaled by these ratios.'
         : ' Use --calibrate to scale the remaining estimates by them.'),
   );
-  return lines.join('\n');
+  return lines.map((l) => wrapProse(l, out.columns)).join('\n');
 }
+
+/** Baseline against forecast per team: a long line-up of names wraps. */
+const FORECAST_COLUMNS: readonly Column[] = [
+  { header: 'Team', shrink: 'wrap' },
+  { header: 'Baseline end' },
+  { header: 'Forecast end' },
+  { header: 'Slip', align: 'r' },
+];

@@ -43,7 +43,8 @@ export function renderMermaidGraph(
   critical: ReadonlySet<string> = new Set(),
 ): string {
   const g = buildActivityGraph(project);
-  const node = (id: string): string => `n${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  const names = mermaidNodeNames(g.activities.map((a) => a.id));
+  const node = (id: string): string => names.get(id)!;
   const lines = ['flowchart LR'];
   for (const a of g.activities) {
     const text = `${a.id} ${a.phase.title} (${hoursRange(a.phase.estimate.low, a.phase.estimate.high)}${a.phase.hardware === 'gpu' ? `, ${gpuCount(a.phase.gpus)}` : ''})`;
@@ -57,6 +58,24 @@ export function renderMermaidGraph(
     lines.push(`  class ${crit.join(',')} critical`);
   }
   return lines.join('\n');
+}
+
+/**
+ * Mermaid node names for activity ids: `n` and the id with what Mermaid does not take as `_`
+ * (`1a.8/test` → `n1a_8_test`). Ids that would meet (`a.1`, `a_1`, `a-1`) get `_2`, `_3`… after
+ * the first, in file order, so two activities are never drawn as one node.
+ */
+export function mermaidNodeNames(ids: readonly string[]): Map<string, string> {
+  const names = new Map<string, string>();
+  const used = new Set<string>();
+  for (const id of ids) {
+    const base = `n${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    let name = base;
+    for (let k = 2; used.has(name); k++) name = `${base}_${k}`;
+    used.add(name);
+    names.set(id, name);
+  }
+  return names;
 }
 
 /** The answer to `graph --upstream/--downstream ID`: one activity id a line, in file order. */

@@ -185,7 +185,12 @@ export function wrapProse(s: string, width: number, indent = ''): string {
     .split('\n')
     .map((para) => {
       const [first = '', ...rest] = wrap(para, width);
-      const tail = rest.join(' ');
+      if (rest.length === 0) return first;
+      // The rest of the text itself (the first line is its start), not the lines joined with
+      // spaces: a word too long for a line was cut, and its pieces are one word.
+      const tail = para.startsWith(first)
+        ? para.slice(first.length).replace(/^ /, '')
+        : rest.join(' ');
       if (tail === '') return first;
       const more = wrap(tail, Math.max(width - cellWidth(indent), 1)).map((l) => indent + l);
       return [first, ...more].join('\n');

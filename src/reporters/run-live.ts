@@ -1,5 +1,13 @@
 import type { RunReporter } from '../executor/events.js';
-import { clock, eventLine, fmtDuration, fmtPlanned, renderSummary } from './run-plain.js';
+import {
+  clock,
+  eventLine,
+  fmtDuration,
+  fmtPlanned,
+  renderSummary,
+  stampedLine,
+} from './run-plain.js';
+import { elide } from './layout.js';
 import type { Output } from './terminal.js';
 import { escapeTerminal } from './escape.js';
 
@@ -49,7 +57,8 @@ export function liveRunReporter(
       `  [${'█'.repeat(fill)}${'░'.repeat(width - fill)}] ${Math.round(frac * 100)}% · ${fmtPlanned(doneHours)} of ${fmtPlanned(planned)} planned`,
       `  ${runEta(now)} · ${running.size} running, ${Math.max(0, toRun - finished - running.size - blocked)} queued, ${blocked} blocked`,
     );
-    return lines.map((l) => l.slice(0, Math.max(20, columns() - 1) + 40));
+    // One terminal line each, never wrapped: the redraw moves up as many lines as it drew.
+    return lines.map((l) => elide(l, Math.max(20, columns() - 1)));
   };
 
   /**
@@ -98,16 +107,18 @@ export function liveRunReporter(
       } else if (e.type === 'activity-blocked') {
         blocked++;
       }
-      const line = eventLine(e, out);
+      const text = eventLine(e, out);
+      const line =
+        text === undefined ? undefined : stampedLine(e.at, text, out.columns, c.dim(clock(e.at)));
       if (e.type === 'run-end') {
         if (timer !== undefined) clearInterval(timer);
         running.clear();
-        redraw(line === undefined ? [] : [`${c.dim(clock(e.at))} ${line}`]);
+        redraw(line === undefined ? [] : [line]);
         write(`${escapeTerminal(renderSummary(e.rows, out), true)}\n`);
         drawn = 0;
         return;
       }
-      redraw(line === undefined ? [] : [`${c.dim(clock(e.at))} ${line}`]);
+      redraw(line === undefined ? [] : [line]);
     },
     close() {
       if (timer !== undefined) clearInterval(timer);

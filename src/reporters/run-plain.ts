@@ -1,7 +1,9 @@
 import type { Failure, RunEvent, RunReporter, SummaryRow } from '../executor/events.js';
 import type { Output } from './terminal.js';
 import { escapeTerminal } from './escape.js';
-import { fmtHours, table } from './format.js';
+import { fmtHours } from './format.js';
+import type { Column } from './layout.js';
+import { fitTable, wrapProse } from './layout.js';
 
 /** `14:03:07` in local time. */
 export function clock(at: number): string {
@@ -122,17 +124,19 @@ export function renderSummary(rows: readonly SummaryRow[], out: Output): string 
     ];
   });
   return [
-    table(
-      [
-        ['activity', 'status', 'planned', 'actual', 'actual/plan'],
-        ...body,
-        ['total', '', dur(est), dur(act), ''],
-      ],
-      ['l', 'l', 'r', 'r', 'r'],
-    ),
-    ACTUAL_NOTE,
+    fitTable(SUMMARY_COLUMNS, [...body, ['total', '', dur(est), dur(act), '']], out.columns),
+    wrapProse(ACTUAL_NOTE, out.columns),
   ].join('\n');
 }
+
+/** The end summary's columns: a long id wraps, and the ratio goes first when it must. */
+const SUMMARY_COLUMNS: readonly Column[] = [
+  { header: 'activity', shrink: 'wrap' },
+  { header: 'status' },
+  { header: 'planned', align: 'r' },
+  { header: 'actual', align: 'r' },
+  { header: 'actual/plan', align: 'r', drop: 1 },
+];
 
 /** What "actual" means wherever the journal's hours are shown (run summary, status, re-planning). */
 export const ACTUAL_NOTE =
@@ -164,12 +168,21 @@ function lineBatch(write: (text: string) => void): { add(line: string): void; cl
   };
 }
 
+/**
+ * An event line after its time stamp, wrapped to `columns` cells: the lines after the first
+ * start under the text, past the stamp (`14:03:07 `).
+ */
+export function stampedLine(at: number, line: string, columns: number, stamp = clock(at)): string {
+  return wrapProse(`${stamp} ${line}`, columns, ' '.repeat(9));
+}
+
 /** Plain timestamped lines, for pipes and logs. */
 export function plainRunReporter(out: Output): RunReporter {
   const lines = lineBatch((t) => out.out(t));
   return {
     onEvent(e) {
       const line = eventLine(e, out);
+      // One line per event, however long: pipes and logs are read by grep and by scripts.
       if (line !== undefined) lines.add(`${clock(e.at)} ${line}`);
       if (e.type === 'run-end') lines.add(renderSummary(e.rows, out));
     },

@@ -4,10 +4,22 @@
  * journal of well-formed records is read without loading zod.
  */
 import { isAscii } from 'node:buffer';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { describeIoError, EnvironmentError } from '../result.js';
 import type { JournalRecord } from './records.js';
+
+/**
+ * Closes `fd` and throws an EnvironmentError when it is a FIFO or a socket: reading one as the
+ * journal waited forever for a writer (and a run in that wait heeded no Ctrl-C). Devices pass
+ * (tests write to /dev/full for a full disk).
+ */
+export function refuseIrregularJournal(fd: number, path: string): void {
+  const st = fstatSync(fd);
+  if (!st.isFIFO() && !st.isSocket()) return;
+  closeSync(fd);
+  throw new EnvironmentError(`the journal ${path} is not a regular file; move it away`);
+}
 
 /** A journal line that could not be replayed: not JSON, or JSON of the wrong shape. */
 export interface BadLine {
@@ -127,12 +139,14 @@ export function scanJournalWith(
 ): JournalScan | undefined {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // Non-blocking: a FIFO put where the journal belongs opens at once (and is refused below).
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT')
       return { tornTail: false, badLines: 0, bad: [] };
     throw new EnvironmentError(`cannot read the journal ${describeIoError(path, e)}`);
   }
+  refuseIrregularJournal(fd, path);
   const r = new LineReader(check, sink);
   const decoder = new StringDecoder('utf8');
   const buf = Buffer.alloc(CHUNK);

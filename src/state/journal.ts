@@ -4,7 +4,6 @@ import {
   fdatasyncSync,
   ftruncateSync,
   fstatSync,
-  mkdirSync,
   openSync,
   readSync,
   writeSync,
@@ -12,10 +11,11 @@ import {
 import { dirname } from 'node:path';
 import { describeIoError, EnvironmentError } from '../result.js';
 import type { JournalRead } from './journal-read.js';
-import { parseJournalWith, readJournalWith } from './journal-read.js';
+import { parseJournalWith, readJournalWith, refuseIrregularJournal } from './journal-read.js';
 import { quickRecord } from './record-check.js';
 import type { JournalRecord, WithoutVersion } from './records.js';
 import { checkRecord, JOURNAL_VERSION } from './records.js';
+import { makeFolders } from '../util/make-folders.js';
 
 export type { BadLine, JournalRead } from './journal-read.js';
 export { describeBadLines } from './journal-read.js';
@@ -74,11 +74,12 @@ export class JournalWriter {
   static open(path: string): JournalWriter {
     let fd: number;
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeFolders(dirname(path));
       fd = openSync(path, 'a+');
     } catch (e) {
       throw new EnvironmentError(`cannot open the journal ${describeIoError(path, e)}`);
     }
+    refuseIrregularJournal(fd, path);
     try {
       return new JournalWriter(fd, path, cutTornTail(fd, path));
     } catch (e) {

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeIoError, EnvironmentError } from '../result.js';
 import { JournalWriter } from './journal.js';
@@ -6,6 +5,7 @@ import type { LockOwner } from './lockfile.js';
 import { selfOwner, tryLock, unlock } from './lockfile.js';
 import type { StatePaths } from './paths.js';
 import type { JournalRecord, WithoutVersion } from './records.js';
+import { makeFolders } from '../util/make-folders.js';
 
 /**
  * Appends records to a task file's journal outside a run (`reset`, hand-work records) while
@@ -19,7 +19,7 @@ export function appendUnderLock(
   records: readonly WithoutVersion<JournalRecord>[],
 ): { readonly ok: true } | { readonly ok: false; readonly holder: LockOwner } {
   try {
-    mkdirSync(dirname(paths.lock), { recursive: true });
+    makeFolders(dirname(paths.lock));
   } catch (e) {
     throw new EnvironmentError(
       `cannot create the run state folder ${describeIoError(paths.dir, e)}`,

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { critpath, tempProject } from '../helpers/cli.js';
+import { execa } from 'execa';
+import { BIN, critpath, tempProject } from '../helpers/cli.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const env = { NO_COLOR: '1', COLUMNS: '80' };
@@ -121,6 +122,45 @@ COMP_WORDS=(critpath run tasks/epic-1a.yaml 1a.1); COMP_CWORD=3; _critpath; echo
     expect(pkg.exitCode, pkg.all).toBe(0);
     expect(pkg.stdout).toMatch(/^lab\.yaml: ok/);
   });
+
+  it.skipIf(process.platform !== 'linux')(
+    'a task file given as <(cat FILE) is read, and its folder (/dev/fd) never hangs a verb',
+    async () => {
+      // The file's folder, /dev/fd, refuses new folders with ENOENT: Node's recursive mkdir
+      // looped there forever (the cache, the run state), after validate had printed "ok".
+      const demo = join(ROOT, 'tasks/demo.yaml');
+      const sh = (args: string): Promise<{ exitCode?: number; all?: string }> =>
+        execa('bash', ['-c', `node "${BIN}" ${args} <(cat "${demo}")`], {
+          env: { ...process.env, ...env },
+          reject: false,
+          all: true,
+          timeout: 20_000,
+        });
+      const v = await sh('validate');
+      expect(v.exitCode, v.all).toBe(0);
+      expect(v.all).toMatch(/^\/dev\/fd\/\d+: ok/);
+      const r = await sh('run --gpus 4');
+      expect(r.exitCode, r.all).toBe(2);
+      expect(r.all).toMatch(/critpath: cannot create the run state folder \/dev\/fd\/\.critpath/);
+    },
+    60_000,
+  );
+
+  it('plan --team --deadline holds the end against that date; a bad one is a usage error', async () => {
+    const missed = await critpath(['plan', '--team', '2', '--deadline', '2026-12-09'], {
+      cwd: ROOT,
+      env,
+    });
+    expect(missed.exitCode, missed.all).toBe(0);
+    expect(missed.stdout).toMatch(/\(deadline Wed 9 Dec: MISSED\)/);
+    for (const bad of ['yesterday', '2026-02-30']) {
+      const r = await critpath(['plan', '--team', '2', '--deadline', bad], { cwd: ROOT, env });
+      expect(r.exitCode, bad).toBe(2);
+      expect(r.stderr).toBe(
+        `critpath: --deadline expects a calendar date as YYYY-MM-DD, got "${bad}"`,
+      );
+    }
+  }, 60_000);
 
   it('--estimate low does not call its figure expected; graph labels say 1 h and 2 GPUs', async () => {
     const low = await critpath(['plan', '--team', '2', '--estimate', 'low'], { cwd: ROOT, env });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { critpath } from '../helpers/cli.js';
+import { critpath, tempProject } from '../helpers/cli.js';
 import { cellWidth } from '../../src/reporters/layout.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -47,5 +47,40 @@ describe('default views fit an 80-column terminal (COLUMNS=80, piped)', () => {
       /forecast end: (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ [A-Z][a-z]{2} \d\d:\d\d/,
     );
     expect(r.stdout).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+  }, 120_000);
+
+  it('run (its summary and note) and plan --team with a journal fit too', async () => {
+    const id = 'a-task-with-a-long-identifier-that-takes-most-of-an-eighty-column-line';
+    const p = tempProject(
+      [
+        'project: Fit',
+        'start: 2026-01-05',
+        'tasks:',
+        `  - { id: ${id}, hours: 0.001, hardware: macbook, run: "true" }`,
+        `  - { id: b, hours: 1, hardware: macbook, deps: [${id}], run: "exit 3" }`,
+        '',
+      ].join('\n'),
+    );
+    const opts = { cwd: p.dir, env: { ...p.env, ...env } };
+    const run = await critpath(['run', p.file, '--gpus', '0'], opts);
+    expect(run.exitCode, run.all).toBe(1);
+    expect(run.stdout).toContain('machine time');
+    // The summary fits; the time-stamped event lines above it stay one per event, for grep.
+    expect(over(run.stdout.slice(run.stdout.indexOf('activity ')), 80)).toEqual([]);
+    const plan = await critpath(['plan', p.file, '--team', '1,2'], opts);
+    expect(plan.stdout).toContain('Progress from the run journal');
+    expect(over(plan.stdout, 80)).toEqual([]);
+  }, 120_000);
+
+  it('every help text fits, the examples and notes each verb adds included', async () => {
+    const help = await critpath(['--help'], { cwd: ROOT, env });
+    const verbs = [...help.stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]!);
+    expect(verbs).toContain('status');
+    expect(over(help.stdout, 80)).toEqual([]);
+    for (const verb of verbs) {
+      const r = await critpath([verb, '--help'], { cwd: ROOT, env });
+      expect(r.exitCode, r.all).toBe(0);
+      expect(over(r.stdout, 80), verb).toEqual([]);
+    }
   }, 120_000);
 });

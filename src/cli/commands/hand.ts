@@ -29,7 +29,7 @@ export function registerHand(program: Command, ctx: CliContext): void {
         const project = await loadOrReport(ctx, file);
         if (project === undefined) return;
         const { root, ...rest } = opts;
-        const req: HandRequest = { action, id, ...rest };
+        const req: HandRequest = { action, id, file, ...rest };
         const r = recordHandWork(file, project, req, Date.now(), root);
         if (!r.ok) return usageError(ctx, r.error.message);
         const rec = r.value;

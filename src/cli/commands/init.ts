@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT, usageError } from '../context.js';
 import { projectJsonSchema } from '../../model/schema.js';
+import { makeFolders } from '../../util/make-folders.js';
 
 /** The task file `critpath init` writes when none is named. */
 export const INIT_FILE = 'critpath.yaml';
@@ -82,7 +83,7 @@ export function registerInit(program: Command, ctx: CliContext): void {
         return;
       }
       try {
-        mkdirSync(dirname(path), { recursive: true });
+        makeFolders(dirname(path));
         writeFileSync(path, starterTaskFile(new Date().toISOString().slice(0, 10)), { flag: 'wx' });
         const schema = join(dirname(path), 'schema.json');
         if (!existsSync(schema)) {

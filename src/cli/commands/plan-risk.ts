@@ -26,7 +26,7 @@ import {
   renderCompareJson,
   renderCompareMarkdown,
 } from '../../reporters/compare.js';
-import { hoursPerDayOption, wholeNumber } from '../options.js';
+import { deadlineOption, hoursPerDayOption, wholeNumber } from '../options.js';
 
 /**
  * The risk side of `plan`: `--monte-carlo [N]`, `--deadline`, `--compare` and `--html`.
@@ -61,7 +61,10 @@ export function addRiskOptions(cmd: Command): Command {
       '--monte-carlo [samples]',
       `sample durations and re-schedule each sample (default ${DEFAULT_SAMPLES.toLocaleString('en-US')})`,
     )
-    .option('--deadline <date>', "deadline for the odds, YYYY-MM-DD (default: the file's deadline)")
+    .option(
+      '--deadline <date>',
+      "the date the end and the odds are held against, YYYY-MM-DD (default: the file's deadline)",
+    )
     .option('--compare', 'the decision matrix: every scenario and team size, computed')
     .option('--html <file>', 'write a self-contained HTML report (Gantt, GPU use, histogram)')
     .option(
@@ -92,9 +95,8 @@ export function parseRiskOptions(opts: RiskCliOptions): Result<Parsed, string> {
   }
   const seed = wholeNumber('--seed', opts.seed, 0);
   if (!seed.ok) return seed;
-  if (opts.deadline !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.deadline)) {
-    return err(`--deadline expects a date as YYYY-MM-DD, got "${opts.deadline}"`);
-  }
+  const deadline = deadlineOption(opts.deadline);
+  if (!deadline.ok) return deadline;
   let teams: TeamSpec[] | undefined;
   if (opts.team !== undefined) {
     const list = parseTeamListOption(opts.team);
@@ -118,7 +120,7 @@ export function parseRiskOptions(opts: RiskCliOptions): Result<Parsed, string> {
   return ok({
     samples,
     seed: seed.value,
-    deadline: opts.deadline,
+    deadline: deadline.value,
     teams,
     maxSchedules: maxSchedules.value,
     timeLimitMs,

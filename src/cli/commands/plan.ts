@@ -35,7 +35,7 @@ import { renderTeamIcs } from '../../reporters/ics.js';
 import type { RiskCliOptions } from './plan-risk.js';
 import { addRiskOptions, printForecast, runRisk, wantsRisk } from './plan-risk.js';
 import { isPsplibFile, planPsplib } from './plan-psplib.js';
-import { hoursPerDayOption, wholeNumber } from '../options.js';
+import { deadlineOption, hoursPerDayOption, wholeNumber } from '../options.js';
 
 /** Output formats of `plan`. */
 export type PlanFormat = 'table' | 'md' | 'json' | 'mermaid' | 'csv' | 'ics';
@@ -65,6 +65,8 @@ export interface TeamPlanRequest {
   readonly timeLimitMs: number;
   readonly maxSchedules: number;
   readonly hoursPerDay: number | undefined;
+  /** `--deadline`: the date the plan's end is held against instead of the file's deadline. */
+  readonly deadline: string | undefined;
   /** The table lists every day even of a long plan (which it summarises by default). */
   readonly days: boolean;
 }
@@ -173,13 +175,17 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         usageError(ctx, chosen.error);
         return;
       }
-      const { project, team } = chosen.value;
+      const { team } = chosen.value;
       const request = parseRequest({ ...opts, ...(team === undefined ? {} : { team }) });
       if (!request.ok) {
         usageError(ctx, request.error);
         return;
       }
       const req = request.value;
+      const project =
+        req !== 'cpm' && req.deadline !== undefined
+          ? { ...chosen.value.project, deadline: req.deadline }
+          : chosen.value.project;
       const named = req === 'cpm' ? request : checkTeamOption(project, req.teams);
       if (!named.ok) {
         usageError(ctx, named.error);
@@ -275,6 +281,8 @@ function renderPlans(
 /** Checks the options; `cpm` when the critical-path view is wanted. One-line errors (exit 2). */
 export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm', string> {
   const format: PlanFormat = opts.json === true ? 'json' : opts.format;
+  const deadline = deadlineOption(opts.deadline);
+  if (!deadline.ok) return deadline;
   if (opts.cpm === true || opts.team === undefined) {
     if (format !== 'table' && format !== 'json')
       return err(`--format ${format} needs --team (e.g. --team 2)`);
@@ -302,6 +310,7 @@ export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm',
     timeLimitMs: timeLimitMs.value,
     maxSchedules: maxSchedules.value,
     hoursPerDay: hoursPerDay.value,
+    deadline: deadline.value,
     days: opts.days === true,
   });
 }

@@ -12,6 +12,7 @@ import type { FailureMode } from '../../executor/executor.js';
 import { parseGpuOption } from '../../gpu/inventory.js';
 import { fmtPlanned, jsonRunReporter, plainRunReporter } from '../../reporters/run-plain.js';
 import { liveRunReporter } from '../../reporters/run-live.js';
+import { outputColumns } from '../../reporters/terminal.js';
 import { wholeNumber, ROOT_OPTION } from '../options.js';
 
 export interface RunOptions {
@@ -157,7 +158,7 @@ function makeReporter(ctx: CliContext, json: boolean): RunReporter {
     return liveRunReporter(
       ctx.out,
       (s) => ctx.out.write(s),
-      () => process.stdout.columns ?? 100,
+      () => outputColumns(process.stdout, process.env),
     );
   return plainRunReporter(ctx.out);
 }

@@ -8,7 +8,7 @@
  * (`external-id`) right after, so a critpath killed at any point leaves a journal from which the
  * next run finds every job it submitted, by id or by name and run tag, and submits nothing twice.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Activity } from '../../model/activities.js';
 import type { Project } from '../../model/project.js';
@@ -36,6 +36,7 @@ import {
   outcomeRecord,
   viewOpenAttempts,
 } from './reconcile.js';
+import { makeFolders } from '../../util/make-folders.js';
 
 export interface SlurmDriverOptions {
   readonly project: Project;
@@ -440,7 +441,7 @@ class SlurmRun {
     this.#triesInRun.set(id, (this.#triesInRun.get(id) ?? 0) + 1);
     let jobId: string;
     try {
-      mkdirSync(join(paths.dir, 'slurm', runId), { recursive: true });
+      makeFolders(join(paths.dir, 'slurm', runId));
       writeFileSync(scriptPath, batchScript(spec), { mode: 0o755 });
       jobId = await this.#o.client.submit(sbatchArgs(spec));
     } catch (e) {

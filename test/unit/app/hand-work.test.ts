@@ -114,6 +114,43 @@ describe('hand-work requests', () => {
     expect(rec({ action: 'undo', id: 'write-role' }, done).ok).toBe(true);
   });
 
+  it('an activity already done says how to take it back: undo for hand work, reset for a run', () => {
+    const file = 'tasks/lab.yaml';
+    const byHand = replay([
+      { v: 1, t: 'hand', at: NOW, recordedAt: NOW, id: 'write-role', action: 'done', hours: 1 },
+    ]);
+    expect(error({ action: 'done', id: 'write-role', file }, byHand).message).toBe(
+      'write-role: already done by hand; take that back first (critpath undo tasks/lab.yaml write-role)',
+    );
+    const byRun = replay([
+      {
+        v: 1,
+        t: 'started',
+        at: NOW - 1000,
+        runId: 'r',
+        id: 'write-role',
+        attempt: 1,
+        backend: 'local',
+        pid: 1,
+        gpus: [],
+        log: 'x.log',
+      },
+      {
+        v: 1,
+        t: 'finished',
+        at: NOW,
+        runId: 'r',
+        id: 'write-role',
+        attempt: 1,
+        exitCode: 0,
+        durationMs: 1000,
+      },
+    ]);
+    expect(error({ action: 'start', id: 'write-role', file }, byRun).message).toBe(
+      'write-role: already done by a run; critpath reset tasks/lab.yaml write-role forgets that result',
+    );
+  });
+
   it('reads --at as a local date, a local date and time, or a time today', () => {
     expect(parseAt(undefined, NOW)).toEqual({ ok: true, value: NOW });
     expect(parseAt('2026-01-04', NOW)).toEqual({ ok: true, value: new Date(2026, 0, 4).getTime() });

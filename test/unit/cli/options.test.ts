@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hoursPerDayOption, wholeNumber } from '../../../src/cli/options.js';
+import { deadlineOption, hoursPerDayOption, wholeNumber } from '../../../src/cli/options.js';
 
 describe('wholeNumber', () => {
   it('reads decimal digits, with surrounding spaces', () => {
@@ -37,6 +37,22 @@ describe('hoursPerDayOption', () => {
       expect(hoursPerDayOption(t), t).toEqual({
         ok: false,
         error: `--hours-per-day expects a number of hours in (0, 24], got "${t}"`,
+      });
+  });
+});
+
+describe('deadlineOption', () => {
+  it('takes a calendar date, or nothing', () => {
+    expect(deadlineOption(undefined)).toEqual({ ok: true, value: undefined });
+    expect(deadlineOption('2026-12-09')).toEqual({ ok: true, value: '2026-12-09' });
+    expect(deadlineOption('2028-02-29')).toEqual({ ok: true, value: '2028-02-29' });
+  });
+
+  it('refuses what is no date as YYYY-MM-DD, or no calendar date', () => {
+    for (const t of ['yesterday', '2026-02-30', '2026-13-01', '2026-1-5', '', '2026-12-09T10:00'])
+      expect(deadlineOption(t), t).toEqual({
+        ok: false,
+        error: `--deadline expects a calendar date as YYYY-MM-DD, got "${t}"`,
       });
   });
 });

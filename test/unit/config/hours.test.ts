@@ -40,3 +40,15 @@ describe('parseHours on text', () => {
     for (const h of cases) expect(parseHours(h), h).toEqual(bySplit(h));
   });
 });
+
+describe('parseHours: the most hours an estimate may have', () => {
+  it('takes 100000 h, and refuses more in every form (the planner walks the calendar by them)', () => {
+    expect(parseHours(100_000).ok).toBe(true);
+    expect(parseHours('1-100000').ok).toBe(true);
+    for (const h of [1e12, 1e308, '1-1e12', '100001', { low: 1, high: 1e308 }] as const) {
+      const p = parseHours(h);
+      expect(p.ok, String(h)).toBe(false);
+      if (!p.ok) expect(p.message).toMatch(/^hours must be at most 100000 /);
+    }
+  });
+});

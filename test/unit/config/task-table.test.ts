@@ -121,6 +121,8 @@ describe('the columnar task-file reader', () => {
     'GPU work without hardware': JSON.stringify({ ...good, hardware: undefined }),
     'hours low above high': withTask({ hours: '5-3' }),
     'negative hours': withTask({ hours: -1 }),
+    'hours too large to plan': withTask({ hours: 1e12 }),
+    'a range too large to plan': withTask({ hours: '1-1000000' }),
     'unknown skill': withTask({ skill: 'cuda' }),
     'an id with an escape': withTask({ id: 'b\u00e9' }).replace('bé', 'b\\u00e9'),
     scenarios: JSON.stringify({ ...good, scenarios: { s: { cost: 1 } } }),

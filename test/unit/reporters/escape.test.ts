@@ -19,6 +19,16 @@ describe('escapeTerminal', () => {
     expect(escapeTerminal('\u001b[3Fup', true)).toBe('\\x1b[3Fup');
   });
 
+  it('keeps colours, not the sequences that hide, blink or invert text (from a title, say)', () => {
+    const chalk = '\u001b[1m\u001b[2m\u001b[22m\u001b[36m\u001b[39m\u001b[0m\u001b[m';
+    expect(escapeTerminal(chalk, true)).toBe(chalk);
+    expect(escapeTerminal('a\u001b[8mhidden', true)).toBe('a\\x1b[8mhidden');
+    expect(escapeTerminal('\u001b[1;8mx', true)).toBe('\\x1b[1;8mx');
+    expect(escapeTerminal('\u001b[30;40mx', true)).toBe('\\x1b[30;40mx');
+    expect(escapeTerminal('\u001b[38;5;16mx', true)).toBe('\\x1b[38;5;16mx');
+    expect(escapeTerminal('\u001b[5m\u001b[7mx', true)).toBe('\\x1b[5m\\x1b[7mx');
+  });
+
   it('leaves no control character but newline, tab, CRLF and colours (property)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (s) => {

@@ -26,6 +26,11 @@ describe('elide and wrap', () => {
       '  - one two\n    three\n    four',
     );
   });
+  it('a word too long for a line is cut, never split by a space when the rest is rewrapped', () => {
+    expect(wrapProse('see logs/a-very-long-name-that-goes-on.log now', 20, '  ')).toBe(
+      'see\n  logs/a-very-long-n\n  ame-that-goes-on.l\n  og now',
+    );
+  });
   it('never gives a line wider than asked (property)', () => {
     fc.assert(
       fc.property(

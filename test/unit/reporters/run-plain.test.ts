@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { eventLine } from '../../../src/reporters/run-plain.js';
+import type { RunEvent } from '../../../src/executor/events.js';
+import { liveRunReporter } from '../../../src/reporters/run-live.js';
+import { eventLine, plainRunReporter } from '../../../src/reporters/run-plain.js';
 import { memoryOutput } from '../../../src/reporters/terminal.js';
 
 describe('eventLine', () => {
@@ -21,5 +23,85 @@ describe('eventLine', () => {
     expect(
       eventLine({ type: 'run-detached', at: 0, runId: 'r', submitted: 3, adopted: 1 }, out),
     ).toBe('submitted 3 job(s), 1 already submitted; follow with: critpath status');
+  });
+});
+
+describe('run output in an 80-column terminal', () => {
+  const id = 'a-very-long-task-identifier-that-goes-on-and-on-and-on-forever-and-ever';
+  const events = [
+    {
+      type: 'run-start',
+      at: 0,
+      runId: '20261206T180116-613a0c',
+      jobs: 4,
+      gpus: [0, 1, 2, 3],
+      simulatedGpus: true,
+      toRun: 12,
+      alreadyDone: 0,
+      plannedHours: 1,
+      doneHours: 0,
+    },
+    {
+      type: 'activity-failed',
+      at: 1000,
+      id,
+      attempt: 1,
+      failure: { reason: 'exit-non-zero', exitCode: 1 },
+      durationMs: 2000,
+      log: `.critpath/logs/long/${id}.log`,
+      gpus: [],
+      stderrTail: ['boom'],
+    },
+    {
+      type: 'run-end',
+      at: 2000,
+      runId: '20261206T180116-613a0c',
+      outcome: 'failed',
+      durationMs: 2000,
+      rows: [{ id, status: 'failed', estimateHours: 0.001, actualHours: 0.0005, ranNow: true }],
+    },
+  ] as const;
+  const cells = (text: string): number[] => text.split('\n').map((l) => [...l].length);
+
+  it('the summary table and its note fit; plain lines stay one per event', () => {
+    const out = memoryOutput(80);
+    const r = plainRunReporter(out);
+    for (const e of events) r.onEvent(e as RunEvent);
+    r.close();
+    const text = out.stdout.join('');
+    const summary = text.slice(text.indexOf('activity'));
+    expect(Math.max(...cells(summary)), summary).toBeLessThanOrEqual(80);
+    expect(summary.replace(/\s+/g, ' ')).toContain(
+      'retries included; machine time, not engineer hours',
+    );
+    expect(text).toContain('12 to run, 0 done before, --jobs 4, GPUs 0,1,2,3 (simulated)\n');
+    expect(text).toContain(`exit 1 after 2s, see .critpath/logs/long/${id}.log\n`);
+  });
+
+  it('the live view: event lines wrap, and each live line stays one terminal line', () => {
+    const out = memoryOutput(80);
+    const written: string[] = [];
+    const r = liveRunReporter(
+      out,
+      (s) => void written.push(s),
+      () => 80,
+    );
+    r.onEvent(events[0] as RunEvent);
+    r.onEvent({
+      type: 'activity-start',
+      at: 500,
+      id,
+      attempt: 1,
+      gpus: [0, 1, 2, 3],
+      gpuUuids: [],
+      log: 'x.log',
+      pid: 1,
+      estimateHours: 0.002,
+    });
+    for (const e of events.slice(1)) r.onEvent(e as RunEvent);
+    r.close();
+    // eslint-disable-next-line no-control-regex -- the view's cursor movements and colours
+    const text = written.join('').replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+    expect(Math.max(...cells(text)), text).toBeLessThanOrEqual(80);
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -248,4 +249,20 @@ describe('a journal that never lies', () => {
       /^cannot open the journal .*\/f\/j: .*\((ENOTDIR|EEXIST)\)$/,
     );
   });
+});
+
+describe('a journal that is not a regular file', () => {
+  it.skipIf(process.platform === 'win32')(
+    'a FIFO is refused at once, by the reader and the writer, not read forever',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'critpath-fifo-'));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+      const path = join(dir, 'p.journal');
+      execFileSync('mkfifo', [path]);
+      const message = `the journal ${path} is not a regular file; move it away`;
+      expect(() => readJournal(path)).toThrow(message);
+      expect(() => JournalWriter.open(path)).toThrow(message);
+    },
+    10_000,
+  );
 });

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { loadProjectText } from '../../../src/config/load.js';
+import { mermaidNodeNames, renderMermaidGraph } from '../../../src/reporters/graph.js';
+
+describe('renderMermaidGraph', () => {
+  it('draws ids that differ only in ".", "_" or "-" as distinct nodes', () => {
+    const r = loadProjectText(
+      [
+        'project: M',
+        'start: 2026-01-05',
+        'tasks:',
+        '  - { id: a.1, hours: 1, hardware: macbook }',
+        '  - { id: a_1, hours: 1, hardware: macbook }',
+        '  - { id: a-1, hours: 1, hardware: macbook, deps: [a.1] }',
+        '',
+      ].join('\n'),
+      'm.yaml',
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const lines = renderMermaidGraph(r.value).split('\n');
+    expect(lines).toEqual([
+      'flowchart LR',
+      '  na_1["a.1 a.1 (1 h)"]',
+      '  na_1_2["a_1 a_1 (1 h)"]',
+      '  na_1_3["a-1 a-1 (1 h)"]',
+      '  na_1 --> na_1_3',
+    ]);
+  });
+
+  it('names are one to one, the plain ones as before', () => {
+    const names = mermaidNodeNames(['1a.8/test', 'a.1', 'a_1', 'a_1_2', 'a-1']);
+    expect(names.get('1a.8/test')).toBe('n1a_8_test');
+    expect(new Set(names.values()).size).toBe(5);
+  });
+});
