@@ -76,6 +76,8 @@ export function describeIoError(path: string, e: unknown): string {
     EPERM: 'operation not permitted',
     ENOENT: 'no such file or folder',
     ENOTDIR: 'a path component is not a folder',
+    EISDIR: 'a folder where a file should be',
+    ELOOP: 'a loop of symbolic links',
   };
   const text = code !== undefined && why[code] !== undefined ? why[code] : (e as Error).message;
   return `${path}: ${text}${code !== undefined ? ` (${code})` : ''}`;

@@ -10,13 +10,13 @@ import { describeIoError, EnvironmentError } from '../result.js';
 import type { JournalRecord } from './records.js';
 
 /**
- * Closes `fd` and throws an EnvironmentError when it is a FIFO or a socket: reading one as the
- * journal waited forever for a writer (and a run in that wait heeded no Ctrl-C). Devices pass
- * (tests write to /dev/full for a full disk).
+ * Closes `fd` and throws an EnvironmentError when it is a FIFO, a socket or a folder: reading a
+ * FIFO as the journal waited forever for a writer (and a run in that wait heeded no Ctrl-C), and
+ * a folder gave Node's raw EISDIR text. Devices pass (tests write to /dev/full for a full disk).
  */
 export function refuseIrregularJournal(fd: number, path: string): void {
   const st = fstatSync(fd);
-  if (!st.isFIFO() && !st.isSocket()) return;
+  if (!st.isFIFO() && !st.isSocket() && !st.isDirectory()) return;
   closeSync(fd);
   throw new EnvironmentError(`the journal ${path} is not a regular file; move it away`);
 }

@@ -1,5 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  appendFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -265,4 +272,17 @@ describe('a journal that is not a regular file', () => {
     },
     10_000,
   );
+
+  it('a folder is refused with a message that says so, by the reader and the writer', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'critpath-dir-journal-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'd.journal');
+    mkdirSync(path);
+    expect(() => readJournal(path)).toThrow(
+      `the journal ${path} is not a regular file; move it away`,
+    );
+    expect(() => JournalWriter.open(path)).toThrow(
+      `cannot open the journal ${path}: a folder where a file should be (EISDIR)`,
+    );
+  });
 });
