@@ -1,4 +1,4 @@
-import type { Project } from '../model/project.js';
+import type { Phase, Project } from '../model/project.js';
 import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
 import type { ActivityState, RunState } from '../state/reducer.js';
@@ -46,17 +46,18 @@ const fail = (kind: HandError['kind'], message: string): Result<never, HandError
 const MAX_HOURS = 10_000;
 
 /** The activity a request names: an activity id, or a task id when the task has one phase. */
-function activityOf(project: Project, id: string): Result<string, HandError> {
+function activityOf(project: Project, id: string): Result<Phase, HandError> {
   const task = project.tasks.find((t) => t.id === id);
   if (task !== undefined) {
-    if (task.phases.length === 1) return ok(task.phases[0]!.activityId);
+    if (task.phases.length === 1) return ok(task.phases[0]!);
     return fail(
       'phased-task',
       `task "${id}" has phases: name one (${task.phases.map((p) => p.activityId).join(', ')})`,
     );
   }
+  const phase = project.tasks.flatMap((t) => t.phases).find((p) => p.activityId === id);
+  if (phase !== undefined) return ok(phase);
   const ids = project.tasks.flatMap((t) => t.phases.map((p) => p.activityId));
-  if (ids.includes(id)) return ok(id);
   const hint = nearest(id, ids);
   return fail(
     'unknown-id',
@@ -127,15 +128,25 @@ function checkPerson(
   );
 }
 
-/** Whether the request fits where the activity stands (a done activity is not started again…). */
+/**
+ * Whether the request fits where the activity stands (a done activity is not started again…).
+ * While a run is live, an activity with a command is the run's: a hand record would be overwritten
+ * by the run's result, so only `undo` is taken.
+ */
 function checkState(
   action: HandAction,
-  id: string,
+  phase: Phase,
   a: ActivityState | undefined,
   at: number,
-  file = 'FILE',
+  live: { readonly runId: string | undefined; readonly file: string },
 ): Result<void, HandError> {
+  const id = phase.activityId;
+  const file = live.file;
   const conflict = (m: string): Result<never, HandError> => fail('conflict', `${id}: ${m}`);
+  if (action !== 'undo' && phase.run !== undefined && live.runId !== undefined)
+    return conflict(
+      `run ${live.runId} is in progress and runs this activity's command; let it, or stop it first (critpath cancel ${file})`,
+    );
   if (action === 'undo') {
     if (a?.hand === undefined)
       return conflict('no hand work recorded to undo (critpath reset forgets run results)');
@@ -155,12 +166,13 @@ function checkState(
 /** The hand record a request asks for, checked against the project and the journal's state. */
 export function handRecord(
   project: Project,
-  state: RunState,
+  state: RunState & { readonly liveRunId?: string | undefined },
   req: HandRequest,
   nowMs: number,
 ): Result<WithoutVersion<HandRecord>, HandError> {
-  const id = activityOf(project, req.id);
-  if (!id.ok) return id;
+  const phase = activityOf(project, req.id);
+  if (!phase.ok) return phase;
+  const id = phase.value.activityId;
   const at = parseAt(req.at, nowMs);
   if (!at.ok) return at;
   const hours = parseHoursOption(req.hours);
@@ -176,13 +188,14 @@ export function handRecord(
       'bad-reason',
       '--reason: control characters (line breaks, escapes) are not allowed',
     );
-  const fits = checkState(req.action, id.value, state.activities.get(id.value), at.value, req.file);
+  const live = { runId: state.liveRunId, file: req.file ?? 'FILE' };
+  const fits = checkState(req.action, phase.value, state.activities.get(id), at.value, live);
   if (!fits.ok) return fits;
   return ok({
     t: 'hand',
     at: at.value,
     recordedAt: nowMs,
-    id: id.value,
+    id,
     action: req.action,
     ...(by.value === undefined ? {} : { by: by.value }),
     ...(hours.value === undefined ? {} : { hours: hours.value }),

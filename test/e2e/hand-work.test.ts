@@ -75,6 +75,39 @@ describe('hand work', () => {
     expect(journal).not.toMatch(/"t":"started"[^\n]*"id":"write-role"/);
   }, 60_000);
 
+  it("refuses hand records of what a live run runs (the run's result would replace them)", async () => {
+    const p = tempProject(
+      [
+        'project: hands and a run',
+        'start: 2026-01-05',
+        'tasks:',
+        '  - { id: slow, hours: 1, run: "sleep 30" }',
+        '  - { id: docs, hours: 2, deps: [slow] }',
+      ].join('\n'),
+    );
+    const cli = (...args: string[]) => critpath(args, { cwd: p.dir, env: p.env });
+    const run = cli('run', p.file, '--gpus', '0');
+    const journal = join(p.dir, '.critpath', 'project.journal');
+    const started = (): boolean => {
+      try {
+        return /"t":"started"[^\n]*"id":"slow"/.test(readFileSync(journal, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    for (let k = 0; k < 400 && !started(); k++) await new Promise((r) => setTimeout(r, 25));
+    expect(started()).toBe(true);
+    const refused = await cli('done', p.file, 'slow');
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(
+      /^critpath: slow: run \S+ is in progress and runs this activity's command; let it, or stop it first \(critpath cancel .*project\.yaml\)$/,
+    );
+    expect((await cli('done', p.file, 'docs', '--hours', '2')).exitCode).toBe(0);
+    expect((await cli('cancel', p.file)).exitCode).toBe(0);
+    await run;
+    expect(readFileSync(journal, 'utf8')).not.toMatch(/"t":"hand"[^\n]*"id":"slow"/);
+  }, 60_000);
+
   it.each([
     [
       ['start', 'write-rol'],

@@ -164,3 +164,41 @@ describe('hand-work requests', () => {
     });
   });
 });
+
+describe('hand work beside a live run', () => {
+  const withCommands = load(
+    [
+      'project: hands and runs',
+      'start: 2026-01-05',
+      'tasks:',
+      '  - { id: by-hand, hours: 1 }',
+      '  - { id: scripted, hours: 1, run: "make it" }',
+    ].join('\n'),
+  );
+  const live = { ...emptyState(), liveRunId: '20260105T110000-abc123' };
+  const file = 'tasks/lab.yaml';
+  const ask = (req: HandRequest, state: typeof live | ReturnType<typeof emptyState>) =>
+    handRecord(withCommands, state, { file, ...req }, NOW);
+
+  it("refuses start, done and block of an activity the run runs: the run's result would replace it", () => {
+    for (const action of ['start', 'done', 'block'] as const) {
+      const r = ask({ action, id: 'scripted', reason: 'waiting' }, live);
+      expect(r.ok, action).toBe(false);
+      if (!r.ok)
+        expect(r.error).toEqual({
+          kind: 'conflict',
+          message:
+            "scripted: run 20260105T110000-abc123 is in progress and runs this activity's command; let it, or stop it first (critpath cancel tasks/lab.yaml)",
+        });
+    }
+  });
+
+  it('takes hand work the run does not do, and any hand work when no run is live', () => {
+    for (const action of ['start', 'done', 'block'] as const) {
+      expect(ask({ action, id: 'by-hand', reason: 'waiting' }, live).ok, action).toBe(true);
+      expect(ask({ action, id: 'scripted', reason: 'waiting' }, emptyState()).ok, action).toBe(
+        true,
+      );
+    }
+  });
+});
