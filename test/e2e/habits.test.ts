@@ -19,9 +19,17 @@ const hasShell = (sh: string): boolean => {
 describe('habits of a well-made CLI', () => {
   it('init writes a starter file that validates, and never overwrites', async () => {
     const p = tempProject('');
-    const r = await critpath(['init', 'lab/tasks.yaml'], { cwd: p.dir, env });
+    // Kiritimati is UTC+14 all year: its date is not UTC's for 14 hours a day.
+    const at = Date.now();
+    const r = await critpath(['init', 'lab/tasks.yaml'], {
+      cwd: p.dir,
+      env: { ...env, TZ: 'Pacific/Kiritimati' },
+    });
     expect(r.exitCode, r.all).toBe(0);
     const text = readFileSync(join(p.dir, 'lab/tasks.yaml'), 'utf8');
+    // The local date: today there, not UTC's.
+    const local = new Date(at + 14 * 3_600_000).toISOString().slice(0, 10);
+    expect(text).toContain(`start: ${local} `);
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./schema.json');
     expect(existsSync(join(p.dir, 'lab/schema.json'))).toBe(true);
     expect(text).toMatch(/hardware: macbook/);

@@ -1,3 +1,4 @@
+import { format } from 'date-fns';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -22,7 +23,7 @@ export function starterTaskFile(today: string): string {
 #   critpath run FILE --dry-run
 # Hours are a range (low-high) or one figure; a task runs on the MacBook or on the GPU host.
 project: My GPU lab
-start: ${today}          # first working day
+start: ${today}          # plans start on the first working day from this date
 hoursPerDay: 8
 hardware:
   gpuModel: H100
@@ -84,7 +85,7 @@ export function registerInit(program: Command, ctx: CliContext): void {
       }
       try {
         makeFolders(dirname(path));
-        writeFileSync(path, starterTaskFile(new Date().toISOString().slice(0, 10)), { flag: 'wx' });
+        writeFileSync(path, starterTaskFile(format(new Date(), 'yyyy-MM-dd')), { flag: 'wx' });
         const schema = join(dirname(path), 'schema.json');
         if (!existsSync(schema)) {
           const json = { ...(projectJsonSchema() as object), title: 'critpath task file' };
