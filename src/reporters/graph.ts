@@ -23,7 +23,7 @@ export function renderDot(project: Project, critical: ReadonlySet<string> = new 
     '  node [shape=box, fontname="Helvetica"];',
   ];
   for (const a of g.activities) {
-    const label = `${a.id}\\n${a.phase.title.replace(/"/g, "'")}\\n${hoursRange(a.phase.estimate.low, a.phase.estimate.high)} · ${a.phase.hardware}${a.phase.gpus === 0 ? '' : ` · ${gpuCount(a.phase.gpus)}`}`;
+    const label = `${a.id}\\n${dotText(a.phase.title)}\\n${hoursRange(a.phase.estimate.low, a.phase.estimate.high)} · ${a.phase.hardware}${a.phase.gpus === 0 ? '' : ` · ${gpuCount(a.phase.gpus)}`}`;
     const style = critical.has(a.id)
       ? ', color=red, penwidth=2'
       : a.phase.hardware === 'gpu'
@@ -37,7 +37,15 @@ export function renderDot(project: Project, critical: ReadonlySet<string> = new 
   return lines.join('\n');
 }
 
-/** Mermaid flowchart of the activity graph. */
+/**
+ * A title inside a DOT label's quotes: `"` as `'` (as before), a backslash doubled (one at the
+ * end closed the quotes early), a line break as DOT's `\n`.
+ */
+function dotText(title: string): string {
+  return title.replace(/\\/g, '\\\\').replace(/"/g, "'").replace(/\r?\n/g, '\\n');
+}
+
+/** Mermaid flowchart of the activity graph (a line break in a title is a space). */
 export function renderMermaidGraph(
   project: Project,
   critical: ReadonlySet<string> = new Set(),
@@ -47,7 +55,7 @@ export function renderMermaidGraph(
   const node = (id: string): string => names.get(id)!;
   const lines = ['flowchart LR'];
   for (const a of g.activities) {
-    const text = `${a.id} ${a.phase.title} (${hoursRange(a.phase.estimate.low, a.phase.estimate.high)}${a.phase.hardware === 'gpu' ? `, ${gpuCount(a.phase.gpus)}` : ''})`;
+    const text = `${a.id} ${a.phase.title.replace(/\s*[\r\n]+\s*/g, ' ')} (${hoursRange(a.phase.estimate.low, a.phase.estimate.high)}${a.phase.hardware === 'gpu' ? `, ${gpuCount(a.phase.gpus)}` : ''})`;
     lines.push(`  ${node(a.id)}["${text.replace(/"/g, "'")}"]`);
   }
   for (const a of g.activities)

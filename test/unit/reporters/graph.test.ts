@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadProjectText } from '../../../src/config/load.js';
-import { mermaidNodeNames, renderMermaidGraph } from '../../../src/reporters/graph.js';
+import { mermaidNodeNames, renderDot, renderMermaidGraph } from '../../../src/reporters/graph.js';
 
 describe('renderMermaidGraph', () => {
   it('draws ids that differ only in ".", "_" or "-" as distinct nodes', () => {
@@ -32,5 +32,35 @@ describe('renderMermaidGraph', () => {
     const names = mermaidNodeNames(['1a.8/test', 'a.1', 'a_1', 'a_1_2', 'a-1']);
     expect(names.get('1a.8/test')).toBe('n1a_8_test');
     expect(new Set(names.values()).size).toBe(5);
+  });
+});
+
+describe('titles with backslashes and line breaks', () => {
+  const r = loadProjectText(
+    [
+      'project: T',
+      'start: 2026-01-05',
+      'tasks:',
+      "  - { id: a, title: 'C:\\lab\\', hours: 1, hardware: macbook }",
+      '  - { id: b, title: "one\\ntwo \\"quoted\\"", hours: 1, hardware: macbook, deps: [a] }',
+      '',
+    ].join('\n'),
+    't.yaml',
+  );
+
+  it('DOT: a backslash doubled, a line break as \\n, quotes as before', () => {
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const lines = renderDot(r.value).split('\n');
+    expect(lines).toContain('  "a" [label="a\\nC:\\\\lab\\\\\\n1 h · macbook"];');
+    expect(lines).toContain(`  "b" [label="b\\none\\ntwo 'quoted'\\n1 h · macbook"];`);
+  });
+
+  it('Mermaid: a line break is a space, so each node stays on its line', () => {
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const lines = renderMermaidGraph(r.value).split('\n');
+    expect(lines).toContain(`  nb["b one two 'quoted' (1 h)"]`);
+    expect(lines).toHaveLength(4);
   });
 });
