@@ -2,15 +2,18 @@
  * Control characters in terminal output. A task title, an id or a command's output can hold
  * escape sequences that move the cursor, retitle the terminal, hide text or ring the bell. What
  * critpath prints (Output's out and err, the live view) passes here, so they are shown as
- * visible escapes (`\x1b`, `\x07`, `\x9b`), never acted on; only `critpath logs` prints a log as
- * it was written, as cat would. Newlines, tabs and CRLF line ends (CSV, ICS) stay. With
+ * visible escapes (`\x1b`, `\x07`), never acted on; only `critpath logs` prints a log as it was
+ * written, as cat would. DEL, the C1 controls and the bidirectional overrides (which reorder what
+ * a line shows) are written as JSON writes escapes (`\u009b`, `\u202e`): JSON text, where
+ * JSON.stringify left them raw, stays valid JSON meaning the same string, and plain text shows
+ * them as plainly. Newlines, tabs and CRLF line ends (CSV, ICS) stay. With
  * `keepColour`, colour sequences (SGR: ESC [ digits m, what chalk writes) stay too when they only
  * colour text (KEPT_SGR); one that hides it (8: concealed, a background, a 256-colour or RGB
  * pair that may match the foreground), blinks or inverts it is shown as an escape.
  */
 const CONTROL =
   // eslint-disable-next-line no-control-regex -- control characters are what it is about
-  /(\u001b\[([0-9;]*)m)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/g;
+  /(\u001b\[([0-9;]*)m)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
 
 /**
  * SGR parameters kept with `keepColour`: reset, bold, dim, italic, underline and their ends, and
@@ -22,11 +25,17 @@ const KEPT_SGR = /^(|0|1|2|3|4|22|23|24|3[1-6]|39|9[0-6])$/;
 /** Whether every parameter of an SGR sequence only colours text. */
 const onlyColours = (params: string): boolean => params.split(';').every((p) => KEPT_SGR.test(p));
 
-const visible = (ch: string): string => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+const visible = (ch: string): string => {
+  const c = ch.charCodeAt(0);
+  return c < 0x7f
+    ? `\\x${c.toString(16).padStart(2, '0')}`
+    : `\\u${c.toString(16).padStart(4, '0')}`;
+};
 
 /** Any character that CONTROL might match: text without one is returned as it is. */
-// eslint-disable-next-line no-control-regex -- as above
-const MAYBE_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const MAYBE_CONTROL =
+  // eslint-disable-next-line no-control-regex -- as above
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 export function escapeTerminal(text: string, keepColour = false): string {
   // A plan's JSON runs to tens of megabytes: one quick scan instead of the replacing one.

@@ -165,11 +165,12 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
 
 /**
  * What `out` prints of JSON text given in pieces (jsonChunks), as UTF-8 into `bytes`. The only
- * characters escapeTerminal changes that JSON.stringify leaves raw are U+007F–U+009F, each made
- * visible on its own (the control characters below U+0020, ESC and CR among them, come out as
- * `\u` escapes; the newlines between values stay): a piece is escaped by itself, and only when
- * its UTF-8 holds a byte 0x7F or 0xC2 (the lead byte of U+0080–U+00BF), which two byte searches
- * find, where a regular expression would look at every character of 87 MB.
+ * characters escapeTerminal changes that JSON.stringify leaves raw are U+007F–U+009F and the
+ * bidirectional overrides, each made a `\u` escape on its own (the control characters below
+ * U+0020, ESC and CR among them, are JSON.stringify's `\u` escapes already; the newlines between
+ * values stay): a piece is escaped by itself, and only when its UTF-8 holds a byte 0x7F or 0xC2
+ * (the lead byte of U+0080–U+00BF) or an override's three bytes, which byte searches find, where
+ * a regular expression would look at every character of 87 MB.
  */
 export function writeJson(chunks: Iterable<string>, bytes: ByteSink): void {
   let last = '';
@@ -181,8 +182,23 @@ export function writeJson(chunks: Iterable<string>, bytes: ByteSink): void {
   if (!last.endsWith('\n')) bytes.add('\n');
 }
 
-/** UTF-8 without U+007F–U+009F (some bytes may be U+00A0–U+00BF, which stay as they are). */
-const noC1 = (b: Buffer): boolean => b.indexOf(0x7f) < 0 && b.indexOf(0xc2) < 0;
+/**
+ * UTF-8 without U+007F–U+009F (some bytes may be U+00A0–U+00BF, which stay as they are) and
+ * without a bidirectional override.
+ */
+const noC1 = (b: Buffer): boolean =>
+  b.indexOf(0x7f) < 0 && b.indexOf(0xc2) < 0 && !hasBidiOverride(b);
+
+/** Whether UTF-8 `b` holds U+200E–U+200F, U+202A–U+202E or U+2066–U+2069 (E2 80 xx, E2 81 xx). */
+function hasBidiOverride(b: Buffer): boolean {
+  for (let k = b.indexOf(0xe2); k >= 0; k = b.indexOf(0xe2, k + 1)) {
+    const x = b[k + 1];
+    const y = b[k + 2] ?? 0;
+    if (x === 0x80 && (y === 0x8e || y === 0x8f || (y >= 0xaa && y <= 0xae))) return true;
+    if (x === 0x81 && y >= 0xa6 && y <= 0xa9) return true;
+  }
+  return false;
+}
 
 /** A line as printed: control characters escaped (colours kept), a newline at its end. */
 const lineOf = (t: string): string => {

@@ -456,7 +456,21 @@ describe('hostile input', () => {
       expect(r.all, args.join(' ')).not.toMatch(/[\u001b\u0007\u009b]/);
     }
     const plan = await critpath(['plan', p.file, '--wide'], env);
-    expect(plan.stdout).toContain('evil \\x1b]0;pwned\\x07 \\x1b[2J \\x9b1A end');
+    expect(plan.stdout).toContain('evil \\x1b]0;pwned\\x07 \\x1b[2J \\u009b1A end');
+    // JSON output stays JSON, holding the title as written, escapes and all.
+    for (const args of [
+      ['plan', p.file, '--json'],
+      ['plan', p.file, '--team', '1', '--json'],
+      ['status', p.file, '--json'],
+    ]) {
+      const r = await critpath(args, env);
+      // eslint-disable-next-line no-control-regex -- control characters are what it is about
+      expect(r.stdout, args.join(' ')).not.toMatch(/[\u001b\u0007\u009b]/);
+      expect(r.stdout, args.join(' ')).toContain('\\u009b1A end');
+      expect(JSON.stringify(JSON.parse(r.stdout)), args.join(' ')).toContain(
+        JSON.stringify('evil \u001b]0;pwned\u0007 \u001b[2J \u009b1A end'),
+      );
+    }
   });
 
   it('an unwritable --html path is one line, exit 2, and never spins', async () => {

@@ -6,9 +6,23 @@ import { memoryOutput } from '../../../src/reporters/terminal.js';
 describe('escapeTerminal', () => {
   it('shows ESC, OSC, BEL, C1 and a lone CR as visible escapes', () => {
     expect(escapeTerminal('a\u001b]0;pwned\u0007b')).toBe('a\\x1b]0;pwned\\x07b');
-    expect(escapeTerminal('\u001b[2J\u009b1A')).toBe('\\x1b[2J\\x9b1A');
+    expect(escapeTerminal('\u001b[2J\u009b1A')).toBe('\\x1b[2J\\u009b1A');
     expect(escapeTerminal('over\rwrite')).toBe('over\\x0dwrite');
-    expect(escapeTerminal('\u0000\u007f')).toBe('\\x00\\x7f');
+    expect(escapeTerminal('\u0000\u007f')).toBe('\\x00\\u007f');
+  });
+
+  it('shows the bidirectional overrides, which reorder what a line shows', () => {
+    expect(escapeTerminal('a\u202eb\u2066c\u2069d\u200e')).toBe('a\\u202eb\\u2066c\\u2069d\\u200e');
+    expect(escapeTerminal('→ … ≤ ©')).toBe('→ … ≤ ©');
+  });
+
+  it('keeps JSON text JSON, meaning the same value (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        expect(JSON.parse(escapeTerminal(JSON.stringify(s), true))).toBe(s);
+        expect(JSON.parse(escapeTerminal(JSON.stringify({ s }, null, 2), false))).toEqual({ s });
+      }),
+    );
   });
 
   it('keeps newlines, tabs and CRLF line ends; colours only when asked', () => {
@@ -36,8 +50,10 @@ describe('escapeTerminal', () => {
           // eslint-disable-next-line no-control-regex -- control characters are what it is about
           .replace(/\u001b\[[0-9;]*m/g, '')
           .replace(/\r\n/g, '');
-        // eslint-disable-next-line no-control-regex -- control characters are what it is about
-        expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+        expect(out).not.toMatch(
+          // eslint-disable-next-line no-control-regex -- control characters are what it is about
+          /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/,
+        );
       }),
     );
   });

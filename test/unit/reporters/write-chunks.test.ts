@@ -57,11 +57,21 @@ describe('writeJson', () => {
     );
   });
 
+  it('escapes bidirectional overrides, not other characters of the same lead byte (→, …)', () => {
+    const v = { a: 'x\u202ey\u2066z\u200f', b: '→ … – ≤' };
+    const out = written(jsonChunks(v));
+    expect(out).toBe(`${escapeTerminal(JSON.stringify(v, null, 2), true)}\n`);
+    expect(out).toContain('x\\u202ey\\u2066z\\u200f');
+    expect(out).toContain('→ … – ≤');
+    expect(JSON.parse(out)).toEqual(v);
+  });
+
   it('escapes C1 characters, keeps others with a 0xC2 lead byte, and writes a lone newline for nothing', () => {
     const v = { a: '\u0085\u009b\u007f', b: '\u00a0©°', c: ['\u001b[31m', '\r\n'] };
     const out = written(jsonChunks(v));
     expect(out).toBe(`${escapeTerminal(JSON.stringify(v, null, 2), true)}\n`);
-    expect(out).toContain('\\x85\\x9b\\x7f');
+    expect(out).toContain('\\u0085\\u009b\\u007f');
+    expect(JSON.parse(out)).toEqual(v);
     expect(out).toContain('\u00a0©°');
     expect(written([])).toBe('\n');
     expect(written(['{}\n'])).toBe('{}\n');
