@@ -1,5 +1,6 @@
 import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
+import { isCalendarDate } from '../model/patterns.js';
 
 /**
  * A command-line count (`--jobs 4`, `--seed 7`): decimal digits only, so `1e3`, `0x10`, `2.0` and
@@ -32,12 +33,7 @@ export function hoursPerDayOption(text: string | undefined): Result<number | und
 /** `--deadline`: a calendar date as YYYY-MM-DD (not 2026-02-30), or undefined when not given. */
 export function deadlineOption(text: string | undefined): Result<string | undefined, string> {
   if (text === undefined) return ok(undefined);
-  const d = new Date(`${text}T00:00:00Z`);
-  if (
-    !/^\d{4}-\d{2}-\d{2}$/.test(text) ||
-    Number.isNaN(d.getTime()) ||
-    d.toISOString().slice(0, 10) !== text
-  )
+  if (!isCalendarDate(text))
     return err(`--deadline expects a calendar date as YYYY-MM-DD, got "${text}"`);
   return ok(text);
 }

@@ -1,5 +1,6 @@
 import type { DiagnosticReason } from '../result.js';
 import { parseTeamSpec, unknownMember, unknownMemberMessage } from '../model/team-spec.js';
+import { DATE_RE, isCalendarDate } from '../model/patterns.js';
 import { nearest } from '../util/suggest.js';
 import { parseHours } from './hours.js';
 import type { FieldPath } from './positions.js';
@@ -222,11 +223,9 @@ function depEntries(t: unknown): { dep: string; path: FieldPath }[] {
 
 function checkDates(root: Raw, report: Report): void {
   const check = (v: unknown, path: FieldPath): void => {
-    if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return;
-    const d = new Date(`${v}T00:00:00Z`);
-    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) {
+    // A string of another shape is the schema's to report.
+    if (typeof v === 'string' && DATE_RE.test(v) && !isCalendarDate(v))
       report('schema', path, `"${v}" is not a calendar date`);
-    }
   };
   check(root['start'], ['start']);
   check(root['deadline'], ['deadline']);
