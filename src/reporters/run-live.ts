@@ -109,7 +109,7 @@ export function liveRunReporter(
       }
       const text = eventLine(e, out);
       const line =
-        text === undefined ? undefined : stampedLine(e.at, text, out.columns, c.dim(clock(e.at)));
+        text === undefined ? undefined : stampedLine(c.dim(clock(e.at)), text, out.columns);
       if (e.type === 'run-end') {
         if (timer !== undefined) clearInterval(timer);
         running.clear();

@@ -169,10 +169,10 @@ function lineBatch(write: (text: string) => void): { add(line: string): void; cl
 }
 
 /**
- * An event line after its time stamp, wrapped to `columns` cells: the lines after the first
- * start under the text, past the stamp (`14:03:07 `).
+ * An event line after its time stamp (`clock`'s, perhaps coloured), wrapped to `columns` cells:
+ * the lines after the first start under the text, past the stamp (`14:03:07 `).
  */
-export function stampedLine(at: number, line: string, columns: number, stamp = clock(at)): string {
+export function stampedLine(stamp: string, line: string, columns: number): string {
   return wrapProse(`${stamp} ${line}`, columns, ' '.repeat(9));
 }
 
