@@ -11,9 +11,13 @@
  * colour text (KEPT_SGR); one that hides it (8: concealed, a background, a 256-colour or RGB
  * pair that may match the foreground), blinks or inverts it is shown as an escape.
  */
-const CONTROL =
-  // eslint-disable-next-line no-control-regex -- control characters are what it is about
-  /(\u001b\[([0-9;]*)m)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
+/** Shown as `\u` escapes: DEL, the C1 controls and the bidirectional overrides (a class's body). */
+const WIDE = '\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+
+const CONTROL = new RegExp(
+  `(\\u001b\\[([0-9;]*)m)|[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f${WIDE}]|\\r(?!\\n)`,
+  'g',
+);
 
 /**
  * SGR parameters kept with `keepColour`: reset, bold, dim, italic, underline and their ends, and
@@ -33,9 +37,7 @@ const visible = (ch: string): string => {
 };
 
 /** Any character that CONTROL might match: text without one is returned as it is. */
-const MAYBE_CONTROL =
-  // eslint-disable-next-line no-control-regex -- as above
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const MAYBE_CONTROL = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f${WIDE}]`);
 
 export function escapeTerminal(text: string, keepColour = false): string {
   // A plan's JSON runs to tens of megabytes: one quick scan instead of the replacing one.
