@@ -3,6 +3,18 @@ import { parseHours } from '../../../src/config/hours.js';
 import { loadProjectFile, loadProjectText } from '../../../src/config/load.js';
 import { buildActivityGraph, compareIds } from '../../../src/model/activities.js';
 import { expectedHours } from '../../../src/model/project.js';
+import type { Diagnostic } from '../../../src/result.js';
+
+/** A task file of project X with these task lines (`  - { … }`). */
+const withTasks = (...tasks: string[]): string =>
+  ['project: X', 'start: 2026-01-05', 'tasks:', ...tasks, ''].join('\n');
+
+/** The problems of a file that must not load. */
+function problemsOf(text: string, file: string): readonly Diagnostic[] {
+  const r = loadProjectText(text, file);
+  expect(r.ok).toBe(false);
+  return r.ok ? [] : r.error;
+}
 
 describe('parseHours', () => {
   it('reads numbers, ranges and three-point estimates', () => {
@@ -161,29 +173,20 @@ describe('a YAML alias bomb', () => {
   ].join('\n');
 
   it('is a diagnostic at the first alias that multiplies, not an exception', () => {
-    const r = loadProjectText(bomb, 'bomb.yaml');
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
-    expect(r.error).toHaveLength(1);
-    expect(r.error[0]!.message).toMatch(/alias bomb/);
+    const problems = problemsOf(bomb, 'bomb.yaml');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toMatch(/alias bomb/);
     // `c: &c [*b…`: the first alias whose target holds aliases itself.
-    expect(r.error[0]!.position).toMatchObject({ file: 'bomb.yaml', line: 5, col: 8 });
+    expect(problems[0]!.position).toMatchObject({ file: 'bomb.yaml', line: 5, col: 8 });
   });
 });
 
 describe('bad values in messages', () => {
   it('show control characters in a string as escapes, never as they are', () => {
-    const text = [
-      'project: X',
-      'start: 2026-01-05',
-      'tasks:',
-      '  - { id: "a\\e[8mhidden", hours: 1, hardware: macbook }',
-      '',
-    ].join('\n');
-    const r = loadProjectText(text, 'esc.yaml');
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
-    const m = r.error.map((d) => d.message).join(' | ');
+    const text = withTasks('  - { id: "a\\e[8mhidden", hours: 1, hardware: macbook }');
+    const m = problemsOf(text, 'esc.yaml')
+      .map((d) => d.message)
+      .join(' | ');
     expect(m).toContain('got "a\\u001b[8mhidden" (string)');
     // eslint-disable-next-line no-control-regex -- what must not be there
     expect(m).not.toMatch(/[\u0000-\u001f]/);
@@ -192,14 +195,10 @@ describe('bad values in messages', () => {
 
 describe('hours too large to plan', () => {
   it('are a diagnostic at the value, as YAML and as JSON', () => {
-    const yaml = [
-      'project: X',
-      'start: 2026-01-05',
-      'tasks:',
+    const yaml = withTasks(
       '  - { id: a, hours: 1e308, hardware: macbook }',
       '  - { id: b, hours: 1000000000000, hardware: macbook }',
-      '',
-    ].join('\n');
+    );
     const json = JSON.stringify({
       project: 'X',
       start: '2026-01-05',
@@ -209,30 +208,21 @@ describe('hours too large to plan', () => {
       [yaml, [4, 5]],
       [json, [1]],
     ] as const) {
-      const r = loadProjectText(text, 'big.yaml');
-      expect(r.ok).toBe(false);
-      if (r.ok) continue;
-      expect(r.error.map((d) => d.position.line)).toEqual(lines);
-      for (const d of r.error) expect(d.message).toMatch(/hours must be at most 100000/);
+      const problems = problemsOf(text, 'big.yaml');
+      expect(problems.map((d) => d.position.line)).toEqual(lines);
+      for (const d of problems) expect(d.message).toMatch(/hours must be at most 100000/);
     }
   });
 });
 
 describe('ids YAML reads as numbers, and deps not given as a list', () => {
   it('say what to write instead', () => {
-    const text = [
-      'project: X',
-      'start: 2026-01-05',
-      'tasks:',
+    const text = withTasks(
       '  - { id: "1", hours: 1, hardware: macbook }',
       '  - { id: 2, hours: 1, hardware: macbook, deps: [1.10] }',
       '  - { id: "3", hours: 1, hardware: macbook, deps: "1" }',
-      '',
-    ].join('\n');
-    const r = loadProjectText(text, 'ids.yaml');
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
-    expect(r.error.map((d) => `${d.position.line}: ${d.message}`)).toEqual([
+    );
+    expect(problemsOf(text, 'ids.yaml').map((d) => `${d.position.line}: ${d.message}`)).toEqual([
       '5: tasks[1].id: an id is text: put it in quotes ("3", "1.10"), got 2 (number)',
       '5: tasks[1].deps[0]: an id is text: put it in quotes ("3", "1.10"), got 1.1 (number)',
       '6: tasks[2].deps: expected a list of ids, such as [a] or [a, b], got "1" (string)',
