@@ -64,6 +64,15 @@ export class EnvironmentError extends Error {
   override readonly name = 'EnvironmentError';
 }
 
+/**
+ * The input asks for more than critpath can write down (a plan ending past 9999-12-31): the CLI
+ * prints the one-line message and exits 2. Thrown deep in pure code (the calendar), where a
+ * Result would have to pass through every reporter; use cases that return Results catch it.
+ */
+export class InputLimitError extends Error {
+  override readonly name = 'InputLimitError';
+}
+
 /** `path: what happened (CODE)` for a failed system call. */
 export function describeIoError(path: string, e: unknown): string {
   const code = (e as { code?: string } | undefined)?.code;

@@ -1,6 +1,6 @@
 import type { EstimateMode, Project } from '../model/project.js';
 import type { Result } from '../result.js';
-import { err, ok } from '../result.js';
+import { InputLimitError, err, ok } from '../result.js';
 import type { Problem } from '../planner/engine/index.js';
 import type { SolveOptions, SolveResult } from '../planner/engine/index.js';
 import {
@@ -197,6 +197,7 @@ export function buildTeamPlans(
     return planTeams(project, teams, opts);
   } catch (e) {
     if (e instanceof InfeasibleError) return err(`cannot schedule: ${e.message}`);
+    if (e instanceof InputLimitError) return err(e.message);
     throw e;
   }
 }
@@ -318,6 +319,9 @@ function planTeams(
       method: found.res.method,
       seed,
     };
+    // The end first: a plan past the calendar's last date fails on its end, not on the first
+    // activity dated past it.
+    pointAt(cal, found.res.schedule.makespan, 'end');
     const plan = toTeamPlan(found.pp, found.res.schedule, info, (h, kind) => isoAt(cal, h, kind));
     let range: PlanSummary['range'];
     const retimed =

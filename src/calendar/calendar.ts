@@ -1,6 +1,6 @@
-import { isValid, parseISO } from 'date-fns';
 import { normalizeProfile } from '../planner/engine/capacity.js';
 import type { CapacityStep } from '../planner/engine/problem.js';
+import { InputLimitError } from '../result.js';
 
 /**
  * The working-time calendar: maps hours on the planner's working-time axis to dates and clock
@@ -22,7 +22,12 @@ export interface WorkCalendar {
   readonly days: string[];
   /** Days since 1970-01-01 of working day d (grown with `days`). */
   readonly epochDays: number[];
+  /** The index of the last working day on or before LAST_DATE (-1: none). */
+  readonly lastDay: number;
 }
+
+/** The last date a plan may reach: dates are written `YYYY-MM-DD`, with four-digit years. */
+export const LAST_DATE = '9999-12-31';
 
 /** A clock reading on the calendar. */
 export interface CalendarPoint {
@@ -63,14 +68,29 @@ export function makeCalendar(opts: CalendarOptions): WorkCalendar {
   if (!(opts.hoursPerDay > 0 && opts.hoursPerDay <= 24)) {
     throw new Error(`Internal error: hoursPerDay must be in (0, 24], got ${opts.hoursPerDay}`);
   }
+  const holidays = new Set(opts.holidays ?? []);
   return {
     start: opts.start,
     hoursPerDay: opts.hoursPerDay,
-    holidays: new Set(opts.holidays ?? []),
+    holidays,
     dayStartMinutes: opts.dayStartMinutes ?? 540,
     days: [],
     epochDays: [],
+    lastDay: workingDaysUntil(epochDayOf(opts.start), epochDayOf(LAST_DATE), holidays) - 1,
   };
+}
+
+/** Working days from epoch day `from` to `to`, both included: weekdays less the holidays among them. */
+function workingDaysUntil(from: number, to: number, holidays: ReadonlySet<string>): number {
+  if (to < from) return 0;
+  const weeks = Math.floor((to - from + 1) / 7);
+  let count = weeks * 5;
+  for (let d = from + weeks * 7; d <= to; d++) if (isWeekday(d)) count++;
+  for (const h of holidays) {
+    const d = epochDayOf(h);
+    if (d >= from && d <= to && isWeekday(d)) count--;
+  }
+  return count;
 }
 
 /** True when `date` (YYYY-MM-DD) is a working day: Mon–Fri and not a holiday. */
@@ -79,14 +99,19 @@ export function isWorkingDay(cal: WorkCalendar, date: string): boolean {
 }
 
 function isWorkingEpochDay(cal: WorkCalendar, day: number, date: string): boolean {
+  return isWeekday(day) && !cal.holidays.has(date);
+}
+
+function isWeekday(day: number): boolean {
   const wd = weekdayOf(day);
-  return wd !== 0 && wd !== 6 && !cal.holidays.has(date);
+  return wd !== 0 && wd !== 6;
 }
 
 /**
- * Days since 1970-01-01 of a `YYYY-MM-DD` date. Calendar dates carry no time zone, so the
- * arithmetic is on UTC days: a plan for 100k tasks spans tens of thousands of days, and each is
- * a few integer operations instead of a date-library round trip.
+ * Days since 1970-01-01 of a `YYYY-MM-DD` date (the loader checked every date the calendar
+ * gets). Calendar dates carry no time zone, so the arithmetic is on UTC days: a plan for 100k
+ * tasks spans tens of thousands of days, and each is a few integer operations instead of a
+ * date-library round trip.
  */
 function epochDayOf(date: string): number {
   if (date.length === 10 && date[4] === '-' && date[7] === '-') {
@@ -98,9 +123,7 @@ function epochDayOf(date: string): number {
       if (d <= 28 || dateOfEpochDay(day) === date) return day;
     }
   }
-  const d = parseISO(date);
-  if (!isValid(d)) throw new Error(`Internal error: bad date ${date}`);
-  return Math.round(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) / 86_400_000);
+  throw new Error(`Internal error: bad date ${date}`);
 }
 
 function dateOfEpochDay(day: number): string {
@@ -123,9 +146,17 @@ function nextWorkingDay(cal: WorkCalendar, from: number): [number, string] {
   );
 }
 
-/** The date of working day `d` (d ≥ 0). */
+/**
+ * The date of working day `d` (d ≥ 0). Past LAST_DATE, an InputLimitError: the estimates
+ * (or a tiny `hoursPerDay`) put work where no date can be written.
+ */
 export function workingDate(cal: WorkCalendar, d: number): string {
   if (!Number.isInteger(d) || d < 0) throw new Error(`Internal error: bad working-day index ${d}`);
+  if (d > cal.lastDay) {
+    throw new InputLimitError(
+      `the plan runs past ${LAST_DATE}, the last date critpath writes: its work reaches working day ${d + 1} from ${cal.start}, and only ${Math.max(0, cal.lastDay + 1)} come before that date (check the hours and hoursPerDay)`,
+    );
+  }
   const days = cal.days;
   const epoch = cal.epochDays;
   if (days.length === 0) {

@@ -5,7 +5,7 @@ import { processOutput } from '../reporters/terminal.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './context.js';
 import { fitHelp } from './help-text.js';
-import { EnvironmentError } from '../result.js';
+import { EnvironmentError, InputLimitError } from '../result.js';
 import { defaultTaskFile } from '../config/default-file.js';
 import { flushProjectCacheWrites } from '../config/project-cache.js';
 
@@ -113,7 +113,7 @@ export async function main(
       if (e.code === 'commander.executeSubCommandAsync') return EXIT.failed;
       return EXIT.usage;
     }
-    if (e instanceof EnvironmentError) {
+    if (e instanceof EnvironmentError || e instanceof InputLimitError) {
       ctx.out.err(`critpath: ${e.message}`);
       return EXIT.usage;
     }

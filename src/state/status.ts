@@ -1,6 +1,7 @@
 import type { ActivityGraph } from '../model/activities.js';
 import { activityDurations } from '../model/activities.js';
 import type { Project } from '../model/project.js';
+import { makeCalendar, pointAt } from '../calendar/calendar.js';
 import { cpm, EPS } from '../planner/engine/cpm.js';
 import type { Dag } from '../planner/engine/graph.js';
 import { topoOrder } from '../planner/engine/graph.js';
@@ -430,19 +431,11 @@ export function forecastDate(
   now: number,
   hours: number,
 ): string {
-  const holidays = new Set(project.holidays);
-  const startMs = Math.max(now, Date.parse(`${project.start}T00:00:00Z`));
-  const d = new Date(startMs);
-  d.setUTCHours(0, 0, 0, 0);
-  const working = (x: Date): boolean =>
-    x.getUTCDay() !== 0 && x.getUTCDay() !== 6 && !holidays.has(x.toISOString().slice(0, 10));
-  let left = hours;
-  for (let guard = 0; guard < 100_000; guard++) {
-    if (working(d)) {
-      if (left <= project.hoursPerDay + EPS) return d.toISOString().slice(0, 10);
-      left -= project.hoursPerDay;
-    }
-    d.setUTCDate(d.getUTCDate() + 1);
-  }
-  return d.toISOString().slice(0, 10);
+  const today = new Date(now).toISOString().slice(0, 10);
+  const cal = makeCalendar({
+    start: today > project.start ? today : project.start,
+    hoursPerDay: project.hoursPerDay,
+    holidays: project.holidays,
+  });
+  return pointAt(cal, hours, 'end').date;
 }

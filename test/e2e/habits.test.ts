@@ -170,6 +170,37 @@ COMP_WORDS=(critpath run tasks/epic-1a.yaml 1a.1); COMP_CWORD=3; _critpath; echo
     }
   }, 60_000);
 
+  it('a plan past 9999-12-31 is a one-line usage error; one ending before it is dated', async () => {
+    const chain = (start: string, n: number): string =>
+      [`project: long`, `start: ${start}`, 'tasks:']
+        .concat(
+          Array.from(
+            { length: n },
+            (_, i) => `  - { id: t${i}, hours: 100000${i > 0 ? `, deps: [t${i - 1}]` : ''} }`,
+          ),
+        )
+        .join('\n');
+    const far = tempProject(chain('2027-01-04', 200));
+    for (const args of [
+      ['plan', far.file, '--team', '2'],
+      ['plan', far.file, '--team', '2', '--json'],
+      ['plan', far.file, '--monte-carlo', '20'],
+      ['status', far.file, '--gpus', '0'],
+    ]) {
+      const r = await critpath(args, { cwd: far.dir, env });
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        /^critpath: the plan runs past 9999-12-31, the last date critpath writes: its work reaches working day 2500000 from 2027-01-04, and only 2080055 come before that date \(check the hours and hoursPerDay\)$/,
+      );
+    }
+    // 40 × 100000 h at 8 h a day is 500000 working days, about 1917 years: from 8000, dated.
+    const near = tempProject(chain('8000-01-03', 40));
+    const r = await critpath(['plan', near.file, '--team', '1', '--json'], { cwd: near.dir, env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).endDate).toMatch(/^99\d\d-\d\d-\d\dT/);
+  }, 60_000);
+
   it('--estimate low does not call its figure expected; graph labels say 1 h and 2 GPUs', async () => {
     const low = await critpath(['plan', '--team', '2', '--estimate', 'low'], { cwd: ROOT, env });
     expect(low.stdout).not.toMatch(/\(expected \d/);

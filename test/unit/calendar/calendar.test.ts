@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { InputLimitError } from '../../../src/result.js';
 import {
+  LAST_DATE,
   dayIndexOf,
   gpuProfile,
   hourOfDate,
@@ -123,5 +126,45 @@ describe('weeks', () => {
     expect(weekOf(c, '2026-12-04')).toBe(1);
     expect(weekOf(c, '2026-12-07')).toBe(2);
     expect(weekOf(c, '2026-12-21')).toBe(4);
+  });
+});
+
+describe('the last date', () => {
+  // Late starts keep the day-by-day walk short; holidays on weekdays and weekends, some before the start.
+  const lateCal = fc.record({
+    start: fc.integer({ min: 0, max: 400 }),
+    h: fc.constantFrom(1, 7.5, 8),
+    holidays: fc.uniqueArray(fc.integer({ min: 0, max: 420 }), { maxLength: 40 }),
+  });
+  const dateAt = (back: number): string =>
+    new Date(Date.UTC(9999, 11, 31) - back * 86_400_000).toISOString().slice(0, 10);
+
+  it('is the last working day a calendar dates, counted without walking to it', () => {
+    fc.assert(
+      fc.property(lateCal, ({ start, h, holidays }) => {
+        const c = cal({ start: dateAt(start), h, holidays: holidays.map((b) => dateAt(b)) });
+        // The walk: every working day the calendar gives up to LAST_DATE, then the error.
+        let d = 0;
+        while (d <= c.lastDay) expect(workingDate(c, d++) <= LAST_DATE).toBe(true);
+        expect(() => workingDate(c, d)).toThrow(InputLimitError);
+        let next = dateAt(0);
+        for (let back = 0; back <= start; back++) {
+          next = dateAt(back);
+          if (isWorkingDay(c, next)) break;
+        }
+        // The last day dated is the last working day on or before LAST_DATE (if any).
+        if (c.lastDay >= 0) expect(workingDate(c, c.lastDay)).toBe(next);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('fails a plan past it with the day it reaches and the days there are, not a bad date', () => {
+    const c = cal({ start: '2027-01-04' });
+    expect(c.lastDay).toBe(2_080_054);
+    expect(workingDate(c, c.lastDay)).toBe('9999-12-31');
+    expect(() => isoAt(c, 1e9, 'end')).toThrow(
+      'the plan runs past 9999-12-31, the last date critpath writes: its work reaches working day 125000000 from 2027-01-04, and only 2080055 come before that date (check the hours and hoursPerDay)',
+    );
   });
 });
