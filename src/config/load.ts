@@ -205,8 +205,19 @@ export function loadYamlWithPositions(text: string, file: string): Result<Projec
     : [];
   checkRules(raw as Record<string, unknown>, tasks, report);
 
-  if (diags.length > 0 || !parsed.success) return err(sortDiagnostics(diags));
+  if (diags.length > 0 || !parsed.success) return err(sortDiagnostics(oneWordPerHours(diags)));
   return ok(normalize(parsed.data));
+}
+
+/**
+ * The diagnostics without the schema's generic word on an `hours` field that the hour rules
+ * explain (a number that is not finite: `.inf`, `{ low: 1, high: .nan }`), so a field gets one.
+ */
+function oneWordPerHours(diags: Diagnostic[]): Diagnostic[] {
+  const field = (d: Diagnostic): string => d.message.slice(0, d.message.indexOf(': '));
+  const explained = new Set(diags.filter((d) => d.reason === 'bad-hours').map(field));
+  if (explained.size === 0) return diags;
+  return diags.filter((d) => d.reason !== 'schema' || !explained.has(field(d)));
 }
 
 /** How many times one collection may be copied through aliases. */

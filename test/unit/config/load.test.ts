@@ -213,6 +213,18 @@ describe('hours too large to plan', () => {
       for (const d of problems) expect(d.message).toMatch(/hours must be at most 100000/);
     }
   });
+  it('that are not finite get one diagnostic each, the one that says so', () => {
+    const yaml = withTasks(
+      '  - { id: a, hours: .inf, hardware: macbook }',
+      '  - { id: b, hours: { low: 1, high: .nan }, hardware: macbook }',
+      '  - { id: c, hours: 1-x, hardware: macbook }',
+    );
+    expect(problemsOf(yaml, 'inf.yaml').map((d) => d.message)).toEqual([
+      'tasks[0].hours: hours must be a finite number, got Infinity',
+      'tasks[1].hours: hours must be finite numbers',
+      'tasks[2].hours: expected hours as a number, "low-high" or { low, likely, high }, got "1-x" (string)',
+    ]);
+  });
 });
 
 describe('ids YAML reads as numbers, and deps not given as a list', () => {
