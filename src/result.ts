@@ -40,6 +40,7 @@ export type DiagnosticReason =
   | 'unknown-skill'
   | 'bad-scenario'
   | 'io'
+  | 'encoding'
   | 'psplib';
 
 /** Marks code that must be unreachable when the types are right; reaching it is a bug. */

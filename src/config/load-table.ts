@@ -1,4 +1,5 @@
 /** `plan`'s way to a huge task file of plain tasks: read into columns (./task-table.ts). */
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import type { TaskTable } from '../model/task-table.js';
 import { readTaskTableJson } from './task-table-json.js';
@@ -25,6 +26,8 @@ export function loadTaskTable(file: string, minBytes = TABLE_MIN_BYTES): TaskTab
   } catch {
     return undefined;
   }
+  // Bytes that are not UTF-8: the usual load words the diagnostic.
+  if (!isUtf8(bytes)) return undefined;
   let k = 0;
   while (
     k < bytes.length &&

@@ -13,15 +13,16 @@ import type { FieldPath } from './positions.js';
 import { formatPath, PositionIndex } from './positions.js';
 import { checkRules } from './rules.js';
 import { readSimpleYaml } from './simple-yaml.js';
+import { notUtf8 } from './utf8.js';
 import { normalize } from './normalize.js';
 import { knownKeysAt } from './schema-keys.js';
 import { nearest } from '../util/suggest.js';
 
 /** Reads and checks a task file. Every problem found is reported, each with its position. */
 export async function loadProjectFile(file: string): Promise<Result<Project, Diagnostic[]>> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     const what = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code;
@@ -33,7 +34,9 @@ export async function loadProjectFile(file: string): Promise<Result<Project, Dia
       },
     ]);
   }
-  return loadProjectText(text, file);
+  const encoding = notUtf8(bytes, file);
+  if (encoding !== undefined) return err([encoding]);
+  return loadProjectText(bytes.toString('utf8'), file);
 }
 
 /**

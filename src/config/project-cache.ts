@@ -29,7 +29,8 @@ import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Project } from '../model/project.js';
 import type { Diagnostic, Result } from '../result.js';
-import { ok } from '../result.js';
+import { err, ok } from '../result.js';
+import { notUtf8 } from './utf8.js';
 import { projectRoot } from '../state/paths.js';
 import { byteGatherer } from '../util/byte-gatherer.js';
 import { jsonChunks } from '../util/json-chunks.js';
@@ -254,6 +255,8 @@ export async function loadProjectFileCached(
     // Unreadable: the loader words the diagnostic.
     return (await import('./load.js')).loadProjectFile(file);
   }
+  const encoding = notUtf8(bytes, file);
+  if (encoding !== undefined) return err([encoding]);
   const abs = resolve(file);
   const fileSha = sha256(bytes);
   let path: string | undefined;
