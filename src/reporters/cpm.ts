@@ -32,9 +32,7 @@ export const CPM_SUMMARY_ROWS = 200;
 const CHAIN_LIMIT = 40;
 const CHAIN_ENDS = 10;
 
-type CpmRow = CpmActivity;
-
-function cpmRow(a: CpmRow, c: Output['color']): string[] {
+function cpmRow(a: CpmActivity, c: Output['color']): string[] {
   return [
     a.critical ? c.red('●') : ' ',
     a.critical ? c.bold(a.id) : a.id,
