@@ -161,6 +161,14 @@ COMP_WORDS=(critpath run tasks/epic-1a.yaml 1a.1); COMP_CWORD=3; _critpath; echo
     });
     expect(missed.exitCode, missed.all).toBe(0);
     expect(missed.stdout).toMatch(/\(deadline Wed 9 Dec: MISSED\)/);
+    // The critical-path view (no --team) has no dates: a deadline there is a usage error.
+    for (const args of [['plan'], ['plan', '--cpm', '--team', '2']]) {
+      const cpm = await critpath([...args, '--deadline', '2026-12-09'], { cwd: ROOT, env });
+      expect(cpm.exitCode, args.join(' ')).toBe(2);
+      expect(cpm.stderr).toBe(
+        'critpath: --deadline holds a team plan against a date: give --team (e.g. --team 2)',
+      );
+    }
     for (const bad of ['yesterday', '2026-02-30']) {
       const r = await critpath(['plan', '--team', '2', '--deadline', bad], { cwd: ROOT, env });
       expect(r.exitCode, bad).toBe(2);

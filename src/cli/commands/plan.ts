@@ -286,6 +286,9 @@ export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm',
   if (opts.cpm === true || opts.team === undefined) {
     if (format !== 'table' && format !== 'json')
       return err(`--format ${format} needs --team (e.g. --team 2)`);
+    // The critical-path view has no dates to hold against one.
+    if (deadline.value !== undefined)
+      return err('--deadline holds a team plan against a date: give --team (e.g. --team 2)');
     return ok('cpm');
   }
   const teams = parseTeamListOption(opts.team);
