@@ -11,6 +11,7 @@ import { teamSize } from '../../src/model/team-spec.js';
 import { planExact } from '../../scripts/plan-files.js';
 import { fmtHours } from '../../src/reporters/format.js';
 import { dateTimeName } from '../../src/reporters/team-common.js';
+import { criticalPathPlan } from '../../src/planner/project/critical-path-plan.js';
 
 const README = readFileSync('README.md', 'utf8');
 const MATRIX = readFileSync('plans/decision-matrix.md', 'utf8');
@@ -41,6 +42,16 @@ function matrixRow(scenario: string, team: string): string[] {
 }
 
 describe('README, Epic 1A', () => {
+  it('gives the critical path and its length as `plan` computes them', async () => {
+    const loaded = await loadProjectFile('tasks/epic-1a.yaml');
+    if (!loaded.ok) throw new Error('cannot load tasks/epic-1a.yaml');
+    const cpm = criticalPathPlan(loaded.value);
+    const said = /the critical path is ([\d.]+) working hours:\n`([^`]+)`/.exec(README);
+    expect(said).not.toBeNull();
+    expect(Number(said![1])).toBe(cpm.makespan);
+    expect(said![2]!.split(/\s*→\s*/)).toEqual(cpm.criticalPath);
+  });
+
   it('gives each team plan its people, end, working hours and bound', () => {
     for (const [team, plan] of plans) {
       const people = plan.engineers.map((m) => m.id).join(', ');
