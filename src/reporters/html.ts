@@ -76,11 +76,14 @@ svg .plan-line-label { font-weight: 600; }
 .legend i { display: inline-block; width: 12px; height: 12px; vertical-align: -2px; margin-right: 4px; border-radius: 2px; }
 `;
 
+/** How a report's text begins: what a file must begin with for `--html` to replace it. */
+export const HTML_SIGNATURE = '<!DOCTYPE html>';
+
 /** Renders the report. */
 export function renderHtmlReport(input: HtmlReportInput): string {
   const { project, plans, risk } = input;
   const parts: string[] = [];
-  parts.push('<!DOCTYPE html>');
+  parts.push(HTML_SIGNATURE);
   parts.push('<html lang="en">');
   parts.push('<head>');
   parts.push('<meta charset="utf-8">');

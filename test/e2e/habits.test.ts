@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
@@ -176,6 +176,33 @@ COMP_WORDS=(critpath run tasks/epic-1a.yaml 1a.1); COMP_CWORD=3; _critpath; echo
         `critpath: --deadline expects a calendar date as YYYY-MM-DD, got "${bad}"`,
       );
     }
+  }, 60_000);
+
+  it('--html replaces only an HTML file, in a folder that exists, outside the state folder', async () => {
+    const p = tempProject(`project: h\nstart: 2027-01-04\ntasks:\n  - { id: a, hours: 1 }\n`);
+    const task = readFileSync(p.file, 'utf8');
+    mkdirSync(join(p.dir, '.critpath'), { recursive: true });
+    execFileSync('mkfifo', [join(p.dir, 'fifo.html')]);
+    symlinkSync(p.file, join(p.dir, 'link.html'));
+    const html = (out: string) =>
+      critpath(['plan', p.file, '--monte-carlo', '20', '--html', out], { cwd: p.dir, env });
+    for (const [out, why] of [
+      [p.file, 'it exists and is not an HTML file (remove it, or name another file)'],
+      ['link.html', 'it is a symbolic link'],
+      ['fifo.html', 'it is not a regular file'],
+      ['no/such/r.html', `there is no folder ${join(p.dir, 'no/such')}`],
+      ['.critpath/project.journal', `it is in critpath's state folder ${join(p.dir, '.critpath')}`],
+    ] as const) {
+      const r = await html(out);
+      expect(r.exitCode, r.all).toBe(2);
+      expect(r.stderr).toBe(`critpath: --html: will not write ${resolve(p.dir, out)}: ${why}`);
+    }
+    expect(readFileSync(p.file, 'utf8')).toBe(task);
+    expect(existsSync(join(p.dir, 'no'))).toBe(false);
+    expect(existsSync(join(p.dir, '.critpath', 'project.journal'))).toBe(false);
+    // A report is written, and written again over itself.
+    for (let k = 0; k < 2; k++) expect((await html('r.html')).exitCode).toBe(0);
+    expect(readFileSync(join(p.dir, 'r.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/);
   }, 60_000);
 
   it('a plan past 9999-12-31 is a one-line usage error; one ending before it is dated', async () => {

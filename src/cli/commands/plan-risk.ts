@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { projectRoot } from '../../state/paths.js';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
@@ -17,7 +18,7 @@ import type { Forecast } from '../../app/forecast.js';
 import { forecastFromState, journalState } from '../../app/forecast.js';
 import { renderForecast } from '../../reporters/forecast.js';
 import { renderRisk, renderRiskJson } from '../../reporters/risk.js';
-import { renderHtmlReport } from '../../reporters/html.js';
+import { HTML_SIGNATURE, renderHtmlReport } from '../../reporters/html.js';
 import type { Comparison } from '../../app/compare.js';
 import { checkClaims, projectClaims } from '../../app/claims.js';
 import type { MarkdownOptions } from '../../reporters/compare.js';
@@ -130,6 +131,7 @@ export function parseRiskOptions(opts: RiskCliOptions): Result<Parsed, string> {
 
 export async function runRisk(
   ctx: CliContext,
+  file: string,
   project: Project,
   opts: RiskCliOptions,
 ): Promise<void> {
@@ -162,7 +164,10 @@ export async function runRisk(
   }
   if (opts.html !== undefined && plans !== undefined && risk !== undefined && graph !== undefined) {
     const html = renderHtmlReport({ project, plans, risk, graph });
-    const written = writeOutputFile(resolve(ctx.cwd, opts.html), html);
+    const written = writeOutputFile(resolve(ctx.cwd, opts.html), html, {
+      signature: HTML_SIGNATURE,
+      stateDir: join(projectRoot(resolve(ctx.cwd, file)), '.critpath'),
+    });
     if (!written.ok) return usageError(ctx, `--html: ${written.error}`);
     ctx.out.err(`critpath: wrote ${opts.html}`);
   }

@@ -164,7 +164,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       }
       if (wantsRisk(opts)) {
         const project = await loadOrReport(ctx, file);
-        if (project !== undefined) await runRisk(ctx, project, opts);
+        if (project !== undefined) await runRisk(ctx, file, project, opts);
         return;
       }
       if (opts.scenario === undefined && printTableCpm(ctx, file, opts)) return;
