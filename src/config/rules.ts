@@ -75,7 +75,7 @@ export function checkRules(root: Raw, tasks: unknown[], report: Report): TaskInd
     edgeStart[i + 1] = sink.list.length;
   }
 
-  checkCycles(tasks, firstIndex, report, [], { edgeStart, edges: sink.list });
+  checkCycles(tasks, firstIndex, report, undefined, { edgeStart, edges: sink.list });
   checkLineups(root, report);
   checkScenarios(root, tasks, firstIndex, maxGpu, skills, report);
   return { byId: firstIndex, depStart, dep: Int32Array.from(dep) };
@@ -239,16 +239,33 @@ function checkDates(root: Raw, report: Report): void {
 
 /** The most GPUs the host ever has, over the base project and every scenario. */
 export function maxGpuCount(root: Raw): number {
+  let max = gpusOf(root['hardware']);
+  if (isRecord(root['scenarios']))
+    for (const s of Object.values(root['scenarios']))
+      if (isRecord(s)) max = Math.max(max, gpusOf(s['hardware']));
+  return max;
+}
+
+/** The most GPUs a `hardware:` entry ever gives (0 for none). */
+function gpusOf(hw: unknown): number {
   let max = 0;
-  const scan = (hw: unknown): void => {
-    if (!isRecord(hw) || !Array.isArray(hw['gpu'])) return;
+  if (isRecord(hw) && Array.isArray(hw['gpu']))
     for (const a of hw['gpu'])
       if (isRecord(a) && typeof a['count'] === 'number') max = Math.max(max, a['count']);
-  };
-  scan(root['hardware']);
-  if (isRecord(root['scenarios']))
-    for (const s of Object.values(root['scenarios'])) if (isRecord(s)) scan(s['hardware']);
   return max;
+}
+
+/** Work a scenario moves to the GPU host needs a host: GPUs, the scenario's or the file's. */
+function checkMovesToGpu(root: Raw, s: Raw, base: FieldPath, report: Report): void {
+  const moves = s['moves'];
+  if (!isRecord(moves) || gpusOf(s['hardware'] ?? root['hardware']) > 0) return;
+  for (const [key, to] of Object.entries(moves))
+    if (to === 'gpu')
+      report(
+        'gpu-without-hardware',
+        [...base, 'moves', key],
+        `moves ${key} to the GPU host, but the scenario has no GPU hardware`,
+      );
 }
 
 export function declaredSkills(root: Raw): Set<string> | undefined {
@@ -312,19 +329,26 @@ function checkWork(w: Raw, base: FieldPath, maxGpu: number, report: Report): voi
   }
 }
 
-/** Finds dependency cycles (one report per strongly connected group) and prints the loop. */
+/** A scenario's additions to the graph: edges (its `deps`) and tasks (node index → its `tasks` index). */
+interface ScenarioPart {
+  readonly base: FieldPath;
+  readonly added: ReadonlyMap<number, number>;
+  readonly extra: readonly { id: string; dep: string; path: FieldPath }[];
+}
+
 /**
- * `extra`: further edges (a scenario's deps), each reported at its own path when it closes a
- * loop; loops of the file's own edges are reported at the task that closes them.
+ * Finds dependency cycles (one report per strongly connected group) and prints the loop. With a
+ * scenario's part, only loops through its edges or tasks are reported, each at the scenario's
+ * own entry; otherwise each loop is reported at the task that closes it.
  */
 function checkCycles(
   tasks: unknown[],
   firstIndex: Map<string, number>,
   report: Report,
-  extra: readonly { id: string; dep: string; path: FieldPath }[],
+  scenario?: ScenarioPart,
   built?: { readonly edgeStart: Int32Array; readonly edges: readonly number[] },
 ): void {
-  const { edgeStart, edges } = built ?? cycleEdges(tasks, firstIndex, extra);
+  const { edgeStart, edges } = built ?? cycleEdges(tasks, firstIndex, scenario?.extra ?? []);
   // Iterative DFS colouring (0 new, 1 on the stack, 2 done); on a back edge, the stack holds the loop.
   const state = new Uint8Array(tasks.length);
   const inReported = new Set<number>();
@@ -355,7 +379,7 @@ function checkCycles(
         const loop = stackNode.slice(stackNode.indexOf(d));
         if (loop.some((k) => inReported.has(k))) continue;
         loop.forEach((k) => inReported.add(k));
-        reportCycle(tasks, loop, d, report, extra);
+        reportCycle(tasks, loop, d, report, scenario);
       }
     }
   }
@@ -409,24 +433,42 @@ function reportCycle(
   loop: readonly number[],
   closing: number,
   report: Report,
-  extra: readonly { id: string; dep: string; path: FieldPath }[],
+  scenario: ScenarioPart | undefined,
 ): void {
   const idOf = (k: number): string => (tasks[k] as Raw)['id'] as string;
   // Dependencies point backwards in time; print the loop in the order work would flow.
   const flow = loop.map(idOf).reverse();
-  const first = flow[0]!;
+  const message = `dependency cycle: ${[...flow, flow[0]!].join(' → ')}`;
+  if (scenario !== undefined) {
+    const at = scenarioCycleAt(loop, idOf, scenario);
+    if (at !== undefined) report('cycle', at, message);
+    return;
+  }
   const i = loop[loop.length - 1]!;
-  const last = idOf(i);
-  const d = idOf(closing);
-  const entry = depEntries(tasks[i]).find((e) => e.dep === d);
-  const added = extra.find((e) => e.id === last && e.dep === d);
-  report(
-    'cycle',
-    entry === undefined && added !== undefined
-      ? added.path
-      : ['tasks', i, ...(entry?.path ?? ['deps'])],
-    `dependency cycle: ${[...flow, first].join(' → ')}`,
-  );
+  const entry = depEntries(tasks[i]).find((e) => e.dep === idOf(closing));
+  report('cycle', ['tasks', i, ...(entry?.path ?? ['deps'])], message);
+}
+
+/**
+ * Where a scenario's loop is reported: at a `deps` entry of the scenario that the loop follows,
+ * else at the deps of a task the scenario adds; undefined for a loop of the file's own.
+ */
+function scenarioCycleAt(
+  loop: readonly number[],
+  idOf: (k: number) => string,
+  scenario: ScenarioPart,
+): FieldPath | undefined {
+  // loop[j] depends on loop[j + 1], and the last on the first.
+  for (let j = 0; j < loop.length; j++) {
+    const id = idOf(loop[j]!);
+    const dep = idOf(loop[(j + 1) % loop.length]!);
+    const e = scenario.extra.find((x) => x.id === id && x.dep === dep);
+    if (e !== undefined) return e.path;
+  }
+  const added = loop.find((k) => scenario.added.has(k));
+  return added === undefined
+    ? undefined
+    : [...scenario.base, 'tasks', scenario.added.get(added)!, 'deps'];
 }
 
 function checkScenarios(
@@ -447,6 +489,7 @@ function checkScenarios(
     const all = [...tasks];
     const index = new Map(firstIndex);
     const added = Array.isArray(s['tasks']) ? s['tasks'] : [];
+    const addedAt = new Map<number, number>();
     added.forEach((t, i) => {
       if (!isRecord(t) || typeof t['id'] !== 'string') return;
       if (index.has(t['id'])) {
@@ -454,6 +497,7 @@ function checkScenarios(
         return;
       }
       index.set(t['id'], all.length);
+      addedAt.set(all.length, i);
       all.push(t);
     });
     const idList = [...index.keys()];
@@ -472,6 +516,7 @@ function checkScenarios(
           checkDeps(p['deps'], t['id'], at, ['phases', j, 'deps'], index, ids, report);
         });
     });
+    checkMovesToGpu(root, s, base, report);
     for (const key of ['estimates', 'deps', 'moves'] as const) {
       const map = s[key];
       if (!isRecord(map)) continue;
@@ -488,17 +533,9 @@ function checkScenarios(
           });
       }
     }
-    if (extra.length > 0 || added.length > 0) {
-      // Only loops the scenario closes: the file's own were reported already.
-      checkCycles(
-        all,
-        index,
-        (reason, path, message, onKey) => {
-          if (path[0] === 'scenarios') report(reason, path, message, onKey);
-        },
-        extra,
-      );
-    }
+    // Only loops through the scenario's edges or tasks: the file's own were reported already.
+    if (extra.length > 0 || added.length > 0)
+      checkCycles(all, index, report, { base, added: addedAt, extra });
     if (isRecord(s['estimates'])) checkScenarioHours(s['estimates'], base, report);
   }
 }
