@@ -14,10 +14,11 @@ else {
     import('../reporters/terminal.js'),
   ]);
   process.exitCode = await main(argv);
-  // Output that could not be written (a full disk) fails a command that would have succeeded.
-  // Checked at exit: the stream reports its error a turn or more after the write.
+  // Output that could not be written (a full disk) is the environment's fault: a command that
+  // would have succeeded exits 2, as for any other hostile environment. Checked at exit: the
+  // stream reports its error a turn or more after the write.
   process.on('exit', () => {
     if (outputFailure() !== undefined && process.exitCode === EXIT.ok)
-      process.exitCode = EXIT.failed;
+      process.exitCode = EXIT.usage;
   });
 }

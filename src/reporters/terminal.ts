@@ -3,6 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import type { ByteSink } from '../util/byte-gatherer.js';
 import { byteGatherer } from '../util/byte-gatherer.js';
 import { escapeTerminal } from './escape.js';
+import { describeIoError } from '../result.js';
 
 /** Where a command writes: standard output for results, standard error for diagnostics. */
 export interface Output {
@@ -73,7 +74,7 @@ function writerTo(
     if (broken) return;
     broken = true;
     if (e.code === 'EPIPE' || (e.code === 'EIO' && stream.isTTY === true)) return;
-    writeFailure = `cannot write ${stream === process.stdout ? 'standard output' : 'standard error'}: ${e.code ?? e.message}`;
+    writeFailure = `cannot write ${describeIoError(stream === process.stdout ? 'standard output' : 'standard error', e)}`;
     try {
       other().write(`critpath: ${writeFailure}\n`);
     } catch {
