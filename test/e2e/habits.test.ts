@@ -178,6 +178,22 @@ COMP_WORDS=(critpath run tasks/epic-1a.yaml 1a.1); COMP_CWORD=3; _critpath; echo
     }
   }, 60_000);
 
+  it('status --team checks the people against the file, as plan does', async () => {
+    const p = tempProject(
+      'project: p\nstart: 2027-01-04\nteam:\n  - { id: ann }\n  - { id: bob }\ntasks:\n  - { id: a, hours: 1 }\n',
+    );
+    for (const verb of ['status', 'plan']) {
+      const r = await critpath([verb, p.file, '--team', 'ann+zed'], { cwd: p.dir, env });
+      expect(r.exitCode, verb).toBe(2);
+      expect(r.stderr).toBe(
+        'critpath: --team: no one called "zed" in the project\'s team (known: ann, bob)',
+      );
+    }
+    const ok = await critpath(['status', p.file, '--team', 'ann+bob'], { cwd: p.dir, env });
+    expect(ok.exitCode, ok.all).toBe(0);
+    expect(ok.stdout).toMatch(/with ann\+bob/);
+  }, 60_000);
+
   it('--html replaces only an HTML file, in a folder that exists, outside the state folder', async () => {
     const p = tempProject(`project: h\nstart: 2027-01-04\ntasks:\n  - { id: a, hours: 1 }\n`);
     const task = readFileSync(p.file, 'utf8');

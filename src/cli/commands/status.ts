@@ -6,7 +6,7 @@ import { parseGpuOption } from '../../gpu/inventory.js';
 import { projectStatus } from '../../app/status.js';
 import { STATUS_TEAM_FORECAST_MAX } from '../../state/status.js';
 import type { TeamSpec } from '../../model/team-spec.js';
-import { parseTeamOption } from '../team-option.js';
+import { checkTeamOption, parseTeamOption } from '../team-option.js';
 import { ACTUAL_NOTE } from '../../reporters/run-plain.js';
 import { renderStatusJson, renderStatusTable } from '../../reporters/status-table.js';
 import { statePaths } from '../../state/paths.js';
@@ -109,6 +109,8 @@ async function showStatus(ctx: CliContext, file: string, opts: StatusOptions): P
   }
   const project = await loadOrReport(ctx, file);
   if (project === undefined) return;
+  const named = checkTeamOption(project, team === undefined ? [] : [team]);
+  if (!named.ok) return usageError(ctx, named.error);
   const view = await projectStatus(file, project, { gpus, team, root: opts.root, now: Date.now() });
   for (const note of view.journalNotes) ctx.out.err(note);
   const { model } = view;
