@@ -28,9 +28,11 @@ export async function loadOrReport(ctx: CliContext, file: string): Promise<Proje
   const r = await loadProjectFileCached(file, { deferWrite: true });
   if (r.ok) return r.value;
   if (file === ctx.defaultFile.file && r.error.some((d) => d.message.includes('no such file'))) {
+    const { from, problem } = ctx.defaultFile;
+    const why = problem === undefined ? '' : `${problem}, so `;
     usageError(
       ctx,
-      `no task file: looked for ${file} (${ctx.defaultFile.from === undefined ? 'the default' : `named in ${ctx.defaultFile.from}`}) from ${ctx.cwd}. ` +
+      `no task file: ${why}looked for ${file} (${from === undefined ? 'the default' : `named in ${from}`}) from ${ctx.cwd}. ` +
         'Name one (critpath plan my/lab.yaml), or set a default: "critpath": {"file": "my/lab.yaml"} in package.json, or a .critpathrc holding {"file": "my/lab.yaml"}; critpath init writes a starter file.',
     );
     return undefined;

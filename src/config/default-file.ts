@@ -10,6 +10,11 @@ export interface DefaultTaskFile {
   readonly file: string;
   /** `package.json` or `.critpathrc` that names it; undefined for the built-in default. */
   readonly from: string | undefined;
+  /**
+   * Why the nearest setting could not be used (`.critpathrc: not JSON (…)`), when it could not:
+   * the built-in default is then the file, and the message when it is missing says why.
+   */
+  readonly problem?: string;
 }
 
 /** The `critpath` setting of a package.json, or a .critpathrc's: `"file.yaml"` or `{ "file": … }`. */
@@ -22,19 +27,45 @@ function fileSetting(value: unknown): string | undefined {
   return undefined;
 }
 
-function readJson(path: string): unknown {
+/**
+ * What a settings file says: the file it names, nothing (an empty .critpathrc, a package.json
+ * without a `critpath` key, or one that is not JSON and never mentions critpath), or why its
+ * setting is unusable.
+ */
+function readSetting(path: string, name: string): { file?: string; problem?: string } {
+  let text: string;
+  let json: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
-  } catch {
-    return undefined;
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return { problem: `${name}: cannot be read (${(e as NodeJS.ErrnoException).code ?? e})` };
   }
+  const pkg = name === 'package.json';
+  try {
+    json = JSON.parse(text) as unknown;
+  } catch (e) {
+    if (pkg && !text.includes('"critpath"')) return {};
+    // An empty .critpathrc says nothing; one may hold the bare path, on one line.
+    const bare = text.trim();
+    if (!pkg && bare === '') return {};
+    if (!pkg && !/[\n{}"[\]]/.test(bare)) return { file: bare };
+    return { problem: `${name}: not JSON (${(e as Error).message})` };
+  }
+  const value = pkg ? (json as { critpath?: unknown } | null)?.critpath : json;
+  if (pkg && value === undefined) return {};
+  const file = fileSetting(value);
+  if (file !== undefined) return { file };
+  const key = pkg ? '"critpath"' : 'the setting';
+  return {
+    problem: `${name}: ${key} must be a path or {"file": path}, got ${JSON.stringify(value)}`,
+  };
 }
 
 /**
  * The task file a command reads when none is named: from the nearest `.critpathrc` (JSON: a path,
- * or `{ "file": path }`) or `critpath` key of a package.json, walking up from `cwd`; paths are
- * relative to the file that names them. Else `tasks/epic-1a.yaml`. Unreadable settings are
- * skipped (the built-in default, and its message when missing, say what was looked for).
+ * or `{ "file": path }`; or the bare path on one line) or `critpath` key of a package.json, walking up from `cwd`; paths are
+ * relative to the file that names them. Else `tasks/epic-1a.yaml`, also when the nearest setting
+ * is unusable (then `problem` says why).
  */
 export function defaultTaskFile(cwd: string): DefaultTaskFile {
   let dir = cwd;
@@ -42,13 +73,17 @@ export function defaultTaskFile(cwd: string): DefaultTaskFile {
     for (const name of ['.critpathrc', 'package.json']) {
       const path = join(dir, name);
       if (!existsSync(path)) continue;
-      const json = readJson(path);
-      const f = fileSetting(
-        name === 'package.json' ? (json as { critpath?: unknown } | undefined)?.critpath : json,
-      );
-      if (f !== undefined) {
-        const rel = relative(cwd, join(dir, f));
-        return { file: rel === '' ? f : rel, from: relative(cwd, path) || name };
+      const setting = readSetting(path, name);
+      const from = relative(cwd, path) || name;
+      if (setting.problem !== undefined)
+        return {
+          file: BUILTIN_TASK_FILE,
+          from: undefined,
+          problem: setting.problem.replace(name, from),
+        };
+      if (setting.file !== undefined) {
+        const rel = relative(cwd, join(dir, setting.file));
+        return { file: rel === '' ? setting.file : rel, from };
       }
     }
     const up = dirname(dir);

@@ -129,6 +129,13 @@ COMP_WORDS=(critpath run tasks/epic-1a.yaml 1a.1); COMP_CWORD=3; _critpath; echo
     const pkg = await critpath(['validate'], { cwd: sub, env });
     expect(pkg.exitCode, pkg.all).toBe(0);
     expect(pkg.stdout).toMatch(/^lab\.yaml: ok/);
+    // A setting that cannot be used is named in the message, not passed over in silence.
+    writeFileSync(join(p.dir, 'package.json'), '{"critpath": {"file": "my/lab.yaml"}\n');
+    const broken = await critpath(['validate'], { cwd: sub, env });
+    expect(broken.exitCode).toBe(2);
+    expect(broken.stderr).toMatch(
+      /^critpath: no task file: \.\.\/package\.json: not JSON \(.*\), so looked for tasks\/epic-1a\.yaml \(the default\)/,
+    );
   });
 
   it.skipIf(process.platform !== 'linux')(

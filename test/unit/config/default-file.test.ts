@@ -1,0 +1,58 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BUILTIN_TASK_FILE, defaultTaskFile } from '../../../src/config/default-file.js';
+
+let dir = '';
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A folder holding `files` (name → text), and a subfolder `sub` to start from. */
+function tree(files: Record<string, string>): string {
+  dir = mkdtempSync(join(tmpdir(), 'critpath-default-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  mkdirSync(join(dir, 'sub'));
+  return join(dir, 'sub');
+}
+
+describe('defaultTaskFile', () => {
+  it('reads the nearest setting: .critpathrc as JSON or a bare path, package.json\'s "critpath"', () => {
+    expect(defaultTaskFile(tree({ '.critpathrc': '{"file": "a.yaml"}' }))).toEqual({
+      file: '../a.yaml',
+      from: '../.critpathrc',
+    });
+    expect(defaultTaskFile(tree({ '.critpathrc': ' lab/b.yaml \n' })).file).toBe('../lab/b.yaml');
+    expect(defaultTaskFile(tree({ 'package.json': '{"critpath": "c.yaml"}' })).file).toBe(
+      '../c.yaml',
+    );
+    // An empty .critpathrc, a package.json without the key or one that never mentions critpath:
+    // nothing said, the walk goes on.
+    for (const files of [
+      { '.critpathrc': '' },
+      { 'package.json': '{"name": "x"}' },
+      { 'package.json': '{"name": ' },
+    ])
+      expect(defaultTaskFile(tree(files)).problem).toBeUndefined();
+  });
+
+  it('says why the nearest setting is unusable, and falls back to the built-in default', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ 'package.json': '{"critpath": {"file": "x.yaml"}' }, /^\.\.\/package\.json: not JSON \(/],
+      [
+        { 'package.json': '{"critpath": 5}' },
+        /^\.\.\/package\.json: "critpath" must be a path or \{"file": path\}, got 5$/,
+      ],
+      [{ '.critpathrc': '{file: x.yaml}' }, /^\.\.\/\.critpathrc: not JSON \(/],
+      [
+        { '.critpathrc': '{"file": 3}' },
+        /^\.\.\/\.critpathrc: the setting must be a path or \{"file": path\}, got \{"file":3\}$/,
+      ],
+    ];
+    for (const [files, why] of cases) {
+      const d = defaultTaskFile(tree(files));
+      expect(d.file).toBe(BUILTIN_TASK_FILE);
+      expect(d.from).toBeUndefined();
+      expect(d.problem).toMatch(why);
+    }
+  });
+});
