@@ -14,6 +14,7 @@ import { formatPath, PositionIndex } from './positions.js';
 import { checkRules } from './rules.js';
 import { readSimpleYaml } from './simple-yaml.js';
 import { notUtf8 } from './utf8.js';
+import { issueWords } from './issue-words.js';
 import { normalize } from './normalize.js';
 import { knownKeysAt } from './schema-keys.js';
 import { nearest } from '../util/suggest.js';
@@ -167,7 +168,11 @@ export function loadYamlWithPositions(text: string, file: string): Result<Projec
 
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
-      const message = `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`;
+      // yaml's advice for several documents names its own API; the file's author needs this.
+      const message =
+        e.code === 'MULTIPLE_DOCS'
+          ? 'YAML syntax: a task file holds one YAML document, and a second one starts here'
+          : `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`;
       diags.push({ reason: 'yaml-syntax', message, position: at.at(e.pos[0]) });
     }
     return err(sortDiagnostics(diags));
@@ -303,11 +308,9 @@ function reportIssue(issue: z.core.$ZodIssue, raw: unknown, report: Report): voi
     report('schema', path, `missing required field`);
     return;
   }
-  // zod's own messages already name the received type; ours get the value appended.
-  const message = /received/.test(issue.message)
-    ? issue.message
-    : `${issue.message}, got ${describe(value)}`;
-  report('schema', path, message);
+  const got = describe(value);
+  // The schema's own messages get the value appended; zod's are reworded (issue-words.ts).
+  report('schema', path, issueWords(issue, got) ?? `${issue.message}, got ${got}`);
 }
 
 function valueAt(raw: unknown, path: FieldPath): unknown {

@@ -111,7 +111,7 @@ describe('hand work', () => {
   it.each([
     [
       ['start', 'write-rol'],
-      /unknown task or activity "write-rol" \(did you mean "write-role"\?\)/,
+      /^critpath: \S+\.yaml: unknown task or activity "write-rol" \(did you mean "write-role"\?\)$/m,
     ],
     [['start', 'write-role', '--at', '2026-13-01 10:00'], /--at: no such date or time/],
     [['done', 'write-role', '--hours', '-1'], /--hours expects hours above 0/],

@@ -31,7 +31,11 @@ export function registerHand(program: Command, ctx: CliContext): void {
         const { root, ...rest } = opts;
         const req: HandRequest = { action, id, file, ...rest };
         const r = recordHandWork(file, project, req, Date.now(), root);
-        if (!r.ok) return usageError(ctx, r.error.message);
+        if (!r.ok) {
+          // An id the file does not have is the file's to name, as `logs` does.
+          const inFile = r.error.kind === 'unknown-id' || r.error.kind === 'phased-task';
+          return usageError(ctx, inFile ? `${file}: ${r.error.message}` : r.error.message);
+        }
         const rec = r.value;
         const who = rec.by === undefined ? '' : ` by ${rec.by}`;
         const what =
