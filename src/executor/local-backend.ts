@@ -314,6 +314,7 @@ export const localBackend: Backend = {
         log: spec.logFile,
         header: spec.logHeader,
         rank: spec.rank,
+        slot: !spec.ahead,
       },
       {
         onStart(pgid, at) {
