@@ -23,6 +23,12 @@ export interface LaunchSpec {
   readonly gpus: readonly number[];
   /** Dispatch order (lower first): a queueing backend starts what it holds in this order. */
   readonly rank: number;
+  /**
+   * Sent ahead of a free --jobs slot (see `Backend.queueAhead`): it waits for one, a failure holds
+   * it until `settled()`, and `withdraw` takes it back. Otherwise the run gave it a free slot: it
+   * starts whatever ends meanwhile (a failure included), and only a stop (`kill`) takes it back.
+   */
+  readonly ahead: boolean;
 }
 
 /** How an attempt ended, as the backend saw it. */
@@ -49,7 +55,10 @@ export interface Launched {
   readonly done: Promise<ExitInfo>;
   /** Sends a signal to everything the attempt started; withdraws it if it has not started. */
   kill(signal: NodeJS.Signals): void;
-  /** Withdraws the attempt if it has not started yet (a queueing backend); else no effect. */
+  /**
+   * Withdraws the attempt if it has not started yet and still waits ahead of a slot (a queueing
+   * backend); else no effect: an attempt that has a slot starts.
+   */
   withdraw(): void;
   /**
    * Called once the executor has acted on the attempt's end (journaled, decided whether to start

@@ -180,19 +180,23 @@ class Execution {
     if (this.#settled) return;
     const o = this.#o;
     if (this.#stopping === undefined) {
+      // Every free slot is filled in this one step, before any end is looked at: what is
+      // launched here starts, whatever ends meanwhile (a quick failure included) and however
+      // long the backend takes to start it. The failure policy applies from the next step on.
       const slots = o.jobs - this.#active;
       if (slots > 0 && o.scheduler.ready.length > 0) {
         for (const s of o.scheduler.pick(slots, o.allocator, this.#confirm))
-          this.#start(s.index, s.gpus);
+          this.#start(s.index, s.gpus, false);
       }
-      // A queueing backend holds a few more, ready to start the moment a command ends.
+      // A queueing backend holds a few more, ready to start the moment a command ends; a
+      // failure holds them, and takes them back under the default policy.
       const ahead = Math.min(
         o.jobs + (o.backend.queueAhead ?? 0) - this.#active,
         o.backend.queueAhead ?? 0,
       );
       if (ahead > 0 && o.scheduler.ready.length > 0) {
         for (const s of o.scheduler.pick(ahead, o.allocator, this.#confirm, true))
-          this.#start(s.index, s.gpus);
+          this.#start(s.index, s.gpus, true);
       }
       this.#pollForeignLocks();
     }
@@ -236,7 +240,8 @@ class Execution {
     this.#refused = false;
   }
 
-  #start(index: number, gpus: readonly number[]): void {
+  /** `ahead`: picked ahead of a free slot (see Backend.queueAhead). */
+  #start(index: number, gpus: readonly number[], ahead: boolean): void {
     const r: Running = {
       index,
       attempt: 0,
@@ -250,7 +255,7 @@ class Execution {
     };
     this.#running.set(index, r);
     this.#active++;
-    void this.#runActivity(r, gpus).then(
+    void this.#runActivity(r, gpus, ahead).then(
       (result) => this.#settle(r, result),
       (e: unknown) => {
         // The journal could not be written (a full disk): the run stops, the writer says why.
@@ -317,8 +322,9 @@ class Execution {
       this.#stopAll('fail-fast');
     } else if (this.#o.failureMode === 'no-new' && this.#stopping === undefined) {
       this.#stopping = 'no-new';
-      // Start nothing new: take back what a queueing backend holds but has not started, and
-      // cut short the backoffs of retries (they find `stopping` set and do not start again).
+      // Start nothing new: take back what a queueing backend holds ahead of a slot and has not
+      // started (what has a slot starts: the backend ignores the withdraw), and cut short the
+      // backoffs of retries (they find `stopping` set and do not start again).
       for (const r of this.#running.values()) {
         r.launched?.withdraw();
         r.wake?.();
@@ -344,7 +350,8 @@ class Execution {
     return env;
   }
 
-  async #runActivity(r: Running, gpus: readonly number[]): Promise<TurnEnd> {
+  /** `ahead`: its first attempt waits ahead of a slot; a retry keeps the slot it had. */
+  async #runActivity(r: Running, gpus: readonly number[], ahead: boolean): Promise<TurnEnd> {
     const a = this.#o.graph.activities[r.index]!;
     const uuids = gpus.map((g) => this.#byIndex.get(g)?.uuid ?? String(g));
     const env = this.#env(r.index, gpus, uuids);
@@ -353,7 +360,7 @@ class Execution {
       r.attempt = attempt;
       r.timedOut = false;
       r.startedAt = Date.now();
-      const ended = await this.#attempt(r, gpus, uuids, env, maxAttempts);
+      const ended = await this.#attempt(r, gpus, uuids, env, maxAttempts, ahead && attempt === 1);
       if (ended === undefined) return 'unstarted';
       const turn = await this.#journalEnd(r, ended, gpus, maxAttempts);
       if (turn !== undefined) return turn;
@@ -368,6 +375,7 @@ class Execution {
     uuids: readonly string[],
     env: Record<string, string>,
     maxAttempts: number,
+    ahead: boolean,
   ): Promise<AttemptEnd | undefined> {
     const o = this.#o;
     const a = o.graph.activities[r.index]!;
@@ -415,6 +423,7 @@ class Execution {
       logPath: log,
       gpus,
       rank: o.scheduler.rank(r.index),
+      ahead,
     });
     r.launched = launched;
     const began = await launched.started;

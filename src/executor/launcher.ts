@@ -14,8 +14,8 @@ import type * as ExecaModule from 'execa';
  *   what it costs from a fresh node process;
  * - `run` may hand it up to `jobs` attempts ahead: when a command ends, the launcher starts the
  *   next one at once (its log already open), without a round trip through `run`. It runs at most
- *   `jobs` at a time. After a failure it starts nothing more until `run` has looked at the failure
- *   and says go (`run` withdraws what is queued first when it stops starting work).
+ *   `jobs` at a time. After a failure it starts nothing more of that until `run` has looked at
+ *   the failure and says go (`run` withdraws what is queued first when it stops starting work).
  *
  * `run` may start several launchers and share the --jobs slots among them (local-backend.ts):
  * one node process spends about as long starting a command as a no-op command runs, so with
@@ -23,8 +23,10 @@ import type * as ExecaModule from 'execa';
  * at once, not when `run` gets round to telling them: the launchers share a failure count, a
  * file each appends one byte to per failure (O_APPEND, so appends from several processes never
  * overwrite each other). A launcher starts a command only while that file is no longer than
- * the number of failures `run` has looked at (its go messages, which go to every launcher). The
- * file has no name: `run` hands each launcher a descriptor and removes the name at once, so even
+ * the number of failures `run` has looked at (its go messages, which go to every launcher). That
+ * holds only work queued ahead of a slot: a command `run` gave a free slot (flag `o`) starts when
+ * the launcher gets it, whatever failed meanwhile, so what starts never depends on how long a
+ * launcher takes to get to it. The file has no name: `run` hands each launcher a descriptor and removes the name at once, so even
  * a `run` killed with SIGKILL leaves nothing behind.
  *
  * Protocol, one JSON object a line; what one turn of the event loop sends goes in one write (a
@@ -34,20 +36,21 @@ import type * as ExecaModule from 'execa';
  *                             failure-count file, if any, and `m` the byte this launcher appends
  *                             to it per failure; `g`: failures looked at so far (`v`, `n`, `m`
  *                             sent once; a later { j } changes `j` only)
- *   { i, f, a, b, c, e, l, h, r }
+ *   { i, f, a, b, c, e, l, h, r, o }
  *                             queue `f` with arguments `a` (`b`: `f` is a command line for
  *                             /bin/sh -c) in directory `c` with environment `v` changed by `e` (a
  *                             value sets, null unsets), stdout and stderr appended to the file
  *                             `l` (opened when queued), after the header h[0] + start time (ISO) +
  *                             h[1]; its own process group; the queue is kept in order of rank `r`
- *                             (lower first)
+ *                             (lower first); `o`: it has a slot, and no failure holds it
  *   { k, s }                  signal `s` to the group of request `k`; withdraws it if not started
  *   { w }                     withdraw request `w` if it has not started (no effect otherwise)
  *   { g }                     `g` failures (this launcher's and others') have been looked at
  * From the launcher (stdout):
  *   { i, p, t }               started at `t` (epoch ms), pid (= process group id) `p`
- *   { i, x, s }               it ended: exit code `x` or signal `s` (a failure holds the queue)
- *   { i, e }                  it could not be started: message `e` (holds the queue)
+ *   { i, x, s }               it ended: exit code `x` or signal `s` (a failure holds the queue:
+ *                             what has no `o`)
+ *   { i, e }                  it could not be started: message `e` (holds the queue likewise)
  *   { i, q }                  withdrawn before it started
  * The launcher exits when its stdin closes, when `run` ends or dies (even by SIGKILL), starting
  * nothing more. It kills nothing on its own: `run` signals the process groups, and leftovers of a
@@ -97,8 +100,12 @@ function launcherMain(
     out += `${JSON.stringify(o)}\n`;
   };
   const pump = (): void => {
-    while (!closing && running < jobs && queue.length > 0 && failures() <= looked)
-      start(queue.shift()!);
+    // In rank order; a failure not looked at yet holds what waits ahead of a slot, not what has
+    // one (asked again after each start: a start that fails counts too).
+    for (let k = 0; !closing && running < jobs && k < queue.length;) {
+      if (queue[k]!.o !== 1 && failures() > looked) k++;
+      else start(queue.splice(k, 1)[0]!);
+    }
   };
   const start = (m: Req): void => {
     const t = Date.now();
@@ -210,6 +217,8 @@ interface Req {
   readonly l: string;
   readonly h: [string, string];
   readonly r: number;
+  /** Set: it has a --jobs slot, and starts even while a failure not looked at yet holds the rest. */
+  readonly o?: 1;
   /** The log, open from the moment the request is queued; -1 when it could not be opened. */
   fd: number;
   /** Why the log could not be opened. */
@@ -365,6 +374,11 @@ export interface LaunchRequest {
   readonly header: readonly [string, string];
   /** Queued requests start in this order (lower first). */
   readonly rank: number;
+  /**
+   * `run` gave it a free --jobs slot: it starts as soon as the launcher has it, even while a
+   * failure not looked at yet holds the queue. Without: it waits ahead of a slot, and is held.
+   */
+  readonly slot?: boolean;
 }
 
 /** How launchers that share the --jobs slots share their failure count. */
@@ -472,6 +486,7 @@ export class Launcher {
       l: req.log,
       h: req.header,
       r: req.rank,
+      ...(req.slot === true ? { o: 1 } : {}),
     });
     return i;
   }

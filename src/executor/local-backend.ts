@@ -51,6 +51,11 @@ export interface Request {
   moving: boolean;
   /** The executor took it back (or stopped it before it started): it goes nowhere else. */
   dropped: boolean;
+  /**
+   * It has a --jobs slot: sent into a free one, or moved into one that a command's end freed. It
+   * starts even behind a failure, and only a stop takes it back.
+   */
+  slot: boolean;
 }
 
 /**
@@ -149,6 +154,7 @@ export class LauncherPool {
       ended: false,
       moving: false,
       dropped: false,
+      slot: spec.slot === true,
     };
     this.#dispatch(r);
     return r;
@@ -156,7 +162,7 @@ export class LauncherPool {
 
   #dispatch(r: Request): void {
     this.#queued.add(r);
-    r.id = r.launcher.launch(r.spec, {
+    r.id = r.launcher.launch(r.slot ? { ...r.spec, slot: true } : r.spec, {
       onStart: (pid, at) => {
         r.started = true;
         this.#queued.delete(r);
@@ -188,9 +194,9 @@ export class LauncherPool {
     this.#rebalance();
   }
 
-  /** Takes `r` back if it has not started; it goes to no other launcher. */
+  /** Takes `r` back if it has not started and has no slot; it goes to no other launcher. */
   withdraw(r: Request): void {
-    if (r.started || r.ended) return;
+    if (r.started || r.ended || r.slot) return;
     r.dropped = true;
     r.launcher.withdraw(r.id);
   }
@@ -229,7 +235,18 @@ export class LauncherPool {
     for (const l of this.launchers) l.go(this.#looked);
   }
 
-  /** Takes queued work back from busy launchers while others have slots nothing will fill. */
+  /** Failures reported to this process (or lost with their launcher) and not yet looked at. */
+  #unlooked(): number {
+    let n = -this.#looked;
+    for (let i = 0; i < this.launchers.length; i++) n += this.#reported[i]! + this.#lost[i]!;
+    return n;
+  }
+
+  /**
+   * Takes queued work back from busy launchers while others have slots nothing will fill. What
+   * moves gets the slot it moves into, unless a failure not yet looked at holds the pool: a
+   * command's end freed that slot before any later failure, however long the move takes.
+   */
   #rebalance(): void {
     if (this.launchers.length === 1 || this.#queued.size === 0) return;
     let idle = 0;
@@ -247,6 +264,7 @@ export class LauncherPool {
       }
       if (pick === undefined) return;
       pick.moving = true;
+      if (this.#unlooked() <= 0) pick.slot = true;
       moving++;
       pick.launcher.withdraw(pick.id);
     }
@@ -296,6 +314,7 @@ export const localBackend: Backend = {
         log: spec.logFile,
         header: spec.logHeader,
         rank: spec.rank,
+        slot: !spec.ahead,
       },
       {
         onStart(pgid, at) {

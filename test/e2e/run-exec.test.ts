@@ -274,6 +274,60 @@ describe('run: failure policies', () => {
     expect(r.all).toContain('down');
   }, 60_000);
 
+  it('a quick failure does not stop work launched beside it: the outcome is the same every run', async () => {
+    // Both ready at once with free slots: `side` starts however quickly `bad` fails, and however
+    // long a launcher takes to get to it. A failure stops only what would start after it.
+    const p = tempProject(
+      HEAD +
+        `  - { id: bad, hours: 3, run: 'exit 3' }\n` +
+        `  - { id: side, hours: 2, run: '${RECORD} 0' }\n` +
+        `  - { id: side2, hours: 1, run: '${RECORD} 0' }\n`,
+    );
+    for (let i = 0; i < 5; i++) {
+      expect((await critpath(['reset', p.file], { cwd: p.dir, env: p.env })).exitCode).toBe(0);
+      const r = await run(p, ['--jobs', '4', '--json']);
+      expect(r.exitCode, r.all).toBe(1);
+      const end = ndjson(r.stdout).find((e) => e.type === 'run-end') as
+        { rows: { id: string; status: string }[] } | undefined;
+      expect(Object.fromEntries(end!.rows.map((x) => [x.id, x.status])), `run ${i}`).toEqual({
+        bad: 'failed',
+        side: 'done',
+        side2: 'done',
+      });
+    }
+  }, 120_000);
+
+  it('MacBook work launched beside GPU work and a quick failure starts at once', async () => {
+    // One GPU (--gpus 0,0,0,0 names GPU 0 four times): g1 runs, g2 waits for it, and the
+    // MacBook task `mac` starts beside g1 and `bad`, not after the GPU chain.
+    const p = tempProject(
+      HEAD +
+        `  - { id: bad, hours: 9, run: 'exit 3' }\n` +
+        `  - { id: g1, hours: 5, hardware: gpu, gpus: 1, run: '${RECORD} 0.3' }\n` +
+        `  - { id: g2, hours: 5, hardware: gpu, gpus: 1, deps: [g1], run: '${RECORD} 0' }\n` +
+        `  - { id: mac, hours: 1, run: '${RECORD} 0' }\n`,
+    );
+    for (let i = 0; i < 3; i++) {
+      expect((await critpath(['reset', p.file], { cwd: p.dir, env: p.env })).exitCode).toBe(0);
+      writeFileSync(p.record, '');
+      const r = await run(p, ['--jobs', '4', '--gpus', '0,0,0,0', '--json']);
+      expect(r.exitCode, r.all).toBe(1);
+      const end = ndjson(r.stdout).find((e) => e.type === 'run-end') as
+        { rows: { id: string; status: string }[] } | undefined;
+      expect(Object.fromEntries(end!.rows.map((x) => [x.id, x.status])), `run ${i}`).toEqual({
+        bad: 'failed',
+        g1: 'done',
+        g2: 'not-run',
+        mac: 'done',
+      });
+      // mac started before g1 ended.
+      const rec = readRecord(p.record);
+      const at = (kind: string, id: string): bigint =>
+        rec.find((l) => l.kind === kind && l.id === id)!.ns;
+      expect(at('start', 'mac') < at('end', 'g1'), `run ${i}`).toBe(true);
+    }
+  }, 120_000);
+
   it('--fail-fast stops running work too', async () => {
     const p = project('30');
     const t0 = Date.now();

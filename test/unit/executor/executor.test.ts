@@ -64,6 +64,51 @@ function scriptedBackend(script: (id: string, attempt: number) => { code: number
   return { backend, launches };
 }
 
+/**
+ * A queueing backend, as the local launchers behave: a command starts `startMs` after its launch
+ * (a launcher that is slow to get to it) and ends `ms` later. Until it starts, `withdraw` takes
+ * back what was sent ahead of a slot (what is not `ahead: false`), as after a failure.
+ */
+function queueingBackend(
+  script: (id: string) => { code: number; startMs: number; ms: number },
+  queueAhead: number,
+): { backend: Backend; launches: string[]; starts: string[] } {
+  const launches: string[] = [];
+  const starts: string[] = [];
+  const backend: Backend = {
+    name: 'local',
+    queueAhead,
+    launch(spec: LaunchSpec): Launched {
+      launches.push(spec.activityId);
+      const { code, startMs, ms } = script(spec.activityId);
+      let begin: (s: { at: number; pid: undefined } | undefined) => void = () => undefined;
+      let end: (e: ExitInfo) => void = () => undefined;
+      const started = new Promise<{ at: number; pid: undefined } | undefined>((r) => (begin = r));
+      const done = new Promise<ExitInfo>((r) => (end = r));
+      const timer = setTimeout(() => {
+        starts.push(spec.activityId);
+        begin({ at: Date.now(), pid: undefined });
+        setTimeout(() => end({ exitCode: code, signal: null, spawnError: undefined }), ms);
+      }, startMs);
+      const takeBack = (): void => {
+        clearTimeout(timer);
+        begin(undefined);
+      };
+      return {
+        started,
+        externalId: undefined,
+        done,
+        kill: takeBack,
+        withdraw: () => {
+          if (spec.ahead !== false) takeBack();
+        },
+        settled: () => undefined,
+      };
+    },
+  };
+  return { backend, launches, starts };
+}
+
 function setup(
   yaml: string,
   backend: Backend,
@@ -161,5 +206,35 @@ describe('execute', () => {
       'interrupted:no-new',
     ]);
     expect(events.some((e) => e.type === 'activity-interrupted' && e.id === 'flaky')).toBe(true);
+  });
+
+  it('starts everything it put into free slots, even when one fails before the rest start', async () => {
+    // bad, side and gpu are ready with free slots: one step launches all three. bad fails at
+    // once, long before the backend gets round to starting the others; they run all the same
+    // (the default policy: start nothing new, let running work finish). `later` was only sent
+    // ahead of a slot: the failure takes it back.
+    const { backend, launches, starts } = queueingBackend(
+      (id) => (id === 'bad' ? { code: 3, startMs: 0, ms: 0 } : { code: 0, startMs: 60, ms: 5 }),
+      1,
+    );
+    const { result, journal } = setup(
+      `${HEAD}tasks:\n` +
+        '  - { id: bad, hours: 9, run: "exit 3" }\n' +
+        '  - { id: gpu, hours: 5, hardware: gpu, gpus: 1, run: "true" }\n' +
+        '  - { id: side, hours: 2, run: "true" }\n' +
+        '  - { id: later, hours: 1, run: "true" }\n',
+      backend,
+      { jobs: 3 },
+    );
+    const r = await within(result, 5000);
+    journal.close();
+    if (r === 'hung') throw new Error('hung');
+    expect(r.outcome).toBe('failed');
+    expect(launches).toEqual(['bad', 'gpu', 'side', 'later']);
+    expect(starts.sort()).toEqual(['bad', 'gpu', 'side']);
+    const done = readJournal(paths.journal)
+      .records.filter((x) => x.t === 'finished')
+      .map((x) => ('id' in x ? x.id : ''));
+    expect(done.sort()).toEqual(['gpu', 'side']);
   });
 });

@@ -42,8 +42,11 @@ interface Outcome {
   withdrawn: Promise<void>;
 }
 
-/** The request for `command`, logging to `<name>.log` in the test's directory. */
-function request(name: string, command: string, rank = 0): LaunchRequest {
+/**
+ * The request for `command`, logging to `<name>.log` in the test's directory; `slot`: run gave
+ * it a free --jobs slot (without, it waits ahead of one).
+ */
+function request(name: string, command: string, rank = 0, slot = false): LaunchRequest {
   return {
     command,
     cwd: dir,
@@ -51,6 +54,7 @@ function request(name: string, command: string, rank = 0): LaunchRequest {
     log: join(dir, `${name}.log`),
     header: [`=== ${name} at `, '\n'],
     rank,
+    ...(slot ? { slot } : {}),
   };
 }
 
@@ -76,9 +80,9 @@ function outcome(): { handlers: LaunchHandlers; outcome: Outcome } {
   };
 }
 
-function launch(l: Launcher, name: string, command: string, rank = 0): Outcome {
+function launch(l: Launcher, name: string, command: string, rank = 0, slot = false): Outcome {
   const o = outcome();
-  l.launch(request(name, command, rank), o.handlers);
+  l.launch(request(name, command, rank, slot), o.handlers);
   return o.outcome;
 }
 
@@ -138,6 +142,24 @@ describe('launchers sharing --jobs', () => {
     expect(existsSync(join(dir, 'queued.ran'))).toBe(false);
   }, 20_000);
 
+  it('a failure does not hold work that run gave a slot, however late the launcher gets it', async () => {
+    const [a, b] = pair();
+    // run put `bad` and `side` into free slots in one step; `bad` fails before b gets to `side`
+    // (here: long before, as a slow or busy launcher would). `side` starts all the same, with
+    // no go; what b holds ahead of a slot still waits for one.
+    expect(await launch(a, 'bad', 'exit 3', 0, true).ended).toBe(3);
+    const ahead = launch(b, 'ahead', 'touch ahead.ran', 0);
+    const side = launch(b, 'side', 'touch side.ran', 1, true);
+    const res = await Promise.race([side.ended, sleep(3000).then(() => 'held')]);
+    expect(res).toBe(0);
+    expect(existsSync(join(dir, 'side.ran'))).toBe(true);
+    await sleep(200);
+    expect(existsSync(join(dir, 'ahead.ran'))).toBe(false);
+    a.go(1);
+    b.go(1);
+    expect(await ahead.ended).toBe(0);
+  }, 20_000);
+
   it('commands do not inherit the failure-count descriptor', async () => {
     const [a] = pair();
     // fd 3 of the launcher is the count file until the launcher has its own copy.
@@ -167,9 +189,9 @@ describe('a pool of launchers', () => {
     return p;
   }
 
-  function send(p: LauncherPool, name: string, command: string, rank = 0): Outcome {
+  function send(p: LauncherPool, name: string, command: string, rank = 0, slot = false): Outcome {
     const o = outcome();
-    p.send(request(name, command, rank), o.handlers);
+    p.send(request(name, command, rank, slot), o.handlers);
     return o.outcome;
   }
 
@@ -192,14 +214,16 @@ describe('a pool of launchers', () => {
   it('goes on handing work over after a request was withdrawn while it moved', async () => {
     const p = pool(2, 2);
     const long = send(p, 'long', 'sleep 4');
-    const short = send(p, 'short', 'sleep 0.3');
+    const short = send(p, 'short', 'sleep 0.3; exit 1');
     await Promise.all([long.started, short.started]);
-    // `gone` queues behind `long`; when `short` ends it starts to move, and is withdrawn then.
+    // `gone` queues behind `long`; when `short` fails it starts to move (held: the failure has
+    // not been looked at), and is withdrawn then, as run does under the default policy.
     const o = outcome();
     const gone = p.send(request('gone', 'touch gone.ran'), o.handlers);
-    await short.ended;
+    expect(await short.ended).toBe(1);
     p.withdraw(gone);
     await o.outcome.withdrawn;
+    p.go();
     // Again: `next` queues behind `long` while `second` runs, and moves when `second` ends.
     const second = send(p, 'second', 'sleep 0.3');
     await second.started;
@@ -208,6 +232,35 @@ describe('a pool of launchers', () => {
     expect(await Promise.race([next.ended, sleep(2000).then(() => 'waited for long')])).toBe(0);
     expect(existsSync(join(dir, 'gone.ran'))).toBe(false);
     expect(await long.ended).toBe(0);
+  }, 20_000);
+
+  it('work that moves into a slot freed by a success has that slot: a later withdraw misses', async () => {
+    const p = pool(2, 2);
+    const long = send(p, 'long', 'sleep 4');
+    const short = send(p, 'short', 'sleep 0.3');
+    await Promise.all([long.started, short.started]);
+    // `moved` queues behind `long` and moves when `short` ends; a failure run looks at after
+    // that end (its withdraw) comes too late: the slot was free before it.
+    const o = outcome();
+    const moved = p.send(request('moved', 'touch moved.ran'), o.handlers);
+    expect(await short.ended).toBe(0);
+    p.withdraw(moved);
+    expect(await Promise.race([o.outcome.ended, sleep(2000).then(() => 'withdrawn')])).toBe(0);
+    expect(existsSync(join(dir, 'moved.ran'))).toBe(true);
+    expect(await long.ended).toBe(0);
+  }, 20_000);
+
+  it('a request with a slot is not withdrawn: it starts behind a failure', async () => {
+    const p = pool(2, 2);
+    const bad = send(p, 'bad', 'exit 5', 0, true);
+    const o = outcome();
+    const side = p.send(request('side', 'touch side.ran', 1, true), o.handlers);
+    expect(await bad.ended).toBe(5);
+    // What run does on a failure under the default policy: take back what has not started.
+    p.withdraw(side);
+    const res = await Promise.race([o.outcome.ended, sleep(3000).then(() => 'held')]);
+    expect(res).toBe(0);
+    expect(existsSync(join(dir, 'side.ran'))).toBe(true);
   }, 20_000);
 
   it('a failure holds the whole pool until it was looked at', async () => {
