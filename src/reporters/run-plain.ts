@@ -32,7 +32,7 @@ export function fmtFailure(f: Failure): string {
     case 'timeout':
       return `timed out after ${fmtDuration(f.seconds * 1000)}`;
     case 'spawn-error':
-      return `could not start: ${f.message}`;
+      return `could not start: ${escapeTerminal(f.message)}`;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { DatedTeamPlan } from '../app/plan-team.js';
+import { escapeTerminal } from './escape.js';
 import { fmtHours } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
@@ -166,7 +167,7 @@ export function renderTeamMatrix(plans: readonly DatedTeamPlan[], out: Output): 
   const title =
     first === undefined
       ? 'No plans'
-      : `${first.project}: team sizes side by side (${first.estimate} hours)`;
+      : `${escapeTerminal(first.project)}: team sizes side by side (${first.estimate} hours)`;
   const [head = [], ...body] = rows;
   const columns: Column[] = head.map((h, i) =>
     i === 0 ? { header: h } : { header: h, align: 'r', shrink: 'wrap', min: 8 },
