@@ -67,7 +67,7 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
   const w = out.columns;
   const failures = m.activities.flatMap((a) =>
     a.status === 'failed' && a.stderrTail.length > 0
-      ? [`${a.id}, the end of its log:`, ...tailLines(a.stderrTail, '  ')]
+      ? [wrapProse(`${a.id}, the end of its log:`, w, '  '), ...tailLines(a.stderrTail, '  ', w)]
       : [],
   );
   const table = [wrapProse(head, w, '  '), fitTable(STATUS_COLUMNS, rows, w)];
