@@ -1,4 +1,5 @@
 import type { CpmActivity, CpmPlan } from '../planner/project/critical-path-plan.js';
+import { escapeTerminal } from './escape.js';
 import { fmtHours } from './format.js';
 import { jsonChunks } from '../util/json-chunks.js';
 import type { Column } from './layout.js';
@@ -45,7 +46,7 @@ function cpmRow(a: CpmActivity, c: Output['color']): string[] {
     fmtHours(a.latestFinish),
     fmtHours(a.totalSlack),
     fmtHours(a.freeSlack),
-    a.title,
+    escapeTerminal(a.title),
   ];
 }
 
@@ -81,7 +82,9 @@ export function renderCpmTable(
       rows.push(cpmRow(list.at(k), c));
   }
   const lines = [
-    c.bold(`${plan.project}: critical path analysis (${plan.estimate} hours, no resource limits)`),
+    c.bold(
+      `${escapeTerminal(plan.project)}: critical path analysis (${plan.estimate} hours, no resource limits)`,
+    ),
     '',
     fitTable(CPM_COLUMNS, rows, out.columns),
     '',

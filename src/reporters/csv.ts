@@ -1,4 +1,5 @@
 import type { DatedTeamPlan } from '../app/plan-team.js';
+import { escapeTerminal } from './escape.js';
 
 /**
  * The team plan as CSV (`plan --team N --format csv`): one row per activity, for spreadsheets.
@@ -41,7 +42,7 @@ function planRows(plan: DatedTeamPlan): string[][] {
     a.id,
     a.task,
     a.phase ?? '',
-    a.title,
+    escapeTerminal(a.title),
     a.assignee,
     sheetDate(a.startDate),
     sheetDate(a.endDate),

@@ -6,10 +6,15 @@
  * written, as cat would. DEL, the C1 controls and the bidirectional overrides (which reorder what
  * a line shows) are written as JSON writes escapes (`\u009b`, `\u202e`): JSON text, where
  * JSON.stringify left them raw, stays valid JSON meaning the same string, and plain text shows
- * them as plainly. Newlines, tabs and CRLF line ends (CSV, ICS) stay. With
- * `keepColour`, colour sequences (SGR: ESC [ digits m, what chalk writes) stay too when they only
- * colour text (KEPT_SGR); one that hides it (8: concealed, a background, a 256-colour or RGB
- * pair that may match the foreground), blinks or inverts it is shown as an escape.
+ * them as plainly. Newlines, tabs and CRLF line ends (CSV, ICS) stay.
+ *
+ * User data (titles, project and person names, log tails) is escaped where a view takes it,
+ * with every ESC made visible, colour sequences included, before it is measured, laid out or
+ * coloured: a view then measures what the terminal shows, and an ESC left in a line is one
+ * critpath's own colours wrote. `keepColour` is for those: Output passes it while colour is on,
+ * so the colour sequences that only colour text (KEPT_SGR) stay; one that hides text (8:
+ * concealed, a background, a 256-colour or RGB pair that may match the foreground), blinks or
+ * inverts it is shown as an escape even then. With colour off nothing is kept.
  */
 /** Shown as `\u` escapes: DEL, the C1 controls and the bidirectional overrides (a class's body). */
 const WIDE = '\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';

@@ -1,6 +1,7 @@
 import type { Project } from '../model/project.js';
 import { buildActivityGraph } from '../model/activities.js';
 import type { DependencyAnswer } from '../app/dependencies.js';
+import { escapeTerminal } from './escape.js';
 import { fmtHours } from './format.js';
 
 /** `1 h`, `2–3 h`: an hour range, one figure when both ends agree. */
@@ -42,7 +43,7 @@ export function renderDot(project: Project, critical: ReadonlySet<string> = new 
  * end closed the quotes early), a line break as DOT's `\n`.
  */
 function dotText(title: string): string {
-  return title.replace(/\\/g, '\\\\').replace(/"/g, "'").replace(/\r?\n/g, '\\n');
+  return escapeTerminal(title).replace(/\\/g, '\\\\').replace(/"/g, "'").replace(/\r?\n/g, '\\n');
 }
 
 /** Mermaid flowchart of the activity graph (a line break in a title is a space). */
@@ -55,7 +56,7 @@ export function renderMermaidGraph(
   const node = (id: string): string => names.get(id)!;
   const lines = ['flowchart LR'];
   for (const a of g.activities) {
-    const text = `${a.id} ${a.phase.title.replace(/\s*[\r\n]+\s*/g, ' ')} (${hoursRange(a.phase.estimate.low, a.phase.estimate.high)}${a.phase.hardware === 'gpu' ? `, ${gpuCount(a.phase.gpus)}` : ''})`;
+    const text = `${a.id} ${escapeTerminal(a.phase.title).replace(/\s*[\r\n]+\s*/g, ' ')} (${hoursRange(a.phase.estimate.low, a.phase.estimate.high)}${a.phase.hardware === 'gpu' ? `, ${gpuCount(a.phase.gpus)}` : ''})`;
     lines.push(`  ${node(a.id)}["${text.replace(/"/g, "'")}"]`);
   }
   for (const a of g.activities)

@@ -73,9 +73,9 @@ export function liveRunReporter(
 
   const redraw = (above: readonly string[] = []): void => {
     let s = drawn > 0 ? `\u001b[${drawn}F\u001b[J` : '';
-    for (const l of above) s += `${escapeTerminal(l, true)}\n`;
+    for (const l of above) s += `${escapeTerminal(l, c.level > 0)}\n`;
     const b = block();
-    s += `${escapeTerminal(b.join('\n'), true)}\n`;
+    s += `${escapeTerminal(b.join('\n'), c.level > 0)}\n`;
     drawn = b.length;
     write(s);
   };
@@ -114,7 +114,7 @@ export function liveRunReporter(
         if (timer !== undefined) clearInterval(timer);
         running.clear();
         redraw(line === undefined ? [] : [line]);
-        write(`${escapeTerminal(renderSummary(e.rows, out), true)}\n`);
+        write(`${escapeTerminal(renderSummary(e.rows, out), c.level > 0)}\n`);
         drawn = 0;
         return;
       }

@@ -3,7 +3,7 @@ import type { Output } from './terminal.js';
 import { escapeTerminal } from './escape.js';
 import { fmtHours } from './format.js';
 import type { Column } from './layout.js';
-import { fitTable, wrapProse } from './layout.js';
+import { fitTable, wrap, wrapProse } from './layout.js';
 
 /** `14:03:07` in local time. */
 export function clock(at: number): string {
@@ -32,7 +32,7 @@ export function fmtFailure(f: Failure): string {
     case 'timeout':
       return `timed out after ${fmtDuration(f.seconds * 1000)}`;
     case 'spawn-error':
-      return `could not start: ${f.message}`;
+      return `could not start: ${escapeTerminal(f.message)}`;
   }
 }
 
@@ -42,10 +42,17 @@ export const onGpus = (gpus: readonly number[]): string =>
 
 /**
  * The last lines of a failed attempt's log under its failure line, control characters escaped
- * (and the line breaks a line may not hold).
+ * (and the line breaks a line may not hold). With a `width` (status), a log line longer than it
+ * is wrapped, its continuation under its text; without (a run's event lines), one line each.
  */
-export function tailLines(tail: readonly string[], indent = '      '): string[] {
-  return tail.map((l) => `${indent}| ${escapeTerminal(l)}`);
+export function tailLines(tail: readonly string[], indent = '      ', width = Infinity): string[] {
+  const bar = `${indent}| `;
+  const under = ' '.repeat(bar.length);
+  return tail.flatMap((l) =>
+    wrap(escapeTerminal(l), Math.max(width - bar.length, 1)).map(
+      (part, k) => `${k === 0 ? bar : under}${part}`,
+    ),
+  );
 }
 
 /** One line per event, without the time stamp; undefined for events that print nothing. */

@@ -1,4 +1,5 @@
 import type { ActivityStatus, StatusModel } from '../state/status.js';
+import { escapeTerminal } from './escape.js';
 import { fmtDate, fmtDatesIn } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
@@ -61,12 +62,12 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
-  const head = `${m.project}: ${counts}${m.liveRunId !== undefined ? ` — run ${m.liveRunId} is running` : ''}`;
+  const head = `${escapeTerminal(m.project)}: ${counts}${m.liveRunId !== undefined ? ` — run ${m.liveRunId} is running` : ''}`;
   const cp = m.criticalSteps.length > 0 ? formatCriticalSteps(m.criticalSteps) : 'nothing left';
   const w = out.columns;
   const failures = m.activities.flatMap((a) =>
     a.status === 'failed' && a.stderrTail.length > 0
-      ? [`${a.id}, the end of its log:`, ...tailLines(a.stderrTail, '  ')]
+      ? [wrapProse(`${a.id}, the end of its log:`, w, '  '), ...tailLines(a.stderrTail, '  ', w)]
       : [],
   );
   const table = [wrapProse(head, w, '  '), fitTable(STATUS_COLUMNS, rows, w)];
@@ -98,10 +99,11 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
 /** How a failed activity's last attempt ended: `exit 3`, `killed by SIGKILL`, `timed out`. */
 function statusFailure(a: ActivityStatus): string {
   if (a.failure === 'timeout') return 'timed out';
-  if (a.failure === 'spawn-error') return `could not start: ${a.failureMessage ?? ''}`;
+  if (a.failure === 'spawn-error')
+    return `could not start: ${escapeTerminal(a.failureMessage ?? '')}`;
   if (a.signal !== null) return `killed by ${a.signal}`;
   if (a.exitCode !== null) return `exit ${a.exitCode}`;
-  return a.failureMessage ?? 'failed';
+  return escapeTerminal(a.failureMessage ?? 'failed');
 }
 
 const engineers = (team: string): string =>

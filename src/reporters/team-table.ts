@@ -1,4 +1,5 @@
 import type { DatedTeamPlan } from '../app/plan-team.js';
+import { escapeTerminal } from './escape.js';
 import { fmtHours } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
@@ -73,7 +74,7 @@ export function renderTeamTable(
   const width = out.columns;
   const critical = new Set(plan.criticalPath);
   const mark = (id: string, text: string): string => (critical.has(id) ? c.bold(text) : text);
-  const lines: string[] = [c.bold(titleLine(plan)), ''];
+  const lines: string[] = [wrapProse(c.bold(titleLine(plan)), width, '  '), ''];
   for (const w of weekSections(plan, mark)) {
     lines.push(c.bold(w.title));
     const rows: string[][] = w.rows.map((r) => [...r]);
@@ -90,7 +91,7 @@ export function renderTeamTable(
   lines.push(c.bold('Handoffs'));
   lines.push(
     ...(handoffs.length === 0
-      ? ['  none: one engineer does every dependent pair']
+      ? [wrapProse('  none: one engineer does every dependent pair', width, '    ')]
       : handoffs.map((h) => wrapProse(`  ${h}`, width, '    '))),
   );
   lines.push('');
@@ -125,7 +126,7 @@ function renderTeamSummary(plan: DatedTeamPlan, out: Output): string {
   const c = out.color;
   const width = out.columns;
   const weeks = weekTotals(plan);
-  const lines: string[] = [c.bold(titleLine(plan)), ''];
+  const lines: string[] = [wrapProse(c.bold(titleLine(plan)), width, '  '), ''];
   lines.push(c.bold('Week by week'));
   const rows = weeks.map((w) => [
     String(w.week),
@@ -166,7 +167,7 @@ export function renderTeamMatrix(plans: readonly DatedTeamPlan[], out: Output): 
   const title =
     first === undefined
       ? 'No plans'
-      : `${first.project}: team sizes side by side (${first.estimate} hours)`;
+      : `${escapeTerminal(first.project)}: team sizes side by side (${first.estimate} hours)`;
   const [head = [], ...body] = rows;
   const columns: Column[] = head.map((h, i) =>
     i === 0 ? { header: h } : { header: h, align: 'r', shrink: 'wrap', min: 8 },

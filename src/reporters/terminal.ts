@@ -137,14 +137,17 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
   const level = noColor || !isTty ? 0 : 1;
   const stdout = (stdoutWriter ??= writerTo(process.stdout, () => process.stderr));
   const stderr = (stderrWriter ??= writerTo(process.stderr, () => process.stdout));
+  // Only critpath's own colours are left to keep (views escape user data where they take it),
+  // and only while colour is on: NO_COLOR and piped output hold no ESC at all.
+  const keepColour = level > 0;
   return {
     // A long text and its newline go out as two writes: joining them would copy the text.
     out: (t) => {
-      const line = escapeTerminal(t, true);
+      const line = escapeTerminal(t, keepColour);
       stdout(line);
       if (!line.endsWith('\n')) stdout('\n');
     },
-    err: (t) => stderr(lineOf(t)),
+    err: (t) => stderr(lineOf(t, keepColour)),
     outJson: (chunks) => {
       // Held as buffers, outside the JavaScript heap, by a stream whose reader lags (byteGatherer).
       // One buffer serves again once the stream has nothing left to write (blockingWrites).
@@ -177,7 +180,7 @@ export function writeJson(chunks: Iterable<string>, bytes: ByteSink): void {
   let last = '';
   for (const c of chunks) {
     if (c.length === 0) continue;
-    if (!bytes.addIf(c, noC1)) bytes.add(escapeTerminal(c, true));
+    if (!bytes.addIf(c, noC1)) bytes.add(escapeTerminal(c));
     last = c;
   }
   if (!last.endsWith('\n')) bytes.add('\n');
@@ -201,9 +204,9 @@ function hasBidiOverride(b: Buffer): boolean {
   return false;
 }
 
-/** A line as printed: control characters escaped (colours kept), a newline at its end. */
-const lineOf = (t: string): string => {
-  const s = escapeTerminal(t, true);
+/** A line as printed: control characters escaped (colours kept if asked), a newline at its end. */
+const lineOf = (t: string, keepColour: boolean): string => {
+  const s = escapeTerminal(t, keepColour);
   return s.endsWith('\n') ? s : `${s}\n`;
 };
 
@@ -216,9 +219,9 @@ export function memoryOutput(
   return {
     stdout,
     stderr,
-    out: (t) => void stdout.push(escapeTerminal(t, true)),
-    err: (t) => void stderr.push(escapeTerminal(t, true)),
-    outJson: (chunks) => void stdout.push(escapeTerminal([...chunks].join(''), true)),
+    out: (t) => void stdout.push(escapeTerminal(t)),
+    err: (t) => void stderr.push(escapeTerminal(t)),
+    outJson: (chunks) => void stdout.push(escapeTerminal([...chunks].join(''))),
     write: (t) => void stdout.push(t),
     color: new Chalk({ level: 0 }),
     isTty: false,

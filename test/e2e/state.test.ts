@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BIN, critpath, RECORD, readRecord, tempProject } from '../helpers/cli.js';
+import { cellWidth } from '../../src/reporters/layout.js';
 
 /** Issue 14: run state per file, reset downstream, GPU locks, journal integrity, hostile input. */
 const HEAD = 'project: s\nstart: 2026-01-05\ntasks:\n';
@@ -471,6 +472,52 @@ describe('hostile input', () => {
         JSON.stringify('evil \u001b]0;pwned\u0007 \u001b[2J \u009b1A end'),
       );
     }
+  });
+
+  it('colour sequences (SGR) in titles and names are shown too: no ESC with NO_COLOR, widths right', async () => {
+    const p = tempProject(
+      [
+        'project: "Proj \\e[1;31mred\\e[m"',
+        'start: 2026-01-05',
+        'scenarios:',
+        '  "s\\e[32mg": { description: "d" }',
+        'tasks:',
+        `  - { id: a, hours: 1, title: "\\e[1;31mbold\\e[m ${'x'.repeat(60)} \\e[31m", run: 'true' }`,
+        '  - { id: b, hours: 2, deps: [a], title: "plain \\e[8mhidden\\e[0m", run: \'true\' }',
+        '',
+      ].join('\n'),
+    );
+    const env = { cwd: p.dir, env: { ...p.env, COLUMNS: '80' } };
+    for (const args of [
+      ['plan', p.file],
+      ['plan', p.file, '--team', '1'],
+      ['plan', p.file, '--team', '1,2'],
+      ['plan', p.file, '--team', '1', '--format', 'md'],
+      ['plan', p.file, '--team', '1', '--format', 'mermaid'],
+      ['plan', p.file, '--team', '1', '--format', 'csv'],
+      ['plan', p.file, '--monte-carlo', '50', '--team', '1'],
+      ['plan', p.file, '--compare', '--monte-carlo', '50'],
+      ['graph', p.file],
+      ['graph', p.file, '--format', 'dot'],
+      ['status', p.file, '--gpus', '0'],
+    ]) {
+      const r = await critpath(args, env);
+      expect(r.exitCode, r.all).toBe(0);
+      expect(r.all, args.join(' ')).not.toContain('\u001b');
+      // The terminal views fit; the formats for other programs (md, csv, graphs) are not wrapped.
+      if (!args.includes('--format') && args[0] !== 'graph')
+        for (const l of r.stdout.split('\n'))
+          expect(cellWidth(l), `${args.join(' ')}: ${l}`).toBeLessThanOrEqual(80);
+    }
+    const wide = await critpath(['plan', p.file, '--wide'], env);
+    expect(wide.stdout).toContain('Proj \\x1b[1;31mred\\x1b[m');
+    expect(wide.stdout).toContain('\\x1b[1;31mbold\\x1b[m');
+    // JSON holds the strings as written.
+    const json = await critpath(['plan', p.file, '--json'], env);
+    const parsed = JSON.parse(json.stdout) as { project: string; activities: { title: string }[] };
+    expect(parsed.project).toBe('Proj \u001b[1;31mred\u001b[m');
+    // eslint-disable-next-line no-control-regex -- control characters are what it is about
+    expect(parsed.activities[0]!.title).toMatch(/^\u001b\[1;31mbold\u001b\[m x/);
   });
 
   it('an unwritable --html path is one line, exit 2, and never spins', async () => {

@@ -83,4 +83,59 @@ describe('default views fit an 80-column terminal (COLUMNS=80, piped)', () => {
       expect(over(r.stdout, 80), verb).toEqual([]);
     }
   }, 120_000);
+
+  it('a long project name and task id wrap: plan --team, run --dry-run, status and its log tail', async () => {
+    const id = 't'.repeat(120);
+    const p = tempProject(
+      [
+        `project: ${'P'.repeat(144)}`,
+        'start: 2026-01-05',
+        'hardware:',
+        '  gpu:',
+        '    - { count: 2, from: 2026-01-05 }',
+        'tasks:',
+        `  - id: ${id}`,
+        '    hours: 0.0001',
+        '    hardware: gpu',
+        '    gpus: 1',
+        `    run: "printf '%0400d' 0 | tr 0 y; exit 3"`,
+        `  - { id: b, hours: 1, hardware: macbook, deps: [${id}], run: "true" }`,
+        '',
+      ].join('\n'),
+    );
+    const opts = { cwd: p.dir, env: { ...p.env, ...env } };
+    const plan = await critpath(['plan', p.file, '--team', '2'], opts);
+    expect(plan.exitCode, plan.all).toBe(0);
+    expect(plan.stdout).toContain('P'.repeat(60));
+    expect(over(plan.stdout, 80)).toEqual([]);
+    for (const gpus of ['2', '0']) {
+      const dry = await critpath(['run', p.file, '--dry-run', '--gpus', gpus], opts);
+      expect(dry.exitCode, dry.all).toBe(0);
+      expect(dry.stdout).toMatch(gpus === '2' ? /start\s+t{40}/ : /blocked b: waits for/);
+      expect(over(dry.stdout, 80)).toEqual([]);
+    }
+    const run = await critpath(['run', p.file, '--gpus', '2'], opts);
+    expect(run.exitCode, run.all).toBe(1);
+    const status = await critpath(['status', p.file, '--gpus', '2'], opts);
+    expect(status.stdout).toContain('the end of its log:');
+    // The log line is kept whole (300 characters, the journal's cap), wrapped under its `| `.
+    expect(status.stdout).toMatch(/^ {2}\| y{76}\n {4}y{76}\n/m);
+    expect(over(status.stdout, 80)).toEqual([]);
+  }, 120_000);
+});
+
+describe('the narrowest terminal (COLUMNS=40) on tasks/epic-1a.yaml', () => {
+  const narrow = { NO_COLOR: '1', COLUMNS: '40' };
+  for (const args of [
+    ['plan', 'tasks/epic-1a.yaml', '--team', '2'],
+    ['plan', 'tasks/epic-1a.yaml', '--team', '1'],
+    ['plan', 'tasks/epic-1a.yaml'],
+    ['validate', 'tasks/epic-1a.yaml'],
+  ]) {
+    it(`${args.join(' ')}: no line wider than 40`, async () => {
+      const r = await critpath(args, { cwd: ROOT, env: narrow });
+      expect(r.exitCode, r.all).toBe(0);
+      expect(over(r.stdout, 40)).toEqual([]);
+    }, 120_000);
+  }
 });

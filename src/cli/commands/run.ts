@@ -12,6 +12,7 @@ import type { FailureMode } from '../../executor/executor.js';
 import { parseGpuOption } from '../../gpu/inventory.js';
 import { fmtPlanned, jsonRunReporter, plainRunReporter } from '../../reporters/run-plain.js';
 import { liveRunReporter } from '../../reporters/run-live.js';
+import { wrapProse } from '../../reporters/layout.js';
 import { outputColumns } from '../../reporters/terminal.js';
 import { wholeNumber, ROOT_OPTION } from '../options.js';
 
@@ -212,12 +213,17 @@ function renderDryRun(ctx: CliContext, plan: DryRunPlan, json: boolean): void {
     return;
   }
   for (const w of plan.warnings) ctx.out.err(`warning: ${w}`);
-  ctx.out.out(
+  // Unlike a run's event lines, kept one per event for grep, the plan wraps to the width.
+  const line = (text: string, indent: string): void =>
+    ctx.out.out(wrapProse(text, ctx.out.columns, indent));
+  line(
     `dry run: ${starts.length} would start with --jobs ${jobs}, GPUs ${gpus.length === 0 ? 'none' : gpus.join(',')}`,
+    '  ',
   );
   for (const s of starts)
-    ctx.out.out(
+    line(
       `  +${fmtPlanned(s.atHours).padStart(6)}  start ${s.id}${s.gpus.length > 0 ? `  gpus ${s.gpus.join(',')}` : ''}`,
+      ' '.repeat(11),
     );
-  for (const b of blocked) ctx.out.out(`  blocked ${b.id}: ${b.text}`);
+  for (const b of blocked) line(`  blocked ${b.id}: ${b.text}`, '    ');
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { loadOrReport } from '../context.js';
 import { buildActivityGraph } from '../../model/activities.js';
+import { wrapProse } from '../../reporters/layout.js';
 
 export function registerValidate(program: Command, ctx: CliContext): void {
   program
@@ -16,7 +17,11 @@ export function registerValidate(program: Command, ctx: CliContext): void {
       let edges = 0;
       for (const a of g.activities) edges += a.predecessors.length;
       ctx.out.out(
-        `${file}: ok — ${project.tasks.length} tasks, ${g.activities.length} activities, ${edges} dependencies`,
+        wrapProse(
+          `${file}: ok — ${project.tasks.length} tasks, ${g.activities.length} activities, ${edges} dependencies`,
+          ctx.out.columns,
+          '  ',
+        ),
       );
     });
 }

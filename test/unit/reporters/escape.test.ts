@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { escapeTerminal } from '../../../src/reporters/escape.js';
+import { cellWidth, stripColor } from '../../../src/reporters/layout.js';
 import { memoryOutput } from '../../../src/reporters/terminal.js';
 
 describe('escapeTerminal', () => {
@@ -33,7 +34,12 @@ describe('escapeTerminal', () => {
     expect(escapeTerminal('\u001b[3Fup', true)).toBe('\\x1b[3Fup');
   });
 
-  it('keeps colours, not the sequences that hide, blink or invert text (from a title, say)', () => {
+  it('shows every colour sequence of user data (the default), harmless ones included', () => {
+    expect(escapeTerminal('\u001b[1;31mbold\u001b[m')).toBe('\\x1b[1;31mbold\\x1b[m');
+    expect(escapeTerminal('\u001b[0m\u001b[36mx\u001b[39m')).toBe('\\x1b[0m\\x1b[36mx\\x1b[39m');
+  });
+
+  it("keeps critpath's own colours when asked, not the sequences that hide, blink or invert text", () => {
     const chalk = '\u001b[1m\u001b[2m\u001b[22m\u001b[36m\u001b[39m\u001b[0m\u001b[m';
     expect(escapeTerminal(chalk, true)).toBe(chalk);
     expect(escapeTerminal('a\u001b[8mhidden', true)).toBe('a\\x1b[8mhidden');
@@ -58,11 +64,39 @@ describe('escapeTerminal', () => {
     );
   });
 
-  it('is what Output prints', () => {
+  it('leaves user data no ESC and nothing a view measures as zero-width colour (property)', () => {
+    // Hostile strings: colour and other sequences among ordinary and wide text.
+    const piece = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom(
+        '\u001b[31m',
+        '\u001b[1;31m',
+        '\u001b[m',
+        '\u001b[0m',
+        '\u001b]0;t\u0007',
+        '漢',
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(piece), (pieces) => {
+        const s = pieces.join('');
+        const shown = escapeTerminal(s);
+        expect(shown).not.toContain('\u001b');
+        expect(stripColor(shown)).toBe(shown);
+        // No control character that layout measures as no cell: it measures what a terminal shows.
+        const line = shown.replace(/\r\n|\n|\t/g, ' ');
+        expect(line).not.toMatch(/\p{Cc}/u);
+        expect(cellWidth(line)).toBe(cellWidth(line.replace(/\\x1b/g, '....')));
+        expect(escapeTerminal(shown)).toBe(shown);
+      }),
+    );
+  });
+
+  it('is what Output prints: colour off (memoryOutput, NO_COLOR, a pipe), nothing is kept', () => {
     const o = memoryOutput();
-    o.out('title \u001b]8;;http://x\u0007link');
+    o.out('title \u001b]8;;http://x\u0007link \u001b[31mred\u001b[39m');
     o.err('\u001b[1Aup');
-    expect(o.stdout).toEqual(['title \\x1b]8;;http://x\\x07link']);
+    expect(o.stdout).toEqual(['title \\x1b]8;;http://x\\x07link \\x1b[31mred\\x1b[39m']);
     expect(o.stderr).toEqual(['\\x1b[1Aup']);
   });
 });
