@@ -192,11 +192,14 @@ function checkDeps(
     if (d === self) {
       report('self-dependency', [...base, ...key, k], `task "${d}" depends on itself`);
     } else if (at === undefined) {
-      const hint = nearest(d, ids());
+      const task = d.includes('/') ? d.slice(0, d.indexOf('/')) : undefined;
+      const hint = task !== undefined && known.has(task) ? undefined : nearest(d, ids());
       report(
         'unknown-dependency',
         [...base, ...key, k],
-        `unknown dependency "${d}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+        hint === undefined && task !== undefined && known.has(task)
+          ? `unknown dependency "${d}": deps name tasks, not phases (depend on "${task}")`
+          : `unknown dependency "${d}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
       );
     } else if (sink !== undefined) {
       const list = sink.list;
