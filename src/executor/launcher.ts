@@ -142,11 +142,31 @@ function launcherMain(
   const enqueue = (m: Req): void => {
     // Opened now, on this thread (a hop through the thread pool costs more than it saves), while
     // earlier commands run; a failure is reported when the request's turn comes.
+    // Never through a symbolic link (it would append to whatever file the link names), and
+    // never waiting on a FIFO (the open would block this process, deaf to every signal).
+    const c = fs.constants;
     try {
-      m.fd = fs.openSync(m.l, 'a');
+      m.fd = fs.openSync(
+        m.l,
+        c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOFOLLOW | c.O_NONBLOCK,
+        0o666,
+      );
+      if (!fs.fstatSync(m.fd).isFile()) {
+        fs.closeSync(m.fd);
+        m.fd = -1;
+        m.err = `the log ${m.l} is not a regular file; move it away`;
+      }
     } catch (e) {
       m.fd = -1;
-      m.err = e instanceof Error ? e.message : String(e);
+      const code = (e as { code?: string }).code;
+      m.err =
+        code === 'ELOOP'
+          ? `the log ${m.l} is a symbolic link; move it away`
+          : code === 'ENXIO'
+            ? `the log ${m.l} is not a regular file; move it away`
+            : e instanceof Error
+              ? e.message
+              : String(e);
     }
     let at = queue.length;
     while (at > 0 && queue[at - 1]!.r > m.r) at--;

@@ -21,6 +21,21 @@ export function refuseIrregularJournal(fd: number, path: string): void {
   throw new EnvironmentError(`the journal ${path} is not a regular file; move it away`);
 }
 
+/**
+ * Opens the journal with `flags`, never through a symbolic link (a link planted there would have
+ * the run append its records to whatever file it names) and never waiting on a FIFO; the
+ * EnvironmentError of a link says so, any other failure is the caller's to word.
+ */
+export function openJournalFile(path: string, flags: number): number {
+  try {
+    return openSync(path, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o666);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP')
+      throw new EnvironmentError(`the journal ${path} is a symbolic link; move it away`);
+    throw e;
+  }
+}
+
 /** A journal line that could not be replayed: not JSON, or JSON of the wrong shape. */
 export interface BadLine {
   /** Counting from 1. */
@@ -140,8 +155,9 @@ export function scanJournalWith(
   let fd: number;
   try {
     // Non-blocking: a FIFO put where the journal belongs opens at once (and is refused below).
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openJournalFile(path, constants.O_RDONLY);
   } catch (e) {
+    if (e instanceof EnvironmentError) throw e;
     if ((e as NodeJS.ErrnoException).code === 'ENOENT')
       return { tornTail: false, badLines: 0, bad: [] };
     throw new EnvironmentError(`cannot read the journal ${describeIoError(path, e)}`);

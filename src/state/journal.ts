@@ -1,17 +1,22 @@
 import {
   closeSync,
+  constants,
   fdatasync,
   fdatasyncSync,
   ftruncateSync,
   fstatSync,
-  openSync,
   readSync,
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeIoError, EnvironmentError } from '../result.js';
 import type { JournalRead } from './journal-read.js';
-import { parseJournalWith, readJournalWith, refuseIrregularJournal } from './journal-read.js';
+import {
+  openJournalFile,
+  parseJournalWith,
+  readJournalWith,
+  refuseIrregularJournal,
+} from './journal-read.js';
 import { quickRecord } from './record-check.js';
 import type { JournalRecord, WithoutVersion } from './records.js';
 import { checkRecord, JOURNAL_VERSION } from './records.js';
@@ -75,8 +80,9 @@ export class JournalWriter {
     let fd: number;
     try {
       makeFolders(dirname(path));
-      fd = openSync(path, 'a+');
+      fd = openJournalFile(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT);
     } catch (e) {
+      if (e instanceof EnvironmentError) throw e;
       throw new EnvironmentError(`cannot open the journal ${describeIoError(path, e)}`);
     }
     refuseIrregularJournal(fd, path);

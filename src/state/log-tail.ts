@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { EnvironmentError } from '../result.js';
 
 /** Lines a failure shows of its attempt's output. */
 export const TAIL_LINES = 10;
@@ -22,7 +23,7 @@ export function readLogTail(path: string): string[] {
   let text: string;
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openLog(path);
   } catch {
     return [];
   }
@@ -39,6 +40,24 @@ export function readLogTail(path: string): string[] {
     closeSync(fd);
   }
   return tailLines(text);
+}
+
+/**
+ * A log opened for reading: a regular file, never through a symbolic link and never waiting on a
+ * FIFO put where the log belongs (an EnvironmentError says which; other failures are thrown).
+ */
+export function openLog(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP')
+      throw new EnvironmentError(`the log ${path} is a symbolic link; move it away`);
+    throw e;
+  }
+  if (fstatSync(fd).isFile()) return fd;
+  closeSync(fd);
+  throw new EnvironmentError(`the log ${path} is not a regular file; move it away`);
 }
 
 /** The tail of a log's text, as `readLogTail` defines it. */

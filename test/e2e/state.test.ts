@@ -105,6 +105,66 @@ describe('state belongs to one task file', () => {
   });
 });
 
+describe('a symbolic link or a FIFO where a journal or a log belongs', () => {
+  const project = () =>
+    tempProject(
+      `${HEAD}  - { id: a, hours: 1, run: 'echo from-a' }\n  - { id: b, hours: 1, deps: [a], run: 'echo from-b' }\n`,
+    );
+
+  it('a linked journal is refused by every verb, and the file it names is untouched', async () => {
+    const p = project();
+    const victim = join(p.dir, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    mkdirSync(join(p.dir, '.critpath'));
+    const journal = join(p.dir, '.critpath', 'project.journal');
+    symlinkSync(victim, journal);
+    for (const verb of [['run'], ['status'], ['reset'], ['start', 'a']]) {
+      const r = await critpath([verb[0]!, p.file, ...verb.slice(1)], { cwd: p.dir, env: p.env });
+      expect(r.exitCode, `${verb.join(' ')}: ${r.all}`).toBe(2);
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('critpath:'));
+      expect(errors).toEqual([`critpath: the journal ${journal} is a symbolic link; move it away`]);
+    }
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(starts(p.record)).toEqual([]);
+  }, 60_000);
+
+  it('a linked or FIFO log fails its attempt at once, says why, and writes nothing through', async () => {
+    const p = project();
+    expect((await critpath(['run', p.file], { cwd: p.dir, env: p.env })).exitCode).toBe(0);
+    expect((await critpath(['reset', p.file, 'a'], { cwd: p.dir, env: p.env })).exitCode).toBe(0);
+    const logs = join(p.dir, '.critpath', 'logs', 'project');
+    const victim = join(p.dir, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    rmSync(join(logs, 'a.log'));
+    symlinkSync(victim, join(logs, 'a.log'));
+    rmSync(join(logs, 'b.log'));
+    execFileSync('mkfifo', [join(logs, 'b.log')]);
+    // Before, the FIFO hung the launcher in open(), deaf to every signal.
+    const r = await execa('node', [BIN, 'run', p.file, '--keep-going'], {
+      cwd: p.dir,
+      env: p.env,
+      reject: false,
+      timeout: 20_000,
+    });
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode, r.stdout).toBe(1);
+    expect(r.stdout).toContain(
+      `could not start: the log ${join(logs, 'a.log')} is a symbolic link; move it away`,
+    );
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(starts(p.record)).toEqual([]);
+    const st = await critpath(['status', p.file], { cwd: p.dir, env: p.env });
+    expect(st.all).toMatch(/^a +failed/m);
+    for (const id of ['a', 'b']) {
+      const l = await critpath(['logs', p.file, id], { cwd: p.dir, env: p.env });
+      expect(l.exitCode).toBe(2);
+      expect(l.stderr).toMatch(
+        /^critpath: the log .* is (a symbolic link|not a regular file); move it away$/,
+      );
+    }
+  }, 60_000);
+});
+
 describe('the GPU lock folder is a security boundary', () => {
   const gpuProject = () =>
     tempProject(`${GPU_HEAD}  - { id: g, hours: 1, hardware: gpu, gpus: 1, run: '${RECORD} 0' }\n`);

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, readSync, statSync } from 'node:fs';
+import { openLog } from '../../state/log-tail.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
@@ -65,9 +66,9 @@ export function registerLogs(program: Command, ctx: CliContext): void {
 }
 
 function readFrom(path: string, offset: number): string {
-  const fd = openSync(path, 'r');
+  const fd = openLog(path);
   try {
-    const size = statSync(path).size;
+    const size = fstatSync(fd).size;
     if (size <= offset) return '';
     const buf = Buffer.alloc(size - offset);
     const n = readSync(fd, buf, 0, buf.length, offset);
