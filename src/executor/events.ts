@@ -35,6 +35,8 @@ export type RunEvent =
       readonly type: 'run-start';
       readonly at: number;
       readonly runId: string;
+      /** Where the commands run: `local`, or `slurm` (whose scheduler then decides jobs and GPUs). */
+      readonly backend: string;
       readonly jobs: number;
       readonly gpus: readonly number[];
       readonly simulatedGpus: boolean;

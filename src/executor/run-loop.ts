@@ -150,6 +150,7 @@ export async function runLoop(input: RunInput, driver: RunDriver): Promise<RunLo
       type: 'run-start',
       at: startedAt,
       runId,
+      backend: driver.name,
       jobs: info.jobs,
       gpus: info.gpus,
       simulatedGpus: info.simulatedGpus,

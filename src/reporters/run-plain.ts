@@ -60,7 +60,11 @@ export function eventLine(e: RunEvent, out: Output): string | undefined {
   const c = out.color;
   switch (e.type) {
     case 'run-start':
-      return `run ${e.runId}: ${e.toRun} to run, ${e.alreadyDone} done before, --jobs ${e.jobs}, GPUs ${e.gpus.length === 0 ? 'none' : e.gpus.join(',')}${e.simulatedGpus ? ' (simulated)' : ''}`;
+      return `run ${e.runId}: ${e.toRun} to run, ${e.alreadyDone} done before, ${
+        e.backend === 'local'
+          ? `--jobs ${e.jobs}, GPUs ${e.gpus.length === 0 ? 'none' : e.gpus.join(',')}${e.simulatedGpus ? ' (simulated)' : ''}`
+          : `on ${e.backend}, whose scheduler decides jobs and GPUs`
+      }`;
     case 'warning':
       return c.yellow(`warning: ${e.message}`);
     case 'forced':

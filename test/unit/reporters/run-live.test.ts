@@ -12,6 +12,7 @@ describe('live run view', () => {
       type: 'run-start',
       at: t0,
       runId: 'r1',
+      backend: 'local',
       jobs: 2,
       gpus: [],
       simulatedGpus: false,

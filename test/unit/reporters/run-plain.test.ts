@@ -33,6 +33,7 @@ describe('run output in an 80-column terminal', () => {
       type: 'run-start',
       at: 0,
       runId: '20261206T180116-613a0c',
+      backend: 'local',
       jobs: 4,
       gpus: [0, 1, 2, 3],
       simulatedGpus: true,
@@ -103,5 +104,32 @@ describe('run output in an 80-column terminal', () => {
     // eslint-disable-next-line no-control-regex -- the view's cursor movements and colours
     const text = written.join('').replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
     expect(Math.max(...cells(text)), text).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('the run header', () => {
+  it('names the backend where a scheduler decides jobs and GPUs, not --jobs 0', () => {
+    const start: RunEvent = {
+      type: 'run-start',
+      at: 0,
+      runId: 'r1',
+      backend: 'slurm',
+      jobs: 0,
+      gpus: [],
+      simulatedGpus: false,
+      toRun: 12,
+      alreadyDone: 0,
+      plannedHours: 12,
+      doneHours: 0,
+    };
+    const out = memoryOutput(100);
+    const r = plainRunReporter(out);
+    r.onEvent(start);
+    r.close();
+    const text = out.stdout.join('');
+    expect(text).toContain(
+      '12 to run, 0 done before, on slurm, whose scheduler decides jobs and GPUs\n',
+    );
+    expect(text).not.toMatch(/--jobs 0/);
   });
 });
