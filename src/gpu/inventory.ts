@@ -34,8 +34,11 @@ export function parseGpuOption(
       message: `expected --gpus as a count (4) or a list of indices (0,1,2,3), got "${text}"`,
     };
   }
-  const indices = [...new Set(parts.map((p) => Number(p)))].sort((a, b) => a - b);
-  return { kind: 'list', indices };
+  const given = parts.map((p) => Number(p));
+  const twice = given.find((g, k) => given.indexOf(g) !== k);
+  if (twice !== undefined)
+    return { kind: 'error', message: `--gpus names GPU ${twice} twice, in "${text}"` };
+  return { kind: 'list', indices: [...given].sort((a, b) => a - b) };
 }
 
 /**

@@ -90,7 +90,8 @@ export function eventLine(e: RunEvent, out: Output): string | undefined {
     case 'activity-failed':
       return [
         c.red(
-          `FAIL  ${e.id}: ${fmtFailure(e.failure)} after ${fmtDuration(e.durationMs)}${onGpus(e.gpus)}, see ${e.log}`,
+          // A timeout says how long already ("timed out after 2s"): no second "after".
+          `FAIL  ${e.id}: ${fmtFailure(e.failure)}${e.failure.reason === 'timeout' ? '' : ` after ${fmtDuration(e.durationMs)}`}${onGpus(e.gpus)}, see ${e.log}`,
         ),
         ...tailLines(e.stderrTail),
       ].join('\n');

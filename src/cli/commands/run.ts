@@ -48,7 +48,10 @@ export function registerRun(program: Command, ctx: CliContext): void {
     )
     .option(...ROOT_OPTION)
     .option('-j, --jobs <n>', 'activities to run at once', '4')
-    .option('--gpus <spec>', 'GPUs to use: a count of simulated slots (4) or indices (0,1,2,3)')
+    .option(
+      '--gpus <spec>',
+      'GPUs to use: a count of simulated slots (4) or indices (0,1,2,3; GPU 0 alone: 0,)',
+    )
     .addOption(
       new Option('--only <hardware>', 'run only the work for this machine').choices([
         'macbook',

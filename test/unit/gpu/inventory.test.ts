@@ -39,6 +39,13 @@ describe('inventory', () => {
     expect(parseGpuOption('4')).toEqual({ kind: 'count', count: 4 });
     expect(parseGpuOption('0,2')).toEqual({ kind: 'list', indices: [0, 2] });
     expect(parseGpuOption('x').kind).toBe('error');
+    // GPU 0 alone is a list of one; an index twice is a mistake, not a smaller list.
+    expect(parseGpuOption('0,')).toEqual({ kind: 'list', indices: [0] });
+    expect(parseGpuOption('2,0')).toEqual({ kind: 'list', indices: [0, 2] });
+    expect(parseGpuOption('0,1,0')).toEqual({
+      kind: 'error',
+      message: '--gpus names GPU 0 twice, in "0,1,0"',
+    });
   });
 
   it('finds no GPUs when nvidia-smi is missing', async () => {

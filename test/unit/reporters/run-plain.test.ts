@@ -24,6 +24,25 @@ describe('eventLine', () => {
       eventLine({ type: 'run-detached', at: 0, runId: 'r', submitted: 3, adopted: 1 }, out),
     ).toBe('submitted 3 job(s), 1 already submitted; follow with: critpath status');
   });
+
+  it('says how long a failure took once: a timeout gives its limit, the rest their time', () => {
+    const out = memoryOutput();
+    const failed = {
+      type: 'activity-failed',
+      at: 0,
+      id: 'slow',
+      attempt: 1,
+      failure: { reason: 'timeout', seconds: 2 },
+      durationMs: 2004,
+      log: 'l.log',
+      gpus: [],
+      stderrTail: [],
+    } as const;
+    expect(eventLine(failed, out)).toBe('FAIL  slow: timed out after 2s, see l.log');
+    expect(eventLine({ ...failed, failure: { reason: 'exit-non-zero', exitCode: 3 } }, out)).toBe(
+      'FAIL  slow: exit 3 after 2s, see l.log',
+    );
+  });
 });
 
 describe('run output in an 80-column terminal', () => {
