@@ -132,7 +132,9 @@ export async function runLoop(input: RunInput, driver: RunDriver): Promise<RunLo
       startedAt,
       selected: (i) => selected(i),
     };
-    await driver.recover?.(session);
+    // What recovery reports (leftovers killed) is told after the run's first line, in time order.
+    const recovered: RunEvent[] = [];
+    await driver.recover?.({ ...session, emit: (e) => void recovered.push(e) });
     const forced = forceReset(session);
     selected = selection(graph, session.state, input.targets, input.only);
     const info = driver.start(session);
@@ -158,6 +160,7 @@ export async function runLoop(input: RunInput, driver: RunDriver): Promise<RunLo
       alreadyDone: info.alreadyDone,
       ...runHours(graph, info.done),
     });
+    for (const e of recovered) emit(e);
     for (const message of describeBadLines(paths.journal, read))
       emit({ type: 'warning', at: Date.now(), message });
     if (forced !== undefined) emit(forced);

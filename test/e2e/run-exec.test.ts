@@ -1,7 +1,8 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { critpath, ndjson, RECORD, readRecord, tempProject } from '../helpers/cli.js';
+import { execa } from 'execa';
+import { BIN, critpath, ndjson, RECORD, readRecord, tempProject } from '../helpers/cli.js';
 import type { RecordLine } from '../helpers/cli.js';
 import { fmtDate } from '../../src/reporters/format.js';
 
@@ -500,5 +501,33 @@ describe('status: forecast and actual hours', () => {
     const help = await critpath(['status', '--help'], { cwd: p.dir, env: p.env });
     expect(help.stdout).toContain('machine time, not engineer hours');
     expect(help.stdout).toMatch(/Over \d+ activities the team forecast is skipped/);
+  }, 60_000);
+});
+
+describe('resuming after a kill -9', () => {
+  it('kills the dead run’s leftovers and says so after the run’s first line, in time order', async () => {
+    const p = tempProject(
+      "project: p\nstart: 2026-01-05\ntasks:\n  - { id: slow, hours: 1, run: 'sleep 30' }\n",
+    );
+    const first = execa('node', [BIN, 'run', p.file, '--json'], {
+      cwd: p.dir,
+      env: p.env,
+      reject: false,
+    });
+    // Killed once its command has started: the command lives on in its own process group.
+    await new Promise<void>((resolve) => {
+      first.stdout!.on('data', (d: Buffer) => {
+        if (d.toString().includes('"activity-start"')) resolve();
+      });
+    });
+    first.kill('SIGKILL');
+    await first;
+    const again = await critpath(['run', p.file, '--json'], { cwd: p.dir, env: p.env });
+    const events = ndjson(again.stdout) as { type: string; at: number }[];
+    const types = events.map((e) => e.type);
+    expect(types.indexOf('run-start'), again.all).toBe(0);
+    expect(types).toContain('orphans-killed');
+    const at = events.map((e) => e.at);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
   }, 60_000);
 });
