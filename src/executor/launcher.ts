@@ -142,32 +142,9 @@ function launcherMain(
   const enqueue = (m: Req): void => {
     // Opened now, on this thread (a hop through the thread pool costs more than it saves), while
     // earlier commands run; a failure is reported when the request's turn comes.
-    // Never through a symbolic link (it would append to whatever file the link names), and
-    // never waiting on a FIFO (the open would block this process, deaf to every signal).
-    const c = fs.constants;
-    try {
-      m.fd = fs.openSync(
-        m.l,
-        c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOFOLLOW | c.O_NONBLOCK,
-        0o666,
-      );
-      if (!fs.fstatSync(m.fd).isFile()) {
-        fs.closeSync(m.fd);
-        m.fd = -1;
-        m.err = `the log ${m.l} is not a regular file; move it away`;
-      }
-    } catch (e) {
-      m.fd = -1;
-      const code = (e as { code?: string }).code;
-      m.err =
-        code === 'ELOOP'
-          ? `the log ${m.l} is a symbolic link; move it away`
-          : code === 'ENXIO'
-            ? `the log ${m.l} is not a regular file; move it away`
-            : e instanceof Error
-              ? e.message
-              : String(e);
-    }
+    const log = openAppendLog(fs, m.l);
+    m.fd = log.fd;
+    if (log.err !== undefined) m.err = log.err;
     let at = queue.length;
     while (at > 0 && queue[at - 1]!.r > m.r) at--;
     queue.splice(at, 0, m);
@@ -275,6 +252,28 @@ function lineReader(onLine: (line: string) => void): (chunk: string) => void {
  * commands do not inherit it. (Where there is no /dev/fd, the inherited one serves: node does
  * not pass it on either.)
  */
+/**
+ * A log opened for appending (fd -1 and why, when it cannot be): never through a symbolic link
+ * (it would append to whatever file the link names), and never waiting on a FIFO (the open would
+ * block the launcher, deaf to every signal); only a regular file is taken.
+ */
+function openAppendLog(fs: typeof FsModule, path: string): { fd: number; err?: string } {
+  const c = fs.constants;
+  const refused = (what: string) => ({ fd: -1, err: `the log ${path} ${what}; move it away` });
+  try {
+    const flags = c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOFOLLOW | c.O_NONBLOCK;
+    const fd = fs.openSync(path, flags, 0o666);
+    if (fs.fstatSync(fd).isFile()) return { fd };
+    fs.closeSync(fd);
+    return refused('is not a regular file');
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ELOOP') return refused('is a symbolic link');
+    if (code === 'ENXIO') return refused('is not a regular file');
+    return { fd: -1, err: e instanceof Error ? e.message : String(e) };
+  }
+}
+
 function reopenCloseOnExec(fs: typeof FsModule, n: number): number {
   try {
     const fd = fs.openSync(`/dev/fd/${n}`, 'a');
@@ -354,7 +353,7 @@ function launcherSource(): string {
       : import.meta.resolve('execa');
   // A readable name in ps and top, instead of this source as the command line.
   const title = `process.title = ${JSON.stringify(`critpath launcher (run pid ${process.pid})`)};`;
-  return `${title}\n${[spawnLogged, lineReader, reopenCloseOnExec].map((f) => f.toString()).join('\n')}\n(${launcherMain.toString()})(require, () => import(${JSON.stringify(execaUrl)}));\n`;
+  return `${title}\n${[spawnLogged, lineReader, reopenCloseOnExec, openAppendLog].map((f) => f.toString()).join('\n')}\n(${launcherMain.toString()})(require, () => import(${JSON.stringify(execaUrl)}));\n`;
 }
 
 /** This process's environment, without unset variables. */

@@ -299,6 +299,10 @@ tasks:
     expect(all.stdout).toContain('attempt 2/2');
     const follow = await critpath(['logs', p.file, 'b', '-f'], { cwd: p.dir, env: p.env });
     expect(follow.stdout).toContain('b done');
+    // A task file alone is not read as an id of the default file.
+    const alone = await critpath(['logs', p.file], { cwd: p.dir, env: p.env });
+    expect(alone.exitCode).toBe(2);
+    expect(alone.stderr).toBe(`critpath: logs needs an activity id: critpath logs ${p.file} ID`);
   }, 60_000);
 
   it('launchers show a readable process title, not their source', async () => {

@@ -299,7 +299,7 @@ describe('run: failure policies', () => {
   }, 120_000);
 
   it('MacBook work launched beside GPU work and a quick failure starts at once', async () => {
-    // One GPU (--gpus 0,0,0,0 names GPU 0 four times): g1 runs, g2 waits for it, and the
+    // One GPU (--gpus 0, names GPU 0 alone): g1 runs, g2 waits for it, and the
     // MacBook task `mac` starts beside g1 and `bad`, not after the GPU chain.
     const p = tempProject(
       HEAD +
@@ -311,7 +311,7 @@ describe('run: failure policies', () => {
     for (let i = 0; i < 3; i++) {
       expect((await critpath(['reset', p.file], { cwd: p.dir, env: p.env })).exitCode).toBe(0);
       writeFileSync(p.record, '');
-      const r = await run(p, ['--jobs', '4', '--gpus', '0,0,0,0', '--json']);
+      const r = await run(p, ['--jobs', '4', '--gpus', '0,', '--json']);
       expect(r.exitCode, r.all).toBe(1);
       const end = ndjson(r.stdout).find((e) => e.type === 'run-end') as
         { rows: { id: string; status: string }[] } | undefined;

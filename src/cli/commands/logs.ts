@@ -39,8 +39,12 @@ export function registerLogs(program: Command, ctx: CliContext): void {
       ].join('\n'),
     )
     .action(async (file: string, id: string | undefined, opts: LogsOptions) => {
-      // One argument is the id, with the default task file.
-      if (id === undefined) [file, id] = [ctx.defaultFile.file, file];
+      // One argument is the id, with the default task file; a task file alone lacks the id.
+      if (id === undefined) {
+        if (/\.(ya?ml|json)$/i.test(file) && statSync(file, { throwIfNoEntry: false })?.isFile())
+          return usageError(ctx, `logs needs an activity id: critpath logs ${file} ID`);
+        [file, id] = [ctx.defaultFile.file, file];
+      }
       const project = await loadOrReport(ctx, file);
       if (project === undefined) return;
       const g = buildActivityGraph(project);
