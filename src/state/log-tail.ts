@@ -12,6 +12,11 @@ const TAIL_BYTES = 16 * 1024;
 const ATTEMPT_HEADER = /^=== .* attempt \d+\/\d+ run /;
 /** The Slurm batch script's start and end marks (executor/slurm/sbatch.ts). */
 const SLURM_MARK = /^critpath-slurm: /;
+/**
+ * How a line that begins an attempt starts: critpath's header, or the Slurm batch script's start
+ * mark (a job's log has no header of ours, and a task's attempts share its log).
+ */
+const ATTEMPT_STARTS = ['=== ', 'critpath-slurm: start '] as const;
 
 /**
  * The last lines an attempt wrote to its log (its stderr and stdout, which share the log): at
@@ -60,12 +65,26 @@ export function openLog(path: string): number {
   throw new EnvironmentError(`the log ${path} is not a regular file; move it away`);
 }
 
+/**
+ * The part of an activity's log written by its last attempt: from the last line that begins one,
+ * else all of it.
+ */
+export function lastAttempt(log: string): string {
+  const at = Math.max(...ATTEMPT_STARTS.map((p) => log.lastIndexOf(`\n${p}`)));
+  return at >= 0 ? log.slice(at + 1) : log;
+}
+
+/** Whether a log line begins an attempt (see ATTEMPT_STARTS). */
+function beginsAttempt(line: string): boolean {
+  return ATTEMPT_HEADER.test(line) || line.startsWith(ATTEMPT_STARTS[1]);
+}
+
 /** The tail of a log's text, as `readLogTail` defines it. */
 export function tailLines(text: string): string[] {
   const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   let from = 0;
   for (let i = lines.length - 1; i >= 0; i--)
-    if (ATTEMPT_HEADER.test(lines[i]!)) {
+    if (beginsAttempt(lines[i]!)) {
       from = i + 1;
       break;
     }

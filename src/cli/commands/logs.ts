@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fstatSync, readSync, statSync } from 'node:fs';
-import { openLog } from '../../state/log-tail.js';
+import { lastAttempt, openLog } from '../../state/log-tail.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
@@ -7,7 +7,6 @@ import { ROOT_OPTION } from '../options.js';
 import { EXIT, loadOrReport, usageError } from '../context.js';
 import { buildActivityGraph } from '../../model/activities.js';
 import { logFileName, statePaths } from '../../state/paths.js';
-import { lastAttempt } from '../../reporters/logs.js';
 import { liveRun } from '../../app/cancel.js';
 
 interface LogsOptions {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  lastAttempt,
   readLogTail,
   tailLines,
   TAIL_LINE_CHARS,
@@ -17,6 +18,16 @@ describe('the tail of a failed attempt', () => {
       `${header(1)}first attempt\n${header(2)}one\n\n` +
       'critpath-slurm: end 12 1\r\ntwo\r\nthree\n';
     expect(tailLines(text)).toEqual(['one', 'two', 'three']);
+  });
+
+  it("a Slurm job's log: the last attempt starts at the job's start mark", () => {
+    const job = (n: number, out: string): string =>
+      `critpath-slurm: start c job=${80 + n} host=h at_ms=1 cuda_visible_devices=unset gpus_on_node=0\n${out}\ncritpath-slurm: end job=${80 + n} exit=3 at_ms=2\n`;
+    const log = `${job(1, 'first try')}${job(2, 'second try')}`;
+    expect(tailLines(log)).toEqual(['second try']);
+    expect(lastAttempt(log)).toBe(job(2, 'second try'));
+    expect(lastAttempt(`${header(1)}a\n${header(2)}b\n`)).toBe(`${header(2)}b\n`);
+    expect(lastAttempt('no header\n')).toBe('no header\n');
   });
 
   it('is bounded: the last lines, each cut short', () => {
