@@ -4,7 +4,8 @@
  * journal of well-formed records is read without loading zod.
  */
 import { isAscii } from 'node:buffer';
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, readSync } from 'node:fs';
+import { openNoFollow } from './no-follow.js';
 import { StringDecoder } from 'node:string_decoder';
 import { describeIoError, EnvironmentError } from '../result.js';
 import type { JournalRecord } from './records.js';
@@ -27,13 +28,10 @@ export function refuseIrregularJournal(fd: number, path: string): void {
  * EnvironmentError of a link says so, any other failure is the caller's to word.
  */
 export function openJournalFile(path: string, flags: number): number {
-  try {
-    return openSync(path, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o666);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ELOOP')
-      throw new EnvironmentError(`the journal ${path} is a symbolic link; move it away`);
-    throw e;
-  }
+  const fd = openNoFollow(path, flags, 0o666);
+  if (fd === 'link')
+    throw new EnvironmentError(`the journal ${path} is a symbolic link; move it away`);
+  return fd;
 }
 
 /** A journal line that could not be replayed: not JSON, or JSON of the wrong shape. */

@@ -10,6 +10,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
+import { openNoFollow } from './no-follow.js';
 import { describeIoError, EnvironmentError } from '../result.js';
 
 /**
@@ -113,11 +114,11 @@ export function readLock(path: string): { owner: LockOwner | undefined; text: st
   let text: string;
   let fd: number;
   try {
-    // A planted FIFO would block a plain open forever, a symlink would lead elsewhere.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const opened = openNoFollow(path, constants.O_RDONLY);
+    if (opened === 'link') throw notRegular(path, 'a symbolic link');
+    fd = opened;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP' || code === 'EMLINK') throw notRegular(path, 'a symbolic link');
+    if (e instanceof EnvironmentError) throw e;
     return undefined;
   }
   try {

@@ -1,4 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, readSync } from 'node:fs';
+import { openNoFollow } from './no-follow.js';
 import { EnvironmentError } from '../result.js';
 
 /** Lines a failure shows of its attempt's output. */
@@ -52,14 +53,8 @@ export function readLogTail(path: string): string[] {
  * FIFO put where the log belongs (an EnvironmentError says which; other failures are thrown).
  */
 export function openLog(path: string): number {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ELOOP')
-      throw new EnvironmentError(`the log ${path} is a symbolic link; move it away`);
-    throw e;
-  }
+  const fd = openNoFollow(path, constants.O_RDONLY);
+  if (fd === 'link') throw new EnvironmentError(`the log ${path} is a symbolic link; move it away`);
   if (fstatSync(fd).isFile()) return fd;
   closeSync(fd);
   throw new EnvironmentError(`the log ${path} is not a regular file; move it away`);
