@@ -38,6 +38,12 @@ export interface ExitInfo {
   readonly signal: string | null;
   /** Set when the command could not be started at all. */
   readonly spawnError: string | undefined;
+  /**
+   * Set, instead of spawnError, when the command could not start because its log could not be
+   * opened or written (a link or a FIFO in its place, a read-only folder, a full disk): the
+   * host's fault, not the command's. The line that says so.
+   */
+  readonly logError?: string;
 }
 
 /** A started attempt. */

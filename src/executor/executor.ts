@@ -1,4 +1,3 @@
-import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActivityGraph } from '../model/activities.js';
 import { expectedHours } from '../model/project.js';
@@ -9,6 +8,7 @@ import type { Gpu } from '../gpu/inventory.js';
 import type { JournalWriter } from '../state/journal.js';
 import type { StatePaths } from '../state/paths.js';
 import { readLogTail } from '../state/log-tail.js';
+import { appendLog, logFaultText } from '../state/no-follow.js';
 import { logFileName, logPathFor } from '../state/paths.js';
 import type { InterruptReason } from '../state/records.js';
 import { EnvironmentError } from '../result.js';
@@ -70,6 +70,8 @@ export interface ExecutorResult {
   /** Activities that ran to success in this run. */
   readonly ranNow: ReadonlySet<number>;
   readonly interrupted: ReadonlySet<number>;
+  /** Why the host stopped the run (a log it could not open or write), if it did. */
+  readonly hostFault: string | undefined;
 }
 
 const BACKOFF_CAP_MS = 5 * 60_000;
@@ -106,6 +108,8 @@ class Execution {
   readonly #baseEnv: Record<string, string> = {};
   #stopping: InterruptReason | 'no-new' | undefined;
   #anyFailed = false;
+  /** The first log the host could not open or write: the run stopped for it. */
+  #hostFault: string | undefined;
   #pollTimer: NodeJS.Timeout | undefined;
   #resolveAll: (r: ExecutorResult) => void = () => undefined;
   #settled = false;
@@ -166,14 +170,19 @@ class Execution {
     for (const id of o.scheduler.ready) o.allocator.withdraw(o.graph.activities[id]!.id);
     const c = o.scheduler.counts();
     const outcome: RunOutcome =
-      this.#stopping === 'signal'
+      this.#stopping === 'signal' || this.#stopping === 'environment'
         ? 'interrupted'
         : this.#anyFailed
           ? 'failed'
           : c.ready + c.waiting + c.blocked + c.running > 0
             ? 'blocked'
             : 'ok';
-    this.#resolveAll({ outcome, ranNow: this.#ranNow, interrupted: this.#interrupted });
+    this.#resolveAll({
+      outcome,
+      ranNow: this.#ranNow,
+      interrupted: this.#interrupted,
+      hostFault: this.#hostFault,
+    });
   }
 
   #pump(): void {
@@ -315,6 +324,17 @@ class Execution {
     this.#pump();
   }
 
+  /**
+   * The host failed the run (`why`: a log it could not open or write), not a command: nothing
+   * is journaled as failed. The run stops as for a signal, and `run` says why, exit 2.
+   */
+  #stopForHost(why: string): void {
+    this.#hostFault ??= why;
+    if (this.#stopping === 'signal' || this.#stopping === 'environment') return;
+    this.#stopping = 'environment';
+    this.#stopAll('environment');
+  }
+
   #noteFailure(): void {
     this.#anyFailed = true;
     if (this.#o.failureMode === 'kill' && this.#stopping === undefined) {
@@ -405,13 +425,21 @@ class Execution {
       });
     if (a.phase.run === undefined) {
       const startedAt = r.startedAt;
-      appendFileSync(logFile, `${header[0]}${new Date(startedAt).toISOString()}${header[1]}`);
+      const fault = appendLog(
+        logFile,
+        `${header[0]}${new Date(startedAt).toISOString()}${header[1]}`,
+      );
       journalStart(startedAt, 'none');
-      return {
-        exit: { exitCode: 0, signal: null, spawnError: undefined },
-        startedAt,
-        settled: undefined,
-      };
+      const exit: ExitInfo =
+        fault === undefined
+          ? { exitCode: 0, signal: null, spawnError: undefined }
+          : {
+              exitCode: null,
+              signal: null,
+              spawnError: undefined,
+              logError: logFaultText(logFile, fault.fault, fault.message),
+            };
+      return { exit, startedAt, settled: undefined };
     }
     const launched = o.backend.launch({
       activityId: a.id,
@@ -499,6 +527,17 @@ class Execution {
       settled?.();
       await o.journal.append({ t: 'interrupted', at: now, ...ids, reason: r.stopping, durationMs });
       o.emit({ type: 'activity-interrupted', at: now, id: a.id, attempt, reason: r.stopping });
+      return 'interrupted';
+    }
+    if (exit.logError !== undefined) {
+      // Set first: stopping the rest leaves this attempt, which has ended, alone.
+      r.stopping = 'environment';
+      this.#stopForHost(exit.logError);
+      this.#freeSlot(r);
+      settled?.();
+      const reason = 'environment';
+      await o.journal.append({ t: 'interrupted', at: now, ...ids, reason, durationMs });
+      o.emit({ type: 'activity-interrupted', at: now, id: a.id, attempt, reason });
       return 'interrupted';
     }
     if (exit.exitCode === 0 && exit.spawnError === undefined && !r.timedOut) {

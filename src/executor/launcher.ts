@@ -50,7 +50,9 @@ import type * as ExecaModule from 'execa';
  *   { i, p, t }               started at `t` (epoch ms), pid (= process group id) `p`
  *   { i, x, s }               it ended: exit code `x` or signal `s` (a failure holds the queue:
  *                             what has no `o`)
- *   { i, e }                  it could not be started: message `e` (holds the queue likewise)
+ *   { i, e, y }               it could not be started: message `e` (holds the queue likewise);
+ *                             `y`: its log could not be opened or written, and why: 'link',
+ *                             'not-file' (a FIFO, a folder) or the error's code
  *   { i, q }                  withdrawn before it started
  * The launcher exits when its stdin closes, when `run` ends or dies (even by SIGKILL), starting
  * nothing more. It kills nothing on its own: `run` signals the process groups, and leftovers of a
@@ -112,7 +114,7 @@ function launcherMain(
     const spawned = spawnLogged(execa, fs, base, m, t);
     if (!spawned.ok) {
       fail();
-      send({ i: m.i, e: spawned.error });
+      send({ i: m.i, e: spawned.error, ...(spawned.y !== undefined ? { y: spawned.y } : {}) });
       return;
     }
     const child = spawned.child;
@@ -144,7 +146,8 @@ function launcherMain(
     // earlier commands run; a failure is reported when the request's turn comes.
     const log = openAppendLog(fs, m.l);
     m.fd = log.fd;
-    if (log.err !== undefined) m.err = log.err;
+    m.y = log.y;
+    m.err = log.err;
     let at = queue.length;
     while (at > 0 && queue[at - 1]!.r > m.r) at--;
     queue.splice(at, 0, m);
@@ -218,7 +221,9 @@ interface Req {
   readonly o?: 1;
   /** The log, open from the moment the request is queued; -1 when it could not be opened. */
   fd: number;
-  /** Why the log could not be opened. */
+  /** Why the log could not be opened: 'link', 'not-file', or the error's code ('?': none). */
+  y: string | undefined;
+  /** The error's message, if any. */
   err: string | undefined;
 }
 /** A control message from `run` (see the protocol above). */
@@ -257,20 +262,22 @@ function lineReader(onLine: (line: string) => void): (chunk: string) => void {
  * (it would append to whatever file the link names), and never waiting on a FIFO (the open would
  * block the launcher, deaf to every signal); only a regular file is taken.
  */
-function openAppendLog(fs: typeof FsModule, path: string): { fd: number; err?: string } {
+function openAppendLog(
+  fs: typeof FsModule,
+  path: string,
+): { fd: number; y?: string; err?: string } {
   const c = fs.constants;
-  const refused = (what: string) => ({ fd: -1, err: `the log ${path} ${what}; move it away` });
   try {
     const flags = c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOFOLLOW | c.O_NONBLOCK;
     const fd = fs.openSync(path, flags, 0o666);
     if (fs.fstatSync(fd).isFile()) return { fd };
     fs.closeSync(fd);
-    return refused('is not a regular file');
+    return { fd: -1, y: 'not-file' };
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code === 'ELOOP') return refused('is a symbolic link');
-    if (code === 'ENXIO') return refused('is not a regular file');
-    return { fd: -1, err: e instanceof Error ? e.message : String(e) };
+    if (code === 'ELOOP' || code === 'EMLINK') return { fd: -1, y: 'link' };
+    if (code === 'ENXIO') return { fd: -1, y: 'not-file' };
+    return { fd: -1, y: code ?? '?', err: e instanceof Error ? e.message : String(e) };
   }
 }
 
@@ -298,11 +305,16 @@ function spawnLogged(
   t: number,
 ):
   | { readonly ok: true; readonly child: ReturnType<typeof ExecaModule.execa> }
-  | { readonly ok: false; readonly error: string } {
+  | { readonly ok: false; readonly error: string; readonly y?: string } {
   const fd = m.fd;
-  if (fd < 0) return { ok: false, error: m.err ?? 'cannot open the log' };
+  if (fd < 0) return { ok: false, error: m.err ?? '', y: m.y ?? '?' };
   try {
-    fs.writeSync(fd, `${m.h[0]}${new Date(t).toISOString()}${m.h[1]}`);
+    try {
+      fs.writeSync(fd, `${m.h[0]}${new Date(t).toISOString()}${m.h[1]}`);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      return { ok: false, error: e instanceof Error ? e.message : String(e), y: code ?? '?' };
+    }
     const env = { ...base };
     for (const k in m.e) {
       const v = m.e[k];
@@ -370,13 +382,15 @@ export interface LaunchHandlers {
   /**
    * It ended, or (`error`) could not start. `counted`: the launcher counted it as a failure
    * (a non-zero exit, a start that failed), which holds every launcher until go(); not so when
-   * the launcher itself is gone.
+   * the launcher itself is gone. `logFault`: it could not start because its log could not be
+   * opened or written: 'link', 'not-file' (a FIFO, a folder), or the error's code ('?': none).
    */
   readonly onEnd: (
     exitCode: number | null,
     signal: string | null,
     error: string | undefined,
     counted: boolean,
+    logFault?: string,
   ) => void;
   /** It was withdrawn before it started. */
   readonly onWithdrawn: () => void;
@@ -566,6 +580,7 @@ export class Launcher {
         x?: number | null;
         s?: string | null;
         e?: string;
+        y?: string;
         q?: number;
       };
       const h = this.#pending.get(m.i);
@@ -576,7 +591,7 @@ export class Launcher {
       }
       this.#pending.delete(m.i);
       if (m.q !== undefined) h.onWithdrawn();
-      else if (m.e !== undefined) h.onEnd(null, null, m.e, true);
+      else if (m.e !== undefined) h.onEnd(null, null, m.e, true, m.y);
       else h.onEnd(m.x ?? null, m.s ?? null, undefined, m.x !== 0);
     }
     this.#refresh();

@@ -6,6 +6,7 @@ import type { Backend, ExitInfo, LaunchSpec, Launched } from './backend.js';
 import type { LaunchHandlers, LaunchRequest } from './launcher.js';
 import { Launcher } from './launcher.js';
 import { killGroup } from './process-group.js';
+import { logFaultText } from '../state/no-follow.js';
 
 /**
  * Runs commands on this host with execa: a string through `/bin/sh -c`, an argv array without a
@@ -171,12 +172,12 @@ export class LauncherPool {
         r.handlers.onStart(pid, at);
         if (wasMoving) this.#rebalance();
       },
-      onEnd: (exitCode, signal, error, counted) => {
+      onEnd: (exitCode, signal, error, counted, logFault) => {
         r.ended = true;
         this.#queued.delete(r);
         this.#settleMove(r);
         if (counted) this.#reported[this.launchers.indexOf(r.launcher)]!++;
-        r.handlers.onEnd(exitCode, signal, error, counted);
+        r.handlers.onEnd(exitCode, signal, error, counted, logFault);
         this.#rebalance();
       },
       onWithdrawn: () => {
@@ -322,12 +323,21 @@ export const localBackend: Backend = {
           live.add(pgid);
           resolveStarted({ at, pid: pgid });
         },
-        onEnd(exitCode, signal, error, counted) {
+        onEnd(exitCode, signal, error, counted, logFault) {
           // Only a failure a launcher counted holds the launchers, and only it wants a go.
           failed = counted;
           if (pid !== undefined) live.delete(pid);
           else resolveStarted({ at: Date.now(), pid: undefined });
-          resolveDone({ exitCode, signal, spawnError: error });
+          resolveDone(
+            logFault === undefined
+              ? { exitCode, signal, spawnError: error }
+              : {
+                  exitCode,
+                  signal,
+                  spawnError: undefined,
+                  logError: logFaultText(spec.logFile, logFault, error),
+                },
+          );
         },
         onWithdrawn() {
           resolveStarted(undefined);

@@ -194,6 +194,7 @@ async function drive(
   });
   return {
     outcome: result.outcome,
+    hostFault: result.hostFault,
     ranNow: (i) => result.ranNow.has(i),
     rowStatus(i) {
       const st = sched.status(i);

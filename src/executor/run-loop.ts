@@ -15,6 +15,7 @@ import { unlock } from '../state/lockfile.js';
 import type { StatePaths } from '../state/paths.js';
 import type { RunState } from '../state/reducer.js';
 import { reduce, replay } from '../state/reducer.js';
+import { EnvironmentError } from '../result.js';
 import { resetClosure } from '../state/reset.js';
 import { beginRun, runHours, runStartRecord, selection } from './begin-run.js';
 import type { RunEvent, RunOutcome, SummaryRow } from './events.js';
@@ -82,6 +83,11 @@ export interface Driven {
   rowStatus(index: number): RowStatus;
   /** Whether the activity ran (or was taken over) in this run. */
   ranNow(index: number): boolean;
+  /**
+   * Why the host stopped the run (a log it could not open or write), if it did: the loop ends
+   * the run as interrupted and throws an EnvironmentError saying so, for `run` to exit 2.
+   */
+  readonly hostFault?: string | undefined;
 }
 
 /** A backend's part of a run. */
@@ -170,6 +176,10 @@ export async function runLoop(input: RunInput, driver: RunDriver): Promise<RunLo
     if (driven.outcome !== 'submitted') {
       const end = Date.now();
       journal.appendSync({ t: 'run-end', at: end, runId, outcome: driven.outcome });
+      if (driven.hostFault !== undefined)
+        throw new EnvironmentError(
+          `${driven.hostFault}; the run stopped, and the work it stopped will run again`,
+        );
       emit({
         type: 'run-end',
         at: end,

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, readSync } from 'node:fs';
-import { openNoFollow } from './no-follow.js';
+import { logFaultText, openNoFollow } from './no-follow.js';
 import { EnvironmentError } from '../result.js';
 
 /** Lines a failure shows of its attempt's output. */
@@ -54,10 +54,10 @@ export function readLogTail(path: string): string[] {
  */
 export function openLog(path: string): number {
   const fd = openNoFollow(path, constants.O_RDONLY);
-  if (fd === 'link') throw new EnvironmentError(`the log ${path} is a symbolic link; move it away`);
+  if (fd === 'link') throw new EnvironmentError(logFaultText(path, 'link'));
   if (fstatSync(fd).isFile()) return fd;
   closeSync(fd);
-  throw new EnvironmentError(`the log ${path} is not a regular file; move it away`);
+  throw new EnvironmentError(logFaultText(path, 'not-file'));
 }
 
 /**

@@ -1,4 +1,5 @@
-import { constants, openSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { describeIoError } from '../result.js';
 
 /**
  * Opens `path` with `flags`, never through a symbolic link and never waiting on a FIFO
@@ -13,5 +14,49 @@ export function openNoFollow(path: string, flags: number, mode?: number): number
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ELOOP' || code === 'EMLINK') return 'link';
     throw e;
+  }
+}
+
+/**
+ * Why a log could not be opened or written: `'link'` (a symbolic link stands there),
+ * `'not-file'` (a FIFO, a folder, a device), or the error's code (`'?'`: it had none).
+ */
+export type LogFault = string;
+
+/** The one line that says why `path`, a log, could not be opened or written. */
+export function logFaultText(path: string, fault: LogFault, message = ''): string {
+  if (fault === 'link') return `the log ${path} is a symbolic link; move it away`;
+  if (fault === 'not-file') return `the log ${path} is not a regular file; move it away`;
+  const code = fault === '?' ? undefined : fault;
+  return `cannot write the log ${describeIoError(path, { code, message })}`;
+}
+
+/**
+ * Appends `text` to the log `path` (created when missing) as the launcher does: a regular file
+ * only, never through a link, never into a FIFO. Undefined when done, else the fault.
+ */
+export function appendLog(
+  path: string,
+  text: string,
+): { fault: LogFault; message: string } | undefined {
+  let fd: number | 'link';
+  try {
+    fd = openNoFollow(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o666);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENXIO') return { fault: 'not-file', message: '' };
+    return { fault: code ?? '?', message: e instanceof Error ? e.message : String(e) };
+  }
+  if (fd === 'link') return { fault: 'link', message: '' };
+  try {
+    if (!fstatSync(fd).isFile()) return { fault: 'not-file', message: '' };
+    const bytes = Buffer.from(text);
+    for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { fault: code ?? '?', message: e instanceof Error ? e.message : String(e) };
+  } finally {
+    closeSync(fd);
   }
 }

@@ -80,7 +80,7 @@ const KINDS: Readonly<Record<string, readonly Field[]>> = {
     runId,
     id,
     attempt,
-    ['reason', is('signal', 'fail-fast', 'crash', 'no-new')],
+    ['reason', is('signal', 'fail-fast', 'crash', 'no-new', 'environment')],
     ['durationMs', nullable(finite)],
   ],
   'run-end': [runId, ['outcome', is('ok', 'failed', 'interrupted', 'blocked')]],

@@ -116,8 +116,10 @@ export const FailedRecordSchema = z
 /**
  * Why an attempt was cut short without failing on its own. `no-new`: its retry was due when
  * another activity failed for good and the run started nothing new (the default policy).
+ * `environment`: the host failed the run (a log that could not be opened or written), which
+ * stopped.
  */
-const interruptReason = z.enum(['signal', 'fail-fast', 'crash', 'no-new']);
+const interruptReason = z.enum(['signal', 'fail-fast', 'crash', 'no-new', 'environment']);
 export type InterruptReason = z.infer<typeof interruptReason>;
 
 /** An attempt was stopped (Ctrl-C, --fail-fast) or found running in a run that had died. */

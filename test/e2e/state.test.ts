@@ -128,7 +128,7 @@ describe('a symbolic link or a FIFO where a journal or a log belongs', () => {
     expect(starts(p.record)).toEqual([]);
   }, 60_000);
 
-  it('a linked or FIFO log fails its attempt at once, says why, and writes nothing through', async () => {
+  it('a linked or FIFO log stops the run at once: one line, exit 2, nothing failed or written through', async () => {
     const p = project();
     expect((await critpath(['run', p.file], { cwd: p.dir, env: p.env })).exitCode).toBe(0);
     expect((await critpath(['reset', p.file, 'a'], { cwd: p.dir, env: p.env })).exitCode).toBe(0);
@@ -139,7 +139,8 @@ describe('a symbolic link or a FIFO where a journal or a log belongs', () => {
     symlinkSync(victim, join(logs, 'a.log'));
     rmSync(join(logs, 'b.log'));
     execFileSync('mkfifo', [join(logs, 'b.log')]);
-    // Before, the FIFO hung the launcher in open(), deaf to every signal.
+    // Before, the FIFO hung the launcher in open(), deaf to every signal; then the attempt was
+    // journaled as failed (exit 1), as if the command had failed.
     const r = await execa('node', [BIN, 'run', p.file, '--keep-going'], {
       cwd: p.dir,
       env: p.env,
@@ -147,14 +148,18 @@ describe('a symbolic link or a FIFO where a journal or a log belongs', () => {
       timeout: 20_000,
     });
     expect(r.timedOut).toBe(false);
-    expect(r.exitCode, r.stdout).toBe(1);
-    expect(r.stdout).toContain(
-      `could not start: the log ${join(logs, 'a.log')} is a symbolic link; move it away`,
-    );
+    expect(r.exitCode, r.all).toBe(2);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('critpath:'));
+    expect(errors).toEqual([
+      `critpath: the log ${join(logs, 'a.log')} is a symbolic link; move it away; the run stopped, and the work it stopped will run again`,
+    ]);
+    expect(r.stdout).toContain('interrupted a (environment)');
     expect(readFileSync(victim, 'utf8')).toBe('precious\n');
     expect(starts(p.record)).toEqual([]);
+    const journal = readFileSync(join(p.dir, '.critpath', 'project.journal'), 'utf8');
+    expect(journal).not.toContain('"t":"failed"');
     const st = await critpath(['status', p.file], { cwd: p.dir, env: p.env });
-    expect(st.all).toMatch(/^a +failed/m);
+    expect(st.stdout).toMatch(/^a +ready .*interrupted; re-runs on resume/m);
     for (const id of ['a', 'b']) {
       const l = await critpath(['logs', p.file, id], { cwd: p.dir, env: p.env });
       expect(l.exitCode).toBe(2);
@@ -162,7 +167,35 @@ describe('a symbolic link or a FIFO where a journal or a log belongs', () => {
         /^critpath: the log .* is (a symbolic link|not a regular file); move it away$/,
       );
     }
+    // The link moved away, the work runs, and b's FIFO stops the run in turn.
+    rmSync(join(logs, 'a.log'));
+    const again = await execa('node', [BIN, 'run', p.file], {
+      cwd: p.dir,
+      env: p.env,
+      reject: false,
+      timeout: 20_000,
+    });
+    expect(again.exitCode, again.all).toBe(2);
+    expect(again.stderr).toContain(`the log ${join(logs, 'b.log')} is not a regular file`);
+    expect(readFileSync(join(logs, 'a.log'), 'utf8')).toContain('from-a');
   }, 60_000);
+
+  it('a log folder that cannot be written stops a command-less task too, exit 2', async () => {
+    const p = tempProject(
+      `${HEAD}  - { id: m, hours: 1 }\n  - { id: n, hours: 1, deps: [m], run: '${RECORD} 0' }\n`,
+    );
+    mkdirSync(join(p.dir, '.critpath', 'logs', 'project'), { recursive: true });
+    const victim = join(p.dir, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, join(p.dir, '.critpath', 'logs', 'project', 'm.log'));
+    const r = await critpath(['run', p.file], { cwd: p.dir, env: p.env });
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toMatch(
+      /^critpath: the log .*m\.log is a symbolic link; move it away; the run stopped/m,
+    );
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(starts(p.record)).toEqual([]);
+  });
 });
 
 describe('the GPU lock folder is a security boundary', () => {
@@ -380,12 +413,13 @@ describe('a journal that never lies', () => {
       );
       const env = { NO_COLOR: '1', CRITPATH_GPU_LOCK_DIR: join(tmpdir(), 'critpath-tmpfs-locks') };
       const full = await critpath(['run', 'p.yaml'], { cwd: mnt, env });
-      // Where the disk fills first (a log, the journal) decides how the run ends: a command that
-      // cannot write its log fails (exit 1); a journal that cannot be written stops it (exit 2).
+      // Where the disk fills first decides how the run ends: a command whose own output cannot be
+      // written fails (exit 1); a journal, or a log header, that cannot be written stops the run
+      // (exit 2).
       expect([1, 2], full.all).toContain(full.exitCode);
       if (full.exitCode === 2)
         expect(full.stderr).toMatch(
-          /^critpath: cannot (write|sync) the journal .*\(ENOSPC\); the run stopped/m,
+          /^critpath: cannot (write|sync) the (journal|log) .*\(ENOSPC\); the run stopped/m,
         );
       expect(full.all).not.toMatch(/internal error/);
       rmSync(join(mnt, 'fill'));

@@ -35,7 +35,9 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A backend whose commands end as `script` says: exit code and how long they take (ms). */
-function scriptedBackend(script: (id: string, attempt: number) => { code: number; ms: number }): {
+function scriptedBackend(
+  script: (id: string, attempt: number) => { code: number; ms: number; logError?: string },
+): {
   backend: Backend;
   launches: string[];
 } {
@@ -47,10 +49,12 @@ function scriptedBackend(script: (id: string, attempt: number) => { code: number
       const attempt = (attempts.get(spec.activityId) ?? 0) + 1;
       attempts.set(spec.activityId, attempt);
       launches.push(`${spec.activityId}#${attempt}`);
-      const { code, ms } = script(spec.activityId, attempt);
-      const done = new Promise<ExitInfo>((resolve) =>
-        setTimeout(() => resolve({ exitCode: code, signal: null, spawnError: undefined }), ms),
-      );
+      const { code, ms, logError } = script(spec.activityId, attempt);
+      const exit: ExitInfo =
+        logError === undefined
+          ? { exitCode: code, signal: null, spawnError: undefined }
+          : { exitCode: null, signal: null, spawnError: undefined, logError };
+      const done = new Promise<ExitInfo>((resolve) => setTimeout(() => resolve(exit), ms));
       return {
         started: Promise.resolve({ at: Date.now(), pid: undefined }),
         externalId: undefined,
@@ -236,5 +240,30 @@ describe('execute', () => {
       .records.filter((x) => x.t === 'finished')
       .map((x) => ('id' in x ? x.id : ''));
     expect(done.sort()).toEqual(['gpu', 'side']);
+  });
+
+  it('a log the host cannot open stops the run: interrupted, nothing failed, the reason kept', async () => {
+    const why = 'the log x.log is a symbolic link; move it away';
+    const { backend, launches } = scriptedBackend((id) =>
+      id === 'nolog' ? { code: 0, ms: 1, logError: why } : { code: 0, ms: 80 },
+    );
+    const { result, events, journal } = setup(
+      `${HEAD}tasks:\n` +
+        '  - { id: nolog, hours: 9, run: "true" }\n' +
+        '  - { id: slow, hours: 5, run: "true" }\n' +
+        '  - { id: next, hours: 1, deps: [nolog], run: "true" }\n',
+      backend,
+    );
+    const r = await within(result, 5000);
+    journal.close();
+    if (r === 'hung') throw new Error('hung');
+    expect(r.outcome).toBe('interrupted');
+    expect(r.hostFault).toBe(why);
+    expect(launches.sort()).toEqual(['nolog#1', 'slow#1']);
+    const ends = readJournal(paths.journal)
+      .records.filter((x) => x.t !== 'started')
+      .map((x) => `${'id' in x ? x.id : ''}:${x.t}${'reason' in x ? `:${x.reason}` : ''}`);
+    expect(ends.sort()).toEqual(['nolog:interrupted:environment', 'slow:interrupted:environment']);
+    expect(events.some((e) => e.type === 'activity-failed')).toBe(false);
   });
 });
