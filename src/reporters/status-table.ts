@@ -47,9 +47,11 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
         ? `gpus ${a.gpus.join(',')}`
         : a.status === 'failed'
           ? `${statusFailure(a)}${onGpus(a.gpus)}; see ${a.log ?? 'its log'}`
-          : a.interrupted
-            ? 'interrupted; re-runs on resume'
-            : '');
+          : a.leftoverPid !== null
+            ? `its run died, its command still runs (pid ${a.leftoverPid}); the next run stops it and re-runs it`
+            : a.interrupted
+              ? 'interrupted; re-runs on resume'
+              : '');
     rows.push([
       a.phase === null ? a.id : `  ${a.id}`,
       paint(a.status),

@@ -56,13 +56,17 @@ export function bootId(): string {
 
 /** A process's start time from /proc, or '' when it cannot be read (dead, or not Linux). */
 export function processStart(pid: number): string {
+  return procStat(pid)?.[19] ?? '';
+}
+
+/** Fields 3 on of /proc/PID/stat (state, ppid, …, start time at [19]); undefined if unreadable. */
+function procStat(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: fields resume after the last ')'.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return rest[19] ?? '';
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return '';
+    return undefined;
   }
 }
 
@@ -102,8 +106,11 @@ function processAlive(o: LockOwner): boolean {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const stat = procStat(o.pid);
+  // A zombie has exited (killed, say), and only waits for its parent to collect it.
+  if (stat?.[0] === 'Z') return false;
   if (o.start !== '') {
-    const now = processStart(o.pid);
+    const now = stat?.[19] ?? '';
     if (now !== '' && now !== o.start) return false;
   }
   return true;

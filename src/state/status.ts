@@ -34,6 +34,11 @@ export interface ActivityStatus {
   readonly reason: string | undefined;
   /** The last attempt was interrupted (it re-runs on resume). */
   readonly interrupted: boolean;
+  /**
+   * The process group of the last attempt, still running though its run died (a kill -9, a
+   * crash): nothing will record its result, and the next run stops it. Null when there is none.
+   */
+  readonly leftoverPid: number | null;
   readonly log: string | undefined;
   /** GPUs the last attempt held (running or ended); none before any attempt. */
   readonly gpus: readonly number[];
@@ -109,6 +114,8 @@ export interface StatusOptions {
    * submitted them.
    */
   readonly batchLive?: ReadonlyMap<string, 'pending' | 'running'>;
+  /** Activities whose last attempt's process group outlived its run: the group's id. */
+  readonly leftovers?: ReadonlyMap<string, number>;
 }
 
 /** Per activity (by graph index): shown status, block reason, hours left, and hours spent. */
@@ -127,7 +134,7 @@ export function computeStatus(
 ): StatusModel {
   const est = activityDurations(graph, 'expected');
   const walk = walkStatuses(project, graph, state, opts, est);
-  const { activities, counts } = activityRows(graph, state, walk, est);
+  const { activities, counts } = activityRows(graph, state, walk, est, opts.leftovers);
   const { path, steps, length } = remainingCriticalPath(graph, walk.remaining);
   const cpmEnd = forecastDate(project, opts.now, length);
   return {
@@ -330,6 +337,7 @@ function activityRows(
   state: RunState,
   walk: Walk,
   est: Float64Array,
+  leftovers: ReadonlyMap<string, number> | undefined,
 ): { activities: ActivityStatus[]; counts: Record<ShownStatus, number> } {
   const { status, block, hoursOf } = walk;
   const counts: Record<ShownStatus, number> = {
@@ -359,6 +367,7 @@ function activityRows(
       blocked: block[v],
       reason: block[v] !== undefined ? formatBlockReason(block[v]) : undefined,
       interrupted: st?.status === 'interrupted',
+      leftoverPid: (st?.status === 'interrupted' ? leftovers?.get(a.id) : undefined) ?? null,
       log: last?.log,
       gpus: last?.gpus ?? NONE,
       attempts: st?.attempts.length ?? 0,

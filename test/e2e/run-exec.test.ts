@@ -507,7 +507,8 @@ describe('status: forecast and actual hours', () => {
 describe('resuming after a kill -9', () => {
   it('kills the dead run’s leftovers and says so after the run’s first line, in time order', async () => {
     const p = tempProject(
-      "project: p\nstart: 2026-01-05\ntasks:\n  - { id: slow, hours: 1, run: 'sleep 30' }\n",
+      // Slow the first time only: the resumed run's own attempt ends at once.
+      "project: p\nstart: 2026-01-05\ntasks:\n  - { id: slow, hours: 1, run: 'test -e once && exit 0; touch once; sleep 30' }\n",
     );
     const first = execa('node', [BIN, 'run', p.file, '--json'], {
       cwd: p.dir,
@@ -522,6 +523,18 @@ describe('resuming after a kill -9', () => {
     });
     first.kill('SIGKILL');
     await first;
+    // Before the next run, status tells the leftover command from plain interrupted work.
+    const st = await critpath(['status', p.file], {
+      cwd: p.dir,
+      env: { ...p.env, COLUMNS: '200' },
+    });
+    expect(st.stdout).toMatch(
+      /^slow +ready .*its run died, its command still runs \(pid \d+\); the next run stops it and re-runs it$/m,
+    );
+    const json = await critpath(['status', p.file, '--json'], { cwd: p.dir, env: p.env });
+    const row = (JSON.parse(json.stdout) as { activities: { leftoverPid: number | null }[] })
+      .activities[0]!;
+    expect(row.leftoverPid).toBeGreaterThan(1);
     const again = await critpath(['run', p.file, '--json'], { cwd: p.dir, env: p.env });
     const events = ndjson(again.stdout) as { type: string; at: number }[];
     const types = events.map((e) => e.type);
@@ -529,5 +542,7 @@ describe('resuming after a kill -9', () => {
     expect(types).toContain('orphans-killed');
     const at = events.map((e) => e.at);
     expect(at).toEqual([...at].sort((a, b) => a - b));
+    const gone = await critpath(['status', p.file, '--json'], { cwd: p.dir, env: p.env });
+    expect(gone.stdout).not.toMatch(/"leftoverPid": \d/);
   }, 60_000);
 });
