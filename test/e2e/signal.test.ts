@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -46,6 +47,37 @@ describe('signals', () => {
     const journal = readFileSync(join(p.dir, '.critpath', 'project.journal'), 'utf8');
     expect((journal.match(/"t":"interrupted"/g) ?? []).length).toBe(3);
     expect(journal).toContain('"outcome":"interrupted"');
+  }, 60_000);
+
+  it('on one terminal the "to resume" line comes after every event line, not among them', async () => {
+    const p = tempProject(
+      'project: resume\nstart: 2026-01-05\ntasks:\n' +
+        '  - { id: a, hours: 1, run: "sleep 30" }\n  - { id: b, hours: 1, run: "sleep 30" }\n',
+    );
+    // stdout and stderr into one file, as a terminal shows them.
+    const out = join(p.dir, 'out.txt');
+    const child = execa(
+      'sh',
+      ['-c', `exec node "${BIN}" run "${p.file}" --grace 1 > out.txt 2>&1`],
+      {
+        cwd: p.dir,
+        env: { ...p.env, NO_COLOR: '1' },
+        reject: false,
+      },
+    );
+    const text = (): string => {
+      try {
+        return readFileSync(out, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    for (let i = 0; i < 200 && (text().match(/ start /g) ?? []).length < 2; i++) await sleep(50);
+    child.kill('SIGINT');
+    expect((await child).exitCode).toBe(130);
+    const lines = text().trimEnd().split('\n');
+    expect(lines.filter((l) => / interrupted [ab] \(signal\)$/.test(l))).toHaveLength(2);
+    expect(lines.at(-1)).toMatch(/^to resume: critpath run /);
   }, 60_000);
 
   it('SIGHUP (a terminal that hung up) does not stop the work', async () => {

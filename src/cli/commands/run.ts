@@ -115,8 +115,9 @@ async function runCommand(
   const failureMode: FailureMode =
     opts.failFast === true ? 'kill' : opts.keepGoing === true ? 'continue' : 'no-new';
   let reporter: RunReporter | undefined;
+  let result: RunResult;
   try {
-    const result = await runProject(
+    result = await runProject(
       {
         file,
         ids,
@@ -149,10 +150,11 @@ async function runCommand(
         },
       },
     );
-    report(ctx, result, { json: opts.json === true, file, only: opts.only });
   } finally {
+    // The events first: what report() adds comes after them, on a terminal that shows both.
     reporter?.close();
   }
+  report(ctx, result, { json: opts.json === true, file, only: opts.only });
 }
 
 /** NDJSON with --json, the live view on a terminal, plain lines otherwise. */
