@@ -147,7 +147,8 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
       stdout(line);
       if (!line.endsWith('\n')) stdout('\n');
     },
-    err: (t) => stderr(lineOf(t, keepColour)),
+    // Messages carry no colour of ours, and may echo what the user typed (a file name).
+    err: (t) => stderr(lineOf(t, false)),
     outJson: (chunks) => {
       // Held as buffers, outside the JavaScript heap, by a stream whose reader lags (byteGatherer).
       // One buffer serves again once the stream has nothing left to write (blockingWrites).

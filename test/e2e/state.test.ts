@@ -614,6 +614,26 @@ describe('hostile input', () => {
     expect(parsed.activities[0]!.title).toMatch(/^\u001b\[1;31mbold\u001b\[m x/);
   });
 
+  it('on a terminal, with colour on, a file name typed with colour sequences is shown, not obeyed', async () => {
+    const p = tempProject(`${HEAD}  - { id: a, hours: 1 }\n`);
+    const red = '\u001b[31mred.yaml';
+    writeFileSync(join(p.dir, red), readFileSync(p.file));
+    // `script` gives the command a terminal (critpath colours its own output only there).
+    const onTty = (args: string) =>
+      execa('script', ['-qec', `node "${BIN}" ${args}`, '/dev/null'], {
+        cwd: p.dir,
+        env: { ...p.env, NO_COLOR: '' },
+        reject: false,
+      });
+    for (const args of [`validate '${red}'`, `plan '${red}2'`, `init '${red}3'`]) {
+      const r = await onTty(args);
+      expect(r.stdout, args).toContain('\\x1b[31mred');
+      expect(r.stdout, args).not.toContain('\u001b[31mred');
+    }
+    // The terminal does get critpath's own colours.
+    expect((await onTty(`plan '${red}' --team 1`)).stdout).toMatch(/\u001b\[\d+m/);
+  });
+
   it('an unwritable --html path is one line, exit 2, and never spins', async () => {
     const p = tempProject(`${HEAD}  - { id: a, hours: 1 }\n`);
     for (const html of ['/proc/nope/r.html', '/proc/r.html', `${p.file}/r.html`]) {

@@ -6,6 +6,7 @@ import type { CliContext } from '../context.js';
 import { EXIT, usageError } from '../context.js';
 import { projectJsonSchema } from '../../model/schema.js';
 import { makeFolders } from '../../util/make-folders.js';
+import { escapeTerminal } from '../../reporters/escape.js';
 
 /** The task file `critpath init` writes when none is named. */
 export const INIT_FILE = 'critpath.yaml';
@@ -98,13 +99,15 @@ export function registerInit(program: Command, ctx: CliContext): void {
         ctx.exitCode = EXIT.usage;
         return;
       }
+      // The name as typed, its control characters shown (colour stays on for critpath's own).
+      const shown = escapeTerminal(file);
       ctx.out.out(
         [
-          `wrote ${file}`,
+          `wrote ${shown}`,
           'next:',
-          `  critpath validate ${file}`,
-          `  critpath plan ${file} --team 2`,
-          `  critpath run ${file} --dry-run`,
+          `  critpath validate ${shown}`,
+          `  critpath plan ${shown} --team 2`,
+          `  critpath run ${shown} --dry-run`,
         ].join('\n'),
       );
     });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { loadOrReport } from '../context.js';
 import { buildActivityGraph } from '../../model/activities.js';
+import { escapeTerminal } from '../../reporters/escape.js';
 import { wrapProse } from '../../reporters/layout.js';
 
 export function registerValidate(program: Command, ctx: CliContext): void {
@@ -18,7 +19,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
       for (const a of g.activities) edges += a.predecessors.length;
       ctx.out.out(
         wrapProse(
-          `${file}: ok — ${project.tasks.length} tasks, ${g.activities.length} activities, ${edges} dependencies`,
+          `${escapeTerminal(file)}: ok — ${project.tasks.length} tasks, ${g.activities.length} activities, ${edges} dependencies`,
           ctx.out.columns,
           '  ',
         ),
