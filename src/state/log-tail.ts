@@ -26,26 +26,33 @@ const ATTEMPT_STARTS = ['=== ', 'critpath-slurm: start '] as const;
  * escapes them. An unreadable or missing log has no tail.
  */
 export function readLogTail(path: string): string[] {
-  let text: string;
+  const text = readLogEnd(path);
+  return text === undefined ? [] : tailLines(text);
+}
+
+/**
+ * The whole lines of the last TAIL_BYTES bytes of a log; undefined when it cannot be read (see
+ * openLog).
+ */
+export function readLogEnd(path: string): string | undefined {
   let fd: number;
   try {
     fd = openLog(path);
   } catch {
-    return [];
+    return undefined;
   }
   try {
     const size = fstatSync(fd).size;
     const buf = Buffer.alloc(Math.min(size, TAIL_BYTES));
     const n = readSync(fd, buf, 0, buf.length, size - buf.length);
-    text = buf.subarray(0, n).toString('utf8');
+    const text = buf.subarray(0, n).toString('utf8');
     // Read from the middle of the file: the first line is a fragment.
-    if (size > buf.length) text = text.slice(text.indexOf('\n') + 1);
+    return size > buf.length ? text.slice(text.indexOf('\n') + 1) : text;
   } catch {
-    return [];
+    return undefined;
   } finally {
     closeSync(fd);
   }
-  return tailLines(text);
 }
 
 /**

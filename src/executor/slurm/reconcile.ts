@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import type { JobInfo } from './parse.js';
 import { isTerminal } from './parse.js';
 import type { SlurmClient } from './client.js';
-import { RUN_COMMENT_PREFIX, jobName } from './sbatch.js';
+import { RUN_COMMENT_PREFIX, jobName, markedDurationMs, parseJobLog } from './sbatch.js';
 import type { Attempt, RunState } from '../../state/reducer.js';
 import type { JournalRecord, WithoutVersion } from '../../state/records.js';
-import { readLogTail } from '../../state/log-tail.js';
+import { readLogEnd, readLogTail } from '../../state/log-tail.js';
 
 export const SLURM_BACKEND = 'slurm';
 
@@ -99,6 +99,17 @@ export async function viewOpenAttempts(
 }
 
 /**
+ * How long an ended job ran: by the marks its batch script wrote at the end of its log (to the
+ * millisecond), else by Slurm's start and end (whole seconds), else 0.
+ */
+function jobDurationMs(job: JobInfo, log: string): number {
+  const end = readLogEnd(log);
+  const marked = end === undefined ? undefined : markedDurationMs(parseJobLog(end), job.jobId);
+  if (marked !== undefined) return marked;
+  return job.start !== undefined && job.end !== undefined ? Math.max(0, job.end - job.start) : 0;
+}
+
+/**
  * The journal record that closes an attempt Slurm reports as ended; undefined while it lives. A
  * failure carries the end of the job's log, found under `root` (the project root).
  */
@@ -111,8 +122,7 @@ export function outcomeRecord(
 ): WithoutVersion<JournalRecord> | undefined {
   if (!isTerminal(job.phase)) return undefined;
   const base = { at: now, runId: attempt.runId, id, attempt: attempt.attempt };
-  const durationMs =
-    job.start !== undefined && job.end !== undefined ? Math.max(0, job.end - job.start) : 0;
+  const durationMs = jobDurationMs(job, join(root, attempt.log));
   switch (job.phase) {
     case 'succeeded':
       return { t: 'finished', ...base, exitCode: 0, durationMs };

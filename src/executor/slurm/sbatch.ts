@@ -151,6 +151,16 @@ export interface JobLogMark {
   readonly exitCode?: number;
 }
 
+/**
+ * How long job `jobId` ran by its own start and end marks (ms, where Slurm's times are whole
+ * seconds); undefined unless `marks` hold both.
+ */
+export function markedDurationMs(marks: readonly JobLogMark[], jobId: string): number | undefined {
+  const start = marks.findLast((m) => m.kind === 'start' && m.jobId === jobId);
+  const end = marks.findLast((m) => m.kind === 'end' && m.jobId === jobId);
+  return start === undefined || end === undefined ? undefined : Math.max(0, end.atMs - start.atMs);
+}
+
 /** Reads the start/end marks a batch script wrote into its log. */
 export function parseJobLog(text: string): JobLogMark[] {
   const marks: JobLogMark[] = [];
