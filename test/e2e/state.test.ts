@@ -631,6 +631,7 @@ describe('hostile input', () => {
       expect(r.stdout, args).not.toContain('\u001b[31mred');
     }
     // The terminal does get critpath's own colours.
+    // eslint-disable-next-line no-control-regex -- control characters are what it is about
     expect((await onTty(`plan '${red}' --team 1`)).stdout).toMatch(/\u001b\[\d+m/);
   });
 
