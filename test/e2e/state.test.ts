@@ -273,7 +273,9 @@ describe('a lock held by another', () => {
 describe('GPU locks outlive a crash', () => {
   it('after kill -9 of a run, a second project waits for the GPU its commands still use', async () => {
     const a = tempProject(
-      `${GPU_HEAD}  - { id: ga, hours: 1, hardware: gpu, gpus: 1, run: '${RECORD} 3' }\n`,
+      // Long enough that the second run, started after the kill, finds the GPU still held even
+      // on a loaded machine.
+      `${GPU_HEAD}  - { id: ga, hours: 1, hardware: gpu, gpus: 1, run: '${RECORD} 8' }\n`,
     );
     const b = tempProject(
       `${GPU_HEAD}  - { id: gb, hours: 1, hardware: gpu, gpus: 1, run: '${RECORD} 0' }\n`,
