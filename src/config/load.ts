@@ -12,6 +12,7 @@ import { err, ok } from '../result.js';
 import type { FieldPath } from './positions.js';
 import { formatPath, PositionIndex } from './positions.js';
 import { checkRules } from './rules.js';
+import { hasDuplicateKey } from './json-keys.js';
 import { readSimpleYaml } from './simple-yaml.js';
 import { notUtf8 } from './utf8.js';
 import { issueWords } from './issue-words.js';
@@ -80,11 +81,31 @@ export function loadProjectTextChecked(text: string, file: string): CheckedLoad 
   return { result: loadYamlWithPositions(text, file), json: false };
 }
 
+/**
+ * The key that starts at `from` (where a DUPLICATE_KEY error points), quoted as written: a
+ * quoted key to its closing quote, a plain one to its colon; at most 60 characters shown.
+ */
+function keyText(text: string, from: number): string {
+  const q = text[from];
+  let to = from + 1;
+  if (q === '"' || q === "'") {
+    while (to < text.length && text[to] !== q) to += text[to] === '\\' && q === '"' ? 2 : 1;
+    to++;
+  } else {
+    while (to < text.length && !/[:\n]/.test(text[to]!)) to++;
+  }
+  const key = text.slice(from, Math.min(to, from + 60)).trim();
+  const shown = q === '"' || q === "'" ? key : `"${key}"`;
+  return to - from > 60 ? `${shown}…` : shown;
+}
+
 /** `text` as JSON, when it is a JSON object; else undefined. */
 function parseJsonFast(text: string): unknown {
   if (!/^\s*\{/.test(text)) return undefined;
   try {
-    return JSON.parse(text) as unknown;
+    const value = JSON.parse(text) as unknown;
+    // JSON.parse keeps the last of two equal keys: such a file takes the positioned path.
+    return hasDuplicateKey(text, value) ? undefined : value;
   } catch {
     return undefined;
   }
@@ -172,7 +193,9 @@ export function loadYamlWithPositions(text: string, file: string): Result<Projec
       const message =
         e.code === 'MULTIPLE_DOCS'
           ? 'YAML syntax: a task file holds one YAML document, and a second one starts here'
-          : `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`;
+          : e.code === 'DUPLICATE_KEY'
+            ? `duplicate key ${keyText(text, e.pos[0])}: a mapping holds each key once`
+            : `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`;
       diags.push({ reason: 'yaml-syntax', message, position: at.at(e.pos[0]) });
     }
     return err(sortDiagnostics(diags));
