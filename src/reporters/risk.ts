@@ -1,7 +1,7 @@
 import type { Project } from '../model/project.js';
 import type { RiskEntry } from '../planner/engine/monte-carlo.js';
 import { DEFAULT_RISK_WIDENING } from '../model/project.js';
-import { escapeTerminal } from './escape.js';
+import { escapeLine } from './escape.js';
 import { fmtHours } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
@@ -42,7 +42,7 @@ export function renderRisk(risk: ProjectRisk, project: Project, out: Output): st
   const lines: string[] = [];
   lines.push(
     c.bold(
-      `${escapeTerminal(risk.project)}: Monte Carlo, ${risk.samples.toLocaleString('en-US')} samples, seed ${risk.seed}`,
+      `${escapeLine(risk.project)}: Monte Carlo, ${risk.samples.toLocaleString('en-US')} samples, seed ${risk.seed}`,
     ),
   );
   lines.push(methodNote());
@@ -118,7 +118,7 @@ function criticalityTable(teams: readonly TeamRisk[], project: Project, width: n
       return e === undefined ? ['—', '—'] : [pctCell(e.criticality), e.spearman.toFixed(2)];
     });
     const task = taskById.get(id);
-    rows.push([id, task?.risk ?? '', ...cells, escapeTerminal(task?.title ?? '')]);
+    rows.push([id, task?.risk ?? '', ...cells, escapeLine(task?.title ?? '')]);
   }
   const columns: Column[] = head.map((h, i) =>
     i === 0

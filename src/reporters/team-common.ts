@@ -1,5 +1,5 @@
 import type { DatedTeamPlan, DayItem, DayWork } from '../app/plan-team.js';
-import { escapeTerminal } from './escape.js';
+import { escapeLine } from './escape.js';
 import { fmtDate, fmtHours, planQuality } from './format.js';
 
 /**
@@ -73,7 +73,7 @@ export function weekSections(
       const label = d.day === lastDay ? '' : dayName(d.date);
       lastDay = d.day;
       if (d.engineer === null) {
-        rows.push([label, '—', '—', '0', escapeTerminal(d.focus)]);
+        rows.push([label, '—', '—', '0', escapeLine(d.focus)]);
         continue;
       }
       totals.set(d.engineer, (totals.get(d.engineer) ?? 0) + d.hours);
@@ -82,7 +82,7 @@ export function weekSections(
         d.engineer,
         d.items.map((it) => mark(it.id, itemText(it))).join(', '),
         fmtHours(d.hours),
-        escapeTerminal(d.focus),
+        escapeLine(d.focus),
       ]);
     }
     const first = days[0]!;
@@ -105,7 +105,7 @@ export function engineerTotals(plan: DatedTeamPlan): string[][] {
     const count = plan.activities.filter((a) => a.assignee === m.id).length;
     rows.push([
       m.id,
-      escapeTerminal(m.name),
+      escapeLine(m.name),
       fmtHours(h),
       String(count),
       plan.makespan > 0 ? pct(h / plan.makespan) : '—',
@@ -228,7 +228,7 @@ export function summaryPairs(plan: DatedTeamPlan): [string, string][] {
 
 /** The heading line: `Epic 1A · team 2 (infra, ml) · expected hours`. */
 export function titleLine(plan: DatedTeamPlan): string {
-  return `${escapeTerminal(plan.project)} · team of ${plan.team} (${plan.engineers.map((m) => m.id).join(', ')}) · ${plan.estimate} hours`;
+  return `${escapeLine(plan.project)} · team of ${plan.team} (${plan.engineers.map((m) => m.id).join(', ')}) · ${plan.estimate} hours`;
 }
 
 /**
