@@ -6,7 +6,7 @@ import { fmtHours } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
 import type { ProjectRisk, TeamRisk } from '../app/risk.js';
-import { dateTimeName, dayName } from './team-common.js';
+import { dateTimeName, dayNameBeside } from './team-common.js';
 import type { Output } from './terminal.js';
 
 /**
@@ -49,7 +49,7 @@ export function renderRisk(risk: ProjectRisk, project: Project, out: Output): st
   lines.push('');
   const dl = risk.deadline;
   const head = ['Team', 'Plan (expected)', 'P50', 'P80', 'P95', 'Mean ± sd'];
-  if (dl !== undefined) head.push(`By ${dayName(dl.date)}`);
+  if (dl !== undefined) head.push(`By ${dayNameBeside(dl.date, risk.teams[0]?.p50.at ?? dl.date)}`);
   const rows: string[][] = [];
   for (const t of risk.teams) {
     const row = [
@@ -78,7 +78,7 @@ export function renderRisk(risk: ProjectRisk, project: Project, out: Output): st
   lines.push(fitTable(columns, rows, out.columns));
   if (dl !== undefined) {
     lines.push(
-      `Deadline ${dayName(dl.date)} = end of working hour ${fmtHours(dl.hours)}; the last column is the share of samples finishing by then.`,
+      `Deadline ${dayNameBeside(dl.date, risk.teams[0]?.p50.at ?? dl.date)} = end of working hour ${fmtHours(dl.hours)}; the last column is the share of samples finishing by then.`,
     );
   }
   lines.push('');

@@ -12,6 +12,11 @@ export function dayName(date: string): string {
   return fmtDate(date.slice(0, 10));
 }
 
+/** `Mon 30 Nov` beside a date of the same year as `other`, else `Mon 30 Nov 2027`. */
+export function dayNameBeside(date: string, other: string): string {
+  return fmtDate(date.slice(0, 10), date.slice(0, 4) !== other.slice(0, 4));
+}
+
 /** `Mon 30 Nov 14:30` from `YYYY-MM-DDTHH:MM`. */
 export function dateTimeName(iso: string): string {
   return `${dayName(iso.slice(0, 10))} ${iso.slice(11, 16)}`;
@@ -189,8 +194,8 @@ export function summaryPairs(plan: DatedTeamPlan): [string, string][] {
     plan.deadline === undefined
       ? ''
       : s.meetsDeadline === true
-        ? ` (deadline ${dayName(plan.deadline)}: met)`
-        : ` (deadline ${dayName(plan.deadline)}: MISSED)`;
+        ? ` (deadline ${dayNameBeside(plan.deadline, end)}: met)`
+        : ` (deadline ${dayNameBeside(plan.deadline, end)}: MISSED)`;
   pairs.push(['End date', `${longDayName(end.slice(0, 10))} ${end.slice(11, 16)}${deadline}`]);
   pairs.push([
     'Duration',
