@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../result.js';
 import type { Output } from '../reporters/terminal.js';
 import { printDiagnostics } from '../reporters/diagnostics.js';
+import { escapeLine } from '../reporters/escape.js';
 import { loadProjectFileCached } from '../config/project-cache.js';
 import type { Project } from '../model/project.js';
 import type { DefaultTaskFile } from '../config/default-file.js';
@@ -46,8 +47,8 @@ export function reportDiagnostics(ctx: CliContext, diags: readonly Diagnostic[])
   ctx.exitCode = EXIT.usage;
 }
 
-/** A usage problem: one line on stderr, exit 2. */
+/** A usage problem: one line on stderr (what it echoes of the user's input included), exit 2. */
 export function usageError(ctx: CliContext, message: string): void {
-  ctx.out.err(`critpath: ${message}`);
+  ctx.out.err(`critpath: ${escapeLine(message)}`);
   ctx.exitCode = EXIT.usage;
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import type { Output } from '../reporters/terminal.js';
 import { processOutput } from '../reporters/terminal.js';
+import { escapeLine } from '../reporters/escape.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './context.js';
 import { fitHelp } from './help-text.js';
@@ -114,7 +115,7 @@ export async function main(
       return EXIT.usage;
     }
     if (e instanceof EnvironmentError || e instanceof InputLimitError) {
-      ctx.out.err(`critpath: ${e.message}`);
+      ctx.out.err(`critpath: ${escapeLine(e.message)}`);
       return EXIT.usage;
     }
     ctx.out.err(

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CORE_SCHEMA, load as loadYamlValue } from 'js-yaml';
-import { isAlias, isCollection, LineCounter, parseDocument, visit } from 'yaml';
+import { isAlias, isCollection, isPair, LineCounter, parseDocument, visit } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
 import type { Project } from '../model/project.js';
@@ -12,6 +12,7 @@ import { err, ok } from '../result.js';
 import type { FieldPath } from './positions.js';
 import { formatPath, PositionIndex } from './positions.js';
 import { checkRules } from './rules.js';
+import { hasDuplicateKey } from './json-keys.js';
 import { readSimpleYaml } from './simple-yaml.js';
 import { notUtf8 } from './utf8.js';
 import { issueWords } from './issue-words.js';
@@ -80,11 +81,31 @@ export function loadProjectTextChecked(text: string, file: string): CheckedLoad 
   return { result: loadYamlWithPositions(text, file), json: false };
 }
 
+/**
+ * The key that starts at `from` (where a DUPLICATE_KEY error points), quoted as written: a
+ * quoted key to its closing quote, a plain one to its colon; at most 60 characters shown.
+ */
+function keyText(text: string, from: number): string {
+  const q = text[from];
+  let to = from + 1;
+  if (q === '"' || q === "'") {
+    while (to < text.length && text[to] !== q) to += text[to] === '\\' && q === '"' ? 2 : 1;
+    to++;
+  } else {
+    while (to < text.length && !/[:\n]/.test(text[to]!)) to++;
+  }
+  const key = text.slice(from, Math.min(to, from + 60)).trim();
+  const shown = q === '"' || q === "'" ? key : `"${key}"`;
+  return to - from > 60 ? `${shown}…` : shown;
+}
+
 /** `text` as JSON, when it is a JSON object; else undefined. */
 function parseJsonFast(text: string): unknown {
   if (!/^\s*\{/.test(text)) return undefined;
   try {
-    return JSON.parse(text) as unknown;
+    const value = JSON.parse(text) as unknown;
+    // JSON.parse keeps the last of two equal keys: such a file takes the positioned path.
+    return hasDuplicateKey(text, value) ? undefined : value;
   } catch {
     return undefined;
   }
@@ -172,7 +193,9 @@ export function loadYamlWithPositions(text: string, file: string): Result<Projec
       const message =
         e.code === 'MULTIPLE_DOCS'
           ? 'YAML syntax: a task file holds one YAML document, and a second one starts here'
-          : `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`;
+          : e.code === 'DUPLICATE_KEY'
+            ? `duplicate key ${keyText(text, e.pos[0])}: a mapping holds each key once`
+            : `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`;
       diags.push({ reason: 'yaml-syntax', message, position: at.at(e.pos[0]) });
     }
     return err(sortDiagnostics(diags));
@@ -188,11 +211,11 @@ export function loadYamlWithPositions(text: string, file: string): Result<Projec
     });
     return err(diags);
   }
-  if (raw === ALIAS_BOMB) {
+  if (isBomb(raw)) {
     diags.push({
       reason: 'yaml-syntax',
-      message: `YAML aliases expand beyond ${MAX_ALIAS_COUNT} copies of a collection (an alias bomb)`,
-      position: at.at(firstNestedAlias(doc)),
+      message: `YAML aliases expand the file past ${ALIAS_FACTOR} times the values it writes (an alias bomb)`,
+      position: at.at(raw.offset),
     });
     return err(diags);
   }
@@ -229,22 +252,105 @@ function oneWordPerHours(diags: Diagnostic[]): Diagnostic[] {
 }
 
 /** How many times one collection may be copied through aliases. */
-const MAX_ALIAS_COUNT = 100;
-const ALIAS_BOMB = Symbol('alias bomb');
+/** A document its aliases expand too far; `offset`: where (see aliasBomb). */
+interface AliasBomb {
+  readonly bomb: true;
+  readonly offset: number;
+}
+const isBomb = (v: unknown): v is AliasBomb =>
+  typeof v === 'object' && v !== null && (v as Partial<AliasBomb>).bomb === true;
 const UNRESOLVED_ALIAS = Symbol('unresolved alias');
 
 /**
- * The document as plain data; ALIAS_BOMB when its aliases expand past the limit, and
- * UNRESOLVED_ALIAS when one names no anchor before it (`yaml` finds that only here).
+ * How far aliases may expand a document: to this many times the values it writes, plus
+ * ALIAS_SLACK. An anchor shared by every task (`env: *common`) adds a few values per use; a
+ * billion-laughs document multiplies them at every level, and is refused before it is walked.
+ */
+const ALIAS_FACTOR = 10;
+const ALIAS_SLACK = 10_000;
+
+/**
+ * The document as plain data; an AliasBomb when its aliases expand it past the bound above (or an
+ * alias stands inside its own anchor), and UNRESOLVED_ALIAS when one names no anchor before it
+ * (`yaml` finds that only here).
  */
 function toJsBounded(doc: Document): unknown {
+  const offset = aliasBomb(doc);
+  if (offset !== undefined) return { bomb: true, offset } satisfies AliasBomb;
   try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return doc.toJS({ maxAliasCount: -1 });
   } catch (e) {
-    if (e instanceof ReferenceError && /alias count/i.test(e.message)) return ALIAS_BOMB;
     if (e instanceof ReferenceError && /unresolved alias/i.test(e.message)) return UNRESOLVED_ALIAS;
     throw e;
   }
+}
+
+/** The child nodes of a yaml node, in document order: a map's keys and values, a list's items. */
+function childNodes(n: unknown): unknown[] {
+  if (!isCollection(n)) return [];
+  const out: unknown[] = [];
+  for (const item of n.items as unknown[])
+    if (isPair(item)) out.push(item.key, item.value);
+    else out.push(item);
+  return out;
+}
+
+/**
+ * Where the document's aliases expand it too far: past ALIAS_FACTOR times the values it writes
+ * plus ALIAS_SLACK, or into a loop (an alias inside its own anchor). The offset of the first
+ * alias whose anchor holds aliases itself (where expansion multiplies), else of the first alias;
+ * undefined when the document is fine. Sizes are counted bottom-up in document order (an anchor
+ * comes before its aliases), each node once, without recursion.
+ */
+function aliasBomb(doc: Document): number | undefined {
+  const size = new Map<unknown, number>();
+  /** Nodes that hold an alias, themselves or below. */
+  const holds = new Set<unknown>();
+  // Anchors by name as the walk meets them (a later one of the same name replaces the earlier),
+  // and what each alias names: yaml's own lookup walks the document for every alias.
+  const anchors = new Map<string, unknown>();
+  const targets = new Map<unknown, unknown>();
+  let written = 0;
+  let first = Infinity;
+  let nested = Infinity;
+  let loop = false;
+  const stack: { node: unknown; done: boolean }[] = [{ node: doc.contents, done: false }];
+  while (stack.length > 0) {
+    const { node, done } = stack.pop()!;
+    if (node === null || node === undefined) continue;
+    if (!done) {
+      written++;
+      if (isAlias(node)) targets.set(node, anchors.get(node.source));
+      else {
+        const anchor = (node as { anchor?: string }).anchor;
+        if (anchor !== undefined) anchors.set(anchor, node);
+      }
+      stack.push({ node, done: true });
+      const kids = childNodes(node);
+      for (let k = kids.length - 1; k >= 0; k--) stack.push({ node: kids[k], done: false });
+      continue;
+    }
+    let s = 1;
+    if (isAlias(node)) {
+      const target = targets.get(node);
+      const at = node.range?.[0] ?? 0;
+      first = Math.min(first, at);
+      if (holds.has(target)) nested = Math.min(nested, at);
+      holds.add(node);
+      // Not sized yet: the alias stands inside its own anchor.
+      const t = target === undefined ? 1 : size.get(target);
+      if (t === undefined) loop = true;
+      s = t ?? 1;
+    } else
+      for (const c of childNodes(node)) {
+        s += c === null ? 0 : (size.get(c) ?? 0);
+        if (holds.has(c)) holds.add(node);
+      }
+    size.set(node, Math.min(s, 1e15));
+  }
+  const over = loop || (size.get(doc.contents) ?? 0) > ALIAS_FACTOR * written + ALIAS_SLACK;
+  if (!over) return undefined;
+  return Number.isFinite(nested) ? nested : Number.isFinite(first) ? first : 0;
 }
 
 /** The first alias that names no anchor set before it: its name and offset. */
@@ -258,32 +364,6 @@ function firstUnresolvedAlias(doc: Document): { name: string; offset: number } {
     },
   });
   return found;
-}
-
-/** Offset of the first alias to a collection that itself holds aliases: where expansion multiplies. */
-function firstNestedAlias(doc: Document): number {
-  let found: number | undefined;
-  let first: number | undefined;
-  visit(doc, {
-    Alias(_key, node) {
-      first ??= node.range?.[0];
-      const target = node.resolve(doc);
-      let nested = false;
-      if (isCollection(target))
-        visit(target, {
-          Alias() {
-            nested = true;
-            return visit.BREAK;
-          },
-        });
-      if (nested && isAlias(node)) {
-        found = node.range?.[0];
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return found ?? first ?? 0;
 }
 
 type Report = (reason: DiagnosticReason, path: FieldPath, message: string, onKey?: boolean) => void;

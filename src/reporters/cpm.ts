@@ -1,5 +1,5 @@
 import type { CpmActivity, CpmPlan } from '../planner/project/critical-path-plan.js';
-import { escapeTerminal } from './escape.js';
+import { escapeLine } from './escape.js';
 import { fmtHours } from './format.js';
 import { jsonChunks } from '../util/json-chunks.js';
 import type { Column } from './layout.js';
@@ -46,7 +46,7 @@ function cpmRow(a: CpmActivity, c: Output['color']): string[] {
     fmtHours(a.latestFinish),
     fmtHours(a.totalSlack),
     fmtHours(a.freeSlack),
-    escapeTerminal(a.title),
+    escapeLine(a.title),
   ];
 }
 
@@ -83,7 +83,7 @@ export function renderCpmTable(
   }
   const lines = [
     c.bold(
-      `${escapeTerminal(plan.project)}: critical path analysis (${plan.estimate} hours, no resource limits)`,
+      `${escapeLine(plan.project)}: critical path analysis (${plan.estimate} hours, no resource limits)`,
     ),
     '',
     fitTable(CPM_COLUMNS, rows, out.columns),

@@ -55,3 +55,18 @@ export function escapeTerminal(text: string, keepColour = false): string {
         : `${visible(m[0]!)}${m.slice(1)}`,
   );
 }
+
+/** Line breaks and tabs, shown by escapeLine. */
+const BREAKS = /\r\n|[\n\t]/g;
+const BREAK_TEXT: Readonly<Record<string, string>> = { '\r\n': '\\r\\n', '\n': '\\n', '\t': '\\t' };
+
+/**
+ * User data that a view shows on one line (a table cell, a title, a name): escapeTerminal, and
+ * its line breaks and tabs shown as `\n`, `\r\n` and `\t` too. A title can then neither start a
+ * row of its own in a table nor push one past the width (a tab's width is the terminal's to
+ * choose). Views for other programs that keep line breaks as data (CSV) take escapeTerminal.
+ */
+export function escapeLine(text: string): string {
+  const s = escapeTerminal(text);
+  return s.includes('\n') || s.includes('\t') ? s.replace(BREAKS, (m) => BREAK_TEXT[m]!) : s;
+}

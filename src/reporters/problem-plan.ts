@@ -1,7 +1,7 @@
 import type { ProblemPlan } from '../planner/project/psplib-plan.js';
 import { fmtHours, planQuality, table } from './format.js';
 import type { Output } from './terminal.js';
-import { escapeTerminal } from './escape.js';
+import { escapeLine } from './escape.js';
 
 /** A PSPLIB-style plan as a table of periods, then the chain and the bound. */
 export function renderProblemPlanTable(plan: ProblemPlan, name: string, out: Output): string {
@@ -25,7 +25,7 @@ export function renderProblemPlanTable(plan: ProblemPlan, name: string, out: Out
     .join(' ');
   const gap = plan.lowerBound > 0 ? ((plan.makespan - plan.lowerBound) / plan.lowerBound) * 100 : 0;
   return [
-    c.bold(`${escapeTerminal(name)}: ${plan.activities.length} jobs, capacities ${caps}`),
+    c.bold(`${escapeLine(name)}: ${plan.activities.length} jobs, capacities ${caps}`),
     '',
     table(rows, ['l', 'l', 'r', 'r', 'r', ...ids.map((): 'r' => 'r'), 'l']),
     '',

@@ -1,12 +1,12 @@
 import type { Project } from '../model/project.js';
 import type { RiskEntry } from '../planner/engine/monte-carlo.js';
 import { DEFAULT_RISK_WIDENING } from '../model/project.js';
-import { escapeTerminal } from './escape.js';
+import { escapeLine } from './escape.js';
 import { fmtHours } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
 import type { ProjectRisk, TeamRisk } from '../app/risk.js';
-import { dateTimeName, dayName } from './team-common.js';
+import { dateTimeName, dayNameBeside } from './team-common.js';
 import type { Output } from './terminal.js';
 
 /**
@@ -42,14 +42,14 @@ export function renderRisk(risk: ProjectRisk, project: Project, out: Output): st
   const lines: string[] = [];
   lines.push(
     c.bold(
-      `${escapeTerminal(risk.project)}: Monte Carlo, ${risk.samples.toLocaleString('en-US')} samples, seed ${risk.seed}`,
+      `${escapeLine(risk.project)}: Monte Carlo, ${risk.samples.toLocaleString('en-US')} samples, seed ${risk.seed}`,
     ),
   );
   lines.push(methodNote());
   lines.push('');
   const dl = risk.deadline;
   const head = ['Team', 'Plan (expected)', 'P50', 'P80', 'P95', 'Mean ± sd'];
-  if (dl !== undefined) head.push(`By ${dayName(dl.date)}`);
+  if (dl !== undefined) head.push(`By ${dayNameBeside(dl.date, risk.teams[0]?.p50.at ?? dl.date)}`);
   const rows: string[][] = [];
   for (const t of risk.teams) {
     const row = [
@@ -78,7 +78,7 @@ export function renderRisk(risk: ProjectRisk, project: Project, out: Output): st
   lines.push(fitTable(columns, rows, out.columns));
   if (dl !== undefined) {
     lines.push(
-      `Deadline ${dayName(dl.date)} = end of working hour ${fmtHours(dl.hours)}; the last column is the share of samples finishing by then.`,
+      `Deadline ${dayNameBeside(dl.date, risk.teams[0]?.p50.at ?? dl.date)} = end of working hour ${fmtHours(dl.hours)}; the last column is the share of samples finishing by then.`,
     );
   }
   lines.push('');
@@ -118,7 +118,7 @@ function criticalityTable(teams: readonly TeamRisk[], project: Project, width: n
       return e === undefined ? ['—', '—'] : [pctCell(e.criticality), e.spearman.toFixed(2)];
     });
     const task = taskById.get(id);
-    rows.push([id, task?.risk ?? '', ...cells, escapeTerminal(task?.title ?? '')]);
+    rows.push([id, task?.risk ?? '', ...cells, escapeLine(task?.title ?? '')]);
   }
   const columns: Column[] = head.map((h, i) =>
     i === 0

@@ -1,5 +1,5 @@
 import type { ActivityStatus, StatusModel } from '../state/status.js';
-import { escapeTerminal } from './escape.js';
+import { escapeLine } from './escape.js';
 import { fmtDate, fmtDatesIn } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
@@ -57,14 +57,14 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
       paint(a.status),
       dur(a.estimateHours),
       a.hours === undefined ? '' : dur(a.hours),
-      fmtDatesIn(detail),
+      fmtDatesIn(escapeLine(detail)),
     ]);
   }
   const counts = Object.entries(m.counts)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
-  const head = `${escapeTerminal(m.project)}: ${counts}${m.liveRunId !== undefined ? ` — run ${m.liveRunId} is running` : ''}`;
+  const head = `${escapeLine(m.project)}: ${counts}${m.liveRunId !== undefined ? ` — run ${m.liveRunId} is running` : ''}`;
   const cp = m.criticalSteps.length > 0 ? formatCriticalSteps(m.criticalSteps) : 'nothing left';
   const w = out.columns;
   const failures = m.activities.flatMap((a) =>
@@ -101,11 +101,10 @@ export function renderStatusTable(m: StatusModel, out: Output): string {
 /** How a failed activity's last attempt ended: `exit 3`, `killed by SIGKILL`, `timed out`. */
 function statusFailure(a: ActivityStatus): string {
   if (a.failure === 'timeout') return 'timed out';
-  if (a.failure === 'spawn-error')
-    return `could not start: ${escapeTerminal(a.failureMessage ?? '')}`;
+  if (a.failure === 'spawn-error') return `could not start: ${escapeLine(a.failureMessage ?? '')}`;
   if (a.signal !== null) return `killed by ${a.signal}`;
   if (a.exitCode !== null) return `exit ${a.exitCode}`;
-  return escapeTerminal(a.failureMessage ?? 'failed');
+  return escapeLine(a.failureMessage ?? 'failed');
 }
 
 const engineers = (team: string): string =>

@@ -1,5 +1,5 @@
 import type { DatedTeamPlan, DayItem, DayWork } from '../app/plan-team.js';
-import { escapeTerminal } from './escape.js';
+import { escapeLine } from './escape.js';
 import { fmtDate, fmtHours, planQuality } from './format.js';
 
 /**
@@ -10,6 +10,11 @@ import { fmtDate, fmtHours, planQuality } from './format.js';
 /** `Mon 30 Nov` from `YYYY-MM-DD`. */
 export function dayName(date: string): string {
   return fmtDate(date.slice(0, 10));
+}
+
+/** `Mon 30 Nov` beside a date of the same year as `other`, else `Mon 30 Nov 2027`. */
+export function dayNameBeside(date: string, other: string): string {
+  return fmtDate(date.slice(0, 10), date.slice(0, 4) !== other.slice(0, 4));
 }
 
 /** `Mon 30 Nov 14:30` from `YYYY-MM-DDTHH:MM`. */
@@ -73,7 +78,7 @@ export function weekSections(
       const label = d.day === lastDay ? '' : dayName(d.date);
       lastDay = d.day;
       if (d.engineer === null) {
-        rows.push([label, '—', '—', '0', escapeTerminal(d.focus)]);
+        rows.push([label, '—', '—', '0', escapeLine(d.focus)]);
         continue;
       }
       totals.set(d.engineer, (totals.get(d.engineer) ?? 0) + d.hours);
@@ -82,7 +87,7 @@ export function weekSections(
         d.engineer,
         d.items.map((it) => mark(it.id, itemText(it))).join(', '),
         fmtHours(d.hours),
-        escapeTerminal(d.focus),
+        escapeLine(d.focus),
       ]);
     }
     const first = days[0]!;
@@ -105,7 +110,7 @@ export function engineerTotals(plan: DatedTeamPlan): string[][] {
     const count = plan.activities.filter((a) => a.assignee === m.id).length;
     rows.push([
       m.id,
-      escapeTerminal(m.name),
+      escapeLine(m.name),
       fmtHours(h),
       String(count),
       plan.makespan > 0 ? pct(h / plan.makespan) : '—',
@@ -189,8 +194,8 @@ export function summaryPairs(plan: DatedTeamPlan): [string, string][] {
     plan.deadline === undefined
       ? ''
       : s.meetsDeadline === true
-        ? ` (deadline ${dayName(plan.deadline)}: met)`
-        : ` (deadline ${dayName(plan.deadline)}: MISSED)`;
+        ? ` (deadline ${dayNameBeside(plan.deadline, end)}: met)`
+        : ` (deadline ${dayNameBeside(plan.deadline, end)}: MISSED)`;
   pairs.push(['End date', `${longDayName(end.slice(0, 10))} ${end.slice(11, 16)}${deadline}`]);
   pairs.push([
     'Duration',
@@ -228,7 +233,7 @@ export function summaryPairs(plan: DatedTeamPlan): [string, string][] {
 
 /** The heading line: `Epic 1A · team 2 (infra, ml) · expected hours`. */
 export function titleLine(plan: DatedTeamPlan): string {
-  return `${escapeTerminal(plan.project)} · team of ${plan.team} (${plan.engineers.map((m) => m.id).join(', ')}) · ${plan.estimate} hours`;
+  return `${escapeLine(plan.project)} · team of ${plan.team} (${plan.engineers.map((m) => m.id).join(', ')}) · ${plan.estimate} hours`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DatedTeamPlan } from '../app/plan-team.js';
-import { escapeTerminal } from './escape.js';
+import { escapeLine } from './escape.js';
 import { fmtHours } from './format.js';
 import {
   DAY_HEADER,
@@ -75,7 +75,7 @@ export function renderTeamsMarkdown(plans: readonly DatedTeamPlan[]): string {
   const title =
     first === undefined
       ? 'No plans'
-      : `${escapeTerminal(first.project)}: team sizes side by side (${first.estimate} hours)`;
+      : `${escapeLine(first.project)}: team sizes side by side (${first.estimate} hours)`;
   return [
     `# ${title}`,
     '',
@@ -103,7 +103,7 @@ export function renderTeamGantt(plan: DatedTeamPlan): string {
       const k = plan.activities.indexOf(a);
       const tag = critical.has(a.id) ? 'crit, ' : '';
       lines.push(
-        `    ${safe(`${a.id} ${escapeTerminal(a.taskTitle)}`)} :${tag}a${k}, ${when(a.startDate)}, ${when(a.endDate)}`,
+        `    ${safe(`${a.id} ${escapeLine(a.taskTitle)}`)} :${tag}a${k}, ${when(a.startDate)}, ${when(a.endDate)}`,
       );
     }
   });

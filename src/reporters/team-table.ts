@@ -1,5 +1,5 @@
 import type { DatedTeamPlan } from '../app/plan-team.js';
-import { escapeTerminal } from './escape.js';
+import { escapeLine } from './escape.js';
 import { fmtHours } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
@@ -167,7 +167,7 @@ export function renderTeamMatrix(plans: readonly DatedTeamPlan[], out: Output): 
   const title =
     first === undefined
       ? 'No plans'
-      : `${escapeTerminal(first.project)}: team sizes side by side (${first.estimate} hours)`;
+      : `${escapeLine(first.project)}: team sizes side by side (${first.estimate} hours)`;
   const [head = [], ...body] = rows;
   const columns: Column[] = head.map((h, i) =>
     i === 0 ? { header: h } : { header: h, align: 'r', shrink: 'wrap', min: 8 },

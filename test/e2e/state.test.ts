@@ -637,6 +637,45 @@ describe('hostile input', () => {
     expect((await onTty(`plan '${red}' --team 1`)).stdout).toMatch(/\u001b\[\d+m/);
   });
 
+  it('line breaks and tabs in names and titles are shown as \\n and \\t: no row of their own, widths right', async () => {
+    const p = tempProject(
+      [
+        'project: "Proj\\nSecond line"',
+        'start: 2026-01-05',
+        'tasks:',
+        '  - { id: a, hours: 1, title: "Real\\nMon 30 Nov  E9  fake-task  99  injected row" }',
+        `  - { id: b, hours: 2, deps: [a], title: "tabs${'\\t'.repeat(12)}end" }`,
+        '',
+      ].join('\n'),
+    );
+    const env = { cwd: p.dir, env: { ...p.env, COLUMNS: '80' } };
+    for (const args of [
+      ['plan', p.file],
+      ['plan', p.file, '--team', '1'],
+      ['plan', p.file, '--team', '1,2'],
+      ['plan', p.file, '--team', '1', '--format', 'md'],
+      ['plan', p.file, '--monte-carlo', '50', '--team', '1'],
+      ['status', p.file, '--gpus', '0'],
+    ]) {
+      const r = await critpath(args, env);
+      expect(r.exitCode, r.all).toBe(0);
+      expect(r.stdout, args.join(' ')).not.toMatch(/^\s*(Mon 30 Nov|Second line)/m);
+      expect(r.stdout, args.join(' ')).not.toContain('\t');
+      if (!args.includes('--format'))
+        for (const l of r.stdout.split('\n'))
+          expect(cellWidth(l), `${args.join(' ')}: ${l}`).toBeLessThanOrEqual(80);
+    }
+    const plan = await critpath(['plan', p.file, '--wide'], env);
+    expect(plan.stdout).toContain('Proj\\nSecond line: critical path');
+    expect(plan.stdout).toContain(`tabs${'\\t'.repeat(12)}end`);
+    // A diagnostic that quotes such text is one line too.
+    writeFileSync(p.file, `${HEAD}  - { id: a, hours: 1, deps: ["x\\ny"] }\n`);
+    const bad = await critpath(['validate', p.file], env);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toContain('unknown dependency "x\\ny"');
+  });
+
   it('an unwritable --html path is one line, exit 2, and never spins', async () => {
     const p = tempProject(`${HEAD}  - { id: a, hours: 1 }\n`);
     for (const html of ['/proc/nope/r.html', '/proc/r.html', `${p.file}/r.html`]) {

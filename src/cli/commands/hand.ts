@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { loadOrReport, usageError } from '../context.js';
 import type { HandRequest } from '../../app/hand-work.js';
+import { escapeLine } from '../../reporters/escape.js';
 import { recordHandWork } from '../../app/hand-work.js';
 import { ROOT_OPTION } from '../options.js';
 import type { HandAction } from '../../state/records.js';
@@ -45,7 +46,7 @@ export function registerHand(program: Command, ctx: CliContext): void {
               ? `done${who}${rec.hours === undefined ? '' : `, ${rec.hours} h`}`
               : action === 'undo'
                 ? 'its last hand record is undone'
-                : `blocked: ${rec.reason ?? ''}`;
+                : `blocked: ${escapeLine(rec.reason ?? '')}`;
         ctx.out.out(`${rec.id}: ${what}`);
       });
   verb('start', 'Record that someone started an activity by hand')

@@ -35,6 +35,30 @@ describe('JSON task files', () => {
     ]);
   });
 
+  it('report a key written twice in one object, which JSON.parse would keep the last of', () => {
+    const task = '{"id":"a","title":"A","hours":2,"hours":50,"hardware":"macbook"}';
+    for (const [text, where] of [
+      [`{"project":"T","start":"2026-11-30","tasks":[${task}]}`, '1:78: duplicate key "hours"'],
+      [
+        '{"project":"T","start":"2026-11-30","tasks":[{"id":"a","hours":1}],\n "tasks":[]}',
+        '2:2: duplicate key "tasks"',
+      ],
+    ] as const) {
+      const r = loadProjectText(text, 'p.json');
+      expect(r.ok, text).toBe(false);
+      if (r.ok) continue;
+      expect(r.error.map((d) => `${d.position.line}:${d.position.col}: ${d.message}`)).toEqual([
+        `${where}: a mapping holds each key once`,
+      ]);
+    }
+    // The same key in two objects, and a key's name inside a string value, are no duplicate.
+    const fine = loadProjectText(
+      '{"project":"T \\"x\\": y","start":"2026-11-30","tasks":[{"id":"a","hours":1},{"id":"b","hours":2}]}',
+      'p.json',
+    );
+    expect(fine.ok).toBe(true);
+  });
+
   it('fall back to the YAML parser for text that is not JSON', () => {
     const r = loadProjectText(
       '{ project: P, start: 2026-11-30, tasks: [{ id: a, hours: 1 }] }',

@@ -179,6 +179,31 @@ describe('a YAML alias bomb', () => {
     // `c: &c [*b…`: the first alias whose target holds aliases itself.
     expect(problems[0]!.position).toMatchObject({ file: 'bomb.yaml', line: 5, col: 8 });
   });
+
+  it('is not an anchor that every task shares, however many tasks use it', () => {
+    const tasks = Array.from({ length: 2000 }, (_, i) => `  - { id: t${i}, hours: 1, env: *ev }`);
+    const text = [
+      'project: Shared',
+      'start: 2026-01-05',
+      'tasks:',
+      '  - { id: t, hours: 1, env: &ev { CUDA_VISIBLE_ORDER: PCI_BUS_ID, B: "2" } }',
+      ...tasks,
+      '',
+    ].join('\n');
+    const r = loadProjectText(text, 'shared.yaml');
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.value.tasks).toHaveLength(2001);
+  });
+
+  it('is an alias inside its own anchor (a loop)', () => {
+    const problems = problemsOf(
+      'project: L\nstart: 2026-01-05\nx: &x [1, *x]\ntasks: []\n',
+      'loop.yaml',
+    );
+    expect(problems.map((d) => d.message)).toEqual([
+      'YAML aliases expand the file past 10 times the values it writes (an alias bomb)',
+    ]);
+  });
 });
 
 describe('bad values in messages', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { cellWidth, elide, fitTable, wrap, wrapProse } from '../../../src/reporters/layout.js';
 import { fmtDate, fmtDatesIn } from '../../../src/reporters/format.js';
+import { dayNameBeside } from '../../../src/reporters/team-common.js';
 
 describe('cellWidth', () => {
   it('counts terminal cells, not bytes or UTF-16 units', () => {
@@ -86,5 +87,16 @@ describe('dates', () => {
     expect(fmtDate('2026-12-10T12:30')).toBe('Thu 10 Dec 12:30');
     expect(fmtDate('2026-12-10', true)).toBe('Thu 10 Dec 2026');
     expect(fmtDatesIn('GPU hardware arrives 2026-12-07')).toBe('GPU hardware arrives Mon 7 Dec');
+  });
+
+  it('the years 1 to 99 are not read as 1901 to 1999', () => {
+    // 0001-01-01 was a Monday (proleptic Gregorian); 1901-01-01 a Tuesday.
+    expect(fmtDate('0001-01-01', true)).toBe('Mon 1 Jan 0001');
+    expect(fmtDate('0099-12-31', true)).toBe('Thu 31 Dec 0099');
+  });
+
+  it('a deadline of another year than the date beside it shows its year', () => {
+    expect(dayNameBeside('2027-12-10', '2026-11-30T17:00')).toBe('Fri 10 Dec 2027');
+    expect(dayNameBeside('2026-12-10', '2026-11-30T17:00')).toBe('Thu 10 Dec');
   });
 });
