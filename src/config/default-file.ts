@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
 /** The task file used when none is named and no configuration names one. */
 export const BUILTIN_TASK_FILE = 'tasks/epic-1a.yaml';
 
 /** The default task file, and where that choice comes from (for the message when it is missing). */
 export interface DefaultTaskFile {
-  /** The path as commands print it: relative to the working directory when it can be. */
+  /** The path as commands print it: relative to the working directory, or absolute as written. */
   readonly file: string;
   /** `package.json` or `.critpathrc` that names it; undefined for the built-in default. */
   readonly from: string | undefined;
@@ -61,11 +61,17 @@ function readSetting(path: string, name: string): { file?: string; problem?: str
   };
 }
 
+/** A setting's `path` as commands print it: absolute as written, else relative to `cwd`. */
+function shownPath(cwd: string, dir: string, path: string): string {
+  if (isAbsolute(path)) return path;
+  return relative(cwd, resolve(dir, path)) || '.';
+}
+
 /**
  * The task file a command reads when none is named: from the nearest `.critpathrc` (JSON: a path,
- * or `{ "file": path }`; or the bare path on one line) or `critpath` key of a package.json, walking up from `cwd`; paths are
- * relative to the file that names them. Else `tasks/epic-1a.yaml`, also when the nearest setting
- * is unusable (then `problem` says why).
+ * or `{ "file": path }`; or the bare path on one line) or `critpath` key of a package.json, walking
+ * up from `cwd`; a path is absolute, or relative to the folder holding the file that names it.
+ * Else `tasks/epic-1a.yaml`, also when the nearest setting is unusable (then `problem` says why).
  */
 export function defaultTaskFile(cwd: string): DefaultTaskFile {
   let dir = cwd;
@@ -81,10 +87,7 @@ export function defaultTaskFile(cwd: string): DefaultTaskFile {
           from: undefined,
           problem: setting.problem.replace(name, from),
         };
-      if (setting.file !== undefined) {
-        const rel = relative(cwd, join(dir, setting.file));
-        return { file: rel === '' ? setting.file : rel, from };
-      }
+      if (setting.file !== undefined) return { file: shownPath(cwd, dir, setting.file), from };
     }
     const up = dirname(dir);
     if (up === dir) return { file: BUILTIN_TASK_FILE, from: undefined };

@@ -35,6 +35,18 @@ describe('defaultTaskFile', () => {
     for (const files of silent) expect(defaultTaskFile(tree(files)).problem).toBeUndefined();
   });
 
+  it('takes an absolute path as written; a relative one is relative to the folder naming it', () => {
+    // path.join made /tmp/x/lab.yaml a path below the settings file's folder.
+    const abs = join(tmpdir(), 'elsewhere', 'lab.yaml');
+    const named = JSON.stringify(abs);
+    expect(defaultTaskFile(tree({ '.critpathrc': `{"file": ${named}}` })).file).toBe(abs);
+    expect(defaultTaskFile(tree({ '.critpathrc': `${abs}\n` })).file).toBe(abs);
+    expect(defaultTaskFile(tree({ 'package.json': `{"critpath": ${named}}` })).file).toBe(abs);
+    const sub = tree({ '.critpathrc': '{"file": "sub/../lab/a.yaml"}' });
+    expect(defaultTaskFile(sub)).toEqual({ file: '../lab/a.yaml', from: '../.critpathrc' });
+    expect(defaultTaskFile(dir).file).toBe('lab/a.yaml');
+  });
+
   it('says why the nearest setting is unusable, and falls back to the built-in default', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ 'package.json': '{"critpath": {"file": "x.yaml"}' }, /^\.\.\/package\.json: not JSON \(/],
