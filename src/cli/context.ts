@@ -17,6 +17,26 @@ export interface CliContext {
   exitCode: number;
   /** The task file used when none is named (see defaultTaskFile). */
   readonly defaultFile: DefaultTaskFile;
+  /**
+   * The verb's arguments as typed, its options aside (set before its action runs): a file among
+   * them was named, not taken as the default.
+   */
+  operands: readonly string[];
+}
+
+/** Whether `file` is the default task file, taken because none was named. */
+function isDefault(ctx: CliContext, file: string): boolean {
+  return file === ctx.defaultFile.file && !ctx.operands.includes(file);
+}
+
+/**
+ * Why the default task file cannot be known (an unusable .critpathrc or package.json), when a
+ * verb is to read it: the message to stop with.
+ */
+export function defaultFileProblem(ctx: CliContext, file: string): string | undefined {
+  const { problem } = ctx.defaultFile;
+  if (problem === undefined || !isDefault(ctx, file)) return undefined;
+  return `${problem}; fix it (it names the default task file), or name the task file: critpath plan my/lab.yaml`;
 }
 
 /**
@@ -24,15 +44,19 @@ export interface CliContext {
  * returns undefined (exit 2).
  */
 export async function loadOrReport(ctx: CliContext, file: string): Promise<Project | undefined> {
+  const problem = defaultFileProblem(ctx, file);
+  if (problem !== undefined) {
+    usageError(ctx, problem);
+    return undefined;
+  }
   // The cache entry of a cold load is written once the command has printed (see deferWrite).
   const r = await loadProjectFileCached(file, { deferWrite: true });
   if (r.ok) return r.value;
-  if (file === ctx.defaultFile.file && r.error.some((d) => d.message.includes('no such file'))) {
-    const { from, problem } = ctx.defaultFile;
-    const why = problem === undefined ? '' : `${problem}, so `;
+  if (isDefault(ctx, file) && r.error.some((d) => d.message.includes('no such file'))) {
+    const { from } = ctx.defaultFile;
     usageError(
       ctx,
-      `no task file: ${why}looked for ${file} (${from === undefined ? 'the default' : `named in ${from}`}) from ${ctx.cwd}. ` +
+      `no task file: looked for ${file} (${from === undefined ? 'the default' : `named in ${from}`}) from ${ctx.cwd}. ` +
         'Name one (critpath plan my/lab.yaml), or set a default: "critpath": {"file": "my/lab.yaml"} in package.json, or a .critpathrc holding {"file": "my/lab.yaml"}; critpath init writes a starter file.',
     );
     return undefined;

@@ -55,6 +55,7 @@ export async function main(
     cwd,
     exitCode: EXIT.ok,
     defaultFile: defaultTaskFile(cwd),
+    operands: [],
   };
   const program = new Command('critpath')
     .description('Plan and run GPU infrastructure bring-up as a task graph')
@@ -87,7 +88,10 @@ export async function main(
       getOutHelpWidth: () => ctx.out.columns,
       getErrHelpWidth: () => ctx.out.columns,
     })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, verb) => {
+      ctx.operands = verb.args;
+    });
   // The program's own options take no values, so the first other word names the verb.
   const verb = argv.find((a) => !a.startsWith('-'));
   const wanted =

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { describeIoError } from '../result.js';
 
 /** The task file used when none is named and no configuration names one. */
 export const BUILTIN_TASK_FILE = 'tasks/epic-1a.yaml';
@@ -11,8 +12,8 @@ export interface DefaultTaskFile {
   /** `package.json` or `.critpathrc` that names it; undefined for the built-in default. */
   readonly from: string | undefined;
   /**
-   * Why the nearest setting could not be used (`.critpathrc: not JSON (…)`), when it could not:
-   * the built-in default is then the file, and the message when it is missing says why.
+   * Why the nearest setting cannot be used (`.critpathrc: not JSON (…)`), when it cannot: then
+   * there is no default file, and a verb that would read one stops with this message instead.
    */
   readonly problem?: string;
 }
@@ -29,18 +30,22 @@ function fileSetting(value: unknown): string | undefined {
 
 /**
  * What a settings file says: the file it names, nothing (an empty .critpathrc, a package.json
- * without a `critpath` key, or one that is not JSON and never mentions critpath), or why its
- * setting is unusable.
+ * without a `critpath` key, or one that is not JSON and never mentions critpath: npm's business,
+ * not critpath's), or why it is unusable (it cannot be read, is not JSON, or its setting has the
+ * wrong shape). `shown` is its name in messages.
  */
-function readSetting(path: string, name: string): { file?: string; problem?: string } {
+function readSetting(
+  path: string,
+  shown: string,
+  pkg: boolean,
+): { file?: string; problem?: string } {
   let text: string;
   let json: unknown;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    return { problem: `${name}: cannot be read (${(e as NodeJS.ErrnoException).code ?? e})` };
+    return { problem: `cannot read ${describeIoError(shown, e)}` };
   }
-  const pkg = name === 'package.json';
   try {
     json = JSON.parse(text) as unknown;
   } catch (e) {
@@ -49,7 +54,7 @@ function readSetting(path: string, name: string): { file?: string; problem?: str
     const bare = text.trim();
     if (!pkg && bare === '') return {};
     if (!pkg && !/[\n{}"[\]]/.test(bare)) return { file: bare };
-    return { problem: `${name}: not JSON (${(e as Error).message})` };
+    return { problem: `${shown}: not JSON (${(e as Error).message})` };
   }
   const value = pkg ? (json as { critpath?: unknown } | null)?.critpath : json;
   if (pkg && value === undefined) return {};
@@ -57,7 +62,7 @@ function readSetting(path: string, name: string): { file?: string; problem?: str
   if (file !== undefined) return { file };
   const key = pkg ? '"critpath"' : 'the setting';
   return {
-    problem: `${name}: ${key} must be a path or {"file": path}, got ${JSON.stringify(value)}`,
+    problem: `${shown}: ${key} must be a path or {"file": path}, got ${JSON.stringify(value)}`,
   };
 }
 
@@ -71,7 +76,8 @@ function shownPath(cwd: string, dir: string, path: string): string {
  * The task file a command reads when none is named: from the nearest `.critpathrc` (JSON: a path,
  * or `{ "file": path }`; or the bare path on one line) or `critpath` key of a package.json, walking
  * up from `cwd`; a path is absolute, or relative to the folder holding the file that names it.
- * Else `tasks/epic-1a.yaml`, also when the nearest setting is unusable (then `problem` says why).
+ * Else `tasks/epic-1a.yaml`. A settings file that exists but cannot be used is a `problem`, never
+ * passed over.
  */
 export function defaultTaskFile(cwd: string): DefaultTaskFile {
   let dir = cwd;
@@ -79,14 +85,10 @@ export function defaultTaskFile(cwd: string): DefaultTaskFile {
     for (const name of ['.critpathrc', 'package.json']) {
       const path = join(dir, name);
       if (!existsSync(path)) continue;
-      const setting = readSetting(path, name);
       const from = relative(cwd, path) || name;
+      const setting = readSetting(path, from, name === 'package.json');
       if (setting.problem !== undefined)
-        return {
-          file: BUILTIN_TASK_FILE,
-          from: undefined,
-          problem: setting.problem.replace(name, from),
-        };
+        return { file: BUILTIN_TASK_FILE, from: undefined, problem: setting.problem };
       if (setting.file !== undefined) return { file: shownPath(cwd, dir, setting.file), from };
     }
     const up = dirname(dir);

@@ -134,9 +134,54 @@ COMP_WORDS=(critpath run tasks/epic-1a.yaml 1a.1); COMP_CWORD=3; _critpath; echo
     const broken = await critpath(['validate'], { cwd: sub, env });
     expect(broken.exitCode).toBe(2);
     expect(broken.stderr).toMatch(
-      /^critpath: no task file: \.\.\/package\.json: not JSON \(.*\), so looked for tasks\/epic-1a\.yaml \(the default\)/,
+      /^critpath: \.\.\/package\.json: not JSON \(.*\); fix it \(it names the default task file\)/,
     );
   });
+
+  it('a settings file that cannot be used stops every verb that reads the default file', async () => {
+    // It was passed over in silence while tasks/epic-1a.yaml existed: validate checked that one.
+    const p = tempProject(readFileSync(join(ROOT, 'tasks/demo.yaml'), 'utf8'));
+    mkdirSync(join(p.dir, 'tasks'));
+    writeFileSync(join(p.dir, 'tasks/epic-1a.yaml'), readFileSync(p.file));
+    const settings: [string, string, RegExp][] = [
+      [
+        '.critpathrc',
+        '{bad json',
+        /^critpath: \.critpathrc: not JSON \(.*\); fix it \(it names the default task file\)/,
+      ],
+      [
+        'package.json',
+        '{"critpath": 5}',
+        /^critpath: package\.json: "critpath" must be a path or \{"file": path\}, got 5; fix it /,
+      ],
+    ];
+    const verbs = [
+      ['validate'],
+      ['plan', '--team', '2'],
+      ['graph'],
+      ['run', '--dry-run'],
+      ['status'],
+      ['reset'],
+      ['cancel'],
+      ['logs', 'd.1'],
+    ];
+    for (const [name, text, why] of settings) {
+      writeFileSync(join(p.dir, name), text);
+      for (const args of verbs) {
+        const r = await critpath(args, { cwd: p.dir, env });
+        expect(r.exitCode, `${name}: ${args.join(' ')}: ${r.all}`).toBe(2);
+        expect(r.stderr.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
+        expect(r.stderr, args.join(' ')).toMatch(why);
+        expect(r.stdout, args.join(' ')).toBe('');
+      }
+      const ids = await critpath(['completion', 'ids'], { cwd: p.dir, env });
+      expect([ids.exitCode, ids.all]).toEqual([0, '']);
+      // A file named outright does not need the setting.
+      const named = await critpath(['validate', 'tasks/epic-1a.yaml'], { cwd: p.dir, env });
+      expect(named.exitCode, named.all).toBe(0);
+      writeFileSync(join(p.dir, name), name === 'package.json' ? '{}\n' : '');
+    }
+  }, 60_000);
 
   it.skipIf(process.platform !== 'linux')(
     'a task file given as <(cat FILE) is read, and its folder (/dev/fd) never hangs a verb',

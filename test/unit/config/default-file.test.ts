@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUILTIN_TASK_FILE, defaultTaskFile } from '../../../src/config/default-file.js';
+import { defaultTaskFile } from '../../../src/config/default-file.js';
 
 let dir = '';
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,7 +47,7 @@ describe('defaultTaskFile', () => {
     expect(defaultTaskFile(dir).file).toBe('lab/a.yaml');
   });
 
-  it('says why the nearest setting is unusable, and falls back to the built-in default', () => {
+  it('says why the nearest setting is unusable, however the walk would go on', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ 'package.json': '{"critpath": {"file": "x.yaml"}' }, /^\.\.\/package\.json: not JSON \(/],
       [
@@ -62,9 +62,14 @@ describe('defaultTaskFile', () => {
     ];
     for (const [files, why] of cases) {
       const d = defaultTaskFile(tree(files));
-      expect(d.file).toBe(BUILTIN_TASK_FILE);
       expect(d.from).toBeUndefined();
       expect(d.problem).toMatch(why);
     }
+    // One that cannot be read says so in describeIoError's words, not as a bare errno code.
+    const sub = tree({});
+    mkdirSync(join(dir, '.critpathrc'));
+    expect(defaultTaskFile(sub).problem).toBe(
+      'cannot read ../.critpathrc: a folder where a file should be (EISDIR)',
+    );
   });
 });
