@@ -4,6 +4,7 @@ import { printDiagnostics } from '../reporters/diagnostics.js';
 import { loadProjectFileCached } from '../config/project-cache.js';
 import type { Project } from '../model/project.js';
 import type { DefaultTaskFile } from '../config/default-file.js';
+import { DEFAULT_NAMES, STARTER_TASK_FILE } from '../config/default-file.js';
 
 /** Exit codes: 0 ok, 1 the work failed (a task, a plan check), 2 bad input or usage. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -53,16 +54,25 @@ export async function loadOrReport(ctx: CliContext, file: string): Promise<Proje
   const r = await loadProjectFileCached(file, { deferWrite: true });
   if (r.ok) return r.value;
   if (isDefault(ctx, file) && r.error.some((d) => d.message.includes('no such file'))) {
-    const { from } = ctx.defaultFile;
-    usageError(
-      ctx,
-      `no task file: looked for ${file} (${from === undefined ? 'the default' : `named in ${from}`}) from ${ctx.cwd}. ` +
-        'Name one (critpath plan my/lab.yaml), or set a default: "critpath": {"file": "my/lab.yaml"} in package.json, or a .critpathrc holding {"file": "my/lab.yaml"}; critpath init writes a starter file.',
-    );
+    usageError(ctx, noTaskFile(ctx));
     return undefined;
   }
   reportDiagnostics(ctx, r.error);
   return undefined;
+}
+
+/** The message when the default task file is missing: what was looked for, and the ways out. */
+function noTaskFile(ctx: CliContext): string {
+  const { file, from } = ctx.defaultFile;
+  const looked =
+    from === undefined
+      ? `${DEFAULT_NAMES.join(' or ')}, or a .critpathrc or package.json "critpath" key naming one, in ${ctx.cwd} and the folders above it`
+      : `${file} (named in ${from}) from ${ctx.cwd}`;
+  return (
+    `no task file: looked for ${looked}. Name one (critpath plan my/lab.yaml), or set a default: ` +
+    '"critpath": {"file": "my/lab.yaml"} in package.json, or a .critpathrc holding {"file": "my/lab.yaml"}; ' +
+    `critpath init writes a starter ${STARTER_TASK_FILE}.`
+  );
 }
 
 export function reportDiagnostics(ctx: CliContext, diags: readonly Diagnostic[]): void {

@@ -2,14 +2,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { describeIoError } from '../result.js';
 
-/** The task file used when none is named and no configuration names one. */
+/** The task file `critpath init` writes when none is named; verbs find it without a name. */
+export const STARTER_TASK_FILE = 'critpath.yaml';
+
+/** This repository's workload: what verbs read in its root when no file is named. */
 export const BUILTIN_TASK_FILE = 'tasks/epic-1a.yaml';
+
+/** What verbs look for in each folder, after a setting, when no file is named: in this order. */
+export const DEFAULT_NAMES = [STARTER_TASK_FILE, BUILTIN_TASK_FILE] as const;
 
 /** The default task file, and where that choice comes from (for the message when it is missing). */
 export interface DefaultTaskFile {
-  /** The path as commands print it: relative to the working directory, or absolute as written. */
+  /**
+   * The path as commands print it: relative to the working directory, or absolute as a setting
+   * wrote it. With no file found, or a problem, the starter file's name (what `init` writes).
+   */
   readonly file: string;
-  /** `package.json` or `.critpathrc` that names it; undefined for the built-in default. */
+  /** `package.json` or `.critpathrc` that names it; undefined for a file found by its name. */
   readonly from: string | undefined;
   /**
    * Why the nearest setting cannot be used (`.critpathrc: not JSON (…)`), when it cannot: then
@@ -73,26 +82,26 @@ function shownPath(cwd: string, dir: string, path: string): string {
 }
 
 /**
- * The task file a command reads when none is named: from the nearest `.critpathrc` (JSON: a path,
- * or `{ "file": path }`; or the bare path on one line) or `critpath` key of a package.json, walking
- * up from `cwd`; a path is absolute, or relative to the folder holding the file that names it.
- * Else `tasks/epic-1a.yaml`. A settings file that exists but cannot be used is a `problem`, never
- * passed over.
+ * The task file a command reads when none is named. The nearest folder, from `cwd` up, that holds
+ * one of these decides, each looked for in this order: a `.critpathrc` (JSON: a path, or
+ * `{ "file": path }`; or the bare path on one line), the `critpath` key of a package.json (a path
+ * in either is absolute, or relative to the folder holding it), `critpath.yaml` (what `critpath
+ * init` writes), `tasks/epic-1a.yaml` (this repository's workload). A settings file that exists
+ * but cannot be used is a `problem`, never passed over.
  */
 export function defaultTaskFile(cwd: string): DefaultTaskFile {
-  let dir = cwd;
-  for (;;) {
+  for (let dir = cwd; ; dir = dirname(dir)) {
     for (const name of ['.critpathrc', 'package.json']) {
       const path = join(dir, name);
       if (!existsSync(path)) continue;
       const from = relative(cwd, path) || name;
       const setting = readSetting(path, from, name === 'package.json');
       if (setting.problem !== undefined)
-        return { file: BUILTIN_TASK_FILE, from: undefined, problem: setting.problem };
+        return { file: STARTER_TASK_FILE, from: undefined, problem: setting.problem };
       if (setting.file !== undefined) return { file: shownPath(cwd, dir, setting.file), from };
     }
-    const up = dirname(dir);
-    if (up === dir) return { file: BUILTIN_TASK_FILE, from: undefined };
-    dir = up;
+    for (const name of DEFAULT_NAMES)
+      if (existsSync(join(dir, name))) return { file: shownPath(cwd, dir, name), from: undefined };
+    if (dirname(dir) === dir) return { file: STARTER_TASK_FILE, from: undefined };
   }
 }

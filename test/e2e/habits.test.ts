@@ -17,6 +17,23 @@ const hasShell = (sh: string): boolean => {
 };
 
 describe('habits of a well-made CLI', () => {
+  it('in an empty folder, init then validate, plan and run need no file name', async () => {
+    // init wrote critpath.yaml, and a bare plan looked only for tasks/epic-1a.yaml: a loop.
+    const p = tempProject('');
+    const at = { cwd: p.dir, env: { ...p.env, COLUMNS: '80' } };
+    const init = await critpath(['init'], at);
+    expect(init.exitCode, init.all).toBe(0);
+    for (const args of [['validate'], ['plan', '--team', '2'], ['run', '--dry-run']]) {
+      const r = await critpath(args, at);
+      expect(r.exitCode, `${args.join(' ')}: ${r.all}`).toBe(0);
+    }
+    expect((await critpath(['validate'], at)).stdout).toMatch(/^critpath\.yaml: ok/);
+    // From a folder below it too, as a .critpathrc would be found.
+    mkdirSync(join(p.dir, 'notes'));
+    const below = await critpath(['validate'], { ...at, cwd: join(p.dir, 'notes') });
+    expect(below.stdout, below.all).toMatch(/^\.\.\/critpath\.yaml: ok/);
+  }, 60_000);
+
   it('init writes a starter file that validates, and never overwrites', async () => {
     const p = tempProject('');
     // Kiritimati is UTC+14 all year: its date is not UTC's for 14 hours a day.
@@ -118,7 +135,8 @@ COMP_WORDS=(critpath run tasks/epic-1a.yaml 1a.1); COMP_CWORD=3; _critpath; echo
     expect(v.stdout).toMatch(/^my\/lab\.yaml: ok/);
     const missing = await critpath(['plan'], { cwd: p.dir, env });
     expect(missing.exitCode).toBe(2);
-    expect(missing.stderr).toContain('looked for tasks/epic-1a.yaml');
+    expect(missing.stderr).toContain('looked for critpath.yaml or tasks/epic-1a.yaml');
+    expect(missing.stderr).toContain('critpath init writes a starter critpath.yaml');
     expect(missing.stderr).toContain('.critpathrc');
     writeFileSync(join(p.dir, '.critpathrc'), '{"file": "my/lab.yaml"}\n');
     const rc = await critpath(['validate'], { cwd: p.dir, env });

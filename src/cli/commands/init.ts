@@ -7,9 +7,10 @@ import { EXIT, usageError } from '../context.js';
 import { projectJsonSchema } from '../../model/schema.js';
 import { makeFolders } from '../../util/make-folders.js';
 import { escapeTerminal } from '../../reporters/escape.js';
+import { STARTER_TASK_FILE } from '../../config/default-file.js';
 
-/** The task file `critpath init` writes when none is named. */
-export const INIT_FILE = 'critpath.yaml';
+/** The task file `critpath init` writes when none is named: verbs read it when none is named. */
+export const INIT_FILE = STARTER_TASK_FILE;
 
 /**
  * A starter task file: the schema line (editors complete and check keys with it), one MacBook
@@ -74,7 +75,8 @@ export function registerInit(program: Command, ctx: CliContext): void {
       [
         '',
         'Examples:',
-        `  critpath init                 writes ${INIT_FILE} and schema.json here`,
+        `  critpath init                 writes ${INIT_FILE} and schema.json here; verbs read`,
+        `                                ${INIT_FILE} when no file is named (critpath plan)`,
         '  critpath init tasks/lab.yaml  writes tasks/lab.yaml (refuses to overwrite a file)',
       ].join('\n'),
     )

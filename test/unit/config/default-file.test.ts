@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultTaskFile } from '../../../src/config/default-file.js';
 
@@ -10,8 +10,11 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 /** A folder holding `files` (name → text), and a subfolder `sub` to start from. */
 function tree(files: Record<string, string>): string {
   dir = mkdtempSync(join(tmpdir(), 'critpath-default-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   mkdirSync(join(dir, 'sub'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   return join(dir, 'sub');
 }
 
@@ -33,6 +36,26 @@ describe('defaultTaskFile', () => {
       { 'package.json': '{"name": ' },
     ];
     for (const files of silent) expect(defaultTaskFile(tree(files)).problem).toBeUndefined();
+  });
+
+  it('finds critpath.yaml (what init writes), then tasks/epic-1a.yaml, in the nearest folder', () => {
+    // Nothing anywhere: the starter file's name, which the message when it is missing names.
+    expect(defaultTaskFile(tree({}))).toEqual({ file: 'critpath.yaml', from: undefined });
+    expect(defaultTaskFile(tree({ 'critpath.yaml': '' }))).toEqual({
+      file: '../critpath.yaml',
+      from: undefined,
+    });
+    expect(defaultTaskFile(dir).file).toBe('critpath.yaml');
+    const both = { 'critpath.yaml': '', 'tasks/epic-1a.yaml': '' };
+    expect(defaultTaskFile(tree(both)).file).toBe('../critpath.yaml');
+    expect(defaultTaskFile(tree({ 'tasks/epic-1a.yaml': '' })).file).toBe('../tasks/epic-1a.yaml');
+    // In one folder a setting comes first; a nearer folder beats one above it.
+    const named = { '.critpathrc': 'lab.yaml', 'critpath.yaml': '' };
+    expect(defaultTaskFile(tree(named))).toEqual({ file: '../lab.yaml', from: '../.critpathrc' });
+    const pkg = { 'package.json': '{"critpath": "lab.yaml"}', 'critpath.yaml': '' };
+    expect(defaultTaskFile(tree(pkg)).file).toBe('../lab.yaml');
+    const near = { '.critpathrc': 'lab.yaml', 'sub/tasks/epic-1a.yaml': '' };
+    expect(defaultTaskFile(tree(near))).toEqual({ file: 'tasks/epic-1a.yaml', from: undefined });
   });
 
   it('takes an absolute path as written; a relative one is relative to the folder naming it', () => {
