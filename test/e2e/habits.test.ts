@@ -61,6 +61,51 @@ describe('habits of a well-made CLI', () => {
     expect(readFileSync(join(p.dir, 'lab/tasks.yaml'), 'utf8')).toBe(text);
   });
 
+  it('init: a folder name gets critpath.yaml inside; its errors are one line in words', async () => {
+    const p = tempProject('');
+    const at = { cwd: p.dir, env };
+    // A trailing slash wrote a regular file named "newdir", which validate then could not open.
+    const slash = await critpath(['init', 'newdir/'], at);
+    expect(slash.exitCode, slash.all).toBe(0);
+    expect(slash.stdout).toMatch(/^wrote newdir\/critpath\.yaml\n/);
+    expect(slash.stdout).toContain('critpath validate newdir/critpath.yaml');
+    const v = await critpath(['validate', 'newdir/critpath.yaml'], at);
+    expect(v.exitCode, v.all).toBe(0);
+    // An existing folder is a folder to write in too; a file there already is kept.
+    const again = await critpath(['init', 'newdir'], at);
+    expect([again.exitCode, again.stderr.trimEnd()]).toEqual([
+      2,
+      'critpath: newdir/critpath.yaml already exists; init does not overwrite files (name another)',
+    ]);
+    // Raw errno codes (ENOTDIR, EEXIST for a link to nothing) and "critpath:  already exists".
+    writeFileSync(join(p.dir, 'afile'), '');
+    symlinkSync(join(p.dir, 'nowhere'), join(p.dir, 'dangling.yaml'));
+    const errors: [string, string][] = [
+      ['afile/x.yaml', 'cannot write afile/x.yaml: a path component is not a folder (ENOTDIR)'],
+      ['dangling.yaml', 'dangling.yaml already exists; init does not overwrite files'],
+      ['', 'init needs a file name, or none (it writes critpath.yaml)'],
+    ];
+    for (const [file, message] of errors) {
+      const r = await critpath(['init', file], at);
+      expect(r.exitCode, r.all).toBe(2);
+      expect(r.stderr.trimEnd().split('\n'), file).toHaveLength(1);
+      expect(r.stderr, file).toContain(`critpath: ${message}`);
+      expect(r.stdout).toBe('');
+    }
+    // A schema.json of the user's own beside it is kept, and the output says so.
+    mkdirSync(join(p.dir, 'mine'));
+    writeFileSync(join(p.dir, 'mine/schema.json'), '{"title": "mine"}\n');
+    const kept = await critpath(['init', 'mine/lab.yaml'], at);
+    expect(kept.exitCode, kept.all).toBe(0);
+    expect(kept.stdout.split('\n')[1]).toBe(
+      "kept the mine/schema.json already there, not the schema init writes: mine/lab.yaml's first line points editors at it",
+    );
+    expect(readFileSync(join(p.dir, 'mine/schema.json'), 'utf8')).toBe('{"title": "mine"}\n');
+    // Its own schema, from an earlier init, is no news.
+    const second = await critpath(['init', 'newdir/second.yaml'], at);
+    expect(second.stdout).not.toContain('kept');
+  }, 60_000);
+
   it('completion scripts parse in their shells and list verbs from the command table', async () => {
     const p = tempProject('');
     const help = await critpath(['--help'], { cwd: ROOT, env });
