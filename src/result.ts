@@ -88,6 +88,7 @@ export function describeIoError(path: string, e: unknown): string {
     ENOTDIR: 'a path component is not a folder',
     EISDIR: 'a folder where a file should be',
     ELOOP: 'a loop of symbolic links',
+    EEXIST: 'already exists',
   };
   const text = code !== undefined && why[code] !== undefined ? why[code] : (e as Error).message;
   return `${path}: ${text}${code !== undefined ? ` (${code})` : ''}`;

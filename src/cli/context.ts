@@ -5,6 +5,7 @@ import { escapeLine } from '../reporters/escape.js';
 import { loadProjectFileCached } from '../config/project-cache.js';
 import type { Project } from '../model/project.js';
 import type { DefaultTaskFile } from '../config/default-file.js';
+import { DEFAULT_NAMES, STARTER_TASK_FILE } from '../config/default-file.js';
 
 /** Exit codes: 0 ok, 1 the work failed (a task, a plan check), 2 bad input or usage. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -18,6 +19,26 @@ export interface CliContext {
   exitCode: number;
   /** The task file used when none is named (see defaultTaskFile). */
   readonly defaultFile: DefaultTaskFile;
+  /**
+   * The verb's arguments as typed, its options aside (set before its action runs): a file among
+   * them was named, not taken as the default.
+   */
+  operands: readonly string[];
+}
+
+/** Whether `file` is the default task file, taken because none was named. */
+function isDefault(ctx: CliContext, file: string): boolean {
+  return file === ctx.defaultFile.file && !ctx.operands.includes(file);
+}
+
+/**
+ * Why the default task file cannot be known (an unusable .critpathrc or package.json), when a
+ * verb is to read it: the message to stop with.
+ */
+export function defaultFileProblem(ctx: CliContext, file: string): string | undefined {
+  const { problem } = ctx.defaultFile;
+  if (problem === undefined || !isDefault(ctx, file)) return undefined;
+  return `${problem}; fix it (it names the default task file), or name the task file: critpath plan my/lab.yaml`;
 }
 
 /**
@@ -25,21 +46,34 @@ export interface CliContext {
  * returns undefined (exit 2).
  */
 export async function loadOrReport(ctx: CliContext, file: string): Promise<Project | undefined> {
+  const problem = defaultFileProblem(ctx, file);
+  if (problem !== undefined) {
+    usageError(ctx, problem);
+    return undefined;
+  }
   // The cache entry of a cold load is written once the command has printed (see deferWrite).
   const r = await loadProjectFileCached(file, { deferWrite: true });
   if (r.ok) return r.value;
-  if (file === ctx.defaultFile.file && r.error.some((d) => d.message.includes('no such file'))) {
-    const { from, problem } = ctx.defaultFile;
-    const why = problem === undefined ? '' : `${problem}, so `;
-    usageError(
-      ctx,
-      `no task file: ${why}looked for ${file} (${from === undefined ? 'the default' : `named in ${from}`}) from ${ctx.cwd}. ` +
-        'Name one (critpath plan my/lab.yaml), or set a default: "critpath": {"file": "my/lab.yaml"} in package.json, or a .critpathrc holding {"file": "my/lab.yaml"}; critpath init writes a starter file.',
-    );
+  if (isDefault(ctx, file) && r.error.some((d) => d.message.includes('no such file'))) {
+    usageError(ctx, noTaskFile(ctx));
     return undefined;
   }
   reportDiagnostics(ctx, r.error);
   return undefined;
+}
+
+/** The message when the default task file is missing: what was looked for, and the ways out. */
+function noTaskFile(ctx: CliContext): string {
+  const { file, from } = ctx.defaultFile;
+  const looked =
+    from === undefined
+      ? `${DEFAULT_NAMES.join(' or ')}, or a .critpathrc or package.json "critpath" key naming one, in ${ctx.cwd} and the folders above it`
+      : `${file} (named in ${from}) from ${ctx.cwd}`;
+  return (
+    `no task file: looked for ${looked}. Name one (critpath plan my/lab.yaml), or set a default: ` +
+    '"critpath": {"file": "my/lab.yaml"} in package.json, or a .critpathrc holding {"file": "my/lab.yaml"}; ' +
+    `critpath init writes a starter ${STARTER_TASK_FILE}.`
+  );
 }
 
 export function reportDiagnostics(ctx: CliContext, diags: readonly Diagnostic[]): void {

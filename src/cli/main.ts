@@ -56,6 +56,7 @@ export async function main(
     cwd,
     exitCode: EXIT.ok,
     defaultFile: defaultTaskFile(cwd),
+    operands: [],
   };
   const program = new Command('critpath')
     .description('Plan and run GPU infrastructure bring-up as a task graph')
@@ -76,8 +77,10 @@ export async function main(
         '  critpath status lab.yaml --watch       follow it from another terminal',
         "  critpath logs lab.yaml 1a.8/test       an activity's log",
         '',
-        'Every verb has examples: critpath VERB --help. Without a file, a verb reads the one named',
-        'by .critpathrc or package.json\'s "critpath" key, else tasks/epic-1a.yaml.',
+        'Every verb has examples: critpath VERB --help. Without a file, a verb reads the default:',
+        'the nearest folder, this one or one above it, holding one of these decides, looked for in',
+        'this order: a .critpathrc naming the file, a package.json "critpath" key naming it,',
+        'critpath.yaml (what critpath init writes), tasks/epic-1a.yaml.',
       ].join('\n'),
     )
     .configureOutput({
@@ -88,7 +91,10 @@ export async function main(
       getOutHelpWidth: () => ctx.out.columns,
       getErrHelpWidth: () => ctx.out.columns,
     })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, verb) => {
+      ctx.operands = verb.args;
+    });
   // The program's own options take no values, so the first other word names the verb.
   const verb = argv.find((a) => !a.startsWith('-'));
   const wanted =

@@ -1,18 +1,28 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { describeIoError } from '../result.js';
 
-/** The task file used when none is named and no configuration names one. */
+/** The task file `critpath init` writes when none is named; verbs find it without a name. */
+export const STARTER_TASK_FILE = 'critpath.yaml';
+
+/** This repository's workload: what verbs read in its root when no file is named. */
 export const BUILTIN_TASK_FILE = 'tasks/epic-1a.yaml';
+
+/** What verbs look for in each folder, after a setting, when no file is named: in this order. */
+export const DEFAULT_NAMES = [STARTER_TASK_FILE, BUILTIN_TASK_FILE] as const;
 
 /** The default task file, and where that choice comes from (for the message when it is missing). */
 export interface DefaultTaskFile {
-  /** The path as commands print it: relative to the working directory when it can be. */
+  /**
+   * The path as commands print it: relative to the working directory, or absolute as a setting
+   * wrote it. With no file found, or a problem, the starter file's name (what `init` writes).
+   */
   readonly file: string;
-  /** `package.json` or `.critpathrc` that names it; undefined for the built-in default. */
+  /** `package.json` or `.critpathrc` that names it; undefined for a file found by its name. */
   readonly from: string | undefined;
   /**
-   * Why the nearest setting could not be used (`.critpathrc: not JSON (…)`), when it could not:
-   * the built-in default is then the file, and the message when it is missing says why.
+   * Why the nearest setting cannot be used (`.critpathrc: not JSON (…)`), when it cannot: then
+   * there is no default file, and a verb that would read one stops with this message instead.
    */
   readonly problem?: string;
 }
@@ -29,18 +39,22 @@ function fileSetting(value: unknown): string | undefined {
 
 /**
  * What a settings file says: the file it names, nothing (an empty .critpathrc, a package.json
- * without a `critpath` key, or one that is not JSON and never mentions critpath), or why its
- * setting is unusable.
+ * without a `critpath` key, or one that is not JSON and never mentions critpath: npm's business,
+ * not critpath's), or why it is unusable (it cannot be read, is not JSON, or its setting has the
+ * wrong shape). `shown` is its name in messages.
  */
-function readSetting(path: string, name: string): { file?: string; problem?: string } {
+function readSetting(
+  path: string,
+  shown: string,
+  pkg: boolean,
+): { file?: string; problem?: string } {
   let text: string;
   let json: unknown;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    return { problem: `${name}: cannot be read (${(e as NodeJS.ErrnoException).code ?? e})` };
+    return { problem: `cannot read ${describeIoError(shown, e)}` };
   }
-  const pkg = name === 'package.json';
   try {
     json = JSON.parse(text) as unknown;
   } catch (e) {
@@ -49,7 +63,7 @@ function readSetting(path: string, name: string): { file?: string; problem?: str
     const bare = text.trim();
     if (!pkg && bare === '') return {};
     if (!pkg && !/[\n{}"[\]]/.test(bare)) return { file: bare };
-    return { problem: `${name}: not JSON (${(e as Error).message})` };
+    return { problem: `${shown}: not JSON (${(e as Error).message})` };
   }
   const value = pkg ? (json as { critpath?: unknown } | null)?.critpath : json;
   if (pkg && value === undefined) return {};
@@ -57,37 +71,37 @@ function readSetting(path: string, name: string): { file?: string; problem?: str
   if (file !== undefined) return { file };
   const key = pkg ? '"critpath"' : 'the setting';
   return {
-    problem: `${name}: ${key} must be a path or {"file": path}, got ${JSON.stringify(value)}`,
+    problem: `${shown}: ${key} must be a path or {"file": path}, got ${JSON.stringify(value)}`,
   };
 }
 
+/** A setting's `path` as commands print it: absolute as written, else relative to `cwd`. */
+function shownPath(cwd: string, dir: string, path: string): string {
+  if (isAbsolute(path)) return path;
+  return relative(cwd, resolve(dir, path)) || '.';
+}
+
 /**
- * The task file a command reads when none is named: from the nearest `.critpathrc` (JSON: a path,
- * or `{ "file": path }`; or the bare path on one line) or `critpath` key of a package.json, walking up from `cwd`; paths are
- * relative to the file that names them. Else `tasks/epic-1a.yaml`, also when the nearest setting
- * is unusable (then `problem` says why).
+ * The task file a command reads when none is named. The nearest folder, from `cwd` up, that holds
+ * one of these decides, each looked for in this order: a `.critpathrc` (JSON: a path, or
+ * `{ "file": path }`; or the bare path on one line), the `critpath` key of a package.json (a path
+ * in either is absolute, or relative to the folder holding it), `critpath.yaml` (what `critpath
+ * init` writes), `tasks/epic-1a.yaml` (this repository's workload). A settings file that exists
+ * but cannot be used is a `problem`, never passed over.
  */
 export function defaultTaskFile(cwd: string): DefaultTaskFile {
-  let dir = cwd;
-  for (;;) {
+  for (let dir = cwd; ; dir = dirname(dir)) {
     for (const name of ['.critpathrc', 'package.json']) {
       const path = join(dir, name);
       if (!existsSync(path)) continue;
-      const setting = readSetting(path, name);
       const from = relative(cwd, path) || name;
+      const setting = readSetting(path, from, name === 'package.json');
       if (setting.problem !== undefined)
-        return {
-          file: BUILTIN_TASK_FILE,
-          from: undefined,
-          problem: setting.problem.replace(name, from),
-        };
-      if (setting.file !== undefined) {
-        const rel = relative(cwd, join(dir, setting.file));
-        return { file: rel === '' ? setting.file : rel, from };
-      }
+        return { file: STARTER_TASK_FILE, from: undefined, problem: setting.problem };
+      if (setting.file !== undefined) return { file: shownPath(cwd, dir, setting.file), from };
     }
-    const up = dirname(dir);
-    if (up === dir) return { file: BUILTIN_TASK_FILE, from: undefined };
-    dir = up;
+    for (const name of DEFAULT_NAMES)
+      if (existsSync(join(dir, name))) return { file: shownPath(cwd, dir, name), from: undefined };
+    if (dirname(dir) === dir) return { file: STARTER_TASK_FILE, from: undefined };
   }
 }

@@ -17,6 +17,23 @@ const hasShell = (sh: string): boolean => {
 };
 
 describe('habits of a well-made CLI', () => {
+  it('in an empty folder, init then validate, plan and run need no file name', async () => {
+    // init wrote critpath.yaml, and a bare plan looked only for tasks/epic-1a.yaml: a loop.
+    const p = tempProject('');
+    const at = { cwd: p.dir, env: { ...p.env, COLUMNS: '80' } };
+    const init = await critpath(['init'], at);
+    expect(init.exitCode, init.all).toBe(0);
+    for (const args of [['validate'], ['plan', '--team', '2'], ['run', '--dry-run']]) {
+      const r = await critpath(args, at);
+      expect(r.exitCode, `${args.join(' ')}: ${r.all}`).toBe(0);
+    }
+    expect((await critpath(['validate'], at)).stdout).toMatch(/^critpath\.yaml: ok/);
+    // From a folder below it too, as a .critpathrc would be found.
+    mkdirSync(join(p.dir, 'notes'));
+    const below = await critpath(['validate'], { ...at, cwd: join(p.dir, 'notes') });
+    expect(below.stdout, below.all).toMatch(/^\.\.\/critpath\.yaml: ok/);
+  }, 60_000);
+
   it('init writes a starter file that validates, and never overwrites', async () => {
     const p = tempProject('');
     // Kiritimati is UTC+14 all year: its date is not UTC's for 14 hours a day.
@@ -43,6 +60,51 @@ describe('habits of a well-made CLI', () => {
     expect(again.stderr).toContain('already exists');
     expect(readFileSync(join(p.dir, 'lab/tasks.yaml'), 'utf8')).toBe(text);
   });
+
+  it('init: a folder name gets critpath.yaml inside; its errors are one line in words', async () => {
+    const p = tempProject('');
+    const at = { cwd: p.dir, env };
+    // A trailing slash wrote a regular file named "newdir", which validate then could not open.
+    const slash = await critpath(['init', 'newdir/'], at);
+    expect(slash.exitCode, slash.all).toBe(0);
+    expect(slash.stdout).toMatch(/^wrote newdir\/critpath\.yaml\n/);
+    expect(slash.stdout).toContain('critpath validate newdir/critpath.yaml');
+    const v = await critpath(['validate', 'newdir/critpath.yaml'], at);
+    expect(v.exitCode, v.all).toBe(0);
+    // An existing folder is a folder to write in too; a file there already is kept.
+    const again = await critpath(['init', 'newdir'], at);
+    expect([again.exitCode, again.stderr.trimEnd()]).toEqual([
+      2,
+      'critpath: newdir/critpath.yaml already exists; init does not overwrite files (name another)',
+    ]);
+    // Raw errno codes (ENOTDIR, EEXIST for a link to nothing) and "critpath:  already exists".
+    writeFileSync(join(p.dir, 'afile'), '');
+    symlinkSync(join(p.dir, 'nowhere'), join(p.dir, 'dangling.yaml'));
+    const errors: [string, string][] = [
+      ['afile/x.yaml', 'cannot write afile/x.yaml: a path component is not a folder (ENOTDIR)'],
+      ['dangling.yaml', 'dangling.yaml already exists; init does not overwrite files'],
+      ['', 'init needs a file name, or none (it writes critpath.yaml)'],
+    ];
+    for (const [file, message] of errors) {
+      const r = await critpath(['init', file], at);
+      expect(r.exitCode, r.all).toBe(2);
+      expect(r.stderr.trimEnd().split('\n'), file).toHaveLength(1);
+      expect(r.stderr, file).toContain(`critpath: ${message}`);
+      expect(r.stdout).toBe('');
+    }
+    // A schema.json of the user's own beside it is kept, and the output says so.
+    mkdirSync(join(p.dir, 'mine'));
+    writeFileSync(join(p.dir, 'mine/schema.json'), '{"title": "mine"}\n');
+    const kept = await critpath(['init', 'mine/lab.yaml'], at);
+    expect(kept.exitCode, kept.all).toBe(0);
+    expect(kept.stdout.split('\n')[1]).toBe(
+      "kept the mine/schema.json already there, not the schema init writes: mine/lab.yaml's first line points editors at it",
+    );
+    expect(readFileSync(join(p.dir, 'mine/schema.json'), 'utf8')).toBe('{"title": "mine"}\n');
+    // Its own schema, from an earlier init, is no news.
+    const second = await critpath(['init', 'newdir/second.yaml'], at);
+    expect(second.stdout).not.toContain('kept');
+  }, 60_000);
 
   it('completion scripts parse in their shells and list verbs from the command table', async () => {
     const p = tempProject('');
@@ -118,7 +180,8 @@ COMP_WORDS=(critpath run tasks/epic-1a.yaml 1a.1); COMP_CWORD=3; _critpath; echo
     expect(v.stdout).toMatch(/^my\/lab\.yaml: ok/);
     const missing = await critpath(['plan'], { cwd: p.dir, env });
     expect(missing.exitCode).toBe(2);
-    expect(missing.stderr).toContain('looked for tasks/epic-1a.yaml');
+    expect(missing.stderr).toContain('looked for critpath.yaml or tasks/epic-1a.yaml');
+    expect(missing.stderr).toContain('critpath init writes a starter critpath.yaml');
     expect(missing.stderr).toContain('.critpathrc');
     writeFileSync(join(p.dir, '.critpathrc'), '{"file": "my/lab.yaml"}\n');
     const rc = await critpath(['validate'], { cwd: p.dir, env });
@@ -134,9 +197,54 @@ COMP_WORDS=(critpath run tasks/epic-1a.yaml 1a.1); COMP_CWORD=3; _critpath; echo
     const broken = await critpath(['validate'], { cwd: sub, env });
     expect(broken.exitCode).toBe(2);
     expect(broken.stderr).toMatch(
-      /^critpath: no task file: \.\.\/package\.json: not JSON \(.*\), so looked for tasks\/epic-1a\.yaml \(the default\)/,
+      /^critpath: \.\.\/package\.json: not JSON \(.*\); fix it \(it names the default task file\)/,
     );
   });
+
+  it('a settings file that cannot be used stops every verb that reads the default file', async () => {
+    // It was passed over in silence while tasks/epic-1a.yaml existed: validate checked that one.
+    const p = tempProject(readFileSync(join(ROOT, 'tasks/demo.yaml'), 'utf8'));
+    mkdirSync(join(p.dir, 'tasks'));
+    writeFileSync(join(p.dir, 'tasks/epic-1a.yaml'), readFileSync(p.file));
+    const settings: [string, string, RegExp][] = [
+      [
+        '.critpathrc',
+        '{bad json',
+        /^critpath: \.critpathrc: not JSON \(.*\); fix it \(it names the default task file\)/,
+      ],
+      [
+        'package.json',
+        '{"critpath": 5}',
+        /^critpath: package\.json: "critpath" must be a path or \{"file": path\}, got 5; fix it /,
+      ],
+    ];
+    const verbs = [
+      ['validate'],
+      ['plan', '--team', '2'],
+      ['graph'],
+      ['run', '--dry-run'],
+      ['status'],
+      ['reset'],
+      ['cancel'],
+      ['logs', 'd.1'],
+    ];
+    for (const [name, text, why] of settings) {
+      writeFileSync(join(p.dir, name), text);
+      for (const args of verbs) {
+        const r = await critpath(args, { cwd: p.dir, env });
+        expect(r.exitCode, `${name}: ${args.join(' ')}: ${r.all}`).toBe(2);
+        expect(r.stderr.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
+        expect(r.stderr, args.join(' ')).toMatch(why);
+        expect(r.stdout, args.join(' ')).toBe('');
+      }
+      const ids = await critpath(['completion', 'ids'], { cwd: p.dir, env });
+      expect([ids.exitCode, ids.all]).toEqual([0, '']);
+      // A file named outright does not need the setting.
+      const named = await critpath(['validate', 'tasks/epic-1a.yaml'], { cwd: p.dir, env });
+      expect(named.exitCode, named.all).toBe(0);
+      writeFileSync(join(p.dir, name), name === 'package.json' ? '{}\n' : '');
+    }
+  }, 60_000);
 
   it.skipIf(process.platform !== 'linux')(
     'a task file given as <(cat FILE) is read, and its folder (/dev/fd) never hangs a verb',

@@ -9,6 +9,7 @@ describe('describeIoError', () => {
     );
     expect(describeIoError('/x/a', e('ENOSPC'))).toBe('/x/a: no space left on the device (ENOSPC)');
     expect(describeIoError('/x/a', e('ELOOP'))).toBe('/x/a: a loop of symbolic links (ELOOP)');
+    expect(describeIoError('a.yaml', e('EEXIST'))).toBe('a.yaml: already exists (EEXIST)');
   });
 
   it("keeps Node's text for a code it has no words for, and for an error without a code", () => {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ROOT_OPTION } from '../options.js';
-import { EXIT, loadOrReport } from '../context.js';
+import { EXIT, defaultFileProblem, loadOrReport, usageError } from '../context.js';
 import { cancelRun } from '../../app/cancel.js';
 
 export function registerCancel(program: Command, ctx: CliContext): void {
@@ -23,6 +23,9 @@ export function registerCancel(program: Command, ctx: CliContext): void {
     )
     .option(...ROOT_OPTION)
     .action(async (file: string, opts: { root?: string }) => {
+      // Not another file's run where the default file cannot be known: cancel may not load it.
+      const problem = defaultFileProblem(ctx, file);
+      if (problem !== undefined) return usageError(ctx, problem);
       const r = await cancelRun(file, () => loadOrReport(ctx, file), opts.root);
       if (r.kind === 'not-loaded') return;
       for (const b of r.backends) {

@@ -2,6 +2,7 @@ import { Argument } from 'commander';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { loadProjectFileCached } from '../../config/project-cache.js';
+import { defaultFileProblem } from '../context.js';
 import { buildActivityGraph } from '../../model/activities.js';
 import type { CompletionVerb, Shell } from '../../reporters/completion.js';
 import { SHELLS, completionScript } from '../../reporters/completion.js';
@@ -39,7 +40,9 @@ export function registerCompletion(program: Command, ctx: CliContext): void {
         ctx.out.write(completionScript(shell, completionVerbs(program)));
         return;
       }
-      // Asked by the scripts while the user types: ids, or nothing at all.
+      // Asked by the scripts while the user types: ids, or nothing at all (not another file's
+      // ids where the default file cannot be known).
+      if (defaultFileProblem(ctx, file) !== undefined) return;
       const r = await loadProjectFileCached(file);
       if (!r.ok) return;
       const g = buildActivityGraph(r.value);

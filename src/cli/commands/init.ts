@@ -1,15 +1,17 @@
 import { format } from 'date-fns';
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { EXIT, usageError } from '../context.js';
+import { usageError } from '../context.js';
 import { projectJsonSchema } from '../../model/schema.js';
 import { makeFolders } from '../../util/make-folders.js';
 import { escapeTerminal } from '../../reporters/escape.js';
+import { describeIoError } from '../../result.js';
+import { STARTER_TASK_FILE } from '../../config/default-file.js';
 
-/** The task file `critpath init` writes when none is named. */
-export const INIT_FILE = 'critpath.yaml';
+/** The task file `critpath init` writes when none is named: verbs read it when none is named. */
+export const INIT_FILE = STARTER_TASK_FILE;
 
 /**
  * A starter task file: the schema line (editors complete and check keys with it), one MacBook
@@ -64,46 +66,103 @@ tasks:
 `;
 }
 
+/** Whether something (a file, a folder, a link, even one to nothing) is at `path`. */
+function taken(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The task file to write for `file` as typed: inside it, as critpath.yaml, when it names a folder
+ * (it ends in `/`, is `.` or `..`, or is an existing folder); else `file` itself.
+ */
+function initTarget(cwd: string, file: string): string {
+  let folder = file.endsWith('/') || file.endsWith(sep) || ['.', '..'].includes(basename(file));
+  try {
+    folder ||= statSync(resolve(cwd, file)).isDirectory();
+  } catch {
+    // Nothing there (or a path that cannot hold it): a file to write, whose error says why.
+  }
+  return folder ? join(file, INIT_FILE) : file;
+}
+
+/** The schema.json init writes beside the task file (editors complete and check keys with it). */
+function schemaText(): string {
+  const json = { ...(projectJsonSchema() as object), title: 'critpath task file' };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+/**
+ * Writes schema.json in the task file's folder, unless something is there already: then, when it
+ * is not the schema init writes, the line that says it was kept (the task file points at it).
+ */
+function writeSchema(path: string, target: string): string | undefined {
+  const text = schemaText();
+  if (!taken(path)) {
+    writeFileSync(path, text, { flag: 'wx' });
+    return undefined;
+  }
+  let there: string | undefined;
+  try {
+    there = readFileSync(path, 'utf8');
+  } catch {
+    // A folder, or unreadable: not the schema init writes.
+  }
+  if (there === text) return undefined;
+  const schema = escapeTerminal(join(dirname(target), 'schema.json'));
+  return `kept the ${schema} already there, not the schema init writes: ${escapeTerminal(target)}'s first line points editors at it`;
+}
+
 export function registerInit(program: Command, ctx: CliContext): void {
   program
     .command('init')
     .description('Write a commented starter task file (and its schema.json) to begin a project')
-    .argument('[file]', 'task file to write', INIT_FILE)
+    .argument('[file]', `task file to write, or a folder to write ${INIT_FILE} in`, INIT_FILE)
     .addHelpText(
       'after',
       [
         '',
         'Examples:',
-        `  critpath init                 writes ${INIT_FILE} and schema.json here`,
+        `  critpath init                 writes ${INIT_FILE} and schema.json here; verbs read`,
+        `                                ${INIT_FILE} when no file is named (critpath plan)`,
         '  critpath init tasks/lab.yaml  writes tasks/lab.yaml (refuses to overwrite a file)',
+        `  critpath init lab/            writes lab/${INIT_FILE}: a name ending in / (or an`,
+        '                                existing folder) is the folder to write in',
       ].join('\n'),
     )
     .action((file: string) => {
-      const path = resolve(ctx.cwd, file);
-      if (existsSync(path)) {
-        usageError(ctx, `${file} already exists; init does not overwrite files (name another)`);
-        return;
-      }
+      if (file === '')
+        return usageError(ctx, `init needs a file name, or none (it writes ${INIT_FILE})`);
+      const target = initTarget(ctx.cwd, file);
+      // The name as typed, its control characters shown (colour stays on for critpath's own).
+      const shown = escapeTerminal(target);
+      const path = resolve(ctx.cwd, target);
+      if (taken(path))
+        return usageError(
+          ctx,
+          `${shown} already exists; init does not overwrite files (name another)`,
+        );
       try {
         makeFolders(dirname(path));
         writeFileSync(path, starterTaskFile(format(new Date(), 'yyyy-MM-dd')), { flag: 'wx' });
-        const schema = join(dirname(path), 'schema.json');
-        if (!existsSync(schema)) {
-          const json = { ...(projectJsonSchema() as object), title: 'critpath task file' };
-          writeFileSync(schema, `${JSON.stringify(json, null, 2)}\n`, { flag: 'wx' });
-        }
       } catch (e) {
-        ctx.out.err(
-          `critpath: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-        );
-        ctx.exitCode = EXIT.usage;
-        return;
+        return usageError(ctx, `cannot write ${describeIoError(shown, e)}`);
       }
-      // The name as typed, its control characters shown (colour stays on for critpath's own).
-      const shown = escapeTerminal(file);
+      let kept: string | undefined;
+      try {
+        kept = writeSchema(join(dirname(path), 'schema.json'), target);
+      } catch (e) {
+        const schema = escapeTerminal(join(dirname(target), 'schema.json'));
+        return usageError(ctx, `wrote ${shown}, but cannot write ${describeIoError(schema, e)}`);
+      }
       ctx.out.out(
         [
           `wrote ${shown}`,
+          ...(kept === undefined ? [] : [kept]),
           'next:',
           `  critpath validate ${shown}`,
           `  critpath plan ${shown} --team 2`,

@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUILTIN_TASK_FILE, defaultTaskFile } from '../../../src/config/default-file.js';
+import { defaultTaskFile } from '../../../src/config/default-file.js';
 
 let dir = '';
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -10,8 +10,11 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 /** A folder holding `files` (name → text), and a subfolder `sub` to start from. */
 function tree(files: Record<string, string>): string {
   dir = mkdtempSync(join(tmpdir(), 'critpath-default-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   mkdirSync(join(dir, 'sub'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   return join(dir, 'sub');
 }
 
@@ -35,7 +38,39 @@ describe('defaultTaskFile', () => {
     for (const files of silent) expect(defaultTaskFile(tree(files)).problem).toBeUndefined();
   });
 
-  it('says why the nearest setting is unusable, and falls back to the built-in default', () => {
+  it('finds critpath.yaml (what init writes), then tasks/epic-1a.yaml, in the nearest folder', () => {
+    // Nothing anywhere: the starter file's name, which the message when it is missing names.
+    expect(defaultTaskFile(tree({}))).toEqual({ file: 'critpath.yaml', from: undefined });
+    expect(defaultTaskFile(tree({ 'critpath.yaml': '' }))).toEqual({
+      file: '../critpath.yaml',
+      from: undefined,
+    });
+    expect(defaultTaskFile(dir).file).toBe('critpath.yaml');
+    const both = { 'critpath.yaml': '', 'tasks/epic-1a.yaml': '' };
+    expect(defaultTaskFile(tree(both)).file).toBe('../critpath.yaml');
+    expect(defaultTaskFile(tree({ 'tasks/epic-1a.yaml': '' })).file).toBe('../tasks/epic-1a.yaml');
+    // In one folder a setting comes first; a nearer folder beats one above it.
+    const named = { '.critpathrc': 'lab.yaml', 'critpath.yaml': '' };
+    expect(defaultTaskFile(tree(named))).toEqual({ file: '../lab.yaml', from: '../.critpathrc' });
+    const pkg = { 'package.json': '{"critpath": "lab.yaml"}', 'critpath.yaml': '' };
+    expect(defaultTaskFile(tree(pkg)).file).toBe('../lab.yaml');
+    const near = { '.critpathrc': 'lab.yaml', 'sub/tasks/epic-1a.yaml': '' };
+    expect(defaultTaskFile(tree(near))).toEqual({ file: 'tasks/epic-1a.yaml', from: undefined });
+  });
+
+  it('takes an absolute path as written; a relative one is relative to the folder naming it', () => {
+    // path.join made /tmp/x/lab.yaml a path below the settings file's folder.
+    const abs = join(tmpdir(), 'elsewhere', 'lab.yaml');
+    const named = JSON.stringify(abs);
+    expect(defaultTaskFile(tree({ '.critpathrc': `{"file": ${named}}` })).file).toBe(abs);
+    expect(defaultTaskFile(tree({ '.critpathrc': `${abs}\n` })).file).toBe(abs);
+    expect(defaultTaskFile(tree({ 'package.json': `{"critpath": ${named}}` })).file).toBe(abs);
+    const sub = tree({ '.critpathrc': '{"file": "sub/../lab/a.yaml"}' });
+    expect(defaultTaskFile(sub)).toEqual({ file: '../lab/a.yaml', from: '../.critpathrc' });
+    expect(defaultTaskFile(dir).file).toBe('lab/a.yaml');
+  });
+
+  it('says why the nearest setting is unusable, however the walk would go on', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ 'package.json': '{"critpath": {"file": "x.yaml"}' }, /^\.\.\/package\.json: not JSON \(/],
       [
@@ -50,9 +85,14 @@ describe('defaultTaskFile', () => {
     ];
     for (const [files, why] of cases) {
       const d = defaultTaskFile(tree(files));
-      expect(d.file).toBe(BUILTIN_TASK_FILE);
       expect(d.from).toBeUndefined();
       expect(d.problem).toMatch(why);
     }
+    // One that cannot be read says so in describeIoError's words, not as a bare errno code.
+    const sub = tree({});
+    mkdirSync(join(dir, '.critpathrc'));
+    expect(defaultTaskFile(sub).problem).toBe(
+      'cannot read ../.critpathrc: a folder where a file should be (EISDIR)',
+    );
   });
 });
