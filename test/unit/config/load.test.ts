@@ -241,3 +241,22 @@ describe('ids YAML reads as numbers, and deps not given as a list', () => {
     ]);
   });
 });
+
+describe('did-you-mean hints on unknown dependencies', () => {
+  it('a long unknown id is the usual one-line finding, without a hint, at once', () => {
+    // The full edit-distance table of two 20,000-letter ids ran node out of heap, and of two
+    // 66,000-letter ones threw "RangeError: Invalid array length".
+    for (const n of [66_000, 20_000]) {
+      const text = withTasks(
+        `  - { id: ${'a'.repeat(n)}, hours: 1 }`,
+        `  - { id: c, hours: 1, deps: [${'b'.repeat(n)}] }`,
+      );
+      const t0 = performance.now();
+      const [d, ...more] = problemsOf(text, 'long.yaml');
+      expect(performance.now() - t0).toBeLessThan(5_000);
+      expect(more).toEqual([]);
+      expect(d?.message).toBe(`tasks[1].deps[0]: unknown dependency "${'b'.repeat(n)}"`);
+      expect(`${d?.position.line}:${d?.position.col}`).toBe('5:31');
+    }
+  });
+});
