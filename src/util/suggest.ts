@@ -7,6 +7,31 @@ export const MAX_EDITS = 4;
 /** The longest word that gets a hint: longer ones are pasted or generated, not mistyped. */
 export const MAX_HINT_LENGTH = 200;
 
+/**
+ * How much the did-you-mean hints of one file (or one command) may still cost, in units of one
+ * letter compared or one candidate looked at. Many unknown names compared with many known ones
+ * would otherwise cost their product; once it is spent, problems are reported without a hint.
+ * 20 million units take a tenth of a second or two.
+ */
+export class HintBudget {
+  static readonly DEFAULT = 20_000_000;
+
+  /** Units still to spend. */
+  left: number;
+
+  constructor(left: number = HintBudget.DEFAULT) {
+    this.left = left;
+  }
+
+  /** Takes `units` from what is left; false (and nothing left) when they were not there. */
+  spend(units: number): boolean {
+    this.left -= units;
+    if (this.left >= 0) return true;
+    this.left = 0;
+    return false;
+  }
+}
+
 type Rows = [Int32Array, Int32Array, Int32Array];
 /** Three rows of the table, kept for the next comparison: most are of words of a similar size. */
 let rows: Rows = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
@@ -83,19 +108,30 @@ export function cappedEditDistance(
 /**
  * The closest candidate to `word`, ignoring case, if it is close enough to be a plausible typo:
  * at most a third of the word's length away (so short words only match by case) and at most
- * MAX_EDITS. Ties go to the first. None for a word over MAX_HINT_LENGTH letters.
+ * MAX_EDITS. Ties go to the first. None for a word over MAX_HINT_LENGTH letters, nor once
+ * `budget` is spent (also when it runs out partway, so a hint is always the closest there is).
  */
-export function nearest(word: string, candidates: Iterable<string>): string | undefined {
-  if (word.length > MAX_HINT_LENGTH) return undefined;
+export function nearest(
+  word: string,
+  candidates: Iterable<string>,
+  budget: HintBudget = new HintBudget(),
+): string | undefined {
+  if (word.length > MAX_HINT_LENGTH || budget.left <= 0) return undefined;
   const limit = Math.min(Math.floor(word.length / 3), MAX_EDITS);
   const w = word.toLowerCase();
+  const cost = { cells: 0 };
   let best: string | undefined;
   let bestD = limit + 1;
   for (const c of candidates) {
     // Lengths too far apart need no comparing (a lower-cased letter keeps its length but for a
     // few outside ASCII, which are then only compared as written).
-    if (Math.abs(c.length - word.length) >= bestD) continue;
-    const d = cappedEditDistance(w, c.toLowerCase(), bestD - 1);
+    if (Math.abs(c.length - word.length) >= bestD) {
+      if (!budget.spend(1)) return undefined;
+      continue;
+    }
+    cost.cells = 0;
+    const d = cappedEditDistance(w, c.toLowerCase(), bestD - 1, cost);
+    if (!budget.spend(1 + c.length + cost.cells)) return undefined;
     if (d < bestD) {
       best = c;
       bestD = d;

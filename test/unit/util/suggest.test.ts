@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  HintBudget,
   MAX_EDITS,
   MAX_HINT_LENGTH,
   cappedEditDistance,
@@ -95,5 +96,24 @@ describe('nearest', () => {
       undefined,
     );
     expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
+  it('stops hinting once the budget is spent, and never gives a half-searched hint', () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => `infra-provisioning-step-${i}`);
+    const budget = new HintBudget();
+    const t0 = performance.now();
+    const hints = ids.map((id) => nearest(id.replace('ion', 'ionn'), ids, budget));
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(hints[0]).toBe(ids[0]);
+    expect(hints.at(-1)).toBeUndefined();
+    expect(budget.left).toBe(0);
+    const hinted = hints.findIndex((h) => h === undefined);
+    expect(hints.slice(0, hinted)).toEqual(ids.slice(0, hinted));
+    // The same work gives the same hints: they depend on the input alone.
+    const again = new HintBudget();
+    expect(ids.map((id) => nearest(id.replace('ion', 'ionn'), ids, again))).toEqual(hints);
+    // A spent budget gives none, and a small one none where the search could not finish.
+    expect(nearest('biuld', ['build'], new HintBudget(0))).toBeUndefined();
+    expect(nearest('biuld', ['x', 'y', 'build'], new HintBudget(3))).toBeUndefined();
   });
 });
