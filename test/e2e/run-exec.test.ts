@@ -161,6 +161,18 @@ describe('run: retries and timeouts', () => {
     expect(failed.map((l) => [l.id, l.reason])).toEqual([['slow', 'timeout']]);
     expect(readFileSync(join(p.dir, 'cleaned'), 'utf8')).toBe('done\n');
   }, 60_000);
+
+  it('validate refuses a timeout of 0 at the field, before any attempt times out at once', async () => {
+    const p = tempProject(HEAD + `  - { id: now, hours: 1, timeout: 0s, run: '${RECORD} 0' }\n`);
+    const v = await critpath(['validate', p.file], { cwd: p.dir, env: p.env });
+    expect(v.exitCode, v.all).toBe(2);
+    expect(v.stderr).toBe(
+      `${p.file}:6:35: tasks[0].timeout: must be longer than 0, got "0s" (string)`,
+    );
+    const r = await run(p, []);
+    expect(r.exitCode, r.all).toBe(2);
+    expect(starts(readRecord(p.record))).toEqual([]);
+  }, 60_000);
 });
 
 describe('run: selecting work', () => {
