@@ -1,4 +1,5 @@
 import type { Estimate } from '../model/project.js';
+import { durationSeconds } from '../model/patterns.js';
 import type { HoursInput } from '../model/schema.js';
 
 /** An estimate, or the reason the hours are not a usable range. */
@@ -54,8 +55,7 @@ export function parseHours(h: HoursInput): HoursParse {
 
 /** Seconds in a duration such as `90s`, `30m`, `2h`, `1d`. */
 export function parseDurationSeconds(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$/.exec(text);
-  if (m === null) throw new Error(`Internal error: unchecked duration ${text}`);
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
-  return Number(m[1]) * unit;
+  const seconds = durationSeconds(text);
+  if (Number.isNaN(seconds)) throw new Error(`Internal error: unchecked duration ${text}`);
+  return seconds;
 }

@@ -18,7 +18,7 @@ import { notUtf8 } from './utf8.js';
 import { issueWords } from './issue-words.js';
 import { normalize } from './normalize.js';
 import { knownKeysAt } from './schema-keys.js';
-import { nearest } from '../util/suggest.js';
+import { HintBudget, nearest } from '../util/suggest.js';
 
 /** Reads and checks a task file. Every problem found is reported, each with its position. */
 export async function loadProjectFile(file: string): Promise<Result<Project, Diagnostic[]>> {
@@ -151,12 +151,14 @@ function loadFast(raw: unknown): Result<Project, Diagnostic[]> | undefined {
   const parsed = parseProjectQuick(raw as Record<string, unknown>);
   if (parsed === undefined) return undefined;
   let problems = 0;
+  // Only counted here: the findings' words (and hints) come from the positioned path.
   const index = checkRules(
     raw as Record<string, unknown>,
     (raw as { tasks: unknown[] }).tasks,
     () => {
       problems++;
     },
+    new HintBudget(0),
   );
   if (problems > 0) return undefined;
   const project = normalize(parsed);
@@ -224,9 +226,11 @@ export function loadYamlWithPositions(text: string, file: string): Result<Projec
     return err(diags);
   }
 
+  // One budget for the whole file's did-you-mean hints.
+  const hints = new HintBudget();
   const parsed = ProjectSchema.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) reportIssue(issue, raw, report);
+    for (const issue of parsed.error.issues) reportIssue(issue, raw, report, hints);
   }
 
   // Semantic rules run on what parsed, even when the schema found problems elsewhere,
@@ -234,7 +238,7 @@ export function loadYamlWithPositions(text: string, file: string): Result<Projec
   const tasks = Array.isArray((raw as { tasks?: unknown }).tasks)
     ? (raw as { tasks: unknown[] }).tasks
     : [];
-  checkRules(raw as Record<string, unknown>, tasks, report);
+  checkRules(raw as Record<string, unknown>, tasks, report, hints);
 
   if (diags.length > 0 || !parsed.success) return err(sortDiagnostics(oneWordPerHours(diags)));
   return ok(normalize(parsed.data));
@@ -369,12 +373,17 @@ function firstUnresolvedAlias(doc: Document): { name: string; offset: number } {
 type Report = (reason: DiagnosticReason, path: FieldPath, message: string, onKey?: boolean) => void;
 
 /** Turns one zod issue into diagnostics, with did-you-mean for unknown keys. */
-function reportIssue(issue: z.core.$ZodIssue, raw: unknown, report: Report): void {
+function reportIssue(
+  issue: z.core.$ZodIssue,
+  raw: unknown,
+  report: Report,
+  hints: HintBudget,
+): void {
   const path = issue.path as FieldPath;
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeysAt(path);
     for (const key of issue.keys) {
-      const hint = nearest(key, known);
+      const hint = nearest(key, known, hints);
       const tail =
         hint === undefined
           ? ` (expected one of: ${known.join(', ')})`

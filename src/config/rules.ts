@@ -1,7 +1,7 @@
 import type { DiagnosticReason } from '../result.js';
 import { parseTeamSpec, unknownMember, unknownMemberMessage } from '../model/team-spec.js';
 import { DATE_RE, isCalendarDate } from '../model/patterns.js';
-import { nearest } from '../util/suggest.js';
+import { HintBudget, nearest } from '../util/suggest.js';
 import { parseHours } from './hours.js';
 import type { FieldPath } from './positions.js';
 import type { TaskIndex } from '../model/activities.js';
@@ -13,11 +13,20 @@ const isRecord = (v: unknown): v is Raw => v !== null && typeof v === 'object' &
 const isHoursShape = (v: unknown): boolean =>
   (typeof v === 'number' && !Number.isNaN(v)) || typeof v === 'string' || isRecord(v);
 
+/** The closest known id to an unknown one, when one is close (see `nearest`). */
+type HintId = (word: string) => string | undefined;
+
 /**
  * Semantic checks on the raw parsed file. They read defensively, because they also run on files
- * whose shape is partly wrong: each rule looks only at values of the shape it needs.
+ * whose shape is partly wrong: each rule looks only at values of the shape it needs. Their
+ * did-you-mean hints are paid from `budget` (none when a caller only counts the findings).
  */
-export function checkRules(root: Raw, tasks: unknown[], report: Report): TaskIndex {
+export function checkRules(
+  root: Raw,
+  tasks: unknown[],
+  report: Report,
+  budget: HintBudget = new HintBudget(),
+): TaskIndex {
   checkDates(root, report);
   if (Array.isArray(root['tasks']) && tasks.length === 0) {
     report('empty-project', ['tasks'], 'the project has no tasks');
@@ -45,7 +54,7 @@ export function checkRules(root: Raw, tasks: unknown[], report: Report): TaskInd
   }
   // The ids, for did-you-mean hints: listed only when a dependency is unknown.
   let idList: string[] | undefined;
-  const ids = (): readonly string[] => (idList ??= [...firstIndex.keys()]);
+  const hintId: HintId = (word) => nearest(word, (idList ??= [...firstIndex.keys()]), budget);
 
   // One pass, no per-task closures; a finding's path is built only when it is reported. Each
   // dependency is looked up once: the edges of the cycle check (in CSR, by task index: the task's
@@ -67,17 +76,17 @@ export function checkRules(root: Raw, tasks: unknown[], report: Report): TaskInd
     const base: FieldPath = ['tasks', i];
     checkTaskShape(t, base, report);
     checkWork(t, base, maxGpu, report);
-    checkDeps(t['deps'], t['id'], base, DEPS, firstIndex, ids, report, into, dep);
+    checkDeps(t['deps'], t['id'], base, DEPS, firstIndex, hintId, report, into, dep);
     depStart[i + 1] = dep.length;
     if (Array.isArray(t['phases']))
-      checkPhases(t, t['phases'], base, maxGpu, skills, firstIndex, ids, report, into);
-    checkSkill(t, base, skills, report);
+      checkPhases(t, t['phases'], base, maxGpu, skills, firstIndex, hintId, report, into, budget);
+    checkSkill(t, base, skills, report, budget);
     edgeStart[i + 1] = sink.list.length;
   }
 
   checkCycles(tasks, firstIndex, report, undefined, { edgeStart, edges: sink.list });
-  checkLineups(root, report);
-  checkScenarios(root, tasks, firstIndex, maxGpu, skills, report);
+  checkLineups(root, report, budget);
+  checkScenarios(root, tasks, firstIndex, maxGpu, skills, report, budget);
   return { byId: firstIndex, depStart, dep: Int32Array.from(dep) };
 }
 
@@ -92,16 +101,17 @@ function checkPhases(
   maxGpu: number,
   skills: Set<string> | undefined,
   firstIndex: ReadonlyMap<string, number>,
-  ids: () => readonly string[],
+  hintId: HintId,
   report: Report,
   sink: EdgeSink | undefined,
+  budget: HintBudget,
 ): void {
   const seen = new Set<string>();
   phases.forEach((p, j) => {
     if (!isRecord(p)) return;
     checkWork(p, [...base, 'phases', j], maxGpu, report);
-    checkSkill(p, [...base, 'phases', j], skills, report);
-    checkDeps(p['deps'], t['id'], base, ['phases', j, 'deps'], firstIndex, ids, report, sink);
+    checkSkill(p, [...base, 'phases', j], skills, report, budget);
+    checkDeps(p['deps'], t['id'], base, ['phases', j, 'deps'], firstIndex, hintId, report, sink);
     if (typeof p['name'] === 'string') {
       if (seen.has(p['name'])) {
         report(
@@ -120,10 +130,11 @@ function checkSkill(
   base: FieldPath,
   skills: Set<string> | undefined,
   report: Report,
+  budget: HintBudget,
 ): void {
   const skill = w['skill'];
   if (typeof skill !== 'string' || skills === undefined || skills.has(skill)) return;
-  const hint = nearest(skill, skills);
+  const hint = nearest(skill, skills, budget);
   report(
     'unknown-skill',
     [...base, 'skill'],
@@ -132,7 +143,7 @@ function checkSkill(
 }
 
 /** Line-ups name declared people, once each, and at most one line-up has a given size. */
-function checkLineups(root: Raw, report: Report): void {
+function checkLineups(root: Raw, report: Report, budget: HintBudget): void {
   const lineups = root['teams'];
   if (!Array.isArray(lineups)) return;
   const people = Array.isArray(root['team'])
@@ -145,7 +156,7 @@ function checkLineups(root: Raw, report: Report): void {
     l.forEach((id, k) => {
       if (typeof id !== 'string') return;
       if (!people.includes(id)) {
-        const hint = nearest(id, people);
+        const hint = nearest(id, people, budget);
         report(
           'schema',
           ['teams', i, k],
@@ -177,7 +188,7 @@ function checkDeps(
   base: FieldPath,
   key: FieldPath,
   known: ReadonlyMap<string, number>,
-  ids: () => readonly string[],
+  hintId: HintId,
   report: Report,
   sink?: EdgeSink,
   /** Where each entry's task index goes, -1 for one that names no other known task. */
@@ -193,7 +204,7 @@ function checkDeps(
       report('self-dependency', [...base, ...key, k], `task "${d}" depends on itself`);
     } else if (at === undefined) {
       const task = d.includes('/') ? d.slice(0, d.indexOf('/')) : undefined;
-      const hint = task !== undefined && known.has(task) ? undefined : nearest(d, ids());
+      const hint = task !== undefined && known.has(task) ? undefined : hintId(d);
       report(
         'unknown-dependency',
         [...base, ...key, k],
@@ -481,6 +492,7 @@ function checkScenarios(
   maxGpu: number,
   skills: Set<string> | undefined,
   report: Report,
+  budget: HintBudget,
 ): void {
   const sc = root['scenarios'];
   if (!isRecord(sc)) return;
@@ -503,33 +515,34 @@ function checkScenarios(
       addedAt.set(all.length, i);
       all.push(t);
     });
-    const idList = [...index.keys()];
-    const ids = (): readonly string[] => idList;
+    let idList: string[] | undefined;
+    const hintId: HintId = (word) => nearest(word, (idList ??= [...index.keys()]), budget);
     added.forEach((t, i) => {
       if (!isRecord(t)) return;
       const at: FieldPath = [...base, 'tasks', i];
       checkTaskShape(t, at, report);
       checkWork(t, at, maxGpu, report);
-      checkSkill(t, at, skills, report);
-      checkDeps(t['deps'], t['id'], at, DEPS, index, ids, report);
+      checkSkill(t, at, skills, report, budget);
+      checkDeps(t['deps'], t['id'], at, DEPS, index, hintId, report);
       if (Array.isArray(t['phases']))
         t['phases'].forEach((p, j) => {
           if (!isRecord(p)) return;
           checkWork(p, [...at, 'phases', j], maxGpu, report);
-          checkDeps(p['deps'], t['id'], at, ['phases', j, 'deps'], index, ids, report);
+          checkDeps(p['deps'], t['id'], at, ['phases', j, 'deps'], index, hintId, report);
         });
     });
     checkMovesToGpu(root, s, base, report);
     for (const key of ['estimates', 'deps', 'moves'] as const) {
       const map = s[key];
       if (!isRecord(map)) continue;
-      for (const k of Object.keys(map)) checkActivityKey(k, all, index, [...base, key, k], report);
+      for (const k of Object.keys(map))
+        checkActivityKey(k, all, index, [...base, key, k], report, hintId, budget);
     }
     const extra: { id: string; dep: string; path: FieldPath }[] = [];
     if (isRecord(s['deps'])) {
       for (const [k, list] of Object.entries(s['deps'])) {
         const id = k.split('/')[0] ?? k;
-        checkDeps(list, id, base, ['deps', k], index, ids, report);
+        checkDeps(list, id, base, ['deps', k], index, hintId, report);
         if (Array.isArray(list))
           list.forEach((d, j) => {
             if (typeof d === 'string') extra.push({ id, dep: d, path: [...base, 'deps', k, j] });
@@ -550,11 +563,13 @@ function checkActivityKey(
   index: ReadonlyMap<string, number>,
   path: FieldPath,
   report: Report,
+  hintId: HintId,
+  budget: HintBudget,
 ): void {
   const [task = key, phase] = key.split('/');
   const i = index.get(task);
   if (i === undefined) {
-    const hint = nearest(task, [...index.keys()]);
+    const hint = hintId(task);
     report(
       'bad-scenario',
       path,
@@ -572,7 +587,7 @@ function checkActivityKey(
         )
       : [];
   if (!names.includes(phase)) {
-    const hint = nearest(phase, names);
+    const hint = nearest(phase, names, budget);
     report(
       'bad-scenario',
       path,

@@ -5,7 +5,7 @@
  * may hold any.
  */
 import type { TaskTable } from '../model/task-table.js';
-import { DURATION_RE } from '../model/patterns.js';
+import { isTimeout } from '../model/patterns.js';
 import { JsonScan } from './json-scan.js';
 import type { TaskStart, Tasks } from './task-table.js';
 import {
@@ -155,7 +155,7 @@ function readField(s: JsonScan, t: Tasks, f: number, w: TaskStart): boolean {
       const text = plainText(s);
       if (text === undefined) return false;
       if (f === FIELD.SKILL) t.skills.add(text);
-      return f === FIELD.SKILL || DURATION_RE.test(text);
+      return f === FIELD.SKILL || isTimeout(text);
     }
     case FIELD.RETRIES: {
       const v = s.number();

@@ -8,7 +8,7 @@
  * tabs, bytes it does not judge) is declined, and so is the file.
  */
 import type { TaskTable } from '../model/task-table.js';
-import { DURATION_RE } from '../model/patterns.js';
+import { isTimeout } from '../model/patterns.js';
 import { plain, readSimpleYaml } from './simple-yaml.js';
 import type { TaskStart, Tasks } from './task-table.js';
 import {
@@ -250,7 +250,7 @@ function readField(
       t.skills.add(b.toString('utf8', from, to));
       return true;
     case FIELD.TIMEOUT:
-      return DURATION_RE.test(b.toString('utf8', from, to));
+      return isTimeout(b.toString('utf8', from, to));
     case FIELD.NOTES:
       return true;
   }

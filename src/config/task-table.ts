@@ -18,6 +18,7 @@ import { MAX_HOURS, parseHours } from './hours.js';
 import { ascii } from './json-scan.js';
 import { gpusOf, hardwareOf } from './normalize.js';
 import { checkRules, declaredSkills, maxGpuCount } from './rules.js';
+import { HintBudget } from '../util/suggest.js';
 
 /** The fields of a plain task, by number (bit 1 << k in a task's `seen`). */
 const NAMES = [
@@ -329,7 +330,7 @@ export function checkHead(raw: unknown, tasks: Tasks): string | undefined {
   if (parsed === undefined) return undefined;
   let problems = 0;
   const { tasks: _none, ...rest } = root;
-  checkRules(rest, [], () => problems++);
+  checkRules(rest, [], () => problems++, new HintBudget(0));
   if (problems > 0) return undefined;
   const most = maxGpuCount(root);
   if ((tasks.needsGpu && most === 0) || tasks.mostGpus > most) return undefined;

@@ -12,6 +12,8 @@ import { appendLog, logFaultText } from '../state/no-follow.js';
 import { logFileName, logPathFor } from '../state/paths.js';
 import type { InterruptReason } from '../state/records.js';
 import { EnvironmentError } from '../result.js';
+import type { LongTimer } from '../util/long-timer.js';
+import { setLongTimeout } from '../util/long-timer.js';
 import type { Backend, ExitInfo, Launched } from './backend.js';
 import type { Failure, RunEvent, RunOutcome } from './events.js';
 import type { Scheduler } from './scheduler.js';
@@ -58,7 +60,8 @@ interface Running {
   stopping: InterruptReason | undefined;
   /** Set when the timeout fired. */
   timedOut: boolean;
-  killTimer: NodeJS.Timeout | undefined;
+  /** The SIGKILL due when the grace period after a SIGTERM ends. */
+  killTimer: LongTimer | undefined;
   /** Wakes a retry backoff early. */
   wake: (() => void) | undefined;
   /** Counts against --jobs: from its start until its process ends for good. */
@@ -157,7 +160,7 @@ class Execution {
       r.stopping = reason;
       r.wake?.();
       r.launched?.kill('SIGTERM');
-      r.killTimer = setTimeout(() => r.launched?.kill('SIGKILL'), this.#o.graceMs);
+      r.killTimer = setLongTimeout(() => r.launched?.kill('SIGKILL'), this.#o.graceMs);
     }
   }
 
@@ -457,7 +460,7 @@ class Execution {
     const began = await launched.started;
     if (began === undefined) {
       // Withdrawn before it started (no new work after a failure, or a stop): never ran.
-      if (r.killTimer !== undefined) clearTimeout(r.killTimer);
+      r.killTimer?.clear();
       r.launched = undefined;
       return undefined;
     }
@@ -488,17 +491,18 @@ class Execution {
   async #follow(r: Running, launched: Launched): Promise<ExitInfo> {
     const phase = this.#o.graph.activities[r.index]!.phase;
     if (r.stopping !== undefined) launched.kill('SIGTERM');
-    let timeout: NodeJS.Timeout | undefined;
+    // Timeouts and grace periods are the user's: they may be past what setTimeout can wait.
+    let timeout: LongTimer | undefined;
     if (phase.timeoutSeconds !== undefined) {
-      timeout = setTimeout(() => {
+      timeout = setLongTimeout(() => {
         r.timedOut = true;
         launched.kill('SIGTERM');
-        r.killTimer = setTimeout(() => launched.kill('SIGKILL'), this.#o.graceMs);
+        r.killTimer = setLongTimeout(() => launched.kill('SIGKILL'), this.#o.graceMs);
       }, phase.timeoutSeconds * 1000);
     }
     const exit = await launched.done;
-    if (timeout !== undefined) clearTimeout(timeout);
-    if (r.killTimer !== undefined) clearTimeout(r.killTimer);
+    timeout?.clear();
+    r.killTimer?.clear();
     // The command is gone, but a child it left in its group would hold the GPUs: end it.
     launched.kill('SIGKILL');
     r.launched = undefined;

@@ -12,4 +12,23 @@ export function isCalendarDate(text: string): boolean {
   const d = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }
+
+/** A duration such as `90s`, `30m`, `2h`, `1d`: a task's timeout. */
 export const DURATION_RE = /^\s*\d+(\.\d+)?\s*(s|m|h|d)\s*$/;
+
+const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** The seconds in a duration (DURATION_RE); NaN for text that is not one. */
+export function durationSeconds(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$/.exec(text);
+  return m === null ? NaN : Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+}
+
+/**
+ * A duration a command can have as its timeout: longer than 0 (`0s` would end every attempt at
+ * once), and not so many digits long that its seconds overflow to Infinity.
+ */
+export function isTimeout(text: string): boolean {
+  const s = durationSeconds(text);
+  return s > 0 && s < Infinity;
+}

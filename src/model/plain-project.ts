@@ -5,7 +5,7 @@
  * anything else is declined (undefined or false), for zod to decide.
  */
 import type { ProjectInput, TaskInput } from './schema.js';
-import { DATE_RE, DURATION_RE, HOURS_RE, TASK_ID_RE } from './patterns.js';
+import { DATE_RE, HOURS_RE, TASK_ID_RE, isTimeout } from './patterns.js';
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isWhole = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
@@ -28,7 +28,7 @@ const PLAIN_FIELDS: Readonly<Record<string, (v: unknown) => boolean>> = {
   run: (v) => (isString(v) || isStringList(v)) && (v as { length: number }).length > 0,
   risk: (v) => v === 'low' || v === 'medium' || v === 'high',
   skill: isString,
-  timeout: (v) => isString(v) && DURATION_RE.test(v),
+  timeout: (v) => isString(v) && isTimeout(v),
   retries: isWhole,
   tags: isStringList,
   notes: isString,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DATE_RE, DURATION_RE, HOURS_RE, TASK_ID_RE } from './patterns.js';
+import { DATE_RE, DURATION_RE, HOURS_RE, TASK_ID_RE, durationSeconds } from './patterns.js';
 
 /**
  * The task-file contract (tasks/*.yaml). These zod schemas check shape only; semantic rules
@@ -40,10 +40,15 @@ export const RunSchema = z.union(
   { error: RUN_ERROR },
 );
 
-/** A wall-clock limit such as `90s`, `30m`, `2h`. */
+/**
+ * A wall-clock limit such as `90s`, `30m`, `2h`, `30d`: longer than 0, or every attempt would
+ * time out at once. (Text that is no duration at all is the pattern's to report: NaN passes.)
+ */
 export const TimeoutSchema = z
   .string()
-  .regex(DURATION_RE, { error: 'expected a duration such as 30m or 2h' });
+  .regex(DURATION_RE, { error: 'expected a duration such as 30m or 2h' })
+  .refine((t) => !(durationSeconds(t) <= 0), { error: 'must be longer than 0' })
+  .refine((t) => durationSeconds(t) !== Infinity, { error: 'has too many digits to count' });
 
 const EnvSchema = z.record(z.string(), z.string());
 

@@ -131,6 +131,48 @@ describe('run: retries and timeouts', () => {
     const st = await critpath(['status', p.file], { cwd: p.dir, env: p.env });
     expect(st.stdout).toContain('waits for slow (failed, see .critpath/logs/project/slow.log)');
   }, 60_000);
+
+  // setTimeout keeps at most 2^31-1 ms (24.8 days): a longer timeout fired after 1 ms, with a
+  // TimeoutOverflowWarning, and every attempt "timed out after 720h00m".
+  it('keeps a timeout past 24.8 days: the command runs to its end', async () => {
+    const p = tempProject(
+      HEAD +
+        `  - { id: long, hours: 1, timeout: 30d, run: '${RECORD} 0.3' }\n` +
+        `  - { id: longer, timeout: 1000d, phases: [{ name: a, hours: 1, run: '${RECORD} 0.3', timeout: 600h }] }\n`,
+    );
+    const r = await run(p, ['--json']);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).not.toContain('TimeoutOverflowWarning');
+    expect(ends(readRecord(p.record)).sort()).toEqual(['long', 'longer/a']);
+    expect(journal(p.dir).filter((l) => l.t === 'failed')).toEqual([]);
+  }, 60_000);
+
+  it('keeps a --grace past 24.8 days: SIGKILL does not follow the SIGTERM at once', async () => {
+    // The command cleans up for 0.5 s on SIGTERM: a grace period that overflowed to 1 ms killed
+    // it first.
+    const p = tempProject(
+      HEAD +
+        `  - { id: slow, hours: 1, timeout: 1s, run: 'trap "sleep 0.5; echo done > cleaned; exit 3" TERM; sleep 30 & wait' }\n`,
+    );
+    const r = await run(p, ['--grace', '3000000', '--json']);
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.all).not.toContain('TimeoutOverflowWarning');
+    const failed = journal(p.dir).filter((l) => l.t === 'failed');
+    expect(failed.map((l) => [l.id, l.reason])).toEqual([['slow', 'timeout']]);
+    expect(readFileSync(join(p.dir, 'cleaned'), 'utf8')).toBe('done\n');
+  }, 60_000);
+
+  it('validate refuses a timeout of 0 at the field, before any attempt times out at once', async () => {
+    const p = tempProject(HEAD + `  - { id: now, hours: 1, timeout: 0s, run: '${RECORD} 0' }\n`);
+    const v = await critpath(['validate', p.file], { cwd: p.dir, env: p.env });
+    expect(v.exitCode, v.all).toBe(2);
+    expect(v.stderr).toBe(
+      `${p.file}:6:35: tasks[0].timeout: must be longer than 0, got "0s" (string)`,
+    );
+    const r = await run(p, []);
+    expect(r.exitCode, r.all).toBe(2);
+    expect(starts(readRecord(p.record))).toEqual([]);
+  }, 60_000);
 });
 
 describe('run: selecting work', () => {

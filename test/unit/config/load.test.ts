@@ -266,3 +266,44 @@ describe('ids YAML reads as numbers, and deps not given as a list', () => {
     ]);
   });
 });
+
+describe('did-you-mean hints on unknown dependencies', () => {
+  it('a long unknown id is the usual one-line finding, without a hint, at once', () => {
+    // The full edit-distance table of two 20,000-letter ids ran node out of heap, and of two
+    // 66,000-letter ones threw "RangeError: Invalid array length".
+    for (const n of [66_000, 20_000]) {
+      const text = withTasks(
+        `  - { id: ${'a'.repeat(n)}, hours: 1 }`,
+        `  - { id: c, hours: 1, deps: [${'b'.repeat(n)}] }`,
+      );
+      const t0 = performance.now();
+      const [d, ...more] = problemsOf(text, 'long.yaml');
+      expect(performance.now() - t0).toBeLessThan(5_000);
+      expect(more).toEqual([]);
+      expect(d?.message).toBe(`tasks[1].deps[0]: unknown dependency "${'b'.repeat(n)}"`);
+      expect(`${d?.position.line}:${d?.position.col}`).toBe('5:31');
+    }
+  });
+
+  it('many deps sharing a typo take seconds, not minutes, and the first keep their hints', () => {
+    // Each unknown dep was compared with every id in full: 2,000 of them took two minutes.
+    const n = 3000;
+    const id = (i: number): string => `infra-provisioning-step-${String(i).padStart(6, '0')}`;
+    const tasks = Array.from({ length: n }, (_, i) =>
+      i === 0
+        ? `  - { id: ${id(i)}, hours: 1 }`
+        : `  - { id: ${id(i)}, hours: 1, deps: [${id(i - 1).replace('ning', 'nning')}] }`,
+    );
+    const t0 = performance.now();
+    const problems = problemsOf(withTasks(...tasks), 'chain.yaml');
+    expect(performance.now() - t0).toBeLessThan(20_000);
+    expect(problems).toHaveLength(n - 1);
+    expect(problems[0]?.message).toBe(
+      `tasks[1].deps[0]: unknown dependency "infra-provisionning-step-000000" (did you mean "${id(0)}"?)`,
+    );
+    // Past the budget, the rest are reported without one.
+    expect(problems.at(-1)?.message).toBe(
+      `tasks[${n - 1}].deps[0]: unknown dependency "${id(n - 2).replace('ning', 'nning')}"`,
+    );
+  });
+});

@@ -24,7 +24,11 @@ const fieldsArb = fc.record(
     run: fc.oneof(fc.constantFrom('make x', 'make y'), fc.array(fc.string(), { minLength: 1 })),
     risk: fc.constantFrom('low', 'medium', 'high'),
     skill: fc.constantFrom('linux', 'ml', 'linux', 'cuda'),
-    timeout: fc.constantFrom('30m', '2h', ' 1.5 d '),
+    // A timeout of 0 is a problem the readers must leave to the usual load.
+    timeout: fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom('30m', '2h', ' 1.5 d ', '30d') },
+      { weight: 1, arbitrary: fc.constantFrom('0s', ' 0.0 m ') },
+    ),
     retries: fc.constantFrom(0, 2, 3),
     tags: fc.array(fc.string({ maxLength: 3 }), { maxLength: 2 }),
     notes: fc.string({ maxLength: 5 }),

@@ -6,6 +6,7 @@ import { ProjectSchema, TaskSchema } from '../../../src/model/schema.js';
 /** Values near and beyond what each field accepts, so both sides of every check are tried. */
 const anyValue = fc.oneof(
   fc.constantFrom('t1', 'a b', '', '5-9', ' 2 ', '1-', '30m', '2 h', '9x', 'all', 'gpu', 'macbook'),
+  fc.constantFrom('0s', ' 0.0 m', '30d', `1${'0'.repeat(400)}s`),
   fc.constantFrom('low', 'medium', 'high', 'GPU', '__proto__'),
   fc.constantFrom(0, -0, 1, 2.5, -1, 1e300, Number.MAX_SAFE_INTEGER + 2, NaN, Infinity),
   fc.constantFrom(null, true, [], ['a'], ['a', 1], [[]], {}, { low: 1, high: 2 }, { A: 'b' }),
@@ -44,6 +45,8 @@ describe('the quick task check', () => {
       { id: 't1', gpus: 1.5 },
       { id: 't1', hours: '1 -' },
       { id: 't1', typo: 1 },
+      { id: 't1', timeout: '0s' },
+      { id: 't1', timeout: `1${'0'.repeat(400)}d` },
       JSON.parse('{"id":"t1","__proto__":{}}') as unknown,
     ])
       expect(isPlainTask(t), JSON.stringify(t)).toBe(false);

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { critpath, tempProject } from '../helpers/cli.js';
+
+/** A task file of two tasks: `a` the id of the first, `dep` the second's one dependency. */
+const twoTasks = (a: string, dep: string): string =>
+  [
+    'project: X',
+    'start: 2026-11-30',
+    'tasks:',
+    `  - id: ${a}`,
+    '    hours: 1',
+    '  - id: c',
+    '    hours: 1',
+    `    deps: [${dep}]`,
+    '',
+  ].join('\n');
+
+describe('a long unknown dependency', () => {
+  // Its did-you-mean hint built a full edit-distance table: node ran out of heap (exit 134) on
+  // 20,000-letter ids, and 66,000-letter ones were "internal error: RangeError".
+  it.each([20_000, 66_000])(
+    'of %i letters is one line naming the field, exit 2, and completion lists nothing',
+    async (n) => {
+      const dep = 'b'.repeat(n);
+      const p = tempProject(twoTasks('a'.repeat(n), dep));
+      const t0 = Date.now();
+      const v = await critpath(['validate', p.file], { cwd: p.dir, env: p.env });
+      expect(v.exitCode, v.all?.slice(0, 300)).toBe(2);
+      expect(v.stdout).toBe('');
+      expect(v.stderr).toBe(`${p.file}:8:12: tasks[1].deps[0]: unknown dependency "${dep}"`);
+      const ids = await critpath(['completion', 'ids', p.file], { cwd: p.dir, env: p.env });
+      expect(ids.exitCode, ids.all?.slice(0, 300)).toBe(0);
+      expect(ids.all).toBe('');
+      expect(Date.now() - t0).toBeLessThan(20_000);
+    },
+  );
+});
