@@ -378,6 +378,31 @@ COMP_WORDS=(critpath run tasks/epic-1a.yaml 1a.1); COMP_CWORD=3; _critpath; echo
     expect(dot.stdout).not.toMatch(/\b[2-9] GPU\b/);
   });
 
+  it('status --watch watches on while the task file is broken for a moment, and the run goes on', async () => {
+    const good = `project: W
+start: 2026-01-05
+tasks:
+  - { id: a, hours: 1, hardware: macbook, run: "sleep 3" }
+`;
+    const p = tempProject(good);
+    const run = critpath(['run', p.file], { cwd: p.dir, env: p.env });
+    await new Promise((r) => setTimeout(r, 800));
+    const watch = critpath(['status', p.file, '--watch', '0.3', '--gpus', '0'], {
+      cwd: p.dir,
+      env: p.env,
+    });
+    // An editor's save: the file half written for a moment, then whole again.
+    await new Promise((r) => setTimeout(r, 500));
+    writeFileSync(p.file, 'project: W\nstart: 2026-01-05\ntasks:\n  - { id: a, hours');
+    await new Promise((r) => setTimeout(r, 700));
+    writeFileSync(p.file, good);
+    const [ran, watched] = await Promise.all([run, watch]);
+    expect(ran.exitCode, ran.all).toBe(0);
+    expect(watched.stderr).toContain('critpath: watching on while the run goes on');
+    expect(watched.exitCode, watched.all).toBe(0);
+    expect(watched.stdout).toContain('the run ended');
+  });
+
   it('logs prints the last attempt, --all every attempt; status --watch follows a run to its end', async () => {
     const p = tempProject(`project: L
 start: 2026-01-05

@@ -87,8 +87,15 @@ async function watchStatus(
     if (ctx.out.isTty) ctx.out.write('\u001b[H\u001b[2J');
     else ctx.out.out(`── ${new Date().toISOString().slice(11, 19)} ──`);
     await show();
-    if (ctx.exitCode !== 0) return;
-    if (!live) {
+    if (ctx.exitCode !== 0) {
+      // An editor saving the task file may leave it broken, or gone, for a moment: while the run
+      // goes on, say so and look again; once it has ended, the problem is the answer.
+      if (!live) return;
+      ctx.out.err(
+        `critpath: watching on while the run goes on; reading the file again in ${everyMs / 1000} s`,
+      );
+      ctx.exitCode = 0;
+    } else if (!live) {
       ctx.out.out(
         seenLive ? 'the run ended' : 'no run is in progress (start one with critpath run)',
       );
