@@ -197,7 +197,9 @@ export function loadYamlWithPositions(text: string, file: string): Result<Projec
           ? 'YAML syntax: a task file holds one YAML document, and a second one starts here'
           : e.code === 'DUPLICATE_KEY'
             ? `duplicate key ${keyText(text, e.pos[0])}: a mapping holds each key once`
-            : `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`;
+            : /Maximum call stack size exceeded/.test(e.message)
+              ? 'YAML syntax: lists or mappings nested too deep to read (hundreds of levels)'
+              : `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`;
       diags.push({ reason: 'yaml-syntax', message, position: at.at(e.pos[0]) });
     }
     return err(sortDiagnostics(diags));

@@ -35,3 +35,17 @@ describe('a long unknown dependency', () => {
     },
   );
 });
+
+describe('lists nested a thousand levels deep', () => {
+  it('are one line saying so, not the parser\'s "Maximum call stack size exceeded"', async () => {
+    const p = tempProject(
+      `project: D\nstart: 2026-01-05\ntasks: ${'['.repeat(1000)}${']'.repeat(1000)}\n`,
+    );
+    const v = await critpath(['validate', p.file], { cwd: p.dir, env: p.env });
+    expect(v.exitCode, v.all).toBe(2);
+    // Where the parser gives up depends on its stack: the line is certain, the column is not.
+    const lines = v.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/:3:\d+: YAML syntax: lists or mappings nested too deep to read/);
+  });
+});
