@@ -117,7 +117,7 @@ function checkPerson(
     if (/^[\w.@-]{1,64}$/.test(by)) return ok(by);
     return fail(
       'unknown-person',
-      `--by expects a name of letters, digits, . _ @ or -, got "${by}"`,
+      `--by expects a name of ASCII letters, digits, . _ @ or -, got "${by}"`,
     );
   }
   if (known.includes(by)) return ok(by);

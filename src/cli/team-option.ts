@@ -26,6 +26,9 @@ export function parseTeamOption(text: string): Result<TeamSpec, string> {
 export function parseTeamListOption(text: string): Result<TeamSpec[], string> {
   const teams: TeamSpec[] = [];
   for (const part of text.split(',')) {
+    // `2,` or `1,,3`: a comma with no team after it says more than `got ""`.
+    if (part.trim() === '' && text.includes(','))
+      return err(`--team lists teams between commas, such as 1,2,3; "${text}" has an empty one`);
     const spec = parseTeamOption(part);
     if (!spec.ok) return spec;
     teams.push(spec.value);

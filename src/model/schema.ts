@@ -62,7 +62,7 @@ const DepsSchema = z.array(IdRef, { error: 'expected a list of ids, such as [a] 
 export const PhaseSchema = z.strictObject({
   name: z
     .string()
-    .regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a phase name of letters, digits, _ or -' }),
+    .regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a phase name of ASCII letters, digits, _ or -' }),
   title: z.string().optional(),
   hours: HoursSchema,
   /** Extra tasks this phase waits for, beyond the task's own deps (which gate its first phase). */
@@ -80,7 +80,7 @@ export const PhaseSchema = z.strictObject({
 export const TaskSchema = z.strictObject({
   id: z
     .string({ error: ID_TYPE_ERROR })
-    .regex(TASK_ID_RE, { error: 'expected an id of letters, digits, ".", "_" or "-"' })
+    .regex(TASK_ID_RE, { error: 'expected an id of ASCII letters, digits, ".", "_" or "-"' })
     .describe('Unique task id, e.g. "1a.8"; dependencies name it.'),
   title: z.string().optional(),
   hours: HoursSchema.optional().describe(
@@ -139,7 +139,7 @@ export const HardwareSchema = z.strictObject({
 export const PersonSchema = z.strictObject({
   id: z
     .string()
-    .regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a person id of letters, digits, _ or -' }),
+    .regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a person id of ASCII letters, digits, _ or -' }),
   name: z.string().optional(),
   role: z.string().optional(),
   skills: z.array(z.string()).optional(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deadlineOption, hoursPerDayOption, wholeNumber } from '../../../src/cli/options.js';
+import { parseTeamListOption } from '../../../src/cli/team-option.js';
 
 describe('wholeNumber', () => {
   it('reads decimal digits, with surrounding spaces', () => {
@@ -54,5 +55,19 @@ describe('deadlineOption', () => {
         ok: false,
         error: `--deadline expects a calendar date as YYYY-MM-DD, got "${t}"`,
       });
+  });
+});
+
+describe('--team lists', () => {
+  it('an empty entry is named as such, not as got ""', () => {
+    for (const text of ['2,', '1,,3', ',2']) {
+      const r = parseTeamListOption(text);
+      expect(r.ok).toBe(false);
+      if (!r.ok)
+        expect(r.error).toBe(
+          `--team lists teams between commas, such as 1,2,3; "${text}" has an empty one`,
+        );
+    }
+    expect(parseTeamListOption('1,2,3').ok).toBe(true);
   });
 });
