@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CORE_SCHEMA, load as loadYamlValue } from 'js-yaml';
-import { isAlias, isCollection, isPair, LineCounter, parseDocument, visit } from 'yaml';
+import { isAlias, isCollection, isPair, LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
 import type { Project } from '../model/project.js';
@@ -206,21 +206,8 @@ export function loadYamlWithPositions(text: string, file: string): Result<Projec
   }
 
   const raw = toJsBounded(doc);
-  if (raw === UNRESOLVED_ALIAS) {
-    const alias = firstUnresolvedAlias(doc);
-    diags.push({
-      reason: 'yaml-syntax',
-      message: `YAML alias *${alias.name} names no anchor set before it`,
-      position: at.at(alias.offset),
-    });
-    return err(diags);
-  }
-  if (isBomb(raw)) {
-    diags.push({
-      reason: 'yaml-syntax',
-      message: `YAML aliases expand the file past ${ALIAS_FACTOR} times the values it writes (an alias bomb)`,
-      position: at.at(raw.offset),
-    });
+  if (raw instanceof AliasProblem) {
+    diags.push({ reason: 'yaml-syntax', message: raw.message, position: at.at(raw.offset) });
     return err(diags);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -257,15 +244,16 @@ function oneWordPerHours(diags: Diagnostic[]): Diagnostic[] {
   return diags.filter((d) => d.reason !== 'schema' || !explained.has(field(d)));
 }
 
-/** How many times one collection may be copied through aliases. */
-/** A document its aliases expand too far; `offset`: where (see aliasBomb). */
-interface AliasBomb {
-  readonly bomb: true;
+/** Why the document's aliases cannot be expanded, and at which offset. */
+class AliasProblem {
+  readonly message: string;
   readonly offset: number;
+
+  constructor(message: string, offset: number) {
+    this.message = message;
+    this.offset = offset;
+  }
 }
-const isBomb = (v: unknown): v is AliasBomb =>
-  typeof v === 'object' && v !== null && (v as Partial<AliasBomb>).bomb === true;
-const UNRESOLVED_ALIAS = Symbol('unresolved alias');
 
 /**
  * How far aliases may expand a document: to this many times the values it writes, plus
@@ -276,19 +264,11 @@ const ALIAS_FACTOR = 10;
 const ALIAS_SLACK = 10_000;
 
 /**
- * The document as plain data; an AliasBomb when its aliases expand it past the bound above (or an
- * alias stands inside its own anchor), and UNRESOLVED_ALIAS when one names no anchor before it
- * (`yaml` finds that only here).
+ * The document as plain data, or an AliasProblem: its aliases expand it past the bound above (or
+ * one stands inside its own anchor), or one names no anchor set before it.
  */
 function toJsBounded(doc: Document): unknown {
-  const offset = aliasBomb(doc);
-  if (offset !== undefined) return { bomb: true, offset } satisfies AliasBomb;
-  try {
-    return doc.toJS({ maxAliasCount: -1 });
-  } catch (e) {
-    if (e instanceof ReferenceError && /unresolved alias/i.test(e.message)) return UNRESOLVED_ALIAS;
-    throw e;
-  }
+  return aliasProblem(doc) ?? doc.toJS({ maxAliasCount: -1 });
 }
 
 /** The child nodes of a yaml node, in document order: a map's keys and values, a list's items. */
@@ -302,13 +282,14 @@ function childNodes(n: unknown): unknown[] {
 }
 
 /**
- * Where the document's aliases expand it too far: past ALIAS_FACTOR times the values it writes
- * plus ALIAS_SLACK, or into a loop (an alias inside its own anchor). The offset of the first
- * alias whose anchor holds aliases itself (where expansion multiplies), else of the first alias;
- * undefined when the document is fine. Sizes are counted bottom-up in document order (an anchor
- * comes before its aliases), each node once, without recursion.
+ * What is wrong with the document's aliases, if anything. First, whether they expand it too far:
+ * past ALIAS_FACTOR times the values it writes plus ALIAS_SLACK, or into a loop (an alias inside
+ * its own anchor), said at the first alias whose anchor holds aliases itself (where expansion
+ * multiplies), else at the first alias. Then, the first alias that names no anchor set before
+ * it. Sizes are counted bottom-up in document order (an anchor comes before its aliases), each
+ * node once, without recursion.
  */
-function aliasBomb(doc: Document): number | undefined {
+function aliasProblem(doc: Document): AliasProblem | undefined {
   const size = new Map<unknown, number>();
   /** Nodes that hold an alias, themselves or below. */
   const holds = new Set<unknown>();
@@ -320,6 +301,7 @@ function aliasBomb(doc: Document): number | undefined {
   let first = Infinity;
   let nested = Infinity;
   let loop = false;
+  let unresolved: AliasProblem | undefined;
   const stack: { node: unknown; done: boolean }[] = [{ node: doc.contents, done: false }];
   while (stack.length > 0) {
     const { node, done } = stack.pop()!;
@@ -343,6 +325,11 @@ function aliasBomb(doc: Document): number | undefined {
       first = Math.min(first, at);
       if (holds.has(target)) nested = Math.min(nested, at);
       holds.add(node);
+      if (target === undefined)
+        unresolved ??= new AliasProblem(
+          `YAML alias *${node.source} names no anchor set before it`,
+          at,
+        );
       // Not sized yet: the alias stands inside its own anchor.
       const t = target === undefined ? 1 : size.get(target);
       if (t === undefined) loop = true;
@@ -355,21 +342,11 @@ function aliasBomb(doc: Document): number | undefined {
     size.set(node, Math.min(s, 1e15));
   }
   const over = loop || (size.get(doc.contents) ?? 0) > ALIAS_FACTOR * written + ALIAS_SLACK;
-  if (!over) return undefined;
-  return Number.isFinite(nested) ? nested : Number.isFinite(first) ? first : 0;
-}
-
-/** The first alias that names no anchor set before it: its name and offset. */
-function firstUnresolvedAlias(doc: Document): { name: string; offset: number } {
-  let found = { name: '', offset: 0 };
-  visit(doc, {
-    Alias(_key, node) {
-      if (node.resolve(doc) !== undefined) return undefined;
-      found = { name: node.source, offset: node.range?.[0] ?? 0 };
-      return visit.BREAK;
-    },
-  });
-  return found;
+  if (!over) return unresolved;
+  return new AliasProblem(
+    `YAML aliases expand the file past ${ALIAS_FACTOR} times the values it writes (an alias bomb)`,
+    Number.isFinite(nested) ? nested : Number.isFinite(first) ? first : 0,
+  );
 }
 
 type Report = (reason: DiagnosticReason, path: FieldPath, message: string, onKey?: boolean) => void;

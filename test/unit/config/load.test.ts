@@ -195,6 +195,17 @@ describe('a YAML alias bomb', () => {
     if (r.ok) expect(r.value.tasks).toHaveLength(2001);
   });
 
+  it('is not a file whose own keys read bomb: true (they are unknown keys)', () => {
+    const problems = problemsOf(
+      'project: B\nstart: 2026-01-05\nbomb: true\noffset: 5\ntasks: [{ id: a, hours: 1 }]\n',
+      'keys.yaml',
+    );
+    expect(problems.map((d) => d.message.slice(0, d.message.indexOf(' (')))).toEqual([
+      'bomb: unknown key "bomb"',
+      'offset: unknown key "offset"',
+    ]);
+  });
+
   it('is an alias inside its own anchor (a loop)', () => {
     const problems = problemsOf(
       'project: L\nstart: 2026-01-05\nx: &x [1, *x]\ntasks: []\n',
