@@ -253,11 +253,6 @@ function lineReader(onLine: (line: string) => void): (chunk: string) => void {
 }
 
 /**
- * Descriptor `n` opened again by node (close-on-exec) and the inherited one closed, so that the
- * commands do not inherit it. (Where there is no /dev/fd, the inherited one serves: node does
- * not pass it on either.)
- */
-/**
  * A log opened for appending (fd -1 and why, when it cannot be): never through a symbolic link
  * (it would append to whatever file the link names), and never waiting on a FIFO (the open would
  * block the launcher, deaf to every signal); only a regular file is taken.
@@ -281,6 +276,11 @@ function openAppendLog(
   }
 }
 
+/**
+ * Descriptor `n` opened again by node (close-on-exec) and the inherited one closed, so that the
+ * commands do not inherit it. (Where there is no /dev/fd, the inherited one serves: node does
+ * not pass it on either.)
+ */
 function reopenCloseOnExec(fs: typeof FsModule, n: number): number {
   try {
     const fd = fs.openSync(`/dev/fd/${n}`, 'a');
