@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { killGroup } from './process-group.js';
+import { procStat } from '../state/lockfile.js';
 
 /** A process tagged with a run id (through `CRITPATH_RUN_ID` in its environment). */
 export interface TaggedProcess {
@@ -41,14 +42,8 @@ export function findTagged(runIds: ReadonlySet<string>): TaggedProcess[] {
 }
 
 function processGroup(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const pgid = Number(rest[2]);
-    return Number.isInteger(pgid) && pgid > 0 ? pgid : undefined;
-  } catch {
-    return undefined;
-  }
+  const pgid = Number(procStat(pid)?.[2]);
+  return Number.isInteger(pgid) && pgid > 0 ? pgid : undefined;
 }
 
 function alive(pid: number): boolean {

@@ -59,8 +59,11 @@ export function processStart(pid: number): string {
   return procStat(pid)?.[19] ?? '';
 }
 
-/** Fields 3 on of /proc/PID/stat (state, ppid, …, start time at [19]); undefined if unreadable. */
-function procStat(pid: number): string[] | undefined {
+/**
+ * Fields 3 on of /proc/PID/stat (state at [0], process group at [2], start time at [19]);
+ * undefined if unreadable (dead, or not Linux).
+ */
+export function procStat(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: fields resume after the last ')'.
