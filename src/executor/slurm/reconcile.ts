@@ -9,7 +9,7 @@ import type { SlurmClient } from './client.js';
 import { RUN_COMMENT_PREFIX, jobName, markedDurationMs, parseJobLog } from './sbatch.js';
 import type { Attempt, RunState } from '../../state/reducer.js';
 import type { JournalRecord, WithoutVersion } from '../../state/records.js';
-import { readLogEnd, readLogTail } from '../../state/log-tail.js';
+import { readLogEnd, tailLines } from '../../state/log-tail.js';
 
 export const SLURM_BACKEND = 'slurm';
 
@@ -99,11 +99,11 @@ export async function viewOpenAttempts(
 }
 
 /**
- * How long an ended job ran: by the marks its batch script wrote at the end of its log (to the
- * millisecond), else by Slurm's start and end (whole seconds), else 0.
+ * How long an ended job ran: by the marks its batch script wrote at the end of its log (`end`,
+ * read once for this and the failure's tail; to the millisecond), else by Slurm's start and end
+ * (whole seconds), else 0.
  */
-function jobDurationMs(job: JobInfo, log: string): number {
-  const end = readLogEnd(log);
+function jobDurationMs(job: JobInfo, end: string | undefined): number {
   const marked = end === undefined ? undefined : markedDurationMs(parseJobLog(end), job.jobId);
   if (marked !== undefined) return marked;
   return job.start !== undefined && job.end !== undefined ? Math.max(0, job.end - job.start) : 0;
@@ -122,7 +122,8 @@ export function outcomeRecord(
 ): WithoutVersion<JournalRecord> | undefined {
   if (!isTerminal(job.phase)) return undefined;
   const base = { at: now, runId: attempt.runId, id, attempt: attempt.attempt };
-  const durationMs = jobDurationMs(job, join(root, attempt.log));
+  const end = readLogEnd(join(root, attempt.log));
+  const durationMs = jobDurationMs(job, end);
   switch (job.phase) {
     case 'succeeded':
       return { t: 'finished', ...base, exitCode: 0, durationMs };
@@ -141,7 +142,7 @@ export function outcomeRecord(
         exitCode: job.exitCode ?? null,
         signal: null,
         message: `Slurm ${job.state}${job.reason === undefined ? '' : ` (${job.reason})`}`,
-        stderrTail: readLogTail(join(root, attempt.log)),
+        stderrTail: end === undefined ? [] : tailLines(end),
         durationMs,
         final: true,
       };
@@ -154,7 +155,7 @@ export function outcomeRecord(
         exitCode: bySignal ? null : (job.exitCode ?? null),
         signal: bySignal ? `SIG${job.signal}` : null,
         message: `Slurm ${job.state}${job.reason === undefined ? '' : ` (${job.reason})`}`,
-        stderrTail: readLogTail(join(root, attempt.log)),
+        stderrTail: end === undefined ? [] : tailLines(end),
         durationMs,
         final: true,
       };
