@@ -114,7 +114,10 @@ export interface StatusOptions {
    * submitted them.
    */
   readonly batchLive?: ReadonlyMap<string, 'pending' | 'running'>;
-  /** Activities whose last attempt's process group outlived its run: the group's id. */
+  /**
+   * Activities whose last attempt's process group outlived its run (interrupted, as its run
+   * died): the group's id.
+   */
   readonly leftovers?: ReadonlyMap<string, number>;
 }
 
@@ -367,7 +370,7 @@ function activityRows(
       blocked: block[v],
       reason: block[v] !== undefined ? formatBlockReason(block[v]) : undefined,
       interrupted: st?.status === 'interrupted',
-      leftoverPid: (st?.status === 'interrupted' ? leftovers?.get(a.id) : undefined) ?? null,
+      leftoverPid: leftovers?.get(a.id) ?? null,
       log: last?.log,
       gpus: last?.gpus ?? NONE,
       attempts: st?.attempts.length ?? 0,
