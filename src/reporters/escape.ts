@@ -70,3 +70,26 @@ export function escapeLine(text: string): string {
   const s = escapeTerminal(text);
   return s.includes('\n') || s.includes('\t') ? s.replace(BREAKS, (m) => BREAK_TEXT[m]!) : s;
 }
+
+/**
+ * Characters a terminal shows as nothing or as a plain space: the no-break and other spaces, the
+ * zero-width ones, the word joiner and invisible operators, the soft hyphen, the Arabic letter
+ * mark, the Hangul fillers, the line and paragraph separators, the byte-order mark and the tag
+ * characters. The joiners and the grapheme joiner stand outside the class, since they combine.
+ * In a title they are the writer's; in a message that quotes a value (`unknown dependency "a b"`)
+ * they hide the very difference the message is about.
+ */
+const INVISIBLE =
+  /\u034f|\u17b4|\u17b5|\u200c|\u200d|[\u00a0\u00ad\u061c\u115f\u1160\u180e\u2000-\u200b\u2028\u2029\u202f\u205f-\u2064\u206a-\u206f\u3000\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+
+/**
+ * A message (an error, a problem found in a file, a warning), after escapeTerminal: its
+ * invisible characters written as `\u` escapes (`\u200b`, `\u{e0041}`), so a value it quotes
+ * reads as it is.
+ */
+export function escapeInvisible(text: string): string {
+  return text.replace(INVISIBLE, (ch) => {
+    const c = ch.codePointAt(0)!;
+    return c > 0xffff ? `\\u{${c.toString(16)}}` : `\\u${c.toString(16).padStart(4, '0')}`;
+  });
+}

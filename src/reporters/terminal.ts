@@ -2,7 +2,7 @@ import { Chalk } from 'chalk';
 import type { ChalkInstance } from 'chalk';
 import type { ByteSink } from '../util/byte-gatherer.js';
 import { byteGatherer } from '../util/byte-gatherer.js';
-import { escapeTerminal } from './escape.js';
+import { escapeInvisible, escapeTerminal } from './escape.js';
 import { describeIoError } from '../result.js';
 
 /** Where a command writes: standard output for results, standard error for diagnostics. */
@@ -148,7 +148,7 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
       if (!line.endsWith('\n')) stdout('\n');
     },
     // Messages carry no colour of ours, and may echo what the user typed (a file name).
-    err: (t) => stderr(lineOf(t, false)),
+    err: (t) => stderr(escapeInvisible(lineOf(t, false))),
     outJson: (chunks) => {
       // Held as buffers, outside the JavaScript heap, by a stream whose reader lags (byteGatherer).
       // One buffer serves again once the stream has nothing left to write (blockingWrites).
@@ -221,7 +221,7 @@ export function memoryOutput(
     stdout,
     stderr,
     out: (t) => void stdout.push(escapeTerminal(t)),
-    err: (t) => void stderr.push(escapeTerminal(t)),
+    err: (t) => void stderr.push(escapeInvisible(escapeTerminal(t))),
     outJson: (chunks) => void stdout.push(escapeTerminal([...chunks].join(''))),
     write: (t) => void stdout.push(t),
     color: new Chalk({ level: 0 }),

@@ -49,3 +49,17 @@ describe('lists nested a thousand levels deep', () => {
     expect(lines[0]).toMatch(/:3:\d+: YAML syntax: lists or mappings nested too deep to read/);
   });
 });
+
+describe('invisible characters in an id', () => {
+  // A zero-width space or a no-break space printed as it is: the message quoted two ids that
+  // looked the same as a valid one.
+  it('are written as escapes in the messages that quote it', async () => {
+    const p = tempProject(twoTasks('"a\u200bb"', '"a\u00a0b"'));
+    const v = await critpath(['validate', p.file], { cwd: p.dir, env: p.env });
+    expect(v.exitCode, v.all).toBe(2);
+    expect(v.stderr).toContain(`${p.file}:4:9: tasks[0].id:`);
+    expect(v.stderr).toContain('got "a\\u200bb" (string)');
+    expect(v.stderr).toContain(`${p.file}:8:12: tasks[1].deps[0]: unknown dependency "a\\u00a0b"`);
+    expect(v.stderr).not.toMatch(/[\u200b\u00a0]/);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { escapeTerminal } from '../../../src/reporters/escape.js';
+import { escapeInvisible, escapeTerminal } from '../../../src/reporters/escape.js';
 import { cellWidth, stripColor } from '../../../src/reporters/layout.js';
 import { memoryOutput } from '../../../src/reporters/terminal.js';
 
@@ -98,5 +98,22 @@ describe('escapeTerminal', () => {
     o.err('\u001b[1Aup');
     expect(o.stdout).toEqual(['title \\x1b]8;;http://x\\x07link \\x1b[31mred\\x1b[39m']);
     expect(o.stderr).toEqual(['\\x1b[1Aup']);
+  });
+});
+
+describe('escapeInvisible', () => {
+  it('writes the characters a terminal shows as nothing or a plain space as escapes', () => {
+    expect(escapeInvisible('a\u200bb c\u00a0d\u2060e\ufeff\u{e0041}\u2028')).toBe(
+      'a\\u200bb c\\u00a0d\\u2060e\\ufeff\\u{e0041}\\u2028',
+    );
+    expect(escapeInvisible('plain → ≤ é 漢 😀')).toBe('plain → ≤ é 漢 😀');
+  });
+
+  it('is what Output prints of a message, and only of a message', () => {
+    const o = memoryOutput();
+    o.err('unknown dependency "a\u200bb"');
+    o.out('title a\u00a0b');
+    expect(o.stderr).toEqual(['unknown dependency "a\\u200bb"']);
+    expect(o.stdout).toEqual(['title a\u00a0b']);
   });
 });
