@@ -116,6 +116,18 @@ describe('critpath CLI (built)', () => {
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
+  it('--json beside another --format is a usage error naming both, not one silently chosen', async () => {
+    const r = await critpath(['plan', '--team', '2', '--json', '--format', 'csv']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe(
+      'critpath: --json and --format csv ask for two formats: give one of them',
+    );
+    const same = await critpath(['plan', '--team', '2', '--json', '--format', 'json']);
+    expect(same.code).toBe(0);
+    expect(JSON.parse(same.stdout).team).toBe(2);
+  });
+
   it('graph prints DOT and Mermaid with critical activities marked', async () => {
     const dot = await critpath(['graph']);
     expect(dot.code).toBe(0);

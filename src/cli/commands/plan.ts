@@ -57,6 +57,12 @@ interface PlanOptions extends RiskCliOptions {
 }
 
 /** The parsed, checked options of a team plan: what `buildTeamPlans` and the reporters need. */
+/** `--json` beside a `--format` given on the command line that is not json: the two disagree. */
+function formatConflict(opts: PlanOptions, source: string | undefined): string | undefined {
+  if (opts.json !== true || source !== 'cli' || opts.format === 'json') return undefined;
+  return `--json and --format ${opts.format} ask for two formats: give one of them`;
+}
+
 export interface TeamPlanRequest {
   readonly teams: readonly TeamSpec[];
   readonly format: PlanFormat;
@@ -140,7 +146,12 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         '  critpath plan j30/j301_1.sm --json    a PSPLIB RCPSP instance, same engine',
       ].join('\n'),
     )
-    .action(async (file: string, opts: PlanOptions) => {
+    .action(async (file: string, opts: PlanOptions, command: Command) => {
+      const formats = formatConflict(opts, command.getOptionValueSource('format'));
+      if (formats !== undefined) {
+        usageError(ctx, formats);
+        return;
+      }
       if (isPsplibFile(file)) {
         // PSPLIB instances have no calendar or team: only the engine's options apply.
         const seed = wholeNumber('--seed', opts.seed, 0);
