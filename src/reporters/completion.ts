@@ -1,7 +1,8 @@
 /**
  * Shell completion scripts for bash, zsh and fish, rendered from the CLI's own command table
- * (verbs and their options): verbs, options, task files (*.yaml) and the task and activity ids
- * of the file on the line (asked of `critpath completion ids FILE` as the user types).
+ * (verbs and their options): verbs, options, task files (.yaml, .yml, .json) and the task and
+ * activity ids of the first task file on the line (asked of `critpath completion ids FILE` as
+ * the user types). File names are filtered with `case` patterns, which need no shell option.
  */
 
 /** A verb as completion sees it. */
@@ -38,11 +39,16 @@ ${cases}
     COMPREPLY=($(compgen -W "$opts --help" -- "$cur"))
     return
   fi
-  local file=""
-  if [[ $COMP_CWORD -gt 2 && \${COMP_WORDS[2]} == *.y*ml ]]; then file=\${COMP_WORDS[2]}; fi
-  local ids
-  ids=$(critpath completion ids $file 2>/dev/null)
-  COMPREPLY=($(compgen -W "$ids" -- "$cur") $(compgen -f -X '!*.@(yaml|yml)' -- "$cur") $(compgen -d -- "$cur"))
+  local file="" k f ids
+  for ((k = 2; k < COMP_CWORD; k++)); do
+    case \${COMP_WORDS[k]} in *.yaml | *.yml | *.json) file=\${COMP_WORDS[k]}; break ;; esac
+  done
+  ids=$(critpath completion ids \${file:+"$file"} 2>/dev/null)
+  COMPREPLY=($(compgen -W "$ids" -- "$cur"))
+  while IFS= read -r f; do
+    case $f in *.yaml | *.yml | *.json) COMPREPLY+=("$f") ;; esac
+  done < <(compgen -f -- "$cur")
+  while IFS= read -r f; do COMPREPLY+=("$f"); done < <(compgen -d -- "$cur")
 }
 complete -o filenames -F _critpath critpath
 `;
@@ -69,11 +75,13 @@ ${cases}
     compadd -- $opts --help
     return
   fi
-  local file=""
-  if (( CURRENT > 3 )) && [[ $words[3] == *.y*ml ]]; then file=$words[3]; fi
-  ids=(\${(f)"$(critpath completion ids $file 2>/dev/null)"})
+  local file="" w
+  for w in \${words[3,CURRENT-1]}; do
+    if [[ $w == *.(yaml|yml|json) ]]; then file=$w; break; fi
+  done
+  ids=(\${(f)"$(critpath completion ids \${file:+"$file"} 2>/dev/null)"})
   compadd -- $ids
-  _files -g '*.(yaml|yml)'
+  _files -g '*.(yaml|yml|json)'
 }
 compdef _critpath critpath
 `;
@@ -87,8 +95,11 @@ function fish(verbs: readonly CompletionVerb[]): string {
     'function __critpath_ids',
     '    set -l words (commandline -opc)',
     '    set -l file',
-    "    if test (count $words) -ge 3; and string match -q -r '\\.ya?ml$' -- $words[3]",
-    '        set file $words[3]',
+    '    for w in $words[3..-1]',
+    "        if string match -q -r '\\.(ya?ml|json)$' -- $w",
+    '            set file $w',
+    '            break',
+    '        end',
     '    end',
     '    critpath completion ids $file 2>/dev/null',
     'end',

@@ -151,6 +151,55 @@ COMP_WORDS=(critpath run tasks/epic-1a.yaml 1a.1); COMP_CWORD=3; _critpath; echo
     expect(second!.split(' ')).toEqual(expect.arrayContaining(['1a.1', '1a.10', '1a.17/docs']));
   }, 60_000);
 
+  it('completion offers .json task files and their ids, in bash without extglob and in fish', async () => {
+    // bash filtered files with an extglob pattern (off in most shells: no file was offered), and
+    // every script looked for the task file only right after the verb, and only for .yaml.
+    const p = tempProject('');
+    const bin = join(p.dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(
+      join(bin, 'critpath'),
+      `#!/bin/sh\nexec node ${resolve(ROOT, 'bin/critpath.js')} "$@"\n`,
+      { mode: 0o755 },
+    );
+    writeFileSync(
+      join(p.dir, 'lab.json'),
+      JSON.stringify({
+        project: 'Lab',
+        start: '2026-01-05',
+        tasks: [
+          { id: 'rack', hours: 1 },
+          { id: 'rackcheck', hours: 1, deps: ['rack'] },
+        ],
+      }),
+    );
+    writeFileSync(join(p.dir, 'lab.yaml'), 'project: L\nstart: 2026-01-05\ntasks: []\n');
+    writeFileSync(join(p.dir, 'labnotes.txt'), 'x\n');
+    const shellEnv = { ...process.env, PATH: `${bin}:${process.env['PATH']}` };
+    const script = (await critpath(['completion', 'bash'], { cwd: ROOT, env })).stdout;
+    const probe = `shopt -u extglob
+${script}
+COMP_WORDS=(critpath plan la); COMP_CWORD=2; _critpath; echo "\${COMPREPLY[@]}"
+COMP_WORDS=(critpath plan --team 2 lab.json ra); COMP_CWORD=5; _critpath; echo "\${COMPREPLY[@]}"`;
+    const [files, ids] = execFileSync('bash', ['-c', probe], { cwd: p.dir, env: shellEnv })
+      .toString()
+      .split('\n');
+    expect(files!.split(' ').sort()).toEqual(['lab.json', 'lab.yaml']);
+    expect(ids!.split(' ')).toEqual(['rack', 'rackcheck']);
+    if (hasShell('fish') || process.env['CRITPATH_SHELLS_E2E'] === 'require') {
+      const fish = (await critpath(['completion', 'fish'], { cwd: ROOT, env })).stdout;
+      writeFileSync(join(p.dir, 'c.fish'), fish);
+      const got = execFileSync(
+        'fish',
+        ['-c', "source c.fish; complete -C 'critpath plan --team 2 lab.json ra'"],
+        { cwd: p.dir, env: shellEnv },
+      ).toString();
+      expect(got.split('\n').map((l) => l.split('\t')[0])).toEqual(
+        expect.arrayContaining(['rack', 'rackcheck']),
+      );
+    }
+  }, 60_000);
+
   it('every verb has examples in its help, and the top-level help lists the workflow', async () => {
     const top = await critpath(['--help'], { cwd: ROOT, env });
     expect(top.stdout).toContain('The usual workflow:');
