@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { loadProjectFileCached } from '../../config/project-cache.js';
 import { defaultFileProblem } from '../context.js';
-import { buildActivityGraph } from '../../model/activities.js';
 import type { CompletionVerb, Shell } from '../../reporters/completion.js';
 import { SHELLS, completionScript } from '../../reporters/completion.js';
 
@@ -45,8 +44,11 @@ export function registerCompletion(program: Command, ctx: CliContext): void {
       if (defaultFileProblem(ctx, file) !== undefined) return;
       const r = await loadProjectFileCached(file);
       if (!r.ok) return;
-      const g = buildActivityGraph(r.value);
-      const ids = new Set([...r.value.tasks.map((t) => t.id), ...g.activities.map((a) => a.id)]);
+      const ids = new Set<string>();
+      for (const t of r.value.tasks) {
+        ids.add(t.id);
+        for (const p of t.phases) ids.add(p.activityId);
+      }
       ctx.out.out([...ids].join('\n'));
     });
 }
