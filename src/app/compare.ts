@@ -7,7 +7,7 @@ import { err, ok } from '../result.js';
 import type { TeamSpec } from '../model/team-spec.js';
 import { teamLabel } from '../model/team-spec.js';
 import { applyScenario, BASELINE, scenariosOf } from '../planner/project/scenarios.js';
-import type { TeamRisk } from './risk.js';
+import type { SampleProgress, TeamRisk } from './risk.js';
 import { projectRisk } from './risk.js';
 
 /**
@@ -28,6 +28,8 @@ export interface CompareOptions {
   readonly timeLimitMs?: number;
   /** `YYYY-MM-DD`; the project's deadline when undefined. */
   readonly deadline?: string;
+  /** Told, per scenario and team, the samples done so far. */
+  readonly progress?: SampleProgress;
 }
 
 export interface CompareRow {
@@ -103,7 +105,18 @@ export function compareScenarios(
     const risk = projectRisk(
       p,
       teams,
-      { samples: opts.samples, seed: opts.seed, now: opts.now, deadline: opts.deadline },
+      {
+        samples: opts.samples,
+        seed: opts.seed,
+        now: opts.now,
+        deadline: opts.deadline,
+        ...(opts.progress === undefined
+          ? {}
+          : {
+              progress: (team: string, done: number, total: number) =>
+                opts.progress!(`scenario ${scenario.name}, ${team}`, done, total),
+            }),
+      },
       plans.value,
     );
     if (!risk.ok) return err(`scenario ${scenario.name}: ${risk.error}`);

@@ -6,7 +6,7 @@ import type { Comparison } from './compare.js';
 import { compareScenarios } from './compare.js';
 import type { DatedTeamPlan } from './plan-team.js';
 import { buildTeamPlans } from './plan-team.js';
-import type { ProjectRisk } from './risk.js';
+import type { ProjectRisk, SampleProgress } from './risk.js';
 import { projectRisk } from './risk.js';
 import { taskGraphView } from './task-graph.js';
 
@@ -28,6 +28,8 @@ export interface RiskRequest {
   readonly graph: boolean;
   /** The clock that time limits are measured on. */
   readonly now: () => number;
+  /** Told how far each Monte Carlo is (RiskOptions.progress). */
+  readonly progress?: SampleProgress;
 }
 
 /** What the risk side computed; a part is undefined when it was not asked for. */
@@ -57,6 +59,7 @@ export function riskReport(project: Project, req: RiskRequest): Result<RiskRepor
       maxSchedules: req.maxSchedules,
       ...limit,
       deadline: req.deadline,
+      ...progressOf(req),
     });
     if (!cmp.ok) return err(cmp.error);
     comparison = cmp.value;
@@ -81,6 +84,7 @@ export function riskReport(project: Project, req: RiskRequest): Result<RiskRepor
       deadline: req.deadline,
       now: req.now,
       hoursPerDay: req.hoursPerDay,
+      ...progressOf(req),
     },
     plans.value,
   );
@@ -88,3 +92,6 @@ export function riskReport(project: Project, req: RiskRequest): Result<RiskRepor
   const graph = req.graph ? taskGraphView(project) : undefined;
   return ok({ comparison, plans: plans.value, risk: risk.value, graph });
 }
+
+const progressOf = (req: RiskRequest): { progress?: SampleProgress } =>
+  req.progress === undefined ? {} : { progress: req.progress };

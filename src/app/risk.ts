@@ -34,7 +34,15 @@ export interface RiskOptions {
   readonly hoursPerDay?: number;
   /** Top drivers to list. @default 5 */
   readonly drivers?: number;
+  /** Told, per team ("team 2"), the samples done so far of `samples`. */
+  readonly progress?: SampleProgress;
 }
+
+/**
+ * Where a long Monte Carlo tells how far it is: which one ("team 2", "scenario early-gpu, team 2"),
+ * and the samples done of all.
+ */
+export type SampleProgress = (label: string, done: number, total: number) => void;
 
 /** A point on the axis with its date. */
 export interface DatedHours {
@@ -124,6 +132,12 @@ export function projectRisk(
       sampling: opts.sampling,
       drivers: opts.drivers,
       plan,
+      ...(opts.progress === undefined
+        ? {}
+        : {
+            onProgress: (done: number) =>
+              opts.progress!(`team ${teamLabel(spec)}`, done, opts.samples),
+          }),
     });
     if (!mc.ok) return err(mc.error);
     const r: MonteCarloResult = mc.value.result;

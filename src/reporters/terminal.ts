@@ -2,7 +2,8 @@ import { Chalk } from 'chalk';
 import type { ChalkInstance } from 'chalk';
 import type { ByteSink } from '../util/byte-gatherer.js';
 import { byteGatherer } from '../util/byte-gatherer.js';
-import { escapeInvisible, escapeTerminal } from './escape.js';
+import { escapeInvisible, escapeLine, escapeTerminal } from './escape.js';
+import { elide } from './layout.js';
 import { describeIoError } from '../result.js';
 
 /** Where a command writes: standard output for results, standard error for diagnostics. */
@@ -20,6 +21,12 @@ export interface Output {
    * caller escapes what it did not write itself (escapeTerminal).
    */
   write(text: string): void;
+  /**
+   * A passing line on standard error while a long step runs (Monte Carlo's samples so far), each
+   * replacing the one before; undefined clears it. Only a terminal shows it: where standard error
+   * is a pipe or a file, nothing is written.
+   */
+  progress(text: string | undefined): void;
   /** Colours for this output; level 0 when NO_COLOR is set or the stream is not a terminal. */
   readonly color: ChalkInstance;
   readonly isTty: boolean;
@@ -162,6 +169,7 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
       }
     },
     write: stdout,
+    progress: progressLine(process.stderr, stderr),
     color: new Chalk({ level }),
     isTty,
     columns: opts.wide === true ? Infinity : outputColumns(process.stdout, process.env),
@@ -205,6 +213,31 @@ function hasBidiOverride(b: Buffer): boolean {
   return false;
 }
 
+/**
+ * Output's progress on `stream`: a line cut to the terminal's width, written over the one before
+ * (carriage return, the text, erase to the end of the line); nothing unless it is a terminal.
+ */
+function progressLine(
+  stream: { isTTY?: boolean; columns?: number },
+  write: (data: string) => void,
+): (text: string | undefined) => void {
+  if (stream.isTTY !== true) return () => {};
+  let shown = false;
+  return (text) => {
+    if (text === undefined) {
+      if (shown) write('\r\u001b[K');
+      shown = false;
+      return;
+    }
+    const width = Math.max(
+      20,
+      (stream.columns !== undefined && stream.columns > 0 ? stream.columns : 80) - 1,
+    );
+    write(`\r${elide(escapeInvisible(escapeLine(text)), width)}\u001b[K`);
+    shown = true;
+  };
+}
+
 /** A line as printed: control characters escaped (colours kept if asked), a newline at its end. */
 const lineOf = (t: string, keepColour: boolean): string => {
   const s = escapeTerminal(t, keepColour);
@@ -214,12 +247,15 @@ const lineOf = (t: string, keepColour: boolean): string => {
 /** An output that keeps what is written, for tests. */
 export function memoryOutput(
   columns = PIPED_COLUMNS,
-): Output & { stdout: string[]; stderr: string[] } {
+): Output & { stdout: string[]; stderr: string[]; progressLines: (string | undefined)[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
+  const progressLines: (string | undefined)[] = [];
   return {
     stdout,
     stderr,
+    progressLines,
+    progress: (t) => void progressLines.push(t),
     out: (t) => void stdout.push(escapeTerminal(t)),
     err: (t) => void stderr.push(escapeInvisible(escapeTerminal(t))),
     outJson: (chunks) => void stdout.push(escapeTerminal([...chunks].join(''))),

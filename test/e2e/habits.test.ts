@@ -200,6 +200,25 @@ COMP_WORDS=(critpath plan --team 2 lab.json ra); COMP_CWORD=5; _critpath; echo "
     }
   }, 60_000);
 
+  it('a Monte Carlo shows how far it is on a terminal, and writes nothing of it to a pipe', async () => {
+    // At 10 million samples it ran for minutes with nothing shown.
+    const args = ['plan', 'tasks/epic-1a.yaml', '--monte-carlo', '5000', '--team', '2'];
+    const piped = await critpath(args, { cwd: ROOT, env });
+    expect(piped.exitCode, piped.all).toBe(0);
+    expect(piped.stderr).toBe('');
+    // `script` gives it a terminal; standard output goes to /dev/null, standard error is seen.
+    const tty = await execa(
+      'script',
+      ['-qec', `node "${BIN}" ${args.join(' ')} > /dev/null`, '/dev/null'],
+      { cwd: ROOT, env: { ...process.env, ...env }, reject: false },
+    );
+    expect(tty.exitCode, tty.all).toBe(0);
+    const lines = tty.stdout.split('\r');
+    expect(lines).toContain('Monte Carlo, team 2: 5,000 of 5,000 samples (100 %)\u001b[K');
+    // The line is cleared once the figures are printed.
+    expect(tty.stdout.endsWith('\r\u001b[K')).toBe(true);
+  }, 60_000);
+
   it('every verb has examples in its help, and the top-level help lists the workflow', async () => {
     const top = await critpath(['--help'], { cwd: ROOT, env });
     expect(top.stdout).toContain('The usual workflow:');

@@ -14,6 +14,7 @@ import type { DatedTeamPlan } from '../../app/plan-team.js';
 import { DEFAULT_MAX_SCHEDULES } from '../../app/plan-team.js';
 import type { RiskRequest } from '../../app/risk-report.js';
 import { riskReport } from '../../app/risk-report.js';
+import type { SampleProgress } from '../../app/risk.js';
 import type { Forecast } from '../../app/forecast.js';
 import { forecastFromState, journalState } from '../../app/forecast.js';
 import { renderForecast } from '../../reporters/forecast.js';
@@ -146,7 +147,9 @@ export async function runRisk(
     odds: opts.monteCarlo !== undefined || opts.html !== undefined,
     graph: opts.html !== undefined,
     now: () => performance.now(),
+    progress: sampleProgress(ctx),
   });
+  ctx.out.progress(undefined);
   if (!report.ok) return usageError(ctx, report.error);
   const { comparison, plans, risk, graph } = report.value;
   const json = opts.json === true || opts.format === 'json';
@@ -171,6 +174,26 @@ export async function runRisk(
     if (!written.ok) return usageError(ctx, `--html: ${written.error}`);
     ctx.out.err(`critpath: wrote ${opts.html}`);
   }
+}
+
+/** How often, at most, the progress line changes (ms). */
+const PROGRESS_MS = 200;
+
+/**
+ * The samples done so far, on the progress line (a terminal's standard error): at 10 million
+ * samples a Monte Carlo runs for minutes.
+ */
+function sampleProgress(ctx: CliContext): SampleProgress {
+  let last = -Infinity;
+  return (label, done, total) => {
+    const t = performance.now();
+    if (t - last < PROGRESS_MS && done < total) return;
+    last = t;
+    const pct = Math.floor((100 * done) / total);
+    ctx.out.progress(
+      `Monte Carlo, ${label}: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} samples (${pct} %)`,
+    );
+  };
 }
 
 /** The command that writes plans/decision-matrix.md (the freshness test runs the same). */

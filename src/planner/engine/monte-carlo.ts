@@ -34,7 +34,12 @@ export interface MonteCarloOptions {
    * with the group's duration the sum of its activities'.
    */
   readonly groups?: readonly string[];
+  /** Told the samples done so far, every PROGRESS_EVERY samples and after the last. */
+  readonly onProgress?: (done: number) => void;
 }
+
+/** How often (in samples) monteCarlo tells onProgress. */
+export const PROGRESS_EVERY = 1024;
 
 /** Percentiles of the finish, on the axis. */
 export interface Percentiles {
@@ -136,6 +141,7 @@ export function monteCarlo(
         groupCrit[g]! += 1;
       }
     }
+    if ((s + 1) % PROGRESS_EVERY === 0 || s + 1 === N) opts.onProgress?.(s + 1);
   }
 
   const sorted = Float64Array.from(makespans).sort();

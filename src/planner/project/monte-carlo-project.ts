@@ -38,6 +38,8 @@ export interface ProjectMonteCarloOptions {
    * Samples may follow it; without one it is solved here within `planBudget` schedules.
    */
   readonly plan?: Schedule;
+  /** Told the samples done so far (MonteCarloOptions.onProgress). */
+  readonly onProgress?: (done: number) => void;
   /** @default 2000 */
   readonly planBudget?: number;
 }
@@ -96,6 +98,7 @@ export function projectMonteCarlo(
       chain: reusableChainFinder(),
       groups: pp.value.graph.activities.map((a) => a.task.id),
       drivers: opts.drivers,
+      ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
     });
     return ok({ pp: pp.value, distributions, result, plan });
   } catch (e) {

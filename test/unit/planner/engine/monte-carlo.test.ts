@@ -10,6 +10,7 @@ import {
   drawDurations,
   monteCarlo,
   percentile,
+  PROGRESS_EVERY,
   ranks,
   shareAtMost,
 } from '../../../../src/planner/engine/monte-carlo.js';
@@ -218,6 +219,21 @@ describe('monteCarlo on generic problems', () => {
     expect(Array.from(a.makespans)).toEqual(Array.from(b.makespans));
     expect(a.percentiles).toEqual(b.percentiles);
     expect(Array.from(a.makespans)).not.toEqual(Array.from(c.makespans));
+  });
+
+  it('tells its progress every PROGRESS_EVERY samples and after the last, changing nothing', () => {
+    const dists = Array(5).fill(tri(1, 9));
+    const told: number[] = [];
+    const samples = 2 * PROGRESS_EVERY + 7;
+    const a = monteCarlo(chain(5), dists, {
+      ...opts,
+      samples,
+      seed: 8,
+      onProgress: (done) => told.push(done),
+    });
+    expect(told).toEqual([PROGRESS_EVERY, 2 * PROGRESS_EVERY, samples]);
+    const b = monteCarlo(chain(5), dists, { ...opts, samples, seed: 8 });
+    expect(Array.from(a.makespans)).toEqual(Array.from(b.makespans));
   });
 
   it('rejects a bad sample count', () => {
