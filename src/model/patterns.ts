@@ -2,6 +2,12 @@
 
 /** A task id: what `deps` name. */
 export const TASK_ID_RE = /^[A-Za-z0-9._-]+$/;
+/**
+ * The longest task id and phase name. An activity's log file is named after them (`id%2Fphase.log`,
+ * state/paths.ts), and a file name holds at most 255 bytes: 128 + 3 + 64 + 4 leave room.
+ */
+export const MAX_ID_LENGTH = 128;
+export const MAX_PHASE_NAME_LENGTH = 64;
 export const HOURS_RE = /^\s*\d+(\.\d+)?\s*(-\s*\d+(\.\d+)?\s*)?$/;
 /** An ISO calendar date, `YYYY-MM-DD`. */
 export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;

@@ -5,7 +5,7 @@
  * anything else is declined (undefined or false), for zod to decide.
  */
 import type { ProjectInput, TaskInput } from './schema.js';
-import { DATE_RE, HOURS_RE, TASK_ID_RE, isTimeout } from './patterns.js';
+import { DATE_RE, HOURS_RE, MAX_ID_LENGTH, TASK_ID_RE, isTimeout } from './patterns.js';
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isWhole = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
@@ -19,7 +19,7 @@ function isStringList(v: unknown): boolean {
 
 /** Each field a plain task may have, and a check that accepts only values zod accepts. */
 const PLAIN_FIELDS: Readonly<Record<string, (v: unknown) => boolean>> = {
-  id: (v) => isString(v) && TASK_ID_RE.test(v),
+  id: (v) => isString(v) && v.length <= MAX_ID_LENGTH && TASK_ID_RE.test(v),
   title: isString,
   hours: (v) => (typeof v === 'number' && Number.isFinite(v)) || (isString(v) && HOURS_RE.test(v)),
   hardware: (v) => v === 'macbook' || v === 'gpu',

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { DATE_RE, DURATION_RE, HOURS_RE, TASK_ID_RE, durationSeconds } from './patterns.js';
+import {
+  DATE_RE,
+  DURATION_RE,
+  HOURS_RE,
+  MAX_ID_LENGTH,
+  MAX_PHASE_NAME_LENGTH,
+  TASK_ID_RE,
+  durationSeconds,
+} from './patterns.js';
 
 /**
  * The task-file contract (tasks/*.yaml). These zod schemas check shape only; semantic rules
@@ -62,7 +70,10 @@ const DepsSchema = z.array(IdRef, { error: 'expected a list of ids, such as [a] 
 export const PhaseSchema = z.strictObject({
   name: z
     .string()
-    .regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a phase name of ASCII letters, digits, _ or -' }),
+    .regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a phase name of ASCII letters, digits, _ or -' })
+    .max(MAX_PHASE_NAME_LENGTH, {
+      error: `a phase name is at most ${MAX_PHASE_NAME_LENGTH} characters (its log file is named after it)`,
+    }),
   title: z.string().optional(),
   hours: HoursSchema,
   /** Extra tasks this phase waits for, beyond the task's own deps (which gate its first phase). */
@@ -81,6 +92,9 @@ export const TaskSchema = z.strictObject({
   id: z
     .string({ error: ID_TYPE_ERROR })
     .regex(TASK_ID_RE, { error: 'expected an id of ASCII letters, digits, ".", "_" or "-"' })
+    .max(MAX_ID_LENGTH, {
+      error: `an id is at most ${MAX_ID_LENGTH} characters (its log file is named after it)`,
+    })
     .describe('Unique task id, e.g. "1a.8"; dependencies name it.'),
   title: z.string().optional(),
   hours: HoursSchema.optional().describe(

@@ -27,7 +27,13 @@ describe('a long unknown dependency', () => {
       const v = await critpath(['validate', p.file], { cwd: p.dir, env: p.env });
       expect(v.exitCode, v.all?.slice(0, 300)).toBe(2);
       expect(v.stdout).toBe('');
-      expect(v.stderr).toBe(`${p.file}:8:12: tasks[1].deps[0]: unknown dependency "${dep}"`);
+      expect(v.stderr).toBe(
+        [
+          `${p.file}:4:9: tasks[0].id: an id is at most 128 characters (its log file is named after it), got "${'a'.repeat(37)}..." (string)`,
+          `${p.file}:8:12: tasks[1].deps[0]: unknown dependency "${dep}"`,
+          '2 problems',
+        ].join('\n'),
+      );
       const ids = await critpath(['completion', 'ids', p.file], { cwd: p.dir, env: p.env });
       expect(ids.exitCode, ids.all?.slice(0, 300)).toBe(0);
       expect(ids.all).toBe('');
@@ -61,5 +67,28 @@ describe('invisible characters in an id', () => {
     expect(v.stderr).toContain('got "a\\u200bb" (string)');
     expect(v.stderr).toContain(`${p.file}:8:12: tasks[1].deps[0]: unknown dependency "a\\u00a0b"`);
     expect(v.stderr).not.toMatch(/[\u200b\u00a0]/);
+  });
+});
+
+describe('the longest id and phase name', () => {
+  // A 300-letter id passed validate, and run then stopped: its log's name was too long.
+  it('run, and write their logs', async () => {
+    const id = 'i'.repeat(128);
+    const phase = 'p'.repeat(64);
+    const p = tempProject(
+      [
+        'project: L',
+        'start: 2026-11-30',
+        'tasks:',
+        `  - id: ${id}`,
+        '    phases:',
+        `      - { name: ${phase}, hours: 1, run: "echo hello" }`,
+        '',
+      ].join('\n'),
+    );
+    const r = await critpath(['run', p.file], { cwd: p.dir, env: p.env });
+    expect(r.exitCode, r.all).toBe(0);
+    const logs = await critpath(['logs', p.file, `${id}/${phase}`], { cwd: p.dir, env: p.env });
+    expect(logs.stdout).toContain('hello');
   });
 });

@@ -11,8 +11,10 @@ const files = readdirSync(dir)
   .sort();
 
 describe('bad task files', () => {
-  it('has a corpus of at least 30 files', () => {
+  it('has a corpus of at least 30 files, as many as the README says', () => {
     expect(files.length).toBeGreaterThanOrEqual(30);
+    const readme = readFileSync('README.md', 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain(`\`test/fixtures/bad/\` holds ${files.length} broken files`);
   });
 
   it.each(files)('%s reports exactly the expected diagnostics', async (f) => {
