@@ -176,6 +176,39 @@ export function wrap(s: string, width: number): string[] {
   return lines;
 }
 
+/** The most lines a table cell takes when wrapped: a longer text ends in "…" on the last. */
+export const CELL_LINES = 8;
+
+/**
+ * `wrap` for a table cell: at most `most` lines, the last ending in "…" when text was left out.
+ * Only a prefix is wrapped (a title of megabytes would be wrapped whole, to be thrown away).
+ */
+export function wrapCell(s: string, width: number, most = CELL_LINES): string[] {
+  const head = prefixFor(s, width, most);
+  return atMost(wrap(head, width), most, width, head !== s);
+}
+
+/** The first `most` of `lines` (of `width` cells), the last ending in "…" when any were left out. */
+function atMost(lines: string[], most: number, width: number, cut: boolean): string[] {
+  if (lines.length <= most && !cut) return lines;
+  const kept = lines.slice(0, most);
+  const last = kept.length - 1;
+  kept[last] = elide(`${kept[last]}…`, width);
+  return kept;
+}
+
+/**
+ * A prefix of `s` long enough to fill `most` lines of `width` cells (each character but a few
+ * takes a cell or more, and wrapping at a space leaves less than a line), never cut inside a
+ * surrogate pair; `s` itself when it is that short.
+ */
+function prefixFor(s: string, width: number, most: number): string {
+  const enough = 2 * (most + 1) * Math.max(width, 1) + 64;
+  if (s.length <= enough) return s;
+  const end = s.charCodeAt(enough - 1) >= 0xd800 && s.charCodeAt(enough - 1) <= 0xdbff;
+  return s.slice(0, end ? enough - 1 : enough);
+}
+
 /**
  * Prose wrapped to `width` cells: every line after the first starts with `indent` (a hanging
  * indent under a label, say). Lines already in `s` are kept as they are.
@@ -286,7 +319,7 @@ function renderRows(
     const parts = columns.map((c, i) => {
       const text = cells[i] ?? '';
       const w = widths[i]!;
-      return c.shrink === 'wrap' ? wrap(text, w) : [elide(text, w)];
+      return c.shrink === 'wrap' ? wrapCell(text, w) : [elide(text, w)];
     });
     const height = Math.max(...parts.map((p) => p.length));
     for (let k = 0; k < height; k++) {
@@ -344,7 +377,8 @@ function fittingLine(
 
 /**
  * The table stacked vertically, for a terminal too narrow for its columns: each row's first cell
- * on a line of its own, then one `header: value` line per other non-empty cell, wrapped.
+ * on a line of its own, then one `header: value` line per other non-empty cell, wrapped to at
+ * most CELL_LINES lines.
  */
 function stacked(
   columns: readonly Column[],
@@ -360,7 +394,9 @@ function stacked(
       if (i === 0 || stripColor(v).trim() === '') return;
       const label = pad(c.header === '' ? '' : `${c.header}:`, labelWidth);
       const indent = ' '.repeat(Math.min(2 + labelWidth + 1, Math.floor(width / 2)));
-      out.push(wrapProse(`  ${label} ${v}`, width, indent));
+      const head = prefixFor(v, width, CELL_LINES);
+      const lines = wrapProse(`  ${label} ${head}`, width, indent).split('\n');
+      out.push(...atMost(lines, CELL_LINES, width, head !== v));
     });
   }
   return out;

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { cellWidth, elide, fitTable, wrap, wrapProse } from '../../../src/reporters/layout.js';
+import {
+  CELL_LINES,
+  cellWidth,
+  elide,
+  fitTable,
+  wrap,
+  wrapCell,
+  wrapProse,
+} from '../../../src/reporters/layout.js';
 import { fmtDate, fmtDatesIn } from '../../../src/reporters/format.js';
 import { dayNameBeside } from '../../../src/reporters/team-common.js';
 
@@ -78,6 +86,34 @@ describe('fitTable', () => {
     );
     expect(stacked.split('\n')[0]).toBe('x');
     for (const l of stacked.split('\n')) expect(cellWidth(l)).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('a long cell', () => {
+  // A title of megabytes was wrapped in full: tens of thousands of lines at 40 columns.
+  const title = 'word '.repeat(200_000);
+  it('wraps to at most CELL_LINES lines, the last ending in "…"', () => {
+    const lines = wrapCell(title, 20);
+    expect(lines).toHaveLength(CELL_LINES);
+    expect(lines.at(-1)!.endsWith('…')).toBe(true);
+    for (const l of lines) expect(cellWidth(l)).toBeLessThanOrEqual(20);
+    // A text that fits is as wrap makes it; one word too long is cut, and marked too.
+    expect(wrapCell('a b c', 3)).toEqual(wrap('a b c', 3));
+    const word = wrapCell('x'.repeat(1000), 10, 3);
+    expect(word).toEqual(['x'.repeat(10), 'x'.repeat(10), `${'x'.repeat(9)}…`]);
+  });
+  it('in a wrapping column and in a stacked table', () => {
+    const t = fitTable(
+      [{ header: 'id' }, { header: 'title', shrink: 'wrap' as const, min: 8 }],
+      [['a', title]],
+      40,
+    );
+    expect(t.split('\n')).toHaveLength(2 + CELL_LINES);
+    const stacked = fitTable([{ header: 'id' }, { header: 'title' }], [['a', title]], 30);
+    const lines = stacked.split('\n');
+    expect(lines).toHaveLength(1 + CELL_LINES);
+    expect(lines.at(-1)!.endsWith('…')).toBe(true);
+    for (const l of lines) expect(cellWidth(l)).toBeLessThanOrEqual(30);
   });
 });
 
