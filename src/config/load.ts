@@ -48,8 +48,8 @@ export async function loadProjectFile(file: string): Promise<Result<Project, Dia
  * - JSON (a subset of YAML, and the best form for machine-generated projects of 10k+ tasks) is
  *   parsed with the native `JSON.parse`, dozens of times faster than a YAML parser;
  * - other YAML is parsed with js-yaml (YAML 1.2 core schema, as `yaml` resolves it), about ten
- *   times faster than `yaml` builds its document with source positions. Aliases are refused
- *   there (`yaml` parses them with a cap on expansion), as is anything js-yaml cannot read.
+ *   times faster than `yaml` builds its document with source positions. Aliases are read there
+ *   within the positioned path's bound on expansion; anything js-yaml cannot read is declined.
  * Only when the text has a problem (or a fast path declines it) is it parsed by `yaml`, whose
  * document gives each diagnostic its line and column.
  */
@@ -78,7 +78,7 @@ export function loadProjectTextChecked(text: string, file: string): CheckedLoad 
   const fast = loadFast(parsed);
   if (fast !== undefined)
     return { result: fast, parsed, json: json !== undefined, finite: simple !== undefined };
-  return { result: loadYamlWithPositions(text, file), json: false };
+  return { result: loadYamlWithPositions(text, file, parsed), json: false };
 }
 
 /**
@@ -113,9 +113,11 @@ function parseJsonFast(text: string): unknown {
 
 /**
  * `text` as one YAML document: by the plain-shape reader (./simple-yaml.ts) when it has that
- * shape, else by js-yaml when it surely reads as `yaml` reads it; else undefined. Declined, for `yaml` to read: aliases, directives (`%YAML 1.1` changes the schema),
- * tags (`!`, also a `!` that only might be one), numbers out of a double's range (`1e400`: js-yaml
- * keeps the text), and keys that stand for null (`~:`: js-yaml names the key "null", `yaml` "").
+ * shape, else by js-yaml when it surely reads as `yaml` reads it; else undefined. Declined, for
+ * `yaml` to read: aliases that expand the file too far or stand inside their own anchor,
+ * directives (`%YAML 1.1` changes the schema), tags (`!`, also a `!` that only might be one),
+ * numbers out of a double's range (`1e400`: js-yaml keeps the text), and keys that stand for null
+ * (`~:`: js-yaml names the key "null", `yaml` "").
  */
 export function parseYamlFast(text: string): unknown {
   // The plain-shape reader makes no key from a null (its keys start with a letter or `_`, and
@@ -129,10 +131,68 @@ function parseYamlGeneral(text: string): unknown {
   let value: unknown;
   try {
     value = loadYamlValue(text, { schema: CORE_SCHEMA, maxAliases: 0 });
+  } catch (e) {
+    // A file with aliases is read again allowing them: each stands for its anchor's value.
+    if (!(e instanceof Error) || !e.message.startsWith('aliases exceeded')) return undefined;
+    value = withAliases(text);
+    if (value === undefined) return undefined;
+  }
+  return hasNullKey(value) ? undefined : value;
+}
+
+/**
+ * `text` read by js-yaml with its aliases, when they expand it no further than the positioned
+ * path allows (aliasProblem); else undefined. js-yaml gives an alias its anchor's own object,
+ * so the value is a graph: a billion-laughs file is small until something walks it as a tree.
+ */
+function withAliases(text: string): unknown {
+  let value: unknown;
+  try {
+    value = loadYamlValue(text, { schema: CORE_SCHEMA, maxAliases: -1 });
   } catch {
     return undefined;
   }
-  return hasNullKey(value) ? undefined : value;
+  return expandsWithinBound(value) ? value : undefined;
+}
+
+/**
+ * Whether `root`, its shared objects counted once where written and in full where expanded,
+ * expands to at most ALIAS_FACTOR times the values written plus ALIAS_SLACK, with no object
+ * inside itself (an alias inside its own anchor). Values are counted as aliasProblem counts the
+ * document's nodes (a mapping's keys and values, a list's items), a null as none, so that it
+ * never accepts what the positioned path refuses. Iterative; each object is walked once.
+ */
+function expandsWithinBound(root: unknown): boolean {
+  if (root === null || typeof root !== 'object') return true;
+  const size = new Map<object, number>();
+  const open = new Set<object>();
+  let written = 0;
+  const stack: { node: object; done: boolean }[] = [{ node: root, done: false }];
+  while (stack.length > 0) {
+    const { node, done } = stack.pop()!;
+    const kids = Object.values(node) as unknown[];
+    if (!done) {
+      if (size.has(node)) continue;
+      if (open.has(node)) return false;
+      open.add(node);
+      stack.push({ node, done: true });
+      for (const k of kids)
+        if (k !== null && typeof k === 'object' && !size.has(k))
+          stack.push({ node: k, done: false });
+      continue;
+    }
+    const keys = Array.isArray(node) ? 0 : kids.length;
+    let s = 1 + keys;
+    written += 1 + keys;
+    for (const k of kids) {
+      if (k === null) continue;
+      written++;
+      s += typeof k === 'object' ? size.get(k)! : 1;
+    }
+    size.set(node, Math.min(s, 1e15));
+    open.delete(node);
+  }
+  return size.get(root)! <= ALIAS_FACTOR * written + ALIAS_SLACK;
 }
 
 /** Keys js-yaml may have made from a null: `~`, `null`, an empty key. */
@@ -170,8 +230,15 @@ function loadFast(raw: unknown): Result<Project, Diagnostic[]> | undefined {
 /**
  * The positioned path: `text` parsed by `yaml` into a document that knows where each value is,
  * so that every problem is reported at its line and column. What loadProjectText falls back to.
+ * `value`, when given, is what a fast reader made of the same text (the value `yaml` gives, as
+ * the fast paths promise): it is used instead of the document's own, whose aliases `yaml`
+ * resolves by walking the document for each one (a minute for 20,000 aliases).
  */
-export function loadYamlWithPositions(text: string, file: string): Result<Project, Diagnostic[]> {
+export function loadYamlWithPositions(
+  text: string,
+  file: string,
+  value?: unknown,
+): Result<Project, Diagnostic[]> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = new PositionIndex(file, doc, lines);
@@ -205,7 +272,7 @@ export function loadYamlWithPositions(text: string, file: string): Result<Projec
     return err(sortDiagnostics(diags));
   }
 
-  const raw = toJsBounded(doc);
+  const raw = value ?? toJsBounded(doc);
   if (raw instanceof AliasProblem) {
     diags.push({ reason: 'yaml-syntax', message: raw.message, position: at.at(raw.offset) });
     return err(diags);

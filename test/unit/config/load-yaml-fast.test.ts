@@ -97,7 +97,8 @@ describe('the YAML fast path', () => {
 
   it('declines what it might read differently', () => {
     for (const text of [
-      'a: &x [1]\nb: *x\n', // an alias
+      'a: &x [*x]\n', // an alias inside its own anchor
+      'a: *x\n', // an alias that names no anchor
       'a: 1\n---\nb: 2\n', // two documents
       'a: 1\na: 2\n', // a duplicate key
       'a: !thing 5\n', // a tag
@@ -108,6 +109,50 @@ describe('the YAML fast path', () => {
       'env: { null: x }\n',
     ])
       expect(fast(text).ok, text).toBe(false);
+  });
+
+  it("reads aliases as `yaml` does, within the positioned path's bound on their expansion", () => {
+    agree('a: &x [1, {b: 2}]\nb: *x\nc: [*x, *x]\nd: &s text\ne: *s\n');
+    expect(fast('a: &x [1]\nb: *x\n')).toEqual({ ok: true, value: { a: [1], b: [1] } });
+    // A billion laughs: each level lists the one before ten times.
+    const levels = ['l0: &l0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let k = 1; k < 9; k++) levels.push(`l${k}: &l${k} [${Array(10).fill(`*l${k - 1}`)}]`);
+    const bomb = `${levels.join('\n')}\n`;
+    expect(fast(bomb).ok).toBe(false);
+    const r = loadProjectText(bomb, 'bomb.yaml');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error[0]!.message).toMatch(/an alias bomb/);
+    fc.assert(
+      fc.property(value, fc.array(fc.nat(), { maxLength: 6 }), (v, picks) => {
+        // One anchored value, used where the picks say, in a mapping of the rest.
+        const uses = picks.map((p, i) => `u${i}: ${p % 2 === 0 ? '*v' : `[*v, ${p}]`}`);
+        const text = `v: &v ${stringify(v, { collectionStyle: 'flow' }).trim()}\n${uses.join('\n')}\n`;
+        agree(text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('loads a file of 20,000 tasks sharing an anchor as fast as one without, problem or not', () => {
+    // yaml resolves each alias by walking the document: such a file took a minute to validate.
+    const n = 20_000;
+    const tasks = ['  - id: t0', '    hours: 1', '    env: &env { A: "1" }', '    tags: &tags [x]'];
+    for (let i = 1; i < n; i++)
+      tasks.push(
+        `  - id: t${i}\n    hours: 1\n    deps: [t${i - 1}]\n    env: *env\n    tags: *tags`,
+      );
+    const text = `project: A\nstart: 2026-01-05\ntasks:\n${tasks.join('\n')}\n`;
+    const t0 = performance.now();
+    const good = loadProjectText(text, 'a.yaml');
+    expect(good.ok).toBe(true);
+    if (good.ok) expect(good.value.tasks[n - 1]!.phases[0]!.env).toEqual({ A: '1' });
+    const bad = loadProjectText(text.replace('deps: [t1]', 'deps: [t1x]'), 'a.yaml');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(bad.error.map((d) => d.message)).toEqual([
+        'tasks[2].deps[0]: unknown dependency "t1x" (did you mean "t1"?)',
+      ]);
+    expect(performance.now() - t0).toBeLessThan(20_000);
   });
 
   it('accepts task files as they are written', () => {
