@@ -16,6 +16,18 @@ const hasShell = (sh: string): boolean => {
   }
 };
 
+/** A `critpath` command (the built CLI) in `dir`/bin, for the shells' completion scripts to call. */
+function critpathOnPath(dir: string): string {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  writeFileSync(
+    join(bin, 'critpath'),
+    `#!/bin/sh\nexec node ${resolve(ROOT, 'bin/critpath.js')} "$@"\n`,
+    { mode: 0o755 },
+  );
+  return bin;
+}
+
 describe('habits of a well-made CLI', () => {
   it('in an empty folder, init then validate, plan and run need no file name', async () => {
     // init wrote critpath.yaml, and a bare plan looked only for tasks/epic-1a.yaml: a loop.
@@ -130,15 +142,7 @@ describe('habits of a well-made CLI', () => {
   it('bash completion completes verbs and task ids', async () => {
     const script = (await critpath(['completion', 'bash'], { cwd: ROOT, env })).stdout;
     const p = tempProject('');
-    const bin = join(p.dir, 'bin');
-    mkdirSync(bin);
-    writeFileSync(
-      join(bin, 'critpath'),
-      `#!/bin/sh\nexec node ${resolve(ROOT, 'bin/critpath.js')} "$@"\n`,
-      {
-        mode: 0o755,
-      },
-    );
+    const bin = critpathOnPath(p.dir);
     const probe = `${script}
 COMP_WORDS=(critpath pl); COMP_CWORD=1; _critpath; echo "\${COMPREPLY[@]}"
 COMP_WORDS=(critpath run tasks/epic-1a.yaml 1a.1); COMP_CWORD=3; _critpath; echo "\${COMPREPLY[@]}"`;
@@ -155,13 +159,7 @@ COMP_WORDS=(critpath run tasks/epic-1a.yaml 1a.1); COMP_CWORD=3; _critpath; echo
     // bash filtered files with an extglob pattern (off in most shells: no file was offered), and
     // every script looked for the task file only right after the verb, and only for .yaml.
     const p = tempProject('');
-    const bin = join(p.dir, 'bin');
-    mkdirSync(bin);
-    writeFileSync(
-      join(bin, 'critpath'),
-      `#!/bin/sh\nexec node ${resolve(ROOT, 'bin/critpath.js')} "$@"\n`,
-      { mode: 0o755 },
-    );
+    const bin = critpathOnPath(p.dir);
     writeFileSync(
       join(p.dir, 'lab.json'),
       JSON.stringify({
