@@ -1,6 +1,11 @@
 import { fitTable } from './layout.js';
 
 /** Hours for people: at most two decimals, no trailing zeros (6, 6.5, 6.17). */
+/** `n` and the word, plural but for one: "1 working day", "2 working days", "1.5 hours". */
+export function counted(n: number | string, word: string): string {
+  return `${n} ${word}${Number(n) === 1 ? '' : 's'}`;
+}
+
 export function fmtHours(h: number): string {
   return String(Math.round(h * 100) / 100);
 }

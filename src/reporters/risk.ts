@@ -94,9 +94,20 @@ export function renderRisk(risk: ProjectRisk, project: Project, out: Output): st
   lines.push(c.bold('Top risk drivers'));
   for (const t of risk.teams) {
     const d = t.mc.result.drivers.map((e) => `${e.id} (ρ ${e.spearman.toFixed(2)})`);
-    lines.push(`  team ${t.label}: ${d.length === 0 ? 'none (no duration varies)' : d.join(', ')}`);
+    lines.push(`  team ${t.label}: ${d.length === 0 ? noDrivers(t.mc.result) : d.join(', ')}`);
   }
   return lines.map((l) => wrapProse(l, out.columns, '  ')).join('\n');
+}
+
+/**
+ * Why a team has no risk driver (no task whose hours rise with the finish): the finish is the
+ * same in every sample (no duration varies, or none that moves it), or it varies but no task's
+ * hours rank with it.
+ */
+export function noDrivers(r: { readonly min: number; readonly max: number }): string {
+  return r.min === r.max
+    ? 'none (the finish is the same in every sample)'
+    : "none (no task's hours rise with the finish)";
 }
 
 function criticalityTable(teams: readonly TeamRisk[], project: Project, width: number): string {

@@ -1,6 +1,6 @@
 import type { DatedTeamPlan, DayItem, DayWork } from '../app/plan-team.js';
 import { escapeLine } from './escape.js';
-import { fmtDate, fmtHours, planQuality } from './format.js';
+import { counted, fmtDate, fmtHours, planQuality } from './format.js';
 
 /**
  * The content of a team plan report, as plain strings: the terminal table and the Markdown
@@ -199,9 +199,12 @@ export function summaryPairs(plan: DatedTeamPlan): [string, string][] {
   pairs.push(['End date', `${longDayName(end.slice(0, 10))} ${end.slice(11, 16)}${deadline}`]);
   pairs.push([
     'Duration',
-    `${fmtHours(plan.makespan)} working hours = ${s.workingDays} working days (${s.calendarDays} calendar days, ${fmtHours(plan.hoursPerDay)} h/day)`,
+    `${counted(fmtHours(plan.makespan), 'working hour')} = ${counted(s.workingDays, 'working day')} (${counted(s.calendarDays, 'calendar day')}, ${fmtHours(plan.hoursPerDay)} h/day)`,
   ]);
-  pairs.push(['Effort', `${fmtHours(s.effort)} h in ${plan.activities.length} activities`]);
+  pairs.push([
+    'Effort',
+    `${fmtHours(s.effort)} h in ${plan.activities.length} ${plan.activities.length === 1 ? 'activity' : 'activities'}`,
+  ]);
   const per = plan.engineers
     .map((m) => `${m.id} ${fmtHours(plan.hoursByEngineer[m.id] ?? 0)} h`)
     .join(', ');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { esc } from '../../../src/reporters/html.js';
-import { histogram, odds } from '../../../src/reporters/risk.js';
+import { histogram, noDrivers, odds } from '../../../src/reporters/risk.js';
 
 describe('risk reporter helpers', () => {
   it('odds never round a near-certainty to certainty', () => {
@@ -19,6 +19,12 @@ describe('risk reporter helpers', () => {
     expect(h[0]!.from).toBe(10);
     expect(histogram(Float64Array.of(5, 5, 5), 10)).toEqual([{ from: 5, to: 5, count: 3 }]);
     expect(histogram(new Float64Array(0), 10)).toEqual([]);
+  });
+
+  it('says why there is no risk driver: a fixed finish, or no hours that rise with it', () => {
+    // It said "no duration varies" when durations varied and only the finish did not.
+    expect(noDrivers({ min: 69, max: 69 })).toBe('none (the finish is the same in every sample)');
+    expect(noDrivers({ min: 60, max: 70 })).toBe("none (no task's hours rise with the finish)");
   });
 
   it('escapes HTML', () => {

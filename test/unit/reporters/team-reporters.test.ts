@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatedTeamPlan } from '../../../src/app/plan-team.js';
 import { buildTeamPlans } from '../../../src/app/plan-team.js';
-import { loadProjectFile } from '../../../src/config/load.js';
+import { loadProjectFile, loadProjectText } from '../../../src/config/load.js';
 import { renderTeamJson } from '../../../src/reporters/team-json.js';
 import {
   renderTeamGantt,
@@ -126,5 +126,23 @@ describe('Markdown, Mermaid and JSON', () => {
       assignee: 'infra',
     });
     expect(a['startDate']).toBe('2026-11-30T09:00');
+  });
+});
+
+describe('one of each', () => {
+  it('says "1 working hour = 1 working day (1 calendar day" and "1 activity", not "1 … days"', () => {
+    const p = loadProjectText(
+      'project: O\nstart: 2026-01-05\ntasks:\n  - { id: a, hours: 1 }\n',
+      'o.yaml',
+    );
+    if (!p.ok) throw new Error('does not load');
+    const r = buildTeamPlans(p.value, [teamSize(1)], { now: () => 0 });
+    if (!r.ok) throw new Error(r.error);
+    const text = renderTeamTable(r.value[0]!, memoryOutput(Infinity));
+    expect(text).toContain('1 working hour = 1 working day (1 calendar day, 8 h/day)');
+    expect(text).toContain('1 h in 1 activity');
+    expect(renderTeamTable(two(), memoryOutput(Infinity))).toMatch(
+      /69 working hours = 9 working days \(11 calendar days, 8 h\/day\)/,
+    );
   });
 });
