@@ -10,6 +10,7 @@ import type { GpuOverride } from '../gpu/inventory.js';
 import type { StatePaths } from '../state/paths.js';
 import type { RunState } from '../state/reducer.js';
 import type { DryStart } from './dry-run.js';
+import type { BlockReason } from '../model/block-reason.js';
 import type { FailureMode } from './executor.js';
 import type { RunDriver } from './run-loop.js';
 /** The run's options as the CLI parsed them, for whichever backend runs it. */
@@ -35,7 +36,11 @@ export interface DryRunPlan {
   readonly jobs: number;
   readonly gpus: readonly number[];
   readonly starts: readonly DryStart[];
-  readonly blocked: readonly { readonly id: string; readonly text: string }[];
+  readonly blocked: readonly {
+    readonly id: string;
+    readonly reason: BlockReason;
+    readonly text: string;
+  }[];
   readonly warnings: readonly string[];
 }
 

@@ -86,6 +86,7 @@ export function openLocal(o: BackendOptions): OpenedBackend {
       const sched = makeScheduler(graph, project, state, selected, inv.gpus.length);
       const blocked = shownBlocks(graph, sched).map((b) => ({
         id: graph.activities[b.index]!.id,
+        reason: b.reason,
         text: formatBlockReason(b.reason),
       }));
       return {

@@ -46,6 +46,19 @@ export function hardwareBlock(
   return undefined;
 }
 
+/**
+ * The reason with each log it names (a failed predecessor's, relative to the project root) as
+ * `show` gives it: relative to the folder a command was typed in, say.
+ */
+export function withLogsShown(r: BlockReason, show: (log: string) => string): BlockReason {
+  if (r.kind !== 'dependency') return r;
+  return {
+    ...r,
+    log: r.log === undefined ? undefined : show(r.log),
+    cause: r.cause === undefined ? undefined : withLogsShown(r.cause, show),
+  };
+}
+
 /** One line for people: "needs 4 GPUs, this host has 0", "waits for 1a.8 (failed, see …)". */
 export function formatBlockReason(r: BlockReason): string {
   if (r.kind === 'gpus') {

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
@@ -307,6 +307,37 @@ describe('run: failure policies', () => {
       long: 'done',
       after: 'not-run',
     });
+  }, 60_000);
+
+  it("names a failed log from the folder the command was typed in; JSON keeps the root's paths", async () => {
+    // Outside a repository the project root is the task file's folder: `run tasks/lab.yaml`
+    // said "see .critpath/logs/lab/a.log", which is not there from where it was typed.
+    const p = tempProject('');
+    mkdirSync(join(p.dir, 'tasks'));
+    writeFileSync(
+      join(p.dir, 'tasks/lab.yaml'),
+      `${HEAD}  - { id: a, hours: 1, run: "exit 3" }\n  - { id: b, hours: 1, deps: [a], run: "true" }\n`,
+    );
+    const at = { cwd: p.dir, env: p.env };
+    const shown = 'tasks/.critpath/logs/lab/a.log';
+    expect(existsSync(join(p.dir, shown))).toBe(false);
+    const r = await critpath(['run', 'tasks/lab.yaml'], at);
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.all).toContain(`FAIL  a: exit 3 after`);
+    expect(r.all).toContain(`see ${shown}`);
+    expect(r.all).toContain(`blocked b: waits for a (failed, see ${shown})`);
+    expect(existsSync(join(p.dir, shown))).toBe(true);
+    const table = await critpath(['status', 'tasks/lab.yaml'], at);
+    expect(table.stdout).toContain(`see ${shown}`);
+    expect(table.stdout).not.toMatch(/see \.critpath/);
+    // From the root itself the path is the journal's.
+    const there = await critpath(['status', 'lab.yaml'], { ...at, cwd: join(p.dir, 'tasks') });
+    expect(there.stdout).toContain('see .critpath/logs/lab/a.log');
+    const json = await critpath(['status', 'tasks/lab.yaml', '--json'], at);
+    const a = (JSON.parse(json.stdout) as { activities: { id: string; log: string }[] }).activities;
+    expect(a.find((x) => x.id === 'a')!.log).toBe('.critpath/logs/lab/a.log');
+    const events = await critpath(['run', 'tasks/lab.yaml', '--json'], at);
+    expect(events.stdout).toContain('"log":".critpath/logs/lab/a.log"');
   }, 60_000);
 
   it('--keep-going runs everything not downstream of the failure', async () => {

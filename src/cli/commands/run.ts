@@ -15,6 +15,9 @@ import { liveRunReporter } from '../../reporters/run-live.js';
 import { wrapProse } from '../../reporters/layout.js';
 import { outputColumns } from '../../reporters/terminal.js';
 import { wholeNumber, ROOT_OPTION } from '../options.js';
+import type { ShowLog } from '../log-paths.js';
+import { eventWithLogsShown, logsShownFrom } from '../log-paths.js';
+import { formatBlockReason, withLogsShown } from '../../model/block-reason.js';
 
 export interface RunOptions {
   jobs: string;
@@ -140,7 +143,11 @@ async function runCommand(
         events: () => {
           const r = makeReporter(ctx, opts.json === true);
           reporter = r;
-          return (e) => r.onEvent(e);
+          // The JSON events keep the journal's paths, relative to the project root.
+          const show = opts.json === true ? undefined : logsShownFrom(ctx.cwd, file, opts.root);
+          return show === undefined
+            ? (e) => r.onEvent(e)
+            : (e) => r.onEvent(eventWithLogsShown(e, show));
         },
         where: (paths) => {
           if (opts.json !== true)
@@ -154,7 +161,7 @@ async function runCommand(
     // The events first: what report() adds comes after them, on a terminal that shows both.
     reporter?.close();
   }
-  report(ctx, result, { json: opts.json === true, file, only: opts.only });
+  report(ctx, result, { json: opts.json === true, file, only: opts.only, root: opts.root });
 }
 
 /** NDJSON with --json, the live view on a terminal, plain lines otherwise. */
@@ -173,7 +180,12 @@ function makeReporter(ctx: CliContext, json: boolean): RunReporter {
 function report(
   ctx: CliContext,
   r: RunResult,
-  { json, file, only }: { json: boolean; file: string; only: string | undefined },
+  {
+    json,
+    file,
+    only,
+    root,
+  }: { json: boolean; file: string; only: string | undefined; root: string | undefined },
 ): void {
   switch (r.kind) {
     case 'usage':
@@ -191,7 +203,7 @@ function report(
       ctx.exitCode = EXIT.failed;
       return;
     case 'dry-run':
-      return renderDryRun(ctx, r.plan, json);
+      return renderDryRun(ctx, r.plan, json, logsShownFrom(ctx.cwd, file, root));
     case 'ran':
       if (r.outcome === 'interrupted')
         ctx.out.err(
@@ -211,12 +223,21 @@ function report(
   }
 }
 
-function renderDryRun(ctx: CliContext, plan: DryRunPlan, json: boolean): void {
-  const { jobs, gpus, starts, blocked } = plan;
+function renderDryRun(
+  ctx: CliContext,
+  plan: DryRunPlan,
+  json: boolean,
+  show: ShowLog | undefined,
+): void {
+  const { jobs, gpus, starts } = plan;
   if (json) {
+    const blocked = plan.blocked.map((b) => ({ id: b.id, text: b.text }));
     ctx.out.out(JSON.stringify({ type: 'dry-run', jobs, gpus, starts, blocked }));
     return;
   }
+  const blocked = plan.blocked.map((b) =>
+    show === undefined ? b : { ...b, text: formatBlockReason(withLogsShown(b.reason, show)) },
+  );
   for (const w of plan.warnings) ctx.out.err(`warning: ${w}`);
   // Unlike a run's event lines, kept one per event for grep, the plan wraps to the width.
   const line = (text: string, indent: string): void =>

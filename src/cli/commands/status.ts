@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ROOT_OPTION } from '../options.js';
+import { logsShownFrom, statusWithLogsShown } from '../log-paths.js';
 import { loadOrReport, usageError } from '../context.js';
 import { parseGpuOption } from '../../gpu/inventory.js';
 import { projectStatus } from '../../app/status.js';
@@ -121,6 +122,10 @@ async function showStatus(ctx: CliContext, file: string, opts: StatusOptions): P
   const view = await projectStatus(file, project, { gpus, team, root: opts.root, now: Date.now() });
   for (const note of view.journalNotes) ctx.out.err(note);
   const { model } = view;
-  ctx.out.out(opts.json === true ? renderStatusJson(model) : renderStatusTable(model, ctx.out));
+  if (opts.json === true) ctx.out.out(renderStatusJson(model));
+  else {
+    const show = logsShownFrom(ctx.cwd, file, opts.root);
+    ctx.out.out(renderStatusTable(show ? statusWithLogsShown(model, show) : model, ctx.out));
+  }
   if (opts.json !== true && view.backendLines.length > 0) ctx.out.out(view.backendLines.join('\n'));
 }
