@@ -1,3 +1,4 @@
+import type { BlockReason } from '../model/block-reason.js';
 import type {
   FailureReason,
   HandRecord,
@@ -17,9 +18,11 @@ import type {
  * - `failed`: the last attempt failed for good;
  * - `running`: an attempt started and has no outcome yet;
  * - `interrupted`: the last attempt was stopped (signal, --fail-fast, or its run died);
+ * - `by-hand`: a person has it, started or blocked by hand and not done (see `hand`): runs
+ *   leave it alone until they record it done, or undo;
  * - absent from the map: never started, or reset.
  */
-export type JournalStatus = 'done' | 'failed' | 'running' | 'interrupted';
+export type JournalStatus = 'done' | 'failed' | 'running' | 'interrupted' | 'by-hand';
 
 /** One attempt of an activity. */
 export interface Attempt {
@@ -240,13 +243,23 @@ function reduceHand(state: RunState, r: HandRecord): void {
     a.actualHours = h.hours;
     a.actualFrom =
       h.startedAt ?? (h.hours === undefined ? h.doneAt : h.doneAt! - h.hours * 3_600_000);
-  } else if (before !== undefined) Object.assign(a, before);
-  else {
-    // Hand work only, not done: in progress, or stopped while blocked (no run attempt).
-    a.status = h.state === 'started' ? 'running' : 'interrupted';
+  } else {
+    // Started or blocked by hand: the person's, whatever runs did before, until done or undone.
+    a.status = 'by-hand';
     a.actualHours = undefined;
     a.actualFrom = undefined;
   }
+}
+
+/**
+ * Why a run leaves an activity alone because a person has it (started or blocked by hand, not
+ * done); undefined when no one does.
+ */
+export function handHold(a: ActivityState | undefined): BlockReason | undefined {
+  const h = a?.hand;
+  if (h === undefined || h.state === 'done') return undefined;
+  if (h.state === 'started') return { kind: 'in-progress', by: h.by };
+  return { kind: 'hand', reason: h.reason ?? 'blocked', by: h.by };
 }
 
 function foldHand(log: readonly HandRecord[], before: HandWork['before']): HandWork {
