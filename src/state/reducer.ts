@@ -119,8 +119,8 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
       return state;
     }
     case 'reset':
-      if (r.ids === null) state.activities.clear();
-      else for (const id of r.ids) state.activities.delete(id);
+      for (const id of r.ids ?? [...state.activities.keys()])
+        forgetRuns(state, id, r.hand === 'kept');
       return state;
     case 'started': {
       const a = activityOf(state, r.id);
@@ -236,7 +236,27 @@ function reduceHand(state: RunState, r: HandRecord): void {
     else Object.assign(a, before);
     return;
   }
-  const h = foldHand(log, before);
+  applyHand(a, foldHand(log, before));
+}
+
+/**
+ * A reset of one activity: its run results are forgotten; its hand records too unless `keepHand`
+ * (resets written before hand records were kept forgot them).
+ */
+function forgetRuns(state: RunState, id: string, keepHand: boolean): void {
+  const a = state.activities.get(id);
+  if (a === undefined) return;
+  if (!keepHand || a.hand === undefined) {
+    state.activities.delete(id);
+    return;
+  }
+  a.attempts.length = 0;
+  // Undone to the last, the activity is as if never run: no run state to give back.
+  applyHand(a, { ...a.hand, before: undefined });
+}
+
+/** Sets the activity's hand work and the status and actual hours that follow from it. */
+function applyHand(a: ActivityState, h: HandWork): void {
   a.hand = h;
   if (h.state === 'done') {
     a.status = 'done';

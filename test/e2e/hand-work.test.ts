@@ -147,6 +147,40 @@ describe('hand work', () => {
     expect(final.stdout).toMatch(/^cabling +done +2h +1\.5h +done by ann \(engineer hours\)$/m);
   }, 60_000);
 
+  it('reset forgets run results and keeps hand records, and says how many it kept', async () => {
+    const p = tempProject(
+      [
+        'project: O',
+        'start: 2026-11-30',
+        'team: [{ id: ann }]',
+        'tasks:',
+        '  - { id: m, hours: 2 }',
+        '  - { id: n, hours: 1, deps: [m], run: "echo n" }',
+      ].join('\n'),
+    );
+    const cli = (...args: string[]) =>
+      critpath(args, { cwd: p.dir, env: { ...p.env, COLUMNS: '100' } });
+    expect((await cli('done', p.file, 'm', '--hours', '1.5', '--by', 'ann')).exitCode).toBe(0);
+    expect((await cli('run', p.file, '--gpus', '0')).exitCode).toBe(0);
+    const reset = await cli('reset', p.file);
+    expect(reset.exitCode, reset.all).toBe(0);
+    expect(reset.stdout.split('\n')).toEqual([
+      'reset: every activity without hand records will run again',
+      `reset: kept 1 hand record (m: done by ann); critpath undo ${p.file} ID takes one back`,
+    ]);
+    const status = await cli('status', p.file, '--gpus', '0');
+    expect(status.stdout).toMatch(/^m +done +2h +1\.5h +done by ann \(engineer hours\)$/m);
+    expect(status.stdout).toMatch(/^n +ready +1h *$/m);
+    // --force of work done by hand would not run it (its records stay): refused, exit 2.
+    const forced = await cli('run', p.file, '--gpus', '0', '--force', 'm');
+    expect(forced.exitCode).toBe(2);
+    expect(forced.stderr).toBe(
+      `critpath: --force m: done by hand (ann); take its hand record back first (critpath undo ${p.file} m)`,
+    );
+    expect((await cli('undo', p.file, 'm')).stdout).toBe('m: its last hand record is undone');
+    expect((await cli('status', p.file, '--gpus', '0')).stdout).toMatch(/^m +ready +2h *$/m);
+  }, 60_000);
+
   it("refuses hand records of what a live run runs (the run's result would replace them)", async () => {
     const p = tempProject(
       [

@@ -164,6 +164,57 @@ describe('hand records', () => {
     expect(handHold(undone.activities.get('c'))).toBeUndefined();
   });
 
+  it('a reset forgets run results and keeps hand records; one written before that forgot both', () => {
+    const ran: JournalRecord[] = [
+      {
+        v: 1,
+        t: 'started',
+        at: T0,
+        runId: 'r1',
+        id: 'c',
+        attempt: 1,
+        backend: 'local',
+        gpus: [],
+        log: 'c.log',
+      },
+      {
+        v: 1,
+        t: 'failed',
+        at: T0 + H,
+        runId: 'r1',
+        id: 'c',
+        attempt: 1,
+        reason: 'exit-non-zero',
+        exitCode: 1,
+        signal: null,
+        durationMs: H,
+        final: true,
+      },
+    ];
+    const recs: JournalRecord[] = [
+      hand('a', 'start', T0, { by: 'ana' }),
+      hand('a', 'done', T0 + 2 * H, { hours: 1.5 }),
+      ...ran,
+      hand('c', 'block', T0 + 2 * H, { reason: 'no licence' }),
+    ];
+    const kept = replay([...recs, { v: 1, t: 'reset', at: T0 + 3 * H, ids: null, hand: 'kept' }]);
+    expect(kept.activities.get('a')).toMatchObject({ status: 'done', actualHours: 1.5 });
+    expect(kept.activities.get('a')!.hand?.log).toHaveLength(2);
+    const c = kept.activities.get('c')!;
+    expect(c).toMatchObject({ status: 'by-hand', attempts: [] });
+    expect(c.hand?.reason).toBe('no licence');
+    // The run results are gone: undoing the block leaves nothing, not the failure.
+    const undone = replay([
+      ...recs,
+      { v: 1, t: 'reset', at: T0 + 3 * H, ids: ['c'], hand: 'kept' },
+      hand('c', 'undo', T0 + 4 * H),
+    ]);
+    expect(undone.activities.has('c')).toBe(false);
+    expect(undone.activities.get('a')?.status).toBe('done');
+    const old = replay([...recs, { v: 1, t: 'reset', at: T0 + 3 * H, ids: null }]);
+    expect(old.activities.size).toBe(0);
+  });
+
   it('as many undos as records give back the state before them (any sequence)', () => {
     const action = fc.constantFrom<HandAction>('start', 'done', 'block');
     fc.assert(
