@@ -1,7 +1,8 @@
 /**
  * `critpath reset`: forgets run results so activities run again. Resetting an activity resets
  * every activity downstream of it that has a result too (make's rule: what ran after a task that
- * re-runs runs again), unless the caller keeps them (`--keep-downstream`).
+ * re-runs runs again), unless the caller keeps them (`--keep-downstream`). Hand records (start,
+ * done, block by people) are kept: an activity with some stays as people left it.
  */
 import { buildActivityGraph } from '../model/activities.js';
 import type { Project } from '../model/project.js';
@@ -9,7 +10,8 @@ import type { LockOwner } from '../state/lockfile.js';
 import { appendUnderLock } from '../state/locked-append.js';
 import { statePaths } from '../state/paths.js';
 import { readRunState } from '../state/read.js';
-import { resetClosure } from '../state/reset.js';
+import type { KeptHand } from '../state/reset.js';
+import { handKept, resetClosure } from '../state/reset.js';
 import { resolveIds } from './resolve-ids.js';
 
 export interface ResetRequest {
@@ -28,10 +30,12 @@ export type ResetResult =
   | { readonly kind: 'locked'; readonly holder: LockOwner }
   | {
       readonly kind: 'reset';
-      /** The activities named (undefined: every activity). */
+      /** The activities named that will run again (undefined: every activity without hand records). */
       readonly named: readonly string[] | undefined;
-      /** Activities downstream of them that had a result, reset with them. */
+      /** Activities downstream of them that had a result, reset with them, that will run again. */
       readonly downstream: readonly string[];
+      /** Activities whose hand records the reset kept (they stay as people left them). */
+      readonly kept: readonly KeptHand[];
     };
 
 export async function resetActivities(
@@ -44,14 +48,22 @@ export async function resetActivities(
   const acts = resolveIds(graph, project, req.ids);
   if (acts.unknown.length > 0) return { kind: 'unknown', ids: acts.unknown };
   const paths = statePaths(req.file, req.root);
+  const state = readRunState(req.file, paths);
   const all = req.ids.length === 0;
   const downstream =
-    all || req.keepDownstream
-      ? []
-      : resetClosure(graph, readRunState(req.file, paths), acts.ok).downstream;
+    all || req.keepDownstream ? [] : resetClosure(graph, state, acts.ok).downstream;
+  const ids = all ? graph.activities.map((a) => a.id) : [...acts.ok, ...downstream];
+  const kept = handKept(state, ids);
   const written = appendUnderLock(paths, `critpath reset ${req.file}`, [
-    { t: 'reset', at: Date.now(), ids: all ? null : [...acts.ok, ...downstream] },
+    { t: 'reset', at: Date.now(), ids: all ? null : ids, hand: 'kept' },
   ]);
   if (!written.ok) return { kind: 'locked', holder: written.holder };
-  return { kind: 'reset', named: all ? undefined : acts.ok, downstream };
+  const keptIds = new Set(kept.map((k) => k.id));
+  const runsAgain = (id: string): boolean => !keptIds.has(id);
+  return {
+    kind: 'reset',
+    named: all ? undefined : acts.ok.filter(runsAgain),
+    downstream: downstream.filter(runsAgain),
+    kept,
+  };
 }

@@ -11,8 +11,8 @@ import { readJournal } from '../state/journal.js';
 import type { LockOwner } from '../state/lockfile.js';
 import type { StatePaths } from '../state/paths.js';
 import { statePaths } from '../state/paths.js';
-import { replay } from '../state/reducer.js';
-import { resetClosure } from '../state/reset.js';
+import { reduce, replay } from '../state/reducer.js';
+import { handKept, resetClosure } from '../state/reset.js';
 import { newRunId } from '../state/run-id.js';
 import type { BackendOptions, DryRunPlan, OpenedBackend } from '../executor/backends.js';
 import { BACKENDS } from '../executor/backends.js';
@@ -95,6 +95,8 @@ async function withBackend(req: RunRequest, io: RunIo, opened: OpenedBackend): P
   if (unknown.length > 0)
     return { kind: 'usage', message: `unknown task or activity: ${unknown.join(', ')}` };
   const paths = statePaths(req.file, req.root);
+  const handForced = forcedByHand(paths, forced.ok, req.file);
+  if (handForced !== undefined) return { kind: 'usage', message: handForced };
   if (req.dryRun) {
     if (opened.dryRun === undefined)
       return { kind: 'usage', message: `--dry-run does not apply to --backend ${req.backend}` };
@@ -147,6 +149,23 @@ async function dryRun(
 ): Promise<DryRunPlan> {
   const state = replay(readJournal(paths.journal).records);
   const downstream = req.keepDownstream ? [] : resetClosure(graph, state, forced).downstream;
-  for (const id of [...forced, ...downstream]) state.activities.delete(id);
+  const ids = [...forced, ...downstream];
+  reduce(state, { v: 1, t: 'reset', at: Date.now(), ids, hand: 'kept' });
   return opened.dryRun!(project, graph, state, selection(graph, state, targets, req.only));
+}
+
+/**
+ * Why `--force` cannot re-run what it names, when one has hand records: a run's reset keeps
+ * them (they are people's), so it would not run again. Undefined when none has.
+ */
+function forcedByHand(
+  paths: StatePaths,
+  forced: readonly string[],
+  file: string,
+): string | undefined {
+  if (forced.length === 0) return undefined;
+  const k = handKept(replay(readJournal(paths.journal).records), forced)[0];
+  if (k === undefined) return undefined;
+  const undo = `critpath undo ${file} ${k.id}`;
+  return `--force ${k.id}: ${k.state} by hand${k.by !== undefined ? ` (${k.by})` : ''}; take ${k.records === 1 ? `its hand record back first (${undo})` : `its ${k.records} hand records back first (${undo}, once each)`}`;
 }

@@ -53,7 +53,10 @@ export type RunEvent =
       readonly type: 'forced';
       readonly at: number;
       readonly ids: readonly string[];
-      /** Done or failed activities downstream of `ids`, reset with them (none under --keep-downstream). */
+      /**
+       * Done or failed activities downstream of `ids`, reset with them (none under
+       * --keep-downstream); those with hand records keep them, do not run again, and are left out.
+       */
       readonly downstream: readonly string[];
     }
   | {

@@ -13,7 +13,7 @@ import type { Inventory } from '../gpu/inventory.js';
 import { detectInventory } from '../gpu/inventory.js';
 import { ALIGNED_PAIRS, parseTopology } from '../gpu/topology.js';
 import type { RunState } from '../state/reducer.js';
-import { orphanedAttempts, reduce } from '../state/reducer.js';
+import { handHold, orphanedAttempts, reduce } from '../state/reducer.js';
 import { crashRecord } from './begin-run.js';
 import type { BackendOptions, DryRunPlan, OpenedBackend } from './backends.js';
 import { simulate } from './dry-run.js';
@@ -43,6 +43,7 @@ function makeScheduler(
     graph,
     done: (i) => state.activities.get(graph.activities[i]!.id)?.status === 'done',
     selected,
+    held: (i) => handHold(state.activities.get(graph.activities[i]!.id)),
     hostGpus,
     gpuArrives: hostGpus === 0 ? arrivalAhead(project) : undefined,
   });

@@ -16,7 +16,7 @@ import type { StatePaths } from '../state/paths.js';
 import type { RunState } from '../state/reducer.js';
 import { reduce, replay } from '../state/reducer.js';
 import { EnvironmentError } from '../result.js';
-import { resetClosure } from '../state/reset.js';
+import { handKept, resetClosure } from '../state/reset.js';
 import { beginRun, runHours, runStartRecord, selection } from './begin-run.js';
 import type { RunEvent, RunOutcome, SummaryRow } from './events.js';
 
@@ -208,10 +208,18 @@ export async function runLoop(input: RunInput, driver: RunDriver): Promise<RunLo
 function forceReset(s: RunSession): Extract<RunEvent, { type: 'forced' }> | undefined {
   if (s.force.length === 0) return undefined;
   const downstream = s.keepDownstream ? [] : resetClosure(s.graph, s.state, s.force).downstream;
-  const rec = { t: 'reset', at: Date.now(), ids: [...s.force, ...downstream] } as const;
+  const ids = [...s.force, ...downstream];
+  // What people recorded by hand stays: such an activity does not run again.
+  const kept = new Set(handKept(s.state, ids).map((k) => k.id));
+  const rec = { t: 'reset', at: Date.now(), ids, hand: 'kept' } as const;
   s.journal.appendSync(rec);
   reduce(s.state, { v: 1, ...rec });
-  return { type: 'forced', at: rec.at, ids: [...s.force], downstream };
+  return {
+    type: 'forced',
+    at: rec.at,
+    ids: s.force.filter((id) => !kept.has(id)),
+    downstream: downstream.filter((id) => !kept.has(id)),
+  };
 }
 
 /** The end summary: one row per activity that is part of the run. */

@@ -39,6 +39,11 @@ export interface SchedulerInput {
   readonly done: (index: number) => boolean;
   /** Activities this run should run (done ones are ignored). */
   readonly selected: (index: number) => boolean;
+  /**
+   * Why a person has an activity (started or blocked by hand, not done), or undefined: the run
+   * leaves it, and what waits on it, alone. None when absent.
+   */
+  readonly held?: (index: number) => BlockReason | undefined;
   /** GPUs the host has (after `--gpus`). */
   readonly hostGpus: number;
   /** The first date GPU hardware arrives, when it is still ahead. */
@@ -160,11 +165,13 @@ export class Scheduler {
       for (let e = g.predStart[v]!; e < g.predStart[v + 1]!; e++)
         if (this.#status[g.pred[e]!] !== 'done') this.#missing[v]!++;
     }
-    // Hardware gating first, then everything downstream of a blocked or excluded activity.
+    // Work people have, and hardware gating, first; then everything downstream of a blocked or
+    // excluded activity.
     for (let v = 0; v < n; v++) {
       if (this.#status[v] !== 'waiting') continue;
-      const hw = hardwareBlock(g.activities[v]!.phase, input.hostGpus, input.gpuArrives);
-      if (hw !== undefined) this.#setBlocked(v, hw);
+      const why =
+        input.held?.(v) ?? hardwareBlock(g.activities[v]!.phase, input.hostGpus, input.gpuArrives);
+      if (why !== undefined) this.#setBlocked(v, why);
     }
     for (let v = 0; v < n; v++) {
       if (this.#status[v] === 'excluded') this.#blockDownstream(v, 'excluded');

@@ -25,7 +25,9 @@ export type BlockReason =
       readonly cause: BlockReason | undefined;
     }
   /** Someone recorded it blocked by hand (`critpath block ID --reason TEXT`). */
-  | { readonly kind: 'hand'; readonly reason: string; readonly by: string | undefined };
+  | { readonly kind: 'hand'; readonly reason: string; readonly by: string | undefined }
+  /** Someone started it by hand (`critpath start ID`) and has not recorded it done: theirs. */
+  | { readonly kind: 'in-progress'; readonly by: string | undefined };
 
 /** Whether a phase needs the GPU host. */
 export function needsGpu(p: Phase): boolean {
@@ -72,8 +74,16 @@ export function formatBlockReason(r: BlockReason): string {
     return `needs ${what}, this host has ${r.have}`;
   }
   if (r.kind === 'hand') return `${r.reason}${r.by !== undefined ? ` (says ${r.by})` : ''}`;
+  if (r.kind === 'in-progress') return `${inProgress(r.by)} (by hand)`;
   if (r.status === 'failed')
     return `waits for ${r.on} (failed${r.log !== undefined ? `, see ${r.log}` : ''})`;
   if (r.status === 'excluded') return `waits for ${r.on} (not part of this run)`;
+  if (r.cause?.kind === 'in-progress')
+    return `waits for ${r.on} (${inProgress(r.cause.by)}, by hand)`;
   return `waits for ${r.on} (blocked: ${r.cause !== undefined ? formatBlockReason(r.cause) : 'blocked'})`;
+}
+
+/** `in progress by ann`: work a person started by hand and has not finished. */
+function inProgress(by: string | undefined): string {
+  return `in progress${by !== undefined ? ` by ${by}` : ''}`;
 }

@@ -84,7 +84,10 @@ const KINDS: Readonly<Record<string, readonly Field[]>> = {
     ['durationMs', nullable(finite)],
   ],
   'run-end': [runId, ['outcome', is('ok', 'failed', 'interrupted', 'blocked')]],
-  reset: [['ids', nullable(listOf(nonEmpty))]],
+  reset: [
+    ['ids', nullable(listOf(nonEmpty))],
+    ['hand', is('kept'), true],
+  ],
   hand: [
     ['recordedAt', finite],
     id,

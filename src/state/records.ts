@@ -152,6 +152,11 @@ export const ResetRecordSchema = z
     ...base,
     t: z.literal('reset'),
     ids: z.array(id).readonly().nullable(),
+    /**
+     * `kept`: only run results are forgotten; hand records (start, done, block) stay. Absent in
+     * resets written before critpath kept them: those forgot hand records too.
+     */
+    hand: z.literal('kept').optional(),
   })
   .readonly();
 

@@ -1,3 +1,4 @@
+import type { BlockReason } from '../model/block-reason.js';
 import type {
   FailureReason,
   HandRecord,
@@ -17,9 +18,11 @@ import type {
  * - `failed`: the last attempt failed for good;
  * - `running`: an attempt started and has no outcome yet;
  * - `interrupted`: the last attempt was stopped (signal, --fail-fast, or its run died);
+ * - `by-hand`: a person has it, started or blocked by hand and not done (see `hand`): runs
+ *   leave it alone until they record it done, or undo;
  * - absent from the map: never started, or reset.
  */
-export type JournalStatus = 'done' | 'failed' | 'running' | 'interrupted';
+export type JournalStatus = 'done' | 'failed' | 'running' | 'interrupted' | 'by-hand';
 
 /** One attempt of an activity. */
 export interface Attempt {
@@ -116,8 +119,8 @@ export function reduce(state: RunState, r: JournalRecord): RunState {
       return state;
     }
     case 'reset':
-      if (r.ids === null) state.activities.clear();
-      else for (const id of r.ids) state.activities.delete(id);
+      for (const id of r.ids ?? [...state.activities.keys()])
+        forgetRuns(state, id, r.hand === 'kept');
       return state;
     case 'started': {
       const a = activityOf(state, r.id);
@@ -233,20 +236,50 @@ function reduceHand(state: RunState, r: HandRecord): void {
     else Object.assign(a, before);
     return;
   }
-  const h = foldHand(log, before);
+  applyHand(a, foldHand(log, before));
+}
+
+/**
+ * A reset of one activity: its run results are forgotten; its hand records too unless `keepHand`
+ * (resets written before hand records were kept forgot them).
+ */
+function forgetRuns(state: RunState, id: string, keepHand: boolean): void {
+  const a = state.activities.get(id);
+  if (a === undefined) return;
+  if (!keepHand || a.hand === undefined) {
+    state.activities.delete(id);
+    return;
+  }
+  a.attempts.length = 0;
+  // Undone to the last, the activity is as if never run: no run state to give back.
+  applyHand(a, { ...a.hand, before: undefined });
+}
+
+/** Sets the activity's hand work and the status and actual hours that follow from it. */
+function applyHand(a: ActivityState, h: HandWork): void {
   a.hand = h;
   if (h.state === 'done') {
     a.status = 'done';
     a.actualHours = h.hours;
     a.actualFrom =
       h.startedAt ?? (h.hours === undefined ? h.doneAt : h.doneAt! - h.hours * 3_600_000);
-  } else if (before !== undefined) Object.assign(a, before);
-  else {
-    // Hand work only, not done: in progress, or stopped while blocked (no run attempt).
-    a.status = h.state === 'started' ? 'running' : 'interrupted';
+  } else {
+    // Started or blocked by hand: the person's, whatever runs did before, until done or undone.
+    a.status = 'by-hand';
     a.actualHours = undefined;
     a.actualFrom = undefined;
   }
+}
+
+/**
+ * Why a run leaves an activity alone because a person has it (started or blocked by hand, not
+ * done); undefined when no one does.
+ */
+export function handHold(a: ActivityState | undefined): BlockReason | undefined {
+  const h = a?.hand;
+  if (h === undefined || h.state === 'done') return undefined;
+  if (h.state === 'started') return { kind: 'in-progress', by: h.by };
+  return { kind: 'hand', reason: h.reason ?? 'blocked', by: h.by };
 }
 
 function foldHand(log: readonly HandRecord[], before: HandWork['before']): HandWork {

@@ -1,5 +1,26 @@
 import type { ActivityGraph } from '../model/activities.js';
-import type { RunState } from './reducer.js';
+import type { HandWork, RunState } from './reducer.js';
+
+/** An activity whose hand records a reset keeps: how many, and where they leave it. */
+export interface KeptHand {
+  readonly id: string;
+  /** Hand records kept (undone ones taken out). */
+  readonly records: number;
+  readonly state: HandWork['state'];
+  readonly by: string | undefined;
+}
+
+/**
+ * What a reset of `ids` keeps: the activities among them with hand records (start, done, block
+ * by people), in the order of `ids`. A reset forgets run results only; these stay as people left
+ * them, and do not run again unless undone.
+ */
+export function handKept(state: RunState, ids: readonly string[]): KeptHand[] {
+  return ids.flatMap((id) => {
+    const h = state.activities.get(id)?.hand;
+    return h === undefined ? [] : [{ id, records: h.log.length, state: h.state, by: h.by }];
+  });
+}
 
 /**
  * What a reset of `ids` must also reset (make's rule: what ran after a task that re-runs runs

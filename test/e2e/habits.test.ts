@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
@@ -503,6 +503,29 @@ tasks:
     expect(alone.exitCode).toBe(2);
     expect(alone.stderr).toBe(`critpath: logs needs an activity id: critpath logs ${p.file} ID`);
   }, 60_000);
+
+  it('logs of an activity that ran and whose log was deleted says the log is gone, exit 1', async () => {
+    const p = tempProject(`project: L
+start: 2026-01-05
+tasks:
+  - { id: a, hours: 1, hardware: macbook, run: "echo a" }
+  - { id: b, hours: 1, hardware: macbook, deps: [a], run: "echo b" }
+`);
+    const env = { cwd: p.dir, env: p.env };
+    expect((await critpath(['run', p.file], env)).exitCode).toBe(0);
+    rmSync(join(p.dir, '.critpath', 'logs', 'project', 'a.log'));
+    const gone = await critpath(['logs', p.file, 'a'], env);
+    expect(gone.exitCode).toBe(1);
+    expect(gone.stderr).toBe(
+      'critpath: a ran, but its log .critpath/logs/project/a.log is gone (deleted or moved)',
+    );
+    expect((await critpath(['logs', p.file, 'b'], env)).stdout).toMatch(/^b$/m);
+    // Reset, a has not run as far as the journal knows.
+    expect((await critpath(['reset', p.file], env)).exitCode).toBe(0);
+    const never = await critpath(['logs', p.file, 'a'], env);
+    expect(never.exitCode).toBe(1);
+    expect(never.stderr).toBe('critpath: a has no log yet (it has not run)');
+  });
 
   it('launchers show a readable process title, not their source', async () => {
     const p = tempProject(`project: T

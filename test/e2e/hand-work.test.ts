@@ -75,6 +75,112 @@ describe('hand work', () => {
     expect(journal).not.toMatch(/"t":"started"[^\n]*"id":"write-role"/);
   }, 60_000);
 
+  it('run leaves hand-blocked work and what waits on it alone, says why, and ends blocked', async () => {
+    const p = tempProject(
+      [
+        'project: H',
+        'start: 2026-11-30',
+        'tasks:',
+        '  - { id: rack, hours: 2 }',
+        '  - { id: burn, hours: 1, deps: [rack], run: "echo burning" }',
+        '  - { id: cmd, hours: 1, run: "echo cmd" }',
+      ].join('\n'),
+    );
+    const cli = (...args: string[]) =>
+      critpath(args, { cwd: p.dir, env: { ...p.env, COLUMNS: '100' } });
+    expect((await cli('block', p.file, 'rack', '--reason', 'rails missing')).exitCode).toBe(0);
+    expect((await cli('block', p.file, 'cmd', '--reason', 'vendor licence')).exitCode).toBe(0);
+    const run = await cli('run', p.file, '--gpus', '0');
+    expect(run.exitCode, run.all).toBe(1);
+    expect(run.stdout).toMatch(/ blocked rack: rails missing$/m);
+    expect(run.stdout).toMatch(/ blocked burn: waits for rack \(blocked: rails missing\)$/m);
+    expect(run.stdout).toMatch(/ blocked cmd: vendor licence$/m);
+    expect(run.stdout).toMatch(/ run blocked after /);
+    const journal = join(p.dir, '.critpath', 'project.journal');
+    expect(readFileSync(journal, 'utf8')).not.toMatch(/"t":"started"/);
+    const status = await cli('status', p.file, '--gpus', '0');
+    expect(status.stdout).toMatch(/^rack +blocked +2h +rails missing$/m);
+    expect(status.stdout).toMatch(/^cmd +blocked +1h +vendor licence$/m);
+    // Undone, the block is gone: rack (no command) is done when reached, and burn runs after it.
+    expect((await cli('undo', p.file, 'rack')).exitCode).toBe(0);
+    const again = await cli('run', p.file, '--gpus', '0');
+    expect(again.exitCode, again.all).toBe(1);
+    expect(again.stdout).toMatch(/ done {2}burn in /);
+    expect(again.stdout).toMatch(/ blocked cmd: vendor licence$/m);
+    expect(readFileSync(journal, 'utf8')).not.toMatch(/"t":"started"[^\n]*"id":"cmd"/);
+  }, 60_000);
+
+  it('run leaves work a person started by hand to them: not finished, its dependents wait', async () => {
+    const p = tempProject(
+      [
+        'project: H',
+        'start: 2026-11-30',
+        'team: [{ id: ann }]',
+        'tasks:',
+        '  - { id: cabling, hours: 2 }',
+        '  - { id: test, hours: 1, deps: [cabling], run: "echo test" }',
+        '  - { id: label, hours: 1 }',
+      ].join('\n'),
+    );
+    const cli = (...args: string[]) =>
+      critpath(args, { cwd: p.dir, env: { ...p.env, COLUMNS: '100' } });
+    expect((await cli('start', p.file, 'cabling', '--by', 'ann', '--at', '00:00')).exitCode).toBe(
+      0,
+    );
+    const run = await cli('run', p.file, '--gpus', '0');
+    expect(run.exitCode, run.all).toBe(1);
+    expect(run.stdout).toMatch(/ blocked cabling: in progress by ann \(by hand\)$/m);
+    expect(run.stdout).toMatch(
+      / blocked test: waits for cabling \(in progress by ann, by hand\)$/m,
+    );
+    // A manual task nobody started is still done when the run reaches it.
+    expect(run.stdout).toMatch(/ done {2}label in /);
+    expect(run.stdout).toMatch(/ run blocked after /);
+    const status = await cli('status', p.file, '--gpus', '0');
+    expect(status.stdout).toMatch(/^cabling +running +2h +\S+ +ann is on it$/m);
+    expect(status.stdout).toMatch(/^test +pending +1h *$/m);
+    expect((await cli('done', p.file, 'cabling', '--hours', '1.5')).exitCode).toBe(0);
+    const after = await cli('run', p.file, '--gpus', '0');
+    expect(after.exitCode, after.all).toBe(0);
+    expect(after.stdout).toMatch(/ done {2}test in /);
+    const final = await cli('status', p.file, '--gpus', '0');
+    expect(final.stdout).toMatch(/^cabling +done +2h +1\.5h +done by ann \(engineer hours\)$/m);
+  }, 60_000);
+
+  it('reset forgets run results and keeps hand records, and says how many it kept', async () => {
+    const p = tempProject(
+      [
+        'project: O',
+        'start: 2026-11-30',
+        'team: [{ id: ann }]',
+        'tasks:',
+        '  - { id: m, hours: 2 }',
+        '  - { id: n, hours: 1, deps: [m], run: "echo n" }',
+      ].join('\n'),
+    );
+    const cli = (...args: string[]) =>
+      critpath(args, { cwd: p.dir, env: { ...p.env, COLUMNS: '100' } });
+    expect((await cli('done', p.file, 'm', '--hours', '1.5', '--by', 'ann')).exitCode).toBe(0);
+    expect((await cli('run', p.file, '--gpus', '0')).exitCode).toBe(0);
+    const reset = await cli('reset', p.file);
+    expect(reset.exitCode, reset.all).toBe(0);
+    expect(reset.stdout.split('\n')).toEqual([
+      'reset: every activity without hand records will run again',
+      `reset: kept 1 hand record (m: done by ann); critpath undo ${p.file} ID takes one back`,
+    ]);
+    const status = await cli('status', p.file, '--gpus', '0');
+    expect(status.stdout).toMatch(/^m +done +2h +1\.5h +done by ann \(engineer hours\)$/m);
+    expect(status.stdout).toMatch(/^n +ready +1h *$/m);
+    // --force of work done by hand would not run it (its records stay): refused, exit 2.
+    const forced = await cli('run', p.file, '--gpus', '0', '--force', 'm');
+    expect(forced.exitCode).toBe(2);
+    expect(forced.stderr).toBe(
+      `critpath: --force m: done by hand (ann); take its hand record back first (critpath undo ${p.file} m)`,
+    );
+    expect((await cli('undo', p.file, 'm')).stdout).toBe('m: its last hand record is undone');
+    expect((await cli('status', p.file, '--gpus', '0')).stdout).toMatch(/^m +ready +2h *$/m);
+  }, 60_000);
+
   it("refuses hand records of what a live run runs (the run's result would replace them)", async () => {
     const p = tempProject(
       [

@@ -6,7 +6,10 @@ import type { CliContext } from '../context.js';
 import { ROOT_OPTION } from '../options.js';
 import { EXIT, loadOrReport, usageError } from '../context.js';
 import { buildActivityGraph } from '../../model/activities.js';
+import type { StatePaths } from '../../state/paths.js';
 import { logFileName, statePaths } from '../../state/paths.js';
+import { readRunState } from '../../state/read.js';
+import { readRunStateQuickly } from '../../state/run-state.js';
 import { liveRun } from '../../app/cancel.js';
 
 interface LogsOptions {
@@ -55,10 +58,15 @@ export function registerLogs(program: Command, ctx: CliContext): void {
       const paths = statePaths(file, opts.root);
       const logs = ids.map((a) => join(paths.logs, logFileName(a)));
       const found = logs.filter((l) => existsSync(l));
-      if (found.length === 0 && opts.follow !== true) {
-        ctx.out.err(`critpath: ${id} has no log yet (it has not run)`);
-        ctx.exitCode = EXIT.failed;
-        return;
+      if (found.length < logs.length && opts.follow !== true) {
+        const gone = goneLogs(file, paths, ids, logs);
+        for (const line of gone) ctx.out.err(`critpath: ${line}`);
+        if (gone.length > 0) ctx.exitCode = EXIT.failed;
+        if (found.length === 0 && gone.length === 0) {
+          ctx.out.err(`critpath: ${id} has no log yet (it has not run)`);
+          ctx.exitCode = EXIT.failed;
+        }
+        if (found.length === 0) return;
       }
       for (const l of found) {
         const text = readFrom(l, 0);
@@ -66,6 +74,24 @@ export function registerLogs(program: Command, ctx: CliContext): void {
       }
       if (opts.follow === true) await follow(ctx, logs, () => liveRun(paths) !== undefined);
     });
+}
+
+/**
+ * Logs that are missing though the journal says their activity ran (deleted by hand, or the
+ * logs folder cleaned): one line each, naming the log as the journal does.
+ */
+function goneLogs(
+  file: string,
+  paths: StatePaths,
+  ids: readonly string[],
+  logs: readonly string[],
+): string[] {
+  const state = readRunStateQuickly(paths) ?? readRunState(file, paths);
+  return ids.flatMap((a, k) => {
+    const last = state.activities.get(a)?.attempts.at(-1);
+    if (last === undefined || existsSync(logs[k]!)) return [];
+    return [`${a} ran, but its log ${last.log} is gone (deleted or moved)`];
+  });
 }
 
 function readFrom(path: string, offset: number): string {

@@ -4,11 +4,14 @@ import type { CliContext } from '../context.js';
 import { EXIT, loadOrReport, usageError } from '../context.js';
 import { ROOT_OPTION } from '../options.js';
 import { resetActivities } from '../../app/reset.js';
+import type { KeptHand } from '../../state/reset.js';
 
 export function registerReset(program: Command, ctx: CliContext): void {
   program
     .command('reset')
-    .description('Forget run results so tasks run again: one task or activity, or all of them')
+    .description(
+      'Forget run results so tasks run again: one task or activity, or all of them (hand records stay)',
+    )
     .argument('[file-and-ids...]', 'task file, then task or activity ids (none: all)')
     .option(...ROOT_OPTION)
     .option('--keep-downstream', 'leave the results of activities downstream of these as they are')
@@ -42,15 +45,32 @@ export function registerReset(program: Command, ctx: CliContext): void {
           ctx.exitCode = EXIT.failed;
           return;
         case 'reset':
-          ctx.out.out(
-            r.named === undefined
-              ? 'reset: every activity will run again'
-              : `reset: ${r.named.join(', ')} will run again`,
-          );
+          if (r.named === undefined)
+            ctx.out.out(
+              `reset: every activity${r.kept.length > 0 ? ' without hand records' : ''} will run again`,
+            );
+          else if (r.named.length > 0) ctx.out.out(`reset: ${r.named.join(', ')} will run again`);
           if (r.downstream.length > 0)
             ctx.out.out(
               `reset: downstream, so these run again too: ${r.downstream.join(', ')} (--keep-downstream to keep them)`,
             );
+          if (r.kept.length > 0) ctx.out.out(keptLine(r.kept, file));
       }
     });
 }
+
+/**
+ * `reset: kept 3 hand records (m: done by ann; rack: blocked); critpath undo FILE ID takes one
+ * back`: what people recorded stays, and where it leaves each activity.
+ */
+function keptLine(kept: readonly KeptHand[], file: string): string {
+  const n = kept.reduce((sum, k) => sum + k.records, 0);
+  const each = kept
+    .slice(0, KEPT_SHOWN)
+    .map((k) => `${k.id}: ${k.state}${k.by !== undefined ? ` by ${k.by}` : ''}`);
+  if (kept.length > KEPT_SHOWN) each.push(`${kept.length - KEPT_SHOWN} more activities`);
+  return `reset: kept ${n} hand record${n === 1 ? '' : 's'} (${each.join('; ')}); critpath undo ${file} ID takes one back`;
+}
+
+/** Activities the reset's line names whose hand records it kept; critpath status shows them all. */
+const KEPT_SHOWN = 10;

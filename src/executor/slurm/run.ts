@@ -15,7 +15,7 @@ import type { Project } from '../../model/project.js';
 import { expectedHours } from '../../model/project.js';
 import { logFileName } from '../../state/paths.js';
 import { readJournal } from '../../state/journal.js';
-import { replay } from '../../state/reducer.js';
+import { handHold, replay } from '../../state/reducer.js';
 import type { JournalRecord, WithoutVersion } from '../../state/records.js';
 import { crashRecord } from '../begin-run.js';
 import type { Failure, RunEvent, RunOutcome } from '../events.js';
@@ -102,11 +102,13 @@ export function slurmDriver(
         [...s.state.activities.values()].filter((a) => a.status === 'done').map((a) => a.id),
       );
       const d = done;
+      const held = (id: string): boolean => handHold(s.state.activities.get(id)) !== undefined;
       return {
         jobs: 0,
         gpus: [],
         simulatedGpus: false,
-        toRun: s.graph.activities.filter((a) => s.selected(a.index) && !d.has(a.id)).length,
+        toRun: s.graph.activities.filter((a) => s.selected(a.index) && !d.has(a.id) && !held(a.id))
+          .length,
         alreadyDone: d.size,
         done: (i) => d.has(s.graph.activities[i]!.id),
       };
@@ -299,7 +301,8 @@ class SlurmRun {
   }
 
   /**
-   * Submits everything not done, not live, not final, whose predecessors can still succeed.
+   * Submits everything not done, not live, not final, not a person's (started or blocked by
+   * hand: blocked in this run), whose predecessors can still succeed.
    * Activities without a command (checkpoints) are not submitted: like the local executor, they
    * are done once their predecessors are; until then, their dependents wait for the jobs they
    * wait for.
@@ -310,7 +313,8 @@ class SlurmRun {
       const id = a.id;
       if (this.#done.has(id) || this.#live.has(id) || this.#final.has(id) || !this.#selected(id))
         continue;
-      const deps = this.#dependencies(a, virtualDeps);
+      // Work a person has (started or blocked by hand) is theirs: blocked in this run.
+      const deps = handHold(this.#s.state.activities.get(id)) ?? this.#dependencies(a, virtualDeps);
       if (deps === 'waiting') continue;
       if ('kind' in deps) {
         this.#final.set(id, 'blocked');

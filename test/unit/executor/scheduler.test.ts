@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadProjectText } from '../../../src/config/load.js';
 import { buildActivityGraph } from '../../../src/model/activities.js';
-import { dispatchOrder, dispatchRanks } from '../../../src/executor/scheduler.js';
+import type { BlockReason } from '../../../src/executor/scheduler.js';
+import {
+  dispatchOrder,
+  dispatchRanks,
+  formatBlockReason,
+  Scheduler,
+} from '../../../src/executor/scheduler.js';
 
 /** A random DAG as a task file: task i may depend on any earlier task. */
 function graphOf(hours: readonly number[], edges: readonly (readonly [number, number])[]) {
@@ -55,5 +61,36 @@ describe('dispatchOrder', () => {
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('Scheduler', () => {
+  it('blocks work a person has (held) and what waits on it, with their reasons', () => {
+    // t0 → t1 → t2, and t3 alone.
+    const g = graphOf(
+      [1, 1, 1, 1],
+      [
+        [0, 1],
+        [1, 2],
+      ],
+    );
+    const held = new Map<number, BlockReason>([[0, { kind: 'in-progress', by: 'ann' }]]);
+    const s = new Scheduler({
+      graph: g,
+      done: () => false,
+      selected: () => true,
+      held: (i) => held.get(i),
+      hostGpus: 0,
+      gpuArrives: undefined,
+    });
+    expect([0, 1, 2, 3].map((i) => s.status(i))).toEqual([
+      'blocked',
+      'blocked',
+      'blocked',
+      'ready',
+    ]);
+    expect(formatBlockReason(s.blockReason(0)!)).toBe('in progress by ann (by hand)');
+    expect(formatBlockReason(s.blockReason(2)!)).toBe('waits for t0 (in progress by ann, by hand)');
+    expect(s.counts()).toMatchObject({ ready: 1, blocked: 3, waiting: 0 });
   });
 });

@@ -10,7 +10,7 @@ import type { Project } from '../../../src/model/project.js';
 import { makeCalendar } from '../../../src/calendar/calendar.js';
 import { progressFromState } from '../../../src/app/forecast.js';
 import type { HandAction, HandRecord, JournalRecord } from '../../../src/state/records.js';
-import { replay } from '../../../src/state/reducer.js';
+import { handHold, replay } from '../../../src/state/reducer.js';
 import { computeStatus } from '../../../src/state/status.js';
 
 const H = 3_600_000;
@@ -67,7 +67,7 @@ describe('hand records', () => {
       hand('a', 'done', T0 + H),
       hand('a', 'undo', T0 + 2 * H),
     ]);
-    expect(s.activities.get('a')!.status).toBe('running');
+    expect(s.activities.get('a')!.status).toBe('by-hand');
     expect(s.activities.get('a')!.hand?.state).toBe('started');
     replay([hand('a', 'undo', T0)]); // nothing to undo: no effect, no throw
     const gone = replay([hand('a', 'start', T0), hand('a', 'undo', T0 + H)]);
@@ -105,6 +105,114 @@ describe('hand records', () => {
     expect(after.actualHours).toBe(before.actualHours);
     expect(after.status).toBe('done');
     expect(after.hand).toBeUndefined();
+  });
+
+  it("started or blocked by hand, an activity is a person's whatever runs did: runs leave it", () => {
+    const failed: JournalRecord[] = [
+      {
+        v: 1,
+        t: 'started',
+        at: T0,
+        runId: 'r1',
+        id: 'c',
+        attempt: 1,
+        backend: 'local',
+        gpus: [],
+        log: 'c.log',
+      },
+      {
+        v: 1,
+        t: 'failed',
+        at: T0 + H,
+        runId: 'r1',
+        id: 'c',
+        attempt: 1,
+        reason: 'exit-non-zero',
+        exitCode: 1,
+        signal: null,
+        durationMs: H,
+        final: true,
+      },
+    ];
+    const s = replay([
+      hand('a', 'block', T0, { reason: 'rails missing', by: 'bo' }),
+      hand('b', 'start', T0, { by: 'ana' }),
+      ...failed,
+      hand('c', 'block', T0 + 2 * H, { reason: 'no licence' }),
+    ]);
+    expect(['a', 'b', 'c'].map((id) => s.activities.get(id)!.status)).toEqual([
+      'by-hand',
+      'by-hand',
+      'by-hand',
+    ]);
+    expect(handHold(s.activities.get('a'))).toEqual({
+      kind: 'hand',
+      reason: 'rails missing',
+      by: 'bo',
+    });
+    expect(handHold(s.activities.get('b'))).toEqual({ kind: 'in-progress', by: 'ana' });
+    expect(handHold(s.activities.get('c'))).toMatchObject({ kind: 'hand', reason: 'no licence' });
+    // Done by hand, or undone back to the run's result, nobody holds it.
+    const done = replay([hand('b', 'start', T0), hand('b', 'done', T0 + H)]);
+    expect(handHold(done.activities.get('b'))).toBeUndefined();
+    const undone = replay([
+      ...failed,
+      hand('c', 'block', T0 + 2 * H, { reason: 'x' }),
+      hand('c', 'undo', T0 + 3 * H),
+    ]);
+    expect(undone.activities.get('c')!.status).toBe('failed');
+    expect(handHold(undone.activities.get('c'))).toBeUndefined();
+  });
+
+  it('a reset forgets run results and keeps hand records; one written before that forgot both', () => {
+    const ran: JournalRecord[] = [
+      {
+        v: 1,
+        t: 'started',
+        at: T0,
+        runId: 'r1',
+        id: 'c',
+        attempt: 1,
+        backend: 'local',
+        gpus: [],
+        log: 'c.log',
+      },
+      {
+        v: 1,
+        t: 'failed',
+        at: T0 + H,
+        runId: 'r1',
+        id: 'c',
+        attempt: 1,
+        reason: 'exit-non-zero',
+        exitCode: 1,
+        signal: null,
+        durationMs: H,
+        final: true,
+      },
+    ];
+    const recs: JournalRecord[] = [
+      hand('a', 'start', T0, { by: 'ana' }),
+      hand('a', 'done', T0 + 2 * H, { hours: 1.5 }),
+      ...ran,
+      hand('c', 'block', T0 + 2 * H, { reason: 'no licence' }),
+    ];
+    const kept = replay([...recs, { v: 1, t: 'reset', at: T0 + 3 * H, ids: null, hand: 'kept' }]);
+    expect(kept.activities.get('a')).toMatchObject({ status: 'done', actualHours: 1.5 });
+    expect(kept.activities.get('a')!.hand?.log).toHaveLength(2);
+    const c = kept.activities.get('c')!;
+    expect(c).toMatchObject({ status: 'by-hand', attempts: [] });
+    expect(c.hand?.reason).toBe('no licence');
+    // The run results are gone: undoing the block leaves nothing, not the failure.
+    const undone = replay([
+      ...recs,
+      { v: 1, t: 'reset', at: T0 + 3 * H, ids: ['c'], hand: 'kept' },
+      hand('c', 'undo', T0 + 4 * H),
+    ]);
+    expect(undone.activities.has('c')).toBe(false);
+    expect(undone.activities.get('a')?.status).toBe('done');
+    const old = replay([...recs, { v: 1, t: 'reset', at: T0 + 3 * H, ids: null }]);
+    expect(old.activities.size).toBe(0);
   });
 
   it('as many undos as records give back the state before them (any sequence)', () => {

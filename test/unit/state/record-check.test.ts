@@ -86,6 +86,7 @@ const GOOD: readonly Record<string, unknown>[] = [
   { v: 1, at: 7, t: 'run-end', runId: 'r', outcome: 'blocked' },
   { v: 1, at: 8, t: 'reset', ids: null },
   { v: 1, at: 8, t: 'reset', ids: ['a', 'b'] },
+  { v: 1, at: 8, t: 'reset', ids: null, hand: 'kept' },
   { v: 1, at: 9, t: 'hand', recordedAt: 10, id: 'a', action: 'done', by: 'ann', hours: 2 },
   { v: 1, at: 9, t: 'hand', recordedAt: 10, id: 'a', action: 'block', reason: 'waiting' },
 ];

@@ -231,6 +231,38 @@ tasks:
     expect(state.activities.get('solo-gate')?.status).toBe('done');
   });
 
+  it('leaves work people have (started or blocked by hand) and what waits on it alone', async () => {
+    const p = project(`
+project: fake
+start: 2026-11-30
+tasks:
+  - { id: cabling, title: Cabling, hours: 1 }
+  - { id: test, title: Test, hours: 1, deps: [cabling], run: "echo t" }
+  - { id: flash, title: Flash, hours: 1, run: "echo f" }
+  - { id: free, title: Free, hours: 1, run: "echo free" }
+`);
+    mkdirSync(paths.dir, { recursive: true });
+    const hand = (id: string, action: string, extra: object) =>
+      JSON.stringify({ v: 1, t: 'hand', at: 1, recordedAt: 1, id, action, ...extra });
+    writeFileSync(
+      paths.journal,
+      `${hand('cabling', 'start', { by: 'ann' })}\n${hand('flash', 'block', { reason: 'no licence' })}\n`,
+    );
+    const { promise, events } = run(p);
+    const res = await promise;
+    expect(res.outcome).toBe('blocked');
+    expect(fake.submitted().map((j) => j.name)).toEqual(['critpath:fake:free']);
+    const blocked = events.flatMap((e) => (e.type === 'activity-blocked' ? [[e.id, e.text]] : []));
+    expect(blocked).toEqual([
+      ['cabling', 'in progress by ann (by hand)'],
+      ['flash', 'no licence'],
+      ['test', 'waits for cabling (in progress by ann, by hand)'],
+    ]);
+    // Not to run: what people have (test, behind cabling, is found blocked as the run goes).
+    expect(events.find((e) => e.type === 'run-start')).toMatchObject({ toRun: 2 });
+    expect(replay(journal()).activities.get('cabling')?.status).toBe('by-hand');
+  });
+
   it('records a refused submission and blocks its dependents', async () => {
     fake.failSubmitFor.add('pair-a');
     const { promise, events } = run(project(GRAPH));
