@@ -11,6 +11,7 @@ import { readLogTail } from '../state/log-tail.js';
 import { appendLog, logFaultText } from '../state/no-follow.js';
 import { logFileName, logPathFor } from '../state/paths.js';
 import type { InterruptReason } from '../state/records.js';
+import { recordDurationMs } from '../state/record-bounds.js';
 import { EnvironmentError } from '../result.js';
 import type { LongTimer } from '../util/long-timer.js';
 import { setLongTimeout } from '../util/long-timer.js';
@@ -524,7 +525,7 @@ class Execution {
     const { exit, startedAt, settled } = ended;
     const attempt = r.attempt;
     const now = Date.now();
-    const durationMs = now - startedAt;
+    const durationMs = recordDurationMs(now - startedAt);
     const ids = { runId: o.runId, id: a.id, attempt } as const;
     if (r.stopping !== undefined) {
       this.#freeSlot(r);

@@ -7,12 +7,12 @@
  * records without loading zod; a test holds this to the schemas.
  */
 import type { JournalRecord } from './records.js';
+import { isRecordDuration, isRecordHours, isRecordTime } from './record-bounds.js';
 
 type Test = (x: unknown) => boolean;
 
 const str: Test = (x) => typeof x === 'string';
 const nonEmpty: Test = (x) => typeof x === 'string' && x.length > 0;
-const finite: Test = (x) => typeof x === 'number' && Number.isFinite(x);
 const int: Test = (x) => Number.isSafeInteger(x);
 const positiveInt: Test = (x) => Number.isSafeInteger(x) && (x as number) > 0;
 const nonNegativeInt: Test = (x) => Number.isSafeInteger(x) && (x as number) >= 0;
@@ -29,7 +29,9 @@ const listOf =
   (t: Test): Test =>
   (x) =>
     Array.isArray(x) && x.every(t);
-const nonNegativeFinite: Test = (x) => finite(x) && (x as number) >= 0;
+const time: Test = isRecordTime;
+const duration: Test = isRecordDuration;
+const hours: Test = isRecordHours;
 
 /** A field: its key, its test, whether it may be absent. Lists are frozen as zod's readonly(). */
 type Field = readonly [key: string, test: Test, optional?: boolean];
@@ -63,7 +65,7 @@ const KINDS: Readonly<Record<string, readonly Field[]>> = {
     ['log', str],
   ],
   'external-id': [runId, id, attempt, ['backend', str], ['externalId', str]],
-  finished: [runId, id, attempt, ['exitCode', is(0)], ['durationMs', finite]],
+  finished: [runId, id, attempt, ['exitCode', is(0)], ['durationMs', duration]],
   failed: [
     runId,
     id,
@@ -73,7 +75,7 @@ const KINDS: Readonly<Record<string, readonly Field[]>> = {
     ['signal', nullable(str)],
     ['message', str, true],
     ['stderrTail', listOf(str), true],
-    ['durationMs', finite],
+    ['durationMs', duration],
     ['final', bool],
   ],
   interrupted: [
@@ -81,7 +83,7 @@ const KINDS: Readonly<Record<string, readonly Field[]>> = {
     id,
     attempt,
     ['reason', is('signal', 'fail-fast', 'crash', 'no-new', 'environment')],
-    ['durationMs', nullable(finite)],
+    ['durationMs', nullable(duration)],
   ],
   'run-end': [runId, ['outcome', is('ok', 'failed', 'interrupted', 'blocked')]],
   reset: [
@@ -89,11 +91,11 @@ const KINDS: Readonly<Record<string, readonly Field[]>> = {
     ['hand', is('kept'), true],
   ],
   hand: [
-    ['recordedAt', finite],
+    ['recordedAt', time],
     id,
     ['action', is('start', 'done', 'undo', 'block')],
     ['by', nonEmpty, true],
-    ['hours', nonNegativeFinite, true],
+    ['hours', hours, true],
     ['reason', str, true],
   ],
 };
@@ -106,7 +108,7 @@ export function quickRecord(value: unknown): JournalRecord | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const v = value as Record<string, unknown>;
   const t = v['t'];
-  if (v['v'] !== 1 || !finite(v['at']) || typeof t !== 'string') return undefined;
+  if (v['v'] !== 1 || !time(v['at']) || typeof t !== 'string') return undefined;
   const fields = Object.hasOwn(KINDS, t) ? KINDS[t] : undefined;
   if (fields === undefined) return undefined;
   const out: Record<string, unknown> = { v: 1, at: v['at'], t };

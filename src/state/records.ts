@@ -10,6 +10,7 @@
  */
 
 import { z } from 'zod';
+import { MAX_DURATION_MS, MAX_RECORD_HOURS, MAX_TIME_MS, MIN_TIME_MS } from './record-bounds.js';
 
 /** Journal format version. */
 export const JOURNAL_VERSION = 1;
@@ -17,7 +18,19 @@ export const JOURNAL_VERSION = 1;
 /** Which machinery ran an activity: `local` (this host) or another backend such as `slurm`. */
 export type BackendName = string;
 
-const base = { v: z.literal(1), at: z.number().finite() };
+/** An instant, in epoch milliseconds, within the years 1970–9999 (record-bounds.ts). */
+const time = z
+  .number()
+  .finite()
+  .min(MIN_TIME_MS, 'a time before 1970')
+  .max(MAX_TIME_MS, 'a time after 9999-12-30 00:00 UTC (dates end in 9999)');
+/** How long an attempt took, in milliseconds: 0 up to the most hours a task may take. */
+const durationMs = z
+  .number()
+  .finite()
+  .min(0, 'a negative duration')
+  .max(MAX_DURATION_MS, `a duration over ${MAX_RECORD_HOURS} hours`);
+const base = { v: z.literal(1), at: time };
 const runId = z.string().min(1);
 const id = z.string().min(1);
 /** 1 for the first try, 2 for the first retry… */
@@ -85,7 +98,7 @@ export const FinishedRecordSchema = z
     id,
     attempt,
     exitCode: z.literal(0),
-    durationMs: z.number().finite(),
+    durationMs,
   })
   .readonly();
 
@@ -108,7 +121,7 @@ export const FailedRecordSchema = z
     message: z.string().optional(),
     /** The last lines of the attempt's log (its stderr and stdout), for the failure line. */
     stderrTail: z.array(z.string()).readonly().optional(),
-    durationMs: z.number().finite(),
+    durationMs,
     final: z.boolean(),
   })
   .readonly();
@@ -132,7 +145,7 @@ export const InterruptedRecordSchema = z
     id,
     attempt,
     reason: interruptReason,
-    durationMs: z.number().finite().nullable(),
+    durationMs: durationMs.nullable(),
   })
   .readonly();
 
@@ -173,13 +186,18 @@ export const HandRecordSchema = z
   .object({
     ...base,
     t: z.literal('hand'),
-    recordedAt: z.number().finite(),
+    recordedAt: time,
     id,
     action: handAction,
     /** Who did it (a declared person's id, or a name). */
     by: z.string().min(1).optional(),
     /** `done`: the engineer hours it took (`--hours`). */
-    hours: z.number().finite().nonnegative().optional(),
+    hours: z
+      .number()
+      .finite()
+      .positive('must be above 0')
+      .max(MAX_RECORD_HOURS, `must be at most ${MAX_RECORD_HOURS}`)
+      .optional(),
     /** `block`: why it cannot go on. */
     reason: z.string().optional(),
   })

@@ -2,7 +2,7 @@
  * Hand work from the built CLI: start, done, block and undo append to the journal; status and
  * `run` read it; bad input is one line and exit 2, and writes nothing.
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { critpath, tempProject } from '../helpers/cli.js';
@@ -213,6 +213,39 @@ describe('hand work', () => {
     await run;
     expect(readFileSync(journal, 'utf8')).not.toMatch(/"t":"hand"[^\n]*"id":"slow"/);
   }, 60_000);
+
+  it('skips, with its line number, a record whose time or hours is out of range', async () => {
+    const p = tempProject(YAML);
+    const cli = (...args: string[]) => critpath(args, { cwd: p.dir, env: p.env });
+    const done = await cli('done', p.file, 'docs', '--hours', '2', '--at', '2026-01-05 13:00');
+    expect(done.exitCode, done.all).toBe(0);
+    const hand = '"v":1,"t":"hand","recordedAt":1,"id":"write-role"';
+    appendFileSync(
+      join(p.dir, '.critpath', 'project.journal'),
+      [
+        // The year 10000, and a time past what a date can hold: "bad date NaN-NaN-NaN".
+        `{${hand},"at":253402300800000,"action":"start"}`,
+        `{${hand},"at":99999999999999999,"action":"start"}`,
+        `{${hand},"at":1,"action":"done","hours":1e308}`,
+        '{"v":1,"t":"finished","at":1,"runId":"r","id":"apply","attempt":1,"exitCode":0,"durationMs":-5}',
+        '',
+      ].join('\n'),
+    );
+    const plan = await cli('plan', p.file, '--team', '1');
+    expect(plan.exitCode, plan.all).toBe(0);
+    expect(plan.all).not.toMatch(/internal error/);
+    const status = await cli('status', p.file);
+    expect(status.exitCode, status.all).toBe(0);
+    for (const [line, field] of [
+      [2, 'at'],
+      [3, 'at'],
+      [4, 'hours'],
+      [5, 'durationMs'],
+    ])
+      expect(status.stderr).toContain(
+        `project.journal:${line}: skipped a journal line that is not a record: ${field}: `,
+      );
+  }, 30_000);
 
   it.each([
     [

@@ -9,6 +9,7 @@ import type { SlurmClient } from './client.js';
 import { RUN_COMMENT_PREFIX, jobName, markedDurationMs, parseJobLog } from './sbatch.js';
 import type { Attempt, RunState } from '../../state/reducer.js';
 import type { JournalRecord, WithoutVersion } from '../../state/records.js';
+import { recordDurationMs } from '../../state/record-bounds.js';
 import { readLogEnd, tailLines } from '../../state/log-tail.js';
 
 export const SLURM_BACKEND = 'slurm';
@@ -123,7 +124,7 @@ export function outcomeRecord(
   if (!isTerminal(job.phase)) return undefined;
   const base = { at: now, runId: attempt.runId, id, attempt: attempt.attempt };
   const end = readLogEnd(join(root, attempt.log));
-  const durationMs = jobDurationMs(job, end);
+  const durationMs = recordDurationMs(jobDurationMs(job, end));
   switch (job.phase) {
     case 'succeeded':
       return { t: 'finished', ...base, exitCode: 0, durationMs };

@@ -17,6 +17,7 @@ import { logFileName } from '../../state/paths.js';
 import { readJournal } from '../../state/journal.js';
 import { handHold, replay } from '../../state/reducer.js';
 import type { JournalRecord, WithoutVersion } from '../../state/records.js';
+import { recordDurationMs } from '../../state/record-bounds.js';
 import { crashRecord } from '../begin-run.js';
 import type { Failure, RunEvent, RunOutcome } from '../events.js';
 import type { Driven, RowStatus, RunDriver, RunSession } from '../run-loop.js';
@@ -605,7 +606,7 @@ class SlurmRun {
         id,
         attempt: l.attempt,
         reason: 'signal',
-        durationMs: Date.now() - l.startedAt,
+        durationMs: recordDurationMs(Date.now() - l.startedAt),
       });
       this.#emit({
         type: 'activity-interrupted',

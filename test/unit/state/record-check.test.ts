@@ -2,6 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { quickRecord } from '../../../src/state/record-check.js';
 import { checkRecord } from '../../../src/state/records.js';
+import {
+  MAX_DURATION_MS,
+  MAX_TIME_MS,
+  recordDurationMs,
+} from '../../../src/state/record-bounds.js';
 
 /** One well-formed record of every kind (optional fields present and absent). */
 const GOOD: readonly Record<string, unknown>[] = [
@@ -99,6 +104,13 @@ const anyValue = fc.oneof(
     1,
     0.5,
     2 ** 53,
+    1e308,
+    MAX_TIME_MS,
+    MAX_TIME_MS + 1,
+    MAX_DURATION_MS,
+    MAX_DURATION_MS + 1,
+    100_000,
+    100_001,
     '',
     'x',
     'signal',
@@ -141,6 +153,57 @@ function shape(r: unknown): { json: string; frozen: boolean[] } {
   };
 }
 
+/**
+ * Numbers out of range for each kind's time, duration and hours fields, each with the field the
+ * reason names: a time in the year 10000 or NaN-like overflow stopped re-planning with an
+ * internal error ("bad date 10000-01-01").
+ */
+const OUT_OF_RANGE: readonly (readonly [field: string, values: readonly number[]])[] = [
+  ['at', [-1, MAX_TIME_MS + 1, 253402300800000, 1e17, 1e308]],
+  ['recordedAt', [-1, MAX_TIME_MS + 1, 1e308]],
+  ['durationMs', [-1, MAX_DURATION_MS + 1, 1e308]],
+  ['hours', [0, -4, 100_001, 1e308]],
+];
+
+describe('record ranges', () => {
+  it('skips a record whose time, duration or hours is out of range, naming the field', () => {
+    let checked = 0;
+    for (const good of GOOD) {
+      for (const [field, values] of OUT_OF_RANGE) {
+        if (!Object.hasOwn(good, field)) continue;
+        for (const value of values) {
+          const bad = { ...good, [field]: value };
+          expect(quickRecord(structuredClone(bad)), JSON.stringify(bad)).toBeUndefined();
+          expect(checkRecord(structuredClone(bad)), JSON.stringify(bad)).toMatch(
+            new RegExp(`^${field}: `),
+          );
+          checked++;
+        }
+      }
+    }
+    // Every kind has `at`; three carry a duration, the hand kind its two times and hours.
+    expect(checked).toBe(GOOD.length * 5 + 4 * 3 + 2 * 3 + 4);
+  });
+
+  it('takes the edges of each range', () => {
+    const kind = (t: string, has = 't'): Record<string, unknown> =>
+      GOOD.find((g) => g['t'] === t && Object.hasOwn(g, has))!;
+    const edges = [
+      { ...kind('run-start'), at: 0 },
+      { ...kind('run-start'), at: MAX_TIME_MS },
+      { ...kind('finished'), durationMs: 0 },
+      { ...kind('finished'), durationMs: MAX_DURATION_MS },
+      { ...kind('interrupted'), durationMs: MAX_DURATION_MS },
+      { ...kind('hand', 'hours'), recordedAt: MAX_TIME_MS, hours: 100_000 },
+      { ...kind('hand', 'hours'), hours: 0.01 },
+    ];
+    for (const r of edges) {
+      expect(quickRecord(structuredClone(r)), JSON.stringify(r)).toBeDefined();
+      expect(typeof checkRecord(structuredClone(r))).toBe('object');
+    }
+  });
+});
+
 describe('quickRecord', () => {
   it('takes every well-formed record as zod does: same keys, order, values, frozen', () => {
     for (const good of GOOD) {
@@ -173,5 +236,13 @@ describe('quickRecord', () => {
     expect(quickRecord({ ...started, gpus: [-1] })).toBeUndefined();
     expect(quickRecord({ ...started, v: 2 })).toBeUndefined();
     expect(quickRecord([started])).toBeUndefined();
+  });
+});
+
+describe('recordDurationMs', () => {
+  it('keeps an elapsed time within what a record may carry (a clock stepped back gives 0)', () => {
+    expect(recordDurationMs(-5)).toBe(0);
+    expect(recordDurationMs(1234)).toBe(1234);
+    expect(recordDurationMs(1e308)).toBe(MAX_DURATION_MS);
   });
 });
