@@ -28,6 +28,7 @@ export function checkRules(
   budget: HintBudget = new HintBudget(),
 ): TaskIndex {
   checkDates(root, report);
+  checkPeople(root, report);
   if (Array.isArray(root['tasks']) && tasks.length === 0) {
     report('empty-project', ['tasks'], 'the project has no tasks');
   }
@@ -140,6 +141,27 @@ function checkSkill(
     [...base, 'skill'],
     `no one in the team has skill "${skill}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
   );
+}
+
+/**
+ * A person's id names one person: line-ups, `--by` and the team plan's columns find people by
+ * it, so a second person of an id is a finding, as a second task of an id is.
+ */
+function checkPeople(root: Raw, report: Report): void {
+  const team = root['team'];
+  if (!Array.isArray(team)) return;
+  const firstIndex = new Map<string, number>();
+  team.forEach((m, i) => {
+    if (!isRecord(m) || typeof m['id'] !== 'string') return;
+    const first = firstIndex.get(m['id']);
+    if (first === undefined) firstIndex.set(m['id'], i);
+    else
+      report(
+        'duplicate-id',
+        ['team', i, 'id'],
+        `duplicate id "${m['id']}" (first used by team[${first}])`,
+      );
+  });
 }
 
 /** Line-ups name declared people, once each, and at most one line-up has a given size. */
