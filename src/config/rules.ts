@@ -257,20 +257,27 @@ function depEntries(t: unknown): { dep: string; path: FieldPath }[] {
   return out;
 }
 
+/** The file's dates are days the calendar has: its start, deadline, holidays and GPU arrivals. */
 function checkDates(root: Raw, report: Report): void {
-  const check = (v: unknown, path: FieldPath): void => {
-    // A string of another shape is the schema's to report.
-    if (typeof v === 'string' && DATE_RE.test(v) && !isCalendarDate(v))
-      report('schema', path, `"${v}" is not a calendar date`);
-  };
-  check(root['start'], ['start']);
-  check(root['deadline'], ['deadline']);
+  checkDate(root['start'], ['start'], report);
+  checkDate(root['deadline'], ['deadline'], report);
   if (Array.isArray(root['holidays']))
-    root['holidays'].forEach((h, i) => check(h, ['holidays', i]));
-  const hw = root['hardware'];
-  if (isRecord(hw) && Array.isArray(hw['gpu'])) {
-    hw['gpu'].forEach((a, i) => isRecord(a) && check(a['from'], ['hardware', 'gpu', i, 'from']));
-  }
+    root['holidays'].forEach((h, i) => checkDate(h, ['holidays', i], report));
+  checkHardwareDates(root['hardware'], ['hardware'], report);
+}
+
+/** The GPU arrival dates of a `hardware:` entry (the file's or a scenario's, at `base`). */
+function checkHardwareDates(hw: unknown, base: FieldPath, report: Report): void {
+  if (!isRecord(hw) || !Array.isArray(hw['gpu'])) return;
+  hw['gpu'].forEach(
+    (a, i) => isRecord(a) && checkDate(a['from'], [...base, 'gpu', i, 'from'], report),
+  );
+}
+
+/** A `YYYY-MM-DD` that names no day (2026-02-30); a string of another shape is the schema's. */
+function checkDate(v: unknown, path: FieldPath, report: Report): void {
+  if (typeof v === 'string' && DATE_RE.test(v) && !isCalendarDate(v))
+    report('schema', path, `"${v}" is not a calendar date`);
 }
 
 /** The most GPUs the host ever has, over the base project and every scenario. */
@@ -522,6 +529,7 @@ function checkScenarios(
     if (!isRecord(s)) continue;
     checkScenarioTeam(root, s['team'], ['scenarios', name, 'team'], report);
     const base: FieldPath = ['scenarios', name];
+    checkHardwareDates(s['hardware'], [...base, 'hardware'], report);
     // The scenario's own tasks join the file's for every check below.
     const all = [...tasks];
     const index = new Map(firstIndex);
@@ -546,12 +554,9 @@ function checkScenarios(
       checkWork(t, at, maxGpu, report);
       checkSkill(t, at, skills, report, budget);
       checkDeps(t['deps'], t['id'], at, DEPS, index, hintId, report);
+      // As the file's own phases: work, skill, deps and names used once.
       if (Array.isArray(t['phases']))
-        t['phases'].forEach((p, j) => {
-          if (!isRecord(p)) return;
-          checkWork(p, [...at, 'phases', j], maxGpu, report);
-          checkDeps(p['deps'], t['id'], at, ['phases', j, 'deps'], index, hintId, report);
-        });
+        checkPhases(t, t['phases'], at, maxGpu, skills, index, hintId, report, undefined, budget);
     });
     checkMovesToGpu(root, s, base, report);
     for (const key of ['estimates', 'deps', 'moves'] as const) {
