@@ -7,6 +7,7 @@ import { JournalWriter } from '../state/journal.js';
 import { readRunState } from '../state/read.js';
 import { statePaths } from '../state/paths.js';
 import { nearest } from '../util/suggest.js';
+import { MIN_TIME_MS } from '../state/record-bounds.js';
 
 /**
  * Hand work (`critpath start|done|undo|block FILE ID`): people record work that no command runs.
@@ -67,9 +68,15 @@ function activityOf(project: Project, id: string): Result<Phase, HandError> {
 
 /**
  * `--at` as epoch milliseconds, read in local time: a date and time, or a time today. Times to
- * come are refused (a minute's grace for clocks).
+ * come are refused (a minute's grace for clocks), and so are times long before the work: more
+ * than a year before the project's `start` (YYYY-MM-DD, when given), or before 1970 (where the
+ * journal's times begin).
  */
-export function parseAt(text: string | undefined, nowMs: number): Result<number, HandError> {
+export function parseAt(
+  text: string | undefined,
+  nowMs: number,
+  projectStart?: string,
+): Result<number, HandError> {
   if (text === undefined) return ok(nowMs);
   const bad = (why: string): Result<never, HandError> =>
     fail('bad-time', `--at: ${why}, got "${text}"`);
@@ -83,7 +90,7 @@ export function parseAt(text: string | undefined, nowMs: number): Result<number,
       ? [today.getFullYear(), today.getMonth() + 1, today.getDate()]
       : [Number(m[1]), Number(m[2]), Number(m[3])];
   const [h, mi] = m[4] === '' || m[4] === undefined ? [0, 0] : [Number(m[4]), Number(m[5])];
-  const at = new Date(y, mo - 1, d, h, mi);
+  const at = localTime(y, mo, d, h, mi);
   if (
     at.getFullYear() !== y ||
     at.getMonth() !== mo - 1 ||
@@ -92,8 +99,33 @@ export function parseAt(text: string | undefined, nowMs: number): Result<number,
     at.getMinutes() !== mi
   )
     return bad('no such date or time');
+  const earliest = earliestAt(projectStart);
+  if (at.getTime() < earliest.ms) return bad(earliest.why);
   if (at.getTime() > nowMs + 60_000) return bad('that is in the future');
   return ok(at.getTime());
+}
+
+/** A local date and time; years below 100 are taken as written (`new Date` adds 1900 to them). */
+function localTime(y: number, mo: number, d: number, h: number, mi: number): Date {
+  const at = new Date(y, mo - 1, d, h, mi);
+  if (y < 100) at.setFullYear(y, mo - 1, d);
+  return at;
+}
+
+/**
+ * The earliest time `--at` takes, and why one before it is refused: a year before the project's
+ * start (local midnight), but never before 1970, where the journal's times begin.
+ */
+function earliestAt(projectStart: string | undefined): { ms: number; why: string } {
+  const epoch = { ms: MIN_TIME_MS, why: 'that is before 1970 (UTC), where the journal begins' };
+  const m = projectStart === undefined ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(projectStart);
+  if (m === null) return epoch;
+  const ms = localTime(Number(m[1]) - 1, Number(m[2]), Number(m[3]), 0, 0).getTime();
+  if (!(ms > MIN_TIME_MS)) return epoch;
+  return {
+    ms,
+    why: `that is more than a year before the project's start (${projectStart})`,
+  };
 }
 
 function parseHoursOption(text: string | undefined): Result<number | undefined, HandError> {
@@ -173,7 +205,7 @@ export function handRecord(
   const phase = activityOf(project, req.id);
   if (!phase.ok) return phase;
   const id = phase.value.activityId;
-  const at = parseAt(req.at, nowMs);
+  const at = parseAt(req.at, nowMs, project.start);
   if (!at.ok) return at;
   const hours = parseHoursOption(req.hours);
   if (!hours.ok) return hours;

@@ -253,6 +253,10 @@ describe('hand work', () => {
       /^critpath: \S+\.yaml: unknown task or activity "write-rol" \(did you mean "write-role"\?\)$/m,
     ],
     [['start', 'write-role', '--at', '2026-13-01 10:00'], /--at: no such date or time/],
+    [
+      ['start', 'write-role', '--at', '0001-01-01'],
+      /^critpath: --at: that is more than a year before the project's start \(2026-01-05\), got "0001-01-01"$/m,
+    ],
     [['done', 'write-role', '--hours', '-1'], /--hours expects hours above 0/],
     [['start', 'write-role', '--by', 'bob'], /no one called "bob"/],
     [['undo', 'docs'], /docs: no hand work recorded to undo/],

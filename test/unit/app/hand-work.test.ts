@@ -165,6 +165,47 @@ describe('hand-work requests', () => {
   });
 });
 
+describe('--at long before the work', () => {
+  it('refuses a time more than a year before the project start, naming the start', () => {
+    // 0001-01-01 was read as 1901 and refused as "no such date or time".
+    for (const at of ['0001-01-01', '0099-12-31 10:00', '1969-12-31', '2025-01-04 23:59']) {
+      for (const action of ['start', 'done', 'block'] as const)
+        expect(error({ action, id: 'write-role', at, reason: 'r' })).toEqual({
+          kind: 'bad-time',
+          message: `--at: that is more than a year before the project's start (2026-01-05), got "${at}"`,
+        });
+    }
+    expect(rec({ action: 'start', id: 'write-role', at: '2025-01-05' })).toMatchObject({
+      ok: true,
+      value: { at: new Date(2025, 0, 5).getTime() },
+    });
+  });
+
+  it('refuses a time before 1970 when the project starts within a year of it', () => {
+    const now = new Date(1970, 5, 1).getTime();
+    expect(parseAt('1970-03-01', now, '1970-03-02')).toEqual({
+      ok: true,
+      value: new Date(1970, 2, 1).getTime(),
+    });
+    for (const at of ['1969-12-01', '0001-01-01'])
+      expect(parseAt(at, now, '1970-03-02')).toEqual({
+        ok: false,
+        error: {
+          kind: 'bad-time',
+          message: `--at: that is before 1970 (UTC), where the journal begins, got "${at}"`,
+        },
+      });
+    // With no project start, 1970 is the bound; a year of two digits is taken as written.
+    expect(parseAt('0001-01-01', NOW)).toEqual({
+      ok: false,
+      error: {
+        kind: 'bad-time',
+        message: '--at: that is before 1970 (UTC), where the journal begins, got "0001-01-01"',
+      },
+    });
+  });
+});
+
 describe('hand work beside a live run', () => {
   const withCommands = load(
     [
