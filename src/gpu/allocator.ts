@@ -124,63 +124,87 @@ export class GpuAllocator {
   /**
    * The best `k` of `free`: highest sum of pair scores inside the set; then the set that cuts
    * the fewest good links to the GPUs left free (so pairs stay whole for later requests);
-   * then the lowest indices.
+   * then the lowest indices. Sets are enumerated while that is cheap, else grown greedily.
    */
   choose(free: readonly number[], k: number): number[] {
     if (k >= free.length) return [...free];
     const s = (a: number, b: number): number => this.#topology.score(a, b);
-    const inner = (set: readonly number[]): number => {
-      let t = 0;
-      for (let i = 0; i < set.length; i++)
-        for (let j = i + 1; j < set.length; j++) t += s(set[i]!, set[j]!);
-      return t;
-    };
-    const cut = (set: readonly number[]): number => {
-      let t = 0;
-      for (const a of set) for (const b of free) if (!set.includes(b)) t += s(a, b);
-      return t;
-    };
-    const better = (
-      a: readonly number[],
-      ai: number,
-      ac: number,
-      b: readonly number[],
-      bi: number,
-      bc: number,
-    ): boolean => {
-      if (ai !== bi) return ai > bi;
-      if (ac !== bc) return ac < bc;
-      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
-      return false;
-    };
-    if (binomial(free.length, k) <= MAX_ENUMERATION) {
-      let best: number[] = free.slice(0, k);
-      let bi = inner(best);
-      let bc = cut(best);
-      for (const set of combinations(free, k)) {
-        const si = inner(set);
-        const sc = cut(set);
-        if (better(set, si, sc, best, bi, bc)) [best, bi, bc] = [set, si, sc];
-      }
-      return best;
-    }
-    // Greedy: start from the best-linked pair, add the GPU with the most link to the set.
-    const set: number[] = [];
-    const rest = [...free];
-    while (set.length < k) {
-      let pick = 0;
-      let pickScore = -1;
-      rest.forEach((g, i) => {
-        const sc =
-          set.length === 0
-            ? Math.max(0, ...rest.filter((h) => h !== g).map((h) => s(g, h)))
-            : set.reduce((t, h) => t + s(g, h), 0);
-        if (sc > pickScore) [pick, pickScore] = [i, sc];
-      });
-      set.push(...rest.splice(pick, 1));
-    }
-    return set.sort((a, b) => a - b);
+    const sets = binomial(free.length, k);
+    // Each candidate costs about k·n score lookups: enumeration stays within the work it takes
+    // on a host of 64 GPUs (k·n ≤ 4096), whatever the pool's size.
+    if (sets <= MAX_ENUMERATION && sets * k * free.length <= MAX_ENUMERATION * 4096)
+      return bestEnumerated(free, k, s);
+    return greedy(free, k, s);
   }
+}
+
+/** Pair scores of a topology. */
+type Score = (a: number, b: number) => number;
+
+/** The best k-subset of `free` by enumeration (see GpuAllocator.choose for the order). */
+function bestEnumerated(free: readonly number[], k: number, s: Score): number[] {
+  const inner = (set: readonly number[]): number => {
+    let t = 0;
+    for (let i = 0; i < set.length; i++)
+      for (let j = i + 1; j < set.length; j++) t += s(set[i]!, set[j]!);
+    return t;
+  };
+  const cut = (set: readonly number[]): number => {
+    const inSet = new Set(set);
+    let t = 0;
+    for (const a of set) for (const b of free) if (!inSet.has(b)) t += s(a, b);
+    return t;
+  };
+  let best: number[] = free.slice(0, k);
+  let bi = inner(best);
+  let bc = cut(best);
+  for (const set of combinations(free, k)) {
+    const si = inner(set);
+    const sc = cut(set);
+    if (better(set, si, sc, best, bi, bc)) [best, bi, bc] = [set, si, sc];
+  }
+  return best;
+}
+
+/** Whether set a (inner score ai, cut score ac) beats set b: more inside, less cut, lower ids. */
+function better(
+  a: readonly number[],
+  ai: number,
+  ac: number,
+  b: readonly number[],
+  bi: number,
+  bc: number,
+): boolean {
+  if (ai !== bi) return ai > bi;
+  if (ac !== bc) return ac < bc;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
+  return false;
+}
+
+/**
+ * k of `free` grown greedily: first the GPU with the best link to any other, then each time the
+ * GPU with the most link to those taken (the lowest index on a tie). `link[i]` keeps free[i]'s
+ * link to the set, so each step is one pass over the pool: O(n² + n·k) in all.
+ */
+function greedy(free: readonly number[], k: number, s: Score): number[] {
+  const n = free.length;
+  const link = new Float64Array(n);
+  const taken = new Uint8Array(n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) if (j !== i) link[i] = Math.max(link[i]!, s(free[i]!, free[j]!));
+  const set: number[] = [];
+  while (set.length < k) {
+    let pick = -1;
+    for (let i = 0; i < n; i++)
+      if (taken[i] === 0 && (pick < 0 || link[i]! > link[pick]!)) pick = i;
+    taken[pick] = 1;
+    const g = free[pick]!;
+    // From the second pick on, the score is the link to the set, not the best single link.
+    if (set.length === 0) link.fill(0);
+    set.push(g);
+    for (let i = 0; i < n; i++) if (taken[i] === 0) link[i]! += s(free[i]!, g);
+  }
+  return set.sort((a, b) => a - b);
 }
 
 function binomial(n: number, k: number): number {

@@ -20,13 +20,23 @@ export type GpuOverride =
   | { readonly kind: 'count'; readonly count: number }
   | { readonly kind: 'list'; readonly indices: readonly number[] };
 
+/**
+ * The most GPUs one host can have, and so the most `--gpus` may name: a host has a few dozen at
+ * most, so this is generous, and keeps a mistyped count from making millions of slots.
+ */
+export const MAX_GPUS = 1024;
+
 /** Parses `--gpus`: `4` means four simulated slots, `0,1,2,3` (or `0,`) a list of indices. */
 export function parseGpuOption(
   text: string | undefined,
 ): GpuOverride | { readonly kind: 'error'; readonly message: string } {
   if (text === undefined) return { kind: 'none' };
   const t = text.trim();
-  if (/^\d+$/.test(t)) return { kind: 'count', count: Number(t) };
+  const tooMany = {
+    kind: 'error',
+    message: `--gpus names at most ${MAX_GPUS} GPUs (a count up to ${MAX_GPUS}, indices 0 to ${MAX_GPUS - 1}), got "${text}"`,
+  } as const;
+  if (/^\d+$/.test(t)) return Number(t) > MAX_GPUS ? tooMany : { kind: 'count', count: Number(t) };
   const parts = t.split(',').filter((p) => p.trim() !== '');
   if (parts.length === 0 || !parts.every((p) => /^\s*\d+\s*$/.test(p))) {
     return {
@@ -35,6 +45,7 @@ export function parseGpuOption(
     };
   }
   const given = parts.map((p) => Number(p));
+  if (given.some((g) => g >= MAX_GPUS)) return tooMany;
   const twice = given.find((g, k) => given.indexOf(g) !== k);
   if (twice !== undefined)
     return { kind: 'error', message: `--gpus names GPU ${twice} twice, in "${text}"` };

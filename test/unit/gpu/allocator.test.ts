@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { GpuAllocator } from '../../../src/gpu/allocator.js';
+import { MAX_GPUS } from '../../../src/gpu/inventory.js';
 import { ALIGNED_PAIRS, parseTopology } from '../../../src/gpu/topology.js';
 import type { Topology } from '../../../src/gpu/topology.js';
 import { readFileSync } from 'node:fs';
@@ -101,5 +102,22 @@ describe('GpuAllocator', () => {
     });
     a.release('k');
     expect(a.acquire('all', 'all')).toEqual({ ok: true, gpus: [0, 1, 2, 3] });
+  });
+
+  it('chooses from the largest pool --gpus allows in well under a second, whatever k', () => {
+    // Enumerating 1024 sets of 1023 cost 10¹² lookups, and the greedy pick spread the pool as
+    // arguments (a stack overflow at a million slots).
+    const pool = [...Array(MAX_GPUS).keys()];
+    for (const k of [1, 2, 512, MAX_GPUS - 1]) {
+      const t = performance.now();
+      const g = new GpuAllocator(pool, ALIGNED_PAIRS).acquire('x', k);
+      expect(g.ok && g.gpus.length, `k ${k}`).toBe(k);
+      expect(performance.now() - t, `k ${k}`).toBeLessThan(1000);
+    }
+    // Aligned pairs stay whole: two GPUs are a pair.
+    expect(new GpuAllocator(pool, ALIGNED_PAIRS).acquire('p', 2)).toEqual({
+      ok: true,
+      gpus: [0, 1],
+    });
   });
 });

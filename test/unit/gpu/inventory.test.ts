@@ -7,6 +7,7 @@ import {
   detectInventory,
   mayExist,
   parseGpuCsv,
+  MAX_GPUS,
   parseGpuOption,
 } from '../../../src/gpu/inventory.js';
 
@@ -46,6 +47,17 @@ describe('inventory', () => {
       kind: 'error',
       message: '--gpus names GPU 0 twice, in "0,1,0"',
     });
+  });
+
+  it(`--gpus names at most ${MAX_GPUS} GPUs: a count, or indices below it`, () => {
+    expect(parseGpuOption(String(MAX_GPUS))).toEqual({ kind: 'count', count: MAX_GPUS });
+    expect(parseGpuOption(`${MAX_GPUS - 1},`)).toEqual({ kind: 'list', indices: [MAX_GPUS - 1] });
+    // A million slots overflowed the stack; a billion ran out of memory making them.
+    for (const text of [String(MAX_GPUS + 1), '999999999', `0,${MAX_GPUS}`, '0,99999999999'])
+      expect(parseGpuOption(text), text).toEqual({
+        kind: 'error',
+        message: `--gpus names at most ${MAX_GPUS} GPUs (a count up to ${MAX_GPUS}, indices 0 to ${MAX_GPUS - 1}), got "${text}"`,
+      });
   });
 
   it('finds no GPUs when nvidia-smi is missing', async () => {

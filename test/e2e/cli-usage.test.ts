@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { critpath, tempProject } from '../helpers/cli.js';
+import { MAX_GPUS } from '../../src/gpu/inventory.js';
+
+/** A project of one GPU task holding `gpus` GPUs, on a host of 4. */
+const gpuTask = (gpus: number | string): string =>
+  [
+    'project: one GPU task',
+    'start: 2026-01-05',
+    'hardware:',
+    '  gpu:',
+    '    - { count: 4, from: 2026-01-05 }',
+    'tasks:',
+    `  - { id: big, hours: 1, hardware: gpu, gpus: ${gpus}, run: "true" }`,
+  ].join('\n');
+
+/** One line on stderr, `critpath: …`, and exit 2. */
+function expectUsage(r: { exitCode?: number; stderr: string; all?: string }, text: RegExp): void {
+  expect(r.exitCode, r.all).toBe(2);
+  expect(r.stderr.trimEnd().split('\n'), r.all).toHaveLength(1);
+  expect(r.stderr).toMatch(/^critpath: /);
+  expect(r.stderr).toMatch(text);
+}
+
+describe('command-line usage errors', () => {
+  it(`--gpus names at most ${MAX_GPUS} GPUs: a huge count or index is one line, exit 2`, async () => {
+    // A million slots overflowed the stack in the allocator; a billion ran out of memory.
+    const p = tempProject(gpuTask(1));
+    const at = { cwd: p.dir, env: p.env };
+    for (const args of [
+      ['run', p.file, '--gpus', '1000000', '--dry-run'],
+      ['run', p.file, '--gpus', '999999999'],
+      ['status', p.file, '--gpus', '999999999'],
+      ['run', p.file, '--gpus', `0,${MAX_GPUS}`, '--dry-run'],
+    ])
+      expectUsage(await critpath(args, at), /--gpus names at most 1024 GPUs/);
+    const most = await critpath(['run', p.file, '--gpus', String(MAX_GPUS), '--dry-run'], at);
+    expect(most.exitCode, most.all).toBe(0);
+    expect(most.stdout).toMatch(/start big {2}gpus \d+/);
+  }, 60_000);
+});
