@@ -6,6 +6,7 @@
  */
 import type { ActivityGraph } from '../model/activities.js';
 import { buildActivityGraph } from '../model/activities.js';
+import { waitsOnlyOutsideRun } from '../model/block-reason.js';
 import type { Hardware, Project } from '../model/project.js';
 import { readJournal } from '../state/journal.js';
 import type { LockOwner } from '../state/lockfile.js';
@@ -57,6 +58,11 @@ export type RunResult =
   | {
       readonly kind: 'ran';
       readonly outcome: RunOutcome | 'submitted';
+      /**
+       * Whether work of this run was blocked for a reason of its own (short of GPUs, behind a
+       * failure), not merely waiting on work the run leaves out (`--only`).
+       */
+      readonly blockedOwn: boolean;
       /** The signal that stopped the run, if one did. */
       readonly signal: NodeJS.Signals | undefined;
     };
@@ -108,7 +114,12 @@ async function withBackend(req: RunRequest, io: RunIo, opened: OpenedBackend): P
   const made = await opened.driver(project, graph);
   if (!made.ok) return { kind: made.kind, message: made.message };
   io.where?.(paths);
-  const emit = io.events();
+  const events = io.events();
+  let blockedOwn = false;
+  const emit = (e: RunEvent): void => {
+    if (e.type === 'activity-blocked' && !waitsOnlyOutsideRun(e.reason)) blockedOwn = true;
+    events(e);
+  };
   const signals = catchRunSignals();
   try {
     signals.onSecond(() => made.driver.hurry?.());
@@ -128,7 +139,7 @@ async function withBackend(req: RunRequest, io: RunIo, opened: OpenedBackend): P
       made.driver,
     );
     if (r.kind === 'locked') return r;
-    return { kind: 'ran', outcome: r.outcome, signal: signals.first() };
+    return { kind: 'ran', outcome: r.outcome, signal: signals.first(), blockedOwn };
   } finally {
     signals.release();
   }

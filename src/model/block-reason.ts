@@ -61,6 +61,16 @@ export function withLogsShown(r: BlockReason, show: (log: string) => string): Bl
   };
 }
 
+/**
+ * Whether the block is only a wait on work this run leaves out (`--only`): the reason, followed
+ * down the chain of blocked predecessors, ends at an excluded activity, not at a reason of its own.
+ */
+export function waitsOnlyOutsideRun(r: BlockReason): boolean {
+  let at: BlockReason | undefined = r;
+  while (at?.kind === 'dependency' && at.status === 'blocked') at = at.cause;
+  return at?.kind === 'dependency' && at.status === 'excluded';
+}
+
 /** One line for people: "needs 4 GPUs, this host has 0", "waits for 1a.8 (failed, see …)". */
 export function formatBlockReason(r: BlockReason): string {
   if (r.kind === 'gpus') {

@@ -39,3 +39,35 @@ describe('command-line usage errors', () => {
     expect(most.stdout).toMatch(/start big {2}gpus \d+/);
   }, 60_000);
 });
+
+describe('exit codes', () => {
+  it('run --only exits 1 when its work is blocked for its own reason, 0 when it waits on the rest', async () => {
+    const own = tempProject(gpuTask(4));
+    const blocked = await critpath(['run', own.file, '--only', 'gpu', '--gpus', '2'], {
+      cwd: own.dir,
+      env: own.env,
+    });
+    expect(blocked.stdout).toContain('blocked big: needs 4 GPUs, this host has 2');
+    expect(blocked.exitCode, blocked.all).toBe(1);
+    // GPU work behind MacBook work that --only gpu leaves out: it waits, by design.
+    const waits = tempProject(
+      [
+        'project: GPU work behind MacBook work',
+        'start: 2026-01-05',
+        'hardware:',
+        '  gpu:',
+        '    - { count: 4, from: 2026-01-05 }',
+        'tasks:',
+        '  - { id: prep, hours: 1, hardware: macbook, run: "true" }',
+        '  - { id: g, hours: 1, hardware: gpu, gpus: 1, deps: [prep], run: "true" }',
+        '  - { id: g2, hours: 1, hardware: gpu, gpus: 1, deps: [g], run: "true" }',
+      ].join('\n'),
+    );
+    const only = await critpath(['run', waits.file, '--only', 'gpu', '--gpus', '2'], {
+      cwd: waits.dir,
+      env: waits.env,
+    });
+    expect(only.stdout).toContain('run blocked');
+    expect(only.exitCode, only.all).toBe(0);
+  }, 60_000);
+});

@@ -216,8 +216,10 @@ function report(
             : r.signal === 'SIGINT'
               ? 130
               : EXIT.failed
-          : // Work left blocked is work not done; under --only the other hardware's waits by design.
-            r.outcome === 'failed' || (r.outcome === 'blocked' && only === undefined)
+          : // Work left blocked is work not done; under --only, work that merely waits on the
+            // other hardware's waits by design, but work blocked for its own reason does not.
+            r.outcome === 'failed' ||
+              (r.outcome === 'blocked' && (only === undefined || r.blockedOwn))
             ? EXIT.failed
             : EXIT.ok;
   }
