@@ -3,6 +3,7 @@ import type { Output } from '../reporters/terminal.js';
 import { printDiagnostics } from '../reporters/diagnostics.js';
 import { escapeLine } from '../reporters/escape.js';
 import { loadProjectFileCached } from '../config/project-cache.js';
+import { taskFileUnreadable } from '../config/task-file-read.js';
 import type { Project } from '../model/project.js';
 import type { DefaultTaskFile } from '../config/default-file.js';
 import { DEFAULT_NAMES, STARTER_TASK_FILE } from '../config/default-file.js';
@@ -54,12 +55,30 @@ export async function loadOrReport(ctx: CliContext, file: string): Promise<Proje
   // The cache entry of a cold load is written once the command has printed (see deferWrite).
   const r = await loadProjectFileCached(file, { deferWrite: true });
   if (r.ok) return r.value;
-  if (isDefault(ctx, file) && r.error.some((d) => d.message.includes('no such file'))) {
-    usageError(ctx, noTaskFile(ctx));
-    return undefined;
-  }
-  reportDiagnostics(ctx, r.error);
+  reportLoadProblems(ctx, file, r.error);
   return undefined;
+}
+
+/**
+ * Whether the task file can be read, for a verb that needs it named rightly but does not read it
+ * (`cancel`): when not, says so as loadOrReport would (exit 2).
+ */
+export function taskFileReadable(ctx: CliContext, file: string): boolean {
+  const problem = defaultFileProblem(ctx, file);
+  if (problem !== undefined) {
+    usageError(ctx, problem);
+    return false;
+  }
+  const unreadable = taskFileUnreadable(file);
+  if (unreadable !== undefined) reportLoadProblems(ctx, file, [unreadable]);
+  return unreadable === undefined;
+}
+
+/** What a task file that did not load gets: its diagnostics, or what was looked for (exit 2). */
+function reportLoadProblems(ctx: CliContext, file: string, diags: readonly Diagnostic[]): void {
+  if (isDefault(ctx, file) && diags.some((d) => d.message.includes('no such file')))
+    usageError(ctx, noTaskFile(ctx));
+  else reportDiagnostics(ctx, diags);
 }
 
 /** The message when the default task file is missing: what was looked for, and the ways out. */

@@ -15,6 +15,7 @@ import { checkRules } from './rules.js';
 import { hasDuplicateKey } from './json-keys.js';
 import { readSimpleYaml } from './simple-yaml.js';
 import { notUtf8 } from './utf8.js';
+import { unreadableTaskFile } from './task-file-read.js';
 import { issueWords } from './issue-words.js';
 import { normalize } from './normalize.js';
 import { knownKeysAt } from './schema-keys.js';
@@ -26,15 +27,7 @@ export async function loadProjectFile(file: string): Promise<Result<Project, Dia
   try {
     bytes = await readFile(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    const what = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code;
-    return err([
-      {
-        reason: 'io',
-        message: `cannot read task file: ${what}`,
-        position: { file, line: 1, col: 1 },
-      },
-    ]);
+    return err([unreadableTaskFile(file, (e as NodeJS.ErrnoException).code ?? 'error')]);
   }
   const encoding = notUtf8(bytes, file);
   if (encoding !== undefined) return err([encoding]);

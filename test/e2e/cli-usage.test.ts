@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { critpath, tempProject } from '../helpers/cli.js';
 import { MAX_GPUS } from '../../src/gpu/inventory.js';
@@ -37,6 +39,35 @@ describe('command-line usage errors', () => {
     const most = await critpath(['run', p.file, '--gpus', String(MAX_GPUS), '--dry-run'], at);
     expect(most.exitCode, most.all).toBe(0);
     expect(most.stdout).toMatch(/start big {2}gpus \d+/);
+  }, 60_000);
+
+  it('cancel with a mistyped or missing task file says so, exit 2, and leaves the run going', async () => {
+    const p = tempProject(
+      [
+        'project: a slow one',
+        'start: 2026-01-05',
+        'tasks:',
+        '  - { id: slow, hours: 1, run: "sleep 30" }',
+      ].join('\n'),
+    );
+    const at = { cwd: p.dir, env: p.env };
+    const run = critpath(['run', p.file], at);
+    const journal = join(p.dir, '.critpath', 'project.journal');
+    const started = (): boolean =>
+      existsSync(journal) && /"t":"started"/.test(readFileSync(journal, 'utf8'));
+    for (let k = 0; k < 400 && !started(); k++) await new Promise((r) => setTimeout(r, 25));
+    expect(started()).toBe(true);
+    // It said "no run is in progress", exit 0, while the run went on.
+    const typo = await critpath(['cancel', 'project.yml'], at);
+    expect(typo.exitCode, typo.all).toBe(2);
+    expect(typo.stderr.trimEnd()).toBe('project.yml:1:1: cannot read task file: no such file');
+    mkdirSync(join(p.dir, 'empty'));
+    const none = await critpath(['cancel'], { ...at, cwd: join(p.dir, 'empty') });
+    expectUsage(none, /^critpath: no task file: looked for critpath\.yaml/);
+    const cancel = await critpath(['cancel', 'project.yaml'], at);
+    expect(cancel.exitCode, cancel.all).toBe(0);
+    expect(cancel.stdout).toMatch(/^sent SIGTERM to run /);
+    expect((await run).exitCode).toBe(143);
   }, 60_000);
 });
 

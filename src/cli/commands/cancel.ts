@@ -1,8 +1,15 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ROOT_OPTION } from '../options.js';
-import { EXIT, defaultFileProblem, loadOrReport, usageError } from '../context.js';
-import { cancelRun } from '../../app/cancel.js';
+import {
+  EXIT,
+  defaultFileProblem,
+  loadOrReport,
+  taskFileReadable,
+  usageError,
+} from '../context.js';
+import { cancelRun, liveRun } from '../../app/cancel.js';
+import { statePaths } from '../../state/paths.js';
 
 export function registerCancel(program: Command, ctx: CliContext): void {
   program
@@ -26,6 +33,10 @@ export function registerCancel(program: Command, ctx: CliContext): void {
       // Not another file's run where the default file cannot be known: cancel may not load it.
       const problem = defaultFileProblem(ctx, file);
       if (problem !== undefined) return usageError(ctx, problem);
+      // A run of this file is stopped even if the file went away meanwhile; else a file that
+      // cannot be read (a typo, no default file) is said, not taken for "no run is in progress".
+      const live = liveRun(statePaths(file, opts.root)) !== undefined;
+      if (!live && !taskFileReadable(ctx, file)) return;
       const r = await cancelRun(file, () => loadOrReport(ctx, file), opts.root);
       if (r.kind === 'not-loaded') return;
       for (const b of r.backends) {
