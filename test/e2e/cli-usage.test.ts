@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { critpath, tempProject } from '../helpers/cli.js';
+import { execa } from 'execa';
+import { BIN, critpath, tempProject } from '../helpers/cli.js';
 import { MAX_GPUS } from '../../src/gpu/inventory.js';
 
 /** A project of one GPU task holding `gpus` GPUs, on a host of 4. */
@@ -68,6 +70,29 @@ describe('command-line usage errors', () => {
     expect(cancel.exitCode, cancel.all).toBe(0);
     expect(cancel.stdout).toMatch(/^sent SIGTERM to run /);
     expect((await run).exitCode).toBe(143);
+  }, 60_000);
+
+  it('init never waits on a FIFO named schema.json, and refuses a folder named critpath.yaml', async () => {
+    const p = tempProject('');
+    const at = { cwd: p.dir, env: p.env };
+    mkdirSync(join(p.dir, 'f'));
+    execFileSync('mkfifo', [join(p.dir, 'f', 'schema.json')]);
+    // It wrote f/critpath.yaml, then blocked reading the FIFO for ever.
+    const fifo = await execa('node', [BIN, 'init', 'f/'], {
+      ...at,
+      reject: false,
+      timeout: 15_000,
+    });
+    expect(fifo.timedOut).toBe(false);
+    expect(fifo.exitCode, fifo.stderr).toBe(0);
+    expect(fifo.stdout).toMatch(
+      /^kept the f\/schema\.json already there, not the schema init writes/m,
+    );
+    expect(existsSync(join(p.dir, 'f', 'critpath.yaml'))).toBe(true);
+    // Plain init wrote critpath.yaml/critpath.yaml, and verbs then took the folder for the file.
+    mkdirSync(join(p.dir, 'critpath.yaml'));
+    expectUsage(await critpath(['init'], at), /^critpath: critpath\.yaml here is a folder/);
+    expect(readdirSync(join(p.dir, 'critpath.yaml'))).toEqual([]);
   }, 60_000);
 });
 

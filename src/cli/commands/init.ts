@@ -1,5 +1,14 @@
 import { format } from 'date-fns';
-import { lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
@@ -106,15 +115,37 @@ function writeSchema(path: string, target: string): string | undefined {
     writeFileSync(path, text, { flag: 'wx' });
     return undefined;
   }
-  let there: string | undefined;
-  try {
-    there = readFileSync(path, 'utf8');
-  } catch {
-    // A folder, or unreadable: not the schema init writes.
-  }
-  if (there === text) return undefined;
+  if (regularFileText(path) === text) return undefined;
   const schema = escapeTerminal(join(dirname(target), 'schema.json'));
   return `kept the ${schema} already there, not the schema init writes: ${escapeTerminal(target)}'s first line points editors at it`;
+}
+
+/**
+ * The text of the regular file at `path` (through a link); undefined for anything else (a
+ * folder, a FIFO, a device) or what cannot be read. Opened without blocking and checked before
+ * it is read, so a FIFO there is never waited on.
+ */
+function regularFileText(path: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    return fstatSync(fd).isFile() ? readFileSync(fd, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Why plain `init` cannot write its default file, when a folder has that name. */
+function defaultNameTaken(ctx: CliContext): string | undefined {
+  if (ctx.operands.length > 0) return undefined;
+  try {
+    if (!statSync(resolve(ctx.cwd, INIT_FILE)).isDirectory()) return undefined;
+  } catch {
+    return undefined;
+  }
+  return `${INIT_FILE} here is a folder, and verbs would take it for the task file; move it, or name the file to write (critpath init lab.yaml)`;
 }
 
 export function registerInit(program: Command, ctx: CliContext): void {
@@ -137,6 +168,8 @@ export function registerInit(program: Command, ctx: CliContext): void {
     .action((file: string) => {
       if (file === '')
         return usageError(ctx, `init needs a file name, or none (it writes ${INIT_FILE})`);
+      const folder = defaultNameTaken(ctx);
+      if (folder !== undefined) return usageError(ctx, folder);
       const target = initTarget(ctx.cwd, file);
       // The name as typed, its control characters shown (colour stays on for critpath's own).
       const shown = escapeTerminal(target);
