@@ -94,6 +94,27 @@ describe('command-line usage errors', () => {
     expectUsage(await critpath(['init'], at), /^critpath: critpath\.yaml here is a folder/);
     expect(readdirSync(join(p.dir, 'critpath.yaml'))).toEqual([]);
   }, 60_000);
+
+  it('plan: an option the risk view would ignore is one line naming both, exit 2', async () => {
+    const p = tempProject(gpuTask(1));
+    const at = { cwd: p.dir, env: p.env };
+    const pairs = [
+      [['--compare', '--format', 'csv'], /--compare and --format csv/],
+      [['--compare', '--format', 'mermaid'], /--compare and --format mermaid/],
+      [['--compare', '--format', 'ics'], /--compare and --format ics/],
+      [['--compare', '--scenario', 'x'], /--compare and --scenario/],
+      [['--compare', '--cpm'], /--compare and --cpm/],
+      [['--monte-carlo', '10', '--format', 'md'], /--monte-carlo and --format md/],
+      [['--monte-carlo', '10', '--format', 'csv'], /--monte-carlo and --format csv/],
+      [['--monte-carlo', '10', '--format', 'ics'], /--monte-carlo and --format ics/],
+      // A report is a file: "-" wrote one of that name, and "" complained about the folder.
+      [['--html', '-'], /--html writes a file, not standard output/],
+      [['--html', ''], /--html needs a file name/],
+    ] as const;
+    for (const [args, text] of pairs)
+      expectUsage(await critpath(['plan', p.file, ...args], at), text);
+    expect(existsSync(join(p.dir, '-'))).toBe(false);
+  }, 60_000);
 });
 
 describe('exit codes', () => {

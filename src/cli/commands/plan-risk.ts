@@ -80,6 +80,101 @@ export function wantsRisk(opts: RiskCliOptions): boolean {
   return opts.monteCarlo !== undefined || opts.compare === true || opts.html !== undefined;
 }
 
+/** The formats each risk view prints in; `--html` alone prints nothing but the file it writes. */
+const VIEW_FORMATS: Readonly<Record<string, readonly string[]>> = {
+  '--compare': ['table', 'md', 'json'],
+  '--monte-carlo': ['table', 'json'],
+  '--html': [],
+};
+
+/** The plan options that the risk views ignore, and why each does not go with them. */
+export interface RiskConflictOptions extends RiskCliOptions {
+  scenario?: string;
+  cpm?: boolean;
+  roles?: string;
+}
+
+/**
+ * A plan option that the risk views given would ignore, as the one-line error naming both; a
+ * `--format` or `--roles` counts when typed (`typed`), not as its default. Undefined when none.
+ */
+export function riskConflict(
+  opts: RiskConflictOptions,
+  typed: { readonly format: boolean; readonly roles: boolean },
+): string | undefined {
+  const views = riskViews(opts);
+  const [view] = views;
+  if (view === undefined) return undefined;
+  return (
+    formatConflictOf(views, opts, typed.format) ??
+    ignoredBy(view, opts, typed.roles) ??
+    htmlNameProblem(opts.html)
+  );
+}
+
+/** The risk views asked for: `--compare`, `--monte-carlo`, or `--html` alone. */
+function riskViews(opts: RiskConflictOptions): string[] {
+  const views: string[] = [];
+  if (opts.compare === true) views.push('--compare');
+  if (opts.monteCarlo !== undefined) views.push('--monte-carlo');
+  if (views.length === 0 && opts.html !== undefined) views.push('--html');
+  return views;
+}
+
+/** A format asked for (`--json`, or `--format` typed) that one of the views does not print in. */
+function formatConflictOf(
+  views: readonly string[],
+  opts: RiskConflictOptions,
+  typed: boolean,
+): string | undefined {
+  const format = opts.json === true ? 'json' : typed ? opts.format : undefined;
+  if (format === undefined) return undefined;
+  const off = views.find((v) => !VIEW_FORMATS[v]!.includes(format));
+  if (off === undefined) return undefined;
+  const formats = VIEW_FORMATS[off]!;
+  const flag = opts.json === true ? '--json' : `--format ${format}`;
+  const why =
+    formats.length === 0
+      ? `${off} alone prints nothing but the file it writes`
+      : `${off} prints ${sayFormats(formats)}`;
+  return `${off} and ${flag} do not go together: ${why}`;
+}
+
+/** `a table, md or json`: the formats a view prints, for a message. */
+function sayFormats(formats: readonly string[]): string {
+  const words = formats.map((f) => (f === 'table' ? 'a table' : f));
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+}
+
+/** `--scenario`, `--cpm` or `--roles any` beside a risk view, which plans without them. */
+function ignoredBy(
+  view: string,
+  opts: RiskConflictOptions,
+  rolesTyped: boolean,
+): string | undefined {
+  if (opts.scenario !== undefined) {
+    const why =
+      view === '--compare'
+        ? 'the decision matrix covers every scenario'
+        : `${view} plans the file as written`;
+    return `${view} and --scenario do not go together: ${why}; give one of them`;
+  }
+  if (opts.cpm === true)
+    return `${view} and --cpm do not go together: --cpm prints the critical-path table alone; give one of them`;
+  if (rolesTyped && opts.roles === 'any')
+    return `${view} and --roles any do not go together: ${view} plans with the roles the file declares`;
+  return undefined;
+}
+
+/** `--html -` and `--html ""`: the report is a file, and it needs a name. */
+function htmlNameProblem(html: string | undefined): string | undefined {
+  if (html === undefined) return undefined;
+  if (html.trim() === '') return '--html needs a file name (e.g. --html plans/report.html)';
+  if (html === '-')
+    return '--html writes a file, not standard output: name one (e.g. --html plans/report.html)';
+  return undefined;
+}
+
 /** The risk options as parsed; what to compute comes from which options were given. */
 type Parsed = Omit<RiskRequest, 'compare' | 'odds' | 'graph' | 'now'>;
 

@@ -33,7 +33,7 @@ import { renderTeamMatrix, renderTeamTable } from '../../reporters/team-table.js
 import { renderTeamCsv } from '../../reporters/csv.js';
 import { renderTeamIcs } from '../../reporters/ics.js';
 import type { RiskCliOptions } from './plan-risk.js';
-import { addRiskOptions, printForecast, runRisk, wantsRisk } from './plan-risk.js';
+import { addRiskOptions, printForecast, riskConflict, runRisk, wantsRisk } from './plan-risk.js';
 import { isPsplibFile, planPsplib } from './plan-psplib.js';
 import { deadlineOption, hoursPerDayOption, wholeNumber } from '../options.js';
 
@@ -56,13 +56,22 @@ interface PlanOptions extends RiskCliOptions {
   roles: 'declared' | 'any';
 }
 
-/** The parsed, checked options of a team plan: what `buildTeamPlans` and the reporters need. */
 /** `--json` beside a `--format` given on the command line that is not json: the two disagree. */
 function formatConflict(opts: PlanOptions, source: string | undefined): string | undefined {
   if (opts.json !== true || source !== 'cli' || opts.format === 'json') return undefined;
   return `--json and --format ${opts.format} ask for two formats: give one of them`;
 }
 
+/** Options given together that cannot both be honoured: the one-line error, else undefined. */
+function optionConflict(opts: PlanOptions, command: Command): string | undefined {
+  const typed = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
+  return (
+    formatConflict(opts, command.getOptionValueSource('format')) ??
+    riskConflict(opts, { format: typed('format'), roles: typed('roles') })
+  );
+}
+
+/** The parsed, checked options of a team plan: what `buildTeamPlans` and the reporters need. */
 export interface TeamPlanRequest {
   readonly teams: readonly TeamSpec[];
   readonly format: PlanFormat;
@@ -147,11 +156,8 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       ].join('\n'),
     )
     .action(async (file: string, opts: PlanOptions, command: Command) => {
-      const formats = formatConflict(opts, command.getOptionValueSource('format'));
-      if (formats !== undefined) {
-        usageError(ctx, formats);
-        return;
-      }
+      const conflict = optionConflict(opts, command);
+      if (conflict !== undefined) return usageError(ctx, conflict);
       if (isPsplibFile(file)) {
         // PSPLIB instances have no calendar or team: only the engine's options apply.
         const seed = wholeNumber('--seed', opts.seed, 0);
