@@ -38,7 +38,9 @@ export type HandError =
   | { readonly kind: 'bad-hours'; readonly message: string }
   | { readonly kind: 'unknown-person'; readonly message: string }
   | { readonly kind: 'bad-reason'; readonly message: string }
-  | { readonly kind: 'conflict'; readonly message: string };
+  | { readonly kind: 'conflict'; readonly message: string }
+  /** A live run runs the activity's command: refused as `run` and `reset` refuse (exit 1). */
+  | { readonly kind: 'run-in-progress'; readonly message: string };
 
 const fail = (kind: HandError['kind'], message: string): Result<never, HandError> =>
   err({ kind, message });
@@ -176,8 +178,9 @@ function checkState(
   const file = live.file;
   const conflict = (m: string): Result<never, HandError> => fail('conflict', `${id}: ${m}`);
   if (action !== 'undo' && phase.run !== undefined && live.runId !== undefined)
-    return conflict(
-      `run ${live.runId} is in progress and runs this activity's command; let it, or stop it first (critpath cancel ${file})`,
+    return fail(
+      'run-in-progress',
+      `${id}: run ${live.runId} is in progress and runs this activity's command; let it, or stop it first (critpath cancel ${file})`,
     );
   if (action === 'undo') {
     if (a?.hand === undefined)

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { loadOrReport, usageError } from '../context.js';
+import { EXIT, loadOrReport, usageError } from '../context.js';
 import type { HandRequest } from '../../app/hand-work.js';
 import { escapeLine } from '../../reporters/escape.js';
 import { recordHandWork } from '../../app/hand-work.js';
@@ -33,6 +33,12 @@ export function registerHand(program: Command, ctx: CliContext): void {
         const req: HandRequest = { action, id, file, ...rest };
         const r = recordHandWork(file, project, req, Date.now(), root);
         if (!r.ok) {
+          // Refused while a run holds the work, as `run` and `reset` are: exit 1, not a usage error.
+          if (r.error.kind === 'run-in-progress') {
+            ctx.out.err(`critpath: ${escapeLine(r.error.message)}`);
+            ctx.exitCode = EXIT.failed;
+            return;
+          }
           // An id the file does not have is the file's to name, as `logs` does.
           const inFile = r.error.kind === 'unknown-id' || r.error.kind === 'phased-task';
           return usageError(ctx, inFile ? `${file}: ${r.error.message}` : r.error.message);

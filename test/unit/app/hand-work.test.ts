@@ -227,7 +227,7 @@ describe('hand work beside a live run', () => {
       expect(r.ok, action).toBe(false);
       if (!r.ok)
         expect(r.error).toEqual({
-          kind: 'conflict',
+          kind: 'run-in-progress',
           message:
             "scripted: run 20260105T110000-abc123 is in progress and runs this activity's command; let it, or stop it first (critpath cancel tasks/lab.yaml)",
         });
