@@ -147,4 +147,20 @@ describe('exit codes', () => {
     expect(only.stdout).toContain('run blocked');
     expect(only.exitCode, only.all).toBe(0);
   }, 60_000);
+
+  it('logs -f of an activity that has not run, with no run live, says so and exits 1 as logs does', async () => {
+    const p = tempProject(gpuTask(1));
+    const at = { cwd: p.dir, env: p.env };
+    for (const args of [
+      ['logs', p.file, 'big'],
+      ['logs', p.file, 'big', '-f'],
+    ]) {
+      // -f printed nothing, exit 0: nothing will ever write the log with no run going on.
+      const r = await critpath(args, at);
+      expect(r.exitCode, args.join(' ')).toBe(1);
+      expect(r.stderr.trimEnd(), args.join(' ')).toBe(
+        'critpath: big has no log yet (it has not run)',
+      );
+    }
+  }, 60_000);
 });

@@ -58,22 +58,37 @@ export function registerLogs(program: Command, ctx: CliContext): void {
       const paths = statePaths(file, opts.root);
       const logs = ids.map((a) => join(paths.logs, logFileName(a)));
       const found = logs.filter((l) => existsSync(l));
-      if (found.length < logs.length && opts.follow !== true) {
-        const gone = goneLogs(file, paths, ids, logs);
-        for (const line of gone) ctx.out.err(`critpath: ${line}`);
-        if (gone.length > 0) ctx.exitCode = EXIT.failed;
-        if (found.length === 0 && gone.length === 0) {
-          ctx.out.err(`critpath: ${id} has no log yet (it has not run)`);
-          ctx.exitCode = EXIT.failed;
-        }
+      // -f waits for a log to appear while a run goes on; with none live, nothing will write it.
+      const waits = opts.follow === true && liveRun(paths) !== undefined;
+      if (found.length < logs.length && !waits) {
+        reportMissing(ctx, { file, paths, ids, logs, id });
         if (found.length === 0) return;
       }
       for (const l of found) {
         const text = readFrom(l, 0);
         ctx.out.write(opts.all === true ? text : lastAttempt(text));
       }
-      if (opts.follow === true) await follow(ctx, logs, () => liveRun(paths) !== undefined);
+      if (opts.follow !== true) return;
+      const seen = await follow(ctx, logs, () => liveRun(paths) !== undefined);
+      if (!seen) reportMissing(ctx, { file, paths, ids, logs, id });
     });
+}
+
+/**
+ * Says which of the activity's logs are gone though it ran, or, when it has no log at all, that
+ * it has not run: exit 1 either way.
+ */
+function reportMissing(
+  ctx: CliContext,
+  w: { file: string; paths: StatePaths; ids: string[]; logs: string[]; id: string },
+): void {
+  const gone = goneLogs(w.file, w.paths, w.ids, w.logs);
+  for (const line of gone) ctx.out.err(`critpath: ${line}`);
+  if (gone.length > 0) ctx.exitCode = EXIT.failed;
+  else if (!w.logs.some((l) => existsSync(l))) {
+    ctx.out.err(`critpath: ${w.id} has no log yet (it has not run)`);
+    ctx.exitCode = EXIT.failed;
+  }
 }
 
 /**
@@ -107,22 +122,27 @@ function readFrom(path: string, offset: number): string {
   }
 }
 
-/** Prints what is appended to the logs until no run is live any more (then what is left). */
+/**
+ * Prints what is appended to the logs until no run is live any more (then what is left);
+ * whether any of the logs was there, at the start or since.
+ */
 async function follow(
   ctx: CliContext,
   logs: readonly string[],
   live: () => boolean,
-): Promise<void> {
+): Promise<boolean> {
   const offsets = logs.map((l) => (existsSync(l) ? statSync(l).size : 0));
+  let seen = false;
   for (;;) {
     const running = live();
     logs.forEach((l, k) => {
       if (!existsSync(l)) return;
+      seen = true;
       const text = readFrom(l, offsets[k]!);
       offsets[k]! += Buffer.byteLength(text);
       if (text !== '') ctx.out.write(text);
     });
-    if (!running) return;
+    if (!running) return seen;
     await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
   }
 }
