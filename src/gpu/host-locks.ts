@@ -14,9 +14,13 @@ import type { Gpu } from './inventory.js';
  * `checkLockDir`.
  */
 
-/** The host-wide lock directory: `$CRITPATH_GPU_LOCK_DIR`, else `<tmpdir>/critpath-gpu-locks`. */
-export function gpuLockDir(): string {
-  return process.env['CRITPATH_GPU_LOCK_DIR'] ?? join(tmpdir(), 'critpath-gpu-locks');
+/**
+ * The host-wide lock directory: `$CRITPATH_GPU_LOCK_DIR`, else (unset or empty, as the shell's
+ * `VAR=` leaves it) `<tmpdir>/critpath-gpu-locks`.
+ */
+export function gpuLockDir(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env['CRITPATH_GPU_LOCK_DIR'];
+  return dir !== undefined && dir !== '' ? dir : join(tmpdir(), 'critpath-gpu-locks');
 }
 
 const fileName = (g: Gpu): string => `gpu-${g.uuid.replace(/[^A-Za-z0-9_-]/g, '_')}.lock`;

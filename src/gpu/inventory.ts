@@ -150,12 +150,12 @@ export interface Inventory {
 
 /**
  * Finds the GPUs: from nvidia-smi (0 when it is absent), narrowed or replaced by `--gpus`.
- * `nvidiaSmi` is the program to run (tests point it at a fake); aborting `signal` stops it (the
- * answer is then no GPUs). With `topology: false` the topology is not asked for (undefined).
+ * `nvidiaSmi` is the program to run ($CRITPATH_NVIDIA_SMI, unless unset or empty; tests point it
+ * at a fake); aborting `signal` stops it (the answer is then no GPUs). With `topology: false` the topology is not asked for (undefined).
  */
 export async function detectInventory(
   override: GpuOverride,
-  nvidiaSmi = process.env['CRITPATH_NVIDIA_SMI'] ?? 'nvidia-smi',
+  nvidiaSmi = process.env['CRITPATH_NVIDIA_SMI'] || 'nvidia-smi',
   signal?: AbortSignal,
   opts: { readonly topology?: boolean } = {},
 ): Promise<Inventory> {
