@@ -1,4 +1,7 @@
+import { Argument } from 'commander';
 import type { Result } from '../result.js';
+import { DEFAULT_NAMES } from '../config/default-file.js';
+import type { CliContext } from './context.js';
 import { err, ok } from '../result.js';
 import { isCalendarDate } from '../model/patterns.js';
 
@@ -43,3 +46,14 @@ export const ROOT_OPTION = [
   '--root <dir>',
   'project root: where .critpath/ lives and commands run (default: the git repository holding the file, else its folder)',
 ] as const;
+
+/**
+ * Where every verb finds its task file when none is named, in the words each verb's help gives
+ * (the top-level help says it at length).
+ */
+export const DEFAULT_FILE_HELP = `the first found, in this folder or the nearest above it, of a .critpathrc or package.json "critpath" key naming one, ${DEFAULT_NAMES.join(', ')}`;
+
+/** The optional `[file]` argument of a verb that reads a task file: the default file when left out. */
+export function taskFileArgument(ctx: CliContext, description = 'task file'): Argument {
+  return new Argument('[file]', description).default(ctx.defaultFile.file, DEFAULT_FILE_HELP);
+}

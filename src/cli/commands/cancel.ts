@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { ROOT_OPTION } from '../options.js';
+import { ROOT_OPTION, taskFileArgument } from '../options.js';
 import {
   EXIT,
   defaultFileProblem,
@@ -17,7 +17,7 @@ export function registerCancel(program: Command, ctx: CliContext): void {
     .description(
       "Stop the project's running `critpath run` as Ctrl-C would (SIGTERM, then SIGKILL after its grace), and scancel its Slurm jobs",
     )
-    .argument('[file]', 'task file', ctx.defaultFile.file)
+    .addArgument(taskFileArgument(ctx))
     .addHelpText(
       'after',
       [

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { loadProjectFileCached } from '../../config/project-cache.js';
 import { defaultFileProblem } from '../context.js';
+import { taskFileArgument } from '../options.js';
 import type { CompletionVerb, Shell } from '../../reporters/completion.js';
 import { SHELLS, completionScript } from '../../reporters/completion.js';
 
@@ -23,7 +24,7 @@ export function registerCompletion(program: Command, ctx: CliContext): void {
       'Print shell completion (verbs, options, task files, task ids) for bash, zsh or fish',
     )
     .addArgument(new Argument('<shell>', 'shell').choices([...SHELLS, 'ids']))
-    .argument('[file]', 'with `ids`: the task file whose ids to list', ctx.defaultFile.file)
+    .addArgument(taskFileArgument(ctx, 'with `ids`: the task file whose ids to list'))
     .addHelpText(
       'after',
       [

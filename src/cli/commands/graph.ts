@@ -6,6 +6,7 @@ import { criticalPathPlan } from '../../planner/project/critical-path-plan.js';
 import { dependencies } from '../../app/dependencies.js';
 import { renderDependencies, renderDot, renderMermaidGraph } from '../../reporters/graph.js';
 import { loadOrReport, usageError } from '../context.js';
+import { taskFileArgument } from '../options.js';
 
 interface GraphOptions {
   readonly format: 'dot' | 'mermaid';
@@ -17,7 +18,7 @@ export function registerGraph(program: Command, ctx: CliContext): void {
   program
     .command('graph')
     .description('Print the activity graph as Graphviz DOT or a Mermaid flowchart')
-    .argument('[file]', 'task file', ctx.defaultFile.file)
+    .addArgument(taskFileArgument(ctx))
     .addOption(
       new Option('--format <format>', 'output format').choices(['dot', 'mermaid']).default('dot'),
     )

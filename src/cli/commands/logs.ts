@@ -3,7 +3,7 @@ import { lastAttempt, openLog } from '../../state/log-tail.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { ROOT_OPTION } from '../options.js';
+import { DEFAULT_FILE_HELP, ROOT_OPTION } from '../options.js';
 import { EXIT, loadOrReport, usageError } from '../context.js';
 import { buildActivityGraph } from '../../model/activities.js';
 import type { StatePaths } from '../../state/paths.js';
@@ -25,7 +25,9 @@ export function registerLogs(program: Command, ctx: CliContext): void {
   program
     .command('logs')
     .description("Print an activity's log: its last attempt, or every attempt with --all")
-    .argument('<file>', 'task file (leave it out for the default file)')
+    // The file may be left out, the id may not: one argument alone is the id.
+    .usage('[options] [file] <id>')
+    .argument('[file]', `task file (default: ${DEFAULT_FILE_HELP}); one argument alone is the id`)
     .argument('[id]', 'activity id (1a.8/test) or task id (every phase in turn)')
     .option(...ROOT_OPTION)
     .option('--all', 'every attempt, not only the last')
@@ -40,7 +42,10 @@ export function registerLogs(program: Command, ctx: CliContext): void {
         '  critpath logs tasks/demo.yaml d.5 -f             follow it while the run goes on',
       ].join('\n'),
     )
-    .action(async (file: string, id: string | undefined, opts: LogsOptions) => {
+    .action(async (named: string | undefined, id: string | undefined, opts: LogsOptions) => {
+      if (named === undefined)
+        return usageError(ctx, 'logs needs an activity id: critpath logs [FILE] ID');
+      let file = named;
       // One argument is the id, with the default task file; a task file alone lacks the id.
       if (id === undefined) {
         if (/\.(ya?ml|json)$/i.test(file) && statSync(file, { throwIfNoEntry: false })?.isFile())

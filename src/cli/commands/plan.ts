@@ -35,7 +35,7 @@ import { renderTeamIcs } from '../../reporters/ics.js';
 import type { RiskCliOptions } from './plan-risk.js';
 import { addRiskOptions, printForecast, riskConflict, runRisk, wantsRisk } from './plan-risk.js';
 import { isPsplibFile, planPsplib } from './plan-psplib.js';
-import { deadlineOption, hoursPerDayOption, wholeNumber } from '../options.js';
+import { deadlineOption, hoursPerDayOption, taskFileArgument, wholeNumber } from '../options.js';
 
 /** Output formats of `plan`. */
 export type PlanFormat = 'table' | 'md' | 'json' | 'mermaid' | 'csv' | 'ics';
@@ -89,7 +89,7 @@ export interface TeamPlanRequest {
 export function registerPlan(program: Command, ctx: CliContext): void {
   addRiskOptions(program.command('plan'))
     .description('Plan a task file: the critical path, or a team schedule with --team')
-    .argument('[file]', 'task file', ctx.defaultFile.file)
+    .addArgument(taskFileArgument(ctx))
     .option(
       '--team <team>',
       'engineers: a number (2), a list to compare (1,2,3), or declared people (infra+ml)',

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT, loadOrReport, usageError } from '../context.js';
-import { ROOT_OPTION } from '../options.js';
+import { DEFAULT_FILE_HELP, ROOT_OPTION } from '../options.js';
 import { resetActivities } from '../../app/reset.js';
 import type { KeptHand } from '../../state/reset.js';
 
@@ -12,7 +12,10 @@ export function registerReset(program: Command, ctx: CliContext): void {
     .description(
       'Forget run results so tasks run again: one task or activity, or all of them (hand records stay)',
     )
-    .argument('[file-and-ids...]', 'task file, then task or activity ids (none: all)')
+    .argument(
+      '[file-and-ids...]',
+      `task file (default: ${DEFAULT_FILE_HELP}), then task or activity ids (none: all)`,
+    )
     .option(...ROOT_OPTION)
     .option('--keep-downstream', 'leave the results of activities downstream of these as they are')
     .addHelpText(

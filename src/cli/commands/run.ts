@@ -14,7 +14,7 @@ import { fmtPlanned, jsonRunReporter, plainRunReporter } from '../../reporters/r
 import { liveRunReporter } from '../../reporters/run-live.js';
 import { wrapProse } from '../../reporters/layout.js';
 import { outputColumns } from '../../reporters/terminal.js';
-import { wholeNumber, ROOT_OPTION } from '../options.js';
+import { DEFAULT_FILE_HELP, wholeNumber, ROOT_OPTION } from '../options.js';
 import type { ShowLog } from '../log-paths.js';
 import { eventWithLogsShown, logsShownFrom } from '../log-paths.js';
 import { formatBlockReason, withLogsShown } from '../../model/block-reason.js';
@@ -47,7 +47,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     )
     .argument(
       '[file-and-ids...]',
-      'task file (default tasks/epic-1a.yaml), then task or activity ids to run with what they need',
+      `task file (default: ${DEFAULT_FILE_HELP}), then task or activity ids to run with what they need`,
     )
     .option(...ROOT_OPTION)
     .option('-j, --jobs <n>', 'activities to run at once', '4')

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { ROOT_OPTION } from '../options.js';
+import { ROOT_OPTION, taskFileArgument } from '../options.js';
 import { logsShownFrom, statusWithLogsShown } from '../log-paths.js';
 import { loadOrReport, usageError } from '../context.js';
 import { parseGpuOption } from '../../gpu/inventory.js';
@@ -20,7 +20,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .description(
       'Show every task and phase as done, running, ready, blocked, failed or pending, from the journal',
     )
-    .argument('[file]', 'task file', ctx.defaultFile.file)
+    .addArgument(taskFileArgument(ctx))
     .option(...ROOT_OPTION)
     .option('--gpus <spec>', "GPUs this host has (default: the last run's, else nvidia-smi)")
     .option(

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { loadOrReport } from '../context.js';
+import { taskFileArgument } from '../options.js';
 import { buildActivityGraph } from '../../model/activities.js';
 import { escapeTerminal } from '../../reporters/escape.js';
 import { wrapProse } from '../../reporters/layout.js';
@@ -9,7 +10,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
   program
     .command('validate')
     .description('Check a task file: schema, hour ranges, dependencies, cycles, GPU capacity')
-    .argument('[file]', 'task file', ctx.defaultFile.file)
+    .addArgument(taskFileArgument(ctx))
     .addHelpText('after', '\nExamples:\n  critpath validate\n  critpath validate tasks/demo.yaml')
     .action(async (file: string) => {
       const project = await loadOrReport(ctx, file);
