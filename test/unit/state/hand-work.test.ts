@@ -47,6 +47,34 @@ const hand = (
 const status = (records: JournalRecord[], now = T0 + 10 * H) =>
   computeStatus(project, graph, replay(records), { hostGpus: 0, now, liveRunId: undefined });
 
+/** Activity `id` started at T0 in run r1, and failed for good an hour later. */
+const failedOnce = (id: string): JournalRecord[] => [
+  {
+    v: 1,
+    t: 'started',
+    at: T0,
+    runId: 'r1',
+    id,
+    attempt: 1,
+    backend: 'local',
+    gpus: [],
+    log: `${id}.log`,
+  },
+  {
+    v: 1,
+    t: 'failed',
+    at: T0 + H,
+    runId: 'r1',
+    id,
+    attempt: 1,
+    reason: 'exit-non-zero',
+    exitCode: 1,
+    signal: null,
+    durationMs: H,
+    final: true,
+  },
+];
+
 describe('hand records', () => {
   it('start then done: done, with the engineer hours given, or the time since the start', () => {
     const given = replay([
@@ -108,32 +136,7 @@ describe('hand records', () => {
   });
 
   it("started or blocked by hand, an activity is a person's whatever runs did: runs leave it", () => {
-    const failed: JournalRecord[] = [
-      {
-        v: 1,
-        t: 'started',
-        at: T0,
-        runId: 'r1',
-        id: 'c',
-        attempt: 1,
-        backend: 'local',
-        gpus: [],
-        log: 'c.log',
-      },
-      {
-        v: 1,
-        t: 'failed',
-        at: T0 + H,
-        runId: 'r1',
-        id: 'c',
-        attempt: 1,
-        reason: 'exit-non-zero',
-        exitCode: 1,
-        signal: null,
-        durationMs: H,
-        final: true,
-      },
-    ];
+    const failed = failedOnce('c');
     const s = replay([
       hand('a', 'block', T0, { reason: 'rails missing', by: 'bo' }),
       hand('b', 'start', T0, { by: 'ana' }),
@@ -165,32 +168,7 @@ describe('hand records', () => {
   });
 
   it('a reset forgets run results and keeps hand records; one written before that forgot both', () => {
-    const ran: JournalRecord[] = [
-      {
-        v: 1,
-        t: 'started',
-        at: T0,
-        runId: 'r1',
-        id: 'c',
-        attempt: 1,
-        backend: 'local',
-        gpus: [],
-        log: 'c.log',
-      },
-      {
-        v: 1,
-        t: 'failed',
-        at: T0 + H,
-        runId: 'r1',
-        id: 'c',
-        attempt: 1,
-        reason: 'exit-non-zero',
-        exitCode: 1,
-        signal: null,
-        durationMs: H,
-        final: true,
-      },
-    ];
+    const ran = failedOnce('c');
     const recs: JournalRecord[] = [
       hand('a', 'start', T0, { by: 'ana' }),
       hand('a', 'done', T0 + 2 * H, { hours: 1.5 }),
