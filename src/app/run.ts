@@ -20,6 +20,7 @@ import { BACKENDS } from '../executor/backends.js';
 import { selection } from '../executor/begin-run.js';
 import type { RunEvent, RunOutcome } from '../executor/events.js';
 import { runLoop } from '../executor/run-loop.js';
+import { liveRun } from './cancel.js';
 import { resolveIds } from './resolve-ids.js';
 import { catchRunSignals, ignoreHangup } from '../executor/run-signals.js';
 
@@ -161,8 +162,35 @@ async function dryRun(
   const state = replay(readJournal(paths.journal).records);
   const downstream = req.keepDownstream ? [] : resetClosure(graph, state, forced).downstream;
   const ids = [...forced, ...downstream];
+  // What a live run runs now is in the journal as running, which a new run starts again.
+  const live = liveRun(paths);
+  const running = [...state.activities].filter(([, a]) => a.status === 'running').map(([id]) => id);
   reduce(state, { v: 1, t: 'reset', at: Date.now(), ids, hand: 'kept' });
-  return opened.dryRun!(project, graph, state, selection(graph, state, targets, req.only));
+  const plan = await opened.dryRun!(
+    project,
+    graph,
+    state,
+    selection(graph, state, targets, req.only),
+  );
+  if (live === undefined) return plan;
+  return { ...plan, warnings: [...plan.warnings, liveRunWarning(live, running)] };
+}
+
+/** What a dry run says while another run holds the project: it plans for after that one. */
+function liveRunWarning(
+  live: { readonly pid: number; readonly runId: string | undefined },
+  running: readonly string[],
+): string {
+  const who = live.runId === undefined ? 'a run' : `run ${live.runId}`;
+  const named =
+    running.length > 10
+      ? `${running.slice(0, 10).join(', ')} and ${running.length - 10} more`
+      : running.join(', ');
+  const now =
+    running.length === 0
+      ? ''
+      : `; what it runs now (${named}) is shown starting again, as if it stopped unfinished`;
+  return `${who} (pid ${live.pid}) is in progress: a run started now is refused, and this is what one would start once it ends${now}`;
 }
 
 /**

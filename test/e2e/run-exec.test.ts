@@ -278,6 +278,23 @@ describe('run: selecting work', () => {
   }, 60_000);
 });
 
+describe('run --dry-run beside a live run', () => {
+  it('says the run is in progress, and that what it runs is shown starting again', async () => {
+    // It listed the running activity as one that "would start", as if no run were going on.
+    const p = tempProject(HEAD + `  - { id: a, hours: 1, run: '${RECORD} 3' }\n`);
+    const running = run(p, []);
+    expect(await eventually(() => starts(readRecord(p.record)).length > 0, 20_000)).toBe(true);
+    const r = await critpath(['run', p.file, '--dry-run'], { cwd: p.dir, env: p.env });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stderr).toMatch(
+      /^warning: run \S+ \(pid \d+\) is in progress: a run started now is refused, and this is what one would start once it ends; what it runs now \(a\) is shown starting again, as if it stopped unfinished$/m,
+    );
+    expect((await running).exitCode).toBe(0);
+    const after = await critpath(['run', p.file, '--dry-run'], { cwd: p.dir, env: p.env });
+    expect(after.stderr).toBe('');
+  }, 60_000);
+});
+
 describe('run: failure policies', () => {
   // `bad` fails once `long` has started beside it; `after` needs `long`, `down` needs `bad`.
   const project = (longRun: string): ReturnType<typeof tempProject> =>
