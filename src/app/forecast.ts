@@ -15,6 +15,7 @@ import type { ActivityProgress, Replan } from '../planner/project/replan.js';
 import { replan } from '../planner/project/replan.js';
 import { projectProblem } from '../planner/project/project-problem.js';
 import type { RunState } from '../state/reducer.js';
+import type { ProjectRunState } from '../state/run-state.js';
 import { readRunState } from '../state/read.js';
 import { statePaths } from '../state/paths.js';
 import { scheduleOfPlan } from './risk.js';
@@ -146,7 +147,7 @@ export function forecastFromState(
 }
 
 /** Reads the task file's journal, when there is one with any activity in it. */
-export function journalState(taskFile: string): RunState | undefined {
+export function journalState(taskFile: string): ProjectRunState | undefined {
   const paths = statePaths(taskFile);
   if (!existsSync(paths.journal)) return undefined;
   const s = readRunState(taskFile, paths);

@@ -10,7 +10,7 @@ import { findTagged } from '../executor/orphans.js';
 import { statePaths } from '../state/paths.js';
 import type { StatePaths } from '../state/paths.js';
 import type { ProjectRunState } from '../state/run-state.js';
-import { readRunStateQuickly } from '../state/run-state.js';
+import { journalNotes, readRunStateQuickly } from '../state/run-state.js';
 import type { StatusModel } from '../state/status.js';
 import { computeStatus, teamForecastSkipped } from '../state/status.js';
 
@@ -118,11 +118,4 @@ async function hostGpus(gpus: GpuOverride, state: ProjectRunState): Promise<numb
     return state.lastRun.start.gpus.length;
   // Only the count: nvidia-smi is not asked for the topology.
   return (await detectInventory(gpus, undefined, undefined, { topology: false })).gpus.length;
-}
-
-function journalNotes(state: ProjectRunState): string[] {
-  const notes = state.badLineNotes.map((line) => `warning: ${line}`);
-  if (state.tornTail)
-    notes.push('note: the journal ends in a torn record (a crash mid-write); it was ignored');
-  return notes;
 }

@@ -54,3 +54,11 @@ export function readRunStateQuickly(paths: StatePaths): ProjectRunState | undefi
   const j = scanJournalWith(paths.journal, quickRecord, (r) => reduce(state, r));
   return j === undefined ? undefined : runStateFrom(paths, state, j);
 }
+
+/** What a reader of the journal says of lines it skipped, and of a torn last record. */
+export function journalNotes(state: ProjectRunState): string[] {
+  const notes = state.badLineNotes.map((line) => `warning: ${line}`);
+  if (state.tornTail)
+    notes.push('note: the journal ends in a torn record (a crash mid-write); it was ignored');
+  return notes;
+}

@@ -322,6 +322,12 @@ describe('a journal that never lies', () => {
     expect(st.stderr).toMatch(/project\.journal:2: skipped a journal line that is not a record/);
     const run = await critpath(['run', p.file], env);
     expect(run.stdout).toMatch(/warning: .*project\.journal:2: skipped/);
+    // plan --team re-plans from the journal too: it said nothing of the line it skipped.
+    const plan = await critpath(['plan', p.file, '--team', '1'], env);
+    expect(plan.exitCode, plan.all).toBe(0);
+    expect(plan.stderr).toMatch(/^warning: .*project\.journal:2: skipped a journal line/m);
+    const json = await critpath(['plan', p.file, '--team', '1', '--json'], env);
+    expect(json.stderr).toBe('');
   });
 
   it('a torn last line over 64 KiB: one line, exit 2, and no stale project lock', async () => {

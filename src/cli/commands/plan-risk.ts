@@ -17,6 +17,7 @@ import { riskReport } from '../../app/risk-report.js';
 import type { SampleProgress } from '../../app/risk.js';
 import type { Forecast } from '../../app/forecast.js';
 import { forecastFromState, journalState } from '../../app/forecast.js';
+import { journalNotes } from '../../state/run-state.js';
 import { renderForecast } from '../../reporters/forecast.js';
 import { renderRisk, renderRiskJson } from '../../reporters/risk.js';
 import { HTML_SIGNATURE, renderHtmlReport } from '../../reporters/html.js';
@@ -324,6 +325,8 @@ export function printForecast(
     return;
   const state = journalState(resolve(ctx.cwd, file));
   if (state === undefined) return;
+  // As status says them: a skipped line is run history the forecast does not know.
+  for (const note of journalNotes(state)) ctx.out.err(note);
   const forecasts: Forecast[] = [];
   for (const plan of plans) {
     const f = forecastFromState(project, plan, state, {
