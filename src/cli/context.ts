@@ -61,14 +61,10 @@ export async function loadOrReport(ctx: CliContext, file: string): Promise<Proje
 
 /**
  * Whether the task file can be read, for a verb that needs it named rightly but does not read it
- * (`cancel`): when not, says so as loadOrReport would (exit 2).
+ * (`cancel`, which has already stopped on a defaultFileProblem): when not, says so as
+ * loadOrReport would (exit 2).
  */
 export function taskFileReadable(ctx: CliContext, file: string): boolean {
-  const problem = defaultFileProblem(ctx, file);
-  if (problem !== undefined) {
-    usageError(ctx, problem);
-    return false;
-  }
   const unreadable = taskFileUnreadable(file);
   if (unreadable !== undefined) reportLoadProblems(ctx, file, [unreadable]);
   return unreadable === undefined;
