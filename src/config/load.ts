@@ -160,18 +160,18 @@ function expandsWithinBound(root: unknown): boolean {
   const size = new Map<object, number>();
   const open = new Set<object>();
   let written = 0;
-  const stack: { node: object; done: boolean }[] = [{ node: root, done: false }];
+  // A frame with its children listed is the object's second visit, once they are sized.
+  const stack: { node: object; kids?: unknown[] }[] = [{ node: root }];
   while (stack.length > 0) {
-    const { node, done } = stack.pop()!;
-    const kids = Object.values(node) as unknown[];
-    if (!done) {
+    const { node, kids } = stack.pop()!;
+    if (kids === undefined) {
       if (size.has(node)) continue;
       if (open.has(node)) return false;
       open.add(node);
-      stack.push({ node, done: true });
-      for (const k of kids)
-        if (k !== null && typeof k === 'object' && !size.has(k))
-          stack.push({ node: k, done: false });
+      const listed = Object.values(node) as unknown[];
+      stack.push({ node, kids: listed });
+      for (const k of listed)
+        if (k !== null && typeof k === 'object' && !size.has(k)) stack.push({ node: k });
       continue;
     }
     const keys = Array.isArray(node) ? 0 : kids.length;
