@@ -164,7 +164,10 @@ async function dryRun(
   const ids = [...forced, ...downstream];
   // What a live run runs now is in the journal as running, which a new run starts again.
   const live = liveRun(paths);
-  const running = [...state.activities].filter(([, a]) => a.status === 'running').map(([id]) => id);
+  const running =
+    live === undefined
+      ? []
+      : [...state.activities].filter(([, a]) => a.status === 'running').map(([id]) => id);
   reduce(state, { v: 1, t: 'reset', at: Date.now(), ids, hand: 'kept' });
   const plan = await opened.dryRun!(
     project,
