@@ -4,12 +4,17 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultTaskFile } from '../../../src/config/default-file.js';
 
+/** The latest tree's folder, and every folder a test made (a test builds several). */
 let dir = '';
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const dirs: string[] = [];
+afterEach(() => {
+  for (const made of dirs.splice(0)) rmSync(made, { recursive: true, force: true });
+});
 
 /** A folder holding `files` (name → text), and a subfolder `sub` to start from. */
 function tree(files: Record<string, string>): string {
   dir = mkdtempSync(join(tmpdir(), 'critpath-default-'));
+  dirs.push(dir);
   mkdirSync(join(dir, 'sub'));
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });

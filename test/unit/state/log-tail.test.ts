@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,9 +42,13 @@ describe('the tail of a failed attempt', () => {
 
   it('reads only the end of a large log, and none of a missing one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'critpath-tail-'));
-    const path = join(dir, 'b.log');
-    writeFileSync(path, `${header(1)}${'noise\n'.repeat(1_000_000)}boom: it broke\n`);
-    expect(readLogTail(path).at(-1)).toBe('boom: it broke');
-    expect(readLogTail(join(dir, 'none.log'))).toEqual([]);
+    try {
+      const path = join(dir, 'b.log');
+      writeFileSync(path, `${header(1)}${'noise\n'.repeat(1_000_000)}boom: it broke\n`);
+      expect(readLogTail(path).at(-1)).toBe('boom: it broke');
+      expect(readLogTail(join(dir, 'none.log'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
