@@ -17,7 +17,7 @@ import type { LongTimer } from '../util/long-timer.js';
 import { setLongTimeout } from '../util/long-timer.js';
 import type { Backend, ExitInfo, Launched } from './backend.js';
 import type { Failure, RunEvent, RunOutcome } from './events.js';
-import type { Scheduler } from './scheduler.js';
+import type { BlockReason, Scheduler } from './scheduler.js';
 import { formatBlockReason } from './scheduler.js';
 
 /**
@@ -49,6 +49,12 @@ export interface ExecutorOptions {
   readonly signal: AbortSignal;
   /** Base environment of every command (normally process.env). */
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
+  /**
+   * Asked when an activity without a command comes up (the hand verbs may record those while a
+   * run is live): `done` when a person did it by hand, a block reason when a person has it
+   * (started or blocked by hand), undefined when no one does and the run marks it done.
+   */
+  readonly handNow?: (id: string) => BlockReason | 'done' | undefined;
 }
 
 /** An attempt in flight. */
@@ -80,8 +86,12 @@ export interface ExecutorResult {
 
 const BACKOFF_CAP_MS = 5 * 60_000;
 
-/** How an activity's turn in this run ended; `unstarted`: withdrawn before its command started. */
-type TurnEnd = 'done' | 'failed' | 'interrupted' | 'unstarted';
+/**
+ * How an activity's turn in this run ended; `unstarted`: withdrawn before its command started;
+ * `byHand`: a person did it (`done`) or has it (a block reason) since the run began.
+ */
+type TurnEnd =
+  'done' | 'failed' | 'interrupted' | 'unstarted' | { readonly byHand: BlockReason | 'done' };
 
 /** Runs the scheduler's ready work until nothing more can start. */
 export function execute(o: ExecutorOptions): Promise<ExecutorResult> {
@@ -309,23 +319,31 @@ class Execution {
       o.scheduler.interrupted(r.index);
     } else if (result === 'unstarted') {
       o.scheduler.interrupted(r.index);
-    } else {
+    } else if (result === 'failed') {
       this.#anyFailed = true;
-      for (const b of o.scheduler.failed(r.index, logPathFor(o.paths, a.id))) {
-        const reason = o.scheduler.blockReason(b);
-        if (reason !== undefined) {
-          o.emit({
-            type: 'activity-blocked',
-            at: Date.now(),
-            id: o.graph.activities[b]!.id,
-            reason,
-            text: formatBlockReason(reason),
-          });
-        }
-      }
+      this.#tellBlocked(o.scheduler.failed(r.index, logPathFor(o.paths, a.id)));
       this.#noteFailure();
+    } else if (result.byHand === 'done') {
+      o.scheduler.finished(r.index);
+    } else {
+      this.#tellBlocked(o.scheduler.held(r.index, result.byHand));
     }
     this.#pump();
+  }
+
+  #tellBlocked(indices: readonly number[]): void {
+    const o = this.#o;
+    for (const b of indices) {
+      const reason = o.scheduler.blockReason(b);
+      if (reason === undefined) continue;
+      o.emit({
+        type: 'activity-blocked',
+        at: Date.now(),
+        id: o.graph.activities[b]!.id,
+        reason,
+        text: formatBlockReason(reason),
+      });
+    }
   }
 
   /**
@@ -379,6 +397,10 @@ class Execution {
     const a = this.#o.graph.activities[r.index]!;
     const uuids = gpus.map((g) => this.#byIndex.get(g)?.uuid ?? String(g));
     const env = this.#env(r.index, gpus, uuids);
+    if (a.phase.run === undefined) {
+      const hand = this.#o.handNow?.(a.id);
+      if (hand !== undefined) return { byHand: hand };
+    }
     const maxAttempts = a.phase.retries + 1;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       r.attempt = attempt;

@@ -12,6 +12,7 @@ import { GpuHostLocks } from '../gpu/host-locks.js';
 import type { Inventory } from '../gpu/inventory.js';
 import { detectInventory } from '../gpu/inventory.js';
 import { ALIGNED_PAIRS, parseTopology } from '../gpu/topology.js';
+import { JournalFollower } from '../state/journal-follow.js';
 import type { RunState } from '../state/reducer.js';
 import { handHold, orphanedAttempts, reduce } from '../state/reducer.js';
 import { crashRecord } from './begin-run.js';
@@ -22,6 +23,7 @@ import { liveGroups, localBackend, startLauncher, stopLauncher } from './local-b
 import { sweepOrphans } from './orphans.js';
 import { killGroup } from './process-group.js';
 import type { RunDriver, RunSession } from './run-loop.js';
+import type { BlockReason } from './scheduler.js';
 import { formatBlockReason, Scheduler } from './scheduler.js';
 
 /** The first GPU arrival date still ahead of today, when the host has no GPUs yet. */
@@ -155,6 +157,19 @@ function localDriver(o: BackendOptions, inventory: Inventory, project: Project):
   };
 }
 
+/**
+ * What a person did by hand, since the run began, to an activity without a command: the hand
+ * records appended meanwhile are folded into the run's state as the activity comes up.
+ */
+function handNowOf(s: RunSession): (id: string) => BlockReason | 'done' | undefined {
+  const follower = new JournalFollower(s.paths.journal, s.journalBytes);
+  return (id) => {
+    for (const rec of follower.poll()) if (rec.t === 'hand') reduce(s.state, rec);
+    const a = s.state.activities.get(id);
+    return a?.hand?.state === 'done' ? 'done' : handHold(a);
+  };
+}
+
 async function drive(
   s: RunSession,
   o: BackendOptions,
@@ -193,6 +208,7 @@ async function drive(
     emit: s.emit,
     signal: s.signal,
     baseEnv: process.env,
+    handNow: handNowOf(s),
   });
   return {
     outcome: result.outcome,

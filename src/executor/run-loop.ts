@@ -52,6 +52,8 @@ export interface RunSession extends RunInput {
   readonly journal: JournalWriter;
   /** The run state, replayed from the journal at the start; drivers keep it current. */
   state: RunState;
+  /** The journal's bytes that state was replayed from: what others append begins there. */
+  readonly journalBytes: number;
   /** When the run started (epoch ms). */
   readonly startedAt: number;
   /** Whether this run should run the activity (its targets' closure, --only); done or not. */
@@ -135,6 +137,7 @@ export async function runLoop(input: RunInput, driver: RunDriver): Promise<RunLo
       owner,
       journal,
       state: replay(read.records),
+      journalBytes: read.bytes,
       startedAt,
       selected: (i) => selected(i),
     };

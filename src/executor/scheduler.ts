@@ -277,6 +277,15 @@ export class Scheduler {
     return this.#blockDownstream(v, 'failed');
   }
 
+  /**
+   * A person has a running activity now (started or blocked by hand since the run began): it
+   * and everything downstream wait for them. Returns those newly blocked, the activity first.
+   */
+  held(v: number, reason: BlockReason): number[] {
+    this.#setBlocked(v, reason);
+    return [v, ...this.#blockDownstream(v, 'blocked')];
+  }
+
   /** A running activity was interrupted: it goes back to ready (it re-runs on resume). */
   interrupted(v: number): void {
     this.#makeReady(v);

@@ -49,6 +49,8 @@ export interface JournalScan {
   readonly badLines: number;
   /** Those lines, with where they are and why they were skipped. */
   readonly bad: readonly BadLine[];
+  /** Bytes up to the end of the last complete line: where what is appended later begins. */
+  readonly bytes: number;
 }
 
 /** What reading a journal found. */
@@ -93,11 +95,14 @@ class LineReader {
     else this.#sink(rec);
   }
 
-  /** Text after the last newline: a record whose write may not have finished. */
-  end(text: string): JournalScan | undefined {
+  /**
+   * Text after the last newline: a record whose write may not have finished. `bytes`: the
+   * complete lines' bytes.
+   */
+  end(text: string, bytes: number): JournalScan | undefined {
     if (this.undecided) return undefined;
     if (text.trim() !== '') this.tornTail = true;
-    return { tornTail: this.tornTail, badLines: this.bad.length, bad: this.bad };
+    return { tornTail: this.tornTail, badLines: this.bad.length, bad: this.bad, bytes };
   }
 }
 
@@ -123,7 +128,8 @@ export function parseJournalWith(text: string, check: RecordCheck): JournalRead 
     r.line(text.slice(pos, nl));
     pos = nl + 1;
   }
-  const scan = r.end(text.slice(pos));
+  const tail = text.slice(pos);
+  const scan = r.end(tail, Buffer.byteLength(text) - Buffer.byteLength(tail));
   return scan === undefined ? undefined : { records, ...scan };
 }
 
@@ -157,7 +163,7 @@ export function scanJournalWith(
   } catch (e) {
     if (e instanceof EnvironmentError) throw e;
     if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-      return { tornTail: false, badLines: 0, bad: [] };
+      return { tornTail: false, badLines: 0, bad: [], bytes: 0 };
     throw new EnvironmentError(`cannot read the journal ${describeIoError(path, e)}`);
   }
   refuseIrregularJournal(fd, path);
@@ -165,6 +171,9 @@ export function scanJournalWith(
   const decoder = new StringDecoder('utf8');
   const buf = Buffer.alloc(CHUNK);
   let pending = '';
+  let read = 0;
+  /** Bytes up to and with the last newline read. */
+  let lines = 0;
   // While every chunk so far is ASCII (a journal usually is), latin1 decodes it as UTF-8 would,
   // faster; the decoder, which carries a character cut at a chunk's end, then holds nothing.
   let ascii = true;
@@ -173,6 +182,9 @@ export function scanJournalWith(
       const n = readSync(fd, buf, 0, CHUNK, null);
       if (n === 0 || r.undecided) break;
       const chunk = buf.subarray(0, n);
+      const nl = chunk.lastIndexOf(0x0a);
+      if (nl >= 0) lines = read + nl + 1;
+      read += n;
       ascii &&= isAscii(chunk);
       pending += ascii ? chunk.toString('latin1') : decoder.write(chunk);
       let pos = 0;
@@ -187,7 +199,7 @@ export function scanJournalWith(
   } finally {
     closeSync(fd);
   }
-  return r.end(pending + decoder.end());
+  return r.end(pending + decoder.end(), lines);
 }
 
 /** One line per skipped journal line, for `run` and `status` to print. */

@@ -5,7 +5,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { critpath, tempProject } from '../helpers/cli.js';
+import { BIN, critpath, tempProject } from '../helpers/cli.js';
 
 const YAML = [
   'project: hands',
@@ -145,6 +145,45 @@ describe('hand work', () => {
     expect(after.stdout).toMatch(/ done {2}test in /);
     const final = await cli('status', p.file, '--gpus', '0');
     expect(final.stdout).toMatch(/^cabling +done +2h +1\.5h +done by ann \(engineer hours\)$/m);
+  }, 60_000);
+
+  it('a manual task started or done by hand while the run is live is left to the person', async () => {
+    // The run's first command records hand work on the manual tasks the run reaches later: the
+    // run read the journal as it began, and once marked them done in no time all the same.
+    const hand = (verb: string, id: string, ...more: string[]): string =>
+      [process.execPath, BIN, verb, 'project.yaml', id, ...more].map((w) => `'${w}'`).join(' ');
+    const p = tempProject(
+      [
+        'project: H',
+        'start: 2026-11-30',
+        'team: [{ id: ann }]',
+        'tasks:',
+        `  - id: prep`,
+        `    hours: 1`,
+        `    run: ${JSON.stringify(`${hand('start', 'cabling', '--by', 'ann')} && ${hand('done', 'label', '--hours', '0.5', '--by', 'ann')}`)}`,
+        '  - { id: cabling, hours: 2, deps: [prep] }',
+        '  - { id: test, hours: 1, deps: [cabling], run: "echo test" }',
+        '  - { id: label, hours: 1, deps: [prep] }',
+        '  - { id: ship, hours: 1, deps: [label], run: "echo ship" }',
+      ].join('\n'),
+    );
+    const cli = (...args: string[]) =>
+      critpath(args, { cwd: p.dir, env: { ...p.env, COLUMNS: '100' } });
+    const run = await cli('run', p.file, '--gpus', '0');
+    expect(run.exitCode, run.all).toBe(1);
+    expect(run.stdout).toMatch(/ done {2}prep in /);
+    expect(run.stdout).toMatch(/ blocked cabling: in progress by ann \(by hand\)$/m);
+    expect(run.stdout).toMatch(
+      / blocked test: waits for cabling \(in progress by ann, by hand\)$/m,
+    );
+    expect(run.stdout).not.toMatch(/ done {2}(cabling|label) in /);
+    expect(run.stdout).toMatch(/ done {2}ship in /);
+    const journal = readFileSync(join(p.dir, '.critpath', 'project.journal'), 'utf8');
+    expect(journal).not.toMatch(/"t":"started"[^\n]*"id":"(cabling|label)"/);
+    const status = await cli('status', p.file, '--gpus', '0');
+    expect(status.stdout).toMatch(/^cabling +running +2h +\S+ +ann is on it$/m);
+    expect(status.stdout).toMatch(/^label +done +1h +30m00s +done by ann \(engineer hours\)$/m);
+    expect(status.stdout).toMatch(/^test +pending +1h *$/m);
   }, 60_000);
 
   it('reset forgets run results and keeps hand records, and says how many it kept', async () => {
