@@ -51,9 +51,9 @@ const TORN_MAX = 1 << 16;
  * fdatasync'ed; records written in the same moment share one sync (group commit). `append`
  * resolves once the record is on disk; act on a record (start dependents) only after that.
  *
- * A write or sync that fails (ENOSPC, EIO) cuts the partial record off again, and the writer
- * stops: every later call throws an EnvironmentError saying what happened, pending appends
- * reject with it, and `onFailure` (set by the run) hears of it once.
+ * A write that fails (ENOSPC) cuts the part of the record it wrote off again. A write or sync
+ * that fails stops the writer: every later call throws an EnvironmentError saying what
+ * happened, pending appends reject with it, and `onFailure` (set by the run) hears of it once.
  */
 export class JournalWriter {
   readonly #fd: number;
@@ -63,16 +63,13 @@ export class JournalWriter {
   /** Written since the last sync began. */
   #dirty = false;
   #closed = false;
-  /** The file's length: where the next record starts. */
-  #size: number;
   #failure: EnvironmentError | undefined;
   /** Told of the first failure. */
   onFailure: ((e: EnvironmentError) => void) | undefined;
 
-  private constructor(fd: number, path: string, size: number) {
+  private constructor(fd: number, path: string) {
     this.#fd = fd;
     this.#path = path;
-    this.#size = size;
   }
 
   /** Opens (creating) the journal; cuts a torn last line first so the next record starts clean. */
@@ -87,7 +84,8 @@ export class JournalWriter {
     }
     refuseIrregularJournal(fd, path);
     try {
-      return new JournalWriter(fd, path, cutTornTail(fd, path));
+      cutTornTail(fd, path);
+      return new JournalWriter(fd, path);
     } catch (e) {
       closeSync(fd);
       throw e;
@@ -140,20 +138,33 @@ export class JournalWriter {
     try {
       while (done < line.length) done += writeSync(this.#fd, line, done, line.length - done);
     } catch (e) {
+      this.#cutPartial(line.subarray(0, done));
       throw this.#fail('write', e);
     }
-    this.#size += line.length;
     this.#dirty = true;
   }
 
-  /** Stops the writer: cuts a partial record, rejects the waiting appends, tells the run. */
-  #fail(what: 'write' | 'sync', e: unknown): EnvironmentError {
-    if (this.#failure !== undefined) return this.#failure;
+  /**
+   * Cuts the part of a record a failed write left, when the file still ends with it. The hand
+   * verbs append to a live run's journal: the file's length is not this writer's to know, and
+   * cutting back to the length it last wrote to would take their records with it.
+   */
+  #cutPartial(partial: Uint8Array): void {
+    if (partial.length === 0) return;
     try {
-      ftruncateSync(this.#fd, this.#size);
+      const size = fstatSync(this.#fd).size;
+      if (size < partial.length) return;
+      const tail = Buffer.alloc(partial.length);
+      readSync(this.#fd, tail, 0, tail.length, size - tail.length);
+      if (tail.equals(partial)) ftruncateSync(this.#fd, size - tail.length);
     } catch {
       /* the next open cuts it: a torn last line */
     }
+  }
+
+  /** Stops the writer: rejects the waiting appends and tells the run. */
+  #fail(what: 'write' | 'sync', e: unknown): EnvironmentError {
+    if (this.#failure !== undefined) return this.#failure;
     this.#failure = new EnvironmentError(
       `cannot ${what} the journal ${describeIoError(this.#path, e)}; the run stopped, and work whose result was not recorded will run again`,
     );
@@ -204,16 +215,16 @@ export class JournalWriter {
 }
 
 /**
- * Cuts a torn last line (a crash mid-write) and returns the file's new length. A last line over
- * TORN_MAX without a newline is no torn record: the file is refused, untouched.
+ * Cuts a torn last line (a crash mid-write). A last line over TORN_MAX without a newline is no
+ * torn record: the file is refused, untouched.
  */
-function cutTornTail(fd: number, path: string): number {
+function cutTornTail(fd: number, path: string): void {
   try {
     const size = fstatSync(fd).size;
-    if (size === 0) return 0;
+    if (size === 0) return;
     const tail = Buffer.alloc(Math.min(size, TORN_MAX));
     readSync(fd, tail, 0, tail.length, size - tail.length);
-    if (tail[tail.length - 1] === 0x0a) return size;
+    if (tail[tail.length - 1] === 0x0a) return;
     const nl = tail.lastIndexOf(0x0a);
     if (nl < 0 && size > tail.length)
       throw new EnvironmentError(
@@ -222,7 +233,6 @@ function cutTornTail(fd: number, path: string): number {
     const keep = nl < 0 ? 0 : size - tail.length + nl + 1;
     ftruncateSync(fd, keep);
     fdatasyncSync(fd);
-    return keep;
   } catch (e) {
     if (e instanceof EnvironmentError) throw e;
     throw new EnvironmentError(`cannot repair the journal ${describeIoError(path, e)}`);

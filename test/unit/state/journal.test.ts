@@ -242,6 +242,44 @@ describe('a journal that never lies', () => {
     w.close();
   });
 
+  // A small tmpfs to fill: root only; CI sets CRITPATH_TMPFS_E2E=require so it cannot skip.
+  const tmpfs = process.env['CRITPATH_TMPFS_E2E'] === 'require' || process.getuid?.() === 0;
+  it.skipIf(!tmpfs)(
+    'a write cut short by a full disk takes back its own bytes only, not a record appended beside it',
+    () => {
+      const mnt = mkdtempSync(join(tmpdir(), 'critpath-journal-full-'));
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]);
+      onTestFinished(() => {
+        execFileSync('umount', ['-l', mnt]);
+        rmSync(mnt, { recursive: true, force: true });
+      });
+      const path = join(mnt, 'p.journal');
+      const run = JournalWriter.open(path);
+      run.appendSync({ t: 'reset', at: 1, ids: ['run'] });
+      // A hand verb appends while the run holds the journal (its own writer, as `start` does).
+      const hand = JournalWriter.open(path);
+      hand.appendSync({ t: 'reset', at: 2, ids: ['hand'] });
+      hand.close();
+      const before = readFileSync(path, 'utf8');
+      // Fill every free page, so that the next record fits only in what is left of the
+      // journal's own page: it is written in part, then the disk is full.
+      try {
+        for (let k = 0; ; k++) writeFileSync(join(mnt, `fill-${k}`), Buffer.alloc(4096));
+      } catch {
+        // full
+      }
+      expect(() => run.appendSync({ t: 'reset', at: 3, ids: ['x'.repeat(8000)] })).toThrow(
+        /ENOSPC/,
+      );
+      run.close();
+      expect(readFileSync(path, 'utf8')).toBe(before);
+      expect(readJournal(path).records.map((r) => (r as { ids: string[] }).ids[0])).toEqual([
+        'run',
+        'hand',
+      ]);
+    },
+  );
+
   it('refuses, untouched, a journal whose unfinished last line is over 64 KiB', () => {
     const path = join(tempDir(), 'j');
     const text = `${lines[0]}\n${'x'.repeat(70_000)}`;
