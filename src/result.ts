@@ -89,7 +89,11 @@ export function describeIoError(path: string, e: unknown): string {
     EISDIR: 'a folder where a file should be',
     ELOOP: 'a loop of symbolic links',
     EEXIST: 'already exists',
+    // What util/regular-file.ts finds where a regular file should be: not errno codes.
+    FIFO: 'a FIFO where a file should be',
+    socket: 'a socket where a file should be',
+    device: 'a device where a file should be',
   };
   const text = code !== undefined && why[code] !== undefined ? why[code] : (e as Error).message;
-  return `${path}: ${text}${code !== undefined ? ` (${code})` : ''}`;
+  return `${path}: ${text}${code?.startsWith('E') === true ? ` (${code})` : ''}`;
 }

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { describeIoError } from '../result.js';
+import { readRegularFile } from '../util/regular-file.js';
 
 /** The task file `critpath init` writes when none is named; verbs find it without a name. */
 export const STARTER_TASK_FILE = 'critpath.yaml';
@@ -48,13 +49,10 @@ function readSetting(
   shown: string,
   pkg: boolean,
 ): { file?: string; problem?: string } {
-  let text: string;
+  const bytes = readRegularFile(path);
+  if (!Buffer.isBuffer(bytes)) return { problem: `cannot read ${describeIoError(shown, bytes)}` };
+  const text = bytes.toString('utf8');
   let json: unknown;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return { problem: `cannot read ${describeIoError(shown, e)}` };
-  }
   try {
     json = JSON.parse(text) as unknown;
   } catch (e) {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { CORE_SCHEMA, load as loadYamlValue } from 'js-yaml';
 import { isAlias, isCollection, isPair, LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
@@ -15,7 +14,7 @@ import { checkRules } from './rules.js';
 import { hasDuplicateKey } from './json-keys.js';
 import { readSimpleYaml } from './simple-yaml.js';
 import { notUtf8 } from './utf8.js';
-import { unreadableTaskFile } from './task-file-read.js';
+import { readTaskFile } from './task-file-read.js';
 import { issueWords } from './issue-words.js';
 import { normalize } from './normalize.js';
 import { knownKeysAt } from './schema-keys.js';
@@ -23,12 +22,8 @@ import { HintBudget, nearest } from '../util/suggest.js';
 
 /** Reads and checks a task file. Every problem found is reported, each with its position. */
 export async function loadProjectFile(file: string): Promise<Result<Project, Diagnostic[]>> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    return err([unreadableTaskFile(file, (e as NodeJS.ErrnoException).code ?? 'error')]);
-  }
+  const bytes = readTaskFile(file);
+  if (!Buffer.isBuffer(bytes)) return err([bytes]);
   const encoding = notUtf8(bytes, file);
   if (encoding !== undefined) return err([encoding]);
   return loadProjectText(bytes.toString('utf8'), file);

@@ -17,19 +17,19 @@ import {
   closeSync,
   existsSync,
   openSync,
-  readFileSync,
   renameSync,
   statSync,
   unlinkSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Project } from '../model/project.js';
 import type { Diagnostic, Result } from '../result.js';
 import { err, ok } from '../result.js';
+import { readTaskFile } from './task-file-read.js';
+import { readRegularFile } from '../util/regular-file.js';
 import { notUtf8 } from './utf8.js';
 import { projectRoot } from '../state/paths.js';
 import { byteGatherer } from '../util/byte-gatherer.js';
@@ -89,7 +89,8 @@ export function projectCachePath(taskFile: string, root = projectRoot(taskFile))
  */
 function readEntry(path: string, abs: string, fileSha: string, text: string): unknown {
   try {
-    const bytes = readFileSync(path);
+    const bytes = readRegularFile(path);
+    if (!Buffer.isBuffer(bytes)) return undefined;
     const nl = bytes.indexOf(0x0a);
     if (nl < 0) return undefined;
     const h = JSON.parse(bytes.toString('utf8', 0, nl)) as Partial<CacheHeader> | null;
@@ -248,13 +249,8 @@ export async function loadProjectFileCached(
   file: string,
   opts: { readonly deferWrite?: boolean } = {},
 ): Promise<Result<Project, Diagnostic[]>> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch {
-    // Unreadable: the loader words the diagnostic.
-    return (await import('./load.js')).loadProjectFile(file);
-  }
+  const bytes = readTaskFile(file);
+  if (!Buffer.isBuffer(bytes)) return err([bytes]);
   const encoding = notUtf8(bytes, file);
   if (encoding !== undefined) return err([encoding]);
   const abs = resolve(file);

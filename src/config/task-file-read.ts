@@ -1,29 +1,42 @@
-import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import type { Diagnostic } from '../result.js';
+import { IRREGULAR, readRegularFile } from '../util/regular-file.js';
 
-/** The diagnostic for a task file that cannot be read, from the error code the read gave. */
-export function unreadableTaskFile(file: string, code: string): Diagnostic {
-  const what = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code;
+/** What the task file is, said for each reason readRegularFile gives. */
+const WHAT: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a directory',
+  [IRREGULAR.fifo]: 'not a regular file (a FIFO)',
+  [IRREGULAR.socket]: 'not a regular file (a socket)',
+  [IRREGULAR.device]: 'not a regular file (a device)',
+};
+
+/**
+ * The diagnostic for a task file (or another input: `kind`) that cannot be read, from the reason
+ * the read gave.
+ */
+export function unreadableTaskFile(file: string, code: string, kind = 'task file'): Diagnostic {
   return {
     reason: 'io',
-    message: `cannot read task file: ${what}`,
+    message: `cannot read ${kind}: ${WHAT[code] ?? code}`,
     position: { file, line: 1, col: 1 },
   };
 }
 
 /**
+ * The task file's bytes (or another input's: `kind`), or the diagnostic saying why it cannot be
+ * read (a FIFO is not waited on).
+ */
+export function readTaskFile(file: string, kind = 'task file'): Buffer | Diagnostic {
+  const r = readRegularFile(file);
+  return Buffer.isBuffer(r) ? r : unreadableTaskFile(file, r.code, kind);
+}
+
+/**
  * Why the task file cannot be read, said as its load would say it; undefined when it can be
- * opened. Opens it without reading (a FIFO there is not waited on), for a verb that needs the
- * file named rightly but not its contents (`cancel`).
+ * opened. Opens it without reading, for a verb that needs the file named rightly but not its
+ * contents (`cancel`).
  */
 export function taskFileUnreadable(file: string): Diagnostic | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-    return fstatSync(fd).isDirectory() ? unreadableTaskFile(file, 'EISDIR') : undefined;
-  } catch (e) {
-    return unreadableTaskFile(file, (e as NodeJS.ErrnoException).code ?? 'error');
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  const r = readRegularFile(file, false);
+  return Buffer.isBuffer(r) ? undefined : unreadableTaskFile(file, r.code);
 }

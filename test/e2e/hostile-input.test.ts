@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { critpath, tempProject } from '../helpers/cli.js';
 
@@ -40,6 +43,45 @@ describe('a long unknown dependency', () => {
       expect(Date.now() - t0).toBeLessThan(20_000);
     },
   );
+});
+
+describe('a FIFO where a file should be', () => {
+  // Each waited for a writer forever: the load read the task file, the .critpathrc, the .sm file
+  // or the cache entry with a plain read.
+  it('as the task file: each verb that reads it says so in one line, exit 2', async () => {
+    const p = tempProject('project: F\nstart: 2026-11-30\ntasks: []\n');
+    execFileSync('mkfifo', [join(p.dir, 'lab.yaml'), join(p.dir, 'j30.sm')]);
+    const want = 'lab.yaml:1:1: cannot read task file: not a regular file (a FIFO)';
+    for (const args of [['validate'], ['plan'], ['plan', '--team', '2'], ['status'], ['run']]) {
+      const r = await critpath([...args, 'lab.yaml'], { cwd: p.dir, env: p.env });
+      expect(r.exitCode, `${args.join(' ')}: ${r.all}`).toBe(2);
+      expect(r.stderr).toBe(want);
+    }
+    const sm = await critpath(['plan', 'j30.sm'], { cwd: p.dir, env: p.env });
+    expect(sm.exitCode, sm.all).toBe(2);
+    expect(sm.stderr).toBe('j30.sm:1:1: cannot read PSPLIB file: not a regular file (a FIFO)');
+  }, 30_000);
+
+  it('as .critpathrc: the default file cannot be known, said in one line; as a cache entry: ignored', async () => {
+    const p = tempProject('project: F\nstart: 2026-11-30\ntasks:\n  - { id: a, hours: 1 }\n');
+    const sub = join(p.dir, 'sub');
+    mkdirSync(sub);
+    execFileSync('mkfifo', [join(sub, '.critpathrc')]);
+    const r = await critpath(['plan'], { cwd: sub, env: p.env });
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toMatch(
+      /^critpath: cannot read \.critpathrc: a FIFO where a file should be; fix it/,
+    );
+    // The cache entry of the task file, once written, made a FIFO: a cold load instead.
+    expect((await critpath(['plan', p.file], { cwd: p.dir, env: p.env })).exitCode).toBe(0);
+    const cache = join(p.dir, '.critpath', 'cache');
+    const entry = readdirSync(cache).find((f) => f.endsWith('.json'))!;
+    rmSync(join(cache, entry));
+    execFileSync('mkfifo', [join(cache, entry)]);
+    const again = await critpath(['plan', p.file], { cwd: p.dir, env: p.env });
+    expect(again.exitCode, again.all).toBe(0);
+    expect(again.stdout).toMatch(/\ba\b/);
+  }, 30_000);
 });
 
 describe('lists nested a thousand levels deep', () => {

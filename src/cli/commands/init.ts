@@ -1,20 +1,12 @@
 import { format } from 'date-fns';
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { lstatSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { usageError } from '../context.js';
 import { projectJsonSchema } from '../../model/schema.js';
 import { makeFolders } from '../../util/make-folders.js';
+import { readRegularFile } from '../../util/regular-file.js';
 import { escapeTerminal } from '../../reporters/escape.js';
 import { describeIoError } from '../../result.js';
 import { STARTER_TASK_FILE } from '../../config/default-file.js';
@@ -120,21 +112,10 @@ function writeSchema(path: string, target: string): string | undefined {
   return `kept the ${schema} already there, not the schema init writes: ${escapeTerminal(target)}'s first line points editors at it`;
 }
 
-/**
- * The text of the regular file at `path` (through a link); undefined for anything else (a
- * folder, a FIFO, a device) or what cannot be read. Opened without blocking and checked before
- * it is read, so a FIFO there is never waited on.
- */
+/** The text of the regular file at `path` (through a link); undefined for anything else. */
 function regularFileText(path: string): string | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    return fstatSync(fd).isFile() ? readFileSync(fd, 'utf8') : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  const r = readRegularFile(path);
+  return Buffer.isBuffer(r) ? r.toString('utf8') : undefined;
 }
 
 /** Why plain `init` cannot write its default file, when a folder has that name. */

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { exactOptions } from '../../app/highs-solver.js';
 import type { ExactOptions } from '../../planner/exact/index.js';
 import { exactStages } from '../../planner/exact/index.js';
 import type { Problem } from '../../planner/engine/problem.js';
 import type { SolveResult } from '../../planner/engine/solve.js';
 import { parsePsplib, psplibToProblem } from '../../config/psplib.js';
+import { readTaskFile } from '../../config/task-file-read.js';
 import { problemPlan } from '../../planner/project/psplib-plan.js';
 import { solve } from '../../planner/engine/solve.js';
 import { renderProblemPlanTable } from '../../reporters/problem-plan.js';
@@ -29,20 +29,12 @@ export async function planPsplib(
   file: string,
   opts: PsplibPlanOptions,
 ): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    reportDiagnostics(ctx, [
-      {
-        reason: 'io',
-        message: `cannot read PSPLIB file: ${code === 'ENOENT' ? 'no such file' : code}`,
-        position: { file, line: 1, col: 1 },
-      },
-    ]);
+  const bytes = readTaskFile(file, 'PSPLIB file');
+  if (!Buffer.isBuffer(bytes)) {
+    reportDiagnostics(ctx, [bytes]);
     return;
   }
+  const text = bytes.toString('utf8');
   const parsed = parsePsplib(text, file);
   if (!parsed.ok) {
     reportDiagnostics(ctx, parsed.error);
