@@ -93,22 +93,25 @@ export interface RiskConflictOptions extends RiskCliOptions {
   scenario?: string;
   cpm?: boolean;
   roles?: string;
+  estimate?: string;
+  days?: boolean;
 }
 
 /**
  * A plan option that the risk views given would ignore, as the one-line error naming both; a
- * `--format` or `--roles` counts when typed (`typed`), not as its default. Undefined when none.
+ * `--format`, `--roles` or `--estimate` counts when typed (`typed`), not as its default.
+ * Undefined when none.
  */
 export function riskConflict(
   opts: RiskConflictOptions,
-  typed: { readonly format: boolean; readonly roles: boolean },
+  typed: { readonly format: boolean; readonly roles: boolean; readonly estimate: boolean },
 ): string | undefined {
   const views = riskViews(opts);
   const [view] = views;
   if (view === undefined) return undefined;
   return (
     formatConflictOf(views, opts, typed.format) ??
-    ignoredBy(view, opts, typed.roles) ??
+    ignoredBy(view, opts, typed) ??
     htmlNameProblem(opts.html)
   );
 }
@@ -147,11 +150,14 @@ function sayFormats(formats: readonly string[]): string {
   return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 }
 
-/** `--scenario`, `--cpm` or `--roles any` beside a risk view, which plans without them. */
+/**
+ * `--scenario`, `--cpm`, `--roles any`, `--estimate` or `--days` beside a risk view, which plans
+ * without them.
+ */
 function ignoredBy(
   view: string,
   opts: RiskConflictOptions,
-  rolesTyped: boolean,
+  typed: { readonly roles: boolean; readonly estimate: boolean },
 ): string | undefined {
   if (opts.scenario !== undefined) {
     const why =
@@ -162,8 +168,12 @@ function ignoredBy(
   }
   if (opts.cpm === true)
     return `${view} and --cpm do not go together: --cpm prints the critical-path table alone; give one of them`;
-  if (rolesTyped && opts.roles === 'any')
+  if (typed.roles && opts.roles === 'any')
     return `${view} and --roles any do not go together: ${view} plans with the roles the file declares`;
+  if (typed.estimate)
+    return `${view} and --estimate do not go together: ${view} works from the whole of each hour range, not one point of it; give one of them`;
+  if (opts.days === true)
+    return `${view} and --days do not go together: --days lists the days of a team plan's table, which ${view} does not print; give one of them`;
   return undefined;
 }
 

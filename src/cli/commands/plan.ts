@@ -67,7 +67,11 @@ function optionConflict(opts: PlanOptions, command: Command): string | undefined
   const typed = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
   return (
     formatConflict(opts, command.getOptionValueSource('format')) ??
-    riskConflict(opts, { format: typed('format'), roles: typed('roles') })
+    riskConflict(opts, {
+      format: typed('format'),
+      roles: typed('roles'),
+      estimate: typed('estimate'),
+    })
   );
 }
 

@@ -2,10 +2,22 @@ import { describe, expect, it } from 'vitest';
 import type { RiskConflictOptions } from '../../../src/cli/commands/plan-risk.js';
 import { riskConflict } from '../../../src/cli/commands/plan-risk.js';
 
-const base: RiskConflictOptions = { seed: '1', format: 'table', roles: 'declared' };
-/** The conflict of these options, `--format` and `--roles` typed when given here. */
+const base: RiskConflictOptions = {
+  seed: '1',
+  format: 'table',
+  roles: 'declared',
+  estimate: 'expected',
+};
+/** The conflict of these options, `--format`, `--roles` and `--estimate` typed when given here. */
 const conflict = (o: Partial<RiskConflictOptions>): string | undefined =>
-  riskConflict({ ...base, ...o }, { format: o.format !== undefined, roles: o.roles !== undefined });
+  riskConflict(
+    { ...base, ...o },
+    {
+      format: o.format !== undefined,
+      roles: o.roles !== undefined,
+      estimate: o.estimate !== undefined,
+    },
+  );
 
 describe('plan: options a risk view would ignore', () => {
   it('names both options of a pair the view cannot honour', () => {
@@ -26,6 +38,13 @@ describe('plan: options a risk view would ignore', () => {
       [{ compare: true, monteCarlo: true, format: 'md' }, '--monte-carlo and --format md'],
       [{ html: 'r.html', format: 'csv' }, '--html and --format csv'],
       [{ html: 'r.html', json: true }, '--html and --json'],
+      // Each samples or plans the whole range, and prints no day table.
+      [{ monteCarlo: true, estimate: 'high' }, '--monte-carlo and --estimate'],
+      [{ compare: true, estimate: 'low' }, '--compare and --estimate'],
+      [{ html: 'r.html', estimate: 'expected' }, '--html and --estimate'],
+      [{ monteCarlo: true, days: true }, '--monte-carlo and --days'],
+      [{ compare: true, days: true }, '--compare and --days'],
+      [{ html: 'r.html', days: true }, '--html and --days'],
     ];
     for (const [opts, both] of pairs) {
       const c = conflict(opts);
@@ -44,13 +63,14 @@ describe('plan: options a risk view would ignore', () => {
       { monteCarlo: true, html: 'r.html' },
       { compare: true, roles: 'declared' },
       { format: 'csv', scenario: 'x' },
+      { estimate: 'high', days: true },
     ] as Partial<RiskConflictOptions>[])
       expect(conflict(opts), JSON.stringify(opts)).toBeUndefined();
     // Defaults that were not typed are not asked for.
     expect(
       riskConflict(
-        { ...base, compare: true, format: 'csv', roles: 'any' },
-        { format: false, roles: false },
+        { ...base, compare: true, format: 'csv', roles: 'any', estimate: 'high' },
+        { format: false, roles: false, estimate: false },
       ),
     ).toBeUndefined();
   });
