@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { BIN, critpath, tempProject } from '../helpers/cli.js';
@@ -518,6 +518,15 @@ tasks:
     expect(gone.exitCode).toBe(1);
     expect(gone.stderr).toBe(
       'critpath: a ran, but its log .critpath/logs/project/a.log is gone (deleted or moved)',
+    );
+    // Named from where the command is typed, as run and status name logs.
+    mkdirSync(join(p.dir, 'sub'));
+    const below = await critpath(['logs', join('..', basename(p.file)), 'a'], {
+      ...env,
+      cwd: join(p.dir, 'sub'),
+    });
+    expect(below.stderr).toBe(
+      'critpath: a ran, but its log ../.critpath/logs/project/a.log is gone (deleted or moved)',
     );
     expect((await critpath(['logs', p.file, 'b'], env)).stdout).toMatch(/^b$/m);
     // Reset, a has not run as far as the journal knows.

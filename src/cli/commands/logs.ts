@@ -11,6 +11,8 @@ import { logFileName, statePaths } from '../../state/paths.js';
 import { readRunState } from '../../state/read.js';
 import { readRunStateQuickly } from '../../state/run-state.js';
 import { liveRun } from '../../app/cancel.js';
+import type { ShowLog } from '../log-paths.js';
+import { logsShownFrom } from '../log-paths.js';
 
 interface LogsOptions {
   all?: boolean;
@@ -66,7 +68,7 @@ export function registerLogs(program: Command, ctx: CliContext): void {
       // -f waits for a log to appear while a run goes on; with none live, nothing will write it.
       const waits = opts.follow === true && liveRun(paths) !== undefined;
       if (found.length < logs.length && !waits) {
-        reportMissing(ctx, { file, paths, ids, logs, id });
+        reportMissing(ctx, { file, paths, ids, logs, id, root: opts.root });
         if (found.length === 0) return;
       }
       for (const l of found) {
@@ -75,7 +77,7 @@ export function registerLogs(program: Command, ctx: CliContext): void {
       }
       if (opts.follow !== true) return;
       const seen = await follow(ctx, logs, () => liveRun(paths) !== undefined);
-      if (!seen) reportMissing(ctx, { file, paths, ids, logs, id });
+      if (!seen) reportMissing(ctx, { file, paths, ids, logs, id, root: opts.root });
     });
 }
 
@@ -85,9 +87,17 @@ export function registerLogs(program: Command, ctx: CliContext): void {
  */
 function reportMissing(
   ctx: CliContext,
-  w: { file: string; paths: StatePaths; ids: string[]; logs: string[]; id: string },
+  w: {
+    file: string;
+    paths: StatePaths;
+    ids: string[];
+    logs: string[];
+    id: string;
+    root: string | undefined;
+  },
 ): void {
-  const gone = goneLogs(w.file, w.paths, w.ids, w.logs);
+  const show = logsShownFrom(ctx.cwd, w.file, w.root) ?? ((log: string) => log);
+  const gone = goneLogs(w.file, w.paths, w.ids, w.logs, show);
   for (const line of gone) ctx.out.err(`critpath: ${line}`);
   if (gone.length > 0) ctx.exitCode = EXIT.failed;
   else if (!w.logs.some((l) => existsSync(l))) {
@@ -98,19 +108,20 @@ function reportMissing(
 
 /**
  * Logs that are missing though the journal says their activity ran (deleted by hand, or the
- * logs folder cleaned): one line each, naming the log as the journal does.
+ * logs folder cleaned): one line each, naming the log from where the command was typed (`show`).
  */
 function goneLogs(
   file: string,
   paths: StatePaths,
   ids: readonly string[],
   logs: readonly string[],
+  show: ShowLog,
 ): string[] {
   const state = readRunStateQuickly(paths) ?? readRunState(file, paths);
   return ids.flatMap((a, k) => {
     const last = state.activities.get(a)?.attempts.at(-1);
     if (last === undefined || existsSync(logs[k]!)) return [];
-    return [`${a} ran, but its log ${last.log} is gone (deleted or moved)`];
+    return [`${a} ran, but its log ${show(last.log)} is gone (deleted or moved)`];
   });
 }
 
