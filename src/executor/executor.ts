@@ -398,7 +398,8 @@ class Execution {
     const uuids = gpus.map((g) => this.#byIndex.get(g)?.uuid ?? String(g));
     const env = this.#env(r.index, gpus, uuids);
     if (a.phase.run === undefined) {
-      const hand = this.#o.handNow?.(a.id);
+      const hand = this.#handNow(a.id);
+      if (hand === 'unreadable') return 'unstarted';
       if (hand !== undefined) return { byHand: hand };
     }
     const maxAttempts = a.phase.retries + 1;
@@ -412,6 +413,21 @@ class Execution {
       if (turn !== undefined) return turn;
     }
     throw new Error('Internal error: retry loop ended');
+  }
+
+  /**
+   * What a person did to an activity without a command since the run began (handNow);
+   * `unreadable` when the journal cannot be read to know it: the run stops, as for a log the
+   * host cannot write, and the activity is left for the next run.
+   */
+  #handNow(id: string): BlockReason | 'done' | 'unreadable' | undefined {
+    try {
+      return this.#o.handNow?.(id);
+    } catch (e) {
+      if (!(e instanceof EnvironmentError)) throw e;
+      this.#stopForHost(e.message);
+      return 'unreadable';
+    }
   }
 
   /** Journals one attempt's start, then runs it; undefined when withdrawn before it started. */

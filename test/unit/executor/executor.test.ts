@@ -14,6 +14,7 @@ import { simulatedGpus } from '../../../src/gpu/inventory.js';
 import { ALIGNED_PAIRS } from '../../../src/gpu/topology.js';
 import { buildActivityGraph } from '../../../src/model/activities.js';
 import { JournalWriter, readJournal } from '../../../src/state/journal.js';
+import { EnvironmentError } from '../../../src/result.js';
 import type { StatePaths } from '../../../src/state/paths.js';
 import { statePaths } from '../../../src/state/paths.js';
 
@@ -265,5 +266,59 @@ describe('execute', () => {
       .map((x) => `${'id' in x ? x.id : ''}:${x.t}${'reason' in x ? `:${x.reason}` : ''}`);
     expect(ends.sort()).toEqual(['nolog:interrupted:environment', 'slow:interrupted:environment']);
     expect(events.some((e) => e.type === 'activity-failed')).toBe(false);
+  });
+
+  it('asks who has a manual task as it comes up: one a person has waits, one done by hand is not run', async () => {
+    const { backend, launches } = scriptedBackend(() => ({ code: 0, ms: 1 }));
+    const asked: string[] = [];
+    const { result, events, journal } = setup(
+      `${HEAD}tasks:\n` +
+        '  - { id: cabling, hours: 2 }\n' +
+        '  - { id: test, hours: 1, deps: [cabling], run: "true" }\n' +
+        '  - { id: label, hours: 1 }\n' +
+        '  - { id: ship, hours: 1, deps: [label], run: "true" }\n',
+      backend,
+      {
+        handNow: (id) => {
+          asked.push(id);
+          return id === 'cabling' ? { kind: 'in-progress', by: 'ann' } : 'done';
+        },
+      },
+    );
+    const r = await within(result, 5000);
+    journal.close();
+    if (r === 'hung') throw new Error('hung');
+    expect(r.outcome).toBe('blocked');
+    expect(asked.sort()).toEqual(['cabling', 'label']);
+    expect(launches).toEqual(['ship#1']);
+    expect([...r.ranNow]).toHaveLength(1);
+    const blocked = events.flatMap((e) => (e.type === 'activity-blocked' ? [e.id] : []));
+    expect(blocked).toEqual(['cabling', 'test']);
+    // Neither manual task is journaled as run: the person's records stand.
+    const ids = readJournal(paths.journal).records.map((x) => ('id' in x ? x.id : ''));
+    expect(ids.filter((id) => id === 'cabling' || id === 'label')).toEqual([]);
+  });
+
+  it('a journal it cannot read to ask stops the run, as a log the host cannot open does', async () => {
+    const { backend, launches } = scriptedBackend(() => ({ code: 0, ms: 1 }));
+    const why = 'cannot read the journal j: no such file or folder (ENOENT)';
+    const { result, journal } = setup(
+      `${HEAD}tasks:\n` +
+        '  - { id: manual, hours: 1 }\n' +
+        '  - { id: next, hours: 1, deps: [manual], run: "true" }\n',
+      backend,
+      {
+        handNow: () => {
+          throw new EnvironmentError(why);
+        },
+      },
+    );
+    const r = await within(result, 5000);
+    journal.close();
+    if (r === 'hung') throw new Error('hung');
+    expect(r.outcome).toBe('interrupted');
+    expect(r.hostFault).toBe(why);
+    expect(launches).toEqual([]);
+    expect(readJournal(paths.journal).records).toEqual([]);
   });
 });
