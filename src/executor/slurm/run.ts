@@ -15,7 +15,8 @@ import type { Project } from '../../model/project.js';
 import { expectedHours } from '../../model/project.js';
 import { logFileName } from '../../state/paths.js';
 import { readJournal } from '../../state/journal.js';
-import { handHold, replay } from '../../state/reducer.js';
+import { JournalFollower } from '../../state/journal-follow.js';
+import { handHold, reduce, replay } from '../../state/reducer.js';
 import type { JournalRecord, WithoutVersion } from '../../state/records.js';
 import { recordDurationMs } from '../../state/record-bounds.js';
 import { crashRecord } from '../begin-run.js';
@@ -135,6 +136,8 @@ class SlurmRun {
   readonly #order: readonly Activity[];
   /** Set when the run was stopped (Ctrl-C): its jobs are cancelled. */
   #interrupted = false;
+  /** What is appended to the journal after the state was read whole (see #reread). */
+  #follower: JournalFollower | undefined;
 
   constructor(
     s: RunSession,
@@ -159,8 +162,19 @@ class SlurmRun {
     return this.#s.journal.append(r);
   }
 
+  /**
+   * Brings the run state up to date with the journal (its own records and any a person appends):
+   * read whole the first time, then only what was appended since. Each checkpoint and each job's
+   * end rereads it; reading it whole each time was quadratic in a run's records.
+   */
   #reread(): void {
-    this.#s.state = replay(readJournal(this.#s.paths.journal).records);
+    if (this.#follower === undefined) {
+      const read = readJournal(this.#s.paths.journal);
+      this.#s.state = replay(read.records);
+      this.#follower = new JournalFollower(this.#s.paths.journal, read.bytes);
+      return;
+    }
+    for (const r of this.#follower.poll()) reduce(this.#s.state, r);
   }
 
   #selected(id: string): boolean {

@@ -1,4 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -261,6 +268,45 @@ tasks:
     // Not to run: what people have (test, behind cabling, is found blocked as the run goes).
     expect(events.find((e) => e.type === 'run-start')).toMatchObject({ toRun: 2 });
     expect(replay(journal()).activities.get('cabling')?.status).toBe('by-hand');
+  });
+
+  it('leaves a manual task started by hand while the run is live to the person', async () => {
+    const p = project(`
+project: fake
+start: 2026-11-30
+tasks:
+  - { id: prep, title: Prep, hours: 1, run: "echo p" }
+  - { id: cabling, title: Cabling, hours: 1, deps: [prep] }
+  - { id: test, title: Test, hours: 1, deps: [cabling], run: "echo t" }
+`);
+    // The person starts cabling while prep's job runs: the run's first look at Slurm.
+    const ask = fake.runner;
+    let started = false;
+    client = new SlurmClient({
+      runner: (file, args) => {
+        if (file === 'squeue' && !started) {
+          started = true;
+          const rec = { v: 1, t: 'hand', at: 1, recordedAt: 1, id: 'cabling', action: 'start' };
+          appendFileSync(paths.journal, `${JSON.stringify({ ...rec, by: 'ann' })}\n`);
+        }
+        return ask(file, args);
+      },
+    });
+    const { promise, events } = run(p);
+    const res = await promise;
+    expect(started).toBe(true);
+    expect(res.outcome).toBe('blocked');
+    const blocked = events.flatMap((e) => (e.type === 'activity-blocked' ? [[e.id, e.text]] : []));
+    expect(blocked).toEqual([['cabling', 'in progress by ann (by hand)']]);
+    const state = replay(journal());
+    expect(state.activities.get('cabling')?.status).toBe('by-hand');
+    expect(state.activities.get('cabling')?.attempts).toEqual([]);
+    expect(state.activities.get('prep')?.status).toBe('done');
+    // test was queued at the start, after prep's job: Slurm runs it (see the README).
+    expect(fake.submitted().map((j) => j.name)).toEqual([
+      'critpath:fake:prep',
+      'critpath:fake:test',
+    ]);
   });
 
   it('records a refused submission and blocks its dependents', async () => {
