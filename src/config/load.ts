@@ -22,7 +22,7 @@ import { HintBudget, nearest } from '../util/suggest.js';
 
 /** Reads and checks a task file. Every problem found is reported, each with its position. */
 export async function loadProjectFile(file: string): Promise<Result<Project, Diagnostic[]>> {
-  const bytes = readTaskFile(file);
+  const bytes = await readTaskFile(file);
   if (!Buffer.isBuffer(bytes)) return err([bytes]);
   const encoding = notUtf8(bytes, file);
   if (encoding !== undefined) return err([encoding]);

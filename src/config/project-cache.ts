@@ -249,7 +249,7 @@ export async function loadProjectFileCached(
   file: string,
   opts: { readonly deferWrite?: boolean } = {},
 ): Promise<Result<Project, Diagnostic[]>> {
-  const bytes = readTaskFile(file);
+  const bytes = await readTaskFile(file);
   if (!Buffer.isBuffer(bytes)) return err([bytes]);
   const encoding = notUtf8(bytes, file);
   if (encoding !== undefined) return err([encoding]);

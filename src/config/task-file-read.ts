@@ -1,11 +1,12 @@
 import type { Diagnostic } from '../result.js';
-import { IRREGULAR, readRegularFile } from '../util/regular-file.js';
+import { inputUnreadable, IRREGULAR, readInputFile } from '../util/regular-file.js';
 
 /** What the task file is, said for each reason readRegularFile gives. */
 const WHAT: Record<string, string> = {
   ENOENT: 'no such file',
   EISDIR: 'is a directory',
   [IRREGULAR.fifo]: 'not a regular file (a FIFO)',
+  [IRREGULAR.emptyFifo]: 'a FIFO or pipe that nothing writes to',
   [IRREGULAR.socket]: 'not a regular file (a socket)',
   [IRREGULAR.device]: 'not a regular file (a device)',
 };
@@ -24,10 +25,10 @@ export function unreadableTaskFile(file: string, code: string, kind = 'task file
 
 /**
  * The task file's bytes (or another input's: `kind`), or the diagnostic saying why it cannot be
- * read (a FIFO is not waited on).
+ * read: a pipe (`<(generate)`) is read to its end, a FIFO nothing writes to is never waited on.
  */
-export function readTaskFile(file: string, kind = 'task file'): Buffer | Diagnostic {
-  const r = readRegularFile(file);
+export async function readTaskFile(file: string, kind = 'task file'): Promise<Buffer | Diagnostic> {
+  const r = await readInputFile(file);
   return Buffer.isBuffer(r) ? r : unreadableTaskFile(file, r.code, kind);
 }
 
@@ -37,6 +38,6 @@ export function readTaskFile(file: string, kind = 'task file'): Buffer | Diagnos
  * contents (`cancel`).
  */
 export function taskFileUnreadable(file: string): Diagnostic | undefined {
-  const r = readRegularFile(file, false);
-  return Buffer.isBuffer(r) ? undefined : unreadableTaskFile(file, r.code);
+  const r = inputUnreadable(file);
+  return r === undefined ? undefined : unreadableTaskFile(file, r.code);
 }

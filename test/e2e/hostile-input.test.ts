@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { critpath, tempProject } from '../helpers/cli.js';
+import { execa } from 'execa';
+import { BIN, critpath, tempProject } from '../helpers/cli.js';
 
 /** A task file of two tasks: `a` the id of the first, `dep` the second's one dependency. */
 const twoTasks = (a: string, dep: string): string =>
@@ -51,15 +52,26 @@ describe('a FIFO where a file should be', () => {
   it('as the task file: each verb that reads it says so in one line, exit 2', async () => {
     const p = tempProject('project: F\nstart: 2026-11-30\ntasks: []\n');
     execFileSync('mkfifo', [join(p.dir, 'lab.yaml'), join(p.dir, 'j30.sm')]);
-    const want = 'lab.yaml:1:1: cannot read task file: not a regular file (a FIFO)';
+    // A FIFO nothing writes to is not waited on (a pipe with a writer, <(cat FILE), is read).
+    const want = 'lab.yaml:1:1: cannot read task file: a FIFO or pipe that nothing writes to';
     for (const args of [['validate'], ['plan'], ['plan', '--team', '2'], ['status'], ['run']]) {
       const r = await critpath([...args, 'lab.yaml'], { cwd: p.dir, env: p.env });
       expect(r.exitCode, `${args.join(' ')}: ${r.all}`).toBe(2);
       expect(r.stderr).toBe(want);
     }
+    // A pipe whose writer is slow to start is waited for and read.
+    const slow = await execa(
+      'bash',
+      ['-c', `node "${BIN}" validate <(sleep 0.5; cat "${join(BIN, '../../tasks/demo.yaml')}")`],
+      { cwd: p.dir, env: { ...process.env, ...p.env }, reject: false, all: true, timeout: 20_000 },
+    );
+    expect(slow.exitCode, slow.all).toBe(0);
+    expect(slow.stdout).toMatch(/^\/dev\/fd\/\d+: ok/);
     const sm = await critpath(['plan', 'j30.sm'], { cwd: p.dir, env: p.env });
     expect(sm.exitCode, sm.all).toBe(2);
-    expect(sm.stderr).toBe('j30.sm:1:1: cannot read PSPLIB file: not a regular file (a FIFO)');
+    expect(sm.stderr).toBe(
+      'j30.sm:1:1: cannot read PSPLIB file: a FIFO or pipe that nothing writes to',
+    );
   }, 30_000);
 
   it('as .critpathrc: the default file cannot be known, said in one line; as a cache entry: ignored', async () => {

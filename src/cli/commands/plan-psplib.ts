@@ -29,7 +29,7 @@ export async function planPsplib(
   file: string,
   opts: PsplibPlanOptions,
 ): Promise<void> {
-  const bytes = readTaskFile(file, 'PSPLIB file');
+  const bytes = await readTaskFile(file, 'PSPLIB file');
   if (!Buffer.isBuffer(bytes)) {
     reportDiagnostics(ctx, [bytes]);
     return;
