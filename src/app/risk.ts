@@ -6,6 +6,7 @@ import {
   isWorkingDay,
   projectCalendar,
   pointAt,
+  workingDate,
 } from '../calendar/calendar.js';
 import type { Project } from '../model/project.js';
 import type { Result } from '../result.js';
@@ -79,8 +80,12 @@ export interface ProjectRisk {
   readonly calendar: WorkCalendar;
 }
 
-/** The axis hour at which a deadline date's working day ends (the last working day on or before it). */
+/**
+ * The axis hour at which a deadline date's working day ends (the last working day on or before
+ * it); 0 for a date before the first working day, which ends before any work.
+ */
 export function deadlineHours(cal: WorkCalendar, date: string): number {
+  if (date < workingDate(cal, 0)) return 0;
   const d = dayIndexOf(cal, date);
   return (isWorkingDay(cal, date) ? d + 1 : d) * cal.hoursPerDay;
 }

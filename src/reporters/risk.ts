@@ -77,8 +77,11 @@ export function renderRisk(risk: ProjectRisk, project: Project, out: Output): st
   );
   lines.push(fitTable(columns, rows, out.columns));
   if (dl !== undefined) {
+    const day = dayNameBeside(dl.date, risk.teams[0]?.p50.at ?? dl.date);
     lines.push(
-      `Deadline ${dayNameBeside(dl.date, risk.teams[0]?.p50.at ?? dl.date)} = end of working hour ${fmtHours(dl.hours)}; the last column is the share of samples finishing by then.`,
+      dl.hours > 0
+        ? `Deadline ${day} = end of working hour ${fmtHours(dl.hours)}; the last column is the share of samples finishing by then.`
+        : `Deadline ${day} is before the project's first working day: the last column is the share of samples finishing by then (none with work to do).`,
     );
   }
   lines.push('');
