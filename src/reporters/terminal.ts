@@ -137,11 +137,35 @@ export function blockingWrites(stream: NodeJS.WriteStream): () => void {
 let stdoutWriter: ((data: string | Uint8Array) => void) | undefined;
 let stderrWriter: ((data: string | Uint8Array) => void) | undefined;
 
-/** The process's own streams, honouring NO_COLOR and --no-color. */
+/**
+ * A terminal that can take what the live views write (colours, cursor movement): a TTY whose
+ * TERM is not `dumb` (Emacs shells, some CI consoles), which gets plain lines as a pipe does.
+ */
+export function capableTerminal(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  return stream.isTTY === true && env['TERM'] !== 'dumb';
+}
+
+/**
+ * Whether critpath colours its output: `--no-color` never; else FORCE_COLOR as set (`0` or
+ * `false` off, anything else on, piped output too); else NO_COLOR off; else on a capable
+ * terminal only.
+ */
+export function colourWanted(
+  opts: { color?: boolean },
+  env: NodeJS.ProcessEnv,
+  capable: boolean,
+): boolean {
+  if (opts.color === false) return false;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  if ((env['NO_COLOR'] ?? '') !== '') return false;
+  return capable;
+}
+
+/** The process's own streams, honouring --no-color, FORCE_COLOR, NO_COLOR and TERM=dumb. */
 export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): Output {
-  const noColor = (process.env['NO_COLOR'] ?? '') !== '' || opts.color === false;
-  const isTty = process.stdout.isTTY === true;
-  const level = noColor || !isTty ? 0 : 1;
+  const isTty = capableTerminal(process.stdout, process.env);
+  const level = colourWanted(opts, process.env, isTty) ? 1 : 0;
   const stdout = (stdoutWriter ??= writerTo(process.stdout, () => process.stderr));
   const stderr = (stderrWriter ??= writerTo(process.stderr, () => process.stdout));
   // Only critpath's own colours are left to keep (views escape user data where they take it),
@@ -221,7 +245,7 @@ function progressLine(
   stream: { isTTY?: boolean; columns?: number },
   write: (data: string) => void,
 ): (text: string | undefined) => void {
-  if (stream.isTTY !== true) return () => {};
+  if (!capableTerminal(stream, process.env)) return () => {};
   let shown = false;
   return (text) => {
     if (text === undefined) {
