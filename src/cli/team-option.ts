@@ -1,6 +1,6 @@
 import type { Project } from '../model/project.js';
 import type { TeamSpec, TeamSpecError } from '../model/team-spec.js';
-import { parseTeamSpec, unknownMember } from '../model/team-spec.js';
+import { parseTeamSpec, teamLabel, unknownMember } from '../model/team-spec.js';
 import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
 
@@ -25,12 +25,21 @@ export function parseTeamOption(text: string): Result<TeamSpec, string> {
 /** Parses a `--team` value that may list teams to compare: `1,2,3`, `2,infra+ml`. */
 export function parseTeamListOption(text: string): Result<TeamSpec[], string> {
   const teams: TeamSpec[] = [];
+  const seen = new Set<string>();
   for (const part of text.split(',')) {
     // `2,` or `1,,3`: a comma with no team after it says more than `got ""`.
     if (part.trim() === '' && text.includes(','))
       return err(`--team lists teams between commas, such as 1,2,3; "${text}" has an empty one`);
     const spec = parseTeamOption(part);
     if (!spec.ok) return spec;
+    // `1,1` planned and printed the same team twice; `ml+infra` is `infra+ml` again.
+    const label = teamLabel({
+      ...spec.value,
+      ...(spec.value.kind === 'names' ? { ids: [...spec.value.ids].sort() } : {}),
+    });
+    if (seen.has(label))
+      return err(`--team lists the team ${teamLabel(spec.value)} twice: "${text}"`);
+    seen.add(label);
     teams.push(spec.value);
   }
   return ok(teams);

@@ -290,12 +290,13 @@ function renderPlans(
       return renderTeamMatrix(plans, ctx.out);
     case 'md':
       return [renderTeamsMarkdown(plans), ...plans.map((p) => renderTeamMarkdown(p))].join('\n');
-    case 'mermaid':
-      return plans.map(renderTeamGantt).join('\n\n');
     case 'csv':
       return renderTeamCsv(plans);
+    case 'mermaid':
     case 'ics':
-      throw new Error('Internal error: --format ics with several teams passed the option checks');
+      throw new Error(
+        `Internal error: --format ${format} with several teams passed the option checks`,
+      );
   }
 }
 
@@ -314,10 +315,12 @@ export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm',
   }
   const teams = parseTeamListOption(opts.team);
   if (!teams.ok) return teams;
-  if (format === 'ics' && teams.value.length > 1)
+  if ((format === 'ics' || format === 'mermaid') && teams.value.length > 1) {
+    const what = format === 'ics' ? 'one calendar' : 'one Gantt chart';
     return err(
-      `--format ics makes one calendar for one team: give one team (e.g. --team 2), not ${teams.value.length}`,
+      `--format ${format} makes ${what} for one team: give one team (e.g. --team 2), not ${teams.value.length}`,
     );
+  }
   const seed = wholeNumber('--seed', opts.seed, 0);
   if (!seed.ok) return seed;
   const timeLimitMs = wholeNumber('--time-limit', opts.timeLimit, 1);

@@ -70,4 +70,16 @@ describe('--team lists', () => {
     }
     expect(parseTeamListOption('1,2,3').ok).toBe(true);
   });
+
+  it('a team listed twice is refused (it was planned and printed twice)', () => {
+    expect(parseTeamListOption('1,1')).toEqual({
+      ok: false,
+      error: '--team lists the team 1 twice: "1,1"',
+    });
+    expect(parseTeamListOption('infra+ml,2,ml+infra')).toEqual({
+      ok: false,
+      error: '--team lists the team ml+infra twice: "infra+ml,2,ml+infra"',
+    });
+    expect(parseTeamListOption('2,infra+ml,infra').ok).toBe(true);
+  });
 });

@@ -93,6 +93,12 @@ describe('critpath plan', () => {
     [['--format', 'csv'], /--format csv needs --team/],
     [['--format', 'ics'], /--format ics needs --team/],
     [['--team', '1,2', '--format', 'ics'], /--format ics makes one calendar for one team/],
+    // Two gantt documents glued together are no Mermaid document.
+    [
+      ['--team', '1,2', '--format', 'mermaid'],
+      /--format mermaid makes one Gantt chart for one team: give one team \(e\.g\. --team 2\), not 2$/,
+    ],
+    [['--team', '2,2'], /--team lists the team 2 twice/],
   ])('rejects %j with one line and exit 2', async (args, message) => {
     const r = await run('plan', ...args);
     expect(r.code).toBe(2);
