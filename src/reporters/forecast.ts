@@ -32,7 +32,7 @@ export function renderForecast(forecasts: readonly Forecast[], out: Output): str
   const cal = first.replan.calibration;
   const ratio = (tag: 'macbook' | 'gpu'): string =>
     cal[tag].samples === 0
-      ? `${tag}: no finished work yet`
+      ? `${tag}: no finished work with planned hours yet`
       : `${tag}: actual/estimate ${cal[tag].ratio.toFixed(2)} over ${cal[tag].samples} finished (${fmtHours(Math.round(cal[tag].actualHours * 10) / 10)} h vs ${fmtHours(Math.round(cal[tag].estimatedHours * 10) / 10)} h)`;
   lines.push(
     `Observed ${ratio('macbook')}; ${ratio('gpu')}.` +

@@ -109,6 +109,13 @@ export const fmtPlanned = (h: number): string =>
   h >= 1 ? `${fmtHours(h)}h` : fmtDuration(h * 3_600_000);
 const dur = fmtPlanned;
 
+/** The actual/plan cell: a percentage, `—` when nothing was planned (no ratio), empty when not run. */
+function actualOverPlan(r: SummaryRow): string {
+  if (r.actualHours === undefined) return '';
+  if (!(r.estimateHours > 0)) return '—';
+  return `${Math.round((r.actualHours / r.estimateHours) * 100)}%`;
+}
+
 /** The end summary: actual against planned hours per activity that ran or is left. */
 export function renderSummary(rows: readonly SummaryRow[], out: Output): string {
   const shown = rows.filter((r) => r.ranNow || r.status !== 'skipped');
@@ -130,9 +137,7 @@ export function renderSummary(rows: readonly SummaryRow[], out: Output): string 
       status,
       dur(r.estimateHours),
       r.actualHours === undefined ? '-' : dur(r.actualHours),
-      r.actualHours === undefined
-        ? ''
-        : `${Math.round((r.actualHours / Math.max(r.estimateHours, 1e-9)) * 100)}%`,
+      actualOverPlan(r),
     ];
   });
   return [

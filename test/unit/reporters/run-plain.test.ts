@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../src/executor/events.js';
 import { liveRunReporter } from '../../../src/reporters/run-live.js';
-import { eventLine, plainRunReporter } from '../../../src/reporters/run-plain.js';
+import { eventLine, plainRunReporter, renderSummary } from '../../../src/reporters/run-plain.js';
 import { memoryOutput } from '../../../src/reporters/terminal.js';
 
 describe('eventLine', () => {
@@ -150,5 +150,20 @@ describe('the run header', () => {
       '12 to run, 0 done before, on slurm, whose scheduler decides jobs and GPUs\n',
     );
     expect(text).not.toMatch(/--jobs 0/);
+  });
+});
+
+describe('the run summary', () => {
+  it('gives a zero-hour activity no actual/plan ratio (it printed millions of percent)', () => {
+    const out = memoryOutput(80);
+    const text = renderSummary(
+      [
+        { id: 'gate', status: 'done', estimateHours: 0, actualHours: 0.0675, ranNow: true },
+        { id: 'work', status: 'done', estimateHours: 2, actualHours: 1, ranNow: true },
+      ],
+      out,
+    );
+    expect(text).toMatch(/^gate +done +0ms +4m03s +—$/m);
+    expect(text).toMatch(/^work +done +2h +1h +50%$/m);
   });
 });
