@@ -1,6 +1,6 @@
 import type { CpmActivity, CpmPlan } from '../planner/project/critical-path-plan.js';
 import { escapeLine } from './escape.js';
-import { fmtHours } from './format.js';
+import { counted, fmtHours } from './format.js';
 import { jsonChunks } from '../util/json-chunks.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
@@ -102,8 +102,8 @@ export function renderCpmTable(
     for (const p of plan.criticalPaths.slice(1)) lines.push(`  ${chain(p, summary)}`);
   }
   lines.push(
-    `Effort: ${fmtHours(plan.effort)} h in ${n} activities; ` +
-      `with unlimited people and hardware the project takes ${fmtHours(plan.makespan)} working hours.`,
+    `Effort: ${fmtHours(plan.effort)} h in ${counted(n, 'activity', 'activities')}; ` +
+      `with unlimited people and hardware the project takes ${counted(fmtHours(plan.makespan), 'working hour')}.`,
   );
   return lines.map((l) => wrapProse(l, out.columns, '  ')).join('\n');
 }

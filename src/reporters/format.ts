@@ -1,11 +1,14 @@
 import { fitTable } from './layout.js';
 
-/** Hours for people: at most two decimals, no trailing zeros (6, 6.5, 6.17). */
-/** `n` and the word, plural but for one: "1 working day", "2 working days", "1.5 hours". */
-export function counted(n: number | string, word: string): string {
-  return `${n} ${word}${Number(n) === 1 ? '' : 's'}`;
+/**
+ * `n` and the word, plural but for one: "1 working day", "2 working days", "1.5 hours";
+ * `plural` for a word that takes more than an s ("1 activity", "2 activities").
+ */
+export function counted(n: number | string, word: string, plural = `${word}s`): string {
+  return `${n} ${Number(n) === 1 ? word : plural}`;
 }
 
+/** Hours for people: at most two decimals, no trailing zeros (6, 6.5, 6.17). */
 export function fmtHours(h: number): string {
   return String(Math.round(h * 100) / 100);
 }

@@ -203,7 +203,7 @@ export function summaryPairs(plan: DatedTeamPlan): [string, string][] {
   ]);
   pairs.push([
     'Effort',
-    `${fmtHours(s.effort)} h in ${plan.activities.length} ${plan.activities.length === 1 ? 'activity' : 'activities'}`,
+    `${fmtHours(s.effort)} h in ${counted(plan.activities.length, 'activity', 'activities')}`,
   ]);
   const per = plan.engineers
     .map((m) => `${m.id} ${fmtHours(plan.hoursByEngineer[m.id] ?? 0)} h`)

@@ -4,6 +4,7 @@ import { loadOrReport } from '../context.js';
 import { taskFileArgument } from '../options.js';
 import { buildActivityGraph } from '../../model/activities.js';
 import { escapeTerminal } from '../../reporters/escape.js';
+import { counted } from '../../reporters/format.js';
 import { wrapProse } from '../../reporters/layout.js';
 
 export function registerValidate(program: Command, ctx: CliContext): void {
@@ -20,7 +21,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
       for (const a of g.activities) edges += a.predecessors.length;
       ctx.out.out(
         wrapProse(
-          `${escapeTerminal(file)}: ok — ${project.tasks.length} tasks, ${g.activities.length} activities, ${edges} dependencies`,
+          `${escapeTerminal(file)}: ok — ${counted(project.tasks.length, 'task')}, ${counted(g.activities.length, 'activity', 'activities')}, ${counted(edges, 'dependency', 'dependencies')}`,
           ctx.out.columns,
           '  ',
         ),
