@@ -136,23 +136,30 @@ export function findings(cmp: Comparison): string[] {
     if (r.scenario === 'baseline' || r.teamOnly || r.savedVsSameTeam === undefined) continue;
     const b = row('baseline', r.team);
     if (b === undefined) continue;
-    const s = r.savedVsSameTeam;
-    const verb =
-      Math.abs(s) < 0.05 ? 'changes nothing' : s > 0 ? `saves ${days(s)}` : `costs ${days(-s)}`;
+    const p80 = b.p80Hours / b.hoursPerDay - r.p80Hours / r.hoursPerDay;
     out.push(
-      `${escapeLine(r.scenario)} with team ${r.team} ${verb} at P50 against baseline with the same team` +
-        ` (P80: ${days(b.p80Hours / b.hoursPerDay - r.p80Hours / r.hoursPerDay)}), for ${money(r.cost)}.`,
+      `${escapeLine(r.scenario)} with team ${r.team} ${effect(r.savedVsSameTeam)} at P50 against baseline with the same team` +
+        ` (${effect(p80)} at P80), for ${money(r.cost)}.`,
     );
   }
   const teams = cmp.rows.filter((r) => r.scenario === 'baseline');
   for (let k = 1; k < teams.length; k++) {
     const a = teams[k - 1]!;
     const b = teams[k]!;
-    out.push(
-      `baseline: going from team ${a.team} to team ${b.team} moves the P50 end by ${days(a.p50Hours / a.hoursPerDay - b.p50Hours / b.hoursPerDay)}.`,
-    );
+    const earlier = a.p50Hours / a.hoursPerDay - b.p50Hours / b.hoursPerDay;
+    const moved =
+      Math.abs(earlier) < 0.05
+        ? 'leaves the P50 end where it is'
+        : `brings the P50 end ${days(Math.abs(earlier))} ${earlier > 0 ? 'earlier' : 'later'}`;
+    out.push(`baseline: going from team ${a.team} to team ${b.team} ${moved}.`);
   }
   return out;
+}
+
+/** What working days saved (negative: lost) do, in words: `saves 1.5 d`, `costs 1.1 d`. */
+function effect(saved: number): string {
+  if (Math.abs(saved) < 0.05) return 'changes nothing';
+  return saved > 0 ? `saves ${days(saved)}` : `costs ${days(-saved)}`;
 }
 
 // ---- Markdown, with the design document's claims ----

@@ -12,7 +12,7 @@ import {
 import { loadProjectFile } from '../../src/config/load.js';
 import { compareScenarios } from '../../src/app/compare.js';
 import { checkClaims, EPIC_1A_CLAIMS } from '../../src/app/claims.js';
-import { claimNotes, renderCompareMarkdown } from '../../src/reporters/compare.js';
+import { claimNotes, findings, renderCompareMarkdown } from '../../src/reporters/compare.js';
 
 const FILE = 'plans/decision-matrix.md';
 
@@ -66,6 +66,20 @@ describe('plans/decision-matrix.md', () => {
       'team-3-any/3',
     ]);
     expect(md).toContain('## Against the design document');
+    // Each finding says in words which way the P50 and the P80 move: "costs 1.1 d … (P80:
+    // −1.1 d)" read as a saving at P80.
+    const effect = String.raw`(saves [\d.]+ d|costs [\d.]+ d|changes nothing)`;
+    const scenarioLine = new RegExp(
+      String.raw`^- \S+ with team \d+ ${effect} at P50 against baseline with the same team \(${effect} at P80\), for \$[\d,]+\.$`,
+    );
+    const teamLine =
+      /^- baseline: going from team \d to team \d (brings the P50 end [\d.]+ d (earlier|later)|leaves the P50 end where it is)\.$/;
+    const lines = findings(cmp).map((f) => `- ${f}`);
+    expect(lines.length).toBeGreaterThan(10);
+    for (const line of lines) {
+      expect(line).toMatch(line.includes('going from') ? teamLine : scenarioLine);
+      expect(md).toContain(line);
+    }
   });
 
   it('says where the computed result disagrees with the design document', async () => {
