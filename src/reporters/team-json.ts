@@ -1,3 +1,4 @@
+import type { Forecast } from '../app/forecast.js';
 import type { DatedActivity, DatedTeamPlan } from '../app/plan-team.js';
 import { jsonChunks } from '../util/json-chunks.js';
 import { MappedList } from '../util/mapped-list.js';
@@ -31,8 +32,15 @@ function activityJson(a: DatedActivity): Record<string, unknown> {
   };
 }
 
-/** teamPlanJson with `activities` as given (the mapped array, or a MappedList of it). */
-function planJson(plan: DatedTeamPlan, activities: unknown): Record<string, unknown> {
+/**
+ * teamPlanJson with `activities` as given (the mapped array, or a MappedList of it), and the
+ * re-plan from the run journal when there is one.
+ */
+function planJson(
+  plan: DatedTeamPlan,
+  activities: unknown,
+  forecast?: Forecast,
+): Record<string, unknown> {
   return {
     makespan: plan.makespan,
     unit: plan.unit,
@@ -71,6 +79,37 @@ function planJson(plan: DatedTeamPlan, activities: unknown): Record<string, unkn
       ...plan.summary,
       ...(plan.summary.range === undefined ? {} : { range: plan.summary.range }),
     },
+    ...(forecast === undefined ? {} : { forecast: forecastJson(forecast) }),
+  };
+}
+
+const hours = (h: number): number => Math.round(h * 100) / 100;
+
+/**
+ * The re-plan from the run journal, as `plan --team` prints it beside the table: now, the
+ * baseline's end and the forecast's (dates and axis hours), the slip, progress, and the observed
+ * actual/estimate ratios per hardware tag (applied with --calibrate).
+ */
+function forecastJson(f: Forecast): Record<string, unknown> {
+  const r = f.replan;
+  const observed = (tag: 'macbook' | 'gpu'): Record<string, number> => ({
+    ratio: r.calibration[tag].ratio,
+    finished: r.calibration[tag].samples,
+    actualHours: hours(r.calibration[tag].actualHours),
+    estimatedHours: hours(r.calibration[tag].estimatedHours),
+  });
+  return {
+    now: f.nowAt,
+    baselineEnd: f.baselineEnd,
+    forecastEnd: f.forecastEnd,
+    baselineHours: hours(r.baseline),
+    forecastHours: hours(r.forecast),
+    slipHours: hours(r.forecast - r.baseline),
+    done: f.done,
+    running: f.running,
+    total: f.total,
+    calibrated: r.calibrated,
+    observed: { macbook: observed('macbook'), gpu: observed('gpu') },
   };
 }
 
@@ -78,19 +117,25 @@ export function renderTeamJson(plan: DatedTeamPlan): string {
   return [...teamJsonChunks(plan)].join('');
 }
 
-/** renderTeamJson's text in pieces (jsonChunks): a huge plan's JSON is never one string. */
-export function teamJsonChunks(plan: DatedTeamPlan): Iterable<string> {
-  return jsonChunks(lazyPlanJson(plan));
+/**
+ * renderTeamJson's text in pieces (jsonChunks): a huge plan's JSON is never one string. With the
+ * plan's re-plan from the run journal, when there is one.
+ */
+export function teamJsonChunks(plan: DatedTeamPlan, forecast?: Forecast): Iterable<string> {
+  return jsonChunks(lazyPlanJson(plan, forecast));
 }
 
-/** renderTeamsJson's text in pieces. */
-export function teamsJsonChunks(plans: readonly DatedTeamPlan[]): Iterable<string> {
-  return jsonChunks({ plans: plans.map(lazyPlanJson) });
+/** renderTeamsJson's text in pieces; `forecasts[k]` is the re-plan of `plans[k]`, if any. */
+export function teamsJsonChunks(
+  plans: readonly DatedTeamPlan[],
+  forecasts?: readonly Forecast[],
+): Iterable<string> {
+  return jsonChunks({ plans: plans.map((p, k) => lazyPlanJson(p, forecasts?.[k])) });
 }
 
 /** teamPlanJson, its activities mapped a batch at a time as they are written. */
-function lazyPlanJson(plan: DatedTeamPlan): Record<string, unknown> {
-  return planJson(plan, new MappedList(plan.activities, activityJson));
+function lazyPlanJson(plan: DatedTeamPlan, forecast?: Forecast): Record<string, unknown> {
+  return planJson(plan, new MappedList(plan.activities, activityJson), forecast);
 }
 
 /** Several team plans (`--team 1,2,3 --json`): `{ "plans": [...] }`. */

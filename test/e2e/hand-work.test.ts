@@ -186,6 +186,43 @@ describe('hand work', () => {
     expect(status.stdout).toMatch(/^test +pending +1h *$/m);
   }, 60_000);
 
+  it('plan --team --json carries the re-plan from the journal that the table prints', async () => {
+    const p = tempProject(YAML);
+    const cli = (...args: string[]) => critpath(args, { cwd: p.dir, env: p.env });
+    const before = JSON.parse((await cli('plan', p.file, '--team', '1', '--json')).stdout) as {
+      forecast?: unknown;
+    };
+    expect(before.forecast).toBeUndefined();
+    const at = ['--at', '2026-01-05 12:00'];
+    expect((await cli('done', p.file, 'write-role', '--hours', '3', ...at)).exitCode).toBe(0);
+    const r = await cli('plan', p.file, '--team', '1', '--json');
+    expect(r.exitCode, r.all).toBe(0);
+    const f = (JSON.parse(r.stdout) as { forecast: Record<string, unknown> }).forecast;
+    expect(f).toMatchObject({ done: 1, running: 0, total: 3, calibrated: false });
+    expect(f['slipHours']).toBeCloseTo(
+      (f['forecastHours'] as number) - (f['baselineHours'] as number),
+      2,
+    );
+    expect(f['observed']).toMatchObject({
+      macbook: { ratio: 0.75, finished: 1, actualHours: 3, estimatedHours: 4 },
+      gpu: { finished: 0 },
+    });
+    // The table says the same end, in its own words.
+    const table = await cli('plan', p.file, '--team', '1');
+    const end = new Date(`${f['forecastEnd'] as string}:00`);
+    const day = end.toLocaleDateString('en-GB', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+    });
+    expect(table.stdout).toContain('Progress from the run journal');
+    expect(table.stdout.replace(/\s+/g, ' ')).toContain(day.replace(',', ''));
+    const both = JSON.parse((await cli('plan', p.file, '--team', '1,2', '--json')).stdout) as {
+      plans: { forecast: { total: number } }[];
+    };
+    expect(both.plans.map((x) => x.forecast.total)).toEqual([3, 3]);
+  }, 60_000);
+
   it('reset forgets run results and keeps hand records, and says how many it kept', async () => {
     const p = tempProject(
       [

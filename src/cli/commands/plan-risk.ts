@@ -314,8 +314,41 @@ export function compareMarkdownOptions(project: Project, cmp: Comparison): Markd
 }
 
 /**
- * After a team plan: when the task file has a run journal, re-plans each team from it and
- * prints baseline against the current forecast (not for JSON, which keeps the plan contract).
+ * When the task file has a run journal: each team re-planned from it, for the views to show
+ * baseline against the current forecast; undefined when there is no journal, or when the re-plan
+ * failed (said on standard error). Skipped journal lines are noted with `notes`.
+ */
+export function journalForecasts(
+  ctx: CliContext,
+  file: string,
+  project: Project,
+  plans: readonly DatedTeamPlan[],
+  opts: RiskCliOptions & { readonly notes: boolean },
+  nowMs: number = Date.now(),
+): Forecast[] | undefined {
+  const state = journalState(resolve(ctx.cwd, file));
+  if (state === undefined) return undefined;
+  // As status says them: a skipped line is run history the forecast does not know.
+  if (opts.notes) for (const note of journalNotes(state)) ctx.out.err(note);
+  const forecasts: Forecast[] = [];
+  for (const plan of plans) {
+    const f = forecastFromState(project, plan, state, {
+      nowMs,
+      calibrate: opts.calibrate === true,
+    });
+    if (!f.ok) {
+      ctx.out.err(`critpath: cannot re-plan from the journal: ${f.error}`);
+      return undefined;
+    }
+    forecasts.push(f.value);
+  }
+  return forecasts;
+}
+
+/**
+ * After a team plan in a view for people (table, md): when the task file has a run journal,
+ * baseline against the current forecast. JSON carries it in the plan (`forecast`); the other
+ * exports have no place for it.
  */
 export function printForecast(
   ctx: CliContext,
@@ -333,22 +366,8 @@ export function printForecast(
     opts.format === 'ics'
   )
     return;
-  const state = journalState(resolve(ctx.cwd, file));
-  if (state === undefined) return;
-  // As status says them: a skipped line is run history the forecast does not know.
-  for (const note of journalNotes(state)) ctx.out.err(note);
-  const forecasts: Forecast[] = [];
-  for (const plan of plans) {
-    const f = forecastFromState(project, plan, state, {
-      nowMs,
-      calibrate: opts.calibrate === true,
-    });
-    if (!f.ok) {
-      ctx.out.err(`critpath: cannot re-plan from the journal: ${f.error}`);
-      return;
-    }
-    forecasts.push(f.value);
-  }
+  const forecasts = journalForecasts(ctx, file, project, plans, { ...opts, notes: true }, nowMs);
+  if (forecasts === undefined) return;
   ctx.out.out('');
   ctx.out.out(renderForecast(forecasts, ctx.out));
 }

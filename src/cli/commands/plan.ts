@@ -33,7 +33,15 @@ import { renderTeamMatrix, renderTeamTable } from '../../reporters/team-table.js
 import { renderTeamCsv } from '../../reporters/csv.js';
 import { renderTeamIcs } from '../../reporters/ics.js';
 import type { RiskCliOptions } from './plan-risk.js';
-import { addRiskOptions, printForecast, riskConflict, runRisk, wantsRisk } from './plan-risk.js';
+import {
+  addRiskOptions,
+  journalForecasts,
+  printForecast,
+  riskConflict,
+  runRisk,
+  wantsRisk,
+} from './plan-risk.js';
+import type { Forecast } from '../../app/forecast.js';
 import { isPsplibFile, planPsplib } from './plan-psplib.js';
 import { deadlineOption, hoursPerDayOption, taskFileArgument, wholeNumber } from '../options.js';
 
@@ -231,7 +239,12 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         usageError(ctx, plans.error);
         return;
       }
-      printPlans(plans.value, req, ctx);
+      // JSON carries the re-plan from the run journal in each plan; the views print it after.
+      const forecasts =
+        req.format === 'json'
+          ? journalForecasts(ctx, file, project, plans.value, { ...opts, notes: false })
+          : undefined;
+      printPlans(plans.value, req, ctx, forecasts);
       printForecast(ctx, file, project, plans.value, opts);
     });
 }
@@ -255,12 +268,18 @@ function printTableCpm(ctx: CliContext, file: string, opts: PlanOptions): boolea
 }
 
 /** Prints the plans: JSON in pieces (tens of megabytes for a huge project, never one string). */
-function printPlans(plans: readonly DatedTeamPlan[], req: TeamPlanRequest, ctx: CliContext): void {
+function printPlans(
+  plans: readonly DatedTeamPlan[],
+  req: TeamPlanRequest,
+  ctx: CliContext,
+  forecasts: readonly Forecast[] | undefined,
+): void {
   const [only] = plans;
   const { format } = req;
   if (format !== 'json') ctx.out.out(renderPlans(plans, format, req.days, ctx));
-  else if (plans.length === 1 && only !== undefined) ctx.out.outJson(teamJsonChunks(only));
-  else ctx.out.outJson(teamsJsonChunks(plans));
+  else if (plans.length === 1 && only !== undefined)
+    ctx.out.outJson(teamJsonChunks(only, forecasts?.[0]));
+  else ctx.out.outJson(teamsJsonChunks(plans, forecasts));
 }
 
 /** Every format but JSON, which printPlans writes in pieces. */
