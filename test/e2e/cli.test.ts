@@ -109,6 +109,21 @@ describe('critpath CLI (built)', () => {
     expect(mc.stderr).not.toContain('demand exceeds');
   });
 
+  it("a scenario's GPUs too few for its work: every verb says where, before any plan", async () => {
+    const bad = 'test/fixtures/bad/53-scenario-gpu-capacity.yaml';
+    const finding = `${bad}:24:7: scenarios.bigger.hardware: in scenario "bigger", b needs 2 GPUs, but the scenario's hardware never has more than 1`;
+    for (const args of [
+      ['validate', bad],
+      ['plan', bad, '--scenario', 'bigger', '--team', '1'],
+      ['plan', bad, '--compare'],
+    ]) {
+      const r = await critpath(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')).toContain(finding);
+      expect(r.stderr).toMatch(/^7 problems$/m);
+    }
+  });
+
   it('graph --upstream and --downstream list dependencies; an unknown id is one line, exit 2', async () => {
     const up = await critpath(['graph', 'tasks/demo.yaml', '--upstream', 'd.3']);
     expect(up.code).toBe(0);
