@@ -7,6 +7,7 @@ import {
   isWorkingDay,
   projectCalendar,
   pointAt,
+  isoAt,
 } from '../calendar/calendar.js';
 import type { Project } from '../model/project.js';
 import type { Result } from '../result.js';
@@ -122,6 +123,7 @@ export function forecastFromState(
     team: plan.engineers,
     estimate: 'expected',
     gpuProfile: gpuProfile(cal, project.gpu),
+    dateOf: (h, kind) => isoAt(cal, h, kind),
   });
   if (!pp.ok) return err(pp.error);
   const progress = progressFromState(state, cal, opts.nowMs);

@@ -237,7 +237,12 @@ function planTeams(
   const problemFor = (spec: TeamSpec, mode: EstimateMode): Result<ProjectProblem, string> => {
     const team = selectTeam(project, spec);
     if (!team.ok) return err(`team ${teamLabel(spec)}: ${unknownMemberMessage(team.error)}`);
-    return projectProblem(project, { team: team.value, estimate: mode, gpuProfile: gpu });
+    return projectProblem(project, {
+      team: team.value,
+      estimate: mode,
+      gpuProfile: gpu,
+      dateOf: (h, kind) => isoAt(cal, h, kind),
+    });
   };
 
   // The ladder: best result for 1…maxCount engineers.

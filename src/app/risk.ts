@@ -130,6 +130,7 @@ export function projectRisk(
     const mc = projectMonteCarlo(project, {
       team: members.value,
       gpuProfile: gpu,
+      dateOf: (h, kind) => pointAt(cal, h, kind).iso,
       samples: opts.samples,
       seed: opts.seed,
       deadline: deadline?.hours,

@@ -51,7 +51,9 @@ function readSetting(
 ): { file?: string; problem?: string } {
   const bytes = readRegularFile(path);
   if (!Buffer.isBuffer(bytes)) return { problem: `cannot read ${describeIoError(shown, bytes)}` };
-  const text = bytes.toString('utf8');
+  // A leading byte-order mark (Windows Notepad writes one) is no part of the JSON: JSON.parse
+  // refuses it, as task files never are refused for it.
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   let json: unknown;
   try {
     json = JSON.parse(text) as unknown;

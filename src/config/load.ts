@@ -11,6 +11,7 @@ import { err, ok } from '../result.js';
 import type { FieldPath } from './positions.js';
 import { formatPath, PositionIndex } from './positions.js';
 import { checkRules } from './rules.js';
+import { checkGpuFit } from './gpu-fit-rules.js';
 import { hasDuplicateKey } from './json-keys.js';
 import { readSimpleYaml } from './simple-yaml.js';
 import { notUtf8 } from './utf8.js';
@@ -210,6 +211,8 @@ function loadFast(raw: unknown): Result<Project, Diagnostic[]> | undefined {
   );
   if (problems > 0) return undefined;
   const project = normalize(parsed);
+  // GPU work no plan could place: the positioned path says where.
+  if (checkGpuFit(project, raw as Record<string, unknown>).length > 0) return undefined;
   // The activity graph then resolves the tasks' deps from what the checks found.
   rememberTaskIndex(project.tasks, index);
   return ok(project);
@@ -285,7 +288,13 @@ export function loadYamlWithPositions(
   checkRules(raw as Record<string, unknown>, tasks, report, hints);
 
   if (diags.length > 0 || !parsed.success) return err(sortDiagnostics(oneWordPerHours(diags)));
-  return ok(normalize(parsed.data));
+  // Last, on the project itself (scenarios applied as plans apply them): GPU work no plan could
+  // place. Only for a file with no other problem, so that a finding is never said twice.
+  const project = normalize(parsed.data);
+  for (const f of checkGpuFit(project, raw as Record<string, unknown>))
+    report(f.reason, f.path, f.message);
+  if (diags.length > 0) return err(sortDiagnostics(diags));
+  return ok(project);
 }
 
 /**

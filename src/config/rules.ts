@@ -261,6 +261,11 @@ function depEntries(t: unknown): { dep: string; path: FieldPath }[] {
 function checkDates(root: Raw, report: Report): void {
   checkDate(root['start'], ['start'], report);
   checkDate(root['deadline'], ['deadline'], report);
+  const start = root['start'];
+  const deadline = root['deadline'];
+  // Dates compare as text (YYYY-MM-DD); a deadline before the start is one no plan can meet.
+  if (isDay(start) && isDay(deadline) && deadline < start)
+    report('schema', ['deadline'], `deadline ${deadline} is before the start, ${start}`);
   if (Array.isArray(root['holidays']))
     root['holidays'].forEach((h, i) => checkDate(h, ['holidays', i], report));
   checkHardwareDates(root['hardware'], ['hardware'], report);
@@ -272,6 +277,11 @@ function checkHardwareDates(hw: unknown, base: FieldPath, report: Report): void 
   hw['gpu'].forEach(
     (a, i) => isRecord(a) && checkDate(a['from'], [...base, 'gpu', i, 'from'], report),
   );
+}
+
+/** A `YYYY-MM-DD` that names a day. */
+function isDay(v: unknown): v is string {
+  return typeof v === 'string' && DATE_RE.test(v) && isCalendarDate(v);
 }
 
 /** A `YYYY-MM-DD` that names no day (2026-02-30); a string of another shape is the schema's. */

@@ -85,6 +85,45 @@ describe('critpath CLI (built)', () => {
     ]);
   });
 
+  it('GPU work longer than every stretch of its GPUs: validate says where, plan says why', async () => {
+    const bad = 'test/fixtures/bad/52-gpu-work-longer-than-window.yaml';
+    const v = await critpath(['validate', bad]);
+    expect(v.code).toBe(2);
+    expect(v.stderr).toContain(
+      `${bad}:16:25: tasks[0].hours: needs every GPU for 7 h, but the GPU count never stays the same`,
+    );
+    // Fits at the expected hours (validate and the default plan), not at the high ones.
+    const tight = 'test/fixtures/gpu-window-high.yaml';
+    expect((await critpath(['validate', tight])).code).toBe(0);
+    expect((await critpath(['plan', tight, '--team', '1'])).code).toBe(0);
+    const high = await critpath(['plan', tight, '--team', '1', '--estimate', 'high']);
+    expect(high.code).toBe(2);
+    expect(high.stderr).toBe(
+      'critpath: b needs every GPU for 10 h, but the GPU count never stays the same for that long (work holding every GPU never runs across a change): the longest stretch is 8 working hours (4 GPUs, from 2026-12-07 09:00 to 2026-12-07 17:00)\n',
+    );
+    const mc = await critpath(['plan', tight, '--team', '1', '--monte-carlo', '50']);
+    expect(mc.code).toBe(2);
+    expect(mc.stderr).toContain(
+      'critpath: b needs every GPU for up to 10 h (the longest duration the samples draw), but the GPU count never stays the same',
+    );
+    expect(mc.stderr).not.toContain('demand exceeds');
+  });
+
+  it("a scenario's GPUs too few for its work: every verb says where, before any plan", async () => {
+    const bad = 'test/fixtures/bad/53-scenario-gpu-capacity.yaml';
+    const finding = `${bad}:24:7: scenarios.bigger.hardware: in scenario "bigger", b needs 2 GPUs, but the scenario's hardware never has more than 1`;
+    for (const args of [
+      ['validate', bad],
+      ['plan', bad, '--scenario', 'bigger', '--team', '1'],
+      ['plan', bad, '--compare'],
+    ]) {
+      const r = await critpath(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')).toContain(finding);
+      expect(r.stderr).toMatch(/^7 problems$/m);
+    }
+  });
+
   it('graph --upstream and --downstream list dependencies; an unknown id is one line, exit 2', async () => {
     const up = await critpath(['graph', 'tasks/demo.yaml', '--upstream', 'd.3']);
     expect(up.code).toBe(0);

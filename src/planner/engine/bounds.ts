@@ -2,7 +2,7 @@ import type { Compiled } from './compile.js';
 import type { CpmResult } from './cpm.js';
 import { EPS, cpm } from './cpm.js';
 import { Profile } from './profile.js';
-import { InfeasibleError, earliestOnResources } from './sgs.js';
+import { InfeasibleError, earliestOnResources, neverFitsWords } from './sgs.js';
 
 /** Lower bounds on the makespan of every feasible schedule. */
 export interface Bounds {
@@ -69,9 +69,7 @@ export function arrivalRelease(c: Compiled): Float64Array {
 }
 
 function neverFits(c: Compiled, j: number): InfeasibleError {
-  return new InfeasibleError(
-    `Activity ${c.problem.ids[j]} can never be scheduled: its demand exceeds the capacity available`,
-  );
+  return new InfeasibleError(neverFitsWords(c, j, 'its demand exceeds the capacity available'));
 }
 
 /** Earliest T ≥ from with ∫_from^T capacity ≥ energy (Infinity if never). */

@@ -1,10 +1,45 @@
 import type { Compiled } from './compile.js';
 import { gridFits } from './compile.js';
 import type { ProfileLike } from './profile.js';
-import { GridProfile, Profile } from './profile.js';
+import { GridProfile, Profile, TIME_EPS } from './profile.js';
+import { longestFit } from './capacity.js';
 
 /** Thrown when an activity can never be placed (demand above every future capacity). */
 export class InfeasibleError extends Error {}
+
+/**
+ * Why activity j of `c` can never be placed, in words: a resource whose capacity never covers
+ * its demand, or covers it only in stretches shorter than its duration (an activity never runs
+ * across a drop in capacity, nor, holding ALL, across any change); `otherwise` when neither.
+ */
+export function neverFitsWords(c: Compiled, j: number, otherwise: string): string {
+  const id = c.problem.ids[j];
+  const p = c.dur[j]!;
+  for (let u = c.useStart[j]!; u < c.useStart[j + 1]!; u++) {
+    const r = c.useRes[u]!;
+    const d = c.dem[j * c.R + r]!;
+    const T = c.capT[r]!;
+    const steps = Array.from(T, (from, k) => ({ from, capacity: c.capV[r]![k]! }));
+    const name = c.problem.resources[r]?.id ?? `resource ${r}`;
+    const held = d < 0 ? `all of ${name}` : `${d} of ${name}`;
+    const s = longestFit(steps, d);
+    if (s === undefined)
+      return `Activity ${id} can never be scheduled: it needs ${held}, more than the capacity ever is`;
+    const length = s.to - s.from;
+    if (p > length + TIME_EPS) {
+      const what = d < 0 ? `one level of ${name}` : `${d} of ${name}`;
+      return (
+        `Activity ${id} can never be scheduled: it holds ${held} for ${round(p)} h, but ${what} ` +
+        `lasts at most ${round(length)} h at a stretch (from ${round(s.from)} to ${round(s.to)})`
+      );
+    }
+  }
+  return `Activity ${id} can never be scheduled: ${otherwise}`;
+}
+
+function round(h: number): number {
+  return Math.round(h * 100) / 100;
+}
 
 /**
  * Earliest start ≥ s at which every resource activity j uses has room for it over its duration
@@ -369,7 +404,7 @@ export class Sgs {
   private infeasible(j: number): InfeasibleError {
     const c = this.c;
     return new InfeasibleError(
-      `Activity ${c.problem.ids[j]} can never be scheduled: its demand exceeds the capacity available, or no eligible worker`,
+      neverFitsWords(c, j, 'its demand exceeds the capacity available, or no eligible worker'),
     );
   }
 }

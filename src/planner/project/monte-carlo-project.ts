@@ -5,12 +5,14 @@ import type { MonteCarloResult, SampleScheduler } from '../engine/monte-carlo.js
 import { monteCarlo } from '../engine/monte-carlo.js';
 import { reusableFastScheduler } from '../engine/monte-carlo-fast.js';
 import type { CapacityStep, Problem, Schedule } from '../engine/problem.js';
-import type { ProjectProblem } from './project-problem.js';
-import { projectProblem, reusableChainFinder } from './project-problem.js';
+import type { DateOf, ProjectProblem } from './project-problem.js';
+import { GPU, projectProblem, reusableChainFinder } from './project-problem.js';
 import type { Distribution, SamplingOptions } from '../engine/sampling.js';
 import { distributionOf } from '../engine/sampling.js';
 import { solve } from '../engine/solve.js';
 import type { TeamMember } from './team-plan.js';
+import { gpuMisfit, windowWords } from './gpu-fit.js';
+import { roundHours } from './team-plan.js';
 
 /**
  * Monte Carlo for a project and a team: the project becomes a Problem (engineers, GPUs on the
@@ -23,6 +25,8 @@ export interface ProjectMonteCarloOptions {
   readonly team: readonly TeamMember[];
   /** GPUs over the working-time axis (the calendar's `gpuProfile` of the project's arrivals). */
   readonly gpuProfile: readonly CapacityStep[];
+  /** The calendar's dates of axis hours, for messages (GPU work that never fits the profile). */
+  readonly dateOf?: DateOf;
   readonly samples: number;
   readonly seed: number;
   /** Axis hours by which to finish. */
@@ -73,9 +77,12 @@ export function projectMonteCarlo(
     team: opts.team,
     estimate: 'expected',
     gpuProfile: opts.gpuProfile,
+    ...(opts.dateOf === undefined ? {} : { dateOf: opts.dateOf }),
   });
   if (!pp.ok) return err(pp.error);
   const distributions = activityDistributions(pp.value, opts.sampling);
+  const misfit = sampledMisfit(pp.value, distributions, opts.dateOf);
+  if (misfit !== undefined) return err(misfit);
   try {
     const plan =
       opts.plan ??
@@ -104,4 +111,27 @@ export function projectMonteCarlo(
   } catch (e) {
     return err(e instanceof Error ? e.message : String(e));
   }
+}
+
+/**
+ * Why a sample could never be scheduled: GPU work whose longest draw (the top of its range,
+ * widened by `risk: high`) is longer than every stretch of the GPUs it holds; undefined when
+ * every draw fits. The expected hours fit (projectProblem checked them).
+ */
+function sampledMisfit(
+  pp: ProjectProblem,
+  distributions: readonly Distribution[],
+  dateOf: DateOf | undefined,
+): string | undefined {
+  const gpu = pp.problem.resources.find((r) => r.id === GPU)?.profile ?? [];
+  for (const a of pp.graph.activities) {
+    if (a.phase.hardware !== 'gpu') continue;
+    const high = distributions[a.index]!.high;
+    const misfit = gpuMisfit(gpu, a.phase.gpus, high);
+    if (misfit?.kind === 'window') {
+      const hours = `up to ${roundHours(high)} h (the longest duration the samples draw)`;
+      return `${a.id} ${windowWords(a.phase.gpus, hours, misfit.longest, dateOf)}`;
+    }
+  }
+  return undefined;
 }

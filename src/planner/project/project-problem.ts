@@ -21,6 +21,7 @@ import type {
   TeamPlan,
 } from './team-plan.js';
 import { roundHours } from './team-plan.js';
+import { gpuMisfit, windowWords } from './gpu-fit.js';
 
 /**
  * Project → Problem, and Schedule → TeamPlan. Pure: the calendar (dates → axis hours) is done by
@@ -113,6 +114,8 @@ export interface ProblemOptions {
   readonly estimate: EstimateMode;
   /** GPUs on the host over the working-time axis (0 before the first step). */
   readonly gpuProfile: readonly CapacityStep[];
+  /** The calendar's dates of axis hours, for messages (GPU work that never fits the profile). */
+  readonly dateOf?: DateOf;
 }
 
 /**
@@ -166,6 +169,13 @@ export function projectProblem(
           return err(`${a.id} needs ${g} GPUs, but the host never has more than ${gpuMax}`);
         demand[i * R + 1] = g;
       }
+      // The engine never runs an activity across a drop in the capacity it holds: work longer
+      // than every stretch of enough GPUs has no place (said here, in words, not by the engine).
+      const misfit = gpuMax > 0 ? gpuMisfit(gpuSteps, g, duration[i]!, gpuMax) : undefined;
+      if (misfit?.kind === 'window')
+        return err(
+          `${a.id} ${windowWords(g, `${roundHours(duration[i]!)} h`, misfit.longest, opts.dateOf)}`,
+        );
       if (needsHost) {
         if (gpuMax === 0)
           return err(`${a.id} needs the GPU host, but the project has no GPU hardware`);

@@ -43,6 +43,23 @@ describe('defaultTaskFile', () => {
     for (const files of silent) expect(defaultTaskFile(tree(files)).problem).toBeUndefined();
   });
 
+  it('reads a setting that starts with a byte-order mark (Windows Notepad writes one)', () => {
+    const bom = '\uFEFF';
+    expect(defaultTaskFile(tree({ '.critpathrc': `${bom}{"file": "my/lab.yaml"}` }))).toEqual({
+      file: '../my/lab.yaml',
+      from: '../.critpathrc',
+    });
+    expect(defaultTaskFile(tree({ '.critpathrc': `${bom}lab/b.yaml\n` })).file).toBe(
+      '../lab/b.yaml',
+    );
+    const pkg = { 'package.json': `${bom}{"name": "x", "critpath": "c.yaml"}` };
+    expect(defaultTaskFile(tree(pkg))).toEqual({ file: '../c.yaml', from: '../package.json' });
+    // A package.json with a BOM and no setting says nothing, as one without the BOM.
+    expect(
+      defaultTaskFile(tree({ 'package.json': `${bom}{"name": "x"}` })).problem,
+    ).toBeUndefined();
+  });
+
   it('finds critpath.yaml (what init writes), then tasks/epic-1a.yaml, in the nearest folder', () => {
     // Nothing anywhere: the starter file's name, which the message when it is missing names.
     expect(defaultTaskFile(tree({}))).toEqual({ file: 'critpath.yaml', from: undefined });

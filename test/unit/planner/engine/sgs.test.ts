@@ -133,6 +133,30 @@ describe('serial SGS', () => {
     };
     expect(() => serialSgs(makeProblem(spec), [0])).toThrow(InfeasibleError);
   });
+
+  it('says when a demand fits, but never for as long as the activity takes', () => {
+    // 2 units for hours 0–4 only: a 5-hour activity holding 2 has no place, though 2 ≤ 2.
+    const spec: Spec = {
+      dur: [5],
+      preds: [[]],
+      resources: [
+        [
+          [0, 2],
+          [4, 1],
+        ],
+      ],
+      demand: [[2]],
+    };
+    const words =
+      'Activity a1 can never be scheduled: it holds 2 of r0 for 5 h, but 2 of r0 lasts at most 4 h at a stretch (from 0 to 4)';
+    expect(() => serialSgs(makeProblem(spec), [0])).toThrow(words);
+    expect(() => arrivalRelease(compile(makeProblem(spec)))).toThrow(words);
+    // More than the capacity ever is: said so.
+    const over: Spec = { ...spec, demand: [[3]] };
+    expect(() => arrivalRelease(compile(makeProblem(over)))).toThrow(
+      'Activity a1 can never be scheduled: it needs 3 of r0, more than the capacity ever is',
+    );
+  });
 });
 
 describe('zero-length activities', () => {

@@ -110,6 +110,43 @@ tasks:
   });
 });
 
+describe('GPU work longer than every stretch of its GPUs', () => {
+  // 4 GPUs on Monday 7 Dec only (8 working hours); `b` takes 10 h at its high estimate.
+  const yaml = (gpus: string) => `
+project: X
+start: 2026-12-07
+hardware:
+  gpu:
+    - { count: 4, from: 2026-12-07 }
+    - { count: 0, from: 2026-12-08 }
+tasks:
+  - { id: b, hours: 6-10, hardware: gpu, gpus: ${gpus} }
+`;
+
+  it('plans the expected hours, and says why the high ones never fit, with dates', () => {
+    const p = project(yaml('all'));
+    const plan = buildTeamPlan(p, { team: teamSize(1), ...fixed });
+    expect(plan.ok).toBe(true);
+    // The range's high end has no place: the plan keeps no range rather than failing.
+    expect(plan.ok && plan.value.summary.range).toBeUndefined();
+    expect(buildTeamPlan(p, { team: teamSize(1), estimate: 'high', ...fixed })).toEqual({
+      ok: false,
+      error:
+        'b needs every GPU for 10 h, but the GPU count never stays the same for that long (work holding every GPU never runs across a change): the longest stretch is 8 working hours (4 GPUs, from 2026-12-07 09:00 to 2026-12-07 17:00)',
+    });
+    const two = buildTeamPlan(project(yaml('2')), {
+      team: teamSize(1),
+      estimate: 'high',
+      ...fixed,
+    });
+    expect(two).toEqual({
+      ok: false,
+      error:
+        'b needs 2 GPUs for 10 h, but the host never has 2 for that long: the longest stretch is 8 working hours (from 2026-12-07 09:00 to 2026-12-07 17:00)',
+    });
+  });
+});
+
 describe('team plans', () => {
   it('assigns skilled work to the one who has the skill, and waits for GPU arrival', () => {
     const p = project(`${TEAM}
