@@ -71,6 +71,8 @@ export function riskReport(project: Project, req: RiskRequest): Result<RiskRepor
     maxSchedules: req.maxSchedules,
     ...limit,
     range: false,
+    // The report draws from the activities; the day-by-day rows are the table view's.
+    days: false,
     now: req.now,
     ...(req.hoursPerDay === undefined ? {} : { hoursPerDay: req.hoursPerDay }),
   });

@@ -185,6 +185,78 @@ export function dayIndexOf(cal: WorkCalendar, date: string): number {
   return d;
 }
 
+/** The first working day on or after a date: its index from 0 and its date. */
+export interface WorkingDayAt {
+  readonly day: number;
+  readonly date: string;
+}
+
+/** Working days found by arithmetic: see workingDayFinder. */
+export interface WorkingDayFinder {
+  /** The first working day on or after `date` (day 0 for dates before the first working day). */
+  at(date: string): WorkingDayAt;
+  /** The date of working day `day` (0 ≤ day ≤ the calendar's last day). */
+  dateOf(day: number): string;
+}
+
+/**
+ * Working-day lookups in O(log holidays) a call: weekdays are counted by arithmetic and holidays
+ * by a binary search, so the axis ticks of a plan that runs for centuries cost a few operations
+ * each, where `dayIndexOf` and `workingDate` visit every working day in between.
+ */
+export function workingDayFinder(cal: WorkCalendar): WorkingDayFinder {
+  workingDate(cal, 0);
+  const first = cal.epochDays[0]!;
+  const firstDate = cal.days[0]!;
+  const off = [...cal.holidays]
+    .map((h) => epochDayOf(h))
+    .filter((e) => e >= first && isWeekday(e))
+    .sort((a, b) => a - b);
+  // Holidays among epoch days [first, e): the first index in `off` at or after e.
+  const holidaysBefore = (e: number): number => {
+    let lo = 0;
+    let hi = off.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (off[mid]! < e) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  // Working days among epoch days [first, e).
+  const before = (e: number): number => weekdaysBetween(first, e) - holidaysBefore(e);
+  return {
+    at(date: string): WorkingDayAt {
+      const e = epochDayOf(date);
+      if (e <= first) return { day: 0, date: firstDate };
+      const [at, s] = nextWorkingDay(cal, e);
+      return { day: before(at), date: s };
+    },
+    dateOf(day: number): string {
+      if (!Number.isInteger(day) || day < 0 || day > cal.lastDay)
+        throw new Error(`Internal error: bad working-day index ${day}`);
+      // The smallest epoch day e with `day + 1` working days in [first, e].
+      let lo = first;
+      let hi = first + Math.ceil(((day + off.length + 1) * 7) / 5) + 7;
+      while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (before(mid + 1) > day) hi = mid;
+        else lo = mid + 1;
+      }
+      return dateOfEpochDay(lo);
+    },
+  };
+}
+
+/** Weekdays among epoch days [from, to). */
+function weekdaysBetween(from: number, to: number): number {
+  if (to <= from) return 0;
+  const weeks = Math.floor((to - from) / 7);
+  let count = weeks * 5;
+  for (let d = from + weeks * 7; d < to; d++) if (isWeekday(d)) count++;
+  return count;
+}
+
 /** The axis hour at which `date` begins as a working day (its 09:00, or the next working day's). */
 export function hourOfDate(cal: WorkCalendar, date: string): number {
   return dayIndexOf(cal, date) * cal.hoursPerDay;

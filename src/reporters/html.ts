@@ -1,11 +1,15 @@
 import type { DatedActivity, DatedTeamPlan } from '../app/plan-team.js';
-import { workingDate } from '../calendar/calendar.js';
+import type { WorkCalendar } from '../calendar/calendar.js';
+import { weekOf } from '../calendar/calendar.js';
 import type { Project } from '../model/project.js';
 import { fmtHours } from './format.js';
 import { histogram, methodNote, odds } from './risk.js';
 import type { ProjectRisk, TeamRisk } from '../app/risk.js';
 import { dateTimeName, dayName } from './team-common.js';
 import { esc, n, placeInRows, textWidth } from './svg-text.js';
+import { SUMMARY_ACTIVITIES, SUMMARY_WEEKS } from './team-table.js';
+import type { AxisTick, AxisTicks, TickUnit } from './time-axis.js';
+import { axisTicks } from './time-axis.js';
 import type { TaskGraphView } from './task-graph-svg.js';
 import { TASK_GRAPH_CSS, renderTaskGraph, taskGraphLegend } from './task-graph-svg.js';
 
@@ -15,6 +19,13 @@ import { TASK_GRAPH_CSS, renderTaskGraph, taskGraphLegend } from './task-graph-s
  * in use, the critical chain highlighted, GPU arrivals and the deadline marked; then the
  * histogram of the Monte Carlo finish with its P50/P80/P95 lines. The output depends only on
  * its inputs (no timestamps), so a committed report stays byte-stable for a seed.
+ *
+ * Its size is bounded by the plan's, whatever its length: the time axes have at most
+ * MAX_TICKS grid lines (days, else weeks, months, quarters or years; see time-axis.ts); a plan
+ * the terminal table would summarise (over SUMMARY_WEEKS weeks or SUMMARY_ACTIVITIES
+ * activities) gets a Gantt of each engineer's load per axis period instead of a bar per
+ * activity, and the criticality table lists the CRITICALITY_ROWS most critical tasks. Every
+ * step is linear or n log n in the activities.
  */
 
 export interface HtmlReportInput {
@@ -44,7 +55,7 @@ svg { display: block; margin: 6px 0 14px; width: 100%; height: auto; }
 svg text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; fill: #1d2330; }
 svg .axis text { fill: #5a6375; }
 svg .grid { stroke: #e6e9ef; stroke-width: 1; }
-svg .week { stroke: #aab2c0; stroke-width: 1.5; }
+svg .week, svg .major { stroke: #aab2c0; stroke-width: 1.5; }
 svg .lane-bg { fill: #fafbfc; stroke: #e6e9ef; }
 svg .bar { stroke: #ffffff; stroke-width: 1; }
 svg .bar.macbook { fill: #7aa6d8; }
@@ -58,6 +69,8 @@ svg .lane-id { font-weight: 600; }
 svg .lane-name { font-size: 10px; fill: #5a6375; }
 svg .gpu-none { fill: url(#nogpu); }
 svg .gpu-usage { fill: #2e8b57; }
+svg .load { fill: #3f6fb0; }
+svg .load-critical { fill: #c0392b; }
 svg .arrival { stroke: #6c3fb5; stroke-width: 2; stroke-dasharray: 6 3; }
 svg .arrival-label { fill: #6c3fb5; font-weight: 600; }
 svg .deadline { stroke: #c0392b; stroke-width: 2; stroke-dasharray: 2 3; }
@@ -113,7 +126,6 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     parts.push(`<h2>Team ${esc(t.label)}: ${esc(t.engineers.join(', '))}</h2>`);
     if (plan !== undefined) {
       parts.push(`<h3>Plan on expected hours: ends ${esc(dateTimeName(t.plan.at))}</h3>`);
-      parts.push(legend());
       parts.push(gantt(plan, risk, t));
     }
     parts.push(
@@ -203,32 +215,34 @@ const FONT = 11;
 const BAR_FONT = 10;
 
 /**
- * Day gridlines with dates, thicker lines where a week starts. Labels that would run into the
- * previous one are left out; a label names the month when it is the first shown or the month
- * changed.
+ * The Gantt's grid lines with dates: a line a working day, thicker where a week starts, or, on a
+ * long plan, a line a week, month, quarter or year (thicker where the month or year changes; see
+ * axisTicks). Labels that would run into the previous one are left out; a day's label names the
+ * month, a coarser one the year, when it is the first shown or it changed.
  */
-function dayAxis(risk: ProjectRisk, ax: Axis, top: number, bottom: number): string {
-  const H = risk.hoursPerDay;
-  const days = Math.floor(ax.max / H + 1e-9);
+function ganttAxis(axis: AxisTicks, ax: Axis, H: number, top: number, bottom: number): string {
   const out: string[] = ['<g class="axis">'];
-  let prevWeek = '';
   let lastRight = -Infinity;
-  let lastMonth = '';
-  for (let d = 0; d <= days; d++) {
-    const x = ax.x(d * H);
-    const date = workingDate(risk.calendar, d);
-    const week = weekKey(date);
-    const cls = d > 0 && week !== prevWeek ? 'week' : 'grid';
-    prevWeek = week;
+  let lastKey = '';
+  const day = axis.unit === 'day';
+  for (const tick of axis.ticks) {
+    const x = ax.x(tick.day * H);
+    const cls = tick.major ? (day ? 'week' : 'major') : 'grid';
     out.push(`<line class="${cls}" x1="${n(x)}" y1="${n(top)}" x2="${n(x)}" y2="${n(bottom)}"/>`);
-    const month = date.slice(0, 7);
-    const label = month === lastMonth ? shortDay(date) : dayName(date);
+    const key = day ? tick.date.slice(0, 7) : tick.year;
+    const label = day
+      ? key === lastKey
+        ? shortDay(tick.date)
+        : dayName(tick.date)
+      : key === lastKey
+        ? tick.short
+        : tick.long;
     const left = x + 3;
     const right = left + textWidth(label, FONT);
     if (left >= lastRight + 8 && right <= ax.x0 + ax.width) {
       out.push(`<text x="${n(left)}" y="${n(top - 6)}">${esc(label)}</text>`);
       lastRight = right;
-      lastMonth = month;
+      lastKey = key;
     }
   }
   out.push('</g>');
@@ -238,14 +252,6 @@ function dayAxis(risk: ProjectRisk, ax: Axis, top: number, bottom: number): stri
 /** `Mon 30`: weekday and day of the month. */
 function shortDay(date: string): string {
   return dayName(date).split(' ').slice(0, 2).join(' ');
-}
-
-/** The Monday of a date's week, as a key. */
-function weekKey(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  const dow = (d.getUTCDay() + 6) % 7;
-  d.setUTCDate(d.getUTCDate() - dow);
-  return d.toISOString().slice(0, 10);
 }
 
 /** Where an activity's id goes: inside its bar, or under it in a label row. */
@@ -300,30 +306,60 @@ function ganttMax(plan: DatedTeamPlan, risk: ProjectRisk): number {
   return (dl !== undefined && dl <= end * 1.25 ? Math.max(end, dl) : end) * 1.02;
 }
 
+/**
+ * Whether the Gantt of `plan` shows each engineer's load per axis period instead of a bar per
+ * activity: when the terminal table would summarise it (over SUMMARY_WEEKS weeks or
+ * SUMMARY_ACTIVITIES activities), where bars would be too thin to see and their labels would
+ * stack into hundreds of rows.
+ */
+export function ganttSummarises(plan: DatedTeamPlan, cal: WorkCalendar): boolean {
+  return (
+    plan.activities.length > SUMMARY_ACTIVITIES ||
+    weekOf(cal, plan.endDate.slice(0, 10)) > SUMMARY_WEEKS
+  );
+}
+
+/** Each engineer's activities, in plan order: one pass over the plan. */
+function byEngineer(plan: DatedTeamPlan): Map<string, DatedActivity[]> {
+  const mine = new Map<string, DatedActivity[]>(plan.engineers.map((m) => [m.id, []]));
+  for (const a of plan.activities) mine.get(a.assignee)?.push(a);
+  return mine;
+}
+
 function gantt(plan: DatedTeamPlan, risk: ProjectRisk, t: TeamRisk): string {
   const left = laneNameWidth(plan);
   const ax = axisFor(ganttMax(plan, risk), left, WIDTH - left - 10);
+  const H = risk.hoursPerDay;
+  const ticks = axisTicks(risk.calendar, 0, Math.floor(ax.max / H + 1e-9), true);
+  const summary = ganttSummarises(plan, risk.calendar);
   const top = 30;
-  const lanes = plan.engineers.map((m) => ({
-    m,
-    mine: plan.activities.filter((x) => x.assignee === m.id),
-  }));
-  const layouts = lanes.map((l) => laneLayout(l.mine, ax));
+  const mine = byEngineer(plan);
+  const lanes = plan.engineers.map((m) => ({ m, mine: mine.get(m.id) ?? [] }));
+  const layouts = lanes.map((l) =>
+    summary ? { labels: [], height: SUMMARY_LANE } : laneLayout(l.mine, ax),
+  );
   const gpuY = top + layouts.reduce((s, l) => s + l.height, 0);
   const bottom = gpuY + 34;
   const markers = ganttMarkers(risk, ax, top, bottom);
   const height = bottom + markers.rows * MARK_ROW + 12;
+  const periods = summary ? periodsOf(ticks, H, ax.max) : [];
   const out: string[] = [];
+  if (summary) {
+    out.push(summaryNote(plan, risk.calendar, ticks.unit));
+    out.push(summaryLegend());
+  } else {
+    out.push(legend());
+  }
   out.push(
-    `<svg class="gantt" data-team="${esc(t.label)}" xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="Gantt chart for team ${esc(t.label)}">`,
+    `<svg class="gantt${summary ? ' summary' : ''}" data-team="${esc(t.label)}" xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="Gantt chart for team ${esc(t.label)}">`,
   );
   out.push(
     '<defs><pattern id="nogpu" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">' +
       '<rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#c8ccd4" stroke-width="3"/></pattern></defs>',
   );
-  out.push(dayAxis(risk, ax, top, bottom));
+  out.push(ganttAxis(ticks, ax, H, top, bottom));
   let y = top;
-  lanes.forEach(({ m }, k) => {
+  lanes.forEach(({ m, mine }, k) => {
     const layout = layouts[k]!;
     out.push(`<g class="lane" data-engineer="${esc(m.id)}">`);
     out.push(
@@ -334,14 +370,249 @@ function gantt(plan: DatedTeamPlan, risk: ProjectRisk, t: TeamRisk): string {
       `<text class="lane-id" x="6" y="${n(y + (named ? 15 : 19))}">${esc(m.id)}</text>` +
         (named ? `<text class="lane-name" x="6" y="${n(y + 28)}">${esc(m.name)}</text>` : ''),
     );
-    for (const l of layout.labels) out.push(bar(l, ax, y));
+    if (summary) out.push(loadBars(m.id, mine, periods, ax, y));
+    else for (const l of layout.labels) out.push(bar(l, ax, y));
     out.push('</g>');
     y += layout.height;
   });
-  out.push(gpuLane(plan, risk, ax, gpuY));
+  out.push(summary ? gpuLoadLane(plan, risk, periods, ax, gpuY) : gpuLane(plan, risk, ax, gpuY));
   out.push(markers.svg);
   out.push('</svg>');
   return out.join('\n');
+}
+
+/** The height of an engineer's lane in a summarised Gantt. */
+const SUMMARY_LANE = 36;
+
+/** A period of a summarised Gantt: axis hours [from, to) and the tick that opens it. */
+interface Period {
+  readonly from: number;
+  readonly to: number;
+  readonly tick: AxisTick;
+}
+
+/** The periods between the axis ticks, the last one up to the axis' end. */
+function periodsOf(axis: AxisTicks, H: number, max: number): Period[] {
+  const out: Period[] = [];
+  axis.ticks.forEach((tick, k) => {
+    const from = tick.day * H;
+    const next = axis.ticks[k + 1];
+    const to = Math.min(next === undefined ? max : next.day * H, max);
+    if (to > from) out.push({ from, to, tick });
+  });
+  return out;
+}
+
+const UNIT_WORDS: Record<string, string> = {
+  day: 'working day',
+  week: 'week',
+  month: 'month',
+  quarter: 'quarter',
+  year: 'year',
+};
+
+function unitWord(unit: TickUnit): string {
+  return UNIT_WORDS[unit] ?? `period of ${unit}`;
+}
+
+/** What a summarised Gantt shows, and what it leaves out. */
+function summaryNote(plan: DatedTeamPlan, cal: WorkCalendar, unit: TickUnit): string {
+  const weeks = weekOf(cal, plan.endDate.slice(0, 10));
+  const chain = plan.criticalPath;
+  const ends =
+    chain.length === 0
+      ? ''
+      : ` The critical chain has ${chain.length.toLocaleString('en-US')} activit${chain.length === 1 ? 'y' : 'ies'}, from ${esc(chain[0]!)} to ${esc(chain[chain.length - 1]!)}.`;
+  return (
+    `<p class="note summary-note">Summarised: this plan has ${plan.activities.length.toLocaleString('en-US')} activities over ${weeks.toLocaleString('en-US')} weeks, ` +
+    `and a bar per activity is drawn only for plans of up to ${SUMMARY_ACTIVITIES} activities and ${SUMMARY_WEEKS} weeks (as the terminal table summarises them). ` +
+    `Each lane shows, per ${unitWord(unit)}, the share of the engineer's working hours that are busy (darker = busier) and, in red beneath, the hours on the critical chain; ` +
+    `the GPU lane shows the share of the GPU-hours in use. Hover a period for its figures; \`critpath plan --team N --json\` lists every activity.${ends}</p>`
+  );
+}
+
+function summaryLegend(): string {
+  return (
+    '<p class="legend">' +
+    '<span><i style="background:#3f6fb0"></i>engineer busy: darker = more of the period</span>' +
+    '<span><i style="background:#c0392b"></i>hours on the critical chain</span>' +
+    '<span><i style="background:#2e8b57"></i>GPU lane: darker = more GPU-hours in use</span>' +
+    '<span><i style="background:repeating-linear-gradient(45deg,#ccc 0 2px,#fff 2px 5px)"></i>no GPU yet</span>' +
+    '</p>'
+  );
+}
+
+/**
+ * Time spent inside intervals, weighted: `before(t)` is the sum over intervals of weight ×
+ * their time before t, by two binary searches over the sorted starts and ends with prefix
+ * sums, so the load of any period costs O(log n).
+ */
+class Load {
+  private readonly starts: Float64Array;
+  private readonly ends: Float64Array;
+  /** Prefix sums (k first) of weight × start, weight, weight × end, weight. */
+  private readonly sx: Float64Array;
+  private readonly sw: Float64Array;
+  private readonly ex: Float64Array;
+  private readonly ew: Float64Array;
+
+  constructor(items: readonly { start: number; end: number; weight: number }[]) {
+    const byStart = [...items].sort((p, q) => p.start - q.start);
+    const byEnd = [...items].sort((p, q) => p.end - q.end);
+    this.starts = Float64Array.from(byStart, (i) => i.start);
+    this.ends = Float64Array.from(byEnd, (i) => i.end);
+    this.sx = prefix(byStart, (i) => i.weight * i.start);
+    this.sw = prefix(byStart, (i) => i.weight);
+    this.ex = prefix(byEnd, (i) => i.weight * i.end);
+    this.ew = prefix(byEnd, (i) => i.weight);
+  }
+
+  /** Σ weight × (min(end, t) − min(start, t)). */
+  before(t: number): number {
+    const k = below(this.starts, t);
+    const j = below(this.ends, t);
+    const total = this.sw[this.sw.length - 1]!;
+    const starts = this.sx[k]! + t * (total - this.sw[k]!);
+    const ends = this.ex[j]! + t * (total - this.ew[j]!);
+    return ends - starts;
+  }
+
+  /** How many intervals overlap [from, to): those starting before `to`, less those ended by `from`. */
+  count(from: number, to: number): number {
+    return below(this.starts, to) - atOrBelow(this.ends, from);
+  }
+}
+
+function prefix<T>(items: readonly T[], f: (item: T) => number): Float64Array {
+  const out = new Float64Array(items.length + 1);
+  items.forEach((item, k) => (out[k + 1] = out[k]! + f(item)));
+  return out;
+}
+
+/** How many of the sorted `xs` are below `t`. */
+function below(xs: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** How many of the sorted `xs` are at or below `t`. */
+function atOrBelow(xs: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Hours rounded to a tenth, for tooltips. */
+const tenth = (h: number): string => fmtHours(Math.round(h * 10) / 10);
+
+/** An engineer's busy share per period, and the hours on the critical chain beneath it. */
+function loadBars(
+  engineer: string,
+  mine: readonly DatedActivity[],
+  periods: readonly Period[],
+  ax: Axis,
+  laneTop: number,
+): string {
+  const busy = new Load(mine.map((a) => ({ start: a.start, end: a.end, weight: 1 })));
+  const critical = new Load(
+    mine.filter((a) => a.critical).map((a) => ({ start: a.start, end: a.end, weight: 1 })),
+  );
+  const out: string[] = [];
+  const barTop = laneTop + PAD;
+  for (const p of periods) {
+    const hours = busy.before(p.to) - busy.before(p.from);
+    const count = busy.count(p.from, p.to);
+    if (hours <= 1e-9 && count === 0) continue;
+    const length = p.to - p.from;
+    const share = Math.min(1, Math.max(0, hours) / length);
+    const crit = critical.before(p.to) - critical.before(p.from);
+    const x = ax.x(p.from);
+    const w = Math.max(1, ax.x(p.to) - x);
+    const tip =
+      `${engineer}, ${p.tick.name}: ${tenth(hours)} of ${tenth(length)} working hours busy (${Math.round(share * 100)} %), ` +
+      `${count.toLocaleString('en-US')} activit${count === 1 ? 'y' : 'ies'}` +
+      (crit > 1e-9 ? `, ${tenth(crit)} h on the critical chain` : '');
+    out.push(
+      `<rect class="load" data-busy="${n(share)}" x="${n(x)}" y="${n(barTop)}" width="${n(w)}" height="${BAR - 6}" fill-opacity="${n(0.15 + 0.85 * share)}">` +
+        `<title>${esc(tip)}</title></rect>`,
+    );
+    if (crit > 1e-9) {
+      out.push(
+        `<rect class="load-critical" x="${n(x)}" y="${n(barTop + BAR - 4)}" width="${n(w)}" height="4" fill-opacity="${n(0.3 + 0.7 * Math.min(1, crit / length))}"/>`,
+      );
+    }
+  }
+  return out.join('');
+}
+
+/** GPU-hours the host has over [0, t): the integral of the capacity steps. */
+function capacityHours(
+  steps: readonly { from: number; capacity: number }[],
+): (t: number) => number {
+  const sorted = [...steps].sort((p, q) => p.from - q.from);
+  const at = Float64Array.from(sorted, (s) => Math.max(0, s.from));
+  // Integral up to each step's start.
+  const acc = new Float64Array(sorted.length);
+  for (let k = 1; k < sorted.length; k++)
+    acc[k] = acc[k - 1]! + sorted[k - 1]!.capacity * (at[k]! - at[k - 1]!);
+  return (t: number): number => {
+    const k = atOrBelow(at, t) - 1;
+    if (k < 0) return 0;
+    return acc[k]! + sorted[k]!.capacity * (t - at[k]!);
+  };
+}
+
+/** The GPU lane of a summarised Gantt: GPU-hours in use per period, of those the host has. */
+function gpuLoadLane(
+  plan: DatedTeamPlan,
+  risk: ProjectRisk,
+  periods: readonly Period[],
+  ax: Axis,
+  y: number,
+): string {
+  const LANE = 34;
+  const out: string[] = [`<g class="lane gpu-lane" data-engineer="gpu">`];
+  out.push(
+    `<rect class="lane-bg" x="${n(ax.x0)}" y="${n(y)}" width="${n(ax.width)}" height="${LANE}"/>`,
+  );
+  out.push(`<text class="lane-id" x="6" y="${n(y + LANE / 2 + 4)}">GPUs in use</text>`);
+  const used = new Load(
+    plan.activities
+      .map((a) => ({ start: a.start, end: a.end, weight: a.demand['gpu'] ?? 0 }))
+      .filter((u) => u.weight > 0 && u.end > u.start),
+  );
+  const have = capacityHours(risk.gpu);
+  for (const p of periods) {
+    const x = ax.x(p.from);
+    const w = ax.x(p.to) - x;
+    const cap = have(p.to) - have(p.from);
+    if (cap <= 1e-9) {
+      out.push(
+        `<rect class="gpu-none" x="${n(x)}" y="${n(y + 4)}" width="${n(w)}" height="${LANE - 8}"><title>${esc(`${p.tick.name}: no GPU on the host`)}</title></rect>`,
+      );
+      continue;
+    }
+    const gpuHours = used.before(p.to) - used.before(p.from);
+    if (gpuHours <= 1e-9) continue;
+    const share = Math.min(1, gpuHours / cap);
+    out.push(
+      `<rect class="gpu-usage" data-share="${n(share)}" x="${n(x)}" y="${n(y + 4)}" width="${n(w)}" height="${LANE - 8}" fill-opacity="${n(0.2 + 0.8 * share)}">` +
+        `<title>${esc(`${p.tick.name}: ${tenth(gpuHours)} of ${tenth(cap)} GPU-hours in use (${Math.round(share * 100)} %)`)}</title></rect>`,
+    );
+  }
+  out.push('</g>');
+  return out.join('');
 }
 
 /** GPU arrivals and the deadline over every lane, their labels in rows under the chart. */
@@ -425,17 +696,26 @@ function gpuLane(plan: DatedTeamPlan, risk: ProjectRisk, ax: Axis, y: number): s
     points.add(a.end);
   }
   const ts = [...points].filter((t) => t <= ax.max).sort((p, q) => p - q);
-  const capAt = (t: number): number => {
-    let c = 0;
-    for (const s of risk.gpu) if (s.from <= t + 1e-9) c = s.capacity;
-    return c;
-  };
+  // One sweep over the points: the capacity step and the uses running, each use added where it
+  // starts and dropped where it ends (every start and end is a point, so a use runs over
+  // [a, b) exactly when it started by a and has not ended by a).
+  const steps = [...risk.gpu].sort((p, q) => p.from - q.from);
+  const byStart = uses.map((_, k) => k).sort((p, q) => uses[p]!.a.start - uses[q]!.a.start);
+  const byEnd = uses.map((_, k) => k).sort((p, q) => uses[p]!.a.end - uses[q]!.a.end);
+  const running = new Set<number>();
+  let step = 0;
+  let cap = 0;
+  let started = 0;
+  let ended = 0;
   for (let k = 0; k + 1 < ts.length; k++) {
     const a = ts[k]!;
     const b = ts[k + 1]!;
+    while (started < byStart.length && uses[byStart[started]!]!.a.start <= a)
+      running.add(byStart[started++]!);
+    while (ended < byEnd.length && uses[byEnd[ended]!]!.a.end <= a) running.delete(byEnd[ended++]!);
     if (b - a < 1e-9) continue;
     const mid = (a + b) / 2;
-    const cap = capAt(mid);
+    while (step < steps.length && steps[step]!.from <= mid + 1e-9) cap = steps[step++]!.capacity;
     const x = ax.x(a);
     const w = ax.x(b) - x;
     if (cap <= 0) {
@@ -444,13 +724,13 @@ function gpuLane(plan: DatedTeamPlan, risk: ProjectRisk, ax: Axis, y: number): s
       );
       continue;
     }
+    // In plan order, as the tooltip always listed them.
+    const now = [...running].sort((p, q) => p - q);
     let used = 0;
     const who: string[] = [];
-    for (const u of uses) {
-      if (u.a.start <= mid && mid < u.a.end) {
-        used += u.g;
-        who.push(u.a.id);
-      }
+    for (const i of now) {
+      used += uses[i]!.g;
+      who.push(uses[i]!.a.id);
     }
     if (used <= 0) continue;
     const share = Math.min(1, used / cap);
@@ -555,7 +835,10 @@ function histogramSvg(risk: ProjectRisk, t: TeamRisk): string {
   return out.join('\n');
 }
 
-/** The histogram's day gridlines with dates, and its hour ticks. */
+/**
+ * The histogram's gridlines with dates (a line a working day, or a week, month, quarter or year
+ * on a wide spread: see axisTicks), and its hour ticks, at most 14 of them.
+ */
 function histogramAxis(
   risk: ProjectRisk,
   x: (h: number) => number,
@@ -567,38 +850,76 @@ function histogramAxis(
   const H = risk.hoursPerDay;
   const out: string[] = ['<g class="axis">'];
   let lastRight = -Infinity;
-  for (let d = Math.ceil(from / H); d * H <= to; d++) {
-    const at = x(d * H);
+  let lastYear = '';
+  // Working days d with from <= d·H <= to.
+  const lo = Math.ceil(from / H);
+  let hi = Math.floor(to / H);
+  if ((hi + 1) * H <= to) hi++;
+  if (hi * H > to) hi--;
+  const axis = axisTicks(risk.calendar, lo, hi, false);
+  for (const t of axis.ticks) {
+    const at = x(t.day * H);
     out.push(`<line class="grid" x1="${n(at)}" y1="${top}" x2="${n(at)}" y2="${base}"/>`);
-    const label = dayName(workingDate(risk.calendar, d));
+    const label = axis.unit === 'day' ? dayName(t.date) : t.year === lastYear ? t.short : t.long;
     if (at + 3 < lastRight + 8 || at + 3 + textWidth(label, FONT) > WIDTH) continue;
     out.push(`<text x="${n(at + 3)}" y="${base + 14}">${esc(label)}</text>`);
     lastRight = at + 3 + textWidth(label, FONT);
+    lastYear = t.year;
   }
   const span = to - from;
-  const tick = [0.25, 0.5, 1, 2, 4, 8, 16, 40, 80].find((st) => span / st <= 14) ?? 160;
+  const tick = hourStep(span);
   for (let h = Math.ceil(from / tick) * tick; h <= to; h += tick) {
     const at = x(h);
     out.push(`<line class="grid" x1="${n(at)}" y1="${base}" x2="${n(at)}" y2="${base + 4}"/>`);
-    out.push(`<text x="${n(at)}" y="${base + 28}" text-anchor="middle">${fmtHours(h)} h</text>`);
+    // A label that would leave the chart (a wide number at its edge) is left out.
+    const label = `${fmtHours(h)} h`;
+    const half = textWidth(label, FONT) / 2;
+    if (at - half < 0 || at + half > WIDTH) continue;
+    out.push(`<text x="${n(at)}" y="${base + 28}" text-anchor="middle">${label}</text>`);
   }
   out.push('</g>');
   return out.join('');
 }
 
+/**
+ * The histogram's hour step: the first of 0.25, 0.5, 1, 2, 4, 8, 16, 40, 80, then 160, 400,
+ * 800 and on by tens, that gives at most 14 ticks over `span` hours.
+ */
+function hourStep(span: number): number {
+  const small = [0.25, 0.5, 1, 2, 4, 8, 16, 40, 80].find((st) => span / st <= 14);
+  if (small !== undefined) return small;
+  for (let scale = 10; ; scale *= 10) {
+    for (const m of [16, 40, 80]) if (span / (m * scale) <= 14) return m * scale;
+  }
+}
+
+/** Rows of the criticality table at most: the most critical tasks; the page says how many more. */
+export const CRITICALITY_ROWS = 200;
+
 function criticalityTable(t: TeamRisk, project: Project): string {
   const title = new Map(project.tasks.map((x) => [x.id, x]));
-  const rows = [...t.mc.result.groups]
-    .sort((a, b) => b.criticality - a.criticality || b.spearman - a.spearman)
-    .map((g) => {
-      const task = title.get(g.id);
-      return (
-        `<tr><td>${esc(g.id)}</td><td>${esc(task?.title ?? '')}</td><td>${esc(task?.risk ?? '')}</td>` +
-        `<td class="num">${Math.round(g.criticality * 100)} %</td><td class="num">${g.spearman.toFixed(2)}</td>` +
-        `<td class="num">${fmtHours(Math.round(g.meanDuration * 10) / 10)}</td></tr>`
-      );
-    });
+  const sorted = [...t.mc.result.groups].sort(
+    (a, b) => b.criticality - a.criticality || b.spearman - a.spearman,
+  );
+  const rest = sorted.length - CRITICALITY_ROWS;
+  const rows = sorted.slice(0, CRITICALITY_ROWS).map((g) => {
+    const task = title.get(g.id);
+    return (
+      `<tr><td>${esc(g.id)}</td><td>${esc(task?.title ?? '')}</td><td>${esc(task?.risk ?? '')}</td>` +
+      `<td class="num">${Math.round(g.criticality * 100)} %</td><td class="num">${g.spearman.toFixed(2)}</td>` +
+      `<td class="num">${fmtHours(Math.round(g.meanDuration * 10) / 10)}</td></tr>`
+    );
+  });
+  const note =
+    rest > 0
+      ? [
+          `<p class="note criticality-note">The ${CRITICALITY_ROWS} most critical of ${sorted.length.toLocaleString('en-US')} tasks; ` +
+            `the other ${rest.toLocaleString('en-US')} rank below them, each critical in at most ${Math.round(sorted[CRITICALITY_ROWS]!.criticality * 100)} % of samples ` +
+            '(`critpath plan --monte-carlo --json` lists them all).</p>',
+        ]
+      : [];
   return [
+    ...note,
     `<table class="criticality" data-team="${esc(t.label)}">`,
     '<thead><tr><th>Task</th><th>Title</th><th>Risk</th><th>Critical in</th><th>ρ with finish</th><th>Mean h</th></tr></thead>',
     `<tbody>${rows.join('')}</tbody>`,

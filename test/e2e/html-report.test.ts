@@ -156,6 +156,17 @@ function checkSelfContained(html: string): void {
   expect(new Set(urls)).toEqual(new Set(['http://www.w3.org/2000/svg']));
 }
 
+/** A chain of `n` MacBook tasks, t{i} after t{i-1}. */
+function chainYaml(n: number, hours: string): string {
+  const lines = ['project: H', 'start: 2026-12-07', 'tasks:'];
+  for (let i = 0; i < n; i++) {
+    lines.push(
+      `  - { id: t${i}, title: T${i}, hours: ${hours}, hardware: macbook${i > 0 ? `, deps: [t${i - 1}]` : ''} }`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /** The critical-path plan of Epic 1A, which the task-graph picture draws. */
 let cpm: { activities: { id: string; critical: boolean }[]; criticalPaths: string[][] };
 
@@ -217,6 +228,28 @@ describe.skipIf(chromium === undefined)('HTML report in headless Chromium', () =
     expect(found).toContain('engineer name runs into the lanes: gantt "a long engineer name"');
     expect(found).toContain('a pline p80 line crosses gantt "Mon 30 Nov"');
   });
+
+  it('a summarised report (a long plan, or one of many activities) loads with no overlaps', async () => {
+    // 3 tasks at the largest estimates run for over a century (years on the axes); 600
+    // one-hour tasks are summarised by their number (a period a day).
+    for (const [tasks, hours] of [
+      [3, '90000-100000'],
+      [600, '1'],
+    ] as const) {
+      const file = join(tmp, `chain-${tasks}.yaml`);
+      writeFileSync(file, chainYaml(tasks, hours));
+      const out = join(tmp, `chain-${tasks}.html`);
+      await run('node', ['bin/critpath.js', 'plan', file, '--monte-carlo', '200', '--html', out]);
+      const html = readFileSync(out, 'utf8');
+      checkSelfContained(html);
+      expect(html).toContain('<svg class="gantt summary"');
+      const page = await load(out);
+      expect(page.console).toEqual([]);
+      // Gantt and histogram, and the task graph while it is drawn (up to 400 activities).
+      const charts = tasks <= 400 ? 3 : 2;
+      expect(await measured(out, 1366, 768)).toEqual([`measured ${charts} charts`]);
+    }
+  }, 180_000);
 
   it('the committed plans/report.html loads cleanly', async () => {
     const html = readFileSync('plans/report.html', 'utf8');

@@ -55,7 +55,8 @@
           problems.push(`a ${line.getAttribute('class')} line crosses ${name(t)}`);
       });
     }
-    // A Gantt fills its column, and the plan fills most of the time axis.
+    // A Gantt fills its column, and the plan (its bars, or a summary's load) fills most of the
+    // time axis.
     if (svg.classList.contains('gantt')) {
       const column = svg.parentElement.clientWidth;
       const shown = svg.getBoundingClientRect().width;
@@ -63,7 +64,9 @@
         problems.push(`${chart(svg)} is ${Math.round(shown)} px wide in a ${column} px column`);
       const plot = lane.getBBox();
       const end = Math.max(
-        ...[...svg.querySelectorAll('rect.bar')].map((r) => r.getBBox().x + r.getBBox().width),
+        ...[...svg.querySelectorAll('rect.bar, rect.load')].map(
+          (r) => r.getBBox().x + r.getBBox().width,
+        ),
       );
       if (end - plot.x < 0.75 * plot.width)
         problems.push(
