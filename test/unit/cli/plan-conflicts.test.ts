@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RiskConflictOptions } from '../../../src/cli/commands/plan-risk.js';
-import { riskConflict } from '../../../src/cli/commands/plan-risk.js';
+import { htmlSamples, riskConflict } from '../../../src/cli/commands/plan-risk.js';
 
 const base: RiskConflictOptions = {
   seed: '1',
@@ -83,5 +83,15 @@ describe('plan: options a risk view would ignore', () => {
     expect(conflict({ html: '  ', monteCarlo: true })).toBe(
       '--html needs a file name (e.g. --html plans/report.html)',
     );
+  });
+});
+
+describe('plan --html without --monte-carlo', () => {
+  it('takes 10,000 samples, fewer for a big plan, at least 200', () => {
+    expect(htmlSamples(40)).toBe(10_000);
+    expect(htmlSamples(500)).toBe(10_000);
+    expect(htmlSamples(1000)).toBe(5000);
+    expect(htmlSamples(10_000)).toBe(500);
+    expect(htmlSamples(1_000_000)).toBe(200);
   });
 });
