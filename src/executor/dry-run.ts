@@ -2,6 +2,7 @@ import type { ActivityGraph } from '../model/activities.js';
 import { expectedHours } from '../model/project.js';
 import type { GpuAllocator } from '../gpu/allocator.js';
 import type { Scheduler } from './scheduler.js';
+import { roundHours } from '../planner/project/team-plan.js';
 
 /** One start in a simulated run. */
 export interface DryStart {
@@ -28,7 +29,8 @@ export function simulate(
     for (const s of sched.pick(jobs - running.length, alloc)) {
       const a = graph.activities[s.index]!;
       out.push({ atHours: now, id: a.id, gpus: s.gpus });
-      running.push({ index: s.index, end: now + expectedHours(a.phase.estimate) });
+      // Rounded as plans are, so that 0.1 + 0.2 h reads 0.3 h, and equal ends tie.
+      running.push({ index: s.index, end: roundHours(now + expectedHours(a.phase.estimate)) });
     }
     if (running.length === 0) return out;
     running.sort((x, y) => x.end - y.end || x.index - y.index);

@@ -10,18 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chainYaml } from '../helpers/chain.js';
 
 const run = promisify(execFile);
-
-function chainYaml(n: number, hours: string): string {
-  const lines = ['project: H', 'start: 2026-12-07', 'tasks:'];
-  for (let i = 0; i < n; i++) {
-    lines.push(
-      `  - { id: t${i}, title: T${i}, hours: ${hours}, hardware: macbook${i > 0 ? `, deps: [t${i - 1}]` : ''} }`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 let tmp = '';
 beforeAll(() => {

@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chainYaml } from '../helpers/chain.js';
 
 const run = promisify(execFile);
 
@@ -154,17 +155,6 @@ function checkSelfContained(html: string): void {
   // The only URL is the SVG namespace, which is a name, not a fetch.
   const urls = html.match(/https?:\/\/[^\s"'<>)]+/g) ?? [];
   expect(new Set(urls)).toEqual(new Set(['http://www.w3.org/2000/svg']));
-}
-
-/** A chain of `n` MacBook tasks, t{i} after t{i-1}. */
-function chainYaml(n: number, hours: string): string {
-  const lines = ['project: H', 'start: 2026-12-07', 'tasks:'];
-  for (let i = 0; i < n; i++) {
-    lines.push(
-      `  - { id: t${i}, title: T${i}, hours: ${hours}, hardware: macbook${i > 0 ? `, deps: [t${i - 1}]` : ''} }`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 /** The critical-path plan of Epic 1A, which the task-graph picture draws. */

@@ -4,6 +4,7 @@ import { loadProjectText } from '../../../src/config/load.js';
 import type { Project } from '../../../src/model/project.js';
 import { CRITICALITY_ROWS, renderHtmlReport } from '../../../src/reporters/html.js';
 import { MAX_TICKS } from '../../../src/reporters/time-axis.js';
+import { chainYaml } from '../../helpers/chain.js';
 
 /**
  * The HTML report's size is bounded by the plan's, whatever its length: a grid line per working
@@ -14,13 +15,7 @@ import { MAX_TICKS } from '../../../src/reporters/time-axis.js';
 
 /** A chain of `n` MacBook tasks, t{i} after t{i-1}. */
 function chain(n: number, hours: string): Project {
-  const lines = ['project: H', 'start: 2026-12-07', 'tasks:'];
-  for (let i = 0; i < n; i++) {
-    lines.push(
-      `  - { id: t${i}, title: T${i}, hours: ${hours}, hardware: macbook${i > 0 ? `, deps: [t${i - 1}]` : ''} }`,
-    );
-  }
-  const loaded = loadProjectText(`${lines.join('\n')}\n`, 'chain.yaml');
+  const loaded = loadProjectText(chainYaml(n, hours), 'chain.yaml');
   if (!loaded.ok) throw new Error(loaded.error[0]?.message);
   return loaded.value;
 }
