@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { DatedTeamPlan } from './plan-team.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
 import {
@@ -150,8 +149,8 @@ export function forecastFromState(
 
 /** Reads the task file's journal, when there is one with any activity in it. */
 export function journalState(taskFile: string): ProjectRunState | undefined {
-  const paths = statePaths(taskFile);
-  if (!existsSync(paths.journal)) return undefined;
-  const s = readRunState(taskFile, paths);
+  // No existence check first: a journal that is missing reads as empty, while one that cannot be
+  // read (its folder a file, ENOTDIR) is an EnvironmentError, as it is to status.
+  const s = readRunState(taskFile, statePaths(taskFile));
   return s.activities.size === 0 ? undefined : s;
 }

@@ -128,6 +128,34 @@ describe('a symbolic link or a FIFO where a journal or a log belongs', () => {
     expect(starts(p.record)).toEqual([]);
   }, 60_000);
 
+  it('plan --team stops before printing when the journal cannot be read, as status does', async () => {
+    const p = project();
+    const state = join(p.dir, '.critpath');
+    const journal = join(state, 'project.journal');
+    mkdirSync(journal, { recursive: true });
+    for (const format of ['table', 'json']) {
+      const args = ['plan', p.file, '--team', '1', '--format', format];
+      const r = await critpath(args, { cwd: p.dir, env: p.env });
+      expect(r.exitCode, `${format}: ${r.all}`).toBe(2);
+      expect(r.stdout, format).toBe('');
+      expect(r.stderr.trim()).toBe(
+        `critpath: the journal ${journal} is not a regular file; move it away`,
+      );
+    }
+    // The state folder a file: a path component that is not a folder, one line, exit 2.
+    rmSync(state, { recursive: true });
+    writeFileSync(state, '');
+    for (const verb of [
+      ['plan', p.file, '--team', '1'],
+      ['status', p.file],
+    ]) {
+      const r = await critpath(verb, { cwd: p.dir, env: p.env });
+      expect(r.exitCode, `${verb.join(' ')}: ${r.all}`).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim()).toMatch(/^critpath: cannot read the journal .*\(ENOTDIR\)$/);
+    }
+  }, 60_000);
+
   it('a linked or FIFO log stops the run at once: one line, exit 2, nothing failed or written through', async () => {
     const p = project();
     expect((await critpath(['run', p.file], { cwd: p.dir, env: p.env })).exitCode).toBe(0);

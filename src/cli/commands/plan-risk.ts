@@ -17,6 +17,7 @@ import { riskReport } from '../../app/risk-report.js';
 import type { SampleProgress } from '../../app/risk.js';
 import type { Forecast } from '../../app/forecast.js';
 import { forecastFromState, journalState } from '../../app/forecast.js';
+import type { ProjectRunState } from '../../state/run-state.js';
 import { journalNotes } from '../../state/run-state.js';
 import { renderForecast } from '../../reporters/forecast.js';
 import { renderRisk, renderRiskJson } from '../../reporters/risk.js';
@@ -333,19 +334,27 @@ export function compareMarkdownOptions(project: Project, cmp: Comparison): Markd
 }
 
 /**
- * When the task file has a run journal: each team re-planned from it, for the views to show
+ * The task file's run journal read as a run state, or undefined when there is none. Read before
+ * any plan is printed: a journal that cannot be read (a folder or a FIFO in its place, a state
+ * folder that is a file) stops the verb with one line (EnvironmentError) and prints nothing.
+ */
+export function planJournal(ctx: CliContext, file: string): ProjectRunState | undefined {
+  return journalState(resolve(ctx.cwd, file));
+}
+
+/**
+ * Given the task file's journal state: each team re-planned from it, for the views to show
  * baseline against the current forecast; undefined when there is no journal, or when the re-plan
  * failed (said on standard error). Skipped journal lines are noted with `notes`.
  */
 export function journalForecasts(
   ctx: CliContext,
-  file: string,
+  state: ProjectRunState | undefined,
   project: Project,
   plans: readonly DatedTeamPlan[],
   opts: RiskCliOptions & { readonly notes: boolean },
   nowMs: number = Date.now(),
 ): Forecast[] | undefined {
-  const state = journalState(resolve(ctx.cwd, file));
   if (state === undefined) return undefined;
   // As status says them: a skipped line is run history the forecast does not know.
   if (opts.notes) for (const note of journalNotes(state)) ctx.out.err(note);
@@ -371,7 +380,7 @@ export function journalForecasts(
  */
 export function printForecast(
   ctx: CliContext,
-  file: string,
+  state: ProjectRunState | undefined,
   project: Project,
   plans: readonly DatedTeamPlan[],
   opts: RiskCliOptions,
@@ -385,7 +394,7 @@ export function printForecast(
     opts.format === 'ics'
   )
     return;
-  const forecasts = journalForecasts(ctx, file, project, plans, { ...opts, notes: true }, nowMs);
+  const forecasts = journalForecasts(ctx, state, project, plans, { ...opts, notes: true }, nowMs);
   if (forecasts === undefined) return;
   ctx.out.out('');
   ctx.out.out(renderForecast(forecasts, ctx.out));

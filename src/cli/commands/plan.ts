@@ -36,6 +36,7 @@ import type { RiskCliOptions } from './plan-risk.js';
 import {
   addRiskOptions,
   journalForecasts,
+  planJournal,
   printForecast,
   riskConflict,
   runRisk,
@@ -224,6 +225,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         printCpm(ctx, criticalPathPlan(project, opts.estimate), opts);
         return;
       }
+      const journal = planJournal(ctx, file);
       const activities = project.tasks.reduce((k, t) => k + t.phases.length, 0);
       const exact = await exactOptions(Math.max(EXACT_GUARD_MS, req.timeLimitMs), activities);
       const plans = buildTeamPlans(project, req.teams, {
@@ -242,10 +244,10 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       // JSON carries the re-plan from the run journal in each plan; the views print it after.
       const forecasts =
         req.format === 'json'
-          ? journalForecasts(ctx, file, project, plans.value, { ...opts, notes: false })
+          ? journalForecasts(ctx, journal, project, plans.value, { ...opts, notes: false })
           : undefined;
       printPlans(plans.value, req, ctx, forecasts);
-      printForecast(ctx, file, project, plans.value, opts);
+      printForecast(ctx, journal, project, plans.value, opts);
     });
 }
 
