@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { describeIoError } from '../result.js';
 import { readRegularFile } from '../util/regular-file.js';
@@ -82,6 +82,18 @@ function shownPath(cwd: string, dir: string, path: string): string {
 }
 
 /**
+ * Whether something is at `path`, a link to nothing or a loop of links included: it is then
+ * read, and what is wrong with it said, rather than passed over for a file further on.
+ */
+function present(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The task file a command reads when none is named. The nearest folder, from `cwd` up, that holds
  * one of these decides, each looked for in this order: a `.critpathrc` (JSON: a path, or
  * `{ "file": path }`; or the bare path on one line), the `critpath` key of a package.json (a path
@@ -93,7 +105,7 @@ export function defaultTaskFile(cwd: string): DefaultTaskFile {
   for (let dir = cwd; ; dir = dirname(dir)) {
     for (const name of ['.critpathrc', 'package.json']) {
       const path = join(dir, name);
-      if (!existsSync(path)) continue;
+      if (!present(path)) continue;
       const from = relative(cwd, path) || name;
       const setting = readSetting(path, from, name === 'package.json');
       if (setting.problem !== undefined)
@@ -101,7 +113,7 @@ export function defaultTaskFile(cwd: string): DefaultTaskFile {
       if (setting.file !== undefined) return { file: shownPath(cwd, dir, setting.file), from };
     }
     for (const name of DEFAULT_NAMES)
-      if (existsSync(join(dir, name))) return { file: shownPath(cwd, dir, name), from: undefined };
+      if (present(join(dir, name))) return { file: shownPath(cwd, dir, name), from: undefined };
     if (dirname(dir) === dir) return { file: STARTER_TASK_FILE, from: undefined };
   }
 }

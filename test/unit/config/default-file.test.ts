@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -116,5 +116,20 @@ describe('defaultTaskFile', () => {
     expect(defaultTaskFile(sub).problem).toBe(
       'cannot read ../.critpathrc: a folder where a file should be (EISDIR)',
     );
+  });
+
+  it('reads a setting that is a loop of links or a link to nothing, rather than passing it over', () => {
+    const loop = tree({ 'critpath.yaml': 'project: X\n' });
+    symlinkSync('.critpathrc', join(dir, '.critpathrc'));
+    expect(defaultTaskFile(loop).problem).toMatch(/^cannot read \.\.\/\.critpathrc: .*\(ELOOP\)$/);
+    const dangling = tree({ 'critpath.yaml': 'project: X\n' });
+    symlinkSync('nowhere.json', join(dir, 'package.json'));
+    expect(defaultTaskFile(dangling).problem).toMatch(
+      /^cannot read \.\.\/package\.json: .*\(ENOENT\)$/,
+    );
+    // A task file found by its name is taken as found: reading it says what is wrong with it.
+    const named = tree({ 'tasks/epic-1a.yaml': 'project: X\n' });
+    symlinkSync('critpath.yaml', join(dir, 'critpath.yaml'));
+    expect(defaultTaskFile(named)).toEqual({ file: '../critpath.yaml', from: undefined });
   });
 });
