@@ -11,6 +11,34 @@ function over(text: string, width: number): string[] {
   return text.split('\n').filter((l) => cellWidth(l) > width);
 }
 
+/**
+ * Lines of a wrapped paragraph that end short: the next line's first word would have fitted on
+ * them (text wrapped twice, or wrapped at another width). A paragraph's lines follow one another
+ * at indent 0, or under a hanging indent deeper than the indented line they continue.
+ */
+function ragged(text: string, width: number): string[] {
+  const lines = text.split('\n');
+  const indent = (l: string): number => /^ */.exec(l)![0].length;
+  const found: string[] = [];
+  let head = '';
+  for (const [i, line] of lines.entries()) {
+    const prev = lines[i - 1] ?? '';
+    if (line.trim() === '' || prev.trim() === '') {
+      head = line;
+      continue;
+    }
+    const flush = indent(line) === 0 && indent(prev) === 0;
+    const hanging = indent(head) > 0 && indent(line) > indent(head);
+    if (!flush && !hanging) {
+      head = line;
+      continue;
+    }
+    const word = line.trim().split(' ')[0]!;
+    if (cellWidth(prev) + 1 + cellWidth(word) <= width) found.push(`${prev} ⏎ ${word}`);
+  }
+  return found;
+}
+
 describe('default views fit an 80-column terminal (COLUMNS=80, piped)', () => {
   const views: [string, string[]][] = [
     ['plan', ['plan']],
@@ -72,15 +100,20 @@ describe('default views fit an 80-column terminal (COLUMNS=80, piped)', () => {
     expect(over(plan.stdout, 80)).toEqual([]);
   }, 120_000);
 
-  it('every help text fits, the examples and notes each verb adds included', async () => {
+  it('every help text fits, the examples and notes each verb adds included, wrapped once', async () => {
     const help = await critpath(['--help'], { cwd: ROOT, env });
     const verbs = [...help.stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]!);
     expect(verbs).toContain('status');
-    expect(over(help.stdout, 80)).toEqual([]);
-    for (const verb of verbs) {
-      const r = await critpath([verb, '--help'], { cwd: ROOT, env });
-      expect(r.exitCode, r.all).toBe(0);
-      expect(over(r.stdout, 80), verb).toEqual([]);
+    for (const columns of [80, 120]) {
+      for (const args of [[], ...verbs.map((v) => [v])]) {
+        const r = await critpath([...args, '--help'], {
+          cwd: ROOT,
+          env: { ...env, COLUMNS: String(columns) },
+        });
+        expect(r.exitCode, r.all).toBe(0);
+        expect(over(r.stdout, columns), `${args.join(' ')} at ${columns}`).toEqual([]);
+        expect(ragged(r.stdout, columns), `${args.join(' ')} at ${columns}`).toEqual([]);
+      }
     }
   }, 120_000);
 
