@@ -59,6 +59,20 @@ function chain(ids: readonly string[], summary: boolean): string {
 }
 
 /**
+ * What a summary table lists: `listed` of the `critical` activities, of `n` in all (a chain's
+ * activities are all critical, and its count is said once).
+ */
+function summaryNote(listed: number, critical: number, n: number): string {
+  const which =
+    critical === n
+      ? `the first ${listed} of ${n} activities listed, every one critical`
+      : listed === critical
+        ? `the ${critical} critical activities of ${n} listed`
+        : `the first ${listed} of ${critical} critical activities listed, of ${n} activities in all`;
+  return `(a summary: ${which}; --days lists every activity, --json gives them all)`;
+}
+
+/**
  * The critical-path table: ES/EF/LS/LF/slack per activity, then the critical path. A project of
  * more than CPM_SUMMARY_ACTIVITIES activities gets a summary of bounded length instead, unless
  * `days` asks for every row: the first CPM_SUMMARY_ROWS critical activities, and each critical
@@ -89,11 +103,7 @@ export function renderCpmTable(
     fitTable(CPM_COLUMNS, rows, out.columns),
     '',
   ];
-  if (summary)
-    lines.push(
-      `(a summary: ${rows.length} of ${critical} critical activities listed, of ${n}; --days lists every activity, --json gives them all)`,
-      '',
-    );
+  if (summary) lines.push(summaryNote(rows.length, critical, n), '');
   lines.push(
     `${c.bold('Critical path')} (${fmtHours(plan.makespan)} h): ${chain(plan.criticalPath, summary)}`,
   );
