@@ -377,8 +377,8 @@ function fittingLine(
 
 /**
  * The table stacked vertically, for a terminal too narrow for its columns: each row's first cell
- * on a line of its own, then one `header: value` line per other non-empty cell, wrapped to at
- * most CELL_LINES lines.
+ * (an id, often) wrapped on lines of its own, never cut short, then one `header: value` line per
+ * other non-empty cell, wrapped to at most CELL_LINES lines.
  */
 function stacked(
   columns: readonly Column[],
@@ -388,7 +388,7 @@ function stacked(
   const labelWidth = Math.max(...columns.slice(1).map((c) => cellWidth(c.header))) + 1;
   const out: string[] = [];
   for (const r of rows) {
-    out.push(elide(r[0] ?? '', width));
+    out.push(...wrapCell(r[0] ?? '', width));
     columns.forEach((c, i) => {
       const v = r[i] ?? '';
       if (i === 0 || stripColor(v).trim() === '') return;

@@ -151,6 +151,8 @@ describe('default views fit an 80-column terminal (COLUMNS=80, piped)', () => {
     expect(run.exitCode, run.all).toBe(1);
     const status = await critpath(['status', p.file, '--gpus', '2'], opts);
     expect(status.stdout).toContain('the end of its log:');
+    // Its card shows the id whole, wrapped; it was cut to 79 characters and "…".
+    expect(status.stdout).toContain(`\n${'t'.repeat(80)}\n${'t'.repeat(40)}\n  status:`);
     // The log line is kept whole (300 characters, the journal's cap), wrapped under its `| `.
     expect(status.stdout).toMatch(/^ {2}\| y{76}\n {4}y{76}\n/m);
     expect(over(status.stdout, 80)).toEqual([]);

@@ -87,6 +87,17 @@ describe('fitTable', () => {
     expect(stacked.split('\n')[0]).toBe('x');
     for (const l of stacked.split('\n')) expect(cellWidth(l)).toBeLessThanOrEqual(12);
   });
+  it('stacks a first cell wider than the terminal whole, wrapped, not cut with "…"', () => {
+    // status printed a 126-character id as 79 characters and "…": it could not be copied.
+    const id = `${'x'.repeat(100)}.${'y'.repeat(25)}`;
+    const lines = fitTable(
+      [{ header: 'activity' }, { header: 'status' }],
+      [[id, 'ready']],
+      80,
+    ).split('\n');
+    expect(lines.slice(0, 2)).toEqual([id.slice(0, 80), id.slice(80)]);
+    expect(lines[2]).toBe('  status: ready');
+  });
 });
 
 describe('a long cell', () => {
