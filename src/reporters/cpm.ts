@@ -8,7 +8,8 @@ import type { Output } from './terminal.js';
 
 /**
  * The critical-path table's columns: on a narrow terminal the free slack, the latest times and
- * the hardware kind (the GPU count tells it) give way, and titles are cut.
+ * the hardware kind (the GPU count tells it) give way, and titles are cut; narrower still, titles
+ * wrap in a column of 16 cells or more before the table becomes cards. Ids are never cut.
  */
 const CPM_COLUMNS: readonly Column[] = [
   { header: '' },
@@ -22,7 +23,7 @@ const CPM_COLUMNS: readonly Column[] = [
   { header: 'LF', align: 'r', drop: 2 },
   { header: 'Slack', align: 'r' },
   { header: 'Free', align: 'r', drop: 1 },
-  { header: 'Title', shrink: 'elide', min: 30 },
+  { header: 'Title', shrink: 'elide', min: 30, floor: 16 },
 ];
 
 /** Projects with more activities than this get the summary table unless `days` (--days). */

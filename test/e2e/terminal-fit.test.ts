@@ -69,6 +69,17 @@ describe('default views fit an 80-column terminal (COLUMNS=80, piped)', () => {
     expect(over(piped.stdout, 80).length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('plan of validation.yaml: a table with its titles wrapped, not a card per activity', async () => {
+    // 41 lines of cards, each under a lone "●", for 4 activities: a 15-character id was enough.
+    const r = await critpath(['plan', 'tasks/validation.yaml'], { cwd: ROOT, env });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toMatch(/^ {3}Activity +Hours +GPUs +ES +EF +Slack +Title$/m);
+    expect(r.stdout).toMatch(/^● {2}inference-check +0\.25 +2 +0\.25 +0\.5 +0 +1a\.15: /m);
+    expect(r.stdout).not.toMatch(/^●$/m);
+    expect(r.stdout.split('\n').length).toBeLessThan(25);
+    expect(over(r.stdout, 80)).toEqual([]);
+  }, 120_000);
+
   it('status prints dates in the plan style, not ISO', async () => {
     const r = await critpath(['status', '--gpus', '0'], { cwd: ROOT, env });
     expect(r.stdout).toMatch(

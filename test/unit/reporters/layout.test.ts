@@ -88,6 +88,33 @@ describe('fitTable', () => {
     expect(stacked.split('\n')[0]).toBe('x');
     for (const l of stacked.split('\n')) expect(cellWidth(l)).toBeLessThanOrEqual(12);
   });
+  it('narrows a column with a floor, wrapped, before stacking; a marker heads each card', () => {
+    // validation.yaml's plan at 80 columns: a card per activity, each headed by a lone "●".
+    const cols = [
+      { header: '' },
+      { header: 'id' },
+      { header: 'title', shrink: 'elide' as const, min: 30, floor: 10 },
+    ];
+    const rows = [['●', 'inference-check', 'inference on the other pair (vLLM, or a fallback)']];
+    expect(fitTable(cols, rows, 40).split('\n')).toEqual([
+      '   id               title',
+      '─  ───────────────  ────────────────────',
+      '●  inference-check  inference on the',
+      '                    other pair (vLLM, or',
+      '                    a fallback)',
+    ]);
+    // Without the floor, or narrower than it: cards, the marker beside the id.
+    const cards = [
+      '● inference-check',
+      '  title: inference on the other pair',
+      '         (vLLM, or a fallback)',
+    ];
+    expect(fitTable(cols.slice(0, 2).concat({ header: 'title' }), rows, 40).split('\n')).toEqual(
+      cards,
+    );
+    expect(fitTable(cols, rows, 28).split('\n')[0]).toBe('● inference-check');
+  });
+
   it('stacks a first cell wider than the terminal whole, wrapped, not cut with "…"', () => {
     // status printed a 126-character id as 79 characters and "…": it could not be copied.
     const id = `${'x'.repeat(100)}.${'y'.repeat(25)}`;
