@@ -77,10 +77,13 @@ export async function main(
         '  critpath status lab.yaml --watch       follow it from another terminal',
         "  critpath logs lab.yaml 1a.8/test       an activity's log",
         '',
-        'Every verb has examples: critpath VERB --help. Without a file, a verb reads the default:',
-        'the nearest folder, this one or one above it, holding one of these decides, looked for in',
-        'this order: a .critpathrc naming the file, a package.json "critpath" key naming it,',
-        'critpath.yaml (what critpath init writes), tasks/epic-1a.yaml.',
+        // One line: fitHelp wraps it to the width, once.
+        [
+          'Every verb has examples: critpath VERB --help. Without a file, a verb reads the default:',
+          'the nearest folder, this one or one above it, holding one of these decides, looked for in',
+          'this order: a .critpathrc naming the file, a package.json "critpath" key naming it,',
+          'critpath.yaml (what critpath init writes), tasks/epic-1a.yaml.',
+        ].join(' '),
       ].join('\n'),
     )
     .configureOutput({

@@ -8,7 +8,8 @@ import type { Output } from './terminal.js';
 
 /**
  * The critical-path table's columns: on a narrow terminal the free slack, the latest times and
- * the hardware kind (the GPU count tells it) give way, and titles are cut.
+ * the hardware kind (the GPU count tells it) give way, and titles are cut; narrower still, titles
+ * wrap in a column of 16 cells or more before the table becomes cards. Ids are never cut.
  */
 const CPM_COLUMNS: readonly Column[] = [
   { header: '' },
@@ -22,7 +23,7 @@ const CPM_COLUMNS: readonly Column[] = [
   { header: 'LF', align: 'r', drop: 2 },
   { header: 'Slack', align: 'r' },
   { header: 'Free', align: 'r', drop: 1 },
-  { header: 'Title', shrink: 'elide', min: 30 },
+  { header: 'Title', shrink: 'elide', min: 30, floor: 16 },
 ];
 
 /** Projects with more activities than this get the summary table unless `days` (--days). */
@@ -59,6 +60,20 @@ function chain(ids: readonly string[], summary: boolean): string {
 }
 
 /**
+ * What a summary table lists: `listed` of the `critical` activities, of `n` in all (a chain's
+ * activities are all critical, and its count is said once).
+ */
+function summaryNote(listed: number, critical: number, n: number): string {
+  const which =
+    critical === n
+      ? `the first ${listed} of ${n} activities listed, every one critical`
+      : listed === critical
+        ? `the ${critical} critical activities of ${n} listed`
+        : `the first ${listed} of ${critical} critical activities listed, of ${n} activities in all`;
+  return `(a summary: ${which}; --days lists every activity, --json gives them all)`;
+}
+
+/**
  * The critical-path table: ES/EF/LS/LF/slack per activity, then the critical path. A project of
  * more than CPM_SUMMARY_ACTIVITIES activities gets a summary of bounded length instead, unless
  * `days` asks for every row: the first CPM_SUMMARY_ROWS critical activities, and each critical
@@ -89,11 +104,7 @@ export function renderCpmTable(
     fitTable(CPM_COLUMNS, rows, out.columns),
     '',
   ];
-  if (summary)
-    lines.push(
-      `(a summary: ${rows.length} of ${critical} critical activities listed, of ${n}; --days lists every activity, --json gives them all)`,
-      '',
-    );
+  if (summary) lines.push(summaryNote(rows.length, critical, n), '');
   lines.push(
     `${c.bold('Critical path')} (${fmtHours(plan.makespan)} h): ${chain(plan.criticalPath, summary)}`,
   );

@@ -231,6 +231,39 @@ export function wrapProse(s: string, width: number, indent = ''): string {
     .join('\n');
 }
 
+/**
+ * Text wrapped to `width` cells at spaces only: every line after a paragraph's first starts with
+ * `indent`, and a word (a path, an id) is never broken, so one longer than a line stands whole on
+ * a line of its own, past the width. Lines already in `s` are wrapped one by one.
+ */
+export function wrapWords(s: string, width: number, indent = ''): string {
+  const indentWidth = cellWidth(indent);
+  return s
+    .split('\n')
+    .map((para) => {
+      if (cellWidth(para) <= width) return para;
+      const [first = '', ...words] = para.split(' ');
+      const lines: string[] = [];
+      let line = first;
+      let used = cellWidth(first);
+      for (const word of words) {
+        const w = cellWidth(word);
+        if (used + 1 + w <= width) {
+          line = `${line} ${word}`;
+          used += 1 + w;
+        } else if (word !== '') {
+          // A break: the spaces before it go (`FAIL  d.7` keeps its two where it does not break).
+          lines.push(line.trimEnd());
+          line = indent + word;
+          used = indentWidth + w;
+        }
+      }
+      lines.push(line);
+      return lines.join('\n');
+    })
+    .join('\n');
+}
+
 /** A table column: how it aligns and what gives way when the table is too wide. */
 export interface Column {
   readonly header: string;
@@ -244,6 +277,12 @@ export interface Column {
   readonly shrink?: 'elide' | 'wrap';
   /** The narrowest a shrinking column becomes (cells; default 12). */
   readonly min?: number;
+  /**
+   * Narrower than `min`, the narrowest this column becomes, its cells wrapped, before the table
+   * is stacked: a title wrapped in a narrow column beats a card for every row. Tried only once
+   * every detail column is dropped; without it the table stacks when `min` does not fit.
+   */
+  readonly floor?: number;
 }
 
 const GAP = '  ';
@@ -377,21 +416,25 @@ function fittingLine(
 
 /**
  * The table stacked vertically, for a terminal too narrow for its columns: each row's first cell
- * on a line of its own, then one `header: value` line per other non-empty cell, wrapped to at
- * most CELL_LINES lines.
+ * (an id, often) wrapped on lines of its own, never cut short, then one `header: value` line per
+ * other non-empty cell, wrapped to at most CELL_LINES lines.
  */
 function stacked(
   columns: readonly Column[],
   rows: readonly (readonly string[])[],
   width: number,
 ): string[] {
-  const labelWidth = Math.max(...columns.slice(1).map((c) => cellWidth(c.header))) + 1;
+  // A first column without a header is a marker (the critical path's ●): it heads each card
+  // beside the second cell (the id), not on a line of its own.
+  const marked = columns.length > 1 && columns[0]!.header === '' && !headerless(columns);
+  const fields = marked ? 2 : 1;
+  const labelWidth = Math.max(...columns.slice(fields).map((c) => cellWidth(c.header)), 0) + 1;
   const out: string[] = [];
   for (const r of rows) {
-    out.push(elide(r[0] ?? '', width));
+    out.push(...wrapCell(marked ? `${r[0] ?? ''} ${r[1] ?? ''}` : (r[0] ?? ''), width));
     columns.forEach((c, i) => {
       const v = r[i] ?? '';
-      if (i === 0 || stripColor(v).trim() === '') return;
+      if (i < fields || stripColor(v).trim() === '') return;
       const label = pad(c.header === '' ? '' : `${c.header}:`, labelWidth);
       const indent = ' '.repeat(Math.min(2 + labelWidth + 1, Math.floor(width / 2)));
       const head = prefixFor(v, width, CELL_LINES);
@@ -402,10 +445,18 @@ function stacked(
   return out;
 }
 
+/** The columns with each `floor` as its minimum, wrapped; undefined when none has a floor. */
+function squeeze(columns: readonly Column[]): Column[] | undefined {
+  if (columns.every((c) => c.floor === undefined)) return undefined;
+  return columns.map((c) =>
+    c.floor === undefined ? c : { ...c, shrink: 'wrap' as const, min: c.floor },
+  );
+}
+
 /**
  * A table that fits `width` terminal cells: shrinking columns narrow first (elided or wrapped),
- * then detail columns are dropped, lowest `drop` first; when even that does not fit, each row is
- * stacked vertically. `width` Infinity (`--wide`) shows every column in full.
+ * then detail columns are dropped, lowest `drop` first, then columns with a `floor` narrow to it
+ * (wrapped); when even that does not fit, each row is stacked vertically. `width` Infinity (`--wide`) shows every column in full.
  */
 export function fitTable(
   columns: readonly Column[],
@@ -421,6 +472,9 @@ export function fitTable(
     if (widths !== undefined) return renderRows(cols, rows, keep, kept, widths).join('\n');
     const droppable = keep.filter((i) => columns[i]!.drop !== undefined);
     if (droppable.length === 0) {
+      const squeezed = squeeze(cols);
+      const narrow = squeezed === undefined ? undefined : fitWidths(squeezed, kept, width);
+      if (narrow !== undefined) return renderRows(squeezed!, rows, keep, kept, narrow).join('\n');
       const cells = rows.map((r) => keep.map((i) => r[i] ?? ''));
       return stacked(cols, cells, width).join('\n');
     }

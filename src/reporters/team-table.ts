@@ -73,7 +73,10 @@ export function renderTeamTable(
   const c = out.color;
   const width = out.columns;
   const critical = new Set(plan.criticalPath);
-  const mark = (id: string, text: string): string => (critical.has(id) ? c.bold(text) : text);
+  // Bold where colour is on; where it is off (piped, NO_COLOR) bold is lost, so a `*` marks them.
+  const colour = c.level > 0;
+  const mark = (id: string, text: string): string =>
+    !critical.has(id) ? text : colour ? c.bold(text) : `${text}*`;
   const lines: string[] = [wrapProse(c.bold(titleLine(plan)), width, '  '), ''];
   for (const w of weekSections(plan, mark)) {
     lines.push(c.bold(w.title));
@@ -101,7 +104,9 @@ export function renderTeamTable(
   lines.push('', ...summaryLines(plan, out));
   lines.push(
     wrapProse(
-      c.dim(`(bold tasks are on the critical path; ${plan.hoursPerDay} h working days from 09:00)`),
+      c.dim(
+        `(${colour ? 'bold tasks' : 'tasks marked *'} are on the critical path; ${plan.hoursPerDay} h working days from 09:00)`,
+      ),
       width,
     ),
   );

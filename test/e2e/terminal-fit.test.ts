@@ -11,6 +11,34 @@ function over(text: string, width: number): string[] {
   return text.split('\n').filter((l) => cellWidth(l) > width);
 }
 
+/**
+ * Lines of a wrapped paragraph that end short: the next line's first word would have fitted on
+ * them (text wrapped twice, or wrapped at another width). A paragraph's lines follow one another
+ * at indent 0, or under a hanging indent deeper than the indented line they continue.
+ */
+function ragged(text: string, width: number): string[] {
+  const lines = text.split('\n');
+  const indent = (l: string): number => /^ */.exec(l)![0].length;
+  const found: string[] = [];
+  let head = '';
+  for (const [i, line] of lines.entries()) {
+    const prev = lines[i - 1] ?? '';
+    if (line.trim() === '' || prev.trim() === '') {
+      head = line;
+      continue;
+    }
+    const flush = indent(line) === 0 && indent(prev) === 0;
+    const hanging = indent(head) > 0 && indent(line) > indent(head);
+    if (!flush && !hanging) {
+      head = line;
+      continue;
+    }
+    const word = line.trim().split(' ')[0]!;
+    if (cellWidth(prev) + 1 + cellWidth(word) <= width) found.push(`${prev} ⏎ ${word}`);
+  }
+  return found;
+}
+
 describe('default views fit an 80-column terminal (COLUMNS=80, piped)', () => {
   const views: [string, string[]][] = [
     ['plan', ['plan']],
@@ -41,6 +69,17 @@ describe('default views fit an 80-column terminal (COLUMNS=80, piped)', () => {
     expect(over(piped.stdout, 80).length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('plan of validation.yaml: a table with its titles wrapped, not a card per activity', async () => {
+    // 41 lines of cards, each under a lone "●", for 4 activities: a 15-character id was enough.
+    const r = await critpath(['plan', 'tasks/validation.yaml'], { cwd: ROOT, env });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toMatch(/^ {3}Activity +Hours +GPUs +ES +EF +Slack +Title$/m);
+    expect(r.stdout).toMatch(/^● {2}inference-check +0\.25 +2 +0\.25 +0\.5 +0 +1a\.15: /m);
+    expect(r.stdout).not.toMatch(/^●$/m);
+    expect(r.stdout.split('\n').length).toBeLessThan(25);
+    expect(over(r.stdout, 80)).toEqual([]);
+  }, 120_000);
+
   it('status prints dates in the plan style, not ISO', async () => {
     const r = await critpath(['status', '--gpus', '0'], { cwd: ROOT, env });
     expect(r.stdout).toMatch(
@@ -58,29 +97,55 @@ describe('default views fit an 80-column terminal (COLUMNS=80, piped)', () => {
         'tasks:',
         `  - { id: ${id}, hours: 0.001, hardware: macbook, run: "true" }`,
         `  - { id: b, hours: 1, hardware: macbook, deps: [${id}], run: "exit 3" }`,
+        `  - { id: ${id}.x, hours: 1, hardware: macbook, run: "exit 4" }`,
         '',
       ].join('\n'),
     );
     const opts = { cwd: p.dir, env: { ...p.env, ...env } };
-    const run = await critpath(['run', p.file, '--gpus', '0'], opts);
+    const run = await critpath(['run', p.file, '--gpus', '0', '--jobs', '1'], opts);
     expect(run.exitCode, run.all).toBe(1);
     expect(run.stdout).toContain('machine time');
-    // The summary fits; the time-stamped event lines above it stay one per event, for grep.
-    expect(over(run.stdout.slice(run.stdout.indexOf('activity ')), 80)).toEqual([]);
+    // The event lines fit too (they ran to 97 columns), wrapped under their text past the time
+    // stamp; a path is never broken: one longer than a line stands whole on its own.
+    const log = `.critpath/logs/project/${id}.x.log`;
+    const whole = over(run.stdout, 80).map((l) => l.trim());
+    expect(whole).toContain(log);
+    for (const l of whole) expect(l).toMatch(/^\S+$/);
+    expect(run.stdout).toMatch(
+      /^\d\d:\d\d:\d\d run \S+: 3 to run, 0 done before, --jobs 1, GPUs\n {9}none$/m,
+    );
+    expect(run.stdout).toMatch(
+      /^\d\d:\d\d:\d\d FAIL\n {9}a-task-\S+\.x:\n {9}exit 4 after \S+, see$/m,
+    );
+    expect(run.stdout).toContain(`\n         ${log}\n`);
+    // Piped without COLUMNS, the width every view takes there: 100.
+    const piped = await critpath(['run', p.file, '--gpus', '0', '--jobs', '1'], {
+      cwd: p.dir,
+      env: p.env,
+    });
+    expect(piped.stdout).toMatch(
+      /^\d\d:\d\d:\d\d run \S+: 2 to run, 1 done before, --jobs 1, GPUs none$/m,
+    );
+    expect(over(piped.stdout, 100).map((l) => l.trim())).toEqual([log]);
     const plan = await critpath(['plan', p.file, '--team', '1,2'], opts);
     expect(plan.stdout).toContain('Progress from the run journal');
     expect(over(plan.stdout, 80)).toEqual([]);
   }, 120_000);
 
-  it('every help text fits, the examples and notes each verb adds included', async () => {
+  it('every help text fits, the examples and notes each verb adds included, wrapped once', async () => {
     const help = await critpath(['--help'], { cwd: ROOT, env });
     const verbs = [...help.stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]!);
     expect(verbs).toContain('status');
-    expect(over(help.stdout, 80)).toEqual([]);
-    for (const verb of verbs) {
-      const r = await critpath([verb, '--help'], { cwd: ROOT, env });
-      expect(r.exitCode, r.all).toBe(0);
-      expect(over(r.stdout, 80), verb).toEqual([]);
+    for (const columns of [80, 120]) {
+      for (const args of [[], ...verbs.map((v) => [v])]) {
+        const r = await critpath([...args, '--help'], {
+          cwd: ROOT,
+          env: { ...env, COLUMNS: String(columns) },
+        });
+        expect(r.exitCode, r.all).toBe(0);
+        expect(over(r.stdout, columns), `${args.join(' ')} at ${columns}`).toEqual([]);
+        expect(ragged(r.stdout, columns), `${args.join(' ')} at ${columns}`).toEqual([]);
+      }
     }
   }, 120_000);
 
@@ -118,6 +183,8 @@ describe('default views fit an 80-column terminal (COLUMNS=80, piped)', () => {
     expect(run.exitCode, run.all).toBe(1);
     const status = await critpath(['status', p.file, '--gpus', '2'], opts);
     expect(status.stdout).toContain('the end of its log:');
+    // Its card shows the id whole, wrapped; it was cut to 79 characters and "…".
+    expect(status.stdout).toContain(`\n${'t'.repeat(80)}\n${'t'.repeat(40)}\n  status:`);
     // The log line is kept whole (300 characters, the journal's cap), wrapped under its `| `.
     expect(status.stdout).toMatch(/^ {2}\| y{76}\n {4}y{76}\n/m);
     expect(over(status.stdout, 80)).toEqual([]);

@@ -139,11 +139,10 @@ export function registerInit(program: Command, ctx: CliContext): void {
       [
         '',
         'Examples:',
-        `  critpath init                 writes ${INIT_FILE} and schema.json here; verbs read`,
-        `                                ${INIT_FILE} when no file is named (critpath plan)`,
+        // One line an example: fitHelp wraps it under its description, once.
+        `  critpath init                 writes ${INIT_FILE} and schema.json here; verbs read ${INIT_FILE} when no file is named (critpath plan)`,
         '  critpath init tasks/lab.yaml  writes tasks/lab.yaml (refuses to overwrite a file)',
-        `  critpath init lab/            writes lab/${INIT_FILE}: a name ending in / (or an`,
-        '                                existing folder) is the folder to write in',
+        `  critpath init lab/            writes lab/${INIT_FILE}: a name ending in / (or an existing folder) is the folder to write in`,
       ].join('\n'),
     )
     .action((file: string) => {

@@ -36,11 +36,14 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       'after',
       [
         '',
-        'Forecast: the remaining critical path (unlimited people) is always shown. The forecast end',
-        "is the planner's: the team plan of `critpath plan --team N`, with done work at its actual",
-        'times and the rest re-planned from now (as `plan` prints it when a journal exists).',
-        `Over ${STATUS_TEAM_FORECAST_MAX} activities the team forecast is skipped to keep status fast,`,
-        "and the forecast end is the remaining critical path's (a note says so).",
+        // A paragraph is one line: fitHelp wraps it to the width, once.
+        [
+          'Forecast: the remaining critical path (unlimited people) is always shown. The forecast end',
+          "is the planner's: the team plan of `critpath plan --team N`, with done work at its actual",
+          'times and the rest re-planned from now (as `plan` prints it when a journal exists).',
+          `Over ${STATUS_TEAM_FORECAST_MAX} activities the team forecast is skipped to keep status fast,`,
+          "and the forecast end is the remaining critical path's (a note says so).",
+        ].join(' '),
         '',
         `Hours: "took" is ${ACTUAL_NOTE.replace(/^actual: /, '')}.`,
         '',

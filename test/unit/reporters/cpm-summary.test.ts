@@ -34,9 +34,10 @@ describe('the critical-path table of a large project', () => {
     expect(big.activities.length).toBeGreaterThan(CPM_SUMMARY_ACTIVITIES);
     const text = renderCpmTable(big, out);
     const ids = rowIds(text);
+    expect(critical.length).toBeLessThan(CPM_SUMMARY_ROWS);
     expect(ids).toEqual(critical.slice(0, CPM_SUMMARY_ROWS));
     expect(text).toContain(
-      `(a summary: ${ids.length} of ${critical.length} critical activities listed, of ${big.activities.length}; --days lists every activity, --json gives them all)`,
+      `(a summary: the ${critical.length} critical activities of ${big.activities.length} listed; --days lists every activity, --json gives them all)`,
     );
     expect(text).toContain(`Effort: `);
     expect(text).toContain(`in ${big.activities.length} activities`);
@@ -57,6 +58,21 @@ describe('the critical-path table of a large project', () => {
     expect(path).toHaveLength(600);
     const text = renderCpmTable(chain, memoryOutput(100_000));
     expect(rowIds(text)).toHaveLength(CPM_SUMMARY_ROWS);
+    // Every activity is critical: the count is said once, not "200 of 600 …, of 600".
+    expect(text).toContain(
+      '(a summary: the first 200 of 600 activities listed, every one critical; --days lists',
+    );
+    expect(text).not.toContain('of 600;');
+    // With 50 short tasks beside the chain: 200 of its 600 critical activities, of 650.
+    const beside = Array.from({ length: 50 }, (_, i) => `  - { id: s${i}, hours: 1 }`);
+    const wider = loadProjectText(
+      `project: chain\nstart: 2026-01-05\ntasks:\n${[...tasks, ...beside].join('\n')}\n`,
+      'w.yaml',
+    );
+    if (!wider.ok) throw new Error(JSON.stringify(wider.error));
+    expect(renderCpmTable(criticalPathPlan(wider.value), memoryOutput(100_000))).toContain(
+      '(a summary: the first 200 of 600 critical activities listed, of 650 activities in all;',
+    );
     expect(text).toContain(`${path.slice(0, 10).join(' → ')} → … ${path.length - 20} more … → `);
     expect(text).toContain(path.slice(-10).join(' → '));
     const full = renderCpmTable(chain, memoryOutput(100_000), { days: true });

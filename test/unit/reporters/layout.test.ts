@@ -8,6 +8,7 @@ import {
   wrap,
   wrapCell,
   wrapProse,
+  wrapWords,
 } from '../../../src/reporters/layout.js';
 import { fmtDate, fmtDatesIn } from '../../../src/reporters/format.js';
 import { dayNameBeside } from '../../../src/reporters/team-common.js';
@@ -86,6 +87,58 @@ describe('fitTable', () => {
     );
     expect(stacked.split('\n')[0]).toBe('x');
     for (const l of stacked.split('\n')) expect(cellWidth(l)).toBeLessThanOrEqual(12);
+  });
+  it('narrows a column with a floor, wrapped, before stacking; a marker heads each card', () => {
+    // validation.yaml's plan at 80 columns: a card per activity, each headed by a lone "●".
+    const cols = [
+      { header: '' },
+      { header: 'id' },
+      { header: 'title', shrink: 'elide' as const, min: 30, floor: 10 },
+    ];
+    const rows = [['●', 'inference-check', 'inference on the other pair (vLLM, or a fallback)']];
+    expect(fitTable(cols, rows, 40).split('\n')).toEqual([
+      '   id               title',
+      '─  ───────────────  ────────────────────',
+      '●  inference-check  inference on the',
+      '                    other pair (vLLM, or',
+      '                    a fallback)',
+    ]);
+    // Without the floor, or narrower than it: cards, the marker beside the id.
+    const cards = [
+      '● inference-check',
+      '  title: inference on the other pair',
+      '         (vLLM, or a fallback)',
+    ];
+    expect(fitTable(cols.slice(0, 2).concat({ header: 'title' }), rows, 40).split('\n')).toEqual(
+      cards,
+    );
+    expect(fitTable(cols, rows, 28).split('\n')[0]).toBe('● inference-check');
+  });
+
+  it('stacks a first cell wider than the terminal whole, wrapped, not cut with "…"', () => {
+    // status printed a 126-character id as 79 characters and "…": it could not be copied.
+    const id = `${'x'.repeat(100)}.${'y'.repeat(25)}`;
+    const lines = fitTable(
+      [{ header: 'activity' }, { header: 'status' }],
+      [[id, 'ready']],
+      80,
+    ).split('\n');
+    expect(lines.slice(0, 2)).toEqual([id.slice(0, 80), id.slice(80)]);
+    expect(lines[2]).toBe('  status: ready');
+  });
+});
+
+describe('wrapWords', () => {
+  it('wraps at spaces under an indent, and never breaks a word longer than a line', () => {
+    const path = `.critpath/logs/${'x'.repeat(40)}.log`;
+    expect(wrapWords(`12:00:00 FAIL  d.7: exit 1, see ${path}`, 40, ' '.repeat(9))).toBe(
+      `12:00:00 FAIL  d.7: exit 1, see\n         ${path}`,
+    );
+    expect(wrapWords('a b c d', 3, ' ')).toBe('a b\n c\n d');
+    // The spaces at a break go; lines already there are wrapped one by one; short text stays.
+    expect(wrapWords('aaa   bbb\nccc ddd', 5, '')).toBe('aaa\nbbb\nccc\nddd');
+    expect(wrapWords('FAIL  d.7', 80)).toBe('FAIL  d.7');
+    expect(wrapWords('x '.repeat(100).trimEnd(), Infinity)).toBe('x '.repeat(100).trimEnd());
   });
 });
 

@@ -1,3 +1,4 @@
+import { Chalk } from 'chalk';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatedTeamPlan } from '../../../src/app/plan-team.js';
 import { buildTeamPlans } from '../../../src/app/plan-team.js';
@@ -62,6 +63,22 @@ describe('team table (terminal)', () => {
     );
     expect(text).toMatch(/Confidence: +low–high estimates: [\d.]+–[\d.]+ h/);
     expect(text).toContain('deadline Fri 18 Dec: met');
+  });
+
+  it('marks the critical tasks in a way the output at hand shows, and says which', () => {
+    // Piped or NO_COLOR output said "bold tasks are on the critical path" with nothing bold.
+    const plain = renderTeamTable(two(), memoryOutput(Infinity));
+    expect(plain).not.toContain('bold');
+    expect(plain).toContain('(tasks marked * are on the critical path;');
+    expect(plain).toMatch(/^Mon 7 Dec\s+infra\s+1a\.8\/test\*, /m);
+    expect(plain).toMatch(/^Mon 30 Nov\s+infra\s+1a\.1, 1a\.2, start 1a\.4\s/m);
+    const colour = renderTeamTable(two(), {
+      ...memoryOutput(Infinity),
+      color: new Chalk({ level: 1 }),
+    });
+    expect(colour).toContain('(bold tasks are on the critical path;');
+    expect(colour).toContain(`${new Chalk({ level: 1 }).bold('1a.8/test')}, `);
+    expect(colour).not.toContain('1a.8/test*');
   });
 
   it('prints team sizes side by side', () => {
