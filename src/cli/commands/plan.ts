@@ -99,6 +99,25 @@ export interface TeamPlanRequest {
   readonly days: boolean;
 }
 
+/** `plan --help`'s examples. */
+const PLAN_EXAMPLES = [
+  '',
+  'Examples:',
+  '  critpath plan                         critical path, no resource limits',
+  '  critpath plan --team 2                day-by-day plan for two engineers',
+  '  critpath plan --team 1,2,3            team sizes side by side',
+  '  critpath plan --team infra+ml --format md > plan.md',
+  '  critpath plan --team 2 --json         the JSON plan contract',
+  '  critpath plan --team 2 --format csv > plan.csv   one row per activity, for spreadsheets',
+  '  critpath plan --team 2 --format ics > plan.ics   one calendar event per activity',
+  '  critpath plan --monte-carlo 10000 --team 1,2,3   finish-date odds, criticality, risk drivers',
+  '  critpath plan --compare               the decision matrix over scenarios and team sizes',
+  '  critpath plan --scenario early-gpu --team 2   the plan of one scenario',
+  '  critpath plan --team 2 --roles any    the same team without roles',
+  '  critpath plan --html plans/report.html          Gantt, GPU use and finish histogram',
+  '  critpath plan j30/j301_1.sm --json    a PSPLIB RCPSP instance, same engine',
+].join('\n');
+
 export function registerPlan(program: Command, ctx: CliContext): void {
   addRiskOptions(program.command('plan'))
     .description('Plan a task file: the critical path, or a team schedule with --team')
@@ -148,26 +167,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         .choices(['declared', 'any'])
         .default('declared'),
     )
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Examples:',
-        '  critpath plan                         critical path, no resource limits',
-        '  critpath plan --team 2                day-by-day plan for two engineers',
-        '  critpath plan --team 1,2,3            team sizes side by side',
-        '  critpath plan --team infra+ml --format md > plan.md',
-        '  critpath plan --team 2 --json         the JSON plan contract',
-        '  critpath plan --team 2 --format csv > plan.csv   one row per activity, for spreadsheets',
-        '  critpath plan --team 2 --format ics > plan.ics   one calendar event per activity',
-        '  critpath plan --monte-carlo 10000 --team 1,2,3   finish-date odds, criticality, risk drivers',
-        '  critpath plan --compare               the decision matrix over scenarios and team sizes',
-        '  critpath plan --scenario early-gpu --team 2   the plan of one scenario',
-        '  critpath plan --team 2 --roles any    the same team without roles',
-        '  critpath plan --html plans/report.html          Gantt, GPU use and finish histogram',
-        '  critpath plan j30/j301_1.sm --json    a PSPLIB RCPSP instance, same engine',
-      ].join('\n'),
-    )
+    .addHelpText('after', PLAN_EXAMPLES)
     .action(async (file: string, opts: PlanOptions, command: Command) => {
       const conflict = optionConflict(opts, command);
       if (conflict !== undefined) return usageError(ctx, conflict);
