@@ -284,20 +284,33 @@ export function isoAt(cal: WorkCalendar, t: number, kind: 'start' | 'end' = 'sta
   return `${workingDate(cal, day)}T${clockText(cal.dayStartMinutes + minutes)}`;
 }
 
-/** The working day of axis hour `t` and the minutes into it, as pointAt reads them. */
+/** Minutes of float noise absorbed at a day boundary (15.999999 h or 16.0000001 h is 16 h). */
+const NOISE_MINUTES = 1e-3;
+
+/**
+ * The working day of axis hour `t` and the minutes into it, as pointAt reads them. The day comes
+ * from the axis hour itself (day d covers [d·H, (d+1)·H)), and only the clock within it is
+ * rounded to the minute, so a day that is not a whole number of minutes (7.99 h is 479.4) does
+ * not drift from the axis, and one shorter than a minute does not divide by zero.
+ */
 function dayAndMinutes(cal: WorkCalendar, t: number, kind: 'start' | 'end'): [number, number] {
-  // Minutes: a start rounds to the nearest, an end up (work never ends before it is done), each
-  // snapping float noise (15.999999 or 16.0000001) to the boundary it means.
-  const ticks = kind === 'end' ? Math.ceil(t * 60 - 1e-3) : Math.round(t * 60);
-  const perDay = Math.round(cal.hoursPerDay * 60);
-  let day = Math.floor(ticks / perDay);
-  let minutes = ticks - day * perDay;
-  if (kind === 'end' && minutes === 0 && day > 0) {
-    day -= 1;
-    minutes = perDay;
+  const perDay = cal.hoursPerDay * 60;
+  const m = t * 60;
+  if (kind === 'end') {
+    // Up to the minute (work never ends before it is done); an end at a boundary is the end of
+    // the day before it, 09:00 + H.
+    const e = m - NOISE_MINUTES;
+    const day = Math.ceil(e / perDay) - 1;
+    if (day < 0) return [0, 0];
+    return [day, Math.ceil(e - day * perDay)];
   }
+  // To the nearest minute; a start that rounds to the day's end, or lies a hair before it, is
+  // the next morning.
+  let day = Math.floor(m / perDay);
+  if ((day + 1) * perDay - m < NOISE_MINUTES) day += 1;
   if (day < 0) return [0, 0];
-  return [day, minutes];
+  const minutes = Math.round(m - day * perDay);
+  return minutes >= perDay ? [day + 1, 0] : [day, Math.max(0, minutes)];
 }
 
 /** `HH:MM` of a clock reading in minutes after midnight, each made once. */

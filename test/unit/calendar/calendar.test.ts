@@ -69,7 +69,13 @@ describe('axis hours to clock times', () => {
   });
 
   it('isoAt is pointAt(...).iso, at boundaries, noise, before the start and at odd day lengths', () => {
-    for (const c of [cal(), cal({ h: 7.5, holidays: ['2026-12-02'] }), cal({ h: 24 })]) {
+    for (const c of [
+      cal(),
+      cal({ h: 7.5, holidays: ['2026-12-02'] }),
+      cal({ h: 24 }),
+      cal({ h: 7.99 }),
+      cal({ h: 0.01 }),
+    ]) {
       for (let k = -8; k <= 800; k++) {
         for (const t of [k / 4, k / 3, k / 4 + 1e-7, k / 4 - 1e-7]) {
           for (const kind of ['start', 'end'] as const) {
@@ -90,6 +96,42 @@ describe('axis hours to clock times', () => {
     const c = cal();
     expect(pointAt(c, 7 / 3).time).toBe('11:20');
     expect(pointAt(c, 16 - 1e-12, 'end').iso).toBe('2026-12-01T17:00');
+  });
+
+  it('dates a day of no whole number of minutes by the axis, not by its rounded minutes', () => {
+    // 0.01 h is 0.6 minutes: 1 h of work is 100 working days (it read 60, a day of 1 minute).
+    const short = cal({ h: 0.01 });
+    expect(pointAt(short, 1, 'end')).toMatchObject({ day: 99, iso: '2027-04-16T09:01' });
+    expect(pointAt(short, 1, 'start')).toMatchObject({ day: 100, iso: '2027-04-19T09:00' });
+    expect(pointAt(short, 0.995)).toMatchObject({ day: 99, time: '09:00' });
+    // 7.99 h is 479.4 minutes: a day of 479 drifted by 0.4 minutes a day, 400 by day 1000.
+    const odd = cal({ h: 7.99 });
+    expect(pointAt(odd, 7.99 * 1000).iso).toBe(`${workingDate(odd, 1000)}T09:00`);
+    expect(pointAt(odd, 7.99 * 1000, 'end').iso).toBe(`${workingDate(odd, 999)}T17:00`);
+    expect(pointAt(odd, 7.99 * 1000 + 2.5).iso).toBe(`${workingDate(odd, 1000)}T11:30`);
+  });
+
+  it('puts hour k·H + x on day k for any day length, boundaries and noise included', () => {
+    // One calendar a day length: each caches the working days it has walked.
+    const cals = new Map([0.01, 0.37, 1 / 3, 7.5, 7.99, 8, 23.9].map((h) => [h, cal({ h })]));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...cals.keys()),
+        fc.integer({ min: 0, max: 20_000 }),
+        fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+        fc.constantFrom(0, 1e-12, -1e-12),
+        (h, k, x, noise) => {
+          const c = cals.get(h)!;
+          const boundary = k * h * (1 + noise);
+          expect(pointAt(c, boundary, 'start').day).toBe(k);
+          expect(pointAt(c, boundary, 'end').day).toBe(Math.max(0, k - 1));
+          expect(pointAt(c, (k + x) * h, 'start').day).toBeGreaterThanOrEqual(k);
+          expect(pointAt(c, (k + x) * h, 'start').day).toBeLessThanOrEqual(k + 1);
+          expect(pointAt(c, (k + x) * h, 'end').day).toBe(k);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });
 
