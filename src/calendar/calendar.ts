@@ -1,5 +1,6 @@
 import { normalizeProfile } from '../planner/engine/capacity.js';
 import type { CapacityStep } from '../planner/engine/problem.js';
+import { MIN_HOURS_PER_DAY } from '../model/patterns.js';
 import { InputLimitError } from '../result.js';
 
 /**
@@ -65,8 +66,10 @@ export function projectCalendar(
 }
 
 export function makeCalendar(opts: CalendarOptions): WorkCalendar {
-  if (!(opts.hoursPerDay > 0 && opts.hoursPerDay <= 24)) {
-    throw new Error(`Internal error: hoursPerDay must be in (0, 24], got ${opts.hoursPerDay}`);
+  if (!(opts.hoursPerDay >= MIN_HOURS_PER_DAY && opts.hoursPerDay <= 24)) {
+    throw new Error(
+      `Internal error: hoursPerDay must be from ${MIN_HOURS_PER_DAY} to 24, got ${opts.hoursPerDay}`,
+    );
   }
   const holidays = new Set(opts.holidays ?? []);
   return {
@@ -291,7 +294,8 @@ const NOISE_MINUTES = 1e-3;
  * The working day of axis hour `t` and the minutes into it, as pointAt reads them. The day comes
  * from the axis hour itself (day d covers [d·H, (d+1)·H)), and only the clock within it is
  * rounded to the minute, so a day that is not a whole number of minutes (7.99 h is 479.4) does
- * not drift from the axis, and one shorter than a minute does not divide by zero.
+ * not drift from the axis, and one shorter than a minute (MIN_HOURS_PER_DAY is 0.6 of one) does
+ * not divide by zero.
  */
 function dayAndMinutes(cal: WorkCalendar, t: number, kind: 'start' | 'end'): [number, number] {
   const perDay = cal.hoursPerDay * 60;
