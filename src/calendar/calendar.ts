@@ -1,6 +1,6 @@
 import { normalizeProfile } from '../planner/engine/capacity.js';
 import type { CapacityStep } from '../planner/engine/problem.js';
-import { MIN_HOURS_PER_DAY } from '../model/patterns.js';
+import { DATE_RE, MIN_HOURS_PER_DAY } from '../model/patterns.js';
 import { InputLimitError } from '../result.js';
 
 /**
@@ -114,19 +114,30 @@ function isWeekday(day: number): boolean {
  * Days since 1970-01-01 of a `YYYY-MM-DD` date (the loader checked every date the calendar
  * gets). Calendar dates carry no time zone, so the arithmetic is on UTC days: a plan for 100k
  * tasks spans tens of thousands of days, and each is a few integer operations instead of a
- * date-library round trip.
+ * date-library round trip. The day count is the proleptic Gregorian calendar's, by arithmetic:
+ * `Date.UTC` would read the years 0000 to 0099 as 1900 to 1999.
  */
 function epochDayOf(date: string): number {
-  if (date.length === 10 && date[4] === '-' && date[7] === '-') {
+  if (DATE_RE.test(date)) {
+    const y = +date.slice(0, 4);
     const m = +date.slice(5, 7);
     const d = +date.slice(8, 10);
-    const t = Date.UTC(+date.slice(0, 4), m - 1, d);
-    if (m >= 1 && m <= 12 && d >= 1 && d <= 31 && Number.isInteger(t / 86_400_000)) {
-      const day = t / 86_400_000;
+    if (m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+      const day = daysFromCivil(y, m, d);
       if (d <= 28 || dateOfEpochDay(day) === date) return day;
     }
   }
   throw new Error(`Internal error: bad date ${date}`);
+}
+
+/** Days since 1970-01-01 of year `y`, month `m` (1–12), day `d` (H. Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const y0 = m <= 2 ? y - 1 : y;
+  const era = Math.floor(y0 / 400);
+  const yoe = y0 - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 function dateOfEpochDay(day: number): string {

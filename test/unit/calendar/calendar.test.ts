@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InputLimitError } from '../../../src/result.js';
 import {
   LAST_DATE,
+  calendarDaysTo,
   dayIndexOf,
   gpuProfile,
   hourOfDate,
@@ -11,6 +12,7 @@ import {
   makeCalendar,
   pointAt,
   weekOf,
+  weekdayName,
   workingDate,
 } from '../../../src/calendar/calendar.js';
 
@@ -168,6 +170,57 @@ describe('weeks', () => {
     expect(weekOf(c, '2026-12-04')).toBe(1);
     expect(weekOf(c, '2026-12-07')).toBe(2);
     expect(weekOf(c, '2026-12-21')).toBe(4);
+  });
+});
+
+describe('years 0000 to 0099', () => {
+  it('are dated as written, not as 1900 to 1999 (Date.UTC reads them so)', () => {
+    const c = cal({ start: '0050-03-15', holidays: ['0050-03-16', '0050-03-17'] });
+    expect(weekdayName('0050-03-15')).toBe('Tue'); // 1950-03-15 was a Wednesday
+    expect([0, 1, 2].map((d) => workingDate(c, d))).toEqual([
+      '0050-03-15',
+      '0050-03-18',
+      '0050-03-21',
+    ]);
+    expect(hourOfDate(c, '0050-03-20')).toBe(16); // Sunday: the Monday after
+    expect(pointAt(c, 20, 'end').iso).toBe('0050-03-21T13:00');
+    expect(workingDate(cal({ start: '0000-01-01' }), 0)).toBe('0000-01-03'); // Saturday
+  });
+
+  it('take their last days of the month, 0099-12-31 too (it was a bad date)', () => {
+    const c = cal({ start: '0099-12-31', holidays: ['0099-12-31'] });
+    expect(workingDate(c, 0)).toBe('0100-01-01');
+    expect(isWorkingDay(c, '0099-12-31')).toBe(false);
+    expect(workingDate(cal({ start: '0099-12-31' }), 1)).toBe('0100-01-01');
+    expect(weekdayName('0004-02-29')).toBe('Sun');
+    expect(weekOf(cal({ start: '0099-12-28' }), '0100-01-04')).toBe(2);
+  });
+
+  it('count days as the proleptic Gregorian calendar does, from 0000 to 9999', () => {
+    const c = cal({ start: '0000-01-01' }); // working day 0: Monday 0000-01-03
+    const utc = (y: number, m: number, d: number): Date => {
+      const t = new Date(0);
+      t.setUTCFullYear(y, m - 1, d);
+      return t;
+    };
+    const first = utc(0, 1, 3).getTime();
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 31 }),
+        (y, m, d) => {
+          const t = utc(y, m, d);
+          if (t.getUTCDate() !== d) return; // no such day (0100-02-29)
+          const date = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+          expect(calendarDaysTo(c, date)).toBe((t.getTime() - first) / 86_400_000 + 1);
+          expect(weekdayName(date)).toBe(
+            ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][t.getUTCDay()],
+          );
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 
