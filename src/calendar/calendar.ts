@@ -1,5 +1,6 @@
 import { normalizeProfile } from '../planner/engine/capacity.js';
 import type { CapacityStep } from '../planner/engine/problem.js';
+import { DATE_RE, MIN_HOURS_PER_DAY } from '../model/patterns.js';
 import { InputLimitError } from '../result.js';
 
 /**
@@ -65,8 +66,10 @@ export function projectCalendar(
 }
 
 export function makeCalendar(opts: CalendarOptions): WorkCalendar {
-  if (!(opts.hoursPerDay > 0 && opts.hoursPerDay <= 24)) {
-    throw new Error(`Internal error: hoursPerDay must be in (0, 24], got ${opts.hoursPerDay}`);
+  if (!(opts.hoursPerDay >= MIN_HOURS_PER_DAY && opts.hoursPerDay <= 24)) {
+    throw new Error(
+      `Internal error: hoursPerDay must be from ${MIN_HOURS_PER_DAY} to 24, got ${opts.hoursPerDay}`,
+    );
   }
   const holidays = new Set(opts.holidays ?? []);
   return {
@@ -111,19 +114,30 @@ function isWeekday(day: number): boolean {
  * Days since 1970-01-01 of a `YYYY-MM-DD` date (the loader checked every date the calendar
  * gets). Calendar dates carry no time zone, so the arithmetic is on UTC days: a plan for 100k
  * tasks spans tens of thousands of days, and each is a few integer operations instead of a
- * date-library round trip.
+ * date-library round trip. The day count is the proleptic Gregorian calendar's, by arithmetic:
+ * `Date.UTC` would read the years 0000 to 0099 as 1900 to 1999.
  */
 function epochDayOf(date: string): number {
-  if (date.length === 10 && date[4] === '-' && date[7] === '-') {
+  if (DATE_RE.test(date)) {
+    const y = +date.slice(0, 4);
     const m = +date.slice(5, 7);
     const d = +date.slice(8, 10);
-    const t = Date.UTC(+date.slice(0, 4), m - 1, d);
-    if (m >= 1 && m <= 12 && d >= 1 && d <= 31 && Number.isInteger(t / 86_400_000)) {
-      const day = t / 86_400_000;
+    if (m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+      const day = daysFromCivil(y, m, d);
       if (d <= 28 || dateOfEpochDay(day) === date) return day;
     }
   }
   throw new Error(`Internal error: bad date ${date}`);
+}
+
+/** Days since 1970-01-01 of year `y`, month `m` (1–12), day `d` (H. Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const y0 = m <= 2 ? y - 1 : y;
+  const era = Math.floor(y0 / 400);
+  const yoe = y0 - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 function dateOfEpochDay(day: number): string {
@@ -284,20 +298,34 @@ export function isoAt(cal: WorkCalendar, t: number, kind: 'start' | 'end' = 'sta
   return `${workingDate(cal, day)}T${clockText(cal.dayStartMinutes + minutes)}`;
 }
 
-/** The working day of axis hour `t` and the minutes into it, as pointAt reads them. */
+/** Minutes of float noise absorbed at a day boundary (15.999999 h or 16.0000001 h is 16 h). */
+const NOISE_MINUTES = 1e-3;
+
+/**
+ * The working day of axis hour `t` and the minutes into it, as pointAt reads them. The day comes
+ * from the axis hour itself (day d covers [d·H, (d+1)·H)), and only the clock within it is
+ * rounded to the minute, so a day that is not a whole number of minutes (7.99 h is 479.4) does
+ * not drift from the axis, and one shorter than a minute (MIN_HOURS_PER_DAY is 0.6 of one) does
+ * not divide by zero.
+ */
 function dayAndMinutes(cal: WorkCalendar, t: number, kind: 'start' | 'end'): [number, number] {
-  // Minutes: a start rounds to the nearest, an end up (work never ends before it is done), each
-  // snapping float noise (15.999999 or 16.0000001) to the boundary it means.
-  const ticks = kind === 'end' ? Math.ceil(t * 60 - 1e-3) : Math.round(t * 60);
-  const perDay = Math.round(cal.hoursPerDay * 60);
-  let day = Math.floor(ticks / perDay);
-  let minutes = ticks - day * perDay;
-  if (kind === 'end' && minutes === 0 && day > 0) {
-    day -= 1;
-    minutes = perDay;
+  const perDay = cal.hoursPerDay * 60;
+  const m = t * 60;
+  if (kind === 'end') {
+    // Up to the minute (work never ends before it is done); an end at a boundary is the end of
+    // the day before it, 09:00 + H.
+    const e = m - NOISE_MINUTES;
+    const day = Math.ceil(e / perDay) - 1;
+    if (day < 0) return [0, 0];
+    return [day, Math.ceil(e - day * perDay)];
   }
+  // To the nearest minute; a start that rounds to the day's end, or lies a hair before it, is
+  // the next morning.
+  let day = Math.floor(m / perDay);
+  if ((day + 1) * perDay - m < NOISE_MINUTES) day += 1;
   if (day < 0) return [0, 0];
-  return [day, minutes];
+  const minutes = Math.round(m - day * perDay);
+  return minutes >= perDay ? [day + 1, 0] : [day, Math.max(0, minutes)];
 }
 
 /** `HH:MM` of a clock reading in minutes after midnight, each made once. */

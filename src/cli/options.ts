@@ -3,7 +3,7 @@ import type { Result } from '../result.js';
 import { DEFAULT_NAMES } from '../config/default-file.js';
 import type { CliContext } from './context.js';
 import { err, ok } from '../result.js';
-import { isCalendarDate } from '../model/patterns.js';
+import { MIN_HOURS_PER_DAY, isCalendarDate } from '../model/patterns.js';
 
 /**
  * A command-line count (`--jobs 4`, `--seed 7`): decimal digits only, so `1e3`, `0x10`, `2.0` and
@@ -24,12 +24,17 @@ export function wholeNumber(
   return ok(n);
 }
 
-/** `--hours-per-day`: working hours in (0, 24]; undefined when the option is not given. */
+/**
+ * `--hours-per-day`: working hours from MIN_HOURS_PER_DAY (0.01) to 24, as the file's
+ * `hoursPerDay`; undefined when the option is not given.
+ */
 export function hoursPerDayOption(text: string | undefined): Result<number | undefined, string> {
   if (text === undefined) return ok(undefined);
   const h = Number(text);
-  if (!(h > 0 && h <= 24))
-    return err(`--hours-per-day expects a number of hours in (0, 24], got "${text}"`);
+  if (!(h >= MIN_HOURS_PER_DAY && h <= 24))
+    return err(
+      `--hours-per-day expects a number of hours from ${MIN_HOURS_PER_DAY} to 24, got "${text}"`,
+    );
   return ok(h);
 }
 

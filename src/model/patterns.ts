@@ -19,6 +19,15 @@ export function isCalendarDate(text: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }
 
+/**
+ * The shortest working day, in hours (36 seconds): `hoursPerDay` (the file's and a scenario's)
+ * and `--hours-per-day` run from it to 24. The calendar finds an axis hour's day by dividing by
+ * the day's length and absorbs float noise of a thousandth of a minute at day boundaries: a day
+ * near that length would be dated wrongly, and one of 1e-300 h would put work at working day
+ * Infinity. No plan needs a shorter day.
+ */
+export const MIN_HOURS_PER_DAY = 0.01;
+
 /** A duration such as `90s`, `30m`, `2h`, `1d`: a task's timeout. */
 export const DURATION_RE = /^\s*\d+(\.\d+)?\s*(s|m|h|d)\s*$/;
 

@@ -5,7 +5,14 @@
  * anything else is declined (undefined or false), for zod to decide.
  */
 import type { ProjectInput, TaskInput } from './schema.js';
-import { DATE_RE, HOURS_RE, MAX_ID_LENGTH, TASK_ID_RE, isTimeout } from './patterns.js';
+import {
+  DATE_RE,
+  HOURS_RE,
+  MAX_ID_LENGTH,
+  MIN_HOURS_PER_DAY,
+  TASK_ID_RE,
+  isTimeout,
+} from './patterns.js';
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isWhole = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
@@ -67,7 +74,8 @@ const PLAIN_HEAD: Readonly<Record<string, (v: unknown) => boolean>> = {
   project: (v) => isString(v) && v.length > 0,
   description: isString,
   start: isDate,
-  hoursPerDay: (v) => typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 24,
+  hoursPerDay: (v) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= MIN_HOURS_PER_DAY && v <= 24,
   holidays: (v) => Array.isArray(v) && v.every(isDate),
   deadline: isDate,
   hardware: (v) => {

@@ -5,6 +5,7 @@ import {
   HOURS_RE,
   MAX_ID_LENGTH,
   MAX_PHASE_NAME_LENGTH,
+  MIN_HOURS_PER_DAY,
   TASK_ID_RE,
   durationSeconds,
 } from './patterns.js';
@@ -164,7 +165,7 @@ export const ScenarioSchema = z.strictObject({
   /** Extra money the scenario costs, in dollars. */
   cost: z.number().min(0).optional(),
   team: z.union([z.number().int().min(1), z.string()]).optional(),
-  hoursPerDay: z.number().gt(0).max(24).optional(),
+  hoursPerDay: z.number().min(MIN_HOURS_PER_DAY).max(24).optional(),
   hardware: HardwareSchema.optional(),
   /** Per-task hour overrides, by task id (or `task/phase` for one phase). */
   estimates: z.record(z.string(), HoursSchema).optional(),
@@ -184,10 +185,10 @@ export const ProjectSchema = z.strictObject({
   start: IsoDate.describe('Calendar start date, YYYY-MM-DD.'),
   hoursPerDay: z
     .number()
-    .gt(0)
+    .min(MIN_HOURS_PER_DAY)
     .max(24)
     .optional()
-    .describe('Working hours per engineer per business day (Mon-Fri); default 8.'),
+    .describe('Working hours per engineer per business day (Mon-Fri), from 0.01 to 24; default 8.'),
   holidays: z.array(IsoDate).optional().describe('Dates without work.'),
   deadline: IsoDate.optional().describe('Date the plan is checked against.'),
   hardware: HardwareSchema.optional(),

@@ -215,7 +215,10 @@ export function parseSlurmTime(command: string, raw: string): number | undefined
     number,
     number,
   ];
-  return new Date(y, mo - 1, d, h, mi, s).getTime();
+  const at = new Date(y, mo - 1, d, h, mi, s);
+  // `new Date` reads the years 0 to 99 as 1900 to 1999: set the year as written.
+  if (y < 100) at.setFullYear(y, mo - 1, d);
+  return at.getTime();
 }
 
 /** `3:0` → exit 3, signal 0. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InputLimitError } from '../../../src/result.js';
 import {
   LAST_DATE,
+  calendarDaysTo,
   dayIndexOf,
   gpuProfile,
   hourOfDate,
@@ -11,6 +12,7 @@ import {
   makeCalendar,
   pointAt,
   weekOf,
+  weekdayName,
   workingDate,
 } from '../../../src/calendar/calendar.js';
 
@@ -69,7 +71,13 @@ describe('axis hours to clock times', () => {
   });
 
   it('isoAt is pointAt(...).iso, at boundaries, noise, before the start and at odd day lengths', () => {
-    for (const c of [cal(), cal({ h: 7.5, holidays: ['2026-12-02'] }), cal({ h: 24 })]) {
+    for (const c of [
+      cal(),
+      cal({ h: 7.5, holidays: ['2026-12-02'] }),
+      cal({ h: 24 }),
+      cal({ h: 7.99 }),
+      cal({ h: 0.01 }),
+    ]) {
       for (let k = -8; k <= 800; k++) {
         for (const t of [k / 4, k / 3, k / 4 + 1e-7, k / 4 - 1e-7]) {
           for (const kind of ['start', 'end'] as const) {
@@ -90,6 +98,42 @@ describe('axis hours to clock times', () => {
     const c = cal();
     expect(pointAt(c, 7 / 3).time).toBe('11:20');
     expect(pointAt(c, 16 - 1e-12, 'end').iso).toBe('2026-12-01T17:00');
+  });
+
+  it('dates a day of no whole number of minutes by the axis, not by its rounded minutes', () => {
+    // 0.01 h is 0.6 minutes: 1 h of work is 100 working days (it read 60, a day of 1 minute).
+    const short = cal({ h: 0.01 });
+    expect(pointAt(short, 1, 'end')).toMatchObject({ day: 99, iso: '2027-04-16T09:01' });
+    expect(pointAt(short, 1, 'start')).toMatchObject({ day: 100, iso: '2027-04-19T09:00' });
+    expect(pointAt(short, 0.995)).toMatchObject({ day: 99, time: '09:00' });
+    // 7.99 h is 479.4 minutes: a day of 479 drifted by 0.4 minutes a day, 400 by day 1000.
+    const odd = cal({ h: 7.99 });
+    expect(pointAt(odd, 7.99 * 1000).iso).toBe(`${workingDate(odd, 1000)}T09:00`);
+    expect(pointAt(odd, 7.99 * 1000, 'end').iso).toBe(`${workingDate(odd, 999)}T17:00`);
+    expect(pointAt(odd, 7.99 * 1000 + 2.5).iso).toBe(`${workingDate(odd, 1000)}T11:30`);
+  });
+
+  it('puts hour k·H + x on day k for any day length, boundaries and noise included', () => {
+    // One calendar a day length: each caches the working days it has walked.
+    const cals = new Map([0.01, 0.37, 1 / 3, 7.5, 7.99, 8, 23.9].map((h) => [h, cal({ h })]));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...cals.keys()),
+        fc.integer({ min: 0, max: 20_000 }),
+        fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+        fc.constantFrom(0, 1e-12, -1e-12),
+        (h, k, x, noise) => {
+          const c = cals.get(h)!;
+          const boundary = k * h * (1 + noise);
+          expect(pointAt(c, boundary, 'start').day).toBe(k);
+          expect(pointAt(c, boundary, 'end').day).toBe(Math.max(0, k - 1));
+          expect(pointAt(c, (k + x) * h, 'start').day).toBeGreaterThanOrEqual(k);
+          expect(pointAt(c, (k + x) * h, 'start').day).toBeLessThanOrEqual(k + 1);
+          expect(pointAt(c, (k + x) * h, 'end').day).toBe(k);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });
 
@@ -126,6 +170,57 @@ describe('weeks', () => {
     expect(weekOf(c, '2026-12-04')).toBe(1);
     expect(weekOf(c, '2026-12-07')).toBe(2);
     expect(weekOf(c, '2026-12-21')).toBe(4);
+  });
+});
+
+describe('years 0000 to 0099', () => {
+  it('are dated as written, not as 1900 to 1999 (Date.UTC reads them so)', () => {
+    const c = cal({ start: '0050-03-15', holidays: ['0050-03-16', '0050-03-17'] });
+    expect(weekdayName('0050-03-15')).toBe('Tue'); // 1950-03-15 was a Wednesday
+    expect([0, 1, 2].map((d) => workingDate(c, d))).toEqual([
+      '0050-03-15',
+      '0050-03-18',
+      '0050-03-21',
+    ]);
+    expect(hourOfDate(c, '0050-03-20')).toBe(16); // Sunday: the Monday after
+    expect(pointAt(c, 20, 'end').iso).toBe('0050-03-21T13:00');
+    expect(workingDate(cal({ start: '0000-01-01' }), 0)).toBe('0000-01-03'); // Saturday
+  });
+
+  it('take their last days of the month, 0099-12-31 too (it was a bad date)', () => {
+    const c = cal({ start: '0099-12-31', holidays: ['0099-12-31'] });
+    expect(workingDate(c, 0)).toBe('0100-01-01');
+    expect(isWorkingDay(c, '0099-12-31')).toBe(false);
+    expect(workingDate(cal({ start: '0099-12-31' }), 1)).toBe('0100-01-01');
+    expect(weekdayName('0004-02-29')).toBe('Sun');
+    expect(weekOf(cal({ start: '0099-12-28' }), '0100-01-04')).toBe(2);
+  });
+
+  it('count days as the proleptic Gregorian calendar does, from 0000 to 9999', () => {
+    const c = cal({ start: '0000-01-01' }); // working day 0: Monday 0000-01-03
+    const utc = (y: number, m: number, d: number): Date => {
+      const t = new Date(0);
+      t.setUTCFullYear(y, m - 1, d);
+      return t;
+    };
+    const first = utc(0, 1, 3).getTime();
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 31 }),
+        (y, m, d) => {
+          const t = utc(y, m, d);
+          if (t.getUTCDate() !== d) return; // no such day (0100-02-29)
+          const date = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+          expect(calendarDaysTo(c, date)).toBe((t.getTime() - first) / 86_400_000 + 1);
+          expect(weekdayName(date)).toBe(
+            ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][t.getUTCDay()],
+          );
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -27,17 +27,30 @@ describe('wholeNumber', () => {
 });
 
 describe('hoursPerDayOption', () => {
-  it('takes hours in (0, 24], and nothing when the option is not given', () => {
+  it('takes hours from 0.01 to 24, and nothing when the option is not given', () => {
     expect(hoursPerDayOption(undefined)).toEqual({ ok: true, value: undefined });
     expect(hoursPerDayOption('7.5')).toEqual({ ok: true, value: 7.5 });
     expect(hoursPerDayOption('24')).toEqual({ ok: true, value: 24 });
+    expect(hoursPerDayOption('0.01')).toEqual({ ok: true, value: 0.01 });
   });
 
-  it('refuses 0, more than a day, and what is no number', () => {
-    for (const t of ['0', '-1', '24.5', 'Infinity', 'NaN', 'eight', '', ' '])
+  it('refuses 0, a day shorter than 0.01 h, more than a day, and what is no number', () => {
+    for (const t of [
+      '0',
+      '0.001',
+      '0.0099',
+      '1e-300',
+      '-1',
+      '24.5',
+      'Infinity',
+      'NaN',
+      'eight',
+      '',
+      ' ',
+    ])
       expect(hoursPerDayOption(t), t).toEqual({
         ok: false,
-        error: `--hours-per-day expects a number of hours in (0, 24], got "${t}"`,
+        error: `--hours-per-day expects a number of hours from 0.01 to 24, got "${t}"`,
       });
   });
 });

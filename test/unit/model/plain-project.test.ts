@@ -5,7 +5,8 @@ import { ProjectSchema } from '../../../src/model/schema.js';
 
 /** Values near and beyond what each head field accepts. */
 const anyValue = fc.oneof(
-  fc.constantFrom('p', '', '2026-01-05', '2026-1-5', 'x', 0, 8, 24, 25, -1, 1.5, null, true),
+  fc.constantFrom('p', '', '2026-01-05', '2026-1-5', 'x', 0, 0.001, 0.01, 8, 24, 25, -1, 1.5),
+  fc.constantFrom(null, true),
   fc.constantFrom([], ['2026-01-06'], ['bad'], {}, { gpu: [] }, { gpuModel: 'H100' }),
   fc.constantFrom({ gpu: [{ count: 2, from: '2026-01-05' }] }, { gpu: [{ count: -1, from: 'x' }] }),
   fc.constantFrom({ gpu: [{ count: 1, from: '2026-01-05', extra: 1 }] }, { gpus: 1 }),

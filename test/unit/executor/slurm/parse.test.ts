@@ -63,6 +63,11 @@ describe('small fields', () => {
     expect(parseSlurmTime('x', '2026-11-28T22:39:20')).toBe(
       new Date(2026, 10, 28, 22, 39, 20).getTime(),
     );
+    // The year as written, not 1950 (new Date's two-digit-year rule).
+    const early = new Date(parseSlurmTime('x', '0050-03-15T10:20:30') ?? NaN);
+    expect([early.getFullYear(), early.getMonth(), early.getDate(), early.getHours()]).toEqual([
+      50, 2, 15, 10,
+    ]);
     expect(parseSlurmTime('x', 'Unknown')).toBeUndefined();
     expect(parseSlurmTime('x', 'None')).toBeUndefined();
     expect(() => parseSlurmTime('x', '28/11/2026')).toThrow(SlurmParseError);
