@@ -287,15 +287,30 @@ export function pointAt(
   kind: 'start' | 'end' = 'start',
 ): CalendarPoint {
   const [day, minutes] = dayAndMinutes(cal, t, kind);
-  const date = workingDate(cal, day);
-  const time = clockText(cal.dayStartMinutes + minutes);
+  const [date, time] = dateAndClock(cal, day, minutes);
   return { day, date, time, iso: `${date}T${time}` };
 }
 
 /** `pointAt(cal, t, kind).iso`, without the point: a plan of 100k activities dates 200k times. */
 export function isoAt(cal: WorkCalendar, t: number, kind: 'start' | 'end' = 'start'): string {
   const [day, minutes] = dayAndMinutes(cal, t, kind);
-  return `${workingDate(cal, day)}T${clockText(cal.dayStartMinutes + minutes)}`;
+  const [date, time] = dateAndClock(cal, day, minutes);
+  return `${date}T${time}`;
+}
+
+const MINUTES_PER_DAY = 1440;
+
+/**
+ * The calendar date and clock `minutes` into working day `day`. A working day longer than the
+ * hours left before midnight (over 15 h from 09:00) runs on into the next calendar day, and a time
+ * there is that day's: a 24 h day from 09:00 Monday ends 09:00 Tuesday, not "Monday 33:00".
+ */
+function dateAndClock(cal: WorkCalendar, day: number, minutes: number): [string, string] {
+  const date = workingDate(cal, day);
+  const clock = cal.dayStartMinutes + minutes;
+  if (clock < MINUTES_PER_DAY) return [date, clockText(clock)];
+  const over = Math.floor(clock / MINUTES_PER_DAY);
+  return [dateOfEpochDay(epochDayOf(date) + over), clockText(clock - over * MINUTES_PER_DAY)];
 }
 
 /** Minutes of float noise absorbed at a day boundary (15.999999 h or 16.0000001 h is 16 h). */

@@ -94,6 +94,30 @@ describe('axis hours to clock times', () => {
     expect(pointAt(c, 12, 'end').iso).toBe('2026-12-01T15:00');
   });
 
+  it('dates a time past midnight of a long working day on the next calendar day', () => {
+    // 24 h days from 09:00 Monday: Monday's day ends 09:00 Tuesday, not "Monday 33:00".
+    const c = cal({ h: 24 });
+    expect(pointAt(c, 24, 'end')).toMatchObject({ day: 0, date: '2026-12-01', time: '09:00' });
+    expect(isoAt(c, 20)).toBe('2026-12-01T05:00');
+    expect(isoAt(c, 14.5)).toBe('2026-11-30T23:30');
+    // Friday's day runs into Saturday; the next working day is Monday.
+    expect(isoAt(c, 4 * 24 + 16)).toBe('2026-12-05T01:00');
+    expect(isoAt(c, 5 * 24)).toBe('2026-12-07T09:00');
+    // 15 h from 09:00 ends at midnight, which is the next day's 00:00.
+    expect(pointAt(cal({ h: 15 }), 15, 'end').iso).toBe('2026-12-01T00:00');
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 2000, noNaN: true }),
+        fc.double({ min: 8, max: 24, noNaN: true }),
+        (t, h) => {
+          const p = pointAt(cal({ h }), t, 'end');
+          expect(p.time < '24:00').toBe(true);
+          expect(isoAt(cal({ h }), t, 'end')).toBe(p.iso);
+        },
+      ),
+    );
+  });
+
   it('rounds to the minute and absorbs floating-point noise', () => {
     const c = cal();
     expect(pointAt(c, 7 / 3).time).toBe('11:20');
