@@ -77,6 +77,7 @@ export function checkRules(
     const base: FieldPath = ['tasks', i];
     checkTaskShape(t, base, report);
     checkWork(t, base, maxGpu, report);
+    checkCommand(t, base, report);
     checkDeps(t['deps'], t['id'], base, DEPS, firstIndex, hintId, report, into, dep);
     depStart[i + 1] = dep.length;
     if (Array.isArray(t['phases']))
@@ -111,6 +112,7 @@ function checkPhases(
   phases.forEach((p, j) => {
     if (!isRecord(p)) return;
     checkWork(p, [...base, 'phases', j], maxGpu, report);
+    checkCommand(p, [...base, 'phases', j], report);
     checkSkill(p, [...base, 'phases', j], skills, report, budget);
     checkDeps(p['deps'], t['id'], base, ['phases', j, 'deps'], firstIndex, hintId, report, sink);
     if (typeof p['name'] === 'string') {
@@ -382,6 +384,33 @@ function checkWork(w: Raw, base: FieldPath, maxGpu: number, report: Report): voi
   }
 }
 
+/** Why a command line cannot carry a NUL character (a process gets C strings). */
+const NUL_IN_RUN = 'holds a NUL character (\\0), which no command line can carry';
+
+/**
+ * A command a process can be given (its shape is the schema's): an argv array names its program
+ * first, and no part of it holds a NUL. Each passed validate and failed only when run, in Node's
+ * words ("The argument 'file' cannot be empty") or with no word at all.
+ */
+function checkCommand(w: Raw, base: FieldPath, report: Report): void {
+  const run = w['run'];
+  if (typeof run === 'string') {
+    if (run.includes('\0')) report('schema', [...base, 'run'], NUL_IN_RUN);
+    return;
+  }
+  if (!Array.isArray(run)) return;
+  if (run[0] === '')
+    report(
+      'schema',
+      [...base, 'run', 0],
+      "the program to run is empty (an argv array starts with the program's name or path)",
+    );
+  run.forEach((a, k) => {
+    if (typeof a === 'string' && a.includes('\0'))
+      report('schema', [...base, 'run', k], NUL_IN_RUN);
+  });
+}
+
 /** A scenario's additions to the graph: edges (its `deps`) and tasks (node index → its `tasks` index). */
 interface ScenarioPart {
   readonly base: FieldPath;
@@ -562,6 +591,7 @@ function checkScenarios(
       const at: FieldPath = [...base, 'tasks', i];
       checkTaskShape(t, at, report);
       checkWork(t, at, maxGpu, report);
+      checkCommand(t, at, report);
       checkSkill(t, at, skills, report, budget);
       checkDeps(t['deps'], t['id'], at, DEPS, index, hintId, report);
       // As the file's own phases: work, skill, deps and names used once.
