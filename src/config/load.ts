@@ -238,12 +238,17 @@ export function loadYamlWithPositions(
     reason: DiagnosticReason,
     path: FieldPath,
     message: string,
-    onKey = false,
+    onKey: boolean | string = false,
   ): void => {
     diags.push({
       reason,
       message: `${formatPath(path)}: ${message}`,
-      position: onKey ? at.key(path) : at.value(path),
+      position:
+        typeof onKey === 'string'
+          ? at.key([...path, onKey])
+          : onKey
+            ? at.key(path)
+            : at.value(path),
     });
   };
 
@@ -413,7 +418,12 @@ function aliasProblem(doc: Document): AliasProblem | undefined {
   );
 }
 
-type Report = (reason: DiagnosticReason, path: FieldPath, message: string, onKey?: boolean) => void;
+type Report = (
+  reason: DiagnosticReason,
+  path: FieldPath,
+  message: string,
+  onKey?: boolean | string,
+) => void;
 
 /** Turns one zod issue into diagnostics, with did-you-mean for unknown keys. */
 function reportIssue(

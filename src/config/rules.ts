@@ -6,7 +6,16 @@ import { parseHours } from './hours.js';
 import type { FieldPath } from './positions.js';
 import type { TaskIndex } from '../model/activities.js';
 
-type Report = (reason: DiagnosticReason, path: FieldPath, message: string, onKey?: boolean) => void;
+/**
+ * A finding at `path`. `onKey`: said at the key of `path`'s last step rather than its value; a
+ * string: at that key of the mapping at `path` (the finding names the mapping, and the key).
+ */
+type Report = (
+  reason: DiagnosticReason,
+  path: FieldPath,
+  message: string,
+  onKey?: boolean | string,
+) => void;
 type Raw = Record<string, unknown>;
 
 const isRecord = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -390,9 +399,10 @@ const NUL_IN_RUN = 'holds a NUL character (\\0), which no command line can carry
 /**
  * A command a process can be given (its shape is the schema's): an argv array names its program
  * first, and no part of it holds a NUL. Each passed validate and failed only when run, in Node's
- * words ("The argument 'file' cannot be empty") or with no word at all.
+ * words ("The argument 'file' cannot be empty") or with no word at all. Then its environment.
  */
 function checkCommand(w: Raw, base: FieldPath, report: Report): void {
+  checkEnv(w['env'], [...base, 'env'], report);
   const run = w['run'];
   if (typeof run === 'string') {
     if (run.includes('\0')) report('schema', [...base, 'run'], NUL_IN_RUN);
@@ -410,6 +420,32 @@ function checkCommand(w: Raw, base: FieldPath, report: Report): void {
       report('schema', [...base, 'run', k], NUL_IN_RUN);
   });
 }
+
+/**
+ * Environment variables a process can be given: a name that is not empty and holds no `=` (the
+ * command saw `FOO=BAR: y` as FOO set to `BAR=y`) nor NUL, a value without NUL.
+ */
+function checkEnv(env: unknown, at: FieldPath, report: Report): void {
+  if (!isRecord(env)) return;
+  for (const [name, value] of Object.entries(env)) {
+    const message =
+      name === ''
+        ? "an environment variable's name cannot be empty"
+        : name.includes('=') || name.includes('\0')
+          ? `${shown(name)} cannot name an environment variable (a name holds no ${name.includes('=') ? '"="' : 'NUL character'})`
+          : undefined;
+    if (message !== undefined) report('schema', at, message, name);
+    if (typeof value === 'string' && value.includes('\0'))
+      report(
+        'schema',
+        [...at, name],
+        'holds a NUL character (\\0), which no environment can carry',
+      );
+  }
+}
+
+/** A key as findings quote it: JSON (control characters escaped), at most 40 characters. */
+const shown = (k: string): string => JSON.stringify(k.length > 40 ? `${k.slice(0, 37)}...` : k);
 
 /** A scenario's additions to the graph: edges (its `deps`) and tasks (node index → its `tasks` index). */
 interface ScenarioPart {
