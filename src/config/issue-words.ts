@@ -28,10 +28,16 @@ export function issueWords(issue: z.core.$ZodIssue, got: string): string | undef
         return `must list at least ${String(issue.minimum)} ${Number(issue.minimum) === 1 ? 'item' : 'items'}, got an empty list`;
       if (issue.origin === 'number' || issue.origin === 'int')
         return `must be ${issue.inclusive === false ? 'above' : 'at least'} ${String(issue.minimum)}, got ${got}`;
+      if (issue.origin === 'string')
+        return Number(issue.minimum) === 1
+          ? 'must not be empty'
+          : `must be at least ${String(issue.minimum)} characters, got ${got}`;
       return undefined;
     case 'too_big':
       if (issue.origin === 'number' || issue.origin === 'int')
         return `must be ${issue.inclusive === false ? 'below' : 'at most'} ${String(issue.maximum)}, got ${got}`;
+      if (issue.origin === 'string')
+        return `must be at most ${String(issue.maximum)} characters, got ${got}`;
       return undefined;
     default:
       return undefined;
