@@ -303,14 +303,17 @@ export function loadYamlWithPositions(
 }
 
 /**
- * The diagnostics without the schema's generic word on an `hours` field that the hour rules
- * explain (a number that is not finite: `.inf`, `{ low: 1, high: .nan }`), so a field gets one.
+ * The diagnostics without the schema's word on an `hours` field (or one of its points) that the
+ * hour rules explain (a number that is not finite: `.inf`, `{ low: 1, high: .nan }`), so a field
+ * gets one.
  */
 function oneWordPerHours(diags: Diagnostic[]): Diagnostic[] {
   const field = (d: Diagnostic): string => d.message.slice(0, d.message.indexOf(': '));
   const explained = new Set(diags.filter((d) => d.reason === 'bad-hours').map(field));
   if (explained.size === 0) return diags;
-  return diags.filter((d) => d.reason !== 'schema' || !explained.has(field(d)));
+  // `tasks[0].hours.high` is a field of `tasks[0].hours`.
+  const whole = (f: string): string => f.replace(/\.(low|likely|high)$/, '');
+  return diags.filter((d) => d.reason !== 'schema' || !explained.has(whole(field(d))));
 }
 
 /** Why the document's aliases cannot be expanded, and at which offset. */
@@ -446,6 +449,11 @@ function reportIssue(
     return;
   }
   const value = valueAt(raw, path);
+  const inner = issuesInside(issue, value);
+  if (inner !== undefined) {
+    for (const i of inner) reportIssue(i, raw, report, hints);
+    return;
+  }
   if (value === undefined) {
     report('schema', path, `missing required field`);
     return;
@@ -453,6 +461,24 @@ function reportIssue(
   const got = describe(value);
   // The schema's own messages get the value appended; zod's are reworded (issue-words.ts).
   report('schema', path, issueWords(issue, got) ?? `${issue.message}, got ${got}`);
+}
+
+/**
+ * For a mapping that no option of a union takes, the issues of the one option that takes
+ * mappings (hours `{ low, likely, high }`), at their own fields: `hours.high` is missing, or
+ * `hours.low` is no number. (The union's own word, "got a mapping", named neither.) Undefined
+ * for a value of another kind, or where more than one option got past the value's kind.
+ */
+function issuesInside(issue: z.core.$ZodIssue, value: unknown): z.core.$ZodIssue[] | undefined {
+  if (issue.code !== 'invalid_union' || value === null || typeof value !== 'object')
+    return undefined;
+  if (Array.isArray(value)) return undefined;
+  const inside = issue.errors.filter(
+    (list) =>
+      list.length > 0 && list.every((i) => i.path.length > 0 || i.code === 'unrecognized_keys'),
+  );
+  if (inside.length !== 1) return undefined;
+  return inside[0]!.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue);
 }
 
 function valueAt(raw: unknown, path: FieldPath): unknown {

@@ -22,6 +22,16 @@ const isRecord = (v: unknown): v is Raw => v !== null && typeof v === 'object' &
 const isHoursShape = (v: unknown): boolean =>
   (typeof v === 'number' && !Number.isNaN(v)) || typeof v === 'string' || isRecord(v);
 
+/**
+ * Hours as `{ low, likely, high }` with a number at each point given: the hour rules judge their
+ * values. A point missing or of another kind is the schema's to word (`hours.high` is missing).
+ */
+const isPoints = (v: unknown): boolean =>
+  isRecord(v) &&
+  typeof v['low'] === 'number' &&
+  typeof v['high'] === 'number' &&
+  (v['likely'] === undefined || typeof v['likely'] === 'number');
+
 /** The closest known id to an unknown one, when one is close (see `nearest`). */
 type HintId = (word: string) => string | undefined;
 
@@ -364,7 +374,7 @@ function checkWork(w: Raw, base: FieldPath, maxGpu: number, report: Report): voi
     const shapeOk =
       typeof h === 'number' ||
       (typeof h === 'string' && /^\s*\d+(\.\d+)?\s*(-\s*\d+(\.\d+)?\s*)?$/.test(h)) ||
-      (isRecord(h) && typeof h['low'] === 'number' && typeof h['high'] === 'number');
+      isPoints(h);
     if (shapeOk) {
       const p = parseHours(h);
       if (!p.ok) report('bad-hours', [...base, 'hours'], p.message);
@@ -706,7 +716,7 @@ function checkScenarioHours(est: Raw, base: FieldPath, report: Report): void {
     const p = parseHours(h as Parameters<typeof parseHours>[0]);
     if (
       !p.ok &&
-      (typeof h === 'number' || isRecord(h) || /^\s*[\d.]+\s*(-\s*[\d.]+\s*)?$/.test(String(h)))
+      (typeof h === 'number' || isPoints(h) || /^\s*[\d.]+\s*(-\s*[\d.]+\s*)?$/.test(String(h)))
     ) {
       report('bad-hours', [...base, 'estimates', key], p.message);
     }
