@@ -51,7 +51,9 @@ export function checkRules(
   if (Array.isArray(root['tasks']) && tasks.length === 0) {
     report('empty-project', ['tasks'], 'the project has no tasks');
   }
-  const maxGpu = maxGpuCount(root);
+  // Where an arrival's count is itself a finding, no work is judged against the GPUs: "no GPU
+  // hardware" or "never has more than" would only repeat it.
+  const maxGpu = gpuCountsStated(root) ? maxGpuCount(root) : Infinity;
   const skills = declaredSkills(root);
 
   const firstIndex = new Map<string, number>();
@@ -320,6 +322,27 @@ export function maxGpuCount(root: Raw): number {
   return max;
 }
 
+/**
+ * Whether every `hardware:` entry (the file's and each scenario's) states its GPU counts in the
+ * schema's shape: a list of arrivals, each count a whole number ≥ 0.
+ */
+function gpuCountsStated(root: Raw): boolean {
+  const all = [root, ...(isRecord(root['scenarios']) ? Object.values(root['scenarios']) : [])];
+  return all.every((s) => !isRecord(s) || hardwareStated(s['hardware']));
+}
+
+/** A `hardware:` entry absent, or one whose GPU arrivals all have whole counts ≥ 0. */
+function hardwareStated(hw: unknown): boolean {
+  if (hw === undefined) return true;
+  if (!isRecord(hw)) return false;
+  const gpu = hw['gpu'];
+  if (gpu === undefined) return true;
+  return (
+    Array.isArray(gpu) &&
+    gpu.every((a) => isRecord(a) && Number.isSafeInteger(a['count']) && (a['count'] as number) >= 0)
+  );
+}
+
 /** The most GPUs a `hardware:` entry ever gives (0 for none). */
 function gpusOf(hw: unknown): number {
   let max = 0;
@@ -332,7 +355,9 @@ function gpusOf(hw: unknown): number {
 /** Work a scenario moves to the GPU host needs a host: GPUs, the scenario's or the file's. */
 function checkMovesToGpu(root: Raw, s: Raw, base: FieldPath, report: Report): void {
   const moves = s['moves'];
-  if (!isRecord(moves) || gpusOf(s['hardware'] ?? root['hardware']) > 0) return;
+  const hw = s['hardware'] ?? root['hardware'];
+  // Hardware whose counts are a finding already: moving work there is not a second one.
+  if (!isRecord(moves) || !hardwareStated(hw) || gpusOf(hw) > 0) return;
   for (const [key, to] of Object.entries(moves))
     if (to === 'gpu')
       report(
@@ -382,8 +407,10 @@ function checkWork(w: Raw, base: FieldPath, maxGpu: number, report: Report): voi
   }
   const gpus = w['gpus'];
   const hardware = w['hardware'];
-  const needsGpu = hardware === 'gpu' || gpus === 'all' || (typeof gpus === 'number' && gpus > 0);
-  if (hardware === 'macbook' && (gpus === 'all' || (typeof gpus === 'number' && gpus > 0))) {
+  // GPUs held: a count the schema refuses (1.5) is its finding alone.
+  const holds = gpus === 'all' || (Number.isSafeInteger(gpus) && (gpus as number) > 0);
+  const needsGpu = hardware === 'gpu' || holds;
+  if (hardware === 'macbook' && holds) {
     report('schema', [...base, 'gpus'], 'MacBook work cannot hold GPUs (set hardware: gpu)');
     return;
   }

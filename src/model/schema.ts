@@ -141,7 +141,7 @@ export const GpuArrivalSchema = z.strictObject({
   count: z
     .number({ error: 'expected a GPU count' })
     .int({ error: 'expected a whole number of GPUs' })
-    .min(0),
+    .min(0, { error: 'must be at least 0' }),
   from: IsoDate,
 });
 
