@@ -43,3 +43,17 @@ export function issueWords(issue: z.core.$ZodIssue, got: string): string | undef
       return undefined;
   }
 }
+
+/**
+ * A short rendering of a bad value for messages: `"abc" (string)`, `-3 (number)`. A string is
+ * quoted as JSON, so its control characters show as escapes (`"a\u001b[8m" (string)`): a
+ * terminal keeps colour sequences in what critpath prints, and a bad id may be one.
+ */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string')
+    return `${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)} (string)`;
+  return `${String(v)} (${typeof v})`;
+}

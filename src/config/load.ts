@@ -16,7 +16,7 @@ import { hasDuplicateKey } from './json-keys.js';
 import { readSimpleYaml } from './simple-yaml.js';
 import { notUtf8 } from './utf8.js';
 import { readTaskFile } from './task-file-read.js';
-import { issueWords } from './issue-words.js';
+import { describeValue as describe, issueWords } from './issue-words.js';
 import { normalize } from './normalize.js';
 import { knownKeysAt } from './schema-keys.js';
 import { HintBudget, nearest } from '../util/suggest.js';
@@ -488,20 +488,6 @@ function valueAt(raw: unknown, path: FieldPath): unknown {
     v = (v as Record<PropertyKey, unknown>)[k as string];
   }
   return v;
-}
-
-/**
- * A short rendering of a bad value for messages: `"abc" (string)`, `-3 (number)`. A string is
- * quoted as JSON, so its control characters show as escapes (`"a\u001b[8m" (string)`): a
- * terminal keeps colour sequences in what critpath prints, and a bad id may be one.
- */
-export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string')
-    return `${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)} (string)`;
-  return `${String(v)} (${typeof v})`;
 }
 
 function sortDiagnostics(d: Diagnostic[]): Diagnostic[] {
