@@ -74,26 +74,36 @@ export class InputLimitError extends Error {
   override readonly name = 'InputLimitError';
 }
 
+/** What each failed system call's code means, as messages say it. */
+const IO_WHY: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a path component is not a folder',
+  EISDIR: 'a folder where a file should be',
+  ELOOP: 'a loop of symbolic links',
+  ENAMETOOLONG: 'a file name too long',
+  EEXIST: 'already exists',
+  // What util/regular-file.ts finds where a regular file should be: not errno codes.
+  FIFO: 'a FIFO where a file should be',
+  socket: 'a socket where a file should be',
+  device: 'a device where a file should be',
+};
+
+/** `what happened (CODE)` for a failed system call's code; undefined for one without words. */
+export function ioErrorWords(code: string | undefined): string | undefined {
+  if (code === undefined || !Object.hasOwn(IO_WHY, code)) return undefined;
+  return `${IO_WHY[code]}${code.startsWith('E') ? ` (${code})` : ''}`;
+}
+
 /** `path: what happened (CODE)` for a failed system call. */
 export function describeIoError(path: string, e: unknown): string {
   const code = (e as { code?: string } | undefined)?.code;
-  const why: Record<string, string> = {
-    ENOSPC: 'no space left on the device',
-    EDQUOT: 'disk quota exceeded',
-    EIO: 'input/output error',
-    EROFS: 'read-only file system',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    ENOENT: 'no such file or folder',
-    ENOTDIR: 'a path component is not a folder',
-    EISDIR: 'a folder where a file should be',
-    ELOOP: 'a loop of symbolic links',
-    EEXIST: 'already exists',
-    // What util/regular-file.ts finds where a regular file should be: not errno codes.
-    FIFO: 'a FIFO where a file should be',
-    socket: 'a socket where a file should be',
-    device: 'a device where a file should be',
-  };
-  const text = code !== undefined && why[code] !== undefined ? why[code] : (e as Error).message;
-  return `${path}: ${text}${code?.startsWith('E') === true ? ` (${code})` : ''}`;
+  const words = ioErrorWords(code);
+  if (words !== undefined) return `${path}: ${words}`;
+  return `${path}: ${(e as Error).message}${code?.startsWith('E') === true ? ` (${code})` : ''}`;
 }

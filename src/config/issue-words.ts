@@ -28,12 +28,32 @@ export function issueWords(issue: z.core.$ZodIssue, got: string): string | undef
         return `must list at least ${String(issue.minimum)} ${Number(issue.minimum) === 1 ? 'item' : 'items'}, got an empty list`;
       if (issue.origin === 'number' || issue.origin === 'int')
         return `must be ${issue.inclusive === false ? 'above' : 'at least'} ${String(issue.minimum)}, got ${got}`;
+      if (issue.origin === 'string')
+        return Number(issue.minimum) === 1
+          ? 'must not be empty'
+          : `must be at least ${String(issue.minimum)} characters, got ${got}`;
       return undefined;
     case 'too_big':
       if (issue.origin === 'number' || issue.origin === 'int')
         return `must be ${issue.inclusive === false ? 'below' : 'at most'} ${String(issue.maximum)}, got ${got}`;
+      if (issue.origin === 'string')
+        return `must be at most ${String(issue.maximum)} characters, got ${got}`;
       return undefined;
     default:
       return undefined;
   }
+}
+
+/**
+ * A short rendering of a bad value for messages: `"abc" (string)`, `-3 (number)`. A string is
+ * quoted as JSON, so its control characters show as escapes (`"a\u001b[8m" (string)`): a
+ * terminal keeps colour sequences in what critpath prints, and a bad id may be one.
+ */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string')
+    return `${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)} (string)`;
+  return `${String(v)} (${typeof v})`;
 }

@@ -16,7 +16,7 @@ import { hasDuplicateKey } from './json-keys.js';
 import { readSimpleYaml } from './simple-yaml.js';
 import { notUtf8 } from './utf8.js';
 import { readTaskFile } from './task-file-read.js';
-import { issueWords } from './issue-words.js';
+import { describeValue as describe, issueWords } from './issue-words.js';
 import { normalize } from './normalize.js';
 import { knownKeysAt } from './schema-keys.js';
 import { HintBudget, nearest } from '../util/suggest.js';
@@ -238,12 +238,17 @@ export function loadYamlWithPositions(
     reason: DiagnosticReason,
     path: FieldPath,
     message: string,
-    onKey = false,
+    onKey: boolean | string = false,
   ): void => {
     diags.push({
       reason,
       message: `${formatPath(path)}: ${message}`,
-      position: onKey ? at.key(path) : at.value(path),
+      position:
+        typeof onKey === 'string'
+          ? at.key([...path, onKey])
+          : onKey
+            ? at.key(path)
+            : at.value(path),
     });
   };
 
@@ -298,14 +303,17 @@ export function loadYamlWithPositions(
 }
 
 /**
- * The diagnostics without the schema's generic word on an `hours` field that the hour rules
- * explain (a number that is not finite: `.inf`, `{ low: 1, high: .nan }`), so a field gets one.
+ * The diagnostics without the schema's word on an `hours` field (or one of its points) that the
+ * hour rules explain (a number that is not finite: `.inf`, `{ low: 1, high: .nan }`), so a field
+ * gets one.
  */
 function oneWordPerHours(diags: Diagnostic[]): Diagnostic[] {
   const field = (d: Diagnostic): string => d.message.slice(0, d.message.indexOf(': '));
   const explained = new Set(diags.filter((d) => d.reason === 'bad-hours').map(field));
   if (explained.size === 0) return diags;
-  return diags.filter((d) => d.reason !== 'schema' || !explained.has(field(d)));
+  // `tasks[0].hours.high` is a field of `tasks[0].hours`.
+  const whole = (f: string): string => f.replace(/\.(low|likely|high)$/, '');
+  return diags.filter((d) => d.reason !== 'schema' || !explained.has(whole(field(d))));
 }
 
 /** Why the document's aliases cannot be expanded, and at which offset. */
@@ -413,7 +421,12 @@ function aliasProblem(doc: Document): AliasProblem | undefined {
   );
 }
 
-type Report = (reason: DiagnosticReason, path: FieldPath, message: string, onKey?: boolean) => void;
+type Report = (
+  reason: DiagnosticReason,
+  path: FieldPath,
+  message: string,
+  onKey?: boolean | string,
+) => void;
 
 /** Turns one zod issue into diagnostics, with did-you-mean for unknown keys. */
 function reportIssue(
@@ -436,6 +449,11 @@ function reportIssue(
     return;
   }
   const value = valueAt(raw, path);
+  const inner = issuesInside(issue, value);
+  if (inner !== undefined) {
+    for (const i of inner) reportIssue(i, raw, report, hints);
+    return;
+  }
   if (value === undefined) {
     report('schema', path, `missing required field`);
     return;
@@ -445,6 +463,24 @@ function reportIssue(
   report('schema', path, issueWords(issue, got) ?? `${issue.message}, got ${got}`);
 }
 
+/**
+ * For a mapping that no option of a union takes, the issues of the one option that takes
+ * mappings (hours `{ low, likely, high }`), at their own fields: `hours.high` is missing, or
+ * `hours.low` is no number. (The union's own word, "got a mapping", named neither.) Undefined
+ * for a value of another kind, or where more than one option got past the value's kind.
+ */
+function issuesInside(issue: z.core.$ZodIssue, value: unknown): z.core.$ZodIssue[] | undefined {
+  if (issue.code !== 'invalid_union' || value === null || typeof value !== 'object')
+    return undefined;
+  if (Array.isArray(value)) return undefined;
+  const inside = issue.errors.filter(
+    (list) =>
+      list.length > 0 && list.every((i) => i.path.length > 0 || i.code === 'unrecognized_keys'),
+  );
+  if (inside.length !== 1) return undefined;
+  return inside[0]!.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue);
+}
+
 function valueAt(raw: unknown, path: FieldPath): unknown {
   let v: unknown = raw;
   for (const k of path) {
@@ -452,20 +488,6 @@ function valueAt(raw: unknown, path: FieldPath): unknown {
     v = (v as Record<PropertyKey, unknown>)[k as string];
   }
   return v;
-}
-
-/**
- * A short rendering of a bad value for messages: `"abc" (string)`, `-3 (number)`. A string is
- * quoted as JSON, so its control characters show as escapes (`"a\u001b[8m" (string)`): a
- * terminal keeps colour sequences in what critpath prints, and a bad id may be one.
- */
-export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string')
-    return `${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)} (string)`;
-  return `${String(v)} (${typeof v})`;
 }
 
 function sortDiagnostics(d: Diagnostic[]): Diagnostic[] {

@@ -6,12 +6,31 @@ import { parseHours } from './hours.js';
 import type { FieldPath } from './positions.js';
 import type { TaskIndex } from '../model/activities.js';
 
-type Report = (reason: DiagnosticReason, path: FieldPath, message: string, onKey?: boolean) => void;
+/**
+ * A finding at `path`. `onKey`: said at the key of `path`'s last step rather than its value; a
+ * string: at that key of the mapping at `path` (the finding names the mapping, and the key).
+ */
+type Report = (
+  reason: DiagnosticReason,
+  path: FieldPath,
+  message: string,
+  onKey?: boolean | string,
+) => void;
 type Raw = Record<string, unknown>;
 
 const isRecord = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isHoursShape = (v: unknown): boolean =>
   (typeof v === 'number' && !Number.isNaN(v)) || typeof v === 'string' || isRecord(v);
+
+/**
+ * Hours as `{ low, likely, high }` with a number at each point given: the hour rules judge their
+ * values. A point missing or of another kind is the schema's to word (`hours.high` is missing).
+ */
+const isPoints = (v: unknown): boolean =>
+  isRecord(v) &&
+  typeof v['low'] === 'number' &&
+  typeof v['high'] === 'number' &&
+  (v['likely'] === undefined || typeof v['likely'] === 'number');
 
 /** The closest known id to an unknown one, when one is close (see `nearest`). */
 type HintId = (word: string) => string | undefined;
@@ -32,7 +51,9 @@ export function checkRules(
   if (Array.isArray(root['tasks']) && tasks.length === 0) {
     report('empty-project', ['tasks'], 'the project has no tasks');
   }
-  const maxGpu = maxGpuCount(root);
+  // Where an arrival's count is itself a finding, no work is judged against the GPUs: "no GPU
+  // hardware" or "never has more than" would only repeat it.
+  const maxGpu = gpuCountsStated(root) ? maxGpuCount(root) : Infinity;
   const skills = declaredSkills(root);
 
   const firstIndex = new Map<string, number>();
@@ -77,6 +98,7 @@ export function checkRules(
     const base: FieldPath = ['tasks', i];
     checkTaskShape(t, base, report);
     checkWork(t, base, maxGpu, report);
+    checkCommand(t, base, report);
     checkDeps(t['deps'], t['id'], base, DEPS, firstIndex, hintId, report, into, dep);
     depStart[i + 1] = dep.length;
     if (Array.isArray(t['phases']))
@@ -111,6 +133,7 @@ function checkPhases(
   phases.forEach((p, j) => {
     if (!isRecord(p)) return;
     checkWork(p, [...base, 'phases', j], maxGpu, report);
+    checkCommand(p, [...base, 'phases', j], report);
     checkSkill(p, [...base, 'phases', j], skills, report, budget);
     checkDeps(p['deps'], t['id'], base, ['phases', j, 'deps'], firstIndex, hintId, report, sink);
     if (typeof p['name'] === 'string') {
@@ -299,6 +322,27 @@ export function maxGpuCount(root: Raw): number {
   return max;
 }
 
+/**
+ * Whether every `hardware:` entry (the file's and each scenario's) states its GPU counts in the
+ * schema's shape: a list of arrivals, each count a whole number ≥ 0.
+ */
+function gpuCountsStated(root: Raw): boolean {
+  const all = [root, ...(isRecord(root['scenarios']) ? Object.values(root['scenarios']) : [])];
+  return all.every((s) => !isRecord(s) || hardwareStated(s['hardware']));
+}
+
+/** A `hardware:` entry absent, or one whose GPU arrivals all have whole counts ≥ 0. */
+function hardwareStated(hw: unknown): boolean {
+  if (hw === undefined) return true;
+  if (!isRecord(hw)) return false;
+  const gpu = hw['gpu'];
+  if (gpu === undefined) return true;
+  return (
+    Array.isArray(gpu) &&
+    gpu.every((a) => isRecord(a) && Number.isSafeInteger(a['count']) && (a['count'] as number) >= 0)
+  );
+}
+
 /** The most GPUs a `hardware:` entry ever gives (0 for none). */
 function gpusOf(hw: unknown): number {
   let max = 0;
@@ -311,7 +355,9 @@ function gpusOf(hw: unknown): number {
 /** Work a scenario moves to the GPU host needs a host: GPUs, the scenario's or the file's. */
 function checkMovesToGpu(root: Raw, s: Raw, base: FieldPath, report: Report): void {
   const moves = s['moves'];
-  if (!isRecord(moves) || gpusOf(s['hardware'] ?? root['hardware']) > 0) return;
+  const hw = s['hardware'] ?? root['hardware'];
+  // Hardware whose counts are a finding already: moving work there is not a second one.
+  if (!isRecord(moves) || !hardwareStated(hw) || gpusOf(hw) > 0) return;
   for (const [key, to] of Object.entries(moves))
     if (to === 'gpu')
       report(
@@ -353,7 +399,7 @@ function checkWork(w: Raw, base: FieldPath, maxGpu: number, report: Report): voi
     const shapeOk =
       typeof h === 'number' ||
       (typeof h === 'string' && /^\s*\d+(\.\d+)?\s*(-\s*\d+(\.\d+)?\s*)?$/.test(h)) ||
-      (isRecord(h) && typeof h['low'] === 'number' && typeof h['high'] === 'number');
+      isPoints(h);
     if (shapeOk) {
       const p = parseHours(h);
       if (!p.ok) report('bad-hours', [...base, 'hours'], p.message);
@@ -361,8 +407,10 @@ function checkWork(w: Raw, base: FieldPath, maxGpu: number, report: Report): voi
   }
   const gpus = w['gpus'];
   const hardware = w['hardware'];
-  const needsGpu = hardware === 'gpu' || gpus === 'all' || (typeof gpus === 'number' && gpus > 0);
-  if (hardware === 'macbook' && (gpus === 'all' || (typeof gpus === 'number' && gpus > 0))) {
+  // GPUs held: a count the schema refuses (1.5) is its finding alone.
+  const holds = gpus === 'all' || (Number.isSafeInteger(gpus) && (gpus as number) > 0);
+  const needsGpu = hardware === 'gpu' || holds;
+  if (hardware === 'macbook' && holds) {
     report('schema', [...base, 'gpus'], 'MacBook work cannot hold GPUs (set hardware: gpu)');
     return;
   }
@@ -381,6 +429,60 @@ function checkWork(w: Raw, base: FieldPath, maxGpu: number, report: Report): voi
     );
   }
 }
+
+/** Why a command line cannot carry a NUL character (a process gets C strings). */
+const NUL_IN_RUN = 'holds a NUL character (\\0), which no command line can carry';
+
+/**
+ * A command a process can be given (its shape is the schema's): an argv array names its program
+ * first, and no part of it holds a NUL. Each passed validate and failed only when run, in Node's
+ * words ("The argument 'file' cannot be empty") or with no word at all. Then its environment.
+ */
+function checkCommand(w: Raw, base: FieldPath, report: Report): void {
+  checkEnv(w['env'], [...base, 'env'], report);
+  const run = w['run'];
+  if (typeof run === 'string') {
+    if (run.includes('\0')) report('schema', [...base, 'run'], NUL_IN_RUN);
+    return;
+  }
+  if (!Array.isArray(run)) return;
+  if (run[0] === '')
+    report(
+      'schema',
+      [...base, 'run', 0],
+      "the program to run is empty (an argv array starts with the program's name or path)",
+    );
+  run.forEach((a, k) => {
+    if (typeof a === 'string' && a.includes('\0'))
+      report('schema', [...base, 'run', k], NUL_IN_RUN);
+  });
+}
+
+/**
+ * Environment variables a process can be given: a name that is not empty and holds no `=` (the
+ * command saw `FOO=BAR: y` as FOO set to `BAR=y`) nor NUL, a value without NUL.
+ */
+function checkEnv(env: unknown, at: FieldPath, report: Report): void {
+  if (!isRecord(env)) return;
+  for (const [name, value] of Object.entries(env)) {
+    const message =
+      name === ''
+        ? "an environment variable's name cannot be empty"
+        : name.includes('=') || name.includes('\0')
+          ? `${shown(name)} cannot name an environment variable (a name holds no ${name.includes('=') ? '"="' : 'NUL character'})`
+          : undefined;
+    if (message !== undefined) report('schema', at, message, name);
+    if (typeof value === 'string' && value.includes('\0'))
+      report(
+        'schema',
+        [...at, name],
+        'holds a NUL character (\\0), which no environment can carry',
+      );
+  }
+}
+
+/** A key as findings quote it: JSON (control characters escaped), at most 40 characters. */
+const shown = (k: string): string => JSON.stringify(k.length > 40 ? `${k.slice(0, 37)}...` : k);
 
 /** A scenario's additions to the graph: edges (its `deps`) and tasks (node index → its `tasks` index). */
 interface ScenarioPart {
@@ -562,6 +664,7 @@ function checkScenarios(
       const at: FieldPath = [...base, 'tasks', i];
       checkTaskShape(t, at, report);
       checkWork(t, at, maxGpu, report);
+      checkCommand(t, at, report);
       checkSkill(t, at, skills, report, budget);
       checkDeps(t['deps'], t['id'], at, DEPS, index, hintId, report);
       // As the file's own phases: work, skill, deps and names used once.
@@ -640,7 +743,7 @@ function checkScenarioHours(est: Raw, base: FieldPath, report: Report): void {
     const p = parseHours(h as Parameters<typeof parseHours>[0]);
     if (
       !p.ok &&
-      (typeof h === 'number' || isRecord(h) || /^\s*[\d.]+\s*(-\s*[\d.]+\s*)?$/.test(String(h)))
+      (typeof h === 'number' || isPoints(h) || /^\s*[\d.]+\s*(-\s*[\d.]+\s*)?$/.test(String(h)))
     ) {
       report('bad-hours', [...base, 'estimates', key], p.message);
     }

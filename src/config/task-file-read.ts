@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../result.js';
+import { ioErrorWords } from '../result.js';
 import { inputUnreadable, IRREGULAR, readInputFile } from '../util/regular-file.js';
 
 /** What the task file is, said for each reason readRegularFile gives. */
@@ -13,12 +14,13 @@ const WHAT: Record<string, string> = {
 
 /**
  * The diagnostic for a task file (or another input: `kind`) that cannot be read, from the reason
- * the read gave.
+ * the read gave: in describeIoError's words where WHAT has none (`a loop of symbolic links
+ * (ELOOP)`, as the logs folder says it), the bare code only where neither has.
  */
 export function unreadableTaskFile(file: string, code: string, kind = 'task file'): Diagnostic {
   return {
     reason: 'io',
-    message: `cannot read ${kind}: ${WHAT[code] ?? code}`,
+    message: `cannot read ${kind}: ${WHAT[code] ?? ioErrorWords(code) ?? code}`,
     position: { file, line: 1, col: 1 },
   };
 }

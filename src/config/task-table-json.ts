@@ -193,11 +193,28 @@ function stringList(s: JsonScan, least: number): boolean {
   }
 }
 
-/** `run`: a non-empty string, or a non-empty list of strings. */
+/**
+ * `run`: a non-empty string, or a list of strings whose first (the program) is not empty, none of
+ * them holding a NUL (a string with a `\u0000` escape is declined): the rules refuse the rest.
+ */
 function readRun(s: JsonScan): boolean {
-  if (s.b[s.p] !== 34) return stringList(s, 1);
+  if (s.b[s.p] === 34) return commandString(s, 1);
+  if (!s.expect(91)) return false;
+  for (let least = 1; ; least = 0) {
+    s.ws();
+    if (!commandString(s, least)) return false;
+    const c = s.ws();
+    s.p++;
+    if (c === 93) return true;
+    if (c !== 44) return false;
+  }
+}
+
+/** A string of at least `least` bytes between its quotes, without a `\u0000` escape. */
+function commandString(s: JsonScan, least: number): boolean {
   const from = s.p;
-  return s.anyString() && s.p - from > 2;
+  if (!s.anyString() || s.p - from - 2 < least) return false;
+  return !s.escaped || !s.latin1(from, s.p).includes('\\u0000');
 }
 
 function readId(s: JsonScan, t: Tasks): boolean {

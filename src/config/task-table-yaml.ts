@@ -245,7 +245,8 @@ function readField(
     case FIELD.RISK:
       return RISKS.some((r) => sameAs(b, from, to, r));
     case FIELD.RUN:
-      return to > from;
+      // Not empty, and no NUL (a single-quoted scalar may hold one raw): the rules refuse both.
+      return to > from && !holdsNul(b, from, to);
     case FIELD.SKILL:
       t.skills.add(b.toString('utf8', from, to));
       return true;
@@ -254,6 +255,12 @@ function readField(
     case FIELD.NOTES:
       return true;
   }
+  return false;
+}
+
+/** Whether bytes from…to−1 of `b` hold a NUL. */
+function holdsNul(b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (b[i] === 0) return true;
   return false;
 }
 

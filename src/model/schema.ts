@@ -19,7 +19,8 @@ import {
 export { DURATION_RE, HOURS_RE, TASK_ID_RE };
 
 /** An ISO calendar date, `YYYY-MM-DD`. */
-export const IsoDate = z.string().regex(DATE_RE, { error: 'expected a date as YYYY-MM-DD' });
+const DATE_ERROR = 'expected a date as YYYY-MM-DD';
+export const IsoDate = z.string({ error: DATE_ERROR }).regex(DATE_RE, { error: DATE_ERROR });
 
 /** Hours of work: a number, a "low-high" range, or a three-point estimate. */
 export const HoursSchema = z.union(
@@ -53,9 +54,10 @@ export const RunSchema = z.union(
  * A wall-clock limit such as `90s`, `30m`, `2h`, `30d`: longer than 0, or every attempt would
  * time out at once. (Text that is no duration at all is the pattern's to report: NaN passes.)
  */
+const DURATION_ERROR = 'expected a duration such as 30m or 2h';
 export const TimeoutSchema = z
-  .string()
-  .regex(DURATION_RE, { error: 'expected a duration such as 30m or 2h' })
+  .string({ error: DURATION_ERROR })
+  .regex(DURATION_RE, { error: DURATION_ERROR })
   .refine((t) => !(durationSeconds(t) <= 0), { error: 'must be longer than 0' })
   .refine((t) => durationSeconds(t) !== Infinity, { error: 'has too many digits to count' });
 
@@ -140,7 +142,7 @@ export const GpuArrivalSchema = z.strictObject({
   count: z
     .number({ error: 'expected a GPU count' })
     .int({ error: 'expected a whole number of GPUs' })
-    .min(0),
+    .min(0, { error: 'must be at least 0' }),
   from: IsoDate,
 });
 
@@ -164,7 +166,11 @@ export const ScenarioSchema = z.strictObject({
   description: z.string().optional(),
   /** Extra money the scenario costs, in dollars. */
   cost: z.number().min(0).optional(),
-  team: z.union([z.number().int().min(1), z.string()]).optional(),
+  team: z
+    .union([z.number().int().min(1), z.string()], {
+      error: 'expected a team size (1 to 64) or people such as infra+ml',
+    })
+    .optional(),
   hoursPerDay: z.number().min(MIN_HOURS_PER_DAY).max(24).optional(),
   hardware: HardwareSchema.optional(),
   /** Per-task hour overrides, by task id (or `task/phase` for one phase). */

@@ -26,7 +26,8 @@ export type TeamSpecError =
 /** Parses one team: `2`, or declared people joined by `+` (`infra+ml`). */
 export function parseTeamSpec(text: string): Result<TeamSpec, TeamSpecError> {
   const t = text.trim();
-  if (/^\d+$/.test(t)) {
+  // `-1` is a count below 1, not someone called "-1".
+  if (/^-?\d+$/.test(t)) {
     const count = Number(t);
     if (count < 1 || count > MAX_TEAM) return err({ kind: 'size', text: t });
     return ok({ kind: 'count', count });

@@ -10,6 +10,7 @@
  */
 
 import { z } from 'zod';
+import { describeValue, issueWords } from '../config/issue-words.js';
 import { MAX_DURATION_MS, MAX_RECORD_HOURS, MAX_TIME_MS, MIN_TIME_MS } from './record-bounds.js';
 
 /** Journal format version. */
@@ -232,11 +233,38 @@ export type JournalRecord = z.infer<typeof JournalRecordSchema>;
 /** Distributes Omit over the union, so `Omit<JournalRecord, 'v'>` stays a union. */
 export type WithoutVersion<T> = T extends unknown ? Omit<T, 'v'> : never;
 
+/** The kinds a record may be, as its `t` names them. */
+const KIND_NAMES: readonly string[] = RECORD_KINDS.map((k) => k.unwrap().shape.t.value);
+
 /** A parsed line as a record, or why it is not one (one line, for a report). */
 export function checkRecord(value: unknown): JournalRecord | string {
   const r = JournalRecordSchema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  const where = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.join('.')}: `;
-  return `${where}${issue?.message ?? 'not a journal record'}`;
+  return issue === undefined ? 'not a journal record' : issueText(issue, value);
+}
+
+/**
+ * Why a line is not a record, in words (never zod's own: "Invalid discriminator value. Expected
+ * 'run-start' | …"): `field: what is wrong`, the field's value described.
+ */
+function issueText(issue: z.core.$ZodIssue, value: unknown): string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return `expected a JSON object, got ${describeValue(value)}`;
+  const known = `known kinds: ${KIND_NAMES.join(', ')}`;
+  const t = (value as { t?: unknown }).t;
+  if (issue.path.length === 1 && issue.path[0] === 't' && issue.code === 'invalid_union')
+    return t === undefined
+      ? `the record's kind (field t) is missing (${known})`
+      : `t: unknown record kind ${typeof t === 'string' ? JSON.stringify(t.length > 40 ? `${t.slice(0, 37)}...` : t) : describeValue(t)} (${known})`;
+  const field = issue.path
+    .map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
+    .join('');
+  let at: unknown = value;
+  for (const k of issue.path)
+    at =
+      at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[k] : undefined;
+  const words =
+    at === undefined ? 'missing' : (issueWords(issue, describeValue(at)) ?? issue.message);
+  return field === '' ? words : `${field}: ${words}`;
 }

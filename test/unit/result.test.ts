@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeIoError } from '../../src/result.js';
+import { describeIoError, ioErrorWords } from '../../src/result.js';
 
 describe('describeIoError', () => {
   it('words the failures a hostile environment gives, with the code', () => {
@@ -17,5 +17,15 @@ describe('describeIoError', () => {
       '/x/a: odd (EODD)',
     );
     expect(describeIoError('/x/a', new Error('plain'))).toBe('/x/a: plain');
+  });
+});
+
+describe('ioErrorWords', () => {
+  it('words a code as describeIoError does, and knows when it has no words', () => {
+    expect(ioErrorWords('ELOOP')).toBe('a loop of symbolic links (ELOOP)');
+    expect(ioErrorWords('FIFO')).toBe('a FIFO where a file should be');
+    expect(ioErrorWords('EODD')).toBeUndefined();
+    expect(ioErrorWords('toString')).toBeUndefined();
+    expect(ioErrorWords(undefined)).toBeUndefined();
   });
 });

@@ -22,6 +22,10 @@ describe('issueWords', () => {
       'must list at least 1 item, got an empty list',
     );
     expect(words(z.enum(['low', 'high']), 'mid')).toBe('expected one of "low", "high", got GOT');
+    // "Too small: expected string to have >=1 characters" reached `project: ""`.
+    expect(words(z.string().min(1), '')).toBe('must not be empty');
+    expect(words(z.string().min(3), 'ab')).toBe('must be at least 3 characters, got GOT');
+    expect(words(z.string().max(2), 'abc')).toBe('must be at most 2 characters, got GOT');
   });
 
   it("leaves a schema's own message to the schema", () => {

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseHours } from '../../../src/config/hours.js';
 import { loadProjectFile, loadProjectText } from '../../../src/config/load.js';
 import { buildActivityGraph, compareIds } from '../../../src/model/activities.js';
@@ -106,6 +109,27 @@ describe('loadProjectFile on tasks/epic-1a.yaml', () => {
     expect(g.byId.get('1a.8/test')!.predecessors).toEqual(['1a.3', '1a.5', '1a.8/prep']);
     expect(g.byId.get('1a.9/install')!.predecessors).toEqual(['1a.6', '1a.8/test']);
     expect(g.byId.get('1a.9/smoke')!.predecessors).toEqual(['1a.9/install']);
+  });
+});
+
+describe('a task file that cannot be read', () => {
+  it('says why in the words the logs folder uses, never a bare code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'critpath-load-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    // It said "cannot read task file: ELOOP" (and ENOTDIR, ENAMETOOLONG alike).
+    symlinkSync('loop.yaml', join(dir, 'loop.yaml'));
+    mkdirSync(join(dir, 'sub'));
+    const cases = [
+      ['loop.yaml', 'a loop of symbolic links (ELOOP)'],
+      ['loop.yaml/x.yaml', 'a loop of symbolic links (ELOOP)'],
+      [`${'n'.repeat(300)}.yaml`, 'a file name too long (ENAMETOOLONG)'],
+      ['sub', 'is a directory'],
+    ] as const;
+    for (const [name, why] of cases) {
+      const r = await loadProjectFile(join(dir, name));
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.map((d) => d.message)).toEqual([`cannot read task file: ${why}`]);
+    }
   });
 });
 

@@ -207,6 +207,8 @@ describe('the columnar YAML reader', () => {
     'an alias': good.replace('hours: 1-3', 'hours: &h 1-3'),
     'a second tasks key': `${good}tasks: []\n`,
     'a document marker': `${good}---\n`,
+    // The loader refuses a command holding a NUL; YAML reads one written raw in single quotes.
+    'a NUL in a single-quoted command': good.replace('id: b', "id: b\n    run: 'a\u0000b'"),
   };
   for (const [what, text] of Object.entries(declined))
     it(`declines a file with ${what}`, () => {

@@ -81,6 +81,9 @@ describe('critpath plan', () => {
 
   it.each([
     [['--team', '0'], /--team must be between 1 and 64/],
+    // It said 'no one called "-1" in the project's team'.
+    [['--team', '-1'], /^critpath: --team must be between 1 and 64 engineers, got -1$/],
+    [['--team', '2,-1'], /^critpath: --team must be between 1 and 64 engineers, got -1$/],
     [['--team', 'nobody'], /no one called "nobody"/],
     [['--team', '2', '--seed', 'x'], /--seed expects a whole number/],
     [['--team', '2', '--time-limit', '-5'], /--time-limit expects a whole number/],

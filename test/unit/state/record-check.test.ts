@@ -204,6 +204,44 @@ describe('record ranges', () => {
   });
 });
 
+describe('why a line is not a record', () => {
+  const KINDS =
+    'known kinds: run-start, started, external-id, finished, failed, interrupted, run-end, reset, hand';
+  const started = GOOD[1]!;
+  it.each([
+    // It said zod's "t: Invalid discriminator value. Expected 'run-start' | 'started' | …".
+    [{ type: 'done', id: 'a' }, `the record's kind (field t) is missing (${KINDS})`],
+    [{ ...started, t: 'done' }, `t: unknown record kind "done" (${KINDS})`],
+    [{ ...started, t: 5 }, `t: unknown record kind 5 (number) (${KINDS})`],
+    // "Invalid input: expected string, received undefined"
+    [{ ...started, runId: undefined }, 'runId: missing'],
+    // "Too small: expected number to be >0"
+    [{ ...started, attempt: 0 }, 'attempt: must be above 0, got 0 (number)'],
+    [{ ...started, id: '' }, 'id: must not be empty'],
+    [{ ...started, gpus: [-1] }, 'gpus[0]: must be at least 0, got -1 (number)'],
+    [{ ...started, log: 3 }, 'log: expected text, got 3 (number)'],
+    [{ ...started, v: 2 }, 'v: expected one of 1, got 2 (number)'],
+    [[started], 'expected a JSON object, got a list'],
+    [7, 'expected a JSON object, got 7 (number)'],
+  ] as const)('%j: says so in words', (value, why) => {
+    const r = checkRecord(structuredClone(value));
+    expect(r).toBe(why);
+  });
+
+  it("never passes on zod's own wording", () => {
+    fc.assert(
+      fc.property(fc.oneof(mutated, anyValue), (value) => {
+        const r = checkRecord(structuredClone(value));
+        // The value shown (quoted, or after "got") is the line's own, not wording.
+        const words =
+          typeof r === 'string' ? r.split(', got ')[0]!.replace(/"(?:[^"\\]|\\.)*"/g, '""') : '';
+        expect(words).not.toMatch(/Invalid|Too small|Too big|received|>=|<=/);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('quickRecord', () => {
   it('takes every well-formed record as zod does: same keys, order, values, frozen', () => {
     for (const good of GOOD) {

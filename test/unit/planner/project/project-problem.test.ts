@@ -55,6 +55,7 @@ describe('team selection', () => {
       value: { kind: 'names', ids: ['infra', 'ml'] },
     });
     expect(parseTeamSpec('0').ok).toBe(false);
+    expect(parseTeamSpec('-1')).toEqual({ ok: false, error: { kind: 'size', text: '-1' } });
     expect(parseTeamSpec('a b').ok).toBe(false);
     expect(parseTeamSpec('ml+ml').ok).toBe(false);
   });
