@@ -231,39 +231,6 @@ export function wrapProse(s: string, width: number, indent = ''): string {
     .join('\n');
 }
 
-/**
- * Text wrapped to `width` cells at spaces only: every line after a paragraph's first starts with
- * `indent`, and a word (a path, an id) is never broken, so one longer than a line stands whole on
- * a line of its own, past the width. Lines already in `s` are wrapped one by one.
- */
-export function wrapWords(s: string, width: number, indent = ''): string {
-  const indentWidth = cellWidth(indent);
-  return s
-    .split('\n')
-    .map((para) => {
-      if (cellWidth(para) <= width) return para;
-      const [first = '', ...words] = para.split(' ');
-      const lines: string[] = [];
-      let line = first;
-      let used = cellWidth(first);
-      for (const word of words) {
-        const w = cellWidth(word);
-        if (used + 1 + w <= width) {
-          line = `${line} ${word}`;
-          used += 1 + w;
-        } else if (word !== '') {
-          // A break: the spaces before it go (`FAIL  d.7` keeps its two where it does not break).
-          lines.push(line.trimEnd());
-          line = indent + word;
-          used = indentWidth + w;
-        }
-      }
-      lines.push(line);
-      return lines.join('\n');
-    })
-    .join('\n');
-}
-
 /** A table column: how it aligns and what gives way when the table is too wide. */
 export interface Column {
   readonly header: string;

@@ -3,7 +3,7 @@ import type { Output } from './terminal.js';
 import { escapeTerminal } from './escape.js';
 import { fmtHours } from './format.js';
 import type { Column } from './layout.js';
-import { fitTable, wrap, wrapProse, wrapWords } from './layout.js';
+import { fitTable, wrap, wrapProse } from './layout.js';
 
 /** `14:03:07` in local time. */
 export function clock(at: number): string {
@@ -42,8 +42,8 @@ export const onGpus = (gpus: readonly number[]): string =>
 
 /**
  * The last lines of a failed attempt's log under its failure line, control characters escaped
- * (and the line breaks a line may not hold). A log line longer than `width` (the view's; Infinity
- * with --wide) is wrapped, its continuation under its text.
+ * (and the line breaks a line may not hold). With a `width` (status), a log line longer than it
+ * is wrapped, its continuation under its text; without (a run's event lines), one line each.
  */
 export function tailLines(tail: readonly string[], indent = '      ', width = Infinity): string[] {
   const bar = `${indent}| `;
@@ -93,7 +93,7 @@ export function eventLine(e: RunEvent, out: Output): string | undefined {
           // A timeout says how long already ("timed out after 2s"): no second "after".
           `FAIL  ${e.id}: ${fmtFailure(e.failure)}${e.failure.reason === 'timeout' ? '' : ` after ${fmtDuration(e.durationMs)}`}${onGpus(e.gpus)}, see ${e.log}`,
         ),
-        ...tailLines(e.stderrTail, '      ', out.columns),
+        ...tailLines(e.stderrTail),
       ].join('\n');
     case 'activity-interrupted':
       return c.yellow(`interrupted ${e.id} (${e.reason})`);
@@ -186,12 +186,11 @@ function lineBatch(write: (text: string) => void): { add(line: string): void; cl
 }
 
 /**
- * An event line after its time stamp (`clock`'s, perhaps coloured), wrapped to `columns` cells at
- * spaces: the lines after the first start under the text, past the stamp (`14:03:07 `), and a
- * path or id is never broken (one longer than a line stands whole on a line of its own).
+ * An event line after its time stamp (`clock`'s, perhaps coloured), wrapped to `columns` cells:
+ * the lines after the first start under the text, past the stamp (`14:03:07 `).
  */
 export function stampedLine(stamp: string, line: string, columns: number): string {
-  return wrapWords(`${stamp} ${line}`, columns, ' '.repeat(9));
+  return wrapProse(`${stamp} ${line}`, columns, ' '.repeat(9));
 }
 
 /** Plain timestamped lines, for pipes and logs. */
@@ -200,9 +199,8 @@ export function plainRunReporter(out: Output): RunReporter {
   return {
     onEvent(e) {
       const line = eventLine(e, out);
-      // Fitted to the width every view uses (COLUMNS, else the terminal's, else 100 when piped);
-      // each event's first line starts with its time stamp, and --wide keeps it one line.
-      if (line !== undefined) lines.add(stampedLine(clock(e.at), line, out.columns));
+      // One line per event, however long: pipes and logs are read by grep and by scripts.
+      if (line !== undefined) lines.add(`${clock(e.at)} ${line}`);
       if (e.type === 'run-end') lines.add(renderSummary(e.rows, out));
     },
     close: lines.close,

@@ -97,36 +97,15 @@ describe('default views fit an 80-column terminal (COLUMNS=80, piped)', () => {
         'tasks:',
         `  - { id: ${id}, hours: 0.001, hardware: macbook, run: "true" }`,
         `  - { id: b, hours: 1, hardware: macbook, deps: [${id}], run: "exit 3" }`,
-        `  - { id: ${id}.x, hours: 1, hardware: macbook, run: "exit 4" }`,
         '',
       ].join('\n'),
     );
     const opts = { cwd: p.dir, env: { ...p.env, ...env } };
-    const run = await critpath(['run', p.file, '--gpus', '0', '--jobs', '1'], opts);
+    const run = await critpath(['run', p.file, '--gpus', '0'], opts);
     expect(run.exitCode, run.all).toBe(1);
     expect(run.stdout).toContain('machine time');
-    // The event lines fit too (they ran to 97 columns), wrapped under their text past the time
-    // stamp; a path is never broken: one longer than a line stands whole on its own.
-    const log = `.critpath/logs/project/${id}.x.log`;
-    const whole = over(run.stdout, 80).map((l) => l.trim());
-    expect(whole).toContain(log);
-    for (const l of whole) expect(l).toMatch(/^\S+$/);
-    expect(run.stdout).toMatch(
-      /^\d\d:\d\d:\d\d run \S+: 3 to run, 0 done before, --jobs 1, GPUs\n {9}none$/m,
-    );
-    expect(run.stdout).toMatch(
-      /^\d\d:\d\d:\d\d FAIL\n {9}a-task-\S+\.x:\n {9}exit 4 after \S+, see$/m,
-    );
-    expect(run.stdout).toContain(`\n         ${log}\n`);
-    // Piped without COLUMNS, the width every view takes there: 100.
-    const piped = await critpath(['run', p.file, '--gpus', '0', '--jobs', '1'], {
-      cwd: p.dir,
-      env: p.env,
-    });
-    expect(piped.stdout).toMatch(
-      /^\d\d:\d\d:\d\d run \S+: 2 to run, 1 done before, --jobs 1, GPUs none$/m,
-    );
-    expect(over(piped.stdout, 100).map((l) => l.trim())).toEqual([log]);
+    // The summary fits; the time-stamped event lines above it stay one per event, for grep.
+    expect(over(run.stdout.slice(run.stdout.indexOf('activity ')), 80)).toEqual([]);
     const plan = await critpath(['plan', p.file, '--team', '1,2'], opts);
     expect(plan.stdout).toContain('Progress from the run journal');
     expect(over(plan.stdout, 80)).toEqual([]);

@@ -241,7 +241,7 @@ function renderDryRun(
     show === undefined ? b : { ...b, text: formatBlockReason(withLogsShown(b.reason, show)) },
   );
   for (const w of plan.warnings) ctx.out.err(`warning: ${w}`);
-  // As a run's event lines do, the plan wraps to the width.
+  // Unlike a run's event lines, kept one per event for grep, the plan wraps to the width.
   const line = (text: string, indent: string): void =>
     ctx.out.out(wrapProse(text, ctx.out.columns, indent));
   line(

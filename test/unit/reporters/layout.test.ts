@@ -8,7 +8,6 @@ import {
   wrap,
   wrapCell,
   wrapProse,
-  wrapWords,
 } from '../../../src/reporters/layout.js';
 import { fmtDate, fmtDatesIn } from '../../../src/reporters/format.js';
 import { dayNameBeside } from '../../../src/reporters/team-common.js';
@@ -125,20 +124,6 @@ describe('fitTable', () => {
     ).split('\n');
     expect(lines.slice(0, 2)).toEqual([id.slice(0, 80), id.slice(80)]);
     expect(lines[2]).toBe('  status: ready');
-  });
-});
-
-describe('wrapWords', () => {
-  it('wraps at spaces under an indent, and never breaks a word longer than a line', () => {
-    const path = `.critpath/logs/${'x'.repeat(40)}.log`;
-    expect(wrapWords(`12:00:00 FAIL  d.7: exit 1, see ${path}`, 40, ' '.repeat(9))).toBe(
-      `12:00:00 FAIL  d.7: exit 1, see\n         ${path}`,
-    );
-    expect(wrapWords('a b c d', 3, ' ')).toBe('a b\n c\n d');
-    // The spaces at a break go; lines already there are wrapped one by one; short text stays.
-    expect(wrapWords('aaa   bbb\nccc ddd', 5, '')).toBe('aaa\nbbb\nccc\nddd');
-    expect(wrapWords('FAIL  d.7', 80)).toBe('FAIL  d.7');
-    expect(wrapWords('x '.repeat(100).trimEnd(), Infinity)).toBe('x '.repeat(100).trimEnd());
   });
 });
 

