@@ -496,7 +496,9 @@ export function datePlan(
     speedup: solo === undefined || plan.makespan <= 0 ? undefined : solo / plan.makespan,
     gap: plan.optimal ? 0 : gap,
     range,
-    meetsDeadline: project.deadline === undefined ? undefined : end.date <= project.deadline,
+    // The end's working day: one over 15 h from 09:00 ends after midnight, still that day's work.
+    meetsDeadline:
+      project.deadline === undefined ? undefined : workingDate(cal, end.day) <= project.deadline,
   };
   return {
     ...plan,

@@ -310,7 +310,13 @@ function dateAndClock(cal: WorkCalendar, day: number, minutes: number): [string,
   const clock = cal.dayStartMinutes + minutes;
   if (clock < MINUTES_PER_DAY) return [date, clockText(clock)];
   const over = Math.floor(clock / MINUTES_PER_DAY);
-  return [dateOfEpochDay(epochDayOf(date) + over), clockText(clock - over * MINUTES_PER_DAY)];
+  const next = epochDayOf(date) + over;
+  if (next > epochDayOf(LAST_DATE)) {
+    throw new InputLimitError(
+      `the plan runs past ${LAST_DATE}, the last date critpath writes: working day ${day + 1} from ${cal.start} runs on past its midnight (check the hours and hoursPerDay)`,
+    );
+  }
+  return [dateOfEpochDay(next), clockText(clock - over * MINUTES_PER_DAY)];
 }
 
 /** Minutes of float noise absorbed at a day boundary (15.999999 h or 16.0000001 h is 16 h). */

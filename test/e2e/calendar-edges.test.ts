@@ -8,6 +8,30 @@ const oneTask = (head: string): string =>
   `project: T\n${head}tasks:\n  - { id: a, title: A, hours: 1, hardware: macbook }\n`;
 
 describe('the working day’s length', () => {
+  it('over 15 h: work past midnight is dated on the next day and still meets that day’s deadline', async () => {
+    // 16 h days from 09:00 Friday end at 01:00 Saturday: the plan said MISSED, Monte Carlo 100 %.
+    const p = tempProject(
+      'project: L\nstart: 2026-01-09\nhoursPerDay: 16\ndeadline: 2026-01-09\ntasks:\n  - { id: a, title: A, hours: 16, hardware: macbook }\n',
+    );
+    const r = await critpath(['plan', '--team', '1', p.file, '--json'], { cwd: p.dir, env: p.env });
+    expect(r.exitCode, r.all).toBe(0);
+    const plan = JSON.parse(r.stdout) as { endDate: string; summary: { meetsDeadline: boolean } };
+    expect(plan.endDate).toBe('2026-01-10T01:00');
+    expect(plan.summary.meetsDeadline).toBe(true);
+    // The last date's working day running on past its midnight is one line, exit 2.
+    const last = tempProject(
+      oneTask('start: 9999-12-31\nhoursPerDay: 24\n').replace('hours: 1', 'hours: 24'),
+    );
+    const end = await critpath(['plan', '--team', '1', last.file], {
+      cwd: last.dir,
+      env: last.env,
+    });
+    expect(end.exitCode, end.all).toBe(2);
+    expect(end.stderr).toMatch(
+      /^critpath: the plan runs past 9999-12-31, .* runs on past its midnight/,
+    );
+  }, 60_000);
+
   it('below 0.01 h is one line at the field from every verb, not an internal error', async () => {
     // 0.001 h rounded to a day of 0 minutes: plan, status, ics and Monte Carlo crashed dividing by it.
     const p = tempProject(oneTask('start: 2026-11-30\nhoursPerDay: 0.001\n'));

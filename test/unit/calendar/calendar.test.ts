@@ -286,4 +286,13 @@ describe('the last date', () => {
       'the plan runs past 9999-12-31, the last date critpath writes: its work reaches working day 125000000 from 2027-01-04, and only 2080055 come before that date (check the hours and hoursPerDay)',
     );
   });
+
+  it('fails a long last working day that runs on past its midnight, not with a bad date', () => {
+    const c = cal({ start: '9999-12-31', h: 24 });
+    expect(isoAt(c, 14)).toBe('9999-12-31T23:00');
+    expect(() => isoAt(c, 24, 'end')).toThrow(InputLimitError);
+    expect(() => pointAt(c, 20)).toThrow(
+      'the plan runs past 9999-12-31, the last date critpath writes: working day 1 from 9999-12-31 runs on past its midnight (check the hours and hoursPerDay)',
+    );
+  });
 });
