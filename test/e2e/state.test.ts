@@ -142,6 +142,13 @@ describe('a symbolic link or a FIFO where a journal or a log belongs', () => {
         `critpath: the journal ${journal} is not a regular file; move it away`,
       );
     }
+    // Exports that have no place for the re-plan do not read the journal.
+    const csv = await critpath(['plan', p.file, '--team', '1', '--format', 'csv'], {
+      cwd: p.dir,
+      env: p.env,
+    });
+    expect(csv.exitCode, csv.all).toBe(0);
+    expect(csv.stdout).toContain('a');
     // The state folder a file: a path component that is not a folder, one line, exit 2.
     rmSync(state, { recursive: true });
     writeFileSync(state, '');

@@ -225,7 +225,11 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         printCpm(ctx, criticalPathPlan(project, opts.estimate), opts);
         return;
       }
-      const journal = planJournal(ctx, file);
+      // Only the views that show the re-plan read the journal; csv, ics and mermaid have no place for it.
+      const journal =
+        req.format === 'json' || req.format === 'table' || req.format === 'md'
+          ? planJournal(ctx, file)
+          : undefined;
       const activities = project.tasks.reduce((k, t) => k + t.phases.length, 0);
       const exact = await exactOptions(Math.max(EXACT_GUARD_MS, req.timeLimitMs), activities);
       const plans = buildTeamPlans(project, req.teams, {
