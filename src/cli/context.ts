@@ -72,6 +72,7 @@ export function taskFileReadable(ctx: CliContext, file: string): boolean {
 
 /** What a task file that did not load gets: its diagnostics, or what was looked for (exit 2). */
 function reportLoadProblems(ctx: CliContext, file: string, diags: readonly Diagnostic[]): void {
+  // A default file that is missing gets what was looked for; one behind a link to nothing, why.
   if (isDefault(ctx, file) && diags.some((d) => d.message.includes('no such file')))
     usageError(ctx, noTaskFile(ctx));
   else reportDiagnostics(ctx, diags);

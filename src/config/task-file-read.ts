@@ -1,3 +1,4 @@
+import { lstatSync } from 'node:fs';
 import type { Diagnostic } from '../result.js';
 import { ioErrorWords } from '../result.js';
 import { inputUnreadable, IRREGULAR, readInputFile } from '../util/regular-file.js';
@@ -12,15 +13,27 @@ const WHAT: Record<string, string> = {
   [IRREGULAR.device]: 'not a regular file (a device)',
 };
 
+/** What a task file missing behind a symbolic link is (`ls` shows it, `cat` finds nothing). */
+export const LINK_TO_NOTHING = 'a symbolic link to nothing (ENOENT)';
+
+function isLink(file: string): boolean {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The diagnostic for a task file (or another input: `kind`) that cannot be read, from the reason
  * the read gave: in describeIoError's words where WHAT has none (`a loop of symbolic links
  * (ELOOP)`, as the logs folder says it), the bare code only where neither has.
  */
 export function unreadableTaskFile(file: string, code: string, kind = 'task file'): Diagnostic {
+  const what = code === 'ENOENT' && isLink(file) ? LINK_TO_NOTHING : WHAT[code];
   return {
     reason: 'io',
-    message: `cannot read ${kind}: ${WHAT[code] ?? ioErrorWords(code) ?? code}`,
+    message: `cannot read ${kind}: ${what ?? ioErrorWords(code) ?? code}`,
     position: { file, line: 1, col: 1 },
   };
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
@@ -66,6 +66,13 @@ describe('command-line usage errors', () => {
     mkdirSync(join(p.dir, 'empty'));
     const none = await critpath(['cancel'], { ...at, cwd: join(p.dir, 'empty') });
     expectUsage(none, /^critpath: no task file: looked for critpath\.yaml/);
+    // A default file behind a link to nothing is there to see: said so, not "no task file".
+    symlinkSync('nowhere.yaml', join(p.dir, 'empty', 'critpath.yaml'));
+    const dangling = await critpath(['validate'], { ...at, cwd: join(p.dir, 'empty') });
+    expect(dangling.exitCode, dangling.all).toBe(2);
+    expect(dangling.stderr.trimEnd()).toBe(
+      'critpath.yaml:1:1: cannot read task file: a symbolic link to nothing (ENOENT)',
+    );
     const cancel = await critpath(['cancel', 'project.yaml'], at);
     expect(cancel.exitCode, cancel.all).toBe(0);
     expect(cancel.stdout).toMatch(/^sent SIGTERM to run /);
