@@ -10,6 +10,7 @@ import type { Diagnostic, DiagnosticReason, Result } from '../result.js';
 import { err, ok } from '../result.js';
 import type { FieldPath } from './positions.js';
 import { formatPath, PositionIndex } from './positions.js';
+import type { Report } from './rules.js';
 import { checkRules } from './rules.js';
 import { checkGpuFit } from './gpu-fit-rules.js';
 import { hasDuplicateKey } from './json-keys.js';
@@ -420,13 +421,6 @@ function aliasProblem(doc: Document): AliasProblem | undefined {
     Number.isFinite(nested) ? nested : Number.isFinite(first) ? first : 0,
   );
 }
-
-type Report = (
-  reason: DiagnosticReason,
-  path: FieldPath,
-  message: string,
-  onKey?: boolean | string,
-) => void;
 
 /** Turns one zod issue into diagnostics, with did-you-mean for unknown keys. */
 function reportIssue(

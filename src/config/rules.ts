@@ -10,7 +10,7 @@ import type { TaskIndex } from '../model/activities.js';
  * A finding at `path`. `onKey`: said at the key of `path`'s last step rather than its value; a
  * string: at that key of the mapping at `path` (the finding names the mapping, and the key).
  */
-type Report = (
+export type Report = (
   reason: DiagnosticReason,
   path: FieldPath,
   message: string,
