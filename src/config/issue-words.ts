@@ -53,7 +53,11 @@ export function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string')
-    return `${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)} (string)`;
+  if (typeof v === 'string') return `${quotedText(v)} (string)`;
   return `${String(v)} (${typeof v})`;
+}
+
+/** Text as messages quote it: JSON (control characters escaped), at most 40 characters. */
+export function quotedText(s: string): string {
+  return JSON.stringify(s.length > 40 ? `${s.slice(0, 37)}...` : s);
 }

@@ -9,7 +9,8 @@ import { rememberTaskIndex } from '../model/activities.js';
 import type { Diagnostic, DiagnosticReason, Result } from '../result.js';
 import { err, ok } from '../result.js';
 import type { FieldPath } from './positions.js';
-import { formatPath, PositionIndex } from './positions.js';
+import { PositionIndex } from './positions.js';
+import { formatPath, valueAt } from './field-path.js';
 import type { Report } from './rules.js';
 import { checkRules } from './rules.js';
 import { checkGpuFit } from './gpu-fit-rules.js';
@@ -473,15 +474,6 @@ function issuesInside(issue: z.core.$ZodIssue, value: unknown): z.core.$ZodIssue
   );
   if (inside.length !== 1) return undefined;
   return inside[0]!.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue);
-}
-
-function valueAt(raw: unknown, path: FieldPath): unknown {
-  let v: unknown = raw;
-  for (const k of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[k as string];
-  }
-  return v;
 }
 
 function sortDiagnostics(d: Diagnostic[]): Diagnostic[] {

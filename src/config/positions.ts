@@ -1,19 +1,9 @@
 import type { Document, LineCounter, Node } from 'yaml';
 import { isMap, isNode, isPair, isScalar, isSeq } from 'yaml';
 import type { Position } from '../result.js';
+import type { FieldPath } from './field-path.js';
 
-/** A path into the parsed YAML, as zod reports it: keys and sequence indices. */
-export type FieldPath = readonly PropertyKey[];
-
-/** Renders a field path the way a reader writes it: `tasks[3].phases[0].hours`. */
-export function formatPath(path: FieldPath): string {
-  let out = '';
-  for (const k of path) {
-    if (typeof k === 'number') out += `[${k}]`;
-    else out += out === '' ? String(k) : `.${String(k)}`;
-  }
-  return out === '' ? '(document)' : out;
-}
+export type { FieldPath } from './field-path.js';
 
 /** Maps field paths of one parsed YAML document to line/column positions. */
 export class PositionIndex {

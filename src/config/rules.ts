@@ -3,6 +3,7 @@ import { parseTeamSpec, unknownMember, unknownMemberMessage } from '../model/tea
 import { DATE_RE, isCalendarDate } from '../model/patterns.js';
 import { HintBudget, nearest } from '../util/suggest.js';
 import { parseHours } from './hours.js';
+import { quotedText } from './issue-words.js';
 import type { FieldPath } from './positions.js';
 import type { TaskIndex } from '../model/activities.js';
 
@@ -469,7 +470,7 @@ function checkEnv(env: unknown, at: FieldPath, report: Report): void {
       name === ''
         ? "an environment variable's name cannot be empty"
         : name.includes('=') || name.includes('\0')
-          ? `${shown(name)} cannot name an environment variable (a name holds no ${name.includes('=') ? '"="' : 'NUL character'})`
+          ? `${quotedText(name)} cannot name an environment variable (a name holds no ${name.includes('=') ? '"="' : 'NUL character'})`
           : undefined;
     if (message !== undefined) report('schema', at, message, name);
     if (typeof value === 'string' && value.includes('\0'))
@@ -480,9 +481,6 @@ function checkEnv(env: unknown, at: FieldPath, report: Report): void {
       );
   }
 }
-
-/** A key as findings quote it: JSON (control characters escaped), at most 40 characters. */
-const shown = (k: string): string => JSON.stringify(k.length > 40 ? `${k.slice(0, 37)}...` : k);
 
 /** A scenario's additions to the graph: edges (its `deps`) and tasks (node index → its `tasks` index). */
 interface ScenarioPart {

@@ -10,7 +10,8 @@
  */
 
 import { z } from 'zod';
-import { describeValue, issueWords } from '../config/issue-words.js';
+import { formatPath, valueAt } from '../config/field-path.js';
+import { describeValue, issueWords, quotedText } from '../config/issue-words.js';
 import { MAX_DURATION_MS, MAX_RECORD_HOURS, MAX_TIME_MS, MIN_TIME_MS } from './record-bounds.js';
 
 /** Journal format version. */
@@ -256,15 +257,9 @@ function issueText(issue: z.core.$ZodIssue, value: unknown): string {
   if (issue.path.length === 1 && issue.path[0] === 't' && issue.code === 'invalid_union')
     return t === undefined
       ? `the record's kind (field t) is missing (${known})`
-      : `t: unknown record kind ${typeof t === 'string' ? JSON.stringify(t.length > 40 ? `${t.slice(0, 37)}...` : t) : describeValue(t)} (${known})`;
-  const field = issue.path
-    .map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
-    .join('');
-  let at: unknown = value;
-  for (const k of issue.path)
-    at =
-      at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[k] : undefined;
+      : `t: unknown record kind ${typeof t === 'string' ? quotedText(t) : describeValue(t)} (${known})`;
+  const at = valueAt(value, issue.path);
   const words =
     at === undefined ? 'missing' : (issueWords(issue, describeValue(at)) ?? issue.message);
-  return field === '' ? words : `${field}: ${words}`;
+  return issue.path.length === 0 ? words : `${formatPath(issue.path)}: ${words}`;
 }
