@@ -299,6 +299,8 @@ export function isoAt(cal: WorkCalendar, t: number, kind: 'start' | 'end' = 'sta
 }
 
 const MINUTES_PER_DAY = 1440;
+/** LAST_DATE's epoch day. */
+const LAST_EPOCH_DAY = epochDayOf(LAST_DATE);
 
 /**
  * The calendar date and clock `minutes` into working day `day`. A working day longer than the
@@ -310,8 +312,9 @@ function dateAndClock(cal: WorkCalendar, day: number, minutes: number): [string,
   const clock = cal.dayStartMinutes + minutes;
   if (clock < MINUTES_PER_DAY) return [date, clockText(clock)];
   const over = Math.floor(clock / MINUTES_PER_DAY);
-  const next = epochDayOf(date) + over;
-  if (next > epochDayOf(LAST_DATE)) {
+  // workingDate has filled the day's epoch day.
+  const next = cal.epochDays[day]! + over;
+  if (next > LAST_EPOCH_DAY) {
     throw new InputLimitError(
       `the plan runs past ${LAST_DATE}, the last date critpath writes: working day ${day + 1} from ${cal.start} runs on past its midnight (check the hours and hoursPerDay)`,
     );

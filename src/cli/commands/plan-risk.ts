@@ -374,9 +374,8 @@ export function journalForecasts(
 }
 
 /**
- * After a team plan in a view for people (table, md): when the task file has a run journal,
- * baseline against the current forecast. JSON carries it in the plan (`forecast`); the other
- * exports have no place for it.
+ * After a team plan in a view for people (table, md): when the task file has a run journal
+ * (`state`), baseline against the current forecast. The caller decides which formats show it.
  */
 export function printForecast(
   ctx: CliContext,
@@ -386,14 +385,6 @@ export function printForecast(
   opts: RiskCliOptions,
   nowMs: number = Date.now(),
 ): void {
-  if (
-    opts.json === true ||
-    opts.format === 'json' ||
-    opts.format === 'mermaid' ||
-    opts.format === 'csv' ||
-    opts.format === 'ics'
-  )
-    return;
   const forecasts = journalForecasts(ctx, state, project, plans, { ...opts, notes: true }, nowMs);
   if (forecasts === undefined) return;
   ctx.out.out('');

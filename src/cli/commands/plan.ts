@@ -225,11 +225,10 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         printCpm(ctx, criticalPathPlan(project, opts.estimate), opts);
         return;
       }
-      // Only the views that show the re-plan read the journal; csv, ics and mermaid have no place for it.
-      const journal =
-        req.format === 'json' || req.format === 'table' || req.format === 'md'
-          ? planJournal(ctx, file)
-          : undefined;
+      // The re-plan from the run journal: JSON carries it in each plan, the table and Markdown
+      // print it after; csv, ics and mermaid have no place for it, and do not read the journal.
+      const replan = req.format === 'json' || req.format === 'table' || req.format === 'md';
+      const journal = replan ? planJournal(ctx, file) : undefined;
       const activities = project.tasks.reduce((k, t) => k + t.phases.length, 0);
       const exact = await exactOptions(Math.max(EXACT_GUARD_MS, req.timeLimitMs), activities);
       const plans = buildTeamPlans(project, req.teams, {
@@ -245,13 +244,12 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         usageError(ctx, plans.error);
         return;
       }
-      // JSON carries the re-plan from the run journal in each plan; the views print it after.
       const forecasts =
         req.format === 'json'
           ? journalForecasts(ctx, journal, project, plans.value, { ...opts, notes: false })
           : undefined;
       printPlans(plans.value, req, ctx, forecasts);
-      printForecast(ctx, journal, project, plans.value, opts);
+      if (replan && req.format !== 'json') printForecast(ctx, journal, project, plans.value, opts);
     });
 }
 
