@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TEAM } from './team-spec.js';
 import {
   DATE_RE,
   DURATION_RE,
@@ -168,7 +169,7 @@ export const ScenarioSchema = z.strictObject({
   cost: z.number().min(0).optional(),
   team: z
     .union([z.number().int().min(1), z.string()], {
-      error: 'expected a team size (1 to 64) or people such as infra+ml',
+      error: `expected a team size (1 to ${MAX_TEAM}) or people such as infra+ml`,
     })
     .optional(),
   hoursPerDay: z.number().min(MIN_HOURS_PER_DAY).max(24).optional(),
