@@ -444,19 +444,39 @@ function checkCommand(w: Raw, base: FieldPath, report: Report): void {
   const run = w['run'];
   if (typeof run === 'string') {
     if (run.includes('\0')) report('schema', [...base, 'run'], NUL_IN_RUN);
+    else if (run !== '' && run.trim() === '')
+      report(
+        'schema',
+        [...base, 'run'],
+        'the command is blank: /bin/sh would run nothing and report success',
+      );
     return;
   }
   if (!Array.isArray(run)) return;
-  if (run[0] === '')
-    report(
-      'schema',
-      [...base, 'run', 0],
-      "the program to run is empty (an argv array starts with the program's name or path)",
-    );
+  const program = programProblem(run[0]);
+  if (program !== undefined) report('schema', [...base, 'run', 0], program);
   run.forEach((a, k) => {
     if (typeof a === 'string' && a.includes('\0'))
       report('schema', [...base, 'run', k], NUL_IN_RUN);
   });
+}
+
+/**
+ * What is wrong with an argv array's first entry as the name of a program, if anything: empty or
+ * blank, white space around it (`"python3 "`), or a bare name holding white space
+ * (`"python3 -c"`), which the PATH search takes whole. A path may hold spaces
+ * (`/opt/My Tools/bin/check`); no program's name starts or ends with one.
+ */
+function programProblem(program: unknown): string | undefined {
+  if (typeof program !== 'string') return undefined;
+  const trimmed = program.trim();
+  if (trimmed === '')
+    return `the program to run is ${program === '' ? 'empty' : 'blank'} (an argv array starts with the program's name or path)`;
+  if (trimmed !== program)
+    return `${quotedText(program)} has white space at its start or end, which no program's name has (write the name alone)`;
+  if (!program.includes('/') && /\s/.test(program))
+    return `${quotedText(program)} is looked up on PATH as one name, spaces included (put each argument in an entry of its own, or give run a string for /bin/sh)`;
+  return undefined;
 }
 
 /**

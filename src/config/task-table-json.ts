@@ -196,19 +196,29 @@ function stringList(s: JsonScan, least: number): boolean {
 /**
  * `run`: a non-empty string, or a list of strings whose first (the program) is not empty, none of
  * them holding a NUL (a string with a `\u0000` escape is declined): the rules refuse the rest.
+ * A command string that may be blank (its first byte a blank, an escape or past ASCII) and a
+ * program that may hold white space are declined too: the rules judge those.
  */
 function readRun(s: JsonScan): boolean {
-  if (s.b[s.p] === 34) return commandString(s, 1);
+  if (s.b[s.p] === 34) {
+    const from = s.p + 1;
+    return commandString(s, 1) && !unsureByte(s.b[from]!);
+  }
   if (!s.expect(91)) return false;
   for (let least = 1; ; least = 0) {
     s.ws();
+    const from = s.p + 1;
     if (!commandString(s, least)) return false;
+    if (least === 1) for (let i = from; i < s.p - 1; i++) if (unsureByte(s.b[i]!)) return false;
     const c = s.ws();
     s.p++;
     if (c === 93) return true;
     if (c !== 44) return false;
   }
 }
+
+/** A blank, a control character, an escape's backslash or a byte past ASCII. */
+const unsureByte = (c: number): boolean => c <= 32 || c === 92 || c >= 127;
 
 /** A string of at least `least` bytes between its quotes, without a `\u0000` escape. */
 function commandString(s: JsonScan, least: number): boolean {

@@ -209,6 +209,9 @@ describe('the columnar YAML reader', () => {
     'a document marker': `${good}---\n`,
     // The loader refuses a command holding a NUL; YAML reads one written raw in single quotes.
     'a NUL in a single-quoted command': good.replace('id: b', "id: b\n    run: 'a\u0000b'"),
+    // The rules refuse a blank command and a program with blanks in it.
+    'a blank quoted command': good.replace('id: b', 'id: b\n    run: "  "'),
+    'a program named with its arguments': good.replace('id: b', 'id: b\n    run: [python3 -c, x]'),
   };
   for (const [what, text] of Object.entries(declined))
     it(`declines a file with ${what}`, () => {
