@@ -46,8 +46,10 @@ export const HardwareTag = z.enum(['macbook', 'gpu'], {
 
 /** A command: a string is run by /bin/sh, an argv array runs without a shell. */
 const RUN_ERROR = 'expected run as a command string or a non-empty argv array';
+/** A command for /bin/sh; a blank one is the rules' to report (src/config/rules.ts). */
+const CommandString = z.string().min(1, { error: RUN_ERROR });
 export const RunSchema = z.union(
-  [z.string().min(1, { error: RUN_ERROR }), z.array(z.string()).min(1, { error: RUN_ERROR })],
+  [CommandString, z.array(z.string()).min(1, { error: RUN_ERROR })],
   { error: RUN_ERROR },
 );
 
@@ -62,7 +64,18 @@ export const TimeoutSchema = z
   .refine((t) => !(durationSeconds(t) <= 0), { error: 'must be longer than 0' })
   .refine((t) => durationSeconds(t) !== Infinity, { error: 'has too many digits to count' });
 
-const EnvSchema = z.record(z.string(), z.string());
+/** An environment variable's name; one that is empty or holds `=` or NUL is the rules' to report. */
+const EnvName = z.string();
+const EnvSchema = z.record(EnvName, z.string());
+
+/**
+ * What the JSON Schema says beyond the zod schemas, for editors: the rules' checks that a pattern
+ * can say (the loader reports them in its own words, so zod does not check them).
+ */
+const EDITOR_PATTERNS = new Map<unknown, string>([
+  [CommandString, '\\S'],
+  [EnvName, '^[^=\\u0000]+$'],
+]);
 
 /** An id is text: YAML reads an unquoted 3 or 1.10 as a number (1.1), which no id can be. */
 const ID_TYPE_ERROR = 'an id is text: put it in quotes ("3", "1.10")';
@@ -224,5 +237,12 @@ export type ScenarioInput = z.infer<typeof ScenarioSchema>;
 
 /** JSON Schema for editors, generated from the zod schemas (written to tasks/schema.json). */
 export function projectJsonSchema(): unknown {
-  return z.toJSONSchema(ProjectSchema, { target: 'draft-7', io: 'input' });
+  return z.toJSONSchema(ProjectSchema, {
+    target: 'draft-7',
+    io: 'input',
+    override: (ctx) => {
+      const pattern = EDITOR_PATTERNS.get(ctx.zodSchema);
+      if (pattern !== undefined) ctx.jsonSchema.pattern = pattern;
+    },
+  });
 }
