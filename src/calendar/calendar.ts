@@ -130,6 +130,11 @@ function epochDayOf(date: string): number {
   throw new Error(`Internal error: bad date ${date}`);
 }
 
+/** The calendar date before `date` (`YYYY-MM-DD`). */
+export function dayBefore(date: string): string {
+  return dateOfEpochDay(epochDayOf(date) - 1);
+}
+
 /** Days since 1970-01-01 of year `y`, month `m` (1–12), day `d` (H. Hinnant's days_from_civil). */
 function daysFromCivil(y: number, m: number, d: number): number {
   const y0 = m <= 2 ? y - 1 : y;

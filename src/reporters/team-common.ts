@@ -1,4 +1,5 @@
 import type { DatedTeamPlan, DayItem, DayWork } from '../app/plan-team.js';
+import { dayBefore } from '../calendar/calendar.js';
 import { escapeLine } from './escape.js';
 import { counted, fmtDate, fmtHours, planQuality } from './format.js';
 
@@ -299,7 +300,9 @@ export function weekTotals(plan: DatedTeamPlan): WeekTotal[] {
   }
   const finished = new Array<number>(weeks.length).fill(0);
   for (const a of plan.activities) {
-    const k = weekOfDate.get(a.endDate.slice(0, 10)) ?? weeks.length - 1;
+    // A working day over 15 h ends after midnight: work ending then is the day before's.
+    const date = a.endDate.slice(0, 10);
+    const k = weekOfDate.get(date) ?? weekOfDate.get(dayBefore(date)) ?? weeks.length - 1;
     finished[k]!++;
   }
   return weeks.map((w, k) => ({

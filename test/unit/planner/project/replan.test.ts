@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DatedTeamPlan } from '../../../../src/app/plan-team.js';
 import { buildTeamPlans } from '../../../../src/app/plan-team.js';
-import { makeCalendar } from '../../../../src/calendar/calendar.js';
+import { isoAt, makeCalendar } from '../../../../src/calendar/calendar.js';
 import { loadProjectText } from '../../../../src/config/load.js';
 import type { Project } from '../../../../src/model/project.js';
 import { projectProblem } from '../../../../src/planner/project/project-problem.js';
@@ -35,6 +35,9 @@ function plansFor(team: number): DatedTeamPlan {
 /** Local time on a day of the project (Mon 30 Nov 2026 is day 0). */
 const at = (day: number, hh: number, mm = 0): number =>
   new Date(2026, 10, 30 + day, hh, mm).getTime();
+
+/** The local instant of an isoAt text (`YYYY-MM-DDTHH:MM`, no zone: read as local time). */
+const localMs = (iso: string): number => new Date(iso).getTime();
 
 /** A fabricated journal: one run; `done` activities with start and end, `running` ones started. */
 function journal(
@@ -95,6 +98,19 @@ describe('axisHourOf', () => {
     expect(axisHourOf(cal, at(1, 7))).toBe(8); // before 09:00: the day's start
     expect(axisHourOf(cal, at(5, 12))).toBe(40); // Saturday: Monday of week 2
     expect(axisHourOf(cal, at(7, 10))).toBe(41);
+  });
+
+  it("reads an instant after midnight within a working day over 15 h as that day's (isoAt's dating)", () => {
+    // 20 h days from 09:00 run on to 05:00 the next morning.
+    const long = makeCalendar({ start: '2026-11-30', hoursPerDay: 20 });
+    expect(axisHourOf(long, at(1, 3))).toBe(18); // Tuesday 03:00: Monday's 18th hour
+    expect(axisHourOf(long, at(1, 5))).toBe(20); // Monday's end
+    expect(axisHourOf(long, at(1, 7))).toBe(20); // before Tuesday's 09:00: its start
+    expect(axisHourOf(long, at(1, 10))).toBe(21);
+    expect(axisHourOf(long, at(5, 4))).toBe(99); // Saturday 04:00: Friday's 19th hour
+    expect(axisHourOf(long, at(5, 12))).toBe(100); // Saturday noon: Monday of week 2
+    // Each is what isoAt dates that hour as.
+    for (const h of [18, 19.5, 99]) expect(axisHourOf(long, localMs(isoAt(long, h)))).toBe(h);
   });
 });
 
