@@ -7,7 +7,7 @@ import { describeWait } from '../gpu/host-locks.js';
 import type { Gpu } from '../gpu/inventory.js';
 import type { JournalWriter } from '../state/journal.js';
 import type { StatePaths } from '../state/paths.js';
-import { readLogTail } from '../state/log-tail.js';
+import { endsMidLine, readLogTail } from '../state/log-tail.js';
 import { appendLog, logFaultText } from '../state/no-follow.js';
 import { logFileName, logPathFor } from '../state/paths.js';
 import type { InterruptReason } from '../state/records.js';
@@ -444,8 +444,9 @@ class Execution {
     const attempt = r.attempt;
     const log = logPathFor(o.paths, a.id);
     const logFile = join(o.paths.logs, logFileName(a.id));
+    // The header begins a line, whatever the attempt before it left at the log's end.
     const header = [
-      `=== ${a.id} attempt ${attempt}/${maxAttempts} run ${o.runId} at `,
+      `${endsMidLine(logFile) ? '\n' : ''}=== ${a.id} attempt ${attempt}/${maxAttempts} run ${o.runId} at `,
       `${gpus.length > 0 ? ` gpus ${gpus.join(',')}` : ''}\n`,
     ] as const;
     /** Journals this attempt's start (at `startedAt`), run by `backend`. */

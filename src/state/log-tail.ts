@@ -56,6 +56,30 @@ export function readLogEnd(path: string): string | undefined {
 }
 
 /**
+ * Whether the log at `path` ends in the middle of a line (output without its last newline): the
+ * next attempt's header then starts with one, so that it begins a line. False when it cannot be
+ * read (a missing log included).
+ */
+export function endsMidLine(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openLog(path);
+  } catch {
+    return false;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * A log opened for reading: a regular file, never through a symbolic link and never waiting on a
  * FIFO put where the log belongs (an EnvironmentError says which; other failures are thrown).
  */

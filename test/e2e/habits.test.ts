@@ -469,6 +469,22 @@ tasks:
     expect(watched.stdout).toContain('the run ended');
   });
 
+  it('an attempt whose output ends mid-line: the next header starts a line of its own', async () => {
+    const p = tempProject(`project: N
+start: 2026-01-05
+tasks:
+  - { id: a, hours: 1, hardware: macbook, retries: 1, run: "test -f ok && printf 'second'; test -f ok || { touch ok; printf 'first'; exit 1; }" }
+`);
+    const ran = await critpath(['run', p.file, '--retry-delay', '0'], { cwd: p.dir, env: p.env });
+    expect(ran.exitCode, ran.all).toBe(0);
+    const last = await critpath(['logs', p.file, 'a'], { cwd: p.dir, env: p.env });
+    expect(last.stdout).toMatch(/^=== a attempt 2\/2 run /);
+    expect(last.stdout).not.toContain('first');
+    expect(last.stdout).toContain('second');
+    const all = await critpath(['logs', p.file, 'a', '--all'], { cwd: p.dir, env: p.env });
+    expect(all.stdout).toMatch(/\nfirst\n=== a attempt 2\/2 run /);
+  });
+
   it('logs prints the last attempt, --all every attempt; status --watch follows a run to its end', async () => {
     const p = tempProject(`project: L
 start: 2026-01-05

@@ -133,9 +133,14 @@ export function batchScript(spec: SubmissionSpec): string {
     `export CRITPATH_ACTIVITY=${shQuote(spec.activityId)}`,
     `export CRITPATH_ATTEMPT=${spec.attempt}`,
     ...env,
+    // A mark begins a line: output that ended mid-line (this attempt's, or one before it in the
+    // same log, which Slurm appends to) gets its newline first. The log is the script's stdout.
+    'critpath_line() { [ -f "/proc/$$/fd/1" ] && [ -n "$(tail -c1 "/proc/$$/fd/1")" ] && echo; return 0; }',
+    'critpath_line',
     `echo "critpath-slurm: start ${tag} job=$SLURM_JOB_ID host=$(hostname) at_ms=$(date +%s%3N) cuda_visible_devices=\${CUDA_VISIBLE_DEVICES-unset} gpus_on_node=\${SLURM_GPUS_ON_NODE-0}"`,
     command,
     'rc=$?',
+    'critpath_line',
     `echo "critpath-slurm: end job=$SLURM_JOB_ID exit=$rc at_ms=$(date +%s%3N)"`,
     'exit $rc',
     '',

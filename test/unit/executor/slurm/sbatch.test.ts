@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -128,6 +128,24 @@ describe('batchScript', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('a b\n$HOME');
     expect(parseJobLog(r.stdout)[0]).toMatchObject({ cudaVisibleDevices: 'unset' });
+  });
+  it('starts its marks on a line of their own in a log whose output ends mid-line', async () => {
+    // Slurm appends each attempt's output to the task's log file (--open-mode=append).
+    const log = join(dir, 'job.log');
+    writeFileSync(log, 'an earlier attempt, cut short');
+    const path = join(dir, 'job.sh');
+    writeFileSync(path, batchScript({ ...base, run: "printf 'no newline'; exit 3" }), {
+      mode: 0o755,
+    });
+    const r = await execa('bash', ['-c', 'bash "$0" >> "$1"', path, log], {
+      reject: false,
+      env: { SLURM_JOB_ID: '43' },
+    });
+    expect(r.exitCode).toBe(3);
+    const text = readFileSync(log, 'utf8');
+    expect(text).toMatch(/^an earlier attempt, cut short\ncritpath-slurm: start /);
+    expect(text).toMatch(/\nno newline\ncritpath-slurm: end job=43 exit=3 /);
+    expect(parseJobLog(text).map((m) => m.kind)).toEqual(['start', 'end']);
   });
   it('rejects invalid variable names', () => {
     expect(() => batchScript({ ...base, env: { 'BAD-NAME': 'x' } })).toThrow(
