@@ -56,6 +56,18 @@ export function escapeTerminal(text: string, keepColour = false): string {
   );
 }
 
+/**
+ * `line` with each tab replaced by the spaces to the next multiple of 8 columns, as a terminal
+ * shows a program's output: a view then measures the width it prints (a tab counted as one
+ * column let a log line of 115 characters fill 320). Columns are counted in characters.
+ */
+export function expandTabs(line: string): string {
+  if (!line.includes('\t')) return line;
+  let out = '';
+  for (const ch of line) out += ch === '\t' ? ' '.repeat(8 - (out.length % 8)) : ch;
+  return out;
+}
+
 /** Line breaks and tabs, shown by escapeLine. */
 const BREAKS = /\r\n|[\n\t]/g;
 const BREAK_TEXT: Readonly<Record<string, string>> = { '\r\n': '\\r\\n', '\n': '\\n', '\t': '\\t' };

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../src/executor/events.js';
 import { liveRunReporter } from '../../../src/reporters/run-live.js';
-import { eventLine, plainRunReporter, renderSummary } from '../../../src/reporters/run-plain.js';
+import {
+  eventLine,
+  plainRunReporter,
+  renderSummary,
+  tailLines,
+} from '../../../src/reporters/run-plain.js';
 import { memoryOutput } from '../../../src/reporters/terminal.js';
 
 describe('eventLine', () => {
@@ -165,5 +170,20 @@ describe('the run summary', () => {
     );
     expect(text).toMatch(/^gate +done +0ms +4m03s +—$/m);
     expect(text).toMatch(/^work +done +2h +1h +50%$/m);
+  });
+});
+
+describe('a failure’s log tail', () => {
+  it('expands tabs to the next multiple of 8 columns, so the width it is wrapped to is the width it shows', () => {
+    const line = Array.from({ length: 40 }, (_, k) => `${k + 1}\t`).join('');
+    const lines = tailLines([line, 'a\tbc\td'], '  ', 80);
+    for (const l of lines) {
+      expect(l).not.toContain('\t');
+      expect(l.length, l).toBeLessThanOrEqual(80);
+    }
+    expect(lines.at(-1)).toBe('  | a       bc      d');
+    // Whole columns: each number starts a tab stop, however the line was wrapped.
+    const columns = Array.from({ length: 40 }, (_, k) => String(k + 1).padEnd(8)).join('');
+    expect(lines[0]).toBe(`  | ${columns.slice(0, 76)}`);
   });
 });
