@@ -328,24 +328,12 @@ function planTeams(
     // activity dated past it.
     pointAt(cal, found.res.schedule.makespan, 'end');
     const plan = toTeamPlan(found.pp, found.res.schedule, info, (h, kind) => isoAt(cal, h, kind));
-    let range: PlanSummary['range'];
-    const retimed =
-      withRange && found.pp.problem.n > SEARCH_MAX_N ? retimedRange(found) : undefined;
-    if (retimed !== undefined) {
-      range = {
-        low: roundHours(Math.min(retimed.low, plan.makespan)),
-        high: roundHours(Math.max(retimed.high, plan.makespan)),
-      };
-    } else if (withRange) {
-      const lo = problemFor(spec, 'low');
-      const hi = problemFor(spec, 'high');
-      if (lo.ok && hi.ok) {
-        range = {
-          low: roundHours(Math.min(solveOnce(lo.value, 'fast').schedule.makespan, plan.makespan)),
-          high: roundHours(Math.max(solveOnce(hi.value, 'fast').schedule.makespan, plan.makespan)),
-        };
-      }
-    }
+    const range = withRange
+      ? rangeOf(found, plan.makespan, estimate, (mode) => {
+          const p = problemFor(spec, mode);
+          return p.ok ? solveOnce(p.value, 'fast').schedule.makespan : undefined;
+        })
+      : undefined;
     const dated = datePlan(project, plan, cal, teamLabel(spec), soloHere, range, opts.days ?? true);
     plans.push(dated);
   }
@@ -421,6 +409,28 @@ function makeSolver(o: {
     skip: () => {
       solvesLeft--;
     },
+  };
+}
+
+/**
+ * The low–high range of a plan: past the search's size its own order and workers timed again
+ * under the low and the high hours; else a quick solve of each (`solveFast`, undefined where
+ * there is none). Each end is at least as wide as the plan, and a plan made with low or high
+ * hours is that end itself: the quicker solve of those hours may find a longer schedule.
+ */
+function rangeOf(
+  found: { pp: ProjectProblem; res: SolveResult },
+  makespan: number,
+  estimate: EstimateMode,
+  solveFast: (mode: 'low' | 'high') => number | undefined,
+): PlanSummary['range'] {
+  const retimed = found.pp.problem.n > SEARCH_MAX_N ? retimedRange(found) : undefined;
+  const low = retimed?.low ?? solveFast('low');
+  const high = retimed?.high ?? solveFast('high');
+  if (low === undefined || high === undefined) return undefined;
+  return {
+    low: roundHours(estimate === 'low' ? makespan : Math.min(low, makespan)),
+    high: roundHours(estimate === 'high' ? makespan : Math.max(high, makespan)),
   };
 }
 
