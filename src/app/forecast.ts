@@ -1,13 +1,6 @@
 import type { DatedTeamPlan } from './plan-team.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
-import {
-  dayIndexOf,
-  gpuProfile,
-  isWorkingDay,
-  projectCalendar,
-  pointAt,
-  isoAt,
-} from '../calendar/calendar.js';
+import { axisHourOf, gpuProfile, projectCalendar, pointAt, isoAt } from '../calendar/calendar.js';
 import type { Project } from '../model/project.js';
 import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
@@ -20,47 +13,13 @@ import { readRunState } from '../state/read.js';
 import { statePaths } from '../state/paths.js';
 import { scheduleOfPlan } from './risk.js';
 
+export { axisHourOf };
+
 /**
  * Tracking: the run journal turned into progress on the plan's working-time axis, the re-plan
  * from now, and its report (baseline against the current forecast). `plan` prints it when the
  * task file has a journal; `status` can take its ETA from `forecastFromState`.
  */
-
-/**
- * The axis hour of an instant (epoch ms, read in the machine's local time): the working hours
- * before it. Before 09:00 counts as the day's start, after the working day as its end, a
- * weekend or holiday as the next working day's start. A working day over 15 h runs on past
- * midnight (as isoAt dates it): the early hours of the next calendar day are still its own.
- */
-export function axisHourOf(cal: WorkCalendar, epochMs: number): number {
-  const d = new Date(epochMs);
-  const H = cal.hoursPerDay;
-  const minutes = d.getHours() * 60 + d.getMinutes() + d.getSeconds() / 60;
-  // Minutes past midnight that the day before's working day still runs.
-  const spill = cal.dayStartMinutes + H * 60 - MINUTES_PER_DAY;
-  if (spill > 0 && minutes < spill) {
-    const before = new Date(epochMs);
-    before.setDate(before.getDate() - 1);
-    const prev = localDate(before);
-    if (isWorkingDay(cal, prev) && prev >= cal.start) {
-      const into = (minutes + MINUTES_PER_DAY - cal.dayStartMinutes) / 60;
-      return dayIndexOf(cal, prev) * H + Math.min(H, into);
-    }
-  }
-  const date = localDate(d);
-  const day = dayIndexOf(cal, date);
-  if (!isWorkingDay(cal, date) || date < cal.start) return day * H;
-  const into = Math.min(H, Math.max(0, (minutes - cal.dayStartMinutes) / 60));
-  return day * H + into;
-}
-
-const MINUTES_PER_DAY = 1440;
-
-/** The local calendar date of `d`, `YYYY-MM-DD`. */
-function localDate(d: Date): string {
-  const pad = (x: number, n = 2): string => String(x).padStart(n, '0');
-  return `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 /** Journal state → progress per activity on the axis. Failed and interrupted work is not done. */
 export function progressFromState(

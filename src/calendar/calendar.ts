@@ -282,6 +282,40 @@ export function hourOfDate(cal: WorkCalendar, date: string): number {
 }
 
 /**
+ * The axis hour of an instant (epoch ms, read in the machine's local time): the working hours
+ * before it. Before 09:00 counts as the day's start, after the working day as its end, a
+ * weekend or holiday as the next working day's start. A working day over 15 h runs on past
+ * midnight (as isoAt dates it): the early hours of the next calendar day are still its own.
+ */
+export function axisHourOf(cal: WorkCalendar, epochMs: number): number {
+  const d = new Date(epochMs);
+  const H = cal.hoursPerDay;
+  const minutes = d.getHours() * 60 + d.getMinutes() + d.getSeconds() / 60;
+  // Minutes past midnight that the day before's working day still runs.
+  const spill = cal.dayStartMinutes + H * 60 - MINUTES_PER_DAY;
+  if (spill > 0 && minutes < spill) {
+    const before = new Date(epochMs);
+    before.setDate(before.getDate() - 1);
+    const prev = localDate(before);
+    if (isWorkingDay(cal, prev) && prev >= cal.start) {
+      const into = (minutes + MINUTES_PER_DAY - cal.dayStartMinutes) / 60;
+      return dayIndexOf(cal, prev) * H + Math.min(H, into);
+    }
+  }
+  const date = localDate(d);
+  const day = dayIndexOf(cal, date);
+  if (!isWorkingDay(cal, date) || date < cal.start) return day * H;
+  const into = Math.min(H, Math.max(0, (minutes - cal.dayStartMinutes) / 60));
+  return day * H + into;
+}
+
+/** The local calendar date of `d`, `YYYY-MM-DD`. */
+export function localDate(d: Date): string {
+  const pad = (x: number, n = 2): string => String(x).padStart(n, '0');
+  return `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/**
  * The calendar point of axis hour `t`, to the minute (an `end` rounded up). A `start` at a day
  * boundary is the next morning; an `end` exactly at a day boundary is the end of the previous
  * working day (09:00 + H), not the next morning.

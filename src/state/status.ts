@@ -1,7 +1,7 @@
 import type { ActivityGraph } from '../model/activities.js';
 import { activityDurations } from '../model/activities.js';
 import type { Project } from '../model/project.js';
-import { makeCalendar, pointAt } from '../calendar/calendar.js';
+import { axisHourOf, localDate, makeCalendar, pointAt } from '../calendar/calendar.js';
 import { cpm, EPS } from '../planner/engine/cpm.js';
 import type { Dag } from '../planner/engine/graph.js';
 import { topoOrder } from '../planner/engine/graph.js';
@@ -443,11 +443,14 @@ export function forecastDate(
   now: number,
   hours: number,
 ): string {
-  const today = new Date(now).toISOString().slice(0, 10);
+  // From today (the machine's date, as axisHourOf reads `now`): the calendar's walk stays short.
+  const d = new Date(now);
+  d.setDate(d.getDate() - 1);
+  const yesterday = localDate(d);
   const cal = makeCalendar({
-    start: today > project.start ? today : project.start,
+    start: yesterday > project.start ? yesterday : project.start,
     hoursPerDay: project.hoursPerDay,
     holidays: project.holidays,
   });
-  return pointAt(cal, hours, 'end').date;
+  return pointAt(cal, axisHourOf(cal, now) + hours, 'end').date;
 }

@@ -11,7 +11,11 @@ import { forecastFromState } from '../../../src/app/forecast.js';
 import { renderStatusJson } from '../../../src/reporters/status-table.js';
 import type { JournalRecord } from '../../../src/state/records.js';
 import { replay } from '../../../src/state/reducer.js';
-import { computeStatus, STATUS_TEAM_FORECAST_MAX } from '../../../src/state/status.js';
+import {
+  computeStatus,
+  forecastDate,
+  STATUS_TEAM_FORECAST_MAX,
+} from '../../../src/state/status.js';
 import { withTeamForecast } from '../../../src/app/status-forecast.js';
 import { teamSize } from '../../../src/model/team-spec.js';
 
@@ -179,5 +183,19 @@ describe('status of batch (Slurm) jobs', () => {
       ['b', 'running'],
       ['c', 'pending'],
     ]);
+  });
+});
+
+describe('forecastDate', () => {
+  const project = { hoursPerDay: 8, holidays: [], start: '2026-11-30' };
+  // Local time, as the journal's instants are read (Mon 7 Dec 2026).
+  const at = (hh: number, mm = 0): number => new Date(2026, 11, 7, hh, mm).getTime();
+  it('counts the hours from now, not from this morning', () => {
+    expect(forecastDate(project, at(14, 54), 3)).toBe('2026-12-08'); // 2 h 6 min left today
+    expect(forecastDate(project, at(9), 3)).toBe('2026-12-07');
+    expect(forecastDate(project, at(7), 8)).toBe('2026-12-07'); // before 09:00: the whole day
+    expect(forecastDate(project, at(20), 1)).toBe('2026-12-08'); // after hours: tomorrow
+    // Before the project's start: from its first morning.
+    expect(forecastDate({ ...project, start: '2026-12-14' }, at(14), 3)).toBe('2026-12-14');
   });
 });
