@@ -7,7 +7,7 @@ import { JournalWriter } from '../state/journal.js';
 import { readRunState } from '../state/read.js';
 import { statePaths } from '../state/paths.js';
 import { nearest } from '../util/suggest.js';
-import { MIN_TIME_MS } from '../state/record-bounds.js';
+import { MAX_RECORD_HOURS, MIN_TIME_MS } from '../state/record-bounds.js';
 
 /**
  * Hand work (`critpath start|done|undo|block FILE ID`): people record work that no command runs.
@@ -45,8 +45,8 @@ export type HandError =
 const fail = (kind: HandError['kind'], message: string): Result<never, HandError> =>
   err({ kind, message });
 
-/** The most hours one activity may record. */
-const MAX_HOURS = 10_000;
+/** The most hours one activity may record: what the journal takes on read (the task file's bound). */
+const MAX_HOURS = MAX_RECORD_HOURS;
 
 /** The activity a request names: an activity id, or a task id when the task has one phase. */
 function activityOf(project: Project, id: string): Result<Phase, HandError> {

@@ -81,6 +81,12 @@ describe('hand-work requests', () => {
       /--hours expects hours above 0/,
     ],
     [{ action: 'done', id: 'write-role', hours: 'two' }, 'bad-hours', /got "two"/],
+    // The journal takes up to the task file's bound, 100000 h, and so does --hours.
+    [
+      { action: 'done', id: 'write-role', hours: '100000.5' },
+      'bad-hours',
+      /at most 100000, got "100000.5"/,
+    ],
     [
       { action: 'start', id: 'write-role', by: 'anna' },
       'unknown-person',
