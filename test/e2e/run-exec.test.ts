@@ -97,6 +97,31 @@ describe('run: retries and timeouts', () => {
     expect(flaky).toMatchObject({ status: 'done', attempts: 3 });
   }, 60_000);
 
+  it('after another task fails, a task waiting out its retry delay is interrupted, and the next run starts it', async () => {
+    // flaky fails at once and waits 3 s to retry; bad fails for good meanwhile (no-new).
+    const p = tempProject(
+      HEAD +
+        `  - { id: flaky, hours: 1, retries: 2, run: 'n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; ${RECORD} 0 $([ $n -ge 2 ] && echo 0 || echo 1)' }\n` +
+        `  - { id: bad, hours: 1, run: '${RECORD} 0.3 1' }\n`,
+    );
+    const r = await run(p, ['--retry-delay', '3']);
+    expect(r.exitCode, r.all).toBe(1);
+    expect(starts(readRecord(p.record)).filter((id) => id === 'flaky')).toEqual(['flaky']);
+    const st = await critpath(['status', p.file, '--json'], { cwd: p.dir, env: p.env });
+    const flaky = (
+      JSON.parse(st.stdout) as { activities: { id: string; status: string }[] }
+    ).activities.find((a) => a.id === 'flaky');
+    expect(flaky?.status).toBe('ready');
+    expect(
+      journal(p.dir)
+        .filter((l) => l.id === 'flaky')
+        .map((l) => `${l.t}${l.reason === undefined ? '' : ` ${l.reason}`}`),
+    ).toEqual(['started', 'failed exit-non-zero', 'interrupted no-new']);
+    const again = await run(p, ['flaky']);
+    expect(again.exitCode, again.all).toBe(0);
+    expect(starts(readRecord(p.record)).filter((id) => id === 'flaky')).toEqual(['flaky', 'flaky']);
+  }, 60_000);
+
   it('fails for good when the retries run out', async () => {
     const p = tempProject(HEAD + `  - { id: bad, hours: 1, retries: 1, run: '${RECORD} 0 3' }\n`);
     const r = await run(p, ['--retry-delay', '0.1']);
