@@ -3,7 +3,7 @@ import type { Result } from '../result.js';
 import { DEFAULT_NAMES } from '../config/default-file.js';
 import type { CliContext } from './context.js';
 import { err, ok } from '../result.js';
-import { MIN_HOURS_PER_DAY, isCalendarDate } from '../model/patterns.js';
+import { MIN_HOURS_PER_DAY, durationSeconds, isCalendarDate } from '../model/patterns.js';
 
 /**
  * A command-line count (`--jobs 4`, `--seed 7`): decimal digits only, so `1e3`, `0x10`, `2.0` and
@@ -21,6 +21,18 @@ export function wholeNumber(
     const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
     return err(`${name} expects a whole number ${range}, got "${text}"`);
   }
+  return ok(n);
+}
+
+/**
+ * A command-line span of time in seconds (`--grace 10`, `--retry-delay 0.5`), or a duration with
+ * its unit as a task's `timeout` takes it (`2s`, `1m`): finite and ≥ 0.
+ */
+export function secondsOption(name: string, text: string): Result<number, string> {
+  const t = text.trim();
+  const n = /^\d+(\.\d+)?$/.test(t) ? Number(t) : durationSeconds(t);
+  if (!(n >= 0 && n < Infinity))
+    return err(`${name} expects seconds ≥ 0 (10, 2.5) or a duration (30s, 2m), got "${text}"`);
   return ok(n);
 }
 

@@ -14,7 +14,7 @@ import { fmtPlanned, jsonRunReporter, plainRunReporter } from '../../reporters/r
 import { liveRunReporter } from '../../reporters/run-live.js';
 import { wrapProse } from '../../reporters/layout.js';
 import { outputColumns } from '../../reporters/terminal.js';
-import { DEFAULT_FILE_HELP, wholeNumber, ROOT_OPTION } from '../options.js';
+import { DEFAULT_FILE_HELP, secondsOption, wholeNumber, ROOT_OPTION } from '../options.js';
 import type { ShowLog } from '../log-paths.js';
 import { eventWithLogsShown, logsShownFrom } from '../log-paths.js';
 import { formatBlockReason, withLogsShown } from '../../model/block-reason.js';
@@ -71,8 +71,16 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--fail-fast', 'after a failure, stop running work too')
     .option('--dry-run', 'print what would start, and with which GPUs, without running anything')
     .option('--json', 'stream NDJSON events')
-    .option('--grace <seconds>', 'between SIGTERM and SIGKILL when stopping work', '10')
-    .option('--retry-delay <seconds>', 'first retry backoff (doubles each retry)', '2')
+    .option(
+      '--grace <seconds>',
+      'between SIGTERM and SIGKILL when stopping work (seconds, or 30s, 2m)',
+      '10',
+    )
+    .option(
+      '--retry-delay <seconds>',
+      'first retry backoff, doubling each retry (seconds, or 30s, 2m)',
+      '2',
+    )
     .option(
       '--backend <name>',
       'where the commands run: local (this host) or slurm (sbatch jobs)',
@@ -107,10 +115,10 @@ async function runCommand(
   const { file, ids } = splitArgs(args, ctx.defaultFile.file);
   const jobs = wholeNumber('--jobs', opts.jobs, 1);
   if (!jobs.ok) return usageError(ctx, jobs.error);
-  const grace = Number(opts.grace);
-  const retryDelay = Number(opts.retryDelay);
-  if (!(grace >= 0) || !(retryDelay >= 0))
-    return usageError(ctx, 'expected --grace and --retry-delay as seconds ≥ 0');
+  const grace = secondsOption('--grace', opts.grace);
+  if (!grace.ok) return usageError(ctx, grace.error);
+  const retry = secondsOption('--retry-delay', opts.retryDelay);
+  if (!retry.ok) return usageError(ctx, retry.error);
   if (opts.keepGoing === true && opts.failFast === true)
     return usageError(ctx, '--keep-going and --fail-fast exclude each other');
   const gpus = parseGpuOption(opts.gpus);
@@ -133,8 +141,8 @@ async function runCommand(
         gpus,
         dryRun: opts.dryRun === true,
         failureMode,
-        retryBaseMs: retryDelay * 1000,
-        graceMs: grace * 1000,
+        retryBaseMs: retry.value * 1000,
+        graceMs: grace.value * 1000,
         partition: opts.partition,
         follow: opts.follow,
       },

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineOption, hoursPerDayOption, wholeNumber } from '../../../src/cli/options.js';
+import {
+  deadlineOption,
+  hoursPerDayOption,
+  secondsOption,
+  wholeNumber,
+} from '../../../src/cli/options.js';
 import { parseTeamListOption } from '../../../src/cli/team-option.js';
 
 describe('wholeNumber', () => {
@@ -94,5 +99,21 @@ describe('--team lists', () => {
       error: '--team lists the team ml+infra twice: "infra+ml,2,ml+infra"',
     });
     expect(parseTeamListOption('2,infra+ml,infra').ok).toBe(true);
+  });
+});
+
+describe('secondsOption', () => {
+  it('takes seconds as a number or a duration with its unit', () => {
+    expect(secondsOption('--grace', '10')).toEqual({ ok: true, value: 10 });
+    expect(secondsOption('--grace', '0.5')).toEqual({ ok: true, value: 0.5 });
+    expect(secondsOption('--grace', '2s')).toEqual({ ok: true, value: 2 });
+    expect(secondsOption('--retry-delay', '1m')).toEqual({ ok: true, value: 60 });
+  });
+  it('names the option and the value it refuses', () => {
+    for (const bad of ['', ' ', '-1', 'soon', '1e400', '2 weeks'])
+      expect(secondsOption('--grace', bad)).toEqual({
+        ok: false,
+        error: `--grace expects seconds ≥ 0 (10, 2.5) or a duration (30s, 2m), got "${bad}"`,
+      });
   });
 });
