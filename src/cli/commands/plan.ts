@@ -341,7 +341,7 @@ export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm',
   if ((format === 'ics' || format === 'mermaid') && teams.value.length > 1) {
     const what = format === 'ics' ? 'one calendar' : 'one Gantt chart';
     return err(
-      `--format ${format} makes ${what} for one team: give one team (e.g. --team 2), not ${teams.value.length}`,
+      `--format ${format} makes ${what} for one team: give one team (e.g. --team 2), not ${teams.value.length} teams`,
     );
   }
   const seed = wholeNumber('--seed', opts.seed, 0);

@@ -99,7 +99,7 @@ describe('critpath plan', () => {
     // Two gantt documents glued together are no Mermaid document.
     [
       ['--team', '1,2', '--format', 'mermaid'],
-      /--format mermaid makes one Gantt chart for one team: give one team \(e\.g\. --team 2\), not 2$/,
+      /--format mermaid makes one Gantt chart for one team: give one team \(e\.g\. --team 2\), not 2 teams$/,
     ],
     [['--team', '2,2'], /--team lists the team 2 twice/],
   ])('rejects %j with one line and exit 2', async (args, message) => {
