@@ -71,11 +71,12 @@ export function liveRunReporter(
     return `ETA ${fmtDuration(Math.max(0, planned - doneHours) / pace)} for the run`;
   };
 
-  const redraw = (above: readonly string[] = []): void => {
+  /** The lines `above` over the live block, then the block again unless the run is over. */
+  const redraw = (above: readonly string[] = [], last = false): void => {
     let s = drawn > 0 ? `\u001b[${drawn}F\u001b[J` : '';
     for (const l of above) s += `${escapeTerminal(l, c.level > 0)}\n`;
-    const b = block();
-    s += `${escapeTerminal(b.join('\n'), c.level > 0)}\n`;
+    const b = last ? [] : block();
+    if (b.length > 0) s += `${escapeTerminal(b.join('\n'), c.level > 0)}\n`;
     drawn = b.length;
     write(s);
   };
@@ -113,9 +114,9 @@ export function liveRunReporter(
       if (e.type === 'run-end') {
         if (timer !== undefined) clearInterval(timer);
         running.clear();
-        redraw(line === undefined ? [] : [line]);
+        // The summary takes the block's place: its progress and ETA would be stale above it.
+        redraw(line === undefined ? [] : [line], true);
         write(`${escapeTerminal(renderSummary(e.rows, out), c.level > 0)}\n`);
-        drawn = 0;
         return;
       }
       redraw(line === undefined ? [] : [line]);

@@ -96,4 +96,40 @@ describe('live run view', () => {
     expect(text.replace(/\u001b\[\d+F\u001b\[J/g, '')).not.toContain('\u001b');
     r.close();
   });
+
+  it('erases its live block when the run ends: the summary is not left under a stale ETA', () => {
+    const out = memoryOutput();
+    const written: string[] = [];
+    const r = liveRunReporter(out, (s) => void written.push(s));
+    r.onEvent({
+      type: 'run-start',
+      at: 0,
+      runId: 'r1',
+      backend: 'local',
+      jobs: 1,
+      gpus: [],
+      simulatedGpus: false,
+      toRun: 2,
+      alreadyDone: 0,
+      plannedHours: 2,
+      doneHours: 0,
+    });
+    // The block: the progress line and the ETA line under the run's first line.
+    expect(written.at(-1)).toMatch(/\n {2}\[.*\] 0%.*\n {2}ETA.*\n$/);
+    const drawn = 2;
+    r.onEvent({
+      type: 'run-end',
+      at: 180,
+      runId: 'r1',
+      outcome: 'failed',
+      durationMs: 180,
+      rows: [{ id: 'a', status: 'failed', estimateHours: 1, actualHours: 0.0001, ranNow: true }],
+    });
+    const after = written.slice(-2).join('');
+    // Up over the block, erase to the end of the screen, and no block drawn again.
+    expect(after.startsWith(`\u001b[${drawn}F\u001b[J`)).toBe(true);
+    expect(after).not.toContain('ETA');
+    expect(after).not.toContain('░');
+    r.close();
+  });
 });
