@@ -124,6 +124,9 @@ describe('default views fit an 80-column terminal (COLUMNS=80, piped)', () => {
         expect(r.exitCode, r.all).toBe(0);
         expect(over(r.stdout, columns), `${args.join(' ')} at ${columns}`).toEqual([]);
         expect(ragged(r.stdout, columns), `${args.join(' ')} at ${columns}`).toEqual([]);
+        // The README: every verb has --help with examples.
+        if (args.length > 0 && args[0] !== 'help' && args[0] !== 'critpath')
+          expect(r.stdout, `${args[0]} --help`).toMatch(/\nExamples:\n {2}\S/);
       }
     }
   }, 120_000);

@@ -55,16 +55,39 @@ export function registerHand(program: Command, ctx: CliContext): void {
                 : `blocked: ${escapeLine(rec.reason ?? '')}`;
         ctx.out.out(`${rec.id}: ${what}`);
       });
+  const examples = (...lines: string[]): string =>
+    `\nExamples:\n${lines.map((l) => `  critpath ${l}`).join('\n')}`;
   verb('start', 'Record that someone started an activity by hand')
     .option('--by <person>', 'who (a declared person of the team)')
-    .option('--at <time>', AT_HELP);
+    .option('--at <time>', AT_HELP)
+    .addHelpText(
+      'after',
+      examples(
+        'start tasks/epic-1a.yaml 1a.4 --by infra',
+        'start tasks/epic-1a.yaml 1a.8/prep --at "2026-12-01 13:30"',
+      ),
+    );
   verb('done', 'Record that an activity was done by hand, with the engineer hours it took')
     .option('--hours <h>', 'engineer hours it took (default: the time since start)')
     .option('--by <person>', 'who (a declared person of the team)')
-    .option('--at <time>', AT_HELP);
-  verb('undo', "Take back an activity's last hand record (start, done or block)");
+    .option('--at <time>', AT_HELP)
+    .addHelpText(
+      'after',
+      examples(
+        'done tasks/epic-1a.yaml 1a.4',
+        'done tasks/epic-1a.yaml 1a.1 --hours 2.5 --at 11:30',
+      ),
+    );
+  verb('undo', "Take back an activity's last hand record (start, done or block)").addHelpText(
+    'after',
+    examples('undo tasks/epic-1a.yaml 1a.4'),
+  );
   verb('block', 'Record that an activity is blocked, and why')
     .requiredOption('--reason <text>', 'why it is blocked')
     .option('--by <person>', 'who says so')
-    .option('--at <time>', AT_HELP);
+    .option('--at <time>', AT_HELP)
+    .addHelpText(
+      'after',
+      examples('block tasks/epic-1a.yaml 1a.3 --reason "waiting for the BIOS update"'),
+    );
 }
