@@ -331,7 +331,11 @@ function planTeams(
     const range = withRange
       ? rangeOf(found, plan.makespan, estimate, (mode) => {
           const p = problemFor(spec, mode);
-          return p.ok ? solveOnce(p.value, 'fast').schedule.makespan : undefined;
+          if (!p.ok) return undefined;
+          // Past the search's size (when the retimed range found no schedule): one quick pass.
+          const big = p.value.problem.n > SEARCH_MAX_N;
+          return solveOnce(p.value, big ? 'fast' : 'range', big ? undefined : found.res).schedule
+            .makespan;
         })
       : undefined;
     const dated = datePlan(project, plan, cal, teamLabel(spec), soloHere, range, opts.days ?? true);
@@ -342,7 +346,11 @@ function planTeams(
 
 /** Solves for planTeams: the time limit shared by the full solves, or past the search's size a budget of passes. */
 interface Solver {
-  solve(pp: ProjectProblem, mode: 'fast' | 'full', warm?: SolveResult): SolveResult;
+  /**
+   * `range`: a full search for an end of the confidence range, from the plan's schedule, on a
+   * budget of passes (bigSolvePasses) rather than a share of the time.
+   */
+  solve(pp: ProjectProblem, mode: 'fast' | 'full' | 'range', warm?: SolveResult): SolveResult;
   /** A full solve that will not happen (a rung skipped or failed): the others share its time. */
   skip(): void;
 }
@@ -361,15 +369,18 @@ function makeSolver(o: {
   let solvesLeft = o.fullSolves;
   const solveOnce = (
     pp: ProjectProblem,
-    mode: 'fast' | 'full',
+    how: 'fast' | 'full' | 'range',
     warm?: SolveResult,
   ): SolveResult => {
     const left = Math.max(1, deadline - now());
     const share = Math.max(1, Math.floor(left / Math.max(1, solvesLeft)));
-    if (mode === 'full') solvesLeft = Math.max(1, solvesLeft - 1);
+    if (how === 'full') solvesLeft = Math.max(1, solvesLeft - 1);
+    const mode: 'fast' | 'full' = how === 'fast' ? 'fast' : 'full';
     const n = pp.problem.n;
+    // A budget of passes, not of time, past the search's size and for the range's ends (which
+    // come after the exact stage has taken what time it took): the same plan on any machine.
     const base =
-      n > SEARCH_MAX_N
+      n > SEARCH_MAX_N || how === 'range'
         ? {
             seed,
             timeLimitMs: Infinity,
@@ -414,19 +425,19 @@ function makeSolver(o: {
 
 /**
  * The low–high range of a plan: past the search's size its own order and workers timed again
- * under the low and the high hours; else a quick solve of each (`solveFast`, undefined where
- * there is none). Each end is at least as wide as the plan, and a plan made with low or high
- * hours is that end itself: the quicker solve of those hours may find a longer schedule.
+ * under the low and the high hours; else a search of each (`solveEnd`, from the plan's schedule;
+ * undefined where there is none). Each end is at least as wide as the plan, and a plan made with
+ * low or high hours is that end itself (the search of the end has no exact stage).
  */
 function rangeOf(
   found: { pp: ProjectProblem; res: SolveResult },
   makespan: number,
   estimate: EstimateMode,
-  solveFast: (mode: 'low' | 'high') => number | undefined,
+  solveEnd: (mode: 'low' | 'high') => number | undefined,
 ): PlanSummary['range'] {
   const retimed = found.pp.problem.n > SEARCH_MAX_N ? retimedRange(found) : undefined;
-  const low = retimed?.low ?? solveFast('low');
-  const high = retimed?.high ?? solveFast('high');
+  const low = retimed?.low ?? solveEnd('low');
+  const high = retimed?.high ?? solveEnd('high');
   if (low === undefined || high === undefined) return undefined;
   return {
     low: roundHours(estimate === 'low' ? makespan : Math.min(low, makespan)),

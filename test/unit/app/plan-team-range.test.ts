@@ -21,4 +21,18 @@ describe('the confidence range of a plan made with low or high hours', () => {
       }
     }
   });
+
+  it('is, for Epic 1A, the low and the high plans themselves, whichever estimate the plan uses', () => {
+    if (!epic.ok) throw new Error(epic.error[0]?.message);
+    for (const team of [1, 2, 3]) {
+      const plan = (estimate: 'low' | 'expected' | 'high') => {
+        const r = buildTeamPlans(epic.value, [teamSize(team)], { estimate, now: () => 0 });
+        if (!r.ok) throw new Error(r.error);
+        return r.value[0]!;
+      };
+      const ends = { low: plan('low').makespan, high: plan('high').makespan };
+      for (const estimate of ['low', 'expected', 'high'] as const)
+        expect(plan(estimate).summary.range, `team ${team}, ${estimate}`).toEqual(ends);
+    }
+  });
 });
