@@ -93,8 +93,11 @@ export function solve(problem: Problem, opts: SolveOptions): SolveResult {
     }
     const rules: readonly PriorityRule[] = fast ? ['LFT'] : PRIORITY_RULES;
     let lftValues: Float64Array | null = null;
+    // At least one rule's schedule besides a warm start that is not optimal, which may be a
+    // smaller team's: with the time spent, a team of 3 would otherwise get the 2-engineer plan.
+    const warmed = pop.length;
     for (const rule of rules) {
-      if (pop.length > 0 && s.done()) break;
+      if ((pop.length > warmed || s.best <= lb + EPS) && s.done()) break;
       const values = priorityValues(c, rule, br.cpm);
       if (rule === 'LFT') lftValues = values;
       const list = priorityList(c, values);
