@@ -344,6 +344,13 @@ function planTeams(
   return ok(plans);
 }
 
+/**
+ * Each end of the confidence range searches for this part of a full solve's share, in passes:
+ * Epic 1A's ends still reach the schedule budget (1000), while a 5,000-activity plan's two ends
+ * cost about half the time limit more (18 passes each), not a whole one each.
+ */
+const RANGE_SHARE = 1 / 4;
+
 /** Solves for planTeams: the time limit shared by the full solves, or past the search's size a budget of passes. */
 interface Solver {
   /**
@@ -386,7 +393,10 @@ function makeSolver(o: {
             timeLimitMs: Infinity,
             now,
             mode,
-            maxSchedules: Math.min(maxSchedules, bigSolvePasses(n, bigShareMs)),
+            maxSchedules: Math.min(
+              maxSchedules,
+              bigSolvePasses(n, how === 'range' ? bigShareMs * RANGE_SHARE : bigShareMs),
+            ),
           }
         : { seed, timeLimitMs: share, now, mode, maxSchedules };
     if (warm !== undefined) {
