@@ -35,24 +35,11 @@ export function readLogTail(path: string): string[] {
  * openLog).
  */
 export function readLogEnd(path: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openLog(path);
-  } catch {
-    return undefined;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const buf = Buffer.alloc(Math.min(size, TAIL_BYTES));
-    const n = readSync(fd, buf, 0, buf.length, size - buf.length);
-    const text = buf.subarray(0, n).toString('utf8');
-    // Read from the middle of the file: the first line is a fragment.
-    return size > buf.length ? text.slice(text.indexOf('\n') + 1) : text;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  const end = logEnd(path, TAIL_BYTES);
+  if (end === undefined) return undefined;
+  const text = end.bytes.toString('utf8');
+  // Read from the middle of the file: the first line is a fragment.
+  return end.size > TAIL_BYTES ? text.slice(text.indexOf('\n') + 1) : text;
 }
 
 /**
@@ -61,19 +48,25 @@ export function readLogEnd(path: string): string | undefined {
  * read (a missing log included).
  */
 export function endsMidLine(path: string): boolean {
+  const end = logEnd(path, 1);
+  return end !== undefined && end.bytes.length === 1 && end.bytes[0] !== 0x0a;
+}
+
+/** The last `most` bytes of a log, and its size; undefined when it cannot be read (see openLog). */
+function logEnd(path: string, most: number): { bytes: Buffer; size: number } | undefined {
   let fd: number;
   try {
     fd = openLog(path);
   } catch {
-    return false;
+    return undefined;
   }
   try {
     const size = fstatSync(fd).size;
-    if (size === 0) return false;
-    const last = Buffer.alloc(1);
-    return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+    const buf = Buffer.alloc(Math.min(size, most));
+    const n = readSync(fd, buf, 0, buf.length, size - buf.length);
+    return { bytes: buf.subarray(0, n), size };
   } catch {
-    return false;
+    return undefined;
   } finally {
     closeSync(fd);
   }
