@@ -17,16 +17,25 @@
  *   npm run bench:scale -- --sizes 100k --commands team-json,team-table --no-engine
  *   npm run bench:scale -- --engine-only --sizes 10k,100k
  *   npm run bench:scale -- --sizes 1M --commands cpm --no-engine --runs 1
+ *   npm run bench:scale -- --sizes 100k --commands team-json --stdout pipe
+ *
+ * The CLI's standard output goes to a file in the run's directory, as a user's
+ * `critpath plan big.yaml --team 3 --json > plan.json` sends it. `--stdout pipe` reads it
+ * through a pipe into this process instead (spawnSync's buffers): on a 2-core machine that
+ * reader competes with the CLI for the second core, which costs the 87 MB of 100k-task JSON
+ * most of a second.
  *
  * Commands: validate, cpm, team-json, team-table, status. Needs `npm run build` first.
  */
 import { spawnSync } from 'node:child_process';
 import {
+  closeSync,
   copyFileSync,
   existsSync,
   linkSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readFileSync,
   rmSync,
   statSync,
@@ -91,15 +100,17 @@ function timeCli(
     copyFileSync(file, target);
   }
   const rssFile = join(dir, 'rss');
+  const out = stdoutTo === 'file' ? openSync(join(dir, 'stdout'), 'w') : 'pipe';
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['--import', probe, CLI, ...command.args, basename(file)], {
     cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', out, 'pipe'],
     env: { ...process.env, CRITPATH_BENCH_RSS: rssFile },
     maxBuffer: 1 << 30,
     timeout: timeoutMs,
   });
   const wallS = (performance.now() - t0) / 1000;
+  if (typeof out === 'number') closeSync(out);
   const rssMiB = existsSync(rssFile) ? sumOfLines(readFileSync(rssFile, 'utf8')) / 1024 : NaN;
   if (r.status !== 0) {
     const why = r.status === null ? `killed (${r.signal ?? '?'})` : `exit ${r.status}`;
@@ -155,6 +166,9 @@ const timeoutMs = Number(option('--timeout-s') ?? '600') * 1000;
 /** Runs of each command: its row gives the median wall time and the highest peak RSS. */
 const times = Math.max(1, Math.floor(Number(option('--runs') ?? '3')));
 const engineSize = option('--engine-size');
+/** Where the CLI's standard output goes: a file (as `> plan.json`), or a pipe into this process. */
+const stdoutTo = option('--stdout') ?? 'file';
+if (stdoutTo !== 'file' && stdoutTo !== 'pipe') fail(`--stdout is file or pipe, got ${stdoutTo}`);
 
 if (engineSize !== undefined) {
   await runEngine(Number(engineSize), Number(option('--plan-ms') ?? '1000'));
@@ -167,7 +181,7 @@ if (engineSize !== undefined) {
   writeFileSync(probe, PROBE);
   const probeUrl = pathToFileURL(probe).href;
   console.log(
-    `Scale benchmark: the built CLI (node bin/critpath.js), cold, a fresh project directory per run (no cache), median wall of ${times} run${times === 1 ? '' : 's'} per row; node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the start`,
+    `Scale benchmark: the built CLI (node bin/critpath.js), cold, a fresh project directory per run (no cache), median wall of ${times} run${times === 1 ? '' : 's'} per row, standard output ${stdoutTo === 'file' ? 'to a file' : 'through a pipe'}; node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the start`,
   );
   const runs: ScaleRun[] = [];
   try {
