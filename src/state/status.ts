@@ -452,5 +452,11 @@ export function forecastDate(
     hoursPerDay: project.hoursPerDay,
     holidays: project.holidays,
   });
+  // With nothing left it ends now: today (an end at a day's boundary would be dated the evening
+  // before), or the project's first working day when it has not started.
+  if (hours <= EPS) {
+    const today = localDate(new Date(now));
+    return today > project.start ? today : pointAt(cal, 0, 'start').date;
+  }
   return pointAt(cal, axisHourOf(cal, now) + hours, 'end').date;
 }

@@ -197,5 +197,11 @@ describe('forecastDate', () => {
     expect(forecastDate(project, at(20), 1)).toBe('2026-12-08'); // after hours: tomorrow
     // Before the project's start: from its first morning.
     expect(forecastDate({ ...project, start: '2026-12-14' }, at(14), 3)).toBe('2026-12-14');
+    // Nothing left: today, never a day already past.
+    expect(forecastDate(project, at(12), 0)).toBe('2026-12-07');
+    expect(forecastDate(project, at(20), 0)).toBe('2026-12-07');
+    expect(forecastDate(project, new Date(2026, 11, 8, 7).getTime(), 0)).toBe('2026-12-08');
+    expect(forecastDate(project, new Date(2026, 11, 12, 12).getTime(), 0)).toBe('2026-12-12');
+    expect(forecastDate({ ...project, start: '2026-12-19' }, at(12), 0)).toBe('2026-12-21');
   });
 });
