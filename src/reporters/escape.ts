@@ -1,3 +1,4 @@
+import { cellWidth } from './layout.js';
 /**
  * Control characters in terminal output. A task title, an id or a command's output can hold
  * escape sequences that move the cursor, retitle the terminal, hide text or ring the bell. What
@@ -59,12 +60,23 @@ export function escapeTerminal(text: string, keepColour = false): string {
 /**
  * `line` with each tab replaced by the spaces to the next multiple of 8 columns, as a terminal
  * shows a program's output: a view then measures the width it prints (a tab counted as one
- * column let a log line of 115 characters fill 320). Columns are counted in characters.
+ * column let a log line of 115 characters fill 320). Columns are terminal cells (a CJK character
+ * takes two), so `line` should already be escaped (escapeTerminal widens control characters).
  */
 export function expandTabs(line: string): string {
   if (!line.includes('\t')) return line;
   let out = '';
-  for (const ch of line) out += ch === '\t' ? ' '.repeat(8 - (out.length % 8)) : ch;
+  let column = 0;
+  for (const ch of line) {
+    if (ch === '\t') {
+      const pad = 8 - (column % 8);
+      out += ' '.repeat(pad);
+      column += pad;
+    } else {
+      out += ch;
+      column += cellWidth(ch);
+    }
+  }
   return out;
 }
 

@@ -41,15 +41,15 @@ export const onGpus = (gpus: readonly number[]): string =>
   gpus.length === 0 ? '' : ` on GPU${gpus.length === 1 ? '' : 's'} ${gpus.join(',')}`;
 
 /**
- * The last lines of a failed attempt's log under its failure line, tabs expanded, control
- * characters escaped (and the line breaks a line may not hold). With a `width` (status), a log line longer than it
+ * The last lines of a failed attempt's log under its failure line, control characters escaped
+ * (and the line breaks a line may not hold), then tabs expanded. With a `width` (status), a log line longer than it
  * is wrapped, its continuation under its text; without (a run's event lines), one line each.
  */
 export function tailLines(tail: readonly string[], indent = '      ', width = Infinity): string[] {
   const bar = `${indent}| `;
   const under = ' '.repeat(bar.length);
   return tail.flatMap((l) =>
-    wrap(escapeTerminal(expandTabs(l)), Math.max(width - bar.length, 1)).map(
+    wrap(expandTabs(escapeTerminal(l)), Math.max(width - bar.length, 1)).map(
       (part, k) => `${k === 0 ? bar : under}${part}`,
     ),
   );

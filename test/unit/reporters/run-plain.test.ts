@@ -182,6 +182,8 @@ describe('a failure’s log tail', () => {
       expect(l.length, l).toBeLessThanOrEqual(80);
     }
     expect(lines.at(-1)).toBe('  | a       bc      d');
+    // Stops are terminal cells: after two wide characters (4 cells) and after an escaped ESC.
+    expect(tailLines(['日本\tX', '\u001b\tX'], '', 80)).toEqual(['| 日本    X', '| \\x1b    X']);
     // Whole columns: each number starts a tab stop, however the line was wrapped.
     const columns = Array.from({ length: 40 }, (_, k) => String(k + 1).padEnd(8)).join('');
     expect(lines[0]).toBe(`  | ${columns.slice(0, 76)}`);
