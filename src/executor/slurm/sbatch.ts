@@ -135,7 +135,8 @@ export function batchScript(spec: SubmissionSpec): string {
     ...env,
     // A mark begins a line: output that ended mid-line (this attempt's, or one before it in the
     // same log, which Slurm appends to) gets its newline first. The log is the script's stdout.
-    'critpath_line() { [ -f "/proc/$$/fd/1" ] && [ -n "$(tail -c1 "/proc/$$/fd/1")" ] && echo; return 0; }',
+    // (The last byte as hex: a command substitution would drop a NUL or a newline itself.)
+    'critpath_line() { local f="/proc/$$/fd/1"; [ -f "$f" ] && [ -s "$f" ] && [ "$(tail -c1 "$f" | od -An -tx1 | tr -d \' \\n\')" != 0a ] && echo; return 0; }',
     'critpath_line',
     `echo "critpath-slurm: start ${tag} job=$SLURM_JOB_ID host=$(hostname) at_ms=$(date +%s%3N) cuda_visible_devices=\${CUDA_VISIBLE_DEVICES-unset} gpus_on_node=\${SLURM_GPUS_ON_NODE-0}"`,
     command,

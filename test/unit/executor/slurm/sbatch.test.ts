@@ -146,6 +146,15 @@ describe('batchScript', () => {
     expect(text).toMatch(/^an earlier attempt, cut short\ncritpath-slurm: start /);
     expect(text).toMatch(/\nno newline\ncritpath-slurm: end job=43 exit=3 /);
     expect(parseJobLog(text).map((m) => m.kind)).toEqual(['start', 'end']);
+    // Output ending in a NUL byte, and a log that ends with its newline (no blank line added).
+    writeFileSync(log, 'earlier\n');
+    // The task's env is its own: a variable named like the script's helper's (f) is untouched.
+    const spec = { ...base, run: 'printf \'x\\0\'; test "$f" = mine', env: { f: 'mine' } };
+    writeFileSync(path, batchScript(spec), { mode: 0o755 });
+    await execa('bash', ['-c', 'bash "$0" >> "$1"', path, log], { env: { SLURM_JOB_ID: '44' } });
+    const again = readFileSync(log, 'utf8');
+    expect(again).toMatch(/^earlier\ncritpath-slurm: start /);
+    expect(again).toContain('x\u0000\ncritpath-slurm: end job=44 exit=0 ');
   });
   it('rejects invalid variable names', () => {
     expect(() => batchScript({ ...base, env: { 'BAD-NAME': 'x' } })).toThrow(
