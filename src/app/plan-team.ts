@@ -346,8 +346,9 @@ function planTeams(
 
 /**
  * Each end of the confidence range searches for this part of a full solve's share, in passes:
- * Epic 1A's ends still reach the schedule budget (1000), while a 5,000-activity plan's two ends
- * cost about half the time limit more (18 passes each), not a whole one each.
+ * for one team, Epic 1A's ends still reach the schedule budget (1000; 418 with eight teams),
+ * while a 5,000-activity plan's two ends cost about half the time limit more (18 passes each),
+ * not a whole one each.
  */
 const RANGE_SHARE = 1 / 4;
 
