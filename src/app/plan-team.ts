@@ -56,7 +56,10 @@ export interface TeamPlanOptions {
   readonly estimate?: EstimateMode;
   /** @default 1 */
   readonly seed?: number;
-  /** Search time for the whole plan (every solve it makes), in ms. @default 500 */
+  /**
+   * Search time for the whole plan (every solve it makes), in ms, read as a budget of passes
+   * (bigSolvePasses): no solve looks at the clock. @default 500
+   */
   readonly timeLimitMs?: number;
   /** Caps the schedules each solve evaluates, for results that do not depend on machine speed. */
   readonly maxSchedules?: number;
@@ -146,28 +149,26 @@ export interface DatedTeamPlan extends Omit<TeamPlan, 'activities'> {
   readonly days: readonly DayWork[];
 }
 
-/** Search time for a whole `plan` command. */
+/** Search time for a whole `plan` command (read as passes: see bigSolvePasses). */
 export const DEFAULT_TIME_LIMIT_MS = 500;
-/**
- * Schedules each full solve evaluates at most. Reached long before the time limit on projects
- * the size of Epic 1A, which makes plans independent of machine speed (same seed, same bytes).
- */
+/** Schedules each full solve evaluates at most (what binds on projects the size of Epic 1A). */
 export const DEFAULT_MAX_SCHEDULES = 1000;
 /** Schedule budget of `plan FILE.sm` (a PSPLIB instance): the time limit ends most searches first. */
 export const DEFAULT_PSPLIB_SCHEDULES = 50_000;
 
 /**
  * Activities a schedule-generation pass covers per millisecond, about (the serial SGS on the
- * generated 100k-activity project of bench:scale, on a shared 2-core machine): what turns the time limit into a budget of passes
- * past the search's size.
+ * generated 100k-activity project of bench:scale, on a shared 2-core machine): what turns the
+ * time limit into a budget of passes.
  */
 export const PASS_ACTIVITIES_PER_MS = 750;
 
 /**
- * The passes a full solve of `n` activities may make, past the search's size (SEARCH_MAX_N): its
- * share of the time limit read as passes (PASS_ACTIVITIES_PER_MS), at least 3 (a serial pass and
- * one forward-backward improvement). A budget in passes, not in time, so that the same file and
- * seed give the same plan on any machine, however busy.
+ * The passes a solve of `n` activities may make: its share of the time limit read as passes
+ * (PASS_ACTIVITIES_PER_MS), at least 3 (a serial pass and one forward-backward improvement), and
+ * never more than the schedule budget (`maxSchedules`, applied by the caller). A budget in
+ * passes, not in time, so that the same file and seed give the same plan on any machine, however
+ * busy: on a 2-core machine like this project's, about the time limit's worth of search.
  */
 export function bigSolvePasses(n: number, shareMs: number): number {
   return Math.max(3, Math.floor((shareMs * PASS_ACTIVITIES_PER_MS) / Math.max(1, n)));
@@ -216,7 +217,6 @@ function planTeams(
   const withRange = opts.range ?? true;
   const budget = opts.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
   const maxSchedules = opts.maxSchedules ?? DEFAULT_MAX_SCHEDULES;
-  const deadline = now() + budget;
   const gpu = gpuProfile(cal, project.gpu);
   const solve = opts.solve ?? engineSolve;
 
@@ -227,10 +227,10 @@ function planTeams(
     solve,
     seed,
     now,
-    deadline,
     maxSchedules,
-    fullSolves: maxCount + 2 * named.length,
-    // Past the search's size, each full solve's share of the budget, in passes.
+    // Each full solve's share of the time limit (read as passes): every rung up to the largest
+    // team, and two per named team; past the search's size only the rungs asked for.
+    shareMs: budget / Math.max(1, maxCount + 2 * named.length),
     bigShareMs: budget / Math.max(1, asked.size + 2 * named.length),
   });
   const solveOnce = solver.solve;
@@ -256,7 +256,6 @@ function planTeams(
       // kept for the summary): the next rung lifts the last one solved.
       ladder.push(undefined);
       ladderErrors.push(undefined);
-      solver.skip();
       continue;
     }
     const pp = problemFor({ kind: 'count', count: k }, estimate);
@@ -264,7 +263,6 @@ function planTeams(
       // A smaller team may lack a skill the full team has.
       ladder.push(undefined);
       ladderErrors.push(pp.error);
-      solver.skip();
       continue;
     }
     // Past the search's size: the solo rung, when not asked for, takes one fast pass; a rung
@@ -272,7 +270,6 @@ function planTeams(
     // keeps the better).
     const big = pp.value.problem.n > SEARCH_MAX_N;
     const quick = big && !asked.has(k);
-    if (quick) solver.skip();
     const res = quick
       ? solveOnce(pp.value, 'fast')
       : solveOnce(pp.value, 'full', big ? undefined : prev);
@@ -352,54 +349,41 @@ function planTeams(
  */
 const RANGE_SHARE = 1 / 4;
 
-/** Solves for planTeams: the time limit shared by the full solves, or past the search's size a budget of passes. */
+/**
+ * Solves for planTeams, each on a budget of schedule-generation passes read from its share of the
+ * time limit (bigSolvePasses), never on the clock: the same file and seed give the same plan on
+ * any machine, however busy, and whatever time the exact stage took before.
+ */
 interface Solver {
-  /**
-   * `range`: a full search for an end of the confidence range, from the plan's schedule, on a
-   * budget of passes (bigSolvePasses) rather than a share of the time.
-   */
+  /** `range`: a full search for an end of the confidence range, from the plan's schedule. */
   solve(pp: ProjectProblem, mode: 'fast' | 'full' | 'range', warm?: SolveResult): SolveResult;
-  /** A full solve that will not happen (a rung skipped or failed): the others share its time. */
-  skip(): void;
 }
 
 function makeSolver(o: {
   readonly solve: SolveFn;
   readonly seed: number;
   readonly now: () => number;
-  readonly deadline: number;
   readonly maxSchedules: number;
-  readonly fullSolves: number;
+  readonly shareMs: number;
   readonly bigShareMs: number;
 }): Solver {
-  const { solve, seed, now, deadline, maxSchedules, bigShareMs } = o;
-  // Full solves share what is left of the budget evenly; fast ones (the range) take no budget.
-  let solvesLeft = o.fullSolves;
+  const { solve, seed, now, maxSchedules } = o;
   const solveOnce = (
     pp: ProjectProblem,
     how: 'fast' | 'full' | 'range',
     warm?: SolveResult,
   ): SolveResult => {
-    const left = Math.max(1, deadline - now());
-    const share = Math.max(1, Math.floor(left / Math.max(1, solvesLeft)));
-    if (how === 'full') solvesLeft = Math.max(1, solvesLeft - 1);
     const mode: 'fast' | 'full' = how === 'fast' ? 'fast' : 'full';
     const n = pp.problem.n;
-    // A budget of passes, not of time, past the search's size and for the range's ends (which
-    // come after the exact stage has taken what time it took): the same plan on any machine.
-    const base =
-      n > SEARCH_MAX_N || how === 'range'
-        ? {
-            seed,
-            timeLimitMs: Infinity,
-            now,
-            mode,
-            maxSchedules: Math.min(
-              maxSchedules,
-              bigSolvePasses(n, how === 'range' ? bigShareMs * RANGE_SHARE : bigShareMs),
-            ),
-          }
-        : { seed, timeLimitMs: share, now, mode, maxSchedules };
+    const shareMs =
+      (n > SEARCH_MAX_N ? o.bigShareMs : o.shareMs) * (how === 'range' ? RANGE_SHARE : 1);
+    const base = {
+      seed,
+      timeLimitMs: Infinity,
+      now,
+      mode,
+      maxSchedules: Math.min(maxSchedules, bigSolvePasses(n, shareMs)),
+    };
     if (warm !== undefined) {
       try {
         return solve(pp.problem, { ...base, warmStart: warm.schedule });
@@ -426,12 +410,7 @@ function makeSolver(o: {
       };
     }
   };
-  return {
-    solve: solveOnce,
-    skip: () => {
-      solvesLeft--;
-    },
-  };
+  return { solve: solveOnce };
 }
 
 /**

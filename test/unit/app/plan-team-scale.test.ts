@@ -34,6 +34,20 @@ describe('team plans past the search size', () => {
     expect(plan(racing)).toBe(plan(frozen));
   });
 
+  it('below the search size too, the plan does not depend on the clock', () => {
+    // 800 activities: the GA, whose budget the time limit used to end on a busy machine.
+    const loaded = loadProjectText(toJson(generateProject(800, 9)), 'mid.json');
+    if (!loaded.ok) throw new Error(loaded.error[0]?.message);
+    let t = 0;
+    const racing = (): number => (t += 1000);
+    const plan = (now: () => number): string => {
+      const r = buildTeamPlans(loaded.value, [teamSize(2)], { now, timeLimitMs: 100, days: false });
+      if (!r.ok) throw new Error(r.error);
+      return JSON.stringify(r.value);
+    };
+    expect(plan(racing)).toBe(plan(() => 0));
+  });
+
   it('the pass budget is the time limit read as passes, at least three', () => {
     expect(bigSolvePasses(100_000, 500)).toBe(3);
     expect(bigSolvePasses(10_000, 500)).toBe(37);
