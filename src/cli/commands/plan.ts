@@ -141,7 +141,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option('--seed <n>', 'seed of the schedule search', '1')
     .option(
       '--time-limit <ms>',
-      'time for the schedule search, in milliseconds (the exact stage ends on its node budget; for a .sm file, on this limit again)',
+      "the schedule search's budget, in milliseconds read as passes (750 activities a ms), never from the clock (the exact stage ends on its node budget; for a .sm file, on this limit again)",
       String(DEFAULT_TIME_LIMIT_MS),
     )
     .option(
