@@ -293,16 +293,14 @@ export function axisHourOf(cal: WorkCalendar, epochMs: number): number {
   const minutes = d.getHours() * 60 + d.getMinutes() + d.getSeconds() / 60;
   // Minutes past midnight that the day before's working day still runs.
   const spill = cal.dayStartMinutes + H * 60 - MINUTES_PER_DAY;
+  const date = localDate(d);
   if (spill > 0 && minutes < spill) {
-    const before = new Date(epochMs);
-    before.setDate(before.getDate() - 1);
-    const prev = localDate(before);
+    const prev = dayBefore(date);
     if (isWorkingDay(cal, prev) && prev >= cal.start) {
       const into = (minutes + MINUTES_PER_DAY - cal.dayStartMinutes) / 60;
       return dayIndexOf(cal, prev) * H + Math.min(H, into);
     }
   }
-  const date = localDate(d);
   const day = dayIndexOf(cal, date);
   if (!isWorkingDay(cal, date) || date < cal.start) return day * H;
   const into = Math.min(H, Math.max(0, (minutes - cal.dayStartMinutes) / 60));

@@ -1,7 +1,7 @@
 import type { ActivityGraph } from '../model/activities.js';
 import { activityDurations } from '../model/activities.js';
 import type { Project } from '../model/project.js';
-import { axisHourOf, localDate, makeCalendar, pointAt } from '../calendar/calendar.js';
+import { axisHourOf, dayBefore, localDate, makeCalendar, pointAt } from '../calendar/calendar.js';
 import { cpm, EPS } from '../planner/engine/cpm.js';
 import type { Dag } from '../planner/engine/graph.js';
 import { topoOrder } from '../planner/engine/graph.js';
@@ -172,7 +172,7 @@ function finishedAt(state: RunState, done: readonly ActivityStatus[]): string | 
   if (!Number.isFinite(last)) return undefined;
   const d = new Date(last);
   const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  return `${localDate(d)}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
 /** Hand work per person: what they are on, and their finished work's planned and recorded hours. */
@@ -443,10 +443,10 @@ export function forecastDate(
   now: number,
   hours: number,
 ): string {
-  // From today (the machine's date, as axisHourOf reads `now`): the calendar's walk stays short.
-  const d = new Date(now);
-  d.setDate(d.getDate() - 1);
-  const yesterday = localDate(d);
+  // From the day before today (the machine's date, as axisHourOf reads `now`, whose long working
+  // day may run past midnight): the calendar's walk stays short.
+  const today = localDate(new Date(now));
+  const yesterday = dayBefore(today);
   const cal = makeCalendar({
     start: yesterday > project.start ? yesterday : project.start,
     hoursPerDay: project.hoursPerDay,
@@ -455,7 +455,6 @@ export function forecastDate(
   // With nothing left it ends now: today (an end at a day's boundary would be dated the evening
   // before), or the project's first working day when it has not started.
   if (hours <= EPS) {
-    const today = localDate(new Date(now));
     return today > project.start ? today : pointAt(cal, 0, 'start').date;
   }
   return pointAt(cal, axisHourOf(cal, now) + hours, 'end').date;
