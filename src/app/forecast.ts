@@ -13,8 +13,6 @@ import { readRunState } from '../state/read.js';
 import { statePaths } from '../state/paths.js';
 import { scheduleOfPlan } from './risk.js';
 
-export { axisHourOf };
-
 /**
  * Tracking: the run journal turned into progress on the plan's working-time axis, the re-plan
  * from now, and its report (baseline against the current forecast). `plan` prints it when the

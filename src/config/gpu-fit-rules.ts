@@ -5,7 +5,7 @@ import type { DiagnosticReason } from '../result.js';
 import type { GpuMisfit } from '../planner/project/gpu-fit.js';
 import { gpuMisfit, mostGpus, windowWords } from '../planner/project/gpu-fit.js';
 import { applyScenario } from '../planner/project/scenarios.js';
-import type { FieldPath } from './positions.js';
+import type { FieldPath } from './field-path.js';
 
 /** One finding of checkGpuFit: where, why, and the words after the path. */
 export interface GpuFitFinding {

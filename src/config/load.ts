@@ -8,7 +8,7 @@ import { parseProjectQuick } from '../model/plain-task.js';
 import { rememberTaskIndex } from '../model/activities.js';
 import type { Diagnostic, DiagnosticReason, Result } from '../result.js';
 import { err, ok } from '../result.js';
-import type { FieldPath } from './positions.js';
+import type { FieldPath } from './field-path.js';
 import { PositionIndex } from './positions.js';
 import { formatPath, valueAt } from './field-path.js';
 import type { Report } from './rules.js';

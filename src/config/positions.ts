@@ -3,8 +3,6 @@ import { isMap, isNode, isPair, isScalar, isSeq } from 'yaml';
 import type { Position } from '../result.js';
 import type { FieldPath } from './field-path.js';
 
-export type { FieldPath } from './field-path.js';
-
 /** Maps field paths of one parsed YAML document to line/column positions. */
 export class PositionIndex {
   readonly #doc: Document;

@@ -4,7 +4,7 @@ import { DATE_RE, isCalendarDate } from '../model/patterns.js';
 import { HintBudget, nearest } from '../util/suggest.js';
 import { parseHours } from './hours.js';
 import { quotedText } from './issue-words.js';
-import type { FieldPath } from './positions.js';
+import type { FieldPath } from './field-path.js';
 import type { TaskIndex } from '../model/activities.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ProjectSchema } from '../model/schema.js';
-import type { FieldPath } from './positions.js';
+import type { FieldPath } from './field-path.js';
 
 type AnySchema = z.core.$ZodType;
 
