@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { liveRunReporter } from '../../../src/reporters/run-live.js';
 import { memoryOutput } from '../../../src/reporters/terminal.js';
 
+/** A live view writing into `written`, on an output of the default width. */
+function live(): { r: ReturnType<typeof liveRunReporter>; written: string[] } {
+  const written: string[] = [];
+  return { r: liveRunReporter(memoryOutput(), (s) => void written.push(s)), written };
+}
+
 describe('live run view', () => {
   it("shows the whole run's progress and ETA, running, queued and blocked, in minutes and seconds", () => {
-    const out = memoryOutput();
-    const written: string[] = [];
-    const r = liveRunReporter(out, (s) => void written.push(s));
+    const { r, written } = live();
     const t0 = Date.now() - 20_000;
     r.onEvent({
       type: 'run-start',
@@ -62,9 +66,7 @@ describe('live run view', () => {
   });
 
   it('prints a failure with its exit, GPUs and the end of its log, escaped, above the live block', () => {
-    const out = memoryOutput();
-    const written: string[] = [];
-    const r = liveRunReporter(out, (s) => void written.push(s));
+    const { r, written } = live();
     r.onEvent({
       type: 'activity-start',
       at: Date.now(),
@@ -98,9 +100,7 @@ describe('live run view', () => {
   });
 
   it('erases its live block when the run ends: the summary is not left under a stale ETA', () => {
-    const out = memoryOutput();
-    const written: string[] = [];
-    const r = liveRunReporter(out, (s) => void written.push(s));
+    const { r, written } = live();
     r.onEvent({
       type: 'run-start',
       at: 0,
