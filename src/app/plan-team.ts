@@ -58,7 +58,7 @@ export interface TeamPlanOptions {
   readonly seed?: number;
   /**
    * Search time for the whole plan (every solve it makes), in ms, read as a budget of passes
-   * (bigSolvePasses): no solve looks at the clock. @default 500
+   * (solvePasses): no solve looks at the clock. @default 500
    */
   readonly timeLimitMs?: number;
   /** Caps the schedules each solve evaluates, for results that do not depend on machine speed. */
@@ -149,7 +149,7 @@ export interface DatedTeamPlan extends Omit<TeamPlan, 'activities'> {
   readonly days: readonly DayWork[];
 }
 
-/** Search time for a whole `plan` command (read as passes: see bigSolvePasses). */
+/** Search time for a whole `plan` command (read as passes: see solvePasses). */
 export const DEFAULT_TIME_LIMIT_MS = 500;
 /** Schedules each full solve evaluates at most (what binds on projects the size of Epic 1A). */
 export const DEFAULT_MAX_SCHEDULES = 1000;
@@ -170,7 +170,7 @@ export const PASS_ACTIVITIES_PER_MS = 750;
  * passes, not in time, so that the same file and seed give the same plan on any machine, however
  * busy: on a 2-core machine like this project's, about the time limit's worth of search.
  */
-export function bigSolvePasses(n: number, shareMs: number): number {
+export function solvePasses(n: number, shareMs: number): number {
   return Math.max(3, Math.floor((shareMs * PASS_ACTIVITIES_PER_MS) / Math.max(1, n)));
 }
 
@@ -351,7 +351,7 @@ const RANGE_SHARE = 1 / 4;
 
 /**
  * Solves for planTeams, each on a budget of schedule-generation passes read from its share of the
- * time limit (bigSolvePasses), never on the clock: the same file and seed give the same plan on
+ * time limit (solvePasses), never on the clock: the same file and seed give the same plan on
  * any machine, however busy, and whatever time the exact stage took before.
  */
 interface Solver {
@@ -382,7 +382,7 @@ function makeSolver(o: {
       timeLimitMs: Infinity,
       now,
       mode,
-      maxSchedules: Math.min(maxSchedules, bigSolvePasses(n, shareMs)),
+      maxSchedules: Math.min(maxSchedules, solvePasses(n, shareMs)),
     };
     if (warm !== undefined) {
       try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bigSolvePasses, buildTeamPlans } from '../../../src/app/plan-team.js';
+import { solvePasses, buildTeamPlans } from '../../../src/app/plan-team.js';
 import { loadProjectText } from '../../../src/config/load.js';
 import { teamSize } from '../../../src/model/team-spec.js';
 import { SEARCH_MAX_N } from '../../../src/planner/engine/index.js';
@@ -49,10 +49,10 @@ describe('team plans past the search size', () => {
   });
 
   it('the pass budget is the time limit read as passes, at least three', () => {
-    expect(bigSolvePasses(100_000, 500)).toBe(3);
-    expect(bigSolvePasses(10_000, 500)).toBe(37);
-    expect(bigSolvePasses(1_000_000, 500)).toBe(3);
-    expect(bigSolvePasses(10_000, 5000)).toBeGreaterThan(bigSolvePasses(10_000, 500));
+    expect(solvePasses(100_000, 500)).toBe(3);
+    expect(solvePasses(10_000, 500)).toBe(37);
+    expect(solvePasses(1_000_000, 500)).toBe(3);
+    expect(solvePasses(10_000, 5000)).toBeGreaterThan(solvePasses(10_000, 500));
   });
 
   it('past the search size the range retimes the plan under the low and high estimates', () => {
