@@ -29,6 +29,14 @@ export interface Compiled {
    */
   readonly useStart: Int32Array;
   readonly useRes: Int32Array;
+  /**
+   * implied[r] = 1 when resource r never binds beside the workers (see `impliedByWorkers`): the
+   * schedule generation passes leave it out of their room checks, and record its demand held.
+   */
+  readonly implied: Uint8Array;
+  /** The uses whose room a pass checks: useRes without the implied resources, as useStart/useRes. */
+  readonly fitStart: Int32Array;
+  readonly fitRes: Int32Array;
   /** Normalized capacity steps per resource: capT[r][0] = 0, increasing, values change. */
   readonly capT: readonly Float64Array[];
   readonly capV: readonly Float64Array[];
@@ -57,6 +65,55 @@ export interface Compiled {
    * `dur` with fractional values is safe.
    */
   readonly grid: number;
+}
+
+/**
+ * The resources that never bind beside the workers: with W workers, each activity holding one
+ * worker and no worker doing two at once, at most W activities run at any time, so a resource
+ * whose capacity is the same from time 0 on and covers W times its largest demand (no `ALL`)
+ * always has room, as an engineer resource of capacity W where each holds one engineer does.
+ * A backward pass's mirrored profile of such a resource also ends at the horizon: the pass
+ * checks that limit itself (Sgs.serial).
+ */
+function impliedByWorkers(
+  n: number,
+  R: number,
+  W: number,
+  dem: Float64Array,
+  capT: readonly Float64Array[],
+  capV: readonly Float64Array[],
+): Uint8Array {
+  const implied = new Uint8Array(R);
+  if (W === 0) return implied;
+  for (let r = 0; r < R; r++) {
+    if (capT[r]!.length !== 1) continue;
+    let most = 0;
+    for (let i = 0; i < n && most >= 0; i++) {
+      const d = dem[i * R + r]!;
+      most = d === ALL ? -1 : Math.max(most, d);
+    }
+    if (most > 0 && capV[r]![0]! >= W * most) implied[r] = 1;
+  }
+  return implied;
+}
+
+/** useStart/useRes without the implied resources. */
+function fitUses(
+  n: number,
+  useStart: Int32Array,
+  useRes: Int32Array,
+  implied: Uint8Array,
+): { fitStart: Int32Array; fitRes: Int32Array } {
+  if (!implied.includes(1)) return { fitStart: useStart, fitRes: useRes };
+  const fitStart = new Int32Array(n + 1);
+  const fit = new Int32List(useRes.length);
+  for (let i = 0; i < n; i++) {
+    for (let u = useStart[i]!; u < useStart[i + 1]!; u++) {
+      if (implied[useRes[u]!] === 0) fit.push(useRes[u]!);
+    }
+    fitStart[i + 1] = fit.length;
+  }
+  return { fitStart, fitRes: fit.array() };
 }
 
 /** A list of int32s filled up to a known bound (`capacity`; duplicates left out may leave some unused). */
@@ -345,6 +402,7 @@ function compileShape(problem: Problem): Shape {
   if (topo === null) throw new Error('The activity graph has a cycle');
   const topoPos = new Int32Array(n);
   for (let k = 0; k < n; k++) topoPos[topo[k]!] = k;
+  const implied = impliedByWorkers(n, R, W, dem, capT, capV);
   return {
     n,
     R,
@@ -352,6 +410,8 @@ function compileShape(problem: Problem): Shape {
     dem,
     useStart,
     useRes,
+    implied,
+    ...fitUses(n, useStart, useRes, implied),
     capT,
     capV,
     eligStart,

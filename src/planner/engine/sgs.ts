@@ -43,7 +43,8 @@ function round(h: number): number {
 
 /**
  * Earliest start ≥ s at which every resource activity j uses has room for it over its duration
- * p > 0 (each resource's earliest fit, iterated to a common time). Infinity when never.
+ * p > 0 (each resource's earliest fit, iterated to a common time). Infinity when never. The
+ * resources the workers imply are left out (`Compiled.implied`): they always have room.
  */
 export function earliestOnResources(
   c: Compiled,
@@ -52,13 +53,13 @@ export function earliestOnResources(
   s: number,
   p: number,
 ): number {
-  const u0 = c.useStart[j]!;
-  const u1 = c.useStart[j + 1]!;
+  const u0 = c.fitStart[j]!;
+  const u1 = c.fitStart[j + 1]!;
   let stable = false;
   while (!stable) {
     stable = true;
     for (let u = u0; u < u1; u++) {
-      const r = c.useRes[u]!;
+      const r = c.fitRes[u]!;
       const d = c.dem[j * c.R + r]!;
       const s2 = d < 0 ? res[r]!.earliestAll(s, p) : res[r]!.earliest(s, p, d);
       if (s2 !== s) {
@@ -69,6 +70,12 @@ export function earliestOnResources(
     if (s === Infinity) return s;
   }
   return s;
+}
+
+/** Whether activity j has a duration and holds some of a resource the workers imply. */
+function usesImplied(c: Compiled, j: number): boolean {
+  if (!(c.dur[j]! > 0)) return false;
+  return c.fitStart[j + 1]! - c.fitStart[j]! < c.useStart[j + 1]! - c.useStart[j]!;
 }
 
 /**
@@ -181,7 +188,7 @@ export class Sgs {
       }
       if (best === s || best === Infinity) return best;
       s = best;
-      if (c.useStart[j] === c.useStart[j + 1]) return s;
+      if (c.fitStart[j] === c.fitStart[j + 1]) return s;
     }
   }
 
@@ -201,7 +208,7 @@ export class Sgs {
         const d = c.dem[j * R + r]!;
         const h = d < 0 ? this.res[r]!.capAt(s) : d;
         held[j * R + r] = h;
-        this.res[r]!.add(s, s + p, -h);
+        if (c.implied[r] === 0) this.res[r]!.add(s, s + p, -h);
       }
     }
     if (c.W === 0) return -1;
@@ -270,6 +277,8 @@ export class Sgs {
         if (backward) return Infinity;
         throw this.infeasible(j);
       }
+      // The mirrored profile of a resource the workers imply ends at the horizon too.
+      if (backward && s + dur[j]! - TIME_EPS > horizon && usesImplied(c, j)) return Infinity;
       start[j] = s;
       worker[j] = this.place(j, s, held, fw);
       const f = s + dur[j]!;
