@@ -19,7 +19,8 @@ export function renderDot(project: Project, critical: ReadonlySet<string> = new 
   const g = buildActivityGraph(project);
   const q = (s: string): string => JSON.stringify(s);
   const lines = [
-    `digraph ${q(project.name)} {`,
+    // The name as a title is written, so that a control character reads the same in both.
+    `digraph "${dotText(project.name)}" {`,
     '  rankdir=LR;',
     '  node [shape=box, fontname="Helvetica"];',
   ];

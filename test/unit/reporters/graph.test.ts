@@ -56,6 +56,24 @@ describe('titles with backslashes and line breaks', () => {
     expect(lines).toContain(`  "b" [label="b\\none\\ntwo 'quoted'\\n1 h · macbook"];`);
   });
 
+  it('DOT: a control character in the project name reads as in a title', () => {
+    const esc = loadProjectText(
+      [
+        'project: "N\\e[31m"',
+        'start: 2026-01-05',
+        'tasks:',
+        '  - { id: a, title: "T\\e[31m", hours: 1, hardware: macbook }',
+        '',
+      ].join('\n'),
+      'e.yaml',
+    );
+    expect(esc.ok).toBe(true);
+    if (!esc.ok) return;
+    const lines = renderDot(esc.value).split('\n');
+    expect(lines[0]).toBe('digraph "N\\\\x1b[31m" {');
+    expect(lines).toContain('  "a" [label="a\\nT\\\\x1b[31m\\n1 h · macbook"];');
+  });
+
   it('Mermaid: a line break is a space, so each node stays on its line', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
