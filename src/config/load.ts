@@ -294,15 +294,28 @@ export function loadYamlWithPositions(
     : [];
   checkRules(raw as Record<string, unknown>, tasks, report, hints);
 
-  if (diags.length > 0 || !parsed.success) return err(sortDiagnostics(oneWordPerHours(diags)));
+  if (!parsed.success || !diags.every((d) => APART_FROM_GPU_FIT.has(d.reason)))
+    return err(sortDiagnostics(oneWordPerHours(diags)));
   // Last, on the project itself (scenarios applied as plans apply them): GPU work no plan could
-  // place. Only for a file with no other problem, so that a finding is never said twice.
+  // place. Only where nothing else is wrong but the dependencies, which it does not read, so
+  // that a finding is never said twice nor made from a field that is itself wrong.
   const project = normalize(parsed.data);
   for (const f of checkGpuFit(project, raw as Record<string, unknown>))
     report(f.reason, f.path, f.message);
   if (diags.length > 0) return err(sortDiagnostics(diags));
   return ok(project);
 }
+
+/**
+ * Findings that leave the GPU-fit check's inputs (hardware, calendar, hours, GPU counts,
+ * scenarios) as the schema read them: it runs beside them, so that fixing a dependency does not
+ * uncover a GPU finding that could have been said at once.
+ */
+const APART_FROM_GPU_FIT: ReadonlySet<DiagnosticReason> = new Set([
+  'unknown-dependency',
+  'self-dependency',
+  'cycle',
+]);
 
 /**
  * The diagnostics without the schema's word on an `hours` field (or one of its points) that the
