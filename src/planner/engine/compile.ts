@@ -30,8 +30,9 @@ export interface Compiled {
   readonly useStart: Int32Array;
   readonly useRes: Int32Array;
   /**
-   * implied[r] = 1 when resource r never binds beside the workers (see `impliedByWorkers`): the
-   * schedule generation passes leave it out of their room checks, and record its demand held.
+   * implied[r] = 1 when resource r never binds beside the workers (see `impliedByWorkers`): a
+   * schedule generation pass on an exact time grid leaves it out of its room checks and records
+   * its demand held (Sgs: off the grid, rounding makes it bind by slivers of a few ulps).
    */
   readonly implied: Uint8Array;
   /** The uses whose room a pass checks: useRes without the implied resources, as useStart/useRes. */

@@ -44,7 +44,7 @@ function round(h: number): number {
 /**
  * Earliest start ≥ s at which every resource activity j uses has room for it over its duration
  * p > 0 (each resource's earliest fit, iterated to a common time). Infinity when never. The
- * resources the workers imply are left out (`Compiled.implied`): they always have room.
+ * resources looked at are `useRes[useStart[j]..]`: by default every one j uses.
  */
 export function earliestOnResources(
   c: Compiled,
@@ -52,14 +52,16 @@ export function earliestOnResources(
   j: number,
   s: number,
   p: number,
+  useStart: Int32Array = c.useStart,
+  useRes: Int32Array = c.useRes,
 ): number {
-  const u0 = c.fitStart[j]!;
-  const u1 = c.fitStart[j + 1]!;
+  const u0 = useStart[j]!;
+  const u1 = useStart[j + 1]!;
   let stable = false;
   while (!stable) {
     stable = true;
     for (let u = u0; u < u1; u++) {
-      const r = c.fitRes[u]!;
+      const r = useRes[u]!;
       const d = c.dem[j * c.R + r]!;
       const s2 = d < 0 ? res[r]!.earliestAll(s, p) : res[r]!.earliest(s, p, d);
       if (s2 !== s) {
@@ -90,6 +92,17 @@ export class Sgs {
   /** The profiles of the current pass: time-indexed or skyline (see `choose`). */
   private res: ProfileLike[] = [];
   private wrk: ProfileLike[] = [];
+  /**
+   * Whether the current pass leaves out the resources the workers imply (`Compiled.implied`):
+   * only on an exact time grid (see `exactGrid`). Elsewhere a resource's profile snaps the ends
+   * of its bookings to change points within TIME_EPS, which another worker's activity may have
+   * put there, so that its slivers of a few ulps decide starts and workers as a worker's
+   * profile alone would not: there it is checked, as before.
+   */
+  private skipImplied = false;
+  /** The uses the current pass checks for room: `fitStart/fitRes` or `useStart/useRes`. */
+  private checkStart: Int32Array;
+  private checkRes: Int32Array;
   private sky: { res: ProfileLike[]; wrk: ProfileLike[] } | null = null;
   /** The one worker's free time and the capacity profiles with nothing placed (one-worker pass). */
   private gaps: Gaps | null = null;
@@ -104,6 +117,8 @@ export class Sgs {
 
   constructor(c: Compiled) {
     this.c = c;
+    this.checkStart = c.useStart;
+    this.checkRes = c.useRes;
     this.mirT = c.capT.map((t) => new Float64Array(t.length + 1));
     this.mirV = c.capT.map((t) => new Float64Array(t.length + 1));
   }
@@ -136,6 +151,9 @@ export class Sgs {
   private resetProfiles(backward: boolean, horizon: number): void {
     const c = this.c;
     this.choose();
+    this.skipImplied = c.fitRes !== c.useRes && exactGrid(c);
+    this.checkStart = this.skipImplied ? c.fitStart : c.useStart;
+    this.checkRes = this.skipImplied ? c.fitRes : c.useRes;
     for (let r = 0; r < c.R; r++) {
       if (!backward) {
         this.res[r]!.reset(c.capT[r]!, c.capV[r]!, c.capT[r]!.length);
@@ -173,7 +191,7 @@ export class Sgs {
     const p = c.dur[j]!;
     if (p <= 0) return s;
     for (;;) {
-      s = earliestOnResources(c, this.res, j, s, p);
+      s = earliestOnResources(c, this.res, j, s, p, this.checkStart, this.checkRes);
       if (s === Infinity || c.W === 0) return s;
       let best = Infinity;
       if (fixedWorker >= 0) best = this.wrk[fixedWorker]!.earliest(s, p, 1);
@@ -188,7 +206,7 @@ export class Sgs {
       }
       if (best === s || best === Infinity) return best;
       s = best;
-      if (c.fitStart[j] === c.fitStart[j + 1]) return s;
+      if (this.checkStart[j] === this.checkStart[j + 1]) return s;
     }
   }
 
@@ -208,7 +226,7 @@ export class Sgs {
         const d = c.dem[j * R + r]!;
         const h = d < 0 ? this.res[r]!.capAt(s) : d;
         held[j * R + r] = h;
-        if (c.implied[r] === 0) this.res[r]!.add(s, s + p, -h);
+        if (!this.skipImplied || c.implied[r] === 0) this.res[r]!.add(s, s + p, -h);
       }
     }
     if (c.W === 0) return -1;
@@ -278,7 +296,8 @@ export class Sgs {
         throw this.infeasible(j);
       }
       // The mirrored profile of a resource the workers imply ends at the horizon too.
-      if (backward && s + dur[j]! - TIME_EPS > horizon && usesImplied(c, j)) return Infinity;
+      if (backward && this.skipImplied && s + (dur[j]! - TIME_EPS) > horizon && usesImplied(c, j))
+        return Infinity;
       start[j] = s;
       worker[j] = this.place(j, s, held, fw);
       const f = s + dur[j]!;
