@@ -1,15 +1,16 @@
-import { closeSync, lstatSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, sep } from 'node:path';
 import type { Result } from '../result.js';
 import { describeIoError, err, ok } from '../result.js';
+import { replaceFile } from '../util/whole-file.js';
 
 /**
  * Writes a report the user asked for (`--html FILE`) into an existing folder, never into the
  * project's state folder (`stateDir`). It replaces only a file that holds such a report already
  * (its text starts with `signature`; for `--html`, the HTML doctype): a task file or anything
  * else given there by mistake is left as it is, and so is a FIFO, a symbolic link or a folder.
- * A path that cannot be written (under /proc, a read-only folder) is a message naming the path,
- * never an internal error.
+ * A path that cannot be written (under /proc, a read-only folder, a full disk) is a message
+ * naming the path, never an internal error, and a report already there is kept whole.
  */
 export function writeOutputFile(
   path: string,
@@ -22,7 +23,7 @@ export function writeOutputFile(
   const refused = refusal(path, opts.signature);
   if (refused !== undefined) return err(`will not write ${path}: ${refused}`);
   try {
-    writeFileSync(path, text, 'utf8');
+    replaceFile(path, text);
     return ok(undefined);
   } catch (e) {
     return err(`cannot write ${describeIoError(path, e)}`);

@@ -5,6 +5,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -435,6 +436,56 @@ describe('a journal that never lies', () => {
       expect(st.exitCode, st.all).toBe(0);
       expect(st.stdout).toMatch(/^b +ready/m);
       expect(readFileSync(journal, 'utf8')).toBe(before);
+    },
+    60_000,
+  );
+
+  it.skipIf(!tmpfs)(
+    'a full disk: --html keeps the report it would replace, and init leaves no file behind',
+    async () => {
+      const mnt = mkdtempSync(join(tmpdir(), 'critpath-full-'));
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
+      onTestFinished(() => {
+        execFileSync('umount', ['-l', mnt]);
+        rmSync(mnt, { recursive: true, force: true });
+      });
+      writeFileSync(join(mnt, 'p.yaml'), `${HEAD}  - { id: a, hours: 1 }\n`);
+      // A longer report than the one in place: written over it, it would not fit where it was.
+      const tasks = Array.from(
+        { length: 60 },
+        (_, i) => `  - { id: t${i}, hours: ${1 + (i % 4)} }`,
+      );
+      writeFileSync(join(mnt, 'big.yaml'), `${HEAD}${tasks.join('\n')}\n`);
+      const at = { cwd: mnt, env: { NO_COLOR: '1' } };
+      expect((await critpath(['plan', 'p.yaml', '--html', 'r.html'], at)).exitCode).toBe(0);
+      const report = readFileSync(join(mnt, 'r.html'), 'utf8');
+      expect(report).toMatch(/<\/html>\s*$/);
+      // Fill the disk: the next write of any size fails.
+      try {
+        writeFileSync(join(mnt, 'fill'), Buffer.alloc(1 << 20));
+      } catch {
+        // ENOSPC: what this test wants.
+      }
+      const cases: [string[], RegExp][] = [
+        [['plan', 'big.yaml', '--html', 'r.html'], /r\.html: no space left/],
+        [['init', 'new.yaml'], /new\.yaml: no space left/],
+      ];
+      for (const [args, says] of cases) {
+        const r = await critpath(args, at);
+        expect(r.exitCode, `${args.join(' ')}: ${r.all}`).toBe(2);
+        const errors = r.stderr.split('\n').filter((l) => l.startsWith('critpath:'));
+        expect(errors, r.stderr).toHaveLength(1);
+        expect(errors[0]).toMatch(says);
+      }
+      expect(readFileSync(join(mnt, 'r.html'), 'utf8')).toBe(report);
+      expect(
+        readdirSync(mnt)
+          .filter((f) => f !== '.critpath')
+          .sort(),
+      ).toEqual(['big.yaml', 'fill', 'p.yaml', 'r.html']);
+      rmSync(join(mnt, 'fill'));
+      const again = await critpath(['init', 'new.yaml'], at);
+      expect(again.exitCode, again.all).toBe(0);
     },
     60_000,
   );

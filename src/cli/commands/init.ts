@@ -1,5 +1,5 @@
 import { format } from 'date-fns';
-import { lstatSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
@@ -7,6 +7,7 @@ import { usageError } from '../context.js';
 import { projectJsonSchema } from '../../model/schema.js';
 import { makeFolders } from '../../util/make-folders.js';
 import { readRegularFile } from '../../util/regular-file.js';
+import { writeNewFile } from '../../util/whole-file.js';
 import { escapeTerminal } from '../../reporters/escape.js';
 import { describeIoError } from '../../result.js';
 import { STARTER_TASK_FILE } from '../../config/default-file.js';
@@ -104,7 +105,7 @@ function schemaText(): string {
 function writeSchema(path: string, target: string): string | undefined {
   const text = schemaText();
   if (!taken(path)) {
-    writeFileSync(path, text, { flag: 'wx' });
+    writeNewFile(path, text);
     return undefined;
   }
   if (regularFileText(path) === text) return undefined;
@@ -161,7 +162,7 @@ export function registerInit(program: Command, ctx: CliContext): void {
         );
       try {
         makeFolders(dirname(path));
-        writeFileSync(path, starterTaskFile(format(new Date(), 'yyyy-MM-dd')), { flag: 'wx' });
+        writeNewFile(path, starterTaskFile(format(new Date(), 'yyyy-MM-dd')));
       } catch (e) {
         return usageError(ctx, `cannot write ${describeIoError(shown, e)}`);
       }
