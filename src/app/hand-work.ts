@@ -1,4 +1,5 @@
 import type { Phase, Project } from '../model/project.js';
+import { DECIMAL_RE } from '../model/patterns.js';
 import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
 import type { ActivityState, RunState } from '../state/reducer.js';
@@ -132,8 +133,8 @@ function earliestAt(projectStart: string | undefined): { ms: number; why: string
 
 function parseHoursOption(text: string | undefined): Result<number | undefined, HandError> {
   if (text === undefined) return ok(undefined);
-  const h = Number(text);
-  if (text.trim() === '' || !Number.isFinite(h) || h <= 0 || h > MAX_HOURS)
+  const h = DECIMAL_RE.test(text) ? Number(text) : NaN;
+  if (!(h > 0 && h <= MAX_HOURS))
     return fail(
       'bad-hours',
       `--hours expects hours above 0 and at most ${MAX_HOURS}, got "${text}"`,

@@ -3,7 +3,12 @@ import type { Result } from '../result.js';
 import { DEFAULT_NAMES } from '../config/default-file.js';
 import type { CliContext } from './context.js';
 import { err, ok } from '../result.js';
-import { MIN_HOURS_PER_DAY, durationSeconds, isCalendarDate } from '../model/patterns.js';
+import {
+  DECIMAL_RE,
+  MIN_HOURS_PER_DAY,
+  durationSeconds,
+  isCalendarDate,
+} from '../model/patterns.js';
 
 /**
  * A command-line count (`--jobs 4`, `--seed 7`): decimal digits only, so `1e3`, `0x10`, `2.0` and
@@ -42,7 +47,7 @@ export function secondsOption(name: string, text: string): Result<number, string
  */
 export function hoursPerDayOption(text: string | undefined): Result<number | undefined, string> {
   if (text === undefined) return ok(undefined);
-  const h = Number(text);
+  const h = DECIMAL_RE.test(text) ? Number(text) : NaN;
   if (!(h >= MIN_HOURS_PER_DAY && h <= 24))
     return err(
       `--hours-per-day expects a number of hours from ${MIN_HOURS_PER_DAY} to 24, got "${text}"`,

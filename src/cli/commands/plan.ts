@@ -49,7 +49,7 @@ import { deadlineOption, hoursPerDayOption, taskFileArgument, wholeNumber } from
 /** Output formats of `plan`. */
 export type PlanFormat = 'table' | 'md' | 'json' | 'mermaid' | 'csv' | 'ics';
 
-interface PlanOptions extends RiskCliOptions {
+export interface PlanOptions extends RiskCliOptions {
   json?: boolean;
   cpm?: boolean;
   team?: string;
@@ -153,7 +153,10 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       '--schedules <n>',
       `schedule budget for a PSPLIB .sm file (default ${DEFAULT_PSPLIB_SCHEDULES})`,
     )
-    .option('--hours-per-day <h>', "working hours per day (default: the file's hoursPerDay)")
+    .option(
+      '--hours-per-day <h>',
+      "working hours per day of a team plan (default: the file's hoursPerDay)",
+    )
     .option(
       '--days',
       'the table lists every day, handoff and critical activity even of a long plan (over 26 weeks or 500 activities), which it summarises by week by default; without --team, every activity of the critical-path table',
@@ -328,12 +331,23 @@ export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm',
   const format: PlanFormat = opts.json === true ? 'json' : opts.format;
   const deadline = deadlineOption(opts.deadline);
   if (!deadline.ok) return deadline;
+  // The search's options are checked even where no search runs: a bad value is never ignored.
+  const seed = wholeNumber('--seed', opts.seed, 0);
+  if (!seed.ok) return seed;
+  const timeLimitMs = wholeNumber('--time-limit', opts.timeLimit, 1);
+  if (!timeLimitMs.ok) return timeLimitMs;
+  const maxSchedules = wholeNumber('--max-schedules', opts.maxSchedules, 1);
+  if (!maxSchedules.ok) return maxSchedules;
+  const hoursPerDay = hoursPerDayOption(opts.hoursPerDay);
+  if (!hoursPerDay.ok) return hoursPerDay;
   if (opts.cpm === true || opts.team === undefined) {
     if (format !== 'table' && format !== 'json')
       return err(`--format ${format} needs --team (e.g. --team 2)`);
-    // The critical-path view has no dates to hold against one.
+    // The critical-path view has no dates to hold against one, nor days to count.
     if (deadline.value !== undefined)
       return err('--deadline holds a team plan against a date: give --team (e.g. --team 2)');
+    if (hoursPerDay.value !== undefined)
+      return err('--hours-per-day dates a team plan: give --team (e.g. --team 2)');
     return ok('cpm');
   }
   const teams = parseTeamListOption(opts.team);
@@ -344,14 +358,6 @@ export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm',
       `--format ${format} makes ${what} for one team: give one team (e.g. --team 2), not ${teams.value.length} teams`,
     );
   }
-  const seed = wholeNumber('--seed', opts.seed, 0);
-  if (!seed.ok) return seed;
-  const timeLimitMs = wholeNumber('--time-limit', opts.timeLimit, 1);
-  if (!timeLimitMs.ok) return timeLimitMs;
-  const maxSchedules = wholeNumber('--max-schedules', opts.maxSchedules, 1);
-  if (!maxSchedules.ok) return maxSchedules;
-  const hoursPerDay = hoursPerDayOption(opts.hoursPerDay);
-  if (!hoursPerDay.ok) return hoursPerDay;
   return ok({
     teams: teams.value,
     format,

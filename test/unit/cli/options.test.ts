@@ -52,6 +52,8 @@ describe('hoursPerDayOption', () => {
       'eight',
       '',
       ' ',
+      '0x10',
+      '8e0',
     ])
       expect(hoursPerDayOption(t), t).toEqual({
         ok: false,
