@@ -34,23 +34,27 @@ export interface Output {
   readonly columns: number;
 }
 
-/** The width when standard output is not a terminal and COLUMNS is not set. */
+/** The width when no terminal is in sight (output and errors both piped) and COLUMNS is not set. */
 export const PIPED_COLUMNS = 100;
 
+/** A stream's terminal width, when it is a terminal that says. */
+function ttyColumns(stream: { isTTY?: boolean; columns?: number } | undefined): number {
+  return stream?.isTTY === true && (stream.columns ?? 0) > 0 ? stream.columns! : 0;
+}
+
 /**
- * The width views fit: the terminal's own, else `COLUMNS`, else 100 (piped output); 40 at least.
+ * The width views fit: the output's terminal, else `COLUMNS`, else the terminal standard error
+ * still shows (`critpath plan | less`, `> plan.txt` read there later: shells do not export
+ * COLUMNS), else 100; 40 at least.
  */
 export function outputColumns(
   stream: { isTTY?: boolean; columns?: number },
   env: NodeJS.ProcessEnv,
+  errors?: { isTTY?: boolean; columns?: number },
 ): number {
   const fromEnv = Number.parseInt(env['COLUMNS'] ?? '', 10);
   const w =
-    stream.isTTY === true && (stream.columns ?? 0) > 0
-      ? stream.columns!
-      : fromEnv > 0
-        ? fromEnv
-        : PIPED_COLUMNS;
+    ttyColumns(stream) || (fromEnv > 0 ? fromEnv : 0) || ttyColumns(errors) || PIPED_COLUMNS;
   return Math.max(40, w);
 }
 
@@ -196,7 +200,8 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
     progress: progressLine(process.stderr, stderr),
     color: new Chalk({ level }),
     isTty,
-    columns: opts.wide === true ? Infinity : outputColumns(process.stdout, process.env),
+    columns:
+      opts.wide === true ? Infinity : outputColumns(process.stdout, process.env, process.stderr),
   };
 }
 
