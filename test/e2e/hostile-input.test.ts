@@ -146,3 +146,34 @@ describe('the longest id and phase name', () => {
     expect(logs.stdout).toContain('hello');
   });
 });
+
+describe("a command's output that drives the terminal", () => {
+  it('logs shows it on a terminal, colours acting; piped or --raw, the log as written', async () => {
+    // The command retitles the terminal (OSC), clears it, reverses the line (U+202E), colours a
+    // word and redraws a progress bar with carriage returns.
+    const run = String.raw`printf '\033]0;pwned\007\033[2J\342\200\256x \033[31mred\033[0m\rbar1\rbar2\n'`;
+    const p = tempProject(
+      `project: T\nstart: 2026-11-30\ntasks:\n  - { id: a, hours: 1, run: ${JSON.stringify(run)} }\n`,
+    );
+    const onTty = (args: string) =>
+      execa('script', ['-qec', `node "${BIN}" ${args}`, '/dev/null'], {
+        cwd: p.dir,
+        env: { ...p.env, NO_COLOR: '', TERM: 'xterm' },
+        reject: false,
+      });
+    expect((await critpath(['run', p.file], { cwd: p.dir, env: p.env })).exitCode).toBe(0);
+    const shown = (await onTty(`logs '${p.file}' a`)).stdout;
+    expect(shown).toContain(String.raw`\x1b]0;pwned\x07\x1b[2J\u202ex`);
+    expect(shown).toContain('\u001b[31mred\u001b[0m');
+    expect(shown).not.toContain('\u001b]');
+    expect(shown).not.toContain('\u202e');
+    // eslint-disable-next-line no-control-regex -- control characters are what it is about
+    expect(shown).toMatch(/red\u001b\[0m\r?\nbar1\r?\nbar2/);
+    const raw = (await onTty(`logs '${p.file}' a --raw`)).stdout;
+    expect(raw).toContain('\u001b]0;pwned\u0007\u001b[2J\u202ex');
+    const piped = await critpath(['logs', p.file, 'a'], { cwd: p.dir, env: p.env });
+    expect(piped.stdout).toContain(
+      '\u001b]0;pwned\u0007\u001b[2J\u202ex \u001b[31mred\u001b[0m\rbar1\rbar2',
+    );
+  });
+});

@@ -13,11 +13,25 @@ import { readRunStateQuickly } from '../../state/run-state.js';
 import { liveRun } from '../../app/cancel.js';
 import type { ShowLog } from '../log-paths.js';
 import { logsShownFrom } from '../log-paths.js';
+import { escapeTerminal } from '../../reporters/escape.js';
 
 interface LogsOptions {
   all?: boolean;
   follow?: boolean;
+  raw?: boolean;
   root?: string;
+}
+
+/**
+ * How a log's text reaches the output. On a terminal, its control sequences are shown, not
+ * obeyed (a command's output must not retitle the terminal, clear it, move the cursor or reorder
+ * a line), but for colours while critpath's own are on; a carriage return alone (a
+ * progress bar's redraw) starts a new line. Piped, or with `--raw`, it is the log as written.
+ */
+function logText(ctx: CliContext, opts: LogsOptions): (text: string) => string {
+  if (!ctx.out.isTty || opts.raw === true) return (text) => text;
+  const colour = ctx.out.color.level > 0;
+  return (text) => escapeTerminal(text.replace(/\r\n?/g, '\n'), colour);
 }
 
 /** How often `logs -f` looks for new output. */
@@ -34,6 +48,10 @@ export function registerLogs(program: Command, ctx: CliContext): void {
     .option(...ROOT_OPTION)
     .option('--all', 'every attempt, not only the last')
     .option('-f, --follow', 'keep printing what is written, until the run ends (or Ctrl-C)')
+    .option(
+      '--raw',
+      "on a terminal too, the log's bytes as written: control sequences act (as cat would)",
+    )
     .addHelpText(
       'after',
       [
@@ -71,12 +89,13 @@ export function registerLogs(program: Command, ctx: CliContext): void {
         reportMissing(ctx, { file, paths, ids, logs, id, root: opts.root });
         if (found.length === 0) return;
       }
+      const shown = logText(ctx, opts);
       for (const l of found) {
         const text = readFrom(l, 0);
-        ctx.out.write(opts.all === true ? text : lastAttempt(text));
+        ctx.out.write(shown(opts.all === true ? text : lastAttempt(text)));
       }
       if (opts.follow !== true) return;
-      const seen = await follow(ctx, logs, () => liveRun(paths) !== undefined);
+      const seen = await follow(ctx, logs, () => liveRun(paths) !== undefined, shown);
       if (!seen) reportMissing(ctx, { file, paths, ids, logs, id, root: opts.root });
     });
 }
@@ -146,6 +165,7 @@ async function follow(
   ctx: CliContext,
   logs: readonly string[],
   live: () => boolean,
+  shown: (text: string) => string,
 ): Promise<boolean> {
   const offsets = logs.map((l) => (existsSync(l) ? statSync(l).size : 0));
   let seen = false;
@@ -156,7 +176,7 @@ async function follow(
       seen = true;
       const text = readFrom(l, offsets[k]!);
       offsets[k]! += Buffer.byteLength(text);
-      if (text !== '') ctx.out.write(text);
+      if (text !== '') ctx.out.write(shown(text));
     });
     if (!running) return seen;
     await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
