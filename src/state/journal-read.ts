@@ -4,7 +4,8 @@
  * journal of well-formed records is read without loading zod.
  */
 import { isAscii } from 'node:buffer';
-import { closeSync, constants, fstatSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { openNoFollow } from './no-follow.js';
 import { StringDecoder } from 'node:string_decoder';
 import { describeIoError, EnvironmentError } from '../result.js';
@@ -28,10 +29,38 @@ export function refuseIrregularJournal(fd: number, path: string): void {
  * EnvironmentError of a link says so, any other failure is the caller's to word.
  */
 export function openJournalFile(path: string, flags: number): number {
+  refuseOthers('the state folder', dirname(path), () => statSync(dirname(path)).uid);
   const fd = openNoFollow(path, flags, 0o666);
   if (fd === 'link')
     throw new EnvironmentError(`the journal ${path} is a symbolic link; move it away`);
+  try {
+    refuseOthers('the journal', path, () => fstatSync(fd).uid);
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
   return fd;
+}
+
+/**
+ * Refuses state another user owns (`owner()`: its uid; a folder not there yet is nobody's): a
+ * journal or a state folder planted in a shared folder (/tmp) would have `run` skip work their
+ * records call done, and write this run's records where they could rewrite them. Where a team
+ * shares one project's state on purpose, CRITPATH_SHARED_STATE=1 takes it.
+ */
+function refuseOthers(what: string, path: string, owner: () => number): void {
+  const me = process.getuid?.();
+  if (me === undefined || process.env['CRITPATH_SHARED_STATE'] === '1') return;
+  let uid: number;
+  try {
+    uid = owner();
+  } catch {
+    return;
+  }
+  if (uid !== me)
+    throw new EnvironmentError(
+      `${what} ${path} belongs to another user (uid ${uid}), whose records critpath does not take as its own; move it away (or set CRITPATH_SHARED_STATE=1 where a team shares it)`,
+    );
 }
 
 /** A journal line that could not be replayed: not JSON, or JSON of the wrong shape. */

@@ -264,6 +264,42 @@ describe('the GPU lock folder is a security boundary', () => {
     expect(r.stderr).toMatch(/belongs to another user \(uid 12345\)/);
   });
 
+  // chown needs root: CI runs as root, and says so with CRITPATH_TMPFS_E2E=require.
+  it.skipIf(!isRoot && process.env['CRITPATH_TMPFS_E2E'] !== 'require')(
+    "refuses a state folder or journal owned by another user: its records are not this project's",
+    async () => {
+      const p = tempProject(`${HEAD}  - { id: a, hours: 1, run: 'true' }\n`);
+      const at = { cwd: p.dir, env: p.env };
+      expect((await critpath(['run', p.file], at)).exitCode).toBe(0);
+      const state = join(p.dir, '.critpath');
+      const journal = readdirSync(state).find((f) => f.endsWith('.journal'))!;
+      const before = readFileSync(join(state, journal), 'utf8');
+      for (const [owned, what] of [
+        [join(state, journal), 'the journal'],
+        [state, 'the state folder'],
+      ] as const) {
+        chownSync(owned, 12345, 12345);
+        for (const verb of ['run', 'status', 'reset']) {
+          const r = await critpath(verb === 'reset' ? [verb, p.file, 'a'] : [verb, p.file], at);
+          expect(r.exitCode, `${verb}: ${r.all}`).toBe(2);
+          const errors = r.stderr.split('\n').filter((l) => l.startsWith('critpath:'));
+          expect(errors, r.stderr).toEqual([
+            expect.stringMatching(
+              new RegExp(`^critpath: ${what} .* belongs to another user \\(uid 12345\\)`),
+            ),
+          ]);
+        }
+        expect(readFileSync(join(state, journal), 'utf8')).toBe(before);
+        // Where a team shares the state on purpose, it says so.
+        const shared = await critpath(['status', p.file], {
+          ...at,
+          env: { ...p.env, CRITPATH_SHARED_STATE: '1' },
+        });
+        expect(shared.exitCode, shared.all).toBe(0);
+      }
+    },
+  );
+
   it('creates a missing lock folder sticky and world-writable (1777) despite the umask', async () => {
     const p = gpuProject();
     const dir = join(p.dir, 'new-locks');
