@@ -89,6 +89,7 @@ export function projectCachePath(taskFile: string, root = projectRoot(taskFile))
  */
 function readEntry(path: string, abs: string, fileSha: string, text: string): unknown {
   try {
+    if (!ownEntry(path)) return undefined;
     const bytes = readRegularFile(path);
     if (!Buffer.isBuffer(bytes)) return undefined;
     const nl = bytes.indexOf(0x0a);
@@ -111,6 +112,17 @@ function readEntry(path: string, abs: string, fileSha: string, text: string): un
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether the entry at `path` is this user's (or the team's, with CRITPATH_SHARED_STATE=1): one
+ * another user wrote, in a shared folder, could hand any project to a load whose file it can
+ * read (its hashes are easy to forge), so it is ignored as a stale one is.
+ */
+function ownEntry(path: string): boolean {
+  const me = process.getuid?.();
+  if (me === undefined || process.env['CRITPATH_SHARED_STATE'] === '1') return true;
+  return statSync(path).uid === me;
 }
 
 /**

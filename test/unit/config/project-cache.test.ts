@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  chownSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -155,6 +156,21 @@ describe('validated-project cache', () => {
       expect(readFileSync(p.cache, 'utf8')).toBe(entry);
     }
   });
+
+  // chown needs root: CI runs as root, and says so with CRITPATH_TMPFS_E2E=require.
+  it.skipIf(process.getuid?.() !== 0 && process.env['CRITPATH_TMPFS_E2E'] !== 'require')(
+    "ignores an entry another user wrote, though it would pass as this file's",
+    async () => {
+      const p = tempProject();
+      const good = await loadOk(p.file);
+      tamper(p.cache, (project) => (project['project'] = 'forged'));
+      // Written by this user, a consistent entry is taken as it is: what makes one a lever.
+      expect((await loadOk(p.file)).name).toBe('forged');
+      tamper(p.cache, (project) => (project['project'] = 'forged'));
+      chownSync(p.cache, 12345, 12345);
+      expect(await loadOk(p.file)).toEqual(good);
+    },
+  );
 
   it('never caches a file with problems; its diagnostics are the loader’s', async () => {
     const bad = [
