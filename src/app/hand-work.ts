@@ -4,7 +4,7 @@ import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
 import type { ActivityState, RunState } from '../state/reducer.js';
 import type { HandAction, HandRecord, WithoutVersion } from '../state/records.js';
-import { JournalWriter } from '../state/journal.js';
+import { JournalWriter, NOTHING_RECORDED } from '../state/journal.js';
 import { readRunState } from '../state/read.js';
 import { statePaths } from '../state/paths.js';
 import { nearest } from '../util/suggest.js';
@@ -251,7 +251,7 @@ export function recordHandWork(
   const rec = handRecord(project, readRunState(file, paths), req, nowMs);
   if (!rec.ok) return rec;
   // One write(2) in append mode: safe beside a run that appends to the same journal.
-  const j = JournalWriter.open(paths.journal);
+  const j = JournalWriter.open(paths.journal, NOTHING_RECORDED);
   try {
     j.appendSync(rec.value);
   } finally {

@@ -115,14 +115,16 @@ function readEntry(path: string, abs: string, fileSha: string, text: string): un
 }
 
 /**
- * Whether the entry at `path` is this user's (or the team's, with CRITPATH_SHARED_STATE=1): one
+ * Whether the entry at `path` is this user's or root's (or the team's, with
+ * CRITPATH_SHARED_STATE=1): one
  * another user wrote, in a shared folder, could hand any project to a load whose file it can
  * read (its hashes are easy to forge), so it is ignored as a stale one is.
  */
 function ownEntry(path: string): boolean {
   const me = process.getuid?.();
   if (me === undefined || process.env['CRITPATH_SHARED_STATE'] === '1') return true;
-  return statSync(path).uid === me;
+  const uid = statSync(path).uid;
+  return uid === me || uid === 0;
 }
 
 /**

@@ -43,6 +43,11 @@ function fullCheck(value: unknown): JournalRecord | string {
   return quickRecord(value) ?? checkRecord(value);
 }
 
+/** What a failed journal write means for a run (JournalWriter.open). */
+const RUN_STOPPED = 'the run stopped, and work whose result was not recorded will run again';
+/** What it means for a record written outside a run (a hand record, a reset): that one is not. */
+export const NOTHING_RECORDED = 'the record was not written';
+
 /** How far back a torn last line is looked for: records are far shorter than this. */
 const TORN_MAX = 1 << 16;
 
@@ -67,13 +72,21 @@ export class JournalWriter {
   /** Told of the first failure. */
   onFailure: ((e: EnvironmentError) => void) | undefined;
 
-  private constructor(fd: number, path: string) {
+  /** What a failure means for the records still to come, after the reason (see `open`). */
+  readonly #after: string;
+
+  private constructor(fd: number, path: string, after: string) {
     this.#fd = fd;
     this.#path = path;
+    this.#after = after;
   }
 
-  /** Opens (creating) the journal; cuts a torn last line first so the next record starts clean. */
-  static open(path: string): JournalWriter {
+  /**
+   * Opens (creating) the journal; cuts a torn last line first so the next record starts clean.
+   * `after` says what a failure to write means, after its reason: by default, for a run, that it
+   * stopped; a hand record or a reset says that the record was not written.
+   */
+  static open(path: string, after: string = RUN_STOPPED): JournalWriter {
     let fd: number;
     try {
       makeFolders(dirname(path));
@@ -85,7 +98,7 @@ export class JournalWriter {
     refuseIrregularJournal(fd, path);
     try {
       cutTornTail(fd, path);
-      return new JournalWriter(fd, path);
+      return new JournalWriter(fd, path, after);
     } catch (e) {
       closeSync(fd);
       throw e;
@@ -166,7 +179,7 @@ export class JournalWriter {
   #fail(what: 'write' | 'sync', e: unknown): EnvironmentError {
     if (this.#failure !== undefined) return this.#failure;
     this.#failure = new EnvironmentError(
-      `cannot ${what} the journal ${describeIoError(this.#path, e)}; the run stopped, and work whose result was not recorded will run again`,
+      `cannot ${what} the journal ${describeIoError(this.#path, e)}; ${this.#after}`,
     );
     const waiters = this.#waiters;
     this.#waiters = [];

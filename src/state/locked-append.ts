@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { describeIoError, EnvironmentError } from '../result.js';
-import { JournalWriter } from './journal.js';
+import { JournalWriter, NOTHING_RECORDED } from './journal.js';
 import type { LockOwner } from './lockfile.js';
 import { selfOwner, tryLock, unlock } from './lockfile.js';
 import type { StatePaths } from './paths.js';
@@ -29,7 +29,7 @@ export function appendUnderLock(
   const locked = tryLock(paths.lock, owner);
   if (!locked.ok) return locked;
   try {
-    const j = JournalWriter.open(paths.journal);
+    const j = JournalWriter.open(paths.journal, NOTHING_RECORDED);
     try {
       for (const r of records) j.appendSync(r);
     } finally {

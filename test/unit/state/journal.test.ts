@@ -10,7 +10,12 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { JournalWriter, parseJournal, readJournal } from '../../../src/state/journal.js';
+import {
+  JournalWriter,
+  NOTHING_RECORDED,
+  parseJournal,
+  readJournal,
+} from '../../../src/state/journal.js';
 import { readJournalWith } from '../../../src/state/journal-read.js';
 import { orphanedAttempts, replay } from '../../../src/state/reducer.js';
 import { quickRecord } from '../../../src/state/record-check.js';
@@ -240,6 +245,12 @@ describe('a journal that never lies', () => {
     expect(() => w.appendSync({ t: 'reset', at: 2, ids: null })).toThrow(/ENOSPC/);
     await expect(w.flush()).rejects.toThrow(/ENOSPC/);
     w.close();
+    // Outside a run (a hand record, a reset) no run stopped: the record was not written.
+    const hand = JournalWriter.open('/dev/full', NOTHING_RECORDED);
+    expect(() => hand.appendSync({ t: 'reset', at: 1, ids: null })).toThrow(
+      /no space left on the device \(ENOSPC\); the record was not written$/,
+    );
+    hand.close();
   });
 
   // A small tmpfs to fill: root only; CI sets CRITPATH_TMPFS_E2E=require so it cannot skip.
