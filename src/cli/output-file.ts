@@ -10,7 +10,8 @@ import { replaceFile } from '../util/whole-file.js';
  * (its text starts with `signature`; for `--html`, the HTML doctype): a task file or anything
  * else given there by mistake is left as it is, and so is a FIFO, a symbolic link or a folder.
  * A path that cannot be written (under /proc, a read-only folder, a full disk) is a message
- * naming the path, never an internal error, and a report already there is kept whole.
+ * naming the path, never an internal error, and a report already there is kept whole where
+ * its folder takes a new file beside it (see replaceFile).
  */
 export function writeOutputFile(
   path: string,

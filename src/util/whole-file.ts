@@ -1,49 +1,97 @@
-import { closeSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 /**
- * Files the user asked for are written whole or not at all: a write cut short (a full disk, a
- * quota) never leaves half a file where a whole one was, or where none was. Each throws the
- * error that stopped it (Node's, with its `code`).
+ * Files the user asked for are written whole or not at all where the file system allows: a
+ * write cut short (a full disk, a quota) leaves no half a file where a whole one was, or where
+ * none was. Each throws the error that stopped it (Node's, with its `code`).
  */
 
 /**
- * Creates `path` (it must not exist) holding `text`. When the write fails, the file it created
- * is removed again: a retry after freeing space does not find it "already there".
+ * Creates `path` (it must not exist) holding `text`, with `mode` when given, on disk before it
+ * returns. When the write fails, the file it created is removed again: a retry after freeing
+ * space does not find it "already there".
  */
-export function writeNewFile(path: string, text: string): void {
-  const fd = openSync(path, 'wx');
+export function writeNewFile(path: string, text: string, mode?: number): void {
+  const fd = openSync(path, 'wx', mode);
   try {
+    // The umask narrowed the mode at creation: the file gets the mode it replaces.
+    if (mode !== undefined) fchmodSync(fd, mode & 0o7777);
     writeFileSync(fd, text);
+    fsyncSync(fd);
   } catch (e) {
-    closeSync(fd);
+    closeQuietly(fd);
     unlinkQuietly(path);
     throw e;
   }
-  closeSync(fd);
+  try {
+    closeSync(fd);
+  } catch (e) {
+    // A network file system may say only now that the data did not fit (EDQUOT).
+    unlinkQuietly(path);
+    throw e;
+  }
 }
 
 /**
  * Writes `text` to `path`, replacing what is there only once the new text is on disk: into a
- * new file beside it, then renamed over it. Where the folder takes no new file but the file may
- * be written (its own permissions allow what the folder's do not), it is written in place.
+ * new file beside it (with the old one's mode), then renamed over it. A report the user may not
+ * write is refused as a write in place would be. It is written in place where a rename cannot
+ * keep what the file is: a file with other names (hard links), a folder that takes no new file
+ * while the file may be written, a file a rename cannot replace (a bind mount: EBUSY; another
+ * user's, in a sticky folder: EPERM).
  */
 export function replaceFile(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  let mode: number | undefined;
   try {
-    writeNewFile(tmp, text);
+    const st = statSync(path);
+    accessSync(path, constants.W_OK);
+    if (st.nlink > 1) return writeFileSync(path, text);
+    mode = st.mode;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'EACCES' && code !== 'EPERM') throw e;
-    writeFileSync(path, text);
-    return;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  // A name of fixed length: one derived from the report's could pass the folder's limit (255).
+  const tmp = join(dirname(path), `.critpath-${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeNewFile(tmp, text, mode);
+  } catch (e) {
+    if (!inPlaceWill(e)) throw e;
+    return writeFileSync(path, text);
   }
   try {
     renameSync(tmp, path);
   } catch (e) {
     unlinkQuietly(tmp);
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EBUSY' && !inPlaceWill(e)) throw e;
+    writeFileSync(path, text);
+  }
+}
+
+/** A refusal to make or move a file in a folder that a write in place may not meet. */
+function inPlaceWill(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM';
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Closed or not, the file is removed next.
   }
 }
 
