@@ -13,6 +13,7 @@ import type { ActivityGraph } from '../model/activities.js';
 import type { Hardware } from '../model/project.js';
 import { expectedHours } from '../model/project.js';
 import { JournalWriter } from '../state/journal.js';
+import { refuseOthersState } from '../state/journal-read.js';
 import type { LockOwner } from '../state/lockfile.js';
 import { selfOwner, tryLock, unlock } from '../state/lockfile.js';
 import { describeIoError, EnvironmentError } from '../result.js';
@@ -31,6 +32,7 @@ export type BeginRunResult =
  * caller reports it its own way.
  */
 export function beginRun(paths: StatePaths, runId: string, what: string): BeginRunResult {
+  refuseOthersState(paths.dir);
   try {
     makeFolders(paths.logs);
     makeFolders(dirname(paths.lock));

@@ -29,7 +29,7 @@ export function refuseIrregularJournal(fd: number, path: string): void {
  * EnvironmentError of a link says so, any other failure is the caller's to word.
  */
 export function openJournalFile(path: string, flags: number): number {
-  refuseOthers('the state folder', dirname(path), () => statSync(dirname(path)).uid);
+  refuseOthersState(dirname(path));
   const fd = openNoFollow(path, flags, 0o666);
   if (fd === 'link')
     throw new EnvironmentError(`the journal ${path} is a symbolic link; move it away`);
@@ -40,6 +40,14 @@ export function openJournalFile(path: string, flags: number): number {
     throw e;
   }
   return fd;
+}
+
+/**
+ * Refuses the state folder `dir` when another user owns it (see refuseOthers): before anything
+ * is made in it, a run's log folders and lock included.
+ */
+export function refuseOthersState(dir: string): void {
+  refuseOthers('the state folder', dir, () => statSync(dir).uid);
 }
 
 /**
@@ -58,8 +66,9 @@ function refuseOthers(what: string, path: string, owner: () => number): void {
   } catch {
     return;
   }
-  // Root's own state is no other user's lever (and /dev/full, as a journal, is root's).
-  if (uid !== me && uid !== 0)
+  // Root's own state is no other user's lever (and /dev/full, as a journal, is root's); under
+  // sudo, root works on the state of the user who called it, as git does.
+  if (uid !== me && uid !== 0 && !(me === 0 && process.env['SUDO_UID'] === String(uid)))
     throw new EnvironmentError(
       `${what} ${path} belongs to another user (uid ${uid}), whose records critpath does not take as its own; move it away (or set CRITPATH_SHARED_STATE=1 where a team shares it)`,
     );

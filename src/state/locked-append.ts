@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { describeIoError, EnvironmentError } from '../result.js';
 import { JournalWriter, NOTHING_RECORDED } from './journal.js';
+import { refuseOthersState } from './journal-read.js';
 import type { LockOwner } from './lockfile.js';
 import { selfOwner, tryLock, unlock } from './lockfile.js';
 import type { StatePaths } from './paths.js';
@@ -18,6 +19,7 @@ export function appendUnderLock(
   what: string,
   records: readonly WithoutVersion<JournalRecord>[],
 ): { readonly ok: true } | { readonly ok: false; readonly holder: LockOwner } {
+  refuseOthersState(paths.dir);
   try {
     makeFolders(dirname(paths.lock));
   } catch (e) {

@@ -279,6 +279,8 @@ describe('the GPU lock folder is a security boundary', () => {
         [state, 'the state folder'],
       ] as const) {
         chownSync(owned, 12345, 12345);
+        rmSync(join(state, 'logs'), { recursive: true, force: true });
+        const listed = readdirSync(state).sort();
         for (const verb of ['run', 'status', 'reset']) {
           const r = await critpath(verb === 'reset' ? [verb, p.file, 'a'] : [verb, p.file], at);
           expect(r.exitCode, `${verb}: ${r.all}`).toBe(2);
@@ -290,6 +292,14 @@ describe('the GPU lock folder is a security boundary', () => {
           ]);
         }
         expect(readFileSync(join(state, journal), 'utf8')).toBe(before);
+        // Nothing was made in another's folder before the refusal: no lock, no log folder.
+        if (owned === state) expect(readdirSync(state).sort()).toEqual(listed);
+        // Under sudo, root works on the state of the user who called it.
+        const sudo = await critpath(['status', p.file], {
+          ...at,
+          env: { ...p.env, SUDO_UID: '12345' },
+        });
+        expect(sudo.exitCode, sudo.all).toBe(0);
         // Where a team shares the state on purpose, it says so.
         const shared = await critpath(['status', p.file], {
           ...at,

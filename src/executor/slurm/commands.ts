@@ -6,7 +6,7 @@
  */
 import type { StatePaths } from '../../state/paths.js';
 import { readJournal } from '../../state/journal.js';
-import { JournalWriter } from '../../state/journal.js';
+import { JournalWriter, NOTHING_RECORDED } from '../../state/journal.js';
 import { selfOwner, tryLock, unlock } from '../../state/lockfile.js';
 import { replay } from '../../state/reducer.js';
 import type { JournalRecord, WithoutVersion } from '../../state/records.js';
@@ -40,7 +40,13 @@ async function withJournalIfFree<T>(
 ): Promise<T | undefined> {
   const owner = selfOwner({ what: 'critpath status/cancel (slurm)' });
   if (!tryLock(paths.lock, owner).ok) return undefined;
-  const journal = JournalWriter.open(paths.journal);
+  let journal: JournalWriter;
+  try {
+    journal = JournalWriter.open(paths.journal, NOTHING_RECORDED);
+  } catch (e) {
+    unlock(paths.lock, owner);
+    throw e;
+  }
   try {
     return await f((r) => journal.append(r));
   } finally {
