@@ -12,11 +12,11 @@ export const HOURS_RE = /^\s*\d+(\.\d+)?\s*(-\s*\d+(\.\d+)?\s*)?$/;
 /** An ISO calendar date, `YYYY-MM-DD`. */
 export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 /**
- * A number of hours on the command line (`--hours 2.5`, `--hours-per-day 7.5`): decimal digits
- * with an optional fraction, so `0x10`, `1e3` and `Infinity` are refused rather than read the way
- * `Number()` reads them.
+ * A number of hours on the command line (`--hours 2.5`, `.5`, `2.`, `--hours-per-day 7.5`):
+ * decimal digits with an optional fraction, so `0x10`, `1e3` and `Infinity` are refused rather
+ * than read the way `Number()` reads them.
  */
-export const DECIMAL_RE = /^\s*\d+(\.\d+)?\s*$/;
+export const DECIMAL_RE = /^\s*(?:\d+(?:\.\d*)?|\.\d+)\s*$/;
 
 /** Whether `text` is `YYYY-MM-DD` and a day the calendar has (not 2026-02-30). */
 export function isCalendarDate(text: string): boolean {

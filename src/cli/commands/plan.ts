@@ -344,10 +344,10 @@ export function parseRequest(opts: PlanOptions): Result<TeamPlanRequest | 'cpm',
     if (format !== 'table' && format !== 'json')
       return err(`--format ${format} needs --team (e.g. --team 2)`);
     // The critical-path view has no dates to hold against one, nor days to count.
+    const give = opts.cpm === true ? 'not with --cpm' : 'give --team (e.g. --team 2)';
     if (deadline.value !== undefined)
-      return err('--deadline holds a team plan against a date: give --team (e.g. --team 2)');
-    if (hoursPerDay.value !== undefined)
-      return err('--hours-per-day dates a team plan: give --team (e.g. --team 2)');
+      return err(`--deadline holds a team plan against a date: ${give}`);
+    if (hoursPerDay.value !== undefined) return err(`--hours-per-day dates a team plan: ${give}`);
     return ok('cpm');
   }
   const teams = parseTeamListOption(opts.team);

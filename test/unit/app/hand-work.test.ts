@@ -84,6 +84,7 @@ describe('hand-work requests', () => {
     // Decimal hours only: Number() would read these as 16 and 10.
     [{ action: 'done', id: 'write-role', hours: '0x10' }, 'bad-hours', /got "0x10"/],
     [{ action: 'done', id: 'write-role', hours: '1e1' }, 'bad-hours', /got "1e1"/],
+    [{ action: 'done', id: 'write-role', hours: '.' }, 'bad-hours', /got "\."/],
     // The journal takes up to the task file's bound, 100000 h, and so does --hours.
     [
       { action: 'done', id: 'write-role', hours: '100000.5' },

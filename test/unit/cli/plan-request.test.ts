@@ -24,5 +24,10 @@ describe("plan's options without --team", () => {
       error: '--hours-per-day dates a team plan: give --team (e.g. --team 2)',
     });
     expect(parseRequest({ ...base, hoursPerDay: '8', team: '2' }).ok).toBe(true);
+    expect(parseRequest({ ...base, hoursPerDay: '.5', team: '2' }).ok).toBe(true);
+    expect(parseRequest({ ...base, hoursPerDay: '8', team: '2', cpm: true })).toEqual({
+      ok: false,
+      error: '--hours-per-day dates a team plan: not with --cpm',
+    });
   });
 });
