@@ -176,4 +176,18 @@ describe("a command's output that drives the terminal", () => {
       '\u001b]0;pwned\u0007\u001b[2J\u202ex \u001b[31mred\u001b[0m\rbar1\rbar2',
     );
   });
+
+  it('logs -f prints a character whose bytes were written apart, and a CRLF as one line break', async () => {
+    // "é" (C3 A9) and a CRLF, each written in two parts a second apart, while -f reads.
+    const run = String.raw`printf 'one\303'; sleep 1; printf '\251 two\r'; sleep 1; printf '\nthree\n'`;
+    const p = tempProject(
+      `project: T\nstart: 2026-11-30\ntasks:\n  - { id: a, hours: 1, run: ${JSON.stringify(run)} }\n`,
+    );
+    const running = critpath(['run', p.file], { cwd: p.dir, env: p.env });
+    await new Promise((r) => setTimeout(r, 600));
+    const follow = await critpath(['logs', p.file, 'a', '-f'], { cwd: p.dir, env: p.env });
+    expect((await running).exitCode).toBe(0);
+    expect(follow.stdout).toContain('oneé two\r\nthree');
+    expect(follow.stdout).not.toContain('\ufffd');
+  }, 30_000);
 });

@@ -14,6 +14,7 @@ import { liveRun } from '../../app/cancel.js';
 import type { ShowLog } from '../log-paths.js';
 import { logsShownFrom } from '../log-paths.js';
 import { escapeTerminal } from '../../reporters/escape.js';
+import { StringDecoder } from 'node:string_decoder';
 
 interface LogsOptions {
   all?: boolean;
@@ -90,12 +91,15 @@ export function registerLogs(program: Command, ctx: CliContext): void {
         if (found.length === 0) return;
       }
       const shown = logText(ctx, opts);
-      for (const l of found) {
-        const text = readFrom(l, 0);
+      const readers = logs.map(() => new LogReader());
+      logs.forEach((l, k) => {
+        if (!found.includes(l)) return;
+        // Followed, a character or a CRLF the read splits waits for the rest (LogReader).
+        const text = readers[k]!.next(l, opts.follow === true);
         ctx.out.write(shown(opts.all === true ? text : lastAttempt(text)));
-      }
+      });
       if (opts.follow !== true) return;
-      const seen = await follow(ctx, logs, () => liveRun(paths) !== undefined, shown);
+      const seen = await follow(ctx, logs, readers, () => liveRun(paths) !== undefined, shown);
       if (!seen) reportMissing(ctx, { file, paths, ids, logs, id, root: opts.root });
     });
 }
@@ -144,14 +148,15 @@ function goneLogs(
   });
 }
 
-function readFrom(path: string, offset: number): string {
+/** The log's bytes from `offset` to its end. */
+function bytesFrom(path: string, offset: number): Buffer {
   const fd = openLog(path);
   try {
     const size = fstatSync(fd).size;
-    if (size <= offset) return '';
+    if (size <= offset) return Buffer.alloc(0);
     const buf = Buffer.alloc(size - offset);
     const n = readSync(fd, buf, 0, buf.length, offset);
-    return buf.subarray(0, n).toString('utf8');
+    return buf.subarray(0, n);
   } finally {
     closeSync(fd);
   }
@@ -164,21 +169,41 @@ function readFrom(path: string, offset: number): string {
 async function follow(
   ctx: CliContext,
   logs: readonly string[],
+  readers: readonly LogReader[],
   live: () => boolean,
   shown: (text: string) => string,
 ): Promise<boolean> {
-  const offsets = logs.map((l) => (existsSync(l) ? statSync(l).size : 0));
   let seen = false;
   for (;;) {
     const running = live();
     logs.forEach((l, k) => {
       if (!existsSync(l)) return;
       seen = true;
-      const text = readFrom(l, offsets[k]!);
-      offsets[k]! += Buffer.byteLength(text);
+      const text = readers[k]!.next(l, running);
       if (text !== '') ctx.out.write(shown(text));
     });
     if (!running) return seen;
     await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
+  }
+}
+
+/**
+ * One log read as it grows: from where the last read ended (bytes read, not what they decoded
+ * to). While more is to come, a character whose bytes a read split waits for the rest, and so
+ * does a carriage return that may start a CRLF.
+ */
+class LogReader {
+  private offset = 0;
+  private readonly decoder = new StringDecoder('utf8');
+  private held = '';
+
+  /** What the log holds past the last read; `more`: the writer may still add to it. */
+  next(path: string, more: boolean): string {
+    const bytes = bytesFrom(path, this.offset);
+    this.offset += bytes.length;
+    let text = this.held + this.decoder.write(bytes);
+    this.held = more && text.endsWith('\r') ? '\r' : '';
+    if (this.held !== '') text = text.slice(0, -1);
+    return more ? text : text + this.decoder.end();
   }
 }
