@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { critpath, tempProject } from '../helpers/cli.js';
+import { execa } from 'execa';
+import { BIN, critpath, tempProject } from '../helpers/cli.js';
 import { cellWidth } from '../../src/reporters/layout.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -67,6 +68,15 @@ describe('default views fit an 80-column terminal (COLUMNS=80, piped)', () => {
     const piped = await critpath(['plan', '--team', '2'], { cwd: ROOT, env: { NO_COLOR: '1' } });
     expect(over(piped.stdout, 100)).toEqual([]);
     expect(over(piped.stdout, 80).length).toBeGreaterThan(0);
+    // Piped where standard error is still an 80-column terminal (`critpath plan | less`): 80.
+    const less = await execa(
+      'script',
+      ['-qec', `stty cols 80; node "${BIN}" plan --team 2 | cat`, '/dev/null'],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', COLUMNS: '' }, reject: false },
+    );
+    const lines = less.stdout.replace(/\r/g, '');
+    expect(lines.split('\n').length).toBeGreaterThan(10);
+    expect(over(lines, 80)).toEqual([]);
   }, 120_000);
 
   it('plan of validation.yaml: a table with its titles wrapped, not a card per activity', async () => {
