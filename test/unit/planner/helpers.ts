@@ -373,16 +373,21 @@ export function specArb(opts: {
     });
 }
 
-/** Durations and capacity-change times halved: the same project on a half-hour unit. */
-export function halved(p: Problem): Problem {
+/** Durations and capacity-change times times `f`: the same project on another time unit. */
+export function scaled(p: Problem, f: number): Problem {
   return {
     ...p,
-    duration: p.duration.map((d) => d / 2),
+    duration: p.duration.map((d) => d * f),
     resources: p.resources.map((r) => ({
       ...r,
-      profile: r.profile.map((x) => ({ ...x, from: x.from / 2 })),
+      profile: r.profile.map((x) => ({ ...x, from: x.from * f })),
     })),
   };
+}
+
+/** Durations and capacity-change times halved: the same project on a half-hour unit. */
+export function halved(p: Problem): Problem {
+  return scaled(p, 1 / 2);
 }
 
 /** A weak heuristic start (few schedules), so that an exact method has work to do. */

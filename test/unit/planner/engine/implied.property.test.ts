@@ -4,8 +4,7 @@ import { parallelSgs } from '../../../../src/planner/engine/building-blocks.js';
 import { compile } from '../../../../src/planner/engine/compile.js';
 import { Sgs } from '../../../../src/planner/engine/sgs.js';
 import { solve } from '../../../../src/planner/engine/solve.js';
-import type { Problem } from '../../../../src/planner/engine/problem.js';
-import { makeProblem, specArb, verify, withWorkers } from '../helpers.js';
+import { makeProblem, scaled, specArb, verify, withWorkers } from '../helpers.js';
 import type { Spec } from '../helpers.js';
 
 /**
@@ -29,18 +28,6 @@ function withTeamResource(spec: Spec, cap: number, most: number, far: boolean): 
       ...spec.resources.map((_, r) => spec.demand[i]?.[r] ?? 0),
       i % 3 === 2 ? 0 : 1 + (i % most),
     ]),
-  };
-}
-
-/** `p` with every duration and capacity-change time times `f`. */
-function scaled(p: Problem, f: number): Problem {
-  return {
-    ...p,
-    duration: p.duration.map((d) => d * f),
-    resources: p.resources.map((r) => ({
-      ...r,
-      profile: r.profile.map((x) => ({ ...x, from: x.from === 1e6 ? x.from : x.from * f })),
-    })),
   };
 }
 

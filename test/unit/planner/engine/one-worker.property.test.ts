@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { serialSgs } from '../../../../src/planner/engine/building-blocks.js';
-import type { Problem } from '../../../../src/planner/engine/problem.js';
-import { makeProblem, specArb, verify, withWorkers } from '../helpers.js';
+import { makeProblem, scaled, specArb, verify, withWorkers } from '../helpers.js';
 import type { Spec } from '../helpers.js';
 
 /**
@@ -34,17 +33,6 @@ function randomList(spec: Spec, keys: readonly number[]): number[] {
     list.push(pick);
   }
   return list;
-}
-
-function scaled(p: Problem, f: number): Problem {
-  return {
-    ...p,
-    duration: p.duration.map((d) => d * f),
-    resources: p.resources.map((r) => ({
-      ...r,
-      profile: r.profile.map((x) => ({ ...x, from: x.from * f })),
-    })),
-  };
 }
 
 describe('serial SGS with one worker', () => {
