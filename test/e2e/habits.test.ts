@@ -343,12 +343,13 @@ COMP_WORDS=(critpath plan --team 2 lab.json ra); COMP_CWORD=5; _critpath; echo "
     expect(missed.exitCode, missed.all).toBe(0);
     expect(missed.stdout).toMatch(/\(deadline Wed 9 Dec: MISSED\)/);
     // The critical-path view (no --team) has no dates: a deadline there is a usage error.
-    for (const args of [['plan'], ['plan', '--cpm', '--team', '2']]) {
+    for (const [args, give] of [
+      [['plan'], 'give --team (e.g. --team 2)'],
+      [['plan', '--cpm', '--team', '2'], 'not with --cpm'],
+    ] as const) {
       const cpm = await critpath([...args, '--deadline', '2026-12-09'], { cwd: ROOT, env });
       expect(cpm.exitCode, args.join(' ')).toBe(2);
-      expect(cpm.stderr).toBe(
-        'critpath: --deadline holds a team plan against a date: give --team (e.g. --team 2)',
-      );
+      expect(cpm.stderr).toBe(`critpath: --deadline holds a team plan against a date: ${give}`);
     }
     for (const bad of ['yesterday', '2026-02-30']) {
       const r = await critpath(['plan', '--team', '2', '--deadline', bad], { cwd: ROOT, env });
