@@ -2,6 +2,7 @@ import { lstatSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { describeIoError } from '../result.js';
 import { readRegularFile } from '../util/regular-file.js';
+import { notUtf8 } from './utf8.js';
 
 /** The task file `critpath init` writes when none is named; verbs find it without a name. */
 export const STARTER_TASK_FILE = 'critpath.yaml';
@@ -51,6 +52,12 @@ function readSetting(
 ): { file?: string; problem?: string } {
   const bytes = readRegularFile(path);
   if (!Buffer.isBuffer(bytes)) return { problem: `cannot read ${describeIoError(shown, bytes)}` };
+  // A path it names would be read with its bad bytes replaced (U+FFFD): said as for task files.
+  const encoding = pkg ? undefined : notUtf8(bytes, shown);
+  if (encoding !== undefined) {
+    const { line, col } = encoding.position;
+    return { problem: `${shown}:${line}:${col}: ${encoding.message}` };
+  }
   // A leading byte-order mark (Windows Notepad writes one) is no part of the JSON: JSON.parse
   // refuses it, as task files never are refused for it.
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');

@@ -110,6 +110,13 @@ describe('defaultTaskFile', () => {
       expect(d.from).toBeUndefined();
       expect(d.problem).toMatch(why);
     }
+    // Bytes that are no UTF-8 are said where they are, as in a task file (not read as U+FFFD).
+    const latin = tree({ '.critpathrc': 'x' });
+    writeFileSync(join(dir, '.critpathrc'), Buffer.from('lab\xff.yaml\n', 'latin1'));
+    expect(defaultTaskFile(latin).problem).toBe(
+      '../.critpathrc:1:4: the file is not UTF-8 text: byte 0xff here begins no UTF-8 character (save it as UTF-8)',
+    );
+    rmSync(join(dir, '.critpathrc'));
     // One that cannot be read says so in describeIoError's words, not as a bare errno code.
     const sub = tree({});
     mkdirSync(join(dir, '.critpathrc'));
