@@ -66,4 +66,22 @@ describe('critpath plan FILE.sm', () => {
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('refuses the options a PSPLIB instance has no use for, rather than ignoring them', async () => {
+    const sm = 'test/fixtures/psplib/tiny.sm';
+    for (const [args, says] of [
+      [['--team', '2'], '--team has no meaning for a PSPLIB instance'],
+      [['--hours-per-day', '6'], '--hours-per-day has no meaning for a PSPLIB instance'],
+      [['--format', 'md'], '--format md has no meaning for a PSPLIB instance'],
+      [['--estimate', 'high'], '--estimate has no meaning for a PSPLIB instance'],
+      [['--max-schedules', '5'], "a PSPLIB instance's schedule budget is --schedules"],
+    ] as const) {
+      const r = await critpath(['plan', sm, ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(says);
+      expect(r.stdout).toBe('');
+    }
+    const engine = ['--seed', '2', '--time-limit', '50', '--schedules', '100', '--format', 'json'];
+    expect((await critpath(['plan', sm, ...engine])).code).toBe(0);
+  });
 });

@@ -84,6 +84,19 @@ function optionConflict(opts: PlanOptions, command: Command): string | undefined
   );
 }
 
+/** What `plan FILE.sm` reads besides the file: the engine's options, and JSON or the table. */
+const PSPLIB_OPTIONS = new Set(['seed', 'timeLimit', 'schedules', 'json', 'format']);
+
+/** The first option typed for a PSPLIB instance that it has no use for (`--team`), if any. */
+function psplibStray(opts: PlanOptions, command: Command): string | undefined {
+  if (opts.format !== 'table' && opts.format !== 'json') return `--format ${opts.format}`;
+  for (const o of command.options) {
+    const key = o.attributeName();
+    if (!PSPLIB_OPTIONS.has(key) && command.getOptionValueSource(key) === 'cli') return o.long;
+  }
+  return undefined;
+}
+
 /** The parsed, checked options of a team plan: what `buildTeamPlans` and the reporters need. */
 export interface TeamPlanRequest {
   readonly teams: readonly TeamSpec[];
@@ -176,6 +189,14 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       if (conflict !== undefined) return usageError(ctx, conflict);
       if (isPsplibFile(file)) {
         // PSPLIB instances have no calendar or team: only the engine's options apply.
+        const stray = psplibStray(opts, command);
+        if (stray === '--max-schedules')
+          return usageError(ctx, "a PSPLIB instance's schedule budget is --schedules");
+        if (stray !== undefined)
+          return usageError(
+            ctx,
+            `${stray} has no meaning for a PSPLIB instance (no calendar, team or scenarios): leave it out`,
+          );
         const seed = wholeNumber('--seed', opts.seed, 0);
         const limit = wholeNumber('--time-limit', opts.timeLimit, 1);
         const budget = wholeNumber(
