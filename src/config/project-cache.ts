@@ -26,6 +26,7 @@ import {
 import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Project } from '../model/project.js';
+import { ownState } from '../util/own-state.js';
 import type { Diagnostic, Result } from '../result.js';
 import { err, ok } from '../result.js';
 import { readTaskFile } from './task-file-read.js';
@@ -115,16 +116,12 @@ function readEntry(path: string, abs: string, fileSha: string, text: string): un
 }
 
 /**
- * Whether the entry at `path` is this user's or root's (or the team's, with
- * CRITPATH_SHARED_STATE=1): one
+ * Whether the entry at `path` is this user's own state (ownState, as for the journal): one
  * another user wrote, in a shared folder, could hand any project to a load whose file it can
  * read (its hashes are easy to forge), so it is ignored as a stale one is.
  */
 function ownEntry(path: string): boolean {
-  const me = process.getuid?.();
-  if (me === undefined || process.env['CRITPATH_SHARED_STATE'] === '1') return true;
-  const uid = statSync(path).uid;
-  return uid === me || uid === 0;
+  return ownState(statSync(path).uid);
 }
 
 /**

@@ -7,6 +7,7 @@ import { isAscii } from 'node:buffer';
 import { closeSync, constants, fstatSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openNoFollow } from './no-follow.js';
+import { ownState } from '../util/own-state.js';
 import { StringDecoder } from 'node:string_decoder';
 import { describeIoError, EnvironmentError } from '../result.js';
 import type { JournalRecord } from './records.js';
@@ -51,24 +52,19 @@ export function refuseOthersState(dir: string): void {
 }
 
 /**
- * Refuses state another user owns (`owner()`: its uid; a folder not there yet is nobody's, and
- * root's is trusted): a
- * journal or a state folder planted in a shared folder (/tmp) would have `run` skip work their
- * records call done, and write this run's records where they could rewrite them. Where a team
- * shares one project's state on purpose, CRITPATH_SHARED_STATE=1 takes it.
+ * Refuses state that is not this user's own (see ownState; `owner()`: its uid; a folder not there
+ * yet is nobody's): a journal or a state folder planted in a shared folder (/tmp) would have
+ * `run` skip work their records call done, and write this run's records where they could
+ * rewrite them.
  */
 function refuseOthers(what: string, path: string, owner: () => number): void {
-  const me = process.getuid?.();
-  if (me === undefined || process.env['CRITPATH_SHARED_STATE'] === '1') return;
   let uid: number;
   try {
     uid = owner();
   } catch {
     return;
   }
-  // Root's own state is no other user's lever (and /dev/full, as a journal, is root's); under
-  // sudo, root works on the state of the user who called it, as git does.
-  if (uid !== me && uid !== 0 && !(me === 0 && process.env['SUDO_UID'] === String(uid)))
+  if (!ownState(uid))
     throw new EnvironmentError(
       `${what} ${path} belongs to another user (uid ${uid}), whose records critpath does not take as its own; move it away (or set CRITPATH_SHARED_STATE=1 where a team shares it)`,
     );
