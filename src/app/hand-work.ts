@@ -1,5 +1,5 @@
 import type { Phase, Project } from '../model/project.js';
-import { DECIMAL_RE } from '../model/patterns.js';
+import { decimalNumber } from '../model/patterns.js';
 import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
 import type { ActivityState, RunState } from '../state/reducer.js';
@@ -133,7 +133,7 @@ function earliestAt(projectStart: string | undefined): { ms: number; why: string
 
 function parseHoursOption(text: string | undefined): Result<number | undefined, HandError> {
   if (text === undefined) return ok(undefined);
-  const h = DECIMAL_RE.test(text) ? Number(text) : NaN;
+  const h = decimalNumber(text);
   if (!(h > 0 && h <= MAX_HOURS))
     return fail(
       'bad-hours',

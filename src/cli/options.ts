@@ -4,8 +4,8 @@ import { DEFAULT_NAMES } from '../config/default-file.js';
 import type { CliContext } from './context.js';
 import { err, ok } from '../result.js';
 import {
-  DECIMAL_RE,
   MIN_HOURS_PER_DAY,
+  decimalNumber,
   durationSeconds,
   isCalendarDate,
 } from '../model/patterns.js';
@@ -47,7 +47,7 @@ export function secondsOption(name: string, text: string): Result<number, string
  */
 export function hoursPerDayOption(text: string | undefined): Result<number | undefined, string> {
   if (text === undefined) return ok(undefined);
-  const h = DECIMAL_RE.test(text) ? Number(text) : NaN;
+  const h = decimalNumber(text);
   if (!(h >= MIN_HOURS_PER_DAY && h <= 24))
     return err(
       `--hours-per-day expects a number of hours from ${MIN_HOURS_PER_DAY} to 24, got "${text}"`,

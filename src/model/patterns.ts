@@ -18,6 +18,11 @@ export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export const DECIMAL_RE = /^\s*(?:\d+(?:\.\d*)?|\.\d+)\s*$/;
 
+/** `text` read as a decimal number (DECIMAL_RE), else NaN. */
+export function decimalNumber(text: string): number {
+  return DECIMAL_RE.test(text) ? Number(text) : NaN;
+}
+
 /** Whether `text` is `YYYY-MM-DD` and a day the calendar has (not 2026-02-30). */
 export function isCalendarDate(text: string): boolean {
   if (!DATE_RE.test(text)) return false;
