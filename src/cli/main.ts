@@ -36,6 +36,10 @@ const VERBS: Readonly<Record<string, () => Promise<Register>>> = {
 /** Verbs that need every verb registered: completion lists them all. */
 const NEEDS_ALL = new Set(['completion']);
 
+/** `critpath --version` without a verb: commander prints it before anything else (help too). */
+const versionOnly = (argv: readonly string[]): boolean =>
+  argv.some((a) => a === '--version' || a === '-V');
+
 /** Set by the bundler for the single-file build (scripts/bundle.mjs); else read from package.json. */
 declare const __CRITPATH_VERSION__: string | undefined;
 const VERSION =
@@ -103,7 +107,9 @@ export async function main(
   const wanted =
     verb !== undefined && Object.hasOwn(VERBS, verb) && !NEEDS_ALL.has(verb)
       ? [verb]
-      : Object.keys(VERBS);
+      : verb === undefined && versionOnly(argv)
+        ? []
+        : Object.keys(VERBS);
   // One module may register several verbs (start, done, undo, block): each registers once.
   for (const register of new Set(await Promise.all(wanted.map((v) => VERBS[v]!()))))
     register(program, ctx);

@@ -1,7 +1,7 @@
 import type { Comparison, CompareRow } from '../app/compare.js';
 import type { ClaimCheck } from '../app/claims.js';
 import { escapeLine } from './escape.js';
-import { fmtHours } from './format.js';
+import { fmtHours, grouped } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
 import { odds } from './risk.js';
@@ -22,7 +22,7 @@ function days(d: number | undefined): string {
 }
 
 function money(x: number): string {
-  return x === 0 ? '$0' : `$${x.toLocaleString('en-US')}`;
+  return x === 0 ? '$0' : `$${grouped(x)}`;
 }
 
 function perEngineer(r: CompareRow): string {
@@ -80,7 +80,7 @@ export function renderCompare(
   const columns = withDeadline ? TERMINAL_COLUMNS : TERMINAL_COLUMNS.slice(0, -1);
   const lines = [
     c.bold(
-      `${escapeLine(cmp.project)}: decision matrix, ${cmp.samples.toLocaleString('en-US')} samples per row, seed ${cmp.seed}`,
+      `${escapeLine(cmp.project)}: decision matrix, ${grouped(cmp.samples)} samples per row, seed ${cmp.seed}`,
     ),
     '',
     fitTable(columns, rows, width),
@@ -201,7 +201,7 @@ export function renderCompareMarkdown(cmp: Comparison, opts: MarkdownOptions = {
     out.push('');
   }
   out.push(
-    `Every row is a team plan on expected hours plus ${cmp.samples.toLocaleString('en-US')} Monte Carlo samples (seed ${cmp.seed}): ` +
+    `Every row is a team plan on expected hours plus ${grouped(cmp.samples)} Monte Carlo samples (seed ${cmp.seed}): ` +
       'each sample draws every task from its range (triangular; PERT-beta where `likely` is given; `risk: high` stretches the upper end by 50 % of the range) ' +
       'and is re-scheduled with the engineer and GPU limits. Rows share the seed, so sample s draws the same hours in every row.',
   );

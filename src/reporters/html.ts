@@ -2,7 +2,7 @@ import type { DatedActivity, DatedTeamPlan } from '../app/plan-team.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
 import { weekOf } from '../calendar/calendar.js';
 import type { Project } from '../model/project.js';
-import { fmtHours } from './format.js';
+import { fmtHours, grouped } from './format.js';
 import { histogram, methodNote, odds } from './risk.js';
 import type { ProjectRisk, TeamRisk } from '../app/risk.js';
 import { dateTimeName, dayName } from './team-common.js';
@@ -114,7 +114,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   parts.push(
     `<p class="note">Start ${esc(dayName(risk.startDate))} · ${fmtHours(risk.hoursPerDay)} working hours a day` +
       (risk.deadline === undefined ? '' : ` · deadline ${esc(dayName(risk.deadline.date))}`) +
-      ` · Monte Carlo: ${risk.samples.toLocaleString('en-US')} samples, seed ${risk.seed}.</p>`,
+      ` · Monte Carlo: ${grouped(risk.samples)} samples, seed ${risk.seed}.</p>`,
   );
   parts.push(`<p class="note">${esc(methodNote())}</p>`);
   parts.push(summaryTable(risk));
@@ -129,7 +129,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
       parts.push(gantt(plan, risk, t));
     }
     parts.push(
-      `<h3>Finish over ${risk.samples.toLocaleString('en-US')} samples: P50 ${esc(dateTimeName(t.p50.at))}, ` +
+      `<h3>Finish over ${grouped(risk.samples)} samples: P50 ${esc(dateTimeName(t.p50.at))}, ` +
         `P80 ${esc(dateTimeName(t.p80.at))}, P95 ${esc(dateTimeName(t.p95.at))}</h3>`,
     );
     parts.push(histogramSvg(risk, t));
@@ -422,9 +422,9 @@ function summaryNote(plan: DatedTeamPlan, cal: WorkCalendar, unit: TickUnit): st
   const ends =
     chain.length === 0
       ? ''
-      : ` The critical chain has ${chain.length.toLocaleString('en-US')} activit${chain.length === 1 ? 'y' : 'ies'}, from ${esc(chain[0]!)} to ${esc(chain[chain.length - 1]!)}.`;
+      : ` The critical chain has ${grouped(chain.length)} activit${chain.length === 1 ? 'y' : 'ies'}, from ${esc(chain[0]!)} to ${esc(chain[chain.length - 1]!)}.`;
   return (
-    `<p class="note summary-note">Summarised: this plan has ${plan.activities.length.toLocaleString('en-US')} activities over ${weeks.toLocaleString('en-US')} weeks, ` +
+    `<p class="note summary-note">Summarised: this plan has ${grouped(plan.activities.length)} activities over ${grouped(weeks)} weeks, ` +
     `and a bar per activity is drawn only for plans of up to ${SUMMARY_ACTIVITIES} activities and ${SUMMARY_WEEKS} weeks (as the terminal table summarises them). ` +
     `Each lane shows, per ${unitWord(unit)}, the share of the engineer's working hours that are busy (darker = busier) and, in red beneath, the hours on the critical chain; ` +
     `the GPU lane shows the share of the GPU-hours in use. Hover a period for its figures; \`critpath plan --team N --json\` lists every activity.${ends}</p>`
@@ -541,7 +541,7 @@ function loadBars(
     const w = Math.max(1, ax.x(p.to) - x);
     const tip =
       `${engineer}, ${p.tick.name}: ${tenth(hours)} of ${tenth(length)} working hours busy (${Math.round(share * 100)} %), ` +
-      `${count.toLocaleString('en-US')} activit${count === 1 ? 'y' : 'ies'}` +
+      `${grouped(count)} activit${count === 1 ? 'y' : 'ies'}` +
       (crit > 1e-9 ? `, ${tenth(crit)} h on the critical chain` : '');
     out.push(
       `<rect class="load" data-busy="${n(share)}" x="${n(x)}" y="${n(barTop)}" width="${n(w)}" height="${BAR - 6}" fill-opacity="${n(0.15 + 0.85 * share)}">` +
@@ -913,8 +913,8 @@ function criticalityTable(t: TeamRisk, project: Project): string {
   const note =
     rest > 0
       ? [
-          `<p class="note criticality-note">The ${CRITICALITY_ROWS} most critical of ${sorted.length.toLocaleString('en-US')} tasks; ` +
-            `the other ${rest.toLocaleString('en-US')} rank below them, each critical in at most ${Math.round(sorted[CRITICALITY_ROWS]!.criticality * 100)} % of samples ` +
+          `<p class="note criticality-note">The ${CRITICALITY_ROWS} most critical of ${grouped(sorted.length)} tasks; ` +
+            `the other ${grouped(rest)} rank below them, each critical in at most ${Math.round(sorted[CRITICALITY_ROWS]!.criticality * 100)} % of samples ` +
             '(`critpath plan --monte-carlo --json` lists them all).</p>',
         ]
       : [];

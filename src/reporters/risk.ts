@@ -2,7 +2,7 @@ import type { Project } from '../model/project.js';
 import type { RiskEntry } from '../planner/engine/monte-carlo.js';
 import { DEFAULT_RISK_WIDENING } from '../model/project.js';
 import { escapeLine } from './escape.js';
-import { fmtHours } from './format.js';
+import { fmtHours, grouped } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
 import type { ProjectRisk, TeamRisk } from '../app/risk.js';
@@ -42,7 +42,7 @@ export function renderRisk(risk: ProjectRisk, project: Project, out: Output): st
   const lines: string[] = [];
   lines.push(
     c.bold(
-      `${escapeLine(risk.project)}: Monte Carlo, ${risk.samples.toLocaleString('en-US')} samples, seed ${risk.seed}`,
+      `${escapeLine(risk.project)}: Monte Carlo, ${grouped(risk.samples)} samples, seed ${risk.seed}`,
     ),
   );
   lines.push(methodNote());

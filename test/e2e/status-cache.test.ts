@@ -129,6 +129,17 @@ describe('status through the validated-project cache', () => {
     expect(w.own.has('cli/commands/status.js')).toBe(true);
   });
 
+  it('--version loads no verb, nor zod', async () => {
+    const p = project();
+    const mods = join(p.dir, 'version.txt');
+    const v = await critpath(p.dir, ['--version'], mods);
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const l = loaded(mods);
+    expect([...l.own].filter((m) => m.startsWith('cli/commands/'))).toEqual([]);
+    expect(l.packages.has('zod')).toBe(false);
+  });
+
   it('reads a journal of well-formed records without zod, and takes zod for a line that needs it', async () => {
     const p = project();
     const lines = ['project: big', 'start: 2026-01-05', 'tasks:'];

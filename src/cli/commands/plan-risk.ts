@@ -20,6 +20,7 @@ import { forecastFromState, journalState } from '../../app/forecast.js';
 import type { ProjectRunState } from '../../state/run-state.js';
 import { journalNotes } from '../../state/run-state.js';
 import { renderForecast } from '../../reporters/forecast.js';
+import { grouped } from '../../reporters/format.js';
 import { renderRisk, renderRiskJson } from '../../reporters/risk.js';
 import { HTML_SIGNATURE, renderHtmlReport } from '../../reporters/html.js';
 import type { Comparison } from '../../app/compare.js';
@@ -80,7 +81,7 @@ export function addRiskOptions(cmd: Command): Command {
   return cmd
     .option(
       '--monte-carlo [samples]',
-      `sample durations and re-schedule each sample (default ${DEFAULT_SAMPLES.toLocaleString('en-US')})`,
+      `sample durations and re-schedule each sample (default ${grouped(DEFAULT_SAMPLES)})`,
     )
     .option(
       '--deadline <date>',
@@ -317,7 +318,7 @@ function sampleProgress(ctx: CliContext): SampleProgress {
     last = t;
     const pct = Math.floor((100 * done) / total);
     ctx.out.progress(
-      `Monte Carlo, ${label}: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} samples (${pct} %)`,
+      `Monte Carlo, ${label}: ${grouped(done)} of ${grouped(total)} samples (${pct} %)`,
     );
   };
 }

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { loadProjectText } from '../../../src/config/load.js';
 import { criticalPathPlan } from '../../../src/planner/project/critical-path-plan.js';
 import { renderCpmTable } from '../../../src/reporters/cpm.js';
-import { counted } from '../../../src/reporters/format.js';
+import { counted, grouped } from '../../../src/reporters/format.js';
 import { memoryOutput } from '../../../src/reporters/terminal.js';
 
 describe('counted', () => {
@@ -27,5 +31,31 @@ describe('the critical-path summary of a one-task project', () => {
     expect(text).toContain(
       'Effort: 1 h in 1 activity; with unlimited people and hardware the project takes 1 working hour.',
     );
+  });
+});
+
+describe('grouped', () => {
+  it("prints what toLocaleString('en-US') prints, for whole numbers and cents", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer(),
+          fc.integer({ min: -1e9, max: 1e9 }).map((c) => c / 100),
+        ),
+        (n) => {
+          expect(grouped(n)).toBe(n.toLocaleString('en-US'));
+        },
+      ),
+    );
+    for (const n of [0, 7, 999, 1000, 10_000, 123_456_789, -1234.5, 0.125, 1e20])
+      expect(grouped(n)).toBe(n.toLocaleString('en-US'));
+  });
+
+  it('is what the sources call: toLocaleString loads ICU data into every plan command', () => {
+    const src = fileURLToPath(new URL('../../../src', import.meta.url));
+    const calls = readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .filter((f) => /\.toLocale\w*\(/.test(readFileSync(join(src, f), 'utf8')));
+    expect(calls).toEqual([]);
   });
 });
