@@ -3,7 +3,12 @@ import { decimalNumber } from '../model/patterns.js';
 import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
 import type { ActivityState, RunState } from '../state/reducer.js';
+import { reduce } from '../state/reducer.js';
+import { resetClosure } from '../state/reset.js';
+import { buildActivityGraph } from '../model/activities.js';
+import { unknownIdsText, withHints } from './resolve-ids.js';
 import type { HandAction, HandRecord, WithoutVersion } from '../state/records.js';
+import { JOURNAL_VERSION } from '../state/records.js';
 import { JournalWriter, NOTHING_RECORDED } from '../state/journal.js';
 import { readRunState } from '../state/read.js';
 import { statePaths } from '../state/paths.js';
@@ -61,12 +66,7 @@ function activityOf(project: Project, id: string): Result<Phase, HandError> {
   }
   const phase = project.tasks.flatMap((t) => t.phases).find((p) => p.activityId === id);
   if (phase !== undefined) return ok(phase);
-  const ids = project.tasks.flatMap((t) => t.phases.map((p) => p.activityId));
-  const hint = nearest(id, ids);
-  return fail(
-    'unknown-id',
-    `unknown task or activity "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
-  );
+  return fail('unknown-id', unknownIdsText(withHints(buildActivityGraph(project), project, [id])));
 }
 
 /**
@@ -239,6 +239,16 @@ export function handRecord(
   });
 }
 
+/** What a hand-work verb recorded. */
+export interface HandOutcome {
+  readonly record: WithoutVersion<HandRecord>;
+  /**
+   * An `undo` that took back the activity's done: the activities after it (downstream) that are
+   * done, as they ran or were recorded while it counted as done. Empty otherwise.
+   */
+  readonly doneDownstream: readonly string[];
+}
+
 /** Checks a request against the task file's journal and appends its record (fsynced). */
 export function recordHandWork(
   file: string,
@@ -246,9 +256,10 @@ export function recordHandWork(
   req: HandRequest,
   nowMs: number,
   root?: string,
-): Result<WithoutVersion<HandRecord>, HandError> {
+): Result<HandOutcome, HandError> {
   const paths = statePaths(file, root);
-  const rec = handRecord(project, readRunState(file, paths), req, nowMs);
+  const state = readRunState(file, paths);
+  const rec = handRecord(project, state, req, nowMs);
   if (!rec.ok) return rec;
   // One write(2) in append mode: safe beside a run that appends to the same journal.
   const j = JournalWriter.open(paths.journal, NOTHING_RECORDED);
@@ -257,5 +268,19 @@ export function recordHandWork(
   } finally {
     j.close();
   }
-  return rec;
+  return ok({ record: rec.value, doneDownstream: doneDownstream(project, state, rec.value) });
+}
+
+/** `HandOutcome.doneDownstream` of `rec`, with `state` the journal's state before it (mutated). */
+function doneDownstream(
+  project: Project,
+  state: RunState,
+  rec: WithoutVersion<HandRecord>,
+): string[] {
+  const id = rec.id;
+  if (rec.action !== 'undo' || state.activities.get(id)?.status !== 'done') return [];
+  reduce(state, { v: JOURNAL_VERSION, ...rec });
+  if (state.activities.get(id)?.status === 'done') return [];
+  const { downstream } = resetClosure(buildActivityGraph(project), state, [id]);
+  return downstream.filter((d) => state.activities.get(d)?.status === 'done');
 }

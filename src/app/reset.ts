@@ -12,7 +12,8 @@ import { statePaths } from '../state/paths.js';
 import { readRunState } from '../state/read.js';
 import type { KeptHand } from '../state/reset.js';
 import { handKept, resetClosure } from '../state/reset.js';
-import { resolveIds } from './resolve-ids.js';
+import type { UnknownId } from './resolve-ids.js';
+import { resolveIds, withHints } from './resolve-ids.js';
 
 export interface ResetRequest {
   readonly file: string;
@@ -25,7 +26,7 @@ export interface ResetRequest {
 
 export type ResetResult =
   | { readonly kind: 'not-loaded' }
-  | { readonly kind: 'unknown'; readonly ids: readonly string[] }
+  | { readonly kind: 'unknown'; readonly ids: readonly UnknownId[] }
   /** A run holds the project now. */
   | { readonly kind: 'locked'; readonly holder: LockOwner }
   | {
@@ -46,7 +47,8 @@ export async function resetActivities(
   if (project === undefined) return { kind: 'not-loaded' };
   const graph = buildActivityGraph(project);
   const acts = resolveIds(graph, project, req.ids);
-  if (acts.unknown.length > 0) return { kind: 'unknown', ids: acts.unknown };
+  if (acts.unknown.length > 0)
+    return { kind: 'unknown', ids: withHints(graph, project, acts.unknown) };
   const paths = statePaths(req.file, req.root);
   const state = readRunState(req.file, paths);
   const all = req.ids.length === 0;

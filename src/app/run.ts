@@ -21,7 +21,7 @@ import { selection } from '../executor/begin-run.js';
 import type { RunEvent, RunOutcome } from '../executor/events.js';
 import { runLoop } from '../executor/run-loop.js';
 import { liveRun } from './cancel.js';
-import { resolveIds } from './resolve-ids.js';
+import { resolveIds, unknownIdsText, withHints } from './resolve-ids.js';
 import { catchRunSignals, ignoreHangup } from '../executor/run-signals.js';
 
 export interface RunRequest extends Omit<BackendOptions, 'inventorySignal'> {
@@ -100,7 +100,10 @@ async function withBackend(req: RunRequest, io: RunIo, opened: OpenedBackend): P
   const forced = resolveIds(graph, project, req.force);
   const unknown = [...named.unknown, ...forced.unknown];
   if (unknown.length > 0)
-    return { kind: 'usage', message: `unknown task or activity: ${unknown.join(', ')}` };
+    return {
+      kind: 'usage',
+      message: `${req.file}: ${unknownIdsText(withHints(graph, project, unknown))}`,
+    };
   const paths = statePaths(req.file, req.root);
   const handForced = forcedByHand(paths, forced.ok, req.file);
   if (handForced !== undefined) return { kind: 'usage', message: handForced };

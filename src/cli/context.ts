@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Diagnostic } from '../result.js';
 import type { Output } from '../reporters/terminal.js';
 import { printDiagnostics } from '../reporters/diagnostics.js';
@@ -40,6 +41,29 @@ export function defaultFileProblem(ctx: CliContext, file: string): string | unde
   const { problem } = ctx.defaultFile;
   if (problem === undefined || !isDefault(ctx, file)) return undefined;
   return `${problem}; fix it (it names the default task file), or name the task file: critpath plan my/lab.yaml`;
+}
+
+/**
+ * The task file and activity id of a verb that takes `[file] <id>` (logs, start, done, undo,
+ * block): one operand alone is the id, in the default task file, unless it names a task file,
+ * which lacks the id. Undefined after a usage error.
+ */
+export function fileAndId(
+  ctx: CliContext,
+  verb: string,
+  named: string | undefined,
+  id: string | undefined,
+): { file: string; id: string } | undefined {
+  if (named !== undefined && id !== undefined) return { file: named, id };
+  const taskFile =
+    named !== undefined &&
+    /\.(ya?ml|json)$/i.test(named) &&
+    statSync(named, { throwIfNoEntry: false })?.isFile() === true;
+  if (named === undefined || taskFile) {
+    usageError(ctx, `${verb} needs an activity id: critpath ${verb} ${named ?? '[FILE]'} ID`);
+    return undefined;
+  }
+  return { file: ctx.defaultFile.file, id: named };
 }
 
 /**

@@ -2,7 +2,7 @@
  * Hand work from the built CLI: start, done, block and undo append to the journal; status and
  * `run` read it; bad input is one line and exit 2, and writes nothing.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, critpath, tempProject } from '../helpers/cli.js';
@@ -73,6 +73,64 @@ describe('hand work', () => {
     // apply ran (its predecessor was done by hand); write-role, done by hand, did not.
     expect(journal).toMatch(/"t":"started"[^\n]*"id":"apply"/);
     expect(journal).not.toMatch(/"t":"started"[^\n]*"id":"write-role"/);
+  }, 60_000);
+
+  it('undo of a done activity names the done work after it, and reset of it runs that again', async () => {
+    const p = tempProject(YAML);
+    const cli = (...args: string[]) =>
+      critpath(args, { cwd: p.dir, env: { ...p.env, COLUMNS: '100' } });
+    expect((await cli('done', p.file, 'write-role', '--hours', '3')).exitCode).toBe(0);
+    expect((await cli('run', p.file, '--gpus', '0')).exitCode).toBe(0);
+    const undo = await cli('undo', p.file, 'write-role');
+    expect(undo.exitCode).toBe(0);
+    expect(undo.stdout).toBe('write-role: its last hand record is undone');
+    expect(undo.stderr.split('\n').every((l) => l.length <= 100)).toBe(true);
+    expect(undo.stderr.replace(/\n/g, ' ')).toBe(
+      `note: apply is done and comes after write-role, which no longer is; critpath reset ${p.file} write-role runs it again (hand records stay)`,
+    );
+    // The undo alone keeps apply's result: nothing recorded is lost.
+    const json = async () =>
+      JSON.parse((await cli('status', p.file, '--gpus', '0', '--json')).stdout).activities as {
+        id: string;
+        status: string;
+      }[];
+    expect((await json()).find((r) => r.id === 'apply')?.status).toBe('done');
+    expect((await cli('reset', p.file, 'write-role')).exitCode).toBe(0);
+    expect((await json()).find((r) => r.id === 'apply')?.status).not.toBe('done');
+    // An undo of work that was not done says nothing more.
+    expect((await cli('block', p.file, 'write-role', '--reason', 'x')).exitCode).toBe(0);
+    expect((await cli('undo', p.file, 'write-role')).stderr).toBe('');
+  }, 60_000);
+
+  it('takes a lone id from the default task file, as logs does; a mistyped id gets the nearest', async () => {
+    const p = tempProject(YAML);
+    writeFileSync(join(p.dir, '.critpathrc'), 'project.yaml\n');
+    const cli = (...args: string[]) =>
+      critpath(args, { cwd: p.dir, env: { ...p.env, COLUMNS: '100' } });
+    const done = await cli('done', 'write-role', '--hours', '2');
+    expect(done.exitCode, done.all).toBe(0);
+    expect(done.stdout).toBe('write-role: done, 2 h');
+    expect(readFileSync(join(p.dir, '.critpath', 'project.journal'), 'utf8')).toMatch(
+      /"t":"hand"[^\n]*"id":"write-role"[^\n]*"action":"done"/,
+    );
+    // A task file alone lacks the id.
+    const noId = await cli('undo', p.file);
+    expect(noId.exitCode).toBe(2);
+    expect(noId.stderr.trim()).toBe(
+      `critpath: undo needs an activity id: critpath undo ${p.file} ID`,
+    );
+    for (const args of [
+      ['undo', 'write-rol'],
+      ['logs', 'write-rol'],
+      ['reset', 'write-rol'],
+      ['run', 'write-rol', '--gpus', '0'],
+    ]) {
+      const r = await cli(...args);
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      expect(r.stderr.trim()).toBe(
+        'critpath: project.yaml: unknown task or activity "write-rol" (did you mean "write-role"?)',
+      );
+    }
   }, 60_000);
 
   it('run leaves hand-blocked work and what waits on it alone, says why, and ends blocked', async () => {

@@ -249,7 +249,7 @@ describe('run: selecting work', () => {
     expect(starts(readRecord(p.record))).toEqual(['m1', 'g1', 'm2']);
     const r3 = await run(p, ['nope']);
     expect(r3.exitCode).toBe(2);
-    expect(r3.all).toContain('unknown task or activity: nope');
+    expect(r3.all.trim()).toBe(`critpath: ${p.file}: unknown task or activity "nope"`);
   }, 60_000);
 
   it('--force ID re-runs a done activity; reset [ID] forgets results', async () => {
@@ -493,7 +493,7 @@ describe('run: GPUs', () => {
       env: { ...p.env, CRITPATH_NVIDIA_SMI: smi },
     });
     expect(r.exitCode, r.all).toBe(2);
-    expect(r.all).toContain('unknown task or activity: no-such-task');
+    expect(r.all).toContain('unknown task or activity "no-such-task"');
     // nvidia-smi would answer after 30 s: the run ended long before, on a loaded machine too.
     expect(Date.now() - t0).toBeLessThan(15_000);
   }, 20_000);

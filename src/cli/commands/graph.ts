@@ -4,6 +4,7 @@ import type { CliContext } from '../context.js';
 
 import { criticalPathPlan } from '../../planner/project/critical-path-plan.js';
 import { dependencies } from '../../app/dependencies.js';
+import { unknownIdsText } from '../../app/resolve-ids.js';
 import { renderDependencies, renderDot, renderMermaidGraph } from '../../reporters/graph.js';
 import { loadOrReport, usageError } from '../context.js';
 import { taskFileArgument } from '../options.js';
@@ -44,11 +45,7 @@ export function registerGraph(program: Command, ctx: CliContext): void {
       if (query !== undefined) {
         const r = dependencies(project, query.id, query.direction);
         if (!r.ok) {
-          const { id, hint } = r.error;
-          usageError(
-            ctx,
-            `--${query.direction}: unknown task or activity "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
-          );
+          usageError(ctx, `--${query.direction}: ${unknownIdsText([r.error])}`);
           return;
         }
         ctx.out.out(renderDependencies(r.value));

@@ -1,16 +1,17 @@
-import { closeSync, existsSync, fstatSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, readSync } from 'node:fs';
 import { lastAttempt, openLog } from '../../state/log-tail.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { DEFAULT_FILE_HELP, ROOT_OPTION } from '../options.js';
-import { EXIT, loadOrReport, usageError } from '../context.js';
+import { EXIT, fileAndId, loadOrReport, usageError } from '../context.js';
 import { buildActivityGraph } from '../../model/activities.js';
 import type { StatePaths } from '../../state/paths.js';
 import { logFileName, statePaths } from '../../state/paths.js';
 import { readRunState } from '../../state/read.js';
 import { readRunStateQuickly } from '../../state/run-state.js';
 import { liveRun } from '../../app/cancel.js';
+import { unknownIdsText, withHints } from '../../app/resolve-ids.js';
 import type { ShowLog } from '../log-paths.js';
 import { logsShownFrom } from '../log-paths.js';
 import { escapeTerminal } from '../../reporters/escape.js';
@@ -63,45 +64,41 @@ export function registerLogs(program: Command, ctx: CliContext): void {
         '  critpath logs tasks/demo.yaml d.5 -f             follow it while the run goes on',
       ].join('\n'),
     )
-    .action(async (named: string | undefined, id: string | undefined, opts: LogsOptions) => {
-      if (named === undefined)
-        return usageError(ctx, 'logs needs an activity id: critpath logs [FILE] ID');
-      let file = named;
-      // One argument is the id, with the default task file; a task file alone lacks the id.
-      if (id === undefined) {
-        if (/\.(ya?ml|json)$/i.test(file) && statSync(file, { throwIfNoEntry: false })?.isFile())
-          return usageError(ctx, `logs needs an activity id: critpath logs ${file} ID`);
-        [file, id] = [ctx.defaultFile.file, file];
-      }
-      const project = await loadOrReport(ctx, file);
-      if (project === undefined) return;
-      const g = buildActivityGraph(project);
-      const ids = g.activities.filter((a) => a.id === id || a.task.id === id).map((a) => a.id);
-      if (ids.length === 0) {
-        usageError(ctx, `${file}: no task or activity "${id}"`);
-        return;
-      }
-      const paths = statePaths(file, opts.root);
-      const logs = ids.map((a) => join(paths.logs, logFileName(a)));
-      const found = logs.filter((l) => existsSync(l));
-      // -f waits for a log to appear while a run goes on; with none live, nothing will write it.
-      const waits = opts.follow === true && liveRun(paths) !== undefined;
-      if (found.length < logs.length && !waits) {
-        reportMissing(ctx, { file, paths, ids, logs, id, root: opts.root });
-        if (found.length === 0) return;
-      }
-      const shown = logText(ctx, opts);
-      const readers = logs.map(() => new LogReader());
-      logs.forEach((l, k) => {
-        if (!found.includes(l)) return;
-        // Followed, a character or a CRLF the read splits waits for the rest (LogReader).
-        const text = readers[k]!.next(l, opts.follow === true);
-        ctx.out.write(shown(opts.all === true ? text : lastAttempt(text)));
-      });
-      if (opts.follow !== true) return;
-      const seen = await follow(ctx, logs, readers, () => liveRun(paths) !== undefined, shown);
-      if (!seen) reportMissing(ctx, { file, paths, ids, logs, id, root: opts.root });
-    });
+    .action(
+      async (namedFile: string | undefined, namedId: string | undefined, opts: LogsOptions) => {
+        const named = fileAndId(ctx, 'logs', namedFile, namedId);
+        if (named === undefined) return;
+        const { file, id } = named;
+        const project = await loadOrReport(ctx, file);
+        if (project === undefined) return;
+        const g = buildActivityGraph(project);
+        const ids = g.activities.filter((a) => a.id === id || a.task.id === id).map((a) => a.id);
+        if (ids.length === 0) {
+          usageError(ctx, `${file}: ${unknownIdsText(withHints(g, project, [id]))}`);
+          return;
+        }
+        const paths = statePaths(file, opts.root);
+        const logs = ids.map((a) => join(paths.logs, logFileName(a)));
+        const found = logs.filter((l) => existsSync(l));
+        // -f waits for a log to appear while a run goes on; with none live, nothing will write it.
+        const waits = opts.follow === true && liveRun(paths) !== undefined;
+        if (found.length < logs.length && !waits) {
+          reportMissing(ctx, { file, paths, ids, logs, id, root: opts.root });
+          if (found.length === 0) return;
+        }
+        const shown = logText(ctx, opts);
+        const readers = logs.map(() => new LogReader());
+        logs.forEach((l, k) => {
+          if (!found.includes(l)) return;
+          // Followed, a character or a CRLF the read splits waits for the rest (LogReader).
+          const text = readers[k]!.next(l, opts.follow === true);
+          ctx.out.write(shown(opts.all === true ? text : lastAttempt(text)));
+        });
+        if (opts.follow !== true) return;
+        const seen = await follow(ctx, logs, readers, () => liveRun(paths) !== undefined, shown);
+        if (!seen) reportMissing(ctx, { file, paths, ids, logs, id, root: opts.root });
+      },
+    );
 }
 
 /**

@@ -4,6 +4,7 @@ import type { CliContext } from '../context.js';
 import { EXIT, loadOrReport, usageError } from '../context.js';
 import { DEFAULT_FILE_HELP, ROOT_OPTION } from '../options.js';
 import { resetActivities } from '../../app/reset.js';
+import { unknownIdsText } from '../../app/resolve-ids.js';
 import type { KeptHand } from '../../state/reset.js';
 
 export function registerReset(program: Command, ctx: CliContext): void {
@@ -40,7 +41,7 @@ export function registerReset(program: Command, ctx: CliContext): void {
         case 'not-loaded':
           return;
         case 'unknown':
-          return usageError(ctx, `unknown task or activity: ${r.ids.join(', ')}`);
+          return usageError(ctx, `${file}: ${unknownIdsText(r.ids)}`);
         case 'locked':
           ctx.out.err(
             `critpath: a run is in progress (pid ${r.holder.pid}); stop it first (critpath cancel)`,
