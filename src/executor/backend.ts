@@ -39,11 +39,11 @@ export interface ExitInfo {
   /** Set when the command could not be started at all. */
   readonly spawnError: string | undefined;
   /**
-   * Set, instead of spawnError, when the command could not start because its log could not be
-   * opened or written (a link or a FIFO in its place, a read-only folder, a full disk): the
-   * host's fault, not the command's. The line that says so.
+   * Set, instead of spawnError, when the host failed the attempt, not the command: its log could
+   * not be opened or written (a link or a FIFO in its place, a read-only folder, a full disk), or
+   * the process that started it died and nothing can see it end. The line that says so.
    */
-  readonly logError?: string;
+  readonly hostError?: string;
 }
 
 /** A started attempt. */

@@ -480,7 +480,7 @@ class Execution {
               exitCode: null,
               signal: null,
               spawnError: undefined,
-              logError: logFaultText(logFile, fault.fault, fault.message),
+              hostError: logFaultText(logFile, fault.fault, fault.message),
             };
       return { exit, startedAt, settled: undefined };
     }
@@ -573,10 +573,10 @@ class Execution {
       o.emit({ type: 'activity-interrupted', at: now, id: a.id, attempt, reason: r.stopping });
       return 'interrupted';
     }
-    if (exit.logError !== undefined) {
+    if (exit.hostError !== undefined) {
       // Set first: stopping the rest leaves this attempt, which has ended, alone.
       r.stopping = 'environment';
-      this.#stopForHost(exit.logError);
+      this.#stopForHost(exit.hostError);
       this.#freeSlot(r);
       settled?.();
       const reason = 'environment';

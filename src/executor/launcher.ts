@@ -189,6 +189,9 @@ function launcherMain(
       pump();
     }
   };
+  // A write to `run` that is gone (EPIPE) fails later, as an 'error' event: without a listener,
+  // node would print a stack on the terminal the launcher shares with `run`. stdin ends next.
+  process.stdout.on('error', () => undefined);
   process.stdin.setEncoding('utf8');
   const onData = lineReader((line) => handle(JSON.parse(line) as Msg & Partial<Req>));
   // What run sends meanwhile waits in the pipe.
@@ -394,6 +397,11 @@ export interface LaunchHandlers {
   ) => void;
   /** It was withdrawn before it started. */
   readonly onWithdrawn: () => void;
+  /**
+   * The launcher died (killed, or out of memory) before telling how it ended: `why` says so.
+   * Its command, if it started, may still run, in its own process group.
+   */
+  readonly onLost: (why: string) => void;
 }
 
 export interface LaunchRequest {
@@ -444,6 +452,12 @@ export class Launcher {
     this.#shared = shared;
   }
 
+  /** Launcher processes whose end was handled. */
+  readonly #gone = new WeakSet<ChildProcess>();
+
+  /** How many times its process died (killed, out of memory) rather than being closed. */
+  deaths = 0;
+
   /** The launcher process's pid, while it runs. */
   get pid(): number | undefined {
     return this.#child?.pid;
@@ -487,8 +501,14 @@ export class Launcher {
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => this.#onData(chunk));
     child.stdin!.on('error', () => undefined);
+    // After its exit and the end of its output (what it said before it died is read first).
     child.on('close', () => this.#onGone(child));
     child.on('error', () => this.#onGone(child));
+    // Its exit (how it died) is not waited for (unref'd): a process that waited for nothing else
+    // would end, once the launcher's stdout has, before hearing of it. This timer waits.
+    child.stdout!.on('close', () => {
+      if (this.#child === child) setTimeout(() => this.#onGone(child), 1000);
+    });
     const shared = this.#shared;
     this.#send({
       j: jobs,
@@ -599,13 +619,24 @@ export class Launcher {
 
   /** The launcher is gone: what it had can no longer be watched. */
   #onGone(child: ChildProcess): void {
-    if (this.#child === child) {
+    // Heard of once: its exit, its stdout's end and an error each tell it, the later ones while a
+    // launcher started since may hold new requests.
+    if (this.#gone.has(child)) return;
+    this.#gone.add(child);
+    // Not closed by this process: it died.
+    const died = this.#child === child;
+    if (died) {
       this.#child = undefined;
       this.#out = ''; // for a launcher that is gone
+      this.deaths++;
     }
     const lost = [...this.#pending.values()];
     this.#pending.clear();
-    for (const h of lost) h.onEnd(null, null, 'the spawn launcher exited', false);
+    const how = child.signalCode !== null ? ` (${child.signalCode})` : '';
+    const why = `the process that started its command (critpath launcher, pid ${child.pid}) died${how}`;
+    for (const h of lost)
+      if (died) h.onLost(why);
+      else h.onEnd(null, null, 'the spawn launcher exited', false);
     this.#shared?.onGone();
   }
 

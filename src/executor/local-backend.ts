@@ -180,6 +180,16 @@ export class LauncherPool {
         r.handlers.onEnd(exitCode, signal, error, counted, logFault);
         this.#rebalance();
       },
+      onLost: (why) => {
+        this.#queued.delete(r);
+        this.#settleMove(r);
+        r.ended = true;
+        // Work that never started lost nothing: it goes back to `run` as withdrawn, and starts
+        // again on a new launcher, unless launchers keep dying (then it is the host's fault too).
+        if (!r.started && r.launcher.deaths <= MAX_LAUNCHER_DEATHS) r.handlers.onWithdrawn();
+        else r.handlers.onLost(why);
+        this.#rebalance();
+      },
       onWithdrawn: () => {
         this.#queued.delete(r);
         if (this.#settleMove(r) && !r.dropped) {
@@ -272,6 +282,9 @@ export class LauncherPool {
   }
 }
 
+/** How often a launcher may die before the work it only held counts as lost to the host too. */
+const MAX_LAUNCHER_DEATHS = 2;
+
 let pool: LauncherPool | undefined;
 let jobs = 1;
 
@@ -335,12 +348,25 @@ export const localBackend: Backend = {
                   exitCode,
                   signal,
                   spawnError: undefined,
-                  logError: logFaultText(spec.logFile, logFault, error),
+                  hostError: logFaultText(spec.logFile, logFault, error),
                 },
           );
         },
         onWithdrawn() {
           resolveStarted(undefined);
+        },
+        onLost(why) {
+          // Nothing will see it end: it is stopped, and runs again on resume.
+          if (pid !== undefined) {
+            live.delete(pid);
+            killGroup(pid, 'SIGKILL');
+          } else resolveStarted({ at: Date.now(), pid: undefined });
+          resolveDone({
+            exitCode: null,
+            signal: null,
+            spawnError: undefined,
+            hostError: `${spec.activityId}: ${why}`,
+          });
         },
       },
     );

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -47,6 +47,73 @@ describe('signals', () => {
     const journal = readFileSync(join(p.dir, '.critpath', 'project.journal'), 'utf8');
     expect((journal.match(/"t":"interrupted"/g) ?? []).length).toBe(3);
     expect(journal).toContain('"outcome":"interrupted"');
+  }, 60_000);
+
+  it('a launcher killed (as by the out-of-memory killer) stops the run: one line, exit 2, its work re-runs', async () => {
+    const p = tempProject(
+      'project: oom\nstart: 2026-01-05\ntasks:\n' +
+        '  - { id: a, hours: 1, run: "sleep 30" }\n  - { id: b, hours: 1, run: "sleep 30" }\n' +
+        '  - { id: c, hours: 1, deps: [a, b], run: "true" }\n',
+    );
+    const child = execa('node', [BIN, 'run', p.file, '--jobs', '2', '--json', '--grace', '1'], {
+      cwd: p.dir,
+      env: p.env,
+      reject: false,
+    });
+    let out = '';
+    let runId = '';
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        runId = /"runId":"([^"]+)"/.exec(out)?.[1] ?? runId;
+        if ((out.match(/"activity-start"/g) ?? []).length === 2) resolve();
+      });
+    });
+    const launchers = await execa('pgrep', ['-f', `^critpath launcher \\(run pid ${child.pid}\\)`]);
+    const pids = launchers.stdout.split('\n').map(Number);
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /^critpath: [ab]: the process that started its command \(critpath launcher, pid \d+\) died \(SIGKILL\); the run stopped/,
+    );
+    expect(findTagged(new Set([runId]))).toEqual([]);
+    const journal = readFileSync(join(p.dir, '.critpath', 'project.journal'), 'utf8');
+    expect((journal.match(/"t":"interrupted"[^\n]*"reason":"environment"/g) ?? []).length).toBe(2);
+    expect(journal).not.toMatch(/"t":"failed"/);
+  }, 60_000);
+
+  it('the launchers of a run killed mid-flight (SIGKILL) end quietly: no stack on its stderr', async () => {
+    const tasks = Array.from({ length: 400 }, (_, i) => `  - { id: t${i}, hours: 1, run: "true" }`);
+    const p = tempProject(`project: quiet\nstart: 2026-01-05\ntasks:\n${tasks.join('\n')}\n`);
+    const err = join(p.dir, 'err.txt');
+    for (let round = 0; round < 3; round++) {
+      rmSync(join(p.dir, '.critpath'), { recursive: true, force: true });
+      const child = execa(
+        'sh',
+        ['-c', `exec node "$0" run "$1" --json 2>>"$2"`, BIN, p.file, err],
+        {
+          cwd: p.dir,
+          env: p.env,
+          reject: false,
+        },
+      );
+      await new Promise<void>((resolve) => {
+        let done = 0;
+        child.stdout!.on('data', (d: Buffer) => {
+          done += (d.toString().match(/"activity-done"/g) ?? []).length;
+          if (done >= 20) resolve();
+        });
+        void child.then(() => resolve());
+      });
+      child.kill('SIGKILL');
+      await child;
+      // The launchers see their stdin end and exit; what they would print comes by then.
+      await sleep(1500);
+    }
+    expect(readFileSync(err, 'utf8')).not.toMatch(/Unhandled 'error' event|EPIPE|node:events/);
   }, 60_000);
 
   it('on one terminal the "to resume" line comes after every event line, not among them', async () => {

@@ -37,7 +37,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A backend whose commands end as `script` says: exit code and how long they take (ms). */
 function scriptedBackend(
-  script: (id: string, attempt: number) => { code: number; ms: number; logError?: string },
+  script: (id: string, attempt: number) => { code: number; ms: number; hostError?: string },
 ): {
   backend: Backend;
   launches: string[];
@@ -50,11 +50,11 @@ function scriptedBackend(
       const attempt = (attempts.get(spec.activityId) ?? 0) + 1;
       attempts.set(spec.activityId, attempt);
       launches.push(`${spec.activityId}#${attempt}`);
-      const { code, ms, logError } = script(spec.activityId, attempt);
+      const { code, ms, hostError } = script(spec.activityId, attempt);
       const exit: ExitInfo =
-        logError === undefined
+        hostError === undefined
           ? { exitCode: code, signal: null, spawnError: undefined }
-          : { exitCode: null, signal: null, spawnError: undefined, logError };
+          : { exitCode: null, signal: null, spawnError: undefined, hostError };
       const done = new Promise<ExitInfo>((resolve) => setTimeout(() => resolve(exit), ms));
       return {
         started: Promise.resolve({ at: Date.now(), pid: undefined }),
@@ -246,7 +246,7 @@ describe('execute', () => {
   it('a log the host cannot open stops the run: interrupted, nothing failed, the reason kept', async () => {
     const why = 'the log x.log is a symbolic link; move it away';
     const { backend, launches } = scriptedBackend((id) =>
-      id === 'nolog' ? { code: 0, ms: 1, logError: why } : { code: 0, ms: 80 },
+      id === 'nolog' ? { code: 0, ms: 1, hostError: why } : { code: 0, ms: 80 },
     );
     const { result, events, journal } = setup(
       `${HEAD}tasks:\n` +

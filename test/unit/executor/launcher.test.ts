@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LaunchHandlers, LaunchRequest } from '../../../src/executor/launcher.js';
 import { Launcher } from '../../../src/executor/launcher.js';
 import { LauncherPool, launcherCount } from '../../../src/executor/local-backend.js';
-import { killGroup } from '../../../src/executor/process-group.js';
+import { groupAlive, killGroup } from '../../../src/executor/process-group.js';
 
 /**
  * Launchers that share the --jobs slots: a failure in one holds the queues of all, from the
@@ -40,6 +40,8 @@ interface Outcome {
   pid: Promise<number>;
   ended: Promise<number | null>;
   withdrawn: Promise<void>;
+  /** Why its launcher died before telling how it ended. */
+  lost: Promise<string>;
 }
 
 /**
@@ -63,6 +65,7 @@ function outcome(): { handlers: LaunchHandlers; outcome: Outcome } {
   let onStart: LaunchHandlers['onStart'] = () => undefined;
   let onEnd: LaunchHandlers['onEnd'] = () => undefined;
   let onWithdrawn: LaunchHandlers['onWithdrawn'] = () => undefined;
+  let onLost: LaunchHandlers['onLost'] = () => undefined;
   let gotPid: (pid: number) => void = () => undefined;
   const pid = new Promise<number>((r) => (gotPid = r));
   const started = new Promise<number>(
@@ -74,9 +77,10 @@ function outcome(): { handlers: LaunchHandlers; outcome: Outcome } {
   );
   const ended = new Promise<number | null>((r) => (onEnd = (code) => r(code)));
   const withdrawn = new Promise<void>((r) => (onWithdrawn = () => r()));
+  const lost = new Promise<string>((r) => (onLost = r));
   return {
-    handlers: { onStart, onEnd, onWithdrawn },
-    outcome: { started, pid, ended, withdrawn },
+    handlers: { onStart, onEnd, onWithdrawn, onLost },
+    outcome: { started, pid, ended, withdrawn, lost },
   };
 }
 
@@ -178,6 +182,41 @@ describe('launchers sharing --jobs', () => {
     expect(await after.ended).toBe(0);
     const t = await after.started;
     expect(t).toBeGreaterThan(0);
+  }, 20_000);
+});
+
+describe('a launcher that dies', () => {
+  it('tells every request it held, started or queued, why; one closed on purpose does not', async () => {
+    const a = new Launcher();
+    launchers.push(a);
+    a.start(1);
+    const long = launch(a, 'long', 'sleep 30');
+    const queued = launch(a, 'queued', 'true');
+    const group = await long.pid;
+    const pid = a.pid!;
+    process.kill(pid, 'SIGKILL');
+    const why = await long.lost;
+    expect(why).toMatch(
+      new RegExp(`^the process that started its command \\(critpath launcher, pid ${pid}\\) died`),
+    );
+    expect(await queued.lost).toBe(why);
+    expect(a.deaths).toBe(1);
+    // Its command lives on in its own group: whoever hears of the loss ends it.
+    expect(groupAlive(group)).toBe(true);
+    process.kill(-group, 'SIGKILL');
+    // A new request starts a new launcher.
+    expect(await launch(a, 'again', 'true').ended).toBe(0);
+    const b = new Launcher();
+    b.start(1);
+    const held = launch(b, 'held', 'sleep 30');
+    const heldGroup = await held.pid;
+    let lost = false;
+    void held.lost.then(() => (lost = true));
+    b.close();
+    await sleep(200);
+    expect(lost).toBe(false);
+    expect(b.deaths).toBe(0);
+    process.kill(-heldGroup, 'SIGKILL');
   }, 20_000);
 });
 
@@ -302,7 +341,7 @@ describe('a launcher that dies', () => {
       expect(fd).toBeDefined();
       appendFileSync(`/proc/${pid}/fd/${fd}`, 'B');
       process.kill(pid, 'SIGKILL');
-      expect(await second.ended).toBe(null);
+      expect(await second.lost).toMatch(/^the process that started its command/);
       // New work starts (on the launcher that takes it, started again) without a go for that failure.
       const next = send('next', 'true');
       const res = await Promise.race([next.ended, sleep(5000).then(() => 'held')]);
