@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import type { ResultPromise } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { findTagged } from '../../src/executor/orphans.js';
 import { BIN, tempProject } from '../helpers/cli.js';
@@ -19,24 +20,27 @@ tasks:
   - { id: c, hours: 1, run: "trap '' TERM; sleep 30 & wait; sleep 30" }
 `;
 
+/** `run --json` with `jobs` slots, once `jobs` activities have started; and its run id. */
+async function runUntilStarted(
+  p: { file: string; dir: string; env: Record<string, string> },
+  jobs: number,
+): Promise<{ child: ResultPromise<{ reject: false }>; runId: string }> {
+  const args = [BIN, 'run', p.file, '--jobs', String(jobs), '--json', '--grace', '1'];
+  const child = execa('node', args, { cwd: p.dir, env: p.env, reject: false });
+  let out = '';
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if ((out.match(/"activity-start"/g) ?? []).length === jobs) resolve();
+    });
+  });
+  return { child, runId: /"runId":"([^"]+)"/.exec(out)?.[1] ?? '' };
+}
+
 describe('signals', () => {
   it('SIGINT stops the run promptly, leaves no child processes and records interrupted activities', async () => {
     const p = tempProject(yaml);
-    const child = execa('node', [BIN, 'run', p.file, '--jobs', '3', '--json', '--grace', '1'], {
-      cwd: p.dir,
-      env: p.env,
-      reject: false,
-    });
-    let out = '';
-    let runId = '';
-    await new Promise<void>((resolve) => {
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /"runId":"([^"]+)"/.exec(out);
-        if (m !== null) runId = m[1]!;
-        if ((out.match(/"activity-start"/g) ?? []).length === 3) resolve();
-      });
-    });
+    const { child, runId } = await runUntilStarted(p, 3);
     const sent = Date.now();
     child.kill('SIGINT');
     const r = await child;
@@ -55,20 +59,7 @@ describe('signals', () => {
         '  - { id: a, hours: 1, run: "sleep 30" }\n  - { id: b, hours: 1, run: "sleep 30" }\n' +
         '  - { id: c, hours: 1, deps: [a, b], run: "true" }\n',
     );
-    const child = execa('node', [BIN, 'run', p.file, '--jobs', '2', '--json', '--grace', '1'], {
-      cwd: p.dir,
-      env: p.env,
-      reject: false,
-    });
-    let out = '';
-    let runId = '';
-    await new Promise<void>((resolve) => {
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        runId = /"runId":"([^"]+)"/.exec(out)?.[1] ?? runId;
-        if ((out.match(/"activity-start"/g) ?? []).length === 2) resolve();
-      });
-    });
+    const { child, runId } = await runUntilStarted(p, 2);
     const launchers = await execa('pgrep', ['-f', `^critpath launcher \\(run pid ${child.pid}\\)`]);
     const pids = launchers.stdout.split('\n').map(Number);
     expect(pids.length).toBeGreaterThan(0);
