@@ -8,7 +8,7 @@ import type { Gpu } from '../gpu/inventory.js';
 import type { JournalWriter } from '../state/journal.js';
 import type { StatePaths } from '../state/paths.js';
 import { endsMidLine, readLogTail } from '../state/log-tail.js';
-import { appendLog, logFaultText } from '../state/no-follow.js';
+import { appendLog, logDiskFull, logFaultText } from '../state/no-follow.js';
 import { logFileName, logPathFor } from '../state/paths.js';
 import type { InterruptReason } from '../state/records.js';
 import { recordDurationMs } from '../state/record-bounds.js';
@@ -523,7 +523,7 @@ class Execution {
       pid,
       estimateHours: expectedHours(a.phase.estimate),
     });
-    const exit = await this.#follow(r, launched);
+    const exit = blameFullDisk(a.id, logFile, await this.#follow(r, launched));
     return { exit, startedAt: began.at, settled: () => launched.settled() };
   }
 
@@ -688,4 +688,16 @@ class Execution {
     o.emit({ type: 'activity-interrupted', at, id: a.id, attempt, reason });
     return 'interrupted';
   }
+}
+
+/**
+ * A command that failed while its log's disk is full failed for that, most likely (its output
+ * could not be written): the host's fault. The attempt is then interrupted, to run again once
+ * there is room, rather than failed, which would block what depends on it.
+ */
+function blameFullDisk(id: string, logFile: string, exit: ExitInfo): ExitInfo {
+  const failed = exit.exitCode !== 0 || exit.signal !== null;
+  if (!failed || exit.hostError !== undefined || exit.spawnError !== undefined) return exit;
+  const full = logDiskFull(logFile);
+  return full === undefined ? exit : { ...exit, hostError: `${id}: ${full}` };
 }

@@ -1,4 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, statfsSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describeIoError } from '../result.js';
 
 /**
@@ -59,4 +60,24 @@ export function appendLog(
   } finally {
     closeSync(fd);
   }
+}
+
+/** Under this much free space, a log's file system counts as full: a write there has failed. */
+const FULL_BELOW_BYTES = 64 * 1024;
+
+/**
+ * Why a failed attempt is the host's fault, not its command's: the file system of its log, which
+ * the command writes straight to, is full (for root, which may use the blocks kept in reserve,
+ * when those are gone too). The one line that says so; undefined when there is room, or no way
+ * to tell.
+ */
+export function logDiskFull(path: string): string | undefined {
+  try {
+    const fs = statfsSync(dirname(path));
+    const blocks = process.getuid?.() === 0 ? fs.bfree : fs.bavail;
+    if (blocks * fs.bsize >= FULL_BELOW_BYTES) return undefined;
+  } catch {
+    return undefined;
+  }
+  return `${logFaultText(path, 'ENOSPC')}; the command failed with the disk full`;
 }

@@ -537,6 +537,43 @@ describe('a journal that never lies', () => {
   );
 
   it.skipIf(!tmpfs)(
+    "a command that fails with its log's disk full is interrupted, not failed: one line, exit 2",
+    async () => {
+      const mnt = mkdtempSync(join(tmpdir(), 'critpath-tmpfs-'));
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
+      onTestFinished(() => {
+        execFileSync('umount', ['-l', mnt]);
+        rmSync(mnt, { recursive: true, force: true });
+      });
+      writeFileSync(
+        join(mnt, 'p.yaml'),
+        `${HEAD}  - { id: big, hours: 1, run: 'head -c 5000000 /dev/zero | tr "\\\\0" x' }\n` +
+          `  - { id: next, hours: 1, deps: [big], run: 'true' }\n`,
+      );
+      const env = { NO_COLOR: '1', CRITPATH_GPU_LOCK_DIR: join(tmpdir(), 'critpath-tmpfs-locks') };
+      const run = await critpath(['run', 'p.yaml'], { cwd: mnt, env });
+      expect(run.exitCode, run.all).toBe(2);
+      const errors = run.stderr.split('\n').filter((l) => l.startsWith('critpath:'));
+      expect(errors, run.stderr).toEqual([
+        `critpath: big: cannot write the log ${join(mnt, '.critpath', 'logs', 'p', 'big.log')}: no space left on the device (ENOSPC); the command failed with the disk full; the run stopped, and the work it stopped will run again`,
+      ]);
+      const journal = readFileSync(join(mnt, '.critpath', 'p.journal'), 'utf8');
+      expect(journal).toMatch(/"t":"interrupted"[^\n]*"id":"big"[^\n]*"reason":"environment"/);
+      expect(journal).not.toMatch(/"t":"failed"/);
+      // Room again: the next run runs it again (and what waits for it), with nothing failed.
+      rmSync(join(mnt, '.critpath', 'logs', 'p', 'big.log'));
+      writeFileSync(
+        join(mnt, 'p.yaml'),
+        readFileSync(join(mnt, 'p.yaml'), 'utf8').replace('5000000', '5000'),
+      );
+      const again = await critpath(['run', 'p.yaml'], { cwd: mnt, env });
+      expect(again.exitCode, again.all).toBe(0);
+      expect(again.stdout).toMatch(/done {2}next /);
+    },
+    60_000,
+  );
+
+  it.skipIf(!tmpfs)(
     'a full disk: no internal error, no torn or corrupt record, nothing journaled lost',
     async () => {
       const mnt = mkdtempSync(join(tmpdir(), 'critpath-tmpfs-'));
@@ -553,14 +590,12 @@ describe('a journal that never lies', () => {
       );
       const env = { NO_COLOR: '1', CRITPATH_GPU_LOCK_DIR: join(tmpdir(), 'critpath-tmpfs-locks') };
       const full = await critpath(['run', 'p.yaml'], { cwd: mnt, env });
-      // Where the disk fills first decides how the run ends: a command whose own output cannot be
-      // written fails (exit 1); a journal, or a log header, that cannot be written stops the run
-      // (exit 2).
-      expect([1, 2], full.all).toContain(full.exitCode);
-      if (full.exitCode === 2)
-        expect(full.stderr).toMatch(
-          /^critpath: cannot (write|sync) the (journal|log) .*\(ENOSPC\); the run stopped/m,
-        );
+      // Wherever the disk fills first (a journal record, a log header, a command's output), the
+      // run stops as the host's fault (exit 2).
+      expect(full.exitCode, full.all).toBe(2);
+      expect(full.stderr).toMatch(
+        /^critpath: (\S+: )?cannot (write|sync) the (journal|log) .*\(ENOSPC\)(; the command failed with the disk full)?; the run stopped/m,
+      );
       expect(full.all).not.toMatch(/internal error/);
       rmSync(join(mnt, 'fill'));
       const st = await critpath(['status', 'p.yaml'], { cwd: mnt, env });
