@@ -446,15 +446,20 @@ describe('a journal that never lies', () => {
   });
 
   const tmpfs = process.env['CRITPATH_TMPFS_E2E'] === 'require' || isRoot;
+  /** A fresh tmpfs of `size`, unmounted and removed when the test ends. */
+  const tmpfsMount = (prefix: string, size: string): string => {
+    const mnt = mkdtempSync(join(tmpdir(), prefix));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', mnt]);
+    onTestFinished(() => {
+      execFileSync('umount', ['-l', mnt]);
+      rmSync(mnt, { recursive: true, force: true });
+    });
+    return mnt;
+  };
   it.skipIf(!tmpfs)(
     'a read-only state folder: run, reset and --html are one line each, exit 2, and nothing is lost',
     async () => {
-      const mnt = mkdtempSync(join(tmpdir(), 'critpath-ro-'));
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
-      onTestFinished(() => {
-        execFileSync('umount', ['-l', mnt]);
-        rmSync(mnt, { recursive: true, force: true });
-      });
+      const mnt = tmpfsMount('critpath-ro-', '1m');
       writeFileSync(
         join(mnt, 'p.yaml'),
         `${HEAD}  - { id: a, hours: 1, run: 'true' }\n  - { id: b, hours: 1, deps: [a], run: 'true' }\n`,
@@ -489,12 +494,7 @@ describe('a journal that never lies', () => {
   it.skipIf(!tmpfs)(
     'a full disk: --html keeps the report it would replace, and init leaves no file behind',
     async () => {
-      const mnt = mkdtempSync(join(tmpdir(), 'critpath-full-'));
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
-      onTestFinished(() => {
-        execFileSync('umount', ['-l', mnt]);
-        rmSync(mnt, { recursive: true, force: true });
-      });
+      const mnt = tmpfsMount('critpath-full-', '256k');
       writeFileSync(join(mnt, 'p.yaml'), `${HEAD}  - { id: a, hours: 1 }\n`);
       // A longer report than the one in place: written over it, it would not fit where it was.
       const tasks = Array.from(
@@ -539,12 +539,7 @@ describe('a journal that never lies', () => {
   it.skipIf(!tmpfs)(
     "a command that fails with its log's disk full is interrupted, not failed: one line, exit 2",
     async () => {
-      const mnt = mkdtempSync(join(tmpdir(), 'critpath-tmpfs-'));
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
-      onTestFinished(() => {
-        execFileSync('umount', ['-l', mnt]);
-        rmSync(mnt, { recursive: true, force: true });
-      });
+      const mnt = tmpfsMount('critpath-tmpfs-', '256k');
       writeFileSync(
         join(mnt, 'p.yaml'),
         `${HEAD}  - { id: big, hours: 1, run: 'head -c 5000000 /dev/zero | tr "\\\\0" x' }\n` +
@@ -576,12 +571,7 @@ describe('a journal that never lies', () => {
   it.skipIf(!tmpfs)(
     'a full disk: no internal error, no torn or corrupt record, nothing journaled lost',
     async () => {
-      const mnt = mkdtempSync(join(tmpdir(), 'critpath-tmpfs-'));
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
-      onTestFinished(() => {
-        execFileSync('umount', ['-l', mnt]);
-        rmSync(mnt, { recursive: true, force: true });
-      });
+      const mnt = tmpfsMount('critpath-tmpfs-', '256k');
       writeFileSync(
         join(mnt, 'p.yaml'),
         `${HEAD}  - { id: a, hours: 1, run: 'true' }\n` +
