@@ -44,6 +44,18 @@ export function defaultFileProblem(ctx: CliContext, file: string): string | unde
 }
 
 /**
+ * The line a verb that a live run holds the project from stops with (exit 1): which file, which
+ * run, and what to do.
+ */
+export function runHolds(
+  file: string,
+  holder: { readonly pid: number; readonly runId?: string | undefined },
+): string {
+  const run = holder.runId === undefined ? 'a run' : `run ${holder.runId}`;
+  return `${file}: ${run} (pid ${holder.pid}) is in progress; see critpath status ${file}, or stop it: critpath cancel ${file}`;
+}
+
+/**
  * The task file and activity id of a verb that takes `[file] <id>` (logs, start, done, undo,
  * block): one operand alone is the id, in the default task file, unless it names a task file,
  * which lacks the id. Undefined after a usage error.

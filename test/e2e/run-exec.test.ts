@@ -291,9 +291,18 @@ describe('run: selecting work', () => {
     const p = tempProject(HEAD + `  - { id: a, hours: 1, run: '${RECORD} 3' }\n`);
     const running = run(p, []);
     expect(await eventually(() => starts(readRecord(p.record)).length > 0, 20_000)).toBe(true);
+    const held = new RegExp(
+      `^critpath: ${p.file}: run \\S+ \\(pid \\d+\\) is in progress; see critpath status ${p.file}, or stop it: critpath cancel ${p.file}$`,
+    );
     const r = await critpath(['reset', p.file], { cwd: p.dir, env: p.env });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('a run is in progress');
+    expect(r.stderr.trim()).toMatch(held);
+    // A second run is refused in the same words.
+    const second = await critpath(['run', p.file], { cwd: p.dir, env: p.env });
+    expect(second.exitCode).toBe(1);
+    const said = second.stderr.split('\n').filter((l) => l.startsWith('critpath:'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(held);
     expect((await running).exitCode).toBe(0);
     expect(journal(p.dir).some((l) => l.t === 'reset')).toBe(false);
     // Afterwards the lock is free again, for reset as for run.

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { EXIT, loadOrReport, usageError } from '../context.js';
+import { EXIT, loadOrReport, runHolds, usageError } from '../context.js';
+import { escapeLine } from '../../reporters/escape.js';
 import { DEFAULT_FILE_HELP, ROOT_OPTION } from '../options.js';
 import { resetActivities } from '../../app/reset.js';
 import { unknownIdsText } from '../../app/resolve-ids.js';
@@ -43,9 +44,7 @@ export function registerReset(program: Command, ctx: CliContext): void {
         case 'unknown':
           return usageError(ctx, `${file}: ${unknownIdsText(r.ids)}`);
         case 'locked':
-          ctx.out.err(
-            `critpath: a run is in progress (pid ${r.holder.pid}); stop it first (critpath cancel)`,
-          );
+          ctx.out.err(`critpath: ${escapeLine(runHolds(file, r.holder))}`);
           ctx.exitCode = EXIT.failed;
           return;
         case 'reset':

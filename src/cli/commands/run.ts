@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { escapeLine } from '../../reporters/escape.js';
 import type { CliContext } from '../context.js';
-import { EXIT, loadOrReport, usageError } from '../context.js';
+import { EXIT, loadOrReport, runHolds, usageError } from '../context.js';
 import type { RunResult } from '../../app/run.js';
 import { runProject } from '../../app/run.js';
 import type { DryRunPlan } from '../../executor/backends.js';
@@ -205,9 +206,7 @@ function report(
     case 'not-loaded':
       return;
     case 'locked':
-      ctx.out.err(
-        `critpath: another run holds this project (pid ${r.holder.pid}${r.holder.runId !== undefined ? `, run ${r.holder.runId}` : ''}); see critpath status, or critpath cancel`,
-      );
+      ctx.out.err(`critpath: ${escapeLine(runHolds(file, r.holder))}`);
       ctx.exitCode = EXIT.failed;
       return;
     case 'dry-run':
