@@ -264,7 +264,7 @@ export function loadYamlWithPositions(
             ? `duplicate key ${keyText(text, e.pos[0])}: a mapping holds each key once`
             : /Maximum call stack size exceeded/.test(e.message)
               ? 'YAML syntax: lists or mappings nested too deep to read (hundreds of levels)'
-              : `YAML syntax: ${e.message.split('\n')[0] ?? e.message}`;
+              : `YAML syntax: ${yamlProblem(e.message)}`;
       diags.push({ reason: 'yaml-syntax', message, position: at.at(e.pos[0]) });
     }
     return err(sortDiagnostics(diags));
@@ -496,4 +496,22 @@ function sortDiagnostics(d: Diagnostic[]): Diagnostic[] {
       a.position.col - b.position.col ||
       (a.message < b.message ? -1 : 1),
   );
+}
+
+/** The longest stretch of the file that a YAML syntax message quotes. */
+const QUOTE_MAX = 40;
+
+/**
+ * The yaml parser's message, for one line: its first line, and the text it quotes (which may be
+ * the rest of the file, its line breaks written `\n`) cut to that text's first line, at most
+ * QUOTE_MAX characters. The position already says where it is.
+ */
+export function yamlProblem(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  const m = /^(.*?): "(.*)"$/.exec(first);
+  if (m === null) return first;
+  const quoted = m[2]!;
+  const line = quoted.split('\\n')[0]!;
+  const cut = line.length > QUOTE_MAX || line !== quoted;
+  return `${m[1]}: "${line.slice(0, QUOTE_MAX)}${cut ? '…' : ''}"`;
 }

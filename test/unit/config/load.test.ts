@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseHours } from '../../../src/config/hours.js';
-import { loadProjectFile, loadProjectText } from '../../../src/config/load.js';
+import { loadProjectFile, loadProjectText, yamlProblem } from '../../../src/config/load.js';
 import { buildActivityGraph, compareIds } from '../../../src/model/activities.js';
 import { expectedHours } from '../../../src/model/project.js';
 import type { Diagnostic } from '../../../src/result.js';
@@ -341,6 +341,39 @@ describe('did-you-mean hints on unknown dependencies', () => {
     // Past the budget, the rest are reported without one.
     expect(problems.at(-1)?.message).toBe(
       `tasks[${n - 1}].deps[0]: unknown dependency "${id(n - 2).replace('ning', 'nning')}"`,
+    );
+  });
+});
+
+describe('YAML syntax messages', () => {
+  it('quote at most the first 40 characters of one line of the file', () => {
+    // A README, taken for a task file: the parser quotes the lines after the fence whole.
+    const prose = [
+      '# notes',
+      '',
+      '```sh',
+      'npm ci && npx critpath plan --team 2     # plan it',
+      '```',
+      '',
+      'critpath plans and runs the bring-up of GPU infrastructure as a task graph. Tasks live in',
+      '(`tasks/`), each with an hour estimate (a number or a range such as `6-10`), a hardware tag',
+      '(MacBook work, or GPU work holding some GPUs) and dependencies. A hybrid task has phases: prep',
+      'a MacBook before the hardware arrives, then testing on the GPU host.',
+      '',
+    ].join('\n');
+    const r = loadProjectText(prose, 'notes.md');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    for (const d of r.error) expect(d.message.length, d.message).toBeLessThan(120);
+    expect(yamlProblem('Unexpected scalar token in YAML stream: "a b\\nc d"')).toBe(
+      'Unexpected scalar token in YAML stream: "a b…"',
+    );
+    expect(yamlProblem(`Unexpected token: "${'x'.repeat(50)}"`)).toBe(
+      `Unexpected token: "${'x'.repeat(40)}…"`,
+    );
+    expect(yamlProblem('Unexpected token: ":"')).toBe('Unexpected token: ":"');
+    expect(yamlProblem('Nested mappings are not allowed\nat line 3')).toBe(
+      'Nested mappings are not allowed',
     );
   });
 });
