@@ -78,11 +78,20 @@ export function fileAndId(
   return { file: ctx.defaultFile.file, id: named };
 }
 
+/** A PSPLIB instance (`.sm`), which `plan` reads; no other verb does. */
+export function isPsplibFile(file: string): boolean {
+  return file.toLowerCase().endsWith('.sm');
+}
+
 /**
  * Loads a task file (through the validated-project cache); on failure prints the diagnostics and
  * returns undefined (exit 2).
  */
 export async function loadOrReport(ctx: CliContext, file: string): Promise<Project | undefined> {
+  if (isPsplibFile(file)) {
+    usageError(ctx, `${file}: a PSPLIB instance, which only plan reads: critpath plan ${file}`);
+    return undefined;
+  }
   const problem = defaultFileProblem(ctx, file);
   if (problem !== undefined) {
     usageError(ctx, problem);

@@ -2,6 +2,7 @@ import type { ProblemPlan } from '../planner/project/psplib-plan.js';
 import { fmtHours, planQuality, table } from './format.js';
 import type { Output } from './terminal.js';
 import { escapeLine } from './escape.js';
+import { wrapProse } from './layout.js';
 
 /** A PSPLIB-style plan as a table of periods, then the chain and the bound. */
 export function renderProblemPlanTable(plan: ProblemPlan, name: string, out: Output): string {
@@ -24,17 +25,22 @@ export function renderProblemPlanTable(plan: ProblemPlan, name: string, out: Out
     .map((r) => `${r.id}=${r.profile.map((s) => s.capacity).join('/')}`)
     .join(' ');
   const gap = plan.lowerBound > 0 ? ((plan.makespan - plan.lowerBound) / plan.lowerBound) * 100 : 0;
+  const prose = (text: string): string => wrapProse(text, out.columns);
   return [
-    c.bold(`${escapeLine(name)}: ${plan.activities.length} jobs, capacities ${caps}`),
+    c.bold(prose(`${escapeLine(name)}: ${plan.activities.length} jobs, capacities ${caps}`)),
     '',
     table(rows, ['l', 'l', 'r', 'r', 'r', ...ids.map((): 'r' => 'r'), 'l']),
     '',
-    `${c.bold('Makespan')}: ${plan.makespan} periods (${plan.method}, ${plan.schedulesEvaluated} schedules)`,
-    `Lower bound: ${fmtHours(plan.lowerBound)} (critical path ${fmtHours(plan.bounds.criticalPath)}, ` +
-      `resources ${fmtHours(plan.bounds.resource)}` +
-      (plan.bounds.energetic > 0 ? `, energetic ${fmtHours(plan.bounds.energetic)}` : '') +
-      (plan.bounds.exact !== undefined ? `, exact ${fmtHours(plan.bounds.exact)})` : ')') +
-      `: ${planQuality(plan.optimal, plan.lowerBound, gap / 100, '')}`,
-    `Critical chain: ${plan.criticalPath.join(' → ')}`,
+    prose(
+      `Makespan: ${plan.makespan} periods (${plan.method}, ${plan.schedulesEvaluated} schedules)`,
+    ).replace(/^Makespan/, c.bold('Makespan')),
+    prose(
+      `Lower bound: ${fmtHours(plan.lowerBound)} (critical path ${fmtHours(plan.bounds.criticalPath)}, ` +
+        `resources ${fmtHours(plan.bounds.resource)}` +
+        (plan.bounds.energetic > 0 ? `, energetic ${fmtHours(plan.bounds.energetic)}` : '') +
+        (plan.bounds.exact !== undefined ? `, exact ${fmtHours(plan.bounds.exact)})` : ')') +
+        `: ${planQuality(plan.optimal, plan.lowerBound, gap / 100, '')}`,
+    ),
+    prose(`Critical chain: ${plan.criticalPath.join(' → ')}`),
   ].join('\n');
 }

@@ -1,14 +1,22 @@
 import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 // `critpath plan FILE.sm` on the built CLI: PSPLIB instances go through the same engine and come
 // out in the plan contract, with periods and R1…R4 instead of hours and engineers.
 const run = promisify(execFile);
 
-async function critpath(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function critpath(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run('node', ['bin/critpath.js', ...args]);
+    const r = await run('node', ['bin/critpath.js', ...args], {
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const x = e as { code: number; stdout: string; stderr: string };
@@ -56,6 +64,24 @@ describe('critpath plan FILE.sm', () => {
     expect(plan.makespan).toBeGreaterThanOrEqual(plan.lowerBound);
     const b = await critpath(['plan', 'test/fixtures/psplib/tiny.sm', '--json', '--seed', '3']);
     expect(b.stdout).toBe(a.stdout);
+  });
+
+  it('fits 80 columns; the verbs other than plan say it is plan that reads it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'critpath-psplib-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'an-instance-with-a-name-long-enough-to-need-wrapping.sm');
+    copyFileSync('test/fixtures/psplib/tiny.sm', file);
+    const r = await critpath(['plan', file], { COLUMNS: '80', NO_COLOR: '1' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('an-instance-with-a-name-long-enough');
+    for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    for (const verb of ['validate', 'graph', 'status', 'run']) {
+      const other = await critpath([verb, 'test/fixtures/psplib/tiny.sm']);
+      expect(other.code, verb).toBe(2);
+      expect(other.stderr).toBe(
+        'critpath: test/fixtures/psplib/tiny.sm: a PSPLIB instance, which only plan reads: critpath plan test/fixtures/psplib/tiny.sm\n',
+      );
+    }
   });
 
   it('reports a malformed .sm file as one positioned line, exit 2', async () => {

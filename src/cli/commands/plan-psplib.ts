@@ -11,11 +11,6 @@ import { renderProblemPlanTable } from '../../reporters/problem-plan.js';
 import type { CliContext } from '../context.js';
 import { reportDiagnostics } from '../context.js';
 
-/** A task file is read as a PSPLIB instance when its name ends in `.sm`. */
-export function isPsplibFile(file: string): boolean {
-  return file.toLowerCase().endsWith('.sm');
-}
-
 export interface PsplibPlanOptions {
   readonly json: boolean;
   readonly seed: number;

@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import { EXACT_GUARD_MS, exactOptions } from '../../app/highs-solver.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { loadOrReport, usageError } from '../context.js';
+import { isPsplibFile, loadOrReport, usageError } from '../context.js';
 import type { EstimateMode } from '../../model/project.js';
 import { chooseScenario } from '../../app/choose-scenario.js';
 import type { Result } from '../../result.js';
@@ -43,7 +43,7 @@ import {
   wantsRisk,
 } from './plan-risk.js';
 import type { Forecast } from '../../app/forecast.js';
-import { isPsplibFile, planPsplib } from './plan-psplib.js';
+import { planPsplib } from './plan-psplib.js';
 import { deadlineOption, hoursPerDayOption, taskFileArgument, wholeNumber } from '../options.js';
 
 /** Output formats of `plan`. */
