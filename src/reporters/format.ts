@@ -24,6 +24,12 @@ export function grouped(n: number): string {
   return `${n < 0 ? '-' : ''}${out}${frac === undefined ? '' : `.${frac}`}`;
 }
 
+/** `a, b, c and 5 more`: the first `shown` of `items`, and how many more there are. */
+export function listed(items: readonly string[], shown: number): string {
+  const more = items.length - shown;
+  return more > 0 ? `${items.slice(0, shown).join(', ')} and ${more} more` : items.join(', ');
+}
+
 /** Hours for people: at most two decimals, no trailing zeros (6, 6.5, 6.17). */
 export function fmtHours(h: number): string {
   return String(Math.round(h * 100) / 100);

@@ -4,6 +4,7 @@ import { EXIT, fileAndId, loadOrReport, usageError } from '../context.js';
 import type { HandRequest } from '../../app/hand-work.js';
 import { escapeLine } from '../../reporters/escape.js';
 import { wrapProse } from '../../reporters/layout.js';
+import { listed } from '../../reporters/format.js';
 import { recordHandWork } from '../../app/hand-work.js';
 import { DEFAULT_FILE_HELP, ROOT_OPTION } from '../options.js';
 import type { HandAction } from '../../state/records.js';
@@ -21,9 +22,7 @@ interface HandOptions {
  * work keeps its result (nothing recorded is lost); `reset` of the activity forgets it.
  */
 function staleNote(file: string, id: string, after: readonly string[]): string {
-  const shown = after.slice(0, 3).map(escapeLine);
-  const more = after.length - shown.length;
-  const list = more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+  const list = listed(after.map(escapeLine), 3);
   const are = after.length === 1 ? 'is' : 'are';
   return `note: ${list} ${are} done and come${after.length === 1 ? 's' : ''} after ${escapeLine(id)}, which no longer is; critpath reset ${escapeLine(file)} ${escapeLine(id)} runs ${after.length === 1 ? 'it' : 'them'} again (hand records stay)`;
 }

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT, loadOrReport, runHolds, usageError } from '../context.js';
 import { escapeLine } from '../../reporters/escape.js';
+import { listed } from '../../reporters/format.js';
+import { wrapProse } from '../../reporters/layout.js';
 import { DEFAULT_FILE_HELP, ROOT_OPTION } from '../options.js';
 import { resetActivities } from '../../app/reset.js';
 import { unknownIdsText } from '../../app/resolve-ids.js';
@@ -47,17 +49,19 @@ export function registerReset(program: Command, ctx: CliContext): void {
           ctx.out.err(`critpath: ${escapeLine(runHolds(file, r.holder))}`);
           ctx.exitCode = EXIT.failed;
           return;
-        case 'reset':
+        case 'reset': {
+          const say = (line: string): void => ctx.out.out(wrapProse(line, ctx.out.columns));
           if (r.named === undefined)
-            ctx.out.out(
+            say(
               `reset: every activity${r.kept.length > 0 ? ' without hand records' : ''} will run again`,
             );
-          else if (r.named.length > 0) ctx.out.out(`reset: ${r.named.join(', ')} will run again`);
+          else if (r.named.length > 0) say(`reset: ${listed(r.named, IDS_SHOWN)} will run again`);
           if (r.downstream.length > 0)
-            ctx.out.out(
-              `reset: downstream, so these run again too: ${r.downstream.join(', ')} (--keep-downstream to keep them)`,
+            say(
+              `reset: downstream, so these run again too: ${listed(r.downstream, IDS_SHOWN)} (--keep-downstream to keep them)`,
             );
-          if (r.kept.length > 0) ctx.out.out(keptLine(r.kept, file));
+          if (r.kept.length > 0) say(keptLine(r.kept, file));
+        }
       }
     });
 }
@@ -74,6 +78,9 @@ function keptLine(kept: readonly KeptHand[], file: string): string {
   if (kept.length > KEPT_SHOWN) each.push(`${kept.length - KEPT_SHOWN} more activities`);
   return `reset: kept ${n} hand record${n === 1 ? '' : 's'} (${each.join('; ')}); critpath undo ${file} ID takes one back`;
 }
+
+/** Activities a line of the reset names, the rest counted; critpath status shows them all. */
+const IDS_SHOWN = 20;
 
 /** Activities the reset's line names whose hand records it kept; critpath status shows them all. */
 const KEPT_SHOWN = 10;

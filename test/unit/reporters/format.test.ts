@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { loadProjectText } from '../../../src/config/load.js';
 import { criticalPathPlan } from '../../../src/planner/project/critical-path-plan.js';
 import { renderCpmTable } from '../../../src/reporters/cpm.js';
-import { counted, grouped } from '../../../src/reporters/format.js';
+import { counted, grouped, listed } from '../../../src/reporters/format.js';
 import { memoryOutput } from '../../../src/reporters/terminal.js';
 
 describe('counted', () => {
@@ -57,5 +57,13 @@ describe('grouped', () => {
       .filter((f) => f.endsWith('.ts'))
       .filter((f) => /\.toLocale\w*\(/.test(readFileSync(join(src, f), 'utf8')));
     expect(calls).toEqual([]);
+  });
+});
+
+describe('listed', () => {
+  it('names the first few and counts the rest', () => {
+    expect(listed(['a', 'b'], 3)).toBe('a, b');
+    expect(listed(['a', 'b', 'c'], 3)).toBe('a, b, c');
+    expect(listed(['a', 'b', 'c', 'd', 'e'], 3)).toBe('a, b, c and 2 more');
   });
 });
