@@ -67,7 +67,6 @@ export async function main(
     .version(VERSION, '-V, --version')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .option('--wide', "full tables, however wide (default: fit the terminal's width)")
-    .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
       [
@@ -91,6 +90,8 @@ export async function main(
       ].join('\n'),
     )
     .configureOutput({
+      // Said in one line by main, from the CommanderError that follows (usageErrorLine).
+      outputError: () => undefined,
       writeOut: (s) => ctx.out.out(fitHelp(s.trimEnd(), ctx.out.columns)),
       writeErr: (s) => ctx.out.err(fitHelp(s.trimEnd(), ctx.out.columns)),
       // The views' width (COLUMNS where a terminal reports none; Infinity with --wide), not
@@ -127,6 +128,8 @@ export async function main(
         return EXIT.ok;
       }
       if (e.code === 'commander.executeSubCommandAsync') return EXIT.failed;
+      const known = verb !== undefined && Object.hasOwn(VERBS, verb) ? verb : undefined;
+      ctx.out.err(`critpath: ${escapeLine(usageErrorLine(e.message, known))}`);
       return EXIT.usage;
     }
     if (e instanceof EnvironmentError || e instanceof InputLimitError) {
@@ -143,4 +146,23 @@ export async function main(
     flushProjectCacheWrites();
   }
   return ctx.exitCode;
+}
+
+/**
+ * commander's usage error (`error: unknown option '--teams'` and, on lines of their own, hints
+ * such as `(Did you mean --team?)`) as one line, with where the usage is:
+ * `unknown option '--teams' (did you mean --team?); critpath plan --help shows the usage`.
+ */
+export function usageErrorLine(message: string, verb: string | undefined): string {
+  const [first = '', ...rest] = message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const hints = rest
+    .map((l) => l.replace(/^\((.*)\)$/, '$1'))
+    .map((l) => `${l.charAt(0).toLowerCase()}${l.slice(1)}`);
+  const said = first.replace(/\.$/, '');
+  const text = hints.length > 0 ? `${said} (${hints.join('; ')})` : said;
+  return `${text}; critpath ${verb === undefined ? '' : `${verb} `}--help shows the usage`;
 }

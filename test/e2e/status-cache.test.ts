@@ -289,6 +289,6 @@ describe('status through the validated-project cache', () => {
     expect(helpStatus.stdout).toBe(st.stdout);
     const typo = await critpath(p.dir, ['stauts']);
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toContain('(Did you mean status?)');
+    expect(typo.stderr).toContain('(did you mean status?)');
   });
 });

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { main, usageErrorLine } from '../../../src/cli/main.js';
+import { memoryOutput } from '../../../src/reporters/terminal.js';
+
+async function run(...argv: string[]): Promise<{ code: number; stderr: string }> {
+  const out = memoryOutput();
+  const code = await main(argv, out);
+  return { code, stderr: out.stderr.join('\n') };
+}
+
+describe('usage errors', () => {
+  it('are one line, critpath: like every other error, with the hint and where the usage is', async () => {
+    const cases: [string[], string][] = [
+      [['plna'], "unknown command 'plna' (did you mean plan?); critpath --help shows the usage"],
+      [
+        ['plan', '--teams', '2'],
+        "unknown option '--teams' (did you mean --team?); critpath plan --help shows the usage",
+      ],
+      [
+        ['plan', 'a', 'b'],
+        "too many arguments for 'plan'. Expected 1 argument but got 2; critpath plan --help shows the usage",
+      ],
+      [
+        ['completion'],
+        "missing required argument 'shell'; critpath completion --help shows the usage",
+      ],
+    ];
+    for (const [argv, said] of cases) {
+      const r = await run(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr, argv.join(' ')).toBe(`critpath: ${said}`);
+    }
+  });
+
+  it('joins what commander says on several lines', () => {
+    expect(usageErrorLine("error: unknown option '--x'\n(Did you mean --y?)\n", 'run')).toBe(
+      "unknown option '--x' (did you mean --y?); critpath run --help shows the usage",
+    );
+    expect(usageErrorLine('error: something.', undefined)).toBe(
+      'something; critpath --help shows the usage',
+    );
+  });
+});
