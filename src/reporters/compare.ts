@@ -3,7 +3,7 @@ import type { ClaimCheck } from '../app/claims.js';
 import { escapeLine } from './escape.js';
 import { fmtHours, grouped } from './format.js';
 import type { Column } from './layout.js';
-import { fitTable, wrapProse } from './layout.js';
+import { fitTableShowing, wrapProse } from './layout.js';
 import { odds } from './risk.js';
 import { dateTimeName } from './team-common.js';
 import type { Output } from './terminal.js';
@@ -78,14 +78,15 @@ export function renderCompare(
   const rows = cmp.rows.map((r) => matrixCells(r, withDeadline));
   const width = out.columns;
   const columns = withDeadline ? TERMINAL_COLUMNS : TERMINAL_COLUMNS.slice(0, -1);
+  const table = fitTableShowing(columns, rows, width);
   const lines = [
     c.bold(
       `${escapeLine(cmp.project)}: decision matrix, ${grouped(cmp.samples)} samples per row, seed ${cmp.seed}`,
     ),
     '',
-    fitTable(columns, rows, width),
+    table.text,
     '',
-    ...legendLines(cmp),
+    ...legendLines(cmp, table.shown),
     '',
     c.bold('Findings'),
     ...findings(cmp).map((f) => `  - ${f}`),
@@ -116,10 +117,15 @@ const TERMINAL_COLUMNS: readonly Column[] = [
   { header: 'On time', align: 'r' },
 ];
 
-function legendLines(cmp: Comparison): string[] {
+/** What the columns shown (`shown`, their headers) measure. */
+function legendLines(cmp: Comparison, shown: ReadonlySet<string>): string[] {
   return [
-    'Ends are dates of the working day (09:00 start); wk = project week. Saved = working days gained at the P50 finish against the baseline with the same team (vs solo: against the baseline with one engineer).',
-    'Odds: share of samples finishing earlier than the same sample of the baseline with the same team.',
+    `Ends are dates of the working day (09:00 start); wk = project week. Saved = working days gained at the P50 finish against the baseline with the same team${shown.has('Saved vs solo') ? ' (vs solo: against the baseline with one engineer)' : ''}.`,
+    ...(shown.has('Odds')
+      ? [
+          'Odds: share of samples finishing earlier than the same sample of the baseline with the same team.',
+        ]
+      : []),
     'Every row uses the same seed, so each sample draws the same task hours in every row (common random numbers).',
     ...(cmp.deadline === undefined
       ? []

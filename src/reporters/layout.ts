@@ -430,20 +430,32 @@ export function fitTable(
   rows: readonly (readonly string[])[],
   width: number,
 ): string {
+  return fitTableShowing(columns, rows, width).text;
+}
+
+/** `fitTable`, and the headers of the columns it shows (a legend explains only those). */
+export function fitTableShowing(
+  columns: readonly Column[],
+  rows: readonly (readonly string[])[],
+  width: number,
+): { readonly text: string; readonly shown: ReadonlySet<string> } {
   let keep = columns.map((_, i) => i);
   const measured = columns.map((_, i) => measure(rows, i));
   for (;;) {
     const cols = keep.map((i) => columns[i]!);
     const kept = keep.map((i) => measured[i]!);
+    const shown = new Set(cols.map((c) => c.header));
     const widths = fitWidths(cols, kept, width);
-    if (widths !== undefined) return renderRows(cols, rows, keep, kept, widths).join('\n');
+    if (widths !== undefined)
+      return { text: renderRows(cols, rows, keep, kept, widths).join('\n'), shown };
     const droppable = keep.filter((i) => columns[i]!.drop !== undefined);
     if (droppable.length === 0) {
       const squeezed = squeeze(cols);
       const narrow = squeezed === undefined ? undefined : fitWidths(squeezed, kept, width);
-      if (narrow !== undefined) return renderRows(squeezed!, rows, keep, kept, narrow).join('\n');
+      if (narrow !== undefined)
+        return { text: renderRows(squeezed!, rows, keep, kept, narrow).join('\n'), shown };
       const cells = rows.map((r) => keep.map((i) => r[i] ?? ''));
-      return stacked(cols, cells, width).join('\n');
+      return { text: stacked(cols, cells, width).join('\n'), shown };
     }
     const first = droppable.reduce((a, b) => (columns[b]!.drop! < columns[a]!.drop! ? b : a));
     keep = keep.filter((i) => i !== first);
