@@ -26,6 +26,8 @@ export interface CliContext {
    * them was named, not taken as the default.
    */
   operands: readonly string[];
+  /** The verb that runs (set with `operands`), for the commands a message suggests. */
+  verb: string | undefined;
 }
 
 /** Whether `file` is the default task file, taken because none was named. */
@@ -123,6 +125,9 @@ function reportLoadProblems(ctx: CliContext, file: string, diags: readonly Diagn
   else reportDiagnostics(ctx, diags);
 }
 
+/** Verbs that take an activity id after the task file. */
+const ID_VERBS = new Set(['logs', 'start', 'done', 'undo', 'block']);
+
 /** The message when the default task file is missing: what was looked for, and the ways out. */
 function noTaskFile(ctx: CliContext): string {
   const { file, from } = ctx.defaultFile;
@@ -130,8 +135,9 @@ function noTaskFile(ctx: CliContext): string {
     from === undefined
       ? `${DEFAULT_NAMES.join(' or ')}, or a .critpathrc or package.json "critpath" key naming one, in ${ctx.cwd} and the folders above it`
       : `${file} (named in ${from}) from ${ctx.cwd}`;
+  const named = `critpath ${ctx.verb ?? 'plan'} my/lab.yaml${ID_VERBS.has(ctx.verb ?? '') ? ' ID' : ''}`;
   return (
-    `no task file: looked for ${looked}. Name one (critpath plan my/lab.yaml), or set a default: ` +
+    `no task file: looked for ${looked}. Name one (${named}), or set a default: ` +
     '"critpath": {"file": "my/lab.yaml"} in package.json, or a .critpathrc holding {"file": "my/lab.yaml"}; ' +
     `critpath init writes a starter ${STARTER_TASK_FILE}.`
   );

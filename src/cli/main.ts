@@ -61,6 +61,7 @@ export async function main(
     exitCode: EXIT.ok,
     defaultFile: defaultTaskFile(cwd),
     operands: [],
+    verb: undefined,
   };
   const program = new Command('critpath')
     .description('Plan and run GPU infrastructure bring-up as a task graph')
@@ -102,6 +103,7 @@ export async function main(
     .exitOverride()
     .hook('preAction', (_program, verb) => {
       ctx.operands = verb.args;
+      ctx.verb = verb.name();
     });
   // The program's own options take no values, so the first other word names the verb.
   const verb = argv.find((a) => !a.startsWith('-'));

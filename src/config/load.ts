@@ -264,7 +264,7 @@ export function loadYamlWithPositions(
             ? `duplicate key ${keyText(text, e.pos[0])}: a mapping holds each key once`
             : /Maximum call stack size exceeded/.test(e.message)
               ? 'YAML syntax: lists or mappings nested too deep to read (hundreds of levels)'
-              : `YAML syntax: ${yamlProblem(e.message)}`;
+              : `YAML syntax: ${yamlProblem(e.message)}${YAML_HINTS[e.code] ?? ''}`;
       diags.push({ reason: 'yaml-syntax', message, position: at.at(e.pos[0]) });
     }
     return err(sortDiagnostics(diags));
@@ -497,6 +497,13 @@ function sortDiagnostics(d: Diagnostic[]): Diagnostic[] {
       (a.message < b.message ? -1 : 1),
   );
 }
+
+/** What a task file's author most likely meant, for the yaml parser's codes that often mean it. */
+const YAML_HINTS: Readonly<Partial<Record<string, string>>> = {
+  BLOCK_AS_IMPLICIT_KEY: '; a value holding ": " needs quotes (title: "Git repository: init")',
+  BLOCK_IN_FLOW: '; a value holding ": " needs quotes ({ id: a, title: "Git: init" })',
+  MULTILINE_IMPLICIT_KEY: '; a key needs ": " after it (title: A), and a list item "- " before it',
+};
 
 /** The longest stretch of the file that a YAML syntax message quotes. */
 const QUOTE_MAX = 40;

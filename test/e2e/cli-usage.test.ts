@@ -66,6 +66,10 @@ describe('command-line usage errors', () => {
     mkdirSync(join(p.dir, 'empty'));
     const none = await critpath(['cancel'], { ...at, cwd: join(p.dir, 'empty') });
     expectUsage(none, /^critpath: no task file: looked for critpath\.yaml/);
+    // The way out it names is the verb typed.
+    expect(none.stderr).toContain('Name one (critpath cancel my/lab.yaml)');
+    const logs = await critpath(['logs', 'a'], { ...at, cwd: join(p.dir, 'empty') });
+    expect(logs.stderr).toContain('Name one (critpath logs my/lab.yaml ID)');
     // A default file behind a link to nothing is there to see: said so, not "no task file".
     symlinkSync('nowhere.yaml', join(p.dir, 'empty', 'critpath.yaml'));
     const dangling = await critpath(['validate'], { ...at, cwd: join(p.dir, 'empty') });

@@ -7,6 +7,7 @@ import { loadProjectFile, loadProjectText, yamlProblem } from '../../../src/conf
 import { buildActivityGraph, compareIds } from '../../../src/model/activities.js';
 import { expectedHours } from '../../../src/model/project.js';
 import type { Diagnostic } from '../../../src/result.js';
+import { formatDiagnostic } from '../../../src/result.js';
 
 /** A task file of project X with these task lines (`  - { … }`). */
 const withTasks = (...tasks: string[]): string =>
@@ -375,5 +376,29 @@ describe('YAML syntax messages', () => {
     expect(yamlProblem('Nested mappings are not allowed\nat line 3')).toBe(
       'Nested mappings are not allowed',
     );
+  });
+});
+
+describe('YAML slips a task file author makes', () => {
+  it('say what was most likely meant', () => {
+    const head = 'project: X\nstart: 2026-01-05\ntasks:\n';
+    const cases: [string, RegExp][] = [
+      [
+        '  - id: a\n    title: Git repository: init\n    hours: 1\n',
+        /^tasks\.yaml:5:\d+: YAML syntax: .*; a value holding ": " needs quotes \(title: "Git repository: init"\)$/,
+      ],
+      [
+        '  - { id: a, title: Git: init, hours: 1 }\n',
+        /^tasks\.yaml:4:\d+: YAML syntax: .*; a value holding ": " needs quotes/,
+      ],
+      ['  - id: a\n    title A\n    hours: 1\n', /; a key needs ": " after it \(title: A\)/],
+    ];
+    for (const [tasks, says] of cases) {
+      const found = problemsOf(head + tasks, 'tasks.yaml').map(formatDiagnostic);
+      expect(
+        found.some((l) => says.test(l)),
+        found.join('\n'),
+      ).toBe(true);
+    }
   });
 });
