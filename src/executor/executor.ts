@@ -523,7 +523,9 @@ class Execution {
       pid,
       estimateHours: expectedHours(a.phase.estimate),
     });
-    const exit = blameFullDisk(a.id, logFile, await this.#follow(r, launched));
+    const followed = await this.#follow(r, launched);
+    // A timeout is the command's, whatever the disk: it did not end in time.
+    const exit = r.timedOut ? followed : blameFullDisk(a.id, logFile, followed);
     return { exit, startedAt: began.at, settled: () => launched.settled() };
   }
 

@@ -455,9 +455,6 @@ export class Launcher {
   /** Launcher processes whose end was handled. */
   readonly #gone = new WeakSet<ChildProcess>();
 
-  /** How many times its process died (killed, out of memory) rather than being closed. */
-  deaths = 0;
-
   /** The launcher process's pid, while it runs. */
   get pid(): number | undefined {
     return this.#child?.pid;
@@ -628,7 +625,6 @@ export class Launcher {
     if (died) {
       this.#child = undefined;
       this.#out = ''; // for a launcher that is gone
-      this.deaths++;
     }
     const lost = [...this.#pending.values()];
     this.#pending.clear();

@@ -181,13 +181,12 @@ export class LauncherPool {
         this.#rebalance();
       },
       onLost: (why) => {
+        // Even work this process did not hear start may have: the launcher tells of a start a
+        // turn after it. So every request it held is lost (the run stops), never tried again.
         this.#queued.delete(r);
         this.#settleMove(r);
         r.ended = true;
-        // Work that never started lost nothing: it goes back to `run` as withdrawn, and starts
-        // again on a new launcher, unless launchers keep dying (then it is the host's fault too).
-        if (!r.started && r.launcher.deaths <= MAX_LAUNCHER_DEATHS) r.handlers.onWithdrawn();
-        else r.handlers.onLost(why);
+        r.handlers.onLost(why);
         this.#rebalance();
       },
       onWithdrawn: () => {
@@ -282,9 +281,6 @@ export class LauncherPool {
   }
 }
 
-/** How often a launcher may die before the work it only held counts as lost to the host too. */
-const MAX_LAUNCHER_DEATHS = 2;
-
 let pool: LauncherPool | undefined;
 let jobs = 1;
 
@@ -356,7 +352,8 @@ export const localBackend: Backend = {
           resolveStarted(undefined);
         },
         onLost(why) {
-          // Nothing will see it end: it is stopped, and runs again on resume.
+          // Nothing will see it end: it is stopped, and runs again on resume. One that started
+          // unheard of is ended by the sweep of the run's tagged processes (local-run.ts).
           if (pid !== undefined) {
             live.delete(pid);
             killGroup(pid, 'SIGKILL');

@@ -210,6 +210,9 @@ async function drive(
     baseEnv: process.env,
     handNow: handNowOf(s),
   });
+  // Stopped for a host fault (a launcher died), a command may run that no launcher told of.
+  if (result.hostFault !== undefined)
+    await sweepOrphans(new Set([s.runId]), Math.min(o.graceMs, 5000));
   return {
     outcome: result.outcome,
     hostFault: result.hostFault,

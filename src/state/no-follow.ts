@@ -74,6 +74,8 @@ const FULL_BELOW_BYTES = 64 * 1024;
 export function logDiskFull(path: string): string | undefined {
   try {
     const fs = statfsSync(dirname(path));
+    // A file system that counts no blocks (ramfs) cannot say.
+    if (fs.blocks === 0) return undefined;
     const blocks = process.getuid?.() === 0 ? fs.bfree : fs.bavail;
     if (blocks * fs.bsize >= FULL_BELOW_BYTES) return undefined;
   } catch {

@@ -76,6 +76,30 @@ describe('signals', () => {
     expect(journal).not.toMatch(/"t":"failed"/);
   }, 60_000);
 
+  it('a launcher killed right as it starts a command: that command, never heard of, does not outlive the run', async () => {
+    const p = tempProject(
+      'project: race\nstart: 2026-01-05\ntasks:\n' +
+        '  - { id: a, hours: 1, run: "kill -9 $PPID; exec sleep 31" }\n' +
+        '  - { id: b, hours: 1, run: "exec sleep 32" }\n' +
+        '  - { id: c, hours: 1, run: "exec sleep 33" }\n' +
+        '  - { id: d, hours: 1, run: "exec sleep 34" }\n',
+    );
+    // Four commands on as many slots: a launcher starts two in one turn, and tells of both after.
+    const r = await execa('node', [BIN, 'run', p.file, '--jobs', '4', '--json', '--grace', '1'], {
+      cwd: p.dir,
+      env: p.env,
+      reject: false,
+    });
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/critpath launcher, pid \d+\) died \(SIGKILL\); the run stopped/);
+    const runId = /"runId":"([^"]+)"/.exec(r.stdout)?.[1] ?? '';
+    expect(runId).not.toBe('');
+    expect(findTagged(new Set([runId]))).toEqual([]);
+    const journal = readFileSync(join(p.dir, '.critpath', 'project.journal'), 'utf8');
+    expect(journal).not.toMatch(/"t":"failed"/);
+    expect(journal).toMatch(/"t":"interrupted"[^\n]*"id":"a"/);
+  }, 60_000);
+
   it('the launchers of a run killed mid-flight (SIGKILL) end quietly: no stack on its stderr', async () => {
     const tasks = Array.from({ length: 400 }, (_, i) => `  - { id: t${i}, hours: 1, run: "true" }`);
     const p = tempProject(`project: quiet\nstart: 2026-01-05\ntasks:\n${tasks.join('\n')}\n`);

@@ -7,6 +7,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statfsSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -564,6 +565,35 @@ describe('a journal that never lies', () => {
       const again = await critpath(['run', 'p.yaml'], { cwd: mnt, env });
       expect(again.exitCode, again.all).toBe(0);
       expect(again.stdout).toMatch(/done {2}next /);
+    },
+    60_000,
+  );
+
+  it.skipIf(!tmpfs)(
+    'a timeout is a timeout on a nearly full disk too; a file system that counts no blocks is never full',
+    async () => {
+      const mnt = tmpfsMount('critpath-tmpfs-', '256k');
+      writeFileSync(
+        join(mnt, 'p.yaml'),
+        `${HEAD}  - { id: slow, hours: 1, timeout: 1s, run: 'sleep 30' }\n`,
+      );
+      // Under 64 KiB left, yet room for the journal's records.
+      const { bavail, bsize } = statfsSync(mnt);
+      writeFileSync(join(mnt, 'filler'), Buffer.alloc(bavail * bsize - 32 * 1024));
+      const env = { NO_COLOR: '1', CRITPATH_GPU_LOCK_DIR: join(tmpdir(), 'critpath-tmpfs-locks') };
+      const run = await critpath(['run', 'p.yaml'], { cwd: mnt, env });
+      expect(run.exitCode, run.all).toBe(1);
+      expect(run.stdout).toMatch(/FAIL {2}slow: timed out after 1s/);
+      const ram = mkdtempSync(join(tmpdir(), 'critpath-ramfs-'));
+      execFileSync('mount', ['-t', 'ramfs', 'ramfs', ram]);
+      onTestFinished(() => {
+        execFileSync('umount', ['-l', ram]);
+        rmSync(ram, { recursive: true, force: true });
+      });
+      writeFileSync(join(ram, 'p.yaml'), `${HEAD}  - { id: bad, hours: 1, run: 'exit 3' }\n`);
+      const failed = await critpath(['run', 'p.yaml'], { cwd: ram, env });
+      expect(failed.exitCode, failed.all).toBe(1);
+      expect(failed.stdout).toMatch(/FAIL {2}bad: exit 3/);
     },
     60_000,
   );
