@@ -260,10 +260,7 @@ export function engineerWeeks(plan: DatedTeamPlan): string[][] {
       rows.push([first ? m.id : '', `Week ${week}`, w.ids.join(', '), fmtHours(w.hours)]);
       first = false;
     }
-    // An engineer added to make up the team size has no skills: work that asks for one is not theirs.
-    const why =
-      m.declared || m.skills.length > 0 ? '' : ': not in the team the file declares, so no skills';
-    if (first) rows.push([m.id, '—', `(no work${why})`, '0']);
+    if (first) rows.push([m.id, '—', '(no work)', '0']);
   }
   return rows;
 }

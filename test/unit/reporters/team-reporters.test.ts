@@ -163,18 +163,3 @@ describe('one of each', () => {
     );
   });
 });
-
-describe('an engineer added to make up the team size', () => {
-  it('says why it has no work: not declared, so no skills', async () => {
-    const p = await loadProjectFile('tasks/epic-1a.yaml');
-    if (!p.ok) throw new Error('epic-1a.yaml does not load');
-    const r = buildTeamPlans(p.value, [teamSize(4)], { now: () => 0 });
-    if (!r.ok) throw new Error(r.error);
-    const text = renderTeamTable(r.value[0]!, memoryOutput(Infinity));
-    expect(text).toMatch(
-      /^E4 +— +\(no work: not in the team the file declares, so no skills\) +0$/m,
-    );
-    // Declared people without work say only that.
-    expect(renderTeamTable(two(), memoryOutput(Infinity))).not.toContain('so no skills');
-  });
-});
