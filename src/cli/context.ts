@@ -59,8 +59,9 @@ export function runHolds(
 
 /**
  * The task file and activity id of a verb that takes `[file] <id>` (logs, start, done, undo,
- * block): one operand alone is the id, in the default task file, unless it names a task file,
- * which lacks the id. Undefined after a usage error.
+ * block): one operand alone is the id, in the default task file, unless it is named like a task
+ * file (.yaml, .yml, .json) or is one: then the id is missing. (A task whose id ends so is
+ * named after its file.) Undefined after a usage error.
  */
 export function fileAndId(
   ctx: CliContext,
@@ -71,8 +72,8 @@ export function fileAndId(
   if (named !== undefined && id !== undefined) return { file: named, id };
   const taskFile =
     named !== undefined &&
-    /\.(ya?ml|json)$/i.test(named) &&
-    statSync(named, { throwIfNoEntry: false })?.isFile() === true;
+    (/\.(ya?ml|json)$/i.test(named) ||
+      statSync(named, { throwIfNoEntry: false })?.isFile() === true);
   if (named === undefined || taskFile) {
     usageError(ctx, `${verb} needs an activity id: critpath ${verb} ${named ?? '[FILE]'} ID`);
     return undefined;

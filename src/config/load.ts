@@ -264,7 +264,7 @@ export function loadYamlWithPositions(
             ? `duplicate key ${keyText(text, e.pos[0])}: a mapping holds each key once`
             : /Maximum call stack size exceeded/.test(e.message)
               ? 'YAML syntax: lists or mappings nested too deep to read (hundreds of levels)'
-              : `YAML syntax: ${yamlProblem(e.message)}${YAML_HINTS[e.code] ?? ''}`;
+              : `YAML syntax: ${yamlProblem(e.message)}${yamlHint(e.code, lineAt(text, e.pos[0]))}`;
       diags.push({ reason: 'yaml-syntax', message, position: at.at(e.pos[0]) });
     }
     return err(sortDiagnostics(diags));
@@ -498,12 +498,28 @@ function sortDiagnostics(d: Diagnostic[]): Diagnostic[] {
   );
 }
 
-/** What a task file's author most likely meant, for the yaml parser's codes that often mean it. */
-const YAML_HINTS: Readonly<Partial<Record<string, string>>> = {
-  BLOCK_AS_IMPLICIT_KEY: '; a value holding ": " needs quotes (title: "Git repository: init")',
-  BLOCK_IN_FLOW: '; a value holding ": " needs quotes ({ id: a, title: "Git: init" })',
-  MULTILINE_IMPLICIT_KEY: '; a key needs ": " after it (title: A), and a list item "- " before it',
-};
+/**
+ * What a task file's author most likely meant, for the yaml parser's codes that often mean it,
+ * when the line the problem is on (`line`) shows that slip: a value holding ": " (a second ": "
+ * on the line), or a key without its ": ". Empty otherwise (a line indented too deep, say).
+ */
+function yamlHint(code: string, line: string): string {
+  const colons = line.split(/:(?:\s|$)/).length - 1;
+  if (code === 'BLOCK_AS_IMPLICIT_KEY' && colons >= 2)
+    return '; a value holding ": " needs quotes (title: "Git repository: init")';
+  if (code === 'BLOCK_IN_FLOW' && colons >= 2 && line.includes('{'))
+    return '; a value holding ": " needs quotes ({ id: a, title: "Git: init" })';
+  if (code === 'MULTILINE_IMPLICIT_KEY' && colons === 0)
+    return '; a key needs ": " after it (title: A)';
+  return '';
+}
+
+/** The line of `text` that holds offset `at`. */
+function lineAt(text: string, at: number): string {
+  const start = text.lastIndexOf('\n', at - 1) + 1;
+  const end = text.indexOf('\n', at);
+  return text.slice(start, end < 0 ? undefined : end);
+}
 
 /** The longest stretch of the file that a YAML syntax message quotes. */
 const QUOTE_MAX = 40;

@@ -119,6 +119,12 @@ describe('hand work', () => {
     expect(noId.stderr.trim()).toBe(
       `critpath: undo needs an activity id: critpath undo ${p.file} ID`,
     );
+    // So does one named like a task file, mistyped: it is not taken for an id.
+    const typo = await cli('undo', 'projet.yaml');
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr.trim()).toBe(
+      'critpath: undo needs an activity id: critpath undo projet.yaml ID',
+    );
     for (const args of [
       ['undo', 'write-rol'],
       ['logs', 'write-rol'],
