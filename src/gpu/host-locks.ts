@@ -3,7 +3,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeIoError, EnvironmentError } from '../result.js';
 import type { LockOwner } from '../state/lockfile.js';
-import { ownerAlive, readLock, relock, tryLock, unlock } from '../state/lockfile.js';
+import { leftGroups, ownerAlive, readLock, relock, tryLock, unlock } from '../state/lockfile.js';
 import type { Gpu } from './inventory.js';
 
 /**
@@ -135,5 +135,11 @@ export function describeWait(index: number, o: LockOwner): string {
     o.host === hostname()
       ? ''
       : ` on ${typeof o.host === 'string' ? `host ${o.host}` : 'an unnamed host'}`;
-  return `waiting for GPU ${index}, held by pid ${o.pid}${where} (project ${o.project ?? o.what ?? 'unknown'})`;
+  // A run that died leaves its commands, which hold the lock: name them, not the dead run.
+  const left = leftGroups(o);
+  const holder =
+    left.length === 0
+      ? `pid ${o.pid}`
+      : `process group ${left.join(', ')}, left running by pid ${o.pid}, which has ended`;
+  return `waiting for GPU ${index}, held by ${holder}${where} (project ${o.project ?? o.what ?? 'unknown'})`;
 }

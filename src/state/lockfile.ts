@@ -91,6 +91,15 @@ export function ownerAlive(o: LockOwner): boolean {
   return processAlive(o) || (o.pgids ?? []).some(groupAlive);
 }
 
+/**
+ * The owner's process groups that still live after its own process ended (on this host): the
+ * commands a dead run left, which hold its locks. Empty while the owner lives.
+ */
+export function leftGroups(o: LockOwner): number[] {
+  if (o.host !== hostname() || processAlive(o)) return [];
+  return (o.pgids ?? []).filter(groupAlive);
+}
+
 /** Whether any process of group `pgid` exists. */
 function groupAlive(pgid: number): boolean {
   if (!Number.isInteger(pgid) || pgid <= 1) return false;

@@ -1,7 +1,8 @@
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { gpuLockDir } from '../../../src/gpu/host-locks.js';
+import { describeWait, gpuLockDir } from '../../../src/gpu/host-locks.js';
 
 describe('gpuLockDir', () => {
   it('is $CRITPATH_GPU_LOCK_DIR, else the default, an empty value as unset', () => {
@@ -15,6 +16,32 @@ describe('gpuLockDir', () => {
       expect(gpuLockDir()).toBe(fallback);
     } finally {
       vi.unstubAllEnvs();
+    }
+  });
+});
+
+describe('describeWait', () => {
+  it('names the commands a dead run left, not the dead run, as what holds the GPU', async () => {
+    const left = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    const gone = spawn('true');
+    await new Promise((r) => gone.on('exit', r));
+    try {
+      const owner = {
+        pid: gone.pid!,
+        start: '1',
+        boot: '',
+        host: hostname(),
+        pgids: [left.pid!],
+        project: 'p.yaml',
+      };
+      expect(describeWait(0, owner)).toBe(
+        `waiting for GPU 0, held by process group ${left.pid}, left running by pid ${gone.pid}, which has ended (project p.yaml)`,
+      );
+      expect(describeWait(1, { ...owner, pid: process.pid, start: '' })).toBe(
+        `waiting for GPU 1, held by pid ${process.pid} (project p.yaml)`,
+      );
+    } finally {
+      process.kill(-left.pid!, 'SIGKILL');
     }
   });
 });
