@@ -379,7 +379,10 @@ describe('GPU locks outlive a crash', () => {
       env: { ...b.env, CRITPATH_GPU_LOCK_DIR: locks },
     });
     expect(second.exitCode, second.all).toBe(0);
-    expect(second.all).toMatch(/waiting for GPU 0, held by pid \d+ \(project .*project\.yaml\)/);
+    // What holds it is the command the dead run left, named by its process group.
+    expect(second.all).toMatch(
+      /waiting for GPU 0, held by process group \d+, left running by pid \d+, which has ended \(project .*project\.yaml\)/,
+    );
     const endA = readRecord(a.record).find((l) => l.kind === 'end' && l.id === 'ga');
     const startB = readRecord(b.record).find((l) => l.kind === 'start' && l.id === 'gb');
     expect(endA, 'the orphaned command of the killed run finished').toBeDefined();
