@@ -14,6 +14,7 @@ import type { KeptHand } from '../state/reset.js';
 import { handKept, resetClosure } from '../state/reset.js';
 import type { UnknownId } from './resolve-ids.js';
 import { resolveIds, withHints } from './resolve-ids.js';
+import { leftovers } from './leftovers.js';
 
 export interface ResetRequest {
   readonly file: string;
@@ -37,6 +38,11 @@ export type ResetResult =
       readonly downstream: readonly string[];
       /** Activities whose hand records the reset kept (they stay as people left them). */
       readonly kept: readonly KeptHand[];
+      /**
+       * Activities reset whose command a run that died left running (process group `pid`): the
+       * journal forgets them, the host does not (the next run's sweep stops them).
+       */
+      readonly stillRunning: readonly { readonly id: string; readonly pid: number }[];
     };
 
 export async function resetActivities(
@@ -56,6 +62,10 @@ export async function resetActivities(
     all || req.keepDownstream ? [] : resetClosure(graph, state, acts.ok).downstream;
   const ids = all ? graph.activities.map((a) => a.id) : [...acts.ok, ...downstream];
   const kept = handKept(state, ids);
+  const resetIds = new Set(ids);
+  const stillRunning = [...leftovers(state)]
+    .filter(([id]) => resetIds.has(id))
+    .map(([id, pid]) => ({ id, pid }));
   const written = appendUnderLock(paths, `critpath reset ${req.file}`, [
     { t: 'reset', at: Date.now(), ids: all ? null : ids, hand: 'kept' },
   ]);
@@ -67,5 +77,6 @@ export async function resetActivities(
     named: all ? undefined : acts.ok.filter(runsAgain),
     downstream: downstream.filter(runsAgain),
     kept,
+    stillRunning,
   };
 }

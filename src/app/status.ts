@@ -6,7 +6,7 @@ import { defaultTeamSize } from '../planner/project/project-problem.js';
 import { BACKENDS, backendsWithOpenAttempts } from '../executor/backends.js';
 import type { GpuOverride } from '../gpu/inventory.js';
 import { detectInventory } from '../gpu/inventory.js';
-import { findTagged } from '../executor/orphans.js';
+import { leftovers } from './leftovers.js';
 import { statePaths } from '../state/paths.js';
 import type { StatePaths } from '../state/paths.js';
 import type { ProjectRunState } from '../state/run-state.js';
@@ -85,27 +85,6 @@ export async function projectStatus(
  */
 async function readState(file: string, paths: StatePaths): Promise<ProjectRunState> {
   return readRunStateQuickly(paths) ?? (await import('../state/read.js')).readRunState(file, paths);
-}
-
-/**
- * Activities whose last attempt ran here (local) in a run that died, and whose process group
- * still runs: found as the next run's sweep finds them, by the run id in their environment.
- */
-function leftovers(state: ProjectRunState): Map<string, number> {
-  const out = new Map<string, number>();
-  const candidates: { id: string; runId: string; pid: number }[] = [];
-  for (const a of state.activities.values()) {
-    const last = a.attempts[a.attempts.length - 1];
-    if (a.status !== 'interrupted' || last?.outcome !== 'running') continue;
-    if (last.backend === 'local' && last.pid !== undefined)
-      candidates.push({ id: a.id, runId: last.runId, pid: last.pid });
-  }
-  if (candidates.length === 0) return out;
-  const groups = new Set(
-    findTagged(new Set(candidates.map((c) => c.runId))).map((p) => `${p.runId} ${p.pgid}`),
-  );
-  for (const c of candidates) if (groups.has(`${c.runId} ${c.pid}`)) out.set(c.id, c.pid);
-  return out;
 }
 
 /** GPUs of this host: `--gpus`, else the last run's when it ran here, else nvidia-smi's. */

@@ -390,6 +390,46 @@ describe('GPU locks outlive a crash', () => {
   }, 60_000);
 });
 
+describe('reset after a run died', () => {
+  it('says which commands the dead run left running, which the journal then forgets', async () => {
+    const p = tempProject(`${HEAD}  - { id: slow, hours: 1, run: 'sleep 30' }\n`);
+    const run = execa('node', [BIN, 'run', p.file, '--json'], {
+      cwd: p.dir,
+      env: p.env,
+      reject: false,
+    });
+    const journal = join(p.dir, '.critpath', 'project.journal');
+    const started = (): boolean => {
+      try {
+        return /"t":"started"/.test(readFileSync(journal, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    for (let k = 0; k < 400 && !started(); k++) await new Promise((r) => setTimeout(r, 25));
+    expect(started()).toBe(true);
+    run.kill('SIGKILL');
+    await run;
+    const pid = Number(/"t":"started"[^\n]*"pid":(\d+)/.exec(readFileSync(journal, 'utf8'))?.[1]);
+    try {
+      const r = await critpath(['reset', p.file], {
+        cwd: p.dir,
+        env: { ...p.env, COLUMNS: '200' },
+      });
+      expect(r.exitCode, r.all).toBe(0);
+      expect(r.stderr.trim()).toBe(
+        `note: slow still runs (process group ${pid}), left by a run that died; the next run stops it first (kill -- -${pid} stops it now)`,
+      );
+    } finally {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  }, 60_000);
+});
+
 describe('a journal that never lies', () => {
   const twoTasks = () =>
     tempProject(

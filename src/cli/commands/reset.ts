@@ -61,6 +61,13 @@ export function registerReset(program: Command, ctx: CliContext): void {
               `reset: downstream, so these run again too: ${listed(r.downstream, IDS_SHOWN)} (--keep-downstream to keep them)`,
             );
           if (r.kept.length > 0) say(keptLine(r.kept, file));
+          for (const { id, pid } of r.stillRunning)
+            ctx.out.err(
+              wrapProse(
+                `note: ${escapeLine(id)} still runs (process group ${pid}), left by a run that died; the next run stops it first (kill -- -${pid} stops it now)`,
+                ctx.out.columns,
+              ),
+            );
         }
       }
     });
