@@ -282,5 +282,9 @@ function doneDownstream(
   reduce(state, { v: JOURNAL_VERSION, ...rec });
   if (state.activities.get(id)?.status === 'done') return [];
   const { downstream } = resetClosure(buildActivityGraph(project), state, [id]);
-  return downstream.filter((d) => state.activities.get(d)?.status === 'done');
+  // Work done by hand stays as people left it, whatever a reset does: not named.
+  return downstream.filter((d) => {
+    const a = state.activities.get(d);
+    return a?.status === 'done' && a.hand?.state !== 'done';
+  });
 }

@@ -36,6 +36,12 @@ const VERBS: Readonly<Record<string, () => Promise<Register>>> = {
 /** Verbs that need every verb registered: completion lists them all. */
 const NEEDS_ALL = new Set(['completion']);
 
+/** `critpath -h plan`: the program's help (listing every verb), asked before the verb. */
+function rootHelp(argv: readonly string[], verb: string): boolean {
+  const help = argv.findIndex((a) => a === '-h' || a === '--help');
+  return help >= 0 && help < argv.indexOf(verb);
+}
+
 /** `critpath --version` without a verb: commander prints it before anything else (help too). */
 const versionOnly = (argv: readonly string[]): boolean =>
   argv.some((a) => a === '--version' || a === '-V');
@@ -108,7 +114,10 @@ export async function main(
   // The program's own options take no values, so the first other word names the verb.
   const verb = argv.find((a) => !a.startsWith('-'));
   const wanted =
-    verb !== undefined && Object.hasOwn(VERBS, verb) && !NEEDS_ALL.has(verb)
+    verb !== undefined &&
+    Object.hasOwn(VERBS, verb) &&
+    !NEEDS_ALL.has(verb) &&
+    !rootHelp(argv, verb)
       ? [verb]
       : verb === undefined && versionOnly(argv)
         ? []
@@ -122,6 +131,8 @@ export async function main(
     await program.parseAsync(['node', 'critpath', ...argv]);
   } catch (e) {
     if (e instanceof CommanderError) {
+      // Help shown for a mistake (`critpath help frob`, or no verb at all) went to stderr: exit 2.
+      if (e.code === 'commander.help' && e.exitCode !== 0) return EXIT.usage;
       if (
         e.code === 'commander.helpDisplayed' ||
         e.code === 'commander.version' ||

@@ -304,6 +304,8 @@ class Execution {
 
   #settle(r: Running, result: TurnEnd): void {
     const o = this.#o;
+    // A stop may have set it after the attempt ended (a host fault, heard of first elsewhere).
+    r.killTimer?.clear();
     const a = o.graph.activities[r.index]!;
     if (r.holdsSlot) {
       r.holdsSlot = false;

@@ -1,5 +1,5 @@
 import type { ProblemPlan } from '../planner/project/psplib-plan.js';
-import { fmtHours, planQuality, table } from './format.js';
+import { counted, fmtHours, planQuality, table } from './format.js';
 import type { Output } from './terminal.js';
 import { escapeLine } from './escape.js';
 import { wrapProse } from './layout.js';
@@ -32,7 +32,7 @@ export function renderProblemPlanTable(plan: ProblemPlan, name: string, out: Out
     table(rows, ['l', 'l', 'r', 'r', 'r', ...ids.map((): 'r' => 'r'), 'l']),
     '',
     prose(
-      `Makespan: ${plan.makespan} periods (${plan.method}, ${plan.schedulesEvaluated} schedules)`,
+      `Makespan: ${counted(plan.makespan, 'period')} (${plan.method}, ${counted(plan.schedulesEvaluated, 'schedule')})`,
     ).replace(/^Makespan/, c.bold('Makespan')),
     prose(
       `Lower bound: ${fmtHours(plan.lowerBound)} (critical path ${fmtHours(plan.bounds.criticalPath)}, ` +

@@ -62,9 +62,6 @@ export function appendLog(
   }
 }
 
-/** Under this much free space, a log's file system counts as full: a write there has failed. */
-const FULL_BELOW_BYTES = 64 * 1024;
-
 /**
  * Why a failed attempt is the host's fault, not its command's: the file system of its log, which
  * the command writes straight to, is full (for root, which may use the blocks kept in reserve,
@@ -76,8 +73,9 @@ export function logDiskFull(path: string): string | undefined {
     const fs = statfsSync(dirname(path));
     // A file system that counts no blocks (ramfs) cannot say.
     if (fs.blocks === 0) return undefined;
+    // A write that failed for want of space leaves none: a block free means there was room.
     const blocks = process.getuid?.() === 0 ? fs.bfree : fs.bavail;
-    if (blocks * fs.bsize >= FULL_BELOW_BYTES) return undefined;
+    if (blocks > 0) return undefined;
   } catch {
     return undefined;
   }

@@ -100,6 +100,10 @@ describe('hand work', () => {
     // An undo of work that was not done says nothing more.
     expect((await cli('block', p.file, 'write-role', '--reason', 'x')).exitCode).toBe(0);
     expect((await cli('undo', p.file, 'write-role')).stderr).toBe('');
+    // Work after it done by hand stays as people left it, reset or not: not named.
+    expect((await cli('done', p.file, 'write-role', '--hours', '1')).exitCode).toBe(0);
+    expect((await cli('done', p.file, 'apply', '--hours', '1')).exitCode).toBe(0);
+    expect((await cli('undo', p.file, 'write-role')).stderr).toBe('');
   }, 60_000);
 
   it('takes a lone id from the default task file, as logs does; a mistyped id gets the nearest', async () => {

@@ -24,8 +24,9 @@ tasks:
 async function runUntilStarted(
   p: { file: string; dir: string; env: Record<string, string> },
   jobs: number,
+  grace = 1,
 ): Promise<{ child: ResultPromise<{ reject: false }>; runId: string }> {
-  const args = [BIN, 'run', p.file, '--jobs', String(jobs), '--json', '--grace', '1'];
+  const args = [BIN, 'run', p.file, '--jobs', String(jobs), '--json', '--grace', String(grace)];
   const child = execa('node', args, { cwd: p.dir, env: p.env, reject: false });
   let out = '';
   await new Promise<void>((resolve) => {
@@ -59,12 +60,16 @@ describe('signals', () => {
         '  - { id: a, hours: 1, run: "sleep 30" }\n  - { id: b, hours: 1, run: "sleep 30" }\n' +
         '  - { id: c, hours: 1, deps: [a, b], run: "true" }\n',
     );
-    const { child, runId } = await runUntilStarted(p, 2);
+    // One slot, and one more queued ahead on its launcher; a long grace, which nothing is left
+    // to wait for once the launcher is gone.
+    const { child, runId } = await runUntilStarted(p, 1, 30);
     const launchers = await execa('pgrep', ['-f', `^critpath launcher \\(run pid ${child.pid}\\)`]);
     const pids = launchers.stdout.split('\n').map(Number);
     expect(pids.length).toBeGreaterThan(0);
+    const killed = Date.now();
     for (const pid of pids) process.kill(pid, 'SIGKILL');
     const r = await child;
+    expect(Date.now() - killed).toBeLessThan(15_000);
     expect(r.exitCode, r.stderr).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(

@@ -613,12 +613,13 @@ describe('a journal that never lies', () => {
   );
 
   it.skipIf(!tmpfs)(
-    'a timeout is a timeout on a nearly full disk too; a file system that counts no blocks is never full',
+    "a timeout or a failure is the command's on a nearly full disk; a file system that counts no blocks is never full",
     async () => {
       const mnt = tmpfsMount('critpath-tmpfs-', '256k');
       writeFileSync(
         join(mnt, 'p.yaml'),
-        `${HEAD}  - { id: slow, hours: 1, timeout: 1s, run: 'sleep 30' }\n`,
+        `${HEAD}  - { id: slow, hours: 1, timeout: 1s, run: 'sleep 30' }\n` +
+          `  - { id: bad, hours: 1, run: 'echo boom; exit 1' }\n`,
       );
       // Under 64 KiB left, yet room for the journal's records.
       const { bavail, bsize } = statfsSync(mnt);
@@ -627,6 +628,8 @@ describe('a journal that never lies', () => {
       const run = await critpath(['run', 'p.yaml'], { cwd: mnt, env });
       expect(run.exitCode, run.all).toBe(1);
       expect(run.stdout).toMatch(/FAIL {2}slow: timed out after 1s/);
+      // A command that fails where its output still fits failed on its own.
+      expect(run.stdout).toMatch(/FAIL {2}bad: exit 1/);
       const ram = mkdtempSync(join(tmpdir(), 'critpath-ramfs-'));
       execFileSync('mount', ['-t', 'ramfs', 'ramfs', ram]);
       onTestFinished(() => {

@@ -32,6 +32,16 @@ describe('usage errors', () => {
     }
   });
 
+  it('help shown for a mistake exits 2; help asked for before a verb lists every verb', async () => {
+    expect((await run('help', 'frob')).code).toBe(2);
+    expect((await run()).code).toBe(2);
+    const out = memoryOutput();
+    expect(await main(['-h', 'plan'], out)).toBe(0);
+    const help = out.stdout.join('\n');
+    for (const verb of ['validate', 'plan', 'status', 'logs'])
+      expect(help).toMatch(new RegExp(`^  ${verb} `, 'm'));
+  });
+
   it('joins what commander says on several lines', () => {
     expect(usageErrorLine("error: unknown option '--x'\n(Did you mean --y?)\n", 'run')).toBe(
       "unknown option '--x' (did you mean --y?); critpath run --help shows the usage",
