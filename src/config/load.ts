@@ -505,12 +505,21 @@ function sortDiagnostics(d: Diagnostic[]): Diagnostic[] {
  */
 function yamlHint(code: string, line: string): string {
   const colons = line.split(/:(?:\s|$)/).length - 1;
-  if (code === 'BLOCK_AS_IMPLICIT_KEY' && colons >= 2)
-    return '; a value holding ": " needs quotes (title: "Git repository: init")';
+  // The line as it should read, when short enough to quote in a one-line message.
+  const fixed = (text: string): string => (text.length <= 60 ? ` (${text})` : '');
+  const item = /^\s*(?:- )?/.exec(line)![0];
+  const body = line.slice(item.length).trim();
+  if (code === 'BLOCK_AS_IMPLICIT_KEY' && colons >= 2) {
+    const at = body.indexOf(': ');
+    const value = body.slice(at + 2).trim();
+    return `; a value holding ": " needs quotes${fixed(`${body.slice(0, at)}: ${JSON.stringify(value)}`)}`;
+  }
   if (code === 'BLOCK_IN_FLOW' && colons >= 2 && line.includes('{'))
     return '; a value holding ": " needs quotes ({ id: a, title: "Git: init" })';
-  if (code === 'MULTILINE_IMPLICIT_KEY' && colons === 0)
-    return '; a key needs ": " after it (title: A)';
+  if (code === 'MULTILINE_IMPLICIT_KEY' && colons === 0) {
+    const space = body.search(/\s/);
+    return `; a key needs ": " after it${space > 0 ? fixed(`${body.slice(0, space)}: ${body.slice(space).trim()}`) : ''}`;
+  }
   return '';
 }
 

@@ -392,6 +392,11 @@ describe('YAML slips a task file author makes', () => {
         /^tasks\.yaml:4:\d+: YAML syntax: .*; a value holding ": " needs quotes/,
       ],
       ['  - id: a\n    title A\n    hours: 1\n', /; a key needs ": " after it \(title: A\)$/],
+      ['  - id: a\n    hours 1\n    title: b\n', /; a key needs ": " after it \(hours: 1\)$/],
+      [
+        '  - id: a\n    title: Pull: the "base" image\n',
+        /; a value holding ": " needs quotes \(title: "Pull: the \\"base\\" image"\)$/,
+      ],
     ];
     for (const [tasks, says] of cases) {
       const found = problemsOf(head + tasks, 'tasks.yaml').map(formatDiagnostic);
