@@ -134,7 +134,7 @@ describe('critpath CLI (built)', () => {
     const bad = await critpath(['graph', 'tasks/demo.yaml', '--upstream', 'd.33']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
-      /^critpath: --upstream: unknown task or activity "d\.33" \(did you mean "d\.3"\?\)\n$/,
+      /^critpath: tasks\/demo\.yaml: --upstream: unknown task or activity "d\.33" \(did you mean "d\.3"\?\)\n$/,
     );
   });
 

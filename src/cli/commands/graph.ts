@@ -45,7 +45,7 @@ export function registerGraph(program: Command, ctx: CliContext): void {
       if (query !== undefined) {
         const r = dependencies(project, query.id, query.direction);
         if (!r.ok) {
-          usageError(ctx, `--${query.direction}: ${unknownIdsText([r.error])}`);
+          usageError(ctx, `${file}: --${query.direction}: ${unknownIdsText([r.error])}`);
           return;
         }
         ctx.out.out(renderDependencies(r.value));
