@@ -85,7 +85,7 @@ export function eventLine(e: RunEvent, out: Output): string | undefined {
       );
     case 'activity-done':
       return c.green(
-        `done  ${e.id} in ${fmtDuration(e.durationMs)} (planned ${fmtDuration(e.estimateHours * 3_600_000)})`,
+        `done  ${e.id} in ${fmtDuration(e.durationMs)} (planned ${fmtPlanned(e.estimateHours)})`,
       );
     case 'activity-failed':
       return [
@@ -104,9 +104,15 @@ export function eventLine(e: RunEvent, out: Output): string | undefined {
   }
 }
 
-/** Planned or actual hours for people: `6.5h`, or minutes and seconds under an hour (`4m30s`, `3s`). */
-export const fmtPlanned = (h: number): string =>
-  h >= 1 ? `${fmtHours(h)}h` : fmtDuration(h * 3_600_000);
+/**
+ * Planned or actual hours for people, in one unit wherever they are shown (run lines, the
+ * summary, status): `6.5h`, or under an hour `30m`, `4m30s`, `3s`.
+ */
+export function fmtPlanned(h: number): string {
+  if (h >= 1) return `${fmtHours(h)}h`;
+  const s = Math.round(h * 3600);
+  return s >= 60 && s % 60 === 0 ? `${s / 60}m` : fmtDuration(h * 3_600_000);
+}
 const dur = fmtPlanned;
 
 /** The actual/plan cell: a percentage, `—` when nothing was planned (no ratio), empty when not run. */

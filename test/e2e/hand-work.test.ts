@@ -250,7 +250,7 @@ describe('hand work', () => {
     expect(journal).not.toMatch(/"t":"started"[^\n]*"id":"(cabling|label)"/);
     const status = await cli('status', p.file, '--gpus', '0');
     expect(status.stdout).toMatch(/^cabling +running +2h +\S+ +ann is on it$/m);
-    expect(status.stdout).toMatch(/^label +done +1h +30m00s +done by ann \(engineer hours\)$/m);
+    expect(status.stdout).toMatch(/^label +done +1h +30m +done by ann \(engineer hours\)$/m);
     expect(status.stdout).toMatch(/^test +pending +1h *$/m);
   }, 60_000);
 

@@ -3,11 +3,31 @@ import type { RunEvent } from '../../../src/executor/events.js';
 import { liveRunReporter } from '../../../src/reporters/run-live.js';
 import {
   eventLine,
+  fmtPlanned,
   plainRunReporter,
   renderSummary,
   tailLines,
 } from '../../../src/reporters/run-plain.js';
 import { memoryOutput } from '../../../src/reporters/terminal.js';
+
+describe('fmtPlanned', () => {
+  it('says hours one way wherever they are shown', () => {
+    expect(fmtPlanned(2.5)).toBe('2.5h');
+    expect(fmtPlanned(1)).toBe('1h');
+    expect(fmtPlanned(0.5)).toBe('30m');
+    expect(fmtPlanned(0.075)).toBe('4m30s');
+    expect(fmtPlanned(1 / 1200)).toBe('3s');
+    const done = {
+      type: 'activity-done',
+      at: 0,
+      id: 'a',
+      attempt: 1,
+      durationMs: 12,
+      estimateHours: 2.5,
+    } as const;
+    expect(eventLine(done, memoryOutput())).toBe('done  a in 12ms (planned 2.5h)');
+  });
+});
 
 describe('eventLine', () => {
   it('says which job a submitted activity became, and what a detached run left running', () => {
