@@ -51,10 +51,13 @@ export interface Launched {
   /**
    * Resolves once the attempt is under way: when (epoch ms) and its local process (group) id when
    * there is one (none either when it could not start: then `done` says why). Resolves undefined
-   * when it was withdrawn before it started (see `withdraw`); `done` then never resolves. Never
-   * rejects.
+   * when it was withdrawn before it started (see `withdraw`); `done` then never resolves. With
+   * `lost`, the host lost it before it could tell whether it started (a launcher died): `lost`
+   * says why, and `done` never resolves either. Never rejects.
    */
-  readonly started: Promise<{ readonly at: number; readonly pid: number | undefined } | undefined>;
+  readonly started: Promise<
+    { readonly at: number; readonly pid: number | undefined; readonly lost?: string } | undefined
+  >;
   /** The backend's job id, when known at start. */
   readonly externalId: string | undefined;
   /** Resolves when the attempt ends; never rejects. */

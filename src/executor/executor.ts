@@ -500,8 +500,11 @@ class Execution {
     });
     r.launched = launched;
     const began = await launched.started;
-    if (began === undefined) {
-      // Withdrawn before it started (no new work after a failure, or a stop): never ran.
+    if (began === undefined || began.lost !== undefined) {
+      // Withdrawn before it started (no new work after a failure, or a stop): never ran. Or lost
+      // before the backend could tell: nothing journaled, and the run stops (it may have run:
+      // the run's sweep ends it).
+      if (began?.lost !== undefined) this.#stopForHost(began.lost);
       r.killTimer?.clear();
       r.launched = undefined;
       return undefined;

@@ -309,12 +309,10 @@ export const localBackend: Backend = {
     const p = pool;
     let pid: number | undefined;
     let failed = false;
-    let resolveStarted: (s: { at: number; pid: number | undefined } | undefined) => void = () =>
-      undefined;
+    type Began = Awaited<Launched['started']>;
+    let resolveStarted: (s: Began) => void = () => undefined;
     let resolveDone: (e: ExitInfo) => void = () => undefined;
-    const started = new Promise<{ at: number; pid: number | undefined } | undefined>(
-      (res) => (resolveStarted = res),
-    );
+    const started = new Promise<Began>((res) => (resolveStarted = res));
     const done = new Promise<ExitInfo>((res) => (resolveDone = res));
     const r = p.send(
       {
@@ -354,10 +352,12 @@ export const localBackend: Backend = {
         onLost(why) {
           // Nothing will see it end: it is stopped, and runs again on resume. One that started
           // unheard of is ended by the sweep of the run's tagged processes (local-run.ts).
-          if (pid !== undefined) {
-            live.delete(pid);
-            killGroup(pid, 'SIGKILL');
-          } else resolveStarted({ at: Date.now(), pid: undefined });
+          if (pid === undefined) {
+            resolveStarted({ at: Date.now(), pid: undefined, lost: `${spec.activityId}: ${why}` });
+            return;
+          }
+          live.delete(pid);
+          killGroup(pid, 'SIGKILL');
           resolveDone({
             exitCode: null,
             signal: null,
