@@ -55,6 +55,8 @@ describe('habits of a well-made CLI', () => {
       env: { ...env, TZ: 'Pacific/Kiritimati' },
     });
     expect(r.exitCode, r.all).toBe(0);
+    // The folder it made is said, not made silently.
+    expect(r.stdout.split('\n')[0]).toBe('made the folder lab');
     const text = readFileSync(join(p.dir, 'lab/tasks.yaml'), 'utf8');
     // The local date: today there, not UTC's.
     const local = new Date(at + 14 * 3_600_000).toISOString().slice(0, 10);
@@ -79,7 +81,7 @@ describe('habits of a well-made CLI', () => {
     // A trailing slash wrote a regular file named "newdir", which validate then could not open.
     const slash = await critpath(['init', 'newdir/'], at);
     expect(slash.exitCode, slash.all).toBe(0);
-    expect(slash.stdout).toMatch(/^wrote newdir\/critpath\.yaml\n/);
+    expect(slash.stdout).toMatch(/^made the folder newdir\nwrote newdir\/critpath\.yaml\n/);
     expect(slash.stdout).toContain('critpath validate newdir/critpath.yaml');
     const v = await critpath(['validate', 'newdir/critpath.yaml'], at);
     expect(v.exitCode, v.all).toBe(0);

@@ -559,6 +559,7 @@ describe('a journal that never lies', () => {
       const cases: [string[], RegExp][] = [
         [['plan', 'big.yaml', '--html', 'r.html'], /r\.html: no space left/],
         [['init', 'new.yaml'], /new\.yaml: no space left/],
+        [['init', 'sub/dir/new.yaml'], /new\.yaml: no space left/],
       ];
       for (const [args, says] of cases) {
         const r = await critpath(args, at);

@@ -1,5 +1,5 @@
 import { format } from 'date-fns';
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync, rmdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
@@ -160,10 +160,13 @@ export function registerInit(program: Command, ctx: CliContext): void {
           ctx,
           `${shown} already exists; init does not overwrite files (name another)`,
         );
+      let made: string[] = [];
       try {
-        makeFolders(dirname(path));
+        made = makeFolders(dirname(path));
         writeNewFile(path, starterTaskFile(format(new Date(), 'yyyy-MM-dd')));
       } catch (e) {
+        // Nothing is left behind: the folders made for it go too (they hold nothing else).
+        for (const d of made.reverse()) removeEmptyFolder(d);
         return usageError(ctx, `cannot write ${describeIoError(shown, e)}`);
       }
       let kept: string | undefined;
@@ -175,6 +178,11 @@ export function registerInit(program: Command, ctx: CliContext): void {
       }
       ctx.out.out(
         [
+          ...(made.length === 0
+            ? []
+            : [
+                `made ${made.length === 1 ? 'the folder' : `${made.length} folders, down to`} ${escapeTerminal(dirname(target))}`,
+              ]),
           `wrote ${shown}`,
           ...(kept === undefined ? [] : [kept]),
           'next:',
@@ -184,4 +192,13 @@ export function registerInit(program: Command, ctx: CliContext): void {
         ].join('\n'),
       );
     });
+}
+
+/** Removes folder `d` if it is empty (it was made here, and nothing was written to it). */
+function removeEmptyFolder(d: string): void {
+  try {
+    rmdirSync(d);
+  } catch {
+    /* not empty, or gone: left as it is */
+  }
 }
