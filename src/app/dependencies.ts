@@ -3,7 +3,8 @@ import { buildActivityGraph } from '../model/activities.js';
 import type { Project } from '../model/project.js';
 import type { Result } from '../result.js';
 import { err, ok } from '../result.js';
-import { nearest } from '../util/suggest.js';
+import type { UnknownId } from './resolve-ids.js';
+import { withHints } from './resolve-ids.js';
 
 /**
  * Dependency queries (`critpath graph --upstream ID`, `--downstream ID`) on the activity graph,
@@ -12,13 +13,6 @@ import { nearest } from '../util/suggest.js';
  */
 
 export type Direction = 'upstream' | 'downstream';
-
-/** An id that names no task or activity, with the closest one. */
-export interface UnknownId {
-  readonly kind: 'unknown-id';
-  readonly id: string;
-  readonly hint: string | undefined;
-}
 
 export interface DependencyAnswer {
   readonly id: string;
@@ -44,7 +38,7 @@ export function dependencies(
   project: Pick<Project, 'tasks'>,
   id: string,
   direction: Direction,
-): Result<DependencyAnswer, UnknownId> {
+): Result<DependencyAnswer, UnknownId & { readonly kind: 'unknown-id' }> {
   const g = activityGraphlib(project);
   const task = project.tasks.find((t) => t.id === id);
   const start = g.hasNode(id)
@@ -52,10 +46,11 @@ export function dependencies(
     : task !== undefined
       ? task.phases.map((p) => p.activityId)
       : undefined;
-  if (start === undefined) {
-    const names = [...project.tasks.map((t) => t.id), ...g.nodes()];
-    return err({ kind: 'unknown-id', id, hint: nearest(id, new Set(names)) });
-  }
+  if (start === undefined)
+    return err({
+      kind: 'unknown-id',
+      ...withHints(buildActivityGraph(project), project, [id])[0]!,
+    });
   const next = (v: string): string[] =>
     (direction === 'upstream' ? g.predecessors(v) : g.successors(v)) ?? [];
   // Iterative walk: a long chain must not overflow the stack.

@@ -28,7 +28,7 @@ export interface UnknownId {
 /** The ids of `unknown`, each with the nearest task or activity id of the project. */
 export function withHints(
   graph: ActivityGraph,
-  project: Project,
+  project: Pick<Project, 'tasks'>,
   unknown: readonly string[],
 ): UnknownId[] {
   const known = new Set([...project.tasks.map((t) => t.id), ...graph.activities.map((a) => a.id)]);
