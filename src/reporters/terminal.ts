@@ -29,7 +29,13 @@ export interface Output {
   progress(text: string | undefined): void;
   /** Colours for this output; level 0 when NO_COLOR is set or the stream is not a terminal. */
   readonly color: ChalkInstance;
+  /** A capable terminal (capableTerminal): colours and live views. */
   readonly isTty: boolean;
+  /**
+   * Standard output is a terminal, capable or not (TERM=dumb too): what reaches it from a log is
+   * shown escaped, since the terminal behind a dumb TERM may still obey control sequences.
+   */
+  readonly terminal: boolean;
   /** Terminal cells a line may take (Infinity with `--wide`): default views fit it. */
   readonly columns: number;
 }
@@ -200,6 +206,7 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
     progress: progressLine(process.stderr, stderr),
     color: new Chalk({ level }),
     isTty,
+    terminal: process.stdout.isTTY === true,
     columns:
       opts.wide === true ? Infinity : outputColumns(process.stdout, process.env, process.stderr),
   };
@@ -291,6 +298,7 @@ export function memoryOutput(
     write: (t) => void stdout.push(t),
     color: new Chalk({ level: 0 }),
     isTty: false,
+    terminal: false,
     columns,
   };
 }

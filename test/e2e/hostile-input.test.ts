@@ -148,7 +148,7 @@ describe('the longest id and phase name', () => {
 });
 
 describe("a command's output that drives the terminal", () => {
-  it('logs shows it on a terminal, colours acting; piped or --raw, the log as written', async () => {
+  it('logs shows it on a terminal (TERM=dumb too), colours acting; piped or --raw, as written', async () => {
     // The command retitles the terminal (OSC), clears it, reverses the line (U+202E), colours a
     // word and redraws a progress bar with carriage returns.
     const run = String.raw`printf '\033]0;pwned\007\033[2J\342\200\256x \033[31mred\033[0m\rbar1\rbar2\n'`;
@@ -169,6 +169,14 @@ describe("a command's output that drives the terminal", () => {
     expect(shown).not.toContain('\u202e');
     // eslint-disable-next-line no-control-regex -- control characters are what it is about
     expect(shown).toMatch(/red\u001b\[0m\r?\nbar1\r?\nbar2/);
+    // TERM=dumb (an Emacs shell, or a terminal told so) gets no colour, but is a terminal still.
+    const dumb = await execa('script', ['-qec', `node "${BIN}" logs '${p.file}' a`, '/dev/null'], {
+      cwd: p.dir,
+      env: { ...p.env, NO_COLOR: '', TERM: 'dumb' },
+      reject: false,
+    });
+    expect(dumb.stdout).toContain(String.raw`\x1b]0;pwned\x07\x1b[2J\u202ex`);
+    expect(dumb.stdout).not.toContain('\u001b');
     const raw = (await onTty(`logs '${p.file}' a --raw`)).stdout;
     expect(raw).toContain('\u001b]0;pwned\u0007\u001b[2J\u202ex');
     const piped = await critpath(['logs', p.file, 'a'], { cwd: p.dir, env: p.env });

@@ -28,10 +28,11 @@ interface LogsOptions {
  * How a log's text reaches the output. On a terminal, its control sequences are shown, not
  * obeyed (a command's output must not retitle the terminal, clear it, move the cursor or reorder
  * a line), but for colours while critpath's own are on; a carriage return alone (a
- * progress bar's redraw) starts a new line. Piped, or with `--raw`, it is the log as written.
+ * progress bar's redraw) starts a new line; so too under TERM=dumb, whose terminal may still obey
+ * them. Piped, or with `--raw`, it is the log as written.
  */
 function logText(ctx: CliContext, opts: LogsOptions): (text: string) => string {
-  if (!ctx.out.isTty || opts.raw === true) return (text) => text;
+  if (!ctx.out.terminal || opts.raw === true) return (text) => text;
   const colour = ctx.out.color.level > 0;
   return (text) => escapeTerminal(text.replace(/\r\n?/g, '\n'), colour);
 }
