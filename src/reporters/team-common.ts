@@ -120,31 +120,45 @@ export function engineerTotals(plan: DatedTeamPlan): string[][] {
   return rows;
 }
 
-/** Handoff lines, grouped by the activity handed off: `infra finishes 1a.4 on Tue 1 Dec 11:30 → ml can start 1a.7`. */
+/**
+ * Handoff lines, grouped by the activity handed off. A target that starts the moment the work is
+ * handed over "can start" then; one that still waits (for its other inputs, its engineer or the
+ * hardware) is said to need it, with when it starts: `infra finishes 1a.4 on Tue 1 Dec 11:30 →
+ * ml can start 1a.7; ml needs it for 1a.11/prep (starts Thu 3 Dec 09:00)`.
+ */
 export function handoffLines(plan: DatedTeamPlan): string[] {
   const byId = new Map(plan.activities.map((a) => [a.id, a]));
-  const groups = new Map<
-    string,
-    { from: string; who: string; at: string; to: Map<string, string[]> }
-  >();
+  const groups = new Map<string, { who: string; at: string; to: Map<string, HandoffTargets> }>();
   for (const h of plan.handoffs) {
-    const key = h.from;
-    const g = groups.get(key) ?? {
-      from: h.from,
+    const g = groups.get(h.from) ?? {
       who: h.fromAssignee,
       at: byId.get(h.from)?.endDate ?? '',
-      to: new Map<string, string[]>(),
+      to: new Map<string, HandoffTargets>(),
     };
-    const list = g.to.get(h.toAssignee) ?? [];
-    list.push(h.to);
-    g.to.set(h.toAssignee, list);
-    groups.set(key, g);
+    groups.set(h.from, g);
+    const t = g.to.get(h.toAssignee) ?? { now: [], later: [] };
+    g.to.set(h.toAssignee, t);
+    const to = byId.get(h.to);
+    if (to === undefined || Math.abs(to.start - h.at) <= HANDOFF_EPS) t.now.push(h.to);
+    else t.later.push(`${h.to} (starts ${dateTimeName(to.startDate)})`);
   }
-  return [...groups.values()].map((g) => {
-    const targets = [...g.to].map(([who, ids]) => `${who} can start ${ids.join(', ')}`).join('; ');
-    return `${g.who} finishes ${g.from} on ${dateTimeName(g.at)} → ${targets}`;
+  return [...groups].map(([from, g]) => {
+    const targets = [...g.to].flatMap(([who, t]) => [
+      ...(t.now.length > 0 ? [`${who} can start ${t.now.join(', ')}`] : []),
+      ...(t.later.length > 0 ? [`${who} needs it for ${t.later.join(', ')}`] : []),
+    ]);
+    return `${g.who} finishes ${from} on ${dateTimeName(g.at)} → ${targets.join('; ')}`;
   });
 }
+
+/** The work one engineer gets from a handoff: what starts then, and what starts later. */
+interface HandoffTargets {
+  readonly now: string[];
+  readonly later: string[];
+}
+
+/** Hours within which a target's start counts as the handoff's moment (the axis rounds). */
+const HANDOFF_EPS = 1e-6;
 
 /** The critical chain as text, with the reason each link waits. */
 export function chainText(plan: DatedTeamPlan): string {

@@ -11,6 +11,7 @@ import {
 } from '../../../src/reporters/team-markdown.js';
 import { renderTeamMatrix, renderTeamTable } from '../../../src/reporters/team-table.js';
 import { memoryOutput } from '../../../src/reporters/terminal.js';
+import { dateTimeName, handoffLines } from '../../../src/reporters/team-common.js';
 import { teamSize } from '../../../src/model/team-spec.js';
 
 let plans: DatedTeamPlan[];
@@ -63,6 +64,37 @@ describe('team table (terminal)', () => {
     );
     expect(text).toMatch(/Confidence: +low–high estimates: [\d.]+–[\d.]+ h/);
     expect(text).toContain('deadline Fri 18 Dec: met');
+  });
+
+  it('says a handoff lets work start only where it starts then, and else when it starts', () => {
+    // "infra finishes 1a.16/test on Tue 8 Dec 12:30 → ml can start 1a.17/stress" was false:
+    // stress waited for other work until Thu 10 Dec.
+    let waits = 0;
+    for (const plan of plans) {
+      const byId = new Map(plan.activities.map((a) => [a.id, a]));
+      for (const line of handoffLines(plan)) {
+        const m = /^\S+ finishes (\S+) on .+? → (.*)$/.exec(line);
+        expect(m, line).not.toBeNull();
+        const from = byId.get(m![1]!)!;
+        for (const part of m![2]!.split('; ')) {
+          const can = /^\S+ can start (.*)$/.exec(part);
+          const needs = /^\S+ needs it for (.*)$/.exec(part);
+          expect(can ?? needs, part).not.toBeNull();
+          for (const id of can?.[1]!.split(', ') ?? [])
+            expect(byId.get(id)!.start).toBeCloseTo(from.end, 6);
+          for (const [, id, when] of needs?.[1]!.matchAll(/(\S+) \(starts ([^)]+)\)/g) ?? []) {
+            const to = byId.get(id!)!;
+            expect(to.start).toBeGreaterThan(from.end);
+            expect(dateTimeName(to.startDate)).toBe(when);
+            waits++;
+          }
+        }
+      }
+    }
+    expect(waits).toBeGreaterThan(0);
+    expect(handoffLines(two())).toContain(
+      'infra finishes 1a.16/test on Tue 8 Dec 12:30 → ml needs it for 1a.17/stress (starts Thu 10 Dec 09:00)',
+    );
   });
 
   it('marks the critical tasks in a way the output at hand shows, and says which', () => {
