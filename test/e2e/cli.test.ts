@@ -99,12 +99,12 @@ describe('critpath CLI (built)', () => {
     const high = await critpath(['plan', tight, '--team', '1', '--estimate', 'high']);
     expect(high.code).toBe(2);
     expect(high.stderr).toBe(
-      'critpath: b needs every GPU for 10 h, but the GPU count never stays the same for that long (work holding every GPU never runs across a change): the longest stretch is 8 working hours (4 GPUs, from 2026-12-07 09:00 to 2026-12-07 17:00)\n',
+      `critpath: ${tight}: b needs every GPU for 10 h, but the GPU count never stays the same for that long (work holding every GPU never runs across a change): the longest stretch is 8 working hours (4 GPUs, from 2026-12-07 09:00 to 2026-12-07 17:00)\n`,
     );
     const mc = await critpath(['plan', tight, '--team', '1', '--monte-carlo', '50']);
     expect(mc.code).toBe(2);
     expect(mc.stderr).toContain(
-      'critpath: b needs every GPU for up to 10 h (the longest duration the samples draw), but the GPU count never stays the same',
+      `critpath: ${tight}: b needs every GPU for up to 10 h (the longest duration the samples draw), but the GPU count never stays the same`,
     );
     expect(mc.stderr).not.toContain('demand exceeds');
   });

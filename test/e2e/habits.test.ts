@@ -426,7 +426,7 @@ COMP_WORDS=(critpath plan --team 2 lab.json ra); COMP_CWORD=5; _critpath; echo "
       expect(r.exitCode, args.join(' ')).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(
-        /^critpath: the plan runs past 9999-12-31, the last date critpath writes: its work reaches working day 2500000 from 2027-01-04, and only 2080055 come before that date \(check the hours and hoursPerDay\)$/,
+        /^critpath: (\S+project\.yaml: )?the plan runs past 9999-12-31, the last date critpath writes: its work reaches working day 2500000 from 2027-01-04, and only 2080055 come before that date \(check the hours and hoursPerDay\)$/,
       );
     }
     // 40 × 100000 h at 8 h a day is 500000 working days, about 1917 years: from 8000, dated.
@@ -434,6 +434,36 @@ COMP_WORDS=(critpath plan --team 2 lab.json ra); COMP_CWORD=5; _critpath; echo "
     const r = await critpath(['plan', near.file, '--team', '1', '--json'], { cwd: near.dir, env });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).endDate).toMatch(/^99\d\d-\d\d-\d\dT/);
+  }, 60_000);
+
+  it('a project no schedule can fit is a one-line usage error naming the file, not a crash', async () => {
+    // One GPU on Monday, none after: two 8-hour GPU tasks cannot both run. This died with
+    // "internal error: bad working-day index Infinity".
+    const p = tempProject(
+      [
+        'project: loaner',
+        'start: 2026-12-07',
+        'hardware:',
+        '  gpu:',
+        '    - { count: 1, from: 2026-12-07 }',
+        '    - { count: 0, from: 2026-12-08 }',
+        'tasks:',
+        '  - { id: g1, hours: 8, hardware: gpu, gpus: 1 }',
+        '  - { id: g2, hours: 8, hardware: gpu, gpus: 1 }',
+      ].join('\n'),
+    );
+    for (const args of [
+      ['plan', p.file, '--team', '1'],
+      ['plan', p.file, '--team', '1,2', '--json'],
+      ['plan', p.file, '--monte-carlo', '20'],
+    ]) {
+      const r = await critpath(args, { cwd: p.dir, env });
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        /^critpath: \S+project\.yaml: cannot schedule: the work that holds gpu needs at least 16 gpu-hours of it, but from hour 0 on gpu offers only 8 in all: no schedule exists$/,
+      );
+    }
   }, 60_000);
 
   it('--estimate low does not call its figure expected; graph labels say 1 h and 2 GPUs', async () => {

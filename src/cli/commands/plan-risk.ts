@@ -277,7 +277,7 @@ export async function runRisk(
     progress: sampleProgress(ctx),
   });
   ctx.out.progress(undefined);
-  if (!report.ok) return usageError(ctx, report.error);
+  if (!report.ok) return usageError(ctx, `${file}: ${report.error}`);
   const { comparison, plans, risk, graph } = report.value;
   const json = opts.json === true || opts.format === 'json';
   if (comparison !== undefined) {

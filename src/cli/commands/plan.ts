@@ -265,7 +265,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         ...(req.hoursPerDay === undefined ? {} : { hoursPerDay: req.hoursPerDay }),
       });
       if (!plans.ok) {
-        usageError(ctx, plans.error);
+        usageError(ctx, `${file}: ${plans.error}`);
         return;
       }
       const forecasts =

@@ -72,6 +72,30 @@ function neverFits(c: Compiled, j: number): InfeasibleError {
   return new InfeasibleError(neverFitsWords(c, j, 'its demand exceeds the capacity available'));
 }
 
+/**
+ * No schedule exists: the work that holds a resource needs more of it (units × hours) than its
+ * capacity offers from the earliest time any of that work may start (it drops for good before).
+ */
+function tooLittle(
+  T: Float64Array,
+  V: Float64Array,
+  from: number,
+  energy: number,
+  name: string,
+): InfeasibleError {
+  let offered = 0;
+  for (let k = 0; k < T.length; k++) {
+    const a = Math.max(T[k]!, from);
+    const b = k + 1 < T.length ? T[k + 1]! : Infinity;
+    if (b > a && V[k]! > 0) offered += (b - a) * V[k]!;
+  }
+  const round = (h: number): number => Math.round(h * 100) / 100;
+  return new InfeasibleError(
+    `the work that holds ${name} needs at least ${round(energy)} ${name}-hours of it, but from ` +
+      `hour ${round(from)} on ${name} offers only ${round(offered)} in all: no schedule exists`,
+  );
+}
+
 /** Earliest T ≥ from with ∫_from^T capacity ≥ energy (Infinity if never). */
 function energyEnd(T: Float64Array, V: Float64Array, from: number, energy: number): number {
   if (energy <= EPS) return from;
@@ -106,7 +130,12 @@ export function computeBounds(
   const { cp, plain } = cpmOf(c, released ? release : undefined);
   const n = c.n;
   let resource = 0;
-  const consider = (T: Float64Array, V: Float64Array, uses: (j: number) => number): void => {
+  const consider = (
+    T: Float64Array,
+    V: Float64Array,
+    uses: (j: number) => number,
+    name = 'the engineers',
+  ): void => {
     let energy = 0;
     let head = Infinity;
     let tail = Infinity;
@@ -121,17 +150,24 @@ export function computeBounds(
       if (tl < tail) tail = tl;
     }
     if (energy <= 0) return;
-    const end = energyEnd(T, V, head, energy) + Math.max(0, tail);
+    const done = energyEnd(T, V, head, energy);
+    if (done === Infinity) throw tooLittle(T, V, head, energy, name);
+    const end = done + Math.max(0, tail);
     if (end > resource) resource = end;
   };
   for (let r = 0; r < c.R; r++) {
     const V = c.capV[r]!;
     let minPos = Infinity;
     for (const v of V) if (v > EPS && v < minPos) minPos = v;
-    consider(c.capT[r]!, V, (j) => {
-      const d = c.dem[j * c.R + r]!;
-      return d < 0 ? minPos : d;
-    });
+    consider(
+      c.capT[r]!,
+      V,
+      (j) => {
+        const d = c.dem[j * c.R + r]!;
+        return d < 0 ? minPos : d;
+      },
+      c.problem.resources[r]?.id ?? `resource ${r}`,
+    );
   }
   if (c.W > 0) {
     const zero = Float64Array.of(0);

@@ -134,6 +134,27 @@ describe('serial SGS', () => {
     expect(() => serialSgs(makeProblem(spec), [0])).toThrow(InfeasibleError);
   });
 
+  it('proves no schedule exists where the work needs more than the capacity ever offers', () => {
+    // One unit for hours 0–8, then none for good: two 8-hour activities holding it cannot both
+    // run. The energy bound was Infinity, and a plan died dating an Infinity-hour end.
+    const spec: Spec = {
+      dur: [8, 8],
+      preds: [[], []],
+      resources: [
+        [
+          [0, 1],
+          [8, 0],
+        ],
+      ],
+      demand: [[1], [1]],
+    };
+    const words = /needs at least 16 \S+-hours of it, but from hour 0 on \S+ offers only 8 in all/;
+    expect(() => computeBounds(compile(makeProblem(spec)))).toThrow(words);
+    expect(() => solve(makeProblem(spec), { seed: 1, timeLimitMs: 50, now: () => 0 })).toThrow(
+      InfeasibleError,
+    );
+  });
+
   it('says when a demand fits, but never for as long as the activity takes', () => {
     // 2 units for hours 0–4 only: a 5-hour activity holding 2 has no place, though 2 ≤ 2.
     const spec: Spec = {
