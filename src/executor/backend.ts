@@ -65,6 +65,11 @@ export interface Launched {
   /** Sends a signal to everything the attempt started; withdraws it if it has not started. */
   kill(signal: NodeJS.Signals): void;
   /**
+   * Whether something the attempt started still runs after its command ended (a process left
+   * in its group); absent where the backend cannot tell. A SIGKILL after the end forgets it.
+   */
+  lingers?(): boolean;
+  /**
    * Withdraws the attempt if it has not started yet and still waits ahead of a slot (a queueing
    * backend); else no effect: an attempt that has a slot starts.
    */

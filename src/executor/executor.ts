@@ -69,6 +69,8 @@ interface Running {
   timedOut: boolean;
   /** The SIGKILL due when the grace period after a SIGTERM ends. */
   killTimer: LongTimer | undefined;
+  /** When that SIGKILL is due (epoch ms). */
+  killAt: number;
   /** Wakes a retry backoff early. */
   wake: (() => void) | undefined;
   /** Counts against --jobs: from its start until its process ends for good. */
@@ -171,8 +173,14 @@ class Execution {
       r.stopping = reason;
       r.wake?.();
       r.launched?.kill('SIGTERM');
-      r.killTimer = setLongTimeout(() => r.launched?.kill('SIGKILL'), this.#o.graceMs);
+      this.#killLater(r, () => r.launched?.kill('SIGKILL'));
     }
+  }
+
+  /** Sends `kill` (a SIGKILL) when the grace period after a SIGTERM sent now ends. */
+  #killLater(r: Running, kill: () => void): void {
+    r.killAt = Date.now() + this.#o.graceMs;
+    r.killTimer = setLongTimeout(kill, this.#o.graceMs);
   }
 
   #done(): void {
@@ -273,6 +281,7 @@ class Execution {
       stopping: undefined,
       timedOut: false,
       killTimer: undefined,
+      killAt: 0,
       wake: undefined,
       holdsSlot: true,
     };
@@ -544,11 +553,14 @@ class Execution {
       timeout = setLongTimeout(() => {
         r.timedOut = true;
         launched.kill('SIGTERM');
-        r.killTimer = setLongTimeout(() => launched.kill('SIGKILL'), this.#o.graceMs);
+        this.#killLater(r, () => launched.kill('SIGKILL'));
       }, phase.timeoutSeconds * 1000);
     }
     const exit = await launched.done;
     timeout?.clear();
+    // Stopped, its group gets what is left of the grace period: `sh -c` ends at the SIGTERM at
+    // once, while the work it started may still be saving its state.
+    if (r.killTimer !== undefined) await lingerOut(launched, r.killAt);
     r.killTimer?.clear();
     // The command is gone, but a child it left in its group would hold the GPUs: end it.
     launched.kill('SIGKILL');
@@ -707,4 +719,15 @@ function blameFullDisk(id: string, logFile: string, exit: ExitInfo): ExitInfo {
   if (!failed || exit.hostError !== undefined || exit.spawnError !== undefined) return exit;
   const full = logDiskFull(logFile);
   return full === undefined ? exit : { ...exit, hostError: `${id}: ${full}` };
+}
+
+/** How often a stopped command's group is looked at while it uses up its grace period. */
+const LINGER_POLL_MS = 100;
+
+/** Waits until nothing the attempt started still runs, or until `until` (epoch ms). */
+async function lingerOut(launched: Launched, until: number): Promise<void> {
+  while (launched.lingers?.() === true && Date.now() < until)
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(LINGER_POLL_MS, until - Date.now())),
+    );
 }

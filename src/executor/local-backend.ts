@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Backend, ExitInfo, LaunchSpec, Launched } from './backend.js';
 import type { LaunchHandlers, LaunchRequest } from './launcher.js';
 import { Launcher } from './launcher.js';
-import { killGroup } from './process-group.js';
+import { groupRunning, killGroup } from './process-group.js';
 import { logFaultText } from '../state/no-follow.js';
 
 /**
@@ -309,6 +309,8 @@ export const localBackend: Backend = {
     const p = pool;
     let pid: number | undefined;
     let failed = false;
+    /** The command has ended (its group may not have). */
+    let ended = false;
     type Began = Awaited<Launched['started']>;
     let resolveStarted: (s: Began) => void = () => undefined;
     let resolveDone: (e: ExitInfo) => void = () => undefined;
@@ -331,10 +333,11 @@ export const localBackend: Backend = {
           resolveStarted({ at, pid: pgid });
         },
         onEnd(exitCode, signal, error, counted, logFault) {
-          // Only a failure a launcher counted holds the launchers, and only it wants a go.
+          // Only a failure a launcher counted holds the launchers, and only it wants a go. The
+          // group stays live (a second Ctrl-C kills it) until the executor's SIGKILL after the end.
           failed = counted;
-          if (pid !== undefined) live.delete(pid);
-          else resolveStarted({ at: Date.now(), pid: undefined });
+          ended = true;
+          if (pid === undefined) resolveStarted({ at: Date.now(), pid: undefined });
           resolveDone(
             logFault === undefined
               ? { exitCode, signal, spawnError: error }
@@ -372,9 +375,11 @@ export const localBackend: Backend = {
       externalId: undefined,
       done,
       kill(signal) {
-        if (pid !== undefined) killGroup(pid, signal);
-        else p.stop(r, signal);
+        if (pid === undefined) return p.stop(r, signal);
+        killGroup(pid, signal);
+        if (ended && signal === 'SIGKILL') live.delete(pid);
       },
+      lingers: () => pid !== undefined && ended && live.has(pid) && groupRunning(pid),
       withdraw() {
         p.withdraw(r);
       },

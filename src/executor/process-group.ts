@@ -1,3 +1,6 @@
+import { readdirSync } from 'node:fs';
+import { procStat } from '../state/lockfile.js';
+
 /** Signals a whole process group (`-pgid`); quiet when it is already gone. */
 export function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
   try {
@@ -16,4 +19,29 @@ export function groupAlive(pgid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Whether any process of the group still runs: alive and not a zombie (one that has ended, whose
+ * parent, often init in a container, has not collected it yet: a signal still reaches it). Read
+ * from /proc on Linux; elsewhere a zombie counts as running.
+ */
+export function groupRunning(pgid: number): boolean {
+  if (!groupAlive(pgid)) return false;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  let read = false;
+  for (const e of entries) {
+    const c = e.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    const stat = procStat(Number(e));
+    if (stat === undefined) continue;
+    read = true;
+    if (Number(stat[2]) === pgid && stat[0] !== 'Z') return true;
+  }
+  return !read;
 }

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -52,6 +52,34 @@ describe('signals', () => {
     const journal = readFileSync(join(p.dir, '.critpath', 'project.journal'), 'utf8');
     expect((journal.match(/"t":"interrupted"/g) ?? []).length).toBe(3);
     expect(journal).toContain('"outcome":"interrupted"');
+  }, 60_000);
+
+  it('a string command stopped by Ctrl-C or its timeout: what its shell started gets the grace to save its work', async () => {
+    // `sh -c` ends at the SIGTERM at once; the script it started traps it and takes a second to
+    // save. The group was killed the moment the shell ended, 0.2 s in, whatever --grace said.
+    const p = tempProject('');
+    const script = join(p.dir, 'save.sh');
+    writeFileSync(
+      script,
+      `trap 'sleep 1; echo saved > "$1"; exit 0' TERM\nwhile :; do sleep 0.1; done\n`,
+    );
+    writeFileSync(
+      p.file,
+      'project: grace\nstart: 2026-01-05\ntasks:\n' +
+        `  - { id: a, hours: 1, run: "echo prep; sh '${script}' '${join(p.dir, 'a.txt')}'" }\n` +
+        `  - { id: b, hours: 1, timeout: 1s, run: "echo prep; sh '${script}' '${join(p.dir, 'b.txt')}'" }\n`,
+    );
+    const { child } = await runUntilStarted(p, 2, 20);
+    await sleep(2500);
+    // b timed out a second in, and saved; a is stopped now.
+    expect(existsSync(join(p.dir, 'b.txt'))).toBe(true);
+    const sent = Date.now();
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(readFileSync(join(p.dir, 'a.txt'), 'utf8')).toBe('saved\n');
+    // Done when the work was, not at the end of the 20 s grace.
+    expect(Date.now() - sent).toBeLessThan(12_000);
   }, 60_000);
 
   it('a launcher killed (as by the out-of-memory killer) stops the run: one line, exit 2, its work re-runs', async () => {
