@@ -142,7 +142,14 @@ class Execution {
   readonly #confirm = (_id: string, gpus: readonly number[]): boolean => {
     const locks = this.#o.hostLocks;
     if (locks === undefined) return true;
-    if (locks.lockAll(gpus).ok) return true;
+    try {
+      if (locks.lockAll(gpus).ok) return true;
+    } catch (e) {
+      // The lock folder failed mid-run (a tmp cleaner removed it): the host's fault.
+      if (!(e instanceof EnvironmentError)) throw e;
+      this.#stopForHost(e.message);
+      return false;
+    }
     this.#refused = true;
     this.#o.allocator.setForeign(locks.heldElsewhere());
     return false;
@@ -174,6 +181,21 @@ class Execution {
       r.wake?.();
       r.launched?.kill('SIGTERM');
       this.#killLater(r, () => r.launched?.kill('SIGKILL'));
+    }
+  }
+
+  /**
+   * Records the process group in the GPU locks. Failing that (the lock folder gone or full) is
+   * said, not fatal: the locks hold while this run lives, and the next run sweeps what a dead
+   * one left running.
+   */
+  #attachLocks(id: string, gpus: readonly number[], pid: number): void {
+    try {
+      this.#o.hostLocks?.attach(gpus, pid);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      const message = `${id}: cannot record its process group (${pid}) in the locks of GPU ${gpus.join(', ')}: ${why}`;
+      this.#o.emit({ type: 'warning', at: Date.now(), message });
     }
   }
 
@@ -520,7 +542,7 @@ class Execution {
     }
     const pid = began.pid;
     // The GPUs stay locked while this process group lives, even if critpath dies.
-    if (pid !== undefined && gpus.length > 0) o.hostLocks?.attach(gpus, pid);
+    if (pid !== undefined && gpus.length > 0) this.#attachLocks(a.id, gpus, pid);
     r.startedAt = began.at;
     journalStart(began.at, o.backend.name, {
       ...(pid !== undefined ? { pid } : {}),

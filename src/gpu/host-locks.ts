@@ -73,10 +73,20 @@ export class GpuHostLocks {
   /** Locks every GPU of `indices`, or none: returns the ones another live process holds. */
   lockAll(indices: readonly number[]): { ok: true } | { ok: false; heldElsewhere: number[] } {
     const taken: number[] = [];
+    const undo = (): void => {
+      for (const t of taken) unlock(this.#path(t), this.#owner);
+    };
     for (const i of indices) {
-      const r = tryLock(this.#path(i), this.#owner);
+      let r: ReturnType<typeof tryLock>;
+      try {
+        r = tryLock(this.#path(i), this.#owner);
+      } catch (e) {
+        // The lock folder failed (removed, read-only, a FIFO in its place): hold none of them.
+        undo();
+        throw e;
+      }
       if (!r.ok) {
-        for (const t of taken) unlock(this.#path(t), this.#owner);
+        undo();
         return { ok: false, heldElsewhere: [i] };
       }
       taken.push(i);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import {
   appendFileSync,
   chownSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -247,6 +248,32 @@ describe('the GPU lock folder is a security boundary', () => {
     expect(r.stderr).toMatch(/gpu-SIM-0\.lock is a FIFO, not a lock file/);
     expect(r.all).not.toMatch(/internal error/);
     expect(starts(p.record)).toEqual([]);
+  });
+
+  it('a lock folder that fails mid-run (a tmp cleaner removed it) stops the run: one line, exit 2', async () => {
+    // The first task removes the folder; the GPU task after it cannot take its lock. This was an
+    // uncaught exception: a stack, exit 1, no run-end record and the project lock left behind.
+    const p = tempProject(
+      `${GPU_HEAD}  - { id: a, hours: 1, run: "rm -rf locks" }\n` +
+        `  - { id: g, hours: 1, hardware: gpu, gpus: 1, deps: [a], run: '${RECORD} 0' }\n`,
+    );
+    const r = await critpath(['run', p.file, '--gpus', '1'], { cwd: p.dir, env: p.env });
+    expect(r.exitCode, r.all).toBe(2);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('critpath:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /^critpath: cannot create the lock \S+gpu-SIM-0\.lock: no such file or folder \(ENOENT\); the run stopped/,
+    );
+    expect(r.all).not.toMatch(/internal error|EnvironmentError|\n\s+at /);
+    expect(starts(p.record)).toEqual([]);
+    expect(existsSync(join(p.dir, '.critpath', 'project.lock'))).toBe(false);
+    const journal = readFileSync(join(p.dir, '.critpath', 'project.journal'), 'utf8');
+    expect(journal).toMatch(/"t":"run-end"/);
+    const again = await critpath(['status', p.file, '--json'], { cwd: p.dir, env: p.env });
+    const g = (
+      JSON.parse(again.stdout) as { activities: { id: string; status: string }[] }
+    ).activities.find((x) => x.id === 'g');
+    expect(g?.status).toBe('ready');
   });
 
   it('refuses a symlink planted as a lock file', async () => {

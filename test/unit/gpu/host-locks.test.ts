@@ -1,8 +1,11 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { describeWait, gpuLockDir } from '../../../src/gpu/host-locks.js';
+import { GpuHostLocks, describeWait, gpuLockDir } from '../../../src/gpu/host-locks.js';
+import { EnvironmentError } from '../../../src/result.js';
+import { selfOwner } from '../../../src/state/lockfile.js';
 
 describe('gpuLockDir', () => {
   it('is $CRITPATH_GPU_LOCK_DIR, else the default, an empty value as unset', () => {
@@ -42,6 +45,26 @@ describe('describeWait', () => {
       );
     } finally {
       process.kill(-left.pid!, 'SIGKILL');
+    }
+  });
+});
+
+describe('GpuHostLocks.lockAll', () => {
+  it('holds none of the GPUs when a lock file cannot be made: the ones it took are let go', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'critpath-locks-'));
+    try {
+      const gpus = [0, 1].map((index) => ({
+        index,
+        uuid: `SIM-${index}`,
+        busId: '',
+        simulated: true,
+      }));
+      const locks = new GpuHostLocks(gpus, selfOwner(), dir);
+      execFileSync('mkfifo', [join(dir, 'gpu-SIM-1.lock')]);
+      expect(() => locks.lockAll([0, 1])).toThrow(EnvironmentError);
+      expect(existsSync(join(dir, 'gpu-SIM-0.lock'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
