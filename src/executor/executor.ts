@@ -649,7 +649,9 @@ class Execution {
         : exit.signal !== null
           ? { reason: 'signal', signal: exit.signal }
           : { reason: 'exit-non-zero', exitCode: exit.exitCode ?? -1 };
-    const final = attempt >= maxAttempts || this.#stopping !== undefined;
+    // With attempts left it is no final failure, even where the run starts nothing more now:
+    // #retryOrStop then journals it interrupted, and the next run tries it again.
+    const final = attempt >= maxAttempts;
     // Act on the failure at once (no new work under no-new/fail-fast), not after the journal sync.
     if (final) this.#noteFailure();
     const stderrTail = readLogTail(join(o.paths.logs, logFileName(a.id)));

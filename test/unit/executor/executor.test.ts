@@ -213,6 +213,33 @@ describe('execute', () => {
     expect(events.some((e) => e.type === 'activity-interrupted' && e.id === 'flaky')).toBe(true);
   });
 
+  it('a failure with retries left after another failed for good is no final failure either', async () => {
+    // bad fails for good at once; flaky, already running, fails 50 ms in with two retries left.
+    // It was journaled failed for good, though a failure mid-backoff is interrupted (as above).
+    const { backend, launches } = scriptedBackend((id) =>
+      id === 'flaky' ? { code: 1, ms: 50 } : { code: 1, ms: 1 },
+    );
+    const { result, journal } = setup(
+      `${HEAD}tasks:\n` +
+        '  - { id: flaky, hours: 1, retries: 2, run: "true" }\n' +
+        '  - { id: bad, hours: 1, run: "false" }\n',
+      backend,
+    );
+    const r = await within(result, 5000);
+    journal.close();
+    expect(r === 'hung' ? r : r.outcome).toBe('failed');
+    expect(launches.sort()).toEqual(['bad#1', 'flaky#1']);
+    const recs = readJournal(paths.journal).records.filter(
+      (x) => 'id' in x && x.id === 'flaky' && x.t !== 'started',
+    );
+    expect(
+      recs.map(
+        (x) =>
+          `${x.t}${'final' in x && x.final === true ? ':final' : ''}${x.t === 'interrupted' ? `:${x.reason}` : ''}`,
+      ),
+    ).toEqual(['failed', 'interrupted:no-new']);
+  });
+
   it('starts everything it put into free slots, even when one fails before the rest start', async () => {
     // bad, side and gpu are ready with free slots: one step launches all three. bad fails at
     // once, long before the backend gets round to starting the others; they run all the same
