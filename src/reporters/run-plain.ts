@@ -1,6 +1,6 @@
 import type { Failure, RunEvent, RunReporter, SummaryRow } from '../executor/events.js';
 import type { Output } from './terminal.js';
-import { escapeTerminal, expandTabs } from './escape.js';
+import { escapeLine, escapeTerminal, expandTabs } from './escape.js';
 import { fmtHours } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrap, wrapProse } from './layout.js';
@@ -66,7 +66,11 @@ export function eventLine(e: RunEvent, out: Output): string | undefined {
           : `on ${e.backend}, whose scheduler decides jobs and GPUs`
       }`;
     case 'warning':
-      return c.yellow(`warning: ${e.message}`);
+      // One line: a message may quote what others wrote (the project named in a GPU lock). A
+      // bug's stack alone keeps its lines.
+      return c.yellow(
+        `warning: ${e.message.startsWith('Internal error') ? e.message : escapeLine(e.message)}`,
+      );
     case 'forced':
       return `--force: ${e.ids.join(', ')} run${e.ids.length === 1 ? 's' : ''} again${e.downstream.length > 0 ? `; downstream, so these run again too: ${e.downstream.join(', ')} (--keep-downstream to keep them)` : ''}`;
     case 'orphans-killed':
@@ -98,7 +102,7 @@ export function eventLine(e: RunEvent, out: Output): string | undefined {
     case 'activity-interrupted':
       return c.yellow(`interrupted ${e.id} (${e.reason})`);
     case 'activity-blocked':
-      return c.dim(`blocked ${e.id}: ${e.text}`);
+      return c.dim(`blocked ${e.id}: ${escapeLine(e.text)}`);
     case 'run-end':
       return `run ${e.outcome} after ${fmtDuration(e.durationMs)}`;
   }

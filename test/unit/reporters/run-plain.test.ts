@@ -50,6 +50,29 @@ describe('eventLine', () => {
     ).toBe('submitted 3 job(s), 1 already submitted; follow with: critpath status');
   });
 
+  it('keeps a warning and a block on one line: a project path from a GPU lock cannot add lines', () => {
+    // The lock folder is shared by every user: its project name is anyone's text.
+    const out = memoryOutput();
+    const message = 'waiting for GPU 0, held by pid 7 (project /tmp/we\nird\tname/critpath.yaml)';
+    expect(eventLine({ type: 'warning', at: 0, message }, out)).toBe(
+      'warning: waiting for GPU 0, held by pid 7 (project /tmp/we\\nird\\tname/critpath.yaml)',
+    );
+    expect(
+      eventLine(
+        {
+          type: 'activity-blocked',
+          at: 0,
+          id: 'g',
+          reason: { kind: 'gpus', need: 1, have: 0, arrives: undefined },
+          text: message,
+        },
+        out,
+      ),
+    ).toBe(
+      'blocked g: waiting for GPU 0, held by pid 7 (project /tmp/we\\nird\\tname/critpath.yaml)',
+    );
+  });
+
   it('says how long a failure took once: a timeout gives its limit, the rest their time', () => {
     const out = memoryOutput();
     const failed = {
