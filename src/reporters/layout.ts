@@ -8,7 +8,11 @@
 const SGR = /\u001b\[[0-9;]*m/g;
 // eslint-disable-next-line no-control-regex
 const SGR_AT_START = /^\u001b\[[0-9;]*m/;
-const ZERO_WIDTH = /[\p{Mn}\p{Me}\p{Cf}\p{Cc}]/u;
+/**
+ * Marks, format and control characters take no cell; but for the soft hyphen (U+00AD), which
+ * terminals draw as a hyphen, as glibc's wcwidth counts it.
+ */
+const ZERO_WIDTH = /(?!\u00ad)[\p{Mn}\p{Me}\p{Cf}\p{Cc}]/u;
 
 /** Code point ranges that a terminal draws two cells wide (East Asian Wide and Fullwidth, emoji). */
 const WIDE: readonly (readonly [number, number])[] = [

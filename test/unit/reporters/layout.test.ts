@@ -19,6 +19,9 @@ describe('cellWidth', () => {
     expect(cellWidth('\u001b[1mbold\u001b[22m')).toBe(4);
     expect(cellWidth('e\u0301')).toBe(1);
     expect(cellWidth('🚀')).toBe(2);
+    // A soft hyphen is drawn (xterm, VTE; wcwidth 1): a title full of them overflowed tables.
+    expect(cellWidth('word\u00adbreak')).toBe(10);
+    expect(cellWidth('a\u200bb')).toBe(2);
   });
 });
 
