@@ -181,7 +181,7 @@ describe('signals', () => {
       ['-c', `exec node "${BIN}" run "${p.file}" --grace 1 > out.txt 2>&1`],
       {
         cwd: p.dir,
-        env: { ...p.env, NO_COLOR: '1' },
+        env: { ...p.env, NO_COLOR: '1', COLUMNS: '80' },
         reject: false,
       },
     );
@@ -197,7 +197,12 @@ describe('signals', () => {
     expect((await child).exitCode).toBe(130);
     const lines = text().trimEnd().split('\n');
     expect(lines.filter((l) => / interrupted [ab] \(signal\)$/.test(l))).toHaveLength(2);
-    expect(lines.at(-1)).toMatch(/^to resume: critpath run /);
+    // The last thing said, wrapped to the width (it ran to 91 columns in 80).
+    const resume = lines.findIndex((l) => l.startsWith('to resume: critpath run '));
+    expect(resume).toBeGreaterThan(0);
+    for (const l of lines.slice(resume + 1)) expect(l).toMatch(/^ {2}\S/);
+    for (const l of lines.slice(resume)) expect(l.length).toBeLessThanOrEqual(80);
+    expect(lines[0]!.length).toBeLessThanOrEqual(80);
   }, 60_000);
 
   it('SIGHUP (a terminal that hung up) does not stop the work', async () => {

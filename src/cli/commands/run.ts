@@ -161,7 +161,11 @@ async function runCommand(
         where: (paths) => {
           if (opts.json !== true)
             ctx.out.err(
-              `state: ${relative(ctx.cwd, paths.journal)}  logs: ${relative(ctx.cwd, paths.logs)}/`,
+              wrapProse(
+                `state: ${relative(ctx.cwd, paths.journal)}  logs: ${relative(ctx.cwd, paths.logs)}/`,
+                ctx.out.columns,
+                '  ',
+              ),
             );
         },
       },
@@ -214,7 +218,11 @@ function report(
     case 'ran':
       if (r.outcome === 'interrupted')
         ctx.out.err(
-          `to resume: critpath run ${file} (done work is kept; interrupted activities run again)`,
+          wrapProse(
+            `to resume: critpath run ${file} (done work is kept; interrupted activities run again)`,
+            ctx.out.columns,
+            '  ',
+          ),
         );
       ctx.exitCode =
         r.outcome === 'interrupted'
