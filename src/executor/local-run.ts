@@ -24,13 +24,13 @@ import { sweepOrphans } from './orphans.js';
 import { killGroup } from './process-group.js';
 import type { RunDriver, RunSession } from './run-loop.js';
 import type { BlockReason } from './scheduler.js';
+import type { GpuArrivalFor } from '../model/block-reason.js';
+import { gpuArrivalFor } from '../model/block-reason.js';
 import { formatBlockReason, Scheduler } from './scheduler.js';
 
-/** The first GPU arrival date still ahead of today, when the host has no GPUs yet. */
-function arrivalAhead(project: Project): string | undefined {
-  const today = new Date().toISOString().slice(0, 10);
-  const first = project.gpu.find((a) => a.count > 0);
-  return first !== undefined && first.from > today ? first.from : undefined;
+/** When GPU hardware with enough for a demand arrives, from today on (the host has none yet). */
+function arrivalAhead(project: Project): GpuArrivalFor {
+  return gpuArrivalFor(project.gpu, new Date().toISOString().slice(0, 10));
 }
 
 /** The scheduler of this run: what is done, what is selected, what the host's GPUs allow. */

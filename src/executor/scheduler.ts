@@ -2,7 +2,7 @@ import type { ActivityGraph } from '../model/activities.js';
 import { activityDurations, compareIds } from '../model/activities.js';
 import { cpm } from '../planner/engine/cpm.js';
 import type { GpuAllocator } from '../gpu/allocator.js';
-import type { BlockReason } from '../model/block-reason.js';
+import type { BlockReason, GpuArrivalFor } from '../model/block-reason.js';
 import { hardwareBlock } from '../model/block-reason.js';
 
 /**
@@ -46,8 +46,8 @@ export interface SchedulerInput {
   readonly held?: (index: number) => BlockReason | undefined;
   /** GPUs the host has (after `--gpus`). */
   readonly hostGpus: number;
-  /** The first date GPU hardware arrives, when it is still ahead. */
-  readonly gpuArrives: string | undefined;
+  /** When GPU hardware with enough for a demand arrives, while that is still ahead. */
+  readonly gpuArrives: GpuArrivalFor | undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { GpuDemand, Phase } from './project.js';
+import type { GpuArrival, GpuDemand, Phase } from './project.js';
 
 /**
  * Why an activity cannot run now, as data; `formatBlockReason` gives the line people read. `run`
@@ -34,15 +34,31 @@ export function needsGpu(p: Phase): boolean {
   return p.hardware === 'gpu' || p.gpus === 'all' || p.gpus > 0;
 }
 
+/** When GPU hardware with enough for a demand arrives: a date ahead, or undefined. */
+export type GpuArrivalFor = (need: GpuDemand) => string | undefined;
+
+/**
+ * The first date from which the project's GPU hardware holds what `need` takes (one GPU at
+ * least: the host itself), when that is after `today`; a first delivery of too few is no arrival
+ * for it.
+ */
+export function gpuArrivalFor(gpu: readonly GpuArrival[], today: string): GpuArrivalFor {
+  return (need) => {
+    const least = need === 'all' ? 1 : Math.max(need, 1);
+    const step = gpu.find((a) => a.count >= least);
+    return step !== undefined && step.from > today ? step.from : undefined;
+  };
+}
+
 /** Hardware gating: why the host cannot run this phase, or undefined when it can. */
 export function hardwareBlock(
   p: Phase,
   hostGpus: number,
-  arrives: string | undefined,
+  arrives: GpuArrivalFor | undefined,
 ): BlockReason | undefined {
   if (!needsGpu(p)) return undefined;
   const need = p.gpus;
-  if (hostGpus === 0) return { kind: 'gpus', need, have: 0, arrives };
+  if (hostGpus === 0) return { kind: 'gpus', need, have: 0, arrives: arrives?.(need) };
   if (typeof need === 'number' && need > hostGpus)
     return { kind: 'gpus', need, have: hostGpus, arrives: undefined };
   return undefined;

@@ -7,7 +7,7 @@ import type { Dag } from '../planner/engine/graph.js';
 import { topoOrder } from '../planner/engine/graph.js';
 import { criticalSteps } from '../planner/project/critical-path-plan.js';
 import type { BlockReason } from '../model/block-reason.js';
-import { formatBlockReason, hardwareBlock } from '../model/block-reason.js';
+import { formatBlockReason, gpuArrivalFor, hardwareBlock } from '../model/block-reason.js';
 import type { RunState } from './reducer.js';
 import type { FailureReason } from './records.js';
 
@@ -216,11 +216,7 @@ function walkStatuses(
 ): Walk {
   const n = graph.activities.length;
   const today = new Date(opts.now).toISOString().slice(0, 10);
-  const firstGpu = project.gpu.find((a) => a.count > 0);
-  const arrives =
-    opts.hostGpus === 0 && firstGpu !== undefined && firstGpu.from > today
-      ? firstGpu.from
-      : undefined;
+  const arrives = opts.hostGpus === 0 ? gpuArrivalFor(project.gpu, today) : undefined;
   const walk: Walk = {
     status: new Array<ShownStatus>(n),
     block: new Array<BlockReason | undefined>(n).fill(undefined),

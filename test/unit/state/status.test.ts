@@ -205,3 +205,34 @@ describe('forecastDate', () => {
     expect(forecastDate({ ...project, start: '2026-12-19' }, at(12), 0)).toBe('2026-12-21');
   });
 });
+
+describe('status of GPU work before its hardware', () => {
+  it('names the delivery that brings enough GPUs, not the first one, as the arrival', () => {
+    // One GPU on Wed 9 Dec, four on Mon 14 Dec: the 2-GPU task waits for Monday. Status said
+    // "GPU hardware arrives Wed 9 Dec" for it.
+    const project = load(
+      [
+        'project: P11',
+        'start: 2026-12-07',
+        'hardware:',
+        '  gpu:',
+        '    - { count: 1, from: 2026-12-09 }',
+        '    - { count: 4, from: 2026-12-14 }',
+        'tasks:',
+        '  - { id: w, hours: 3, hardware: gpu, gpus: 2 }',
+        '  - { id: y, hours: 3, hardware: gpu, gpus: 1 }',
+        '  - { id: x, hours: 3, hardware: gpu, gpus: all }',
+        '',
+      ].join('\n'),
+    );
+    const m = computeStatus(project, buildActivityGraph(project), replay([]), {
+      hostGpus: 0,
+      now: Date.parse('2026-12-07T10:00:00Z'),
+      liveRunId: undefined,
+    });
+    const arrives = Object.fromEntries(
+      m.activities.map((a) => [a.id, a.blocked?.kind === 'gpus' ? a.blocked.arrives : a.blocked]),
+    );
+    expect(arrives).toEqual({ w: '2026-12-14', y: '2026-12-09', x: '2026-12-09' });
+  });
+});
