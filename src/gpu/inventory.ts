@@ -74,6 +74,13 @@ export function parseGpuCsv(
     ) {
       return { ok: false, message: `cannot read nvidia-smi line "${line}"` };
     }
+    const twice = gpus.find((g) => g.index === Number(idx) || g.uuid === uuid);
+    // Two GPUs in one slot, or one GPU in two: whatever it hands out, two commands share a GPU.
+    if (twice !== undefined)
+      return {
+        ok: false,
+        message: `nvidia-smi lists ${twice.uuid === uuid ? `GPU ${uuid}` : `GPU index ${idx}`} twice ("${line}"); its GPUs are not used`,
+      };
     gpus.push({ index: Number(idx), uuid, busId: bus, simulated: false });
   }
   gpus.sort((a, b) => a.index - b.index);

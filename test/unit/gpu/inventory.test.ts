@@ -28,6 +28,18 @@ describe('inventory', () => {
     expect(parseGpuCsv('garbage line').ok).toBe(false);
   });
 
+  it('refuses a GPU listed twice, by index or by UUID: two commands would share it', () => {
+    // A run handed out "GPUs 0,0" and exited 13 without a word, or waited for ever.
+    const sameSlot = parseGpuCsv('0, GPU-a, 00000000:01:00.0\n0, GPU-b, 00000000:02:00.0\n');
+    expect(sameSlot).toEqual({
+      ok: false,
+      message:
+        'nvidia-smi lists GPU index 0 twice ("0, GPU-b, 00000000:02:00.0"); its GPUs are not used',
+    });
+    const sameGpu = parseGpuCsv('0, GPU-a, 00000000:01:00.0\n1, GPU-a, 00000000:01:00.0\n');
+    expect(sameGpu.ok || sameGpu.message).toMatch(/^nvidia-smi lists GPU GPU-a twice/);
+  });
+
   it('warns when nvidia-smi order is not PCI bus order', () => {
     const r = parseGpuCsv(csv);
     if (!r.ok) throw new Error('parse');
