@@ -16,6 +16,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
+  lstatSync,
   openSync,
   renameSync,
   statSync,
@@ -121,7 +122,16 @@ function readEntry(path: string, abs: string, fileSha: string, text: string): un
  * read (its hashes are easy to forge), so it is ignored as a stale one is.
  */
 function ownEntry(path: string): boolean {
-  return ownState(statSync(path).uid);
+  return ownFolder(join(path, '..')) && ownState(statSync(path).uid);
+}
+
+/**
+ * Whether `dir` is a folder of this user's state itself, not a link to one elsewhere: a cache
+ * folder linked to /etc had root write its entries there.
+ */
+function ownFolder(dir: string): boolean {
+  const st = lstatSync(dir);
+  return st.isDirectory() && ownState(st.uid);
 }
 
 /**
@@ -175,6 +185,7 @@ function writeEntry(
       return `${JSON.stringify(header)}\n`;
     };
     const dir = join(path, '..');
+    if (existsSync(dir) && !ownFolder(dir)) return;
     if (!existsSync(dir)) {
       makeFolders(dir, 0o700);
       // Keep the cache out of version control even where .critpath/ itself is not ignored.

@@ -9,6 +9,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -214,6 +215,29 @@ describe('validated-project cache', () => {
     expect(await loadProjectFileCached(p.file)).toEqual(plain);
     expect(await loadProjectFileCached(p.file)).toEqual(plain);
     expect(readFileSync(join(p.dir, '.critpath', 'cache'), 'utf8')).toBe('in the way');
+  });
+
+  it('neither writes nor reads entries through a cache folder that is a link', async () => {
+    // Linked to /etc, the cache had root write its entries there.
+    const p = tempProject();
+    const elsewhere = mkdtempSync(join(tmpdir(), 'critpath-elsewhere-'));
+    onTestFinished(() => rmSync(elsewhere, { recursive: true, force: true }));
+    mkdirSync(join(p.dir, '.critpath'));
+    symlinkSync(elsewhere, join(p.dir, '.critpath', 'cache'));
+    const plain = await loadProjectFile(p.file);
+    expect(await loadProjectFileCached(p.file)).toEqual(plain);
+    expect(readdirSync(elsewhere)).toEqual([]);
+    // An entry found there is not taken either.
+    const real = tempProject();
+    await loadOk(real.file);
+    copyFileSync(real.cache, join(elsewhere, 'x'));
+    tamper(join(elsewhere, 'x'), (parsed) => (parsed['project'] = 'planted'));
+    const planted = readFileSync(join(elsewhere, 'x'), 'utf8').replace(
+      JSON.stringify(resolve(real.file)),
+      JSON.stringify(resolve(p.file)),
+    );
+    writeFileSync(join(elsewhere, p.cache.split('/').at(-1)!), planted);
+    expect((await loadOk(p.file)).name).toBe('cache test');
   });
 
   it('keys entries by the absolute path: two files, two entries', async () => {
