@@ -8,12 +8,12 @@
  * (local: crash records, reset, then run-start; Slurm: reset, run-start, then crash records for the
  * jobs Slurm has lost), which attempts count as crashed, and how a held lock is reported.
  */
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ActivityGraph } from '../model/activities.js';
 import type { Hardware } from '../model/project.js';
 import { expectedHours } from '../model/project.js';
 import { JournalWriter } from '../state/journal.js';
-import { refuseOthersState } from '../state/journal-read.js';
+import { refuseLinkedFolders, refuseOthersState } from '../state/journal-read.js';
 import type { LockOwner } from '../state/lockfile.js';
 import { selfOwner, tryLock, unlock } from '../state/lockfile.js';
 import { describeIoError, EnvironmentError } from '../result.js';
@@ -41,6 +41,7 @@ export function beginRun(paths: StatePaths, runId: string, what: string): BeginR
       `cannot create the run state folder ${describeIoError(paths.logs, e)}`,
     );
   }
+  refuseLinkedFolders(join(paths.dir, 'logs'), paths.logs);
   const owner = selfOwner({ runId, what });
   const locked = tryLock(paths.lock, owner);
   if (!locked.ok) return { ok: false, holder: locked.holder };

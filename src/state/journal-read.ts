@@ -4,7 +4,8 @@
  * journal of well-formed records is read without loading zod.
  */
 import { isAscii } from 'node:buffer';
-import { closeSync, constants, fstatSync, readSync, statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openNoFollow } from './no-follow.js';
 import { ownState } from '../util/own-state.js';
@@ -49,6 +50,32 @@ export function openJournalFile(path: string, flags: number): number {
  */
 export function refuseOthersState(dir: string): void {
   refuseOthers('the state folder', dir, () => statSync(dir).uid);
+}
+
+/**
+ * Refuses the folders from `top` down to `bottom` (made already) where one is a symbolic link or
+ * another user's: a run's logs would go wherever the link points (as root, anywhere), or into
+ * a folder another user can rewrite.
+ */
+export function refuseLinkedFolders(top: string, bottom: string): void {
+  const chain: string[] = [];
+  for (let d = bottom; d.length >= top.length; d = dirname(d)) {
+    chain.unshift(d);
+    if (d === top || dirname(d) === d) break;
+  }
+  for (const d of chain) {
+    let st: Stats;
+    try {
+      st = lstatSync(d);
+    } catch (e) {
+      throw new EnvironmentError(`cannot read the log folder ${describeIoError(d, e)}`);
+    }
+    if (st.isSymbolicLink())
+      throw new EnvironmentError(
+        `${d} is a symbolic link, not a log folder: critpath writes no logs through a link; remove it (the next run makes the folder)`,
+      );
+    refuseOthers('the log folder', d, () => st.uid);
+  }
 }
 
 /**

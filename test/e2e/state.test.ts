@@ -131,6 +131,23 @@ describe('a symbolic link or a FIFO where a journal or a log belongs', () => {
     expect(starts(p.record)).toEqual([]);
   }, 60_000);
 
+  it('a linked log folder is refused before anything runs; nothing is written where it points', async () => {
+    const p = project();
+    const elsewhere = join(p.dir, 'elsewhere');
+    mkdirSync(elsewhere);
+    mkdirSync(join(p.dir, '.critpath', 'logs'), { recursive: true });
+    const logs = join(p.dir, '.critpath', 'logs', 'project');
+    symlinkSync(elsewhere, logs);
+    const r = await critpath(['run', p.file], { cwd: p.dir, env: p.env });
+    expect(r.exitCode, r.all).toBe(2);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('critpath:'));
+    expect(errors).toEqual([
+      `critpath: ${logs} is a symbolic link, not a log folder: critpath writes no logs through a link; remove it (the next run makes the folder)`,
+    ]);
+    expect(readdirSync(elsewhere)).toEqual([]);
+    expect(starts(p.record)).toEqual([]);
+  });
+
   it('plan --team stops before printing when the journal cannot be read, as status does', async () => {
     const p = project();
     const state = join(p.dir, '.critpath');
