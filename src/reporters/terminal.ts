@@ -22,6 +22,11 @@ export interface Output {
    */
   write(text: string): void;
   /**
+   * Like `write` with the pieces' concatenation, each written as it is made and before the next
+   * is asked for: a log of gigabytes never waits in memory for a reader that lags.
+   */
+  writeAll(pieces: Iterable<string>): void;
+  /**
    * A passing line on standard error while a long step runs (Monte Carlo's samples so far), each
    * replacing the one before; undefined clears it. Only a terminal shows it: where standard error
    * is a pipe or a file, nothing is written.
@@ -203,6 +208,14 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
       }
     },
     write: stdout,
+    writeAll: (pieces) => {
+      const restore = blockingWrites(process.stdout);
+      try {
+        for (const piece of pieces) stdout(piece);
+      } finally {
+        restore();
+      }
+    },
     progress: progressLine(process.stderr, stderr),
     color: new Chalk({ level }),
     isTty,
@@ -296,6 +309,9 @@ export function memoryOutput(
     err: (t) => void stderr.push(escapeInvisible(escapeTerminal(t))),
     outJson: (chunks) => void stdout.push(escapeTerminal([...chunks].join(''))),
     write: (t) => void stdout.push(t),
+    writeAll: (pieces) => {
+      for (const piece of pieces) stdout.push(piece);
+    },
     color: new Chalk({ level: 0 }),
     isTty: false,
     terminal: false,

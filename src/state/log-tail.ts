@@ -84,13 +84,27 @@ export function openLog(path: string): number {
   throw new EnvironmentError(logFaultText(path, 'not-file'));
 }
 
+/** Bytes read at a time where a log is read whole: logs of training runs reach gigabytes. */
+export const LOG_CHUNK = 1 << 22;
+
 /**
- * The part of an activity's log written by its last attempt: from the last line that begins one,
- * else all of it.
+ * Where, in the log open as `fd` (`size` bytes), its last attempt begins: the byte offset of the
+ * last line that begins one, else 0. Read backwards a chunk at a time, each overlapping the one
+ * after it by a header's length, so that a header across two chunks is found.
  */
-export function lastAttempt(log: string): string {
-  const at = Math.max(...ATTEMPT_STARTS.map((p) => log.lastIndexOf(`\n${p}`)));
-  return at >= 0 ? log.slice(at + 1) : log;
+export function lastAttemptStart(fd: number, size: number, chunk = LOG_CHUNK): number {
+  const marks = ATTEMPT_STARTS.map((p) => Buffer.from(`\n${p}`));
+  const over = Math.max(...marks.map((m) => m.length)) - 1;
+  const buf = Buffer.alloc(Math.min(size, chunk + over));
+  for (let end = size; end > 0;) {
+    const from = Math.max(0, end - chunk);
+    const n = readSync(fd, buf, 0, Math.min(size, end + over) - from, from);
+    const view = buf.subarray(0, n);
+    const at = Math.max(...marks.map((m) => view.lastIndexOf(m)));
+    if (at >= 0) return from + at + 1;
+    end = from;
+  }
+  return 0;
 }
 
 /** Whether a log line begins an attempt (see ATTEMPT_STARTS). */

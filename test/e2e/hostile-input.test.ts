@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
@@ -184,6 +184,35 @@ describe("a command's output that drives the terminal", () => {
       '\u001b]0;pwned\u0007\u001b[2J\u202ex \u001b[31mred\u001b[0m\rbar1\rbar2',
     );
   });
+
+  it('logs of a log several read-chunks long: as written piped, CRLF and UTF-8 whole on a terminal', async () => {
+    // 9 MB of "abé\r\n" (6 bytes a line): reads of 4 MiB end inside lines. logs once read a
+    // log whole, into one string: past 512 MiB that was an internal error.
+    const run = String.raw`yes "$(printf 'ab\303\251\r')" | head -c 9000000`;
+    const p = tempProject(
+      `project: T\nstart: 2026-11-30\ntasks:\n  - { id: a, hours: 1, run: ${JSON.stringify(run)} }\n`,
+    );
+    expect((await critpath(['run', p.file], { cwd: p.dir, env: p.env })).exitCode).toBe(0);
+    const log = readFileSync(join(p.dir, '.critpath', 'logs', 'project', 'a.log'));
+    const piped = await execa('node', [BIN, 'logs', p.file, 'a'], {
+      cwd: p.dir,
+      env: p.env,
+      encoding: 'buffer',
+      stripFinalNewline: false,
+    });
+    expect(Buffer.compare(piped.stdout, log)).toBe(0);
+    const body = log.toString().split('\n').slice(1).join('\n');
+    expect(body.startsWith('abé\r\n')).toBe(true);
+    const shown = await execa(
+      'sh',
+      [
+        '-c',
+        `script -qec 'node "${BIN}" logs "${p.file}" a' /dev/null | tr -d '\\r' | grep -c '^abé$'`,
+      ],
+      { cwd: p.dir, env: { ...p.env, TERM: 'xterm' }, reject: false },
+    );
+    expect(Number(shown.stdout)).toBe(1_500_000);
+  }, 60_000);
 
   it('logs -f prints a character whose bytes were written apart, and a CRLF as one line break', async () => {
     // "é" (C3 A9) and a CRLF, each written in two parts a second apart, while -f reads.

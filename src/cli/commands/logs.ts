@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fstatSync, readSync } from 'node:fs';
-import { lastAttempt, openLog } from '../../state/log-tail.js';
+import { LOG_CHUNK, lastAttemptStart, openLog } from '../../state/log-tail.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
@@ -92,8 +92,8 @@ export function registerLogs(program: Command, ctx: CliContext): void {
         logs.forEach((l, k) => {
           if (!found.includes(l)) return;
           // Followed, a character or a CRLF the read splits waits for the rest (LogReader).
-          const text = readers[k]!.next(l, opts.follow === true);
-          ctx.out.write(shown(opts.all === true ? text : lastAttempt(text)));
+          const pieces = readers[k]!.pieces(l, opts.follow === true, opts.all !== true);
+          ctx.out.writeAll(mapped(pieces, shown));
         });
         if (opts.follow !== true) return;
         const seen = await follow(ctx, logs, readers, () => liveRun(paths) !== undefined, shown);
@@ -146,20 +146,6 @@ function goneLogs(
   });
 }
 
-/** The log's bytes from `offset` to its end. */
-function bytesFrom(path: string, offset: number): Buffer {
-  const fd = openLog(path);
-  try {
-    const size = fstatSync(fd).size;
-    if (size <= offset) return Buffer.alloc(0);
-    const buf = Buffer.alloc(size - offset);
-    const n = readSync(fd, buf, 0, buf.length, offset);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Prints what is appended to the logs until no run is live any more (then what is left);
  * whether any of the logs was there, at the start or since.
@@ -177,8 +163,7 @@ async function follow(
     logs.forEach((l, k) => {
       if (!existsSync(l)) return;
       seen = true;
-      const text = readers[k]!.next(l, running);
-      if (text !== '') ctx.out.write(shown(text));
+      ctx.out.writeAll(mapped(readers[k]!.pieces(l, running, false), shown));
     });
     if (!running) return seen;
     await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
@@ -187,21 +172,52 @@ async function follow(
 
 /**
  * One log read as it grows: from where the last read ended (bytes read, not what they decoded
- * to). While more is to come, a character whose bytes a read split waits for the rest, and so
- * does a carriage return that may start a CRLF.
+ * to), a chunk at a time (a training run's log may be gigabytes). While more is to come, a
+ * character whose bytes a read split waits for the rest, and so does a carriage return that may
+ * start a CRLF.
  */
 class LogReader {
   private offset = 0;
   private readonly decoder = new StringDecoder('utf8');
   private held = '';
+  private started = false;
 
-  /** What the log holds past the last read; `more`: the writer may still add to it. */
-  next(path: string, more: boolean): string {
-    const bytes = bytesFrom(path, this.offset);
-    this.offset += bytes.length;
+  /**
+   * What the log holds past the last read, in pieces; `more`: the writer may still add to it.
+   * `lastOnly`: on the first read, start at the last attempt's header.
+   */
+  *pieces(path: string, more: boolean, lastOnly: boolean): Generator<string> {
+    const fd = openLog(path);
+    try {
+      const size = fstatSync(fd).size;
+      if (!this.started && lastOnly) this.offset = lastAttemptStart(fd, size);
+      this.started = true;
+      const buf = Buffer.alloc(Math.min(LOG_CHUNK, Math.max(size - this.offset, 0)));
+      while (this.offset < size) {
+        const n = readSync(fd, buf, 0, Math.min(buf.length, size - this.offset), this.offset);
+        if (n === 0) break;
+        this.offset += n;
+        const text = this.take(buf.subarray(0, n), more || this.offset < size);
+        if (text !== '') yield text;
+      }
+      if (!more) {
+        const rest = this.take(Buffer.alloc(0), false);
+        if (rest !== '') yield rest;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** The text of `bytes` after what was held back; `more`: more bytes follow. */
+  private take(bytes: Buffer, more: boolean): string {
     let text = this.held + this.decoder.write(bytes);
     this.held = more && text.endsWith('\r') ? '\r' : '';
     if (this.held !== '') text = text.slice(0, -1);
     return more ? text : text + this.decoder.end();
   }
+}
+
+function* mapped(pieces: Iterable<string>, f: (text: string) => string): Generator<string> {
+  for (const piece of pieces) yield f(piece);
 }

@@ -1,14 +1,32 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  lastAttempt,
+  lastAttemptStart,
   readLogTail,
   tailLines,
   TAIL_LINE_CHARS,
   TAIL_LINES,
 } from '../../../src/state/log-tail.js';
+
+/** The last attempt of `log`'s text, as lastAttemptStart finds it in a file, `chunk` bytes a read. */
+function lastAttempt(log: string, chunk?: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'critpath-tail-'));
+  try {
+    const file = join(dir, 'a.log');
+    writeFileSync(file, log);
+    const fd = openSync(file, 'r');
+    try {
+      const bytes = Buffer.from(log);
+      return bytes.subarray(lastAttemptStart(fd, bytes.length, chunk)).toString();
+    } finally {
+      closeSync(fd);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const header = (n: number): string => `=== b attempt ${n}/2 run r1 at 2026-01-05T10:00:00.000Z\n`;
 
@@ -28,6 +46,10 @@ describe('the tail of a failed attempt', () => {
     expect(lastAttempt(log)).toBe(job(2, 'second try'));
     expect(lastAttempt(`${header(1)}a\n${header(2)}b\n`)).toBe(`${header(2)}b\n`);
     expect(lastAttempt('no header\n')).toBe('no header\n');
+    // Read backwards a few bytes at a time, a header across two reads is found all the same.
+    for (const chunk of [1, 3, 7, 16, 64])
+      expect(lastAttempt(`x\n${log}tail\n`, chunk)).toBe(`${job(2, 'second try')}tail\n`);
+    expect(lastAttempt(`${header(1)}a\n${header(2)}b\n`, 5)).toBe(`${header(2)}b\n`);
   });
 
   it('is bounded: the last lines, each cut short', () => {
