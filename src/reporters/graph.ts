@@ -41,13 +41,18 @@ export function renderDot(project: Project, critical: ReadonlySet<string> = new 
 
 /**
  * A title inside a DOT label's quotes: `"` as `'` (as before), a backslash doubled (one at the
- * end closed the quotes early), a line break as DOT's `\n`.
+ * end closed the quotes early), a line break as DOT's `\n`, a tab as a space (raw, it reached
+ * the terminal).
  */
 function dotText(title: string): string {
-  return escapeTerminal(title).replace(/\\/g, '\\\\').replace(/"/g, "'").replace(/\r?\n/g, '\\n');
+  return escapeTerminal(title)
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, "'")
+    .replace(/\r?\n/g, '\\n')
+    .replace(/\t/g, ' ');
 }
 
-/** Mermaid flowchart of the activity graph (a line break in a title is a space). */
+/** Mermaid flowchart of the activity graph (a line break or a tab in a title is a space). */
 export function renderMermaidGraph(
   project: Project,
   critical: ReadonlySet<string> = new Set(),
@@ -57,7 +62,7 @@ export function renderMermaidGraph(
   const node = (id: string): string => names.get(id)!;
   const lines = ['flowchart LR'];
   for (const a of g.activities) {
-    const text = `${a.id} ${escapeTerminal(a.phase.title).replace(/\s*[\r\n]+\s*/g, ' ')} (${hoursRange(a.phase.estimate.low, a.phase.estimate.high)}${a.phase.hardware === 'gpu' ? `, ${gpuCount(a.phase.gpus)}` : ''})`;
+    const text = `${a.id} ${escapeTerminal(a.phase.title).replace(/\s*[\r\n]+\s*|\t/g, ' ')} (${hoursRange(a.phase.estimate.low, a.phase.estimate.high)}${a.phase.hardware === 'gpu' ? `, ${gpuCount(a.phase.gpus)}` : ''})`;
     lines.push(`  ${node(a.id)}["${text.replace(/"/g, "'")}"]`);
   }
   for (const a of g.activities)

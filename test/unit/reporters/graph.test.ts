@@ -82,3 +82,17 @@ describe('titles with backslashes and line breaks', () => {
     expect(lines).toHaveLength(4);
   });
 });
+
+describe('titles with tabs', () => {
+  it('a tab is a space in DOT and Mermaid labels: none reaches the terminal raw', () => {
+    const r = loadProjectText(
+      'project: T\nstart: 2026-01-05\ntasks:\n  - { id: a, title: "tab\\there", hours: 1 }\n',
+      't.yaml',
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    for (const text of [renderDot(r.value), renderMermaidGraph(r.value)]) {
+      expect(text).toContain('tab here');
+      expect(text).not.toContain('\t');
+    }
+  });
+});
