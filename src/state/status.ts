@@ -1,13 +1,26 @@
 import type { ActivityGraph } from '../model/activities.js';
 import { activityDurations } from '../model/activities.js';
 import type { Project } from '../model/project.js';
-import { axisHourOf, dayBefore, localDate, makeCalendar, pointAt } from '../calendar/calendar.js';
+import type { WorkCalendar } from '../calendar/calendar.js';
+import {
+  axisHourOf,
+  dayBefore,
+  hourOfDate,
+  localDate,
+  makeCalendar,
+  pointAt,
+} from '../calendar/calendar.js';
 import { cpm, EPS } from '../planner/engine/cpm.js';
 import type { Dag } from '../planner/engine/graph.js';
 import { topoOrder } from '../planner/engine/graph.js';
 import { criticalSteps } from '../planner/project/critical-path-plan.js';
 import type { BlockReason } from '../model/block-reason.js';
-import { formatBlockReason, gpuArrivalFor, hardwareBlock } from '../model/block-reason.js';
+import {
+  formatBlockReason,
+  gpuArrivalFor,
+  hardwareBlock,
+  needsGpu,
+} from '../model/block-reason.js';
 import type { RunState } from './reducer.js';
 import type { FailureReason } from './records.js';
 
@@ -139,7 +152,10 @@ export function computeStatus(
   const walk = walkStatuses(project, graph, state, opts, est);
   const { activities, counts } = activityRows(graph, state, walk, est, opts.leftovers);
   const { path, steps, length } = remainingCriticalPath(graph, walk.remaining);
-  const cpmEnd = forecastDate(project, opts.now, length);
+  // The end also waits for GPU hardware still to come (the path's hours are work alone).
+  const waits = arrivalWaits(project, graph, walk.remaining, opts.now);
+  const end = waits === undefined ? length : cpm(dagOf(graph), walk.remaining, waits)!.length;
+  const cpmEnd = forecastDate(project, opts.now, end);
   return {
     project: project.name,
     liveRunId: opts.liveRunId,
@@ -217,6 +233,7 @@ function walkStatuses(
   const n = graph.activities.length;
   const today = new Date(opts.now).toISOString().slice(0, 10);
   const arrives = opts.hostGpus === 0 ? gpuArrivalFor(project.gpu, today) : undefined;
+  let cal: WorkCalendar | undefined;
   const walk: Walk = {
     status: new Array<ShownStatus>(n),
     block: new Array<BlockReason | undefined>(n).fill(undefined),
@@ -252,9 +269,13 @@ function walkStatuses(
         block[v] = { kind: 'hand', reason: st.hand.reason ?? 'blocked', by: st.hand.by };
       } else {
         status[v] = 'running';
-        const h = Math.max(0, opts.now - (st.hand.startedAt ?? opts.now)) / 3_600_000;
-        hoursOf[v] = h;
-        remaining[v] = Math.max(0, est[v]! - h);
+        const since = st.hand.startedAt ?? opts.now;
+        hoursOf[v] = Math.max(0, opts.now - since) / 3_600_000;
+        // A person's work counts working hours (nights and weekends are not), a command's the
+        // clock.
+        cal ??= makeCalendar(project);
+        const worked = axisHourOf(cal, opts.now) - axisHourOf(cal, since);
+        remaining[v] = Math.max(0, est[v]! - Math.max(0, worked));
       }
       continue;
     }
@@ -433,21 +454,55 @@ export function teamForecastSkipped(
   };
 }
 
+/**
+ * The project's working calendar from the day before today (the machine's date, as axisHourOf
+ * reads `now`, whose long working day may run past midnight): its walks stay short.
+ */
+function calendarNear(
+  project: Pick<Project, 'hoursPerDay' | 'holidays' | 'start'>,
+  now: number,
+): WorkCalendar {
+  const yesterday = dayBefore(localDate(new Date(now)));
+  return makeCalendar({
+    start: yesterday > project.start ? yesterday : project.start,
+    hoursPerDay: project.hoursPerDay,
+    holidays: project.holidays,
+  });
+}
+
+/**
+ * Working hours from now until the GPU hardware each activity with work left needs arrives
+ * (0 where it is here, or needs none); undefined when no such wait is ahead.
+ */
+function arrivalWaits(
+  project: Project,
+  graph: ActivityGraph,
+  remaining: Float64Array,
+  now: number,
+): Float64Array | undefined {
+  const arrives = gpuArrivalFor(project.gpu, localDate(new Date(now)));
+  let waits: Float64Array | undefined;
+  let cal: WorkCalendar | undefined;
+  for (let v = 0; v < graph.activities.length; v++) {
+    const phase = graph.activities[v]!.phase;
+    if (!(remaining[v]! > EPS) || !needsGpu(phase)) continue;
+    const date = arrives(phase.gpus);
+    if (date === undefined) continue;
+    cal ??= calendarNear(project, now);
+    const wait = hourOfDate(cal, date) - axisHourOf(cal, now);
+    if (wait > EPS) (waits ??= new Float64Array(graph.activities.length))[v] = wait;
+  }
+  return waits;
+}
+
 /** The working day on which `hours` of work starting now ends: weekdays, minus holidays, hoursPerDay each. */
 export function forecastDate(
   project: Pick<Project, 'hoursPerDay' | 'holidays' | 'start'>,
   now: number,
   hours: number,
 ): string {
-  // From the day before today (the machine's date, as axisHourOf reads `now`, whose long working
-  // day may run past midnight): the calendar's walk stays short.
   const today = localDate(new Date(now));
-  const yesterday = dayBefore(today);
-  const cal = makeCalendar({
-    start: yesterday > project.start ? yesterday : project.start,
-    hoursPerDay: project.hoursPerDay,
-    holidays: project.holidays,
-  });
+  const cal = calendarNear(project, now);
   // With nothing left it ends now: today (an end at a day's boundary would be dated the evening
   // before), or the project's first working day when it has not started.
   if (hours <= EPS) {

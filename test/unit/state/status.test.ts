@@ -236,3 +236,63 @@ describe('status of GPU work before its hardware', () => {
     expect(arrives).toEqual({ w: '2026-12-14', y: '2026-12-09', x: '2026-12-09' });
   });
 });
+
+describe('the remaining critical path, alone', () => {
+  const local = (s: string): number => new Date(s).getTime();
+
+  it('ends after the GPU hardware it waits for arrives, as the forecast does', () => {
+    // 6-hour days, Mon 14 Dec a holiday, the GPUs come Wed 16 Dec: G1 starts then, not after M1.
+    // It said "alone it ends Tue 15 Dec", a day before the GPUs it needs.
+    const project = load(
+      [
+        'project: P2',
+        'start: 2026-12-10',
+        'hoursPerDay: 6',
+        'holidays: [2026-12-14]',
+        'hardware: { gpu: [ { count: 2, from: 2026-12-16 } ] }',
+        'tasks:',
+        '  - { id: M1, hours: 5, hardware: macbook }',
+        '  - { id: G1, hours: 7, hardware: gpu, gpus: 2, deps: [M1] }',
+        '  - { id: G2, hours: 2, hardware: gpu, gpus: 1, deps: [G1] }',
+        '',
+      ].join('\n'),
+    );
+    const m = computeStatus(project, buildActivityGraph(project), replay([]), {
+      hostGpus: 0,
+      now: local('2026-12-10T10:00:00'),
+      liveRunId: undefined,
+    });
+    expect(m.remainingHours).toBe(14);
+    expect(m.criticalPath).toEqual(['M1', 'G1', 'G2']);
+    expect(m.criticalPathEnd).toBe('2026-12-17');
+  });
+
+  it("counts a person's working hours on hand work begun, not the nights in between", () => {
+    // Started Mon 14:00, an 8-hour task: by Tue 10:00, 3 + 1 working hours are done. It counted
+    // 20 clock hours, took the task as finished, and said B alone ends Tuesday.
+    const project = load(
+      'project: P12\nstart: 2026-12-07\nhoursPerDay: 8\ntasks:\n' +
+        '  - { id: A, hours: 8, hardware: macbook }\n' +
+        '  - { id: B, hours: 4, hardware: macbook, deps: [A] }\n',
+    );
+    const at = local('2026-12-07T14:00:00');
+    const start: JournalRecord = {
+      v: 1,
+      t: 'hand',
+      at,
+      recordedAt: at,
+      id: 'A',
+      action: 'start',
+    };
+    const m = computeStatus(project, buildActivityGraph(project), replay([start]), {
+      hostGpus: 0,
+      now: local('2026-12-08T10:00:00'),
+      liveRunId: undefined,
+    });
+    expect(m.remainingHours).toBe(8);
+    expect(m.criticalPath).toEqual(['A', 'B']);
+    expect(m.criticalPathEnd).toBe('2026-12-09');
+    // "took" stays the clock's.
+    expect(m.activities.find((a) => a.id === 'A')?.hours).toBe(20);
+  });
+});
