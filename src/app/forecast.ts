@@ -12,6 +12,7 @@ import type { ProjectRunState } from '../state/run-state.js';
 import { readRunState } from '../state/read.js';
 import { statePaths } from '../state/paths.js';
 import { scheduleOfPlan } from './risk.js';
+import { InfeasibleError } from '../planner/engine/index.js';
 
 /**
  * Tracking: the run journal turned into progress on the plan's working-time axis, the re-plan
@@ -103,13 +104,20 @@ export function forecastFromState(
   if (!pp.ok) return err(pp.error);
   const progress = progressFromState(state, cal, opts.nowMs);
   const now = axisHourOf(cal, opts.nowMs);
-  const r = replan({
-    pp: pp.value,
-    baseline: scheduleOfPlan(plan),
-    progress,
-    now,
-    calibrate: opts.calibrate,
-  });
+  let r: Replan;
+  try {
+    r = replan({
+      pp: pp.value,
+      baseline: scheduleOfPlan(plan),
+      progress,
+      now,
+      calibrate: opts.calibrate,
+    });
+  } catch (e) {
+    // The hardware the rest needs may be gone by now (a loaner GPU given back).
+    if (e instanceof InfeasibleError) return err(`cannot schedule the rest from now: ${e.message}`);
+    throw e;
+  }
   return ok({
     team: plan.teamLabel,
     replan: r,

@@ -109,6 +109,8 @@ function energyEnd(T: Float64Array, V: Float64Array, from: number, energy: numbe
     const need = left / cap;
     if (a + need <= b) return a + need;
     left -= (b - a) * cap;
+    // What the sums' rounding leaves (8.000000000000002 of 8): done at the stretch's end.
+    if (left <= EPS) return b;
   }
   return Infinity;
 }

@@ -66,6 +66,13 @@ export interface Compiled {
    * `dur` with fractional values is safe.
    */
   readonly grid: number;
+  /**
+   * Per activity, the time after which its demands never fit again (a capacity that drops for
+   * good below them: a loaner GPU given back): it must end by then. Infinity where the last
+   * capacity covers them; null when no activity has such a close. With closes, whether every
+   * activity finds a place depends on the order: a pass may fail where another succeeds.
+   */
+  readonly close: Float64Array | null;
 }
 
 /**
@@ -243,6 +250,38 @@ function firstFit(T: Float64Array, V: Float64Array, d: number, t: number): numbe
   if (fits(V[k]!)) return t;
   for (k++; k < T.length; k++) if (fits(V[k]!)) return T[k]!;
   return Infinity;
+}
+
+/** The time from which demand `d` never fits the capacity steps again; Infinity if it does at the end. */
+export function lastFit(T: Float64Array, V: Float64Array, d: number): number {
+  const fits = (v: number): boolean => (d === ALL ? v > EPS : v >= d - EPS);
+  if (fits(V[V.length - 1]!)) return Infinity;
+  let k = V.length - 1;
+  while (k > 0 && !fits(V[k - 1]!)) k--;
+  return T[k]!;
+}
+
+/** Per activity, `Compiled.close`: null when every activity's demands fit the last capacity. */
+function closesOf(
+  n: number,
+  R: number,
+  useStart: Int32Array,
+  useRes: Int32Array,
+  dem: Float64Array,
+  capT: readonly Float64Array[],
+  capV: readonly Float64Array[],
+): Float64Array | null {
+  let close: Float64Array | null = null;
+  for (let i = 0; i < n; i++) {
+    for (let u = useStart[i]!; u < useStart[i + 1]!; u++) {
+      const r = useRes[u]!;
+      const t = lastFit(capT[r]!, capV[r]!, dem[i * R + r]!);
+      if (t === Infinity) continue;
+      close ??= new Float64Array(n).fill(Infinity);
+      if (t < close[i]!) close[i] = t;
+    }
+  }
+  return close;
 }
 
 /** True when a pass over c with its current durations may use the grid profiles. */
@@ -425,5 +464,6 @@ function compileShape(problem: Problem): Shape {
     arrival,
     topo,
     topoPos,
+    close: closesOf(n, R, useStart, useRes, dem, capT, capV),
   };
 }

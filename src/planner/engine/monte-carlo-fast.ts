@@ -2,6 +2,7 @@ import { sortByKey } from './fbi.js';
 import type { SampleScheduler } from './monte-carlo.js';
 import type { Problem, Schedule } from './problem.js';
 import { Resolver } from './resolve.js';
+import { InfeasibleError } from './sgs.js';
 
 /** A baseline plan to follow: its schedule's order and engineer assignments. */
 export interface PlanPolicy {
@@ -49,7 +50,16 @@ export function reusableFastScheduler(opts: FastSchedulerOptions = {}): SampleSc
       }
     }
     rs.setDurations(problem.duration);
-    const best = rs.lft(rounds);
+    let best: Schedule | null = null;
+    let failure: unknown;
+    try {
+      best = rs.lft(rounds);
+    } catch (e) {
+      // Where capacity drops for good, the LFT order may leave work no place that the plan's
+      // order finds one for.
+      if (!(e instanceof InfeasibleError) || rs.c.close === null) throw e;
+      failure = e;
+    }
     if (planList !== null) {
       let followed: Schedule | null = null;
       try {
@@ -57,8 +67,10 @@ export function reusableFastScheduler(opts: FastSchedulerOptions = {}): SampleSc
       } catch {
         // A fixed engineer may be unable to take an activity (never, for a plan of this problem).
       }
-      if (followed !== null && followed.makespan < best.makespan) return followed;
+      if (followed !== null && (best === null || followed.makespan < best.makespan))
+        return followed;
     }
+    if (best === null) throw failure;
     return best;
   };
 }

@@ -21,9 +21,15 @@ export function priorityValues(c: Compiled, rule: PriorityRule, cp: CpmResult): 
   switch (rule) {
     case 'LFT':
       v.set(cp.lf);
+      tightenToCloses(c, v);
       break;
     case 'LST':
       v.set(cp.ls);
+      if (c.close !== null) {
+        v.set(cp.lf);
+        tightenToCloses(c, v);
+        for (let i = 0; i < n; i++) v[i] = v[i]! - c.dur[i]!;
+      }
       break;
     case 'LPT':
       for (let i = 0; i < n; i++) v[i] = -c.dur[i]!;
@@ -45,6 +51,25 @@ export function priorityValues(c: Compiled, rule: PriorityRule, cp: CpmResult): 
     }
   }
   return v;
+}
+
+/**
+ * Latest finishes `lf` (in place) tightened by the closes (Compiled.close): each activity ends
+ * by its close, and in time for its successors' tightened latest starts. Work whose hardware is
+ * taken away then comes first in LFT order. No change without closes.
+ */
+export function tightenToCloses(c: Compiled, lf: Float64Array): void {
+  const close = c.close;
+  if (close === null) return;
+  for (let k = c.n - 1; k >= 0; k--) {
+    const v = c.topo[k]!;
+    let f = Math.min(lf[v]!, close[v]!);
+    for (let e = c.succStart[v]!; e < c.succStart[v + 1]!; e++) {
+      const w = c.succ[e]!;
+      f = Math.min(f, lf[w]! - c.dur[w]!);
+    }
+    lf[v] = f;
+  }
 }
 
 /** Number of descendants of each activity (bitsets up to 4096 activities, else an estimate). */

@@ -2,7 +2,7 @@ import { arrivalRelease } from './bounds.js';
 import type { Compiled } from './compile.js';
 import { compile } from './compile.js';
 import { Fbi } from './fbi.js';
-import { priorityList } from './priority.js';
+import { priorityList, tightenToCloses } from './priority.js';
 import type { Problem, Schedule } from './problem.js';
 import { Sgs } from './sgs.js';
 
@@ -143,4 +143,5 @@ export function latestFinish(
     }
     lf[v] = f;
   }
+  tightenToCloses(c, lf);
 }

@@ -1,7 +1,7 @@
 import type { Compiled } from './compile.js';
 import { EPS } from './cpm.js';
 import { Fbi } from './fbi.js';
-import { Sgs } from './sgs.js';
+import { InfeasibleError, Sgs } from './sgs.js';
 
 /** The search state shared by the construction phase and the GA: evaluation, budget, best. */
 export class Search {
@@ -13,6 +13,8 @@ export class Search {
   readonly bestList: Int32Array;
   best = Infinity;
   bestMethod = '';
+  /** The first pass that left an activity no place (only where capacity drops for good). */
+  failure: InfeasibleError | undefined;
   /** Hash of the start times of the last evaluated schedule (duplicate detection). */
   lastHash = 0;
   private readonly start: Float64Array;
@@ -101,6 +103,7 @@ export class Search {
     fbiRounds = 4,
     fixedWorker: Int32Array | null = null,
   ): number {
+    if (this.c.close !== null) return this.evaluateClosing(list, method, fbiRounds, fixedWorker);
     let m = this.sgs.serial(list, this.start, this.worker, this.held, false, 0, fixedWorker);
     if (fbiRounds > 0 && m > this.lowerBound + EPS) {
       m = this.fbi.improve(list, this.start, this.worker, this.held, m, fbiRounds, () =>
@@ -108,10 +111,54 @@ export class Search {
       );
     }
     this.offer(list, this.start, this.worker, this.held, m, method);
+    this.hashStarts();
+    return m;
+  }
+
+  /**
+   * `evaluate` where capacity drops for good (Compiled.close): a pass in an order that leaves some
+   * activity no place fails (InfeasibleError), and the order counts as Infinity; the first such
+   * failure is kept, to say why when no order succeeds. The schedule is offered before FBI,
+   * whose passes may fail as well.
+   */
+  private evaluateClosing(
+    list: Int32Array,
+    method: string,
+    fbiRounds: number,
+    fixedWorker: Int32Array | null,
+  ): number {
+    let m: number;
+    try {
+      m = this.sgs.serial(list, this.start, this.worker, this.held, false, 0, fixedWorker);
+    } catch (e) {
+      if (!(e instanceof InfeasibleError)) throw e;
+      this.failure ??= e;
+      this.hashStarts();
+      return Infinity;
+    }
+    this.offer(list, this.start, this.worker, this.held, m, method);
+    if (fbiRounds > 0 && m > this.lowerBound + EPS) {
+      const first = Int32Array.from(list);
+      try {
+        m = this.fbi.improve(list, this.start, this.worker, this.held, m, fbiRounds, () =>
+          this.done(),
+        );
+        this.offer(list, this.start, this.worker, this.held, m, method);
+      } catch (e) {
+        // The order before FBI stands, with its schedule (offered above).
+        if (!(e instanceof InfeasibleError)) throw e;
+        list.set(first);
+      }
+    }
+    this.hashStarts();
+    return m;
+  }
+
+  /** Hashes the start times of the schedule just evaluated (duplicate detection). */
+  private hashStarts(): void {
     let h = 0x811c9dc5;
     const st = this.start;
     for (let i = 0; i < st.length; i++) h = Math.imul(h ^ (st[i]! * 64 + i), 0x01000193);
     this.lastHash = h >>> 0;
-    return m;
   }
 }

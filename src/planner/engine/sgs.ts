@@ -1,5 +1,5 @@
 import type { Compiled } from './compile.js';
-import { gridFits } from './compile.js';
+import { gridFits, lastFit } from './compile.js';
 import type { ProfileLike } from './profile.js';
 import { GridProfile, Profile, TIME_EPS } from './profile.js';
 import { longestFit } from './capacity.js';
@@ -431,8 +431,16 @@ export class Sgs {
 
   private infeasible(j: number): InfeasibleError {
     const c = this.c;
+    const otherwise = 'its demand exceeds the capacity available, or no eligible worker';
+    const words = neverFitsWords(c, j, otherwise);
+    const close = c.close?.[j] ?? Infinity;
+    if (!words.endsWith(otherwise) || close === Infinity) return new InfeasibleError(words);
+    // It fits somewhere (bounds checked that), but not after what this order placed first.
+    const names = [...c.useRes.subarray(c.useStart[j]!, c.useStart[j + 1]!)]
+      .filter((r) => lastFit(c.capT[r]!, c.capV[r]!, c.dem[j * c.R + r]!) !== Infinity)
+      .map((r) => c.problem.resources[r]?.id ?? `resource ${r}`);
     return new InfeasibleError(
-      neverFitsWords(c, j, 'its demand exceeds the capacity available, or no eligible worker'),
+      `${c.problem.ids[j]} found no place before hour ${round(close)}, when the ${names.join(' and ')} it needs drops for good`,
     );
   }
 }

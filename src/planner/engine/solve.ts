@@ -10,6 +10,7 @@ import { PRIORITY_RULES, priorityList, priorityValues, sampledList } from './pri
 import type { Problem, Schedule } from './problem.js';
 import { Rng } from './rng.js';
 import { Search } from './search.js';
+import { InfeasibleError } from './sgs.js';
 
 export interface SolveOptions {
   /** Seeds the search's PRNG: same seed, same budget in schedules ⇒ same schedule. */
@@ -106,16 +107,8 @@ export function solve(problem: Problem, opts: SolveOptions): SolveResult {
     }
     if (!fast && n <= SEARCH_MAX_N && !s.done() && lftValues !== null) {
       // Parallel SGS with LFT, then FBI on its start order.
-      const start = new Float64Array(n);
-      const worker = new Int32Array(n);
-      const held = new Float64Array(n * c.R);
-      let m = s.sgs.parallel(lftValues, start, worker, held);
-      const list = new Int32Array(n);
-      list.set(c.topo);
-      sortByKey(list, start, c.topoPos);
-      if (m > lb + EPS) m = s.fbi.improve(list, start, worker, held, m);
-      s.offer(list, start, worker, held, m, 'LFT parallel SGS+FBI');
-      pop.push({ list, makespan: m });
+      const m = parallelPass(s, lftValues, lb);
+      if (m !== undefined) pop.push(m);
       // GA: fill the population by regret-based biased sampling, then evolve.
       const ga = gaSettings(n);
       const popSize = ga.popSize;
@@ -127,6 +120,7 @@ export function solve(problem: Problem, opts: SolveOptions): SolveResult {
     }
   }
 
+  if (n > 0 && s.best === Infinity) throw noOrderFits(s.failure);
   const schedule: Schedule = {
     start: Float64Array.from(s.bestStart),
     worker: Int32Array.from(s.bestWorker),
@@ -141,6 +135,43 @@ export function solve(problem: Problem, opts: SolveOptions): SolveResult {
     schedulesEvaluated: s.schedules,
     method: n === 0 ? 'empty' : s.bestMethod,
   };
+}
+
+/**
+ * The parallel SGS pass in LFT order, then FBI on its start order: its individual, or undefined
+ * where capacity that drops for good left an activity no place in it (Compiled.close).
+ */
+function parallelPass(s: Search, lftValues: Float64Array, lb: number): Individual | undefined {
+  const c = s.c;
+  const n = c.n;
+  const start = new Float64Array(n);
+  const worker = new Int32Array(n);
+  const held = new Float64Array(n * c.R);
+  const list = new Int32Array(n);
+  try {
+    let m = s.sgs.parallel(lftValues, start, worker, held);
+    list.set(c.topo);
+    sortByKey(list, start, c.topoPos);
+    // Offered before FBI too where FBI's own passes may fail (capacity that drops for good).
+    if (c.close !== null) s.offer(list, start, worker, held, m, 'LFT parallel SGS');
+    if (m > lb + EPS) m = s.fbi.improve(list, start, worker, held, m);
+    s.offer(list, start, worker, held, m, 'LFT parallel SGS+FBI');
+    return { list, makespan: m };
+  } catch (e) {
+    if (!(e instanceof InfeasibleError) || c.close === null) throw e;
+    s.failure ??= e;
+    return undefined;
+  }
+}
+
+/**
+ * Where capacity drops for good, no order the search tried gave every activity a place before
+ * it does: said of the activity the first failed pass could not place.
+ */
+function noOrderFits(failure: InfeasibleError | undefined): InfeasibleError {
+  return new InfeasibleError(
+    `no order of the work the search tried fits it all${failure === undefined ? '' : `: ${failure.message}`}`,
+  );
 }
 
 /** The warm start's workers exist in this problem and are eligible for their activities. */

@@ -148,10 +148,59 @@ describe('serial SGS', () => {
       ],
       demand: [[1], [1]],
     };
+    // Work that fills it exactly, its hours summing to 8.000000000000002, still fits.
+    const exact: Spec = {
+      ...spec,
+      dur: [2.2, 2.1, 2.5, 0.4, 0.8],
+      preds: [[], [], [], [], []],
+      demand: [[1], [1], [1], [1], [1]],
+    };
+    expect(2.2 + 2.1 + 2.5 + 0.4 + 0.8).toBeGreaterThan(8);
+    expect(computeBounds(compile(makeProblem(exact))).lowerBound).toBeCloseTo(8, 9);
     const words = /needs at least 16 \S+-hours of it, but from hour 0 on \S+ offers only 8 in all/;
     expect(() => computeBounds(compile(makeProblem(spec)))).toThrow(words);
     expect(() => solve(makeProblem(spec), { seed: 1, timeLimitMs: 50, now: () => 0 })).toThrow(
       InfeasibleError,
+    );
+  });
+
+  it('where capacity drops for good, the search finds the order that fits, or says none did', () => {
+    // One engineer; a GPU for hours 0–8 only. a1 (no GPU) comes first by id: in that order a2
+    // finds no place, so the plan said "a2 can never be scheduled", though a2 then a1 fits.
+    const spec: Spec = {
+      dur: [8, 8],
+      preds: [[], []],
+      resources: [
+        [
+          [0, 1],
+          [8, 0],
+        ],
+      ],
+      demand: [[0], [1]],
+      workers: { count: 1, eligible: [null, null] },
+    };
+    const r = solve(makeProblem(spec), { seed: 1, timeLimitMs: 1000, now: () => 0 });
+    expect(Array.from(r.schedule.start)).toEqual([8, 0]);
+    expect(r.schedule.makespan).toBe(16);
+    expect(r.optimal).toBe(true);
+    expect(verify(spec, r.schedule)).toBeNull();
+    // One engineer, 11 hours of work, all of it due by hour 10 (a3 needs a1 first): no order
+    // fits, and the words say so, not "never".
+    const tight: Spec = {
+      dur: [1, 5, 5],
+      preds: [[], [], [0]],
+      resources: [
+        [
+          [0, 1],
+          [10, 0],
+        ],
+      ],
+      demand: [[0], [1], [1]],
+      workers: { count: 1, eligible: [null, null, null] },
+    };
+    const budget = { seed: 1, timeLimitMs: 200, maxSchedules: 2000, now: () => 0 };
+    expect(() => solve(makeProblem(tight), budget)).toThrow(
+      /^no order of the work the search tried fits it all: a\d found no place before hour 10, when the \S+ it needs drops for good$/,
     );
   });
 
