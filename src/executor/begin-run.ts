@@ -33,6 +33,8 @@ export type BeginRunResult =
  */
 export function beginRun(paths: StatePaths, runId: string, what: string): BeginRunResult {
   refuseOthersState(paths.dir);
+  const logs = join(paths.dir, 'logs');
+  refuseLinkedFolders(logs, paths.logs);
   try {
     makeFolders(paths.logs);
     makeFolders(dirname(paths.lock));
@@ -41,7 +43,7 @@ export function beginRun(paths: StatePaths, runId: string, what: string): BeginR
       `cannot create the run state folder ${describeIoError(paths.logs, e)}`,
     );
   }
-  refuseLinkedFolders(join(paths.dir, 'logs'), paths.logs);
+  refuseLinkedFolders(logs, paths.logs);
   const owner = selfOwner({ runId, what });
   const locked = tryLock(paths.lock, owner);
   if (!locked.ok) return { ok: false, holder: locked.holder };

@@ -428,6 +428,9 @@ class Execution {
   /** `ahead`: its first attempt waits ahead of a slot; a retry keeps the slot it had. */
   async #runActivity(r: Running, gpus: readonly number[], ahead: boolean): Promise<TurnEnd> {
     const a = this.#o.graph.activities[r.index]!;
+    // Picked in the step a host fault or a signal stopped the run (a lock folder that failed
+    // while this step took the GPUs of another): it is left for the next run, unstarted.
+    if (this.#stopping === 'environment' || this.#stopping === 'signal') return 'unstarted';
     const uuids = gpus.map((g) => this.#byIndex.get(g)?.uuid ?? String(g));
     const env = this.#env(r.index, gpus, uuids);
     if (a.phase.run === undefined) {

@@ -45,6 +45,9 @@ export interface Output {
   readonly columns: number;
 }
 
+/** Bytes queued on standard output past which writeAll takes its writes to have stopped going. */
+const STALLED_BYTES = 1 << 24;
+
 /** The width when no terminal is in sight (output and errors both piped) and COLUMNS is not set. */
 export const PIPED_COLUMNS = 100;
 
@@ -211,7 +214,11 @@ export function processOutput(opts: { color?: boolean; wide?: boolean } = {}): O
     writeAll: (pieces) => {
       const restore = blockingWrites(process.stdout);
       try {
-        for (const piece of pieces) stdout(piece);
+        for (const piece of pieces) {
+          // Blocking writes leave nothing queued: what is, did not go (a reader gone, EPIPE).
+          if (process.stdout.writableLength > STALLED_BYTES) break;
+          stdout(piece);
+        }
       } finally {
         restore();
       }

@@ -53,9 +53,11 @@ export function refuseOthersState(dir: string): void {
 }
 
 /**
- * Refuses the folders from `top` down to `bottom` (made already) where one is a symbolic link or
- * another user's: a run's logs would go wherever the link points (as root, anywhere), or into
- * a folder another user can rewrite.
+ * Refuses the folders from `top` down to `bottom` that are there where one is another user's,
+ * or a symbolic link that is not this user's own link to a folder of this user's: a run's logs
+ * would go wherever such a link points (as root, anywhere), or into a folder another user can
+ * rewrite. A link the user made to put the logs on another disk stays. Checked before the
+ * folders are made, and after.
  */
 export function refuseLinkedFolders(top: string, bottom: string): void {
   const chain: string[] = [];
@@ -68,13 +70,25 @@ export function refuseLinkedFolders(top: string, bottom: string): void {
     try {
       st = lstatSync(d);
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw new EnvironmentError(`cannot read the log folder ${describeIoError(d, e)}`);
     }
-    if (st.isSymbolicLink())
+    if (st.isSymbolicLink() && !ownLinkToOwnFolder(d, st))
       throw new EnvironmentError(
-        `${d} is a symbolic link, not a log folder: critpath writes no logs through a link; remove it (the next run makes the folder)`,
+        `${d} is a symbolic link that is not yours to a folder of yours: critpath writes no logs through it; remove it (the next run makes the folder)`,
       );
     refuseOthers('the log folder', d, () => st.uid);
+  }
+}
+
+/** A link this user made (`st`: its own lstat) to a folder this user owns. */
+function ownLinkToOwnFolder(path: string, st: Stats): boolean {
+  if (!ownState(st.uid)) return false;
+  try {
+    const target = statSync(path);
+    return target.isDirectory() && ownState(target.uid);
+  } catch {
+    return false;
   }
 }
 
