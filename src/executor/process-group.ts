@@ -24,16 +24,30 @@ export function groupAlive(pgid: number): boolean {
 /**
  * Whether any process of the group still runs: alive and not a zombie (one that has ended, whose
  * parent, often init in a container, has not collected it yet: a signal still reaches it). Read
- * from /proc on Linux; elsewhere a zombie counts as running.
+ * from /proc on Linux, one scan serving every group asked about within SCAN_MS; elsewhere a
+ * zombie counts as running.
  */
 export function groupRunning(pgid: number): boolean {
   if (!groupAlive(pgid)) return false;
+  const now = Date.now();
+  if (scan === undefined || now - scan.at >= SCAN_MS) scan = { at: now, running: runningGroups() };
+  return scan.running?.has(pgid) ?? true;
+}
+
+/** How long one scan of /proc answers for. */
+const SCAN_MS = 50;
+
+let scan: { readonly at: number; readonly running: ReadonlySet<number> | undefined } | undefined;
+
+/** The process groups with a process that is not a zombie; undefined without /proc. */
+function runningGroups(): Set<number> | undefined {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return true;
+    return undefined;
   }
+  const running = new Set<number>();
   let read = false;
   for (const e of entries) {
     const c = e.charCodeAt(0);
@@ -41,7 +55,7 @@ export function groupRunning(pgid: number): boolean {
     const stat = procStat(Number(e));
     if (stat === undefined) continue;
     read = true;
-    if (Number(stat[2]) === pgid && stat[0] !== 'Z') return true;
+    if (stat[0] !== 'Z') running.add(Number(stat[2]));
   }
-  return !read;
+  return read ? running : undefined;
 }
