@@ -151,9 +151,10 @@ export function computeStatus(
   const est = activityDurations(graph, 'expected');
   const walk = walkStatuses(project, graph, state, opts, est);
   const { activities, counts } = activityRows(graph, state, walk, est, opts.leftovers);
-  const { path, steps, length } = remainingCriticalPath(graph, walk.remaining);
+  const open = (v: number): boolean => walk.status[v] !== 'done';
+  const { path, steps, length } = remainingCriticalPath(graph, walk.remaining, open);
   // The end also waits for GPU hardware still to come (the path's hours are work alone).
-  const waits = arrivalWaits(project, graph, walk.remaining, opts.now);
+  const waits = arrivalWaits(project, graph, open, opts.now);
   const end = waits === undefined ? length : cpm(dagOf(graph), walk.remaining, waits)!.length;
   const cpmEnd = forecastDate(project, opts.now, end);
   return {
@@ -416,12 +417,14 @@ function activityRows(
 function remainingCriticalPath(
   graph: ActivityGraph,
   remaining: Float64Array,
+  open: (v: number) => boolean,
 ): { path: string[]; steps: string[][][]; length: number } {
   const r = cpm(dagOf(graph), remaining)!;
   const crit: number[] = [];
   for (let k = 0; k < r.order.length; k++) {
     const v = r.order[k]!;
-    if (r.critical[v] === 1 && remaining[v]! > EPS) crit.push(v);
+    // Open zero-hour milestones stay on it: "nothing left" was said while they were.
+    if (r.critical[v] === 1 && open(v)) crit.push(v);
   }
   const preds = (v: number): ArrayLike<number> & Iterable<number> =>
     graph.pred.subarray(graph.predStart[v]!, graph.predStart[v + 1]!);
@@ -477,7 +480,7 @@ function calendarNear(
 function arrivalWaits(
   project: Project,
   graph: ActivityGraph,
-  remaining: Float64Array,
+  open: (v: number) => boolean,
   now: number,
 ): Float64Array | undefined {
   const arrives = gpuArrivalFor(project.gpu, localDate(new Date(now)));
@@ -485,7 +488,8 @@ function arrivalWaits(
   let cal: WorkCalendar | undefined;
   for (let v = 0; v < graph.activities.length; v++) {
     const phase = graph.activities[v]!.phase;
-    if (!(remaining[v]! > EPS) || !needsGpu(phase)) continue;
+    // A zero-hour milestone on the GPU host waits for it too.
+    if (!open(v) || !needsGpu(phase)) continue;
     const date = arrives(phase.gpus);
     if (date === undefined) continue;
     cal ??= calendarNear(project, now);

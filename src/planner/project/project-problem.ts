@@ -513,6 +513,8 @@ function chainLink(problem: Problem, schedule: Schedule, cur: number, from: numb
 export function reusableChainFinder(): (problem: Problem, schedule: Schedule) => Int32Array {
   let ids: readonly string[] | null = null;
   let rank: Int32Array = new Int32Array(0);
+  /** Position in a topological order: of two activities ending last together, the later one. */
+  let topoPos: Int32Array = new Int32Array(0);
   let seen = new Int32Array(0);
   let out: Int32Array = new Int32Array(0);
   let engineer = -1;
@@ -523,6 +525,8 @@ export function reusableChainFinder(): (problem: Problem, schedule: Schedule) =>
     if (ids !== problem.ids) {
       ids = problem.ids;
       rank = idRanks(problem.ids);
+      topoPos = new Int32Array(n);
+      (topoOrder(problem) ?? []).forEach((v, k) => (topoPos[v] = k));
       seen = new Int32Array(n);
       out = new Int32Array(n);
       stamp = 0;
@@ -537,7 +541,9 @@ export function reusableChainFinder(): (problem: Problem, schedule: Schedule) =>
     for (let i = 1; i < n; i++) {
       const ei = start[i]! + dur[i]!;
       const ec = start[cur]! + dur[cur]!;
-      if (ei - ec > 1e-6 || (near(ei, ec) && rank[i]! < rank[cur]!)) cur = i;
+      // Ending together (zero-hour milestones), a successor goes after its predecessor.
+      const later = topoPos[i]! - topoPos[cur]! || rank[cur]! - rank[i]!;
+      if (ei - ec > 1e-6 || (near(ei, ec) && later > 0)) cur = i;
     }
     // Activities by finish time, built the first time the walk looks past the predecessors: the
     // candidates ending at a time are then a binary search away, not a scan of every activity.
@@ -586,7 +592,8 @@ export function reusableChainFinder(): (problem: Problem, schedule: Schedule) =>
         const [lo, hi] = endingAt(s);
         for (let q = lo; q < hi; q++) {
           const i = byEnd[q]!;
-          if (i !== cur && schedule.worker[i] === w) better(i);
+          // A zero-hour activity holds its engineer for no time: it kept nothing waiting.
+          if (i !== cur && dur[i]! > 0 && schedule.worker[i] === w) better(i);
         }
       }
       for (let r = 0; r < R && next < 0; r++) {
@@ -595,7 +602,7 @@ export function reusableChainFinder(): (problem: Problem, schedule: Schedule) =>
         const [lo, hi] = endingAt(s);
         for (let q = lo; q < hi; q++) {
           const i = byEnd[q]!;
-          if (i !== cur && schedule.held[i * R + r]! > 0) better(i);
+          if (i !== cur && dur[i]! > 0 && schedule.held[i * R + r]! > 0) better(i);
         }
       }
       if (next < 0) break;

@@ -296,3 +296,51 @@ describe('the remaining critical path, alone', () => {
     expect(m.activities.find((a) => a.id === 'A')?.hours).toBe(20);
   });
 });
+
+describe('zero-hour milestones behind a GPU arrival', () => {
+  const project = load(
+    [
+      'project: z4',
+      'start: 2026-12-07',
+      'hardware:',
+      '  gpu:',
+      '    - { count: 1, from: 2026-12-09 }',
+      'tasks:',
+      '  - { id: a, hours: 1, hardware: macbook }',
+      '  - { id: b, hours: 0, hardware: gpu, deps: [a] }',
+      '  - { id: c, hours: 0, hardware: macbook, deps: [b] }',
+      '',
+    ].join('\n'),
+  );
+
+  it('the critical chain runs in dependency order to the last milestone', () => {
+    // It read "(slack) → c → b": of b and c, ending together, it began from b, then took c
+    // (its engineer's, zero hours long) as what b waited for.
+    const r = buildTeamPlans(project, [teamSize(1)], { now: () => 0 });
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value[0]!.criticalChain).toEqual([
+      { id: 'b', reason: 'arrival', resource: 'gpu' },
+      { id: 'c', reason: 'precedence' },
+    ]);
+  });
+
+  it('status keeps open milestones on the remaining critical path, and waits for their GPUs', () => {
+    const done: JournalRecord = {
+      v: 1,
+      t: 'hand',
+      at: new Date('2026-12-07T10:00:00').getTime(),
+      recordedAt: new Date('2026-12-07T10:00:00').getTime(),
+      id: 'a',
+      action: 'done',
+      hours: 1,
+    };
+    const m = computeStatus(project, buildActivityGraph(project), replay([done]), {
+      hostGpus: 0,
+      now: new Date('2026-12-07T11:00:00').getTime(),
+      liveRunId: undefined,
+    });
+    expect(m.criticalPath).toEqual(['b', 'c']);
+    // Hour 16 of the calendar, Wed 9 Dec 09:00, ends Tue 8 Dec as the plan dates it.
+    expect(m.criticalPathEnd).toBe('2026-12-08');
+  });
+});
