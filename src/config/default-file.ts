@@ -69,17 +69,34 @@ function readSetting(
     // An empty .critpathrc says nothing; one may hold the bare path, on one line.
     const bare = text.trim();
     if (!pkg && bare === '') return {};
-    if (!pkg && !/[\n{}"[\]]/.test(bare)) return { file: bare };
+    if (!pkg && !/[\n{}"[\]]/.test(bare)) return named(bare, shown, 'the setting');
     return { problem: `${shown}: not JSON (${(e as Error).message})` };
   }
   const value = pkg ? (json as { critpath?: unknown } | null)?.critpath : json;
   if (pkg && value === undefined) return {};
   const file = fileSetting(value);
-  if (file !== undefined) return { file };
   const key = pkg ? '"critpath"' : 'the setting';
+  if (file !== undefined) return named(file, shown, key);
   return {
-    problem: `${shown}: ${key} must be a path or {"file": path}, got ${JSON.stringify(value)}`,
+    problem: `${shown}: ${key} must be a path or {"file": path}, got ${clipped(JSON.stringify(value) ?? String(value))}`,
   };
+}
+
+/** The path a setting names, or why it can name none: longer than any path can be. */
+function named(file: string, shown: string, key: string): { file?: string; problem?: string } {
+  const bytes = Buffer.byteLength(file);
+  if (bytes <= PATH_MAX) return { file };
+  return {
+    problem: `${shown}: ${key} names a path of ${bytes} bytes, longer than any path can be (${PATH_MAX})`,
+  };
+}
+
+/** The longest path Linux takes (PATH_MAX), in bytes. */
+const PATH_MAX = 4096;
+
+/** `text`, or its first 40 characters and "…": a message stays one readable line. */
+function clipped(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 /** A setting's `path` as commands print it: absolute as written, else relative to `cwd`. */

@@ -110,6 +110,18 @@ describe('defaultTaskFile', () => {
       expect(d.from).toBeUndefined();
       expect(d.problem).toMatch(why);
     }
+    // A path longer than any can be is said in one short line naming the setting: a 20 MB bare
+    // path was a 20 MB error line that named neither the setting nor why.
+    const long = defaultTaskFile(tree({ '.critpathrc': 'a'.repeat(5_000_000) }));
+    expect(long.problem).toBe(
+      '../.critpathrc: the setting names a path of 5000000 bytes, longer than any path can be (4096)',
+    );
+    const wide = defaultTaskFile(
+      tree({ '.critpathrc': JSON.stringify({ file: 1, x: 'b'.repeat(1e6) }) }),
+    );
+    expect(wide.problem).toBe(
+      `../.critpathrc: the setting must be a path or {"file": path}, got {"file":1,"x":"${'b'.repeat(25)}…`,
+    );
     // Bytes that are no UTF-8 are said where they are, as in a task file (not read as U+FFFD).
     const latin = tree({ '.critpathrc': 'x' });
     writeFileSync(join(dir, '.critpathrc'), Buffer.from('lab\xff.yaml\n', 'latin1'));
