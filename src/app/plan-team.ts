@@ -18,9 +18,7 @@ import type { ProjectProblem, SearchInfo } from '../planner/project/project-prob
 import type { ExactOptions } from '../planner/exact/index.js';
 import { withExact } from '../planner/exact/index.js';
 import {
-  GPU,
   fallbackSchedule,
-  capacityAt,
   projectProblem,
   selectTeam,
   toTeamPlan,
@@ -29,14 +27,14 @@ import type { ActivityDates, PlannedActivity, TeamPlan } from '../planner/projec
 import { roundHours } from '../planner/project/team-plan.js';
 import { activityDurations } from '../model/activities.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
+import type { WeekTotal } from './plan-days.js';
+import { dailyWork, weekTotals } from './plan-days.js';
 import {
   calendarDaysTo,
   gpuProfile,
   projectCalendar,
   isoAt,
   pointAt,
-  weekOf,
-  weekdayName,
   workingDate,
 } from '../calendar/calendar.js';
 
@@ -76,9 +74,16 @@ export interface TeamPlanOptions {
    * it proves the plan optimal, shortens it, or raises the lower bound. None: no proof.
    */
   readonly exact?: ExactOptions;
-  /** Build the day-by-day breakdown (the JSON contract has none). @default true */
-  readonly days?: boolean;
+  /**
+   * Build the day-by-day breakdown (the JSON contract has none): always, never, or where `days`
+   * says of the plan's weeks and activities (a view that summarises long plans by week lists
+   * the days only of short ones). @default true
+   */
+  readonly days?: DayRows;
 }
+
+/** Whether a plan gets its day rows: always, never, or as its weeks and activity count decide. */
+export type DayRows = boolean | ((weeks: readonly WeekTotal[], activities: number) => boolean);
 
 /** A planned activity with its calendar dates (`YYYY-MM-DDTHH:MM`). */
 export interface DatedActivity extends PlannedActivity, ActivityDates {}
@@ -147,6 +152,8 @@ export interface DatedTeamPlan extends Omit<TeamPlan, 'activities'> {
   readonly summary: PlanSummary;
   /** The day-by-day breakdown (not part of the JSON; empty when not asked for). */
   readonly days: readonly DayWork[];
+  /** Week by week, first to last (not part of the JSON). */
+  readonly weeks: readonly WeekTotal[];
 }
 
 /** Search time for a whole `plan` command (read as passes: see solvePasses). */
@@ -488,7 +495,7 @@ export function datePlan(
   label: string,
   solo: number | undefined,
   range: PlanSummary['range'],
-  withDays = true,
+  withDays: DayRows = true,
 ): DatedTeamPlan {
   const activities = plan.activities;
   const startDate = pointAt(cal, 0, 'start').iso;
@@ -496,6 +503,8 @@ export function datePlan(
   const endDate = end.iso;
   const H = cal.hoursPerDay;
   const effort = plan.effort;
+  const weeks = weekTotals(plan, cal);
+  const listed = typeof withDays === 'function' ? withDays(weeks, activities.length) : withDays;
   const gap =
     plan.lowerBound > 0 ? Math.max(0, (plan.makespan - plan.lowerBound) / plan.lowerBound) : 0;
   const summary: PlanSummary = {
@@ -522,105 +531,7 @@ export function datePlan(
     deadline: project.deadline,
     gpuModel: project.gpuModel,
     summary,
-    days: withDays ? dailyWork(plan, cal) : [],
+    days: listed ? dailyWork(plan, cal) : [],
+    weeks,
   };
-}
-
-/** The day-by-day breakdown: one row per working day per engineer with work, idle days marked. */
-export function dailyWork(plan: TeamPlan, cal: WorkCalendar): DayWork[] {
-  const H = cal.hoursPerDay;
-  const lastDay = plan.makespan > 0 ? pointAt(cal, plan.makespan, 'end').day : 0;
-  const gpu = plan.resources.find((r) => r.id === GPU)?.profile ?? [];
-  const { cells, which } = dayCells(plan, H, lastDay);
-  const E = plan.engineers.length;
-  const rows: DayWork[] = [];
-  const tol = 1e-6;
-  for (let d = 0; d <= lastDay; d++) {
-    const date = workingDate(cal, d);
-    const weekday = weekdayName(date);
-    const week = weekOf(cal, date);
-    let any = false;
-    for (let k = 0; k < E; k++) {
-      const items = cells[d * E + k];
-      if (items === undefined) continue;
-      any = true;
-      const of = which[d * E + k]!;
-      let top = 0;
-      let sum = 0;
-      for (let q = 0; q < items.length; q++) {
-        if (items[q]!.hours > items[top]!.hours + tol) top = q;
-        sum += items[q]!.hours;
-      }
-      rows.push({
-        day: d,
-        date,
-        weekday,
-        week,
-        engineer: plan.engineers[k]!.id,
-        items,
-        hours: roundHours(sum),
-        // The title of the task with the most hours that day.
-        focus: plan.activities[of[top]!]!.taskTitle,
-      });
-    }
-    if (!any) {
-      const waiting = gpu.length > 0 && capacityAt(gpu, d * H) === 0;
-      rows.push({
-        day: d,
-        date,
-        weekday,
-        week,
-        engineer: null,
-        items: [],
-        hours: 0,
-        focus: waiting ? 'waiting for GPU hardware' : 'idle',
-      });
-    }
-  }
-  return rows;
-}
-
-/**
- * What each engineer does each day (cell `day * engineers + engineer`), items in start order,
- * ties in plan order, with each item's activity index (`which`, in step with the items). Each
- * activity visits only the days around its own span, so the whole breakdown is linear in its
- * size.
- */
-function dayCells(
-  plan: TeamPlan,
-  H: number,
-  lastDay: number,
-): { cells: (DayItem[] | undefined)[]; which: (number[] | undefined)[] } {
-  const E = plan.engineers.length;
-  const engineerOf = new Map(plan.engineers.map((m, k) => [m.id, k]));
-  const size = (lastDay + 1) * E;
-  const cells: (DayItem[] | undefined)[] = new Array<DayItem[] | undefined>(size);
-  const which: (number[] | undefined)[] = new Array<number[] | undefined>(size);
-  const tol = 1e-6;
-  const acts = plan.activities;
-  const order = Int32Array.from(acts, (_, i) => i);
-  const starts = Float64Array.from(acts, (a) => a.start);
-  // By start, ties in plan order (a typed sort of indices: no comparator closure per pair).
-  order.sort((x, y) => starts[x]! - starts[y]! || x - y);
-  for (const i of order) {
-    const a = acts[i]!;
-    const k = engineerOf.get(a.assignee);
-    if (k === undefined) continue;
-    const from = Math.max(0, Math.floor(a.start / H) - 1);
-    const to = Math.min(lastDay, Math.floor(a.end / H) + 1);
-    for (let d = from; d <= to; d++) {
-      const lo = d * H;
-      const hi = (d + 1) * H;
-      const overlap = Math.min(a.end, hi) - Math.max(a.start, lo);
-      const zeroHere = a.duration === 0 && a.start >= lo - tol && a.start < hi - tol;
-      if (overlap <= tol && !zeroHere) continue;
-      const startsHere = a.start >= lo - tol;
-      const endsHere = a.end <= hi + tol;
-      const part = startsHere ? (endsHere ? 'whole' : 'start') : endsHere ? 'finish' : 'cont';
-      const cell = d * E + k;
-      (cells[cell] ??= []).push({ id: a.id, hours: roundHours(Math.max(0, overlap)), part });
-      (which[cell] ??= []).push(i);
-    }
-  }
-  return { cells, which };
 }

@@ -1,5 +1,4 @@
 import type { DatedTeamPlan, DayItem, DayWork } from '../app/plan-team.js';
-import { dayBefore } from '../calendar/calendar.js';
 import { escapeLine } from './escape.js';
 import { counted, fmtDate, fmtHours, planQuality } from './format.js';
 
@@ -277,56 +276,6 @@ export function engineerWeeks(plan: DatedTeamPlan): string[][] {
     if (first) rows.push([m.id, '—', '(no work)', '0']);
   }
   return rows;
-}
-
-/** One week of a long plan's summary. */
-export interface WeekTotal {
-  readonly week: number;
-  /** First and last working day of the week in the plan (`YYYY-MM-DD`). */
-  readonly first: string;
-  readonly last: string;
-  /** Hours worked that week, every engineer together. */
-  readonly hours: number;
-  /** Those hours over the team's working hours that week. */
-  readonly busy: number;
-  /** Activities that end that week. */
-  readonly finished: number;
-}
-
-/** Week by week: hours, how busy the team is and how many activities end (linear in the plan). */
-export function weekTotals(plan: DatedTeamPlan): WeekTotal[] {
-  const weeks: { week: number; first: string; last: string; hours: number; days: number }[] = [];
-  const weekOfDate = new Map<string, number>();
-  let lastDay = -1;
-  for (const d of plan.days) {
-    let w = weeks[weeks.length - 1];
-    if (w === undefined || w.week !== d.week) {
-      w = { week: d.week, first: d.date, last: d.date, hours: 0, days: 0 };
-      weeks.push(w);
-    }
-    if (d.day !== lastDay) {
-      w.days++;
-      w.last = d.date;
-      weekOfDate.set(d.date, weeks.length - 1);
-      lastDay = d.day;
-    }
-    w.hours += d.hours;
-  }
-  const finished = new Array<number>(weeks.length).fill(0);
-  for (const a of plan.activities) {
-    // A working day over 15 h ends after midnight: work ending then is the day before's.
-    const date = a.endDate.slice(0, 10);
-    const k = weekOfDate.get(date) ?? weekOfDate.get(dayBefore(date)) ?? weeks.length - 1;
-    finished[k]!++;
-  }
-  return weeks.map((w, k) => ({
-    week: w.week,
-    first: w.first,
-    last: w.last,
-    hours: w.hours,
-    busy: w.hours / (plan.team * w.days * plan.hoursPerDay),
-    finished: finished[k]!,
-  }));
 }
 
 /** A long chain shown by its ends: the first and last `keep` links around `… (N more) …`. */

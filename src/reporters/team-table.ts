@@ -1,4 +1,5 @@
 import type { DatedTeamPlan } from '../app/plan-team.js';
+import type { WeekTotal } from '../app/plan-days.js';
 import { escapeLine } from './escape.js';
 import { fmtHours } from './format.js';
 import type { Column } from './layout.js';
@@ -15,7 +16,6 @@ import {
   summaryPairs,
   titleLine,
   weekSections,
-  weekTotals,
 } from './team-common.js';
 import type { Output } from './terminal.js';
 
@@ -52,10 +52,15 @@ const TOTAL_COLUMNS: readonly Column[] = [
 export const SUMMARY_WEEKS = 26;
 export const SUMMARY_ACTIVITIES = 500;
 
+/** Whether a plan of these weeks and activities is summarised by default (no day rows). */
+export function isLongPlan(weeks: readonly WeekTotal[], activities: number): boolean {
+  const last = weeks.length === 0 ? 0 : weeks[weeks.length - 1]!.week;
+  return last > SUMMARY_WEEKS || activities > SUMMARY_ACTIVITIES;
+}
+
 /** Whether the table view of `plan` summarises by default (weeks and totals, no day rows). */
 export function summarises(plan: DatedTeamPlan): boolean {
-  const weeks = plan.days.length === 0 ? 0 : plan.days[plan.days.length - 1]!.week;
-  return weeks > SUMMARY_WEEKS || plan.activities.length > SUMMARY_ACTIVITIES;
+  return isLongPlan(plan.weeks, plan.activities.length);
 }
 
 /**
@@ -130,7 +135,7 @@ function summaryLines(plan: DatedTeamPlan, out: Output): string[] {
 function renderTeamSummary(plan: DatedTeamPlan, out: Output): string {
   const c = out.color;
   const width = out.columns;
-  const weeks = weekTotals(plan);
+  const weeks = plan.weeks;
   const lines: string[] = [wrapProse(c.bold(titleLine(plan)), width, '  '), ''];
   lines.push(c.bold('Week by week'));
   const rows = weeks.map((w) => [

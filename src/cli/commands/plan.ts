@@ -15,7 +15,7 @@ import {
 import { loadTaskTable } from '../../config/load-table.js';
 import type { TeamSpec } from '../../model/team-spec.js';
 import { checkTeamOption, parseTeamListOption } from '../team-option.js';
-import type { DatedTeamPlan } from '../../app/plan-team.js';
+import type { DatedTeamPlan, DayRows } from '../../app/plan-team.js';
 import {
   DEFAULT_MAX_SCHEDULES,
   DEFAULT_PSPLIB_SCHEDULES,
@@ -29,7 +29,7 @@ import {
   renderTeamMarkdown,
   renderTeamsMarkdown,
 } from '../../reporters/team-markdown.js';
-import { renderTeamMatrix, renderTeamTable } from '../../reporters/team-table.js';
+import { isLongPlan, renderTeamMatrix, renderTeamTable } from '../../reporters/team-table.js';
 import { renderTeamCsv } from '../../reporters/csv.js';
 import { renderTeamIcs } from '../../reporters/ics.js';
 import type { RiskCliOptions } from './plan-risk.js';
@@ -261,7 +261,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         seed: req.seed,
         timeLimitMs: req.timeLimitMs,
         maxSchedules: req.maxSchedules,
-        days: req.format !== 'json',
+        days: dayRows(req),
         ...(req.hoursPerDay === undefined ? {} : { hoursPerDay: req.hoursPerDay }),
       });
       if (!plans.ok) {
@@ -275,6 +275,16 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       printPlans(plans.value, req, ctx, forecasts);
       if (replan && req.format !== 'json') printForecast(ctx, journal, project, plans.value, opts);
     });
+}
+
+/**
+ * Which plans need their day rows: the Markdown report's, and the table's where it lists every
+ * day (a long plan's table is a summary by week, made without them).
+ */
+function dayRows(req: TeamPlanRequest): DayRows {
+  if (req.format === 'md') return true;
+  if (req.format !== 'table') return false;
+  return req.days ? true : (weeks, activities) => !isLongPlan(weeks, activities);
 }
 
 function printCpm(ctx: CliContext, plan: CpmPlan, opts: PlanOptions): void {

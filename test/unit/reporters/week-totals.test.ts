@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTeamPlans } from '../../../src/app/plan-team.js';
 import { loadProjectText } from '../../../src/config/load.js';
-import { weekTotals } from '../../../src/reporters/team-common.js';
 import { teamSize } from '../../../src/model/team-spec.js';
 
 describe('weekTotals', () => {
@@ -22,7 +21,7 @@ describe('weekTotals', () => {
     if (!r.ok) throw new Error(r.error);
     const plan = r.value[0]!;
     expect(plan.activities.find((x) => x.id === 'a')!.endDate).toBe('2026-12-05T05:00');
-    const weeks = weekTotals(plan);
+    const weeks = plan.weeks;
     expect(weeks.map((w) => [w.first, w.finished])).toEqual([
       ['2026-11-30', 1],
       ['2026-12-07', 1],
