@@ -11,7 +11,7 @@ import { expectedHours } from '../model/project.js';
 import type { JournalWriter } from '../state/journal.js';
 import { describeBadLines, readJournal } from '../state/journal.js';
 import type { LockOwner } from '../state/lockfile.js';
-import { unlock } from '../state/lockfile.js';
+import { holdsLock, unlock } from '../state/lockfile.js';
 import type { StatePaths } from '../state/paths.js';
 import type { RunState } from '../state/reducer.js';
 import { reduce, replay } from '../state/reducer.js';
@@ -128,6 +128,7 @@ export async function runLoop(input: RunInput, driver: RunDriver): Promise<RunLo
   // A journal that cannot be written stops the run; the writer's error says why.
   const journalFailed = new AbortController();
   journal.onFailure = () => journalFailed.abort();
+  const watch = watchPlace(journal, paths.lock, owner);
   try {
     let selected: (index: number) => boolean = () => true;
     const read = readJournal(paths.journal);
@@ -194,6 +195,7 @@ export async function runLoop(input: RunInput, driver: RunDriver): Promise<RunLo
     }
     return { kind: 'ran', runId, outcome: driven.outcome };
   } finally {
+    clearInterval(watch);
     driver.close?.();
     try {
       await journal.flush();
@@ -202,6 +204,25 @@ export async function runLoop(input: RunInput, driver: RunDriver): Promise<RunLo
       unlock(paths.lock, owner);
     }
   }
+}
+
+/** How often a run makes sure its journal and lock are still where others look for them. */
+export const PLACE_CHECK_MS = 1000;
+
+/**
+ * Stops the run (through its journal, as a failed write would) once its journal is no longer at
+ * its path, or its lock is gone or another's: the state folder removed mid-run, say. Records
+ * would go to a deleted file, and a second run could start beside this one. Between records,
+ * work may run for hours: the check runs on a timer too, not only with each record.
+ */
+function watchPlace(journal: JournalWriter, lock: string, owner: LockOwner): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    journal.checkPlace();
+    if (journal.failure === undefined && !holdsLock(lock, owner))
+      journal.stop(`the run lock ${lock} was removed or taken by another process during the run`);
+  }, PLACE_CHECK_MS);
+  timer.unref();
+  return timer;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   fdatasyncSync,
   ftruncateSync,
   fstatSync,
+  lstatSync,
   readSync,
   writeSync,
 } from 'node:fs';
@@ -63,6 +64,8 @@ const TORN_MAX = 1 << 16;
 export class JournalWriter {
   readonly #fd: number;
   readonly #path: string;
+  /** The file the writer opened (device and inode), which its path must go on naming. */
+  readonly #file: { readonly dev: bigint; readonly ino: bigint };
   #waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   #syncing = false;
   /** Written since the last sync began. */
@@ -79,6 +82,8 @@ export class JournalWriter {
     this.#fd = fd;
     this.#path = path;
     this.#after = after;
+    const st = fstatSync(fd, { bigint: true });
+    this.#file = { dev: st.dev, ino: st.ino };
   }
 
   /**
@@ -103,6 +108,30 @@ export class JournalWriter {
       closeSync(fd);
       throw e;
     }
+  }
+
+  /**
+   * Stops the writer when its path no longer names the file it writes (the state folder removed
+   * during the run, the journal moved or replaced): records written from then on would be lost,
+   * and another run could start on a journal that does not know of this one. A path that cannot
+   * be looked at for another reason (EACCES) is left to the writes to find out.
+   */
+  checkPlace(): void {
+    if (this.#failure !== undefined || this.#closed) return;
+    let here: { dev: bigint; ino: bigint } | undefined;
+    try {
+      here = lstatSync(this.#path, { bigint: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return;
+    }
+    if (here?.dev === this.#file.dev && here.ino === this.#file.ino) return;
+    this.stop(`the journal ${this.#path} was removed or replaced while the run wrote to it`);
+  }
+
+  /** Stops the writer for `reason`, as a failed write does: later appends throw, the run hears. */
+  stop(reason: string): void {
+    this.#failWith(`${reason}; ${this.#after}`);
   }
 
   /** The failure that stopped this writer, if any. */
@@ -134,6 +163,7 @@ export class JournalWriter {
 
   /** Writes and syncs a record before returning (exit paths, where nothing async runs). */
   appendSync(rec: WithoutVersion<JournalRecord>): void {
+    this.checkPlace();
     this.#write(rec);
     try {
       fdatasyncSync(this.#fd);
@@ -175,12 +205,16 @@ export class JournalWriter {
     }
   }
 
-  /** Stops the writer: rejects the waiting appends and tells the run. */
   #fail(what: 'write' | 'sync', e: unknown): EnvironmentError {
-    if (this.#failure !== undefined) return this.#failure;
-    this.#failure = new EnvironmentError(
+    return this.#failWith(
       `cannot ${what} the journal ${describeIoError(this.#path, e)}; ${this.#after}`,
     );
+  }
+
+  /** Stops the writer: rejects the waiting appends and tells the run. */
+  #failWith(message: string): EnvironmentError {
+    if (this.#failure !== undefined) return this.#failure;
+    this.#failure = new EnvironmentError(message);
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const w of waiters) w.reject(this.#failure);
@@ -189,6 +223,12 @@ export class JournalWriter {
   }
 
   #sync(): void {
+    // Each group commit first makes sure its records go where the next reader looks.
+    this.checkPlace();
+    if (this.#failure !== undefined) {
+      this.#syncing = false;
+      return;
+    }
     this.#syncing = true;
     const batch = this.#waiters;
     this.#waiters = [];

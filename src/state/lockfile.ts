@@ -267,17 +267,21 @@ function sameOwner(a: LockOwner, b: LockOwner): boolean {
 
 /** Removes the lock if `owner` still holds it. */
 export function unlock(path: string, owner: LockOwner): void {
-  const seen = readLock(path);
-  if (seen?.owner === undefined) return;
-  if (
-    seen.owner.pid !== owner.pid ||
-    seen.owner.start !== owner.start ||
-    seen.owner.boot !== owner.boot
-  )
-    return;
+  if (!holdsLock(path, owner)) return;
   try {
     unlinkSync(path);
   } catch {
     /* already gone */
   }
+}
+
+/** Whether the lock at `path` is `owner`'s: false when it is gone or another's (or unreadable). */
+export function holdsLock(path: string, owner: LockOwner): boolean {
+  let seen: ReturnType<typeof readLock>;
+  try {
+    seen = readLock(path);
+  } catch {
+    return false;
+  }
+  return seen?.owner !== undefined && sameOwner(seen.owner, owner);
 }

@@ -269,6 +269,40 @@ describe('a symbolic link or a FIFO where a journal or a log belongs', () => {
   });
 });
 
+describe('a run whose state is taken away stops', () => {
+  // The state folder removed mid-run went unnoticed: records went to a deleted file, and a
+  // second run could start beside the first (the lock was gone too).
+  for (const [what, removal, message] of [
+    [
+      'the state folder',
+      'rm -rf .critpath',
+      /^critpath: the journal \S+project\.journal was removed or replaced while the run wrote to it; the run stopped/,
+    ],
+    [
+      'the run lock',
+      'rm .critpath/project.lock',
+      /^critpath: the run lock \S+project\.lock was removed or taken by another process during the run; the run stopped/,
+    ],
+  ] as const) {
+    it(`${what} removed while work runs: one line, exit 2, nothing more starts`, async () => {
+      const p = tempProject(
+        `${HEAD}  - { id: a, hours: 1, run: "${removal}; sleep 20" }\n` +
+          `  - { id: b, hours: 1, deps: [a], run: '${RECORD} 0' }\n`,
+      );
+      const t0 = Date.now();
+      const r = await critpath(['run', p.file], { cwd: p.dir, env: p.env });
+      expect(r.exitCode, r.all).toBe(2);
+      // Noticed within the check's second or so, and a stopped, not waited for.
+      expect(Date.now() - t0).toBeLessThan(15_000);
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('critpath:'));
+      expect(errors, r.stderr).toHaveLength(1);
+      expect(errors[0]).toMatch(message);
+      expect(r.all).not.toMatch(/internal error|\n\s+at /);
+      expect(starts(p.record)).toEqual([]);
+    });
+  }
+});
+
 describe('the GPU lock folder is a security boundary', () => {
   const gpuProject = () =>
     tempProject(`${GPU_HEAD}  - { id: g, hours: 1, hardware: gpu, gpus: 1, run: '${RECORD} 0' }\n`);

@@ -334,3 +334,45 @@ describe('a journal that is not a regular file', () => {
     );
   });
 });
+
+describe('a journal taken away from its writer', () => {
+  const started = recs[0]!;
+
+  it('stops the writer once its path names another file or none: appends reject, once told', async () => {
+    for (const takeAway of [
+      (path: string) => rmSync(path),
+      (path: string) => {
+        rmSync(path);
+        writeFileSync(path, '');
+      },
+      (path: string) => rmSync(join(path, '..'), { recursive: true }),
+    ]) {
+      const path = join(tempDir(), 'state', 'j.journal');
+      const w = JournalWriter.open(path);
+      const told: string[] = [];
+      w.onFailure = (e) => told.push(e.message);
+      await w.append(started);
+      w.checkPlace();
+      expect(w.failure).toBeUndefined();
+      takeAway(path);
+      await expect(w.append(recs[1]!)).rejects.toThrow(
+        `the journal ${path} was removed or replaced while the run wrote to it; the run stopped`,
+      );
+      expect(() => w.write(recs[2]!)).toThrow(/removed or replaced/);
+      expect(told).toHaveLength(1);
+      w.close();
+    }
+  });
+
+  it('a writer whose file stays put goes on, also after a hand record appended beside it', async () => {
+    const path = join(tempDir(), 'j.journal');
+    const w = JournalWriter.open(path);
+    await w.append(started);
+    appendFileSync(path, `${JSON.stringify(recs[1])}\n`);
+    w.checkPlace();
+    await w.append(recs[2]!);
+    expect(w.failure).toBeUndefined();
+    w.close();
+    expect(readJournal(path).records).toHaveLength(3);
+  });
+});
