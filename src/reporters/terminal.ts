@@ -72,6 +72,19 @@ export function outputColumns(
   return Math.max(40, w);
 }
 
+/** The height taken for a terminal that does not say its own. */
+export const UNKNOWN_ROWS = 24;
+
+/** The height of the output's terminal, else `LINES`, else UNKNOWN_ROWS. */
+export function outputRows(
+  stream: { isTTY?: boolean; rows?: number },
+  env: NodeJS.ProcessEnv,
+): number {
+  if (stream.isTTY === true && (stream.rows ?? 0) > 0) return stream.rows!;
+  const fromEnv = Number.parseInt(env['LINES'] ?? '', 10);
+  return fromEnv > 0 ? fromEnv : UNKNOWN_ROWS;
+}
+
 /** Why writing the output failed, other than its reader going away; undefined when it did not. */
 let writeFailure: string | undefined;
 

@@ -14,7 +14,7 @@ import { parseGpuOption } from '../../gpu/inventory.js';
 import { fmtPlanned, jsonRunReporter, plainRunReporter } from '../../reporters/run-plain.js';
 import { liveRunReporter } from '../../reporters/run-live.js';
 import { wrapProse } from '../../reporters/layout.js';
-import { outputColumns } from '../../reporters/terminal.js';
+import { outputColumns, outputRows } from '../../reporters/terminal.js';
 import { DEFAULT_FILE_HELP, secondsOption, wholeNumber, ROOT_OPTION } from '../options.js';
 import type { ShowLog } from '../log-paths.js';
 import { eventWithLogsShown, logsShownFrom } from '../log-paths.js';
@@ -185,6 +185,7 @@ function makeReporter(ctx: CliContext, json: boolean): RunReporter {
       ctx.out,
       (s) => ctx.out.write(s),
       () => outputColumns(process.stdout, process.env),
+      () => outputRows(process.stdout, process.env),
     );
   return plainRunReporter(ctx.out);
 }

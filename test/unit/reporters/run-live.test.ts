@@ -1,12 +1,66 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { liveRunReporter } from '../../../src/reporters/run-live.js';
 import { memoryOutput } from '../../../src/reporters/terminal.js';
 
 /** A live view writing into `written`, on an output of the default width. */
-function live(): { r: ReturnType<typeof liveRunReporter>; written: string[] } {
+function live(rows?: number): { r: ReturnType<typeof liveRunReporter>; written: string[] } {
   const written: string[] = [];
-  return { r: liveRunReporter(memoryOutput(), (s) => void written.push(s)), written };
+  const r = liveRunReporter(
+    memoryOutput(),
+    (s) => void written.push(s),
+    () => 80,
+    rows === undefined ? undefined : () => rows,
+  );
+  return { r, written };
 }
+
+/**
+ * A run of `n` activities all running on a terminal of `rows` lines, and the lines of each block
+ * it drew (each write after the first begins by moving up over the block before it).
+ */
+function crowdedRun(n: number, rows: number): { blocks: number[]; last: string[] } {
+  vi.useFakeTimers({ now: 1_000_000 });
+  const { r, written } = live(rows);
+  const t0 = Date.now();
+  r.onEvent({
+    type: 'run-start',
+    at: t0,
+    runId: 'r1',
+    backend: 'local',
+    jobs: n,
+    gpus: [],
+    simulatedGpus: false,
+    toRun: n,
+    alreadyDone: 0,
+    plannedHours: n,
+    doneHours: 0,
+  });
+  for (let k = 0; k < n; k++)
+    r.onEvent({
+      type: 'activity-start',
+      at: t0,
+      id: `t${String(k).padStart(2, '0')}`,
+      attempt: 1,
+      gpus: [k % 8],
+      gpuUuids: [],
+      log: 't.log',
+      pid: 1,
+      // The last to start is the first planned to end: it is over plan after 10 s.
+      estimateHours: k === n - 1 ? 0.001 : 1,
+    });
+  vi.advanceTimersByTime(10_000);
+  // eslint-disable-next-line no-control-regex -- the view's own cursor movements
+  const move = /^\u001b\[(\d+)F\u001b\[J/;
+  const moves = written.slice(1).map((w) => Number(move.exec(w)?.[1] ?? 0));
+  // The last write is a redraw alone: the block, nothing above it.
+  const last = written.at(-1)!.replace(move, '').split('\n').slice(0, -1);
+  r.close();
+  return { blocks: [...moves, last.length], last };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('live run view', () => {
   it("shows the whole run's progress and ETA, running, queued and blocked, in minutes and seconds", () => {
@@ -131,5 +185,35 @@ describe('live run view', () => {
     expect(after).not.toContain('ETA');
     expect(after).not.toContain('░');
     r.close();
+  });
+
+  it('fits a 24-line terminal with 40 activities running: the first planned to end, and a count of the rest', () => {
+    const { blocks, last } = crowdedRun(40, 24);
+    // The block and the cursor line under it stay on the screen, so the redraw reaches its top;
+    // a quarter of the screen is left to the event lines above it.
+    for (const lines of blocks) expect(lines).toBeLessThanOrEqual(17);
+    expect(last).toHaveLength(17);
+    expect(last[0]).toMatch(/^ {2}▶ t39 .*over plan by/);
+    expect(last.filter((l) => l.includes('▶'))).toHaveLength(14);
+    expect(last[14]).toBe('  … and 26 more running');
+    expect(last[15]).toMatch(/^ {2}\[░+\] 0%/);
+    expect(last[16]).toContain('40 running, 0 queued, 0 blocked');
+    for (const l of last) expect(l.length).toBeLessThan(80);
+  });
+
+  it('shows every running activity while they fit', () => {
+    const { last } = crowdedRun(15, 24);
+    expect(last).toHaveLength(17);
+    expect(last.filter((l) => l.includes('▶'))).toHaveLength(15);
+    expect(last.join('\n')).not.toContain('more running');
+  });
+
+  it('keeps the run-wide lines on a tiny terminal, and draws nothing on a one-line one', () => {
+    const three = crowdedRun(40, 3);
+    for (const lines of three.blocks) expect(lines).toBeLessThanOrEqual(2);
+    expect(three.last[0]).toMatch(/^ {2}\[░+\] 0%/);
+    expect(three.last[1]).toContain('40 running');
+    expect(crowdedRun(40, 5).last[0]).toBe('  … 40 more running');
+    expect(crowdedRun(40, 1).blocks.every((n) => n === 0)).toBe(true);
   });
 });

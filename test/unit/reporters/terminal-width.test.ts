@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { PIPED_COLUMNS, outputColumns } from '../../../src/reporters/terminal.js';
+import {
+  PIPED_COLUMNS,
+  UNKNOWN_ROWS,
+  outputColumns,
+  outputRows,
+} from '../../../src/reporters/terminal.js';
 
 const tty = (columns: number): { isTTY: boolean; columns: number } => ({ isTTY: true, columns });
 const pipe = {};
@@ -20,5 +25,14 @@ describe('the width views fit', () => {
   it('is 40 at least', () => {
     expect(outputColumns(pipe, {}, tty(20))).toBe(40);
     expect(outputColumns(pipe, { COLUMNS: '10' })).toBe(40);
+  });
+});
+
+describe('the height a live view fits', () => {
+  it("is the output's terminal, else LINES, else 24", () => {
+    expect(outputRows({ isTTY: true, rows: 50 }, { LINES: '30' })).toBe(50);
+    expect(outputRows({ isTTY: true, rows: 0 }, { LINES: '30' })).toBe(30);
+    expect(outputRows(pipe, {})).toBe(UNKNOWN_ROWS);
+    expect(UNKNOWN_ROWS).toBe(24);
   });
 });
