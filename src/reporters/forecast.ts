@@ -1,5 +1,5 @@
 import type { Forecast } from '../app/forecast.js';
-import { fmtHours } from './format.js';
+import { fmtHours, yearsDiffer } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
 import { dateTimeName } from './team-common.js';
@@ -15,16 +15,20 @@ export function renderForecast(forecasts: readonly Forecast[], out: Output): str
   const c = out.color;
   const first = forecasts[0];
   if (first === undefined) return '';
+  const year = yearsDiffer([
+    first.nowAt,
+    ...forecasts.flatMap((f) => [f.baselineEnd, f.forecastEnd]),
+  ]);
   const lines = [
-    c.bold(`Progress from the run journal (now: ${dateTimeName(first.nowAt)})`),
+    c.bold(`Progress from the run journal (now: ${dateTimeName(first.nowAt, year)})`),
     `${first.done} of ${first.total} activities done, ${first.running} running; the rest re-planned from now.`,
   ];
   const rows: string[][] = [];
   for (const f of forecasts) {
     rows.push([
       f.team,
-      `${dateTimeName(f.baselineEnd)} (${fmtHours(Math.round(f.replan.baseline * 10) / 10)} h)`,
-      `${dateTimeName(f.forecastEnd)} (${fmtHours(Math.round(f.replan.forecast * 10) / 10)} h)`,
+      `${dateTimeName(f.baselineEnd, year)} (${fmtHours(Math.round(f.replan.baseline * 10) / 10)} h)`,
+      `${dateTimeName(f.forecastEnd, year)} (${fmtHours(Math.round(f.replan.forecast * 10) / 10)} h)`,
       signedHours(f.replan.forecast - f.replan.baseline),
     ]);
   }

@@ -71,6 +71,20 @@ export function fmtDate(iso: string, year = false): string {
   return time === undefined ? day : `${day} ${time}`;
 }
 
+/**
+ * Whether dates (`YYYY-MM-DD`, with a time after it or not) fall in more than one calendar year:
+ * a view showing them then names the year of each, where `Mon 7 Dec` would be every year's.
+ */
+export function yearsDiffer(dates: Iterable<string>): boolean {
+  let first: string | undefined;
+  for (const d of dates) {
+    const y = d.slice(0, 4);
+    if (first === undefined) first = y;
+    else if (y !== first) return true;
+  }
+  return false;
+}
+
 /** Free text (a reason from the scheduler, say) with its ISO dates in fmtDate's style. */
 export function fmtDatesIn(text: string): string {
   return text.replace(/\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?\b/g, (iso) => fmtDate(iso));

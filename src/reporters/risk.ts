@@ -2,7 +2,7 @@ import type { Project } from '../model/project.js';
 import type { RiskEntry } from '../planner/engine/monte-carlo.js';
 import { DEFAULT_RISK_WIDENING } from '../model/project.js';
 import { escapeLine } from './escape.js';
-import { fmtHours, grouped } from './format.js';
+import { fmtHours, grouped, yearsDiffer } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
 import type { ProjectRisk, TeamRisk } from '../app/risk.js';
@@ -23,8 +23,8 @@ export function odds(p: number): string {
   return `${Math.round(p * 100)} %`;
 }
 
-function when(h: { hours: number; at: string }): string {
-  return `${dateTimeName(h.at)} (${fmtHours(Math.round(h.hours * 10) / 10)} h)`;
+function when(h: { hours: number; at: string }, year: boolean): string {
+  return `${dateTimeName(h.at, year)} (${fmtHours(Math.round(h.hours * 10) / 10)} h)`;
 }
 
 /** How the durations were sampled, in one sentence. */
@@ -51,13 +51,14 @@ export function renderRisk(risk: ProjectRisk, project: Project, out: Output): st
   const head = ['Team', 'Plan (expected)', 'P50', 'P80', 'P95', 'Mean ± sd'];
   if (dl !== undefined) head.push(`By ${dayNameBeside(dl.date, risk.teams[0]?.p50.at ?? dl.date)}`);
   const rows: string[][] = [];
+  const year = yearsDiffer(risk.teams.flatMap((t) => [t.plan.at, t.p50.at, t.p80.at, t.p95.at]));
   for (const t of risk.teams) {
     const row = [
       t.label,
-      when(t.plan),
-      when(t.p50),
-      when(t.p80),
-      when(t.p95),
+      when(t.plan, year),
+      when(t.p50, year),
+      when(t.p80, year),
+      when(t.p95, year),
       `${fmtHours(Math.round(t.mean * 10) / 10)} ± ${fmtHours(Math.round(t.stdDev * 10) / 10)} h`,
     ];
     if (dl !== undefined) row.push(odds(t.mc.result.deadline?.probability ?? 0));

@@ -1,15 +1,20 @@
 import type { DatedTeamPlan, DayItem, DayWork } from '../app/plan-team.js';
 import { escapeLine } from './escape.js';
-import { counted, fmtDate, fmtHours, planQuality } from './format.js';
+import { counted, fmtDate, fmtHours, planQuality, yearsDiffer } from './format.js';
 
 /**
  * The content of a team plan report, as plain strings: the terminal table and the Markdown
  * document render the same sections in their own syntax.
  */
 
-/** `Mon 30 Nov` from `YYYY-MM-DD`. */
-export function dayName(date: string): string {
-  return fmtDate(date.slice(0, 10));
+/** `Mon 30 Nov` from `YYYY-MM-DD`; `Mon 30 Nov 2026` with `year`. */
+export function dayName(date: string, year = false): string {
+  return fmtDate(date.slice(0, 10), year);
+}
+
+/** Whether a plan runs over more than one calendar year: its views then name each date's year. */
+export function spansYears(plan: DatedTeamPlan): boolean {
+  return yearsDiffer([plan.startDate, plan.endDate]);
 }
 
 /** `Mon 30 Nov` beside a date of the same year as `other`, else `Mon 30 Nov 2027`. */
@@ -17,9 +22,9 @@ export function dayNameBeside(date: string, other: string): string {
   return fmtDate(date.slice(0, 10), date.slice(0, 4) !== other.slice(0, 4));
 }
 
-/** `Mon 30 Nov 14:30` from `YYYY-MM-DDTHH:MM`. */
-export function dateTimeName(iso: string): string {
-  return `${dayName(iso.slice(0, 10))} ${iso.slice(11, 16)}`;
+/** `Mon 30 Nov 14:30` from `YYYY-MM-DDTHH:MM`; `Mon 30 Nov 2026 14:30` with `year`. */
+export function dateTimeName(iso: string, year = false): string {
+  return `${dayName(iso.slice(0, 10), year)} ${iso.slice(11, 16)}`;
 }
 
 /** `Mon 30 Nov 2026`. */
@@ -70,12 +75,13 @@ export function weekSections(
     byWeek.set(d.week, list);
   }
   const sections: WeekSection[] = [];
+  const year = spansYears(plan);
   for (const [week, days] of [...byWeek].sort((a, b) => a[0] - b[0])) {
     const rows: string[][] = [];
     let lastDay = -1;
     const totals = new Map(plan.engineers.map((m) => [m.id, 0]));
     for (const d of days) {
-      const label = d.day === lastDay ? '' : dayName(d.date);
+      const label = d.day === lastDay ? '' : dayName(d.date, year);
       lastDay = d.day;
       if (d.engineer === null) {
         rows.push([label, '—', '—', '0', escapeLine(d.focus)]);
@@ -94,7 +100,7 @@ export function weekSections(
     const last = days[days.length - 1]!;
     sections.push({
       week,
-      title: `Week ${week} (${dayName(first.date)} – ${dayName(last.date)})`,
+      title: `Week ${week} (${dayName(first.date, year)} – ${dayName(last.date, year)})`,
       rows,
       totals: [...totals].filter(([, h]) => h > 0),
     });
@@ -127,6 +133,7 @@ export function engineerTotals(plan: DatedTeamPlan): string[][] {
  */
 export function handoffLines(plan: DatedTeamPlan): string[] {
   const byId = new Map(plan.activities.map((a) => [a.id, a]));
+  const year = spansYears(plan);
   const groups = new Map<string, { who: string; at: string; to: Map<string, HandoffTargets> }>();
   for (const h of plan.handoffs) {
     const g = groups.get(h.from) ?? {
@@ -139,14 +146,14 @@ export function handoffLines(plan: DatedTeamPlan): string[] {
     g.to.set(h.toAssignee, t);
     const to = byId.get(h.to);
     if (to === undefined || Math.abs(to.start - h.at) <= HANDOFF_EPS) t.now.push(h.to);
-    else t.later.push(`${h.to} (starts ${dateTimeName(to.startDate)})`);
+    else t.later.push(`${h.to} (starts ${dateTimeName(to.startDate, year)})`);
   }
   return [...groups].map(([from, g]) => {
     const targets = [...g.to].flatMap(([who, t]) => [
       ...(t.now.length > 0 ? [`${who} can start ${t.now.join(', ')}`] : []),
       ...(t.later.length > 0 ? [`${who} needs it for ${t.later.join(', ')}`] : []),
     ]);
-    return `${g.who} finishes ${from} on ${dateTimeName(g.at)} → ${targets.join('; ')}`;
+    return `${g.who} finishes ${from} on ${dateTimeName(g.at, year)} → ${targets.join('; ')}`;
   });
 }
 
@@ -167,7 +174,7 @@ export function chainText(plan: DatedTeamPlan): string {
   if (first?.reason === 'arrival') {
     const a = byId.get(first.id);
     parts.push(
-      `${first.resource === 'gpu' || first.resource === 'host' ? 'GPUs arrive' : `${first.resource ?? 'capacity'} arrives`} ${a === undefined ? '' : dayName(a.startDate.slice(0, 10))}`.trim(),
+      `${first.resource === 'gpu' || first.resource === 'host' ? 'GPUs arrive' : `${first.resource ?? 'capacity'} arrives`} ${a === undefined ? '' : dayName(a.startDate, spansYears(plan))}`.trim(),
     );
   } else if (first?.reason === 'slack') {
     parts.push('(slack)');

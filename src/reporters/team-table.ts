@@ -1,13 +1,14 @@
 import type { DatedTeamPlan } from '../app/plan-team.js';
 import type { WeekTotal } from '../app/plan-days.js';
 import { escapeLine } from './escape.js';
-import { fmtHours } from './format.js';
+import { fmtHours, yearsDiffer } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
 import {
   chainText,
   dateTimeName,
   dayName,
+  spansYears,
   engineerTotals,
   engineerWeeks,
   handoffLines,
@@ -136,11 +137,12 @@ function renderTeamSummary(plan: DatedTeamPlan, out: Output): string {
   const c = out.color;
   const width = out.columns;
   const weeks = plan.weeks;
+  const year = spansYears(plan);
   const lines: string[] = [wrapProse(c.bold(titleLine(plan)), width, '  '), ''];
   lines.push(c.bold('Week by week'));
   const rows = weeks.map((w) => [
     String(w.week),
-    `${dayName(w.first)} – ${dayName(w.last)}`,
+    `${dayName(w.first, year)} – ${dayName(w.last, year)}`,
     fmtHours(w.hours),
     pct(w.busy),
     String(w.finished),
@@ -189,6 +191,7 @@ export function renderTeamMatrix(plans: readonly DatedTeamPlan[], out: Output): 
 
 /** The decision-matrix cells, header first; shared with the Markdown renderer. */
 export function matrixRows(plans: readonly DatedTeamPlan[]): string[][] {
+  const year = yearsDiffer(plans.flatMap((p) => [p.startDate, p.endDate]));
   const row = (label: string, f: (p: DatedTeamPlan) => string): string[] => [
     label,
     ...plans.map(f),
@@ -198,7 +201,7 @@ export function matrixRows(plans: readonly DatedTeamPlan[]): string[][] {
     row('Engineers', (p) => p.engineers.map((m) => m.id).join(', ')),
     row('Makespan', (p) => `${fmtHours(p.makespan)} h`),
     row('Working days', (p) => String(p.summary.workingDays)),
-    row('End', (p) => dateTimeName(p.endDate)),
+    row('End', (p) => dateTimeName(p.endDate, year)),
     row('Deadline', (p) =>
       p.summary.meetsDeadline === undefined ? '—' : p.summary.meetsDeadline ? 'met' : 'missed',
     ),
