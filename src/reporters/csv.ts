@@ -6,7 +6,9 @@ import { escapeTerminal } from './escape.js';
  * RFC 4180: CRLF line ends, a header row, and a field holding a comma, a double quote, CR or LF
  * quoted with its quotes doubled. Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`,
  * a tab or a carriage return as a formula, so such a cell gets a leading `'`, as OWASP's CSV
- * injection advice says: a title `=HYPERLINK(…)` reads `'=HYPERLINK(…)` and stays text.
+ * injection advice says: a title `=HYPERLINK(…)` reads `'=HYPERLINK(…)` and stays text. Control
+ * characters in user data are shown as escapes (`\x1b`), as everywhere critpath writes, but for
+ * tabs and line breaks, a carriage return alone included: a CSV reader gets the title back.
  */
 
 export const CSV_HEADER = [
@@ -36,14 +38,24 @@ function sheetDate(iso: string): string {
   return iso.replace('T', ' ');
 }
 
+/** User data's text with its control characters escaped (escapeTerminal), carriage returns kept. */
+function dataText(s: string): string {
+  return s.includes('\r')
+    ? s
+        .split('\r')
+        .map((part) => escapeTerminal(part))
+        .join('\r')
+    : escapeTerminal(s);
+}
+
 function planRows(plan: DatedTeamPlan): string[][] {
   return plan.activities.map((a) => [
-    plan.teamLabel,
-    a.id,
-    a.task,
-    a.phase ?? '',
-    escapeTerminal(a.title),
-    a.assignee,
+    dataText(plan.teamLabel),
+    dataText(a.id),
+    dataText(a.task),
+    dataText(a.phase ?? ''),
+    dataText(a.title),
+    dataText(a.assignee),
     sheetDate(a.startDate),
     sheetDate(a.endDate),
     String(a.start),

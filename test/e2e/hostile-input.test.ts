@@ -228,3 +228,29 @@ describe("a command's output that drives the terminal", () => {
     expect(follow.stdout).not.toContain('\ufffd');
   }, 30_000);
 });
+
+describe('a title with a carriage return in the CSV export', () => {
+  it('reads back as written from a file or a pipe, and is shown as an escape on a terminal', async () => {
+    const p = tempProject(
+      [
+        'project: T',
+        'start: 2026-11-30',
+        'tasks:',
+        '  - { id: a, hours: 1, title: "step 1\\rstep 2 \\e]0;pwned\\a" }',
+        '',
+      ].join('\n'),
+    );
+    const args = ['plan', p.file, '--team', '1', '--format', 'csv'];
+    const piped = await critpath(args, { cwd: p.dir, env: p.env });
+    expect(piped.exitCode, piped.all).toBe(0);
+    expect(piped.stdout).toContain(',"step 1\rstep 2 \\x1b]0;pwned\\x07",');
+    expect(piped.stdout).not.toContain('\u001b');
+    const onTty = await execa('script', ['-qec', `node "${BIN}" ${args.join(' ')}`, '/dev/null'], {
+      cwd: p.dir,
+      env: { ...p.env, NO_COLOR: '', TERM: 'xterm' },
+      reject: false,
+    });
+    expect(onTty.stdout).toContain(',"step 1\\x0dstep 2 \\x1b]0;pwned\\x07",');
+    expect(onTty.stdout).not.toContain('\u001b');
+  });
+});

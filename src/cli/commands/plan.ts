@@ -305,7 +305,12 @@ function printTableCpm(ctx: CliContext, file: string, opts: PlanOptions): boolea
   return true;
 }
 
-/** Prints the plans: JSON in pieces (tens of megabytes for a huge project, never one string). */
+/**
+ * Prints the plans: JSON in pieces (tens of megabytes for a huge project, never one string). CSV
+ * going to a file or a program is written as it is: its fields hold user data's control
+ * characters escaped already, but for a carriage return, which a quoted field keeps (RFC 4180);
+ * on a terminal that too is shown as an escape, not obeyed.
+ */
 function printPlans(
   plans: readonly DatedTeamPlan[],
   req: TeamPlanRequest,
@@ -314,7 +319,8 @@ function printPlans(
 ): void {
   const [only] = plans;
   const { format } = req;
-  if (format !== 'json') ctx.out.out(renderPlans(plans, format, req.days, ctx));
+  if (format === 'csv' && !ctx.out.terminal) ctx.out.write(renderTeamCsv(plans));
+  else if (format !== 'json') ctx.out.out(renderPlans(plans, format, req.days, ctx));
   else if (plans.length === 1 && only !== undefined)
     ctx.out.outJson(teamJsonChunks(only, forecasts?.[0]));
   else ctx.out.outJson(teamsJsonChunks(plans, forecasts));

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatedTeamPlan } from '../../../src/app/plan-team.js';
 import { buildTeamPlans } from '../../../src/app/plan-team.js';
 import { teamSize } from '../../../src/model/team-spec.js';
-import { loadProjectFile } from '../../../src/config/load.js';
+import { loadProjectFile, loadProjectText } from '../../../src/config/load.js';
 import { CSV_HEADER, csvField, renderTeamCsv } from '../../../src/reporters/csv.js';
 import { foldLine, icsText, renderTeamIcs } from '../../../src/reporters/ics.js';
 
@@ -131,6 +131,36 @@ describe('CSV export', () => {
       ['', ''],
     ] as const)
       expect(csvField(value)).toBe(cell);
+  });
+
+  it('gives back titles with line breaks, a carriage return alone included; other controls are escaped', () => {
+    const r = loadProjectText(
+      [
+        'project: P',
+        'start: 2026-11-30',
+        'tasks:',
+        '  - { id: a, hours: 1, title: "step 1\\rstep 2" }',
+        '  - { id: b, hours: 1, title: "one\\r\\ntwo\\nthree\\r" }',
+        '  - { id: c, hours: 1, title: "bell\\a \\e]0;pwned\\a \\e[2J \\x9b1A \\u202eevil\\r" }',
+        '',
+      ].join('\n'),
+      'cr.yaml',
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const plan = buildTeamPlans(r.value, [teamSize(1)], { now: () => 0 });
+    if (!plan.ok) throw new Error(plan.error);
+    const text = renderTeamCsv(plan.value);
+    const titles = new Map(
+      readCsv(text)
+        .slice(1)
+        .map((row) => [row[1], row[4]]),
+    );
+    expect(titles.get('a')).toBe('step 1\rstep 2');
+    expect(titles.get('b')).toBe('one\r\ntwo\nthree\r');
+    expect(titles.get('c')).toBe('bell\\x07 \\x1b]0;pwned\\x07 \\x1b[2J \\u009b1A \\u202eevil\r');
+    // No control character but the line breaks, and those only inside quotes (readCsv checks).
+    // eslint-disable-next-line no-control-regex -- control characters are what it is about
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u202e]/);
   });
 });
 
