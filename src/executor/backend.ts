@@ -40,7 +40,8 @@ export interface ExitInfo {
   readonly spawnError: string | undefined;
   /**
    * Set, instead of spawnError, when the host failed the attempt, not the command: its log could
-   * not be opened or written (a link or a FIFO in its place, a read-only folder, a full disk), or
+   * not be opened or written (a link or a FIFO in its place, a read-only folder, a full disk), the
+   * OS refused to start it for want of room (a process limit, E2BIG: see refused-start.ts), or
    * the process that started it died and nothing can see it end. The line that says so.
    */
   readonly hostError?: string;

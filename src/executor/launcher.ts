@@ -50,9 +50,10 @@ import type * as ExecaModule from 'execa';
  *   { i, p, t }               started at `t` (epoch ms), pid (= process group id) `p`
  *   { i, x, s }               it ended: exit code `x` or signal `s` (a failure holds the queue:
  *                             what has no `o`)
- *   { i, e, y }               it could not be started: message `e` (holds the queue likewise);
+ *   { i, e, y, z }            it could not be started: message `e` (holds the queue likewise);
  *                             `y`: its log could not be opened or written, and why: 'link',
- *                             'not-file' (a FIFO, a folder) or the error's code
+ *                             'not-file' (a FIFO, a folder) or the error's code; `z`: the code
+ *                             of the start that failed (E2BIG, EAGAIN, ENOENT…), when it has one
  *   { i, q }                  withdrawn before it started
  * The launcher exits when its stdin closes, when `run` ends or dies (even by SIGKILL), starting
  * nothing more. It kills nothing on its own: `run` signals the process groups, and leftovers of a
@@ -121,9 +122,10 @@ function launcherMain(
     const pid = child.pid;
     if (pid === undefined) {
       void child.then((r) => {
-        // Not started (ENOENT, EACCES): no exit code, no signal.
+        // Not started (ENOENT, EACCES; E2BIG, EAGAIN): no exit code, no signal.
         fail();
-        send({ i: m.i, e: r.originalMessage ?? r.shortMessage ?? 'could not start' });
+        const e = r.originalMessage ?? r.shortMessage ?? 'could not start';
+        send({ i: m.i, e, ...(typeof r.code === 'string' ? { z: r.code } : {}) });
         pump();
       });
       return;
@@ -387,6 +389,7 @@ export interface LaunchHandlers {
    * (a non-zero exit, a start that failed), which holds every launcher until go(); not so when
    * the launcher itself is gone. `logFault`: it could not start because its log could not be
    * opened or written: 'link', 'not-file' (a FIFO, a folder), or the error's code ('?': none).
+   * `code`: the code of the start the OS refused (E2BIG, EAGAIN, ENOENT…), when it has one.
    */
   readonly onEnd: (
     exitCode: number | null,
@@ -394,6 +397,7 @@ export interface LaunchHandlers {
     error: string | undefined,
     counted: boolean,
     logFault?: string,
+    code?: string,
   ) => void;
   /** It was withdrawn before it started. */
   readonly onWithdrawn: () => void;
@@ -598,6 +602,7 @@ export class Launcher {
         s?: string | null;
         e?: string;
         y?: string;
+        z?: string;
         q?: number;
       };
       const h = this.#pending.get(m.i);
@@ -608,7 +613,7 @@ export class Launcher {
       }
       this.#pending.delete(m.i);
       if (m.q !== undefined) h.onWithdrawn();
-      else if (m.e !== undefined) h.onEnd(null, null, m.e, true, m.y);
+      else if (m.e !== undefined) h.onEnd(null, null, m.e, true, m.y, m.z);
       else h.onEnd(m.x ?? null, m.s ?? null, undefined, m.x !== 0);
     }
     this.#refresh();

@@ -7,6 +7,7 @@ import type { LaunchHandlers, LaunchRequest } from './launcher.js';
 import { Launcher } from './launcher.js';
 import { groupRunning, killGroup } from './process-group.js';
 import { logFaultText } from '../state/no-follow.js';
+import { refusedStartText } from './refused-start.js';
 
 /**
  * Runs commands on this host with execa: a string through `/bin/sh -c`, an argv array without a
@@ -172,12 +173,12 @@ export class LauncherPool {
         r.handlers.onStart(pid, at);
         if (wasMoving) this.#rebalance();
       },
-      onEnd: (exitCode, signal, error, counted, logFault) => {
+      onEnd: (exitCode, signal, error, counted, logFault, code) => {
         r.ended = true;
         this.#queued.delete(r);
         this.#settleMove(r);
         if (counted) this.#reported[this.launchers.indexOf(r.launcher)]!++;
-        r.handlers.onEnd(exitCode, signal, error, counted, logFault);
+        r.handlers.onEnd(exitCode, signal, error, counted, logFault, code);
         this.#rebalance();
       },
       onLost: (why) => {
@@ -332,21 +333,21 @@ export const localBackend: Backend = {
           live.add(pgid);
           resolveStarted({ at, pid: pgid });
         },
-        onEnd(exitCode, signal, error, counted, logFault) {
+        onEnd(exitCode, signal, error, counted, logFault, code) {
           // Only a failure a launcher counted holds the launchers, and only it wants a go. The
           // group stays live (a second Ctrl-C kills it) until the executor's SIGKILL after the end.
           failed = counted;
           ended = true;
           if (pid === undefined) resolveStarted({ at: Date.now(), pid: undefined });
+          // A log that cannot be written, or a start the OS refused for want of room: the host's.
+          const hostError =
+            logFault !== undefined
+              ? logFaultText(spec.logFile, logFault, error)
+              : refusedStartText(spec.activityId, code, spec.command, spec.env);
           resolveDone(
-            logFault === undefined
+            hostError === undefined
               ? { exitCode, signal, spawnError: error }
-              : {
-                  exitCode,
-                  signal,
-                  spawnError: undefined,
-                  hostError: logFaultText(spec.logFile, logFault, error),
-                },
+              : { exitCode, signal, spawnError: undefined, hostError },
           );
         },
         onWithdrawn() {

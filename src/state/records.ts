@@ -131,8 +131,8 @@ export const FailedRecordSchema = z
 /**
  * Why an attempt was cut short without failing on its own. `no-new`: its retry was due when
  * another activity failed for good and the run started nothing new (the default policy).
- * `environment`: the host failed the run (a log that could not be opened or written), which
- * stopped.
+ * `environment`: the host failed the run (a log that could not be opened or written, a start the
+ * OS refused for want of room), which stopped.
  */
 const interruptReason = z.enum(['signal', 'fail-fast', 'crash', 'no-new', 'environment']);
 export type InterruptReason = z.infer<typeof interruptReason>;

@@ -6,6 +6,7 @@ import { parseHours } from '../../../src/config/hours.js';
 import { loadProjectFile, loadProjectText, yamlProblem } from '../../../src/config/load.js';
 import { buildActivityGraph, compareIds } from '../../../src/model/activities.js';
 import { expectedHours } from '../../../src/model/project.js';
+import { argStringLimit } from '../../../src/util/arg-limit.js';
 import type { Diagnostic } from '../../../src/result.js';
 import { formatDiagnostic } from '../../../src/result.js';
 
@@ -409,5 +410,38 @@ describe('YAML slips a task file author makes', () => {
     const deep = problemsOf(head + '  - id: a\n    title: A\n      hours: 1\n', 'tasks.yaml');
     expect(deep.length).toBeGreaterThan(0);
     for (const d of deep) expect(d.message).not.toMatch(/needs quotes|a key needs/);
+  });
+});
+
+describe('a command longer than Linux starts a program with', () => {
+  // Linux refuses any one argument or environment entry over 32 pages (MAX_ARG_STRLEN) with
+  // E2BIG: such a task could never run. Known for certain only where the page is 4 KiB (x86).
+  const limit = argStringLimit();
+
+  it.skipIf(limit === undefined)(
+    'is refused at the field, for a shell command, an argument and a variable',
+    () => {
+      const max = limit!;
+      const fits = withTasks(`  - { id: a, hours: 1, run: ": ${'x'.repeat(max - 2)}" }`);
+      expect(loadProjectText(fits, 'p.yaml').ok).toBe(true);
+      const text = withTasks(
+        `  - { id: a, hours: 1, run: ": ${'x'.repeat(max - 1)}" }`,
+        `  - { id: b, hours: 1, run: [echo, "${'é'.repeat((max + 1) / 2)}"] }`,
+        `  - { id: c, hours: 1, run: 'true', env: { BIG: "${'y'.repeat(max)}" } }`,
+      );
+      const lines = problemsOf(text, 'p.yaml').map(formatDiagnostic);
+      const why = `Linux starts no program with an argument or environment entry over ${max} bytes (E2BIG); put it in a script file and run that`;
+      expect(lines).toEqual([
+        `p.yaml:4:29: tasks[0].run: the command is ${max + 1} bytes (128.0 KiB): ${why}`,
+        `p.yaml:5:36: tasks[1].run[1]: the argument is ${max + 1} bytes (128.0 KiB): ${why}`,
+        `p.yaml:6:49: tasks[2].env.BIG: the variable (NAME=value) is ${max + 4} bytes (128.0 KiB): ${why}`,
+      ]);
+    },
+  );
+
+  it('is known on x86 Linux only, where a page is 4 KiB', () => {
+    expect(argStringLimit('linux', 'x64')).toBe(131071);
+    expect(argStringLimit('linux', 'arm64')).toBeUndefined();
+    expect(argStringLimit('darwin', 'x64')).toBeUndefined();
   });
 });
