@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import type { ExecFileException } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -129,22 +130,61 @@ export function mayExist(file: string, env: NodeJS.ProcessEnv = process.env): bo
   return path.split(delimiter).some((dir) => existsSync(join(dir === '' ? '.' : dir, file)));
 }
 
-/** Runs a program and returns its stdout, or undefined when it is missing or fails. */
+/**
+ * How running a program went: its standard output; `missing` when it is not there to run (or
+ * was stopped by `signal`), which says nothing about the host; else why it failed, in words.
+ */
+export type CommandOutput =
+  | { readonly kind: 'output'; readonly text: string }
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'failed'; readonly why: string };
+
+/** Runs a program and returns its stdout, or why there is none. */
 export function readCommand(
   file: string,
   args: readonly string[],
   timeoutMs = 10_000,
   signal?: AbortSignal,
-): Promise<string | undefined> {
-  if (!mayExist(file)) return Promise.resolve(undefined);
+): Promise<CommandOutput> {
+  if (!mayExist(file)) return Promise.resolve({ kind: 'missing' });
   return new Promise((resolve) => {
     execFile(
       file,
       [...args],
       { timeout: timeoutMs, encoding: 'utf8', ...(signal !== undefined ? { signal } : {}) },
-      (error, stdout) => resolve(error === null ? stdout : undefined),
+      (error, stdout, stderr) => {
+        if (error === null) resolve({ kind: 'output', text: stdout });
+        else if (error.code === 'ENOENT' || signal?.aborted === true) resolve({ kind: 'missing' });
+        else resolve({ kind: 'failed', why: failureWords(error, stderr, timeoutMs) });
+      },
     );
   });
+}
+
+/** The longest part of a program's first line of standard error that a warning quotes. */
+const MAX_QUOTED = 200;
+
+/**
+ * Why a program failed, in words: `exited with status 9: "<first line of stderr>"`, or the
+ * signal that ended it, or the code of a start that failed (EACCES). The line is quoted with
+ * its control characters escaped, so it stays one line.
+ */
+function failureWords(error: ExecFileException, stderr: string, timeoutMs: number): string {
+  const how =
+    error.killed === true && error.signal === 'SIGTERM'
+      ? `did not answer within ${timeoutMs / 1000} s`
+      : typeof error.code === 'number'
+        ? `exited with status ${error.code}`
+        : error.signal !== undefined && error.signal !== null
+          ? `was ended by ${error.signal}`
+          : `could not be run (${error.code ?? error.message})`;
+  const first = stderr
+    .split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim();
+  if (first === undefined) return how;
+  const cut = first.length > MAX_QUOTED ? `${first.slice(0, MAX_QUOTED - 1)}…` : first;
+  return `${how}: ${JSON.stringify(cut)}`;
 }
 
 /** The host's GPUs and any problem met while finding them. */
@@ -180,12 +220,12 @@ export async function detectInventory(
     opts.topology === false ? undefined : readCommand(nvidiaSmi, ['topo', '-m'], 10_000, signal),
   ]);
   let found: Gpu[] = [];
-  if (csv !== undefined) {
-    const parsed = parseGpuCsv(csv);
+  if (csv.kind === 'output') {
+    const parsed = parseGpuCsv(csv.text);
     if (parsed.ok) found = parsed.gpus;
     else warnings.push(parsed.message);
-  }
-  const topology = found.length > 0 ? topo : undefined;
+  } else if (csv.kind === 'failed') warnings.push(smiFailed(nvidiaSmi, csv.why, override));
+  const topology = found.length > 0 && topo?.kind === 'output' ? topo.text : undefined;
   if (override.kind === 'list') {
     if (found.length === 0)
       return { gpus: simulatedGpus(override.indices), topology: undefined, warnings };
@@ -198,4 +238,16 @@ export async function detectInventory(
   const order = checkPciOrder(found);
   if (order !== undefined) warnings.push(order);
   return { gpus: found, topology, warnings };
+}
+
+/**
+ * The warning for an nvidia-smi that is there but failed (exit 9: no driver to talk to): what
+ * it said, and what critpath uses instead of the GPUs it could not list.
+ */
+function smiFailed(nvidiaSmi: string, why: string, override: GpuOverride): string {
+  const instead =
+    override.kind === 'list'
+      ? `critpath uses the GPUs --gpus names (${override.indices.join(',')}) as simulated slots`
+      : 'critpath takes this host to have no GPUs: GPU work is blocked (--gpus N simulates N slots)';
+  return `${nvidiaSmi} ${why}; ${instead}`;
 }

@@ -507,6 +507,29 @@ describe('run: GPUs', () => {
     expect(Date.now() - t0).toBeLessThan(15_000);
   }, 20_000);
 
+  it('an nvidia-smi that fails (exit 9: no driver) is one warning line: its status, what it said, what is used instead', async () => {
+    const p = tempProject(
+      HEAD + `  - { id: g, hours: 1, hardware: gpu, gpus: 1, run: '${RECORD} 0' }\n`,
+    );
+    const smi = join(p.dir, 'failing-nvidia-smi');
+    writeFileSync(
+      smi,
+      '#!/bin/sh\necho "NVIDIA-SMI has failed because it couldn\'t communicate with the NVIDIA driver." >&2\nexit 9\n',
+    );
+    chmodSync(smi, 0o755);
+    const r = await critpath(['run', p.file], {
+      cwd: p.dir,
+      env: { ...p.env, CRITPATH_NVIDIA_SMI: smi },
+    });
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.all.split('\n').filter((l) => l.includes('warning:'))).toEqual([
+      expect.stringMatching(
+        /^\d\d:\d\d:\d\d warning: \S+failing-nvidia-smi exited with status 9: "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver\."; critpath takes this host to have no GPUs: GPU work is blocked \(--gpus N simulates N slots\)$/,
+      ),
+    ]);
+    expect(r.all).toContain('blocked g: needs 1 GPU, this host has 0');
+  });
+
   it('two runs on different projects never hold the same GPU at once', async () => {
     const tasks = (tag: string): string =>
       HEAD +

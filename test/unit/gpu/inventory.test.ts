@@ -114,4 +114,39 @@ describe('inventory', () => {
     expect(count.topology).toBeUndefined();
     expect(readFileSync(calls, 'utf8')).toBe('--query-gpu=index,uuid,pci.bus_id\n');
   });
+
+  it('warns once, naming the exit status and the first line it wrote, when nvidia-smi fails', async () => {
+    // It exits 9 when the driver does not answer: critpath fell back to no GPUs without a word.
+    const dir = mkdtempSync(join(tmpdir(), 'critpath-inventory-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const smi = join(dir, 'nvidia-smi');
+    writeFileSync(
+      smi,
+      "#!/bin/sh\nprintf '\\nNVIDIA-SMI has failed because it couldn\\047t communicate with the NVIDIA driver.\\033[2J\\nMake sure the driver runs.\\n' >&2\nexit 9\n",
+    );
+    chmodSync(smi, 0o755);
+    const said = `${smi} exited with status 9: "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\\u001b[2J"`;
+    const none = await detectInventory({ kind: 'none' }, smi);
+    expect(none.gpus).toEqual([]);
+    expect(none.warnings).toEqual([
+      `${said}; critpath takes this host to have no GPUs: GPU work is blocked (--gpus N simulates N slots)`,
+    ]);
+    const list = await detectInventory({ kind: 'list', indices: [0, 2] }, smi);
+    expect(list.gpus.map((g) => [g.index, g.simulated])).toEqual([
+      [0, true],
+      [2, true],
+    ]);
+    expect(list.warnings).toEqual([
+      `${said}; critpath uses the GPUs --gpus names (0,2) as simulated slots`,
+    ]);
+    // Silent, or one that cannot run at all: it says what it can.
+    writeFileSync(smi, '#!/bin/sh\nexit 6\n');
+    expect((await detectInventory({ kind: 'none' }, smi)).warnings).toEqual([
+      `${smi} exited with status 6; critpath takes this host to have no GPUs: GPU work is blocked (--gpus N simulates N slots)`,
+    ]);
+    chmodSync(smi, 0o644);
+    expect((await detectInventory({ kind: 'none' }, smi)).warnings).toEqual([
+      expect.stringMatching(/^\S+nvidia-smi could not be run \(EACCES\); critpath takes/),
+    ]);
+  });
 });
