@@ -21,7 +21,6 @@ import {
   renameSync,
   statSync,
   unlinkSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
@@ -37,7 +36,7 @@ import { projectRoot } from '../state/paths.js';
 import { byteGatherer } from '../util/byte-gatherer.js';
 import { jsonChunks } from '../util/json-chunks.js';
 import { VERSION } from '../version.js';
-import { makeFolders } from '../util/make-folders.js';
+import { giveToSudoUser, makeStateFolders, writeStateFile } from '../state/state-owner.js';
 
 /** Bump when the cache layout or the normalized Project changes shape. */
 export const PROJECT_CACHE_FORMAT = 2;
@@ -187,14 +186,15 @@ function writeEntry(
     const dir = join(path, '..');
     if (existsSync(dir) && !ownFolder(dir)) return;
     if (!existsSync(dir)) {
-      makeFolders(dir, 0o700);
+      makeStateFolders(dir, 0o700);
       // Keep the cache out of version control even where .critpath/ itself is not ignored.
-      writeFileSync(join(dir, '.gitignore'), '*\n');
+      writeStateFile(join(dir, '.gitignore'), '*\n');
     }
     tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     // Entries copy the file's `env` values (tokens, passwords): readable by the owner only.
     const fd = openSync(tmp, 'w', 0o600);
     try {
+      giveToSudoUser(fd, tmp);
       const hash = createHash('sha256');
       let at = Buffer.byteLength(headerText('0'.repeat(64)));
       // Encoded once, for both the hash and the file, a megabyte or so at a time.

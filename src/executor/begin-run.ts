@@ -20,7 +20,7 @@ import { describeIoError, EnvironmentError } from '../result.js';
 import type { StatePaths } from '../state/paths.js';
 import type { Attempt, RunState } from '../state/reducer.js';
 import type { InterruptedRecord, RunStartRecord, WithoutVersion } from '../state/records.js';
-import { makeFolders } from '../util/make-folders.js';
+import { makeStateFolders } from '../state/state-owner.js';
 
 export type BeginRunResult =
   | { readonly ok: true; readonly owner: LockOwner; readonly journal: JournalWriter }
@@ -36,8 +36,8 @@ export function beginRun(paths: StatePaths, runId: string, what: string): BeginR
   const logs = join(paths.dir, 'logs');
   refuseLinkedFolders(logs, paths.logs);
   try {
-    makeFolders(paths.logs);
-    makeFolders(dirname(paths.lock));
+    makeStateFolders(paths.logs);
+    makeStateFolders(dirname(paths.lock));
   } catch (e) {
     throw new EnvironmentError(
       `cannot create the run state folder ${describeIoError(paths.logs, e)}`,

@@ -36,13 +36,14 @@ import type * as ExecaModule from 'execa';
  *                             failure-count file, if any, and `m` the byte this launcher appends
  *                             to it per failure; `g`: failures looked at so far (`v`, `n`, `m`
  *                             sent once; a later { j } changes `j` only)
- *   { i, f, a, b, c, e, l, h, r, o }
+ *   { i, f, a, b, c, e, l, h, r, o, u }
  *                             queue `f` with arguments `a` (`b`: `f` is a command line for
  *                             /bin/sh -c) in directory `c` with environment `v` changed by `e` (a
  *                             value sets, null unsets), stdout and stderr appended to the file
  *                             `l` (opened when queued), after the header h[0] + start time (ISO) +
  *                             h[1]; its own process group; the queue is kept in order of rank `r`
- *                             (lower first); `o`: it has a slot, and no failure holds it
+ *                             (lower first); `o`: it has a slot, and no failure holds it; `u`:
+ *                             [uid, gid] the log goes to when this launcher makes it (sudo)
  *   { k, s }                  signal `s` to the group of request `k`; withdraws it if not started
  *   { w }                     withdraw request `w` if it has not started (no effect otherwise)
  *   { g }                     `g` failures (this launcher's and others') have been looked at
@@ -146,7 +147,7 @@ function launcherMain(
   const enqueue = (m: Req): void => {
     // Opened now, on this thread (a hop through the thread pool costs more than it saves), while
     // earlier commands run; a failure is reported when the request's turn comes.
-    const log = openAppendLog(fs, m.l);
+    const log = openAppendLog(fs, m.l, m.u);
     m.fd = log.fd;
     m.y = log.y;
     m.err = log.err;
@@ -224,6 +225,8 @@ interface Req {
   readonly r: number;
   /** Set: it has a --jobs slot, and starts even while a failure not looked at yet holds the rest. */
   readonly o?: 1;
+  /** Set: [uid, gid], who the log goes to when it is root's (made under sudo: state-owner.ts). */
+  readonly u?: readonly [number, number];
   /** The log, open from the moment the request is queued; -1 when it could not be opened. */
   fd: number;
   /** Why the log could not be opened: 'link', 'not-file', or the error's code ('?': none). */
@@ -260,17 +263,27 @@ function lineReader(onLine: (line: string) => void): (chunk: string) => void {
 /**
  * A log opened for appending (fd -1 and why, when it cannot be): never through a symbolic link
  * (it would append to whatever file the link names), and never waiting on a FIFO (the open would
- * block the launcher, deaf to every signal); only a regular file is taken.
+ * block the launcher, deaf to every signal); only a regular file is taken. `owner`: [uid, gid]
+ * the log goes to when it is root's.
  */
 function openAppendLog(
   fs: typeof FsModule,
   path: string,
+  owner?: readonly [number, number],
 ): { fd: number; y?: string; err?: string } {
   const c = fs.constants;
   try {
     const flags = c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOFOLLOW | c.O_NONBLOCK;
     const fd = fs.openSync(path, flags, 0o666);
-    if (fs.fstatSync(fd).isFile()) return { fd };
+    const st = fs.fstatSync(fd);
+    if (st.isFile() && owner !== undefined && st.uid === 0) {
+      try {
+        fs.fchownSync(fd, owner[0], owner[1]);
+      } catch {
+        /* no owners there: it stays root's */
+      }
+    }
+    if (st.isFile()) return { fd };
     fs.closeSync(fd);
     return { fd: -1, y: 'not-file' };
   } catch (e) {
@@ -424,6 +437,8 @@ export interface LaunchRequest {
    * failure not looked at yet holds the queue. Without: it waits ahead of a slot, and is held.
    */
   readonly slot?: boolean;
+  /** Who the log goes to when it is root's (under sudo: state-owner.ts); none: it stays. */
+  readonly owner?: { readonly uid: number; readonly gid: number } | undefined;
 }
 
 /** How launchers that share the --jobs slots share their failure count. */
@@ -541,6 +556,7 @@ export class Launcher {
       h: req.header,
       r: req.rank,
       ...(req.slot === true ? { o: 1 } : {}),
+      ...(req.owner !== undefined ? { u: [req.owner.uid, req.owner.gid] } : {}),
     });
     return i;
   }

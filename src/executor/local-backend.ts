@@ -8,6 +8,7 @@ import { Launcher } from './launcher.js';
 import { groupRunning, killGroup } from './process-group.js';
 import { logFaultText } from '../state/no-follow.js';
 import { refusedStartText } from './refused-start.js';
+import { stateOwner } from '../state/state-owner.js';
 
 /**
  * Runs commands on this host with execa: a string through `/bin/sh -c`, an argv array without a
@@ -326,6 +327,7 @@ export const localBackend: Backend = {
         header: spec.logHeader,
         rank: spec.rank,
         slot: !spec.ahead,
+        owner: stateOwner(spec.logFile),
       },
       {
         onStart(pgid, at) {

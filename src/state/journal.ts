@@ -21,7 +21,7 @@ import {
 import { quickRecord } from './record-check.js';
 import type { JournalRecord, WithoutVersion } from './records.js';
 import { checkRecord, JOURNAL_VERSION } from './records.js';
-import { makeFolders } from '../util/make-folders.js';
+import { giveToSudoUser, makeStateFolders } from './state-owner.js';
 
 export type { BadLine, JournalRead } from './journal-read.js';
 export { describeBadLines } from './journal-read.js';
@@ -94,13 +94,14 @@ export class JournalWriter {
   static open(path: string, after: string = RUN_STOPPED): JournalWriter {
     let fd: number;
     try {
-      makeFolders(dirname(path));
+      makeStateFolders(dirname(path));
       fd = openJournalFile(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT);
     } catch (e) {
       if (e instanceof EnvironmentError) throw e;
       throw new EnvironmentError(`cannot open the journal ${describeIoError(path, e)}`);
     }
     refuseIrregularJournal(fd, path);
+    giveToSudoUser(fd, path);
     try {
       cutTornTail(fd, path);
       return new JournalWriter(fd, path, after);

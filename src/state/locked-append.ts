@@ -6,7 +6,7 @@ import type { LockOwner } from './lockfile.js';
 import { selfOwner, tryLock, unlock } from './lockfile.js';
 import type { StatePaths } from './paths.js';
 import type { JournalRecord, WithoutVersion } from './records.js';
-import { makeFolders } from '../util/make-folders.js';
+import { makeStateFolders } from './state-owner.js';
 
 /**
  * Appends records to a task file's journal outside a run (`reset`, hand-work records) while
@@ -21,7 +21,7 @@ export function appendUnderLock(
 ): { readonly ok: true } | { readonly ok: false; readonly holder: LockOwner } {
   refuseOthersState(paths.dir);
   try {
-    makeFolders(dirname(paths.lock));
+    makeStateFolders(dirname(paths.lock));
   } catch (e) {
     throw new EnvironmentError(
       `cannot create the run state folder ${describeIoError(paths.dir, e)}`,

@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { openNoFollow } from './no-follow.js';
+import { giveToSudoUser } from './state-owner.js';
 import { describeIoError, EnvironmentError } from '../result.js';
 
 /**
@@ -185,6 +186,7 @@ export function tryLock(path: string, owner: LockOwner): LockResult {
     try {
       const fd = openSync(path, CREATE, 0o644);
       try {
+        giveToSudoUser(fd, path);
         writeSync(fd, text);
       } finally {
         closeSync(fd);
@@ -254,6 +256,7 @@ export function relock(path: string, owner: LockOwner): void {
   const tmp = `${path}.new-${process.pid}-${Math.random().toString(36).slice(2)}`;
   const fd = openSync(tmp, CREATE, 0o644);
   try {
+    giveToSudoUser(fd, tmp);
     writeSync(fd, JSON.stringify(owner));
   } finally {
     closeSync(fd);

@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, statfsSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeIoError } from '../result.js';
+import { giveToSudoUser } from './state-owner.js';
 
 /**
  * Opens `path` with `flags`, never through a symbolic link and never waiting on a FIFO
@@ -51,6 +52,7 @@ export function appendLog(
   if (fd === 'link') return { fault: 'link', message: '' };
   try {
     if (!fstatSync(fd).isFile()) return { fault: 'not-file', message: '' };
+    giveToSudoUser(fd, path);
     const bytes = Buffer.from(text);
     for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
     return undefined;

@@ -8,7 +8,6 @@
  * (`external-id`) right after, so a critpath killed at any point leaves a journal from which the
  * next run finds every job it submitted, by id or by name and run tag, and submits nothing twice.
  */
-import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Activity } from '../../model/activities.js';
 import type { Project } from '../../model/project.js';
@@ -38,7 +37,7 @@ import {
   outcomeRecord,
   viewOpenAttempts,
 } from './reconcile.js';
-import { makeFolders } from '../../util/make-folders.js';
+import { makeStateFolders, writeStateFile } from '../../state/state-owner.js';
 
 export interface SlurmDriverOptions {
   readonly project: Project;
@@ -460,8 +459,8 @@ class SlurmRun {
     this.#triesInRun.set(id, (this.#triesInRun.get(id) ?? 0) + 1);
     let jobId: string;
     try {
-      makeFolders(join(paths.dir, 'slurm', runId));
-      writeFileSync(scriptPath, batchScript(spec), { mode: 0o755 });
+      makeStateFolders(join(paths.dir, 'slurm', runId));
+      writeStateFile(scriptPath, batchScript(spec), 0o755);
       jobId = await this.#o.client.submit(sbatchArgs(spec));
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
