@@ -2,6 +2,7 @@ import type { DatedActivity, DayItem, DayWork } from './plan-team.js';
 import type { TeamPlan } from '../planner/project/team-plan.js';
 import { roundHours } from '../planner/project/team-plan.js';
 import { GPU, capacityAt } from '../planner/project/project-problem.js';
+import { sortByKey } from '../planner/engine/index.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
 import { dayBefore, pointAt, weekOf, weekdayName, workingDate } from '../calendar/calendar.js';
 
@@ -166,8 +167,9 @@ function forEachDayPart(
   const acts = plan.activities;
   const order = Int32Array.from(acts, (_, i) => i);
   const starts = Float64Array.from(acts, (a) => a.start);
-  // By start, ties in plan order (a typed sort of indices: no comparator closure per pair).
-  order.sort((x, y) => starts[x]! - starts[y]! || x - y);
+  // By start, ties in plan order: a typed merge sort (a comparator called per pair cost 100 ms
+  // on 100k activities).
+  sortByKey(order, starts, order.slice());
   for (const i of order) {
     const a = acts[i]!;
     const k = engineerOf.get(a.assignee);

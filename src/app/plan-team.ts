@@ -152,7 +152,7 @@ export interface DatedTeamPlan extends Omit<TeamPlan, 'activities'> {
   readonly summary: PlanSummary;
   /** The day-by-day breakdown (not part of the JSON; empty when not asked for). */
   readonly days: readonly DayWork[];
-  /** Week by week, first to last (not part of the JSON). */
+  /** Week by week, first to last (not part of the JSON; empty when no days were asked for). */
   readonly weeks: readonly WeekTotal[];
 }
 
@@ -503,7 +503,8 @@ export function datePlan(
   const endDate = end.iso;
   const H = cal.hoursPerDay;
   const effort = plan.effort;
-  const weeks = weekTotals(plan, cal);
+  // Weeks and days are for the views that show them (the JSON has neither).
+  const weeks = withDays === false ? [] : weekTotals(plan, cal);
   const listed = typeof withDays === 'function' ? withDays(weeks, activities.length) : withDays;
   const gap =
     plan.lowerBound > 0 ? Math.max(0, (plan.makespan - plan.lowerBound) / plan.lowerBound) : 0;

@@ -555,7 +555,8 @@ export function reusableChainFinder(): (problem: Problem, schedule: Schedule) =>
         for (let i = 0; i < n; i++) ends[i] = start[i]! + dur[i]!;
         byEnd = new Int32Array(n);
         for (let i = 0; i < n; i++) byEnd[i] = i;
-        byEnd.sort((a, b) => ends[a]! - ends[b]! || a - b);
+        // Ties by index: a typed merge sort (a comparator per pair cost 100 ms at 100k).
+        sortByKey(byEnd, ends, byEnd.slice());
       }
       // a little wider than `near`, which `better` still applies to each candidate
       return [firstEndAbove(t - 2e-6), firstEndAbove(t + 2e-6)];
