@@ -41,10 +41,15 @@ export interface ExitInfo {
   /**
    * Set, instead of spawnError, when the host failed the attempt, not the command: its log could
    * not be opened or written (a link or a FIFO in its place, a read-only folder, a full disk), the
-   * OS refused to start it for want of room (a process limit, E2BIG: see refused-start.ts), or
-   * the process that started it died and nothing can see it end. The line that says so.
+   * OS refused to start it for want of room (a process limit: see refused-start.ts), or the
+   * process that started it died and nothing can see it end. The line that says so.
    */
   readonly hostError?: string;
+  /**
+   * The hostError is a start the OS refused for want of room, which passes: the run starts
+   * nothing more but lets the work already running finish (rather than stopping it).
+   */
+  readonly hostRefused?: boolean;
 }
 
 /** A started attempt. */

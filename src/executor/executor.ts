@@ -126,6 +126,8 @@ class Execution {
   #anyFailed = false;
   /** The first log the host could not open or write: the run stopped for it. */
   #hostFault: string | undefined;
+  /** The host's fault stopped the running work (not only the starting of more). */
+  #stoppedForHost = false;
   #pollTimer: NodeJS.Timeout | undefined;
   #resolveAll: (r: ExecutorResult) => void = () => undefined;
   #settled = false;
@@ -385,9 +387,22 @@ class Execution {
    */
   #stopForHost(why: string): void {
     this.#hostFault ??= why;
-    if (this.#stopping === 'signal' || this.#stopping === 'environment') return;
+    if (this.#stopping === 'signal' || this.#stoppedForHost) return;
+    this.#stoppedForHost = true;
     this.#stopping = 'environment';
     this.#stopAll('environment');
+  }
+
+  /**
+   * The OS refused to start a command for want of room on the host (a process limit, memory,
+   * descriptors): nothing more starts, and the work already running (hours of GPU work, maybe)
+   * finishes; the run then ends interrupted, and `run` says why, exit 2.
+   */
+  #startNoMoreForHost(why: string): void {
+    this.#hostFault ??= why;
+    if (this.#stopping !== undefined) return;
+    this.#stopping = 'environment';
+    this.#startNothingNew();
   }
 
   #noteFailure(): void {
@@ -397,13 +412,19 @@ class Execution {
       this.#stopAll('fail-fast');
     } else if (this.#o.failureMode === 'no-new' && this.#stopping === undefined) {
       this.#stopping = 'no-new';
-      // Start nothing new: take back what a queueing backend holds ahead of a slot and has not
-      // started (what has a slot starts: the backend ignores the withdraw), and cut short the
-      // backoffs of retries (they find `stopping` set and do not start again).
-      for (const r of this.#running.values()) {
-        r.launched?.withdraw();
-        r.wake?.();
-      }
+      this.#startNothingNew();
+    }
+  }
+
+  /**
+   * Takes back what a queueing backend holds ahead of a slot and has not started (what has a
+   * slot starts: the backend ignores the withdraw), and cuts short the backoffs of retries (they
+   * find `stopping` set and do not start again).
+   */
+  #startNothingNew(): void {
+    for (const r of this.#running.values()) {
+      r.launched?.withdraw();
+      r.wake?.();
     }
   }
 
@@ -620,7 +641,8 @@ class Execution {
     if (exit.hostError !== undefined) {
       // Set first: stopping the rest leaves this attempt, which has ended, alone.
       r.stopping = 'environment';
-      this.#stopForHost(exit.hostError);
+      if (exit.hostRefused === true) this.#startNoMoreForHost(exit.hostError);
+      else this.#stopForHost(exit.hostError);
       this.#freeSlot(r);
       settled?.();
       const reason = 'environment';

@@ -7,7 +7,7 @@ import type { LaunchHandlers, LaunchRequest } from './launcher.js';
 import { Launcher } from './launcher.js';
 import { groupRunning, killGroup } from './process-group.js';
 import { logFaultText } from '../state/no-follow.js';
-import { refusedStartText } from './refused-start.js';
+import { startRefusal } from './refused-start.js';
 import { stateOwner } from '../state/state-owner.js';
 
 /**
@@ -341,16 +341,7 @@ export const localBackend: Backend = {
           failed = counted;
           ended = true;
           if (pid === undefined) resolveStarted({ at: Date.now(), pid: undefined });
-          // A log that cannot be written, or a start the OS refused for want of room: the host's.
-          const hostError =
-            logFault !== undefined
-              ? logFaultText(spec.logFile, logFault, error)
-              : refusedStartText(spec.activityId, code, spec.command, spec.env);
-          resolveDone(
-            hostError === undefined
-              ? { exitCode, signal, spawnError: error }
-              : { exitCode, signal, spawnError: undefined, hostError },
-          );
+          resolveDone(exitOf(spec, { exitCode, signal, error, logFault, code }));
         },
         onWithdrawn() {
           resolveStarted(undefined);
@@ -395,3 +386,33 @@ export const localBackend: Backend = {
     };
   },
 };
+
+/**
+ * How an attempt that ended or never started reads for the executor: a log that cannot be
+ * written is the host's fault (the run stops); a start the OS refused for want of room is the
+ * host's too, for now (nothing more starts, what runs finishes); a command too long ever to
+ * start is the task's failure, said with its size and the limits.
+ */
+function exitOf(
+  spec: LaunchSpec,
+  end: {
+    exitCode: number | null;
+    signal: string | null;
+    error: string | undefined;
+    logFault: string | undefined;
+    code: string | undefined;
+  },
+): ExitInfo {
+  const { exitCode, signal } = end;
+  if (end.logFault !== undefined)
+    return {
+      exitCode,
+      signal,
+      spawnError: undefined,
+      hostError: logFaultText(spec.logFile, end.logFault, end.error),
+    };
+  const refusal = startRefusal(spec.activityId, end.code, spec.command, spec.env);
+  if (refusal?.by === 'host')
+    return { exitCode, signal, spawnError: undefined, hostError: refusal.text, hostRefused: true };
+  return { exitCode, signal, spawnError: refusal?.text ?? end.error };
+}

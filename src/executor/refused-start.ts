@@ -5,9 +5,10 @@ import { argStringLimit, byteSize } from '../util/arg-limit.js';
 /**
  * Starts the OS refused for want of something on the host, not for anything wrong with the
  * command: no process could be made (EAGAIN: the user's or the system's process limit, or
- * memory; ENOMEM), no descriptor was left (EMFILE, ENFILE), or its arguments and environment
- * together are more than the OS passes to a program (E2BIG). A command that cannot be found or
- * run (ENOENT, EACCES) is the task's failure.
+ * memory; ENOMEM), or no descriptor was left (EMFILE, ENFILE). These pass: the task runs again.
+ * A command whose arguments and environment together are more than the OS passes to a program
+ * (E2BIG) is too long every time it starts: that is the task's failure, as is a command that
+ * cannot be found or run (ENOENT, EACCES).
  */
 const REFUSALS: Readonly<Record<string, string>> = {
   EAGAIN:
@@ -17,19 +18,25 @@ const REFUSALS: Readonly<Record<string, string>> = {
   ENFILE: 'the system has too many files open to start another process (ENFILE)',
 };
 
+/** Why a start failed, as far as critpath can say: the host's passing want, or the command. */
+export type StartRefusal =
+  | { readonly by: 'host'; readonly text: string }
+  | { readonly by: 'command'; readonly text: string };
+
 /**
- * The line that says why the host, not the command, kept activity `id` from starting: `code`,
- * the start's error code; undefined when that is the command's failure.
+ * What a failed start of activity `id` means (`code`: the start's error code): the host
+ * refusing for now (the line names the task), a command too long ever to start (the line says
+ * its size and the limits), or undefined: the start's own error says it.
  */
-export function refusedStartText(
+export function startRefusal(
   id: string,
   code: string | undefined,
   command: Command,
   env: Readonly<Record<string, string>>,
-): string | undefined {
-  if (code === 'E2BIG') return `${id}: ${tooLongText(command, env)}`;
+): StartRefusal | undefined {
+  if (code === 'E2BIG') return { by: 'command', text: tooLongText(command, env) };
   const why = code === undefined ? undefined : REFUSALS[code];
-  return why === undefined ? undefined : `${id}: ${why}`;
+  return why === undefined ? undefined : { by: 'host', text: `${id}: ${why}` };
 }
 
 /** What made a command too long to start (E2BIG): its size, and the OS's limits. */

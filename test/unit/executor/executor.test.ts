@@ -37,7 +37,10 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A backend whose commands end as `script` says: exit code and how long they take (ms). */
 function scriptedBackend(
-  script: (id: string, attempt: number) => { code: number; ms: number; hostError?: string },
+  script: (
+    id: string,
+    attempt: number,
+  ) => { code: number; ms: number; hostError?: string; hostRefused?: boolean },
 ): {
   backend: Backend;
   launches: string[];
@@ -50,11 +53,11 @@ function scriptedBackend(
       const attempt = (attempts.get(spec.activityId) ?? 0) + 1;
       attempts.set(spec.activityId, attempt);
       launches.push(`${spec.activityId}#${attempt}`);
-      const { code, ms, hostError } = script(spec.activityId, attempt);
+      const { code, ms, hostError, hostRefused } = script(spec.activityId, attempt);
       const exit: ExitInfo =
         hostError === undefined
           ? { exitCode: code, signal: null, spawnError: undefined }
-          : { exitCode: null, signal: null, spawnError: undefined, hostError };
+          : { exitCode: null, signal: null, spawnError: undefined, hostError, hostRefused };
       const done = new Promise<ExitInfo>((resolve) => setTimeout(() => resolve(exit), ms));
       return {
         started: Promise.resolve({ at: Date.now(), pid: undefined }),
@@ -293,6 +296,33 @@ describe('execute', () => {
       .map((x) => `${'id' in x ? x.id : ''}:${x.t}${'reason' in x ? `:${x.reason}` : ''}`);
     expect(ends.sort()).toEqual(['nolog:interrupted:environment', 'slow:interrupted:environment']);
     expect(events.some((e) => e.type === 'activity-failed')).toBe(false);
+  });
+
+  it('a start the OS refused for want of room starts nothing more but lets running work finish', async () => {
+    const why = 'busy: the OS refused a new process for its command (EAGAIN: …)';
+    const { backend, launches } = scriptedBackend((id) =>
+      id === 'busy'
+        ? { code: 0, ms: 1, hostError: why, hostRefused: true }
+        : { code: 0, ms: id === 'slow' ? 80 : 1 },
+    );
+    const { result, journal } = setup(
+      `${HEAD}tasks:\n` +
+        '  - { id: busy, hours: 9, run: "true" }\n' +
+        '  - { id: slow, hours: 5, run: "true" }\n' +
+        '  - { id: next, hours: 1, deps: [busy], run: "true" }\n' +
+        '  - { id: after, hours: 1, deps: [slow], run: "true" }\n',
+      backend,
+    );
+    const r = await within(result, 5000);
+    journal.close();
+    if (r === 'hung') throw new Error('hung');
+    expect(r.outcome).toBe('interrupted');
+    expect(r.hostFault).toBe(why);
+    expect(launches.sort()).toEqual(['busy#1', 'slow#1']);
+    const ends = readJournal(paths.journal)
+      .records.filter((x) => x.t !== 'started')
+      .map((x) => `${'id' in x ? x.id : ''}:${x.t}${'reason' in x ? `:${x.reason}` : ''}`);
+    expect(ends.sort()).toEqual(['busy:interrupted:environment', 'slow:finished']);
   });
 
   it('asks who has a manual task as it comes up: one a person has waits, one done by hand is not run', async () => {
