@@ -213,12 +213,17 @@ export const PLACE_CHECK_MS = 1000;
  * Stops the run (through its journal, as a failed write would) once its journal is no longer at
  * its path, or its lock is gone or another's: the state folder removed mid-run, say. Records
  * would go to a deleted file, and a second run could start beside this one. Between records,
- * work may run for hours: the check runs on a timer too, not only with each record.
+ * work may run for hours: the check runs on a timer too, not only with each record. The lock
+ * counts as lost when two checks in a row find it so: a read can fail for a moment (no file
+ * descriptor left), and another process reclaiming a lock it took for stale moves it aside for
+ * a few milliseconds before it puts it back.
  */
 function watchPlace(journal: JournalWriter, lock: string, owner: LockOwner): NodeJS.Timeout {
+  let missed = 0;
   const timer = setInterval(() => {
     journal.checkPlace();
-    if (journal.failure === undefined && !holdsLock(lock, owner))
+    missed = holdsLock(lock, owner) ? 0 : missed + 1;
+    if (journal.failure === undefined && missed >= 2)
       journal.stop(`the run lock ${lock} was removed or taken by another process during the run`);
   }, PLACE_CHECK_MS);
   timer.unref();
