@@ -81,12 +81,15 @@ export function refuseLinkedFolders(top: string, bottom: string): void {
   }
 }
 
-/** A link this user made (`st`: its own lstat) to a folder this user owns. */
+/**
+ * A link this user made (`st`: its own lstat) to a folder this user owns, both one user's: under
+ * sudo, a link the calling user made to a folder of root's would have root write there.
+ */
 function ownLinkToOwnFolder(path: string, st: Stats): boolean {
   if (!ownState(st.uid)) return false;
   try {
     const target = statSync(path);
-    return target.isDirectory() && ownState(target.uid);
+    return target.isDirectory() && target.uid === st.uid && ownState(target.uid);
   } catch {
     return false;
   }

@@ -3,11 +3,13 @@ import {
   constants,
   fchownSync,
   fstatSync,
+  lstatSync,
   openSync,
+  realpathSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { makeFolders } from '../util/make-folders.js';
 
 /**
@@ -66,15 +68,26 @@ export function stateOwner(
 
 /**
  * Gives the file or folder open as `fd` (at `path`) to the sudo user (see stateOwner), when it
- * is root's. A file system that keeps no owners (EPERM) leaves it root's, as before.
+ * is root's, has no other name (a hard link planted in the state folder would hand over a file
+ * from elsewhere) and lies in the project's own `.critpath`, a folder, not a link (a link put in
+ * place of a folder on the way would hand over what it points to). A file system that keeps no
+ * owners (EPERM), or a system without /proc, leaves it root's, as before.
  */
 export function giveToSudoUser(fd: number, path: string): void {
   const owner = stateOwner(path);
-  if (owner === undefined) return;
+  const root = projectRootOf(path);
+  if (owner === undefined || root === undefined) return;
   try {
-    if (fstatSync(fd).uid === 0) fchownSync(fd, owner.uid, owner.gid);
+    const st = fstatSync(fd);
+    if (st.uid !== 0 || (!st.isDirectory() && st.nlink !== 1)) return;
+    const state = join(root, '.critpath');
+    if (!lstatSync(state).isDirectory()) return;
+    const inside = join(realpathSync(root), '.critpath');
+    const at = realpathSync(`/proc/self/fd/${fd}`);
+    if (at !== inside && !at.startsWith(`${inside}${sep}`)) return;
+    fchownSync(fd, owner.uid, owner.gid);
   } catch {
-    /* no owners there: it stays root's */
+    /* no owners there, or no /proc: it stays root's */
   }
 }
 
