@@ -129,7 +129,10 @@ export interface JournalScan {
   readonly badLines: number;
   /** Those lines, with where they are and why they were skipped. */
   readonly bad: readonly BadLine[];
-  /** Bytes up to the end of the last complete line: where what is appended later begins. */
+  /**
+   * Bytes up to the end of the last complete line (a whole last line without its newline
+   * included): where what is appended later begins.
+   */
   readonly bytes: number;
 }
 
@@ -177,12 +180,34 @@ class LineReader {
 
   /**
    * Text after the last newline: a record whose write may not have finished. `bytes`: the
-   * complete lines' bytes.
+   * complete lines' bytes. Whole JSON there is a line like any other (see `wholeLastLine`), its
+   * bytes read; anything else is a torn write, ignored.
    */
   end(text: string, bytes: number): JournalScan | undefined {
+    let read = bytes;
+    if (wholeLastLine(text)) {
+      this.line(text);
+      read += Buffer.byteLength(text);
+    } else if (text.trim() !== '') this.tornTail = true;
     if (this.undecided) return undefined;
-    if (text.trim() !== '') this.tornTail = true;
-    return { tornTail: this.tornTail, badLines: this.bad.length, bad: this.bad, bytes };
+    return { tornTail: this.tornTail, badLines: this.bad.length, bad: this.bad, bytes: read };
+  }
+}
+
+/**
+ * Whether a last line without its newline is whole JSON: a crash mid-write cannot leave that
+ * (a record is one JSON object, and no shorter part of one parses), so it is no torn write but a
+ * line whose newline is missing (written by hand or by another tool, or a crash between the
+ * record and its newline). Readers take it as a line; the writer adds the newline before its own
+ * records, where it would cut a torn one.
+ */
+export function wholeLastLine(text: string): boolean {
+  if (text.trim() === '') return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -17,6 +17,7 @@ import {
   parseJournalWith,
   readJournalWith,
   refuseIrregularJournal,
+  wholeLastLine,
 } from './journal-read.js';
 import { quickRecord } from './record-check.js';
 import type { JournalRecord, WithoutVersion } from './records.js';
@@ -269,8 +270,10 @@ export class JournalWriter {
 }
 
 /**
- * Cuts a torn last line (a crash mid-write). A last line over TORN_MAX without a newline is no
- * torn record: the file is refused, untouched.
+ * Cuts a torn last line (a crash mid-write). A last line that is whole JSON only lacks its
+ * newline (see `wholeLastLine`): the newline is added, so the record stays, read as readers read
+ * it. A last line over TORN_MAX without a newline is no torn record: the file is refused,
+ * untouched.
  */
 function cutTornTail(fd: number, path: string): void {
   try {
@@ -284,8 +287,9 @@ function cutTornTail(fd: number, path: string): void {
       throw new EnvironmentError(
         `${path}: the last line is over 64 KiB long and unfinished: not a journal record cut short by a crash; move the file aside or cut that line`,
       );
-    const keep = nl < 0 ? 0 : size - tail.length + nl + 1;
-    ftruncateSync(fd, keep);
+    // O_APPEND: the newline goes at the end.
+    if (wholeLastLine(tail.subarray(nl + 1).toString('utf8'))) writeSync(fd, '\n');
+    else ftruncateSync(fd, nl < 0 ? 0 : size - tail.length + nl + 1);
     fdatasyncSync(fd);
   } catch (e) {
     if (e instanceof EnvironmentError) throw e;

@@ -148,6 +148,33 @@ describe('journal', () => {
     expect(readFileSync(path, 'utf8').endsWith('"outcome":"ok"}\n')).toBe(true);
   });
 
+  it('keeps a whole last record that lacks its newline: readers read it, the writer ends it', () => {
+    // Written by hand or another tool, or a crash between the record and its newline.
+    const text = recs.map((r) => JSON.stringify(r)).join('\n');
+    expect(parseJournal(text)).toMatchObject({ records: recs, tornTail: false, badLines: 0 });
+    const path = join(tempDir(), 'j');
+    writeFileSync(path, text);
+    for (const read of [readJournal(path), readJournalWith(path, quickRecord)!])
+      expect(read).toMatchObject({ records: recs, tornTail: false, bytes: text.length });
+    const w = JournalWriter.open(path);
+    w.appendSync({ t: 'run-end', at: 10, runId: 'r1', outcome: 'ok' });
+    w.close();
+    const back = readJournal(path);
+    expect(back.records.map((r) => r.t)).toEqual([...recs.map((r) => r.t), 'run-end']);
+    expect(back).toMatchObject({ tornTail: false, badLines: 0 });
+    expect(readFileSync(path, 'utf8').startsWith(`${text}\n{`)).toBe(true);
+  });
+
+  it('keeps a whole last JSON line that is no record: listed as skipped, not cut as torn', () => {
+    const text = `${JSON.stringify(recs[0])}\n{"v":1,"t":"no-such-kind","at":1}`;
+    expect(parseJournal(text)).toMatchObject({ tornTail: false, badLines: 1 });
+    expect(parseJournal(text).bad[0]?.line).toBe(2);
+    const path = join(tempDir(), 'j');
+    writeFileSync(path, text);
+    JournalWriter.open(path).close();
+    expect(readFileSync(path, 'utf8')).toBe(`${text}\n`);
+  });
+
   it('resolves appends once synced, in order', async () => {
     const path = join(tempDir(), 'j');
     const w = JournalWriter.open(path);
