@@ -314,6 +314,15 @@ export function localDate(d: Date): string {
 }
 
 /**
+ * The date of the instant `epochMs` in the machine's time zone: "today" wherever critpath dates
+ * the present (status's arrivals, forecast and calendar; run's GPU arrivals), as axisHourOf
+ * reads the clock. A UTC date was a day off for hours each day outside UTC.
+ */
+export function todayAt(epochMs: number): string {
+  return localDate(new Date(epochMs));
+}
+
+/**
  * The calendar point of axis hour `t`, to the minute (an `end` rounded up). A `start` at a day
  * boundary is the next morning; an `end` exactly at a day boundary is the end of the previous
  * working day (09:00 + H), not the next morning.

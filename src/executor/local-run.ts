@@ -26,11 +26,12 @@ import type { RunDriver, RunSession } from './run-loop.js';
 import type { BlockReason } from './scheduler.js';
 import type { GpuArrivalFor } from '../model/block-reason.js';
 import { gpuArrivalFor } from '../model/block-reason.js';
+import { todayAt } from '../calendar/calendar.js';
 import { formatBlockReason, Scheduler } from './scheduler.js';
 
 /** When GPU hardware with enough for a demand arrives, from today on (the host has none yet). */
 function arrivalAhead(project: Project): GpuArrivalFor {
-  return gpuArrivalFor(project.gpu, new Date().toISOString().slice(0, 10));
+  return gpuArrivalFor(project.gpu, todayAt(Date.now()));
 }
 
 /** The scheduler of this run: what is done, what is selected, what the host's GPUs allow. */

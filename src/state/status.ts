@@ -9,6 +9,7 @@ import {
   localDate,
   makeCalendar,
   pointAt,
+  todayAt,
 } from '../calendar/calendar.js';
 import { cpm, EPS } from '../planner/engine/cpm.js';
 import type { Dag } from '../planner/engine/graph.js';
@@ -232,7 +233,7 @@ function walkStatuses(
   est: Float64Array,
 ): Walk {
   const n = graph.activities.length;
-  const today = new Date(opts.now).toISOString().slice(0, 10);
+  const today = todayAt(opts.now);
   const arrives = opts.hostGpus === 0 ? gpuArrivalFor(project.gpu, today) : undefined;
   let cal: WorkCalendar | undefined;
   const walk: Walk = {
@@ -465,7 +466,7 @@ function calendarNear(
   project: Pick<Project, 'hoursPerDay' | 'holidays' | 'start'>,
   now: number,
 ): WorkCalendar {
-  const yesterday = dayBefore(localDate(new Date(now)));
+  const yesterday = dayBefore(todayAt(now));
   return makeCalendar({
     start: yesterday > project.start ? yesterday : project.start,
     hoursPerDay: project.hoursPerDay,
@@ -483,7 +484,7 @@ function arrivalWaits(
   open: (v: number) => boolean,
   now: number,
 ): Float64Array | undefined {
-  const arrives = gpuArrivalFor(project.gpu, localDate(new Date(now)));
+  const arrives = gpuArrivalFor(project.gpu, todayAt(now));
   let waits: Float64Array | undefined;
   let cal: WorkCalendar | undefined;
   for (let v = 0; v < graph.activities.length; v++) {
@@ -505,7 +506,7 @@ export function forecastDate(
   now: number,
   hours: number,
 ): string {
-  const today = localDate(new Date(now));
+  const today = todayAt(now);
   const cal = calendarNear(project, now);
   // With nothing left it ends now: today (an end at a day's boundary would be dated the evening
   // before), or the project's first working day when it has not started.

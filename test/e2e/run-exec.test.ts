@@ -608,6 +608,31 @@ describe('run: GPUs', () => {
       new RegExp(`four\\s+blocked.*GPU hardware arrives ${fmtDate(later)}`),
     );
   }, 60_000);
+
+  it("run and status date a GPU arrival by the local today, where it is not UTC's", async () => {
+    // A zone whose date is not UTC's now: UTC+14 from 10:00 UTC, UTC-12 before 12:00 UTC.
+    const now = Date.now();
+    const east = new Date(now).getUTCHours() >= 10;
+    const [tz, offset] = east ? ['Pacific/Kiritimati', 14] : ['Etc/GMT+12', -12];
+    const local = new Date(now + offset * 3_600_000).toISOString().slice(0, 10);
+    const utc = new Date(now).toISOString().slice(0, 10);
+    // The later of the two dates: east, the GPUs came today; west, they come tomorrow.
+    const from = east ? local : utc;
+    const p = tempProject(
+      `project: tz\nstart: 2026-01-05\nhardware:\n  gpu: [{ count: 4, from: ${from} }]\ntasks:\n` +
+        `  - { id: four, hours: 1, hardware: gpu, gpus: 4, run: '${RECORD} 0' }\n`,
+    );
+    const env = { ...p.env, TZ: tz };
+    // Status shows the date as a day, run's JSON as the date.
+    const why = (day: string) =>
+      east ? 'needs 4 GPUs, this host has 0' : `GPU hardware arrives ${day}`;
+    const st = await critpath(['status', p.file, '--gpus', '0'], { cwd: p.dir, env });
+    expect(st.stdout, st.all).toMatch(new RegExp(`four\\s+blocked.*${why(fmtDate(from))}`));
+    const r = await critpath(['run', p.file, '--gpus', '0', '--json'], { cwd: p.dir, env });
+    expect(r.exitCode, r.all).toBe(1);
+    const blocked = ndjson(r.stdout).find((e) => e.type === 'activity-blocked');
+    expect(blocked?.['text']).toBe(why(from));
+  }, 60_000);
 });
 
 describe('status: forecast and actual hours', () => {

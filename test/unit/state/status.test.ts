@@ -237,6 +237,56 @@ describe('status of GPU work before its hardware', () => {
   });
 });
 
+describe("status's today, in the machine's time zone", () => {
+  /** `fn` run with the process in time zone `tz` (Node rereads TZ when it is set). */
+  function inZone<T>(tz: string, fn: () => T): T {
+    const was = process.env.TZ;
+    process.env.TZ = tz;
+    try {
+      return fn();
+    } finally {
+      if (was === undefined) delete process.env.TZ;
+      else process.env.TZ = was;
+    }
+  }
+  const project = load(
+    [
+      'project: tz',
+      'start: 2026-12-07',
+      'hardware: { gpu: [ { count: 1, from: 2026-12-09 } ] }',
+      'tasks:',
+      '  - { id: g, hours: 2, hardware: gpu, gpus: 1 }',
+      '',
+    ].join('\n'),
+  );
+  const statusAt = (tz: string, iso: string) =>
+    inZone(tz, () =>
+      computeStatus(project, buildActivityGraph(project), replay([]), {
+        hostGpus: 0,
+        now: Date.parse(iso),
+        liveRunId: undefined,
+      }),
+    );
+  const arrives = (m: ReturnType<typeof statusAt>) =>
+    m.activities[0]?.blocked?.kind === 'gpus' ? m.activities[0].blocked.arrives : 'not gpus';
+
+  it('an evening in Los Angeles (UTC is a day ahead): the GPUs still arrive tomorrow', () => {
+    // Tue 8 Dec 18:00 there. The row said the GPUs were here (UTC's 9 Dec) while the end
+    // waited for them (the local 8 Dec).
+    const m = statusAt('America/Los_Angeles', '2026-12-09T02:00:00Z');
+    expect(arrives(m)).toBe('2026-12-09');
+    expect(m.criticalPathEnd).toBe('2026-12-09');
+  });
+
+  it('a morning in Auckland (UTC is a day behind): the GPUs arrived today', () => {
+    // Wed 9 Dec 10:00 there. The row said they arrive Wed 9 Dec (UTC's 8 Dec), the end did not
+    // wait for them.
+    const m = statusAt('Pacific/Auckland', '2026-12-08T21:00:00Z');
+    expect(arrives(m)).toBeUndefined();
+    expect(m.criticalPathEnd).toBe('2026-12-09');
+  });
+});
+
 describe('the remaining critical path, alone', () => {
   const local = (s: string): number => new Date(s).getTime();
 
