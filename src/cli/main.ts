@@ -42,9 +42,22 @@ function rootHelp(argv: readonly string[], verb: string): boolean {
   return help >= 0 && help < argv.indexOf(verb);
 }
 
-/** `critpath --version` without a verb: commander prints it before anything else (help too). */
+/** `critpath --version` without a verb (nor help, which lists the verbs): no verb is loaded. */
 const versionOnly = (argv: readonly string[]): boolean =>
-  argv.some((a) => a === '--version' || a === '-V');
+  argv.some((a) => a === '--version' || a === '-V') &&
+  !argv.some((a) => a === '--help' || a === '-h');
+
+/**
+ * Answers `--version` once the whole command line parsed: prints the version and stops (the
+ * CommanderError main takes as exit 0) before any verb runs. commander's own `.version()`
+ * printed it the moment it met the option, so `critpath --version --bogus` said the version and
+ * exited 0 where any other bad option is a usage error.
+ */
+function answerVersion(program: Command, ctx: CliContext): void {
+  if (program.opts()['version'] !== true) return;
+  ctx.out.out(VERSION);
+  throw new CommanderError(EXIT.ok, 'commander.version', VERSION);
+}
 
 /** Set by the bundler for the single-file build (scripts/bundle.mjs); else read from package.json. */
 declare const __CRITPATH_VERSION__: string | undefined;
@@ -71,7 +84,7 @@ export async function main(
   };
   const program = new Command('critpath')
     .description('Plan and run GPU infrastructure bring-up as a task graph')
-    .version(VERSION, '-V, --version')
+    .option('-V, --version', 'output the version number')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .option('--wide', "full tables, however wide (default: fit the terminal's width)")
     .addHelpText(
@@ -108,6 +121,7 @@ export async function main(
     })
     .exitOverride()
     .hook('preAction', (_program, verb) => {
+      answerVersion(program, ctx);
       ctx.operands = verb.args;
       ctx.verb = verb.name();
     });
@@ -129,6 +143,8 @@ export async function main(
 
   try {
     await program.parseAsync(['node', 'critpath', ...argv]);
+    // No verb ran (`critpath --version` alone): its words were all good.
+    answerVersion(program, ctx);
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help shown for a mistake (`critpath help frob`, or no verb at all) went to stderr: exit 2.

@@ -42,6 +42,29 @@ describe('usage errors', () => {
       expect(help).toMatch(new RegExp(`^  ${verb} `, 'm'));
   });
 
+  it('--version beside a bad word is a usage error naming it; with good words, the version', async () => {
+    // It printed the version and exited 0, whatever else was on the line.
+    const cases: [string[], string][] = [
+      [['--version', '--bogus'], "unknown option '--bogus'; critpath --help"],
+      [['--bogus', '--version'], "unknown option '--bogus'; critpath --help"],
+      [['-Vx'], "unknown option '-x'; critpath --help"],
+      [['--version', 'frob'], "unknown command 'frob'; critpath --help"],
+      [['plan', '--bogus', '--version'], "unknown option '--bogus'; critpath plan --help"],
+    ];
+    for (const [argv, said] of cases) {
+      const out = memoryOutput();
+      expect(await main(argv, out), argv.join(' ')).toBe(2);
+      expect(out.stdout, argv.join(' ')).toEqual([]);
+      expect(out.stderr.join('\n'), argv.join(' ')).toBe(`critpath: ${said} shows the usage`);
+    }
+    for (const argv of [['--version'], ['-V', '--wide'], ['plan', '--version']]) {
+      const out = memoryOutput();
+      expect(await main(argv, out), argv.join(' ')).toBe(0);
+      expect(out.stdout.join('\n'), argv.join(' ')).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(out.stderr, argv.join(' ')).toEqual([]);
+    }
+  });
+
   it('joins what commander says on several lines', () => {
     expect(usageErrorLine("error: unknown option '--x'\n(Did you mean --y?)\n", 'run')).toBe(
       "unknown option '--x' (did you mean --y?); critpath run --help shows the usage",
