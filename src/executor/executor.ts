@@ -84,6 +84,8 @@ export interface ExecutorResult {
   readonly interrupted: ReadonlySet<number>;
   /** Why the host stopped the run (a log it could not open or write), if it did. */
   readonly hostFault: string | undefined;
+  /** The hostFault is a start the OS refused: the run started nothing more, stopped nothing. */
+  readonly hostRefused: boolean;
 }
 
 const BACKOFF_CAP_MS = 5 * 60_000;
@@ -128,6 +130,11 @@ class Execution {
   #hostFault: string | undefined;
   /** The host's fault stopped the running work (not only the starting of more). */
   #stoppedForHost = false;
+  /**
+   * Why the OS refused a start for want of room (a process limit…), once it has: nothing more
+   * starts, while the work running finishes, and a failure or a signal still acts as it would.
+   */
+  #startRefused: string | undefined;
   #pollTimer: NodeJS.Timeout | undefined;
   #resolveAll: (r: ExecutorResult) => void = () => undefined;
   #settled = false;
@@ -220,21 +227,24 @@ class Execution {
         ? 'interrupted'
         : this.#anyFailed
           ? 'failed'
-          : c.ready + c.waiting + c.blocked + c.running > 0
-            ? 'blocked'
-            : 'ok';
+          : this.#startRefused !== undefined
+            ? 'interrupted'
+            : c.ready + c.waiting + c.blocked + c.running > 0
+              ? 'blocked'
+              : 'ok';
     this.#resolveAll({
       outcome,
       ranNow: this.#ranNow,
       interrupted: this.#interrupted,
-      hostFault: this.#hostFault,
+      hostFault: this.#hostFault ?? this.#startRefused,
+      hostRefused: this.#hostFault === undefined && this.#startRefused !== undefined,
     });
   }
 
   #pump(): void {
     if (this.#settled) return;
     const o = this.#o;
-    if (this.#stopping === undefined) {
+    if (this.#startsHeld() === undefined) {
       // Every free slot is filled in this one step, before any end is looked at: what is
       // launched here starts, whatever ends meanwhile (a quick failure included) and however
       // long the backend takes to start it. The failure policy applies from the next step on.
@@ -257,7 +267,7 @@ class Execution {
     }
     if (
       this.#running.size === 0 &&
-      (this.#stopping !== undefined || o.scheduler.ready.length === 0)
+      (this.#startsHeld() !== undefined || o.scheduler.ready.length === 0)
     )
       this.#done();
   }
@@ -399,10 +409,19 @@ class Execution {
    * finishes; the run then ends interrupted, and `run` says why, exit 2.
    */
   #startNoMoreForHost(why: string): void {
-    this.#hostFault ??= why;
-    if (this.#stopping !== undefined) return;
-    this.#stopping = 'environment';
+    if (this.#startRefused !== undefined) return;
+    this.#startRefused = why;
+    this.#o.emit({
+      type: 'warning',
+      at: Date.now(),
+      message: `${why}: starting nothing more; the work running now finishes`,
+    });
     this.#startNothingNew();
+  }
+
+  /** Why no new work starts now, if none does: the run stopping, or the host refusing starts. */
+  #startsHeld(): InterruptReason | 'no-new' | undefined {
+    return this.#stopping ?? (this.#startRefused === undefined ? undefined : 'environment');
   }
 
   #noteFailure(): void {
@@ -451,7 +470,8 @@ class Execution {
     const a = this.#o.graph.activities[r.index]!;
     // Picked in the step a host fault or a signal stopped the run (a lock folder that failed
     // while this step took the GPUs of another): it is left for the next run, unstarted.
-    if (this.#stopping === 'environment' || this.#stopping === 'signal') return 'unstarted';
+    const held = this.#startsHeld();
+    if (held === 'environment' || held === 'signal') return 'unstarted';
     const uuids = gpus.map((g) => this.#byIndex.get(g)?.uuid ?? String(g));
     const env = this.#env(r.index, gpus, uuids);
     if (a.phase.run === undefined) {
@@ -722,7 +742,7 @@ class Execution {
     const o = this.#o;
     const a = o.graph.activities[r.index]!;
     const attempt = r.attempt;
-    if (r.stopping === undefined && this.#stopping === undefined) {
+    if (r.stopping === undefined && this.#startsHeld() === undefined) {
       const delayMs = Math.min(o.retryBaseMs * 2 ** (attempt - 1), BACKOFF_CAP_MS);
       o.emit({
         type: 'activity-retry',
@@ -741,7 +761,7 @@ class Execution {
       });
       r.wake = undefined;
     }
-    const reason = r.stopping ?? this.#stopping;
+    const reason = r.stopping ?? this.#startsHeld();
     if (reason === undefined) return undefined;
     const at = Date.now();
     await o.journal.append({

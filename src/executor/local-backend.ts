@@ -387,6 +387,9 @@ export const localBackend: Backend = {
   },
 };
 
+/** Log faults that are the host's passing want of room (the launcher opens the log first). */
+const PASSING_LOG_FAULTS: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'ENOMEM']);
+
 /**
  * How an attempt that ended or never started reads for the executor: a log that cannot be
  * written is the host's fault (the run stops); a start the OS refused for want of room is the
@@ -410,6 +413,8 @@ function exitOf(
       signal,
       spawnError: undefined,
       hostError: logFaultText(spec.logFile, end.logFault, end.error),
+      // No descriptor or memory left to open the log: the host's want of room, which passes.
+      ...(PASSING_LOG_FAULTS.has(end.logFault) ? { hostRefused: true } : {}),
     };
   const refusal = startRefusal(spec.activityId, end.code, spec.command, spec.env);
   if (refusal?.by === 'host')

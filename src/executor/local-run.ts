@@ -217,6 +217,7 @@ async function drive(
   return {
     outcome: result.outcome,
     hostFault: result.hostFault,
+    hostRefused: result.hostRefused,
     ranNow: (i) => result.ranNow.has(i),
     rowStatus(i) {
       const st = sched.status(i);

@@ -90,6 +90,8 @@ export interface Driven {
    * the run as interrupted and throws an EnvironmentError saying so, for `run` to exit 2.
    */
   readonly hostFault?: string | undefined;
+  /** The hostFault is a start the OS refused: nothing more started, nothing was stopped. */
+  readonly hostRefused?: boolean;
 }
 
 /** A backend's part of a run. */
@@ -182,7 +184,9 @@ export async function runLoop(input: RunInput, driver: RunDriver): Promise<RunLo
       journal.appendSync({ t: 'run-end', at: end, runId, outcome: driven.outcome });
       if (driven.hostFault !== undefined)
         throw new EnvironmentError(
-          `${driven.hostFault}; the run stopped, and the work it stopped will run again`,
+          driven.hostRefused === true
+            ? `${driven.hostFault}; the run started nothing more, and what it did not start will run again`
+            : `${driven.hostFault}; the run stopped, and the work it stopped will run again`,
         );
       emit({
         type: 'run-end',

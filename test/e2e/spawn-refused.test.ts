@@ -71,7 +71,7 @@ describe('a command the OS will not start', () => {
   // Root is exempt from process limits: the run drops to nobody. CI runs as root, and says so
   // with CRITPATH_TMPFS_E2E=require.
   it.skipIf(!isRoot && process.env['CRITPATH_TMPFS_E2E'] !== 'require')(
-    'a process limit reached (EAGAIN) stops the run as a host fault: one line, exit 2, the task runs again on resume',
+    'a process limit reached (EAGAIN) is a host fault: nothing more starts, one line, exit 2, the task runs again on resume',
     async () => {
       // The first task sets its launcher's process limit to none (its parent: /bin/sh -c runs
       // straight from the launcher), so the launcher's next start fails with EAGAIN.
@@ -85,8 +85,12 @@ describe('a command the OS will not start', () => {
       const r = await execa('node', [BIN, 'run', p.file, '--jobs', '1'], asNobody);
       expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(2);
       expect(errorsOf(r.stderr)).toEqual([
-        'critpath: b: the OS refused a new process for its command (EAGAIN: too many processes for the user, see ulimit -u, or for the system, or too little memory); the run stopped, and the work it stopped will run again',
+        'critpath: b: the OS refused a new process for its command (EAGAIN: too many processes for the user, see ulimit -u, or for the system, or too little memory); the run started nothing more, and what it did not start will run again',
       ]);
+      // Said when it happens, too: a run may go on for hours with the work already running.
+      expect(r.stdout).toMatch(
+        /warning:? b: the OS refused [\s\S]*: starting nothing more;\s+the work running now\s+finishes/,
+      );
       expect(r.stdout).toContain('interrupted b (environment)');
       const journal = readFileSync(join(p.dir, '.critpath', 'project.journal'), 'utf8');
       expect(journal).not.toContain('"t":"failed"');

@@ -318,11 +318,58 @@ describe('execute', () => {
     if (r === 'hung') throw new Error('hung');
     expect(r.outcome).toBe('interrupted');
     expect(r.hostFault).toBe(why);
+    expect(r.hostRefused).toBe(true);
     expect(launches.sort()).toEqual(['busy#1', 'slow#1']);
     const ends = readJournal(paths.journal)
       .records.filter((x) => x.t !== 'started')
       .map((x) => `${'id' in x ? x.id : ''}:${x.t}${'reason' in x ? `:${x.reason}` : ''}`);
     expect(ends.sort()).toEqual(['busy:interrupted:environment', 'slow:finished']);
+  });
+
+  it('after a refused start, a failure under --fail-fast still stops running work, and a later host fault is the one reported', async () => {
+    const refused = 'busy: the OS refused a new process for its command (EAGAIN: …)';
+    const { backend } = scriptedBackend((id) =>
+      id === 'busy'
+        ? { code: 0, ms: 1, hostError: refused, hostRefused: true }
+        : id === 'bad'
+          ? { code: 1, ms: 20 }
+          : { code: 0, ms: 400 },
+    );
+    const tasks =
+      `${HEAD}tasks:\n` +
+      '  - { id: busy, hours: 9, run: "true" }\n' +
+      '  - { id: bad, hours: 5, run: "true" }\n' +
+      '  - { id: slow, hours: 5, run: "true" }\n';
+    const { result, journal } = setup(tasks, backend, { failureMode: 'kill', jobs: 3 });
+    const r = await within(result, 5000);
+    journal.close();
+    if (r === 'hung') throw new Error('hung');
+    const ends = readJournal(paths.journal)
+      .records.filter((x) => x.t !== 'started')
+      .map((x) => `${'id' in x ? x.id : ''}:${x.t}${'reason' in x ? `:${x.reason}` : ''}`);
+    expect(ends.sort()).toEqual([
+      'bad:failed:exit-non-zero',
+      'busy:interrupted:environment',
+      'slow:interrupted:fail-fast',
+    ]);
+    expect(r.outcome).toBe('failed');
+
+    rmSync(paths.journal);
+    const logFault = 'the log x.log is a symbolic link; move it away';
+    const second = scriptedBackend((id) =>
+      id === 'busy'
+        ? { code: 0, ms: 1, hostError: refused, hostRefused: true }
+        : id === 'bad'
+          ? { code: 0, ms: 20, hostError: logFault }
+          : { code: 0, ms: 400 },
+    );
+    const again = setup(tasks, second.backend, { jobs: 3 });
+    const r2 = await within(again.result, 5000);
+    again.journal.close();
+    if (r2 === 'hung') throw new Error('hung');
+    expect(r2.hostFault).toBe(logFault);
+    expect(r2.hostRefused).toBe(false);
+    expect(r2.outcome).toBe('interrupted');
   });
 
   it('asks who has a manual task as it comes up: one a person has waits, one done by hand is not run', async () => {
