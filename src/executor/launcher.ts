@@ -3,6 +3,8 @@ import type { ChildProcess } from 'node:child_process';
 import type * as FsModule from 'node:fs';
 import type { Socket } from 'node:net';
 import type * as ExecaModule from 'execa';
+import type { StateOwner } from '../state/state-owner.js';
+import { ownedByState } from '../state/state-owner.js';
 
 /**
  * The spawn launcher: a small node process that `run` starts once, early, and that starts every
@@ -225,8 +227,11 @@ interface Req {
   readonly r: number;
   /** Set: it has a --jobs slot, and starts even while a failure not looked at yet holds the rest. */
   readonly o?: 1;
-  /** Set: [uid, gid], who the log goes to when it is root's (made under sudo: state-owner.ts). */
-  readonly u?: readonly [number, number];
+  /**
+   * Set: [uid, gid, places], who the log goes to when it is root's and lies in one of those
+   * folders under one name (made under sudo: state-owner.ts).
+   */
+  readonly u?: readonly [number, number, readonly string[]];
   /** The log, open from the moment the request is queued; -1 when it could not be opened. */
   fd: number;
   /** Why the log could not be opened: 'link', 'not-file', or the error's code ('?': none). */
@@ -269,18 +274,18 @@ function lineReader(onLine: (line: string) => void): (chunk: string) => void {
 function openAppendLog(
   fs: typeof FsModule,
   path: string,
-  owner?: readonly [number, number],
+  owner?: readonly [number, number, readonly string[]],
 ): { fd: number; y?: string; err?: string } {
   const c = fs.constants;
   try {
     const flags = c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOFOLLOW | c.O_NONBLOCK;
     const fd = fs.openSync(path, flags, 0o666);
     const st = fs.fstatSync(fd);
-    if (st.isFile() && owner !== undefined && st.uid === 0) {
+    if (st.isFile() && owner !== undefined) {
       try {
-        fs.fchownSync(fd, owner[0], owner[1]);
+        if (ownedByState(st, fd, owner[2], fs)) fs.fchownSync(fd, owner[0], owner[1]);
       } catch {
-        /* no owners there: it stays root's */
+        /* no owners there, or no /proc: it stays root's */
       }
     }
     if (st.isFile()) return { fd };
@@ -383,7 +388,7 @@ function launcherSource(): string {
       : import.meta.resolve('execa');
   // A readable name in ps and top, instead of this source as the command line.
   const title = `process.title = ${JSON.stringify(`critpath launcher (run pid ${process.pid})`)};`;
-  return `${title}\n${[spawnLogged, lineReader, reopenCloseOnExec, openAppendLog].map((f) => f.toString()).join('\n')}\n(${launcherMain.toString()})(require, () => import(${JSON.stringify(execaUrl)}));\n`;
+  return `${title}\n${[spawnLogged, lineReader, reopenCloseOnExec, openAppendLog, ownedByState].map((f) => f.toString()).join('\n')}\n(${launcherMain.toString()})(require, () => import(${JSON.stringify(execaUrl)}));\n`;
 }
 
 /** This process's environment, without unset variables. */
@@ -438,7 +443,7 @@ export interface LaunchRequest {
    */
   readonly slot?: boolean;
   /** Who the log goes to when it is root's (under sudo: state-owner.ts); none: it stays. */
-  readonly owner?: { readonly uid: number; readonly gid: number } | undefined;
+  readonly owner?: StateOwner | undefined;
 }
 
 /** How launchers that share the --jobs slots share their failure count. */
@@ -556,7 +561,7 @@ export class Launcher {
       h: req.header,
       r: req.rank,
       ...(req.slot === true ? { o: 1 } : {}),
-      ...(req.owner !== undefined ? { u: [req.owner.uid, req.owner.gid] } : {}),
+      ...(req.owner !== undefined ? { u: [req.owner.uid, req.owner.gid, req.owner.places] } : {}),
     });
     return i;
   }

@@ -9,7 +9,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { makeFolders } from '../util/make-folders.js';
 
 /**
@@ -24,6 +24,12 @@ import { makeFolders } from '../util/make-folders.js';
 export interface StateOwner {
   readonly uid: number;
   readonly gid: number;
+  /**
+   * Where what critpath makes may change hands: the project's `.critpath` (its root's links
+   * resolved), and the folder its `logs` links to where that link and folder are the user's own
+   * (logs on another disk).
+   */
+  readonly places: readonly string[];
 }
 
 /** A user or group id as sudo sets it: a whole number, or undefined. */
@@ -58,12 +64,30 @@ export function stateOwner(
   let owner: StateOwner | undefined;
   try {
     const st = statSync(root);
-    owner = st.uid === uid ? { uid, gid: idOf(env['SUDO_GID']) ?? st.gid } : undefined;
+    owner =
+      st.uid === uid
+        ? { uid, gid: idOf(env['SUDO_GID']) ?? st.gid, places: placesOf(root, uid) }
+        : undefined;
   } catch {
     owner = undefined;
   }
   decided.set(key, owner);
   return owner;
+}
+
+/** StateOwner.places of the project at `root` for the user `uid`. */
+function placesOf(root: string, uid: number): string[] {
+  const state = join(realpathSync(root), '.critpath');
+  const logs = join(state, 'logs');
+  try {
+    const link = lstatSync(logs);
+    const target = statSync(logs);
+    if (link.isSymbolicLink() && link.uid === uid && target.isDirectory() && target.uid === uid)
+      return [state, realpathSync(logs)];
+  } catch {
+    /* no logs folder yet, or no link */
+  }
+  return [state];
 }
 
 /**
@@ -75,20 +99,32 @@ export function stateOwner(
  */
 export function giveToSudoUser(fd: number, path: string): void {
   const owner = stateOwner(path);
-  const root = projectRootOf(path);
-  if (owner === undefined || root === undefined) return;
+  if (owner === undefined) return;
   try {
-    const st = fstatSync(fd);
-    if (st.uid !== 0 || (!st.isDirectory() && st.nlink !== 1)) return;
-    const state = join(root, '.critpath');
-    if (!lstatSync(state).isDirectory()) return;
-    const inside = join(realpathSync(root), '.critpath');
-    const at = realpathSync(`/proc/self/fd/${fd}`);
-    if (at !== inside && !at.startsWith(`${inside}${sep}`)) return;
-    fchownSync(fd, owner.uid, owner.gid);
+    if (ownedByState(fstatSync(fd), fd, owner.places, { lstatSync, realpathSync }))
+      fchownSync(fd, owner.uid, owner.gid);
   } catch {
     /* no owners there, or no /proc: it stays root's */
   }
+}
+
+/**
+ * Whether the file or folder open as `fd` (`st`: its fstat) may go to the sudo user: it is
+ * root's, has no other name (a hard link planted in the state folder would hand over a file from
+ * elsewhere), and lies in one of `places` (StateOwner.places), each still a folder, not a link (a
+ * link put in place of a folder on the way would hand over what it points to). Shared with the
+ * launcher process, which opens the logs (so it takes `fs` as given). Throws where there is no
+ * /proc: nothing changes hands.
+ */
+export function ownedByState(
+  st: { uid: number; nlink: number; isDirectory(): boolean },
+  fd: number,
+  places: readonly string[],
+  fs: { lstatSync(p: string): { isDirectory(): boolean }; realpathSync(p: string): string },
+): boolean {
+  if (st.uid !== 0 || (!st.isDirectory() && st.nlink !== 1)) return false;
+  const at = fs.realpathSync(`/proc/self/fd/${fd}`);
+  return places.some((p) => (at === p || at.startsWith(`${p}/`)) && fs.lstatSync(p).isDirectory());
 }
 
 /** Gives each folder of `dirs` to the sudo user (see stateOwner); a link is left alone. */

@@ -1,8 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { BIN, critpath, tempProject } from '../helpers/cli.js';
 
 /**
@@ -73,6 +82,38 @@ describe.skipIf(process.getuid?.() !== 0 && process.env['CRITPATH_TMPFS_E2E'] !=
       });
       expect(own.exitCode, own.all).toBe(0);
       expect(readFileSync(join(p.dir, `lock-${USER}.txt`), 'utf8')).toBe(`${USER}:${GROUP}\n`);
+    });
+
+    it("gives away no file of root's that a hard link planted as a log or the journal names", async () => {
+      const p = project();
+      execFileSync('chown', ['-R', `${USER}:${USER}`, p.dir]);
+      const at = { cwd: p.dir, env: { ...p.env, SUDO_UID: String(USER), SUDO_GID: String(GROUP) } };
+      // The user plants hard links to root's files where the run opens its log and journal.
+      const secrets = [join(p.dir, '..', `${p.dir.split('/').pop()}-log`), `${p.dir}-journal`];
+      for (const s of secrets) writeFileSync(s, 'root only\n', { mode: 0o600 });
+      onTestFinished(() => secrets.forEach((s) => rmSync(s, { force: true })));
+      const logs = join(p.dir, '.critpath', 'logs', 'sub', 'lab');
+      mkdirSync(logs, { recursive: true });
+      mkdirSync(join(p.dir, '.critpath', 'sub'), { recursive: true });
+      execFileSync('chown', ['-R', `${USER}:${USER}`, join(p.dir, '.critpath')]);
+      linkSync(secrets[0]!, join(logs, 'a.log'));
+      linkSync(secrets[1]!, join(p.dir, '.critpath', 'sub', 'lab.journal'));
+      await critpath(['run', p.task], at);
+      for (const s of secrets) expect(lstatSync(s).uid, s).toBe(0);
+    });
+
+    it("hands over the logs in the user's own folder that .critpath/logs links to (logs on another disk)", async () => {
+      const p = project();
+      const disk = join(p.dir, 'otherdisk');
+      mkdirSync(join(p.dir, '.critpath'), { recursive: true });
+      mkdirSync(disk);
+      symlinkSync(disk, join(p.dir, '.critpath', 'logs'));
+      execFileSync('chown', ['-hR', `${USER}:${USER}`, p.dir]);
+      const at = { cwd: p.dir, env: { ...p.env, SUDO_UID: String(USER), SUDO_GID: String(GROUP) } };
+      const run = await critpath(['run', p.task], at);
+      expect(run.exitCode, run.all).toBe(0);
+      expect(owners(disk).filter((l) => !l.startsWith(`${USER}:`))).toEqual([]);
+      expect(owners(disk).length).toBeGreaterThan(2);
     });
 
     it("gives nothing away where the project is not the calling user's", async () => {

@@ -26,11 +26,17 @@ describe.skipIf(process.getuid?.() !== 0 && process.env['CRITPATH_TMPFS_E2E'] !=
       mkdirSync(join(root, 'theirs'));
       chownSync(join(root, 'theirs'), 4242, 4343);
       const log = join(root, 'theirs', '.critpath', 'logs', 'p', 'a.log');
-      expect(stateOwner(log, { SUDO_UID: '4242', SUDO_GID: '77' })).toEqual({ uid: 4242, gid: 77 });
+      const state = join(root, 'theirs', '.critpath');
+      expect(stateOwner(log, { SUDO_UID: '4242', SUDO_GID: '77' })).toEqual({
+        uid: 4242,
+        gid: 77,
+        places: [state],
+      });
       // No SUDO_GID: the group of the project folder.
       expect(stateOwner(join(root, 'theirs', '.critpath'), { SUDO_UID: '4242' })).toEqual({
         uid: 4242,
         gid: 4343,
+        places: [state],
       });
       // Another user's project, root itself, no sudo, or a path outside any state: no one.
       expect(stateOwner(log, { SUDO_UID: '4343' })).toBeUndefined();
