@@ -25,7 +25,7 @@ import { killGroup } from './process-group.js';
 import type { RunDriver, RunSession } from './run-loop.js';
 import type { BlockReason } from './scheduler.js';
 import type { GpuArrivalFor } from '../model/block-reason.js';
-import { gpuArrivalFor } from '../model/block-reason.js';
+import { gpuArrivalFor, needsGpu } from '../model/block-reason.js';
 import { todayAt } from '../calendar/calendar.js';
 import { formatBlockReason, Scheduler } from './scheduler.js';
 
@@ -75,6 +75,17 @@ function shownBlocks(
   });
 }
 
+/**
+ * The inventory's warnings this run shows: all of its own, and those about GPUs only when some
+ * selected activity still to do needs GPUs (a CPU-only run has no GPU work to block).
+ */
+function warningsFor(inventory: Inventory, graph: ActivityGraph, sched: Scheduler): string[] {
+  const gpuWork = graph.activities.some(
+    (a) => needsGpu(a.phase) && !['done', 'excluded'].includes(sched.status(a.index)),
+  );
+  return [...inventory.warnings, ...(gpuWork ? inventory.gpuWarnings : [])];
+}
+
 /** Opens the local backend: launchers up and the GPU inventory asked for, before the load. */
 export function openLocal(o: BackendOptions): OpenedBackend {
   // The spawn launcher starts now, while this process is small, and comes up while the project
@@ -98,7 +109,7 @@ export function openLocal(o: BackendOptions): OpenedBackend {
         gpus: inv.gpus.map((g) => g.index),
         starts: simulate(graph, sched, allocatorFor(inv), o.jobs),
         blocked,
-        warnings: inv.warnings,
+        warnings: warningsFor(inv, graph, sched),
       };
     },
     close: stopLauncher,
@@ -178,7 +189,8 @@ async function drive(
   sched: Scheduler,
   orphaned: readonly { id: string }[],
 ): Promise<Awaited<ReturnType<RunDriver['drive']>>> {
-  for (const w of inventory.warnings) s.emit({ type: 'warning', at: Date.now(), message: w });
+  for (const w of warningsFor(inventory, s.graph, sched))
+    s.emit({ type: 'warning', at: Date.now(), message: w });
   if (orphaned.length > 0)
     s.emit({ type: 'resumed', at: Date.now(), interrupted: orphaned.map((a) => a.id) });
   for (const b of shownBlocks(s.graph, sched))

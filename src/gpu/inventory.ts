@@ -155,21 +155,27 @@ export function readCommand(
       (error, stdout, stderr) => {
         if (error === null) resolve({ kind: 'output', text: stdout });
         else if (error.code === 'ENOENT' || signal?.aborted === true) resolve({ kind: 'missing' });
-        else resolve({ kind: 'failed', why: failureWords(error, stderr, timeoutMs) });
+        else resolve({ kind: 'failed', why: failureWords(error, stderr, stdout, timeoutMs) });
       },
     );
   });
 }
 
-/** The longest part of a program's first line of standard error that a warning quotes. */
+/** The longest part of the line a program wrote that a warning quotes. */
 const MAX_QUOTED = 200;
 
 /**
- * Why a program failed, in words: `exited with status 9: "<first line of stderr>"`, or the
- * signal that ended it, or the code of a start that failed (EACCES). The line is quoted with
- * its control characters escaped, so it stays one line.
+ * Why a program failed, in words: `exited with status 9: "<first line it wrote>"`, or the
+ * signal that ended it, or the code of a start that failed (EACCES). The line is standard
+ * error's first non-empty one, else standard output's (nvidia-smi tells of a missing driver on
+ * stdout), quoted with its control characters escaped, so it stays one line.
  */
-function failureWords(error: ExecFileException, stderr: string, timeoutMs: number): string {
+function failureWords(
+  error: ExecFileException,
+  stderr: string,
+  stdout: string,
+  timeoutMs: number,
+): string {
   const how =
     error.killed === true && error.signal === 'SIGTERM'
       ? `did not answer within ${timeoutMs / 1000} s`
@@ -178,13 +184,18 @@ function failureWords(error: ExecFileException, stderr: string, timeoutMs: numbe
         : error.signal !== undefined && error.signal !== null
           ? `was ended by ${error.signal}`
           : `could not be run (${error.code ?? error.message})`;
-  const first = stderr
-    .split('\n')
-    .find((l) => l.trim() !== '')
-    ?.trim();
+  const first = firstLine(stderr) ?? firstLine(stdout);
   if (first === undefined) return how;
   const cut = first.length > MAX_QUOTED ? `${first.slice(0, MAX_QUOTED - 1)}…` : first;
   return `${how}: ${JSON.stringify(cut)}`;
+}
+
+/** The first non-empty line of `text`, trimmed; undefined when there is none. */
+function firstLine(text: string): string | undefined {
+  return text
+    .split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim();
 }
 
 /** The host's GPUs and any problem met while finding them. */
@@ -193,6 +204,11 @@ export interface Inventory {
   /** Output of `nvidia-smi topo -m`, when it could be read. */
   readonly topology: string | undefined;
   readonly warnings: readonly string[];
+  /**
+   * Problems that matter only to work that needs GPUs (an nvidia-smi that failed, so GPU work
+   * is blocked or simulated): a run shows them only when its selected work has some.
+   */
+  readonly gpuWarnings: readonly string[];
 }
 
 /**
@@ -211,9 +227,11 @@ export async function detectInventory(
       gpus: simulatedGpus([...Array(override.count).keys()]),
       topology: undefined,
       warnings: [],
+      gpuWarnings: [],
     };
   }
   const warnings: string[] = [];
+  const gpuWarnings: string[] = [];
   // Both at once: each nvidia-smi call takes a noticeable part of a second on a GPU host.
   const [csv, topo] = await Promise.all([
     readCommand(nvidiaSmi, ['--query-gpu=index,uuid,pci.bus_id', '--format=csv'], 10_000, signal),
@@ -224,11 +242,11 @@ export async function detectInventory(
     const parsed = parseGpuCsv(csv.text);
     if (parsed.ok) found = parsed.gpus;
     else warnings.push(parsed.message);
-  } else if (csv.kind === 'failed') warnings.push(smiFailed(nvidiaSmi, csv.why, override));
+  } else if (csv.kind === 'failed') gpuWarnings.push(smiFailed(nvidiaSmi, csv.why, override));
   const topology = found.length > 0 && topo?.kind === 'output' ? topo.text : undefined;
   if (override.kind === 'list') {
     if (found.length === 0)
-      return { gpus: simulatedGpus(override.indices), topology: undefined, warnings };
+      return { gpus: simulatedGpus(override.indices), topology: undefined, warnings, gpuWarnings };
     const known = new Map(found.map((g) => [g.index, g]));
     const missing = override.indices.filter((i) => !known.has(i));
     if (missing.length > 0)
@@ -237,7 +255,7 @@ export async function detectInventory(
   }
   const order = checkPciOrder(found);
   if (order !== undefined) warnings.push(order);
-  return { gpus: found, topology, warnings };
+  return { gpus: found, topology, warnings, gpuWarnings };
 }
 
 /**

@@ -507,16 +507,22 @@ describe('run: GPUs', () => {
     expect(Date.now() - t0).toBeLessThan(15_000);
   }, 20_000);
 
+  /** An nvidia-smi that fails as the real one does without a driver: exit 9, why on stdout. */
+  function failingSmi(dir: string): string {
+    const smi = join(dir, 'failing-nvidia-smi');
+    writeFileSync(
+      smi,
+      '#!/bin/sh\necho "NVIDIA-SMI has failed because it couldn\'t communicate with the NVIDIA driver."\nexit 9\n',
+    );
+    chmodSync(smi, 0o755);
+    return smi;
+  }
+
   it('an nvidia-smi that fails (exit 9: no driver) is one warning line: its status, what it said, what is used instead', async () => {
     const p = tempProject(
       HEAD + `  - { id: g, hours: 1, hardware: gpu, gpus: 1, run: '${RECORD} 0' }\n`,
     );
-    const smi = join(p.dir, 'failing-nvidia-smi');
-    writeFileSync(
-      smi,
-      '#!/bin/sh\necho "NVIDIA-SMI has failed because it couldn\'t communicate with the NVIDIA driver." >&2\nexit 9\n',
-    );
-    chmodSync(smi, 0o755);
+    const smi = failingSmi(p.dir);
     const r = await critpath(['run', p.file], {
       cwd: p.dir,
       env: { ...p.env, CRITPATH_NVIDIA_SMI: smi },
@@ -528,6 +534,17 @@ describe('run: GPUs', () => {
       ),
     ]);
     expect(r.all).toContain('blocked g: needs 1 GPU, this host has 0');
+  });
+
+  it('an nvidia-smi that fails says nothing to a run with no GPU work', async () => {
+    const p = tempProject(HEAD + `  - { id: c, hours: 1, run: '${RECORD} 0' }\n`);
+    const r = await critpath(['run', p.file], {
+      cwd: p.dir,
+      env: { ...p.env, CRITPATH_NVIDIA_SMI: failingSmi(p.dir) },
+    });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(starts(readRecord(p.record))).toEqual(['c']);
+    expect(r.all).not.toContain('warning:');
   });
 
   it('two runs on different projects never hold the same GPU at once', async () => {

@@ -128,7 +128,8 @@ describe('inventory', () => {
     const said = `${smi} exited with status 9: "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\\u001b[2J"`;
     const none = await detectInventory({ kind: 'none' }, smi);
     expect(none.gpus).toEqual([]);
-    expect(none.warnings).toEqual([
+    expect(none.warnings).toEqual([]);
+    expect(none.gpuWarnings).toEqual([
       `${said}; critpath takes this host to have no GPUs: GPU work is blocked (--gpus N simulates N slots)`,
     ]);
     const list = await detectInventory({ kind: 'list', indices: [0, 2] }, smi);
@@ -136,16 +137,24 @@ describe('inventory', () => {
       [0, true],
       [2, true],
     ]);
-    expect(list.warnings).toEqual([
+    expect(list.gpuWarnings).toEqual([
       `${said}; critpath uses the GPUs --gpus names (0,2) as simulated slots`,
+    ]);
+    // The real nvidia-smi says why on standard output, and only there: that line is quoted.
+    writeFileSync(
+      smi,
+      "#!/bin/sh\nprintf '\\nNVIDIA-SMI has failed because it couldn\\047t communicate with the NVIDIA driver.\\n'\nprintf '\\n' >&2\nexit 9\n",
+    );
+    expect((await detectInventory({ kind: 'none' }, smi)).gpuWarnings).toEqual([
+      `${smi} exited with status 9: "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver."; critpath takes this host to have no GPUs: GPU work is blocked (--gpus N simulates N slots)`,
     ]);
     // Silent, or one that cannot run at all: it says what it can.
     writeFileSync(smi, '#!/bin/sh\nexit 6\n');
-    expect((await detectInventory({ kind: 'none' }, smi)).warnings).toEqual([
+    expect((await detectInventory({ kind: 'none' }, smi)).gpuWarnings).toEqual([
       `${smi} exited with status 6; critpath takes this host to have no GPUs: GPU work is blocked (--gpus N simulates N slots)`,
     ]);
     chmodSync(smi, 0o644);
-    expect((await detectInventory({ kind: 'none' }, smi)).warnings).toEqual([
+    expect((await detectInventory({ kind: 'none' }, smi)).gpuWarnings).toEqual([
       expect.stringMatching(/^\S+nvidia-smi could not be run \(EACCES\); critpath takes/),
     ]);
   });
