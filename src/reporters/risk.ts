@@ -2,11 +2,11 @@ import type { Project } from '../model/project.js';
 import type { RiskEntry } from '../planner/engine/monte-carlo.js';
 import { DEFAULT_RISK_WIDENING } from '../model/project.js';
 import { escapeLine } from './escape.js';
-import { fmtHours, grouped, yearsDiffer } from './format.js';
+import { fmtDate, fmtHours, grouped, yearsDiffer } from './format.js';
 import type { Column } from './layout.js';
 import { fitTable, wrapProse } from './layout.js';
 import type { ProjectRisk, TeamRisk } from '../app/risk.js';
-import { dateTimeName, dayNameBeside } from './team-common.js';
+import { dateTimeName } from './team-common.js';
 import type { Output } from './terminal.js';
 
 /**
@@ -37,6 +37,19 @@ export function methodNote(): string {
   );
 }
 
+/**
+ * Whether the table's dates fall in more than one year, so that each names its year: the
+ * plan's start with every date the table prints (the deadline, each team's ends), as the team
+ * table decides by the plan's start and end.
+ */
+function tableSpansYears(risk: ProjectRisk): boolean {
+  return yearsDiffer([
+    risk.startDate,
+    ...(risk.deadline !== undefined ? [risk.deadline.date] : []),
+    ...risk.teams.flatMap((t) => [t.plan.at, t.p50.at, t.p80.at, t.p95.at]),
+  ]);
+}
+
 export function renderRisk(risk: ProjectRisk, project: Project, out: Output): string {
   const c = out.color;
   const lines: string[] = [];
@@ -48,10 +61,10 @@ export function renderRisk(risk: ProjectRisk, project: Project, out: Output): st
   lines.push(methodNote());
   lines.push('');
   const dl = risk.deadline;
+  const year = tableSpansYears(risk);
   const head = ['Team', 'Plan (expected)', 'P50', 'P80', 'P95', 'Mean ± sd'];
-  if (dl !== undefined) head.push(`By ${dayNameBeside(dl.date, risk.teams[0]?.p50.at ?? dl.date)}`);
+  if (dl !== undefined) head.push(`By ${fmtDate(dl.date.slice(0, 10), year)}`);
   const rows: string[][] = [];
-  const year = yearsDiffer(risk.teams.flatMap((t) => [t.plan.at, t.p50.at, t.p80.at, t.p95.at]));
   for (const t of risk.teams) {
     const row = [
       t.label,
@@ -78,7 +91,7 @@ export function renderRisk(risk: ProjectRisk, project: Project, out: Output): st
   );
   lines.push(fitTable(columns, rows, out.columns));
   if (dl !== undefined) {
-    const day = dayNameBeside(dl.date, risk.teams[0]?.p50.at ?? dl.date);
+    const day = fmtDate(dl.date.slice(0, 10), year);
     lines.push(
       dl.hours > 0
         ? `Deadline ${day} = end of working hour ${fmtHours(dl.hours)}; the last column is the share of samples finishing by then.`

@@ -138,4 +138,18 @@ describe('the risk table', () => {
     expect(wide).toMatch(/^1 +\w{3} \d+ Dec 2026 \d\d:\d\d \(.*\w{3} \d+ Jan 2027 \d\d:\d\d \(/m);
     expect(over(renderRisk(risk.value, project, memoryOutput(80)), 80)).toEqual([]);
   });
+
+  it('names the year when the plan starts in one year and every finish falls in the next', () => {
+    // At least 160 h of work from Mon 14 Dec 2026: every end is in January 2027.
+    const project = chain('2026-12-14', 4, '40-60');
+    const risk = projectRisk(project, [teamSize(1)], { samples: 200, seed: 1, now: () => 0 });
+    if (!risk.ok) throw new Error(risk.error);
+    const t = risk.value.teams[0]!;
+    for (const at of [t.plan.at, t.p50.at, t.p80.at, t.p95.at]) expect(at.slice(0, 4)).toBe('2027');
+    const wide = renderRisk(risk.value, project, memoryOutput(200));
+    const row = wide.split('\n').find((l) => l.startsWith('1 '));
+    expect([...(row ?? '').matchAll(/\w{3} \d+ Jan 2027 \d\d:\d\d \(/g)]).toHaveLength(4);
+    // The team table of the same plan names the years too.
+    expect(renderTeamMatrix([solo(project)], memoryOutput(80))).toMatch(/^End .* Jan 2027 /m);
+  });
 });
