@@ -1,5 +1,5 @@
-import type { Document, LineCounter, Node } from 'yaml';
-import { isMap, isNode, isPair, isScalar, isSeq } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Position } from '../result.js';
 import type { FieldPath } from './field-path.js';
 
@@ -60,4 +60,11 @@ export class PositionIndex {
   isSequence(path: FieldPath): boolean {
     return isSeq(this.#node(path));
   }
+}
+
+/** Where the value at `path` is in a project file's `text` (its nearest existing node). */
+export function positionIn(text: string, file: string, path: FieldPath): Position {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  return new PositionIndex(file, doc, lines).value(path);
 }

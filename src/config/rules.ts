@@ -2,7 +2,6 @@ import type { DiagnosticReason } from '../result.js';
 import { parseTeamSpec, unknownMember, unknownMemberMessage } from '../model/team-spec.js';
 import { DATE_RE, isCalendarDate } from '../model/patterns.js';
 import { HintBudget, nearest } from '../util/suggest.js';
-import { argStringLimit, byteSize } from '../util/arg-limit.js';
 import { parseHours } from './hours.js';
 import { quotedText } from './issue-words.js';
 import type { FieldPath } from './field-path.js';
@@ -451,7 +450,6 @@ function checkCommand(w: Raw, base: FieldPath, report: Report): void {
         [...base, 'run'],
         'the command is blank: /bin/sh would run nothing and report success',
       );
-    else checkArgLength(run, 'the command', [...base, 'run'], report);
     return;
   }
   if (!Array.isArray(run)) return;
@@ -460,27 +458,7 @@ function checkCommand(w: Raw, base: FieldPath, report: Report): void {
   run.forEach((a, k) => {
     if (typeof a !== 'string') return;
     if (a.includes('\0')) report('schema', [...base, 'run', k], NUL_IN_RUN);
-    else checkArgLength(a, 'the argument', [...base, 'run', k], report);
   });
-}
-
-/** The most bytes one argument of a command may hold on this host, where that is known. */
-const ARG_LIMIT = argStringLimit();
-
-/**
- * One string a command is given (its shell command line, an argument, an environment entry)
- * no longer than the OS starts a program with: it refuses a longer one (E2BIG), so the task
- * could never run. `what` names the string.
- */
-function checkArgLength(text: string, what: string, at: FieldPath, report: Report): void {
-  if (ARG_LIMIT === undefined || text.length <= ARG_LIMIT / 3) return;
-  const bytes = Buffer.byteLength(text);
-  if (bytes <= ARG_LIMIT) return;
-  report(
-    'schema',
-    at,
-    `${what} is ${byteSize(bytes)}: Linux starts no program with an argument or environment entry over ${ARG_LIMIT} bytes (E2BIG); put it in a script file and run that`,
-  );
 }
 
 /**
@@ -521,8 +499,6 @@ function checkEnv(env: unknown, at: FieldPath, report: Report): void {
         [...at, name],
         'holds a NUL character (\\0), which no environment can carry',
       );
-    else if (typeof value === 'string' && message === undefined)
-      checkArgLength(`${name}=${value}`, 'the variable (NAME=value)', [...at, name], report);
   }
 }
 

@@ -15,6 +15,8 @@ import type { FailureMode } from './executor.js';
 import type { RunDriver } from './run-loop.js';
 /** The run's options as the CLI parsed them, for whichever backend runs it. */
 export interface BackendOptions {
+  /** The project file, as given. */
+  readonly file: string;
   readonly jobs: number;
   /** `--gpus` (kind `none` when not given). */
   readonly gpus: GpuOverride;

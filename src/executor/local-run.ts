@@ -4,7 +4,12 @@
  * local-backend.ts. The GPU inventory is read, and the launchers started, while the project
  * loads.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatPath } from '../config/field-path.js';
+import { positionIn } from '../config/positions.js';
+import { argStringLimit } from '../util/arg-limit.js';
+import { tooLongArgument } from './arg-length.js';
 import type { ActivityGraph } from '../model/activities.js';
 import type { Project } from '../model/project.js';
 import { GpuAllocator } from '../gpu/allocator.js';
@@ -86,6 +91,25 @@ function warningsFor(inventory: Inventory, graph: ActivityGraph, sched: Schedule
   return [...inventory.warnings, ...(gpuWork ? inventory.gpuWarnings : [])];
 }
 
+/**
+ * Why this host could never start a command of `project` (a string over its one-argument
+ * limit), as one line naming the file, line, column and field; undefined when none is, or the
+ * limit is not known here.
+ */
+function tooLongHere(file: string, project: Project): string | undefined {
+  const limit = argStringLimit();
+  const found = limit === undefined ? undefined : tooLongArgument(project, limit);
+  if (found === undefined) return undefined;
+  let where = file;
+  try {
+    const p = positionIn(readFileSync(file, 'utf8'), file, found.path);
+    where = `${p.file}:${p.line}:${p.col}`;
+  } catch {
+    // The file went away since it loaded: the field alone says where.
+  }
+  return `${where}: ${formatPath(found.path)}: ${found.message}`;
+}
+
 /** Opens the local backend: launchers up and the GPU inventory asked for, before the load. */
 export function openLocal(o: BackendOptions): OpenedBackend {
   // The spawn launcher starts now, while this process is small, and comes up while the project
@@ -94,6 +118,8 @@ export function openLocal(o: BackendOptions): OpenedBackend {
   const inventory = detectInventory(o.gpus, undefined, o.inventorySignal);
   return {
     async driver(project) {
+      const tooLong = tooLongHere(o.file, project);
+      if (tooLong !== undefined) return { ok: false, kind: 'usage', message: tooLong };
       return { ok: true, driver: localDriver(o, await inventory, project) };
     },
     async dryRun(project, graph, state, selected): Promise<DryRunPlan> {
