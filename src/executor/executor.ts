@@ -9,6 +9,7 @@ import type { JournalWriter } from '../state/journal.js';
 import type { StatePaths } from '../state/paths.js';
 import { endsMidLine, readLogTail } from '../state/log-tail.js';
 import { appendLog, logDiskFull, logFaultText } from '../state/no-follow.js';
+import { PASSING_LOG_FAULTS } from './refused-start.js';
 import { logFileName, logPathFor } from '../state/paths.js';
 import type { InterruptReason } from '../state/records.js';
 import { recordDurationMs } from '../state/record-bounds.js';
@@ -237,7 +238,12 @@ class Execution {
       ranNow: this.#ranNow,
       interrupted: this.#interrupted,
       hostFault: this.#hostFault ?? this.#startRefused,
-      hostRefused: this.#hostFault === undefined && this.#startRefused !== undefined,
+      // Only where the refusal was all: a signal or a failure under --fail-fast stopped work too.
+      hostRefused:
+        this.#hostFault === undefined &&
+        this.#startRefused !== undefined &&
+        this.#stopping !== 'signal' &&
+        this.#stopping !== 'fail-fast',
     });
   }
 
@@ -558,6 +564,7 @@ class Execution {
               signal: null,
               spawnError: undefined,
               hostError: logFaultText(logFile, fault.fault, fault.message),
+              ...(PASSING_LOG_FAULTS.has(fault.fault) ? { hostRefused: true } : {}),
             };
       return { exit, startedAt, settled: undefined };
     }

@@ -7,7 +7,7 @@ import type { LaunchHandlers, LaunchRequest } from './launcher.js';
 import { Launcher } from './launcher.js';
 import { groupRunning, killGroup } from './process-group.js';
 import { logFaultText } from '../state/no-follow.js';
-import { startRefusal } from './refused-start.js';
+import { PASSING_LOG_FAULTS, startRefusal } from './refused-start.js';
 import { stateOwner } from '../state/state-owner.js';
 
 /**
@@ -386,9 +386,6 @@ export const localBackend: Backend = {
     };
   },
 };
-
-/** Log faults that are the host's passing want of room (the launcher opens the log first). */
-const PASSING_LOG_FAULTS: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'ENOMEM']);
 
 /**
  * How an attempt that ended or never started reads for the executor: a log that cannot be

@@ -130,12 +130,14 @@ export function openLocal(o: BackendOptions): OpenedBackend {
         reason: b.reason,
         text: formatBlockReason(b.reason),
       }));
+      // Before the simulation, which marks what it starts done: GPU work it starts still counts.
+      const warnings = warningsFor(inv, graph, sched);
       return {
         jobs: o.jobs,
         gpus: inv.gpus.map((g) => g.index),
         starts: simulate(graph, sched, allocatorFor(inv), o.jobs),
         blocked,
-        warnings: warningsFor(inv, graph, sched),
+        warnings,
       };
     },
     close: stopLauncher,

@@ -18,6 +18,12 @@ const REFUSALS: Readonly<Record<string, string>> = {
   ENFILE: 'the system has too many files open to start another process (ENFILE)',
 };
 
+/**
+ * Log faults that are the host's passing want of room too: no descriptor or memory left to open
+ * a command's log (which the launcher opens before it starts the command).
+ */
+export const PASSING_LOG_FAULTS: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'ENOMEM']);
+
 /** Why a start failed, as far as critpath can say: the host's passing want, or the command. */
 export type StartRefusal =
   | { readonly by: 'host'; readonly text: string }

@@ -536,6 +536,19 @@ describe('run: GPUs', () => {
     expect(r.all).toContain('blocked g: needs 1 GPU, this host has 0');
   });
 
+  it('a dry run with simulated GPUs still warns of an nvidia-smi that fails', async () => {
+    // The simulation marks the GPU work it starts done: the warning is decided before it.
+    const p = tempProject(
+      HEAD + `  - { id: g, hours: 1, hardware: gpu, gpus: 1, run: '${RECORD} 0' }\n`,
+    );
+    const r = await critpath(['run', p.file, '--dry-run', '--gpus', '0,1'], {
+      cwd: p.dir,
+      env: { ...p.env, CRITPATH_NVIDIA_SMI: failingSmi(p.dir) },
+    });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toMatch(/warning: \S+failing-nvidia-smi exited with status 9/);
+  });
+
   it('an nvidia-smi that fails says nothing to a run with no GPU work', async () => {
     const p = tempProject(HEAD + `  - { id: c, hours: 1, run: '${RECORD} 0' }\n`);
     const r = await critpath(['run', p.file], {

@@ -35,6 +35,14 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** How each activity's attempts ended in the journal, as `id:kind[:reason]`, sorted. */
+function journalEnds(): string[] {
+  return readJournal(paths.journal)
+    .records.filter((x) => x.t !== 'started')
+    .map((x) => `${'id' in x ? x.id : ''}:${x.t}${'reason' in x ? `:${x.reason}` : ''}`)
+    .sort();
+}
+
 /** A backend whose commands end as `script` says: exit code and how long they take (ms). */
 function scriptedBackend(
   script: (
@@ -291,10 +299,8 @@ describe('execute', () => {
     expect(r.outcome).toBe('interrupted');
     expect(r.hostFault).toBe(why);
     expect(launches.sort()).toEqual(['nolog#1', 'slow#1']);
-    const ends = readJournal(paths.journal)
-      .records.filter((x) => x.t !== 'started')
-      .map((x) => `${'id' in x ? x.id : ''}:${x.t}${'reason' in x ? `:${x.reason}` : ''}`);
-    expect(ends.sort()).toEqual(['nolog:interrupted:environment', 'slow:interrupted:environment']);
+    const ends = journalEnds();
+    expect(ends).toEqual(['nolog:interrupted:environment', 'slow:interrupted:environment']);
     expect(events.some((e) => e.type === 'activity-failed')).toBe(false);
   });
 
@@ -320,10 +326,8 @@ describe('execute', () => {
     expect(r.hostFault).toBe(why);
     expect(r.hostRefused).toBe(true);
     expect(launches.sort()).toEqual(['busy#1', 'slow#1']);
-    const ends = readJournal(paths.journal)
-      .records.filter((x) => x.t !== 'started')
-      .map((x) => `${'id' in x ? x.id : ''}:${x.t}${'reason' in x ? `:${x.reason}` : ''}`);
-    expect(ends.sort()).toEqual(['busy:interrupted:environment', 'slow:finished']);
+    const ends = journalEnds();
+    expect(ends).toEqual(['busy:interrupted:environment', 'slow:finished']);
   });
 
   it('after a refused start, a failure under --fail-fast still stops running work, and a later host fault is the one reported', async () => {
@@ -344,15 +348,15 @@ describe('execute', () => {
     const r = await within(result, 5000);
     journal.close();
     if (r === 'hung') throw new Error('hung');
-    const ends = readJournal(paths.journal)
-      .records.filter((x) => x.t !== 'started')
-      .map((x) => `${'id' in x ? x.id : ''}:${x.t}${'reason' in x ? `:${x.reason}` : ''}`);
-    expect(ends.sort()).toEqual([
+    const ends = journalEnds();
+    expect(ends).toEqual([
       'bad:failed:exit-non-zero',
       'busy:interrupted:environment',
       'slow:interrupted:fail-fast',
     ]);
     expect(r.outcome).toBe('failed');
+    // The failure stopped work too: the end does not say only that nothing more started.
+    expect(r.hostRefused).toBe(false);
 
     rmSync(paths.journal);
     const logFault = 'the log x.log is a symbolic link; move it away';
