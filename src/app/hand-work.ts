@@ -9,7 +9,7 @@ import { buildActivityGraph } from '../model/activities.js';
 import { unknownIdsText, withHints } from './resolve-ids.js';
 import type { HandAction, HandRecord, WithoutVersion } from '../state/records.js';
 import { JOURNAL_VERSION } from '../state/records.js';
-import { JournalWriter, NOTHING_RECORDED } from '../state/journal.js';
+import { appendBesideRun } from '../state/locked-append.js';
 import { readRunState } from '../state/read.js';
 import { statePaths } from '../state/paths.js';
 import { nearest } from '../util/suggest.js';
@@ -262,12 +262,7 @@ export function recordHandWork(
   const rec = handRecord(project, state, req, nowMs);
   if (!rec.ok) return rec;
   // One write(2) in append mode: safe beside a run that appends to the same journal.
-  const j = JournalWriter.open(paths.journal, NOTHING_RECORDED);
-  try {
-    j.appendSync(rec.value);
-  } finally {
-    j.close();
-  }
+  appendBesideRun(paths, 'critpath hand record', rec.value);
   return ok({ record: rec.value, doneDownstream: doneDownstream(project, state, rec.value) });
 }
 

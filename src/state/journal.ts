@@ -88,11 +88,16 @@ export class JournalWriter {
   }
 
   /**
-   * Opens (creating) the journal; cuts a torn last line first so the next record starts clean.
+   * Opens (creating) the journal; cuts a torn last line first so the next record starts clean
+   * (unless `repairTail` is false).
    * `after` says what a failure to write means, after its reason: by default, for a run, that it
    * stopped; a hand record or a reset says that the record was not written.
    */
-  static open(path: string, after: string = RUN_STOPPED): JournalWriter {
+  static open(
+    path: string,
+    after: string = RUN_STOPPED,
+    opts: { readonly repairTail?: boolean } = {},
+  ): JournalWriter {
     let fd: number;
     try {
       makeStateFolders(dirname(path));
@@ -104,7 +109,9 @@ export class JournalWriter {
     refuseIrregularJournal(fd, path);
     giveToSudoUser(fd, path);
     try {
-      cutTornTail(fd, path);
+      // Beside a live run (a hand record) a tail without its newline is the run's record being
+      // written this moment, not a crash's: it is not this writer's to cut (repairTail false).
+      if (opts.repairTail !== false) cutTornTail(fd, path);
       return new JournalWriter(fd, path, after);
     } catch (e) {
       closeSync(fd);
