@@ -528,13 +528,20 @@ tasks:
 `);
     const run = critpath(['run', p.file], { cwd: p.dir, env: p.env });
     await new Promise((r) => setTimeout(r, 800));
+    // Five hours east of UTC: the piped view's time header is local, as run's lines are.
     const watch = await critpath(['status', p.file, '--watch', '0.5', '--gpus', '0'], {
       cwd: p.dir,
-      env: p.env,
+      env: { ...p.env, TZ: 'Etc/GMT-5' },
     });
     const ran = await run;
     expect(ran.exitCode, ran.all).toBe(0);
     expect(watch.exitCode, watch.all).toBe(0);
+    const header = /^── (\d\d):(\d\d):\d\d ──$/m.exec(watch.stdout);
+    expect(header, watch.stdout).not.toBeNull();
+    const shown = Number(header![1]) * 60 + Number(header![2]);
+    const now = new Date(Date.now() + 5 * 3_600_000);
+    const local = now.getUTCHours() * 60 + now.getUTCMinutes();
+    expect(Math.min((local - shown + 1440) % 1440, (shown - local + 1440) % 1440)).toBeLessThan(3);
     expect(watch.stdout).toMatch(/b\s+running/);
     expect(watch.stdout).toMatch(/b\s+done/);
     expect(watch.stdout).toContain('the run ended');

@@ -8,7 +8,7 @@ import { projectStatus } from '../../app/status.js';
 import { STATUS_TEAM_FORECAST_MAX } from '../../state/status.js';
 import type { TeamSpec } from '../../model/team-spec.js';
 import { checkTeamOption, parseTeamOption } from '../team-option.js';
-import { ACTUAL_NOTE } from '../../reporters/run-plain.js';
+import { ACTUAL_NOTE, clock } from '../../reporters/run-plain.js';
 import { renderStatusJson, renderStatusTable } from '../../reporters/status-table.js';
 import { statePaths } from '../../state/paths.js';
 import type { StatePaths } from '../../state/paths.js';
@@ -89,7 +89,8 @@ async function watchStatus(
     const live = owner !== undefined && ownerAlive(owner);
     seenLive ||= live;
     if (ctx.out.isTty) ctx.out.write('\u001b[H\u001b[2J');
-    else ctx.out.out(`── ${new Date().toISOString().slice(11, 19)} ──`);
+    // In local time, as run's event lines are (it printed UTC).
+    else ctx.out.out(`── ${clock(Date.now())} ──`);
     await show();
     if (ctx.exitCode !== 0) {
       // An editor saving the task file may leave it broken, or gone, for a moment: while the run
