@@ -456,8 +456,8 @@ function checkCommand(w: Raw, base: FieldPath, report: Report): void {
   const program = programProblem(run[0]);
   if (program !== undefined) report('schema', [...base, 'run', 0], program);
   run.forEach((a, k) => {
-    if (typeof a !== 'string') return;
-    if (a.includes('\0')) report('schema', [...base, 'run', k], NUL_IN_RUN);
+    if (typeof a === 'string' && a.includes('\0'))
+      report('schema', [...base, 'run', k], NUL_IN_RUN);
   });
 }
 

@@ -129,8 +129,6 @@ class Execution {
   #anyFailed = false;
   /** The first log the host could not open or write: the run stopped for it. */
   #hostFault: string | undefined;
-  /** The host's fault stopped the running work (not only the starting of more). */
-  #stoppedForHost = false;
   /**
    * Why the OS refused a start for want of room (a process limit…), once it has: nothing more
    * starts, while the work running finishes, and a failure or a signal still acts as it would.
@@ -403,8 +401,8 @@ class Execution {
    */
   #stopForHost(why: string): void {
     this.#hostFault ??= why;
-    if (this.#stopping === 'signal' || this.#stoppedForHost) return;
-    this.#stoppedForHost = true;
+    // Only a host fault stops with 'environment' (a refused start holds new work apart from it).
+    if (this.#stopping === 'signal' || this.#stopping === 'environment') return;
     this.#stopping = 'environment';
     this.#stopAll('environment');
   }
