@@ -170,6 +170,17 @@ function within(p: Promise<ExecutorResult>, ms: number): Promise<ExecutorResult 
   return Promise.race([p, new Promise<'hung'>((r) => setTimeout(() => r('hung'), ms).unref())]);
 }
 
+/** The result of a run `setup` started, its journal closed; a run still going after 5 s fails. */
+async function ended(run: {
+  result: Promise<ExecutorResult>;
+  journal: JournalWriter;
+}): Promise<ExecutorResult> {
+  const r = await within(run.result, 5000);
+  run.journal.close();
+  if (r === 'hung') throw new Error('hung');
+  return r;
+}
+
 const HEAD =
   'project: exec\nstart: 2026-01-05\nhardware:\n  gpu: [{ count: 2, from: 2026-01-05 }]\n';
 
@@ -260,7 +271,7 @@ describe('execute', () => {
       (id) => (id === 'bad' ? { code: 3, startMs: 0, ms: 0 } : { code: 0, startMs: 60, ms: 5 }),
       1,
     );
-    const { result, journal } = setup(
+    const run = setup(
       `${HEAD}tasks:\n` +
         '  - { id: bad, hours: 9, run: "exit 3" }\n' +
         '  - { id: gpu, hours: 5, hardware: gpu, gpus: 1, run: "true" }\n' +
@@ -269,9 +280,7 @@ describe('execute', () => {
       backend,
       { jobs: 3 },
     );
-    const r = await within(result, 5000);
-    journal.close();
-    if (r === 'hung') throw new Error('hung');
+    const r = await ended(run);
     expect(r.outcome).toBe('failed');
     expect(launches).toEqual(['bad', 'gpu', 'side', 'later']);
     expect(starts.sort()).toEqual(['bad', 'gpu', 'side']);
@@ -286,16 +295,15 @@ describe('execute', () => {
     const { backend, launches } = scriptedBackend((id) =>
       id === 'nolog' ? { code: 0, ms: 1, hostError: why } : { code: 0, ms: 80 },
     );
-    const { result, events, journal } = setup(
+    const run = setup(
       `${HEAD}tasks:\n` +
         '  - { id: nolog, hours: 9, run: "true" }\n' +
         '  - { id: slow, hours: 5, run: "true" }\n' +
         '  - { id: next, hours: 1, deps: [nolog], run: "true" }\n',
       backend,
     );
-    const r = await within(result, 5000);
-    journal.close();
-    if (r === 'hung') throw new Error('hung');
+    const { events } = run;
+    const r = await ended(run);
     expect(r.outcome).toBe('interrupted');
     expect(r.hostFault).toBe(why);
     expect(launches.sort()).toEqual(['nolog#1', 'slow#1']);
@@ -311,7 +319,7 @@ describe('execute', () => {
         ? { code: 0, ms: 1, hostError: why, hostRefused: true }
         : { code: 0, ms: id === 'slow' ? 80 : 1 },
     );
-    const { result, journal } = setup(
+    const run = setup(
       `${HEAD}tasks:\n` +
         '  - { id: busy, hours: 9, run: "true" }\n' +
         '  - { id: slow, hours: 5, run: "true" }\n' +
@@ -319,9 +327,7 @@ describe('execute', () => {
         '  - { id: after, hours: 1, deps: [slow], run: "true" }\n',
       backend,
     );
-    const r = await within(result, 5000);
-    journal.close();
-    if (r === 'hung') throw new Error('hung');
+    const r = await ended(run);
     expect(r.outcome).toBe('interrupted');
     expect(r.hostFault).toBe(why);
     expect(r.hostRefused).toBe(true);
@@ -344,10 +350,8 @@ describe('execute', () => {
       '  - { id: busy, hours: 9, run: "true" }\n' +
       '  - { id: bad, hours: 5, run: "true" }\n' +
       '  - { id: slow, hours: 5, run: "true" }\n';
-    const { result, journal } = setup(tasks, backend, { failureMode: 'kill', jobs: 3 });
-    const r = await within(result, 5000);
-    journal.close();
-    if (r === 'hung') throw new Error('hung');
+    const run = setup(tasks, backend, { failureMode: 'kill', jobs: 3 });
+    const r = await ended(run);
     const ends = journalEnds();
     expect(ends).toEqual([
       'bad:failed:exit-non-zero',
@@ -367,10 +371,7 @@ describe('execute', () => {
           ? { code: 0, ms: 20, hostError: logFault }
           : { code: 0, ms: 400 },
     );
-    const again = setup(tasks, second.backend, { jobs: 3 });
-    const r2 = await within(again.result, 5000);
-    again.journal.close();
-    if (r2 === 'hung') throw new Error('hung');
+    const r2 = await ended(setup(tasks, second.backend, { jobs: 3 }));
     expect(r2.hostFault).toBe(logFault);
     expect(r2.hostRefused).toBe(false);
     expect(r2.outcome).toBe('interrupted');
@@ -379,7 +380,7 @@ describe('execute', () => {
   it('asks who has a manual task as it comes up: one a person has waits, one done by hand is not run', async () => {
     const { backend, launches } = scriptedBackend(() => ({ code: 0, ms: 1 }));
     const asked: string[] = [];
-    const { result, events, journal } = setup(
+    const run = setup(
       `${HEAD}tasks:\n` +
         '  - { id: cabling, hours: 2 }\n' +
         '  - { id: test, hours: 1, deps: [cabling], run: "true" }\n' +
@@ -393,9 +394,8 @@ describe('execute', () => {
         },
       },
     );
-    const r = await within(result, 5000);
-    journal.close();
-    if (r === 'hung') throw new Error('hung');
+    const { events } = run;
+    const r = await ended(run);
     expect(r.outcome).toBe('blocked');
     expect(asked.sort()).toEqual(['cabling', 'label']);
     expect(launches).toEqual(['ship#1']);
@@ -410,7 +410,7 @@ describe('execute', () => {
   it('a journal it cannot read to ask stops the run, as a log the host cannot open does', async () => {
     const { backend, launches } = scriptedBackend(() => ({ code: 0, ms: 1 }));
     const why = 'cannot read the journal j: no such file or folder (ENOENT)';
-    const { result, journal } = setup(
+    const run = setup(
       `${HEAD}tasks:\n` +
         '  - { id: manual, hours: 1 }\n' +
         '  - { id: next, hours: 1, deps: [manual], run: "true" }\n',
@@ -421,9 +421,7 @@ describe('execute', () => {
         },
       },
     );
-    const r = await within(result, 5000);
-    journal.close();
-    if (r === 'hung') throw new Error('hung');
+    const r = await ended(run);
     expect(r.outcome).toBe('interrupted');
     expect(r.hostFault).toBe(why);
     expect(launches).toEqual([]);

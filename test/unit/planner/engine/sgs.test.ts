@@ -20,6 +20,16 @@ import { solve } from '../../../../src/planner/engine/solve.js';
 import { makeProblem, verify } from '../helpers.js';
 import type { Spec } from '../helpers.js';
 
+/** One resource with one unit from hour 0 until hour `t`, and none after, for good. */
+function unitUntil(t: number): Spec['resources'] {
+  return [
+    [
+      [0, 1],
+      [t, 0],
+    ],
+  ];
+}
+
 const three: Spec = {
   dur: [2, 3, 2],
   preds: [[], [], []],
@@ -140,12 +150,7 @@ describe('serial SGS', () => {
     const spec: Spec = {
       dur: [8, 8],
       preds: [[], []],
-      resources: [
-        [
-          [0, 1],
-          [8, 0],
-        ],
-      ],
+      resources: unitUntil(8),
       demand: [[1], [1]],
     };
     // Work that fills it exactly, its hours summing to 8.000000000000002, still fits.
@@ -170,12 +175,7 @@ describe('serial SGS', () => {
     const spec: Spec = {
       dur: [8, 8],
       preds: [[], []],
-      resources: [
-        [
-          [0, 1],
-          [8, 0],
-        ],
-      ],
+      resources: unitUntil(8),
       demand: [[0], [1]],
       workers: { count: 1, eligible: [null, null] },
     };
@@ -189,12 +189,7 @@ describe('serial SGS', () => {
     const tight: Spec = {
       dur: [1, 5, 5],
       preds: [[], [], [0]],
-      resources: [
-        [
-          [0, 1],
-          [10, 0],
-        ],
-      ],
+      resources: unitUntil(10),
       demand: [[0], [1], [1]],
       workers: { count: 1, eligible: [null, null, null] },
     };
