@@ -26,12 +26,13 @@ export function tooLongArgument(project: Project, limit: number): TooLong | unde
       for (const [name, value] of Object.entries(phase.env))
         strings.push([[...base, 'env', name], `${name}=${value}`, 'the variable (NAME=value)']);
       const found = strings.find(([, s]) => s.length > limit / 3 && Buffer.byteLength(s) > limit);
-      if (found !== undefined) return { path: found[0], message: tooLongText(found, limit) };
+      if (found !== undefined) return { path: found[0], message: overLimitText(found, limit) };
     }
   }
   return undefined;
 }
 
-function tooLongText([, s, what]: [FieldPath, string, string], limit: number): string {
+/** What one string over the host's one-argument limit is, and what to do instead. */
+function overLimitText([, s, what]: [FieldPath, string, string], limit: number): string {
   return `${what} is ${byteSize(Buffer.byteLength(s))}: this host starts no program with an argument or environment entry over ${limit} bytes (E2BIG); put it in a script file and run that`;
 }
